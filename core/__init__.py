@@ -1,0 +1,1 @@
+"""Computations shared by pages, exports and the CLI (one formula, one function)."""

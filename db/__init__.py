@@ -1,0 +1,1 @@
+"""Database package: the one module (:mod:`db.store`) that owns the connection and every query."""

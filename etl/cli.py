@@ -1,0 +1,119 @@
+"""Command-line interface: ``python -m etl ingest|recap``.
+
+``ingest [--db PATH] [--opd KODE] [--period YYYY-MM] [--json] FILE...`` loads DPA workbooks
+and OPD realisation reports; exit 0 when nothing was rejected, 1 otherwise.
+``recap [--db PATH] --year Y --month M [--json]`` prints one row per OPD.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+from core.recap import recap_opd
+from db.store import Store
+from ui.format import number, percent, rupiah
+
+from .pipeline import ingest_paths
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse messages, in Indonesian, no traceback
+        self.print_usage(sys.stderr)
+        print(f"Kesalahan: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _period(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise argparse.ArgumentTypeError(f"periode '{text}' tidak valid; tulis TAHUN-BULAN, mis. 2026-03")
+    return int(m.group(1)), int(m.group(2))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and --help)."""
+    p = _Parser(prog="python -m etl", description="Pantau: impor laporan dan rekap dari baris perintah.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    ing = sub.add_parser("ingest", help="impor DPA dan laporan realisasi OPD")
+    ing.add_argument("--db", help="berkas DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
+    ing.add_argument("--opd", help="kode, nama, atau singkatan OPD bila berkas tidak menyebutkannya")
+    ing.add_argument("--period", type=_period, help="periode TAHUN-BULAN bila berkas tidak menyebutkannya")
+    ing.add_argument("--user", default="admin", help="pengguna yang dicatat (bawaan: admin)")
+    ing.add_argument("--json", action="store_true", help="keluaran JSON (satu larik)")
+    ing.add_argument("files", nargs="+", metavar="FILE")
+    rec = sub.add_parser("recap", help="rekap per OPD untuk satu bulan")
+    rec.add_argument("--db")
+    rec.add_argument("--year", type=int, required=True)
+    rec.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
+    rec.add_argument("--json", action="store_true")
+    return p
+
+
+def _clean_json(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    return value
+
+
+def cmd_ingest(args) -> int:
+    with Store(args.db) as store:
+        results = ingest_paths(store, [Path(f) for f in args.files], opd=args.opd, period=args.period,
+                               user=args.user)
+    if args.json:
+        print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            where = f"{r['opd'] or '-'} {r['month'] or ''}/{r['year'] or ''}".strip()
+            print(f"[{r['status'].upper():9}] {r['file']} ({r['kind'] or '?'}; {where}; {r['rows']} baris; "
+                  f"pagu {rupiah(r['pagu'])}; realisasi {rupiah(r['realisasi_keuangan'])})")
+            for i in r["issues"]:
+                loc = ", ".join(x for x in (i["sheet"] and f"lembar {i['sheet']}", i["row"] and f"baris {i['row']}",
+                                           i["column"] and f"kolom {i['column']}") if x)
+                print(f"    {i['severity']}: {i['message']}" + (f" [{loc}]" if loc else ""))
+    return 1 if any(r["status"] == "rejected" for r in results) else 0
+
+
+def cmd_recap(args) -> int:
+    with Store(args.db) as store:
+        df = recap_opd(store, args.year, args.month)
+    cols = ["opd", "sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct", "fisik_pct", "fisik_pagu",
+            "non_fisik_pagu"]
+    if args.json:
+        rows = [{c: (None if (isinstance(v, float) and math.isnan(v)) else
+                     (int(v) if c == "sub_kegiatan" else v)) for c, v in zip(cols, rec)}
+                for rec in df[cols].itertuples(index=False)]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if df.empty:
+        print(f"Belum ada data untuk {args.month}/{args.year}. Impor DPA dan laporan realisasi terlebih dahulu.")
+        return 0
+    head = ["OPD", "Sub keg.", "Pagu", "Realisasi", "Keu %", "Fisik %", "Pagu fisik", "Pagu non fisik"]
+    body = [[r.opd, number(r.sub_kegiatan), rupiah(r.pagu), rupiah(r.realisasi_keuangan), percent(r.keuangan_pct),
+             percent(r.fisik_pct), rupiah(r.fisik_pagu), rupiah(r.non_fisik_pagu)] for r in df.itertuples()]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    for row in [head] + body:
+        print("  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(row, widths))))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "ingest":
+            return cmd_ingest(args)
+        return cmd_recap(args)
+    except KeyboardInterrupt:
+        print("Dibatalkan.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for users; details go to stderr in one line
+        print(f"Kesalahan: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,96 @@
+"""Find the period (year, month) and the OPD of a report in its title rows, sheet name and
+file name. Where sources disagree or say nothing, the caller must ask the user (UI) or fail
+(CLI): nothing is guessed silently (DESIGN.md section 4)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import month_from_word, norm
+
+_YEAR = r"(20\d{2})"
+_LABELLED_NUM = re.compile(r"\b(?:bulan|bln|periode|keadaan|s d|sd|sampai dengan)\s+(\d{1,2})\s+" + _YEAR)
+_NUM_PERIOD = re.compile(r"\b" + _YEAR + r"\s(\d{1,2})\b|\b(\d{1,2})\s" + _YEAR + r"\b")
+_OPD_LABEL = re.compile(r"^\s*(opd|skpd|perangkat daerah|nama opd|nama skpd|satuan kerja|satker|instansi|"
+                        r"organisasi|unit kerja|unit organisasi|dinas badan)\s*[:=]\s*(.+)$", re.I)
+
+
+@dataclass(frozen=True)
+class PeriodHit:
+    """A period found in one source: ``title``, ``sheet`` or ``file``."""
+
+    source: str
+    year: int | None
+    month: int | None
+    text: str
+    invalid_month: int | None = None   # e.g. 13 written in the title
+
+
+def find_period(text: str, source: str, numeric: bool = True) -> PeriodHit | None:
+    """Period named in ``text`` ("KEADAAN BULAN : APRIL 2026", "dinsos_2026-03")."""
+    if not text:
+        return None
+    key = norm(text).replace("%", " ")
+    words = key.split()
+    year = None
+    ym = re.search(_YEAR, key)
+    if ym:
+        year = int(ym.group(1))
+    for i, w in enumerate(words):
+        m = month_from_word(w)
+        if m and (len(w) > 3 or w in ("mei", "jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt",
+                                      "sep", "okt", "nov", "des", "oct", "dec", "aug", "may")):
+            # a three-letter word counts only next to a year ("Mar 2026") or alone in the text
+            if len(w) <= 3 and not (year and len(words) <= 4) and len(words) > 1:
+                continue
+            return PeriodHit(source, year, m, text)
+    if numeric:
+        lm = _LABELLED_NUM.search(key)
+        if lm:
+            month = int(lm.group(1))
+            if not 1 <= month <= 12:
+                return PeriodHit(source, int(lm.group(2)), None, text, invalid_month=month)
+            return PeriodHit(source, int(lm.group(2)), month, text)
+        nm = _NUM_PERIOD.search(key)
+        if nm and source == "file":
+            y, m = (nm.group(1), nm.group(2)) if nm.group(1) else (nm.group(4), nm.group(3))
+            month = int(m)
+            if 1 <= month <= 12:
+                return PeriodHit(source, int(y), month, text)
+            return PeriodHit(source, int(y), None, text, invalid_month=month)
+    if year:
+        return PeriodHit(source, year, None, text)
+    return None
+
+
+def title_lines(rows: list[list], upto: int) -> list[str]:
+    """Text lines above the header (each row's non-empty cells joined)."""
+    lines = []
+    for row in rows[:upto]:
+        cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
+        if cells:
+            lines.append(" ".join(cells))
+    return lines
+
+
+def period_in_title(lines: list[str]) -> PeriodHit | None:
+    """The period written in the title rows; a line naming a month wins over a year alone."""
+    best = None
+    for line in lines:
+        if _OPD_LABEL.match(line):
+            continue
+        hit = find_period(line, "title")
+        if hit and (hit.month or hit.invalid_month):
+            return hit
+        if hit and best is None:
+            best = hit
+    return best
+
+
+def opd_in_title(lines: list[str]) -> str | None:
+    """The OPD named after a label such as "OPD :" or "SKPD :" in the title rows."""
+    for line in lines:
+        m = _OPD_LABEL.match(line)
+        if m:
+            return m.group(2).strip()
+    return None

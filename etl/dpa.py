@@ -1,0 +1,140 @@
+"""Normalise the finance agency's DPA / activity list: many OPDs in one sheet, several belanja
+lines per sub kegiatan (pagu of a sub kegiatan = sum of its lines; kode rekening kept)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .classify import classify
+from .columns import FIELD_LABEL, Header
+from .issues import ERROR, WARNING, Issue, column_letter
+from .numbers import NotANumber, parse_number
+from .opd_match import default_singkatan
+from .reader import Sheet
+from .realisasi import CODE
+from .text import cell_text
+
+REQUIRED = ("kode", "nama", "pagu")
+
+
+@dataclass
+class BelanjaLine:
+    """One belanja line of the DPA."""
+
+    row: int
+    sub_kegiatan_kode: str
+    kode_rekening: str | None
+    uraian: str | None
+    pagu: float
+    sumber_dana: str | None
+
+
+@dataclass
+class SubKegiatan:
+    """A sub kegiatan of the DPA with its summed pagu and classification."""
+
+    kode: str
+    nama: str
+    opd_kode: str
+    pagu: float = 0.0
+    sumber_dana: list[str] = field(default_factory=list)
+    lokasi: str | None = None
+    lines: list[BelanjaLine] = field(default_factory=list)
+    jenis: str = "non_fisik"
+    jenis_source: str = "rule"
+    jenis_rule: str = ""
+    program_kode: str | None = None
+    kegiatan_kode: str | None = None
+    first_row: int = 0
+
+
+@dataclass
+class DpaTable:
+    """Result of :func:`parse_dpa`."""
+
+    opds: dict[str, tuple[str, str]]           # kode -> (nama, singkatan)
+    sub_kegiatan: dict[str, SubKegiatan]
+    issues: list[Issue]
+
+
+def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
+    """Group the belanja lines of a DPA sheet by sub kegiatan and classify each one."""
+    f = header.fields
+    issues: list[Issue] = []
+    s = sheet.name
+
+    def col(name):
+        return column_letter(sheet.col0 + f[name]) if s is not None else header.labels.get(f[name], name)
+
+    def get(row, name):
+        idx = f.get(name)
+        return row[idx] if idx is not None and idx < len(row) else None
+
+    opds: dict[str, tuple[str, str]] = {}
+    subs: dict[str, SubKegiatan] = {}
+    for i in range(header.data_start, len(sheet.rows)):
+        row = sheet.rows[i]
+        if not any(v is not None for v in row):
+            continue
+        r = sheet.sheet_row(i)
+        kode = cell_text(get(row, "kode")).replace(" ", "")
+        if not kode:
+            continue
+        if not CODE.match(kode):
+            issues.append(Issue(ERROR, "invalid_code", f"Kode sub kegiatan '{kode}' tidak berformat kode "
+                                "Permendagri 90 (mis. 1.02.01.2.01.0001). Perbaiki kode pada baris ini.",
+                                sheet=s, row=r, column=col("kode"), raw=kode))
+            continue
+        opd_kode = cell_text(get(row, "kode_opd")) or None
+        opd_nama = cell_text(get(row, "nama_opd")) or None
+        if not opd_kode and opd_nama:
+            opd_kode = opd_nama
+        if not opd_kode:
+            issues.append(Issue(ERROR, "missing_opd", "Kode/nama OPD kosong. Isi kolom Kode OPD dan Nama OPD "
+                                "pada setiap baris DPA.", sheet=s, row=r))
+            continue
+        if opd_kode not in opds:
+            nama = opd_nama or opd_kode
+            opds[opd_kode] = (nama, default_singkatan(nama))
+        raw = get(row, "pagu")
+        try:
+            pagu = parse_number(raw)
+        except NotANumber:
+            pagu = None
+        if pagu is None or pagu < 0:
+            issues.append(Issue(ERROR, "invalid_pagu", f"Pagu '{raw}' tidak valid (harus angka tidak negatif). "
+                                "Perbaiki nilai pagu pada baris ini.", sheet=s, row=r, column=col("pagu"),
+                                raw=None if raw is None else str(raw)))
+            continue
+        sub = subs.get(kode)
+        if sub is None:
+            parts = kode.split(".")
+            sub = subs[kode] = SubKegiatan(kode, cell_text(get(row, "nama")), opd_kode, first_row=r,
+                                           program_kode=".".join(parts[:3]) if len(parts) >= 5 else None,
+                                           kegiatan_kode=".".join(parts[:5]) if len(parts) >= 5 else None)
+        elif sub.opd_kode != opd_kode:
+            issues.append(Issue(ERROR, "code_in_two_opd", f"Sub kegiatan {kode} tercantum pada dua OPD "
+                                f"({sub.opd_kode} dan {opd_kode}). Satu sub kegiatan hanya milik satu OPD.",
+                                sheet=s, row=r, raw=kode))
+            continue
+        dana = cell_text(get(row, "sumber_dana")) or None
+        if dana and dana not in sub.sumber_dana:
+            sub.sumber_dana.append(dana)
+        if "lokasi" in f and not sub.lokasi:
+            sub.lokasi = cell_text(get(row, "lokasi")) or None
+        line = BelanjaLine(r, kode, cell_text(get(row, "kode_rekening")) or None,
+                           cell_text(get(row, "uraian_rekening")) or None, round(pagu, 2), dana)
+        sub.lines.append(line)
+        sub.pagu = round(sub.pagu + line.pagu, 2)
+    for sub in subs.values():
+        codes = [ln.kode_rekening for ln in sub.lines if ln.kode_rekening]
+        jenis_text = None
+        sub.jenis, sub.jenis_source, sub.jenis_rule = classify(sub.nama, codes or None, jenis_text)
+    if not subs and not any(i.severity == ERROR for i in issues):
+        issues.append(Issue(ERROR, "no_data_rows", "DPA tidak berisi baris sub kegiatan di bawah judul kolom. "
+                            "Pastikan data ada pada lembar yang sama dengan judul kolom.", sheet=s))
+    return DpaTable(opds, subs, issues)
+
+
+def required_missing(header: Header) -> list[str]:
+    """Required DPA columns that the header lacks (Indonesian labels)."""
+    return [FIELD_LABEL[n] for n in REQUIRED if n not in header.fields]

@@ -1,0 +1,74 @@
+"""Parsing numbers written the Indonesian way ("Rp 1.250.000.000", "45,5 %")."""
+from __future__ import annotations
+
+import math
+import re
+
+_STRIP = re.compile(r"(?i)\s|rp\.?|idr|%|\u00a0")
+_VALID = re.compile(r"^[+-]?[0-9.,]*[0-9][0-9.,]*$")
+
+
+class NotANumber(ValueError):
+    """Raised when a cell holds text that is not a number (e.g. "lima juta")."""
+
+
+def parse_number(value: object) -> float | None:
+    """Return the number in ``value``; ``None`` for an empty cell.
+
+    Accepts real numbers and text in Indonesian style: ``Rp 1.250.000.000``,
+    ``1.250.000.000,00``, ``45,5``, ``45,5%``, ``-2,95 %``, ``(1.000)`` for a
+    negative amount. A dot is the thousands separator and a comma the decimal
+    separator; where both appear the last one is the decimal separator, so
+    ``1,250,000.00`` also reads correctly. A single dot followed by exactly
+    three digits (``1.250``) is read as thousands, as Indonesians write it.
+    Raises :class:`NotANumber` for any other text.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NotANumber(str(value))
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return float(value)
+    text = str(value).strip()
+    if text in ("", "-", "--", "\u2013"):
+        return None
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    text = _STRIP.sub("", text)
+    if text.endswith("-") and not text.startswith("-"):
+        negative, text = True, text[:-1]
+    if not _VALID.match(text):
+        raise NotANumber(str(value))
+    sign = -1.0 if negative else 1.0
+    if text[0] in "+-":
+        if text[0] == "-":
+            sign = -sign
+        text = text[1:]
+    dots, commas = text.count("."), text.count(",")
+    if dots and commas:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif commas:
+        if commas > 1 or not re.fullmatch(r"[0-9]*,[0-9]+|[0-9]+,", text):
+            if not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", text):
+                raise NotANumber(str(value))
+            text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+    elif dots:
+        if dots > 1:
+            if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", text):
+                raise NotANumber(str(value))
+            text = text.replace(".", "")
+        elif re.fullmatch(r"[0-9]{1,3}\.[0-9]{3}", text):
+            text = text.replace(".", "")
+    try:
+        number = float(text)
+    except ValueError as exc:  # pragma: no cover - guarded by the regexes above
+        raise NotANumber(str(value)) from exc
+    return sign * number

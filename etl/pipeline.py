@@ -1,0 +1,555 @@
+"""Read -> normalise -> validate -> load, for one uploaded file at a time.
+
+:func:`analyse` is pure (bytes + master list in, a :class:`FileAnalysis` out): the UI shows it
+as a preview and the user may supply the OPD or period where the file is silent or
+contradicts itself. :func:`commit` loads an analysis in one transaction (all or nothing per
+file), archives the bytes by sha256, skips exact duplicates and supersedes older reports.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from core.metrics import weighted_fisik
+from db.store import Store
+
+from . import dpa as dpa_mod
+from .classify import classify, jenis_from_name, jenis_from_text
+from .columns import FIELD_LABEL, Header, find_header
+from .detect import opd_in_title, period_in_title, find_period, title_lines, PeriodHit
+from .issues import ERROR, WARNING, Issue, Rejected, reject
+from .opd_match import OpdMatcher, OpdRef
+from .reader import Sheet, read_sheets
+from .realisasi import LeafRow, parse_table
+from .sniff import MAX_FILE_BYTES, sniff
+from .text import month_name
+
+REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
+
+
+@dataclass
+class Master:
+    """What the pipeline needs to know of the database: OPDs and DPA sub kegiatan."""
+
+    opds: list[OpdRef]
+    sub_kegiatan: dict[tuple[int, str], tuple[str, str, str]]
+
+    @classmethod
+    def from_store(cls, store: Store) -> "Master":
+        """Load the master list from the store."""
+        return cls([OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()], store.sub_kegiatan_index())
+
+    def __post_init__(self):
+        self.years = {k[0] for k in self.sub_kegiatan}
+        self._matcher = None
+
+    def matcher(self) -> OpdMatcher:
+        """Matcher over the OPD list (built once)."""
+        if self._matcher is None:
+            self._matcher = OpdMatcher(self.opds)
+        return self._matcher
+
+    def by_kode(self, kode: str) -> OpdRef | None:
+        return next((o for o in self.opds if o.kode == kode), None)
+
+
+@dataclass
+class Report:
+    """One loadable unit: a DPA, or one month of one OPD's realisation report."""
+
+    kind: str
+    sheet: str | None
+    header: Header
+    year: int | None = None
+    month: int | None = None
+    opd: OpdRef | None = None
+    opd_text: str | None = None
+    leaves: list[LeafRow] = field(default_factory=list)
+    dpa: dpa_mod.DpaTable | None = None
+    issues: list[Issue] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)      # "opd" / "period": ask the user
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def rows(self) -> int:
+        return len(self.dpa.sub_kegiatan) if self.dpa else len(self.leaves)
+
+    @property
+    def pagu(self) -> float:
+        if self.dpa:
+            return round(sum(s.pagu for s in self.dpa.sub_kegiatan.values()), 2)
+        return round(sum(lf.pagu or 0 for lf in self.leaves), 2)
+
+    @property
+    def realisasi_keuangan(self) -> float | None:
+        if self.dpa:
+            return None
+        return round(sum(lf.realisasi_keuangan or 0 for lf in self.leaves), 2)
+
+    @property
+    def fisik_pct(self) -> float | None:
+        return weighted_fisik([lf.pagu for lf in self.leaves], [lf.realisasi_fisik for lf in self.leaves])
+
+    @property
+    def flagged_rows(self) -> int:
+        if self.dpa:
+            return 0
+        return sum(1 for lf in self.leaves if lf.flags)
+
+
+@dataclass
+class FileAnalysis:
+    """Everything learned about one file before loading it."""
+
+    name: str
+    sha256: str
+    size: int
+    format: str | None = None
+    reports: list[Report] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)        # file-level
+    data: bytes = b""
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR] + [e for r in self.reports for e in r.errors]
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def kind(self) -> str | None:
+        return self.reports[0].kind if self.reports else None
+
+    def all_issues(self) -> list[Issue]:
+        return list(self.issues) + [i for r in self.reports for i in r.issues]
+
+
+# ---------------------------------------------------------------------------- analyse
+def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
+            period: tuple[int, int] | None = None, max_bytes: int = MAX_FILE_BYTES) -> FileAnalysis:
+    """Sniff, read, recognise and validate one file. Never raises for bad input.
+
+    ``opd`` (a kode, name or abbreviation) and ``period`` ((year, month)) are what the user
+    said; they decide where the file is silent and, when the file disagrees, win with a warning.
+    """
+    analysis = FileAnalysis(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
+    try:
+        sniffed = sniff(name, data, max_bytes)
+        analysis.format = sniffed.format
+        analysis.issues.extend(sniffed.warnings)
+        sheets = read_sheets(name, data, sniffed)
+        _recognise(analysis, sheets, master, opd, period)
+    except Rejected as exc:
+        analysis.issues.append(exc.issue)
+    except Exception as exc:  # a parser bug must never surface as a traceback
+        analysis.issues.append(Issue(ERROR, "internal_error", f"Berkas '{name}' tidak dapat diproses karena "
+                                     f"kesalahan tak terduga ({type(exc).__name__}: {exc}). Simpan ulang sebagai "
+                                     ".xlsx lalu coba lagi; bila tetap gagal, kirim berkas ini ke admin."))
+    return analysis
+
+
+def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint) -> None:
+    name = analysis.name
+    found: list[tuple[Sheet, Header]] = []
+    partial: list[tuple[Sheet, Header]] = []
+    for sheet in sheets:
+        header = find_header(sheet)
+        if header is not None:
+            found.append((sheet, header))
+    if not found:
+        raise reject("header_not_found", f"Judul kolom tabel tidak ditemukan pada berkas '{name}'. Pastikan ada "
+                     "satu baris judul kolom (mis. 'Kode Rekening', 'Uraian', 'Pagu', 'Realisasi Fisik', "
+                     "'Realisasi Keuangan') tepat di atas data.")
+    kinds = {_kind(h) for _, h in found}
+    if "dpa" in kinds:
+        sheet, header = next((s, h) for s, h in found if _kind(h) == "dpa")
+        analysis.reports.append(_analyse_dpa(name, sheet, header, period_hint))
+        return
+    if kinds <= {"kinerja", "targets"}:
+        k = kinds.pop()
+        raise reject("kind_not_supported", f"Berkas '{name}' tampaknya {'data kinerja unit' if k == 'kinerja' else 'target Perjanjian Kinerja'}. "
+                     "Impor data kinerja belum tersedia pada versi ini; unggah laporan realisasi atau DPA.")
+    real = [(s, h) for s, h in found if _kind(h) == "realisasi"]
+    if not real:
+        raise reject("header_not_found", f"Berkas '{name}' tidak memuat tabel laporan realisasi atau DPA yang "
+                     "dikenali. Kolom yang terbaca: " + ", ".join(sorted({FIELD_LABEL.get(f, f) for _, h in found
+                                                                           for f in h.fields})) + ".")
+    multi = len(real) > 1
+    for sheet, header in real:
+        analysis.reports.append(_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi))
+    seen: dict[tuple, str | None] = {}
+    for rep in analysis.reports:
+        key = (rep.opd.kode if rep.opd else None, rep.year, rep.month)
+        if None not in key and key in seen:
+            rep.issues.append(Issue(ERROR, "period_twice", f"Lembar '{rep.sheet}' dan '{seen[key]}' sama-sama berisi "
+                                    f"laporan {rep.opd.nama} bulan {month_name(rep.month)} {rep.year}. Hapus salah "
+                                    "satu lembar atau perbaiki judul bulannya.", sheet=rep.sheet))
+        seen[key] = rep.sheet
+
+
+def _kind(header: Header) -> str:
+    f = header.fields
+    if "indikator" in f:
+        return "targets" if ("target_tahunan" in f or "tw1" in f) else "kinerja"
+    if "kode_rekening" in f or "kode_opd" in f or "nama_opd" in f:
+        if "realisasi_keuangan" not in f and "realisasi_fisik" not in f:
+            return "dpa"
+    if any(k in f for k in ("realisasi_keuangan", "realisasi_fisik", "persen_keuangan", "target_fisik")):
+        return "realisasi"
+    if "pagu" in f and ("kode" in f or "nama" in f):
+        return "realisasi"    # reported without realisation columns: refused below for the missing ones
+    return "unknown"
+
+
+def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report:
+    rep = Report("dpa", sheet.name, header)
+    missing = dpa_mod.required_missing(header)
+    if missing:
+        raise reject("missing_required_column", f"Kolom wajib DPA tidak ditemukan: {', '.join(missing)} "
+                     f"(lembar '{sheet.name}'). Tambahkan kolom tersebut pada baris judul.", sheet=sheet.name)
+    lines = title_lines(sheet.rows, header.first)
+    hits = [h for h in (period_in_title(lines), find_period(sheet.name or "", "sheet"),
+                        find_period(Path(name).stem, "file")) if h and h.year]
+    years = {h.year for h in hits}
+    if period_hint:
+        rep.year = period_hint[0]
+    elif len(years) == 1:
+        rep.year = years.pop()
+    elif len(years) > 1:
+        rep.needs.append("period")
+        rep.issues.append(Issue(ERROR, "period_conflict", "Tahun anggaran DPA tidak konsisten: " +
+                                "; ".join(f"{h.source} '{h.text}' = {h.year}" for h in hits) +
+                                ". Pilih tahun yang benar (CLI: --period TAHUN-01).", sheet=sheet.name))
+    else:
+        rep.needs.append("period")
+        rep.issues.append(Issue(ERROR, "invalid_period", f"Tahun anggaran DPA tidak ditemukan pada judul, nama "
+                                f"lembar, atau nama berkas '{name}'. Pilih tahunnya (CLI: --period TAHUN-01) "
+                                "atau beri nama berkas seperti 'dpa_2026.xlsx'.", sheet=sheet.name))
+    table = dpa_mod.parse_dpa(sheet, header)
+    rep.dpa = table
+    rep.issues.extend(table.issues)
+    return rep
+
+
+def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint,
+                       multi: bool) -> Report:
+    rep = Report("realisasi", sheet.name, header)
+    where = f"lembar '{sheet.name}'" if sheet.name else "berkas"
+    missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
+    if "kode" not in header.fields and "no" not in header.fields:
+        missing.insert(0, FIELD_LABEL["kode"])
+    if missing:
+        recognised = ", ".join(f"{FIELD_LABEL.get(f, f)} ('{lab}')" for f, lab in header.matched().items())
+        raise reject("missing_required_column", f"Kolom wajib tidak ditemukan pada {where} berkas '{name}': "
+                     f"{', '.join(missing)}. Kolom yang dikenali: {recognised}. Tambahkan kolom tersebut atau "
+                     "ganti judulnya (mis. 'Pagu Anggaran (Rp)').", sheet=sheet.name,
+                     row=sheet.sheet_row(header.first), raw=", ".join(missing))
+    lines = title_lines(sheet.rows, header.first)
+    _detect_period(rep, name, sheet, lines, period_hint, multi)
+    _detect_opd(rep, name, sheet, lines, master, opd_hint)
+    table = parse_table(sheet, header, name)
+    rep.leaves = table.leaves
+    rep.issues.extend(table.issues)
+    if not rep.leaves:
+        rep.issues.append(Issue(ERROR, "no_data_rows", f"Tidak ada baris sub kegiatan di bawah judul kolom pada "
+                                f"{where} berkas '{name}'. Isi data sub kegiatan (kode 6 segmen, mis. "
+                                "1.02.01.2.01.0001) di bawah judul kolom.", sheet=sheet.name,
+                                row=sheet.sheet_row(header.last)))
+    _apply_jenis(rep, master)
+    if "target_fisik" not in header.fields:
+        rep.issues.append(Issue(WARNING, "missing_target", "Kolom Target Fisik tidak ada; deviasi tidak dapat "
+                                "dihitung untuk laporan ini.", sheet=sheet.name))
+    return rep
+
+
+def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint, multi: bool) -> None:
+    hits: list[PeriodHit] = [h for h in (period_in_title(lines), find_period(sheet.name or "", "sheet"))
+                             if h]
+    file_hit = find_period(Path(name).stem, "file")
+    if file_hit and not multi:
+        hits.append(file_hit)
+    invalid = [h for h in hits if h.invalid_month]
+    months = {h.month for h in hits if h.month}
+    years = {h.year for h in hits if h.year}
+    if not years and file_hit and file_hit.year:
+        years = {file_hit.year}
+    label = {"title": "judul", "sheet": "nama lembar", "file": "nama berkas"}
+    if hint:
+        rep.year, rep.month = hint
+        differs = [h for h in hits if (h.month and h.month != hint[1]) or (h.year and h.year != hint[0])]
+        if differs:
+            rep.issues.append(Issue(WARNING, "period_override", f"Periode ditetapkan pengguna: "
+                                    f"{month_name(hint[1])} {hint[0]}, berbeda dengan " +
+                                    "; ".join(f"{label[h.source]} '{h.text}'" for h in differs) + ".",
+                                    sheet=sheet.name))
+        return
+    if invalid:
+        h = invalid[0]
+        rep.issues.append(Issue(ERROR, "invalid_period", f"Bulan '{h.invalid_month}' pada {label[h.source]} "
+                                f"('{h.text}') tidak valid: bulan harus 1-12. Perbaiki judul laporan, "
+                                "mis. 'KEADAAN BULAN : MARET 2026'.", sheet=sheet.name, raw=h.text))
+        rep.needs.append("period")
+        return
+    if len(months) > 1 or len(years) > 1:
+        rep.issues.append(Issue(ERROR, "period_conflict", "Periode laporan tidak konsisten: " +
+                                "; ".join(f"{label[h.source]} '{h.text}' = "
+                                          f"{month_name(h.month) if h.month else '?'} {h.year or ''}".rstrip()
+                                          for h in hits) +
+                                ". Samakan judul, nama lembar dan nama berkas, atau pilih periode yang benar "
+                                "(CLI: --period TAHUN-BULAN).", sheet=sheet.name))
+        rep.needs.append("period")
+        return
+    if not months or not years:
+        rep.issues.append(Issue(ERROR, "invalid_period", f"Bulan/tahun laporan tidak ditemukan pada judul, nama "
+                                f"lembar, atau nama berkas '{name}'. Tulis pada judul, mis. 'KEADAAN BULAN : "
+                                "MARET 2026', atau pilih periode (CLI: --period 2026-03).", sheet=sheet.name))
+        rep.needs.append("period")
+        return
+    rep.month, rep.year = months.pop(), years.pop()
+
+
+def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint) -> None:
+    matcher = master.matcher()
+    if not master.opds:
+        rep.opd_text = opd_in_title(lines)
+        rep.issues.append(Issue(ERROR, "no_master", "Daftar OPD belum ada. Impor DPA (daftar sub kegiatan dari "
+                                "BPKAD) terlebih dahulu, lalu unggah ulang laporan ini.", sheet=sheet.name))
+        return
+    if hint:
+        found = matcher.exact(hint) or next(iter(matcher.search(hint)), None)
+        if found is None:
+            rep.issues.append(Issue(ERROR, "unknown_opd", f"OPD '{hint}' yang dipilih tidak ada dalam daftar OPD.",
+                                    raw=hint))
+            return
+        rep.opd = found
+        return
+    title_text = opd_in_title(lines)
+    candidates: dict[str, tuple[OpdRef, str]] = {}
+    if title_text:
+        rep.opd_text = title_text
+        hit = matcher.exact(title_text) or next(iter(matcher.search(title_text)), None)
+        if hit is None:
+            rep.needs.append("opd")
+            rep.issues.append(Issue(ERROR, "unknown_opd", f"OPD '{title_text}' pada judul laporan tidak ada dalam "
+                                    "daftar OPD (DPA). Periksa penulisan nama OPD, atau impor DPA yang memuat OPD "
+                                    "ini terlebih dahulu.", sheet=sheet.name, raw=title_text))
+            return
+        candidates[hit.kode] = (hit, f"judul '{title_text}'")
+    else:
+        for line in lines:
+            for hit in matcher.search(line):
+                candidates.setdefault(hit.kode, (hit, f"judul '{line}'"))
+    file_hits = matcher.search(Path(name).stem.replace("_", " "))
+    for hit in file_hits[:1]:
+        candidates.setdefault(hit.kode, (hit, f"nama berkas '{name}'"))
+        if hit.kode not in candidates or candidates[hit.kode][1].startswith("nama"):
+            pass
+    if file_hits and candidates and file_hits[0].kode not in candidates:
+        candidates[file_hits[0].kode] = (file_hits[0], f"nama berkas '{name}'")
+    if len(candidates) > 1:
+        rep.needs.append("opd")
+        rep.issues.append(Issue(ERROR, "opd_conflict", "OPD laporan tidak konsisten: " +
+                                "; ".join(f"{src} = {o.nama}" for o, src in candidates.values()) +
+                                ". Pilih OPD yang benar (CLI: --opd KODE).", sheet=sheet.name))
+        return
+    if candidates:
+        rep.opd = next(iter(candidates.values()))[0]
+        return
+    rep.needs.append("opd")
+    rep.issues.append(Issue(ERROR, "unknown_opd", f"OPD tidak dapat dikenali dari judul, nama lembar, atau nama "
+                            f"berkas '{name}'. Tulis pada judul, mis. 'OPD : DINAS KESEHATAN', atau pilih OPD "
+                            "(CLI: --opd KODE).", sheet=sheet.name))
+
+
+def _apply_jenis(rep: Report, master: Master) -> None:
+    """Jenis of each leaf: the file's jenis column, else the DPA's, else the name keywords."""
+    dpa_known = rep.year in master.years
+    not_in_dpa = []
+    other_opd = []
+    for leaf in rep.leaves:
+        explicit = jenis_from_text(leaf.jenis_text)
+        known = master.sub_kegiatan.get((rep.year, leaf.kode)) if rep.year else None
+        if explicit:
+            leaf.jenis, leaf.jenis_source = explicit, "file"
+        elif known:
+            leaf.jenis, leaf.jenis_source = known[1], known[2]
+        else:
+            leaf.jenis, leaf.jenis_source = jenis_from_name(leaf.nama or ""), "rule"
+        if dpa_known and not known:
+            not_in_dpa.append(leaf)
+        elif known and rep.opd and known[0] != rep.opd.kode:
+            other_opd.append((leaf, known[0]))
+    for leaf in not_in_dpa:
+        leaf.flags.append("kode_tidak_di_dpa")
+        rep.issues.append(Issue(WARNING, "kode_tidak_di_dpa", f"Kode {leaf.kode} tidak ada dalam DPA tahun "
+                                f"{rep.year}. Periksa kode sub kegiatan; baris tetap dimuat.", sheet=rep.sheet,
+                                row=leaf.row, raw=leaf.kode))
+    for leaf, kode in other_opd:
+        leaf.flags.append("kode_milik_opd_lain")
+        other = master.by_kode(kode)
+        rep.issues.append(Issue(WARNING, "kode_milik_opd_lain", f"Kode {leaf.kode} menurut DPA milik "
+                                f"{other.nama if other else kode}, bukan {rep.opd.nama}. Periksa kode atau OPD laporan.",
+                                sheet=rep.sheet, row=leaf.row, raw=leaf.kode))
+
+
+# ---------------------------------------------------------------------------- commit
+def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]:
+    """The JSON contract of ``python -m etl ingest --json``: one object per report or refused file."""
+    issues = [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
+              for i in analysis.issues]
+    if analysis.rejected or not analysis.reports:
+        return [dict(file=analysis.name, status="rejected", kind=analysis.kind, opd=_opd_label(analysis.reports[0])
+                     if analysis.reports else None, year=None, month=None, rows=0, pagu=None,
+                     realisasi_keuangan=None,
+                     issues=issues + [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column,
+                                           message=i.message, code=i.code) for r in analysis.reports
+                                      for i in r.issues])]
+    out = []
+    for rep in analysis.reports:
+        rep_issues = issues + [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column,
+                                    message=i.message, code=i.code) for i in rep.issues]
+        st = status or ("flagged" if any(i["severity"] == WARNING for i in rep_issues) else "accepted")
+        out.append(dict(file=analysis.name, status=st, kind=rep.kind, opd=_opd_label(rep), year=rep.year,
+                        month=rep.month, rows=rep.rows, pagu=rep.pagu, realisasi_keuangan=rep.realisasi_keuangan,
+                        issues=rep_issues))
+    return out
+
+
+def _opd_label(rep: Report) -> str | None:
+    if rep.opd:
+        return rep.opd.nama
+    if rep.dpa:
+        return None
+    return rep.opd_text
+
+
+def commit(store: Store, analysis: FileAnalysis, user: str = "admin") -> list[dict]:
+    """Load an analysed file: one transaction, archive by sha256, duplicates are a no-op.
+
+    Returns :func:`result_rows` with the final status of each report.
+    """
+    if analysis.rejected:
+        return result_rows(analysis)
+    if store.active_import_by_sha(analysis.sha256):
+        return result_rows(analysis, status="duplicate")
+    store.archive(analysis.sha256, analysis.name, analysis.data)
+    results = result_rows(analysis)
+    with store.transaction():
+        for rep, res in zip(analysis.reports, results):
+            import_id = store.next_import_id()
+            flagged = res["status"] == "flagged"
+            rec = dict(id=import_id, file_name=analysis.name, sha256=analysis.sha256, size_bytes=analysis.size,
+                       format=analysis.format, kind=rep.kind, sheet=rep.sheet, created_by=user, tahun=rep.year,
+                       bulan=rep.month, opd_kode=rep.opd.kode if rep.opd else None, rows_accepted=rep.rows,
+                       rows_flagged=rep.flagged_rows, rows_rejected=0, pagu=rep.pagu,
+                       realisasi_keuangan=rep.realisasi_keuangan,
+                       columns_json=json.dumps(rep.header.matched(), ensure_ascii=False),
+                       status="flagged" if flagged else "accepted")
+            store.insert_import(rec)
+            store.insert_issues(import_id, [dict(sheet=i.sheet, row=i.row, column=i.column, severity=i.severity,
+                                                 code=i.code, message=i.message, raw=i.raw)
+                                            for i in analysis.issues + rep.issues])
+            if rep.kind == "dpa":
+                _load_dpa(store, import_id, rep)
+                store.audit(user, "import_dpa", analysis.name, {"import_id": import_id, "tahun": rep.year,
+                                                                 "sub_kegiatan": rep.rows})
+            else:
+                _load_realisasi(store, import_id, rep)
+                old = store.supersede_realisasi(import_id, rep.opd.kode, rep.year, rep.month)
+                store.audit(user, "import_realisasi", analysis.name,
+                            {"import_id": import_id, "opd": rep.opd.kode, "tahun": rep.year, "bulan": rep.month})
+                if old:
+                    store.audit(user, "supersede", analysis.name, {"import_id": import_id, "menggantikan": old})
+    return results
+
+
+def _load_realisasi(store: Store, import_id: int, rep: Report) -> None:
+    cols = ["sub_kegiatan_kode", "nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama", "pagu",
+            "target_fisik", "realisasi_fisik", "realisasi_keuangan", "sumber_dana", "lokasi", "permasalahan",
+            "solusi", "jenis", "jenis_source", "source_row", "flagged"]
+    records = [(lf.kode, lf.nama, lf.program_kode, lf.program_nama, lf.kegiatan_kode, lf.kegiatan_nama, lf.pagu,
+                lf.target_fisik, lf.realisasi_fisik, lf.realisasi_keuangan, lf.sumber_dana, lf.lokasi,
+                lf.permasalahan, lf.solusi, lf.jenis, lf.jenis_source, lf.row, bool(lf.flags))
+               for lf in rep.leaves]
+    df = pd.DataFrame.from_records(records, columns=cols)
+    for c in ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan"):
+        df[c] = df[c].astype("float64")
+    df.insert(0, "opd_kode", rep.opd.kode)
+    df.insert(0, "bulan", rep.month)
+    df.insert(0, "tahun", rep.year)
+    df.insert(0, "import_id", import_id)
+    store.insert_realisasi(df)
+
+
+def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
+    table = rep.dpa
+    store.upsert_opds(table.opds)
+    subs = pd.DataFrame.from_records(
+        [(rep.year, s.kode, s.opd_kode, s.nama, s.program_kode, None, s.kegiatan_kode, None, s.pagu,
+          ", ".join(s.sumber_dana) or None, s.lokasi, s.jenis, s.jenis_source, s.jenis_rule, import_id)
+         for s in table.sub_kegiatan.values()],
+        columns=["tahun", "kode", "opd_kode", "nama", "program_kode", "program_nama", "kegiatan_kode",
+                 "kegiatan_nama", "pagu", "sumber_dana", "lokasi", "jenis", "jenis_source", "jenis_rule", "import_id"])
+    lines = pd.DataFrame.from_records(
+        [(rep.year, ln.sub_kegiatan_kode, ln.kode_rekening, ln.uraian, ln.pagu, ln.sumber_dana, ln.row, import_id)
+         for s in table.sub_kegiatan.values() for ln in s.lines],
+        columns=["tahun", "sub_kegiatan_kode", "kode_rekening", "uraian", "pagu", "sumber_dana", "source_row",
+                 "import_id"])
+    for df in (subs, lines):
+        for c in df.columns:
+            if df[c].dtype == object or str(df[c].dtype).startswith("str"):
+                df[c] = df[c].astype(object)
+    store.replace_dpa(import_id, rep.year, subs, lines)
+
+
+# ---------------------------------------------------------------------------- batch
+def ingest_paths(store: Store, paths: list[Path | str], *, opd: str | None = None,
+                 period: tuple[int, int] | None = None, user: str = "admin",
+                 max_bytes: int = MAX_FILE_BYTES) -> list[dict]:
+    """Analyse and load files one by one (DPA files first so reports can use them)."""
+    paths = [Path(p) for p in paths]
+    results: list[dict] = []
+    pending = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            results.append(dict(file=path.name, status="rejected", kind=None, opd=None, year=None, month=None,
+                                rows=0, pagu=None, realisasi_keuangan=None,
+                                issues=[dict(severity=ERROR, sheet=None, row=None, column=None, code="unreadable",
+                                             message=f"Berkas '{path}' tidak dapat dibaca: {exc.strerror}.")]))
+            continue
+        pending.append((path, data))
+    master = Master.from_store(store)
+    analysed = [analyse(p.name, d, master, opd=opd, period=period, max_bytes=max_bytes) for p, d in pending]
+    out: dict[int, list[dict]] = {}
+    # DPA first: realisation reports are matched against its OPD list and sub kegiatan.
+    dpa_loaded = False
+    for i, analysis in enumerate(analysed):
+        if analysis.kind == "dpa":
+            out[i] = commit(store, analysis, user)
+            dpa_loaded = dpa_loaded or not analysis.rejected
+    if dpa_loaded:
+        master = Master.from_store(store)
+    for i, analysis in enumerate(analysed):
+        if i in out:
+            continue
+        if dpa_loaded:
+            path, data = pending[i]
+            analysis = analyse(path.name, data, master, opd=opd, period=period, max_bytes=max_bytes)
+        out[i] = commit(store, analysis, user)
+    for i in range(len(analysed)):
+        results.extend(out[i])
+    return results

@@ -1,0 +1,60 @@
+"""Text helpers shared by the readers: normalising labels, Indonesian month names."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+BULAN = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+
+# Month words as they appear in titles, sheet and file names (full, short, English).
+_MONTH_WORDS: dict[str, int] = {}
+for _i, _name in enumerate(BULAN, start=1):
+    _MONTH_WORDS[_name.lower()] = _i
+    _MONTH_WORDS[_name.lower()[:3]] = _i
+for _i, _name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"), start=1):
+    _MONTH_WORDS.setdefault(_name, _i)
+    _MONTH_WORDS.setdefault(_name[:3], _i)
+_MONTH_WORDS.update({"pebruari": 2, "peb": 2, "agt": 8, "agu": 8, "okt": 10, "nop": 11, "des": 12,
+                     "sept": 9, "nopember": 11})
+
+
+def norm(value: object) -> str:
+    """Lower-case, accent-free, punctuation-free label with single spaces.
+
+    ``"Pagu Anggaran (Rp)"`` becomes ``"pagu anggaran rp"``; ``%`` is kept as a word
+    because it distinguishes "Keuangan (%)" from "Keuangan (Rp)".
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = text.replace("%", " % ")
+    text = re.sub(r"[^a-z0-9%]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def month_from_word(word: str) -> int | None:
+    """Month number for a month word (``"maret"``, ``"Mar"``, ``"APRIL"``), else ``None``."""
+    return _MONTH_WORDS.get(word.lower())
+
+
+def month_name(month: int) -> str:
+    """Indonesian month name for 1-12."""
+    return BULAN[month - 1]
+
+
+def cell_text(value: object) -> str:
+    """A cell as display text: floats that are whole numbers lose their ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value).strip()

@@ -1,0 +1,60 @@
+"""Indonesian number formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent."""
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+from etl.text import BULAN
+
+LOCALE = "id_ID"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def rupiah(value, dash: str = "-") -> str:
+    """``Rp 1.234.567.890`` (rounded to whole rupiah)."""
+    if _missing(value):
+        return dash
+    return "Rp " + format_decimal(round(value), format="#,##0", locale=LOCALE)
+
+
+def rupiah_compact(value, dash: str = "-") -> str:
+    """Compact Rupiah: ``Rp 1,23 T``, ``Rp 1,23 M``, ``Rp 450,5 jt``, ``Rp 12.500``."""
+    if _missing(value):
+        return dash
+    for size, unit, fmt in ((1e12, "T", "#,##0.##"), (1e9, "M", "#,##0.##"), (1e6, "jt", "#,##0.#")):
+        if abs(value) >= size:
+            return f"Rp {format_decimal(value / size, format=fmt, locale=LOCALE)} {unit}"
+    return rupiah(value)
+
+
+def percent(value, digits: int = 2, dash: str = "-") -> str:
+    """``45,5 %`` style percentage of a value already in points (0-100)."""
+    if _missing(value):
+        return dash
+    fmt = "#,##0." + "0" * digits if digits else "#,##0"
+    return f"{format_decimal(value, format=fmt, locale=LOCALE)} %"
+
+
+def number(value, digits: int = 0, dash: str = "-") -> str:
+    """Plain Indonesian number: ``1.234`` or ``12,50``."""
+    if _missing(value):
+        return dash
+    fmt = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=fmt, locale=LOCALE)
+
+
+def points(value, dash: str = "-") -> str:
+    """Signed percentage points for deviasi: ``+1,25`` / ``-4,38``."""
+    if _missing(value):
+        return dash
+    sign = "+" if value > 0 else ""
+    return sign + format_decimal(value, format="#,##0.00", locale=LOCALE)
+
+
+def period_label(year: int, month: int) -> str:
+    """``Maret 2026``."""
+    return f"{BULAN[month - 1]} {year}"
