@@ -53,6 +53,15 @@ class Master:
             self._matcher = OpdMatcher(self.opds)
         return self._matcher
 
+    def merged_with(self, rep: "Report") -> "Master":
+        """This master plus the OPDs and sub kegiatan of a (not yet loaded) DPA report, so that
+        reports uploaded in the same batch can be previewed against it."""
+        known = {o.kode for o in self.opds}
+        opds = list(self.opds) + [OpdRef(k, n, s) for k, (n, s) in rep.dpa.opds.items() if k not in known]
+        subs = dict(self.sub_kegiatan)
+        subs.update({(rep.year, s.kode): (s.opd_kode, s.jenis, s.jenis_source) for s in rep.dpa.sub_kegiatan.values()})
+        return Master(opds, subs)
+
     def by_kode(self, kode: str) -> OpdRef | None:
         return next((o for o in self.opds if o.kode == kode), None)
 
@@ -515,41 +524,91 @@ def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
 
 
 # ---------------------------------------------------------------------------- batch
-def ingest_paths(store: Store, paths: list[Path | str], *, opd: str | None = None,
-                 period: tuple[int, int] | None = None, user: str = "admin",
-                 max_bytes: int = MAX_FILE_BYTES) -> list[dict]:
-    """Analyse and load files one by one (DPA files first so reports can use them)."""
-    paths = [Path(p) for p in paths]
-    results: list[dict] = []
-    pending = []
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            results.append(dict(file=path.name, status="rejected", kind=None, opd=None, year=None, month=None,
-                                rows=0, pagu=None, realisasi_keuangan=None,
-                                issues=[dict(severity=ERROR, sheet=None, row=None, column=None, code="unreadable",
-                                             message=f"Berkas '{path}' tidak dapat dibaca: {exc.strerror}.")]))
-            continue
-        pending.append((path, data))
+@dataclass
+class Upload:
+    """One file to load, with what the user said about it (OPD, period) where needed."""
+
+    name: str
+    data: bytes
+    opd: str | None = None
+    period: tuple[int, int] | None = None
+
+
+def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES,
+                  progress=None) -> list[FileAnalysis]:
+    """Analyse many files for a preview; reports are checked against any DPA in the same batch."""
+    analysed = []
+    for n, u in enumerate(uploads, start=1):
+        analysed.append(analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes))
+        if progress:
+            progress(n, len(uploads), u.name)
+    dpas = [a for a in analysed if a.kind == "dpa" and not a.rejected]
+    if dpas:
+        for a in dpas:
+            master = master.merged_with(a.reports[0])
+        analysed = [a if a.kind == "dpa" else analyse(u.name, u.data, master, opd=u.opd, period=u.period,
+                                                      max_bytes=max_bytes)
+                    for u, a in zip(uploads, analysed)]
+    return analysed
+
+
+def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_bytes: int = MAX_FILE_BYTES,
+                 progress=None) -> list[list[dict]]:
+    """Analyse and load many files, each in its own transaction; DPA workbooks first so that
+    the reports in the same batch are matched against the new OPD list. Returns the
+    :func:`result_rows` of each upload, in input order. ``progress(done, total, name)`` is
+    called after each file."""
     master = Master.from_store(store)
-    analysed = [analyse(p.name, d, master, opd=opd, period=period, max_bytes=max_bytes) for p, d in pending]
+    analysed = [analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes) for u in uploads]
     out: dict[int, list[dict]] = {}
-    # DPA first: realisation reports are matched against its OPD list and sub kegiatan.
+    done = 0
     dpa_loaded = False
     for i, analysis in enumerate(analysed):
         if analysis.kind == "dpa":
             out[i] = commit(store, analysis, user)
             dpa_loaded = dpa_loaded or not analysis.rejected
+            done += 1
+            if progress:
+                progress(done, len(uploads), analysis.name)
     if dpa_loaded:
         master = Master.from_store(store)
     for i, analysis in enumerate(analysed):
         if i in out:
             continue
         if dpa_loaded:
-            path, data = pending[i]
-            analysis = analyse(path.name, data, master, opd=opd, period=period, max_bytes=max_bytes)
+            u = uploads[i]
+            analysis = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes)
         out[i] = commit(store, analysis, user)
-    for i in range(len(analysed)):
-        results.extend(out[i])
-    return results
+        done += 1
+        if progress:
+            progress(done, len(uploads), analysis.name)
+    return [out[i] for i in range(len(uploads))]
+
+
+def ingest_paths(store: Store, paths: list[Path | str], *, opd: str | None = None,
+                 period: tuple[int, int] | None = None, user: str = "admin",
+                 max_bytes: int = MAX_FILE_BYTES) -> list[dict]:
+    """Load files from disk (the CLI and batch jobs): :func:`commit_batch` over readable files."""
+    results: list[dict] = []
+    uploads: list[Upload] = []
+    slots: list[int | None] = []
+    for path in map(Path, paths):
+        try:
+            uploads.append(Upload(path.name, path.read_bytes(), opd, period))
+            slots.append(len(uploads) - 1)
+        except OSError as exc:
+            slots.append(None)
+            results.append(dict(file=path.name, status="rejected", kind=None, opd=None, year=None, month=None,
+                                rows=0, pagu=None, realisasi_keuangan=None,
+                                issues=[dict(severity=ERROR, sheet=None, row=None, column=None, code="unreadable",
+                                             message=f"Berkas '{path}' tidak dapat dibaca: {exc.strerror}. "
+                                                     "Periksa nama dan lokasi berkas.")]))
+    loaded = commit_batch(store, uploads, user, max_bytes)
+    ordered: list[dict] = []
+    unreadable = iter(results)
+    for slot in slots:
+        if slot is None:
+            ordered.append(next(unreadable))
+        else:
+            ordered.extend(loaded[slot])
+    return ordered

@@ -1,0 +1,129 @@
+"""Impor Laporan: upload many files, preview what was recognised, confirm, see history."""
+import pandas as pd
+import streamlit as st
+
+from etl.pipeline import Master, Upload, analyse_batch, commit_batch
+from etl.text import BULAN
+from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, summary_rows
+from ui.state import current_period, current_user, get_store, store_lock
+
+store = get_store()
+st.title("Impor Laporan")
+st.caption("Unggah DPA (daftar sub kegiatan dari BPKAD) dan laporan realisasi fisik dan keuangan OPD. "
+           "Format yang diterima: Excel (.xlsx, .xls), CSV, dan tabel HTML hasil ekspor aplikasi. "
+           "Periksa pratinjau sebelum menyimpan; berkas yang ditolak tidak mengubah data apa pun.")
+
+with store_lock():
+    master = Master.from_store(store)
+if not master.opds:
+    st.info("Daftar OPD masih kosong. Unggah **DPA** terlebih dahulu (boleh bersamaan dengan laporan OPD).",
+            icon=":material/info:")
+
+if "upload_round" not in st.session_state:
+    st.session_state["upload_round"] = 0
+if "hints" not in st.session_state:
+    st.session_state["hints"] = {}
+
+files = st.file_uploader("Pilih berkas laporan (boleh beberapa sekaligus)", accept_multiple_files=True,
+                         key=f"uploader_{st.session_state['upload_round']}")
+
+last = st.session_state.pop("last_results", None)
+if last:
+    counts = {}
+    for r in last:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    summary = ", ".join(f"{n} {STATUS_LABEL[s].lower()}" for s, n in counts.items())
+    (st.error if "rejected" in counts else st.success)(f"Impor selesai: {summary}.", icon=":material/task_alt:")
+
+if files:
+    opd_names = {o.kode: o.nama for o in master.opds}
+    bar = st.progress(0.0, text="Membaca berkas ...")
+    uploads = [Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {})) for f in files]
+    results = analyse_batch(uploads, master, progress=lambda d, t, n: bar.progress(
+        d / t, text=f"Membaca {d} dari {t}: {n}"))
+    analyses = list(zip(files, results))
+    bar.empty()
+    year_now, month_now = current_period()
+
+    st.subheader("Pratinjau")
+    ready = [a for _, a in analyses if not a.rejected]
+    st.write(f"**{len(ready)}** dari **{len(analyses)}** berkas siap disimpan.")
+    for f, a in analyses:
+        icon = ":material/cancel:" if a.rejected else (":material/warning:" if a.all_issues() else ":material/check_circle:")
+        with st.expander(f"{a.name}", expanded=a.rejected or any(r.needs for r in a.reports), icon=icon):
+            st.dataframe(summary_rows(a), hide_index=True, width="stretch")
+            for rep in a.reports:
+                st.caption(f"Kolom dikenali{' (lembar ' + rep.sheet + ')' if rep.sheet else ''}: {columns_text(rep)}")
+            needs = sorted({n for r in a.reports for n in r.needs})
+            if needs:
+                st.warning("Berkas ini tidak menyebutkan (atau tidak konsisten tentang) "
+                           + " dan ".join({"opd": "OPD", "period": "periode"}[n] for n in needs)
+                           + ". Pilih yang benar di bawah ini.", icon=":material/help:")
+                hint = dict(st.session_state["hints"].get(f.file_id, {}))
+                cols = st.columns(3)
+                if "opd" in needs and opd_names:
+                    choice = cols[0].selectbox("OPD", [""] + list(opd_names), key=f"opd_{f.file_id}",
+                                               format_func=lambda k: opd_names.get(k, "- pilih OPD -"))
+                    if choice:
+                        hint["opd"] = choice
+                if "period" in needs:
+                    year = cols[1].number_input("Tahun", 2000, 2100, value=year_now,
+                                                key=f"year_{f.file_id}")
+                    month = cols[2].selectbox("Bulan", list(range(1, 13)), key=f"month_{f.file_id}",
+                                              format_func=lambda m: BULAN[m - 1],
+                                              index=month_now - 1)
+                    if st.checkbox("Pakai periode ini", key=f"useperiod_{f.file_id}"):
+                        hint["period"] = (int(year), int(month))
+                if hint != st.session_state["hints"].get(f.file_id, {}):
+                    st.session_state["hints"][f.file_id] = hint
+                    st.rerun()
+            issues = issues_frame(a)
+            if not issues.empty:
+                st.dataframe(issues.drop(columns=["Berkas"]), hide_index=True, width="stretch")
+
+    all_issues = [issues_frame(a) for _, a in analyses]
+    errors = [df[df["Tingkat"] == "Galat"] for df in all_issues]
+    errors = [df for df in errors if not df.empty]
+    if errors:
+        st.subheader("Berkas yang ditolak")
+        st.caption("Perbaiki berkas sesuai pesan, lalu unggah kembali. Berkas lain tetap dapat disimpan.")
+        st.dataframe(pd.concat(errors), hide_index=True, width="stretch")
+
+    if st.button(f"Simpan {len(ready)} berkas ke basis data", type="primary", disabled=not ready,
+                 icon=":material/save:"):
+        bar = st.progress(0.0, text="Menyimpan ...")
+        uploads = [u for u, (_, a) in zip(uploads, analyses) if not a.rejected]
+        with store_lock():
+            results = commit_batch(store, uploads, current_user(), progress=lambda d, t, n: bar.progress(
+                d / t, text=f"Menyimpan {d} dari {t}: {n}"))
+        st.session_state["last_results"] = [r for rs in results for r in rs]
+        st.session_state["upload_round"] += 1
+        st.session_state["hints"] = {}
+        st.rerun()
+
+st.divider()
+st.subheader("Riwayat impor")
+with store_lock():
+    history = store.import_history()
+if history.empty:
+    st.caption("Belum ada impor.")
+else:
+    st.dataframe(history_frame(history), hide_index=True, width="stretch")
+    col1, col2 = st.columns([2, 1])
+    options = history["id"].tolist()
+    labels = dict(zip(history["id"], history["file_name"]))
+    chosen = col1.selectbox("Unduh berkas asli", options, format_func=lambda i: f"#{i} - {labels[i]}",
+                            key="history_pick")
+    with store_lock():
+        original = store.read_archived(int(chosen)) if chosen is not None else None
+        issues = store.import_issues(int(chosen)) if chosen is not None else None
+    if original:
+        col2.download_button("Unduh berkas asli", original[1], file_name=original[0], icon=":material/download:",
+                             key="download_original")
+    else:
+        col2.caption("Berkas asli tidak ditemukan di arsip.")
+    if issues is not None and not issues.empty:
+        st.caption(f"Catatan impor #{chosen}:")
+        st.dataframe(issues.rename(columns={"sheet": "Lembar", "row": "Baris", "column": "Kolom",
+                                            "severity": "Tingkat", "code": "Kode", "message": "Pesan",
+                                            "raw_value": "Nilai"}), hide_index=True, width="stretch")

@@ -1,0 +1,73 @@
+"""Ringkasan: KPI cards and the recap per OPD for the chosen month."""
+import streamlit as st
+
+from core.recap import kabupaten_totals, recap_opd
+from etl.demo import load_demo
+from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
+from ui.format import percent, period_label, points, rupiah, rupiah_compact
+from ui.state import current_period, current_user, get_store, set_period, store_lock
+from ui.tables import recap_display, recap_export
+
+store = get_store()
+year, month = current_period()
+st.title("Ringkasan Realisasi")
+st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Angka kumulatif dari laporan OPD yang "
+           "berlaku; OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi.")
+
+with store_lock():
+    empty = store.is_empty()
+if empty:
+    st.info("**Selamat datang di Pantau.** Basis data masih kosong. Mulai dengan mengimpor DPA dan laporan "
+            "realisasi OPD pada halaman **Impor Laporan**, atau coba dulu dengan data contoh.",
+            icon=":material/waving_hand:")
+    st.page_link("pages/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
+    if st.button("Muat data contoh (Kabupaten Tanjung Makmur, fiktif)", icon=":material/dataset:"):
+        bar = st.progress(0.0, text="Memuat data contoh ...")
+        with store_lock():
+            results = load_demo(store, current_user(), progress=lambda d, t, n: bar.progress(
+                d / t, text=f"Memuat {d} dari {t}: {n}"))
+            periods = store.periods()
+        ok = sum(r["status"] in ("accepted", "flagged") for r in results)
+        st.session_state["flash"] = f"Data contoh dimuat: {ok} laporan. Ini data fiktif, bukan data resmi."
+        if periods:
+            set_period(*periods[0])
+        st.rerun()
+    st.stop()
+
+if "flash" in st.session_state:
+    st.success(st.session_state.pop("flash"), icon=":material/check_circle:")
+
+with store_lock():
+    recap = recap_opd(store, year, month)
+if recap.empty:
+    st.warning(f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping, "
+               "atau impor laporannya.", icon=":material/event_busy:")
+    st.stop()
+tot = kabupaten_totals(recap)
+
+c = st.columns(5)
+c[0].metric("Pagu", rupiah_compact(tot["pagu"]), help=rupiah(tot["pagu"]), border=True)
+c[1].metric("Realisasi keuangan", rupiah_compact(tot["realisasi_keuangan"]),
+            delta=percent(tot["keuangan_pct"]), delta_color="off", help=rupiah(tot["realisasi_keuangan"]),
+            border=True)
+c[2].metric("Realisasi fisik", percent(tot["fisik_pct"]), border=True,
+            help="Rata-rata fisik sub kegiatan tertimbang pagu.")
+c[3].metric("Deviasi fisik", points(tot["deviasi"]) + " poin" if tot["deviasi"] is not None else "-",
+            border=True, help="Realisasi fisik dikurangi target fisik; negatif berarti terlambat.")
+c[4].metric("OPD sudah lapor", f"{tot['opd_reported']} / {tot['opd_total']}", border=True)
+
+if tot["opd_reported"] < tot["opd_total"]:
+    missing = recap.loc[~recap["reported"], "opd"].tolist()
+    st.warning(f"{len(missing)} OPD belum menyampaikan laporan {period_label(year, month)}: " + ", ".join(missing),
+               icon=":material/schedule:")
+
+st.subheader("Rekap per OPD")
+st.dataframe(recap_display(recap), hide_index=True, width="stretch")
+st.download_button("Unduh Excel", table_to_xlsx(
+    recap_export(recap), f"Rekap Realisasi per OPD - {period_label(year, month)}",
+    "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
+    formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,
+             "Fisik (%)": PERCENT, "Target Fisik (%)": PERCENT, "Deviasi (poin)": PERCENT,
+             "Pagu Fisik (Rp)": RUPIAH, "Pagu Non Fisik (Rp)": RUPIAH}),
+    file_name=f"rekap_opd_{year}-{month:02d}.xlsx", icon=":material/download:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,83 @@
+"""Session-wide state of the Streamlit app: the store and the chosen period.
+
+The period (tahun, bulan) lives in ``st.session_state`` and in the URL query
+(``?tahun=2026&bulan=3``) so it survives page changes and can be bookmarked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import streamlit as st
+
+from db.store import Store, default_db_path
+from etl.text import BULAN
+
+_LOCK = threading.RLock()
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The process-wide store for ``PANTAU_DB`` (one DuckDB connection per process)."""
+    return _store_for(str(default_db_path()))
+
+
+def store_lock() -> threading.RLock:
+    """Serialise use of the shared connection between browser sessions (threads)."""
+    return _LOCK
+
+
+def current_user() -> str:
+    """The acting user (logins come with the access issue; until then 'admin')."""
+    return st.session_state.get("user", "admin")
+
+
+def _default_period(store: Store) -> tuple[int, int]:
+    periods = store.periods()
+    if periods:
+        return periods[0]
+    today = dt.date.today()
+    years = store.dpa_years()
+    if years and today.year not in years:
+        return years[-1], 12
+    return today.year, today.month
+
+
+def current_period() -> tuple[int, int]:
+    """The (tahun, bulan) chosen in the sidebar."""
+    return st.session_state["period"]
+
+
+def set_period(year: int, month: int) -> None:
+    """Change the chosen period (e.g. after loading data); the sidebar follows on the next run."""
+    st.session_state["period"] = (int(year), int(month))
+    st.session_state.pop("_w_tahun", None)
+    st.session_state.pop("_w_bulan", None)
+
+
+def sidebar_period(store: Store) -> tuple[int, int]:
+    """Year and month selectors in the sidebar, kept in session state and the URL."""
+    if "period" not in st.session_state:
+        qp = st.query_params
+        try:
+            year, month = int(qp["tahun"]), int(qp["bulan"])
+            if not 1 <= month <= 12:
+                raise ValueError
+        except (KeyError, ValueError):
+            year, month = _default_period(store)
+        st.session_state["period"] = (year, month)
+    year, month = st.session_state["period"]
+    years = sorted({*store.dpa_years(), *(p[0] for p in store.periods()), year, dt.date.today().year})
+    with st.sidebar:
+        st.markdown("### Periode laporan")
+        col1, col2 = st.columns([1, 1.4])
+        year = col1.selectbox("Tahun", years, index=years.index(year), key="_w_tahun")
+        month = col2.selectbox("Bulan", list(range(1, 13)), index=month - 1, key="_w_bulan",
+                               format_func=lambda m: BULAN[m - 1])
+    st.session_state["period"] = (int(year), int(month))
+    st.query_params["tahun"], st.query_params["bulan"] = str(year), str(month)
+    return int(year), int(month)
