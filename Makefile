@@ -1,0 +1,39 @@
+# Pantau: two commands on a fresh machine - `make run` and `make test`.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8501
+
+.PHONY: run test bench demo clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+## run: create .venv, install, make the demo files, start the app (DuckDB file data/pantau.duckdb)
+run: $(VENV)/.installed
+	$(BIN)/python scripts/make_demo.py --out data/demo
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+## test: create .venv if needed, install test needs, run the whole suite
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+## bench: performance figures against baselines, written to bench/results.json
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench.py
+
+demo: $(VENV)/.installed
+	$(BIN)/python scripts/make_demo.py --out data/demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache bench/work
