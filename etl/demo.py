@@ -16,11 +16,11 @@ _SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 def demo_files(directory: Path = DEMO_DIR) -> list[Path]:
     """The demo inputs, generating them first when the folder is missing or empty."""
-    files = sorted(p for p in directory.glob("*") if p.suffix.lower() in _SUFFIXES) if directory.exists() else []
+    files = sorted(p for p in directory.rglob("*") if p.suffix.lower() in _SUFFIXES) if directory.exists() else []
     if not files:
         subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(directory)],
                        check=True, capture_output=True, text=True)
-        files = sorted(p for p in directory.glob("*") if p.suffix.lower() in _SUFFIXES)
+        files = sorted(p for p in directory.rglob("*") if p.suffix.lower() in _SUFFIXES)
     return files
 
 
