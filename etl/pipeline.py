@@ -172,7 +172,6 @@ def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
 def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint) -> None:
     name = analysis.name
     found: list[tuple[Sheet, Header]] = []
-    partial: list[tuple[Sheet, Header]] = []
     for sheet in sheets:
         header = find_header(sheet)
         if header is not None:
@@ -361,12 +360,8 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
             for hit in matcher.search(line):
                 candidates.setdefault(hit.kode, (hit, f"judul '{line}'"))
     file_hits = matcher.search(Path(name).stem.replace("_", " "))
-    for hit in file_hits[:1]:
-        candidates.setdefault(hit.kode, (hit, f"nama berkas '{name}'"))
-        if hit.kode not in candidates or candidates[hit.kode][1].startswith("nama"):
-            pass
-    if file_hits and candidates and file_hits[0].kode not in candidates:
-        candidates[file_hits[0].kode] = (file_hits[0], f"nama berkas '{name}'")
+    if file_hits:
+        candidates.setdefault(file_hits[0].kode, (file_hits[0], f"nama berkas '{name}'"))
     if len(candidates) > 1:
         rep.needs.append("opd")
         rep.issues.append(Issue(ERROR, "opd_conflict", "OPD laporan tidak konsisten: " +

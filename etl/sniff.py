@@ -6,12 +6,14 @@ files, zip bombs, encrypted files and non-spreadsheets are refused before any pa
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from dataclasses import dataclass, field
 
 from .issues import Issue, WARNING, reject
 
-MAX_FILE_BYTES = 25 * 1024 * 1024          # upload limit (overridable in settings)
+# Upload limit in MB: PANTAU_MAX_UPLOAD_MB (keep .streamlit/config.toml maxUploadSize in step).
+MAX_FILE_BYTES = int(float(os.environ.get("PANTAU_MAX_UPLOAD_MB", "25")) * 1024 * 1024)
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # declared size of all zip members
 MAX_COMPRESSION_RATIO = 200                 # declared / compressed, for large members
 
