@@ -131,10 +131,10 @@ class Store:
         rows = self.con.execute("SELECT kode, nama, singkatan FROM opd ORDER BY nama").fetchall()
         return [OpdRow(*r) for r in rows]
 
-    def sub_kegiatan_index(self) -> dict[tuple[int, str], tuple[str, str, str]]:
-        """(tahun, kode) -> (opd_kode, jenis, jenis_source) of every DPA sub kegiatan."""
-        rows = self.con.execute("SELECT tahun, kode, opd_kode, jenis, jenis_source FROM sub_kegiatan").fetchall()
-        return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
+    def sub_kegiatan_index(self) -> dict[tuple[int, str, str], tuple[str, str]]:
+        """(tahun, opd_kode, kode) -> (jenis, jenis_source) of every DPA sub kegiatan."""
+        rows = self.con.execute("SELECT tahun, opd_kode, kode, jenis, jenis_source FROM sub_kegiatan").fetchall()
+        return {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows}
 
     def dpa_years(self) -> list[int]:
         """Years for which a DPA is loaded."""
@@ -204,9 +204,7 @@ class Store:
         (they are marked superseded).
         """
         opd_list = sorted(subs["opd_kode"].unique().tolist())
-        self.con.execute("DELETE FROM belanja WHERE tahun = ? AND sub_kegiatan_kode IN "
-                         "(SELECT kode FROM sub_kegiatan WHERE tahun = ? AND list_contains(?, opd_kode))",
-                         [tahun, tahun, opd_list])
+        self.con.execute("DELETE FROM belanja WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
         self.con.execute("DELETE FROM sub_kegiatan WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
         self.con.register("_subs_df", subs)
         self.con.register("_lines_df", lines)
@@ -221,9 +219,10 @@ class Store:
         # A manual classification survives a new DPA (latest override per sub kegiatan wins).
         self.con.execute(
             "UPDATE sub_kegiatan SET jenis = o.jenis, jenis_source = 'manual', jenis_rule = o.reason "
-            "FROM (SELECT tahun, sub_kegiatan_kode, arg_max(jenis, created_at) AS jenis, "
+            "FROM (SELECT tahun, opd_kode, sub_kegiatan_kode, arg_max(jenis, created_at) AS jenis, "
             "      arg_max(reason, created_at) AS reason FROM jenis_override GROUP BY ALL) o "
-            "WHERE sub_kegiatan.tahun = o.tahun AND sub_kegiatan.kode = o.sub_kegiatan_kode AND sub_kegiatan.tahun = ?",
+            "WHERE sub_kegiatan.tahun = o.tahun AND sub_kegiatan.opd_kode = o.opd_kode "
+            "AND sub_kegiatan.kode = o.sub_kegiatan_kode AND sub_kegiatan.tahun = ?",
             [tahun])
         old = [r[0] for r in self.con.execute(
             "SELECT i.id FROM import i WHERE i.kind = 'dpa' AND i.tahun = ? AND i.id <> ? AND i.superseded_by IS NULL "
@@ -286,13 +285,15 @@ class Store:
                 SELECT r.opd_kode, r.sub_kegiatan_kode AS kode, r.pagu, r.target_fisik, r.realisasi_fisik,
                        r.realisasi_keuangan, coalesce(sk.jenis, r.jenis) AS jenis, true AS reported
                 FROM realisasi r JOIN active a ON r.import_id = a.id
-                LEFT JOIN sub_kegiatan sk ON sk.tahun = r.tahun AND sk.kode = r.sub_kegiatan_kode
+                LEFT JOIN sub_kegiatan sk ON sk.tahun = r.tahun AND sk.opd_kode = r.opd_kode
+                                          AND sk.kode = r.sub_kegiatan_kode
             ),
             dpa AS (
                 SELECT sk.opd_kode, sk.kode, sk.pagu, NULL::DOUBLE AS target_fisik, NULL::DOUBLE AS realisasi_fisik,
                        NULL::DOUBLE AS realisasi_keuangan, sk.jenis, false AS reported
                 FROM sub_kegiatan sk
-                WHERE sk.tahun = ? AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.kode = sk.kode)
+                WHERE sk.tahun = ?
+                  AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.opd_kode = sk.opd_kode AND rep.kode = sk.kode)
             ),
             leaf AS (SELECT * FROM rep UNION ALL SELECT * FROM dpa)
             SELECT l.opd_kode, o.nama AS opd, o.singkatan,

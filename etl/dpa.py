@@ -52,7 +52,7 @@ class DpaTable:
     """Result of :func:`parse_dpa`."""
 
     opds: dict[str, tuple[str, str]]           # kode -> (nama, singkatan)
-    sub_kegiatan: dict[str, SubKegiatan]
+    sub_kegiatan: dict[tuple[str, str], SubKegiatan]   # (opd_kode, kode) -> sub kegiatan
     issues: list[Issue]
 
 
@@ -105,17 +105,13 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
                                 "Perbaiki nilai pagu pada baris ini.", sheet=s, row=r, column=col("pagu"),
                                 raw=None if raw is None else str(raw)))
             continue
-        sub = subs.get(kode)
+        sub = subs.get((opd_kode, kode))
         if sub is None:
             parts = kode.split(".")
-            sub = subs[kode] = SubKegiatan(kode, cell_text(get(row, "nama")), opd_kode, first_row=r,
-                                           program_kode=".".join(parts[:3]) if len(parts) >= 5 else None,
-                                           kegiatan_kode=".".join(parts[:5]) if len(parts) >= 5 else None)
-        elif sub.opd_kode != opd_kode:
-            issues.append(Issue(ERROR, "code_in_two_opd", f"Sub kegiatan {kode} tercantum pada dua OPD "
-                                f"({sub.opd_kode} dan {opd_kode}). Satu sub kegiatan hanya milik satu OPD.",
-                                sheet=s, row=r, raw=kode))
-            continue
+            sub = subs[(opd_kode, kode)] = SubKegiatan(
+                kode, cell_text(get(row, "nama")), opd_kode, first_row=r,
+                program_kode=".".join(parts[:3]) if len(parts) >= 5 else None,
+                kegiatan_kode=".".join(parts[:5]) if len(parts) >= 5 else None)
         dana = cell_text(get(row, "sumber_dana")) or None
         if dana and dana not in sub.sumber_dana:
             sub.sumber_dana.append(dana)

@@ -36,7 +36,7 @@ class Master:
     """What the pipeline needs to know of the database: OPDs and DPA sub kegiatan."""
 
     opds: list[OpdRef]
-    sub_kegiatan: dict[tuple[int, str], tuple[str, str, str]]
+    sub_kegiatan: dict[tuple[int, str, str], tuple[str, str]]   # (tahun, opd, kode) -> (jenis, source)
 
     @classmethod
     def from_store(cls, store: Store) -> "Master":
@@ -45,6 +45,9 @@ class Master:
 
     def __post_init__(self):
         self.years = {k[0] for k in self.sub_kegiatan}
+        self.owners: dict[tuple[int, str], list[str]] = {}
+        for tahun, opd_kode, kode in self.sub_kegiatan:
+            self.owners.setdefault((tahun, kode), []).append(opd_kode)
         self._matcher = None
 
     def matcher(self) -> OpdMatcher:
@@ -59,7 +62,8 @@ class Master:
         known = {o.kode for o in self.opds}
         opds = list(self.opds) + [OpdRef(k, n, s) for k, (n, s) in rep.dpa.opds.items() if k not in known]
         subs = dict(self.sub_kegiatan)
-        subs.update({(rep.year, s.kode): (s.opd_kode, s.jenis, s.jenis_source) for s in rep.dpa.sub_kegiatan.values()})
+        subs.update({(rep.year, s.opd_kode, s.kode): (s.jenis, s.jenis_source)
+                     for s in rep.dpa.sub_kegiatan.values()})
         return Master(opds, subs)
 
     def by_kode(self, kode: str) -> OpdRef | None:
@@ -379,33 +383,24 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
 
 def _apply_jenis(rep: Report, master: Master) -> None:
     """Jenis of each leaf: the file's jenis column, else the DPA's, else the name keywords."""
-    dpa_known = rep.year in master.years
-    not_in_dpa = []
-    other_opd = []
+    dpa_known = rep.year in master.years and rep.opd is not None
+    opd_kode = rep.opd.kode if rep.opd else None
     for leaf in rep.leaves:
         explicit = jenis_from_text(leaf.jenis_text)
-        known = master.sub_kegiatan.get((rep.year, leaf.kode)) if rep.year else None
+        known = master.sub_kegiatan.get((rep.year, opd_kode, leaf.kode))
         if explicit:
             leaf.jenis, leaf.jenis_source = explicit, "file"
         elif known:
-            leaf.jenis, leaf.jenis_source = known[1], known[2]
+            leaf.jenis, leaf.jenis_source = known
         else:
             leaf.jenis, leaf.jenis_source = jenis_from_name(leaf.nama or ""), "rule"
         if dpa_known and not known:
-            not_in_dpa.append(leaf)
-        elif known and rep.opd and known[0] != rep.opd.kode:
-            other_opd.append((leaf, known[0]))
-    for leaf in not_in_dpa:
-        leaf.flags.append("kode_tidak_di_dpa")
-        rep.issues.append(Issue(WARNING, "kode_tidak_di_dpa", f"Kode {leaf.kode} tidak ada dalam DPA tahun "
-                                f"{rep.year}. Periksa kode sub kegiatan; baris tetap dimuat.", sheet=rep.sheet,
-                                row=leaf.row, raw=leaf.kode))
-    for leaf, kode in other_opd:
-        leaf.flags.append("kode_milik_opd_lain")
-        other = master.by_kode(kode)
-        rep.issues.append(Issue(WARNING, "kode_milik_opd_lain", f"Kode {leaf.kode} menurut DPA milik "
-                                f"{other.nama if other else kode}, bukan {rep.opd.nama}. Periksa kode atau OPD laporan.",
-                                sheet=rep.sheet, row=leaf.row, raw=leaf.kode))
+            leaf.flags.append("kode_tidak_di_dpa")
+            owners = [master.by_kode(k) for k in master.owners.get((rep.year, leaf.kode), [])]
+            extra = (" Menurut DPA kode ini milik " + ", ".join(o.nama for o in owners if o) + ".") if owners else ""
+            rep.issues.append(Issue(WARNING, "kode_tidak_di_dpa", f"Kode {leaf.kode} tidak ada dalam DPA {rep.opd.nama} "
+                                    f"tahun {rep.year}.{extra} Periksa kode sub kegiatan atau OPD laporan; baris "
+                                    "tetap dimuat.", sheet=rep.sheet, row=leaf.row, raw=leaf.kode))
 
 
 # ---------------------------------------------------------------------------- commit
@@ -507,9 +502,9 @@ def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
         columns=["tahun", "kode", "opd_kode", "nama", "program_kode", "program_nama", "kegiatan_kode",
                  "kegiatan_nama", "pagu", "sumber_dana", "lokasi", "jenis", "jenis_source", "jenis_rule", "import_id"])
     lines = pd.DataFrame.from_records(
-        [(rep.year, ln.sub_kegiatan_kode, ln.kode_rekening, ln.uraian, ln.pagu, ln.sumber_dana, ln.row, import_id)
-         for s in table.sub_kegiatan.values() for ln in s.lines],
-        columns=["tahun", "sub_kegiatan_kode", "kode_rekening", "uraian", "pagu", "sumber_dana", "source_row",
+        [(rep.year, s.opd_kode, ln.sub_kegiatan_kode, ln.kode_rekening, ln.uraian, ln.pagu, ln.sumber_dana, ln.row,
+          import_id) for s in table.sub_kegiatan.values() for ln in s.lines],
+        columns=["tahun", "opd_kode", "sub_kegiatan_kode", "kode_rekening", "uraian", "pagu", "sumber_dana", "source_row",
                  "import_id"])
     for df in (subs, lines):
         for c in df.columns:

@@ -66,11 +66,12 @@ CREATE TABLE sub_kegiatan (
     jenis_source    VARCHAR NOT NULL,           -- rule | manual | file
     jenis_rule      VARCHAR,
     import_id       BIGINT,
-    PRIMARY KEY (tahun, kode)
+    PRIMARY KEY (tahun, opd_kode, kode)   -- kecamatan share sub kegiatan codes (7.01...)
 );
 
 CREATE TABLE belanja (
     tahun               INTEGER NOT NULL,
+    opd_kode            VARCHAR NOT NULL,
     sub_kegiatan_kode   VARCHAR NOT NULL,
     kode_rekening       VARCHAR,
     uraian              VARCHAR,
@@ -107,6 +108,7 @@ CREATE TABLE realisasi (
 
 CREATE TABLE jenis_override (
     tahun               INTEGER NOT NULL,
+    opd_kode            VARCHAR NOT NULL,
     sub_kegiatan_kode   VARCHAR NOT NULL,
     jenis               VARCHAR NOT NULL,
     reason              VARCHAR NOT NULL,
