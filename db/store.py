@@ -17,6 +17,7 @@ from typing import Iterator
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -149,50 +150,68 @@ class Store:
                 [kode, nama, singkatan])
 
     # ------------------------------------------------------------------ imports
-    def active_import_by_sha(self, sha256: str) -> list[dict]:
-        """Imports of these exact bytes that were loaded (idempotency check)."""
-        return self._df("SELECT id, kind, tahun, bulan, opd_kode, status, superseded_by FROM import "
-                        "WHERE sha256 = ? ORDER BY id", [sha256]).to_dict("records")
+    def loaded_shas(self, shas: list[str]) -> set[str]:
+        """Which of these sha256 values were loaded before (idempotency check)."""
+        if not shas:
+            return set()
+        rows = self.con.execute("SELECT DISTINCT sha256 FROM import WHERE list_contains(?, sha256)",
+                                [list(shas)]).fetchall()
+        return {r[0] for r in rows}
 
-    def next_import_id(self) -> int:
-        """A fresh import id."""
-        return self.con.execute("SELECT nextval('seq_import')").fetchone()[0]
+    def next_import_ids(self, n: int) -> list[int]:
+        """``n`` fresh import ids."""
+        return [r[0] for r in self.con.execute("SELECT nextval('seq_import') FROM range(?)", [n]).fetchall()]
 
-    def insert_import(self, rec: dict) -> None:
-        """Insert one row into ``import`` (keys are column names)."""
-        cols = list(rec)
-        self.con.execute(f"INSERT INTO import ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                         [rec[c] for c in cols])
+    def insert_imports(self, records: list[dict]) -> None:
+        """Insert rows into ``import`` (dict keys are column names)."""
+        if not records:
+            return
+        table = pa.Table.from_pylist(records)
+        self.con.register("_imports_tbl", table)
+        try:
+            cols = ", ".join(table.column_names)
+            self.con.execute(f"INSERT INTO import ({cols}) SELECT {cols} FROM _imports_tbl")
+        finally:
+            self.con.unregister("_imports_tbl")
 
-    def insert_issues(self, import_id: int, issues: list[dict]) -> None:
-        """Store the warnings of an import (sheet, row, column, raw value, message)."""
+    def insert_issues(self, issues: list[dict]) -> None:
+        """Store the issues of imports (import_id, sheet, row, column, severity, code, message, raw)."""
         if not issues:
             return
-        df = pd.DataFrame(issues, columns=["sheet", "row", "column", "severity", "code", "message", "raw"])
-        df.insert(0, "import_id", import_id)
-        df["row"] = df["row"].astype("Int64")
-        self.con.register("_issues_df", df)
+        table = pa.Table.from_pylist(issues, schema=pa.schema([
+            ("import_id", pa.int64()), ("sheet", pa.string()), ("row", pa.int64()), ("column", pa.string()),
+            ("severity", pa.string()), ("code", pa.string()), ("message", pa.string()), ("raw", pa.string())]))
+        self.con.register("_issues_tbl", table)
         try:
             self.con.execute('INSERT INTO import_issue (id, import_id, sheet, "row", "column", severity, code, '
                              'message, raw_value) SELECT nextval(\'seq_issue\'), import_id, sheet, "row", '
-                             '"column", severity, code, message, raw FROM _issues_df')
+                             '"column", severity, code, message, raw FROM _issues_tbl')
         finally:
-            self.con.unregister("_issues_df")
+            self.con.unregister("_issues_tbl")
 
-    def supersede_realisasi(self, new_id: int, opd_kode: str, tahun: int, bulan: int) -> list[int]:
-        """Mark older active reports of the same OPD and period as superseded by ``new_id``."""
-        old = [r[0] for r in self.con.execute(
-            "SELECT id FROM import WHERE kind = 'realisasi' AND opd_kode = ? AND tahun = ? AND bulan = ? "
-            "AND superseded_by IS NULL AND id <> ?", [opd_kode, tahun, bulan, new_id]).fetchall()]
-        if old:
-            self.con.execute("UPDATE import SET superseded_by = ? WHERE list_contains(?, id)", [new_id, old])
-        return old
+    def supersede_realisasi(self, new_ids: list[int]) -> dict[int, list[int]]:
+        """For each OPD and month among the new reports, the newest import stays in force and
+        every older one is marked superseded by it. Returns {new id: [superseded ids]}."""
+        rows = self.con.execute(
+            """
+            UPDATE import SET superseded_by = n.new_id
+            FROM (SELECT opd_kode, tahun, bulan, max(id) AS new_id FROM import
+                  WHERE kind = 'realisasi' AND list_contains(?, id) GROUP BY ALL) n
+            WHERE import.kind = 'realisasi' AND import.opd_kode = n.opd_kode AND import.tahun = n.tahun
+              AND import.bulan = n.bulan AND import.superseded_by IS NULL AND import.id <> n.new_id
+            RETURNING import.id, import.superseded_by
+            """, [list(new_ids)]).fetchall()
+        out: dict[int, list[int]] = {}
+        for old, new in rows:
+            out.setdefault(new, []).append(old)
+        return out
 
-    def insert_realisasi(self, df: pd.DataFrame) -> None:
-        """Bulk insert leaf rows (columns named as in the ``realisasi`` table)."""
+    def insert_realisasi(self, df) -> None:
+        """Bulk insert leaf rows: a pandas DataFrame or pyarrow Table whose columns are named
+        as in the ``realisasi`` table."""
         self.con.register("_real_df", df)
         try:
-            cols = ", ".join(df.columns)
+            cols = ", ".join(df.column_names if hasattr(df, "column_names") else df.columns)
             self.con.execute(f"INSERT INTO realisasi ({cols}) SELECT {cols} FROM _real_df")
         finally:
             self.con.unregister("_real_df")
@@ -230,6 +249,19 @@ class Store:
         if old:
             self.con.execute("UPDATE import SET superseded_by = ? WHERE list_contains(?, id)", [import_id, old])
         return old
+
+    def audit_many(self, entries: list[tuple[str, str, str | None, str | None]]) -> None:
+        """Append several (actor, action, target, detail) entries to the audit log."""
+        if not entries:
+            return
+        table = pa.table({name: pa.array([e[i] for e in entries], pa.string())
+                          for i, name in enumerate(("actor", "action", "target", "detail"))})
+        self.con.register("_audit_tbl", table)
+        try:
+            self.con.execute("INSERT INTO audit_log (id, actor, action, target, detail) "
+                             "SELECT nextval('seq_audit'), actor, action, target, detail FROM _audit_tbl")
+        finally:
+            self.con.unregister("_audit_tbl")
 
     def audit(self, actor: str, action: str, target: str | None = None, detail: dict | str | None = None) -> None:
         """Append to the audit log (never updated or deleted by the app)."""

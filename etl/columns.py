@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .reader import Sheet
 from .text import norm
@@ -60,6 +61,7 @@ FIELD_LABEL = {
 _CODE = re.compile(r"^\d+(\.\d+)+$")
 
 
+@lru_cache(maxsize=4096)
 def field_for(label: str) -> str | None:
     """The field a normalised header label stands for, or ``None``."""
     if not label:

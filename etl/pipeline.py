@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from core.metrics import weighted_fisik
 from db.store import Store
@@ -435,61 +436,111 @@ def _opd_label(rep: Report) -> str | None:
 
 
 def commit(store: Store, analysis: FileAnalysis, user: str = "admin") -> list[dict]:
-    """Load an analysed file: one transaction, archive by sha256, duplicates are a no-op.
+    """Load one analysed file (see :func:`commit_many`)."""
+    return commit_many(store, [analysis], user)[0]
 
-    Returns :func:`result_rows` with the final status of each report.
+
+def commit_many(store: Store, analyses: list[FileAnalysis], user: str = "admin") -> list[list[dict]]:
+    """Load analysed files: rejected files write nothing; the same bytes already loaded are a
+    no-op (``duplicate``); originals are archived by sha256; a newer report for the same OPD
+    and month supersedes the older one.
+
+    Every file is all or nothing. The accepted files of one call are written in one
+    transaction (fast); should that fail, each file is retried in a transaction of its own,
+    so one file can never take another down with it. Returns :func:`result_rows` per file.
     """
-    if analysis.rejected:
-        return result_rows(analysis)
-    if store.active_import_by_sha(analysis.sha256):
-        return result_rows(analysis, status="duplicate")
-    store.archive(analysis.sha256, analysis.name, analysis.data)
-    results = result_rows(analysis)
-    with store.transaction():
-        for rep, res in zip(analysis.reports, results):
-            import_id = store.next_import_id()
-            flagged = res["status"] == "flagged"
-            rec = dict(id=import_id, file_name=analysis.name, sha256=analysis.sha256, size_bytes=analysis.size,
-                       format=analysis.format, kind=rep.kind, sheet=rep.sheet, created_by=user, tahun=rep.year,
-                       bulan=rep.month, opd_kode=rep.opd.kode if rep.opd else None, rows_accepted=rep.rows,
-                       rows_flagged=rep.flagged_rows, rows_rejected=0, pagu=rep.pagu,
-                       realisasi_keuangan=rep.realisasi_keuangan,
-                       columns_json=json.dumps(rep.header.matched(), ensure_ascii=False),
-                       status="flagged" if flagged else "accepted")
-            store.insert_import(rec)
-            store.insert_issues(import_id, [dict(sheet=i.sheet, row=i.row, column=i.column, severity=i.severity,
-                                                 code=i.code, message=i.message, raw=i.raw)
-                                            for i in analysis.issues + rep.issues])
-            if rep.kind == "dpa":
-                _load_dpa(store, import_id, rep)
-                store.audit(user, "import_dpa", analysis.name, {"import_id": import_id, "tahun": rep.year,
-                                                                 "sub_kegiatan": rep.rows})
-            else:
-                _load_realisasi(store, import_id, rep)
-                old = store.supersede_realisasi(import_id, rep.opd.kode, rep.year, rep.month)
-                store.audit(user, "import_realisasi", analysis.name,
-                            {"import_id": import_id, "opd": rep.opd.kode, "tahun": rep.year, "bulan": rep.month})
-                if old:
-                    store.audit(user, "supersede", analysis.name, {"import_id": import_id, "menggantikan": old})
-    return results
+    out: list[list[dict] | None] = [None] * len(analyses)
+    known = store.loaded_shas([a.sha256 for a in analyses if not a.rejected])
+    todo: list[int] = []
+    for i, a in enumerate(analyses):
+        if a.rejected:
+            out[i] = result_rows(a)
+        elif a.sha256 in known:
+            out[i] = result_rows(a, status="duplicate")
+        else:
+            known.add(a.sha256)
+            todo.append(i)
+    for i in todo:
+        store.archive(analyses[i].sha256, analyses[i].name, analyses[i].data)
+    try:
+        with store.transaction():
+            _write(store, [analyses[i] for i in todo], user)
+    except Exception:
+        if len(todo) <= 1:
+            raise
+        for i in todo:
+            try:
+                with store.transaction():
+                    _write(store, [analyses[i]], user)
+            except Exception as exc:  # reported per file, never a traceback
+                a = analyses[i]
+                a.issues.append(Issue(ERROR, "store_failed", f"Berkas '{a.name}' gagal disimpan ke basis data "
+                                      f"({type(exc).__name__}); tidak ada data yang berubah. Coba lagi; bila tetap "
+                                      "gagal, hubungi admin."))
+                out[i] = result_rows(a)
+    for i in todo:
+        if out[i] is None:
+            out[i] = result_rows(analyses[i])
+    return out
 
 
-def _load_realisasi(store: Store, import_id: int, rep: Report) -> None:
-    cols = ["sub_kegiatan_kode", "nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama", "pagu",
-            "target_fisik", "realisasi_fisik", "realisasi_keuangan", "sumber_dana", "lokasi", "permasalahan",
-            "solusi", "jenis", "jenis_source", "source_row", "flagged"]
-    records = [(lf.kode, lf.nama, lf.program_kode, lf.program_nama, lf.kegiatan_kode, lf.kegiatan_nama, lf.pagu,
-                lf.target_fisik, lf.realisasi_fisik, lf.realisasi_keuangan, lf.sumber_dana, lf.lokasi,
-                lf.permasalahan, lf.solusi, lf.jenis, lf.jenis_source, lf.row, bool(lf.flags))
-               for lf in rep.leaves]
-    df = pd.DataFrame.from_records(records, columns=cols)
-    for c in ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan"):
-        df[c] = df[c].astype("float64")
-    df.insert(0, "opd_kode", rep.opd.kode)
-    df.insert(0, "bulan", rep.month)
-    df.insert(0, "tahun", rep.year)
-    df.insert(0, "import_id", import_id)
-    store.insert_realisasi(df)
+def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
+    """Write validated files inside the caller's transaction, with as few statements as possible."""
+    reports = [(a, rep) for a in analyses for rep in a.reports]
+    if not reports:
+        return
+    ids = store.next_import_ids(len(reports))
+    imports, issues, audits, tables, realisasi_ids = [], [], [], [], []
+    for import_id, (a, rep) in zip(ids, reports):
+        rep_issues = a.issues + rep.issues
+        flagged = any(i.severity == WARNING for i in rep_issues)
+        imports.append(dict(id=import_id, file_name=a.name, sha256=a.sha256, size_bytes=a.size, format=a.format,
+                            kind=rep.kind, sheet=rep.sheet, created_by=user, tahun=rep.year, bulan=rep.month,
+                            opd_kode=rep.opd.kode if rep.opd else None, rows_accepted=rep.rows,
+                            rows_flagged=rep.flagged_rows, rows_rejected=0, pagu=rep.pagu,
+                            realisasi_keuangan=rep.realisasi_keuangan,
+                            columns_json=json.dumps(rep.header.matched(), ensure_ascii=False),
+                            status="flagged" if flagged else "accepted"))
+        issues.extend(dict(import_id=import_id, sheet=i.sheet, row=i.row, column=i.column, severity=i.severity,
+                           code=i.code, message=i.message, raw=i.raw) for i in rep_issues)
+        detail = {"import_id": import_id, "tahun": rep.year, "bulan": rep.month, "baris": rep.rows}
+        if rep.kind == "realisasi":
+            detail["opd"] = rep.opd.kode
+            tables.append(_realisasi_table(import_id, rep))
+            realisasi_ids.append(import_id)
+        audits.append((user, f"import_{rep.kind}", a.name, json.dumps(detail, ensure_ascii=False)))
+    store.insert_imports(imports)
+    store.insert_issues(issues)
+    for import_id, (a, rep) in zip(ids, reports):
+        if rep.kind == "dpa":
+            _load_dpa(store, import_id, rep)
+    if tables:
+        store.insert_realisasi(pa.concat_tables(tables))
+        for new_id, old in store.supersede_realisasi(realisasi_ids).items():
+            audits.append((user, "supersede", None, json.dumps({"import_id": new_id, "menggantikan": old})))
+    store.audit_many(audits)
+
+
+def _realisasi_table(import_id: int, rep: Report) -> pa.Table:
+    leaves = rep.leaves
+    n = len(leaves)
+    text = pa.string()
+    num = pa.float64()
+    columns = {
+        "import_id": pa.array([import_id] * n, pa.int64()),
+        "tahun": pa.array([rep.year] * n, pa.int32()),
+        "bulan": pa.array([rep.month] * n, pa.int32()),
+        "opd_kode": pa.array([rep.opd.kode] * n, text),
+        "sub_kegiatan_kode": pa.array([lf.kode for lf in leaves], text),
+        "source_row": pa.array([lf.row for lf in leaves], pa.int32()),
+        "flagged": pa.array([bool(lf.flags) for lf in leaves], pa.bool_()),
+    }
+    for name in ("nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama", "sumber_dana", "lokasi",
+                 "permasalahan", "solusi", "jenis", "jenis_source"):
+        columns[name] = pa.array([getattr(lf, name) for lf in leaves], text)
+    for name in ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan"):
+        columns[name] = pa.array([getattr(lf, name) for lf in leaves], num)
+    return pa.table(columns)
 
 
 def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
@@ -562,16 +613,16 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
                 progress(done, len(uploads), analysis.name)
     if dpa_loaded:
         master = Master.from_store(store)
-    for i, analysis in enumerate(analysed):
-        if i in out:
-            continue
-        if dpa_loaded:
+    rest = [i for i in range(len(analysed)) if i not in out]
+    if dpa_loaded:
+        for i in rest:
             u = uploads[i]
-            analysis = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes)
-        out[i] = commit(store, analysis, user)
+            analysed[i] = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes)
+    for i, res in zip(rest, commit_many(store, [analysed[i] for i in rest], user)):
+        out[i] = res
         done += 1
         if progress:
-            progress(done, len(uploads), analysis.name)
+            progress(done, len(uploads), analysed[i].name)
     return [out[i] for i in range(len(uploads))]
 
 

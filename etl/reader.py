@@ -81,7 +81,7 @@ def _read_workbook(name: str, data: bytes, max_rows: int) -> list[Sheet]:
                          "benar, atau pecah per OPD.",
                          sheet=meta.name, raw=str(sheet.height))
         start = sheet.start or (0, 0)
-        rows = [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=True)]
+        rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=True)]
         merged = list(sheet.merged_cell_ranges or [])
         sheets.append(Sheet(meta.name, rows, start[0], start[1], merged))
     return sheets

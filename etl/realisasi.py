@@ -22,6 +22,7 @@ _ROMAN = re.compile(r"^(?=[ivxlc]+$)m*(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i
 MONEY = ("pagu", "realisasi_keuangan")
 PERCENT = ("target_fisik", "realisasi_fisik")
 TEXT = ("sumber_dana", "lokasi", "permasalahan", "solusi", "jenis")
+_NUMERIC = MONEY + PERCENT + ("persen_keuangan",)
 
 
 @dataclass
@@ -81,10 +82,15 @@ def _get(row: list, idx: int | None):
     return row[idx]
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _normal_code(value) -> str | None:
     if value is None:
         return None
-    text = re.sub(r"\s+", "", cell_text(value)).strip(".")
+    if type(value) is str and CODE.match(value):
+        return value
+    text = _SPACES.sub("", cell_text(value)).strip(".")
     return text if CODE.match(text) else None
 
 
@@ -95,23 +101,26 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
     rows: list[_Row] = []
     total_row: _Row | None = None
     sheet_label = sheet.name
+    idx_kode, idx_nama, idx_no, idx_pagu = f.get("kode"), f.get("nama"), f.get("no"), f.get("pagu")
+    numeric = [(name, f[name]) for name in _NUMERIC if name in f]
     for i in range(header.data_start, len(sheet.rows)):
         row = sheet.rows[i]
-        if not any(v is not None for v in row):
-            continue
-        kode = _normal_code(_get(row, f.get("kode")))
-        nama = _get(row, f.get("nama"))
-        nama = cell_text(nama) if nama is not None else None
-        marker = cell_text(_get(row, f.get("no"))) if "no" in f else None
-        first_texts = [norm(cell_text(_get(row, f.get(k)))) for k in ("no", "kode", "nama") if k in f]
-        if any(_TOTAL.match(t) for t in first_texts if t):
-            total_row = _Row(i, None, nama, *_values(row, f), marker)
-            break
-        if kode is None and "kode" in f:
-            continue   # signature block, notes, blank separators
-        if kode is None and not (nama and _get(row, f.get("pagu")) is not None):
-            continue
-        values, raw = _values(row, f)
+        kode = _get(row, idx_kode)
+        if not (type(kode) is str and CODE.match(kode)):
+            kode = _normal_code(kode)
+        nama = _get(row, idx_nama)
+        if nama is not None and type(nama) is not str:
+            nama = cell_text(nama)
+        marker = _get(row, idx_no)
+        if kode is None:
+            # Not a budget row: a JUMLAH/TOTAL row ends the table; signature blocks and notes are skipped.
+            first = (marker, _get(row, idx_kode), nama)
+            if any(isinstance(t, str) and _TOTAL.match(norm(t)) for t in first):
+                total_row = _Row(i, None, nama, *_values(row, numeric), marker)
+                break
+            if idx_kode is not None or not (nama and _get(row, idx_pagu) is not None):
+                continue
+        values, raw = _values(row, numeric)
         rows.append(_Row(i, kode, nama, values, raw, marker))
 
     fraction = _fraction_scale(rows, f, sheet)
@@ -122,6 +131,8 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
 
     leaves_idx = _leaf_indexes(rows)
     by_code = {r.kode: r for r in rows if r.kode}
+    num_fields = [n for n in MONEY + PERCENT if n in f]
+    text_fields = [("jenis_text" if n == "jenis" else n, f[n]) for n in TEXT if n in f]
     leaves: list[LeafRow] = []
     seen: dict[str, int] = {}
     for pos in leaves_idx:
@@ -134,29 +145,24 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
                 leaf.kegiatan_kode = ".".join(parts[:5])
                 leaf.program_nama = by_code[leaf.program_kode].nama if leaf.program_kode in by_code else None
                 leaf.kegiatan_nama = by_code[leaf.kegiatan_kode].nama if leaf.kegiatan_kode in by_code else None
-        for name in MONEY + PERCENT:
-            if name not in f:
-                continue
-            raw = r.raw.get(name)
-            try:
-                value = parse_number(raw)
-            except NotANumber:
+        for name in num_fields:
+            value = r.values[name]
+            raw = r.raw[name]
+            if value is _BAD:
                 leaf.flags.append("non_numeric_value")
                 issues.append(Issue(WARNING, "non_numeric_value",
                                     f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
                                     f"tanpa nilai ini. Tulis angka saja, mis. 1.250.000.000.",
                                     sheet=sheet_label, row=leaf.row, column=_col(header, sheet, name), raw=str(raw)))
                 continue
-            if value is not None and name in PERCENT and fraction and isinstance(raw, float):
-                value = value * 100
-            if value is not None:
-                value = round(value, 2 if name in MONEY else 4)
+            if value is not None and fraction and name in PERCENT and type(raw) is float:
+                value = round(value * 100, 6)   # 0.3333 -> 33.33, without float noise
             setattr(leaf, name, value)
-        for name in TEXT:
-            if name in f:
-                value = _get(sheet.rows[r.i], f[name])
-                text = cell_text(value) if value is not None else None
-                setattr(leaf, "jenis_text" if name == "jenis" else name, text or None)
+        cells = sheet.rows[r.i]
+        for attr, idx in text_fields:
+            value = cells[idx] if idx < len(cells) else None
+            if value is not None:
+                setattr(leaf, attr, cell_text(value) or None)
         _validate_leaf(leaf, header, sheet, issues)
         if r.kode:
             if r.kode in seen:
@@ -179,14 +185,24 @@ def _dup_issue(leaf: LeafRow, sheet_label, header, sheet) -> Issue:
                  raw=leaf.kode)
 
 
-def _values(row: list, f: dict) -> tuple[dict, dict]:
-    raw = {name: _get(row, f.get(name)) for name in MONEY + PERCENT + ("persen_keuangan",) if name in f}
+_BAD = object()   # marks a cell whose text is not a number
+
+
+def _values(row: list, numeric: list[tuple[str, int]]) -> tuple[dict, dict]:
+    """Raw cells and parsed numbers of the numeric columns ``numeric`` = [(field, index)]."""
+    raw = {}
     values = {}
-    for name, value in raw.items():
-        try:
-            values[name] = parse_number(value)
-        except NotANumber:
-            values[name] = None
+    width = len(row)
+    for name, idx in numeric:
+        value = row[idx] if idx < width else None
+        raw[name] = value
+        if value is None or type(value) is float:
+            values[name] = value
+        else:
+            try:
+                values[name] = parse_number(value)
+            except NotANumber:
+                values[name] = _BAD
     return values, raw
 
 
@@ -197,21 +213,19 @@ def _leaf_indexes(rows: list[_Row]) -> list[int]:
     """
     coded = [r for r in rows if r.kode]
     if coded:
-        depth = max(len(r.kode.split(".")) for r in coded)
-        codes = sorted({r.kode for r in coded})
-        has_child = set()
-        for c in codes:
-            parts = c.split(".")
-            for k in range(1, len(parts)):
-                has_child.add(".".join(parts[:k]))
-        return [i for i, r in enumerate(rows)
-                if r.kode and len(r.kode.split(".")) == depth and r.kode not in has_child]
+        # A code at the deepest level cannot have descendants: those would be deeper still.
+        depth = max(r.kode.count(".") for r in coded)
+        return [i for i, r in enumerate(rows) if r.kode and r.kode.count(".") == depth]
     out = []
     for i, r in enumerate(rows):
-        m = norm(r.marker or "")
+        m = norm(cell_text(r.marker))
         if m and re.fullmatch(r"\d+", m) and not _ROMAN.match(m):
             out.append(i)
     return out
+
+
+def _num(value):
+    return None if value is _BAD else value
 
 
 def _fraction_scale(rows: list[_Row], f: dict, sheet: Sheet) -> bool:
@@ -222,16 +236,15 @@ def _fraction_scale(rows: list[_Row], f: dict, sheet: Sheet) -> bool:
     """
     diffs_frac, diffs_pct = [], []
     if "persen_keuangan" in f:
-        for r in rows:
-            pagu, keu, pct = (r.values.get(k) for k in ("pagu", "realisasi_keuangan", "persen_keuangan"))
+        for r in rows[:200]:   # a sample decides; the whole sheet uses one convention
+            pagu, keu, pct = (_num(r.values.get(k)) for k in ("pagu", "realisasi_keuangan", "persen_keuangan"))
             if pagu and keu is not None and pct is not None and isinstance(r.raw.get("persen_keuangan"), float):
                 ratio = keu / pagu
                 diffs_frac.append(abs(pct - ratio))
                 diffs_pct.append(abs(pct - ratio * 100))
         if diffs_frac:
             return statistics.median(diffs_frac) < statistics.median(diffs_pct)
-    values = [r.values.get(k) for r in rows for k in PERCENT
-              if isinstance(r.raw.get(k), float) and r.values.get(k) is not None]
+    values = [r.values[k] for r in rows for k in PERCENT if isinstance(r.raw.get(k), float)]
     return bool(values) and max(abs(v) for v in values) <= 1.0 and any(0 < v < 1 for v in values) \
         and any(round(v, 2) != v for v in values)
 
@@ -266,33 +279,47 @@ def _validate_leaf(leaf: LeafRow, header: Header, sheet: Sheet, issues: list[Iss
 def _check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet) -> list[Issue]:
     """Warn where a program/kegiatan/total row differs from the sum of its sub kegiatan."""
     issues = []
-    leaf_by_code: dict[str, list[LeafRow]] = {}
-    for leaf in leaves:
-        leaf_by_code.setdefault(leaf.kode, []).append(leaf)
+    # Sum the leaves into every ancestor code (1.02.01, 1.02.01.2.01, ...) in one pass; an
+    # ancestor with a missing or negative leaf value is not checked (the leaf is already flagged).
     leaf_set = set(leaves_idx)
-    checks = []
-    for i, r in enumerate(rows):
-        if i in leaf_set or not r.kode:
-            continue
-        children = [lf for code, lfs in leaf_by_code.items() if code.startswith(r.kode + ".") for lf in lfs]
-        checks.append((r, children, f"{r.kode}"))
-    if total_row is not None:
-        checks.append((total_row, leaves, "JUMLAH"))
-    for r, children, label in checks:
-        if not children:
-            continue
-        for name in MONEY:
-            stated = r.values.get(name)
-            if stated is None or name not in header.fields:
+    parents = {r.kode for i, r in enumerate(rows) if i not in leaf_set and r.kode}
+    sums: dict[str, list] = {}
+    for leaf in leaves:
+        parts = leaf.kode.split(".")
+        skip = "negative_value" in leaf.flags
+        for k in range(1, len(parts)):
+            prefix = ".".join(parts[:k])
+            if prefix not in parents:
                 continue
-            vals = [getattr(c, name) for c in children]
-            if any(v is None for v in vals) or any("negative_value" in c.flags for c in children):
-                continue   # the leaf itself is already flagged
-            total = sum(vals)
-            if abs(total - stated) > max(1.0, abs(stated) * 1e-6):
+            acc = sums.setdefault(prefix, [0.0, 0.0, False, False])
+            for j, name in enumerate(MONEY):
+                value = getattr(leaf, name)
+                if value is None or skip:
+                    acc[2 + j] = True
+                else:
+                    acc[j] += value
+    total = [0.0, 0.0, False, False]
+    for leaf in leaves:
+        for j, name in enumerate(MONEY):
+            value = getattr(leaf, name)
+            if value is None or "negative_value" in leaf.flags:
+                total[2 + j] = True
+            else:
+                total[j] += value
+    checks = [(r, sums[r.kode], r.kode) for i, r in enumerate(rows)
+              if i not in leaf_set and r.kode and r.kode in sums]
+    if total_row is not None and leaves:
+        checks.append((total_row, total, "JUMLAH"))
+    for r, acc, label in checks:
+        for j, name in enumerate(MONEY):
+            stated = _num(r.values.get(name))
+            if stated is None or acc[2 + j]:
+                continue
+            computed = acc[j]
+            if abs(computed - stated) > max(1.0, abs(stated) * 1e-6):
                 issues.append(Issue(WARNING, "subtotal_mismatch",
                                     f"Subtotal {FIELD_LABEL[name]} baris {label} (Rp {stated:,.0f}) tidak sama dengan "
-                                    f"jumlah sub kegiatannya (Rp {total:,.0f}). Data sub kegiatan yang dipakai; "
+                                    f"jumlah sub kegiatannya (Rp {computed:,.0f}). Data sub kegiatan yang dipakai; "
                                     "periksa rumus subtotal.".replace(",", "."), sheet=sheet.name,
                                     row=sheet.sheet_row(r.i), column=_col(header, sheet, name), raw=str(stated)))
     return issues

@@ -23,6 +23,10 @@ _MONTH_WORDS.update({"pebruari": 2, "peb": 2, "agt": 8, "agu": 8, "okt": 10, "no
                      "sept": 9, "nopember": 11})
 
 
+_NON_WORD = re.compile(r"[^a-z0-9%]+")
+_MULTI_SPACE = re.compile(r"\s+")
+
+
 def norm(value: object) -> str:
     """Lower-case, accent-free, punctuation-free label with single spaces.
 
@@ -31,11 +35,11 @@ def norm(value: object) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKD", str(value))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    text = text.replace("%", " % ")
-    text = re.sub(r"[^a-z0-9%]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.lower().replace("%", " % ")
+    return _MULTI_SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
 def month_from_word(word: str) -> int | None:
