@@ -36,14 +36,18 @@ def find_period(text: str, source: str, numeric: bool = True) -> PeriodHit | Non
     ym = re.search(_YEAR, key)
     if ym:
         year = int(ym.group(1))
-    for i, w in enumerate(words):
+    months = []
+    for w in words:
         m = month_from_word(w)
-        if m and (len(w) > 3 or w in ("mei", "jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt",
-                                      "sep", "okt", "nov", "des", "oct", "dec", "aug", "may")):
-            # a three-letter word counts only next to a year ("Mar 2026") or alone in the text
-            if len(w) <= 3 and not (year and len(words) <= 4) and len(words) > 1:
-                continue
-            return PeriodHit(source, year, m, text)
+        if not m:
+            continue
+        # An abbreviation ("mar", "des") counts only next to a year in a short text; "mei" is a full name.
+        if len(w) <= 3 and w != "mei" and len(words) > 1 and not (year and len(words) <= 4):
+            continue
+        months.append(m)
+    if months:
+        # "JANUARI S/D MARET 2026": a cumulative report is as of the last month named.
+        return PeriodHit(source, year, months[-1], text)
     if numeric:
         lm = _LABELLED_NUM.search(key)
         if lm:

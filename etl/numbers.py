@@ -38,6 +38,8 @@ def parse_number(value: object) -> float | None:
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
     text = _STRIP.sub("", text)
+    if text in ("", "-", "--"):
+        return None   # "Rp -" is how Excel's accounting format shows an empty amount
     if text.endswith("-") and not text.startswith("-"):
         negative, text = True, text[:-1]
     if not _VALID.match(text):

@@ -575,6 +575,14 @@ class Upload:
     period: tuple[int, int] | None = None
 
 
+def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
+    """The master list as it will be once the acceptable DPA files among ``analyses`` are loaded."""
+    for a in analyses:
+        if a.kind == "dpa" and not a.rejected:
+            master = master.merged_with(a.reports[0])
+    return master
+
+
 def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES,
                   progress=None) -> list[FileAnalysis]:
     """Analyse many files for a preview; reports are checked against any DPA in the same batch."""
@@ -583,10 +591,9 @@ def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FI
         analysed.append(analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes))
         if progress:
             progress(n, len(uploads), u.name)
-    dpas = [a for a in analysed if a.kind == "dpa" and not a.rejected]
-    if dpas:
-        for a in dpas:
-            master = master.merged_with(a.reports[0])
+    merged = preview_master(master, analysed)
+    if merged is not master:
+        master = merged
         analysed = [a if a.kind == "dpa" else analyse(u.name, u.data, master, opd=u.opd, period=u.period,
                                                       max_bytes=max_bytes)
                     for u, a in zip(uploads, analysed)]

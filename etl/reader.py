@@ -93,7 +93,9 @@ def _read_csv(text: str) -> Sheet:
     delimiter = ";" if counts[";"] else ("\t" if counts["\t"] else ",")
     if counts[";"] and counts[","] > counts[";"] * 3:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # Excel "CSV (Macintosh)" ends lines with a bare CR: normalise before the csv module reads it.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = [[_clean(v) for v in row] for row in reader]
     return Sheet(None, rows)
 

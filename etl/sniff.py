@@ -120,7 +120,7 @@ def _check_zip(name: str, data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
         raise reject("corrupt_file", f"Berkas '{name}' rusak atau terpotong (arsip zip tidak utuh), "
                      "mungkin unduhan atau salinan belum selesai. Salin ulang berkas asli lalu unggah kembali.")
     names = {info.filename for info in infos}

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from etl.pipeline import Master, Upload, analyse_batch, commit_batch
+from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_master
 from etl.text import BULAN
 from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, summary_rows
 from ui.state import current_period, current_user, get_store, store_lock
@@ -36,13 +36,13 @@ if last:
     (st.error if "rejected" in counts else st.success)(f"Impor selesai: {summary}.", icon=":material/task_alt:")
 
 if files:
-    opd_names = {o.kode: o.nama for o in master.opds}
     bar = st.progress(0.0, text="Membaca berkas ...")
     uploads = [Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {})) for f in files]
     results = analyse_batch(uploads, master, progress=lambda d, t, n: bar.progress(
         d / t, text=f"Membaca {d} dari {t}: {n}"))
     analyses = list(zip(files, results))
     bar.empty()
+    opd_names = {o.kode: o.nama for o in preview_master(master, results).opds}
     year_now, month_now = current_period()
 
     st.subheader("Pratinjau")

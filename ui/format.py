@@ -25,9 +25,10 @@ def rupiah_compact(value, dash: str = "-") -> str:
     """Compact Rupiah: ``Rp 1,23 T``, ``Rp 1,23 M``, ``Rp 450,5 jt``, ``Rp 12.500``."""
     if _missing(value):
         return dash
-    for size, unit, fmt in ((1e12, "T", "#,##0.##"), (1e9, "M", "#,##0.##"), (1e6, "jt", "#,##0.#")):
-        if abs(value) >= size:
-            return f"Rp {format_decimal(value / size, format=fmt, locale=LOCALE)} {unit}"
+    for size, unit, digits in ((1e12, "T", 2), (1e9, "M", 2), (1e6, "jt", 1)):
+        # Choose the unit after rounding, so 999.960.000 reads "Rp 1 M", not "Rp 1.000 jt".
+        if round(abs(value) / size, digits) >= 1:
+            return f"Rp {format_decimal(round(value / size, digits), format='#,##0.' + '#' * digits, locale=LOCALE)} {unit}"
     return rupiah(value)
 
 
