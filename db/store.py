@@ -315,7 +315,9 @@ class Store:
             ),
             rep AS (
                 SELECT r.opd_kode, r.sub_kegiatan_kode AS kode, r.pagu, r.target_fisik, r.realisasi_fisik,
-                       r.realisasi_keuangan, coalesce(sk.jenis, r.jenis) AS jenis, true AS reported
+                       r.realisasi_keuangan,
+                       CASE WHEN sk.jenis_source = 'manual' THEN sk.jenis ELSE coalesce(r.jenis, sk.jenis) END AS jenis,
+                       true AS reported
                 FROM realisasi r JOIN active a ON r.import_id = a.id
                 LEFT JOIN sub_kegiatan sk ON sk.tahun = r.tahun AND sk.opd_kode = r.opd_kode
                                           AND sk.kode = r.sub_kegiatan_kode

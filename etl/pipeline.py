@@ -259,13 +259,13 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
 def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint,
                        multi: bool) -> Report:
     rep = Report("realisasi", sheet.name, header)
-    where = f"lembar '{sheet.name}'" if sheet.name else "berkas"
+    where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
     if "kode" not in header.fields and "no" not in header.fields:
         missing.insert(0, FIELD_LABEL["kode"])
     if missing:
         recognised = ", ".join(f"{FIELD_LABEL.get(f, f)} ('{lab}')" for f, lab in header.matched().items())
-        raise reject("missing_required_column", f"Kolom wajib tidak ditemukan pada {where} berkas '{name}': "
+        raise reject("missing_required_column", f"Kolom wajib tidak ditemukan pada {where}: "
                      f"{', '.join(missing)}. Kolom yang dikenali: {recognised}. Tambahkan kolom tersebut atau "
                      "ganti judulnya (mis. 'Pagu Anggaran (Rp)').", sheet=sheet.name,
                      row=sheet.sheet_row(header.first), raw=", ".join(missing))
@@ -277,7 +277,7 @@ def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_h
     rep.issues.extend(table.issues)
     if not rep.leaves:
         rep.issues.append(Issue(ERROR, "no_data_rows", f"Tidak ada baris sub kegiatan di bawah judul kolom pada "
-                                f"{where} berkas '{name}'. Isi data sub kegiatan (kode 6 segmen, mis. "
+                                f"{where}. Isi data sub kegiatan (kode 6 segmen, mis. "
                                 "1.02.01.2.01.0001) di bawah judul kolom.", sheet=sheet.name,
                                 row=sheet.sheet_row(header.last)))
     _apply_jenis(rep, master)
@@ -383,13 +383,17 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
 
 
 def _apply_jenis(rep: Report, master: Master) -> None:
-    """Jenis of each leaf: the file's jenis column, else the DPA's, else the name keywords."""
+    """Jenis of each leaf: a manual override, else the file's jenis column, else the DPA's rule,
+    else the name keywords (the same order :meth:`db.store.Store.recap_sums` applies)."""
     dpa_known = rep.year in master.years and rep.opd is not None
     opd_kode = rep.opd.kode if rep.opd else None
     for leaf in rep.leaves:
         explicit = jenis_from_text(leaf.jenis_text)
         known = master.sub_kegiatan.get((rep.year, opd_kode, leaf.kode))
-        if explicit:
+        # A manual decision of Adpem wins; then the OPD's own jenis column; then the DPA rule; then keywords.
+        if known and known[1] == "manual":
+            leaf.jenis, leaf.jenis_source = known
+        elif explicit:
             leaf.jenis, leaf.jenis_source = explicit, "file"
         elif known:
             leaf.jenis, leaf.jenis_source = known

@@ -107,6 +107,8 @@ class _TableParser(HTMLParser):
         self._row: list | None = None
         self._cell: list[str] | None = None
         self._colspan = 1
+        self._rowspan = 1
+        self._spans: dict[int, int] = {}   # column -> rows still covered by a rowspan from above
         self._depth = 0
         self.preamble: list[str] = []
         self._skip = 0
@@ -117,12 +119,16 @@ class _TableParser(HTMLParser):
         elif tag == "table":
             self._depth += 1
             self.tables.append([])
+            self._spans = {}
         elif tag == "tr" and self.tables:
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self._colspan = int(span) if span.isdigit() else 1
+            a = dict(attrs)
+            col, row = (a.get("colspan") or "1").strip(), (a.get("rowspan") or "1").strip()
+            self._colspan = int(col) if col.isdigit() and int(col) > 0 else 1
+            self._rowspan = int(row) if row.isdigit() and int(row) > 0 else 1
+            self._skip_spanned()
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
 
@@ -132,12 +138,23 @@ class _TableParser(HTMLParser):
         elif tag == "table":
             self._depth -= 1
         elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            start = len(self._row)
             self._row.append("".join(self._cell).strip())
             self._row.extend([""] * (self._colspan - 1))
+            if self._rowspan > 1:
+                for col in range(start, start + self._colspan):
+                    self._spans[col] = self._rowspan - 1
             self._cell = None
         elif tag == "tr" and self._row is not None:
+            self._skip_spanned()
             self.tables[-1].append(self._row)
             self._row = None
+
+    def _skip_spanned(self) -> None:
+        """Leave blank the cells covered by a rowspan from an earlier row (like a merged cell)."""
+        while self._spans.get(len(self._row), 0) > 0:
+            self._spans[len(self._row)] -= 1
+            self._row.append("")
 
     def handle_data(self, data):
         if self._cell is not None:

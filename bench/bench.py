@@ -1,0 +1,381 @@
+"""Ingest benchmark: run with ``make bench`` (or ``.venv/bin/python bench/bench.py``).
+
+Generates into ``bench/work/`` (gitignored, reused while the generator is unchanged):
+a 40-OPD kabupaten with its DPA, 40 OPD reports of ~300 leaf rows in mixed .xlsx
+layouts (V1, V2, V3, offset), and a separate 40,000-line DPA workbook. Then measures,
+best of 3:
+
+(a)  ``pandas.read_excel(..., sheet_name=None, header=None, engine="openpyxl")`` of the 40 reports
+(b)  raw read of the same files with python-calamine (every sheet ``to_python()``)
+(b2) raw read with fastexcel (every sheet ``load_sheet(header_row=None).to_arrow()``)
+(c)  ``etl.pipeline.ingest_paths`` of the 40 reports into a fresh DuckDB file
+     (the 40-OPD DPA is loaded first, untimed)
+(d)  ``ingest_paths`` of the 40,000-line DPA into a fresh DuckDB file
+
+Budgets: (c) at least 4x faster than (a); (c) at most 3x (b); (d) under 3 s.
+Every ingest result is checked against the generator's ground truth (status, leaf
+rows, pagu, realisasi keuangan); mismatches are printed loudly. Figures go to
+``bench/results.json``. The exit code is 0 even when a budget fails: this is a report.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import synth  # noqa: E402
+
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results.json"
+CONFIG = {
+    "seed": 2026, "n_opd": 40, "subkeg_per_opd": 300, "lines_per_subkeg": [1, 4], "year": 2026,
+    "month": 3, "layouts": ["V1", "V2", "V3", "offset"],
+    "big_seed": 2027, "big_n_opd": 40, "big_subkeg_per_opd": 400, "big_lines": 40_000,
+}
+REPEAT = 3
+BUDGET_C_VS_A = 4.0  # (a) / (c) must be at least this
+BUDGET_C_VS_B = 3.0  # (c) / (b) must be at most this
+BUDGET_D_SECONDS = 3.0
+
+
+# ----------------------------------------------------------------------------- inputs
+def _fingerprint() -> str:
+    """Changes when the configuration or the generator changes (then inputs are rebuilt)."""
+    digest = hashlib.sha256(json.dumps(CONFIG, sort_keys=True).encode())
+    digest.update((ROOT / "scripts" / "synth.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _generate(work: Path) -> dict:
+    """Write the benchmark inputs and return their manifest."""
+    shutil.rmtree(work / "inputs", ignore_errors=True)
+    (work / "inputs" / "reports").mkdir(parents=True)
+    c = CONFIG
+    master = synth.make_master(c["seed"], c["n_opd"], c["subkeg_per_opd"], tuple(c["lines_per_subkeg"]),
+                               year=c["year"])
+    dpa = synth.write_dpa_xlsx(master, work / "inputs" / "dpa_40opd.xlsx")
+    reports = []
+    for i, opd in enumerate(master.opds):
+        layout = c["layouts"][i % len(c["layouts"])]
+        truth = synth.write_report(master, opd, c["year"], c["month"], layout, work / "inputs" / "reports")
+        reports.append(truth.as_dict())
+    big = synth.make_master(c["big_seed"], c["big_n_opd"], c["big_subkeg_per_opd"],
+                            tuple(c["lines_per_subkeg"]), year=c["year"], total_lines=c["big_lines"])
+    big_dpa = synth.write_dpa_xlsx(big, work / "inputs" / "dpa_40000_baris.xlsx")
+    return {"fingerprint": _fingerprint(), "dpa": dpa, "reports": reports, "big_dpa": big_dpa}
+
+
+def prepare_inputs(work: Path, force: bool = False) -> dict:
+    """Reuse ``bench/work/inputs`` when still valid, else regenerate it."""
+    manifest_path = work / "inputs.json"
+    if not force and manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text())
+        paths = [manifest["dpa"]["path"], manifest["big_dpa"]["path"], *(r["path"] for r in manifest["reports"])]
+        if manifest.get("fingerprint") == _fingerprint() and all(Path(p).exists() for p in paths):
+            print(f"inputs: reusing {work / 'inputs'}")
+            return manifest
+    start = time.perf_counter()
+    work.mkdir(parents=True, exist_ok=True)
+    manifest = _generate(work)
+    manifest_path.write_text(json.dumps(manifest, indent=1))
+    print(f"inputs: generated in {time.perf_counter() - start:.1f} s")
+    return manifest
+
+
+# ----------------------------------------------------------------------------- timers
+def best_of(fn, repeat: int = REPEAT) -> tuple[float, list[float]]:
+    """Run ``fn()`` (which returns its own timed seconds) ``repeat`` times; best and all."""
+    times = [fn() for _ in range(repeat)]
+    return min(times), times
+
+
+def time_pandas(paths: list[Path]) -> float:
+    """(a) pandas + openpyxl read of every sheet of every file."""
+    import pandas as pd
+
+    start = time.perf_counter()
+    for p in paths:
+        pd.read_excel(p, sheet_name=None, header=None, engine="openpyxl")
+    return time.perf_counter() - start
+
+
+def time_calamine(paths: list[Path]) -> float:
+    """(b) python-calamine raw read of every sheet of every file."""
+    from python_calamine import CalamineWorkbook
+
+    start = time.perf_counter()
+    for p in paths:
+        wb = CalamineWorkbook.from_path(str(p))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - start
+
+
+def time_fastexcel(paths: list[Path]) -> float:
+    """(b2) fastexcel raw read of every sheet of every file."""
+    import fastexcel
+
+    start = time.perf_counter()
+    for p in paths:
+        reader = fastexcel.read_excel(str(p))
+        for name in reader.sheet_names:
+            reader.load_sheet(name, header_row=None).to_arrow()
+    return time.perf_counter() - start
+
+
+def _fresh_store(run_dir: Path):
+    """A new DuckDB file and archive folder under ``run_dir`` (never the project's data/)."""
+    from db.store import Store
+
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    os.environ["PANTAU_DATA"] = str(run_dir / "data")  # where Store archives uploads
+    return Store(str(run_dir / "pantau.duckdb"))
+
+
+class IngestRun:
+    """Timed ingest runs that keep the results of the last run for checking."""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.results: list[dict] = []
+        self.setup_results: list[dict] = []
+        self.n = 0
+
+    def reports(self, dpa: Path, reports: list[Path]) -> float:
+        """(c) load the DPA (untimed), then time the ingest of the reports."""
+        from etl.pipeline import ingest_paths
+
+        self.n += 1
+        store = _fresh_store(self.work / f"run_c{self.n}")
+        try:
+            self.setup_results = ingest_paths(store, [dpa], user="admin")
+            start = time.perf_counter()
+            self.results = ingest_paths(store, reports, user="admin")
+            return time.perf_counter() - start
+        finally:
+            store.close()
+
+    def big_dpa(self, dpa: Path) -> float:
+        """(d) time the ingest of the large DPA into a fresh store."""
+        from etl.pipeline import ingest_paths
+
+        self.n += 1
+        store = _fresh_store(self.work / f"run_d{self.n}")
+        try:
+            start = time.perf_counter()
+            self.results = ingest_paths(store, [dpa], user="admin")
+            return time.perf_counter() - start
+        finally:
+            store.close()
+
+
+# ----------------------------------------------------------------------------- checks
+def _close(a, b, tol: float = 0.5) -> bool:
+    """Money equality within half a rupiah (results may come back as floats)."""
+    return a is not None and b is not None and abs(float(a) - float(b)) <= tol
+
+
+def check_dpa(results: list[dict], truth: dict, label: str) -> list[str]:
+    """Mismatches between a DPA ingest result and the DPA ground truth."""
+    if len(results) != 1:
+        return [f"{label}: expected 1 result, got {len(results)}"]
+    r = results[0]
+    problems = []
+    if r.get("status") not in ("accepted", "flagged") or r.get("kind") != "dpa":
+        problems.append(f"{label}: status={r.get('status')} kind={r.get('kind')} issues={_issues(r)}")
+    if not _close(r.get("pagu"), truth["sum_pagu"]):
+        problems.append(f"{label}: pagu {r.get('pagu')} != {truth['sum_pagu']}")
+    if r.get("rows") not in (truth["sub_kegiatan"], truth["belanja_lines"]):
+        problems.append(f"{label}: rows {r.get('rows')} is neither {truth['sub_kegiatan']} sub kegiatan "
+                        f"nor {truth['belanja_lines']} lines")
+    return problems
+
+
+def _issues(result: dict, limit: int = 3) -> list[str]:
+    """The first few issue messages of a result."""
+    return [i.get("message", str(i)) if isinstance(i, dict) else str(i) for i in (result.get("issues") or [])][:limit]
+
+
+def check_reports(results: list[dict], truths: list[dict]) -> list[str]:
+    """Mismatches between report ingest results and the generator's ground truth."""
+    by_file: dict[str, list[dict]] = {}
+    for r in results:
+        by_file.setdefault(r.get("file"), []).append(r)
+    problems = []
+    for t in truths:
+        name = Path(t["path"]).name
+        got = by_file.get(name, [])
+        if len(got) != 1:
+            problems.append(f"{name}: expected 1 result, got {len(got)}")
+            continue
+        r = got[0]
+        if r.get("status") not in ("accepted", "flagged") or r.get("kind") != "realisasi":
+            problems.append(f"{name} [{t['layout']}]: status={r.get('status')} kind={r.get('kind')} "
+                            f"issues={_issues(r)}")
+            continue
+        if r.get("opd") not in (t["opd"], t["opd_name"]) and str(r.get("opd")).lower() != t["opd"]:
+            problems.append(f"{name}: opd {r.get('opd')!r} != {t['opd_name']!r}")
+        if (r.get("year"), r.get("month")) != (t["year"], t["month"]):
+            problems.append(f"{name}: period {r.get('year')}-{r.get('month')} != {t['year']}-{t['month']}")
+        if r.get("rows") != t["leaf_rows"]:
+            problems.append(f"{name} [{t['layout']}]: rows {r.get('rows')} != {t['leaf_rows']} leaf rows")
+        if not _close(r.get("pagu"), t["sum_pagu"]):
+            problems.append(f"{name} [{t['layout']}]: pagu {r.get('pagu')} != {t['sum_pagu']}")
+        if not _close(r.get("realisasi_keuangan"), t["sum_realisasi_keuangan"]):
+            problems.append(f"{name} [{t['layout']}]: realisasi_keuangan {r.get('realisasi_keuangan')} "
+                            f"!= {t['sum_realisasi_keuangan']}")
+    return problems
+
+
+# ----------------------------------------------------------------------------- report
+def _row(name: str, seconds: float | None, ratio: str = "", budget: str = "", verdict: str = "") -> str:
+    """One line of the results table."""
+    secs = f"{seconds:8.3f}" if seconds is not None else "       -"
+    return f"{name:<44} {secs}  {ratio:<14} {budget:<14} {verdict}"
+
+
+def _loud(lines: list[str], title: str) -> None:
+    """Print problems so they cannot be missed."""
+    bar = "!" * 78
+    print(f"\n{bar}\n!! {title}: {len(lines)} problem(s)")
+    for line in lines[:50]:
+        print(f"!!   {line}")
+    if len(lines) > 50:
+        print(f"!!   ... and {len(lines) - 50} more")
+    print(bar)
+
+
+def run(force: bool = False) -> dict:
+    """Generate inputs, measure everything, print the table; return the figures."""
+    manifest = prepare_inputs(WORK, force)
+    reports = [Path(r["path"]) for r in manifest["reports"]]
+    n_leaves = sum(r["leaf_rows"] for r in manifest["reports"])
+    print(f"inputs: {len(reports)} reports ({n_leaves} leaf rows, layouts {', '.join(CONFIG['layouts'])}), "
+          f"DPA {manifest['dpa']['belanja_lines']} lines, big DPA {manifest['big_dpa']['belanja_lines']} lines")
+    fig: dict = {"config": CONFIG, "repeat": REPEAT, "python": platform.python_version(),
+                 "platform": platform.platform(), "cpu_count": os.cpu_count(), "seconds": {}, "all_runs": {},
+                 "budgets": {}, "mismatches": {}, "errors": {}}
+
+    for key, fn in (("a_pandas_openpyxl", time_pandas), ("b_calamine", time_calamine),
+                    ("b2_fastexcel", time_fastexcel)):
+        try:
+            fig["seconds"][key], fig["all_runs"][key] = best_of(lambda fn=fn: fn(reports))
+        except Exception as exc:  # a missing optional reader must not stop the report
+            fig["errors"][key] = f"{type(exc).__name__}: {exc}"
+
+    runner = IngestRun(WORK)
+    try:
+        fig["seconds"]["c_ingest_reports"], fig["all_runs"]["c_ingest_reports"] = best_of(
+            lambda: runner.reports(Path(manifest["dpa"]["path"]), reports))
+        fig["mismatches"]["c_setup_dpa"] = check_dpa(runner.setup_results, manifest["dpa"], "40-OPD DPA")
+        fig["mismatches"]["c_reports"] = check_reports(runner.results, manifest["reports"])
+        fig["statuses_c"] = _count_status(runner.results)
+    except Exception:
+        fig["errors"]["c_ingest_reports"] = traceback.format_exc()
+    try:
+        fig["seconds"]["d_ingest_dpa_40000"], fig["all_runs"]["d_ingest_dpa_40000"] = best_of(
+            lambda: runner.big_dpa(Path(manifest["big_dpa"]["path"])))
+        fig["mismatches"]["d_dpa"] = check_dpa(runner.results, manifest["big_dpa"], "40,000-line DPA")
+    except Exception:
+        fig["errors"]["d_ingest_dpa_40000"] = traceback.format_exc()
+    _cleanup_runs(WORK)
+    _budgets(fig)
+    return fig
+
+
+def _count_status(results: list[dict]) -> dict:
+    """How many results per status."""
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.get("status")] = counts.get(r.get("status"), 0) + 1
+    return counts
+
+
+def _cleanup_runs(work: Path) -> None:
+    """Remove the per-run DuckDB files and archives (inputs stay for the next run)."""
+    for run_dir in work.glob("run_*"):
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _budgets(fig: dict) -> None:
+    """Evaluate the budgets into fig["budgets"] (value, limit, pass)."""
+    s = fig["seconds"]
+    a, b, c, d = (s.get(k) for k in ("a_pandas_openpyxl", "b_calamine", "c_ingest_reports", "d_ingest_dpa_40000"))
+    if a and c:
+        fig["budgets"]["c_speedup_vs_a"] = {"value": a / c, "limit": f">= {BUDGET_C_VS_A}", "pass": a / c >= BUDGET_C_VS_A}
+    if b and c:
+        fig["budgets"]["c_over_b"] = {"value": c / b, "limit": f"<= {BUDGET_C_VS_B}", "pass": c / b <= BUDGET_C_VS_B}
+    if d is not None:
+        fig["budgets"]["d_seconds"] = {"value": d, "limit": f"< {BUDGET_D_SECONDS}", "pass": d < BUDGET_D_SECONDS}
+
+
+def print_table(fig: dict) -> None:
+    """The human-readable summary."""
+    s, bud = fig["seconds"], fig["budgets"]
+    a = s.get("a_pandas_openpyxl")
+
+    def vs_a(key: str) -> str:
+        return f"{a / s[key]:.1f}x faster" if a and s.get(key) else ""
+
+    def verdict(key: str) -> str:
+        if key not in bud:
+            return "SKIPPED"
+        return "PASS" if bud[key]["pass"] else "FAIL  <<<<<<<<<<"
+
+    print()
+    print(f"{'benchmark (best of %d)' % fig['repeat']:<44} {'seconds':>8}  {'ratio':<14} {'budget':<14} result")
+    print("-" * 100)
+    print(_row("(a)  pandas.read_excel openpyxl, 40 reports", a, "1.0x" if a else ""))
+    print(_row("(b)  python-calamine raw read, 40 reports", s.get("b_calamine"), vs_a("b_calamine")))
+    print(_row("(b2) fastexcel raw read, 40 reports", s.get("b2_fastexcel"), vs_a("b2_fastexcel")))
+    c = s.get("c_ingest_reports")
+    print(_row("(c)  ingest 40 reports -> DuckDB", c, vs_a("c_ingest_reports"),
+               f">= {BUDGET_C_VS_A:.0f}x vs (a)", verdict("c_speedup_vs_a")))
+    if "c_over_b" in bud:
+        print(_row("     (c) / (b)", None, f"{bud['c_over_b']['value']:.2f}x of (b)", f"<= {BUDGET_C_VS_B:.0f}x (b)",
+                   verdict("c_over_b")))
+    else:
+        print(_row("     (c) / (b)", None, "", f"<= {BUDGET_C_VS_B:.0f}x (b)", "SKIPPED"))
+    print(_row("(d)  ingest 40,000-line DPA -> DuckDB", s.get("d_ingest_dpa_40000"), "",
+               f"< {BUDGET_D_SECONDS:.0f} s", verdict("d_seconds")))
+    print("-" * 100)
+    if fig.get("statuses_c"):
+        print(f"(c) statuses: {fig['statuses_c']}")
+    for key, err in fig["errors"].items():
+        _loud(err.strip().splitlines()[-12:], f"ERROR in {key}")
+    for key, problems in fig["mismatches"].items():
+        if problems:
+            _loud(problems, f"MISMATCH against ground truth ({key})")
+    if not any(fig["mismatches"].values()) and fig["mismatches"]:
+        print("ground truth: every ingest result matches (status, rows, pagu, realisasi keuangan)")
+    failed = [k for k, v in bud.items() if not v["pass"]]
+    print("\nBUDGETS: " + ("ALL PASS" if bud and not failed else f"FAIL ({', '.join(failed)})" if failed
+                           else "not evaluated"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; always exits 0 (the output is a report)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--regenerate", action="store_true", help="rebuild bench/work/inputs first")
+    args = parser.parse_args(argv)
+    fig = run(force=args.regenerate)
+    print_table(fig)
+    RESULTS.write_text(json.dumps(fig, indent=1, default=str) + "\n")
+    print(f"\nfigures written to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

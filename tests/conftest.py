@@ -1,0 +1,66 @@
+"""Shared fixtures: the public fixture corpus, its ground truth, and fresh stores in tmp dirs."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIXTURES = ROOT / "tests" / "fixtures"
+DPA_FIXTURE = FIXTURES / "master" / "dpa_2026.xlsx"
+
+
+def load_expected() -> dict:
+    """EXPECTED.json of the public corpus (usable at collection time for parametrisation)."""
+    return json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+def load_bad_expected() -> dict:
+    """bad/EXPECTED.json: bad inputs and their expected outcome."""
+    return json.loads((FIXTURES / "bad" / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+def realisasi_fixtures() -> list[str]:
+    """Keys of EXPECTED.json for every public realisasi report ("realisasi/...")."""
+    return sorted(k for k, v in load_expected()["files"].items() if v["kind"] == "realisasi")
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def expected() -> dict:
+    return load_expected()
+
+
+@pytest.fixture(scope="session")
+def bad_expected() -> dict:
+    return load_bad_expected()
+
+
+@pytest.fixture
+def store(tmp_path):
+    from db.store import Store
+
+    s = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def dpa_store(store):
+    """A fresh store with the fixture DPA (8 OPDs, 163 sub kegiatan) loaded."""
+    from etl.pipeline import ingest_paths
+
+    results = ingest_paths(store, [DPA_FIXTURE])
+    assert [r["status"] for r in results] == ["accepted"], results
+    return store
