@@ -17,8 +17,7 @@ st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":mat
 
 store = get_store()
 pages = [
-    st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path="ringkasan",
-            default=True),
+    st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", default=True),
     st.Page("pages/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
 ]
 nav = st.navigation(pages)
@@ -29,4 +28,7 @@ sidebar_period(store)
 with st.sidebar:
     st.divider()
     st.caption(f"Masuk sebagai: **{current_user()}**")
+goto = st.session_state.pop("_goto", None)
+if goto and goto != nav.url_path:
+    st.switch_page(next(p for p in pages if p.url_path == goto))
 nav.run()

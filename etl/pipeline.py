@@ -244,11 +244,11 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
         rep.needs.append("period")
         rep.issues.append(Issue(ERROR, "period_conflict", "Tahun anggaran DPA tidak konsisten: " +
                                 "; ".join(f"{h.source} '{h.text}' = {h.year}" for h in hits) +
-                                ". Pilih tahun yang benar (CLI: --period TAHUN-01).", sheet=sheet.name))
+                                ". Pilih tahun yang benar pada pratinjau impor (baris perintah: --period TAHUN-01).", sheet=sheet.name))
     else:
         rep.needs.append("period")
         rep.issues.append(Issue(ERROR, "invalid_period", f"Tahun anggaran DPA tidak ditemukan pada judul, nama "
-                                f"lembar, atau nama berkas '{name}'. Pilih tahunnya (CLI: --period TAHUN-01) "
+                                f"lembar, atau nama berkas '{name}'. Pilih tahunnya pada pratinjau impor (baris perintah: --period TAHUN-01) "
                                 "atau beri nama berkas seperti 'dpa_2026.xlsx'.", sheet=sheet.name))
     table = dpa_mod.parse_dpa(sheet, header)
     rep.dpa = table
@@ -321,13 +321,13 @@ def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint,
                                           f"{month_name(h.month) if h.month else '?'} {h.year or ''}".rstrip()
                                           for h in hits) +
                                 ". Samakan judul, nama lembar dan nama berkas, atau pilih periode yang benar "
-                                "(CLI: --period TAHUN-BULAN).", sheet=sheet.name))
+                                "(pada pratinjau impor, atau --period TAHUN-BULAN di baris perintah).", sheet=sheet.name))
         rep.needs.append("period")
         return
     if not months or not years:
         rep.issues.append(Issue(ERROR, "invalid_period", f"Bulan/tahun laporan tidak ditemukan pada judul, nama "
                                 f"lembar, atau nama berkas '{name}'. Tulis pada judul, mis. 'KEADAAN BULAN : "
-                                "MARET 2026', atau pilih periode (CLI: --period 2026-03).", sheet=sheet.name))
+                                "MARET 2026', atau pilih periode pada pratinjau impor (baris perintah: --period 2026-03).", sheet=sheet.name))
         rep.needs.append("period")
         return
     rep.month, rep.year = months.pop(), years.pop()
@@ -371,7 +371,7 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
         rep.needs.append("opd")
         rep.issues.append(Issue(ERROR, "opd_conflict", "OPD laporan tidak konsisten: " +
                                 "; ".join(f"{src} = {o.nama}" for o, src in candidates.values()) +
-                                ". Pilih OPD yang benar (CLI: --opd KODE).", sheet=sheet.name))
+                                ". Pilih OPD yang benar pada pratinjau impor (baris perintah: --opd KODE).", sheet=sheet.name))
         return
     if candidates:
         rep.opd = next(iter(candidates.values()))[0]
@@ -379,7 +379,7 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
     rep.needs.append("opd")
     rep.issues.append(Issue(ERROR, "unknown_opd", f"OPD tidak dapat dikenali dari judul, nama lembar, atau nama "
                             f"berkas '{name}'. Tulis pada judul, mis. 'OPD : DINAS KESEHATAN', atau pilih OPD "
-                            "(CLI: --opd KODE).", sheet=sheet.name))
+                            "pada pratinjau impor (baris perintah: --opd KODE).", sheet=sheet.name))
 
 
 def _apply_jenis(rep: Report, master: Master) -> None:

@@ -25,7 +25,7 @@ TEXT = ("sumber_dana", "lokasi", "permasalahan", "solusi", "jenis")
 _NUMERIC = MONEY + PERCENT + ("persen_keuangan",)
 
 
-@dataclass
+@dataclass(slots=True)
 class LeafRow:
     """One sub kegiatan of a report, values as reported (percent in points 0-100)."""
 
@@ -50,7 +50,7 @@ class LeafRow:
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     i: int
     kode: str | None
@@ -120,18 +120,21 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
                 break
             if idx_kode is not None or not (nama and _get(row, idx_pagu) is not None):
                 continue
-        values, raw = _values(row, numeric)
-        rows.append(_Row(i, kode, nama, values, raw, marker))
+        rows.append(_Row(i, kode, nama, None, None, marker))   # numbers are read later, once
 
-    fraction = _fraction_scale(rows, f, sheet)
+    leaves_idx = _leaf_indexes(rows)
+    leaf_set = set(leaves_idx)
+    for pos, r in enumerate(rows):
+        if pos not in leaf_set or pos < 200:   # parents (subtotal check) and the sample for the % scale
+            r.values, r.raw = _values(sheet.rows[r.i], numeric)
+    fraction = _fraction_scale(rows[:200], f, sheet)
     if fraction:
         issues.append(Issue(INFO, "percent_as_fraction",
                             "Nilai persen pada berkas ini tersimpan sebagai pecahan (mis. 0,3333 dengan format %); "
                             "dibaca sebagai 33,33 %.", sheet=sheet_label))
 
-    leaves_idx = _leaf_indexes(rows)
     by_code = {r.kode: r for r in rows if r.kode}
-    num_fields = [n for n in MONEY + PERCENT if n in f]
+    num_fields = [(n, f[n]) for n in MONEY + PERCENT if n in f]
     text_fields = [("jenis_text" if n == "jenis" else n, f[n]) for n in TEXT if n in f]
     leaves: list[LeafRow] = []
     seen: dict[str, int] = {}
@@ -145,9 +148,17 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
                 leaf.kegiatan_kode = ".".join(parts[:5])
                 leaf.program_nama = by_code[leaf.program_kode].nama if leaf.program_kode in by_code else None
                 leaf.kegiatan_nama = by_code[leaf.kegiatan_kode].nama if leaf.kegiatan_kode in by_code else None
-        for name in num_fields:
-            value = r.values[name]
-            raw = r.raw[name]
+        cells = sheet.rows[r.i]
+        width = len(cells)
+        for name, idx in num_fields:
+            raw = cells[idx] if idx < width else None
+            if raw is None or type(raw) is float:
+                value = raw
+            else:
+                try:
+                    value = parse_number(raw)
+                except NotANumber:
+                    value = _BAD
             if value is _BAD:
                 leaf.flags.append("non_numeric_value")
                 issues.append(Issue(WARNING, "non_numeric_value",
@@ -158,9 +169,8 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
             if value is not None and fraction and name in PERCENT and type(raw) is float:
                 value = round(value * 100, 6)   # 0.3333 -> 33.33, without float noise
             setattr(leaf, name, value)
-        cells = sheet.rows[r.i]
         for attr, idx in text_fields:
-            value = cells[idx] if idx < len(cells) else None
+            value = cells[idx] if idx < width else None
             if value is not None:
                 setattr(leaf, attr, cell_text(value) or None)
         _validate_leaf(leaf, header, sheet, issues)
@@ -307,7 +317,7 @@ def _check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet) -> list
             else:
                 total[j] += value
     checks = [(r, sums[r.kode], r.kode) for i, r in enumerate(rows)
-              if i not in leaf_set and r.kode and r.kode in sums]
+              if i not in leaf_set and r.kode and r.kode in sums and r.values is not None]
     if total_row is not None and leaves:
         checks.append((total_row, total, "JUMLAH"))
     for r, acc, label in checks:

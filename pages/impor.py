@@ -5,8 +5,9 @@ import streamlit as st
 from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_master
 from etl.text import BULAN
 from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, summary_rows
-from ui.state import current_period, current_user, get_store, store_lock
+from ui.state import require_app, current_period, current_user, get_store, set_period, store_lock
 
+require_app("impor")
 store = get_store()
 st.title("Impor Laporan")
 st.caption("Unggah DPA (daftar sub kegiatan dari BPKAD) dan laporan realisasi fisik dan keuangan OPD. "
@@ -50,7 +51,8 @@ if files:
     st.write(f"**{len(ready)}** dari **{len(analyses)}** berkas siap disimpan.")
     for f, a in analyses:
         icon = ":material/cancel:" if a.rejected else (":material/warning:" if a.all_issues() else ":material/check_circle:")
-        with st.expander(f"{a.name}", expanded=a.rejected or any(r.needs for r in a.reports), icon=icon):
+        with st.expander(f"{a.name}", expanded=len(analyses) <= 5 or a.rejected or any(r.needs for r in a.reports),
+                         icon=icon):
             st.dataframe(summary_rows(a), hide_index=True, width="stretch")
             for rep in a.reports:
                 st.caption(f"Kolom dikenali{' (lembar ' + rep.sheet + ')' if rep.sheet else ''}: {columns_text(rep)}")
@@ -79,7 +81,8 @@ if files:
                     st.rerun()
             issues = issues_frame(a)
             if not issues.empty:
-                st.dataframe(issues.drop(columns=["Berkas"]), hide_index=True, width="stretch")
+                st.dataframe(issues.drop(columns=["Berkas"]), hide_index=True, width="stretch",
+                             column_config={"Pesan": st.column_config.TextColumn(width="large")})
 
     all_issues = [issues_frame(a) for _, a in analyses]
     errors = [df[df["Tingkat"] == "Galat"] for df in all_issues]
@@ -87,7 +90,8 @@ if files:
     if errors:
         st.subheader("Berkas yang ditolak")
         st.caption("Perbaiki berkas sesuai pesan, lalu unggah kembali. Berkas lain tetap dapat disimpan.")
-        st.dataframe(pd.concat(errors), hide_index=True, width="stretch")
+        st.dataframe(pd.concat(errors), hide_index=True, width="stretch",
+                     column_config={"Pesan": st.column_config.TextColumn(width="large")})
 
     if st.button(f"Simpan {len(ready)} berkas ke basis data", type="primary", disabled=not ready,
                  icon=":material/save:"):
@@ -97,6 +101,10 @@ if files:
             results = commit_batch(store, uploads, current_user(), progress=lambda d, t, n: bar.progress(
                 d / t, text=f"Menyimpan {d} dari {t}: {n}"))
         st.session_state["last_results"] = [r for rs in results for r in rs]
+        loaded = sorted({(r["year"], r["month"]) for rs in results for r in rs
+                         if r["kind"] == "realisasi" and r["status"] in ("accepted", "flagged")})
+        if loaded:
+            set_period(*loaded[-1])   # show what was just imported
         st.session_state["upload_round"] += 1
         st.session_state["hints"] = {}
         st.rerun()
@@ -112,7 +120,7 @@ else:
     col1, col2 = st.columns([2, 1])
     options = history["id"].tolist()
     labels = dict(zip(history["id"], history["file_name"]))
-    chosen = col1.selectbox("Unduh berkas asli", options, format_func=lambda i: f"#{i} - {labels[i]}",
+    chosen = col1.selectbox("Pilih impor", options, format_func=lambda i: f"#{i} - {labels[i]}",
                             key="history_pick")
     with store_lock():
         original = store.read_archived(int(chosen)) if chosen is not None else None

@@ -5,9 +5,10 @@ from core.recap import kabupaten_totals, recap_opd
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.format import percent, period_label, points, rupiah, rupiah_compact
-from ui.state import current_period, current_user, get_store, set_period, store_lock
+from ui.state import require_app, current_period, current_user, get_store, set_period, store_lock
 from ui.tables import recap_display, recap_export
 
+require_app("")
 store = get_store()
 year, month = current_period()
 st.title("Ringkasan Realisasi")
@@ -45,18 +46,24 @@ if recap.empty:
     st.stop()
 tot = kabupaten_totals(recap)
 
-c = st.columns(5)
-c[0].metric("Pagu", rupiah_compact(tot["pagu"]), help=rupiah(tot["pagu"]), border=True)
-c[1].metric("Realisasi keuangan", rupiah_compact(tot["realisasi_keuangan"]),
-            delta=percent(tot["keuangan_pct"]), delta_color="off", help=rupiah(tot["realisasi_keuangan"]),
-            border=True)
-c[2].metric("Realisasi fisik", percent(tot["fisik_pct"]), border=True,
-            help="Rata-rata fisik sub kegiatan tertimbang pagu.")
-c[3].metric("Deviasi fisik", points(tot["deviasi"]) + " poin" if tot["deviasi"] is not None else "-",
-            border=True, help="Realisasi fisik dikurangi target fisik; negatif berarti terlambat.")
-c[4].metric("OPD sudah lapor", f"{tot['opd_reported']} / {tot['opd_total']}", border=True)
+if tot["opd_reported"] == 0:
+    st.info(f"Belum ada laporan OPD untuk {period_label(year, month)}. Pagu di bawah berasal dari DPA; "
+            "unggah laporan pada halaman Impor Laporan atau pilih bulan lain di samping.", icon=":material/inbox:")
 
-if tot["opd_reported"] < tot["opd_total"]:
+row1 = st.columns(3)
+row1[0].metric("Pagu", rupiah_compact(tot["pagu"]), help=rupiah(tot["pagu"]), border=True)
+row1[1].metric("Realisasi keuangan", rupiah_compact(tot["realisasi_keuangan"]),
+               help=rupiah(tot["realisasi_keuangan"]), border=True)
+row1[2].metric("Serapan anggaran", percent(tot["keuangan_pct"]), border=True,
+               help="Realisasi keuangan dibagi pagu.")
+row2 = st.columns(3)
+row2[0].metric("Realisasi fisik", percent(tot["fisik_pct"]), border=True,
+               help="Rata-rata fisik sub kegiatan tertimbang pagu.")
+row2[1].metric("Deviasi fisik", f"{points(tot['deviasi'])} poin" if tot["deviasi"] is not None else "-",
+               border=True, help="Realisasi fisik dikurangi target fisik; negatif berarti terlambat.")
+row2[2].metric("OPD sudah lapor", f"{tot['opd_reported']} / {tot['opd_total']}", border=True)
+
+if 0 < tot["opd_reported"] < tot["opd_total"]:
     missing = recap.loc[~recap["reported"], "opd"].tolist()
     st.warning(f"{len(missing)} OPD belum menyampaikan laporan {period_label(year, month)}: " + ", ".join(missing),
                icon=":material/schedule:")

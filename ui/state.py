@@ -47,6 +47,15 @@ def _default_period(store: Store) -> tuple[int, int]:
     return today.year, today.month
 
 
+def require_app(url_path: str) -> None:
+    """Call first on every page. On a fresh server a deep link (e.g. /impor) can reach a page
+    before app.py ran (Streamlit's legacy pages/ mode): hand over to app.py, which then opens
+    the requested page with the sidebar and session set up."""
+    if "period" not in st.session_state:
+        st.session_state["_goto"] = url_path
+        st.switch_page("app.py")
+
+
 def current_period() -> tuple[int, int]:
     """The (tahun, bulan) chosen in the sidebar."""
     return st.session_state["period"]

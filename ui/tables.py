@@ -23,11 +23,20 @@ def recap_export(recap: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def recap_display(recap: pd.DataFrame):
-    """Recap for ``st.dataframe``: numbers stay sortable, shown in Indonesian format."""
+def recap_display(recap: pd.DataFrame) -> pd.DataFrame:
+    """Recap for the screen: Indonesian-formatted text ("Rp 1.234", "45,50 %", "-" when empty).
+
+    ``st.dataframe`` ignores a Styler's ``na_rep``, so the cells are formatted here; the Excel
+    download keeps the numbers."""
     df = recap_export(recap)
-    fmt = {c: rupiah for c in df.columns if c.endswith("(Rp)")}
-    fmt.update({c: percent for c in ("Keuangan (%)", "Fisik (%)", "Target Fisik (%)")})
-    fmt["Deviasi (poin)"] = points
-    fmt["Jumlah Sub Kegiatan"] = number
-    return df.style.format(fmt, na_rep="-")
+    return pd.DataFrame({
+        "OPD": df["OPD"],
+        "Sub keg.": df["Jumlah Sub Kegiatan"].map(number),
+        "Pagu": df["Pagu (Rp)"].map(rupiah),
+        "Realisasi keuangan": df["Realisasi Keuangan (Rp)"].map(rupiah),
+        "Keuangan": df["Keuangan (%)"].map(percent),
+        "Fisik": df["Fisik (%)"].map(percent),
+        "Target fisik": df["Target Fisik (%)"].map(percent),
+        "Deviasi": df["Deviasi (poin)"].map(points),
+        "Status": df["Status"],
+    })
