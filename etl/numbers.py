@@ -6,6 +6,10 @@ import re
 
 _STRIP = re.compile(r"(?i)\s|rp\.?|idr|%|\u00a0")
 _VALID = re.compile(r"^[+-]?[0-9.,]*[0-9][0-9.,]*$")
+_ONE_COMMA_DECIMAL = re.compile(r"[0-9]*,[0-9]+|[0-9]+,")
+_COMMA_THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
+_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+_ONE_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
 
 
 class NotANumber(ValueError):
@@ -56,18 +60,18 @@ def parse_number(value: object) -> float | None:
         else:
             text = text.replace(",", "")
     elif commas:
-        if commas > 1 or not re.fullmatch(r"[0-9]*,[0-9]+|[0-9]+,", text):
-            if not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", text):
+        if commas > 1 or not _ONE_COMMA_DECIMAL.fullmatch(text):
+            if not _COMMA_THOUSANDS.fullmatch(text):
                 raise NotANumber(str(value))
             text = text.replace(",", "")
         else:
             text = text.replace(",", ".")
     elif dots:
         if dots > 1:
-            if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", text):
+            if not _DOT_THOUSANDS.fullmatch(text):
                 raise NotANumber(str(value))
             text = text.replace(".", "")
-        elif re.fullmatch(r"[0-9]{1,3}\.[0-9]{3}", text):
+        elif _ONE_DOT_THOUSANDS.fullmatch(text):
             text = text.replace(".", "")
     try:
         number = float(text)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import pandas as pd
@@ -525,26 +528,30 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     store.audit_many(audits)
 
 
+_TEXT_COLS = ("sub_kegiatan_kode", "nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama",
+              "sumber_dana", "lokasi", "permasalahan", "solusi", "jenis", "jenis_source")
+_NUM_COLS = ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan")
+_LEAF_VALUES = attrgetter(*(("kode",) + _TEXT_COLS[1:] + _NUM_COLS + ("row",)))
+
+
 def _realisasi_table(import_id: int, rep: Report) -> pa.Table:
+    """The leaf rows of a report as an Arrow table shaped like the ``realisasi`` table."""
     leaves = rep.leaves
     n = len(leaves)
-    text = pa.string()
-    num = pa.float64()
-    columns = {
+    columns_of = list(zip(*map(_LEAF_VALUES, leaves))) if leaves else [()] * (len(_TEXT_COLS) + len(_NUM_COLS) + 1)
+    table = {
         "import_id": pa.array([import_id] * n, pa.int64()),
         "tahun": pa.array([rep.year] * n, pa.int32()),
         "bulan": pa.array([rep.month] * n, pa.int32()),
-        "opd_kode": pa.array([rep.opd.kode] * n, text),
-        "sub_kegiatan_kode": pa.array([lf.kode for lf in leaves], text),
-        "source_row": pa.array([lf.row for lf in leaves], pa.int32()),
-        "flagged": pa.array([bool(lf.flags) for lf in leaves], pa.bool_()),
+        "opd_kode": pa.array([rep.opd.kode] * n, pa.string()),
     }
-    for name in ("nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama", "sumber_dana", "lokasi",
-                 "permasalahan", "solusi", "jenis", "jenis_source"):
-        columns[name] = pa.array([getattr(lf, name) for lf in leaves], text)
-    for name in ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan"):
-        columns[name] = pa.array([getattr(lf, name) for lf in leaves], num)
-    return pa.table(columns)
+    for name, values in zip(_TEXT_COLS, columns_of):
+        table[name] = pa.array(values, pa.string())
+    for name, values in zip(_NUM_COLS, columns_of[len(_TEXT_COLS):]):
+        table[name] = pa.array(values, pa.float64())
+    table["source_row"] = pa.array(columns_of[-1], pa.int32())
+    table["flagged"] = pa.array([bool(lf.flags) for lf in leaves], pa.bool_())
+    return pa.table(table)
 
 
 def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
@@ -587,20 +594,35 @@ def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
     return master
 
 
+def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress=None) -> list[FileAnalysis]:
+    """Analyse files on a small thread pool: python-calamine parses without holding the GIL, so
+    reading one file overlaps normalising another. Results (and ``progress`` calls) come back
+    in input order on the calling thread."""
+    if len(uploads) < 2:
+        out = [analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes) for u in uploads]
+        if progress and uploads:
+            progress(1, 1, uploads[0].name)
+        return out
+    out = []
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+        jobs = pool.map(lambda u: analyse(u.name, u.data, master, opd=u.opd, period=u.period,
+                                          max_bytes=max_bytes), uploads)
+        for n, analysis in enumerate(jobs, start=1):
+            out.append(analysis)
+            if progress:
+                progress(n, len(uploads), analysis.name)
+    return out
+
+
 def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES,
                   progress=None) -> list[FileAnalysis]:
     """Analyse many files for a preview; reports are checked against any DPA in the same batch."""
-    analysed = []
-    for n, u in enumerate(uploads, start=1):
-        analysed.append(analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes))
-        if progress:
-            progress(n, len(uploads), u.name)
+    analysed = _analyse_all(uploads, master, max_bytes, progress)
     merged = preview_master(master, analysed)
     if merged is not master:
-        master = merged
-        analysed = [a if a.kind == "dpa" else analyse(u.name, u.data, master, opd=u.opd, period=u.period,
-                                                      max_bytes=max_bytes)
-                    for u, a in zip(uploads, analysed)]
+        others = [i for i, a in enumerate(analysed) if a.kind != "dpa"]
+        for i, a in zip(others, _analyse_all([uploads[i] for i in others], merged, max_bytes)):
+            analysed[i] = a
     return analysed
 
 
@@ -611,7 +633,7 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
     :func:`result_rows` of each upload, in input order. ``progress(done, total, name)`` is
     called after each file."""
     master = Master.from_store(store)
-    analysed = [analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes) for u in uploads]
+    analysed = _analyse_all(uploads, master, max_bytes)
     out: dict[int, list[dict]] = {}
     done = 0
     dpa_loaded = False
@@ -626,9 +648,8 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
         master = Master.from_store(store)
     rest = [i for i in range(len(analysed)) if i not in out]
     if dpa_loaded:
-        for i in rest:
-            u = uploads[i]
-            analysed[i] = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes)
+        for i, a in zip(rest, _analyse_all([uploads[i] for i in rest], master, max_bytes)):
+            analysed[i] = a
     for i, res in zip(rest, commit_many(store, [analysed[i] for i in rest], user)):
         out[i] = res
         done += 1

@@ -125,9 +125,9 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
     leaves_idx = _leaf_indexes(rows)
     leaf_set = set(leaves_idx)
     for pos, r in enumerate(rows):
-        if pos not in leaf_set or pos < 200:   # parents (subtotal check) and the sample for the % scale
+        if pos not in leaf_set or pos < 60:   # parents (subtotal check) and the sample for the % scale
             r.values, r.raw = _values(sheet.rows[r.i], numeric)
-    fraction = _fraction_scale(rows[:200], f, sheet)
+    fraction = _fraction_scale(rows[:60], f, sheet)
     if fraction:
         issues.append(Issue(INFO, "percent_as_fraction",
                             "Nilai persen pada berkas ini tersimpan sebagai pecahan (mis. 0,3333 dengan format %); "
@@ -286,6 +286,18 @@ def _validate_leaf(leaf: LeafRow, header: Header, sheet: Sheet, issues: list[Iss
                             raw=str(leaf.realisasi_keuangan)))
 
 
+def _ancestors(kode: str, parents: set[str]) -> list[str]:
+    """The codes among ``parents`` that ``kode`` lies under (1.02.01.2.01.0001 -> 1.02.01.2.01, 1.02.01)."""
+    out = []
+    cut = kode.rfind(".")
+    while cut > 0:
+        kode = kode[:cut]
+        if kode in parents:
+            out.append(kode)
+        cut = kode.rfind(".")
+    return out
+
+
 def _check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet) -> list[Issue]:
     """Warn where a program/kegiatan/total row differs from the sum of its sub kegiatan."""
     issues = []
@@ -294,28 +306,20 @@ def _check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet) -> list
     leaf_set = set(leaves_idx)
     parents = {r.kode for i, r in enumerate(rows) if i not in leaf_set and r.kode}
     sums: dict[str, list] = {}
-    for leaf in leaves:
-        parts = leaf.kode.split(".")
-        skip = "negative_value" in leaf.flags
-        for k in range(1, len(parts)):
-            prefix = ".".join(parts[:k])
-            if prefix not in parents:
-                continue
-            acc = sums.setdefault(prefix, [0.0, 0.0, False, False])
-            for j, name in enumerate(MONEY):
-                value = getattr(leaf, name)
-                if value is None or skip:
-                    acc[2 + j] = True
-                else:
-                    acc[j] += value
     total = [0.0, 0.0, False, False]
     for leaf in leaves:
-        for j, name in enumerate(MONEY):
-            value = getattr(leaf, name)
-            if value is None or "negative_value" in leaf.flags:
-                total[2 + j] = True
+        pagu, keu = leaf.pagu, leaf.realisasi_keuangan
+        negative = "negative_value" in leaf.flags
+        bad_pagu, bad_keu = pagu is None or negative, keu is None or negative
+        for acc in [total] + [sums.setdefault(p, [0.0, 0.0, False, False]) for p in _ancestors(leaf.kode, parents)]:
+            if bad_pagu:
+                acc[2] = True
             else:
-                total[j] += value
+                acc[0] += pagu
+            if bad_keu:
+                acc[3] = True
+            else:
+                acc[1] += keu
     checks = [(r, sums[r.kode], r.kode) for i, r in enumerate(rows)
               if i not in leaf_set and r.kode and r.kode in sums and r.values is not None]
     if total_row is not None and leaves:
