@@ -140,16 +140,18 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
     seen: dict[str, int] = {}
     for pos in leaves_idx:
         r = rows[pos]
-        leaf = LeafRow(row=sheet.sheet_row(r.i), kode=r.kode or f"baris-{sheet.sheet_row(r.i)}", nama=r.nama)
-        if r.kode:
-            parts = r.kode.split(".")
-            if len(parts) >= 5:
-                leaf.program_kode = ".".join(parts[:3])
-                leaf.kegiatan_kode = ".".join(parts[:5])
-                leaf.program_nama = by_code[leaf.program_kode].nama if leaf.program_kode in by_code else None
-                leaf.kegiatan_nama = by_code[leaf.kegiatan_kode].nama if leaf.kegiatan_kode in by_code else None
+        kode = r.kode
+        row_no = sheet.row0 + r.i + 1
+        kw = {}
+        if kode and kode.count(".") >= 4:
+            kegiatan = kode[:kode.rfind(".")]
+            program = ".".join(kode.split(".", 3)[:3])
+            kw.update(program_kode=program, kegiatan_kode=kegiatan,
+                      program_nama=by_code[program].nama if program in by_code else None,
+                      kegiatan_nama=by_code[kegiatan].nama if kegiatan in by_code else None)
         cells = sheet.rows[r.i]
         width = len(cells)
+        bad = []
         for name, idx in num_fields:
             raw = cells[idx] if idx < width else None
             if raw is None or type(raw) is float:
@@ -158,22 +160,26 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
                 try:
                     value = parse_number(raw)
                 except NotANumber:
-                    value = _BAD
-            if value is _BAD:
-                leaf.flags.append("non_numeric_value")
-                issues.append(Issue(WARNING, "non_numeric_value",
-                                    f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
-                                    f"tanpa nilai ini. Tulis angka saja, mis. 1.250.000.000.",
-                                    sheet=sheet_label, row=leaf.row, column=_col(header, sheet, name), raw=str(raw)))
-                continue
-            if value is not None and fraction and name in PERCENT and type(raw) is float:
+                    bad.append((name, raw))
+                    continue
+            if value is not None and fraction and type(raw) is float and name in PERCENT:
                 value = round(value * 100, 6)   # 0.3333 -> 33.33, without float noise
-            setattr(leaf, name, value)
+            kw[name] = value
         for attr, idx in text_fields:
             value = cells[idx] if idx < width else None
             if value is not None:
-                setattr(leaf, attr, cell_text(value) or None)
-        _validate_leaf(leaf, header, sheet, issues)
+                kw[attr] = (value.strip() if type(value) is str else cell_text(value)) or None
+        leaf = LeafRow(row=row_no, kode=kode or f"baris-{row_no}", nama=r.nama, **kw)
+        for name, raw in bad:
+            leaf.flags.append("non_numeric_value")
+            issues.append(Issue(WARNING, "non_numeric_value",
+                                f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
+                                f"tanpa nilai ini. Tulis angka saja, mis. 1.250.000.000.",
+                                sheet=sheet_label, row=row_no, column=_col(header, sheet, name), raw=str(raw)))
+        pagu, keu, tf, rf = leaf.pagu, leaf.realisasi_keuangan, leaf.target_fisik, leaf.realisasi_fisik
+        if (pagu is not None and pagu < 0) or (keu is not None and (keu < 0 or (pagu and keu > pagu + 0.5))) \
+                or (tf is not None and not 0 <= tf <= 100) or (rf is not None and not 0 <= rf <= 100):
+            _validate_leaf(leaf, header, sheet, issues)
         if r.kode:
             if r.kode in seen:
                 for other in leaves:
