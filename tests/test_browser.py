@@ -199,6 +199,8 @@ def test_import_then_ringkasan(server, page):
         assert page.get_by_text(name, exact=True).count() >= 1, name
     page.wait_for_timeout(500)
     shot(page, "impor_done.png")
+    # the sidebar period follows what was just imported (March 2026)
+    assert page.locator("[data-testid=stSidebar]").get_by_text("Maret").count() >= 1
 
     # Ringkasan for March 2026, by URL (the default page lives at "/", see
     # test_ringkasan_url_path_is_served)

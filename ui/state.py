@@ -64,8 +64,7 @@ def current_period() -> tuple[int, int]:
 def set_period(year: int, month: int) -> None:
     """Change the chosen period (e.g. after loading data); the sidebar follows on the next run."""
     st.session_state["period"] = (int(year), int(month))
-    st.session_state.pop("_w_tahun", None)
-    st.session_state.pop("_w_bulan", None)
+    st.session_state["_pending_period"] = (int(year), int(month))
 
 
 def sidebar_period(store: Store) -> tuple[int, int]:
@@ -79,14 +78,18 @@ def sidebar_period(store: Store) -> tuple[int, int]:
         except (KeyError, ValueError):
             year, month = _default_period(store)
         st.session_state["period"] = (year, month)
-    year, month = st.session_state["period"]
-    years = sorted({*store.dpa_years(), *(p[0] for p in store.periods()), year, dt.date.today().year})
+        st.session_state["_pending_period"] = (year, month)
+    pending = st.session_state.pop("_pending_period", None)
+    if pending or "_w_tahun" not in st.session_state:
+        # Widget values may only be set before the widgets are drawn in a run.
+        st.session_state["_w_tahun"], st.session_state["_w_bulan"] = pending or st.session_state["period"]
+    years = sorted({*store.dpa_years(), *(p[0] for p in store.periods()), st.session_state["_w_tahun"],
+                    dt.date.today().year})
     with st.sidebar:
         st.markdown("### Periode laporan")
         col1, col2 = st.columns([1, 1.4])
-        year = col1.selectbox("Tahun", years, index=years.index(year), key="_w_tahun")
-        month = col2.selectbox("Bulan", list(range(1, 13)), index=month - 1, key="_w_bulan",
-                               format_func=lambda m: BULAN[m - 1])
+        year = col1.selectbox("Tahun", years, key="_w_tahun")
+        month = col2.selectbox("Bulan", list(range(1, 13)), key="_w_bulan", format_func=lambda m: BULAN[m - 1])
     st.session_state["period"] = (int(year), int(month))
     st.query_params["tahun"], st.query_params["bulan"] = str(year), str(month)
     return int(year), int(month)
