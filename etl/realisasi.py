@@ -134,43 +134,58 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
                             "dibaca sebagai 33,33 %.", sheet=sheet_label))
 
     by_code = {r.kode: r for r in rows if r.kode}
-    num_fields = [(n, f[n]) for n in MONEY + PERCENT if n in f]
-    text_fields = [("jenis_text" if n == "jenis" else n, f[n]) for n in TEXT if n in f]
+    leaf_rows = [rows[pos] for pos in leaves_idx]
+    cells_of = [sheet.rows[r.i] for r in leaf_rows]
+    n = len(leaf_rows)
+
+    def column(idx):
+        return [c[idx] if idx < len(c) else None for c in cells_of]
+
+    # Numbers column by column: cells Excel already holds as numbers pass straight through.
+    numbers: dict[str, list] = {name: [None] * n for name in MONEY + PERCENT}
+    bad: dict[int, list[tuple[str, object]]] = {}
+    for name in MONEY + PERCENT:
+        if name not in f:
+            continue
+        raw = column(f[name])
+        values = raw
+        if not all(v is None or type(v) is float for v in raw):
+            values = []
+            for k, v in enumerate(raw):
+                if v is None or type(v) is float:
+                    values.append(v)
+                    continue
+                try:
+                    values.append(parse_number(v))
+                except NotANumber:
+                    values.append(None)
+                    bad.setdefault(k, []).append((name, v))
+        if fraction and name in PERCENT:   # 0.3333 -> 33.33, without float noise
+            values = [round(v * 100, 6) if v is not None and type(r) is float else v for v, r in zip(values, raw)]
+        numbers[name] = values
+    texts = {name: [None] * n for name in TEXT}
+    for name in TEXT:
+        if name in f:
+            texts[name] = [None if v is None else ((v.strip() if type(v) is str else cell_text(v)) or None)
+                           for v in column(f[name])]
+
     leaves: list[LeafRow] = []
     seen: dict[str, int] = {}
-    for pos in leaves_idx:
-        r = rows[pos]
+    row0 = sheet.row0 + 1
+    for k, r in enumerate(leaf_rows):
         kode = r.kode
-        row_no = sheet.row0 + r.i + 1
-        kw = {}
+        row_no = row0 + r.i
+        program = kegiatan = None
         if kode and kode.count(".") >= 4:
             kegiatan = kode[:kode.rfind(".")]
             program = ".".join(kode.split(".", 3)[:3])
-            kw.update(program_kode=program, kegiatan_kode=kegiatan,
-                      program_nama=by_code[program].nama if program in by_code else None,
-                      kegiatan_nama=by_code[kegiatan].nama if kegiatan in by_code else None)
-        cells = sheet.rows[r.i]
-        width = len(cells)
-        bad = []
-        for name, idx in num_fields:
-            raw = cells[idx] if idx < width else None
-            if raw is None or type(raw) is float:
-                value = raw
-            else:
-                try:
-                    value = parse_number(raw)
-                except NotANumber:
-                    bad.append((name, raw))
-                    continue
-            if value is not None and fraction and type(raw) is float and name in PERCENT:
-                value = round(value * 100, 6)   # 0.3333 -> 33.33, without float noise
-            kw[name] = value
-        for attr, idx in text_fields:
-            value = cells[idx] if idx < width else None
-            if value is not None:
-                kw[attr] = (value.strip() if type(value) is str else cell_text(value)) or None
-        leaf = LeafRow(row=row_no, kode=kode or f"baris-{row_no}", nama=r.nama, **kw)
-        for name, raw in bad:
+        leaf = LeafRow(row_no, kode or f"baris-{row_no}", r.nama, program,
+                       by_code[program].nama if program in by_code else None, kegiatan,
+                       by_code[kegiatan].nama if kegiatan in by_code else None,
+                       numbers["pagu"][k], numbers["target_fisik"][k], numbers["realisasi_fisik"][k],
+                       numbers["realisasi_keuangan"][k], texts["sumber_dana"][k], texts["lokasi"][k],
+                       texts["permasalahan"][k], texts["solusi"][k], texts["jenis"][k])
+        for name, raw in bad.get(k, ()):
             leaf.flags.append("non_numeric_value")
             issues.append(Issue(WARNING, "non_numeric_value",
                                 f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
@@ -180,15 +195,15 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
         if (pagu is not None and pagu < 0) or (keu is not None and (keu < 0 or (pagu and keu > pagu + 0.5))) \
                 or (tf is not None and not 0 <= tf <= 100) or (rf is not None and not 0 <= rf <= 100):
             _validate_leaf(leaf, header, sheet, issues)
-        if r.kode:
-            if r.kode in seen:
+        if kode:
+            if kode in seen:
                 for other in leaves:
-                    if other.kode == r.kode and "duplicate_code" not in other.flags:
+                    if other.kode == kode and "duplicate_code" not in other.flags:
                         other.flags.append("duplicate_code")
                         issues.append(_dup_issue(other, sheet_label, header, sheet))
                 leaf.flags.append("duplicate_code")
                 issues.append(_dup_issue(leaf, sheet_label, header, sheet))
-            seen[r.kode] = leaf.row
+            seen[kode] = leaf.row
         leaves.append(leaf)
     issues.extend(_check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet))
     return Table(leaves, issues, fraction)
