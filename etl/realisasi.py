@@ -103,15 +103,19 @@ def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
     sheet_label = sheet.name
     idx_kode, idx_nama, idx_no, idx_pagu = f.get("kode"), f.get("nama"), f.get("no"), f.get("pagu")
     numeric = [(name, f[name]) for name in _NUMERIC if name in f]
+    ik = -1 if idx_kode is None else idx_kode
+    inm = -1 if idx_nama is None else idx_nama
+    ino = -1 if idx_no is None else idx_no
     for i in range(header.data_start, len(sheet.rows)):
         row = sheet.rows[i]
-        kode = _get(row, idx_kode)
+        width = len(row)
+        kode = row[ik] if 0 <= ik < width else None
         if not (type(kode) is str and CODE.match(kode)):
             kode = _normal_code(kode)
-        nama = _get(row, idx_nama)
+        nama = row[inm] if 0 <= inm < width else None
         if nama is not None and type(nama) is not str:
             nama = cell_text(nama)
-        marker = _get(row, idx_no)
+        marker = row[ino] if 0 <= ino < width else None
         if kode is None:
             # Not a budget row: a JUMLAH/TOTAL row ends the table; signature blocks and notes are skipped.
             first = (marker, _get(row, idx_kode), nama)
