@@ -33,6 +33,9 @@ from .sniff import MAX_FILE_BYTES, sniff
 from .text import month_name
 
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
+# Threads that analyse files at once (one per core, at most 4): calamine parses without the GIL,
+# so one core parses while another normalises in Python.
+WORKERS = max(2, min(4, os.cpu_count() or 2))
 
 
 @dataclass
@@ -604,7 +607,7 @@ def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress
             progress(1, 1, uploads[0].name)
         return out
     out = []
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         jobs = pool.map(lambda u: analyse(u.name, u.data, master, opd=u.opd, period=u.period,
                                           max_bytes=max_bytes), uploads)
         for n, analysis in enumerate(jobs, start=1):
