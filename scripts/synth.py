@@ -1096,12 +1096,16 @@ def report_filename(opd: Opd, year: int, month: int, layout: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _report_titles(master: Master, opd: Opd, month: int, opd_label: str = "OPD",
+                   period_label: str = "KEADAAN BULAN") -> list[str]:
+    """The four title lines above a realisation table."""
+    return ["LAPORAN REALISASI FISIK DAN KEUANGAN", f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
+            f"{opd_label} : {opd.nama.upper()}", f"{period_label} : {BULAN[month - 1].upper()} {master.year}"]
+
+
 def _v1_sheet(ws, master: Master, opd: Opd, month: int, rows: list[ReportRow]) -> None:
     """Fill a worksheet in the V1 layout (also used per sheet by multi_month)."""
-    _write_titles(ws, 1, 1, ["LAPORAN REALISASI FISIK DAN KEUANGAN",
-                             f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
-                             f"OPD : {opd.nama.upper()}",
-                             f"KEADAAN BULAN : {BULAN[month - 1].upper()} {master.year}"])
+    _write_titles(ws, 1, 1, _report_titles(master, opd, month))
     for i, name in enumerate(COLUMNS_V1):
         _put(ws, 6, 1 + i, name, bold=True)
     end = _write_body(ws, 7, 1, rows, _plain_cell)
@@ -1124,10 +1128,7 @@ def _write_v2(master: Master, opd: Opd, month: int, path: Path) -> tuple[str, in
     wb = _new_workbook(master)
     ws = wb.active
     ws.title = "Lap Realisasi"
-    _write_titles(ws, 1, 1, ["LAPORAN REALISASI FISIK DAN KEUANGAN",
-                             f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
-                             f"SKPD : {opd.nama.upper()}",
-                             f"KEADAAN S/D BULAN : {BULAN[month - 1].upper()} {master.year}"])
+    _write_titles(ws, 1, 1, _report_titles(master, opd, month, "SKPD", "KEADAAN S/D BULAN"))
     top = ["No", "Kode Rekening", "Program / Kegiatan / Sub Kegiatan", "Pagu Anggaran (Rp)", "Target",
            "Realisasi", None, None, "Deviasi Fisik", "Sumber Dana", "Lokasi", "Permasalahan", "Solusi"]
     sub = {5: "Fisik (%)", 6: "Fisik (%)", 7: "Keuangan (Rp)", 8: "%"}
@@ -1151,10 +1152,7 @@ def _write_v3(master: Master, opd: Opd, month: int, path: Path) -> tuple[str, in
     wb = _new_workbook(master)
     ws = wb.active
     ws.title = "Sheet1"
-    _write_titles(ws, 1, 1, ["LAPORAN REALISASI FISIK DAN KEUANGAN",
-                             f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
-                             f"OPD : {opd.nama.upper()}",
-                             f"KEADAAN BULAN : {BULAN[month - 1].upper()} {master.year}"])
+    _write_titles(ws, 1, 1, _report_titles(master, opd, month))
     for i, name in enumerate(COLUMNS_V1):
         _put(ws, 6, 1 + i, name, bold=True)
     cell = _text_cell_factory(_rng("v3", master.seed, opd.singkatan, month))
@@ -1210,8 +1208,7 @@ def _write_offset(master: Master, opd: Opd, month: int, path: Path) -> tuple[str
 def _write_html_xls(master: Master, opd: Opd, month: int, path: Path) -> tuple[None, int]:
     """html_xls: an HTML table (title rows, header, Indonesian number text) saved as .xls."""
     esc = html.escape
-    titles = ["LAPORAN REALISASI FISIK DAN KEUANGAN", f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
-              f"SKPD : {opd.nama.upper()}", f"BULAN : {BULAN[month - 1].upper()} {master.year}"]
+    titles = _report_titles(master, opd, month, "SKPD", "BULAN")
     out = ['<html xmlns:x="urn:schemas-microsoft-com:office:excel">',
            '<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>',
            "<body>", '<table border="1">']
