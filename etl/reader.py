@@ -49,13 +49,9 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _clean(value):
-    if value == "" or value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+def _clean_rows(rows) -> list[list]:
+    """Grid rows with text stripped and empty or whitespace-only cells as ``None``."""
+    return [[(v.strip() or None) if type(v) is str else v for v in row] for row in rows]
 
 
 def _read_workbook(name: str, data: bytes, max_rows: int) -> list[Sheet]:
@@ -81,7 +77,7 @@ def _read_workbook(name: str, data: bytes, max_rows: int) -> list[Sheet]:
                          "benar, atau pecah per OPD.",
                          sheet=meta.name, raw=str(sheet.height))
         start = sheet.start or (0, 0)
-        rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=True)]
+        rows = _clean_rows(sheet.to_python(skip_empty_area=True))
         merged = list(sheet.merged_cell_ranges or [])
         sheets.append(Sheet(meta.name, rows, start[0], start[1], merged))
     return sheets
@@ -96,7 +92,7 @@ def _read_csv(text: str) -> Sheet:
     # Excel "CSV (Macintosh)" ends lines with a bare CR: normalise before the csv module reads it.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [[_clean(v) for v in row] for row in reader]
+    rows = _clean_rows(reader)
     return Sheet(None, rows)
 
 
@@ -173,7 +169,7 @@ def _read_html(name: str, text: str) -> list[Sheet]:
     # Title lines written outside the table (h3, p) are kept as leading one-cell rows.
     sheets = []
     for i, table in enumerate(tables, start=1):
-        rows = [[_clean(v) for v in row] for row in table]
+        rows = _clean_rows(table)
         if i == 1:
             rows = [[line] for line in parser.preamble] + rows
         sheets.append(Sheet(f"Tabel {i}" if len(tables) > 1 else None, rows))
