@@ -7,7 +7,6 @@ Queries are parameterised; nothing outside this module writes SQL.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from contextlib import contextmanager
@@ -206,12 +205,11 @@ class Store:
             out.setdefault(new, []).append(old)
         return out
 
-    def insert_realisasi(self, df) -> None:
-        """Bulk insert leaf rows: a pandas DataFrame or pyarrow Table whose columns are named
-        as in the ``realisasi`` table."""
-        self.con.register("_real_df", df)
+    def insert_realisasi(self, table: pa.Table) -> None:
+        """Bulk insert leaf rows: an Arrow table whose columns are named as in ``realisasi``."""
+        self.con.register("_real_df", table)
         try:
-            cols = ", ".join(df.column_names if hasattr(df, "column_names") else df.columns)
+            cols = ", ".join(table.column_names)
             self.con.execute(f"INSERT INTO realisasi ({cols}) SELECT {cols} FROM _real_df")
         finally:
             self.con.unregister("_real_df")
@@ -262,13 +260,6 @@ class Store:
                              "SELECT nextval('seq_audit'), actor, action, target, detail FROM _audit_tbl")
         finally:
             self.con.unregister("_audit_tbl")
-
-    def audit(self, actor: str, action: str, target: str | None = None, detail: dict | str | None = None) -> None:
-        """Append to the audit log (never updated or deleted by the app)."""
-        if isinstance(detail, dict):
-            detail = json.dumps(detail, ensure_ascii=False, default=str)
-        self.con.execute("INSERT INTO audit_log (id, actor, action, target, detail) "
-                         "VALUES (nextval('seq_audit'), ?, ?, ?, ?)", [actor, action, target, detail])
 
     def import_history(self, limit: int = 500) -> pd.DataFrame:
         """Latest imports with OPD name and whether they are still in force."""
@@ -349,13 +340,3 @@ class Store:
     def report_leaves(self, import_id: int) -> pd.DataFrame:
         """Leaf rows loaded by one import."""
         return self._df("SELECT * FROM realisasi WHERE import_id = ? ORDER BY source_row", [import_id])
-
-    def get_setting(self, key: str, default: str | None = None) -> str | None:
-        """A stored setting value."""
-        row = self.con.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
-
-    def set_setting(self, key: str, value: str) -> None:
-        """Store a setting value."""
-        self.con.execute("INSERT INTO setting VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         [key, value])

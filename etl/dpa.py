@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .classify import classify
 from .columns import FIELD_LABEL, Header
-from .issues import ERROR, WARNING, Issue, column_letter
+from .issues import ERROR, Issue, column_letter
 from .numbers import NotANumber, parse_number
 from .opd_match import default_singkatan
 from .reader import Sheet
@@ -123,8 +123,7 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
         sub.pagu = round(sub.pagu + line.pagu, 2)
     for sub in subs.values():
         codes = [ln.kode_rekening for ln in sub.lines if ln.kode_rekening]
-        jenis_text = None
-        sub.jenis, sub.jenis_source, sub.jenis_rule = classify(sub.nama, codes or None, jenis_text)
+        sub.jenis, sub.jenis_source, sub.jenis_rule = classify(sub.nama, codes or None)
     if not subs and not any(i.severity == ERROR for i in issues):
         issues.append(Issue(ERROR, "no_data_rows", "DPA tidak berisi baris sub kegiatan di bawah judul kolom. "
                             "Pastikan data ada pada lembar yang sama dengan judul kolom.", sheet=s))

@@ -22,7 +22,7 @@ from core.metrics import weighted_fisik
 from db.store import Store
 
 from . import dpa as dpa_mod
-from .classify import classify, jenis_from_name, jenis_from_text
+from .classify import jenis_from_name, jenis_from_text
 from .columns import FIELD_LABEL, Header, find_header
 from .detect import opd_in_title, period_in_title, find_period, title_lines, PeriodHit
 from .issues import ERROR, WARNING, Issue, Rejected, reject
@@ -278,7 +278,7 @@ def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_h
     lines = title_lines(sheet.rows, header.first)
     _detect_period(rep, name, sheet, lines, period_hint, multi)
     _detect_opd(rep, name, sheet, lines, master, opd_hint)
-    table = parse_table(sheet, header, name)
+    table = parse_table(sheet, header)
     rep.leaves = table.leaves
     rep.issues.extend(table.issues)
     if not rep.leaves:
@@ -571,10 +571,6 @@ def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
           import_id) for s in table.sub_kegiatan.values() for ln in s.lines],
         columns=["tahun", "opd_kode", "sub_kegiatan_kode", "kode_rekening", "uraian", "pagu", "sumber_dana", "source_row",
                  "import_id"])
-    for df in (subs, lines):
-        for c in df.columns:
-            if df[c].dtype == object or str(df[c].dtype).startswith("str"):
-                df[c] = df[c].astype(object)
     store.replace_dpa(import_id, rep.year, subs, lines)
 
 

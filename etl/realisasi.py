@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from .columns import FIELD_LABEL, Header
-from .issues import ERROR, INFO, WARNING, Issue, column_letter
+from .issues import INFO, WARNING, Issue, column_letter
 from .numbers import NotANumber, parse_number
 from .reader import Sheet
 from .text import cell_text, norm
@@ -94,7 +94,7 @@ def _normal_code(value) -> str | None:
     return text if CODE.match(text) else None
 
 
-def parse_table(sheet: Sheet, header: Header, file_name: str) -> Table:
+def parse_table(sheet: Sheet, header: Header) -> Table:
     """Read the data rows under ``header``; return the leaves and the issues found."""
     f = header.fields
     issues: list[Issue] = []

@@ -257,7 +257,7 @@ def test_unknown_opd_not_matched(matcher, text):
 def test_fixture_leaves_are_the_sub_kegiatan_rows():
     key = "realisasi/DISDIK_MARET_2026.xlsx"
     sheet = _report_sheet(key)
-    table = parse_table(sheet, find_header(sheet), Path(key).name)
+    table = parse_table(sheet, find_header(sheet))
     exp = EXPECTED[key]
     assert len(table.leaves) == exp["leaf_rows"]
     assert [lf.kode for lf in table.leaves] == list(exp["leaves"])
@@ -277,7 +277,7 @@ HEADER = ["No", "Kode", "Uraian", "Pagu (Rp)", "Target Fisik (%)", "Realisasi Fi
 def _table(rows: list[list]) -> tuple:
     sheet = Sheet("Realisasi", [["LAPORAN REALISASI"], HEADER] + rows)
     header = find_header(sheet)
-    return sheet, parse_table(sheet, header, "x.xlsx")
+    return sheet, parse_table(sheet, header)
 
 
 def test_program_and_kegiatan_rows_excluded_and_jumlah_ends_table():
@@ -327,5 +327,5 @@ def test_leaves_by_number_marker_without_code_column():
         [2, "Sub A2", 200, 25, 40],
         ["JUMLAH", None, 300, None, 60],
     ])
-    table = parse_table(sheet, find_header(sheet), "x.xlsx")
+    table = parse_table(sheet, find_header(sheet))
     assert [(lf.nama, lf.pagu) for lf in table.leaves] == [("Sub A1", 100), ("Sub A2", 200)]

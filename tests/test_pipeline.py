@@ -590,18 +590,11 @@ def test_html_two_row_header_with_rowspan(dpa_store, tmp_path):
     assert res["realisasi_keuangan"] == exp["sum_realisasi_keuangan"]
 
 
-def test_csv_with_cr_line_endings(dpa_store, tmp_path):
-    """Excel for Mac 'CSV (Macintosh)' ends lines with CR only."""
+@pytest.mark.parametrize("newline", [b"\r", b"\r\n"], ids=["cr_macintosh", "crlf"])
+def test_csv_line_endings(dpa_store, tmp_path, newline):
+    """Windows CRLF, and Excel for Mac 'CSV (Macintosh)' which ends lines with CR only."""
     path = tmp_path / "dinsos_2026-03.csv"
-    path.write_bytes((FIXTURES / DINSOS_CSV).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
-    res = ingest_paths(dpa_store, [path])[0]
-    assert res["status"] == "accepted", res["issues"]
-    _assert_matches_expected(res, DINSOS_CSV)
-
-
-def test_csv_with_crlf_line_endings(dpa_store, tmp_path):
-    path = tmp_path / "dinsos_2026-03.csv"
-    path.write_bytes((FIXTURES / DINSOS_CSV).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    path.write_bytes((FIXTURES / DINSOS_CSV).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", newline))
     res = ingest_paths(dpa_store, [path])[0]
     assert res["status"] == "accepted", res["issues"]
     _assert_matches_expected(res, DINSOS_CSV)
