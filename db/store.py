@@ -280,6 +280,19 @@ class Store:
             raise ValueError(table)
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
+    def table_checksums(self) -> dict[str, tuple[int, int]]:
+        """(row count, order-independent hash of all rows) of every table: proves that a
+        rejected file left the database unchanged."""
+        names = [r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "ORDER BY 1").fetchall()]
+        out = {}
+        for name in names:
+            quoted = '"' + name.replace('"', '""') + '"'
+            out[name] = tuple(self.con.execute(
+                f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t").fetchone())
+        return out
+
     def is_empty(self) -> bool:
         """True before any DPA or report has been loaded (first run)."""
         return self.con.execute("SELECT count(*) FROM import").fetchone()[0] == 0
