@@ -1,7 +1,8 @@
 """Pantau: the Streamlit entry point and router.
 
-``streamlit run app.py``. The page list is built at run time, so pages can be hidden per
-role once logins exist. Pages live in ``pages/`` and contain UI only.
+``streamlit run app.py``. The login gate runs first; the menu is then built from the pages
+the signed-in user's role may open (:func:`core.access.pages_for`). Pages live in ``pages/``
+and contain UI only.
 """
 import sys
 from pathlib import Path
@@ -10,25 +11,55 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import streamlit as st  # noqa: E402
 
-from ui.state import current_user, get_store, sidebar_period  # noqa: E402
+from core.access import pages_for  # noqa: E402
+from db.store import StoreBusy  # noqa: E402
+from ui.auth import gate, login_page, must_change_password, sidebar_account  # noqa: E402
+from ui.state import get_store, sidebar_period  # noqa: E402
 
 st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":material/monitoring:",
                    layout="wide")
 
+PAGES = {
+    "ringkasan": dict(page="pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path=""),
+    "impor": dict(page="pages/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
+    "pengguna": dict(page="pages/pengguna.py", title="Pengguna", icon=":material/group:", url_path="pengguna"),
+    "audit": dict(page="pages/audit.py", title="Log Audit", icon=":material/history:", url_path="audit"),
+    "cadangan": dict(page="pages/cadangan.py", title="Cadangan", icon=":material/backup:", url_path="cadangan"),
+    "akun": dict(page="pages/akun.py", title="Akun Saya", icon=":material/account_circle:", url_path="akun"),
+}
+
+
+def _busy() -> None:
+    st.warning(StoreBusy.MESSAGE, icon=":material/hourglass_top:")
+    st.button("Coba lagi", icon=":material/refresh:", key="_busy_retry")
+    st.stop()
+
+
 store = get_store()
-pages = [
-    st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", default=True),
-    st.Page("pages/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
-]
+try:
+    user = gate(store)
+except StoreBusy:
+    _busy()
+if user is None:
+    st.navigation([st.Page(login_page, title="Masuk", icon=":material/login:", url_path="masuk")],
+                  position="hidden").run()
+    st.stop()
+
+keys = ["akun"] if must_change_password(store, user) else pages_for(user)
+pages = [st.Page(PAGES[k]["page"], title=PAGES[k]["title"], icon=PAGES[k]["icon"], url_path=PAGES[k]["url_path"]
+                 or None, default=(i == 0)) for i, k in enumerate(keys)]
 nav = st.navigation(pages)
 with st.sidebar:
     st.markdown("## :material/monitoring: Pantau")
     st.caption("Pengendalian realisasi fisik dan keuangan")
-sidebar_period(store)
-with st.sidebar:
-    st.divider()
-    st.caption(f"Masuk sebagai: **{current_user()}**")
-goto = st.session_state.pop("_goto", None)
-if goto and goto != nav.url_path:
-    st.switch_page(next(p for p in pages if p.url_path == goto))
-nav.run()
+try:
+    sidebar_period(store)
+    sidebar_account(store, user)
+    goto = st.session_state.pop("_goto", None)
+    if goto is not None and goto != nav.url_path:
+        target = next((p for p in pages if p.url_path == goto), None)
+        if target is not None:
+            st.switch_page(target)
+    nav.run()
+except StoreBusy:
+    _busy()

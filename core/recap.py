@@ -13,13 +13,14 @@ RECAP_COLUMNS = ["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu", "realis
                  "reported_at"]
 
 
-def recap_opd(store: Store, year: int, month: int) -> pd.DataFrame:
-    """One row per OPD: pagu, realisasi keuangan Rp and %, fisik % (pagu-weighted), deviasi,
-    pagu of fisik konstruksi and non fisik, and whether the OPD has reported for the month.
+def recap_opd(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """One row per OPD (only ``opd`` when given): pagu, realisasi keuangan Rp and %, fisik %
+    (pagu-weighted), deviasi, pagu of fisik konstruksi and non fisik, and whether the OPD has
+    reported for the month.
 
     OPDs that have not reported keep their DPA pagu and show no realisation (NaN).
     """
-    sums = store.recap_sums(year, month)
+    sums = store.recap_sums(year, month, opd)
     if sums.empty:
         return pd.DataFrame(columns=RECAP_COLUMNS)
     out = sums[["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu"]].copy()

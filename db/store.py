@@ -7,8 +7,12 @@ Queries are parameterised; nothing outside this module writes SQL.
 """
 from __future__ import annotations
 
+import fcntl
+import functools
 import os
 import re
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,29 +45,167 @@ class OpdRow:
     singkatan: str | None
 
 
+class StoreBusy(RuntimeError):
+    """The database stayed locked by another process for longer than the wait allowed."""
+
+    MESSAGE = ("Basis data sedang dipakai oleh proses lain (misalnya impor lewat baris perintah atau "
+               "pengguna lain yang sedang menyimpan). Tunggu sebentar, lalu coba lagi.")
+
+    def __init__(self, detail: str = ""):
+        super().__init__(self.MESSAGE + (f" ({detail})" if detail else ""))
+
+
+def _wait_seconds() -> float:
+    try:
+        return float(os.environ.get("PANTAU_DB_WAIT", "60"))
+    except ValueError:
+        return 60.0
+
+
+def _connected(method):
+    """Run a Store method inside a session (reusing the caller's session when there is one)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.session():
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
 class Store:
-    """Connection, schema migrations and every query of Pantau."""
+    """Connection, schema migrations and every query of Pantau.
+
+    DuckDB lets one process at a time write a database file, so a Store never keeps the file
+    open between operations: each operation (or a block under :meth:`session`) takes an
+    exclusive lock file beside the database, opens the file, works, closes it and releases
+    the lock. The app's browser sessions and a CLI import beside it therefore take turns; a
+    caller that has waited ``PANTAU_DB_WAIT`` seconds (default 60) gets :class:`StoreBusy`
+    with a message to try again. ``":memory:"`` keeps one connection (tests).
+    """
 
     def __init__(self, path: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
-                 read_only: bool = False):
+                 wait: float | None = None):
         self.path = Path(path) if path else default_db_path()
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
-        if str(self.path) != ":memory:":
+        self.wait = _wait_seconds() if wait is None else wait
+        self._local = threading.local()
+        self._memory = str(self.path) == ":memory:"
+        self._mem_lock = threading.RLock()
+        if self._memory:
+            self._mem_con = duckdb.connect(":memory:")
+        else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
+        self.lock_path = Path(str(self.path) + ".lock")
+        self.version_path = Path(str(self.path) + ".version")
+        with self.session():
             self._migrate()
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
-        """Close the connection."""
-        self.con.close()
+        """Release the in-memory connection (file databases hold nothing between operations)."""
+        if self._memory:
+            self._mem_con.close()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection of the current session (only valid inside :meth:`session`)."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            raise RuntimeError("Store.con is only available inside 'with store.session():'")
+        return con
+
+    @contextmanager
+    def session(self) -> Iterator["Store"]:
+        """Hold the database for a block of operations (re-entrant within a thread)."""
+        if getattr(self._local, "depth", 0):
+            self._local.depth += 1
+            try:
+                yield self
+            finally:
+                self._local.depth -= 1
+            return
+        if self._memory:
+            with self._mem_lock:
+                self._enter(self._mem_con)
+                try:
+                    yield self
+                finally:
+                    self._leave()
+            return
+        deadline = time.monotonic() + self.wait
+        lock_fd = self._lock(deadline)
+        try:
+            con = self._connect(deadline)
+            self._enter(con)
+            try:
+                yield self
+            finally:
+                wrote = self._local.wrote
+                self._leave()
+                con.close()
+                if wrote:
+                    self._bump_version()
+        finally:
+            fcntl.flock(lock_fd, fcntl.LOCK_UN)
+            os.close(lock_fd)
+
+    def _enter(self, con) -> None:
+        self._local.con, self._local.depth, self._local.wrote = con, 1, False
+
+    def _leave(self) -> None:
+        self._local.con, self._local.depth = None, 0
+
+    def _lock(self, deadline: float) -> int:
+        """Take the lock file (between threads and processes alike: one descriptor each)."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        delay = 0.01
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StoreBusy() from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+
+    def _connect(self, deadline: float) -> duckdb.DuckDBPyConnection:
+        """Open the file; retry while a process outside Pantau's lock (e.g. the duckdb shell) holds it."""
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    raise StoreBusy(str(exc).splitlines()[0]) if "lock" in str(exc).lower() else exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def _wrote(self) -> None:
+        """Mark the current session as having changed data (see :meth:`data_version`)."""
+        self._local.wrote = True
+
+    def _bump_version(self) -> None:
+        version = self.data_version() + 1
+        tmp = self.version_path.with_suffix(".tmp")
+        tmp.write_text(str(version))
+        os.replace(tmp, self.version_path)
+
+    def data_version(self) -> int:
+        """A counter that grows with every session that changed data, in any process: a
+        cache key for read results (``st.cache_data``) that needs no database access."""
+        if self._memory:
+            return id(self)
+        try:
+            return int(self.version_path.read_text() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
 
     def _migrate(self) -> None:
         self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
@@ -81,22 +223,26 @@ class Store:
             except Exception:
                 self.con.execute("ROLLBACK")
                 raise
+            self._wrote()
 
+    @_connected
     def schema_version(self) -> int:
         """Highest applied migration number."""
         return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
 
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
-        """All-or-nothing block: commits on success, rolls back on any exception."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield self
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        else:
-            self.con.execute("COMMIT")
+        """All-or-nothing block inside a session: commits on success, rolls back on any exception."""
+        with self.session():
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            else:
+                self.con.execute("COMMIT")
+                self._wrote()
 
     def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
@@ -117,31 +263,39 @@ class Store:
             os.replace(tmp, path)
         return path
 
-    def read_archived(self, import_id: int) -> tuple[str, bytes] | None:
-        """Original file name and bytes of an import, or ``None`` when missing."""
-        row = self.con.execute("SELECT file_name, sha256 FROM import WHERE id = ?", [import_id]).fetchone()
+    @_connected
+    def read_archived(self, import_id: int, opd: str | None = None) -> tuple[str, bytes] | None:
+        """Original file name and bytes of an import, or ``None`` when missing (or, with
+        ``opd``, when the import is not that OPD's)."""
+        row = self.con.execute("SELECT file_name, sha256 FROM import WHERE id = ? AND (?::VARCHAR IS NULL OR "
+                               "opd_kode = ?)", [import_id, opd, opd]).fetchone()
         if not row:
             return None
         path = self.archive_path(row[1], row[0])
         return (row[0], path.read_bytes()) if path.exists() else None
 
     # ------------------------------------------------------------------ master data
+    @_connected
     def opds(self) -> list[OpdRow]:
         """The OPD master list, by name."""
         rows = self.con.execute("SELECT kode, nama, singkatan FROM opd ORDER BY nama").fetchall()
         return [OpdRow(*r) for r in rows]
 
+    @_connected
     def sub_kegiatan_index(self) -> dict[tuple[int, str, str], tuple[str, str]]:
         """(tahun, opd_kode, kode) -> (jenis, jenis_source) of every DPA sub kegiatan."""
         rows = self.con.execute("SELECT tahun, opd_kode, kode, jenis, jenis_source FROM sub_kegiatan").fetchall()
         return {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows}
 
+    @_connected
     def dpa_years(self) -> list[int]:
         """Years for which a DPA is loaded."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT tahun FROM sub_kegiatan ORDER BY 1").fetchall()]
 
+    @_connected
     def upsert_opds(self, opds: dict[str, tuple[str, str]]) -> None:
         """Add or rename OPDs (kode -> (nama, singkatan)); an existing singkatan is kept."""
+        self._wrote()
         for kode, (nama, singkatan) in opds.items():
             self.con.execute(
                 "INSERT INTO opd (kode, nama, singkatan) VALUES (?, ?, ?) ON CONFLICT (kode) DO UPDATE "
@@ -149,6 +303,7 @@ class Store:
                 [kode, nama, singkatan])
 
     # ------------------------------------------------------------------ imports
+    @_connected
     def loaded_shas(self, shas: list[str]) -> set[str]:
         """Which of these sha256 values were loaded before (idempotency check)."""
         if not shas:
@@ -157,12 +312,15 @@ class Store:
                                 [list(shas)]).fetchall()
         return {r[0] for r in rows}
 
+    @_connected
     def next_import_ids(self, n: int) -> list[int]:
         """``n`` fresh import ids."""
         return [r[0] for r in self.con.execute("SELECT nextval('seq_import') FROM range(?)", [n]).fetchall()]
 
+    @_connected
     def insert_imports(self, records: list[dict]) -> None:
         """Insert rows into ``import`` (dict keys are column names)."""
+        self._wrote()
         if not records:
             return
         table = pa.Table.from_pylist(records)
@@ -173,8 +331,10 @@ class Store:
         finally:
             self.con.unregister("_imports_tbl")
 
+    @_connected
     def insert_issues(self, issues: list[dict]) -> None:
         """Store the issues of imports (import_id, sheet, row, column, severity, code, message, raw)."""
+        self._wrote()
         if not issues:
             return
         table = pa.Table.from_pylist(issues, schema=pa.schema([
@@ -188,9 +348,11 @@ class Store:
         finally:
             self.con.unregister("_issues_tbl")
 
+    @_connected
     def supersede_realisasi(self, new_ids: list[int]) -> dict[int, list[int]]:
         """For each OPD and month among the new reports, the newest import stays in force and
         every older one is marked superseded by it. Returns {new id: [superseded ids]}."""
+        self._wrote()
         rows = self.con.execute(
             """
             UPDATE import SET superseded_by = n.new_id
@@ -205,8 +367,10 @@ class Store:
             out.setdefault(new, []).append(old)
         return out
 
+    @_connected
     def insert_realisasi(self, table: pa.Table) -> None:
         """Bulk insert leaf rows: an Arrow table whose columns are named as in ``realisasi``."""
+        self._wrote()
         self.con.register("_real_df", table)
         try:
             cols = ", ".join(table.column_names)
@@ -214,12 +378,14 @@ class Store:
         finally:
             self.con.unregister("_real_df")
 
+    @_connected
     def replace_dpa(self, import_id: int, tahun: int, subs: pd.DataFrame, lines: pd.DataFrame) -> list[int]:
         """Replace the DPA sub kegiatan of the OPDs in ``subs`` for ``tahun``; keep manual overrides.
 
         Returns the ids of earlier DPA imports that no longer contribute any sub kegiatan
         (they are marked superseded).
         """
+        self._wrote()
         opd_list = sorted(subs["opd_kode"].unique().tolist())
         self.con.execute("DELETE FROM belanja WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
         self.con.execute("DELETE FROM sub_kegiatan WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
@@ -248,8 +414,10 @@ class Store:
             self.con.execute("UPDATE import SET superseded_by = ? WHERE list_contains(?, id)", [import_id, old])
         return old
 
+    @_connected
     def audit_many(self, entries: list[tuple[str, str, str | None, str | None]]) -> None:
         """Append several (actor, action, target, detail) entries to the audit log."""
+        self._wrote()
         if not entries:
             return
         table = pa.table({name: pa.array([e[i] for e in entries], pa.string())
@@ -261,51 +429,193 @@ class Store:
         finally:
             self.con.unregister("_audit_tbl")
 
-    def import_history(self, limit: int = 500) -> pd.DataFrame:
-        """Latest imports with OPD name and whether they are still in force."""
+    @_connected
+    def import_history(self, limit: int = 500, opd: str | None = None) -> pd.DataFrame:
+        """Latest imports with OPD name and whether they are still in force (only ``opd``'s when given)."""
         return self._df(
             "SELECT i.id, i.created_at, i.file_name, i.kind, i.sheet, i.tahun, i.bulan, i.opd_kode, o.nama AS opd, "
             "i.rows_accepted, i.rows_flagged, i.pagu, i.realisasi_keuangan, i.status, i.superseded_by, i.created_by, "
-            "i.sha256 FROM import i LEFT JOIN opd o ON o.kode = i.opd_kode ORDER BY i.id DESC LIMIT ?", [limit])
+            "i.sha256 FROM import i LEFT JOIN opd o ON o.kode = i.opd_kode "
+            "WHERE ?::VARCHAR IS NULL OR i.opd_kode = ? ORDER BY i.id DESC LIMIT ?", [opd, opd, limit])
 
-    def import_issues(self, import_id: int) -> pd.DataFrame:
-        """Warnings stored for one import."""
+    @_connected
+    def import_issues(self, import_id: int, opd: str | None = None) -> pd.DataFrame:
+        """Warnings stored for one import (with ``opd``: only if the import is that OPD's)."""
         return self._df('SELECT sheet, "row", "column", severity, code, message, raw_value FROM import_issue '
-                        'WHERE import_id = ? ORDER BY "row" NULLS FIRST, id', [import_id])
+                        'WHERE import_id = ? AND (?::VARCHAR IS NULL OR import_id IN '
+                        '(SELECT id FROM import WHERE opd_kode = ?)) ORDER BY "row" NULLS FIRST, id',
+                        [import_id, opd, opd])
 
+    @_connected
     def count_rows(self, table: str) -> int:
         """Row count of one of Pantau's tables (for tests and status)."""
-        allowed = {"opd", "import", "import_issue", "sub_kegiatan", "belanja", "realisasi", "audit_log"}
+        allowed = {"opd", "import", "import_issue", "sub_kegiatan", "belanja", "realisasi", "audit_log", "app_user"}
         if table not in allowed:
             raise ValueError(table)
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
+    @_connected
+    def sql(self, query: str, params: list | None = None) -> list[tuple]:
+        """Run a read query and return all rows: for tests and diagnostics, not for the app."""
+        return self.con.execute(query, params or []).fetchall()
+
+    @_connected
     def table_checksums(self) -> dict[str, tuple[int, int]]:
         """(row count, order-independent hash of all rows) of every table: proves that a
         rejected file left the database unchanged."""
-        names = [r[0] for r in self.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-            "ORDER BY 1").fetchall()]
         out = {}
-        for name in names:
+        for name in self._tables():
             quoted = '"' + name.replace('"', '""') + '"'
             out[name] = tuple(self.con.execute(
                 f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t").fetchone())
         return out
 
+    @_connected
     def is_empty(self) -> bool:
         """True before any DPA or report has been loaded (first run)."""
         return self.con.execute("SELECT count(*) FROM import").fetchone()[0] == 0
 
+    @_connected
     def periods(self) -> list[tuple[int, int]]:
         """(tahun, bulan) pairs that have at least one active realisation report, newest first."""
         return [tuple(r) for r in self.con.execute(
             "SELECT DISTINCT tahun, bulan FROM import WHERE kind = 'realisasi' AND superseded_by IS NULL "
             "ORDER BY tahun DESC, bulan DESC").fetchall()]
 
+    # ------------------------------------------------------------------ users
+    _USER_FIELDS = ("nama", "role", "opd_kode", "unit_id", "email", "password_hash", "active", "failed_attempts",
+                    "locked_until", "must_change_password", "last_login")
+
+    @_connected
+    def count_users(self) -> int:
+        """Number of user accounts (0 on a fresh install: the setup screen shows)."""
+        return self.con.execute("SELECT count(*) FROM app_user").fetchone()[0]
+
+    @_connected
+    def get_user(self, username: str) -> dict | None:
+        """One account with every column (including the password hash), or ``None``."""
+        cur = self.con.execute("SELECT * FROM app_user WHERE username = ?", [username])
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+    @_connected
+    def user_by_email(self, email: str) -> dict | None:
+        """The active account with this e-mail address (single sign-on), or ``None``."""
+        row = self.con.execute("SELECT username FROM app_user WHERE lower(email) = lower(?) AND active",
+                               [email]).fetchone()
+        return self.get_user(row[0]) if row else None
+
+    @_connected
+    def users(self) -> pd.DataFrame:
+        """Every account without password hashes, with the OPD and unit names."""
+        return self._df(
+            "SELECT u.username, u.nama, u.role, u.opd_kode, o.nama AS opd, u.unit_id, k.nama AS unit, u.email, "
+            "u.active, u.failed_attempts, u.locked_until, u.must_change_password, u.created_at, u.last_login "
+            "FROM app_user u LEFT JOIN opd o ON o.kode = u.opd_kode LEFT JOIN unit_kerja k ON k.id = u.unit_id "
+            "ORDER BY u.username")
+
+    @_connected
+    def insert_user(self, username: str, nama: str, role: str, password_hash: str | None, *,
+                    opd_kode: str | None = None, unit_id: int | None = None, email: str | None = None,
+                    must_change_password: bool = False) -> None:
+        """Create an account (the username must be new)."""
+        self._wrote()
+        self.con.execute(
+            "INSERT INTO app_user (username, nama, role, opd_kode, unit_id, email, password_hash, "
+            "must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [username, nama, role, opd_kode, unit_id, email, password_hash, must_change_password])
+
+    @_connected
+    def update_user(self, username: str, **fields) -> None:
+        """Change columns of an account (names of :data:`_USER_FIELDS`)."""
+        unknown = set(fields) - set(self._USER_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown user fields: {sorted(unknown)}")
+        if not fields:
+            return
+        self._wrote()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.con.execute(f"UPDATE app_user SET {assignments}, updated_at = current_timestamp WHERE username = ?",
+                         [*fields.values(), username])
+
+    @_connected
+    def unit_kerja(self) -> list[tuple[int, str]]:
+        """(id, nama) of every unit kerja, by name."""
+        return [tuple(r) for r in self.con.execute("SELECT id, nama FROM unit_kerja ORDER BY nama").fetchall()]
+
+    @_connected
+    def add_unit_kerja(self, nama: str, actor: str) -> int:
+        """Add a unit kerja (or find it by name; audited when new); returns its id."""
+        row = self.con.execute("SELECT id FROM unit_kerja WHERE lower(nama) = lower(?)", [nama]).fetchone()
+        if row:
+            return row[0]
+        self._wrote()
+        new_id = self.con.execute("INSERT INTO unit_kerja (id, nama) VALUES (nextval('seq_unit'), ?) RETURNING id",
+                                  [nama]).fetchone()[0]
+        self.audit_many([(actor, "unit_create", nama, None)])
+        return new_id
+
+    # ------------------------------------------------------------------ audit log
+    @_connected
+    def audit_entries(self, since=None, until=None, actor: str | None = None, action: str | None = None,
+                      limit: int = 5000) -> pd.DataFrame:
+        """Audit log entries, newest first, optionally filtered (dates inclusive)."""
+        return self._df(
+            "SELECT id, created_at, actor, action, target, detail FROM audit_log "
+            "WHERE (?::DATE IS NULL OR created_at >= ?::DATE) "
+            "AND (?::DATE IS NULL OR created_at < ?::DATE + INTERVAL 1 DAY) "
+            "AND (?::VARCHAR IS NULL OR actor = ?) AND (?::VARCHAR IS NULL OR action = ?) "
+            "ORDER BY id DESC LIMIT ?", [since, since, until, until, actor, actor, action, action, limit])
+
+    @_connected
+    def audit_actions(self) -> list[str]:
+        """Distinct actions in the audit log (for filters)."""
+        return [r[0] for r in self.con.execute("SELECT DISTINCT action FROM audit_log ORDER BY 1").fetchall()]
+
+    # ------------------------------------------------------------------ backup
+    def _tables(self) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' ORDER BY 1").fetchall()]
+
+    @_connected
+    def export_snapshot(self, directory: Path) -> dict:
+        """Write every table to ``directory/<table>.parquet`` under one hold of the database (a
+        consistent snapshot). Returns {"schema_version", "tables": {name: rows}, "sequences"}."""
+        directory.mkdir(parents=True, exist_ok=True)
+        tables = {}
+        for name in self._tables():
+            target = str(directory / f"{name}.parquet").replace("'", "''")
+            self.con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT parquet)")
+            tables[name] = self.con.execute(f"SELECT count(*) FROM \"{name}\"").fetchone()[0]
+        sequences = {r[0]: r[1] for r in self.con.execute(
+            "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = current_database()"
+        ).fetchall()}
+        return {"schema_version": self.schema_version(), "tables": tables, "sequences": sequences}
+
+    @_connected
+    def restore_snapshot(self, directory: Path, manifest: dict) -> None:
+        """Replace the content of every table by the snapshot in ``directory`` (see
+        :meth:`export_snapshot`), all or nothing; sequences continue after the restored ids."""
+        known = set(self._tables())
+        with self.transaction():
+            for name in manifest["tables"]:
+                if name == "schema_version" or name not in known:
+                    continue
+                self.con.execute(f"DELETE FROM \"{name}\"")
+                self.con.execute(f"INSERT INTO \"{name}\" BY NAME SELECT * FROM read_parquet(?)",
+                                 [str(directory / f"{name}.parquet")])
+            for seq, last in manifest.get("sequences", {}).items():
+                if not re.fullmatch(r"seq_[a-z_]+", seq):
+                    continue
+                self.con.execute(f"DROP SEQUENCE IF EXISTS {seq}")
+                self.con.execute(f"CREATE SEQUENCE {seq} START {int(last or 0) + 1}")
+
     # ------------------------------------------------------------------ recap
-    def recap_sums(self, tahun: int, bulan: int) -> pd.DataFrame:
-        """Per OPD sums for a period: the raw material of :func:`core.recap.recap_opd`.
+    @_connected
+    def recap_sums(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
+        """Per OPD sums for a period (only ``opd`` when given): the raw material of
+        :func:`core.recap.recap_opd`.
 
         The leaf set of an OPD is its DPA sub kegiatan for the year plus any reported code
         missing from the DPA. Pagu is the reported pagu where reported, else the DPA pagu;
@@ -346,10 +656,12 @@ class Store:
                    bool_or(l.reported) AS reported,
                    (SELECT max(a.created_at) FROM active a WHERE a.opd_kode = l.opd_kode) AS reported_at
             FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
+            WHERE ?::VARCHAR IS NULL OR l.opd_kode = ?
             GROUP BY l.opd_kode, o.nama, o.singkatan
             ORDER BY o.nama
-            """, [tahun, bulan, tahun])
+            """, [tahun, bulan, tahun, opd, opd])
 
+    @_connected
     def report_leaves(self, import_id: int) -> pd.DataFrame:
         """Leaf rows loaded by one import."""
         return self._df("SELECT * FROM realisasi WHERE import_id = ? ORDER BY source_row", [import_id])

@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from core.access import User, upload_refusal
 from core.metrics import weighted_fisik
-from db.store import Store
+from db.store import Store, StoreBusy
 
 from . import dpa as dpa_mod
 from .classify import jenis_from_name, jenis_from_text
@@ -36,6 +37,8 @@ REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
 # Threads that analyse files at once (one per core, at most 4): calamine parses without the GIL,
 # so one core parses while another normalises in Python.
 WORKERS = max(2, min(4, os.cpu_count() or 2))
+# Files written per transaction (and per hold of the database lock) by commit_many.
+COMMIT_CHUNK = 20
 
 
 @dataclass
@@ -455,43 +458,66 @@ def commit_many(store: Store, analyses: list[FileAnalysis], user: str = "admin")
     no-op (``duplicate``); originals are archived by sha256; a newer report for the same OPD
     and month supersedes the older one.
 
-    Every file is all or nothing. The accepted files of one call are written in one
-    transaction (fast); should that fail, each file is retried in a transaction of its own,
-    so one file can never take another down with it. Returns :func:`result_rows` per file.
+    Every file is all or nothing. Files are written in chunks of :data:`COMMIT_CHUNK`, each
+    chunk in one transaction under one hold of the database, so another process (the app
+    beside a CLI batch) waits seconds, not minutes; a crash leaves each file fully in or
+    fully out and re-running the batch loads the rest. Should a chunk fail, each of its files
+    is retried in a transaction of its own, so one file never takes another down with it.
+    Returns :func:`result_rows` per file.
     """
     out: list[list[dict] | None] = [None] * len(analyses)
-    known = store.loaded_shas([a.sha256 for a in analyses if not a.rejected])
-    todo: list[int] = []
+    pending = []
     for i, a in enumerate(analyses):
         if a.rejected:
             out[i] = result_rows(a)
-        elif a.sha256 in known:
-            out[i] = result_rows(a, status="duplicate")
         else:
-            known.add(a.sha256)
-            todo.append(i)
-    for i in todo:
-        store.archive(analyses[i].sha256, analyses[i].name, analyses[i].data)
-    try:
-        with store.transaction():
-            _write(store, [analyses[i] for i in todo], user)
-    except Exception:
-        if len(todo) <= 1:
-            raise
+            pending.append(i)
+    seen: set[str] = set()
+    for start in range(0, len(pending), COMMIT_CHUNK):
+        chunk = pending[start:start + COMMIT_CHUNK]
+        with store.session():
+            known = store.loaded_shas([analyses[i].sha256 for i in chunk]) | seen
+            todo = []
+            for i in chunk:
+                if analyses[i].sha256 in known:
+                    out[i] = result_rows(analyses[i], status="duplicate")
+                else:
+                    known.add(analyses[i].sha256)
+                    todo.append(i)
+            seen |= known
+            _write_chunk(store, [analyses[i] for i in todo], user)
         for i in todo:
-            try:
-                with store.transaction():
-                    _write(store, [analyses[i]], user)
-            except Exception as exc:  # reported per file, never a traceback
-                a = analyses[i]
-                a.issues.append(Issue(ERROR, "store_failed", f"Berkas '{a.name}' gagal disimpan ke basis data "
-                                      f"({type(exc).__name__}); tidak ada data yang berubah. Coba lagi; bila tetap "
-                                      "gagal, hubungi admin."))
-                out[i] = result_rows(a)
-    for i in todo:
-        if out[i] is None:
             out[i] = result_rows(analyses[i])
     return out
+
+
+def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
+    """Archive and write files in one transaction, falling back to one transaction per file."""
+    for a in analyses:
+        store.archive(a.sha256, a.name, a.data)
+    try:
+        with store.transaction():
+            _write(store, analyses, user)
+        return
+    except StoreBusy:
+        raise
+    except Exception:
+        if len(analyses) == 1:
+            _store_failed(analyses[0])
+            return
+    for a in analyses:
+        try:
+            with store.transaction():
+                _write(store, [a], user)
+        except StoreBusy:
+            raise
+        except Exception:  # reported per file, never a traceback
+            _store_failed(a)
+
+
+def _store_failed(a: FileAnalysis) -> None:
+    a.issues.append(Issue(ERROR, "store_failed", f"Berkas '{a.name}' gagal disimpan ke basis data; tidak ada "
+                          "data yang berubah. Coba lagi; bila tetap gagal, hubungi admin."))
 
 
 def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
@@ -613,26 +639,44 @@ def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress
     return out
 
 
+def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Master) -> None:
+    """Refuse, with a clear message, every report ``scope`` (the signed-in user) may not load:
+    an OPD operator loads only its own OPD's reports and no DPA. ``None``: no limit (CLI, admin)."""
+    if scope is None:
+        return
+    own = master.by_kode(scope.opd_kode) if scope.opd_kode else None
+    for a in analyses:
+        for rep in a.reports:
+            refusal = upload_refusal(scope, rep.kind, rep.opd.kode if rep.opd else None,
+                                     rep.opd.nama if rep.opd else rep.opd_text, own.nama if own else None)
+            if refusal:
+                rep.issues.append(Issue(ERROR, "outside_scope", f"Berkas '{a.name}': {refusal}", sheet=rep.sheet))
+
+
 def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES,
-                  progress=None) -> list[FileAnalysis]:
-    """Analyse many files for a preview; reports are checked against any DPA in the same batch."""
+                  progress=None, scope: User | None = None) -> list[FileAnalysis]:
+    """Analyse many files for a preview; reports are checked against any DPA in the same batch
+    and against what ``scope`` (the signed-in user) may load."""
     analysed = _analyse_all(uploads, master, max_bytes, progress)
-    merged = preview_master(master, analysed)
+    merged = preview_master(master, analysed) if scope is None or scope.is_admin else master
     if merged is not master:
         others = [i for i, a in enumerate(analysed) if a.kind != "dpa"]
         for i, a in zip(others, _analyse_all([uploads[i] for i in others], merged, max_bytes)):
             analysed[i] = a
+    enforce_scope(analysed, scope, merged)
     return analysed
 
 
 def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_bytes: int = MAX_FILE_BYTES,
-                 progress=None) -> list[list[dict]]:
-    """Analyse and load many files, each in its own transaction; DPA workbooks first so that
-    the reports in the same batch are matched against the new OPD list. Returns the
+                 progress=None, scope: User | None = None) -> list[list[dict]]:
+    """Analyse and load many files, each all or nothing; DPA workbooks first so that the
+    reports in the same batch are matched against the new OPD list. ``scope`` is the
+    signed-in user whose limits apply (``None``: none, as for the CLI). Returns the
     :func:`result_rows` of each upload, in input order. ``progress(done, total, name)`` is
     called after each file."""
     master = Master.from_store(store)
     analysed = _analyse_all(uploads, master, max_bytes)
+    enforce_scope(analysed, scope, master)
     out: dict[int, list[dict]] = {}
     done = 0
     dpa_loaded = False
@@ -649,6 +693,7 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
     if dpa_loaded:
         for i, a in zip(rest, _analyse_all([uploads[i] for i in rest], master, max_bytes)):
             analysed[i] = a
+        enforce_scope([analysed[i] for i in rest], scope, master)
     for i, res in zip(rest, commit_many(store, [analysed[i] for i in rest], user)):
         out[i] = res
         done += 1

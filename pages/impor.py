@@ -5,18 +5,23 @@ import streamlit as st
 from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_master
 from etl.text import BULAN
 from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, summary_rows
-from ui.state import require_app, current_period, current_user, get_store, set_period, store_lock
+from ui.downloads import audited_download
+from ui.state import current_period, current_user, get_store, require_page, set_period
 
-require_app("impor")
+user = require_page("impor", "impor")
 store = get_store()
+scope = user.opd_scope
 st.title("Impor Laporan")
 st.caption("Unggah DPA (daftar sub kegiatan dari BPKAD) dan laporan realisasi fisik dan keuangan OPD. "
            "Format yang diterima: Excel (.xlsx, .xls), CSV, dan tabel HTML hasil ekspor aplikasi. "
            "Periksa pratinjau sebelum menyimpan; berkas yang ditolak tidak mengubah data apa pun.")
 
-with store_lock():
-    master = Master.from_store(store)
-if not master.opds:
+master = Master.from_store(store)
+if scope:
+    own = master.by_kode(scope)
+    st.info(f"Akun Anda untuk **{own.nama if own else scope}**: hanya laporan OPD ini yang dapat diunggah dan "
+            "dilihat riwayatnya.", icon=":material/badge:")
+elif not master.opds:
     st.info("Daftar OPD masih kosong. Unggah **DPA** terlebih dahulu (boleh bersamaan dengan laporan OPD).",
             icon=":material/info:")
 
@@ -40,10 +45,10 @@ if files:
     bar = st.progress(0.0, text="Membaca berkas ...")
     uploads = [Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {})) for f in files]
     results = analyse_batch(uploads, master, progress=lambda d, t, n: bar.progress(
-        d / t, text=f"Membaca {d} dari {t}: {n}"))
+        d / t, text=f"Membaca {d} dari {t}: {n}"), scope=user)
     analyses = list(zip(files, results))
     bar.empty()
-    opd_names = {o.kode: o.nama for o in preview_master(master, results).opds}
+    opd_names = {o.kode: o.nama for o in preview_master(master, results).opds if not scope or o.kode == scope}
     year_now, month_now = current_period()
 
     st.subheader("Pratinjau")
@@ -97,9 +102,8 @@ if files:
                  icon=":material/save:"):
         bar = st.progress(0.0, text="Menyimpan ...")
         uploads = [u for u, (_, a) in zip(uploads, analyses) if not a.rejected]
-        with store_lock():
-            results = commit_batch(store, uploads, current_user(), progress=lambda d, t, n: bar.progress(
-                d / t, text=f"Menyimpan {d} dari {t}: {n}"))
+        results = commit_batch(store, uploads, current_user(), progress=lambda d, t, n: bar.progress(
+            d / t, text=f"Menyimpan {d} dari {t}: {n}"), scope=user)
         st.session_state["last_results"] = [r for rs in results for r in rs]
         loaded = sorted({(r["year"], r["month"]) for rs in results for r in rs
                          if r["kind"] == "realisasi" and r["status"] in ("accepted", "flagged")})
@@ -111,8 +115,7 @@ if files:
 
 st.divider()
 st.subheader("Riwayat impor")
-with store_lock():
-    history = store.import_history()
+history = store.import_history(opd=scope)
 if history.empty:
     st.caption("Belum ada impor.")
 else:
@@ -122,11 +125,11 @@ else:
     labels = dict(zip(history["id"], history["file_name"]))
     chosen = col1.selectbox("Pilih impor", options, format_func=lambda i: f"#{i} - {labels[i]}",
                             key="history_pick")
-    with store_lock():
-        original = store.read_archived(int(chosen)) if chosen is not None else None
-        issues = store.import_issues(int(chosen)) if chosen is not None else None
+    original = store.read_archived(int(chosen), opd=scope) if chosen is not None else None
+    issues = store.import_issues(int(chosen), opd=scope) if chosen is not None else None
     if original:
-        col2.download_button("Unduh berkas asli", original[1], file_name=original[0], icon=":material/download:",
+        with col2:
+            audited_download("Unduh berkas asli", original[1], original[0], what=f"berkas asli impor #{chosen}",
                              key="download_original")
     else:
         col2.caption("Berkas asli tidak ditemukan di arsip.")

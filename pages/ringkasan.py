@@ -5,29 +5,34 @@ from core.recap import kabupaten_totals, recap_opd
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.format import percent, period_label, points, rupiah, rupiah_compact
-from ui.state import require_app, current_period, current_user, get_store, set_period, store_lock
+from ui.downloads import audited_download
+from ui.state import current_period, current_user, get_store, require_page, set_period
 from ui.tables import recap_display, recap_export
 
-require_app("")
+user = require_page("", "ringkasan")
 store = get_store()
 year, month = current_period()
-st.title("Ringkasan Realisasi")
+scope = user.opd_scope
+scope_name = next((o.nama for o in store.opds() if o.kode == scope), scope) if scope else None
+st.title("Ringkasan Realisasi" + (f" - {scope_name}" if scope else ""))
 st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Angka kumulatif dari laporan OPD yang "
            "berlaku; OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi.")
 
-with store_lock():
-    empty = store.is_empty()
-if empty:
+if store.is_empty():
+    if not user.is_admin:
+        st.info("Belum ada data di Pantau. Admin (Bagian Administrasi Pembangunan) perlu memuat DPA terlebih "
+                "dahulu" + ("; setelah itu unggah laporan OPD Anda pada halaman **Impor Laporan**." if scope else "."),
+                icon=":material/inbox:")
+        st.stop()
     st.info("**Selamat datang di Pantau.** Basis data masih kosong. Mulai dengan mengimpor DPA dan laporan "
             "realisasi OPD pada halaman **Impor Laporan**, atau coba dulu dengan data contoh.",
             icon=":material/waving_hand:")
     st.page_link("pages/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
     if st.button("Muat data contoh (Kabupaten Tanjung Makmur, fiktif)", icon=":material/dataset:"):
         bar = st.progress(0.0, text="Memuat data contoh ...")
-        with store_lock():
-            results = load_demo(store, current_user(), progress=lambda d, t, n: bar.progress(
-                d / t, text=f"Memuat {d} dari {t}: {n}"))
-            periods = store.periods()
+        results = load_demo(store, current_user(), progress=lambda d, t, n: bar.progress(
+            d / t, text=f"Memuat {d} dari {t}: {n}"))
+        periods = store.periods()
         ok = sum(r["status"] in ("accepted", "flagged") for r in results)
         st.session_state["flash"] = f"Data contoh dimuat: {ok} laporan. Ini data fiktif, bukan data resmi."
         if periods:
@@ -38,8 +43,7 @@ if empty:
 if "flash" in st.session_state:
     st.success(st.session_state.pop("flash"), icon=":material/check_circle:")
 
-with store_lock():
-    recap = recap_opd(store, year, month)
+recap = recap_opd(store, year, month, scope)
 if recap.empty:
     st.warning(f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping, "
                "atau impor laporannya.", icon=":material/event_busy:")
@@ -70,11 +74,11 @@ if 0 < tot["opd_reported"] < tot["opd_total"]:
 
 st.subheader("Rekap per OPD")
 st.dataframe(recap_display(recap), hide_index=True, width="stretch")
-st.download_button("Unduh Excel", table_to_xlsx(
+audited_download("Unduh Excel", table_to_xlsx(
     recap_export(recap), f"Rekap Realisasi per OPD - {period_label(year, month)}",
     "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
     formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,
              "Fisik (%)": PERCENT, "Target Fisik (%)": PERCENT, "Deviasi (poin)": PERCENT,
              "Pagu Fisik (Rp)": RUPIAH, "Pagu Non Fisik (Rp)": RUPIAH}),
-    file_name=f"rekap_opd_{year}-{month:02d}.xlsx", icon=":material/download:",
+    file_name=f"rekap_opd_{year}-{month:02d}.xlsx", what="rekap per OPD", key="download_recap",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -105,7 +105,7 @@ def loaded(tmp_path_factory):
 
 
 def test_dpa_jenis_agrees_with_truth(loaded):
-    rows = loaded.con.execute("SELECT kode, jenis, jenis_source FROM sub_kegiatan WHERE tahun = 2026").fetchall()
+    rows = loaded.sql("SELECT kode, jenis, jenis_source FROM sub_kegiatan WHERE tahun = 2026")
     dpa = {r[0]: r[1] for r in rows}
     assert set(TRUTH) <= set(dpa)
     wrong = {k: (dpa[k], j) for k, j in TRUTH.items() if dpa[k] != j}
@@ -133,7 +133,7 @@ def test_stored_realisasi_jenis_agrees_with_truth(loaded):
 
 def test_keyword_rule_alone_agrees_with_truth(loaded):
     """(b) the keyword rule on the names only (no DPA lines): >= 90 % agreement."""
-    names = dict(loaded.con.execute("SELECT kode, nama FROM sub_kegiatan WHERE tahun = 2026").fetchall())
+    names = dict(loaded.sql("SELECT kode, nama FROM sub_kegiatan WHERE tahun = 2026"))
     hits = sum(jenis_from_name(names[k]) == j for k, j in TRUTH.items())
     share = hits / len(TRUTH)
     misses = sorted((k, names[k], j) for k, j in TRUTH.items() if jenis_from_name(names[k]) != j)

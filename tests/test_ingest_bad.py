@@ -23,8 +23,8 @@ def _snapshot(store) -> dict:
     counts = {t: store.count_rows(t) for t in TABLES}
     archive = store.data_dir / "archive"
     counts["archive_files"] = sorted(p.name for p in archive.rglob("*") if p.is_file()) if archive.exists() else []
-    counts["checksum"] = store.con.execute(
-        "SELECT coalesce(sum(hash(id, sha256, status, superseded_by)), 0) FROM import").fetchone()[0]
+    counts["checksum"] = store.sql(
+        "SELECT coalesce(sum(hash(id, sha256, status, superseded_by)), 0) FROM import")[0][0]
     return counts
 
 

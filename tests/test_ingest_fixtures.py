@@ -138,7 +138,7 @@ def test_dpa_fixture(store):
     assert totals["fisik_pagu"] + totals["non_fisik_pagu"] == DPA["sum_pagu"]
 
     # belanja lines sum to the sub kegiatan pagu
-    belanja_total = store.con.execute("SELECT sum(pagu) FROM belanja").fetchone()[0]
+    belanja_total = store.sql("SELECT sum(pagu) FROM belanja")[0][0]
     assert belanja_total == DPA["sum_pagu"]
 
 

@@ -278,8 +278,10 @@ def test_database_failure_mid_file_rolls_back(dpa_store, tmp_path, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(dpa_store, "insert_realisasi", failing_insert)
-    with pytest.raises(RuntimeError):
-        commit(dpa_store, analysis)
+    results = commit(dpa_store, analysis)
+    assert [r["status"] for r in results] == ["rejected"]
+    assert any(i["code"] == "store_failed" and "tidak ada data yang berubah" in i["message"]
+               for i in results[0]["issues"])
     assert sum(calls) >= 36
     assert _counts(dpa_store) == before
 
@@ -322,8 +324,8 @@ def test_table_starting_in_column_c_with_title_and_jumlah(dpa_store, tmp_path):
     assert leaves_db["sub_kegiatan_kode"].tolist() == [k1, k2, k3]
     assert leaves_db["target_fisik"].tolist() == [40, 40, 40]
     assert leaves_db["permasalahan"].tolist()[1] == "Tagihan ganda"
-    cols = json.loads(dpa_store.con.execute("SELECT columns_json FROM import WHERE id = ?",
-                                            [int(rec["id"])]).fetchone()[0])
+    cols = json.loads(dpa_store.sql("SELECT columns_json FROM import WHERE id = ?",
+                                            [int(rec["id"])])[0][0])
     assert cols["pagu"] == "Nilai DPA" and cols["realisasi_keuangan"] == "Penyerapan (Rp)"
 
 
@@ -351,7 +353,7 @@ def test_html_table_saved_as_xls(dpa_store, tmp_path):
     leaves = dpa_store.report_leaves(int(rec["id"]))
     exp = EXPECTED[DINSOS_CSV]["leaves"]
     assert dict(zip(leaves["sub_kegiatan_kode"], leaves["realisasi_fisik"])) == {k: v["fisik"] for k, v in exp.items()}
-    assert dpa_store.con.execute("SELECT format FROM import WHERE id = ?", [int(rec["id"])]).fetchone()[0] == "html"
+    assert dpa_store.sql("SELECT format FROM import WHERE id = ?", [int(rec["id"])])[0][0] == "html"
 
 
 def _comma_csv(rows: list[list]) -> bytes:
@@ -371,7 +373,7 @@ def test_csv_saved_as_xlsx(dpa_store, tmp_path, variant):
     assert res["status"] == "flagged"
     _assert_matches_expected(res, DINSOS_CSV)
     assert [i["code"] for i in res["issues"] if i["severity"] == "warning"] == ["format_mismatch"]
-    fmt = dpa_store.con.execute("SELECT format FROM import WHERE file_name = ?", [path.name]).fetchone()[0]
+    fmt = dpa_store.sql("SELECT format FROM import WHERE file_name = ?", [path.name])[0][0]
     assert fmt == "csv"
 
 

@@ -6,14 +6,12 @@ The period (tahun, bulan) lives in ``st.session_state`` and in the URL query
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import streamlit as st
 
+from core.access import User, can_open
 from db.store import Store, default_db_path
 from etl.text import BULAN
-
-_LOCK = threading.RLock()
 
 
 @st.cache_resource(show_spinner=False)
@@ -22,18 +20,19 @@ def _store_for(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """The process-wide store for ``PANTAU_DB`` (one DuckDB connection per process)."""
+    """The process-wide store for ``PANTAU_DB`` (it opens the file per operation; see Store)."""
     return _store_for(str(default_db_path()))
 
 
-def store_lock() -> threading.RLock:
-    """Serialise use of the shared connection between browser sessions (threads)."""
-    return _LOCK
-
-
 def current_user() -> str:
-    """The acting user (logins come with the access issue; until then 'admin')."""
-    return st.session_state.get("user", "admin")
+    """Username of the signed-in user (the actor recorded in imports and the audit log)."""
+    auth = st.session_state.get("auth")
+    return auth["username"] if auth else "-"
+
+
+def signed_in() -> User:
+    """The signed-in :class:`User` (pages run only behind the login gate of ``app.py``)."""
+    return st.session_state["auth"]["user"]
 
 
 def _default_period(store: Store) -> tuple[int, int]:
@@ -47,13 +46,22 @@ def _default_period(store: Store) -> tuple[int, int]:
     return today.year, today.month
 
 
-def require_app(url_path: str) -> None:
-    """Call first on every page. On a fresh server a deep link (e.g. /impor) can reach a page
-    before app.py ran (Streamlit's legacy pages/ mode): hand over to app.py, which then opens
-    the requested page with the sidebar and session set up."""
-    if "period" not in st.session_state:
+def require_page(url_path: str, page: str) -> User:
+    """Call first on every page; returns the signed-in user.
+
+    On a fresh server a deep link (e.g. /impor) can reach a page before app.py ran
+    (Streamlit's legacy pages/ mode): hand over to app.py, which signs the user in and then
+    opens the requested page. A user whose role may not open ``page`` (a key of
+    :data:`core.access.PAGE_ROLES`) is stopped here even if the menu was bypassed."""
+    if "period" not in st.session_state or not st.session_state.get("auth"):
         st.session_state["_goto"] = url_path
         st.switch_page("app.py")
+    user = signed_in()
+    if not can_open(user, page):
+        st.error("Halaman ini tidak tersedia untuk peran Anda. Pilih halaman lain dari menu di samping.",
+                 icon=":material/block:")
+        st.stop()
+    return user
 
 
 def current_period() -> tuple[int, int]:

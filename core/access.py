@@ -1,0 +1,84 @@
+"""Roles, what each role may open, and the data scope of a user (DESIGN §1).
+
+One place decides access: the menu (``app.py``), every page guard, every query filter,
+every download and the import path ask these functions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES: dict[str, str] = {
+    "admin": "Admin (Bagian Adpem / Kasubbag Program dan Keuangan)",
+    "opd": "Operator OPD (hanya OPD sendiri)",
+    "unit": "Unit kerja / Kasi (hanya unit sendiri)",
+    "reviewer": "Pemeriksa (Sekcam)",
+    "approver": "Penyetuju (Camat)",
+    "viewer": "Pembaca (Kabag, Sekda, Bupati)",
+}
+
+# page key -> roles that may open it
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "ringkasan": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
+    "impor": frozenset({"admin", "opd"}),
+    "pengguna": frozenset({"admin"}),
+    "audit": frozenset({"admin"}),
+    "cadangan": frozenset({"admin"}),
+    "akun": frozenset(ROLES),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user: who, which role and which OPD or unit the role is limited to."""
+
+    username: str
+    nama: str
+    role: str
+    opd_kode: str | None = None
+    unit_id: int | None = None
+
+    @property
+    def opd_scope(self) -> str | None:
+        """The only OPD this user may see and load (``None``: every OPD)."""
+        return self.opd_kode if self.role == "opd" else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def can_open(user: User | None, page: str) -> bool:
+    """May ``user`` open ``page`` (a key of :data:`PAGE_ROLES`)?"""
+    return user is not None and user.role in PAGE_ROLES.get(page, frozenset())
+
+
+def pages_for(user: User) -> list[str]:
+    """Page keys of the menu of ``user``, in menu order."""
+    return [page for page in PAGE_ROLES if can_open(user, page)]
+
+
+def scope_problem(role: str, opd_kode: str | None, unit_id: int | None) -> str | None:
+    """Why a role / scope combination is invalid (Indonesian), or ``None`` when it is fine."""
+    if role not in ROLES:
+        return f"Peran '{role}' tidak dikenal. Pilih salah satu: {', '.join(ROLES)}."
+    if role == "opd" and not opd_kode:
+        return "Pengguna dengan peran OPD wajib dikaitkan dengan satu OPD. Pilih OPD-nya."
+    if role == "unit" and unit_id is None:
+        return "Pengguna dengan peran unit wajib dikaitkan dengan satu unit kerja. Pilih unit kerjanya."
+    return None
+
+
+def upload_refusal(user: User, kind: str | None, opd_kode: str | None, opd_name: str | None,
+                   own_opd_name: str | None) -> str | None:
+    """Why ``user`` may not load a report of ``kind`` for ``opd_kode`` (Indonesian), or ``None``."""
+    if user.role not in PAGE_ROLES["impor"]:
+        return "Akun Anda tidak berwenang mengimpor data. Hubungi admin bila ini keliru."
+    if user.role == "opd":
+        if kind == "dpa":
+            return ("DPA hanya dapat dimuat oleh admin (Bagian Administrasi Pembangunan). Kirimkan berkas DPA "
+                    "kepada admin.")
+        if opd_kode is not None and opd_kode != user.opd_kode:
+            return (f"Laporan ini milik {opd_name or opd_kode}, sedangkan akun Anda hanya untuk "
+                    f"{own_opd_name or user.opd_kode}. Unggah laporan OPD Anda sendiri; laporan OPD lain "
+                    "diunggah oleh operator OPD tersebut atau admin.")
+    return None

@@ -1,0 +1,40 @@
+"""Akun Saya: who I am, my role and scope, and changing my password."""
+import streamlit as st
+
+from core.auth import AuthError, change_own_password, role_label
+from ui.auth import must_change_password
+from ui.state import get_store, require_page
+
+user = require_page("akun", "akun")
+store = get_store()
+st.title("Akun Saya")
+if must_change_password(store, user):
+    st.warning("Kata sandi Anda adalah kata sandi sementara dari admin. Ganti dahulu sebelum memakai Pantau.",
+               icon=":material/key:")
+
+scope = ""
+if user.opd_scope:
+    scope = next((o.nama for o in store.opds() if o.kode == user.opd_scope), user.opd_scope)
+elif user.unit_id is not None:
+    scope = dict(store.unit_kerja()).get(user.unit_id, str(user.unit_id))
+st.markdown(f"**{user.nama}** ({user.username})  \nPeran: {role_label(user.role)}"
+            + (f"  \nCakupan data: {scope}" if scope else ""))
+
+with st.form("change_password", clear_on_submit=True):
+    st.subheader("Ganti kata sandi")
+    old = st.text_input("Kata sandi lama", type="password")
+    new1 = st.text_input("Kata sandi baru", type="password", help="Minimal 10 karakter, memuat huruf dan angka.")
+    new2 = st.text_input("Ulangi kata sandi baru", type="password")
+    if st.form_submit_button("Simpan kata sandi baru", type="primary", icon=":material/key:"):
+        if new1 != new2:
+            st.error("Kedua kata sandi baru tidak sama. Ketik ulang.", icon=":material/error:")
+        else:
+            try:
+                change_own_password(store, user.username, old, new1)
+            except AuthError as exc:
+                st.error(str(exc), icon=":material/error:")
+            else:
+                st.session_state["flash_akun"] = "Kata sandi berhasil diganti."
+                st.rerun()
+if "flash_akun" in st.session_state:
+    st.success(st.session_state.pop("flash_akun"), icon=":material/check_circle:")
