@@ -7,6 +7,7 @@ The rules are plain functions over a :class:`db.store.Store`; the Streamlit logi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -115,7 +116,7 @@ def _verify(hashed: str, password: str) -> bool:
 
 
 def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
     return (f"Akun terkunci karena {MAX_FAILED_LOGINS} kali salah kata sandi. Coba lagi dalam {minutes} menit, "
             "atau minta admin mengatur ulang kata sandi Anda.")
 

@@ -228,7 +228,7 @@ class Store:
     @_connected
     def schema_version(self) -> int:
         """Highest applied migration number."""
-        return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+        return self._one("SELECT max(version) FROM schema_version")[0] or 0
 
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
@@ -243,6 +243,11 @@ class Store:
             else:
                 self.con.execute("COMMIT")
                 self._wrote()
+
+    def _one(self, sql: str, params: list | None = None) -> tuple | None:
+        """First row of a query (the result is read to the end, as DuckDB 2 requires)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
 
     def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
@@ -267,8 +272,8 @@ class Store:
     def read_archived(self, import_id: int, opd: str | None = None) -> tuple[str, bytes] | None:
         """Original file name and bytes of an import, or ``None`` when missing (or, with
         ``opd``, when the import is not that OPD's)."""
-        row = self.con.execute("SELECT file_name, sha256 FROM import WHERE id = ? AND (?::VARCHAR IS NULL OR "
-                               "opd_kode = ?)", [import_id, opd, opd]).fetchone()
+        row = self._one("SELECT file_name, sha256 FROM import WHERE id = ? AND (?::VARCHAR IS NULL OR "
+                               "opd_kode = ?)", [import_id, opd, opd])
         if not row:
             return None
         path = self.archive_path(row[1], row[0])
@@ -452,7 +457,7 @@ class Store:
         allowed = {"opd", "import", "import_issue", "sub_kegiatan", "belanja", "realisasi", "audit_log", "app_user"}
         if table not in allowed:
             raise ValueError(table)
-        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return self._one(f"SELECT count(*) FROM {table}")[0]
 
     @_connected
     def sql(self, query: str, params: list | None = None) -> list[tuple]:
@@ -466,14 +471,14 @@ class Store:
         out = {}
         for name in self._tables():
             quoted = '"' + name.replace('"', '""') + '"'
-            out[name] = tuple(self.con.execute(
-                f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t").fetchone())
+            out[name] = tuple(self._one(
+                f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t"))
         return out
 
     @_connected
     def is_empty(self) -> bool:
         """True before any DPA or report has been loaded (first run)."""
-        return self.con.execute("SELECT count(*) FROM import").fetchone()[0] == 0
+        return self._one("SELECT count(*) FROM import")[0] == 0
 
     @_connected
     def periods(self) -> list[tuple[int, int]]:
@@ -489,20 +494,20 @@ class Store:
     @_connected
     def count_users(self) -> int:
         """Number of user accounts (0 on a fresh install: the setup screen shows)."""
-        return self.con.execute("SELECT count(*) FROM app_user").fetchone()[0]
+        return self._one("SELECT count(*) FROM app_user")[0]
 
     @_connected
     def get_user(self, username: str) -> dict | None:
         """One account with every column (including the password hash), or ``None``."""
         cur = self.con.execute("SELECT * FROM app_user WHERE username = ?", [username])
-        row = cur.fetchone()
-        return dict(zip([d[0] for d in cur.description], row)) if row else None
+        rows = cur.fetchall()
+        return dict(zip([d[0] for d in cur.description], rows[0])) if rows else None
 
     @_connected
     def user_by_email(self, email: str) -> dict | None:
         """The active account with this e-mail address (single sign-on), or ``None``."""
-        row = self.con.execute("SELECT username FROM app_user WHERE lower(email) = lower(?) AND active",
-                               [email]).fetchone()
+        row = self._one("SELECT username FROM app_user WHERE lower(email) = lower(?) AND active",
+                               [email])
         return self.get_user(row[0]) if row else None
 
     @_connected
@@ -546,12 +551,12 @@ class Store:
     @_connected
     def add_unit_kerja(self, nama: str, actor: str) -> int:
         """Add a unit kerja (or find it by name; audited when new); returns its id."""
-        row = self.con.execute("SELECT id FROM unit_kerja WHERE lower(nama) = lower(?)", [nama]).fetchone()
+        row = self._one("SELECT id FROM unit_kerja WHERE lower(nama) = lower(?)", [nama])
         if row:
             return row[0]
         self._wrote()
-        new_id = self.con.execute("INSERT INTO unit_kerja (id, nama) VALUES (nextval('seq_unit'), ?) RETURNING id",
-                                  [nama]).fetchone()[0]
+        new_id = self._one("INSERT INTO unit_kerja (id, nama) VALUES (nextval('seq_unit'), ?) RETURNING id",
+                                  [nama])[0]
         self.audit_many([(actor, "unit_create", nama, None)])
         return new_id
 
@@ -587,7 +592,7 @@ class Store:
         for name in self._tables():
             target = str(directory / f"{name}.parquet").replace("'", "''")
             self.con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT parquet)")
-            tables[name] = self.con.execute(f"SELECT count(*) FROM \"{name}\"").fetchone()[0]
+            tables[name] = self._one(f"SELECT count(*) FROM \"{name}\"")[0]
         sequences = {r[0]: r[1] for r in self.con.execute(
             "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = current_database()"
         ).fetchall()}

@@ -73,10 +73,38 @@ def download_bytes(storages: list, button) -> bytes:
     raise AssertionError(f"download bytes for {button.label!r} ({button.proto.url}) not found")
 
 
-def new_app(query: dict | None = None) -> AppTest:
+PASSWORD = "Rahasia-2026"
+
+
+def ensure_user(username: str = "admin", role: str = "admin", opd_kode: str | None = None):
+    """Create the account in the test DB (``PANTAU_DB``) unless it exists; returns the User."""
+    import os
+
+    from core.auth import create_user, to_user
+    from db.store import Store
+
+    db = Path(os.environ["PANTAU_DB"])
+    store = Store(db, data_dir=db.parent / "data")
+    row = store.get_user(username)
+    if row:
+        return to_user(row)
+    return create_user(store, "test", username, f"Pengguna {username}", role, PASSWORD, opd_kode=opd_kode,
+                       must_change_password=False)
+
+
+def new_app(query: dict | None = None, user: str | None = "admin", role: str = "admin",
+            opd_kode: str | None = None) -> AppTest:
+    """An AppTest of app.py, signed in as ``user`` (created with ``role`` when new); ``None``: signed out."""
+    import datetime as dt
+
     at = AppTest.from_file(str(APP), default_timeout=60)
     for k, v in (query or {}).items():
         at.query_params[k] = v
+    if user:
+        account = ensure_user(user, role, opd_kode)
+        now = dt.datetime.now()
+        at.session_state["auth"] = {"username": account.username, "started": now, "last_seen": now,
+                                    "user": account}
     return at
 
 
