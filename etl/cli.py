@@ -1,8 +1,10 @@
-"""Command-line interface: ``python -m etl ingest|recap``.
+"""Command-line interface: ``python -m etl ingest|recap|backup|restore``.
 
 ``ingest [--db PATH] [--opd KODE] [--period YYYY-MM] [--json] FILE...`` loads DPA workbooks
 and OPD realisation reports; exit 0 when nothing was rejected, 1 otherwise.
 ``recap [--db PATH] --year Y --month M [--json]`` prints one row per OPD.
+``backup [--db PATH] --out FILE.zip`` writes a backup; ``restore [--db PATH] FILE.zip``
+restores one into an install without data.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ import sys
 from pathlib import Path
 
 from core.recap import recap_opd
-from db.store import Store
+from core.backup import BackupError, make_backup, restore_backup
+from db.store import Store, StoreBusy
 from ui.format import number, percent, rupiah
 
 from .pipeline import ingest_paths
@@ -50,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--year", type=int, required=True)
     rec.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
     rec.add_argument("--json", action="store_true")
+    bak = sub.add_parser("backup", help="buat cadangan (zip: basis data dan arsip berkas asli)")
+    bak.add_argument("--db")
+    bak.add_argument("--out", required=True, metavar="FILE.zip")
+    res = sub.add_parser("restore", help="pulihkan cadangan ke instalasi yang belum berisi data")
+    res.add_argument("--db")
+    res.add_argument("file", metavar="FILE.zip")
     return p
 
 
@@ -104,13 +113,46 @@ def cmd_recap(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    with Store(args.db) as store:
+        data = make_backup(store, "cli")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    print(f"Cadangan ditulis ke {out} ({len(data) / 1024 ** 2:.1f} MB).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"Kesalahan: berkas cadangan '{args.file}' tidak dapat dibaca: {exc.strerror}.", file=sys.stderr)
+        return 1
+    with Store(args.db) as store:
+        try:
+            tables = restore_backup(store, data, "cli")
+        except BackupError as exc:
+            print(f"Kesalahan: {exc}", file=sys.stderr)
+            return 1
+    print(f"Cadangan dipulihkan: {tables.get('import', 0)} impor, {tables.get('realisasi', 0)} baris realisasi, "
+          f"{tables.get('app_user', 0)} pengguna.")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "recap": cmd_recap, "backup": cmd_backup, "restore": cmd_restore}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "ingest":
-            return cmd_ingest(args)
-        return cmd_recap(args)
+        return COMMANDS[args.command](args)
+    except StoreBusy as exc:
+        print(f"Kesalahan: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)
         return 130
