@@ -10,6 +10,9 @@ _ONE_COMMA_DECIMAL = re.compile(r"[0-9]*,[0-9]+|[0-9]+,")
 _COMMA_THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
 _DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 _ONE_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
+# The common shapes ("Rp 1.250.000", "1.250.000,00", "45,5 %", "-2,95%", "1250000"): parsed in one
+# match; every text it accepts reads exactly as in the general path of parse_number.
+_PLAIN = re.compile(r"(-?)(?:Rp\.? ?)?([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]+))?(?: ?%)?")
 
 
 class NotANumber(ValueError):
@@ -31,10 +34,27 @@ def parse_number(value: object) -> float | None:
         return None
     if isinstance(value, bool):
         raise NotANumber(str(value))
+    if type(value) is str:
+        plain = _PLAIN.fullmatch(value)
+        if plain:
+            return _plain_number(plain)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and math.isnan(value):
             return None
         return float(value)
+    return _parse_text(value)
+
+
+def _plain_number(m: re.Match) -> float:
+    """The number of a text matched by ``_PLAIN``: dots are thousands, the comma the decimal point."""
+    sign, whole, decimals = m.groups()
+    digits = whole.replace(".", "")
+    number = float(f"{digits}.{decimals}" if decimals is not None else digits)
+    return (-1.0 if sign else 1.0) * number
+
+
+def _parse_text(value: object) -> float | None:
+    """The general path of :func:`parse_number` for any text (see there)."""
     text = str(value).strip()
     if text in ("", "-", "--", "\u2013"):
         return None

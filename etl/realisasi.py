@@ -50,16 +50,6 @@ class LeafRow:
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Row:
-    i: int
-    kode: str | None
-    nama: str | None
-    values: dict
-    raw: dict
-    marker: str | None
-
-
 @dataclass
 class Table:
     """Result of :func:`parse_table`."""
@@ -76,7 +66,8 @@ def _col(header: Header, sheet: Sheet, name: str) -> str:
     return column_letter(sheet.col0 + idx)
 
 
-def _get(row: list, idx: int | None):
+def _cell(row: list, idx: int | None):
+    """The cell of ``row`` in column ``idx``; ``None`` where the column or the cell is missing."""
     if idx is None or idx >= len(row):
         return None
     return row[idx]
@@ -94,64 +85,97 @@ def _normal_code(value) -> str | None:
     return text if CODE.match(text) else None
 
 
+def _name(row: list, idx: int | None) -> str | None:
+    """The name cell of ``row`` as text (numbers as display text)."""
+    nama = _cell(row, idx)
+    if nama is not None and type(nama) is not str:
+        nama = cell_text(nama)
+    return nama
+
+
+def _is_total(row: list, raw_kode, header: Header) -> bool:
+    """True for a JUMLAH/TOTAL row (named in the No, Kode or name column)."""
+    f = header.fields
+    first = (_cell(row, f.get("no")), raw_kode, _name(row, f.get("nama")))
+    return any(isinstance(t, str) and _TOTAL.match(norm(t)) for t in first)
+
+
+@dataclass(slots=True)
+class _Rows:
+    """The budget rows of a table, column-wise: grid index, code (``None`` without one) and name."""
+
+    i: list[int]
+    kode: list[str | None]
+    nama: list[str | None]
+    total: int | None = None   # grid index of the JUMLAH/TOTAL row that ends the table
+
+
+def _scan(grid: list[list], header: Header) -> _Rows:
+    """The rows under the header up to a JUMLAH/TOTAL row. A row with a code is a budget row;
+    without a code column, a row with a name and a pagu is one. Signature blocks and notes
+    (no code) are skipped."""
+    f = header.fields
+    ik, inm = f.get("kode"), f.get("nama")
+    start = header.data_start
+    body = grid[start:]
+    if ik is None:
+        raw = codes = [None] * len(body)
+    else:
+        raw = [r[ik] if ik < len(r) else None for r in body]
+        match = CODE.match
+        codes = [v if type(v) is str and match(v) else (None if v is None else _normal_code(v)) for v in raw]
+    blanks = [k for k, c in enumerate(codes) if c is None]
+    end, total = len(body), None
+    for k in blanks:
+        if _is_total(body[k], raw[k], header):
+            end, total = k, start + k
+            break
+    if ik is not None:
+        keep = [k for k, c in enumerate(codes[:end]) if c is not None]
+    else:
+        ipagu = f.get("pagu")
+        keep = [k for k in blanks if k < end and _name(body[k], inm) and _cell(body[k], ipagu) is not None]
+    return _Rows([start + k for k in keep], [codes[k] for k in keep], [_name(body[k], inm) for k in keep], total)
+
+
 def parse_table(sheet: Sheet, header: Header) -> Table:
     """Read the data rows under ``header``; return the leaves and the issues found."""
     f = header.fields
+    grid = sheet.rows
     issues: list[Issue] = []
-    rows: list[_Row] = []
-    total_row: _Row | None = None
-    sheet_label = sheet.name
-    idx_kode, idx_nama, idx_no, idx_pagu = f.get("kode"), f.get("nama"), f.get("no"), f.get("pagu")
     numeric = [(name, f[name]) for name in _NUMERIC if name in f]
-    ik = -1 if idx_kode is None else idx_kode
-    inm = -1 if idx_nama is None else idx_nama
-    ino = -1 if idx_no is None else idx_no
-    for i in range(header.data_start, len(sheet.rows)):
-        row = sheet.rows[i]
-        width = len(row)
-        kode = row[ik] if 0 <= ik < width else None
-        if not (type(kode) is str and CODE.match(kode)):
-            kode = _normal_code(kode)
-        nama = row[inm] if 0 <= inm < width else None
-        if nama is not None and type(nama) is not str:
-            nama = cell_text(nama)
-        marker = row[ino] if 0 <= ino < width else None
-        if kode is None:
-            # Not a budget row: a JUMLAH/TOTAL row ends the table; signature blocks and notes are skipped.
-            first = (marker, _get(row, idx_kode), nama)
-            if any(isinstance(t, str) and _TOTAL.match(norm(t)) for t in first):
-                total_row = _Row(i, None, nama, *_values(row, numeric), marker)
-                break
-            if idx_kode is not None or not (nama and _get(row, idx_pagu) is not None):
-                continue
-        rows.append(_Row(i, kode, nama, None, None, marker))   # numbers are read later, once
-
-    leaves_idx = _leaf_indexes(rows)
-    leaf_set = set(leaves_idx)
-    for pos, r in enumerate(rows):
-        if pos not in leaf_set or pos < 60:   # parents (subtotal check) and the sample for the % scale
-            r.values, r.raw = _values(sheet.rows[r.i], numeric)
-    fraction = _fraction_scale(rows[:60], f, sheet)
+    rows = _scan(grid, header)
+    leaves_idx = _leaf_indexes(rows, grid, f.get("no"))
+    # The first 60 rows decide whether percentages are stored as fractions.
+    fraction = _fraction_scale([_values(grid[i], numeric) for i in rows.i[:60]], f)
     if fraction:
         issues.append(Issue(INFO, "percent_as_fraction",
                             "Nilai persen pada berkas ini tersimpan sebagai pecahan (mis. 0,3333 dengan format %); "
-                            "dibaca sebagai 33,33 %.", sheet=sheet_label))
+                            "dibaca sebagai 33,33 %.", sheet=sheet.name))
+    cells_of = [grid[rows.i[pos]] for pos in leaves_idx]
+    numbers, bad = _leaf_numbers(cells_of, f, fraction)
+    texts = _leaf_texts(cells_of, f)
+    leaves = _build_leaves(rows, leaves_idx, sheet.row0 + 1, numbers, texts)
+    _flag_leaves(leaves, rows, leaves_idx, numbers, bad, header, sheet, issues)
+    issues.extend(_check_subtotals(rows, leaves_idx, leaves, grid, header, sheet))
+    return Table(leaves, issues, fraction)
 
-    by_code = {r.kode: r for r in rows if r.kode}
-    leaf_rows = [rows[pos] for pos in leaves_idx]
-    cells_of = [sheet.rows[r.i] for r in leaf_rows]
-    n = len(leaf_rows)
 
-    def column(idx):
-        return [c[idx] if idx < len(c) else None for c in cells_of]
+def _column(cells_of: list[list], idx: int) -> list:
+    """Column ``idx`` of the rows ``cells_of`` (``None`` past a row's end)."""
+    return [c[idx] if idx < len(c) else None for c in cells_of]
 
-    # Numbers column by column: cells Excel already holds as numbers pass straight through.
+
+def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[str, list], dict[int, list]]:
+    """The money and percent columns of the leaf rows, and the cells that are not numbers
+    (leaf position -> [(field, raw cell)]). Cells Excel already holds as numbers pass straight through."""
+    n = len(cells_of)
     numbers: dict[str, list] = {name: [None] * n for name in MONEY + PERCENT}
     bad: dict[int, list[tuple[str, object]]] = {}
     for name in MONEY + PERCENT:
         if name not in f:
             continue
-        raw = column(f[name])
+        raw = _column(cells_of, f[name])
         values = raw
         if not all(v is None or type(v) is float for v in raw):
             values = []
@@ -167,50 +191,89 @@ def parse_table(sheet: Sheet, header: Header) -> Table:
         if fraction and name in PERCENT:   # 0.3333 -> 33.33, without float noise
             values = [round(v * 100, 6) if v is not None and type(r) is float else v for v, r in zip(values, raw)]
         numbers[name] = values
-    texts = {name: [None] * n for name in TEXT}
+    return numbers, bad
+
+
+def _leaf_texts(cells_of: list[list], f: dict) -> dict[str, list]:
+    """The text columns of the leaf rows (stripped; blank as ``None``)."""
+    texts = {name: [None] * len(cells_of) for name in TEXT}
     for name in TEXT:
         if name in f:
             texts[name] = [None if v is None else ((v.strip() if type(v) is str else cell_text(v)) or None)
-                           for v in column(f[name])]
+                           for v in _column(cells_of, f[name])]
+    return texts
 
-    leaves: list[LeafRow] = []
-    seen: dict[str, int] = {}
-    row0 = sheet.row0 + 1
-    for k, r in enumerate(leaf_rows):
-        kode = r.kode
-        row_no = row0 + r.i
-        program = kegiatan = None
+
+def _build_leaves(rows: _Rows, leaves_idx: list[int], row0: int, numbers: dict, texts: dict) -> list[LeafRow]:
+    """One :class:`LeafRow` per leaf, with its program and kegiatan (code and name from their rows)."""
+    name_of = dict(zip(rows.kode, rows.nama))   # the last row of a code names it
+    name_of.pop(None, None)
+    parents: dict[str, tuple] = {}
+    row_nos, kodes, programs = [], [], []
+    for pos in leaves_idx:
+        kode = rows.kode[pos]
+        row_no = row0 + rows.i[pos]
+        row_nos.append(row_no)
+        kodes.append(kode or f"baris-{row_no}")
         if kode and kode.count(".") >= 4:
             kegiatan = kode[:kode.rfind(".")]
-            program = ".".join(kode.split(".", 3)[:3])
-        leaf = LeafRow(row_no, kode or f"baris-{row_no}", r.nama, program,
-                       by_code[program].nama if program in by_code else None, kegiatan,
-                       by_code[kegiatan].nama if kegiatan in by_code else None,
-                       numbers["pagu"][k], numbers["target_fisik"][k], numbers["realisasi_fisik"][k],
-                       numbers["realisasi_keuangan"][k], texts["sumber_dana"][k], texts["lokasi"][k],
-                       texts["permasalahan"][k], texts["solusi"][k], texts["jenis"][k])
+            up = parents.get(kegiatan)
+            if up is None:
+                program = ".".join(kode.split(".", 3)[:3])
+                up = parents[kegiatan] = (program, name_of.get(program), kegiatan, name_of.get(kegiatan))
+            programs.append(up)
+        else:
+            programs.append((None, None, None, None))
+    program_kode, program_nama, kegiatan_kode, kegiatan_nama = zip(*programs) if programs else ((),) * 4
+    return list(map(LeafRow, row_nos, kodes, [rows.nama[pos] for pos in leaves_idx], program_kode, program_nama,
+                    kegiatan_kode, kegiatan_nama, numbers["pagu"], numbers["target_fisik"],
+                    numbers["realisasi_fisik"], numbers["realisasi_keuangan"], texts["sumber_dana"],
+                    texts["lokasi"], texts["permasalahan"], texts["solusi"], texts["jenis"]))
+
+
+def _flag_leaves(leaves: list[LeafRow], rows: _Rows, leaves_idx: list[int], numbers: dict, bad: dict,
+                 header: Header, sheet: Sheet, issues: list[Issue]) -> None:
+    """Flag and report, leaf by leaf: cells that are not numbers, values out of range, duplicate codes."""
+    suspect = [k for k, (pagu, keu, tf, rf) in enumerate(zip(numbers["pagu"], numbers["realisasi_keuangan"],
+                                                               numbers["target_fisik"], numbers["realisasi_fisik"]))
+               if (pagu is not None and pagu < 0) or (keu is not None and (keu < 0 or (pagu and keu > pagu + 0.5)))
+               or (tf is not None and not 0 <= tf <= 100) or (rf is not None and not 0 <= rf <= 100)]
+    kodes = [rows.kode[pos] for pos in leaves_idx]
+    coded = [k for k in kodes if k]
+    repeats = _repeats(kodes) if len(set(coded)) != len(coded) else {}
+    suspect_set = set(suspect)
+    sheet_label = sheet.name
+    for k in sorted(suspect_set.union(bad, repeats)):
+        leaf = leaves[k]
         for name, raw in bad.get(k, ()):
             leaf.flags.append("non_numeric_value")
             issues.append(Issue(WARNING, "non_numeric_value",
                                 f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
                                 f"tanpa nilai ini. Tulis angka saja, mis. 1.250.000.000.",
-                                sheet=sheet_label, row=row_no, column=_col(header, sheet, name), raw=str(raw)))
-        pagu, keu, tf, rf = leaf.pagu, leaf.realisasi_keuangan, leaf.target_fisik, leaf.realisasi_fisik
-        if (pagu is not None and pagu < 0) or (keu is not None and (keu < 0 or (pagu and keu > pagu + 0.5))) \
-                or (tf is not None and not 0 <= tf <= 100) or (rf is not None and not 0 <= rf <= 100):
+                                sheet=sheet_label, row=leaf.row, column=_col(header, sheet, name), raw=str(raw)))
+        if k in suspect_set:
             _validate_leaf(leaf, header, sheet, issues)
+        if k in repeats:
+            for j in repeats[k]:
+                other = leaves[j]
+                if "duplicate_code" not in other.flags:
+                    other.flags.append("duplicate_code")
+                    issues.append(_dup_issue(other, sheet_label, header, sheet))
+            leaf.flags.append("duplicate_code")
+            issues.append(_dup_issue(leaf, sheet_label, header, sheet))
+
+
+def _repeats(kodes: list[str | None]) -> dict[int, list[int]]:
+    """Positions whose code appeared before -> the earlier positions with that code."""
+    seen: dict[str, list[int]] = {}
+    out: dict[int, list[int]] = {}
+    for k, kode in enumerate(kodes):
         if kode:
-            if kode in seen:
-                for other in leaves:
-                    if other.kode == kode and "duplicate_code" not in other.flags:
-                        other.flags.append("duplicate_code")
-                        issues.append(_dup_issue(other, sheet_label, header, sheet))
-                leaf.flags.append("duplicate_code")
-                issues.append(_dup_issue(leaf, sheet_label, header, sheet))
-            seen[kode] = leaf.row
-        leaves.append(leaf)
-    issues.extend(_check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet))
-    return Table(leaves, issues, fraction)
+            before = seen.setdefault(kode, [])
+            if before:
+                out[k] = list(before)
+            before.append(k)
+    return out
 
 
 def _dup_issue(leaf: LeafRow, sheet_label, header, sheet) -> Issue:
@@ -241,21 +304,22 @@ def _values(row: list, numeric: list[tuple[str, int]]) -> tuple[dict, dict]:
     return values, raw
 
 
-def _leaf_indexes(rows: list[_Row]) -> list[int]:
-    """Rows that are sub kegiatan: the deepest code level with no descendants.
+def _leaf_indexes(rows: _Rows, grid: list[list], idx_no: int | None) -> list[int]:
+    """Positions (in ``rows``) of the sub kegiatan: the deepest code level with no descendants.
 
     Without a code column the "No" marker decides (I, II = program; A, B = kegiatan; 1, 2 = sub kegiatan).
     """
-    coded = [r for r in rows if r.kode]
-    if coded:
+    kodes = rows.kode
+    if any(kodes):
         # A code at the deepest level cannot have descendants: those would be deeper still.
-        depth = max(r.kode.count(".") for r in coded)
-        return [i for i, r in enumerate(rows) if r.kode and r.kode.count(".") == depth]
+        depths = [k.count(".") if k else -1 for k in kodes]
+        depth = max(depths)
+        return [pos for pos, d in enumerate(depths) if d == depth]
     out = []
-    for i, r in enumerate(rows):
-        m = norm(cell_text(r.marker))
+    for pos, i in enumerate(rows.i):
+        m = norm(cell_text(_cell(grid[i], idx_no)))
         if m and re.fullmatch(r"\d+", m) and not _ROMAN.match(m):
-            out.append(i)
+            out.append(pos)
     return out
 
 
@@ -263,23 +327,24 @@ def _num(value):
     return None if value is _BAD else value
 
 
-def _fraction_scale(rows: list[_Row], f: dict, sheet: Sheet) -> bool:
+def _fraction_scale(sample: list[tuple[dict, dict]], f: dict) -> bool:
     """True when percentages are stored as fractions (0.3333 shown as 33,33 % by Excel).
 
-    Decided by the realisasi keuangan % column where there is one (it must equal realisasi/pagu
-    as a fraction), else by all fisik values lying in 0..1 with some non-whole value.
+    ``sample`` holds the (numbers, raw cells) of the first rows (see :func:`_values`). Decided by
+    the realisasi keuangan % column where there is one (it must equal realisasi/pagu as a
+    fraction), else by all fisik values lying in 0..1 with some non-whole value.
     """
     diffs_frac, diffs_pct = [], []
     if "persen_keuangan" in f:
-        for r in rows[:200]:   # a sample decides; the whole sheet uses one convention
-            pagu, keu, pct = (_num(r.values.get(k)) for k in ("pagu", "realisasi_keuangan", "persen_keuangan"))
-            if pagu and keu is not None and pct is not None and isinstance(r.raw.get("persen_keuangan"), float):
+        for values, raw in sample[:200]:   # a sample decides; the whole sheet uses one convention
+            pagu, keu, pct = (_num(values.get(k)) for k in ("pagu", "realisasi_keuangan", "persen_keuangan"))
+            if pagu and keu is not None and pct is not None and isinstance(raw.get("persen_keuangan"), float):
                 ratio = keu / pagu
                 diffs_frac.append(abs(pct - ratio))
                 diffs_pct.append(abs(pct - ratio * 100))
         if diffs_frac:
             return statistics.median(diffs_frac) < statistics.median(diffs_pct)
-    values = [r.values[k] for r in rows for k in PERCENT if isinstance(r.raw.get(k), float)]
+    values = [v[k] for v, raw in sample for k in PERCENT if isinstance(raw.get(k), float)]
     return bool(values) and max(abs(v) for v in values) <= 1.0 and any(0 < v < 1 for v in values) \
         and any(round(v, 2) != v for v in values)
 
@@ -323,20 +388,36 @@ def _ancestors(kode: str, parents: set[str]) -> list[str]:
     return out
 
 
-def _check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet) -> list[Issue]:
-    """Warn where a program/kegiatan/total row differs from the sum of its sub kegiatan."""
-    issues = []
-    # Sum the leaves into every ancestor code (1.02.01, 1.02.01.2.01, ...) in one pass; an
-    # ancestor with a missing or negative leaf value is not checked (the leaf is already flagged).
-    leaf_set = set(leaves_idx)
-    parents = {r.kode for i, r in enumerate(rows) if i not in leaf_set and r.kode}
+def _stated(row: list, idx: int | None) -> float | None:
+    """A subtotal as written in ``row`` (``None`` when blank or not a number)."""
+    value = _cell(row, idx)
+    if value is None or type(value) is float:
+        return value
+    try:
+        return parse_number(value)
+    except NotANumber:
+        return None
+
+
+def _leaf_sums(leaves: list[LeafRow], parents: set[str]) -> tuple[list, dict[str, list]]:
+    """Pagu and realisasi keuangan of the leaves summed into the total and into every ancestor
+    code among ``parents`` (1.02.01, 1.02.01.2.01, ...), each as [pagu, keu, pagu unusable,
+    keu unusable]: a missing or negative leaf value makes the sum unusable (the leaf is flagged)."""
     sums: dict[str, list] = {}
     total = [0.0, 0.0, False, False]
+    under: dict[str | None, list] = {}   # the accumulators of all leaves under one code (prefix)
     for leaf in leaves:
+        kode = leaf.kode
+        cut = kode.rfind(".")
+        prefix = kode[:cut] if cut > 0 else None
+        accs = under.get(prefix)
+        if accs is None:
+            accs = under[prefix] = [total] + [sums.setdefault(p, [0.0, 0.0, False, False])
+                                              for p in _ancestors(kode, parents)]
         pagu, keu = leaf.pagu, leaf.realisasi_keuangan
         negative = "negative_value" in leaf.flags
         bad_pagu, bad_keu = pagu is None or negative, keu is None or negative
-        for acc in [total] + [sums.setdefault(p, [0.0, 0.0, False, False]) for p in _ancestors(leaf.kode, parents)]:
+        for acc in accs:   # added leaf by leaf, in sheet order
             if bad_pagu:
                 acc[2] = True
             else:
@@ -345,13 +426,23 @@ def _check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet) -> list
                 acc[3] = True
             else:
                 acc[1] += keu
-    checks = [(r, sums[r.kode], r.kode) for i, r in enumerate(rows)
-              if i not in leaf_set and r.kode and r.kode in sums and r.values is not None]
-    if total_row is not None and leaves:
-        checks.append((total_row, total, "JUMLAH"))
-    for r, acc, label in checks:
+    return total, sums
+
+
+def _check_subtotals(rows: _Rows, leaves_idx: list[int], leaves: list[LeafRow], grid: list[list],
+                     header: Header, sheet: Sheet) -> list[Issue]:
+    """Warn where a program/kegiatan/total row differs from the sum of its sub kegiatan."""
+    issues = []
+    leaf_set = set(leaves_idx)
+    parent_pos = [pos for pos, kode in enumerate(rows.kode) if kode and pos not in leaf_set]
+    total, sums = _leaf_sums(leaves, {rows.kode[pos] for pos in parent_pos})
+    checks = [(rows.i[pos], sums[rows.kode[pos]], rows.kode[pos]) for pos in parent_pos if rows.kode[pos] in sums]
+    if rows.total is not None and leaves:
+        checks.append((rows.total, total, "JUMLAH"))
+    f = header.fields
+    for i, acc, label in checks:
         for j, name in enumerate(MONEY):
-            stated = _num(r.values.get(name))
+            stated = _stated(grid[i], f.get(name))
             if stated is None or acc[2 + j]:
                 continue
             computed = acc[j]
@@ -360,5 +451,5 @@ def _check_subtotals(rows, leaves_idx, leaves, total_row, header, sheet) -> list
                                     f"Subtotal {FIELD_LABEL[name]} baris {label} (Rp {stated:,.0f}) tidak sama dengan "
                                     f"jumlah sub kegiatannya (Rp {computed:,.0f}). Data sub kegiatan yang dipakai; "
                                     "periksa rumus subtotal.".replace(",", "."), sheet=sheet.name,
-                                    row=sheet.sheet_row(r.i), column=_col(header, sheet, name), raw=str(stated)))
+                                    row=sheet.sheet_row(i), column=_col(header, sheet, name), raw=str(stated)))
     return issues
