@@ -52,6 +52,11 @@ COMMON_ALIASES: dict[str, tuple[str, ...]] = {
     "badan kesatuan bangsa dan politik": ("kesbangpol",),
     "rumah sakit umum daerah": ("rsud",),
     "badan riset dan inovasi daerah": ("brida",),
+    "dinas pemberdayaan perempuan dan perlindungan anak": ("dp3a", "dpppa"),
+    "dinas pengendalian penduduk dan keluarga berencana": ("dppkb", "dalduk kb"),
+    "dinas pemberdayaan perempuan perlindungan anak pengendalian penduduk dan keluarga berencana": (
+        "dp3ap2kb", "dp3akb"),
+    "dinas koperasi usaha kecil dan menengah": ("diskopukm", "dinkop ukm"),
 }
 
 _STOP = {"dan", "serta", "kabupaten", "kota", "daerah_"}

@@ -205,6 +205,7 @@ OPDS = [
     # two OPDs that both answer to "DKP": a common alias and the initials of the other
     OpdRef("2.09.0.00.0.00.01.0000", "Dinas Ketahanan Pangan", None),
     OpdRef("3.25.0.00.0.00.01.0000", "Dinas Kelautan dan Perikanan", None),
+    OpdRef("2.08.0.00.0.00.01.0000", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", None),
 ]
 
 
@@ -227,6 +228,7 @@ def matcher():
     ("1.02.0.00.0.00.01.0000", "1.02.0.00.0.00.01.0000"),
     ("Dinas Ketahanan Pangan", "2.09.0.00.0.00.01.0000"),
     ("Dinas Kelautan dan Perikanan", "3.25.0.00.0.00.01.0000"),
+    ("DP3A", "2.08.0.00.0.00.01.0000"),
 ])
 def test_opd_exact(matcher, text, kode):
     assert matcher.exact(text).kode == kode
@@ -235,6 +237,7 @@ def test_opd_exact(matcher, text, kode):
 @pytest.mark.parametrize("text, kode", [
     ("Lap Realisasi DINKES April 2026", "1.02.0.00.0.00.01.0000"),
     ("realisasi dpupr 2026 03", "1.03.0.00.0.00.01.0000"),
+    ("dp3a_2026-03", "2.08.0.00.0.00.01.0000"),
     ("LAPORAN BADAN PERENCANAAN PEMBANGUNAN DAERAH KAB. SUKAMAJU", "5.01.0.00.0.00.01.0000"),
 ])
 def test_opd_search_in_text(matcher, text, kode):
