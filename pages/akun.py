@@ -2,8 +2,8 @@
 import streamlit as st
 
 from core.auth import AuthError, change_own_password, role_label
-from ui.auth import must_change_password
-from ui.state import get_store, require_page
+from ui.auth import must_change_password, require_page, sign_out
+from ui.state import get_store
 
 user = require_page("akun", "akun")
 store = get_store()
@@ -38,3 +38,8 @@ with st.form("change_password", clear_on_submit=True):
                 st.rerun()
 if "flash_akun" in st.session_state:
     st.success(st.session_state.pop("flash_akun"), icon=":material/check_circle:")
+
+st.divider()
+if st.button("Keluar dari Pantau", icon=":material/logout:", key="logout_akun"):
+    sign_out(store, notice="Anda telah keluar.")
+    st.rerun()

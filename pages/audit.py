@@ -4,8 +4,9 @@ import datetime as dt
 import streamlit as st
 
 from exports.table_xlsx import table_to_xlsx
+from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.state import get_store, require_page
+from ui.state import get_store
 
 ACTION_LABEL = {
     "login": "Masuk", "login_failed": "Gagal masuk", "logout": "Keluar", "session_expired": "Sesi berakhir",

@@ -4,8 +4,9 @@ import datetime as dt
 import streamlit as st
 
 from core.backup import BackupError, make_backup, read_manifest, restore_backup
+from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.state import current_user, get_store, require_page
+from ui.state import current_user, get_store
 
 require_page("cadangan", "cadangan")
 store = get_store()

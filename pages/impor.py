@@ -4,9 +4,10 @@ import streamlit as st
 
 from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_master
 from etl.text import BULAN
-from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, summary_rows
+from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.state import current_period, current_user, get_store, require_page, set_period
+from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, summary_rows
+from ui.state import current_period, current_user, get_store, set_period
 
 user = require_page("impor", "impor")
 store = get_store()

@@ -4,7 +4,8 @@ import streamlit as st
 
 from core.access import ROLES
 from core.auth import AuthError, create_user, reset_password, role_label, update_account
-from ui.state import current_user, get_store, require_page
+from ui.auth import require_page
+from ui.state import current_user, get_store
 
 require_page("pengguna", "pengguna")
 store = get_store()

@@ -4,9 +4,10 @@ import streamlit as st
 from core.recap import kabupaten_totals, recap_opd
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
-from ui.format import percent, period_label, points, rupiah, rupiah_compact
+from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.state import current_period, current_user, get_store, require_page, set_period
+from ui.format import percent, period_label, points, rupiah, rupiah_compact
+from ui.state import current_period, current_user, get_store, set_period
 from ui.tables import recap_display, recap_export
 
 user = require_page("", "ringkasan")

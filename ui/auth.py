@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from core.access import User
+from core.access import User, can_open
 from core.auth import (AuthError, authenticate, current_account, role_label, session_expired,
                        setup_first_admin)
 from db.store import Store
@@ -67,6 +67,26 @@ def gate(store: Store) -> User | None:
         st.session_state["login_notice"] = ("Akun SSO Anda belum terdaftar di Pantau. Minta admin mencatat alamat "
                                             "e-mail Anda pada akun Anda.")
     return None
+
+
+def require_page(url_path: str, page: str) -> User:
+    """Call first on every page; returns the signed-in user.
+
+    The login gate runs here as well as in app.py: Streamlit can run a file of pages/
+    without app.py (its legacy pages/ mode on a fresh server's deep link, and AppTest
+    reruns), so expiry, a disabled account and the role are checked on every run of every
+    page. Without a valid session, or before app.py set up the session, hand over to app.py,
+    which signs the user in and then opens the requested page. A role that may not open
+    ``page`` (a key of :data:`core.access.PAGE_ROLES`) is stopped with a message."""
+    user = gate(get_store()) if st.session_state.get(AUTH_KEY) else None
+    if user is None or "period" not in st.session_state:
+        st.session_state["_goto"] = url_path
+        st.switch_page("app.py")
+    if not can_open(user, page) or (page != "akun" and must_change_password(get_store(), user)):
+        st.error("Halaman ini tidak tersedia untuk peran Anda. Pilih halaman lain dari menu di samping.",
+                 icon=":material/block:")
+        st.stop()
+    return user
 
 
 def must_change_password(store: Store, user: User) -> bool:

@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from core.access import User, can_open
+from core.access import User
 from db.store import Store, default_db_path
 from etl.text import BULAN
 
@@ -44,24 +44,6 @@ def _default_period(store: Store) -> tuple[int, int]:
     if years and today.year not in years:
         return years[-1], 12
     return today.year, today.month
-
-
-def require_page(url_path: str, page: str) -> User:
-    """Call first on every page; returns the signed-in user.
-
-    On a fresh server a deep link (e.g. /impor) can reach a page before app.py ran
-    (Streamlit's legacy pages/ mode): hand over to app.py, which signs the user in and then
-    opens the requested page. A user whose role may not open ``page`` (a key of
-    :data:`core.access.PAGE_ROLES`) is stopped here even if the menu was bypassed."""
-    if "period" not in st.session_state or not st.session_state.get("auth"):
-        st.session_state["_goto"] = url_path
-        st.switch_page("app.py")
-    user = signed_in()
-    if not can_open(user, page):
-        st.error("Halaman ini tidak tersedia untuk peran Anda. Pilih halaman lain dari menu di samping.",
-                 icon=":material/block:")
-        st.stop()
-    return user
 
 
 def current_period() -> tuple[int, int]:
