@@ -28,6 +28,17 @@ def _safe(value):
     return value
 
 
+def put(cell, value) -> None:
+    """Write a value into a cell; text that starts with = + - @ (e.g. from an uploaded file)
+    stays text and can never become a formula."""
+    value = _safe(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell._value = value      # bypass openpyxl's formula detection: stays text
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 def table_to_xlsx(df: pd.DataFrame, title: str, subtitle: str | None = None,
                   formats: dict[str, str] | None = None, sheet: str = "Data") -> bytes:
     """Workbook bytes: title rows, bold frozen header with autofilter, number formats per column."""
@@ -35,27 +46,23 @@ def table_to_xlsx(df: pd.DataFrame, title: str, subtitle: str | None = None,
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    ws["A1"] = title
+    put(ws["A1"], title)
     ws["A1"].font = Font(bold=True, size=14)
     start = 3
     if subtitle:
-        ws["A2"] = subtitle
+        put(ws["A2"], subtitle)
         start = 4
     header_fill = PatternFill("solid", fgColor="DDE6F0")
     for j, col in enumerate(df.columns, start=1):
-        cell = ws.cell(row=start, column=j, value=str(col))
+        cell = ws.cell(row=start, column=j)
+        put(cell, str(col))
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for i, row in enumerate(df.itertuples(index=False), start=start + 1):
         for j, (col, value) in enumerate(zip(df.columns, row), start=1):
             cell = ws.cell(row=i, column=j)
-            value = _safe(value)
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                cell._value = value      # bypass openpyxl's formula detection: stays text
-                cell.data_type = "s"
-            else:
-                cell.value = value
+            put(cell, value)
             if col in formats:
                 cell.number_format = formats[col]
     for j, col in enumerate(df.columns, start=1):

@@ -1,0 +1,39 @@
+"""Exports never turn a text from an upload into a formula (= + - @ at the start stay text)."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pandas as pd
+
+from exports.table_xlsx import table_to_xlsx
+
+NASTY = ["=HYPERLINK(\"http://contoh.invalid\",\"klik\")", "+1+2", "-2+3", "@SUM(A1:A2)", "=cmd|' /C calc'!A0"]
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    df = pd.DataFrame({"Uraian": NASTY, "Pagu (Rp)": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    data = table_to_xlsx(df, "=judul", "+subjudul")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheet_xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    texts = [c.value for c in ws["A"] if c.value is not None]
+    assert texts[:2] == ["=judul", "+subjudul"]
+    assert texts[-5:] == NASTY
+    for cell in ws["A"]:
+        if cell.value is not None:
+            assert cell.data_type == "s", (cell.coordinate, cell.value, cell.data_type)
+    # numbers stay numbers
+    assert [c.value for c in ws["B"]][-5:] == [1, 2, 3, 4, 5]
+
+
+def test_formula_text_from_an_upload_stays_text_in_the_audit_export(store):
+    """An uploaded file name that starts with '=' reaches the audit log; its export keeps it as text."""
+    store.audit_many([("op", "download", "=HYPERLINK(\"x\").xlsx", "rekap")])
+    log = store.audit_entries()
+    data = table_to_xlsx(log, "Log Audit")
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "=HYPERLINK(\"x\").xlsx")
+    assert cell.data_type == "s"
