@@ -55,10 +55,19 @@ class Master:
 
     def __post_init__(self):
         self.years = {k[0] for k in self.sub_kegiatan}
-        self.owners: dict[tuple[int, str], list[str]] = {}
-        for tahun, opd_kode, kode in self.sub_kegiatan:
-            self.owners.setdefault((tahun, kode), []).append(opd_kode)
+        self._owners: dict[tuple[int, str], list[str]] | None = None
         self._matcher = None
+
+    @property
+    def owners(self) -> dict[tuple[int, str], list[str]]:
+        """(tahun, sub kegiatan kode) -> the OPDs whose DPA holds it (built on first use: only
+        a report with codes outside its own DPA needs it)."""
+        if self._owners is None:
+            owners: dict[tuple[int, str], list[str]] = {}
+            for tahun, opd_kode, kode in self.sub_kegiatan:
+                owners.setdefault((tahun, kode), []).append(opd_kode)
+            self._owners = owners
+        return self._owners
 
     def matcher(self) -> OpdMatcher:
         """Matcher over the OPD list (built once)."""
@@ -396,9 +405,10 @@ def _apply_jenis(rep: Report, master: Master) -> None:
     else the name keywords (the same order :meth:`db.store.Store.recap_sums` applies)."""
     dpa_known = rep.year in master.years and rep.opd is not None
     opd_kode = rep.opd.kode if rep.opd else None
+    year, sub_kegiatan = rep.year, master.sub_kegiatan
     for leaf in rep.leaves:
-        explicit = jenis_from_text(leaf.jenis_text)
-        known = master.sub_kegiatan.get((rep.year, opd_kode, leaf.kode))
+        explicit = jenis_from_text(leaf.jenis_text) if leaf.jenis_text is not None else None
+        known = sub_kegiatan.get((year, opd_kode, leaf.kode))
         # A manual decision of Adpem wins; then the OPD's own jenis column; then the DPA rule; then keywords.
         if known and known[1] == "manual":
             leaf.jenis, leaf.jenis_source = known

@@ -135,7 +135,9 @@ def _scan(grid: list[list], header: Header) -> _Rows:
     else:
         ipagu = f.get("pagu")
         keep = [k for k in blanks if k < end and _name(body[k], inm) and _cell(body[k], ipagu) is not None]
-    return _Rows([start + k for k in keep], [codes[k] for k in keep], [_name(body[k], inm) for k in keep], total)
+    names = [None] * len(keep) if inm is None else [body[k][inm] if inm < len(body[k]) else None for k in keep]
+    names = [v if v is None or type(v) is str else cell_text(v) for v in names]
+    return _Rows([start + k for k in keep], [codes[k] for k in keep], names, total)
 
 
 def parse_table(sheet: Sheet, header: Header) -> Table:
