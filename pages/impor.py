@@ -6,7 +6,7 @@ from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_ma
 from etl.text import BULAN
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, summary_rows
+from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, stored_issues_frame, summary_rows
 from ui.state import current_period, current_user, get_store, set_period
 
 user = require_page("impor", "impor")
@@ -85,6 +85,8 @@ if files:
                 if hint != st.session_state["hints"].get(f.file_id, {}):
                     st.session_state["hints"][f.file_id] = hint
                     st.rerun()
+            for err in a.errors:   # the reason in full, not only in a narrow table cell
+                st.error(err.message, icon=":material/block:")
             issues = issues_frame(a)
             if not issues.empty:
                 st.dataframe(issues.drop(columns=["Berkas"]), hide_index=True, width="stretch",
@@ -136,6 +138,5 @@ else:
         col2.caption("Berkas asli tidak ditemukan di arsip.")
     if issues is not None and not issues.empty:
         st.caption(f"Catatan impor #{chosen}:")
-        st.dataframe(issues.rename(columns={"sheet": "Lembar", "row": "Baris", "column": "Kolom",
-                                            "severity": "Tingkat", "code": "Kode", "message": "Pesan",
-                                            "raw_value": "Nilai"}), hide_index=True, width="stretch")
+        st.dataframe(stored_issues_frame(issues), hide_index=True, width="stretch",
+                     column_config={"Pesan": st.column_config.TextColumn(width="large")})

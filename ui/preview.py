@@ -58,8 +58,20 @@ def issues_frame(analysis: FileAnalysis) -> pd.DataFrame:
              "Tingkat": SEVERITY_LABEL.get(i.severity, i.severity), "Pesan": i.message, "Nilai": i.raw or ""}
             for i in analysis.all_issues()]
     df = pd.DataFrame(rows, columns=["Berkas", "Lembar", "Baris", "Kolom", "Tingkat", "Pesan", "Nilai"])
-    df["Baris"] = df["Baris"].astype("Int64")
+    df["Baris"] = [str(int(r)) if pd.notna(r) else "" for r in df["Baris"]]
     return df
+
+
+def stored_issues_frame(issues: pd.DataFrame) -> pd.DataFrame:
+    """The stored notes of one import (``Store.import_issues``) with the preview's labels."""
+    return pd.DataFrame({
+        "Lembar": issues["sheet"].fillna(""),
+        "Baris": [str(int(r)) if pd.notna(r) else "" for r in issues["row"]],
+        "Kolom": issues["column"].fillna(""),
+        "Tingkat": issues["severity"].map(lambda s: SEVERITY_LABEL.get(s, s)),
+        "Pesan": issues["message"],
+        "Nilai": issues["raw_value"].fillna(""),
+    })
 
 
 def history_frame(history: pd.DataFrame) -> pd.DataFrame:
