@@ -41,3 +41,27 @@ def deviasi(realisasi_fisik, target_fisik):
     if realisasi_fisik is None or target_fisik is None:
         return None
     return realisasi_fisik - target_fisik
+
+
+def traffic_light(deviasi_poin, serapan_pct, target_serapan_pct, kuning: float = 5.0,
+                  merah: float = 10.0) -> str | None:
+    """``hijau`` / ``kuning`` / ``merah`` by the worse of two gaps in points: deviasi fisik, and
+    realisasi keuangan against the month's target absorption (DESIGN §5). ``None`` without data."""
+    gaps = []
+    if deviasi_poin is not None and not pd.isna(deviasi_poin):
+        gaps.append(deviasi_poin)
+    if serapan_pct is not None and not pd.isna(serapan_pct) and target_serapan_pct is not None:
+        gaps.append(serapan_pct - target_serapan_pct)
+    if not gaps:
+        return None
+    worst = min(gaps)
+    return "merah" if worst < -merah else ("kuning" if worst < -kuning else "hijau")
+
+
+def is_kritis(target_fisik, deviasi_poin, awal: float = 10.0, akhir: float = 5.0) -> bool:
+    """A fisik konstruksi contract is kritis when its plan is 0-70 % and it is more than
+    ``awal`` points behind, or its plan is 70-100 % and it is more than ``akhir`` points behind
+    (DESIGN §5)."""
+    if target_fisik is None or deviasi_poin is None or pd.isna(target_fisik) or pd.isna(deviasi_poin):
+        return False
+    return deviasi_poin < -(awal if target_fisik <= 70 else akhir)

@@ -55,3 +55,71 @@ def kabupaten_totals(recap: pd.DataFrame) -> dict:
                 target_fisik_pct=tgt, deviasi=deviasi(fis, tgt), opd_reported=int(reported.sum()),
                 opd_total=int(len(recap)), sub_kegiatan=int(recap["sub_kegiatan"].sum()),
                 fisik_pagu=float(recap["fisik_pagu"].sum()), non_fisik_pagu=float(recap["non_fisik_pagu"].sum()))
+
+
+LEVELS = {"opd": ["opd_kode", "opd"], "program": ["opd_kode", "opd", "program_kode", "program_nama"],
+          "kegiatan": ["opd_kode", "opd", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama"]}
+
+
+def leaf_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """Every sub kegiatan of the period with keuangan %, fisik, target and deviasi; program and
+    kegiatan codes filled from the sub kegiatan code where the file and DPA say nothing."""
+    df = store.leaf_rows(year, month, opd)
+    if df.empty:
+        return df
+    parts = df["kode"].str.split(".")
+    df["program_kode"] = df["program_kode"].fillna(parts.str[:3].str.join("."))
+    df["kegiatan_kode"] = df["kegiatan_kode"].fillna(parts.str[:5].str.join("."))
+    df["program_nama"] = df["program_nama"].fillna("Program " + df["program_kode"])
+    df["kegiatan_nama"] = df["kegiatan_nama"].fillna("Kegiatan " + df["kegiatan_kode"])
+    df["pagu"] = df["pagu"].fillna(0.0)
+    df["keuangan_pct"] = keuangan_pct(df["realisasi_keuangan"], df["pagu"])
+    df["deviasi"] = deviasi(df["realisasi_fisik"], df["target_fisik"])
+    return df
+
+
+def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Sums of leaf rows per OPD, program or kegiatan: pagu, realisasi, pagu-weighted fisik and
+    target, deviasi, keuangan %, number of sub kegiatan (the same formulas as :func:`recap_opd`)."""
+    keys = LEVELS[level]
+    if leaves.empty:
+        return pd.DataFrame(columns=keys + ["sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct",
+                                            "fisik_pct", "target_fisik_pct", "deviasi"])
+    work = leaves.assign(
+        pxf=leaves["pagu"] * leaves["realisasi_fisik"].fillna(0),
+        pxt=leaves["pagu"] * leaves["target_fisik"].fillna(0),
+        has_t=leaves["target_fisik"].notna(),
+        real=leaves["realisasi_keuangan"])
+    g = work.groupby(keys, dropna=False, sort=True).agg(
+        sub_kegiatan=("kode", "size"), pagu=("pagu", "sum"), realisasi_keuangan=("real", "sum"),
+        pxf=("pxf", "sum"), pxt=("pxt", "sum"), has_t=("has_t", "any"), reported=("reported", "any")).reset_index()
+    g["realisasi_keuangan"] = g["realisasi_keuangan"].where(g["reported"])
+    g["keuangan_pct"] = keuangan_pct(g["realisasi_keuangan"], g["pagu"])
+    g["fisik_pct"] = fisik_pct(g["pxf"], g["pagu"]).where(g["reported"])
+    g["target_fisik_pct"] = fisik_pct(g["pxt"], g["pagu"]).where(g["has_t"] & g["reported"])
+    g["deviasi"] = deviasi(g["fisik_pct"], g["target_fisik_pct"])
+    return g.drop(columns=["pxf", "pxt", "has_t"])
+
+
+def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None,
+            upto: int = 12) -> pd.DataFrame:
+    """Month by month (1..``upto``): pagu, realisasi keuangan %, fisik % and target fisik % of the
+    kabupaten, one OPD, or one sub kegiatan (cumulative values as reported each month)."""
+    rows = []
+    with store.session():
+        for month in range(1, upto + 1):
+            leaves = leaf_recap(store, year, month, opd)
+            if kode is not None and not leaves.empty:
+                leaves = leaves[leaves["kode"] == kode]
+            if leaves.empty or not leaves["reported"].any():
+                rows.append(dict(bulan=month, pagu=float(leaves["pagu"].sum()) if not leaves.empty else None,
+                                 keuangan_pct=None, fisik_pct=None, target_fisik_pct=None))
+                continue
+            pagu = float(leaves["pagu"].sum())
+            real = float(leaves["realisasi_keuangan"].fillna(0).sum())
+            fis = fisik_pct(float((leaves["pagu"] * leaves["realisasi_fisik"].fillna(0)).sum()), pagu)
+            tgt = fisik_pct(float((leaves["pagu"] * leaves["target_fisik"].fillna(0)).sum()), pagu) \
+                if leaves["target_fisik"].notna().any() else None
+            rows.append(dict(bulan=month, pagu=pagu, keuangan_pct=keuangan_pct(real, pagu), fisik_pct=fis,
+                             target_fisik_pct=tgt))
+    return pd.DataFrame(rows)

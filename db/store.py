@@ -45,6 +45,44 @@ class OpdRow:
     singkatan: str | None
 
 
+# The leaf rows (sub kegiatan) of a period, parameters (tahun, bulan, tahun): an OPD's DPA sub
+# kegiatan for the year plus any reported code missing from the DPA. Reported values where the
+# OPD's active report has the row, else the DPA pagu with no realisation. Jenis: a manual
+# override wins, then the report's jenis column, then the DPA classification.
+_LEAF_CTE = """
+    WITH active AS (
+        SELECT id, opd_kode, created_at FROM import
+        WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? AND superseded_by IS NULL
+    ),
+    rep AS (
+        SELECT r.opd_kode, r.sub_kegiatan_kode AS kode, coalesce(sk.nama, r.nama) AS nama,
+               coalesce(r.program_kode, sk.program_kode) AS program_kode,
+               coalesce(r.program_nama, sk.program_nama) AS program_nama,
+               coalesce(r.kegiatan_kode, sk.kegiatan_kode) AS kegiatan_kode,
+               coalesce(r.kegiatan_nama, sk.kegiatan_nama) AS kegiatan_nama,
+               coalesce(r.sumber_dana, sk.sumber_dana) AS sumber_dana,
+               r.pagu, r.target_fisik, r.realisasi_fisik, r.realisasi_keuangan,
+               CASE WHEN sk.jenis_source = 'manual' THEN sk.jenis ELSE coalesce(r.jenis, sk.jenis) END AS jenis,
+               CASE WHEN sk.jenis_source = 'manual' THEN 'manual'
+                    ELSE coalesce(r.jenis_source, sk.jenis_source) END AS jenis_source,
+               r.permasalahan, r.solusi, r.flagged, true AS reported
+        FROM realisasi r JOIN active a ON r.import_id = a.id
+        LEFT JOIN sub_kegiatan sk ON sk.tahun = r.tahun AND sk.opd_kode = r.opd_kode
+                                  AND sk.kode = r.sub_kegiatan_kode
+    ),
+    dpa AS (
+        SELECT sk.opd_kode, sk.kode, sk.nama, sk.program_kode, sk.program_nama, sk.kegiatan_kode,
+               sk.kegiatan_nama, sk.sumber_dana, sk.pagu, NULL::DOUBLE AS target_fisik,
+               NULL::DOUBLE AS realisasi_fisik, NULL::DOUBLE AS realisasi_keuangan, sk.jenis, sk.jenis_source,
+               NULL::VARCHAR AS permasalahan, NULL::VARCHAR AS solusi, false AS flagged, false AS reported
+        FROM sub_kegiatan sk
+        WHERE sk.tahun = ?
+          AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.opd_kode = sk.opd_kode AND rep.kode = sk.kode)
+    ),
+    leaf AS (SELECT * FROM rep UNION ALL SELECT * FROM dpa)
+"""
+
+
 class StoreBusy(RuntimeError):
     """The database stayed locked by another process for longer than the wait allowed."""
 
@@ -627,28 +665,7 @@ class Store:
         a sub kegiatan an OPD left out of its report counts with no realisation.
         """
         return self._df(
-            """
-            WITH active AS (
-                SELECT id, opd_kode, created_at FROM import
-                WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? AND superseded_by IS NULL
-            ),
-            rep AS (
-                SELECT r.opd_kode, r.sub_kegiatan_kode AS kode, r.pagu, r.target_fisik, r.realisasi_fisik,
-                       r.realisasi_keuangan,
-                       CASE WHEN sk.jenis_source = 'manual' THEN sk.jenis ELSE coalesce(r.jenis, sk.jenis) END AS jenis,
-                       true AS reported
-                FROM realisasi r JOIN active a ON r.import_id = a.id
-                LEFT JOIN sub_kegiatan sk ON sk.tahun = r.tahun AND sk.opd_kode = r.opd_kode
-                                          AND sk.kode = r.sub_kegiatan_kode
-            ),
-            dpa AS (
-                SELECT sk.opd_kode, sk.kode, sk.pagu, NULL::DOUBLE AS target_fisik, NULL::DOUBLE AS realisasi_fisik,
-                       NULL::DOUBLE AS realisasi_keuangan, sk.jenis, false AS reported
-                FROM sub_kegiatan sk
-                WHERE sk.tahun = ?
-                  AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.opd_kode = sk.opd_kode AND rep.kode = sk.kode)
-            ),
-            leaf AS (SELECT * FROM rep UNION ALL SELECT * FROM dpa)
+            _LEAF_CTE + """
             SELECT l.opd_kode, o.nama AS opd, o.singkatan,
                    count(*) AS sub_kegiatan,
                    sum(coalesce(l.pagu, 0)) AS pagu,
@@ -665,6 +682,92 @@ class Store:
             GROUP BY l.opd_kode, o.nama, o.singkatan
             ORDER BY o.nama
             """, [tahun, bulan, tahun, opd, opd])
+
+    @_connected
+    def leaf_rows(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
+        """Every sub kegiatan of the period with its program, kegiatan, sumber dana, jenis,
+        pagu, target and realisation (see ``_LEAF_CTE``), only ``opd``'s when given."""
+        return self._df(
+            _LEAF_CTE + """
+            SELECT l.*, o.nama AS opd FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
+            WHERE ?::VARCHAR IS NULL OR l.opd_kode = ?
+            ORDER BY o.nama, l.kode
+            """, [tahun, bulan, tahun, opd, opd])
+
+    @_connected
+    def reporting_status(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
+        """Per OPD of the year's DPA (or with a report): the report in force for the month, if
+        any (import id, file, when, by whom, rows and flagged rows) and how many versions came in."""
+        return self._df(
+            """
+            WITH opds AS (
+                SELECT DISTINCT opd_kode FROM sub_kegiatan WHERE tahun = ?
+                UNION SELECT DISTINCT opd_kode FROM import WHERE kind = 'realisasi' AND tahun = ? AND bulan = ?
+            ),
+            cur AS (
+                SELECT * FROM import WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? AND superseded_by IS NULL
+            ),
+            versions AS (
+                SELECT opd_kode, count(*) AS versi, min(created_at) AS first_at FROM import
+                WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? GROUP BY opd_kode
+            )
+            SELECT x.opd_kode, o.nama AS opd, o.singkatan, c.id AS import_id, c.file_name, c.created_at,
+                   c.created_by, c.rows_accepted, c.rows_flagged, v.versi, v.first_at
+            FROM opds x LEFT JOIN opd o ON o.kode = x.opd_kode
+            LEFT JOIN cur c ON c.opd_kode = x.opd_kode
+            LEFT JOIN versions v ON v.opd_kode = x.opd_kode
+            WHERE ?::VARCHAR IS NULL OR x.opd_kode = ?
+            ORDER BY o.nama
+            """, [tahun, tahun, bulan, tahun, bulan, tahun, bulan, opd, opd])
+
+    @_connected
+    def classification(self, tahun: int, opd: str | None = None) -> pd.DataFrame:
+        """The DPA sub kegiatan of a year with their jenis, the rule that decided it and pagu."""
+        return self._df(
+            "SELECT sk.opd_kode, o.nama AS opd, sk.kode, sk.nama, sk.pagu, sk.sumber_dana, sk.jenis, "
+            "sk.jenis_source, sk.jenis_rule FROM sub_kegiatan sk LEFT JOIN opd o ON o.kode = sk.opd_kode "
+            "WHERE sk.tahun = ? AND (?::VARCHAR IS NULL OR sk.opd_kode = ?) ORDER BY o.nama, sk.kode",
+            [tahun, opd, opd])
+
+    @_connected
+    def override_jenis(self, tahun: int, opd_kode: str, kode: str, jenis: str, reason: str, actor: str) -> None:
+        """Classify a sub kegiatan by hand: kept in ``jenis_override`` (history) and the audit log."""
+        self._wrote()
+        with self.transaction():
+            before = self._one("SELECT jenis, jenis_source FROM sub_kegiatan WHERE tahun = ? AND opd_kode = ? "
+                               "AND kode = ?", [tahun, opd_kode, kode])
+            if before is None:
+                raise KeyError(kode)
+            self.con.execute("INSERT INTO jenis_override (tahun, opd_kode, sub_kegiatan_kode, jenis, reason, "
+                             "created_by) VALUES (?, ?, ?, ?, ?, ?)", [tahun, opd_kode, kode, jenis, reason, actor])
+            self.con.execute("UPDATE sub_kegiatan SET jenis = ?, jenis_source = 'manual', jenis_rule = ? "
+                             "WHERE tahun = ? AND opd_kode = ? AND kode = ?", [jenis, reason, tahun, opd_kode, kode])
+            self.audit_many([(actor, "jenis_override", f"{opd_kode} {kode}",
+                              f"{before[0]} ({before[1]}) -> {jenis}: {reason}")])
+
+    @_connected
+    def jenis_overrides(self, tahun: int) -> pd.DataFrame:
+        """History of manual classifications of a year, newest first."""
+        return self._df("SELECT j.created_at, j.created_by, j.opd_kode, o.nama AS opd, j.sub_kegiatan_kode, "
+                        "j.jenis, j.reason FROM jenis_override j LEFT JOIN opd o ON o.kode = j.opd_kode "
+                        "WHERE j.tahun = ? ORDER BY j.created_at DESC", [tahun])
+
+    # ------------------------------------------------------------------ settings
+    @_connected
+    def settings(self) -> dict[str, str]:
+        """Every stored setting (key -> text)."""
+        return dict(self.con.execute("SELECT key, value FROM setting").fetchall())
+
+    @_connected
+    def save_settings(self, values: dict[str, str], actor: str, changed: list[str]) -> None:
+        """Store settings (all or nothing); the changed keys go to the audit log."""
+        self._wrote()
+        with self.transaction():
+            for key, value in values.items():
+                self.con.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                                 "SET value = excluded.value", [key, value])
+            if changed:
+                self.audit_many([(actor, "settings", None, ", ".join(changed))])
 
     @_connected
     def report_leaves(self, import_id: int) -> pd.DataFrame:
