@@ -21,7 +21,14 @@ st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":mat
 
 PAGES = {
     "ringkasan": dict(page="pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path=""),
+    "rekap": dict(page="pages/rekap.py", title="Rekap OPD", icon=":material/table_chart:", url_path="rekap"),
+    "fisik": dict(page="pages/fisik.py", title="Fisik vs Non Fisik", icon=":material/construction:",
+                  url_path="fisik"),
+    "status": dict(page="pages/status.py", title="Status Pengumpulan", icon=":material/fact_check:",
+                   url_path="status"),
     "impor": dict(page="pages/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
+    "pengaturan": dict(page="pages/pengaturan.py", title="Pengaturan", icon=":material/settings:",
+                       url_path="pengaturan"),
     "pengguna": dict(page="pages/pengguna.py", title="Pengguna", icon=":material/group:", url_path="pengguna"),
     "audit": dict(page="pages/audit.py", title="Log Audit", icon=":material/history:", url_path="audit"),
     "cadangan": dict(page="pages/cadangan.py", title="Cadangan", icon=":material/backup:", url_path="cadangan"),

@@ -19,7 +19,11 @@ ROLES: dict[str, str] = {
 # page key -> roles that may open it
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "ringkasan": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
+    "rekap": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
+    "fisik": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
+    "status": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
     "impor": frozenset({"admin", "opd"}),
+    "pengaturan": frozenset({"admin"}),
     "pengguna": frozenset({"admin"}),
     "audit": frozenset({"admin"}),
     "cadangan": frozenset({"admin"}),

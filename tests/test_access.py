@@ -121,13 +121,14 @@ def test_user_management_rules_and_audit(dpa_store):
 
 # --------------------------------------------------------------------------- roles
 def test_role_page_matrix():
+    read = ["ringkasan", "rekap", "fisik", "status"]
     expected = {
-        "admin": ["ringkasan", "impor", "pengguna", "audit", "cadangan", "akun"],
-        "opd": ["ringkasan", "impor", "akun"],
+        "admin": read + ["impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
+        "opd": read + ["impor", "akun"],
         "unit": ["akun"],
-        "reviewer": ["ringkasan", "akun"],
-        "approver": ["ringkasan", "akun"],
-        "viewer": ["ringkasan", "akun"],
+        "reviewer": read + ["akun"],
+        "approver": read + ["akun"],
+        "viewer": read + ["akun"],
     }
     assert set(expected) == set(ROLES)
     for role, pages in expected.items():

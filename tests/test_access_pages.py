@@ -16,17 +16,21 @@ from test_pages import (APP, DINKES_MAR, DISTAN_MAR, DPA, EXPECTED, FIXTURES, PA
 from streamlit.testing.v1 import AppTest
 
 ROOT = APP.parent
-PAGE_FILES = {"ringkasan": "pages/ringkasan.py", "impor": "pages/impor.py", "pengguna": "pages/pengguna.py",
-              "audit": "pages/audit.py", "cadangan": "pages/cadangan.py", "akun": "pages/akun.py"}
-TITLES = {"impor": "Impor Laporan", "pengguna": "Pengguna", "audit": "Log Audit",
-          "cadangan": "Cadangan dan Pemulihan", "akun": "Akun Saya"}
+PAGE_FILES = {"ringkasan": "pages/ringkasan.py", "rekap": "pages/rekap.py", "fisik": "pages/fisik.py",
+              "status": "pages/status.py", "impor": "pages/impor.py", "pengaturan": "pages/pengaturan.py",
+              "pengguna": "pages/pengguna.py", "audit": "pages/audit.py", "cadangan": "pages/cadangan.py",
+              "akun": "pages/akun.py"}
+TITLES = {"impor": "Impor Laporan", "pengguna": "Pengguna", "audit": "Log Audit", "rekap": "Rekap OPD",
+          "fisik": "Fisik Konstruksi dan Non Fisik", "status": "Status Pengumpulan Laporan",
+          "pengaturan": "Pengaturan", "cadangan": "Cadangan dan Pemulihan", "akun": "Akun Saya"}
+READ = {"ringkasan", "rekap", "fisik", "status"}
 ALLOWED = {
-    "admin": {"ringkasan", "impor", "pengguna", "audit", "cadangan", "akun"},
-    "opd": {"ringkasan", "impor", "akun"},
+    "admin": READ | {"impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"},
+    "opd": READ | {"impor", "akun"},
     "unit": {"akun"},
-    "reviewer": {"ringkasan", "akun"},
-    "approver": {"ringkasan", "akun"},
-    "viewer": {"ringkasan", "akun"},
+    "reviewer": READ | {"akun"},
+    "approver": READ | {"akun"},
+    "viewer": READ | {"akun"},
 }
 
 
@@ -194,7 +198,7 @@ def test_menu_and_pages_per_role(loaded, role):
             assert not any("tidak tersedia untuk peran Anda" in e.value for e in at.error)
 
 
-@pytest.mark.parametrize("page", ["pengguna", "audit", "cadangan", "impor"])
+@pytest.mark.parametrize("page", ["pengguna", "audit", "cadangan", "impor", "pengaturan"])
 def test_page_guard_stops_a_role_even_without_the_menu(loaded, page):
     """A page file run directly (as Streamlit's legacy pages/ mode can) still refuses the role."""
     viewer = ensure_user("viewer1", "viewer")

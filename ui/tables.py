@@ -40,3 +40,54 @@ def recap_display(recap: pd.DataFrame) -> pd.DataFrame:
         "Deviasi": df["Deviasi (poin)"].map(points),
         "Status": df["Status"],
     })
+
+
+def with_lights(df: pd.DataFrame, target_serapan: float, kuning: float, merah: float) -> pd.DataFrame:
+    """Add the traffic light (``lampu``: hijau/kuning/merah/None) of each row (DESIGN §5)."""
+    from core.metrics import traffic_light
+
+    return df.assign(lampu=[traffic_light(d, k, target_serapan, kuning, merah)
+                            for d, k in zip(df["deviasi"], df["keuangan_pct"])])
+
+
+def level_display(df: pd.DataFrame, code: str | None, name: str, name_label: str) -> pd.DataFrame:
+    """A rollup or leaf table for the screen: code, name, money and percent as Indonesian text."""
+    from .charts import LIGHT_DOT
+
+    out = {}
+    if code:
+        out["Kode"] = df[code]
+    out[name_label] = df[name]
+    if "sub_kegiatan" in df:
+        out["Sub keg."] = df["sub_kegiatan"].map(number)
+    out["Pagu"] = df["pagu"].map(rupiah)
+    out["Realisasi keuangan"] = df["realisasi_keuangan"].map(rupiah)
+    out["Keuangan"] = df["keuangan_pct"].map(percent)
+    fis = "fisik_pct" if "fisik_pct" in df else "realisasi_fisik"
+    tgt = "target_fisik_pct" if "target_fisik_pct" in df else "target_fisik"
+    out["Target fisik"] = df[tgt].map(percent)
+    out["Fisik"] = df[fis].map(percent)
+    out["Deviasi"] = df["deviasi"].map(points)
+    if "lampu" in df:
+        out["Status"] = df["lampu"].map(lambda v: LIGHT_DOT.get(v, LIGHT_DOT[None]))
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def level_export(df: pd.DataFrame, code: str | None, name: str, name_label: str) -> pd.DataFrame:
+    """The same table with numbers kept as numbers (for Excel)."""
+    from .charts import LIGHT_LABEL
+
+    out = {}
+    if code:
+        out["Kode"] = df[code]
+    out[name_label] = df[name]
+    if "sub_kegiatan" in df:
+        out["Jumlah Sub Kegiatan"] = df["sub_kegiatan"]
+    fis = "fisik_pct" if "fisik_pct" in df else "realisasi_fisik"
+    tgt = "target_fisik_pct" if "target_fisik_pct" in df else "target_fisik"
+    out.update({"Pagu (Rp)": df["pagu"], "Realisasi Keuangan (Rp)": df["realisasi_keuangan"],
+                "Keuangan (%)": df["keuangan_pct"].round(2), "Target Fisik (%)": df[tgt].round(2),
+                "Realisasi Fisik (%)": df[fis].round(2), "Deviasi (poin)": df["deviasi"].round(2)})
+    if "lampu" in df:
+        out["Status"] = df["lampu"].map(lambda v: LIGHT_LABEL.get(v, "-"))
+    return pd.DataFrame(out).reset_index(drop=True)

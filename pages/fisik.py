@@ -1,0 +1,109 @@
+"""Fisik vs Non fisik: split of pagu and realisation, the classification with the deciding
+rule and a manual override (reason required; history and audit log), kontrak kritis."""
+import pandas as pd
+import streamlit as st
+
+from core import settings as settings_mod
+from core.metrics import is_kritis, keuangan_pct
+from core.recap import leaf_recap
+from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
+from ui.auth import require_page
+from ui.charts import split_figure
+from ui.downloads import audited_download
+from ui.format import percent, period_label, points, rupiah, rupiah_compact
+from ui.state import current_period, current_user, get_store
+
+JENIS = {"fisik": "Fisik konstruksi", "non_fisik": "Non fisik"}
+SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+user = require_page("fisik", "fisik")
+store = get_store()
+year, month = current_period()
+cfg = settings_mod.load(store)
+scope = user.opd_scope
+st.title("Fisik Konstruksi dan Non Fisik")
+leaves = leaf_recap(store, year, month, scope)
+if leaves.empty:
+    st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}.", icon=":material/inbox:")
+    st.stop()
+
+leaves["jenis"] = leaves["jenis"].where(leaves["jenis"] == "fisik", "non_fisik")
+split = leaves.groupby("jenis").agg(pagu=("pagu", "sum"), realisasi_keuangan=("realisasi_keuangan", "sum"),
+                                    sub_kegiatan=("kode", "size")).reset_index()
+split["label"] = split["jenis"].map(JENIS)
+cols = st.columns(max(2, len(split)))
+for col, row in zip(cols, split.itertuples()):
+    col.metric(f"{row.label}: pagu", rupiah_compact(row.pagu), border=True,
+               help=f"{rupiah(row.pagu)}; realisasi {rupiah(row.realisasi_keuangan)}")
+left, right = st.columns([1.2, 1])
+left.plotly_chart(split_figure(split, f"Pagu dan realisasi s.d. {period_label(year, month)}"),
+                  config={"displaylogo": False})
+right.dataframe(pd.DataFrame({
+    "Jenis": split["label"], "Sub keg.": split["sub_kegiatan"], "Pagu": split["pagu"].map(rupiah),
+    "Realisasi": split["realisasi_keuangan"].map(rupiah),
+    "Serapan": keuangan_pct(split["realisasi_keuangan"], split["pagu"]).map(percent)}), hide_index=True)
+
+st.subheader("Kontrak kritis (fisik konstruksi)")
+st.caption(f"Kritis: rencana 0-70 % dan tertinggal lebih dari {cfg.kritis_awal_poin:g} poin, atau rencana "
+           f"70-100 % dan tertinggal lebih dari {cfg.kritis_akhir_poin:g} poin.")
+fisik = leaves[leaves["jenis"] == "fisik"]
+kritis = fisik[[is_kritis(t, d, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
+                for t, d in zip(fisik["target_fisik"], fisik["deviasi"])]].sort_values("deviasi")
+if kritis.empty:
+    st.success("Tidak ada kontrak fisik konstruksi yang kritis pada periode ini.", icon=":material/check_circle:")
+else:
+    table = pd.DataFrame({"OPD": kritis["opd"], "Kode": kritis["kode"], "Sub kegiatan": kritis["nama"],
+                          "Pagu (Rp)": kritis["pagu"], "Target Fisik (%)": kritis["target_fisik"],
+                          "Realisasi Fisik (%)": kritis["realisasi_fisik"], "Deviasi (poin)": kritis["deviasi"],
+                          "Permasalahan": kritis["permasalahan"].fillna("")})
+    st.dataframe(table.assign(**{"Pagu (Rp)": table["Pagu (Rp)"].map(rupiah),
+                                 "Target Fisik (%)": table["Target Fisik (%)"].map(percent),
+                                 "Realisasi Fisik (%)": table["Realisasi Fisik (%)"].map(percent),
+                                 "Deviasi (poin)": table["Deviasi (poin)"].map(points)}),
+                 hide_index=True, width="stretch")
+    audited_download("Unduh Excel (kontrak kritis)", table_to_xlsx(
+        table, f"Kontrak Kritis - {period_label(year, month)}", None,
+        formats={"Pagu (Rp)": RUPIAH, "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT,
+                 "Deviasi (poin)": PERCENT}), f"kontrak_kritis_{year}-{month:02d}.xlsx",
+        what="kontrak kritis", key="dl_kritis", mime=XLSX)
+
+st.subheader("Klasifikasi sub kegiatan")
+classes = store.classification(year, scope)
+if classes.empty:
+    st.caption("Klasifikasi berasal dari DPA; DPA tahun ini belum dimuat.")
+    st.stop()
+table = pd.DataFrame({"OPD": classes["opd"], "Kode": classes["kode"], "Sub kegiatan": classes["nama"],
+                      "Pagu (Rp)": classes["pagu"], "Jenis": classes["jenis"].map(JENIS),
+                      "Ditentukan oleh": classes["jenis_source"].map(lambda s: SOURCE.get(s, s)),
+                      "Aturan / alasan": classes["jenis_rule"].fillna("")})
+st.dataframe(table.assign(**{"Pagu (Rp)": table["Pagu (Rp)"].map(rupiah)}), hide_index=True, width="stretch")
+audited_download("Unduh Excel (klasifikasi)", table_to_xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None,
+                                                           formats={"Pagu (Rp)": RUPIAH}),
+                 f"klasifikasi_{year}.xlsx", what="klasifikasi", key="dl_klasifikasi", mime=XLSX)
+
+if user.is_admin:
+    with st.form("override", clear_on_submit=True):
+        st.markdown("**Ubah klasifikasi secara manual** (tercatat di riwayat dan log audit)")
+        keys = list(zip(classes["opd_kode"], classes["kode"]))
+        labels = {k: f"{o} · {k[1]} · {n}" for k, o, n in zip(keys, classes["opd"], classes["nama"])}
+        chosen = st.selectbox("Sub kegiatan", keys, format_func=labels.get, index=None,
+                              placeholder="Pilih sub kegiatan")
+        new_jenis = st.radio("Jenis baru", list(JENIS), format_func=JENIS.get, horizontal=True)
+        reason = st.text_input("Alasan (wajib)", placeholder="mis. belanja modal gedung sesuai kontrak")
+        if st.form_submit_button("Simpan klasifikasi", type="primary", icon=":material/save:"):
+            if chosen is None or not reason.strip():
+                st.error("Pilih sub kegiatan dan tulis alasannya.", icon=":material/error:")
+            else:
+                store.override_jenis(year, chosen[0], chosen[1], new_jenis, reason.strip(), current_user())
+                st.session_state["flash_fisik"] = f"Klasifikasi {chosen[1]} diubah menjadi {JENIS[new_jenis]}."
+                st.rerun()
+    if "flash_fisik" in st.session_state:
+        st.success(st.session_state.pop("flash_fisik"), icon=":material/check_circle:")
+    history = store.jenis_overrides(year)
+    if not history.empty:
+        st.caption("Riwayat perubahan manual")
+        st.dataframe(pd.DataFrame({"Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
+                                   "Oleh": history["created_by"], "OPD": history["opd"],
+                                   "Kode": history["sub_kegiatan_kode"], "Jenis": history["jenis"].map(JENIS),
+                                   "Alasan": history["reason"]}), hide_index=True, width="stretch")

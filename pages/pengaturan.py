@@ -1,0 +1,55 @@
+"""Pengaturan (admin): daerah, kop, signatory, thresholds, target absorption curve, deadline."""
+import pandas as pd
+import streamlit as st
+
+from core import settings as settings_mod
+from etl.text import BULAN
+from ui.auth import require_page
+from ui.state import current_user, get_store
+
+require_page("pengaturan", "pengaturan")
+store = get_store()
+cfg = settings_mod.load(store)
+st.title("Pengaturan")
+if "flash_pengaturan" in st.session_state:
+    st.success(st.session_state.pop("flash_pengaturan"), icon=":material/check_circle:")
+
+with st.form("settings"):
+    st.subheader("Daerah dan kop surat")
+    nama_daerah = st.text_input("Nama daerah", cfg.nama_daerah)
+    kop = [st.text_input(f"Kop baris {i}", getattr(cfg, f"kop_{i}")) for i in (1, 2, 3)]
+    kop_alamat = st.text_input("Alamat (baris kop terakhir)", cfg.kop_alamat)
+    st.subheader("Penandatangan")
+    c1, c2 = st.columns(2)
+    tempat = c1.text_input("Tempat penandatanganan", cfg.tempat)
+    ttd_jabatan = c2.text_input("Jabatan", cfg.ttd_jabatan)
+    ttd_nama = c1.text_input("Nama", cfg.ttd_nama)
+    ttd_nip = c2.text_input("NIP", cfg.ttd_nip)
+    st.subheader("Ambang dan batas waktu")
+    c1, c2, c3 = st.columns(3)
+    kuning = c1.number_input("Kuning bila tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kuning_poin), 0.5)
+    merah = c2.number_input("Merah bila tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.merah_poin), 0.5)
+    batas = c3.number_input("Batas laporan: tanggal ... bulan berikutnya", 1, 28, int(cfg.batas_hari))
+    c1, c2 = st.columns(2)
+    kritis_awal = c1.number_input("Kontrak kritis, rencana 0-70 %: tertinggal lebih dari (poin)", 0.0, 100.0,
+                                  float(cfg.kritis_awal_poin), 0.5)
+    kritis_akhir = c2.number_input("Kontrak kritis, rencana 70-100 %: tertinggal lebih dari (poin)", 0.0, 100.0,
+                                   float(cfg.kritis_akhir_poin), 0.5)
+    st.subheader("Target serapan anggaran kumulatif (%)")
+    curve = st.data_editor(pd.DataFrame({"Bulan": BULAN, "Target (%)": cfg.target_serapan}), hide_index=True,
+                           disabled=["Bulan"], key="curve_editor")
+    if st.form_submit_button("Simpan pengaturan", type="primary", icon=":material/save:"):
+        new = settings_mod.Settings(
+            nama_daerah=nama_daerah.strip(), kop_1=kop[0].strip(), kop_2=kop[1].strip(), kop_3=kop[2].strip(),
+            kop_alamat=kop_alamat.strip(), tempat=tempat.strip(), ttd_jabatan=ttd_jabatan.strip(),
+            ttd_nama=ttd_nama.strip(), ttd_nip=ttd_nip.strip(), kuning_poin=float(kuning), merah_poin=float(merah),
+            kritis_awal_poin=float(kritis_awal), kritis_akhir_poin=float(kritis_akhir), batas_hari=int(batas),
+            target_serapan=[float(v) for v in curve["Target (%)"].fillna(-1)])
+        problems = settings_mod.problems(new)
+        if problems:
+            for p in problems:
+                st.error(p, icon=":material/error:")
+        else:
+            settings_mod.save(store, new, current_user())
+            st.session_state["flash_pengaturan"] = "Pengaturan disimpan."
+            st.rerun()

@@ -1,0 +1,97 @@
+"""Rekap OPD: one row per OPD with traffic light, drill-down program -> kegiatan -> sub
+kegiatan, kurva S, filters by sumber dana and jenis."""
+import streamlit as st
+
+from core import settings as settings_mod
+from core.recap import kurva_s, leaf_recap, rollup
+from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
+from ui.auth import require_page
+from ui.charts import kurva_s_figure
+from ui.downloads import audited_download
+from ui.format import period_label
+from ui.state import current_period, get_store
+from ui.tables import level_display, level_export, with_lights
+
+user = require_page("rekap", "rekap")
+store = get_store()
+year, month = current_period()
+cfg = settings_mod.load(store)
+scope = user.opd_scope
+st.title("Rekap OPD")
+st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Pilih satu baris untuk melihat rinciannya: "
+           "OPD → program → kegiatan → sub kegiatan. Lampu: deviasi fisik dan serapan terhadap target serapan "
+           f"bulan ini ({cfg.target_for(month):.0f} %); kuning bila tertinggal lebih dari {cfg.kuning_poin:g} poin, "
+           f"merah lebih dari {cfg.merah_poin:g} poin.")
+
+leaves = leaf_recap(store, year, month, scope)
+if leaves.empty:
+    st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping atau "
+            "impor DPA dan laporan OPD.", icon=":material/inbox:")
+    st.stop()
+
+funds = sorted({f.strip() for v in leaves["sumber_dana"].dropna() for f in str(v).split(",") if f.strip()})
+c1, c2 = st.columns([2, 1])
+chosen_funds = c1.multiselect("Sumber dana", funds, placeholder="Semua sumber dana")
+jenis = c2.segmented_control("Jenis", ["Semua", "Fisik konstruksi", "Non fisik"], default="Semua")
+view = leaves
+if chosen_funds:
+    view = view[view["sumber_dana"].fillna("").map(lambda v: any(f in v for f in chosen_funds))]
+if jenis == "Fisik konstruksi":
+    view = view[view["jenis"] == "fisik"]
+elif jenis == "Non fisik":
+    view = view[view["jenis"] != "fisik"]
+if view.empty:
+    st.warning("Tidak ada sub kegiatan yang cocok dengan penyaring ini.", icon=":material/filter_alt_off:")
+    st.stop()
+
+light = dict(target_serapan=cfg.target_for(month), kuning=cfg.kuning_poin, merah=cfg.merah_poin)
+MONEY = {"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,
+         "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT, "Deviasi (poin)": PERCENT}
+
+
+def pick(table, code, name, label, key, title):
+    """Show a level as a selectable table with its Excel download; return the chosen row or None."""
+    st.subheader(title)
+    event = st.dataframe(level_display(table, code, name, label), hide_index=True, width="stretch",
+                         on_select="rerun", selection_mode="single-row", key=key)
+    audited_download(f"Unduh Excel ({title.lower()})", table_to_xlsx(
+        level_export(table, code, name, label), f"{title} - {period_label(year, month)}",
+        "Keadaan s.d. akhir bulan; persen dalam poin (0-100).", formats=MONEY),
+        f"{key}_{year}-{month:02d}.xlsx", what=title.lower(), key=f"dl_{key}",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    rows = event.selection.rows if event and event.selection else []
+    return table.iloc[rows[0]] if rows else None
+
+
+opds = with_lights(rollup(view, "opd"), **light)
+opd_row = pick(opds, None, "opd", "OPD", "rekap_opd", "Rekap per OPD")
+subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah, scope, None
+if opd_row is not None:
+    subject, curve_opd = opd_row["opd"], opd_row["opd_kode"]
+    in_opd = view[view["opd_kode"] == opd_row["opd_kode"]]
+    programs = with_lights(rollup(in_opd, "program"), **light)
+    prog_row = pick(programs, "program_kode", "program_nama", "Program", "rekap_program",
+                    f"Program - {opd_row['opd']}")
+    if prog_row is not None:
+        in_prog = in_opd[in_opd["program_kode"] == prog_row["program_kode"]]
+        kegiatan = with_lights(rollup(in_prog, "kegiatan"), **light)
+        keg_row = pick(kegiatan, "kegiatan_kode", "kegiatan_nama", "Kegiatan", "rekap_kegiatan",
+                       f"Kegiatan - {prog_row['program_nama']}")
+        if keg_row is not None:
+            subs = with_lights(in_prog[in_prog["kegiatan_kode"] == keg_row["kegiatan_kode"]], **light)
+            sub_row = pick(subs, "kode", "nama", "Sub kegiatan", "rekap_sub",
+                           f"Sub kegiatan - {keg_row['kegiatan_nama']}")
+            if sub_row is not None:
+                subject, curve_kode = sub_row["nama"], sub_row["kode"]
+                if isinstance(sub_row.get("permasalahan"), str) and sub_row["permasalahan"]:
+                    st.info(f"**Permasalahan:** {sub_row['permasalahan']}  \n**Solusi:** "
+                            f"{sub_row.get('solusi') or '-'}", icon=":material/report:")
+
+st.subheader("Kurva S")
+curve = kurva_s(store, year, curve_opd, curve_kode, upto=12)
+if curve["fisik_pct"].notna().any() or curve["keuangan_pct"].notna().any():
+    st.plotly_chart(kurva_s_figure(curve, cfg.target_serapan, f"Kurva S {year} - {subject}"),
+                    config={"displaylogo": False})
+    st.caption("Nilai kumulatif s.d. akhir tiap bulan dari laporan yang berlaku; bulan tanpa laporan kosong.")
+else:
+    st.caption("Belum ada laporan pada tahun ini untuk kurva S.")

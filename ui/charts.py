@@ -1,0 +1,61 @@
+"""Plotly charts with one palette and Indonesian labels, readable on a projector."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from etl.text import BULAN
+
+from .format import percent, rupiah_compact
+
+COLOURS = {"hijau": "#2e7d32", "kuning": "#f9a825", "merah": "#c62828", "fisik": "#1565c0",
+           "non_fisik": "#90a4ae", "target": "#6d4c41", "keuangan": "#00897b"}
+LIGHT_LABEL = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", None: "-"}
+LIGHT_DOT = {"hijau": "🟢 Hijau", "kuning": "🟡 Kuning", "merah": "🔴 Merah", None: "⚪ -"}
+_LAYOUT = dict(font=dict(size=16), margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.15),
+               separators=",.", plot_bgcolor="white")
+
+
+def kurva_s_figure(curve: pd.DataFrame, target_serapan: list[float], title: str) -> go.Figure:
+    """Cumulative target vs realisation by month: fisik (target and realisasi) and keuangan
+    against the target absorption curve."""
+    months = [BULAN[m - 1][:3] for m in curve["bulan"]]
+    fig = go.Figure()
+    fig.add_scatter(x=months, y=curve["target_fisik_pct"], name="Target fisik", mode="lines+markers",
+                    line=dict(color=COLOURS["target"], dash="dash", width=3))
+    fig.add_scatter(x=months, y=curve["fisik_pct"], name="Realisasi fisik", mode="lines+markers",
+                    line=dict(color=COLOURS["fisik"], width=4))
+    fig.add_scatter(x=months, y=[target_serapan[m - 1] for m in curve["bulan"]], name="Target serapan",
+                    mode="lines", line=dict(color=COLOURS["keuangan"], dash="dot", width=3))
+    fig.add_scatter(x=months, y=curve["keuangan_pct"], name="Realisasi keuangan", mode="lines+markers",
+                    line=dict(color=COLOURS["keuangan"], width=4))
+    fig.update_layout(title=title, yaxis=dict(title="Persen (kumulatif)", range=[0, 100], ticksuffix=" %",
+                                              gridcolor="#e0e0e0"), **_LAYOUT)
+    fig.update_traces(hovertemplate="%{x}: %{y:.2f} %")
+    return fig
+
+
+def ranking_figure(recap: pd.DataFrame, column: str, title: str, lights: pd.Series | None = None) -> go.Figure:
+    """Horizontal bar chart of OPDs by a percentage column, best on top."""
+    df = recap.assign(_v=recap[column]).sort_values("_v", ascending=True, na_position="first")
+    colours = [COLOURS.get(x, COLOURS["fisik"]) for x in (lights.loc[df.index] if lights is not None
+                                                         else [None] * len(df))]
+    fig = go.Figure(go.Bar(x=df["_v"], y=df["singkatan"].fillna(df["opd"]), orientation="h",
+                           marker_color=colours, text=[percent(v) for v in df["_v"]], textposition="outside",
+                           hovertext=df["opd"], hovertemplate="%{hovertext}: %{x:.2f} %<extra></extra>"))
+    fig.update_layout(title=title, xaxis=dict(range=[0, 105], ticksuffix=" %", gridcolor="#e0e0e0"),
+                      height=max(320, 34 * len(df) + 90), **_LAYOUT)
+    return fig
+
+
+def split_figure(split: pd.DataFrame, title: str) -> go.Figure:
+    """Pagu and realisasi of fisik konstruksi vs non fisik, side by side."""
+    fig = go.Figure()
+    for _, row in split.iterrows():
+        key = "fisik" if row["jenis"] == "fisik" else "non_fisik"
+        fig.add_bar(x=["Pagu", "Realisasi keuangan"], y=[row["pagu"], row["realisasi_keuangan"]],
+                    name=row["label"], marker_color=COLOURS[key],
+                    text=[rupiah_compact(row["pagu"]), rupiah_compact(row["realisasi_keuangan"])],
+                    textposition="outside")
+    fig.update_layout(title=title, barmode="group", yaxis=dict(showticklabels=False, gridcolor="#e0e0e0"), **_LAYOUT)
+    return fig
