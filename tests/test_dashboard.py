@@ -1,0 +1,182 @@
+"""Dashboard rules (traffic light, kontrak kritis, drill-down rollups, kurva S, reporting status,
+settings) and the dashboard pages through AppTest with the fixture reports."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from conftest import FIXTURES, load_expected
+from core import settings as settings_mod
+from core.metrics import is_kritis, traffic_light
+from core.recap import kabupaten_totals, kurva_s, leaf_recap, recap_opd, rollup
+from core.status import reminder_text, reporting_status, whatsapp_link
+from etl.pipeline import ingest_paths
+
+EXPECTED = load_expected()["files"]
+MARCH = ["realisasi/realisasi_dinkes_2026-03.xlsx", "realisasi/distan_2026-03.csv"]
+
+
+@pytest.mark.parametrize("dev, keu, target, light", [
+    (-2, 20, 15, "hijau"), (-6, 20, 15, "kuning"), (-11, 20, 15, "merah"),
+    (0, 9, 15, "kuning"), (0, 4, 15, "merah"), (None, 14, 15, "hijau"), (None, None, 15, None),
+])
+def test_traffic_light(dev, keu, target, light):
+    assert traffic_light(dev, keu, target, 5, 10) == light
+
+
+@pytest.mark.parametrize("target, dev, kritis", [
+    (50, -10.5, True), (50, -10, False), (70, -10.5, True), (80, -5.5, True), (80, -5, False), (None, -30, False),
+])
+def test_kontrak_kritis(target, dev, kritis):
+    assert is_kritis(target, dev) is kritis
+
+
+def test_settings_deadline_and_validation(store):
+    s = settings_mod.load(store)
+    assert s.deadline(2026, 3) == dt.date(2026, 4, 10) and s.deadline(2026, 12) == dt.date(2027, 1, 10)
+    assert s.target_for(12) == 100.0
+    bad = settings_mod.Settings(kuning_poin=12, merah_poin=10, target_serapan=[50] + [10] * 11)
+    assert len(settings_mod.problems(bad)) == 2
+    settings_mod.save(store, settings_mod.Settings(ttd_nama="Drs. Ahmad", batas_hari=15), "admin1")
+    again = settings_mod.load(store)
+    assert (again.ttd_nama, again.batas_hari, again.target_serapan) == ("Drs. Ahmad", 15, s.target_serapan)
+    assert store.sql("SELECT actor, action, detail FROM audit_log WHERE action = 'settings'") == \
+        [("admin1", "settings", "ttd_nama, batas_hari")]
+
+
+@pytest.fixture
+def march(dpa_store):
+    res = ingest_paths(dpa_store, [FIXTURES / r for r in MARCH])
+    assert [r["status"] for r in res] == ["accepted", "accepted"], res
+    return dpa_store
+
+
+def test_rollups_agree_with_recap_and_each_other(march):
+    leaves = leaf_recap(march, 2026, 3)
+    by_opd = rollup(leaves, "opd").set_index("opd_kode")
+    recap = recap_opd(march, 2026, 3).set_index("opd_kode").loc[by_opd.index]
+    for col in ("pagu", "realisasi_keuangan", "fisik_pct", "target_fisik_pct", "deviasi", "keuangan_pct"):
+        pd.testing.assert_series_equal(by_opd[col], recap[col], check_names=False)
+    # program and kegiatan subtotals add up to the OPD
+    for level in ("program", "kegiatan"):
+        sums = rollup(leaves, level).groupby("opd_kode")[["pagu", "realisasi_keuangan"]].sum()
+        assert sums["pagu"].round(2).equals(by_opd["pagu"].round(2))
+    dinkes = EXPECTED[MARCH[0]]
+    kode = next(o.kode for o in march.opds() if o.nama == dinkes["opd_name"])
+    assert by_opd.loc[kode, "pagu"] == pytest.approx(dinkes["sum_pagu"])
+    assert by_opd.loc[kode, "realisasi_keuangan"] == pytest.approx(dinkes["sum_realisasi_keuangan"])
+
+
+def test_kurva_s_has_the_reported_months_only(march):
+    curve = kurva_s(march, 2026, upto=4)
+    tot = kabupaten_totals(recap_opd(march, 2026, 3))
+    assert curve["keuangan_pct"].isna().tolist() == [True, True, False, True]
+    assert curve.loc[2, "keuangan_pct"] == pytest.approx(tot["keuangan_pct"])
+    assert curve.loc[2, "fisik_pct"] == pytest.approx(tot["fisik_pct"])
+
+
+def test_reporting_status_and_reminder(march):
+    cfg = settings_mod.load(march)
+    raw = march.reporting_status(2026, 3)
+    assert len(raw) == 8
+    before = reporting_status(raw, 2026, 3, cfg, today=dt.date(2026, 4, 5))
+    counts = before["status"].value_counts().to_dict()
+    # the fixture reports were loaded today (after 10 April 2026): late
+    assert counts == {"belum": 6, "terlambat": 2}
+    after = reporting_status(raw, 2026, 3, cfg, today=dt.date(2026, 4, 11))
+    assert after["status"].value_counts().to_dict() == {"belum_lewat_batas": 6, "terlambat": 2}
+    text = reminder_text("Dinas Sosial", 2026, 3, cfg)
+    assert "Dinas Sosial" in text and "Maret 2026" in text and "10 April 2026" in text
+    assert whatsapp_link(text).startswith("https://wa.me/?text=Yth.%20Kepala%20Dinas%20Sosial")
+
+
+def test_manual_override_is_kept_and_audited(march):
+    cls = march.classification(2026)
+    row = cls[cls["jenis"] == "non_fisik"].iloc[0]
+    march.override_jenis(2026, row["opd_kode"], row["kode"], "fisik", "rehab gedung sesuai kontrak", "admin1")
+    after = march.classification(2026).set_index(["opd_kode", "kode"]).loc[(row["opd_kode"], row["kode"])]
+    assert (after["jenis"], after["jenis_source"], after["jenis_rule"]) == \
+        ("fisik", "manual", "rehab gedung sesuai kontrak")
+    hist = march.jenis_overrides(2026)
+    assert hist["created_by"].tolist() == ["admin1"]
+    audit = march.sql("SELECT actor, target, detail FROM audit_log WHERE action = 'jenis_override'")
+    assert audit == [("admin1", f"{row['opd_kode']} {row['kode']}",
+                      f"non_fisik ({row['jenis_source']}) -> fisik: rehab gedung sesuai kontrak")]
+    # the recap follows the override
+    recap = recap_opd(march, 2026, 3).set_index("opd_kode")
+    assert recap.loc[row["opd_kode"], "fisik_pagu"] >= row["pagu"]
+
+
+# --------------------------------------------------------------------------- pages (AppTest)
+@pytest.fixture
+def app_march(tmp_path, monkeypatch):
+    from db.store import Store
+
+    db = tmp_path / "pantau.duckdb"
+    monkeypatch.setenv("PANTAU_DB", str(db))
+    monkeypatch.setenv("PANTAU_DATA", str(tmp_path / "data"))
+    store = Store(db, data_dir=tmp_path / "data")
+    ingest_paths(store, [FIXTURES / "master" / "dpa_2026.xlsx"] + [FIXTURES / r for r in MARCH])
+    return store
+
+
+def _open(page: str):
+    from test_pages import new_app, run
+
+    at = run(new_app(query={"tahun": "2026", "bulan": "3"}))
+    at.switch_page(page)
+    return run(at)
+
+
+def test_rekap_page_shows_every_opd_with_light_and_kurva_s(app_march):
+    from ui.format import rupiah
+
+    at = _open("pages/rekap.py")
+    table = at.dataframe[0].value
+    recap = recap_opd(app_march, 2026, 3)
+    assert sorted(table["OPD"]) == sorted(recap["opd"])
+    assert set(table["Pagu"]) == {rupiah(v) for v in recap["pagu"]}
+    assert table["Status"].str.contains("Hijau|Kuning|Merah|-").all()
+    assert at.get("plotly_chart"), "kurva S expected"
+    assert [b.label for b in at.get("download_button")] == ["Unduh Excel (rekap per opd)"]
+
+
+def test_fisik_page_override_form(app_march):
+    at = _open("pages/fisik.py")
+    assert at.get("plotly_chart")
+    cls = app_march.classification(2026)
+    row = cls[cls["jenis"] == "non_fisik"].iloc[0]
+    at.selectbox[0].set_value((row["opd_kode"], row["kode"]))
+    at.radio[0].set_value("fisik")
+    at.text_input[0].set_value("belanja modal gedung")
+    next(b for b in at.button if b.label == "Simpan klasifikasi").click()
+    at.run()
+    assert any("diubah menjadi Fisik konstruksi" in s.value for s in at.success)
+    assert app_march.jenis_overrides(2026)["reason"].tolist() == ["belanja modal gedung"]
+
+
+def test_status_page_lists_missing_opds_with_reminders(app_march):
+    at = _open("pages/status.py")
+    table = at.dataframe[0].value
+    assert len(table) == 8
+    assert (table["Berkas"] != "-").sum() == 2
+    assert len(at.expander) == 6
+    assert all("Yth. Kepala" in c.value for c in at.code)
+    assert len(at.get("link_button")) == 6
+
+
+def test_pengaturan_saves_and_refuses_bad_thresholds(app_march):
+    at = _open("pages/pengaturan.py")
+    at.text_input[[t.label for t in at.text_input].index("Nama")].set_value("Drs. Ahmad Fauzi")
+    at.button[0].click()
+    at.run()
+    assert any("Pengaturan disimpan" in s.value for s in at.success)
+    assert settings_mod.load(app_march).ttd_nama == "Drs. Ahmad Fauzi"
+    labels = [n.label for n in at.number_input]
+    at.number_input[labels.index("Kuning bila tertinggal lebih dari (poin)")].set_value(20.0)
+    at.button[0].click()
+    at.run()
+    assert any("Ambang kuning harus lebih kecil" in e.value for e in at.error)
+    assert settings_mod.load(app_march).kuning_poin == 5.0
