@@ -1,8 +1,11 @@
-"""Command-line interface: ``python -m etl ingest|recap|backup|restore``.
+"""Command-line interface: ``python -m etl ingest|recap|export|backup|restore``.
 
 ``ingest [--db PATH] [--opd KODE] [--period YYYY-MM] [--json] FILE...`` loads DPA workbooks
 and OPD realisation reports; exit 0 when nothing was rejected, 1 otherwise.
 ``recap [--db PATH] --year Y --month M [--json]`` prints one row per OPD.
+``export recap [--db PATH] --year Y --month M --out FILE.xlsx [--opd KODE]`` writes the
+print-ready Excel recap (the workbook of :mod:`exports.recap_xlsx`); exit 1 when the period has
+no DPA or no report.
 ``backup [--db PATH] --out FILE.zip`` writes a backup; ``restore [--db PATH] FILE.zip``
 restores one into an install without data.
 """
@@ -15,12 +18,14 @@ import re
 import sys
 from pathlib import Path
 
-from core.recap import recap_opd
+from core.recap import kabupaten_totals, recap_opd
 from core.backup import BackupError, make_backup, restore_backup
 from db.store import Store, StoreBusy
-from ui.format import number, percent, rupiah
+from exports.recap_xlsx import recap_workbook
+from ui.format import number, percent, period_label, rupiah
 
 from .pipeline import ingest_paths
+from .text import norm
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--year", type=int, required=True)
     rec.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
     rec.add_argument("--json", action="store_true")
+    exp = sub.add_parser("export", help="tulis rekap Excel siap cetak (kop, jumlah, tanda tangan)")
+    exp.add_argument("what", choices=["recap"], help="yang diekspor: recap (rekap per OPD dan rinciannya)")
+    exp.add_argument("--db")
+    exp.add_argument("--year", type=int, required=True)
+    exp.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
+    exp.add_argument("--out", required=True, metavar="FILE.xlsx")
+    exp.add_argument("--opd", help="hanya satu OPD: kode, nama, atau singkatan")
     bak = sub.add_parser("backup", help="buat cadangan (zip: basis data dan arsip berkas asli)")
     bak.add_argument("--db")
     bak.add_argument("--out", required=True, metavar="FILE.zip")
@@ -113,6 +125,54 @@ def cmd_recap(args) -> int:
     return 0
 
 
+def _find_opd(store: Store, text: str) -> str | None:
+    """Kode of the OPD named by its kode, singkatan or nama (case-insensitive), else ``None``."""
+    key = norm(text)
+    for o in store.opds():
+        if text.strip() == o.kode or (key and key in (norm(o.singkatan), norm(o.nama))):
+            return o.kode
+    return None
+
+
+def cmd_export(args) -> int:
+    """``export recap``: the print-ready Excel recap of one month, written to ``--out``."""
+    label = period_label(args.year, args.month)
+    with Store(args.db) as store:
+        opd = None
+        if args.opd:
+            opd = _find_opd(store, args.opd)
+            if opd is None:
+                known = ", ".join(o.singkatan or o.kode for o in store.opds()) or "belum ada; impor DPA dahulu"
+                print(f"Kesalahan: OPD '{args.opd}' tidak dikenal. OPD yang ada: {known}.", file=sys.stderr)
+                return 1
+        recap = recap_opd(store, args.year, args.month, opd)
+        if recap.empty:
+            print(f"Kesalahan: belum ada DPA atau laporan untuk {label}; rekap tidak dibuat. Impor DPA dan "
+                  "laporan realisasi terlebih dahulu, atau pilih periode lain.", file=sys.stderr)
+            return 1
+        tot = kabupaten_totals(recap)
+        if tot["opd_reported"] == 0:
+            who = f"{recap['opd'].iloc[0]} " if opd else "OPD "
+            print(f"Kesalahan: belum ada laporan realisasi {who}untuk {label} (hanya pagu DPA); rekap tidak "
+                  "dibuat.", file=sys.stderr)
+            return 1
+        data = recap_workbook(store, args.year, args.month, opd)
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        print(f"Kesalahan: berkas '{out}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
+        return 1
+    print(f"Rekap {label} ditulis ke {out}: {tot['opd_total']} OPD ({tot['opd_reported']} sudah lapor), "
+          f"{tot['sub_kegiatan']} sub kegiatan, pagu {rupiah(tot['pagu'])}, realisasi "
+          f"{rupiah(tot['realisasi_keuangan'])} ({percent(tot['keuangan_pct'])}).")
+    return 0
+
+
 def cmd_backup(args) -> int:
     with Store(args.db) as store:
         data = make_backup(store, "cli")
@@ -142,7 +202,8 @@ def cmd_restore(args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "recap": cmd_recap, "backup": cmd_backup, "restore": cmd_restore}
+COMMANDS = {"ingest": cmd_ingest, "recap": cmd_recap, "export": cmd_export, "backup": cmd_backup,
+            "restore": cmd_restore}
 
 
 def main(argv: list[str] | None = None) -> int:
