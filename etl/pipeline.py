@@ -51,7 +51,8 @@ class Master:
     @classmethod
     def from_store(cls, store: Store) -> "Master":
         """Load the master list from the store."""
-        return cls([OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()], store.sub_kegiatan_index())
+        with store.session():   # one opening of the database for both reads
+            return cls([OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()], store.sub_kegiatan_index())
 
     def __post_init__(self):
         self.years = {k[0] for k in self.sub_kegiatan}

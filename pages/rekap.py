@@ -4,6 +4,7 @@ import streamlit as st
 
 from core import settings as settings_mod
 from core.recap import kurva_s, leaf_recap, rollup
+from exports.recap_xlsx import NoData, recap_workbook
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.auth import require_page
 from ui.charts import kurva_s_figure
@@ -44,6 +45,13 @@ if view.empty:
     st.warning("Tidak ada sub kegiatan yang cocok dengan penyaring ini.", icon=":material/filter_alt_off:")
     st.stop()
 
+try:
+    audited_download("Unduh rekap siap cetak (Excel: kop, rincian program/kegiatan, tanda tangan)",
+                     recap_workbook(store, year, month, scope, cfg), f"rekap_realisasi_{year}-{month:02d}.xlsx",
+                     what="rekap siap cetak", key="dl_rekap_cetak", type="primary",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+except NoData as exc:
+    st.caption(str(exc))
 light = dict(target_serapan=cfg.target_for(month), kuning=cfg.kuning_poin, merah=cfg.merah_poin)
 MONEY = {"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,
          "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT, "Deviasi (poin)": PERCENT}

@@ -140,7 +140,8 @@ def test_rekap_page_shows_every_opd_with_light_and_kurva_s(app_march):
     assert set(table["Pagu"]) == {rupiah(v) for v in recap["pagu"]}
     assert table["Status"].str.contains("Hijau|Kuning|Merah|-").all()
     assert at.get("plotly_chart"), "kurva S expected"
-    assert [b.label for b in at.get("download_button")] == ["Unduh Excel (rekap per opd)"]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[0].startswith("Unduh rekap siap cetak") and labels[1:] == ["Unduh Excel (rekap per opd)"]
 
 
 def test_fisik_page_override_form(app_march):
