@@ -4,20 +4,41 @@ The one place that touches spreadsheet parsers. Excel, ODS and legacy .xls go th
 python-calamine (fast, reads cached formula values); CSV and HTML tables through the
 standard library. Every grid keeps true sheet coordinates (``row0``/``col0`` offsets)
 so that messages can name the real row and column.
+
+python-calamine trusts sizes written inside the file: a 1 KB upload can make it allocate
+tens of gigabytes and abort the whole process (a cell at XFD1048576, a huge shared-string
+count, a damaged .xls sector table). So an .xlsx is checked here before calamine opens it,
+and the formats that cannot be checked cheaply (.xls, .xlsb, .ods) are parsed in a child
+process with a memory and time limit: a crash there rejects the file, never the server.
 """
 from __future__ import annotations
 
 import csv
+import html
 import io
+import pickle
+import re
+import subprocess
+import sys
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import python_calamine
 
-from .issues import reject
+from .issues import Rejected, column_letter, reject
 from .sniff import Sniffed
 
 MAX_DATA_ROWS = 50_000
+# Cells of one sheet's used range (rows x columns) that may be read into memory.
+MAX_CELLS = 3_000_000
+# Formats parsed in a child process (calamine cannot be protected against their bad input).
+ISOLATED_FORMATS = ("xls", "xlsb", "ods")
+CHILD_TIMEOUT_S = 60
+CHILD_MEMORY_BYTES = 1024 ** 3
+_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 @dataclass
@@ -39,9 +60,11 @@ class Sheet:
 def read_sheets(name: str, data: bytes, sniffed: Sniffed, max_rows: int = MAX_DATA_ROWS) -> list[Sheet]:
     """Return every visible sheet of the file as a :class:`Sheet`."""
     if sniffed.format == "csv":
-        return [_read_csv(sniffed.text or "")]
+        return [_read_csv(name, sniffed.text or "", max_rows)]
     if sniffed.format == "html":
-        return _read_html(name, sniffed.text or "")
+        return _read_html(name, sniffed.text or "", max_rows)
+    if sniffed.format in ISOLATED_FORMATS:
+        return _read_isolated(name, data, max_rows)
     return _read_workbook(name, data, max_rows)
 
 
@@ -49,41 +72,331 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+# Characters that copy-paste from web pages leaves in cells and that nobody can see.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_NUMBER_LIKE = re.compile(r"[0-9.,%()+\- ]+")
+
+
+def _unicode_text(value: str) -> str | None:
+    """A non-ASCII text cell without invisible characters; a code or number typed in full-width
+    digits ("１.０６.０２") becomes ASCII so that it is recognised."""
+    value = value.translate(_INVISIBLE).strip()
+    if value and not value.isascii():
+        folded = unicodedata.normalize("NFKC", value)
+        if folded.isascii() and _NUMBER_LIKE.fullmatch(folded):
+            value = folded.strip()
+    return value or None
+
+
 def _clean_rows(rows) -> list[list]:
     """Grid rows with text stripped and empty or whitespace-only cells as ``None``."""
-    return [[(v.strip() or None) if type(v) is str else v for v in row] for row in rows]
+    return [[((v.strip() or None) if v.isascii() else _unicode_text(v)) if type(v) is str else v for v in row]
+            for row in rows]
 
 
-def _read_workbook(name: str, data: bytes, max_rows: int) -> list[Sheet]:
+def _too_many_rows(name: str, sheet: str | None, height: int, max_rows: int) -> Rejected:
+    where = f"Lembar '{sheet}' pada berkas '{name}'" if sheet else f"Berkas '{name}'"
+    return reject("too_many_rows", f"{where} berisi {_thousands(height)} baris, melebihi batas "
+                  f"{_thousands(max_rows)} baris data. Satu laporan OPD biasanya di bawah 5.000 baris; periksa "
+                  "apakah berkas yang diunggah benar, atau pecah per OPD.", sheet=sheet, raw=str(height))
+
+
+def _range_too_large(name: str, sheet: str, rows: int, cols: int, last: str) -> Rejected:
+    return reject("used_range_too_large", f"Lembar '{sheet}' pada berkas '{name}' memakai area sampai sel {last} "
+                  f"({_thousands(rows)} baris x {_thousands(cols)} kolom), jauh lebih besar dari tabel laporan: "
+                  "ada isi atau spasi nyasar di sel yang jauh dari tabel. Di Excel tekan Ctrl+End untuk menemukan "
+                  "sel itu, hapus baris dan kolom kosong sesudah tabel, simpan, lalu unggah kembali.",
+                  sheet=sheet, raw=last)
+
+
+# ---------------------------------------------------------------------------- workbooks
+def _fatal(exc: BaseException) -> bool:
+    """True for exceptions that must propagate (Ctrl+C, exit); a parser panic does not."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
+def _detail(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _parse_book(data: bytes, max_rows: int) -> tuple:
+    """Parse a workbook with calamine into plain, picklable data.
+
+    Returns ``("ok", sheets)`` with ``(name, visible, row0, col0, rows, merged)`` per worksheet
+    (hidden sheets without rows), or ``("fail", kind, sheet, detail)``. Runs in this process for
+    checked .xlsx files and in a child process for the other formats.
+    """
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several error types for broken files
-        raise reject("corrupt_file", f"Berkas '{name}' tidak dapat dibuka sebagai buku kerja "
-                     f"({type(exc).__name__}). Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.")
+        metas = list(book.sheets_metadata)
+    except BaseException as exc:  # calamine raises several error types, and panics, for broken files
+        if _fatal(exc):
+            raise
+        return ("fail", "open", None, _detail(exc))
     sheets = []
-    for meta in book.sheets_metadata:
-        if str(meta.visible).endswith("Visible") is False or str(meta.typ).endswith("WorkSheet") is False:
+    for meta in metas:
+        if not str(meta.typ).endswith("WorkSheet"):
+            continue
+        if not str(meta.visible).endswith(".Visible"):
+            sheets.append((meta.name, False, 0, 0, None, []))
             continue
         try:
             sheet = book.get_sheet_by_name(meta.name)
-        except Exception as exc:
-            raise reject("corrupt_file", f"Lembar '{meta.name}' pada berkas '{name}' rusak dan tidak dapat "
-                         f"dibaca ({type(exc).__name__}). Salin isinya ke buku kerja baru lalu unggah kembali.",
-                         sheet=meta.name)
-        if sheet.height > max_rows + 50:
-            raise reject("too_many_rows", f"Lembar '{meta.name}' pada berkas '{name}' berisi "
-                         f"{_thousands(sheet.height)} baris, melebihi batas {_thousands(max_rows)} baris data. "
-                         "Satu laporan OPD biasanya di bawah 5.000 baris; periksa apakah berkas yang diunggah "
-                         "benar, atau pecah per OPD.",
-                         sheet=meta.name, raw=str(sheet.height))
-        start = sheet.start or (0, 0)
-        rows = _clean_rows(sheet.to_python(skip_empty_area=True))
-        merged = list(sheet.merged_cell_ranges or [])
-        sheets.append(Sheet(meta.name, rows, start[0], start[1], merged))
+            height, width = sheet.height, sheet.width
+            if height > max_rows + 50:
+                return ("fail", "rows", meta.name, height)
+            if height * width > MAX_CELLS:
+                return ("fail", "cells", meta.name, (height, width, sheet.end))
+            start = sheet.start or (0, 0)
+            rows = sheet.to_python(skip_empty_area=True)
+            merged = list(sheet.merged_cell_ranges or [])
+        except BaseException as exc:
+            if _fatal(exc):
+                raise
+            return ("fail", "sheet", meta.name, _detail(exc))
+        sheets.append((meta.name, True, start[0], start[1], rows, merged))
+    return ("ok", sheets)
+
+
+def _sheets_from(name: str, parsed: tuple, max_rows: int,
+                 patches: dict[str, dict[tuple[int, int], str]] | None = None) -> list[Sheet]:
+    """Sheets from :func:`_parse_book`'s result, or the rejection it stands for."""
+    if parsed[0] != "ok":
+        _, kind, sheet, detail = parsed
+        if kind == "rows":
+            raise _too_many_rows(name, sheet, detail, max_rows)
+        if kind == "cells":
+            height, width, end = detail
+            last = f"{column_letter(end[1])}{end[0] + 1}" if end else "?"
+            raise _range_too_large(name, sheet, height, width, last)
+        if "password" in str(detail).lower() or "encrypt" in str(detail).lower():
+            raise reject("encrypted", f"Berkas '{name}' dilindungi kata sandi. Buka di Excel, hapus kata sandi "
+                         "(File > Info > Protect Workbook), simpan, lalu unggah kembali.", raw=str(detail))
+        if kind == "sheet":
+            raise reject("corrupt_file", f"Lembar '{sheet}' pada berkas '{name}' rusak dan tidak dapat dibaca. "
+                         "Salin isinya ke buku kerja baru, simpan sebagai .xlsx, lalu unggah kembali.",
+                         sheet=sheet, raw=str(detail))
+        raise reject("corrupt_file", f"Berkas '{name}' rusak atau tidak lengkap sehingga tidak dapat dibuka sebagai "
+                     "buku kerja. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali; bila Excel juga "
+                     "gagal membukanya, minta kiriman ulang berkas aslinya.", raw=str(detail))
+    sheets, hidden = [], []
+    for sheet_name, visible, row0, col0, rows, merged in parsed[1]:
+        if not visible:
+            hidden.append(sheet_name)
+            continue
+        grid = _clean_rows(rows)
+        if patches and patches.get(sheet_name):
+            grid, row0, col0 = _patch(grid, row0, col0, patches[sheet_name])
+        sheets.append(Sheet(sheet_name, grid, row0, col0, merged))
+    if not any(v is not None for s in sheets for row in s.rows for v in row):
+        if hidden:
+            names = ", ".join(f"'{h}'" for h in hidden)
+            raise reject("hidden_sheets_only", f"Lembar yang terlihat pada berkas '{name}' kosong; ada lembar "
+                         f"tersembunyi: {names}. Jika laporan ada di sana, tampilkan lembarnya (klik kanan tab "
+                         "lembar > Unhide), simpan, lalu unggah kembali.", sheet=hidden[0], raw=names)
+        raise reject("no_cells", f"Berkas '{name}' tidak berisi data pada sel mana pun (mungkin hanya gambar, "
+                     "hasil pindaian, atau grafik). Unggah laporan yang angkanya diketik di sel Excel, bukan "
+                     "gambar.")
     return sheets
 
 
-def _read_csv(text: str) -> Sheet:
+def _patch(grid: list[list], row0: int, col0: int, cells: dict[tuple[int, int], str]):
+    """Put ``cells`` ((0-based sheet row, column) -> text) into ``grid``, growing it as needed."""
+    top = min([row0] + [r for r, _ in cells]) if grid else min(r for r, _ in cells)
+    left = min([col0] + [c for _, c in cells]) if grid else min(c for _, c in cells)
+    if grid and (top, left) != (row0, col0):
+        grid = [[None] * (col0 - left) + row for row in grid]
+        grid = [[] for _ in range(row0 - top)] + grid
+    row0, col0 = top, left
+    for (r, c), value in sorted(cells.items()):
+        i, j = r - row0, c - col0
+        while len(grid) <= i:
+            grid.append([])
+        row = grid[i]
+        if len(row) <= j:
+            row.extend([None] * (j + 1 - len(row)))
+        row[j] = value
+    width = max(len(row) for row in grid)
+    for row in grid:
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    return grid, row0, col0
+
+
+def _read_workbook(name: str, data: bytes, max_rows: int) -> list[Sheet]:
+    patches = _check_xlsx(name, data, max_rows)
+    return _sheets_from(name, _parse_book(data, max_rows), max_rows, patches)
+
+
+# ---------------------------------------------------------------------------- .xlsx checks
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s([^>]*)>")
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+# Literal-prefix patterns (fast); the *_NS variants serve the rare files with a namespace prefix (<x:row>).
+# Self-closed rows and cells (<row r="9"/>, <c r="XFD9" s="1"/>) hold no value: calamine does not count them.
+_ROW_NUMBER = re.compile(rb'<row\s[^>]*?\br="(\d+)"[^>/]*>')
+_ROW_NUMBER_NS = re.compile(rb'<\w+:row\s[^>]*?\br="(\d+)"[^>/]*>')
+_WIDE_REF = re.compile(rb' r="([A-Z]{2,3})\d+"[^>/]*>')
+_UNCACHED = re.compile(rb'<(?:\w+:)?c\s([^>]*?)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)'
+                       rb'\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+# Where a formula without a saved value may be (plain substring tests, fast on large sheets);
+# namespace-prefixed cells (<x:c>) are always checked with the full pattern.
+_UNCACHED_HINTS = (b"</f></c>", b"<v/>", b"<v />", b"<v></v>", b"/></c>", b":c ")
+_FORMULA = re.compile(rb"<f[\s>/]")
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bt="e"[^>/]*)>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    return {k.decode("ascii", "replace"): html.unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(raw)}
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _check_xlsx(name: str, data: bytes, max_rows: int) -> dict[str, dict[tuple[int, int], str]]:
+    """Refuse what would make calamine exhaust memory; return the cells calamine reads as empty
+    although they are not: formulas without a saved value and error values (#DIV/0!)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            return {}
+        if "xl/sharedStrings.xml" in names:
+            info = archive.getinfo("xl/sharedStrings.xml")
+            with archive.open(info) as fh:
+                head = fh.read(2048)
+            m = re.search(rb'\buniqueCount="(\d+)"', head)
+            if m and int(m.group(1)) > info.file_size // 4 + 16:
+                raise reject("corrupt_file", f"Berkas '{name}' rusak: daftar teks bersama (sharedStrings) "
+                             f"menyatakan {_thousands(int(m.group(1)))} teks padahal isinya jauh lebih kecil. Buka "
+                             "di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.", raw=m.group(1).decode())
+        rels = {}
+        if "xl/_rels/workbook.xml.rels" in names:
+            for raw in _REL_TAG.findall(archive.read("xl/_rels/workbook.xml.rels")):
+                a = _attrs(raw)
+                target = a.get("Target", "")
+                target = target[1:] if target.startswith("/xl/") else (target if target.startswith("xl/")
+                                                                        else "xl/" + target)
+                rels[a.get("Id")] = target
+        patches: dict[str, dict[tuple[int, int], str]] = {}
+        for raw in _SHEET_TAG.findall(archive.read("xl/workbook.xml")):
+            a = _attrs(raw)
+            if a.get("state", "visible") != "visible":
+                continue
+            rid = next((v for k, v in a.items() if k.endswith(":id")), None)
+            part = rels.get(rid)
+            if not part or part not in names or "/worksheets/" not in "/" + part:
+                continue
+            sheet_name = a.get("name", "")
+            xml = archive.read(part)
+            _check_range(name, sheet_name, xml, max_rows)
+            cells = _hidden_values(xml)
+            if cells:
+                patches[sheet_name] = cells
+        return patches
+    except Rejected:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError, NotImplementedError, RuntimeError):
+        return {}    # calamine reports the damage with its own rejection below
+
+
+def _check_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
+    """The area calamine would allocate for this sheet: rows from <row r>, columns from cell refs."""
+    rows = _ROW_NUMBER.findall(xml)
+    if b":row " in xml:
+        rows += _ROW_NUMBER_NS.findall(xml)
+    if not rows:
+        return                      # no row numbers: calamine counts the rows that are there
+    numbers = [int(r) for r in rows]
+    first, last = min(numbers), max(numbers)
+    digits = len(str(last))
+    far = re.search(rb' r="[A-Z]{1,3}(\d{%d,})"[^>/]*>' % (digits + 1), xml)
+    if far:
+        last = max(last, int(far.group(1)))
+    wide = set(_WIDE_REF.findall(xml))
+    last_col = max((_col_index(w) for w in wide), default=25)
+    height = last - first + 1
+    if height > max_rows + 50 and len(numbers) > max_rows + 50:
+        raise _too_many_rows(name, sheet, len(numbers), max_rows)
+    if height > max_rows + 50 or height * (last_col + 1) > MAX_CELLS:
+        raise _range_too_large(name, sheet, last, last_col + 1, f"{column_letter(last_col)}{last}")
+
+
+def _hidden_values(xml: bytes) -> dict[tuple[int, int], str]:
+    """Cells that calamine reads as empty: a formula never calculated (no saved value; written by
+    scripts and some web exports) becomes its formula text, an error value its code (#DIV/0!)."""
+    out: dict[tuple[int, int], str] = {}
+    if (_FORMULA.search(xml) or b":c " in xml) and any(hint in xml for hint in _UNCACHED_HINTS):
+        for attrs, _, formula, empty_value in _UNCACHED.findall(xml):
+            ref = _REF.search(attrs)
+            if ref is None or (empty_value and b't="str"' in attrs):
+                continue        # a formula whose saved result is the empty text
+            text = html.unescape(formula.decode("utf-8", "replace")).strip()
+            out[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = "=" + text if text else "=(rumus)"
+    if b't="e"' in xml:
+        for attrs, inner in _ERROR_CELL.findall(xml):
+            ref, value = _REF.search(attrs), _ERROR_VALUE.search(inner)
+            if ref is not None and value is not None and value.group(1).strip():
+                out[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
+    return out
+
+
+# ---------------------------------------------------------------------------- child process
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles the child's grids: builtins and datetime values only."""
+
+    def find_class(self, module, name):
+        if module == "datetime" and name in ("datetime", "date", "time", "timedelta"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _child_main(max_rows: int) -> None:
+    """Entry point of the child process: workbook bytes on stdin, pickled result on stdout."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(CHILD_MEMORY_BYTES, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+    result = _parse_book(sys.stdin.buffer.read(), max_rows)
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.flush()
+
+
+def _read_isolated(name: str, data: bytes, max_rows: int) -> list[Sheet]:
+    code = f"import sys; sys.path.insert(0, {_ROOT!r}); from etl.reader import _child_main; _child_main({max_rows})"
+    try:
+        proc = subprocess.run([sys.executable, "-I", "-c", code], input=data, capture_output=True,
+                              timeout=CHILD_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise reject("corrupt_file", f"Berkas '{name}' tidak selesai dibaca dalam {CHILD_TIMEOUT_S} detik; isinya "
+                     "kemungkinan rusak. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.",
+                     raw="timeout")
+    except OSError as exc:
+        raise reject("read_unavailable", f"Berkas '{name}' belum dapat dibaca karena server sedang sibuk. "
+                     "Tunggu sebentar lalu unggah kembali; bila tetap gagal, hubungi admin.", raw=_detail(exc))
+    parsed = None
+    if proc.returncode == 0 and proc.stdout:
+        try:
+            parsed = _PlainUnpickler(io.BytesIO(proc.stdout)).load()
+        except Exception:
+            parsed = None
+    if not (isinstance(parsed, tuple) and parsed and parsed[0] in ("ok", "fail")):
+        # the parser died (memory limit, abort): the file is damaged or crafted
+        parsed = ("fail", "open", None, f"pembaca berhenti (kode {proc.returncode})")
+    return _sheets_from(name, parsed, max_rows)
+
+
+# ---------------------------------------------------------------------------- CSV and HTML
+def _read_csv(name: str, text: str, max_rows: int = MAX_DATA_ROWS) -> Sheet:
     sample = "\n".join(text.splitlines()[:20])
     counts = {d: sample.count(d) for d in (";", "\t", ",")}
     delimiter = ";" if counts[";"] else ("\t" if counts["\t"] else ",")
@@ -91,12 +404,18 @@ def _read_csv(text: str) -> Sheet:
         delimiter = ","
     # Excel "CSV (Macintosh)" ends lines with a bare CR: normalise before the csv module reads it.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.count("\n")
+    if lines > max_rows + 50:
+        raise _too_many_rows(name, None, lines, max_rows)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = _clean_rows(reader)
     return Sheet(None, rows)
 
 
 class _TableParser(HTMLParser):
+    """Tables of an HTML page as grids. Tolerates what browsers tolerate: ``</td>``, ``</th>``
+    and ``</tr>`` may be left out (they are optional in HTML) and an unclosed table ends the page."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tables: list[list[list]] = []
@@ -113,17 +432,20 @@ class _TableParser(HTMLParser):
         if tag in ("script", "style", "title"):
             self._skip += 1
         elif tag == "table":
+            self._end_row()
             self._depth += 1
             self.tables.append([])
             self._spans = {}
         elif tag == "tr" and self.tables:
+            self._end_row()
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
+            self._end_cell()
             self._cell = []
             a = dict(attrs)
             col, row = (a.get("colspan") or "1").strip(), (a.get("rowspan") or "1").strip()
-            self._colspan = int(col) if col.isdigit() and int(col) > 0 else 1
-            self._rowspan = int(row) if row.isdigit() and int(row) > 0 else 1
+            self._colspan = min(int(col), 1000) if col.isdigit() and int(col) > 0 else 1
+            self._rowspan = min(int(row), 100_000) if row.isdigit() and int(row) > 0 else 1
             self._skip_spanned()
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
@@ -132,19 +454,34 @@ class _TableParser(HTMLParser):
         if tag in ("script", "style", "title"):
             self._skip = max(0, self._skip - 1)
         elif tag == "table":
-            self._depth -= 1
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            start = len(self._row)
-            self._row.append("".join(self._cell).strip())
-            self._row.extend([""] * (self._colspan - 1))
-            if self._rowspan > 1:
-                for col in range(start, start + self._colspan):
-                    self._spans[col] = self._rowspan - 1
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
+            self._end_row()
+            self._depth = max(0, self._depth - 1)
+        elif tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+
+    def close(self):
+        super().close()
+        self._end_row()
+
+    def _end_cell(self) -> None:
+        if self._cell is None or self._row is None:
+            return
+        start = len(self._row)
+        self._row.append("".join(self._cell).strip())
+        self._row.extend([""] * (self._colspan - 1))
+        if self._rowspan > 1:
+            for col in range(start, start + self._colspan):
+                self._spans[col] = self._rowspan - 1
+        self._cell = None
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._row is not None and self.tables:
             self._skip_spanned()
             self.tables[-1].append(self._row)
-            self._row = None
+        self._row = None
 
     def _skip_spanned(self) -> None:
         """Leave blank the cells covered by a rowspan from an earlier row (like a merged cell)."""
@@ -159,9 +496,10 @@ class _TableParser(HTMLParser):
             self.preamble.append(data.strip())
 
 
-def _read_html(name: str, text: str) -> list[Sheet]:
+def _read_html(name: str, text: str, max_rows: int = MAX_DATA_ROWS) -> list[Sheet]:
     parser = _TableParser()
     parser.feed(text)
+    parser.close()
     tables = [t for t in parser.tables if t]
     if not tables:
         raise reject("not_a_spreadsheet", f"Berkas '{name}' berisi halaman HTML tanpa tabel. "
@@ -169,6 +507,8 @@ def _read_html(name: str, text: str) -> list[Sheet]:
     # Title lines written outside the table (h3, p) are kept as leading one-cell rows.
     sheets = []
     for i, table in enumerate(tables, start=1):
+        if len(table) > max_rows + 50:
+            raise _too_many_rows(name, None, len(table), max_rows)
         rows = _clean_rows(table)
         if i == 1:
             rows = [[line] for line in parser.preamble] + rows
