@@ -38,7 +38,7 @@ REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
 # so one core parses while another normalises in Python.
 WORKERS = max(2, min(4, os.cpu_count() or 2))
 # Files written per transaction (and per hold of the database lock) by commit_many.
-COMMIT_CHUNK = 20
+COMMIT_CHUNK = 50
 
 
 @dataclass
