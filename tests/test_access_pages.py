@@ -308,3 +308,26 @@ def test_admin_creates_an_opd_user_on_the_page(loaded):
     row = _store().get_user("distan.op")
     assert (row["role"], row["opd_kode"], row["must_change_password"]) == ("opd", loaded["distan"], True)
     assert _audit("user_create")[-1][:2] == ("admin1", "distan.op")
+
+
+@pytest.mark.parametrize("page, label", [
+    ("pages/rekap.py", "Unduh Excel (rekap per opd)"),
+    ("pages/rekap.py", "Unduh rekap siap cetak"),
+    ("pages/status.py", "Unduh Excel"),
+    ("pages/fisik.py", "Unduh Excel (klasifikasi)"),
+])
+def test_dashboard_downloads_of_an_opd_user_hold_only_its_opd(loaded, media, page, label):
+    at = run(_sign("opd", loaded))
+    at.query_params["tahun"], at.query_params["bulan"] = "2026", "3"
+    at.switch_page(page)
+    run(at)
+    button = next(b for b in at.get("download_button") if b.label.startswith(label))
+    wb = openpyxl.load_workbook(io.BytesIO(download_bytes(media, button)), data_only=True)
+    text = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    own = EXPECTED[DINKES_MAR]["opd_name"]
+    others = [o.nama for o in _store().opds() if o.nama != own]
+    assert own in text
+    assert not [o for o in others if o in text]
+    button.click()
+    run(at)
+    assert _audit("download")[-1][0] == "opd1"
