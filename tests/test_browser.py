@@ -115,9 +115,10 @@ class Account(NamedTuple):
 ADMIN = Account("admin.adpem", "Admin Adpem", "admin", "Rahasia-2026")
 DINKES_OP = Account("dinkes.op", "Operator Dinkes", "opd", "Dinkes-Lapor-2026", opd="Dinas Kesehatan")
 VIEWER = Account("kabag.adpem", "Kabag Adpem", "viewer", "Baca-Saja-2026")
-ADMIN_MENU = ["Ringkasan", "Impor Laporan", "Pengguna", "Log Audit", "Cadangan", "Akun Saya"]
-OPD_MENU = ["Ringkasan", "Impor Laporan", "Akun Saya"]
-VIEWER_MENU = ["Ringkasan", "Akun Saya"]
+READ_MENU = ["Ringkasan", "Rekap OPD", "Fisik vs Non Fisik", "Status Pengumpulan"]
+ADMIN_MENU = READ_MENU + ["Impor Laporan", "Pengaturan", "Pengguna", "Log Audit", "Cadangan", "Akun Saya"]
+OPD_MENU = READ_MENU + ["Impor Laporan", "Akun Saya"]
+VIEWER_MENU = READ_MENU + ["Akun Saya"]
 
 
 def open_store(tmp_path: Path):
