@@ -34,30 +34,6 @@ ALLOWED = {
 }
 
 
-@pytest.fixture
-def app_env(tmp_path, monkeypatch) -> Path:
-    db = tmp_path / "pantau.duckdb"
-    monkeypatch.setenv("PANTAU_DB", str(db))
-    monkeypatch.setenv("PANTAU_DATA", str(tmp_path / "data"))
-    return db
-
-
-@pytest.fixture
-def media(monkeypatch) -> list:
-    import streamlit.testing.v1.app_test as app_test_mod
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    storages: list = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, endpoint):
-            super().__init__(endpoint)
-            storages.append(self)
-
-    monkeypatch.setattr(app_test_mod, "MemoryMediaFileStorage", Recording)
-    return storages
-
-
 def _store():
     from db.store import Store
 

@@ -111,13 +111,10 @@ def test_manual_override_is_kept_and_audited(march):
 
 # --------------------------------------------------------------------------- pages (AppTest)
 @pytest.fixture
-def app_march(tmp_path, monkeypatch):
+def app_march(app_env):
     from db.store import Store
 
-    db = tmp_path / "pantau.duckdb"
-    monkeypatch.setenv("PANTAU_DB", str(db))
-    monkeypatch.setenv("PANTAU_DATA", str(tmp_path / "data"))
-    store = Store(db, data_dir=tmp_path / "data")
+    store = Store(app_env, data_dir=app_env.parent / "data")
     ingest_paths(store, [FIXTURES / "master" / "dpa_2026.xlsx"] + [FIXTURES / r for r in MARCH])
     return store
 

@@ -36,32 +36,6 @@ N_OPD = len(EXPECTED[DPA]["sum_pagu_per_opd"])
 
 
 # --------------------------------------------------------------------------- helpers
-@pytest.fixture
-def app_env(tmp_path, monkeypatch) -> Path:
-    """A fresh DB path and archive folder for the app under test; returns the DB path."""
-    db = tmp_path / "pantau.duckdb"
-    monkeypatch.setenv("PANTAU_DB", str(db))
-    monkeypatch.setenv("PANTAU_DATA", str(tmp_path / "data"))
-    return db
-
-
-@pytest.fixture
-def media(monkeypatch) -> list:
-    """Capture AppTest's in-memory media storages so download-button bytes can be read."""
-    import streamlit.testing.v1.app_test as app_test_mod
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    storages: list = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, endpoint):
-            super().__init__(endpoint)
-            storages.append(self)
-
-    monkeypatch.setattr(app_test_mod, "MemoryMediaFileStorage", Recording)
-    return storages
-
-
 def download_bytes(storages: list, button) -> bytes:
     """The bytes behind a download button of the last run (looked up by its media URL)."""
     name = button.proto.url.rsplit("/", 1)[-1]
