@@ -287,6 +287,18 @@ class Store:
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
 
+    def _append(self, table: str, data: pa.Table | pd.DataFrame, columns: str | None = None,
+                select: str | None = None) -> None:
+        """INSERT INTO ``table`` the rows of an Arrow table or DataFrame: by column name, or
+        ``columns`` filled from ``select`` (expressions over the data's columns)."""
+        name = f"_append_{table}"
+        self.con.register(name, data)
+        try:
+            cols = columns or ", ".join(data.column_names if isinstance(data, pa.Table) else data.columns)
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {select or cols} FROM {name}")
+        finally:
+            self.con.unregister(name)
+
     def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
 
@@ -363,33 +375,23 @@ class Store:
     @_connected
     def insert_imports(self, records: list[dict]) -> None:
         """Insert rows into ``import`` (dict keys are column names)."""
-        self._wrote()
         if not records:
             return
-        table = pa.Table.from_pylist(records)
-        self.con.register("_imports_tbl", table)
-        try:
-            cols = ", ".join(table.column_names)
-            self.con.execute(f"INSERT INTO import ({cols}) SELECT {cols} FROM _imports_tbl")
-        finally:
-            self.con.unregister("_imports_tbl")
+        self._wrote()
+        self._append("import", pa.Table.from_pylist(records))
 
     @_connected
     def insert_issues(self, issues: list[dict]) -> None:
         """Store the issues of imports (import_id, sheet, row, column, severity, code, message, raw)."""
-        self._wrote()
         if not issues:
             return
+        self._wrote()
         table = pa.Table.from_pylist(issues, schema=pa.schema([
             ("import_id", pa.int64()), ("sheet", pa.string()), ("row", pa.int64()), ("column", pa.string()),
             ("severity", pa.string()), ("code", pa.string()), ("message", pa.string()), ("raw", pa.string())]))
-        self.con.register("_issues_tbl", table)
-        try:
-            self.con.execute('INSERT INTO import_issue (id, import_id, sheet, "row", "column", severity, code, '
-                             'message, raw_value) SELECT nextval(\'seq_issue\'), import_id, sheet, "row", '
-                             '"column", severity, code, message, raw FROM _issues_tbl')
-        finally:
-            self.con.unregister("_issues_tbl")
+        self._append("import_issue", table, 'id, import_id, sheet, "row", "column", severity, code, message, '
+                     'raw_value', 'nextval(\'seq_issue\'), import_id, sheet, "row", "column", severity, code, '
+                     'message, raw')
 
     @_connected
     def supersede_realisasi(self, new_ids: list[int]) -> dict[int, list[int]]:
@@ -414,12 +416,7 @@ class Store:
     def insert_realisasi(self, table: pa.Table) -> None:
         """Bulk insert leaf rows: an Arrow table whose columns are named as in ``realisasi``."""
         self._wrote()
-        self.con.register("_real_df", table)
-        try:
-            cols = ", ".join(table.column_names)
-            self.con.execute(f"INSERT INTO realisasi ({cols}) SELECT {cols} FROM _real_df")
-        finally:
-            self.con.unregister("_real_df")
+        self._append("realisasi", table)
 
     @_connected
     def replace_dpa(self, import_id: int, tahun: int, subs: pd.DataFrame, lines: pd.DataFrame) -> list[int]:
@@ -432,16 +429,8 @@ class Store:
         opd_list = sorted(subs["opd_kode"].unique().tolist())
         self.con.execute("DELETE FROM belanja WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
         self.con.execute("DELETE FROM sub_kegiatan WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
-        self.con.register("_subs_df", subs)
-        self.con.register("_lines_df", lines)
-        try:
-            cols = ", ".join(subs.columns)
-            self.con.execute(f"INSERT INTO sub_kegiatan ({cols}) SELECT {cols} FROM _subs_df")
-            cols = ", ".join(lines.columns)
-            self.con.execute(f"INSERT INTO belanja ({cols}) SELECT {cols} FROM _lines_df")
-        finally:
-            self.con.unregister("_subs_df")
-            self.con.unregister("_lines_df")
+        self._append("sub_kegiatan", subs)
+        self._append("belanja", lines)
         # A manual classification survives a new DPA (latest override per sub kegiatan wins).
         self.con.execute(
             "UPDATE sub_kegiatan SET jenis = o.jenis, jenis_source = 'manual', jenis_rule = o.reason "
@@ -460,17 +449,13 @@ class Store:
     @_connected
     def audit_many(self, entries: list[tuple[str, str, str | None, str | None]]) -> None:
         """Append several (actor, action, target, detail) entries to the audit log."""
-        self._wrote()
         if not entries:
             return
+        self._wrote()
         table = pa.table({name: pa.array([e[i] for e in entries], pa.string())
                           for i, name in enumerate(("actor", "action", "target", "detail"))})
-        self.con.register("_audit_tbl", table)
-        try:
-            self.con.execute("INSERT INTO audit_log (id, actor, action, target, detail) "
-                             "SELECT nextval('seq_audit'), actor, action, target, detail FROM _audit_tbl")
-        finally:
-            self.con.unregister("_audit_tbl")
+        self._append("audit_log", table, "id, actor, action, target, detail",
+                     "nextval('seq_audit'), actor, action, target, detail")
 
     @_connected
     def import_history(self, limit: int = 500, opd: str | None = None) -> pd.DataFrame:
@@ -732,7 +717,6 @@ class Store:
     @_connected
     def override_jenis(self, tahun: int, opd_kode: str, kode: str, jenis: str, reason: str, actor: str) -> None:
         """Classify a sub kegiatan by hand: kept in ``jenis_override`` (history) and the audit log."""
-        self._wrote()
         with self.transaction():
             before = self._one("SELECT jenis, jenis_source FROM sub_kegiatan WHERE tahun = ? AND opd_kode = ? "
                                "AND kode = ?", [tahun, opd_kode, kode])
@@ -761,7 +745,6 @@ class Store:
     @_connected
     def save_settings(self, values: dict[str, str], actor: str, changed: list[str]) -> None:
         """Store settings (all or nothing); the changed keys go to the audit log."""
-        self._wrote()
         with self.transaction():
             for key, value in values.items():
                 self.con.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
