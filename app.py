@@ -13,7 +13,7 @@ import streamlit as st  # noqa: E402
 
 from core.access import pages_for  # noqa: E402
 from db.store import StoreBusy  # noqa: E402
-from ui.auth import gate, login_page, must_change_password, sidebar_account  # noqa: E402
+from ui.auth import gate, login_page, must_change_password, run_page, sidebar_account  # noqa: E402
 from ui.state import get_store, sidebar_period  # noqa: E402
 
 st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":material/monitoring:",
@@ -52,7 +52,7 @@ if user is None:
                   position="hidden").run()
     st.stop()
 
-keys = ["akun"] if must_change_password(store, user) else pages_for(user)
+keys = ["akun"] if must_change_password() else pages_for(user)
 pages = [st.Page(PAGES[k]["page"], title=PAGES[k]["title"], icon=PAGES[k]["icon"], url_path=PAGES[k]["url_path"]
                  or None, default=(i == 0)) for i, k in enumerate(keys)]
 nav = st.navigation(pages)
@@ -67,6 +67,6 @@ try:
         target = next((p for p in pages if p.url_path == goto), None)
         if target is not None:
             st.switch_page(target)
-    nav.run()
+    run_page(nav, user)
 except StoreBusy:
     _busy()

@@ -127,13 +127,14 @@ def session_expired(started: dt.datetime, last_seen: dt.datetime, now: dt.dateti
     return now - last_seen > IDLE_TIMEOUT or now - started > MAX_SESSION
 
 
-def current_account(store: Store, username: str) -> User | None:
+def current_account(store: Store, username: str) -> tuple[User, bool] | None:
     """The user as the database says now (role or scope may have changed, the account may have
-    been disabled): ``None`` when the session must end."""
+    been disabled) and whether it still carries a temporary password; ``None`` when the
+    session must end."""
     row = store.get_user(username)
     if row is None or not row["active"]:
         return None
-    return to_user(row)
+    return to_user(row), bool(row["must_change_password"])
 
 
 # ---------------------------------------------------------------------------- management

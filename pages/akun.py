@@ -8,7 +8,7 @@ from ui.state import get_store
 user = require_page("akun", "akun")
 store = get_store()
 st.title("Akun Saya")
-if must_change_password(store, user):
+if must_change_password():
     st.warning("Kata sandi Anda adalah kata sandi sementara dari admin. Ganti dahulu sebelum memakai Pantau.",
                icon=":material/key:")
 

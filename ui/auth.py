@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import streamlit as st
 
@@ -13,18 +14,16 @@ from db.store import Store
 from ui.state import get_store
 
 AUTH_KEY = "auth"
+# The user app.py's gate admitted in the current script run (each browser session runs its
+# script in a thread of its own); a page run inside that run need not ask the database again.
+_RUN = threading.local()
 
 
-def signed_in_user() -> User | None:
-    """The user of this browser session (set by :func:`gate`), or ``None``."""
-    auth = st.session_state.get(AUTH_KEY)
-    return auth.get("user") if auth else None
-
-
-def sign_in(user: User) -> None:
+def sign_in(user: User, must_change: bool = False) -> None:
     """Start a session for ``user``."""
     now = dt.datetime.now()
-    st.session_state[AUTH_KEY] = {"username": user.username, "started": now, "last_seen": now, "user": user}
+    st.session_state[AUTH_KEY] = {"username": user.username, "started": now, "last_seen": now, "user": user,
+                                  "must_change": must_change}
 
 
 def sign_out(store: Store, reason: str = "logout", notice: str | None = None) -> None:
@@ -50,20 +49,20 @@ def gate(store: Store) -> User | None:
             sign_out(store, "session_expired", "Sesi Anda berakhir karena terlalu lama tidak aktif. Silakan masuk "
                                                "kembali.")
             return None
-        user = current_account(store, auth["username"])
-        if user is None:
+        account = current_account(store, auth["username"])
+        if account is None:
             sign_out(store, "session_ended", "Akun Anda dinonaktifkan atau dihapus. Hubungi admin Pantau.")
             return None
-        auth["last_seen"], auth["user"] = now, user
-        return user
+        auth["last_seen"], (auth["user"], auth["must_change"]) = now, account
+        return auth["user"]
     if _sso_configured() and getattr(st.user, "is_logged_in", False):
         row = store.user_by_email(st.user.get("email") or "")
-        if row:
-            user = current_account(store, row["username"])
-            if user:
-                store.audit_many([(user.username, "login", user.username, "single sign-on")])
-                sign_in(user)
-                return user
+        account = current_account(store, row["username"]) if row else None
+        if account:
+            user = account[0]
+            store.audit_many([(user.username, "login", user.username, "single sign-on")])
+            sign_in(*account)
+            return user
         st.session_state["login_notice"] = ("Akun SSO Anda belum terdaftar di Pantau. Minta admin mencatat alamat "
                                             "e-mail Anda pada akun Anda.")
     return None
@@ -78,21 +77,33 @@ def require_page(url_path: str, page: str) -> User:
     page. Without a valid session, or before app.py set up the session, hand over to app.py,
     which signs the user in and then opens the requested page. A role that may not open
     ``page`` (a key of :data:`core.access.PAGE_ROLES`) is stopped with a message."""
-    user = gate(get_store()) if st.session_state.get(AUTH_KEY) else None
+    user = getattr(_RUN, "user", None)
+    if user is None and st.session_state.get(AUTH_KEY):
+        user = gate(get_store())
     if user is None or "period" not in st.session_state:
         st.session_state["_goto"] = url_path
         st.switch_page("app.py")
-    if not can_open(user, page) or (page != "akun" and must_change_password(get_store(), user)):
+    if not can_open(user, page) or (page != "akun" and must_change_password()):
         st.error("Halaman ini tidak tersedia untuk peran Anda. Pilih halaman lain dari menu di samping.",
                  icon=":material/block:")
         st.stop()
     return user
 
 
-def must_change_password(store: Store, user: User) -> bool:
-    """Does the account still carry a temporary password set by an admin?"""
-    row = store.get_user(user.username)
-    return bool(row and row["must_change_password"])
+def run_page(nav, user: User) -> None:
+    """Run the page ``nav`` chose for ``user``, whom app.py's gate admitted in this run."""
+    _RUN.user = user
+    try:
+        nav.run()
+    finally:
+        _RUN.user = None
+
+
+def must_change_password() -> bool:
+    """Does the signed-in account still carry a temporary password set by an admin (as the
+    gate read it in this run)?"""
+    auth = st.session_state.get(AUTH_KEY)
+    return bool(auth and auth.get("must_change"))
 
 
 def _sso_configured() -> bool:

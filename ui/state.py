@@ -9,7 +9,6 @@ import datetime as dt
 
 import streamlit as st
 
-from core.access import User
 from db.store import Store, default_db_path
 from etl.text import BULAN
 
@@ -28,11 +27,6 @@ def current_user() -> str:
     """Username of the signed-in user (the actor recorded in imports and the audit log)."""
     auth = st.session_state.get("auth")
     return auth["username"] if auth else "-"
-
-
-def signed_in() -> User:
-    """The signed-in :class:`User` (pages run only behind the login gate of ``app.py``)."""
-    return st.session_state["auth"]["user"]
 
 
 def _default_period(store: Store) -> tuple[int, int]:
