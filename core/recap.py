@@ -104,22 +104,26 @@ def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:
 def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None,
             upto: int = 12) -> pd.DataFrame:
     """Month by month (1..``upto``): pagu, realisasi keuangan %, fisik % and target fisik % of the
-    kabupaten, one OPD, or one sub kegiatan (cumulative values as reported each month)."""
+    kabupaten or one OPD (:func:`kabupaten_totals` of :func:`recap_opd`, the Ringkasan numbers),
+    or of one sub kegiatan ``kode`` of the OPD ``opd`` (cumulative values as reported each month)."""
+    if kode is not None and opd is None:
+        raise ValueError("kurva_s: a sub kegiatan is chosen within an OPD (kode needs opd)")
     rows = []
     with store.session():
         for month in range(1, upto + 1):
-            leaves = leaf_recap(store, year, month, opd)
-            if kode is not None and not leaves.empty:
-                leaves = leaves[leaves["kode"] == kode]
-            if leaves.empty or not leaves["reported"].any():
-                rows.append(dict(bulan=month, pagu=float(leaves["pagu"].sum()) if not leaves.empty else None,
-                                 keuangan_pct=None, fisik_pct=None, target_fisik_pct=None))
-                continue
-            pagu = float(leaves["pagu"].sum())
-            real = float(leaves["realisasi_keuangan"].fillna(0).sum())
-            fis = fisik_pct(float((leaves["pagu"] * leaves["realisasi_fisik"].fillna(0)).sum()), pagu)
-            tgt = fisik_pct(float((leaves["pagu"] * leaves["target_fisik"].fillna(0)).sum()), pagu) \
-                if leaves["target_fisik"].notna().any() else None
-            rows.append(dict(bulan=month, pagu=pagu, keuangan_pct=keuangan_pct(real, pagu), fisik_pct=fis,
-                             target_fisik_pct=tgt))
+            if kode is None:
+                tot = kabupaten_totals(recap_opd(store, year, month, opd))
+                pagu = tot["pagu"] if tot["opd_total"] else None
+                reported = tot["opd_reported"] > 0
+            else:
+                leaves = leaf_recap(store, year, month, opd)
+                leaves = leaves[leaves["kode"] == kode] if not leaves.empty else leaves
+                tot = rollup(leaves, "opd").iloc[0] if not leaves.empty else None
+                pagu = float(tot["pagu"]) if tot is not None else None
+                reported = tot is not None and bool(tot["reported"])
+            if not reported:
+                rows.append(dict(bulan=month, pagu=pagu, keuangan_pct=None, fisik_pct=None, target_fisik_pct=None))
+            else:
+                rows.append(dict(bulan=month, pagu=pagu, keuangan_pct=tot["keuangan_pct"], fisik_pct=tot["fisik_pct"],
+                                 target_fisik_pct=tot["target_fisik_pct"]))
     return pd.DataFrame(rows)
