@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.metrics import traffic_light
+
+from .charts import LIGHT_DOT, LIGHT_LABEL
 from .format import number, percent, points, rupiah
 
 
@@ -44,39 +47,12 @@ def recap_display(recap: pd.DataFrame) -> pd.DataFrame:
 
 def with_lights(df: pd.DataFrame, target_serapan: float, kuning: float, merah: float) -> pd.DataFrame:
     """Add the traffic light (``lampu``: hijau/kuning/merah/None) of each row (DESIGN §5)."""
-    from core.metrics import traffic_light
-
     return df.assign(lampu=[traffic_light(d, k, target_serapan, kuning, merah)
                             for d, k in zip(df["deviasi"], df["keuangan_pct"])])
 
 
-def level_display(df: pd.DataFrame, code: str | None, name: str, name_label: str) -> pd.DataFrame:
-    """A rollup or leaf table for the screen: code, name, money and percent as Indonesian text."""
-    from .charts import LIGHT_DOT
-
-    out = {}
-    if code:
-        out["Kode"] = df[code]
-    out[name_label] = df[name]
-    if "sub_kegiatan" in df:
-        out["Sub keg."] = df["sub_kegiatan"].map(number)
-    out["Pagu"] = df["pagu"].map(rupiah)
-    out["Realisasi keuangan"] = df["realisasi_keuangan"].map(rupiah)
-    out["Keuangan"] = df["keuangan_pct"].map(percent)
-    fis = "fisik_pct" if "fisik_pct" in df else "realisasi_fisik"
-    tgt = "target_fisik_pct" if "target_fisik_pct" in df else "target_fisik"
-    out["Target fisik"] = df[tgt].map(percent)
-    out["Fisik"] = df[fis].map(percent)
-    out["Deviasi"] = df["deviasi"].map(points)
-    if "lampu" in df:
-        out["Status"] = df["lampu"].map(lambda v: LIGHT_DOT.get(v, LIGHT_DOT[None]))
-    return pd.DataFrame(out).reset_index(drop=True)
-
-
 def level_export(df: pd.DataFrame, code: str | None, name: str, name_label: str) -> pd.DataFrame:
-    """The same table with numbers kept as numbers (for Excel)."""
-    from .charts import LIGHT_LABEL
-
+    """A rollup (or leaf) table with Indonesian headers and numbers kept as numbers (for Excel)."""
     out = {}
     if code:
         out["Kode"] = df[code]
@@ -91,3 +67,21 @@ def level_export(df: pd.DataFrame, code: str | None, name: str, name_label: str)
     if "lampu" in df:
         out["Status"] = df["lampu"].map(lambda v: LIGHT_LABEL.get(v, "-"))
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+_LEVEL_SCREEN = {"Jumlah Sub Kegiatan": ("Sub keg.", number), "Pagu (Rp)": ("Pagu", rupiah),
+                 "Realisasi Keuangan (Rp)": ("Realisasi keuangan", rupiah), "Keuangan (%)": ("Keuangan", percent),
+                 "Target Fisik (%)": ("Target fisik", percent), "Realisasi Fisik (%)": ("Fisik", percent),
+                 "Deviasi (poin)": ("Deviasi", points)}
+
+
+def level_display(df: pd.DataFrame, code: str | None, name: str, name_label: str) -> pd.DataFrame:
+    """The same table for the screen: money and percent as Indonesian text, a coloured dot."""
+    exp = level_export(df, code, name, name_label)
+    out = {}
+    for col in exp.columns:
+        label, fmt = _LEVEL_SCREEN.get(col, (col, None))
+        out[label] = exp[col].map(fmt) if fmt else exp[col]
+    if "lampu" in df:
+        out["Status"] = df["lampu"].map(lambda v: LIGHT_DOT.get(v, LIGHT_DOT[None])).reset_index(drop=True)
+    return pd.DataFrame(out)
