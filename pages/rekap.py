@@ -4,11 +4,11 @@ import streamlit as st
 
 from core import settings as settings_mod
 from core.recap import kurva_s, leaf_recap, rollup
-from exports.recap_xlsx import NoData, recap_workbook
+from exports.recap_xlsx import NoData
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.auth import require_page
 from ui.charts import kurva_s_figure
-from ui.downloads import audited_download
+from ui.downloads import audited_download, recap_workbook_cached
 from ui.format import period_label
 from ui.state import current_period, get_store
 from ui.tables import level_display, level_export, with_lights
@@ -47,7 +47,7 @@ if view.empty:
 
 try:
     audited_download("Unduh rekap siap cetak (Excel: kop, rincian program/kegiatan, tanda tangan)",
-                     recap_workbook(store, year, month, scope, cfg), f"rekap_realisasi_{year}-{month:02d}.xlsx",
+                     recap_workbook_cached(store, year, month, scope, cfg), f"rekap_realisasi_{year}-{month:02d}.xlsx",
                      what="rekap siap cetak", key="dl_rekap_cetak", type="primary",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 except NoData as exc:

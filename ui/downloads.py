@@ -2,8 +2,13 @@
 audit log (who, which file, what it was)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
+from core.settings import Settings
+from db.store import Store
+from exports.recap_xlsx import recap_workbook
 from ui.state import current_user, get_store
 
 
@@ -16,3 +21,17 @@ def audited_download(label: str, data: bytes, file_name: str, *, what: str, key:
 
 def _record(what: str, file_name: str) -> None:
     get_store().audit_many([(current_user(), "download", file_name, what)])
+
+
+def recap_workbook_cached(store: Store, year: int, month: int, opd: str | None, settings: Settings) -> bytes:
+    """The print-ready recap (about a third of a second to build), built once per state of the
+    data and settings rather than on every rerun of the page."""
+    return _recap_workbook(store, str(store.path), store.data_version(), year, month, opd, settings,
+                           dt.date.today())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _recap_workbook(_store: Store, path: str, version: int, year: int, month: int, opd: str | None,
+                    settings: Settings, today: dt.date) -> bytes:
+    # path, version and today only key the cache: another database, changed data, the date signed
+    return recap_workbook(_store, year, month, opd, settings, today)
