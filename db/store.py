@@ -8,7 +8,6 @@ Queries are parameterised; nothing outside this module writes SQL.
 from __future__ import annotations
 
 import fcntl
-import functools
 import os
 import re
 import threading
@@ -21,6 +20,8 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 import pyarrow as pa
+
+from db.connected import connected as _connected
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -98,15 +99,6 @@ def _wait_seconds() -> float:
         return float(os.environ.get("PANTAU_DB_WAIT", "60"))
     except ValueError:
         return 60.0
-
-
-def _connected(method):
-    """Run a Store method inside a session (reusing the caller's session when there is one)."""
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with self.session():
-            return method(self, *args, **kwargs)
-    return wrapper
 
 
 class Store:
