@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from db.connected import connected as _connected
+from db.rakor import RakorQueries
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -101,7 +102,7 @@ def _wait_seconds() -> float:
         return 60.0
 
 
-class Store:
+class Store(RakorQueries):
     """Connection, schema migrations and every query of Pantau.
 
     DuckDB lets one process at a time write a database file, so a Store never keeps the file
