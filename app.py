@@ -15,9 +15,11 @@ from core.access import pages_for  # noqa: E402
 from db.store import StoreBusy  # noqa: E402
 from ui.auth import gate, login_page, must_change_password, run_page, sidebar_account  # noqa: E402
 from ui.state import get_store, sidebar_period  # noqa: E402
+from ui.style import apply as apply_style  # noqa: E402
 
 st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":material/monitoring:",
                    layout="wide")
+apply_style()
 
 PAGES = {
     "ringkasan": dict(page="pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path=""),

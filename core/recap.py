@@ -6,7 +6,7 @@ import pandas as pd
 
 from db.store import Store
 
-from .metrics import deviasi, fisik_pct, keuangan_pct
+from .metrics import deviasi, fisik_pct, is_kritis, keuangan_pct
 
 RECAP_COLUMNS = ["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct",
                  "fisik_pct", "target_fisik_pct", "deviasi", "fisik_pagu", "non_fisik_pagu", "reported",
@@ -57,6 +57,13 @@ def kabupaten_totals(recap: pd.DataFrame) -> dict:
                 fisik_pagu=float(recap["fisik_pagu"].sum()), non_fisik_pagu=float(recap["non_fisik_pagu"].sum()))
 
 
+def same_period_last_year(store: Store, year: int, month: int, opd: str | None = None) -> dict | None:
+    """:func:`kabupaten_totals` of the same month one year earlier, or ``None`` when no OPD
+    reported then (Ringkasan and the meeting pack compare with it)."""
+    tot = kabupaten_totals(recap_opd(store, year - 1, month, opd))
+    return tot if tot["opd_reported"] else None
+
+
 LEVELS = {"opd": ["opd_kode", "opd"], "program": ["opd_kode", "opd", "program_kode", "program_nama"],
           "kegiatan": ["opd_kode", "opd", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama"]}
 
@@ -76,6 +83,17 @@ def leaf_recap(store: Store, year: int, month: int, opd: str | None = None) -> p
     df["keuangan_pct"] = keuangan_pct(df["realisasi_keuangan"], df["pagu"])
     df["deviasi"] = deviasi(df["realisasi_fisik"], df["target_fisik"])
     return df
+
+
+def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFrame:
+    """The fisik konstruksi sub kegiatan of :func:`leaf_recap` that are kritis (DESIGN §5,
+    :func:`core.metrics.is_kritis` with the settings' thresholds ``awal``/``akhir``), most
+    behind first. Used by the Ringkasan KPI, the Fisik page and the meeting pack."""
+    if leaves.empty:
+        return leaves
+    fisik = leaves[leaves["jenis"] == "fisik"]
+    mask = [is_kritis(t, d, awal, akhir) for t, d in zip(fisik["target_fisik"], fisik["deviasi"])]
+    return fisik[mask].sort_values("deviasi", kind="stable")
 
 
 def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core import settings as settings_mod
-from core.metrics import is_kritis, keuangan_pct
-from core.recap import leaf_recap
+from core.metrics import keuangan_pct
+from core.recap import kontrak_kritis, leaf_recap
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.auth import require_page
 from ui.charts import split_figure
@@ -47,9 +47,7 @@ right.dataframe(pd.DataFrame({
 st.subheader("Kontrak kritis (fisik konstruksi)")
 st.caption(f"Kritis: rencana 0-70 % dan tertinggal lebih dari {cfg.kritis_awal_poin:g} poin, atau rencana "
            f"70-100 % dan tertinggal lebih dari {cfg.kritis_akhir_poin:g} poin.")
-fisik = leaves[leaves["jenis"] == "fisik"]
-kritis = fisik[[is_kritis(t, d, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
-                for t, d in zip(fisik["target_fisik"], fisik["deviasi"])]].sort_values("deviasi")
+kritis = kontrak_kritis(leaves, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
 if kritis.empty:
     st.success("Tidak ada kontrak fisik konstruksi yang kritis pada periode ini.", icon=":material/check_circle:")
 else:

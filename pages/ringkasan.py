@@ -1,14 +1,16 @@
 """Ringkasan: KPI cards and the recap per OPD for the chosen month."""
 import streamlit as st
 
-from core.recap import kabupaten_totals, recap_opd
+from core import settings as settings_mod
+from core.recap import kabupaten_totals, kontrak_kritis, kurva_s, leaf_recap, recap_opd, same_period_last_year
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.auth import require_page
+from ui.charts import ranking_figure, serapan_figure
 from ui.downloads import audited_download
 from ui.format import percent, period_label, points, rupiah, rupiah_compact
 from ui.state import current_period, current_user, get_store, set_period
-from ui.tables import recap_display, recap_export
+from ui.tables import recap_display, recap_export, with_lights
 
 user = require_page("", "ringkasan")
 store = get_store()
@@ -55,18 +57,55 @@ if tot["opd_reported"] == 0:
     st.info(f"Belum ada laporan OPD untuk {period_label(year, month)}. Pagu di bawah berasal dari DPA; "
             "unggah laporan pada halaman Impor Laporan atau pilih bulan lain di samping.", icon=":material/inbox:")
 
+cfg = settings_mod.load(store)
+last = same_period_last_year(store, year, month, scope)
+last_label = period_label(year - 1, month)
+kritis = kontrak_kritis(leaf_recap(store, year, month, scope), cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
+
+
+def versus(key: str, unit: str) -> str | None:
+    """Change against the same month last year, for st.metric's delta (None without data)."""
+    if last is None or tot[key] is None or last[key] is None:
+        return None
+    return f"{points(tot[key] - last[key])} {unit} vs {last_label}"
+
+
 row1 = st.columns(3)
 row1[0].metric("Pagu", rupiah_compact(tot["pagu"]), help=rupiah(tot["pagu"]), border=True)
 row1[1].metric("Realisasi keuangan", rupiah_compact(tot["realisasi_keuangan"]),
                help=rupiah(tot["realisasi_keuangan"]), border=True)
-row1[2].metric("Serapan anggaran", percent(tot["keuangan_pct"]), border=True,
-               help="Realisasi keuangan dibagi pagu.")
-row2 = st.columns(3)
-row2[0].metric("Realisasi fisik", percent(tot["fisik_pct"]), border=True,
+row1[2].metric("Serapan anggaran", percent(tot["keuangan_pct"]), border=True, delta=versus("keuangan_pct", "poin"),
+               help=f"Realisasi keuangan dibagi pagu. Target serapan s.d. {period_label(year, month)}: "
+                    f"{percent(cfg.target_for(month))}.")
+row2 = st.columns(4)
+row2[0].metric("Realisasi fisik", percent(tot["fisik_pct"]), border=True, delta=versus("fisik_pct", "poin"),
                help="Rata-rata fisik sub kegiatan tertimbang pagu.")
 row2[1].metric("Deviasi fisik", f"{points(tot['deviasi'])} poin" if tot["deviasi"] is not None else "-",
                border=True, help="Realisasi fisik dikurangi target fisik; negatif berarti terlambat.")
 row2[2].metric("OPD sudah lapor", f"{tot['opd_reported']} / {tot['opd_total']}", border=True)
+row2[3].metric("Sub kegiatan kritis", f"{len(kritis)}", border=True,
+               help=f"Kontrak fisik konstruksi yang tertinggal lebih dari {cfg.kritis_awal_poin:g} poin (rencana "
+                    f"0-70 %) atau {cfg.kritis_akhir_poin:g} poin (rencana 70-100 %). Rinciannya di halaman Fisik "
+                    "vs Non Fisik.")
+if last is None:
+    st.caption(f"Pembanding {last_label}: belum ada laporan pada periode itu di Pantau.")
+
+st.subheader("Serapan anggaran terhadap target")
+curve = kurva_s(store, year, scope, upto=month)
+last_curve = kurva_s(store, year - 1, scope, upto=12) if last is not None else None
+st.plotly_chart(serapan_figure(curve, cfg.target_serapan, f"Serapan kumulatif {year} terhadap target serapan",
+                               last_curve, f"Realisasi {year - 1}"), config={"displaylogo": False})
+
+if not scope and tot["opd_reported"]:
+    st.subheader("Peringkat OPD")
+    lit = with_lights(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin)
+    left, right = st.columns(2)
+    left.plotly_chart(ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"]),
+                      config={"displaylogo": False})
+    right.plotly_chart(ranking_figure(lit, "fisik_pct", "Realisasi fisik (%)", lit["lampu"]),
+                       config={"displaylogo": False})
+    st.caption("Warna batang: lampu lalu lintas OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan "
+               "terhadap target bulan ini; abu-abu bila OPD belum melapor.")
 
 if 0 < tot["opd_reported"] < tot["opd_total"]:
     missing = recap.loc[~recap["reported"], "opd"].tolist()

@@ -4,7 +4,8 @@ Usage::
 
     python scripts/make_demo.py [--out data/demo]
 
-Writes ``master/dpa_2026.xlsx`` (10 OPDs, 15 sub kegiatan each), OPD realisation
+Writes ``master/dpa_2026.xlsx`` (10 OPDs, 15 sub kegiatan each), the previous year's DPA
+and a 12-month workbook per OPD for 2025 (the "same period last year"), OPD realisation
 reports for January-April 2026 in varied layouts under ``realisasi/`` (some OPDs
 have not reported some months, so "belum lapor" shows), ``EXPECTED.json`` with the
 ground truth of every file, and a README.txt in Indonesian. Deterministic and
@@ -26,6 +27,7 @@ import synth  # noqa: E402
 
 SEED = 7
 YEAR = 2026
+PREV_YEAR = 2025        # a full previous year, so "same period last year" has data
 KABUPATEN = "Tanjung Makmur"
 N_OPD = 10
 SUBKEG_PER_OPD = 15
@@ -58,6 +60,11 @@ Isi folder
 master/dpa_2026.xlsx
     Daftar DPA Tahun Anggaran 2026 dari BPKAD: {n_opd} OPD, {n_sub} sub kegiatan,
     {n_lines} baris rekening belanja, total pagu {pagu}.
+master/dpa_2025.xlsx
+    DPA tahun sebelumnya (2025), sebagai pembanding "periode yang sama tahun lalu".
+
+realisasi/2025/
+    Laporan 2025 setiap OPD: satu file, satu sheet per bulan (Januari s.d. Desember).
 
 realisasi/
     Laporan realisasi fisik dan keuangan bulanan dari OPD, Januari s.d. April 2026,
@@ -116,8 +123,20 @@ def write_reports(master: synth.Master, out: Path) -> list[synth.ReportTruth]:
     return truths
 
 
+def write_previous_year(out: Path) -> dict:
+    """The previous year's DPA and one 12-month workbook per OPD (sheet per month); returns
+    its manifest (files relative to ``out``)."""
+    master = synth.make_master(SEED + 1, N_OPD, SUBKEG_PER_OPD, year=PREV_YEAR, kabupaten=KABUPATEN)
+    dpa = synth.write_dpa_xlsx(master, out / "master" / f"dpa_{PREV_YEAR}.xlsx")
+    (out / "realisasi" / str(PREV_YEAR)).mkdir(parents=True, exist_ok=True)
+    truths = [synth.write_report(master, opd, PREV_YEAR, list(range(1, 13)), "multi_month",
+                                 out / "realisasi" / str(PREV_YEAR)) for opd in master.opds]
+    return synth.manifest(master, dpa, truths, out)
+
+
 def make_demo(out: Path) -> dict:
-    """Build the whole demo set in ``out`` and return its manifest."""
+    """Build the whole demo set in ``out`` and return its manifest (the current year's files,
+    and the previous year's under ``previous_year``)."""
     master = synth.make_master(SEED, N_OPD, SUBKEG_PER_OPD, year=YEAR, kabupaten=KABUPATEN)
     for sub in ("master", "realisasi"):
         shutil.rmtree(out / sub, ignore_errors=True)
@@ -125,6 +144,7 @@ def make_demo(out: Path) -> dict:
     dpa = synth.write_dpa_xlsx(master, out / "master" / f"dpa_{YEAR}.xlsx")
     truths = write_reports(master, out / "realisasi")
     data = synth.manifest(master, dpa, truths, out)
+    data["previous_year"] = write_previous_year(out)
     (out / "EXPECTED.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     readme = README.format(n_opd=dpa["opd"], n_sub=dpa["sub_kegiatan"], n_lines=dpa["belanja_lines"],
