@@ -624,10 +624,7 @@ def test_concurrent_saves_and_cli_import(tmp_path, open_page):
     assert time.monotonic() - start < BUDGET_S
 
 
-# --------------------------------------------------------------------------- projector (known bug)
-@pytest.mark.xfail(strict=True, reason="app bug: at 1024x768 (XGA projector) with the sidebar open, the KPI "
-                   "cards of Ringkasan cut their values with an ellipsis ('Rp 205,…', '-0,98 p…'); "
-                   "st.metric in 3 columns is too narrow. Fine from 1280 px wide.")
+# --------------------------------------------------------------------------- projector
 def test_ringkasan_kpis_readable_on_xga_projector(tmp_path, page):
     start = time.monotonic()
     prepare_db(tmp_path, paths=[DPA, DINKES_MAR, *OTHER_OPD_REPORTS], accounts=[VIEWER])
@@ -639,6 +636,8 @@ def test_ringkasan_kpis_readable_on_xga_projector(tmp_path, page):
         shot(page, "ringkasan_1024.png")
         cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetricValue]')]
             .map(e => e.querySelector('[data-testid=stMarkdownContainer]') || e)
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+        cut += page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetricLabel] p')]
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
     assert time.monotonic() - start < BUDGET_S
     assert cut == [], f"KPI values cut off at 1024x768: {cut}"

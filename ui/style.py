@@ -8,6 +8,8 @@ _CSS = """
 @media (max-width: 1279px) {
   [data-testid="stMetricValue"] { font-size: 1.45rem; }
   [data-testid="stMetricDelta"] { font-size: 0.8rem; }
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 }
 @media (min-width: 1280px) and (max-width: 1599px) {
   [data-testid="stMetricValue"] { font-size: 1.9rem; }
