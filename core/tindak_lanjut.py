@@ -161,6 +161,7 @@ def history(store: Store, tl_id: int) -> pd.DataFrame:
     df = store.tindak_lanjut_notes(tl_id)
     df["tanggal"] = pd.Series([_date(v) for v in df["tanggal"]], index=df.index, dtype=object)
     df["status_label"] = df["status"].map(lambda s: STATUS_LABEL.get(s, s))
+    df["note"] = pd.Series([_text(v) for v in df["note"]], index=df.index, dtype=object)
     return df
 
 
@@ -210,3 +211,405 @@ def _require_admin(user: User) -> None:
     if not can_edit_rakor(user):
         raise PermissionError("Hanya admin (Bagian Administrasi Pembangunan) yang dapat mencatat rakor dan "
                               "mengubah keputusannya.")
+
+
+def _missing(value) -> bool:
+    """None, NaN, NA or NaT."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value) -> str | None:
+    """Trimmed text, ``None`` for empty or missing."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _audit_value(value) -> str:
+    if value is None or value is pd.NaT:
+        return "-"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, dt.date):
+        return tgl(value)
+    return repr(str(value)) if isinstance(value, str) else str(value)
+
+
+def _changes_text(old: dict, new: dict) -> str:
+    """``keputusan: 'a' -> 'b'; batas_waktu: 30-04-2026 -> 15-05-2026`` for the fields in ``new``."""
+    return "; ".join(f"{k}: {_audit_value(old.get(k))} -> {_audit_value(v)}" for k, v in new.items())
+
+
+def _opd_names(store: Store) -> dict[str, str]:
+    return {o.kode: o.nama for o in store.opds()}
+
+
+# ---------------------------------------------------------------------------------- meetings
+def rakor_problems(*, tanggal, tahun, bulan, tempat, pimpinan, peserta, catatan, known_opds: dict[str, str],
+                   today: dt.date) -> list[str]:
+    """What is wrong with a meeting's data (Indonesian, naming the field), empty when fine."""
+    out = []
+    day = None
+    try:
+        day = _date(tanggal)
+    except (TypeError, ValueError):
+        out.append(f"Tanggal rakor: '{tanggal}' bukan tanggal yang sah. Pilih tanggal dari kalender.")
+    if day is None and not out:
+        out.append("Tanggal rakor wajib diisi.")
+    if not isinstance(bulan, int) or not 1 <= bulan <= 12:
+        out.append(f"Periode yang dibahas: bulan '{bulan}' tidak sah (1 sampai 12).")
+    if not isinstance(tahun, int) or not 2000 <= tahun <= 2100:
+        out.append(f"Periode yang dibahas: tahun '{tahun}' tidak sah.")
+    if day is not None:
+        if day > today:
+            out.append(f"Tanggal rakor {tgl(day)} belum terjadi (hari ini {tgl(today)}). Catat rakor setelah "
+                       "dilaksanakan.")
+        if not out and day < dt.date(tahun, bulan, 1):
+            out.append(f"Tanggal rakor {tgl(day)} lebih awal dari periode yang dibahas ({BULAN[bulan - 1]} {tahun}). "
+                       "Periksa tanggal rakor atau periode realisasi yang dibahas.")
+    for label, value in (("Tempat", tempat), ("Pimpinan rapat", pimpinan)):
+        if not _text(value):
+            out.append(f"{label} wajib diisi.")
+    for label, value in (("Tempat", tempat), ("Pimpinan rapat", pimpinan), ("Catatan", catatan)):
+        if _text(value) and len(_text(value)) > MAX_TEXT:
+            out.append(f"{label}: terlalu panjang ({len(_text(value))} karakter, paling banyak {MAX_TEXT}).")
+    if not peserta:
+        out.append("Peserta: pilih sedikitnya satu OPD yang hadir.")
+    unknown = [k for k in peserta or [] if k not in known_opds]
+    if unknown:
+        out.append(f"Peserta: OPD {', '.join(map(str, unknown))} tidak ada dalam daftar OPD. Impor DPA atau pilih "
+                   "dari daftar.")
+    return out
+
+
+def _rakor_text(r: dict, names: dict[str, str]) -> str:
+    return (f"tanggal {tgl(_date(r['tanggal']))}, periode {BULAN[r['bulan'] - 1]} {r['tahun']}, tempat "
+            f"{_text(r['tempat']) or '-'}, pimpinan {_text(r['pimpinan']) or '-'}, peserta "
+            f"{len(r['peserta'])} OPD: {', '.join(names.get(k, k) for k in r['peserta'])}")
+
+
+def create_rakor(store: Store, user: User, *, tanggal: dt.date, tahun: int, bulan: int, tempat: str,
+                 pimpinan: str, peserta: list[str], catatan: str | None = None,
+                 today: dt.date | None = None) -> int:
+    """Record a meeting held on ``tanggal`` about the realisation of (``tahun``, ``bulan``),
+    attended by the OPDs ``peserta``; it starts as ``draft`` (decisions may still be deleted).
+    Audited; returns the new id. Raises :class:`RakorError` (Indonesian) or PermissionError."""
+    _require_admin(user)
+    today = today or dt.date.today()
+    with store.transaction():
+        names = _opd_names(store)
+        problems = rakor_problems(tanggal=tanggal, tahun=tahun, bulan=bulan, tempat=tempat, pimpinan=pimpinan,
+                                  peserta=peserta, catatan=catatan, known_opds=names, today=today)
+        if problems:
+            raise RakorError(problems)
+        peserta = list(dict.fromkeys(peserta))
+        rakor_id = store.insert_rakor(_date(tanggal), tahun, bulan, _text(tempat), _text(pimpinan), _text(catatan),
+                                      user.username)
+        store.set_rakor_peserta(rakor_id, peserta)
+        store.audit_many([(user.username, "rakor_create", f"rakor {rakor_id}",
+                           _rakor_text(dict(tanggal=tanggal, tahun=tahun, bulan=bulan, tempat=tempat,
+                                            pimpinan=pimpinan, peserta=peserta), names))])
+    return rakor_id
+
+
+def update_rakor(store: Store, user: User, rakor_id: int, *, tanggal: dt.date, tahun: int, bulan: int, tempat: str,
+                 pimpinan: str, peserta: list[str], catatan: str | None = None,
+                 today: dt.date | None = None) -> list[str]:
+    """Change a meeting's data; every changed field is audited old -> new. Returns the names
+    of the changed fields (empty: nothing changed, nothing written)."""
+    _require_admin(user)
+    today = today or dt.date.today()
+    with store.transaction():
+        old = get_rakor(store, rakor_id)
+        if old is None:
+            raise RakorError(f"Rakor nomor {rakor_id} tidak ditemukan.")
+        names = _opd_names(store)
+        problems = rakor_problems(tanggal=tanggal, tahun=tahun, bulan=bulan, tempat=tempat, pimpinan=pimpinan,
+                                  peserta=peserta, catatan=catatan, known_opds=names, today=today)
+        if problems:
+            raise RakorError(problems)
+        new = dict(tanggal=_date(tanggal), tahun=tahun, bulan=bulan, tempat=_text(tempat), pimpinan=_text(pimpinan),
+                   catatan=_text(catatan))
+        changed = {k: v for k, v in new.items() if old[k] != v}
+        peserta = list(dict.fromkeys(peserta))
+        entries = []
+        if changed:
+            store.update_rakor(rakor_id, user.username, **changed)
+            entries.append((user.username, "rakor_update", f"rakor {rakor_id}", _changes_text(old, changed)))
+        if sorted(peserta) != sorted(old["peserta"]):
+            store.set_rakor_peserta(rakor_id, peserta)
+            added = [names.get(k, k) for k in peserta if k not in old["peserta"]]
+            gone = [names.get(k, k) for k in old["peserta"] if k not in peserta]
+            entries.append((user.username, "rakor_update", f"rakor {rakor_id}",
+                            "peserta: " + "; ".join(filter(None, [added and "ditambah " + ", ".join(added),
+                                                                  gone and "dikurangi " + ", ".join(gone)]))))
+            changed["peserta"] = peserta
+        store.audit_many(entries)
+    return list(changed)
+
+
+def finalize_rakor(store: Store, user: User, rakor_id: int) -> None:
+    """Fix the result of a meeting (``draft`` -> ``final``): from now on a decision is never
+    deleted, only marked dibatalkan with a reason. Audited."""
+    _require_admin(user)
+    with store.transaction():
+        old = get_rakor(store, rakor_id)
+        if old is None:
+            raise RakorError(f"Rakor nomor {rakor_id} tidak ditemukan.")
+        if old["status"] == "final":
+            raise RakorError(f"Hasil rakor tanggal {tgl(old['tanggal'])} sudah ditetapkan.")
+        n = len(store.tindak_lanjut_rows(rakor_id=rakor_id))
+        store.update_rakor(rakor_id, user.username, status="final")
+        store.audit_many([(user.username, "rakor_final", f"rakor {rakor_id}",
+                           f"hasil rakor tanggal {tgl(old['tanggal'])} ditetapkan: {n} keputusan")])
+
+
+# ---------------------------------------------------------------------------------- the decisions table
+# Editor column (label shown on screen and named in messages) of each field.
+EDITOR_LABELS = {"id": "ID", "opd_kode": "OPD", "masalah": "Permasalahan", "keputusan": "Keputusan / tindak lanjut",
+                 "pic": "PIC", "batas_waktu": "Batas waktu", "status_label": "Status", "dibatalkan": "Dibatalkan",
+                 "alasan_batal": "Alasan batal"}
+EDITABLE = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "dibatalkan", "alasan_batal")
+_REQUIRED = ("opd_kode", "masalah", "keputusan", "pic")
+
+
+def editor_frame(rows: pd.DataFrame | None) -> pd.DataFrame:
+    """The decisions of a meeting (:func:`decisions`) as the editable table: one column per
+    :data:`EDITOR_LABELS` entry, labelled in Indonesian; an empty table keeps the columns."""
+    rows = rows if rows is not None else pd.DataFrame(columns=list(EDITOR_LABELS))
+    n = len(rows)
+    out = pd.DataFrame({
+        "ID": pd.array(rows["id"].tolist() if n else [], dtype="Int64"),
+        "OPD": pd.Series(rows["opd_kode"].tolist() if n else [], dtype=object),
+        "Permasalahan": pd.Series(rows["masalah"].tolist() if n else [], dtype=object),
+        "Keputusan / tindak lanjut": pd.Series(rows["keputusan"].tolist() if n else [], dtype=object),
+        "PIC": pd.Series(rows["pic"].tolist() if n else [], dtype=object),
+        "Batas waktu": pd.Series([_date(v) for v in rows["batas_waktu"]] if n else [], dtype=object),
+        "Status": pd.Series(rows["status_label"].tolist() if n else [], dtype=object),
+        "Dibatalkan": pd.Series([bool(v) for v in rows["dibatalkan"]] if n else [], dtype=bool),
+        "Alasan batal": pd.Series([_text(v) for v in rows["alasan_batal"]] if n else [], dtype=object),
+    })
+    return out
+
+
+@dataclass
+class DecisionChanges:
+    """What an edit of the decisions table asks for: new rows, changed fields per id, ids to
+    delete; ``errors`` (Indonesian, naming row and column) when it cannot be saved."""
+
+    adds: list[dict] = field(default_factory=list)
+    updates: list[tuple[int, dict]] = field(default_factory=list)
+    deletes: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.adds or self.updates or self.deletes)
+
+
+def _row_values(row: pd.Series) -> dict:
+    return {k: row.get(EDITOR_LABELS[k]) for k in EDITABLE}
+
+
+def diff_decisions(original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[str, str], rakor_tanggal: dt.date,
+                   final: bool) -> DecisionChanges:
+    """Compare the decisions table as shown (``original``, from :func:`editor_frame`) with the
+    table as the user left it (``edited``, what ``st.data_editor`` returns) and validate it.
+
+    New rows (no ID) become ``adds`` (an entirely empty new row is ignored: nothing was
+    entered); changed cells of existing rows become ``updates``; rows that disappeared become
+    ``deletes``, allowed only while the meeting is being recorded (``final`` False) - after
+    that a decision is marked Dibatalkan with a reason instead. Required: OPD (from
+    ``opds``, kode -> nama), Permasalahan, Keputusan, PIC; Batas waktu not before the
+    meeting. Messages name the row (as numbered on screen) and the column."""
+    out = DecisionChanges()
+    by_id = {int(r["ID"]): r for _, r in original.iterrows() if pd.notna(r["ID"])}
+    seen: set[int] = set()
+    for pos, (_, row) in enumerate(edited.reset_index(drop=True).iterrows(), start=1):
+        raw_id = row.get("ID")
+        is_new = raw_id is None or pd.isna(raw_id)
+        where = f"Baris {pos}" if is_new else f"Baris {pos} (ID {int(raw_id)})"
+        values = _row_values(row)
+        clean = {k: _text(values[k]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")}
+        clean["dibatalkan"] = False if _missing(values["dibatalkan"]) else bool(values["dibatalkan"])
+        errors = []
+        try:
+            clean["batas_waktu"] = _date(values["batas_waktu"])
+        except (TypeError, ValueError):
+            clean["batas_waktu"] = None
+            errors.append(f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: '{values['batas_waktu']}' bukan tanggal "
+                          "yang sah. Pilih tanggal dari kalender.")
+        if is_new and not any(v for k, v in clean.items()) and not errors:
+            continue                                   # an empty new row: nothing was entered
+        if not is_new:
+            tl_id = int(raw_id)
+            if tl_id not in by_id:
+                out.errors.append(f"{where}: keputusan dengan ID {tl_id} tidak ada pada rakor ini. Muat ulang "
+                                  "halaman lalu ulangi perubahan.")
+                continue
+            if tl_id in seen:
+                out.errors.append(f"{where}: ID {tl_id} muncul lebih dari sekali. Muat ulang halaman lalu ulangi.")
+                continue
+            seen.add(tl_id)
+        for k in _REQUIRED:
+            if not clean[k]:
+                errors.append(f"{where}, kolom {EDITOR_LABELS[k]}: wajib diisi.")
+        if clean["opd_kode"] and clean["opd_kode"] not in opds:
+            errors.append(f"{where}, kolom OPD: '{clean['opd_kode']}' tidak ada dalam daftar OPD. Pilih OPD dari "
+                          "daftar.")
+        for k in ("masalah", "keputusan", "pic", "alasan_batal"):
+            if clean[k] and len(clean[k]) > MAX_TEXT:
+                errors.append(f"{where}, kolom {EDITOR_LABELS[k]}: terlalu panjang ({len(clean[k])} karakter, paling "
+                              f"banyak {MAX_TEXT}).")
+        old = None if is_new else by_id[int(raw_id)]
+        old_due = None if old is None else _date(old["Batas waktu"])
+        if clean["batas_waktu"] and clean["batas_waktu"] < rakor_tanggal and clean["batas_waktu"] != old_due:
+            errors.append(f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: {tgl(clean['batas_waktu'])} lebih awal dari "
+                          f"tanggal rakor {tgl(rakor_tanggal)}. Isi batas waktu pada atau setelah tanggal rakor.")
+        if is_new and clean["dibatalkan"]:
+            errors.append(f"{where}, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. Hapus centangnya "
+                          "atau hapus baris ini.")
+        elif clean["dibatalkan"] and not clean["alasan_batal"]:
+            errors.append(f"{where}, kolom Alasan batal: tuliskan alasan pembatalan keputusan ini.")
+        elif clean["alasan_batal"] and not clean["dibatalkan"]:
+            errors.append(f"{where}, kolom Alasan batal: diisi, tetapi kolom Dibatalkan tidak dicentang. Centang "
+                          "Dibatalkan atau kosongkan alasannya.")
+        if errors:
+            out.errors.extend(errors)
+            continue
+        if is_new:
+            out.adds.append({k: clean[k] for k in ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu")})
+            continue
+        before = {k: _text(old[EDITOR_LABELS[k]]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")}
+        before["batas_waktu"], before["dibatalkan"] = old_due, bool(old["Dibatalkan"])
+        changed = {k: clean[k] for k in EDITABLE if clean[k] != before[k]}
+        if changed:
+            out.updates.append((int(raw_id), changed))
+    for tl_id, row in by_id.items():
+        if tl_id in seen:
+            continue
+        if final:
+            out.errors.append(
+                f"Keputusan ID {tl_id} ({opds.get(row['OPD'], row['OPD'])}: '{_text(row['Keputusan / tindak lanjut'])}') "
+                "tidak dapat dihapus karena hasil rakor sudah ditetapkan. Kembalikan barisnya (muat ulang halaman), "
+                "lalu centang Dibatalkan dan isi Alasan batal.")
+        else:
+            out.deletes.append(tl_id)
+    return out
+
+
+_FIELDS_TEXT = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "status")
+
+
+def _decision_text(d: dict, names: dict[str, str]) -> str:
+    return (f"OPD {names.get(d['opd_kode'], d['opd_kode'])}; masalah {_audit_value(d['masalah'])}; keputusan "
+            f"{_audit_value(d['keputusan'])}; PIC {_audit_value(d.get('pic'))}; batas waktu "
+            f"{_audit_value(_date(d.get('batas_waktu')))}" + (f"; status {d['status']}" if d.get("status") else ""))
+
+
+def save_decisions(store: Store, user: User, rakor_id: int, changes: DecisionChanges) -> dict[str, int]:
+    """Write the changes of :func:`diff_decisions` all or nothing, each audited (a new
+    decision with its content, a change old -> new, a deletion with the full old content, a
+    cancellation with its reason). A new decision starts ``open`` with a first dated entry
+    in its history (the meeting date). Returns counts: ditambah, diubah, dibatalkan, dihapus."""
+    _require_admin(user)
+    if changes.errors:
+        raise RakorError(changes.errors)
+    counts = dict(ditambah=0, diubah=0, dibatalkan=0, dihapus=0)
+    with store.transaction():
+        rakor = get_rakor(store, rakor_id)
+        if rakor is None:
+            raise RakorError(f"Rakor nomor {rakor_id} tidak ditemukan.")
+        if changes.deletes and rakor["status"] == "final":
+            raise RakorError("Hasil rakor ini sudah ditetapkan: keputusan tidak dapat dihapus. Centang Dibatalkan dan "
+                             "isi alasannya.")
+        names = _opd_names(store)
+        entries = []
+        for add in changes.adds:
+            new_id = store.insert_tindak_lanjut(rakor_id, add["opd_kode"], add["masalah"], add["keputusan"], add["pic"],
+                                                add["batas_waktu"], user.username)
+            store.insert_tindak_lanjut_note(new_id, rakor["tanggal"], "open", None, user.username)
+            entries.append((user.username, "tindak_lanjut_add", f"tindak lanjut {new_id} (rakor {rakor_id})",
+                            _decision_text(add, names)))
+            counts["ditambah"] += 1
+        for tl_id, fields_ in changes.updates:
+            old = store.tindak_lanjut_get(tl_id)
+            if old is None or old["rakor_id"] != rakor_id:
+                raise RakorError(f"Keputusan ID {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
+            old["batas_waktu"] = _date(old["batas_waktu"])
+            store.update_tindak_lanjut(tl_id, user.username, **fields_)
+            action = "tindak_lanjut_update"
+            if fields_.get("dibatalkan") is True:
+                action, counts["dibatalkan"] = "tindak_lanjut_batal", counts["dibatalkan"] + 1
+            else:
+                counts["diubah"] += 1
+            entries.append((user.username, action, f"tindak lanjut {tl_id} (rakor {rakor_id})",
+                            _changes_text(old, fields_)))
+        for tl_id in changes.deletes:
+            old = store.tindak_lanjut_get(tl_id)
+            if old is None or old["rakor_id"] != rakor_id:
+                raise RakorError(f"Keputusan ID {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
+            notes = store.tindak_lanjut_notes(tl_id)
+            store.delete_tindak_lanjut(tl_id)
+            extra = [f"{tgl(_date(n.tanggal))} {n.status}: {n.note}" for n in notes.itertuples() if _text(n.note)]
+            entries.append((user.username, "tindak_lanjut_delete", f"tindak lanjut {tl_id} (rakor {rakor_id})",
+                            _decision_text(old, names) + (f"; catatan: {' | '.join(extra)}" if extra else "")))
+            counts["dihapus"] += 1
+        store.audit_many(entries)
+    return counts
+
+
+# ---------------------------------------------------------------------------------- status updates
+def update_status(store: Store, user: User, tl_id: int, status: str, note: str, *, tanggal: dt.date | None = None,
+                  today: dt.date | None = None) -> None:
+    """Record the progress of a decision: the new ``status`` with a dated ``note`` (both kept
+    in its history and the audit log). The admin may update any decision; an OPD user only
+    its own OPD's. ``tanggal`` (default today) may not lie in the future, before the meeting
+    or before the latest note. Raises :class:`RakorError` or PermissionError (Indonesian)."""
+    today = today or dt.date.today()
+    day = _date(tanggal) or today
+    with store.transaction():
+        old = store.tindak_lanjut_get(tl_id)
+        if old is None:
+            raise RakorError(f"Tindak lanjut ID {tl_id} tidak ditemukan.")
+        names = _opd_names(store)
+        if not can_update_status(user, old["opd_kode"]):
+            if user.role == "opd":
+                raise PermissionError(
+                    f"Tindak lanjut ini milik {names.get(old['opd_kode'], old['opd_kode'])}; akun Anda hanya dapat "
+                    f"memperbarui tindak lanjut {names.get(user.opd_kode, user.opd_kode)}.")
+            raise PermissionError("Akun Anda hanya dapat melihat tindak lanjut, tidak memperbaruinya.")
+        problems = []
+        if old["dibatalkan"]:
+            problems.append("Keputusan ini sudah dibatalkan; statusnya tidak dapat diperbarui.")
+        if status not in STATUS:
+            problems.append(f"Status '{status}' tidak dikenal. Pilih: {', '.join(STATUS_LABEL.values())}.")
+        text = _text(note)
+        if not text:
+            problems.append("Catatan wajib diisi: tuliskan perkembangan tindak lanjut (apa yang sudah dilakukan).")
+        elif len(text) > MAX_TEXT:
+            problems.append(f"Catatan terlalu panjang ({len(text)} karakter, paling banyak {MAX_TEXT}).")
+        rakor = store.rakor_get(old["rakor_id"])
+        notes = store.tindak_lanjut_notes(tl_id)
+        last_day = _date(notes["tanggal"].max()) if not notes.empty else None
+        if day > today:
+            problems.append(f"Tanggal catatan {tgl(day)} belum terjadi (hari ini {tgl(today)}).")
+        elif day < _date(rakor["tanggal"]):
+            problems.append(f"Tanggal catatan {tgl(day)} lebih awal dari tanggal rakor {tgl(_date(rakor['tanggal']))}.")
+        elif last_day and day < last_day:
+            problems.append(f"Tanggal catatan {tgl(day)} lebih awal dari catatan terakhir ({tgl(last_day)}). Isi "
+                            "tanggal yang sama atau sesudahnya.")
+        if problems:
+            raise RakorError(problems)
+        store.insert_tindak_lanjut_note(tl_id, day, status, text, user.username)
+        if status != old["status"]:
+            store.update_tindak_lanjut(tl_id, user.username, status=status)
+        store.audit_many([(user.username, "tindak_lanjut_status", f"tindak lanjut {tl_id} ({old['opd_kode']})",
+                           f"{STATUS_LABEL.get(old['status'], old['status'])} -> {STATUS_LABEL[status]} per {tgl(day)}: "
+                           f"{text}")])

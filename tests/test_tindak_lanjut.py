@@ -75,3 +75,206 @@ def test_followups_filters_open_followups_and_last_rakor(dpa_store, opds):
     assert tl.last_rakor(dpa_store, before=APR14 + dt.timedelta(days=1))["id"] == ids["rakor"]
     counts = tl.open_counts(dpa_store, as_of=dt.date(2026, 5, 10)).set_index("opd_kode")
     assert counts.to_dict("index") == {ids["dinkes"]: {"terbuka": 2, "terlambat": 1}}
+
+
+# --------------------------------------------------------------------------- recording a meeting
+from core.access import User  # noqa: E402
+
+ADMIN = User("admin1", "Admin Adpem", "admin")
+VIEWER = User("viewer1", "Kabag", "viewer")
+TODAY = dt.date(2026, 5, 10)
+
+
+def _audit(store, action: str) -> list[tuple]:
+    return store.sql("SELECT actor, target, detail FROM audit_log WHERE action = ? ORDER BY id", [action])
+
+
+def _meeting(store, opds, **kw) -> int:
+    args = dict(tanggal=APR14, tahun=2026, bulan=3, tempat="Ruang Rapat Setda", pimpinan="Sekretaris Daerah",
+                peserta=[opds["Dinas Kesehatan"], opds["Dinas Pertanian"]], catatan=None, today=TODAY)
+    args.update(kw)
+    return tl.create_rakor(store, ADMIN, **args)
+
+
+def _edited(original: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    """The decisions table after the user added ``rows`` (labels as on screen)."""
+    new = pd.DataFrame([{**{c: None for c in original.columns}, "Dibatalkan": False, **r} for r in rows])
+    return pd.concat([original, new], ignore_index=True) if not original.empty else new
+
+
+def test_create_rakor_validates_and_audits(dpa_store, opds):
+    with pytest.raises(tl.RakorError) as err:
+        _meeting(dpa_store, opds, tanggal=dt.date(2026, 6, 1), tempat=" ", peserta=["9.99"])
+    msgs = err.value.messages
+    assert any("Tanggal rakor 01-06-2026 belum terjadi (hari ini 10-05-2026)" in m for m in msgs)
+    assert "Tempat wajib diisi." in msgs
+    assert any("Peserta: OPD 9.99 tidak ada dalam daftar OPD" in m for m in msgs)
+    with pytest.raises(tl.RakorError, match="lebih awal dari periode yang dibahas \\(Maret 2026\\)"):
+        _meeting(dpa_store, opds, tanggal=dt.date(2026, 2, 20))
+    with pytest.raises(PermissionError):
+        tl.create_rakor(dpa_store, VIEWER, tanggal=APR14, tahun=2026, bulan=3, tempat="x", pimpinan="y",
+                        peserta=[opds["Dinas Kesehatan"]])
+    assert tl.meetings(dpa_store).empty and not _audit(dpa_store, "rakor_create")
+    rid = _meeting(dpa_store, opds)
+    r = tl.get_rakor(dpa_store, rid)
+    assert (r["tanggal"], r["tahun"], r["bulan"], r["status"]) == (APR14, 2026, 3, "draft")
+    assert _audit(dpa_store, "rakor_create") == [(
+        "admin1", f"rakor {rid}", "tanggal 14-04-2026, periode Maret 2026, tempat Ruang Rapat Setda, pimpinan "
+        "Sekretaris Daerah, peserta 2 OPD: Dinas Kesehatan, Dinas Pertanian")]
+    changed = tl.update_rakor(dpa_store, ADMIN, rid, tanggal=APR14, tahun=2026, bulan=3, tempat="Aula Bupati",
+                              pimpinan="Sekretaris Daerah", peserta=[opds["Dinas Kesehatan"]], today=TODAY)
+    assert changed == ["tempat", "peserta"]
+    assert [d for _, _, d in _audit(dpa_store, "rakor_update")] == [
+        "tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'", "peserta: dikurangi Dinas Pertanian"]
+    assert tl.get_rakor(dpa_store, rid)["peserta"] == [opds["Dinas Kesehatan"]]
+
+
+def test_decisions_table_add_edit_delete_while_recording(dpa_store, opds):
+    rid = _meeting(dpa_store, opds)
+    dinkes, distan = opds["Dinas Kesehatan"], opds["Dinas Pertanian"]
+    original = tl.editor_frame(tl.decisions(dpa_store, rid))
+    assert list(original.columns) == list(tl.EDITOR_LABELS.values()) and original.empty
+    edited = _edited(original, [
+        {"OPD": dinkes, "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "Percepat lelang",
+         "PIC": "Kadinkes", "Batas waktu": dt.date(2026, 4, 30)},
+        {},                                               # an empty new row: ignored
+        {"OPD": distan, "Permasalahan": "Kontrak terlambat", "Keputusan / tindak lanjut": "Teguran tertulis",
+         "PIC": "PPK", "Batas waktu": None}])
+    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
+    assert not changes.errors and len(changes.adds) == 2 and not changes.updates and not changes.deletes
+    assert tl.save_decisions(dpa_store, ADMIN, rid, changes) == dict(ditambah=2, diubah=0, dibatalkan=0, dihapus=0)
+    rows = tl.decisions(dpa_store, rid, as_of=TODAY)
+    assert rows["keputusan"].tolist() == ["Percepat lelang", "Teguran tertulis"]
+    assert rows["status"].tolist() == ["open", "open"] and rows["terlambat"].tolist() == [True, False]
+    a, b = rows["id"].tolist()
+    assert [r[1] for r in _audit(dpa_store, "tindak_lanjut_add")] == [f"tindak lanjut {a} (rakor {rid})",
+                                                                       f"tindak lanjut {b} (rakor {rid})"]
+    assert "keputusan 'Percepat lelang'; PIC 'Kadinkes'; batas waktu 30-04-2026" in \
+        _audit(dpa_store, "tindak_lanjut_add")[0][2]
+    # every decision starts its history on the meeting day
+    assert tl.history(dpa_store, a)[["tanggal", "status"]].values.tolist() == [[APR14, "open"]]
+
+    # change a due date and delete the other row (allowed while the meeting is being recorded)
+    original = tl.editor_frame(tl.decisions(dpa_store, rid))
+    edited = original[original["ID"] == a].copy()
+    edited.loc[edited.index[0], "Batas waktu"] = dt.date(2026, 5, 15)
+    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
+    assert changes.updates == [(a, {"batas_waktu": dt.date(2026, 5, 15)})] and changes.deletes == [b]
+    tl.save_decisions(dpa_store, ADMIN, rid, changes)
+    assert _audit(dpa_store, "tindak_lanjut_update") == [
+        ("admin1", f"tindak lanjut {a} (rakor {rid})", "batas_waktu: 30-04-2026 -> 15-05-2026")]
+    deleted = _audit(dpa_store, "tindak_lanjut_delete")
+    assert len(deleted) == 1 and "OPD Dinas Pertanian; masalah 'Kontrak terlambat'; keputusan 'Teguran tertulis'" \
+        in deleted[0][2]
+    assert tl.decisions(dpa_store, rid)["id"].tolist() == [a]
+    assert not tl.followups(dpa_store, as_of=TODAY)["terlambat"].any()   # now due 15 May
+
+
+def test_decisions_validation_names_row_and_column(dpa_store, opds):
+    rid = _meeting(dpa_store, opds)
+    original = tl.editor_frame(tl.decisions(dpa_store, rid))
+    edited = _edited(original, [
+        {"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "",
+         "PIC": "Kadinkes", "Batas waktu": dt.date(2026, 4, 1)},
+        {"OPD": "9.99", "Permasalahan": "x", "Keputusan / tindak lanjut": "y", "PIC": "z", "Dibatalkan": True}])
+    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
+    assert changes.errors == [
+        "Baris 1, kolom Keputusan / tindak lanjut: wajib diisi.",
+        "Baris 1, kolom Batas waktu: 01-04-2026 lebih awal dari tanggal rakor 14-04-2026. Isi batas waktu pada atau "
+        "setelah tanggal rakor.",
+        "Baris 2, kolom OPD: '9.99' tidak ada dalam daftar OPD. Pilih OPD dari daftar.",
+        "Baris 2, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. Hapus centangnya atau hapus baris "
+        "ini."]
+    before = dpa_store.table_checksums()
+    with pytest.raises(tl.RakorError):
+        tl.save_decisions(dpa_store, ADMIN, rid, changes)
+    assert dpa_store.table_checksums() == before
+
+
+def test_final_meeting_refuses_deletion_and_cancels_with_reason(dpa_store, opds):
+    rid = _meeting(dpa_store, opds)
+    original = tl.editor_frame(tl.decisions(dpa_store, rid))
+    edited = _edited(original, [{"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan rendah",
+                                 "Keputusan / tindak lanjut": "Percepat lelang", "PIC": "Kadinkes"}])
+    tl.save_decisions(dpa_store, ADMIN, rid, tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store),
+                                                               rakor_tanggal=APR14, final=False))
+    tl.finalize_rakor(dpa_store, ADMIN, rid)
+    assert tl.get_rakor(dpa_store, rid)["status"] == "final"
+    assert _audit(dpa_store, "rakor_final") == [("admin1", f"rakor {rid}",
+                                                 "hasil rakor tanggal 14-04-2026 ditetapkan: 1 keputusan")]
+    original = tl.editor_frame(tl.decisions(dpa_store, rid))
+    (tl_id,) = original["ID"].tolist()
+    refused = tl.diff_decisions(original, original.iloc[0:0], opds=tl._opd_names(dpa_store), rakor_tanggal=APR14,
+                                final=True)
+    assert not refused.deletes and len(refused.errors) == 1
+    assert f"Keputusan ID {tl_id} (Dinas Kesehatan: 'Percepat lelang') tidak dapat dihapus" in refused.errors[0]
+    with pytest.raises(tl.RakorError, match="tidak dapat dihapus"):          # even bypassing the diff
+        tl.save_decisions(dpa_store, ADMIN, rid, tl.DecisionChanges(deletes=[tl_id]))
+    edited = original.copy()
+    edited.loc[0, "Dibatalkan"] = True
+    assert tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14,
+                             final=True).errors == ["Baris 1 (ID %d), kolom Alasan batal: tuliskan alasan pembatalan "
+                                                    "keputusan ini." % tl_id]
+    edited.loc[0, "Alasan batal"] = "Sudah tertampung di APBD Perubahan"
+    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True)
+    assert tl.save_decisions(dpa_store, ADMIN, rid, changes)["dibatalkan"] == 1
+    assert _audit(dpa_store, "tindak_lanjut_batal") == [(
+        "admin1", f"tindak lanjut {tl_id} (rakor {rid})",
+        "dibatalkan: tidak -> ya; alasan_batal: - -> 'Sudah tertampung di APBD Perubahan'")]
+    assert tl.followups(dpa_store).empty                     # cancelled: out of the follow-ups...
+    kept = tl.decisions(dpa_store, rid)                     # ...but kept with the meeting
+    assert kept["status_label"].tolist() == ["Dibatalkan"] and kept["dibatalkan"].tolist() == [True]
+    with pytest.raises(tl.RakorError, match="sudah dibatalkan"):
+        tl.update_status(dpa_store, ADMIN, tl_id, "done", "selesai", today=TODAY)
+
+
+# --------------------------------------------------------------------------- status updates
+def test_status_updates_keep_dated_history_and_respect_the_opd_scope(dpa_store, opds):
+    ids = _seed(dpa_store, opds)
+    dinkes_op = User("dinkes1", "Operator Dinkes", "opd", opd_kode=ids["dinkes"])
+    with pytest.raises(PermissionError, match="akun Anda hanya dapat memperbarui tindak lanjut Dinas Kesehatan"):
+        tl.update_status(dpa_store, dinkes_op, ids["b"], "done", "sudah", today=TODAY)
+    with pytest.raises(PermissionError):
+        tl.update_status(dpa_store, VIEWER, ids["a"], "done", "sudah", today=TODAY)
+    with pytest.raises(tl.RakorError) as err:
+        tl.update_status(dpa_store, dinkes_op, ids["a"], "selesai", " ", tanggal=dt.date(2026, 4, 18), today=TODAY)
+    assert err.value.messages == [
+        "Status 'selesai' tidak dikenal. Pilih: Belum ditindaklanjuti, Dalam proses, Selesai.",
+        "Catatan wajib diisi: tuliskan perkembangan tindak lanjut (apa yang sudah dilakukan).",
+        "Tanggal catatan 18-04-2026 lebih awal dari catatan terakhir (20-04-2026). Isi tanggal yang sama atau "
+        "sesudahnya."]
+    with pytest.raises(tl.RakorError, match="belum terjadi"):
+        tl.update_status(dpa_store, dinkes_op, ids["a"], "done", "x", tanggal=dt.date(2026, 5, 11), today=TODAY)
+    assert not _audit(dpa_store, "tindak_lanjut_status")
+    tl.update_status(dpa_store, dinkes_op, ids["a"], "done", "Kontrak ditandatangani 8 Mei",
+                     tanggal=dt.date(2026, 5, 8), today=TODAY)
+    hist = tl.history(dpa_store, ids["a"])
+    assert hist[["tanggal", "status", "note", "actor"]].values.tolist() == [
+        [APR14, "open", None, "admin"],
+        [dt.date(2026, 4, 20), "in_progress", "Dokumen lelang disusun", "admin"],
+        [dt.date(2026, 5, 8), "done", "Kontrak ditandatangani 8 Mei", "dinkes1"]]
+    assert _audit(dpa_store, "tindak_lanjut_status") == [(
+        "dinkes1", f"tindak lanjut {ids['a']} ({ids['dinkes']})",
+        "Dalam proses -> Selesai per 08-05-2026: Kontrak ditandatangani 8 Mei")]
+    row = tl.followups(dpa_store, as_of=TODAY).set_index("id").loc[ids["a"]]
+    assert (row["status"], row["terlambat"], row["catatan_terakhir"]) == ("done", False,
+                                                                          "Kontrak ditandatangani 8 Mei")
+    # a note without a status change keeps the status and becomes the latest note
+    tl.update_status(dpa_store, ADMIN, ids["c"], "open", "Menunggu verifikasi inspektorat", today=TODAY)
+    row = tl.followups(dpa_store, as_of=TODAY).set_index("id").loc[ids["c"]]
+    assert (row["status"], row["catatan_terakhir"]) == ("open", "Menunggu verifikasi inspektorat")
+    assert tl.open_counts(dpa_store, as_of=TODAY).to_dict("records") == [
+        {"opd_kode": ids["dinkes"], "terbuka": 1, "terlambat": 0}]
+
+
+@pytest.mark.parametrize("status, due, as_of, late", [
+    ("open", dt.date(2026, 4, 30), dt.date(2026, 5, 1), True),
+    ("in_progress", dt.date(2026, 4, 30), dt.date(2026, 5, 1), True),
+    ("done", dt.date(2026, 4, 30), dt.date(2026, 5, 1), False),
+    ("open", dt.date(2026, 4, 30), dt.date(2026, 4, 30), False),
+    ("open", None, dt.date(2030, 1, 1), False),
+    ("open", pd.NaT, dt.date(2030, 1, 1), False),
+    ("open", pd.Timestamp("2026-04-30"), dt.date(2026, 5, 1), True),
+])
+def test_is_terlambat(status, due, as_of, late):
+    assert tl.is_terlambat(status, due, as_of) is late
