@@ -85,6 +85,21 @@ def leaf_recap(store: Store, year: int, month: int, opd: str | None = None) -> p
     return df
 
 
+JENIS_LABEL = {"fisik": "Fisik konstruksi", "non_fisik": "Non fisik"}
+
+
+def jenis_split(leaves: pd.DataFrame) -> pd.DataFrame:
+    """Pagu, realisasi keuangan, keuangan % and number of sub kegiatan of fisik konstruksi and
+    non fisik (anything not classified fisik counts as non fisik), from :func:`leaf_recap`."""
+    jenis = leaves["jenis"].where(leaves["jenis"] == "fisik", "non_fisik")
+    split = leaves.assign(jenis=jenis).groupby("jenis").agg(
+        pagu=("pagu", "sum"), realisasi_keuangan=("realisasi_keuangan", "sum"),
+        sub_kegiatan=("kode", "size")).reset_index()
+    split["label"] = split["jenis"].map(JENIS_LABEL)
+    split["keuangan_pct"] = keuangan_pct(split["realisasi_keuangan"], split["pagu"])
+    return split
+
+
 def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFrame:
     """The fisik konstruksi sub kegiatan of :func:`leaf_recap` that are kritis (DESIGN §5,
     :func:`core.metrics.is_kritis` with the settings' thresholds ``awal``/``akhir``), most

@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import settings as settings_mod
-from core.metrics import keuangan_pct
-from core.recap import kontrak_kritis, leaf_recap
+from core.recap import JENIS_LABEL as JENIS, jenis_split, kontrak_kritis, leaf_recap
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.auth import require_page
 from ui.charts import split_figure
@@ -13,7 +12,6 @@ from ui.downloads import audited_download
 from ui.format import percent, period_label, points, rupiah, rupiah_compact
 from ui.state import current_period, current_user, get_store
 
-JENIS = {"fisik": "Fisik konstruksi", "non_fisik": "Non fisik"}
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,10 +26,7 @@ if leaves.empty:
     st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}.", icon=":material/inbox:")
     st.stop()
 
-leaves["jenis"] = leaves["jenis"].where(leaves["jenis"] == "fisik", "non_fisik")
-split = leaves.groupby("jenis").agg(pagu=("pagu", "sum"), realisasi_keuangan=("realisasi_keuangan", "sum"),
-                                    sub_kegiatan=("kode", "size")).reset_index()
-split["label"] = split["jenis"].map(JENIS)
+split = jenis_split(leaves)
 cols = st.columns(max(2, len(split)))
 for col, row in zip(cols, split.itertuples()):
     col.metric(f"{row.label}: pagu", rupiah_compact(row.pagu), border=True,
@@ -39,10 +34,18 @@ for col, row in zip(cols, split.itertuples()):
 left, right = st.columns([1.2, 1])
 left.plotly_chart(split_figure(split, f"Pagu dan realisasi s.d. {period_label(year, month)}"),
                   config={"displaylogo": False})
-right.dataframe(pd.DataFrame({
-    "Jenis": split["label"], "Sub keg.": split["sub_kegiatan"], "Pagu": split["pagu"].map(rupiah),
-    "Realisasi": split["realisasi_keuangan"].map(rupiah),
-    "Serapan": keuangan_pct(split["realisasi_keuangan"], split["pagu"]).map(percent)}), hide_index=True)
+split_table = pd.DataFrame({"Jenis": split["label"], "Sub kegiatan": split["sub_kegiatan"], "Pagu (Rp)": split["pagu"],
+                            "Realisasi Keuangan (Rp)": split["realisasi_keuangan"],
+                            "Serapan (%)": split["keuangan_pct"]})
+right.dataframe(split_table.assign(**{"Pagu (Rp)": split_table["Pagu (Rp)"].map(rupiah),
+                                      "Realisasi Keuangan (Rp)": split_table["Realisasi Keuangan (Rp)"].map(rupiah),
+                                      "Serapan (%)": split_table["Serapan (%)"].map(percent)}), hide_index=True)
+with right:
+    audited_download("Unduh Excel (fisik vs non fisik)", table_to_xlsx(
+        split_table, f"Pagu dan Realisasi Fisik Konstruksi dan Non Fisik - {period_label(year, month)}",
+        "Keadaan s.d. akhir bulan.", formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH,
+                                              "Serapan (%)": PERCENT}),
+        f"fisik_non_fisik_{year}-{month:02d}.xlsx", what="fisik vs non fisik", key="dl_split", mime=XLSX)
 
 st.subheader("Kontrak kritis (fisik konstruksi)")
 st.caption(f"Kritis: rencana 0-70 % dan tertinggal lebih dari {cfg.kritis_awal_poin:g} poin, atau rencana "
@@ -101,7 +104,11 @@ if user.is_admin:
     history = store.jenis_overrides(year)
     if not history.empty:
         st.caption("Riwayat perubahan manual")
-        st.dataframe(pd.DataFrame({"Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
-                                   "Oleh": history["created_by"], "OPD": history["opd"],
-                                   "Kode": history["sub_kegiatan_kode"], "Jenis": history["jenis"].map(JENIS),
-                                   "Alasan": history["reason"]}), hide_index=True, width="stretch")
+        changes = pd.DataFrame({"Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
+                                "Oleh": history["created_by"], "OPD": history["opd"],
+                                "Kode": history["sub_kegiatan_kode"], "Jenis": history["jenis"].map(JENIS),
+                                "Alasan": history["reason"]})
+        st.dataframe(changes, hide_index=True, width="stretch")
+        audited_download("Unduh Excel (riwayat perubahan klasifikasi)", table_to_xlsx(
+            changes, f"Riwayat Perubahan Klasifikasi Manual {year}", None),
+            f"riwayat_klasifikasi_{year}.xlsx", what="riwayat klasifikasi", key="dl_override_history", mime=XLSX)

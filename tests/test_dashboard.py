@@ -178,3 +178,31 @@ def test_pengaturan_saves_and_refuses_bad_thresholds(app_march):
     at.run()
     assert any("Ambang kuning harus lebih kecil" in e.value for e in at.error)
     assert settings_mod.load(app_march).kuning_poin == 5.0
+
+
+def test_fisik_page_downloads_split_and_override_history(app_march, media):
+    """Every table of the Fisik page has an Excel download with the numbers on screen."""
+    import io
+
+    import openpyxl
+
+    from core.recap import jenis_split
+    from test_pages import download_bytes
+
+    app_march.override_jenis(2026, *app_march.classification(2026).iloc[0][["opd_kode", "kode"]],
+                             "fisik", "sesuai DPA perubahan", "admin")
+    at = _open("pages/fisik.py")
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert {"Unduh Excel (fisik vs non fisik)", "Unduh Excel (klasifikasi)",
+            "Unduh Excel (riwayat perubahan klasifikasi)"} <= set(buttons), list(buttons)
+    split = jenis_split(leaf_recap(app_march, 2026, 3)).set_index("label")
+    ws = openpyxl.load_workbook(io.BytesIO(download_bytes(media, buttons["Unduh Excel (fisik vs non fisik)"]))).active
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0] in split.index}
+    assert set(rows) == {"Fisik konstruksi", "Non fisik"}
+    for label, row in rows.items():
+        assert row[1:4] == (split.loc[label, "sub_kegiatan"], split.loc[label, "pagu"],
+                            split.loc[label, "realisasi_keuangan"])
+        assert isinstance(row[2], (int, float))                       # numbers, not text
+    ws = openpyxl.load_workbook(io.BytesIO(download_bytes(
+        media, buttons["Unduh Excel (riwayat perubahan klasifikasi)"]))).active
+    assert any(r and "sesuai DPA perubahan" in r for r in ws.iter_rows(values_only=True))
