@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from db.connected import connected as _connected
 from db.rakor import RakorQueries
+from db.kinerja import KinerjaQueries
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -102,7 +103,7 @@ def _wait_seconds() -> float:
         return 60.0
 
 
-class Store(RakorQueries):
+class Store(RakorQueries, KinerjaQueries):
     """Connection, schema migrations and every query of Pantau.
 
     DuckDB lets one process at a time write a database file, so a Store never keeps the file
