@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from db.connected import connected as _connected
 from db.rakor import RakorQueries
+from db.request import RequestQueries
 from db.kinerja import KinerjaQueries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,7 @@ def _wait_seconds() -> float:
         return 60.0
 
 
-class Store(RakorQueries, KinerjaQueries):
+class Store(RakorQueries, RequestQueries, KinerjaQueries):
     """Connection, schema migrations and every query of Pantau.
 
     DuckDB lets one process at a time write a database file, so a Store never keeps the file
