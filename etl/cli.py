@@ -6,12 +6,16 @@ and OPD realisation reports; exit 0 when nothing was rejected, 1 otherwise.
 ``export recap [--db PATH] --year Y --month M --out FILE.xlsx [--opd KODE]`` writes the
 print-ready Excel recap (the workbook of :mod:`exports.recap_xlsx`); exit 1 when the period has
 no DPA or no report.
+``pack [--db PATH] --year Y --month M --out DIR`` writes the Rakor POK meeting pack
+(``Materi_Rakor_Y-MM.pptx`` and ``.xlsx``, :mod:`exports.pack_pptx` / :mod:`exports.pack_xlsx`);
+exit 1 when the period has no DPA or no report.
 ``backup [--db PATH] --out FILE.zip`` writes a backup; ``restore [--db PATH] FILE.zip``
 restores one into an install without data.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import re
@@ -21,6 +25,10 @@ from pathlib import Path
 from core.recap import kabupaten_totals, recap_opd
 from core.backup import BackupError, make_backup, restore_backup
 from db.store import Store, StoreBusy
+from core.settings import load as load_settings
+from exports.pack_data import pack_data
+from exports.pack_pptx import build_pptx, plan
+from exports.pack_xlsx import build_xlsx
 from exports.recap_xlsx import recap_workbook
 from ui.format import number, percent, period_label, rupiah
 
@@ -65,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
     exp.add_argument("--out", required=True, metavar="FILE.xlsx")
     exp.add_argument("--opd", help="hanya satu OPD: kode, nama, atau singkatan")
+    pk = sub.add_parser("pack", help="tulis materi rakor POK (PPTX dan XLSX) untuk satu bulan")
+    pk.add_argument("--db")
+    pk.add_argument("--year", type=int, required=True)
+    pk.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
+    pk.add_argument("--out", required=True, metavar="DIR", help="folder tujuan (dibuat bila belum ada)")
     bak = sub.add_parser("backup", help="buat cadangan (zip: basis data dan arsip berkas asli)")
     bak.add_argument("--db")
     bak.add_argument("--out", required=True, metavar="FILE.zip")
@@ -173,6 +186,36 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_pack(args) -> int:
+    """``pack``: the meeting slides and workbook of one month, written into ``--out``."""
+    label = period_label(args.year, args.month)
+    with Store(args.db) as store:
+        pack = pack_data(store, args.year, args.month, load_settings(store), dt.date.today())
+    if not pack.has_data or not pack.has_reports:
+        what = "DPA atau laporan" if not pack.has_data else "laporan realisasi OPD"
+        print(f"Kesalahan: belum ada {what} untuk {label}; materi rakor tidak dibuat. Impor DPA dan laporan "
+              "realisasi terlebih dahulu, atau pilih periode lain.", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    files = {out / f"{pack.file_stem}.pptx": build_pptx(pack), out / f"{pack.file_stem}.xlsx": build_xlsx(pack)}
+    for path, data in files.items():
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            print(f"Kesalahan: berkas '{path}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
+            return 1
+    t = pack.totals
+    print(f"Materi rakor {label} ditulis ke {out}: {' dan '.join(p.name for p in files)} ({len(plan(pack))} slide); "
+          f"{t['opd_reported']} dari {t['opd_total']} OPD sudah lapor, serapan {percent(t['keuangan_pct'])}, fisik "
+          f"{percent(t['fisik_pct'])}, {len(pack.kritis)} kontrak kritis, {len(pack.tindak_lanjut)} tindak lanjut "
+          "terbuka.")
+    return 0
+
+
 def cmd_backup(args) -> int:
     with Store(args.db) as store:
         data = make_backup(store, "cli")
@@ -202,7 +245,7 @@ def cmd_restore(args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "recap": cmd_recap, "export": cmd_export, "backup": cmd_backup,
+COMMANDS = {"ingest": cmd_ingest, "recap": cmd_recap, "export": cmd_export, "pack": cmd_pack, "backup": cmd_backup,
             "restore": cmd_restore}
 
 

@@ -1,0 +1,143 @@
+"""Every number of the Rakor POK meeting pack (SOP step 10: "mempersiapkan materi rakor"),
+computed once by :func:`pack_data` from the recap functions of :mod:`core`.
+
+The slides (:mod:`exports.pack_pptx`), the workbook (:mod:`exports.pack_xlsx`), the Materi Rakor
+page and ``python -m etl pack`` all read a :class:`PackData`; none of them computes a figure of
+its own, so the numbers in the room are the numbers on screen and in the recap.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from core.breakdown import by_jenis, by_sumber_dana, masalah_per_opd
+from core.metrics import traffic_light
+from core.recap import kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd, same_period_last_year
+from core.settings import Settings
+from core.tindak_lanjut import FOLLOWUP_COLUMNS as TINDAK_LANJUT_COLUMNS, open_followups
+from db.store import Store
+from ui.format import period_label
+
+RANKING_COLUMNS = ["peringkat", "opd_kode", "opd", "label", "value", "lampu"]
+KRITIS_COLUMNS = ["opd_kode", "opd", "label", "kode", "nama", "pagu", "target_fisik", "realisasi_fisik", "deviasi",
+                  "permasalahan"]
+
+
+@dataclass
+class PackData:
+    """The figures of one month's meeting pack (see :func:`pack_data` for their sources).
+
+    ``recap`` is :func:`core.recap.recap_opd` plus ``label`` (the OPD's short name on charts)
+    and ``lampu`` (traffic light); ``totals`` and ``last_year`` are
+    :func:`core.recap.kabupaten_totals` of this month and of the same month a year earlier
+    (``None`` when nobody reported then)."""
+
+    year: int
+    month: int
+    today: dt.date
+    settings: Settings
+    lowest_n: int
+    recap: pd.DataFrame
+    totals: dict
+    last_year: dict | None
+    target_serapan: float
+    ranking_keuangan: pd.DataFrame
+    ranking_fisik: pd.DataFrame
+    lowest: pd.DataFrame
+    not_reported: list[str]
+    jenis: pd.DataFrame
+    sumber_dana: pd.DataFrame
+    kritis: pd.DataFrame
+    masalah: pd.DataFrame
+    tindak_lanjut: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TINDAK_LANJUT_COLUMNS))
+
+    @property
+    def period(self) -> str:
+        """``Maret 2026``."""
+        return period_label(self.year, self.month)
+
+    @property
+    def has_data(self) -> bool:
+        """A DPA or a report exists for the period."""
+        return not self.recap.empty
+
+    @property
+    def has_reports(self) -> bool:
+        """At least one OPD has reported for the month."""
+        return bool(self.totals["opd_reported"])
+
+    @property
+    def file_stem(self) -> str:
+        """``Materi_Rakor_2026-03`` (the PPTX and XLSX file names without extension)."""
+        return f"Materi_Rakor_{self.year}-{self.month:02d}"
+
+
+def _labels(recap: pd.DataFrame) -> pd.Series:
+    """Short OPD names for charts: the singkatan (upper case), the name where it has none or
+    where two OPDs share one."""
+    short = recap["singkatan"].map(lambda s: s.strip().upper() if isinstance(s, str) and s.strip() else None)
+    label = short.fillna(recap["opd"])
+    dup = label.duplicated(keep=False)
+    return label.where(~dup, recap["opd"])
+
+
+def _ranking(recap: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Reported OPDs by ``column``, highest first (ties by name); rank 1 is the best."""
+    rows = recap[recap["reported"].astype(bool) & recap[column].notna()]
+    rows = rows.sort_values([column, "label"], ascending=[False, True], kind="stable")
+    out = pd.DataFrame({"opd_kode": rows["opd_kode"], "opd": rows["opd"], "label": rows["label"],
+                        "value": rows[column].astype(float), "lampu": rows["lampu"]}).reset_index(drop=True)
+    out.insert(0, "peringkat", range(1, len(out) + 1))
+    return out[RANKING_COLUMNS]
+
+
+def _tindak_lanjut(store: Store, today: dt.date) -> pd.DataFrame:
+    """Follow-ups of earlier meetings still open on ``today`` (``core.tindak_lanjut``), overdue
+    ones marked ``terlambat``."""
+    return open_followups(store, as_of=today)
+
+
+def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt.date,
+              lowest_n: int = 5) -> PackData:
+    """Compute every figure of the meeting pack for (year, month).
+
+    Sources: :func:`core.recap.recap_opd` and :func:`~core.recap.kabupaten_totals` (summary,
+    rankings, lowest OPDs), :func:`~core.recap.same_period_last_year` (comparison),
+    :func:`~core.recap.leaf_recap` with :mod:`core.breakdown` (fisik vs non fisik, sumber dana,
+    permasalahan) and :func:`~core.recap.kontrak_kritis` (thresholds from ``settings``),
+    :func:`core.metrics.traffic_light` against ``settings.target_for(month)``, and the open
+    tindak lanjut as of ``today``. ``lowest_n``: how many OPDs the "lowest" part lists (by
+    realisasi keuangan %, among OPDs that reported).
+    """
+    with store.session():
+        recap = recap_opd(store, year, month)
+        leaves = leaf_recap(store, year, month)
+        last = same_period_last_year(store, year, month)
+        followups = _tindak_lanjut(store, today)
+    target = settings.target_for(month)
+    totals = kabupaten_totals(recap)
+    if recap.empty:
+        recap = recap.assign(label=pd.Series(dtype=object), lampu=pd.Series(dtype=object))
+    else:
+        recap = recap.assign(label=_labels(recap), lampu=[
+            traffic_light(d, k, target, settings.kuning_poin, settings.merah_poin) if rep else None
+            for d, k, rep in zip(recap["deviasi"], recap["keuangan_pct"], recap["reported"])])
+    reported = recap[recap["reported"].astype(bool)]
+    lowest = reported.sort_values(["keuangan_pct", "fisik_pct", "label"], kind="stable").head(max(0, int(lowest_n)))
+    label_of = dict(zip(recap["opd_kode"], recap["label"]))
+    kritis = kontrak_kritis(leaves, settings.kritis_awal_poin, settings.kritis_akhir_poin)
+    if kritis.empty:
+        kritis = pd.DataFrame(columns=KRITIS_COLUMNS)
+    else:
+        kritis = kritis.assign(opd=kritis["opd"].fillna(kritis["opd_kode"]), label=kritis["opd_kode"].map(label_of))
+        kritis = kritis[KRITIS_COLUMNS].reset_index(drop=True)
+    return PackData(
+        year=year, month=month, today=today, settings=settings, lowest_n=int(lowest_n), recap=recap, totals=totals,
+        last_year=last, target_serapan=target,
+        ranking_keuangan=_ranking(recap, "keuangan_pct"), ranking_fisik=_ranking(recap, "fisik_pct"),
+        lowest=lowest.reset_index(drop=True), not_reported=recap.loc[~recap["reported"].astype(bool), "opd"].tolist(),
+        jenis=by_jenis(leaves), sumber_dana=by_sumber_dana(leaves), kritis=kritis,
+        masalah=masalah_per_opd(leaves).assign(label=lambda d: d["opd_kode"].map(label_of)),
+        tindak_lanjut=followups.assign(label=followups["opd_kode"].map(label_of).fillna(followups["opd"])))
