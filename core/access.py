@@ -86,3 +86,21 @@ def upload_refusal(user: User, kind: str | None, opd_kode: str | None, opd_name:
                     f"{own_opd_name or user.opd_kode}. Unggah laporan OPD Anda sendiri; laporan OPD lain "
                     "diunggah oleh operator OPD tersebut atau admin.")
     return None
+
+
+def kinerja_upload_refusal(user: User, kind: str | None, unit_id: int | None) -> str | None:
+    """Why ``user`` may not load a Perjanjian Kinerja workbook (``targets``) or a unit's kinerja
+    file (``kinerja``) of unit ``unit_id`` (Indonesian), or ``None``: admins load both; a unit
+    user only its own unit's kinerja; other roles neither."""
+    if user.role == "admin":
+        return None
+    if user.role == "unit" and kind == "kinerja":
+        if unit_id is not None and unit_id != user.unit_id:
+            return ("Data kinerja ini milik unit kerja lain, sedangkan akun Anda hanya untuk unit Anda sendiri. "
+                    "Unggah data kinerja unit Anda.")
+        return None
+    if kind == "targets":
+        return ("Perjanjian Kinerja (target per unit) hanya dapat dimuat oleh admin (Kasubbag Program dan Keuangan). "
+                "Kirimkan berkasnya kepada admin.")
+    return ("Data kinerja unit dimuat oleh unit yang bersangkutan atau admin (Kasubbag Program dan Keuangan). "
+            "Kirimkan berkasnya kepada admin.")

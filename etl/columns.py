@@ -25,6 +25,7 @@ _RULES: list[tuple[str, re.Pattern]] = [(f, re.compile(p)) for f, p in [
     ("indikator", r"indikator"),
     ("satuan", r"^satuan"),
     ("arah", r"^arah|polaritas"),
+    ("agregasi", r"^(agregasi|akumulasi|sifat( data| indikator| nilai)?|cara (rekap|hitung|agregasi))$"),
     ("target_tahunan", r"target tahun|target \(?1 tahun|target akhir"),
     ("tw", r"^(target )?(tw|triwulan) ?(i{1,3}|iv|[1-4])$"),
     ("kode", r"\bkode\b|^kd\b"),
@@ -55,7 +56,7 @@ FIELD_LABEL = {
     "kode_opd": "Kode OPD", "nama_opd": "Nama OPD", "kode_rekening": "Kode Rekening Belanja",
     "uraian_rekening": "Uraian Rekening Belanja", "indikator": "Indikator", "satuan": "Satuan",
     "target": "Target", "realisasi": "Realisasi", "keterangan": "Keterangan", "unit": "Unit Kerja",
-    "target_tahunan": "Target Tahunan", "arah": "Arah", "tw": "Target Triwulan", "no": "No",
+    "target_tahunan": "Target Tahunan", "arah": "Arah", "agregasi": "Agregasi", "tw": "Target Triwulan", "no": "No",
 }
 
 _CODE = re.compile(r"^\d+(\.\d+)+$")

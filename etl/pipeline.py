@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from core.access import User, upload_refusal
+from core.access import User, kinerja_upload_refusal, upload_refusal
 from core.metrics import weighted_fisik
 from db.store import Store, StoreBusy
 
@@ -27,6 +27,7 @@ from .classify import jenis_from_name, jenis_from_text
 from .columns import FIELD_LABEL, Header, find_header
 from .detect import opd_in_title, period_in_title, find_period, title_lines, PeriodHit
 from .issues import ERROR, WARNING, Issue, Rejected, reject
+from . import kinerja as kinerja_mod
 from .opd_match import OpdMatcher, OpdRef
 from .reader import Sheet, read_sheets
 from .realisasi import LeafRow, parse_table
@@ -47,12 +48,14 @@ class Master:
 
     opds: list[OpdRef]
     sub_kegiatan: dict[tuple[int, str, str], tuple[str, str]]   # (tahun, opd, kode) -> (jenis, source)
+    kinerja: kinerja_mod.KinerjaMaster = field(default_factory=kinerja_mod.KinerjaMaster)   # units, indicators
 
     @classmethod
     def from_store(cls, store: Store) -> "Master":
         """Load the master list from the store."""
         with store.session():   # one opening of the database for both reads
-            return cls([OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()], store.sub_kegiatan_index())
+            return cls([OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()], store.sub_kegiatan_index(),
+                       kinerja_mod.KinerjaMaster.from_store(store))
 
     def __post_init__(self):
         self.years = {k[0] for k in self.sub_kegiatan}
@@ -84,7 +87,11 @@ class Master:
         subs = dict(self.sub_kegiatan)
         subs.update({(rep.year, s.opd_kode, s.kode): (s.jenis, s.jenis_source)
                      for s in rep.dpa.sub_kegiatan.values()})
-        return Master(opds, subs)
+        return Master(opds, subs, self.kinerja)
+
+    def with_targets(self, rep: "Report") -> "Master":
+        """This master plus the units and indicators of a (not yet loaded) targets workbook."""
+        return Master(self.opds, self.sub_kegiatan, self.kinerja.merged_with(rep))
 
     def by_kode(self, kode: str) -> OpdRef | None:
         return next((o for o in self.opds if o.kode == kode), None)
@@ -104,7 +111,11 @@ class Report:
     leaves: list[LeafRow] = field(default_factory=list)
     dpa: dpa_mod.DpaTable | None = None
     issues: list[Issue] = field(default_factory=list)
-    needs: list[str] = field(default_factory=list)      # "opd" / "period": ask the user
+    needs: list[str] = field(default_factory=list)      # "opd" / "period" / "unit": ask the user
+    unit: kinerja_mod.UnitRef | None = None             # kind kinerja: the unit kerja
+    unit_text: str | None = None
+    kinerja: kinerja_mod.KinerjaTable | None = None
+    targets: kinerja_mod.TargetsTable | None = None
 
     @property
     def errors(self) -> list[Issue]:
@@ -116,17 +127,21 @@ class Report:
 
     @property
     def rows(self) -> int:
+        if self.targets is not None or self.kinerja is not None:
+            return len((self.targets or self.kinerja).rows)
         return len(self.dpa.sub_kegiatan) if self.dpa else len(self.leaves)
 
     @property
-    def pagu(self) -> float:
+    def pagu(self) -> float | None:
+        if self.kind in ("targets", "kinerja"):
+            return None
         if self.dpa:
             return round(sum(s.pagu for s in self.dpa.sub_kegiatan.values()), 2)
         return round(sum(lf.pagu or 0 for lf in self.leaves), 2)
 
     @property
     def realisasi_keuangan(self) -> float | None:
-        if self.dpa:
+        if self.dpa or self.kind in ("targets", "kinerja"):
             return None
         return round(sum(lf.realisasi_keuangan or 0 for lf in self.leaves), 2)
 
@@ -136,7 +151,9 @@ class Report:
 
     @property
     def flagged_rows(self) -> int:
-        if self.dpa:
+        if self.kinerja is not None:
+            return sum(1 for r in self.kinerja.rows if r.flags)
+        if self.dpa or self.targets is not None:
             return 0
         return sum(1 for lf in self.leaves if lf.flags)
 
@@ -152,6 +169,7 @@ class FileAnalysis:
     reports: list[Report] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)        # file-level
     data: bytes = b""
+    unit_hint: str | None = None        # the unit kerja the user named (kinerja files)
 
     @property
     def errors(self) -> list[Issue]:
@@ -171,13 +189,16 @@ class FileAnalysis:
 
 # ---------------------------------------------------------------------------- analyse
 def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
-            period: tuple[int, int] | None = None, max_bytes: int = MAX_FILE_BYTES) -> FileAnalysis:
+            period: tuple[int, int] | None = None, max_bytes: int = MAX_FILE_BYTES,
+            unit: str | None = None) -> FileAnalysis:
     """Sniff, read, recognise and validate one file. Never raises for bad input.
 
     ``opd`` (a kode, name or abbreviation) and ``period`` ((year, month)) are what the user
     said; they decide where the file is silent and, when the file disagrees, win with a warning.
+    ``unit`` (an id or name) does the same for the unit kerja of a kinerja file.
     """
-    analysis = FileAnalysis(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
+    analysis = FileAnalysis(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data,
+                            unit_hint=unit)
     try:
         sniffed = sniff(name, data, max_bytes)
         analysis.format = sniffed.format
@@ -209,10 +230,9 @@ def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_
         sheet, header = next((s, h) for s, h in found if _kind(h) == "dpa")
         analysis.reports.append(_analyse_dpa(name, sheet, header, period_hint))
         return
-    if kinds <= {"kinerja", "targets"}:
-        k = kinds.pop()
-        raise reject("kind_not_supported", f"Berkas '{name}' tampaknya {'data kinerja unit' if k == 'kinerja' else 'target Perjanjian Kinerja'}. "
-                     "Impor data kinerja belum tersedia pada versi ini; unggah laporan realisasi atau DPA.")
+    if kinds & {"kinerja", "targets"} and "realisasi" not in kinds:
+        _recognise_kinerja(analysis, found, master, period_hint)
+        return
     real = [(s, h) for s, h in found if _kind(h) == "realisasi"]
     if not real:
         raise reject("header_not_found", f"Berkas '{name}' tidak memuat tabel laporan realisasi atau DPA yang "
@@ -228,6 +248,33 @@ def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_
             rep.issues.append(Issue(ERROR, "period_twice", f"Lembar '{rep.sheet}' dan '{seen[key]}' sama-sama berisi "
                                     f"laporan {rep.opd.nama} bulan {month_name(rep.month)} {rep.year}. Hapus salah "
                                     "satu lembar atau perbaiki judul bulannya.", sheet=rep.sheet))
+        seen[key] = rep.sheet
+
+
+def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]], master: Master,
+                       period_hint) -> None:
+    """A Perjanjian Kinerja workbook (its first targets sheet) or a unit's returned kinerja
+    format (each kinerja sheet one month): see :mod:`etl.kinerja`."""
+    targets = [(s, h) for s, h in found if _kind(h) == "targets"]
+    if targets:
+        sheet, header = targets[0]
+        rep = Report("targets", sheet.name, header)
+        kinerja_mod.analyse_targets(rep, analysis.name, sheet, header, master.kinerja, period_hint)
+        analysis.reports.append(rep)
+        return
+    sheets = [(s, h) for s, h in found if _kind(h) == "kinerja"]
+    for sheet, header in sheets:
+        rep = Report("kinerja", sheet.name, header)
+        kinerja_mod.analyse_kinerja(rep, analysis.name, sheet, header, master.kinerja, analysis.unit_hint,
+                                    period_hint, len(sheets) > 1, _detect_period)
+        analysis.reports.append(rep)
+    seen: dict[tuple, str | None] = {}
+    for rep in analysis.reports:
+        key = (rep.unit.nama if rep.unit else None, rep.year, rep.month)
+        if None not in key and key in seen:
+            rep.issues.append(Issue(ERROR, "period_twice", f"Lembar '{rep.sheet}' dan '{seen[key]}' sama-sama berisi "
+                                    f"data kinerja {rep.unit.nama} bulan {month_name(rep.month)} {rep.year}. Hapus "
+                                    "salah satu lembar atau perbaiki judul bulannya.", sheet=rep.sheet))
         seen[key] = rep.sheet
 
 
@@ -434,8 +481,8 @@ def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]
     issues = [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
               for i in analysis.issues]
     if analysis.rejected or not analysis.reports:
-        return [dict(file=analysis.name, status="rejected", kind=analysis.kind, opd=_opd_label(analysis.reports[0])
-                     if analysis.reports else None, year=None, month=None, rows=0, pagu=None,
+        return [dict(file=analysis.name, status="rejected", kind=analysis.kind,
+                     **_who(analysis.reports[0] if analysis.reports else None), year=None, month=None, rows=0, pagu=None,
                      realisasi_keuangan=None,
                      issues=issues + [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column,
                                            message=i.message, code=i.code) for r in analysis.reports
@@ -445,10 +492,28 @@ def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]
         rep_issues = issues + [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column,
                                     message=i.message, code=i.code) for i in rep.issues]
         st = status or ("flagged" if any(i["severity"] == WARNING for i in rep_issues) else "accepted")
-        out.append(dict(file=analysis.name, status=st, kind=rep.kind, opd=_opd_label(rep), year=rep.year,
+        out.append(dict(file=analysis.name, status=st, kind=rep.kind, **_who(rep), year=rep.year,
                         month=rep.month, rows=rep.rows, pagu=rep.pagu, realisasi_keuangan=rep.realisasi_keuangan,
-                        issues=rep_issues))
+                        issues=rep_issues, **_kinerja_counts(rep)))
     return out
+
+
+def _who(rep: Report | None) -> dict:
+    """``opd`` of a realisation report or DPA; ``unit`` (in its place) of kinerja and targets files."""
+    if rep is not None and rep.kind == "kinerja":
+        return {"unit": rep.unit.nama if rep.unit else rep.unit_text}
+    if rep is not None and rep.kind == "targets":
+        return {"unit": None}
+    return {"opd": _opd_label(rep) if rep is not None else None}
+
+
+def _kinerja_counts(rep: Report) -> dict:
+    """Kinerja files: ``held`` (rows waiting for a confirmed indicator); targets: ``units``."""
+    if rep.kinerja is not None:
+        return {"held": len(rep.kinerja.held)}
+    if rep.targets is not None:
+        return {"units": len(rep.targets.units)}
+    return {}
 
 
 def _opd_label(rep: Report) -> str | None:
@@ -543,7 +608,8 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
         flagged = any(i.severity == WARNING for i in rep_issues)
         imports.append(dict(id=import_id, file_name=a.name, sha256=a.sha256, size_bytes=a.size, format=a.format,
                             kind=rep.kind, sheet=rep.sheet, created_by=user, tahun=rep.year, bulan=rep.month,
-                            opd_kode=rep.opd.kode if rep.opd else None, rows_accepted=rep.rows,
+                            opd_kode=rep.opd.kode if rep.opd else None, unit_id=rep.unit.id if rep.unit else None,
+                            rows_accepted=rep.rows,
                             rows_flagged=rep.flagged_rows, rows_rejected=0, pagu=rep.pagu,
                             realisasi_keuangan=rep.realisasi_keuangan,
                             columns_json=json.dumps(rep.header.matched(), ensure_ascii=False),
@@ -555,12 +621,20 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
             detail["opd"] = rep.opd.kode
             tables.append(_realisasi_table(import_id, rep))
             realisasi_ids.append(import_id)
+        elif rep.kind == "kinerja":
+            detail["unit"] = rep.unit.nama
         audits.append((user, f"import_{rep.kind}", a.name, json.dumps(detail, ensure_ascii=False)))
     store.insert_imports(imports)
     store.insert_issues(issues)
     for import_id, (a, rep) in zip(ids, reports):
         if rep.kind == "dpa":
             _load_dpa(store, import_id, rep)
+        elif rep.kind == "targets":
+            summary = kinerja_mod.load_targets(store, import_id, rep, user)
+            audits.append((user, "targets_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
+        elif rep.kind == "kinerja":
+            summary = kinerja_mod.load_kinerja(store, import_id, rep, a.name, user)
+            audits.append((user, "kinerja_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
     if tables:
         store.insert_realisasi(pa.concat_tables(tables))
         for new_id, old in store.supersede_realisasi(realisasi_ids).items():
@@ -620,6 +694,7 @@ class Upload:
     data: bytes
     opd: str | None = None
     period: tuple[int, int] | None = None
+    unit: str | None = None          # kinerja files: the unit kerja (id or name) where the file is silent
 
 
 def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
@@ -627,6 +702,8 @@ def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
     for a in analyses:
         if a.kind == "dpa" and not a.rejected:
             master = master.merged_with(a.reports[0])
+        elif a.kind == "targets" and not a.rejected:
+            master = master.with_targets(a.reports[0])
     return master
 
 
@@ -635,14 +712,14 @@ def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress
     reading one file overlaps normalising another. Results (and ``progress`` calls) come back
     in input order on the calling thread."""
     if len(uploads) < 2:
-        out = [analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes) for u in uploads]
+        out = [analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit) for u in uploads]
         if progress and uploads:
             progress(1, 1, uploads[0].name)
         return out
     out = []
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         jobs = pool.map(lambda u: analyse(u.name, u.data, master, opd=u.opd, period=u.period,
-                                          max_bytes=max_bytes), uploads)
+                                          max_bytes=max_bytes, unit=u.unit), uploads)
         for n, analysis in enumerate(jobs, start=1):
             out.append(analysis)
             if progress:
@@ -658,8 +735,11 @@ def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Mast
     own = master.by_kode(scope.opd_kode) if scope.opd_kode else None
     for a in analyses:
         for rep in a.reports:
-            refusal = upload_refusal(scope, rep.kind, rep.opd.kode if rep.opd else None,
-                                     rep.opd.nama if rep.opd else rep.opd_text, own.nama if own else None)
+            if rep.kind in ("targets", "kinerja"):
+                refusal = kinerja_upload_refusal(scope, rep.kind, rep.unit.id if rep.unit else None)
+            else:
+                refusal = upload_refusal(scope, rep.kind, rep.opd.kode if rep.opd else None,
+                                         rep.opd.nama if rep.opd else rep.opd_text, own.nama if own else None)
             if refusal:
                 rep.issues.append(Issue(ERROR, "outside_scope", f"Berkas '{a.name}': {refusal}", sheet=rep.sheet))
 
@@ -671,7 +751,7 @@ def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FI
     analysed = _analyse_all(uploads, master, max_bytes, progress)
     merged = preview_master(master, analysed) if scope is None or scope.is_admin else master
     if merged is not master:
-        others = [i for i, a in enumerate(analysed) if a.kind != "dpa"]
+        others = [i for i, a in enumerate(analysed) if a.kind not in ("dpa", "targets")]
         for i, a in zip(others, _analyse_all([uploads[i] for i in others], merged, max_bytes)):
             analysed[i] = a
     enforce_scope(analysed, scope, merged)
@@ -692,7 +772,7 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
     done = 0
     dpa_loaded = False
     for i, analysis in enumerate(analysed):
-        if analysis.kind == "dpa":
+        if analysis.kind in ("dpa", "targets"):     # master lists first: reports are matched against them
             out[i] = commit(store, analysis, user)
             dpa_loaded = dpa_loaded or not analysis.rejected
             done += 1
@@ -715,14 +795,14 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
 
 def ingest_paths(store: Store, paths: list[Path | str], *, opd: str | None = None,
                  period: tuple[int, int] | None = None, user: str = "admin",
-                 max_bytes: int = MAX_FILE_BYTES) -> list[dict]:
+                 max_bytes: int = MAX_FILE_BYTES, unit: str | None = None) -> list[dict]:
     """Load files from disk (the CLI and batch jobs): :func:`commit_batch` over readable files."""
     results: list[dict] = []
     uploads: list[Upload] = []
     slots: list[int | None] = []
     for path in map(Path, paths):
         try:
-            uploads.append(Upload(path.name, path.read_bytes(), opd, period))
+            uploads.append(Upload(path.name, path.read_bytes(), opd, period, unit))
             slots.append(len(uploads) - 1)
         except OSError as exc:
             slots.append(None)

@@ -103,11 +103,12 @@ def test_export_sipd_is_read_by_content_but_refused_without_opd_and_period(dpa_s
     assert set(analysis.reports[0].needs) == {"opd", "period"}
 
 
-def test_kinerja_import_not_built_yet(dpa_store):
+def test_kinerja_of_an_unknown_unit_is_refused(dpa_store):
     name = "kinerja_seksi_pariwisata_dan_kebudayaan_2026-03.xlsx"
     analysis = analyse(name, (FIXTURES / "bad" / name).read_bytes(), Master.from_store(dpa_store))
-    assert analysis.rejected
-    assert analysis.errors[0].code == "kind_not_supported"
+    assert analysis.rejected and analysis.kind == "kinerja"
+    assert analysis.errors[0].code == BAD[name]["reason"] == "unknown_unit"
+    assert analysis.reports[0].needs == ["unit"]
 
 
 def test_commit_of_a_rejected_analysis_is_a_no_op(dpa_store):
