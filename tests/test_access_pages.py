@@ -19,18 +19,22 @@ ROOT = APP.parent
 PAGE_FILES = {"ringkasan": "pages/ringkasan.py", "rekap": "pages/rekap.py", "fisik": "pages/fisik.py",
               "status": "pages/status.py", "impor": "pages/impor.py", "pengaturan": "pages/pengaturan.py",
               "pengguna": "pages/pengguna.py", "audit": "pages/audit.py", "cadangan": "pages/cadangan.py",
-              "akun": "pages/akun.py"}
+              "akun": "pages/akun.py", "kinerja_permintaan": "pages/kinerja_permintaan.py",
+              "kinerja_isi": "pages/kinerja_isi.py", "kinerja_data": "pages/kinerja_data.py",
+              "kinerja_review": "pages/kinerja_review.py"}
 TITLES = {"impor": "Impor Laporan", "pengguna": "Pengguna", "audit": "Log Audit", "rekap": "Rekap OPD",
           "fisik": "Fisik Konstruksi dan Non Fisik", "status": "Status Pengumpulan Laporan",
-          "pengaturan": "Pengaturan", "cadangan": "Cadangan dan Pemulihan", "akun": "Akun Saya"}
+          "pengaturan": "Pengaturan", "cadangan": "Cadangan dan Pemulihan", "akun": "Akun Saya",
+          "kinerja_permintaan": "Permintaan Data Kinerja", "kinerja_isi": "Isi Data Kinerja",
+          "kinerja_data": "Data Kinerja", "kinerja_review": "Review Kinerja"}
 READ = {"ringkasan", "rekap", "fisik", "status"}
 ALLOWED = {
-    "admin": READ | {"impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"},
+    "admin": READ | {"kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review", "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"},
     "opd": READ | {"impor", "akun"},
-    "unit": {"akun"},
-    "reviewer": READ | {"akun"},
-    "approver": READ | {"akun"},
-    "viewer": READ | {"akun"},
+    "unit": {"kinerja_isi", "kinerja_data", "akun"},
+    "reviewer": READ | {"kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"},
+    "approver": READ | {"kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"},
+    "viewer": READ | {"kinerja_data", "akun"},
 }
 
 

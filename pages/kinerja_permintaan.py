@@ -1,0 +1,122 @@
+"""Permintaan Data Kinerja: the Kasubbag Program dan Keuangan (admin) sends each unit its
+pre-filled request format for the month and records it (SOP steps 1-2), records the staff's
+compilation (step 4), and everyone involved follows each unit through requested -> submitted
+-> compiled -> analysed -> verified/returned -> approved, with who, when and how long each step
+took against the SOP's times (late steps stand out)."""
+import datetime as dt
+
+import streamlit as st
+
+from core import review
+from exports.table_xlsx import table_to_xlsx
+from ui.auth import require_page
+from ui.downloads import audited_download
+from ui.format import period_label
+from ui.kinerja import late_css, status_text, steps_frame, tracking_frame
+from ui.state import current_period, get_store
+
+try:  # the request formats come with the kinerja backend (exports/kinerja_format.py)
+    from exports.kinerja_format import formats_zip
+except ImportError:
+    formats_zip = None
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+user = require_page("permintaan-kinerja", "kinerja_permintaan")
+store = get_store()
+year, month = current_period()
+label = period_label(year, month)
+st.title("Permintaan Data Kinerja")
+st.caption(f"Bulan **{label}**. Alur SOP Mekanisme Pengumpulan Data Kinerja: format permintaan dikirim ke setiap "
+           "Kasi/Kasubbag (15 menit) → unit mengisi (2 hari kerja) → staf menghimpun (480 menit) → Kasubbag "
+           "menganalisis (360 menit) → Sekcam memverifikasi (360 menit) → Camat menyetujui (60 menit). "
+           "Waktu dihitung dalam jam kerja (Senin-Jumat 08.00-16.00).")
+
+units = store.kinerja_units(year)
+units = units[units["indikator"] > 0].reset_index(drop=True)
+if units.empty:
+    st.info(f"Belum ada indikator kinerja tahun {year}. Impor Perjanjian Kinerja (PK) di halaman Impor Laporan, "
+            "atau pilih tahun lain di samping.", icon=":material/inbox:")
+    st.stop()
+
+flash = st.session_state.pop("permintaan_flash", None)
+if flash:
+    st.success(flash, icon=":material/task_alt:")
+
+names = dict(zip(units["id"].astype(int), units["nama"]))
+reviews = store.review_rows(year, month)
+status = {int(u): s for u, s in zip(reviews["unit_id"], reviews["status"])}
+events = store.review_events(year, month)
+requested = set(events.loc[events["step"] == "requested", "unit_id"].astype(int))
+
+st.subheader("1. Format permintaan data")
+if formats_zip is not None:
+    audited_download(f"Unduh format permintaan semua unit (zip, {len(names)} berkas Excel)",
+                     formats_zip(store, year, month), f"format_data_kinerja_{year}-{month:02d}.zip",
+                     what=f"format permintaan data kinerja {label}", key="dl_formats", mime="application/zip",
+                     type="primary")
+    st.caption("Setiap berkas sudah berisi indikator unit, satuan, dan target triwulan; unit mengisi kolom "
+               "Realisasi dan Keterangan, lalu mengirim kembali berkasnya (diunggah di Impor Laporan) atau mengisi "
+               "langsung di halaman Isi Data Kinerja.")
+else:
+    st.info("Pembuatan format Excel per unit belum tersedia pada versi ini. Unit dapat mengisi data langsung di "
+            "halaman **Isi Data Kinerja**.", icon=":material/construction:")
+
+if user.role == "admin":
+    can_request = [u for u in names if review.refusal(user, "requested", status.get(u, "draft"), u) is None]
+    with st.form("catat_permintaan", border=True):
+        st.markdown("**Catat pengiriman format** (SOP langkah 1-2): pilih unit yang sudah dikirimi format.")
+        chosen = st.multiselect("Unit", can_request, default=[u for u in can_request if u not in requested],
+                                format_func=names.get, key="req_units", placeholder="Pilih unit")
+        if st.form_submit_button("Catat: permintaan data sudah dikirim", icon=":material/outgoing_mail:"):
+            if not chosen:
+                st.error("Pilih sedikitnya satu unit.", icon=":material/error:")
+            else:
+                try:
+                    done = review.record_step(store, year, month, "requested", user, unit_ids=[int(u) for u in chosen])
+                except review.ReviewError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                else:
+                    st.session_state["permintaan_flash"] = (f"Permintaan data {label} tercatat untuk {len(done)} unit.")
+                    st.rerun()
+    submitted = [u for u in names if status.get(u) == "submitted"]
+    compiled = set(events.loc[events["step"] == "compiled", "unit_id"].astype(int))
+    todo = [u for u in submitted if u not in compiled]
+    if todo:
+        st.caption(f"Data dari {len(todo)} unit sudah masuk tetapi belum dicatat dihimpun: "
+                   + ", ".join(names[u] for u in todo) + ".")
+        if st.button("Catat: data sudah dihimpun staf (SOP langkah 4)", icon=":material/inventory:",
+                     key="catat_himpun"):
+            try:
+                done = review.record_step(store, year, month, "compiled", user, unit_ids=todo)
+            except review.ReviewError as exc:
+                st.error(str(exc), icon=":material/error:")
+            else:
+                st.session_state["permintaan_flash"] = f"Penghimpunan data {label} tercatat untuk {len(done)} unit."
+                st.rerun()
+
+st.subheader("2. Pelacakan per unit")
+now = dt.datetime.now()
+durations = review.step_durations(store, year, month, now=now)
+track = tracking_frame(durations, units, reviews)
+c = st.columns(4)
+c[0].metric("Format terkirim", f"{len(requested & set(names))} / {len(names)}", border=True)
+c[1].metric("Sudah menyampaikan", sum(status.get(u, "draft") not in ("draft",) for u in names), border=True)
+c[2].metric("Disetujui 🔒", sum(status.get(u) == "approved" for u in names), border=True)
+c[3].metric("Melebihi waktu SOP", int(track["Terlambat"].sum()), border=True)
+st.caption("Tiap sel: waktu selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu SOP; baris "
+           f"merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}.")
+shown = track.assign(Terlambat=track["Terlambat"].map({True: "⚠️ Ya", False: "Tidak"}))
+st.dataframe(shown.style.apply(late_css, axis=1), hide_index=True, width="stretch",
+             column_config={"Unit": st.column_config.TextColumn(pinned=True)})
+audited_download("Unduh Excel (pelacakan)", table_to_xlsx(
+    shown.assign(Status=[s.split(" ", 1)[-1] for s in shown["Status"]]), f"Pelacakan Pengumpulan Data Kinerja - {label}",
+    f"Keadaan per {now:%d-%m-%Y %H:%M}; lama dalam jam kerja (Senin-Jumat 08.00-16.00)"),
+    f"pelacakan_kinerja_{year}-{month:02d}.xlsx", what="pelacakan data kinerja", key="dl_tracking", mime=XLSX)
+
+with st.expander("Rincian setiap langkah dan waktunya", icon=":material/timer:"):
+    if durations.empty:
+        st.caption("Belum ada langkah tercatat bulan ini.")
+    else:
+        steps = steps_frame(durations)
+        st.dataframe(steps.style.apply(late_css, axis=1), hide_index=True, width="stretch")

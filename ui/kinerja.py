@@ -1,0 +1,300 @@
+"""What the data kinerja pages show (issue 6): recap tables for the screen and for Excel, the
+predicate colours, the trend chart, the review history and the tracking table of the SOP
+steps. Plain functions on the frames of :mod:`core.kinerja` and :mod:`core.review`, tested
+without Streamlit; the numbers come from the backend unchanged, only their presentation is here.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from babel.numbers import format_decimal
+
+from core.kinerja import PREDIKAT, SANGAT_RENDAH, period
+from core.review import STATUS_LABEL, STEP_LABEL, WORKDAY_END, WORKDAY_START
+from etl.text import BULAN
+
+from .charts import _LAYOUT, COLOURS
+from .format import LOCALE, percent
+
+HOURS_PER_DAY = WORKDAY_END - WORKDAY_START
+STATUS_ICON = {"draft": "📝", "submitted": "📨", "verified": "✅", "returned": "↩️", "approved": "🔒"}
+# Cell background and text colour per predikat (light tints with dark text: readable on a projector).
+PREDIKAT_STYLE = {
+    "Sangat Tinggi": ("#a5d6a7", "#1b5e20"),
+    "Tinggi": ("#dcedc8", "#33691e"),
+    "Sedang": ("#fff59d", "#5d4037"),
+    "Rendah": ("#ffcc80", "#6d2c00"),
+    SANGAT_RENDAH: ("#ef9a9a", "#7f0000"),
+}
+PREDIKAT_COLOUR = {"Sangat Tinggi": "#1b5e20", "Tinggi": COLOURS["hijau"], "Sedang": COLOURS["kuning"],
+                   "Rendah": "#ef6c00", SANGAT_RENDAH: COLOURS["merah"]}
+PREDIKAT_ORDER = [label for _, label in PREDIKAT] + [SANGAT_RENDAH]
+ARAH_LABEL = {"naik": "Naik (makin tinggi makin baik)", "turun": "Turun (makin rendah makin baik)"}
+AGREGASI_LABEL = {"stok": "Stok (nilai bulan terakhir)", "alir": "Alir (dijumlahkan)"}
+# The SOP steps in order, as the columns of the tracking table.
+TRACK_STEPS = [("requested", "Permintaan"), ("submitted", "Disampaikan unit"), ("compiled", "Dihimpun staf"),
+               ("analysed", "Dianalisis"), ("verified", "Verifikasi Sekcam"), ("approved", "Persetujuan Camat")]
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def value_text(value, dash: str = "-") -> str:
+    """A target or realisasi the Indonesian way, up to two decimals: ``1.110``, ``19,92``."""
+    if _missing(value):
+        return dash
+    return format_decimal(round(float(value), 2), format="#,##0.##", locale=LOCALE)
+
+
+def status_text(status: str | None) -> str:
+    """Review status with its icon: ``🔒 Disetujui``; ``-`` when the period has no data."""
+    if not status:
+        return "-"
+    return f"{STATUS_ICON.get(status, '')} {STATUS_LABEL.get(status, status)}".strip()
+
+
+def when_text(value) -> str:
+    """``23-11-2026 14:05`` (or ``-``)."""
+    return "-" if _missing(value) else f"{pd.Timestamp(value):%d-%m-%Y %H:%M}"
+
+
+def duration_text(hours) -> str:
+    """Office hours as a reader says them: ``12 menit``, ``3,5 jam``, ``2 hari kerja 1 jam``
+    (a working day is 8 office hours, as in :mod:`core.review`)."""
+    if _missing(hours):
+        return "-"
+    minutes = round(float(hours) * 60)
+    if minutes < 60:
+        return f"{minutes} menit"
+    if minutes < HOURS_PER_DAY * 60:
+        return f"{format_decimal(round(minutes / 60, 1), format='#,##0.#', locale=LOCALE)} jam"
+    days, rest = divmod(minutes, HOURS_PER_DAY * 60)
+    rest_h = round(rest / 60)
+    return f"{days} hari kerja" + (f" {rest_h} jam" if rest_h else "")
+
+
+# ---------------------------------------------------------------------------- periods
+def period_options(month: int) -> dict[str, object]:
+    """The period choices of the recap for the sidebar month: key -> :class:`core.kinerja.Period` args."""
+    return {"bulan": dict(month=month), "triwulan": dict(triwulan=(month - 1) // 3 + 1), "tahun": dict(annual=True)}
+
+
+def period_of(year: int, kind: str, month: int, triwulan: int | None = None):
+    """The :class:`core.kinerja.Period` of a choice on the page (``bulan`` | ``triwulan`` | ``tahun``)."""
+    if kind == "bulan":
+        return period(year, month=month)
+    if kind == "triwulan":
+        return period(year, triwulan=triwulan or (month - 1) // 3 + 1)
+    return period(year, annual=True)
+
+
+# ---------------------------------------------------------------------------- recap tables
+def recap_export(recap: pd.DataFrame) -> pd.DataFrame:
+    """The recap with Indonesian headers, numbers kept as numbers (the Excel download)."""
+    return pd.DataFrame({
+        "Unit Kerja": recap["unit"],
+        "No": recap["no"],
+        "Indikator Kinerja": recap["indikator"],
+        "Satuan": recap["satuan"],
+        "Arah": recap["arah"].map(lambda a: ARAH_LABEL.get(a, a)),
+        "Agregasi": recap["agregasi"].map(lambda a: AGREGASI_LABEL.get(a, a)),
+        "Target": recap["target"],
+        "Realisasi": recap["realisasi"],
+        "Capaian (%)": recap["capaian"].round(2),
+        "Predikat": recap["predikat"],
+        "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
+        "Keterangan": recap["keterangan"],
+        "Catatan": recap["catatan"],
+        "Status": recap["status"].map(lambda s: STATUS_LABEL.get(s, "-") if isinstance(s, str) else "-"),
+    }).reset_index(drop=True)
+
+
+def recap_display(recap: pd.DataFrame, with_unit: bool = True) -> pd.DataFrame:
+    """The recap for the screen: Indonesian number text, the reason where there is no
+    capaian, months reported and the review status with its icon."""
+    notes = [c if isinstance(c, str) and c else (k if isinstance(k, str) and k else "")
+             for c, k in zip(recap["catatan"], recap["keterangan"])]
+    df = pd.DataFrame({
+        "Unit": recap["unit"],
+        "No": recap["no"].map(lambda v: "" if _missing(v) else str(int(v))),
+        "Indikator": recap["indikator"],
+        "Satuan": recap["satuan"].fillna(""),
+        "Target": recap["target"].map(value_text),
+        "Realisasi": recap["realisasi"].map(value_text),
+        "Capaian": recap["capaian"].map(lambda v: percent(v)),
+        "Predikat": recap["predikat"].fillna("-"),
+        "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
+        "Catatan": notes,
+        "Status": recap["status"].map(lambda s: status_text(s) if isinstance(s, str) else "-"),
+    }).reset_index(drop=True)
+    return df if with_unit else df.drop(columns="Unit")
+
+
+def predikat_css(value) -> str:
+    """CSS of a Predikat cell (Styler.map)."""
+    style = PREDIKAT_STYLE.get(value)
+    return f"background-color: {style[0]}; color: {style[1]}; font-weight: 600" if style else ""
+
+
+def style_recap(df: pd.DataFrame):
+    """A Styler colouring the Predikat column of :func:`recap_display`."""
+    return df.style.map(predikat_css, subset=["Predikat"])
+
+
+def predikat_counts(recap: pd.DataFrame) -> dict[str, int]:
+    """Indicators per predikat, best first (indicators without capaian are not counted)."""
+    return {label: int((recap["predikat"] == label).sum()) for label in PREDIKAT_ORDER}
+
+
+# ---------------------------------------------------------------------------- trend chart
+def trend_figure(monthly: pd.DataFrame, title: str) -> go.Figure:
+    """One indicator month by month (rows of :func:`core.kinerja.kinerja_monthly`): the
+    realisasi as bars coloured by predikat, the month's target as a dashed line."""
+    months = [BULAN[m - 1][:3] for m in monthly["bulan"]]
+    satuan = next((s for s in monthly["satuan"] if isinstance(s, str) and s), "")
+    colours = [PREDIKAT_COLOUR.get(p, COLOURS["non_fisik"]) for p in monthly["predikat"]]
+    fig = go.Figure()
+    fig.add_bar(x=months, y=monthly["realisasi"], name="Realisasi", marker_color=colours,
+                text=[value_text(v, dash="") for v in monthly["realisasi"]], textposition="outside",
+                customdata=[[percent(c), p or "-"] for c, p in zip(monthly["capaian"], monthly["predikat"])],
+                hovertemplate="%{x}: %{y:,.2f} " + satuan + "<br>Capaian %{customdata[0]} (%{customdata[1]})"
+                              "<extra></extra>")
+    fig.add_scatter(x=months, y=monthly["target"], name="Target", mode="lines+markers",
+                    line=dict(color=COLOURS["target"], dash="dash", width=3),
+                    hovertemplate="%{x}: target %{y:,.2f} " + satuan + "<extra></extra>")
+    top = pd.concat([monthly["realisasi"], monthly["target"]]).max()
+    fig.update_layout(title=title, yaxis=dict(title=satuan or "Nilai", gridcolor="#e0e0e0",
+                                              range=[0, float(top) * 1.18] if not _missing(top) and top > 0 else None),
+                      **_LAYOUT)
+    return fig
+
+
+# ---------------------------------------------------------------------------- review and tracking
+def history_frame(events: pd.DataFrame) -> pd.DataFrame:
+    """Review events (:meth:`Store.review_events`) for the screen, oldest first."""
+    return pd.DataFrame({
+        "Waktu": events["created_at"].map(when_text),
+        "Langkah": events["step"].map(lambda s: STEP_LABEL.get(s, s)),
+        "Oleh": events["actor"],
+        "Status": [f"{STATUS_LABEL.get(a, a)} → {STATUS_LABEL.get(b, b)}" if a != b else STATUS_LABEL.get(b, b)
+                   for a, b in zip(events["status_before"], events["status_after"])],
+        "Catatan": events["note"].fillna(""),
+    }).reset_index(drop=True)
+
+
+def last_return(events: pd.DataFrame) -> dict | None:
+    """The latest ``returned`` event of a unit-month (actor, created_at, note), or ``None``."""
+    returned = events[events["step"] == "returned"]
+    if returned.empty:
+        return None
+    row = returned.iloc[-1]
+    return {"actor": row["actor"], "created_at": row["created_at"], "note": row["note"]}
+
+
+def _step_cell(row) -> str:
+    text = f"{when_text(row.selesai)} · {row.actor}"
+    if not _missing(row.jam_kerja):
+        text += f" · {duration_text(row.jam_kerja)}"
+    return ("⚠️ " + text) if row.melebihi else text
+
+
+def tracking_frame(durations: pd.DataFrame, units: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit for a month: status, each SOP step (when, who, office time it took,
+    ⚠️ when longer than the SOP), the step awaited with the time so far and ``Terlambat``
+    (any step or the wait longer than the SOP). ``durations`` from
+    :func:`core.review.step_durations` (with ``now``), ``units`` as :meth:`Store.kinerja_units`,
+    ``reviews`` as :meth:`Store.review_rows` of the month."""
+    status = dict(zip(reviews["unit_id"], reviews["status"])) if not reviews.empty else {}
+    rows = []
+    for unit_id, nama in zip(units["id"], units["nama"]):
+        mine = durations[durations["unit_id"] == unit_id]
+        done = mine[mine["selesai_flag"]]
+        row = {"Unit": nama, "Status": status_text(status.get(unit_id, "draft"))}
+        for step, label in TRACK_STEPS:
+            steps = done[done["step"].isin(("verified", "returned") if step == "verified" else (step,))]
+            if steps.empty:
+                row[label] = ""
+            else:
+                last = steps.iloc[-1]
+                cell = _step_cell(last)
+                if last["step"] == "returned":
+                    cell = "↩️ dikembalikan " + cell
+                row[label] = cell
+        waiting = mine[~mine["selesai_flag"]]
+        if waiting.empty:
+            row["Menunggu"] = "Selesai" if status.get(unit_id) == "approved" else "-"
+        else:
+            w = waiting.iloc[-1]
+            row["Menunggu"] = (f"{'⚠️ ' if w['melebihi'] else ''}{w['langkah']}: {duration_text(w['jam_kerja'])} "
+                               f"(SOP {w['sop']})")
+        row["Terlambat"] = bool(mine["melebihi"].any())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Unit", "Status"] + [label for _, label in TRACK_STEPS]
+                        + ["Menunggu", "Terlambat"])
+
+
+def steps_frame(durations: pd.DataFrame) -> pd.DataFrame:
+    """Every step of a month with its time against the SOP (the detail under the tracking table)."""
+    return pd.DataFrame({
+        "Unit": durations["unit"],
+        "Langkah": durations["langkah"],
+        "Oleh": durations["actor"].fillna("-"),
+        "Dari": durations["mulai"].map(when_text),
+        "Selesai": [when_text(s) if f else "(belum)" for s, f in zip(durations["selesai"], durations["selesai_flag"])],
+        "Lama (jam kerja)": durations["jam_kerja"].map(duration_text),
+        "Batas SOP": durations["sop"].fillna("-"),
+        "Keterangan": ["⚠️ Melebihi SOP" if m else ("Sesuai SOP" if f and not _missing(j) else
+                                                   ("Menunggu" if not f else "-"))
+                       for m, f, j in zip(durations["melebihi"], durations["selesai_flag"], durations["jam_kerja"])],
+        "Catatan": durations["note"].fillna(""),
+    }).reset_index(drop=True)
+
+
+def late_css(row: pd.Series) -> list[str]:
+    """Row CSS of :func:`tracking_frame` / :func:`steps_frame`: late rows stand out."""
+    late = bool(row.get("Terlambat")) or str(row.get("Keterangan", "")).startswith("⚠️")
+    return ["background-color: #ffebee; color: #7f0000" if late else "" for _ in row]
+
+
+def review_overview(units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit of a month for the Review page: status (🔒 when approved), indicators
+    filled, mean capaian, who submitted / verified / approved, and the last note."""
+    rev = {int(r["unit_id"]): r for r in reviews.to_dict("records")} if not reviews.empty else {}
+    rows = []
+    for unit_id, nama in zip(units["id"], units["nama"]):
+        r = rev.get(int(unit_id), {})
+        mine = recap[recap["unit_id"] == unit_id]
+        caps = mine["capaian"].dropna()
+
+        def who(stamp):
+            by = r.get(f"{stamp}_by")
+            return f"{by}, {when_text(r.get(f'{stamp}_at'))}" if isinstance(by, str) and by else "-"
+
+        rows.append({"Unit": nama, "Status": status_text(r.get("status", "draft")),
+                     "Terisi": f"{int(mine['realisasi'].notna().sum())}/{len(mine)}",
+                     "Rata-rata capaian": percent(caps.mean()) if len(caps) else "-",
+                     "Disampaikan": who("submitted"), "Diverifikasi": who("verified"), "Disetujui": who("approved"),
+                     "Catatan terakhir": r.get("note") or ""})
+    return pd.DataFrame(rows, columns=["Unit", "Status", "Terisi", "Rata-rata capaian", "Disampaikan",
+                                       "Diverifikasi", "Disetujui", "Catatan terakhir"])
+
+
+# ---------------------------------------------------------------------------- held matches
+def candidates(row) -> list[dict]:
+    """The candidate indicators of a held row (``candidates_json``), best first."""
+    raw = row.get("candidates_json") if isinstance(row, dict) else getattr(row, "candidates_json", None)
+    if not isinstance(raw, str) or not raw:
+        return []
+    return json.loads(raw)
+
+
+def candidate_label(c: dict) -> str:
+    """``Persentase kehadiran pegawai (%) - kemiripan 87 %`` (``score`` 0..1 from etl.indikator_match)."""
+    sat = f" ({c['satuan']})" if c.get("satuan") else ""
+    score = c.get("score")
+    sim = f" - kemiripan {round(float(score) * 100)} %" if score is not None else ""
+    return f"{c['nama']}{sat}{sim}"
