@@ -13,10 +13,11 @@ from functools import lru_cache
 from .reader import Sheet
 from .text import norm
 
-# Ordered: the first pattern that matches a normalised label wins.
+# Ordered: the first pattern that matches a normalised label wins. Columns of last month ("Realisasi
+# s.d. Bulan Lalu") are ignored: they never hold the reported month's values.
 _RULES: list[tuple[str, re.Pattern]] = [(f, re.compile(p)) for f, p in [
     ("no", r"^(no|nomor|no urut|nmr)$"),
-    ("ignore", r"\bsisa\b|\bbobot\b|kontrak|keterangan tambahan"),
+    ("ignore", r"\bsisa\b|\bbobot\b|kontrak|keterangan tambahan|bulan lalu|bulan sebelumnya"),
     ("uraian_rekening", r"uraian rekening|nama rekening|uraian belanja|nama akun|uraian akun"),
     ("kode_rekening", r"rekening belanja|kode akun|kode belanja|kode rek belanja"),
     ("kode_opd", r"kode (opd|skpd|perangkat daerah|unit kerja|organisasi)"),

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 
@@ -26,12 +26,13 @@ from . import dpa as dpa_mod
 from .classify import jenis_from_name, jenis_from_text
 from .columns import FIELD_LABEL, Header, find_header
 from .detect import opd_in_title, period_in_title, find_period, title_lines, PeriodHit
-from .issues import ERROR, WARNING, Issue, Rejected, reject
+from .issues import ERROR, INFO, WARNING, Issue, Rejected, reject
 from . import kinerja as kinerja_mod
 from .opd_match import OpdMatcher, OpdRef
 from .reader import Sheet, read_sheets
 from .realisasi import LeafRow, parse_table
 from .sniff import MAX_FILE_BYTES, sniff
+from .template import LAYOUT, Marker, layout_matches, read_marker
 from .text import month_name
 
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
@@ -116,6 +117,7 @@ class Report:
     unit_text: str | None = None
     kinerja: kinerja_mod.KinerjaTable | None = None
     targets: kinerja_mod.TargetsTable | None = None
+    layout: str | None = None    # "pantau": a returned request template of Pantau (etl.template)
 
     @property
     def errors(self) -> list[Issue]:
@@ -204,7 +206,7 @@ def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
         analysis.format = sniffed.format
         analysis.issues.extend(sniffed.warnings)
         sheets = read_sheets(name, data, sniffed)
-        _recognise(analysis, sheets, master, opd, period)
+        _recognise(analysis, sheets, master, opd, period, read_marker(data, sniffed.format))
     except Rejected as exc:
         analysis.issues.append(exc.issue)
     except Exception as exc:  # a parser bug must never surface as a traceback
@@ -214,7 +216,8 @@ def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
     return analysis
 
 
-def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint) -> None:
+def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint,
+               marker: Marker | None = None) -> None:
     name = analysis.name
     found: list[tuple[Sheet, Header]] = []
     for sheet in sheets:
@@ -240,7 +243,8 @@ def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_
                                                                            for f in h.fields})) + ".")
     multi = len(real) > 1
     for sheet, header in real:
-        analysis.reports.append(_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi))
+        analysis.reports.append(_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi,
+                                                   marker))
     seen: dict[tuple, str | None] = {}
     for rep in analysis.reports:
         key = (rep.opd.kode if rep.opd else None, rep.year, rep.month)
@@ -323,7 +327,7 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
 
 
 def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint,
-                       multi: bool) -> Report:
+                       multi: bool, marker: Marker | None = None) -> Report:
     rep = Report("realisasi", sheet.name, header)
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
@@ -335,9 +339,11 @@ def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_h
                      f"{', '.join(missing)}. Kolom yang dikenali: {recognised}. Tambahkan kolom tersebut atau "
                      "ganti judulnya (mis. 'Pagu Anggaran (Rp)').", sheet=sheet.name,
                      row=sheet.sheet_row(header.first), raw=", ".join(missing))
+    template = _template(rep, sheet, marker)
+    header = rep.header
     lines = title_lines(sheet.rows, header.first)
-    _detect_period(rep, name, sheet, lines, period_hint, multi)
-    _detect_opd(rep, name, sheet, lines, master, opd_hint)
+    _detect_period(rep, name, sheet, lines, period_hint, multi, template)
+    _detect_opd(rep, name, sheet, lines, master, opd_hint, template)
     table = parse_table(sheet, header)
     rep.leaves = table.leaves
     rep.issues.extend(table.issues)
@@ -353,9 +359,33 @@ def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_h
     return rep
 
 
-def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint, multi: bool) -> None:
+def _template(rep: Report, sheet: Sheet, marker: Marker | None) -> Marker | None:
+    """The marker of Pantau's request template when ``sheet`` is the template's sheet (its OPD and
+    period then count as one more source). Where the columns are still the template's, the report
+    is in the canonical layout: its Jenis column is the DPA's classification printed for reference
+    (locked in the template), not the OPD's own, so it is not read as one."""
+    if marker is None or marker.sheet != sheet.name:
+        return None
+    header = rep.header
+    if layout_matches(marker, sheet.name, sheet.sheet_row(header.first), header.fields):
+        rep.layout = LAYOUT
+        label = header.labels.get(header.fields["jenis"], "Jenis")
+        rep.header = replace(header, fields={f: i for f, i in header.fields.items() if f != "jenis"},
+                             ignored=header.ignored + [label])
+    else:
+        rep.issues.append(Issue(INFO, "template_changed", "Berkas ini dibuat dari templat Pantau, tetapi susunan "
+                                "judul kolomnya telah diubah; berkas dibaca seperti laporan biasa. Untuk bulan "
+                                "berikutnya, pakai templat baru dari Pantau tanpa mengubah kolom.", sheet=sheet.name))
+    return marker
+
+
+def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint, multi: bool,
+                   template: Marker | None = None) -> None:
     hits: list[PeriodHit] = [h for h in (period_in_title(lines), find_period(sheet.name or "", "sheet"))
                              if h]
+    if template and template.year:
+        month = f"{month_name(template.month)} " if template.month else ""
+        hits.append(PeriodHit("templat", template.year, template.month, f"{month}{template.year}"))
     file_hit = find_period(Path(name).stem, "file")
     if file_hit and not multi:
         hits.append(file_hit)
@@ -364,7 +394,7 @@ def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint,
     years = {h.year for h in hits if h.year}
     if not years and file_hit and file_hit.year:
         years = {file_hit.year}
-    label = {"title": "judul", "sheet": "nama lembar", "file": "nama berkas"}
+    label = {"title": "judul", "sheet": "nama lembar", "file": "nama berkas", "templat": "penanda templat Pantau"}
     if hint:
         rep.year, rep.month = hint
         differs = [h for h in hits if (h.month and h.month != hint[1]) or (h.year and h.year != hint[0])]
@@ -399,7 +429,8 @@ def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint,
     rep.month, rep.year = months.pop(), years.pop()
 
 
-def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint) -> None:
+def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint,
+                template: Marker | None = None) -> None:
     matcher = master.matcher()
     if not master.opds:
         rep.opd_text = opd_in_title(lines)
@@ -430,6 +461,9 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
         for line in lines:
             for hit in matcher.search(line):
                 candidates.setdefault(hit.kode, (hit, f"judul '{line}'"))
+    marked = master.by_kode(template.opd_kode) if template and template.opd_kode else None
+    if marked:
+        candidates.setdefault(marked.kode, (marked, "penanda templat Pantau"))
     file_hits = matcher.search(Path(name).stem.replace("_", " "))
     if file_hits:
         candidates.setdefault(file_hits[0].kode, (file_hits[0], f"nama berkas '{name}'"))

@@ -6,6 +6,7 @@ import pandas as pd
 
 from etl.columns import FIELD_LABEL
 from etl.pipeline import FileAnalysis, Report
+from etl.template import LAYOUT, LAYOUT_LABEL
 from etl.text import month_name
 
 from .format import percent, rupiah
@@ -36,7 +37,10 @@ def summary_rows(analysis: FileAnalysis) -> pd.DataFrame:
             continue
         opd = rep.opd.nama if rep.opd else (f"{len(rep.dpa.opds)} OPD" if rep.dpa else (rep.opd_text or "?"))
         status = "Ditolak" if analysis.rejected else ("Ada catatan" if rep.warnings or analysis.issues else "Siap")
-        rows.append({"Berkas": analysis.name, "Lembar": rep.sheet or "-", "Jenis": KIND_LABEL.get(rep.kind, rep.kind),
+        kind = KIND_LABEL.get(rep.kind, rep.kind)
+        if rep.layout == LAYOUT:   # a returned request template of Pantau
+            kind = f"{kind} ({LAYOUT_LABEL})"
+        rows.append({"Berkas": analysis.name, "Lembar": rep.sheet or "-", "Jenis": kind,
                      "OPD": opd, "Periode": report_period(rep), "Baris sub kegiatan": rep.rows,
                      "Pagu": rupiah(rep.pagu), "Realisasi keuangan": rupiah(rep.realisasi_keuangan),
                      "Fisik": percent(rep.fisik_pct) if rep.kind == "realisasi" else "-", "Status": status})
