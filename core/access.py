@@ -22,6 +22,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "rekap": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
     "fisik": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
     "status": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
+    "materi": frozenset({"admin", "reviewer", "approver", "viewer"}),
     "kinerja_permintaan": frozenset({"admin", "reviewer", "approver"}),
     "kinerja_isi": frozenset({"admin", "unit"}),
     "kinerja_data": frozenset({"admin", "unit", "reviewer", "approver", "viewer"}),

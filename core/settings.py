@@ -26,6 +26,12 @@ class Settings:
     ttd_jabatan: str = "Kepala Bagian Administrasi Pembangunan"
     ttd_nama: str = ""
     ttd_nip: str = ""
+    kecamatan_nama: str = ""          # data kinerja: the kecamatan (kop and title of its recaps)
+    kecamatan_alamat: str = ""
+    kecamatan_tempat: str = ""        # place of signing (default: tempat)
+    camat_jabatan: str = "Camat"      # signatory of the kinerja recap (SOP step 7)
+    camat_nama: str = ""
+    camat_nip: str = ""
     kuning_poin: float = 5.0          # deviasi / absorption gap (points) from which an OPD is yellow
     merah_poin: float = 10.0          # ... and red
     kritis_awal_poin: float = 10.0    # kontrak kritis: plan 0-70 % and more than this behind

@@ -48,9 +48,8 @@ class RakorError(ValueError):
 
 def tgl(day) -> str:
     """``14-04-2026`` (the date format of the screens and messages), ``-`` when missing."""
-    if day is None or (not isinstance(day, dt.date) and pd.isna(day)):
-        return "-"
-    return f"{day:%d-%m-%Y}"
+    day = _date(day)
+    return "-" if day is None else f"{day:%d-%m-%Y}"
 
 
 def tanggal_panjang(day: dt.date) -> str:

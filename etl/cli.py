@@ -11,6 +11,9 @@ no DPA or no report.
 exit 1 when the period has no DPA or no report.
 ``backup [--db PATH] --out FILE.zip`` writes a backup; ``restore [--db PATH] FILE.zip``
 restores one into an install without data.
+``kinerja [--db PATH] --year Y (--month M | --triwulan N | --annual) [--unit NAMA] [--json] [--out FILE.xlsx]``
+prints the kinerja recap (unit, indikator, satuan, target, realisasi, capaian, predikat) and
+optionally writes its print-ready workbook (:mod:`exports.kinerja_xlsx`).
 """
 from __future__ import annotations
 
@@ -58,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--db", help="berkas DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
     ing.add_argument("--opd", help="kode, nama, atau singkatan OPD bila berkas tidak menyebutkannya")
     ing.add_argument("--period", type=_period, help="periode TAHUN-BULAN bila berkas tidak menyebutkannya")
+    ing.add_argument("--unit", help="unit kerja (nama) data kinerja bila berkas tidak menyebutkannya")
     ing.add_argument("--user", default="admin", help="pengguna yang dicatat (bawaan: admin)")
     ing.add_argument("--json", action="store_true", help="keluaran JSON (satu larik)")
     ing.add_argument("files", nargs="+", metavar="FILE")
@@ -78,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     pk.add_argument("--year", type=int, required=True)
     pk.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
     pk.add_argument("--out", required=True, metavar="DIR", help="folder tujuan (dibuat bila belum ada)")
+    kin = sub.add_parser("kinerja", help="rekap capaian kinerja per unit dan indikator")
+    kin.add_argument("--db")
+    kin.add_argument("--year", type=int, required=True)
+    when = kin.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", type=int, choices=range(1, 13), metavar="MONTH")
+    when.add_argument("--triwulan", type=int, choices=range(1, 5), metavar="N")
+    when.add_argument("--annual", action="store_true", help="rekap satu tahun")
+    kin.add_argument("--unit", help="hanya satu unit kerja (nama)")
+    kin.add_argument("--json", action="store_true")
+    kin.add_argument("--out", metavar="FILE.xlsx", help="tulis juga rekap Excel siap cetak")
     bak = sub.add_parser("backup", help="buat cadangan (zip: basis data dan arsip berkas asli)")
     bak.add_argument("--db")
     bak.add_argument("--out", required=True, metavar="FILE.zip")
@@ -100,14 +114,17 @@ def _clean_json(value):
 def cmd_ingest(args) -> int:
     with Store(args.db) as store:
         results = ingest_paths(store, [Path(f) for f in args.files], opd=args.opd, period=args.period,
-                               user=args.user)
+                               user=args.user, unit=args.unit)
     if args.json:
         print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1))
     else:
         for r in results:
-            where = f"{r['opd'] or '-'} {r['month'] or ''}/{r['year'] or ''}".strip()
-            print(f"[{r['status'].upper():9}] {r['file']} ({r['kind'] or '?'}; {where}; {r['rows']} baris; "
-                  f"pagu {rupiah(r['pagu'])}; realisasi {rupiah(r['realisasi_keuangan'])})")
+            where = f"{r.get('opd') or r.get('unit') or '-'} {r['month'] or ''}/{r['year'] or ''}".strip()
+            money = (f"pagu {rupiah(r['pagu'])}; realisasi {rupiah(r['realisasi_keuangan'])}"
+                     if r["kind"] in ("dpa", "realisasi", None) else
+                     (f"{r.get('held', 0)} baris menunggu konfirmasi indikator" if r["kind"] == "kinerja"
+                      else f"{r.get('units', 0)} unit"))
+            print(f"[{r['status'].upper():9}] {r['file']} ({r['kind'] or '?'}; {where}; {r['rows']} baris; {money})")
             for i in r["issues"]:
                 loc = ", ".join(x for x in (i["sheet"] and f"lembar {i['sheet']}", i["row"] and f"baris {i['row']}",
                                            i["column"] and f"kolom {i['column']}") if x)
@@ -245,8 +262,14 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_kinerja(args) -> int:
+    """``kinerja``: the recap of :func:`core.kinerja.kinerja_recap` as a table or JSON."""
+    from .kinerja_cli import run_kinerja
+    return run_kinerja(args)
+
+
 COMMANDS = {"ingest": cmd_ingest, "recap": cmd_recap, "export": cmd_export, "pack": cmd_pack, "backup": cmd_backup,
-            "restore": cmd_restore}
+            "restore": cmd_restore, "kinerja": cmd_kinerja}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,10 @@ ACTION_LABEL = {
     "password_reset": "Kata sandi diatur ulang", "password_change": "Kata sandi diganti", "download": "Unduhan",
     "backup": "Cadangan dibuat", "restore": "Cadangan dipulihkan", "unit_create": "Unit kerja ditambah",
     "jenis_override": "Klasifikasi diubah manual",
+    "rakor_create": "Rakor dicatat", "rakor_update": "Data rakor diubah", "rakor_final": "Hasil rakor ditetapkan",
+    "tindak_lanjut_add": "Keputusan rakor ditambah", "tindak_lanjut_update": "Keputusan rakor diubah",
+    "tindak_lanjut_batal": "Keputusan rakor dibatalkan", "tindak_lanjut_delete": "Keputusan rakor dihapus",
+    "tindak_lanjut_status": "Perkembangan tindak lanjut",
 }
 
 require_page("audit", "audit")

@@ -1,4 +1,6 @@
 """Pengaturan (admin): daerah, kop, signatory, thresholds, target absorption curve, deadline."""
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -25,6 +27,15 @@ with st.form("settings"):
     ttd_jabatan = c2.text_input("Jabatan", cfg.ttd_jabatan)
     ttd_nama = c1.text_input("Nama", cfg.ttd_nama)
     ttd_nip = c2.text_input("NIP", cfg.ttd_nip)
+    st.subheader("Kecamatan (data kinerja)")
+    c1, c2 = st.columns(2)
+    kecamatan_nama = c1.text_input("Nama kecamatan", cfg.kecamatan_nama, placeholder="Kecamatan ...")
+    kecamatan_tempat = c2.text_input("Tempat penandatanganan rekap kinerja", cfg.kecamatan_tempat)
+    kecamatan_alamat = st.text_input("Alamat kantor kecamatan (baris kop)", cfg.kecamatan_alamat)
+    c1, c2, c3 = st.columns(3)
+    camat_jabatan = c1.text_input("Jabatan penandatangan rekap kinerja", cfg.camat_jabatan)
+    camat_nama = c2.text_input("Nama Camat", cfg.camat_nama)
+    camat_nip = c3.text_input("NIP Camat", cfg.camat_nip)
     st.subheader("Ambang dan batas waktu")
     c1, c2, c3 = st.columns(3)
     kuning = c1.number_input("Kuning bila tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kuning_poin), 0.5)
@@ -39,12 +50,15 @@ with st.form("settings"):
     curve = st.data_editor(pd.DataFrame({"Bulan": BULAN, "Target (%)": cfg.target_serapan}), hide_index=True,
                            disabled=["Bulan"], key="curve_editor")
     if st.form_submit_button("Simpan pengaturan", type="primary", icon=":material/save:"):
-        new = settings_mod.Settings(
-            nama_daerah=nama_daerah.strip(), kop_1=kop[0].strip(), kop_2=kop[1].strip(), kop_3=kop[2].strip(),
+        new = dataclasses.replace(
+            cfg, nama_daerah=nama_daerah.strip(), kop_1=kop[0].strip(), kop_2=kop[1].strip(), kop_3=kop[2].strip(),
             kop_alamat=kop_alamat.strip(), tempat=tempat.strip(), ttd_jabatan=ttd_jabatan.strip(),
             ttd_nama=ttd_nama.strip(), ttd_nip=ttd_nip.strip(), kuning_poin=float(kuning), merah_poin=float(merah),
             kritis_awal_poin=float(kritis_awal), kritis_akhir_poin=float(kritis_akhir), batas_hari=int(batas),
-            target_serapan=[float(v) for v in curve["Target (%)"].fillna(-1)])
+            target_serapan=[float(v) for v in curve["Target (%)"].fillna(-1)],
+            kecamatan_nama=kecamatan_nama.strip(), kecamatan_tempat=kecamatan_tempat.strip(),
+            kecamatan_alamat=kecamatan_alamat.strip(), camat_jabatan=camat_jabatan.strip(),
+            camat_nama=camat_nama.strip(), camat_nip=camat_nip.strip())
         problems = settings_mod.problems(new)
         if problems:
             for p in problems:

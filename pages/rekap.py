@@ -4,6 +4,7 @@ import streamlit as st
 
 from core import settings as settings_mod
 from core.recap import kurva_s, leaf_recap, rollup
+from core.tindak_lanjut import open_counts, open_followups
 from exports.recap_xlsx import NoData
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui.auth import require_page
@@ -12,6 +13,7 @@ from ui.downloads import audited_download, recap_workbook_cached
 from ui.format import period_label
 from ui.state import current_period, get_store
 from ui.tables import level_display, level_export, with_lights
+from ui.tindak_lanjut import followup_display, style_late
 
 user = require_page("rekap", "rekap")
 store = get_store()
@@ -57,10 +59,16 @@ MONEY = {"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)":
          "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT, "Deviasi (poin)": PERCENT}
 
 
-def pick(table, code, name, label, key, title):
-    """Show a level as a selectable table with its Excel download; return the chosen row or None."""
+def pick(table, code, name, label, key, title, extra=None):
+    """Show a level as a selectable table with its Excel download; return the chosen row or None.
+    ``extra``: screen columns appended to the table, with a boolean ``late`` series whose rows
+    are set in bold red."""
     st.subheader(title)
-    event = st.dataframe(level_display(table, code, name, label), hide_index=True, width="stretch",
+    shown = level_display(table, code, name, label)
+    if extra is not None:
+        columns, late = extra
+        shown = style_late(shown.assign(**columns), late)
+    event = st.dataframe(shown, hide_index=True, width="stretch",
                          on_select="rerun", selection_mode="single-row", key=key)
     audited_download(f"Unduh Excel ({title.lower()})", table_to_xlsx(
         level_export(table, code, name, label), f"{title} - {period_label(year, month)}",
@@ -72,10 +80,21 @@ def pick(table, code, name, label, key, title):
 
 
 opds = with_lights(rollup(view, "opd"), **light)
-opd_row = pick(opds, None, "opd", "OPD", "rekap_opd", "Rekap per OPD")
+# Open follow-ups of the Rakor decisions per OPD (SOP step 14); overdue ones in bold red.
+follow = opds[["opd_kode"]].merge(open_counts(store, opd_kode=scope), on="opd_kode", how="left").fillna(0)
+opd_row = pick(opds, None, "opd", "OPD", "rekap_opd", "Rekap per OPD", extra=(
+    {"Tindak lanjut terbuka": follow["terbuka"].astype(int).tolist(),
+     "Tindak lanjut terlambat": follow["terlambat"].astype(int).tolist()},
+    (follow["terlambat"] > 0).reset_index(drop=True)))
 subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah, scope, None
 if opd_row is not None:
     subject, curve_opd = opd_row["opd"], opd_row["opd_kode"]
+    pending = open_followups(store, opd_kode=opd_row["opd_kode"])
+    if not pending.empty:
+        st.markdown(f"**Tindak lanjut hasil Rakor yang belum selesai - {opd_row['opd']}** "
+                    f"({len(pending)}, terlambat {int(pending['terlambat'].sum())})")
+        st.dataframe(followup_display(pending, with_opd=False), hide_index=True, width="stretch",
+                     key="rekap_tindak_lanjut")
     in_opd = view[view["opd_kode"] == opd_row["opd_kode"]]
     programs = with_lights(rollup(in_opd, "program"), **light)
     prog_row = pick(programs, "program_kode", "program_nama", "Program", "rekap_program",

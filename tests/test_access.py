@@ -121,7 +121,7 @@ def test_user_management_rules_and_audit(dpa_store):
 
 # --------------------------------------------------------------------------- roles
 def test_role_page_matrix():
-    read = ["ringkasan", "rekap", "fisik", "status"]
+    read = ["ringkasan", "rekap", "fisik", "status", "rakor"]
     expected = {
         "admin": read + ["impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
         "opd": read + ["impor", "akun"],

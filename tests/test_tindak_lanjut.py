@@ -278,3 +278,347 @@ def test_status_updates_keep_dated_history_and_respect_the_opd_scope(dpa_store, 
 ])
 def test_is_terlambat(status, due, as_of, late):
     assert tl.is_terlambat(status, due, as_of) is late
+
+
+# --------------------------------------------------------------------------- the page (AppTest)
+MARCH = ["realisasi/realisasi_dinkes_2026-03.xlsx", "realisasi/distan_2026-03.csv"]
+
+
+@pytest.fixture
+def app_store(app_env):
+    """The app's database with the fixture DPA and the March reports of Dinkes and Distan."""
+    from conftest import DPA_FIXTURE, FIXTURES
+    from db.store import Store
+    from etl.pipeline import ingest_paths
+
+    store = Store(app_env, data_dir=app_env.parent / "data")
+    results = ingest_paths(store, [DPA_FIXTURE] + [FIXTURES / r for r in MARCH])
+    assert all(r["status"] == "accepted" for r in results), results
+    return store
+
+
+def _page(user: str, role: str, opd_kode: str | None = None):
+    from test_pages import new_app, run
+
+    at = run(new_app(query={"tahun": "2026", "bulan": "3"}, user=user, role=role, opd_kode=opd_kode))
+    at.switch_page("pages/rakor.py")
+    return run(at)
+
+
+def _table(at, column: str, without: str | None = None) -> pd.DataFrame:
+    """The first read-only table of the page with ``column`` (and without ``without``)."""
+    for df in at.dataframe:
+        if df.editing_mode == "read_only" and column in df.value.columns and (
+                without is None or without not in df.value.columns):
+            return df.value
+    raise AssertionError(f"no table with {column!r}")
+
+
+def _click(at, label: str):
+    from test_pages import run
+
+    next(b for b in at.button if b.label == label).click()
+    return run(at)
+
+
+def _recorded_meeting(store, opds) -> tuple[int, int, int]:
+    """A meeting with a Dinkes decision overdue by today and a Distan decision, via the API."""
+    rid = _meeting(store, opds, today=dt.date.today())
+    original = tl.editor_frame(tl.decisions(store, rid))
+    edited = _edited(original, [
+        {"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut":
+         "Percepat lelang", "PIC": "Kadinkes", "Batas waktu": dt.date(2026, 4, 30)},
+        {"OPD": opds["Dinas Pertanian"], "Permasalahan": "Kontrak terlambat", "Keputusan / tindak lanjut":
+         "Teguran tertulis", "PIC": "PPK", "Batas waktu": dt.date.today() + dt.timedelta(days=30)}])
+    tl.save_decisions(store, ADMIN, rid, tl.diff_decisions(original, edited, opds=tl._opd_names(store),
+                                                           rakor_tanggal=APR14, final=False))
+    a, b = tl.decisions(store, rid)["id"].tolist()
+    return rid, a, b
+
+
+def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(app_store):
+    from test_pages import run
+
+    opds = {o.nama: o.kode for o in app_store.opds()}
+    dinkes, distan = opds["Dinas Kesehatan"], opds["Dinas Pertanian"]
+    at = _page("admin1", "admin")
+    assert [t.value for t in at.title] == ["Rakor & Tindak Lanjut"]
+    assert [t.label for t in at.tabs] == ["Tindak lanjut", "Hasil rakor", "Catat rakor baru"]
+    # a meeting without place is refused, nothing stored
+    at.date_input(key="rakor_new_tanggal").set_value(APR14)
+    at.text_input(key="rakor_new_pimpinan").set_value("Sekretaris Daerah")
+    at.multiselect(key="rakor_new_peserta").set_value([dinkes, distan])
+    _click(at, "Simpan rakor")
+    assert [e.value for e in at.error] == ["Tempat wajib diisi."]
+    assert tl.meetings(app_store).empty
+    at.text_input(key="rakor_new_tempat").set_value("Ruang Rapat Setda")
+    _click(at, "Simpan rakor")
+    assert any("Rakor tanggal 14-04-2026 dicatat" in s.value for s in at.success), [e.value for e in at.error]
+    (rid,) = tl.meetings(app_store)["id"].tolist()
+    assert tl.get_rakor(app_store, rid)["peserta"] == [dinkes, distan]
+
+    # two decisions typed into the table (AppTest seeds the editor's edit state)
+    editor = at.data_editor(key=f"tl_editor_{rid}_0")
+    assert editor.editing_mode == "dynamic" and editor.value.empty
+    at.session_state[f"tl_editor_{rid}_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"OPD": dinkes, "Permasalahan": "Serapan belanja modal rendah", "Keputusan / tindak lanjut":
+         "Lelang ulang alat kesehatan", "PIC": "Kadinkes", "Batas waktu": "2026-04-30"},
+        {"OPD": distan, "Permasalahan": "Kontrak irigasi terlambat", "Keputusan / tindak lanjut":
+         "Teguran tertulis kepada penyedia", "PIC": "PPK Distan"}]}
+    run(at)
+    assert not at.error
+    _click(at, "Simpan perubahan keputusan")
+    assert any("Keputusan disimpan: 2 ditambah" in s.value for s in at.success)
+    rows = tl.decisions(app_store, rid)
+    assert rows["opd"].tolist() == ["Dinas Kesehatan", "Dinas Pertanian"]
+    assert rows["batas_waktu"].iloc[0] == dt.date(2026, 4, 30) and pd.isna(rows["batas_waktu"].iloc[1])
+    assert len(app_store.sql("SELECT * FROM audit_log WHERE action = 'tindak_lanjut_add' AND actor = 'admin1'")) == 2
+    # the follow-up table: the Dinkes decision (due 30 April) is overdue today and marked
+    table = _table(at, "Terlambat")
+    assert table["Keputusan / tindak lanjut"].tolist() == ["Lelang ulang alat kesehatan",
+                                                           "Teguran tertulis kepada penyedia"]
+    assert table["Terlambat"].tolist() == ["⚠ Terlambat", ""]
+    assert [m.value for m in at.metric][:2] == ["2", "1"]
+
+    # a status update with a note (the first follow-up is chosen by default)
+    a = int(rows["id"].iloc[0])
+    assert at.selectbox(key="tl_pick").value == a
+    at.selectbox(key="tl_new_status").set_value("in_progress")
+    at.date_input(key="tl_new_date").set_value(dt.date(2026, 4, 20))
+    at.text_area(key="tl_new_note").set_value("Dokumen lelang ulang sedang disusun")
+    _click(at, "Simpan perkembangan")
+    assert any("Perkembangan tindak lanjut #%d disimpan: Dalam proses." % a in s.value for s in at.success)
+    hist = tl.history(app_store, a)
+    assert hist[["tanggal", "status", "note", "actor"]].values.tolist()[-1] == [
+        dt.date(2026, 4, 20), "in_progress", "Dokumen lelang ulang sedang disusun", "admin1"]
+    assert _table(at, "Oleh")["Catatan"].tolist() == [
+        "(keputusan dicatat pada rakor)", "Dokumen lelang ulang sedang disusun"]
+
+    # fix the result: the table then only adds rows (deleting is no longer offered)
+    _click(at, "Tetapkan hasil rakor")
+    assert tl.get_rakor(app_store, rid)["status"] == "final"
+    assert at.data_editor(key=f"tl_editor_{rid}_1").editing_mode == "add"
+
+
+def test_page_opd_user_sees_and_updates_only_its_own_follow_ups(app_store):
+    opds = {o.nama: o.kode for o in app_store.opds()}
+    rid, a, b = _recorded_meeting(app_store, opds)
+    at = _page("dinkes1", "opd", opds["Dinas Kesehatan"])
+    assert [t.label for t in at.tabs] == ["Tindak lanjut", "Hasil rakor"]
+    assert not at.data_editor                                                 # decisions are read-only
+    assert [d.label for d in at.get("download_button")] == ["Unduh Excel (tindak lanjut)"]   # no full report
+    table = _table(at, "Terlambat")
+    assert table["Keputusan / tindak lanjut"].tolist() == ["Percepat lelang"] and "OPD" not in table.columns
+    assert at.selectbox(key="tl_pick").options == [f"#{a} · Dinas Kesehatan · Percepat lelang"]
+    decided = _table(at, "Permasalahan", without="Terlambat")
+    assert decided["OPD"].tolist() == ["Dinas Kesehatan"]
+    at.text_area(key="tl_new_note").set_value("Lelang ulang diumumkan")
+    at.selectbox(key="tl_new_status").set_value("in_progress")
+    _click(at, "Simpan perkembangan")
+    assert tl.followups(app_store).set_index("id").loc[a, "status"] == "in_progress"
+    assert tl.followups(app_store).set_index("id").loc[b, "status"] == "open"
+    assert app_store.sql("SELECT actor FROM audit_log WHERE action = 'tindak_lanjut_status'") == [("dinkes1",)]
+
+
+def test_page_viewer_reads_without_forms(app_store, media):
+    from test_pages import download_bytes, run
+
+    opds = {o.nama: o.kode for o in app_store.opds()}
+    _recorded_meeting(app_store, opds)
+    at = _page("viewer1", "viewer")
+    assert [t.label for t in at.tabs] == ["Tindak lanjut", "Hasil rakor"]
+    assert not at.data_editor
+    assert not [b for b in at.button if b.label in ("Simpan perkembangan", "Simpan perubahan keputusan",
+                                                     "Simpan rakor", "Tetapkan hasil rakor")]
+    assert any("hanya dapat membaca" in c.value for c in at.caption)
+    table = _table(at, "Terlambat")
+    assert table["OPD"].tolist() == ["Dinas Kesehatan", "Dinas Pertanian"]
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["Unduh Excel (tindak lanjut)", "Laporan pelaksanaan (Excel)", "Laporan pelaksanaan (Word)"]
+    button = at.get("download_button")[2]
+    assert download_bytes(media, button)[:2] == b"PK"
+    button.click()
+    run(at)
+    assert app_store.sql("SELECT actor, target FROM audit_log WHERE action = 'download'")[-1] == (
+        "viewer1", "laporan_rakor_2026-04-14.docx")
+
+
+# --------------------------------------------------------------------------- Laporan pelaksanaan Rakor
+@pytest.fixture
+def march_store(dpa_store):
+    from conftest import FIXTURES
+    from etl.pipeline import ingest_paths
+
+    results = ingest_paths(dpa_store, [FIXTURES / r for r in MARCH])
+    assert all(r["status"] == "accepted" for r in results), results
+    return dpa_store
+
+
+def _report_meeting(store, opds) -> int:
+    """A fixed meeting: Dinkes overdue (due 30 April), Distan cancelled, Distan done."""
+    from core import settings as settings_mod
+
+    cfg = settings_mod.load(store)
+    cfg.ttd_nama, cfg.ttd_nip = "Drs. Ahmad Fauzi, M.Si", "19700101 199503 1 001"
+    settings_mod.save(store, cfg, "admin1")
+    rid = _meeting(store, opds, catatan="Percepat penyerapan anggaran triwulan II.")
+    original = tl.editor_frame(tl.decisions(store, rid))
+    edited = _edited(original, [
+        {"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan belanja modal rendah",
+         "Keputusan / tindak lanjut": "Lelang ulang alat kesehatan", "PIC": "Kadinkes",
+         "Batas waktu": dt.date(2026, 4, 30)},
+        {"OPD": opds["Dinas Pertanian"], "Permasalahan": "Kontrak irigasi terlambat",
+         "Keputusan / tindak lanjut": "Teguran tertulis kepada penyedia", "PIC": "PPK Distan",
+         "Batas waktu": dt.date(2026, 5, 31)},
+        {"OPD": opds["Dinas Pertanian"], "Permasalahan": "Pupuk bersubsidi terlambat",
+         "Keputusan / tindak lanjut": "Koordinasi dengan distributor", "PIC": "Kabid PSP"}])
+    names = tl._opd_names(store)
+    tl.save_decisions(store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14,
+                                                           final=False))
+    tl.finalize_rakor(store, ADMIN, rid)
+    ids = tl.decisions(store, rid)["id"].tolist()
+    original = tl.editor_frame(tl.decisions(store, rid))
+    edited = original.copy()
+    edited.loc[edited["ID"] == ids[2], ["Dibatalkan", "Alasan batal"]] = [True, "Ditangani dinas provinsi"]
+    tl.save_decisions(store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14,
+                                                           final=True))
+    tl.update_status(store, ADMIN, ids[1], "done", "Teguran dikirim", tanggal=dt.date(2026, 5, 2), today=TODAY)
+    return rid
+
+
+def test_rakor_xlsx_holds_meeting_attendees_decisions_and_the_recap_numbers(march_store, opds):
+    import io
+
+    import openpyxl
+
+    from core.recap import kabupaten_totals, recap_opd
+    from exports.rakor_report import SHEET, TITLE, rakor_xlsx
+
+    rid = _report_meeting(march_store, opds)
+    wb = openpyxl.load_workbook(io.BytesIO(rakor_xlsx(march_store, rid, today=TODAY)))
+    ws = wb[SHEET]
+    cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    texts = [v for v in cells.values() if isinstance(v, str)]
+    assert TITLE in texts and "PEMERINTAH KABUPATEN TANJUNG MAKMUR" in texts
+    label = {v: (r, c) for (r, c), v in cells.items() if c == 2 and isinstance(v, str)}
+
+    def value(name):
+        r, _ = label[name]
+        return ws.cell(row=r, column=3).value
+
+    assert value("Hari, tanggal") == "Selasa, 14 April 2026"
+    assert (value("Tempat"), value("Pimpinan rapat")) == ("Ruang Rapat Setda", "Sekretaris Daerah")
+    assert value("Realisasi yang dibahas") == "s.d. akhir bulan Maret 2026"
+    assert value("Arahan / catatan") == "Percepat penyerapan anggaran triwulan II."
+    assert "Dinas Kesehatan" in label and "Dinas Pertanian" in label          # the attendees
+    tot = kabupaten_totals(recap_opd(march_store, 2026, 3))
+    assert value("Pagu anggaran") == tot["pagu"]
+    assert value("Realisasi keuangan") == tot["realisasi_keuangan"]
+    # (a workbook keeps 15 significant digits)
+    assert value("Realisasi keuangan (%)") == pytest.approx(tot["keuangan_pct"], rel=1e-13)
+    assert value("Realisasi fisik (%)") == pytest.approx(tot["fisik_pct"], rel=1e-13)
+    assert value("Target fisik (%)") == pytest.approx(tot["target_fisik_pct"], rel=1e-13)
+    assert value("Deviasi fisik (poin)") == pytest.approx(tot["deviasi"], rel=1e-13)
+    assert value("OPD yang telah melapor") == f"{tot['opd_reported']} dari {tot['opd_total']} OPD" == "2 dari 8 OPD"
+    assert ws.cell(row=label["Pagu anggaran"][0], column=3).number_format == "#,##0"
+    # the decisions table: all three, the cancelled one with its reason, the overdue one in bold red
+    header = next(r for (r, c), v in cells.items() if v == "Keputusan / Tindak Lanjut")
+    rows = [[ws.cell(row=r, column=c).value for c in range(1, 9)] for r in range(header + 1, header + 4)]
+    assert [r[1] for r in rows] == ["Dinas Kesehatan", "Dinas Pertanian", "Dinas Pertanian"]
+    assert [r[3] for r in rows] == ["Lelang ulang alat kesehatan", "Teguran tertulis kepada penyedia",
+                                    "Koordinasi dengan distributor"]
+    assert [r[4] for r in rows] == ["Kadinkes", "PPK Distan", "Kabid PSP"]
+    assert rows[0][5] == dt.datetime(2026, 4, 30) and rows[2][5] == "-"
+    assert ws.cell(row=header + 1, column=6).number_format == "DD-MM-YYYY"
+    assert [r[6] for r in rows] == ["Belum ditindaklanjuti", "Selesai", "Dibatalkan"]
+    assert rows[0][7] == "Melewati batas waktu"
+    assert rows[1][7] == "02-05-2026: Teguran dikirim"
+    assert rows[2][7] == "Alasan batal: Ditangani dinas provinsi"
+    assert ws.cell(row=header + 1, column=3).font.bold and ws.cell(row=header + 1, column=3).font.color.rgb.endswith(
+        "C62828")
+    assert not ws.cell(row=header + 2, column=3).font.bold
+    assert "Drs. Ahmad Fauzi, M.Si" in texts and "NIP. 19700101 199503 1 001" in texts
+    assert "Tanjung Makmur, 10 Mei 2026" in texts
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9      # A4
+
+
+def test_rakor_docx_has_the_sections_numbers_and_decisions(march_store, opds):
+    import io
+
+    import docx
+
+    from core.recap import kabupaten_totals, recap_opd
+    from exports.rakor_report import TITLE, rakor_docx
+    from ui.format import percent, points, rupiah
+
+    rid = _report_meeting(march_store, opds)
+    doc = docx.Document(io.BytesIO(rakor_docx(march_store, rid, today=TODAY)))
+    paras = [p.text for p in doc.paragraphs]
+    assert paras[0] == "PEMERINTAH KABUPATEN TANJUNG MAKMUR"
+    assert TITLE in paras and "REALISASI FISIK DAN KEUANGAN S.D. AKHIR BULAN MARET 2026" in paras
+    for heading in ("I. DASAR", "II. WAKTU DAN TEMPAT", "III. PESERTA (2 OPD)",
+                    "IV. RINGKASAN REALISASI S.D. AKHIR BULAN MARET 2026",
+                    "V. PERMASALAHAN DAN KEPUTUSAN / TINDAK LANJUT", "VI. PENUTUP"):
+        assert heading in paras, heading
+    assert "Hari, tanggal\t: Selasa, 14 April 2026" in paras and "Tempat\t: Ruang Rapat Setda" in paras
+    assert "Pimpinan rapat\t: Sekretaris Daerah" in paras
+    assert ["1. Dinas Kesehatan", "2. Dinas Pertanian"] == [p for p in paras if p in ("1. Dinas Kesehatan",
+                                                                                      "2. Dinas Pertanian")][-2:]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    summary = dict(r for r in tables[0][1:])
+    tot = kabupaten_totals(recap_opd(march_store, 2026, 3))
+    assert summary["Pagu anggaran"] == rupiah(tot["pagu"])
+    assert summary["Realisasi keuangan"] == rupiah(tot["realisasi_keuangan"])
+    assert summary["Realisasi keuangan (%)"] == percent(tot["keuangan_pct"])
+    assert summary["Realisasi fisik (%)"] == percent(tot["fisik_pct"])
+    assert summary["Target fisik (%)"] == percent(tot["target_fisik_pct"])
+    assert summary["Deviasi fisik (poin)"] == points(tot["deviasi"])
+    assert summary["OPD yang telah melapor"] == "2 dari 8 OPD"
+    dinkes, distan = tables[1], tables[2]
+    assert dinkes[0] == ["No", "Permasalahan", "Keputusan / Tindak Lanjut", "PIC", "Batas Waktu", "Status"]
+    assert dinkes[1] == ["1", "Serapan belanja modal rendah", "Lelang ulang alat kesehatan", "Kadinkes",
+                         "30-04-2026", "Belum ditindaklanjuti - Melewati batas waktu"]
+    assert [r[2] for r in distan[1:]] == ["Teguran tertulis kepada penyedia", "Koordinasi dengan distributor"]
+    assert [r[5] for r in distan[1:]] == ["Selesai - 02-05-2026: Teguran dikirim",
+                                          "Dibatalkan - Alasan batal: Ditangani dinas provinsi"]
+    run = doc.tables[1].rows[1].cells[1].paragraphs[0].runs[0]
+    assert run.bold and str(run.font.color.rgb) == "C62828"             # overdue stands out
+    sign = [p.text for p in doc.tables[-1].rows[0].cells[1].paragraphs]
+    assert sign[0] == "Tanjung Makmur, 10 Mei 2026" and "Drs. Ahmad Fauzi, M.Si" in sign
+    assert "NIP. 19700101 199503 1 001" in sign
+
+
+def test_report_of_an_unknown_meeting_is_refused(march_store):
+    from exports.rakor_report import UnknownRakor, rakor_docx
+
+    with pytest.raises(UnknownRakor, match="Rakor nomor 99 tidak ditemukan"):
+        rakor_docx(march_store, 99)
+
+
+# --------------------------------------------------------------------------- Rekap OPD shows the open follow-ups
+def test_rekap_page_counts_open_follow_ups_and_lists_them_for_the_opd(app_store):
+    from test_pages import new_app, run
+
+    opds = {o.nama: o.kode for o in app_store.opds()}
+    _, a, _ = _recorded_meeting(app_store, opds)
+    at = run(new_app(query={"tahun": "2026", "bulan": "3"}))
+    at.switch_page("pages/rekap.py")
+    run(at)
+    table = at.dataframe[0].value.set_index("OPD")
+    assert table.loc["Dinas Kesehatan", ["Tindak lanjut terbuka", "Tindak lanjut terlambat"]].tolist() == [1, 1]
+    assert table.loc["Dinas Pertanian", ["Tindak lanjut terbuka", "Tindak lanjut terlambat"]].tolist() == [1, 0]
+    assert table["Tindak lanjut terbuka"].sum() == 2                  # every other OPD: none
+    # drill into Dinas Kesehatan: its open follow-up is listed and marked overdue
+    row = list(at.dataframe[0].value["OPD"]).index("Dinas Kesehatan")
+    at.session_state["rekap_opd"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    run(at)
+    assert any("Tindak lanjut hasil Rakor yang belum selesai - Dinas Kesehatan** (1, terlambat 1)" in m.value
+               for m in at.markdown)
+    listed = _table(at, "Terlambat")
+    assert listed["Keputusan / tindak lanjut"].tolist() == ["Percepat lelang"]
+    assert listed["Terlambat"].tolist() == ["⚠ Terlambat"] and "OPD" not in listed.columns
+    # once done it is no longer counted
+    tl.update_status(app_store, ADMIN, a, "done", "Kontrak ditandatangani")
+    run(at)
+    table = at.dataframe[0].value.set_index("OPD")
+    assert table.loc["Dinas Kesehatan", ["Tindak lanjut terbuka", "Tindak lanjut terlambat"]].tolist() == [0, 0]

@@ -1,0 +1,92 @@
+"""``python -m etl kinerja``: the kinerja recap of a month, triwulan or year on the command line
+(the rows of :func:`core.kinerja.kinerja_recap`, the same as the Data kinerja page and the Excel
+export), as a readable table or JSON, optionally also written as the print-ready workbook."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+from core.kinerja import kinerja_recap, period
+from db.store import Store
+from exports.kinerja_xlsx import kinerja_workbook
+from ui.format import number, percent
+
+from .kinerja import UnitMatcher, UnitRef
+
+JSON_COLUMNS = ["unit", "indikator", "satuan", "arah", "agregasi", "target", "realisasi", "capaian", "predikat",
+                "catatan", "bulan_terisi", "status", "unit_id", "indikator_id"]
+
+
+def _clean(value):
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if hasattr(value, "item"):          # numpy scalars
+        return _clean(value.item())
+    if value != value:                  # pandas NA
+        return None
+    return value
+
+
+def recap_rows(df) -> list[dict]:
+    """The JSON rows of a recap (NaN as null)."""
+    return [{c: _clean(v) for c, v in zip(JSON_COLUMNS, rec)} for rec in df[JSON_COLUMNS].itertuples(index=False)]
+
+
+def _value(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    return number(v, 0 if float(v).is_integer() else 2)
+
+
+def run_kinerja(args) -> int:
+    """Print the recap; exit 1 when the year has no indicators, the unit is unknown, or the
+    workbook cannot be written."""
+    p = period(args.year, args.month, args.triwulan, args.annual)
+    with Store(args.db) as store:
+        unit_id = None
+        if args.unit:
+            units = [UnitRef(i, n) for i, n in store.unit_kerja()]
+            found = UnitMatcher(units).exact(args.unit)
+            if found is None:
+                known = ", ".join(u.nama for u in units) or "belum ada; impor Perjanjian Kinerja dahulu"
+                print(f"Kesalahan: unit kerja '{args.unit}' tidak dikenal. Unit yang ada: {known}.", file=sys.stderr)
+                return 1
+            unit_id = found.id
+        df = kinerja_recap(store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual,
+                           unit_id=unit_id)
+        if df.empty:
+            print(f"Kesalahan: belum ada indikator Perjanjian Kinerja tahun {args.year}; impor Perjanjian Kinerja "
+                  "terlebih dahulu.", file=sys.stderr)
+            return 1
+        data = kinerja_workbook(store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual,
+                                unit_id=unit_id) if args.out else None
+    if data is not None:
+        out = Path(args.out)
+        tmp = out.with_name(out.name + ".tmp")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            tmp.replace(out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            print(f"Kesalahan: berkas '{out}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(recap_rows(df), ensure_ascii=False, indent=1))
+    else:
+        head = ["Unit", "Indikator", "Satuan", "Target", "Realisasi", "Capaian", "Predikat"]
+        body = [[r.unit, r.indikator if len(r.indikator) <= 60 else r.indikator[:57] + "...", r.satuan or "-",
+                 _value(r.target), _value(r.realisasi), percent(r.capaian), r.predikat or (r.catatan or "-")]
+                for r in df.itertuples()]
+        widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+        print(f"Rekap capaian kinerja {p.label}")
+        for row in [head] + body:
+            print("  ".join(str(x).rjust(w) if i in (3, 4, 5) else str(x).ljust(w)
+                            for i, (x, w) in enumerate(zip(row, widths))))
+    if data is not None:
+        print(f"Rekap Excel ditulis ke {args.out}.", file=sys.stderr if args.json else sys.stdout)
+    return 0

@@ -1,0 +1,38 @@
+"""Screen shapes of the tindak lanjut tables (pages Rakor & Tindak Lanjut and Rekap OPD): dates
+as ``14-04-2026``, Indonesian headers, overdue rows in bold red with a warning mark."""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.tindak_lanjut import tgl
+
+from .charts import COLOURS
+
+TERLAMBAT = "⚠ Terlambat"
+
+
+def followup_export(df: pd.DataFrame) -> pd.DataFrame:
+    """Follow-ups (:func:`core.tindak_lanjut.followups`) with Indonesian headers, for Excel."""
+    return pd.DataFrame({
+        "ID": df["id"], "Tanggal rakor": df["rakor_tanggal"].map(tgl), "OPD": df["opd"],
+        "Permasalahan": df["masalah"], "Keputusan / tindak lanjut": df["keputusan"], "PIC": df["pic"].fillna("-"),
+        "Batas waktu": df["batas_waktu"].map(tgl), "Status": df["status_label"],
+        "Terlambat": df["terlambat"].map({True: "Ya", False: "-"}),
+        "Catatan terakhir": df["catatan_terakhir"].fillna("-")}).reset_index(drop=True)
+
+
+def followup_display(df: pd.DataFrame, with_opd: bool = True):
+    """The same table for ``st.dataframe``: a Styler that sets overdue rows in bold red and
+    marks them "⚠ Terlambat"."""
+    out = followup_export(df)
+    out["Terlambat"] = df["terlambat"].map({True: TERLAMBAT, False: ""}).reset_index(drop=True)
+    if not with_opd:
+        out = out.drop(columns=["OPD"])
+    late = df["terlambat"].reset_index(drop=True)
+    return style_late(out, late)
+
+
+def style_late(table: pd.DataFrame, late: pd.Series):
+    """A Styler of ``table`` with the rows where ``late`` is true in bold red."""
+    red = f"color: {COLOURS['merah']}; font-weight: bold"
+    return table.style.apply(lambda row: [red if late.iloc[row.name] else "" for _ in row], axis=1)
