@@ -37,6 +37,8 @@ PAGES = {
                          url_path="kinerja"),
     "kinerja_review": dict(page="pages/kinerja_review.py", title="Review Kinerja", icon=":material/verified:",
                            url_path="review-kinerja"),
+    "permintaan": dict(page="pages/permintaan.py", title="Permintaan Laporan", icon=":material/forward_to_inbox:",
+                       url_path="permintaan"),
     "impor": dict(page="pages/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
     "pengaturan": dict(page="pages/pengaturan.py", title="Pengaturan", icon=":material/settings:",
                        url_path="pengaturan"),

@@ -27,6 +27,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "kinerja_isi": frozenset({"admin", "unit"}),
     "kinerja_data": frozenset({"admin", "unit", "reviewer", "approver", "viewer"}),
     "kinerja_review": frozenset({"admin", "reviewer", "approver"}),
+    "permintaan": frozenset({"admin"}),
     "impor": frozenset({"admin", "opd"}),
     "pengaturan": frozenset({"admin"}),
     "pengguna": frozenset({"admin"}),

@@ -123,7 +123,7 @@ def test_user_management_rules_and_audit(dpa_store):
 def test_role_page_matrix():
     read = ["ringkasan", "rekap", "fisik", "status", "rakor"]
     expected = {
-        "admin": read + ["impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
+        "admin": read + ["permintaan", "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
         "opd": read + ["impor", "akun"],
         "unit": ["akun"],
         "reviewer": read + ["akun"],
