@@ -29,6 +29,8 @@ PAGES = {
     "status": dict(page="pages/status.py", title="Status Pengumpulan", icon=":material/fact_check:",
                    url_path="status"),
     "materi": dict(page="pages/materi.py", title="Materi Rakor", icon=":material/slideshow:", url_path="materi"),
+    "rakor": dict(page="pages/rakor.py", title="Rakor & Tindak Lanjut", icon=":material/handshake:",
+                  url_path="rakor"),
     "kinerja_permintaan": dict(page="pages/kinerja_permintaan.py", title="Permintaan Data Kinerja",
                                icon=":material/outgoing_mail:", url_path="permintaan-kinerja"),
     "kinerja_isi": dict(page="pages/kinerja_isi.py", title="Isi Data Kinerja", icon=":material/edit_note:",

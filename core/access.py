@@ -23,6 +23,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "fisik": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
     "status": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
     "materi": frozenset({"admin", "reviewer", "approver", "viewer"}),
+    "rakor": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
     "kinerja_permintaan": frozenset({"admin", "reviewer", "approver"}),
     "kinerja_isi": frozenset({"admin", "unit"}),
     "kinerja_data": frozenset({"admin", "unit", "reviewer", "approver", "viewer"}),

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = APP.parent
 PAGE_FILES = {"permintaan": "pages/permintaan.py",
               "ringkasan": "pages/ringkasan.py", "rekap": "pages/rekap.py", "fisik": "pages/fisik.py",
-              "status": "pages/status.py", "materi": "pages/materi.py", "impor": "pages/impor.py", "pengaturan": "pages/pengaturan.py",
+              "status": "pages/status.py", "materi": "pages/materi.py", "rakor": "pages/rakor.py", "impor": "pages/impor.py", "pengaturan": "pages/pengaturan.py",
               "pengguna": "pages/pengguna.py", "audit": "pages/audit.py", "cadangan": "pages/cadangan.py",
               "akun": "pages/akun.py", "kinerja_permintaan": "pages/kinerja_permintaan.py",
               "kinerja_isi": "pages/kinerja_isi.py", "kinerja_data": "pages/kinerja_data.py",
@@ -28,8 +28,9 @@ TITLES = {"permintaan": "Permintaan Laporan",
           "fisik": "Fisik Konstruksi dan Non Fisik", "status": "Status Pengumpulan Laporan",
           "pengaturan": "Pengaturan", "cadangan": "Cadangan dan Pemulihan", "akun": "Akun Saya",
           "kinerja_permintaan": "Permintaan Data Kinerja", "kinerja_isi": "Isi Data Kinerja",
-          "kinerja_data": "Data Kinerja", "kinerja_review": "Review Kinerja", "materi": "Materi Rakor POK"}
-READ = {"ringkasan", "rekap", "fisik", "status"}
+          "kinerja_data": "Data Kinerja", "kinerja_review": "Review Kinerja", "materi": "Materi Rakor POK",
+          "rakor": "Rakor & Tindak Lanjut"}
+READ = {"ringkasan", "rekap", "fisik", "status", "rakor"}
 ALLOWED = {
     "admin": READ | {"permintaan", "materi", "kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review", "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"},
     "opd": READ | {"impor", "akun"},
