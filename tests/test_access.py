@@ -122,13 +122,14 @@ def test_user_management_rules_and_audit(dpa_store):
 # --------------------------------------------------------------------------- roles
 def test_role_page_matrix():
     read = ["ringkasan", "rekap", "fisik", "status", "rakor"]
+    with_materi = read[:4] + ["materi"] + read[4:]      # the meeting pack: not for OPD operators
     expected = {
-        "admin": read + ["permintaan", "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
+        "admin": with_materi + ["permintaan", "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
         "opd": read + ["impor", "akun"],
         "unit": ["akun"],
-        "reviewer": read + ["akun"],
-        "approver": read + ["akun"],
-        "viewer": read + ["akun"],
+        "reviewer": with_materi + ["akun"],
+        "approver": with_materi + ["akun"],
+        "viewer": with_materi + ["akun"],
     }
     assert set(expected) == set(ROLES)
     for role, pages in expected.items():
