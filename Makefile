@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 PORT    ?= 8501
 
-.PHONY: run test bench demo clean
+.PHONY: run test bench demo slides clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(VENV)/.installed-test
 ## bench: performance figures against baselines, written to bench/results.json
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py
+
+## slides: the meeting pack of the demo data rendered to one PNG per slide in tests/artifacts/slides
+## (LibreOffice headless with Impress - Debian package libreoffice-impress-nogui - and pdftoppm)
+slides: $(VENV)/.installed
+	$(BIN)/python scripts/render_pack.py --out tests/artifacts/slides
 
 demo: $(VENV)/.installed
 	$(BIN)/python scripts/make_demo.py --out data/demo
