@@ -85,7 +85,8 @@ def request_rows(store: Store, year: int, month: int, opd_kodes: list[str] | Non
     if opd_kodes is not None:
         rows = rows[rows["opd_kode"].isin(list(opd_kodes))]
     rows = rows.assign(opd=rows["opd"].fillna(rows["opd_kode"]))
-    order = sorted(range(len(rows)), key=lambda i: (str(rows["opd"].iloc[i]), _code_key(rows["kode"].iloc[i])))
+    keys = [(str(o), _code_key(k)) for o, k in zip(rows["opd"].tolist(), rows["kode"].tolist())]
+    order = sorted(range(len(rows)), key=keys.__getitem__)
     return rows.iloc[order].reset_index(drop=True)
 
 
@@ -100,7 +101,11 @@ def request_plan(store: Store, year: int, month: int, opd_kodes: list[str] | Non
     """One row per OPD of the year's DPA: what its template will hold (``opd_kode``, ``opd``,
     ``singkatan``, ``sub_kegiatan``, ``pagu``, ``bulan_lalu`` = last month's report is in) and its
     ``file_name`` (unique within the zip)."""
-    rows = request_rows(store, year, month, opd_kodes)
+    return plan_of(request_rows(store, year, month, opd_kodes), year, month)
+
+
+def plan_of(rows: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
+    """:func:`request_plan` of rows already read with :func:`request_rows`."""
     cols = ["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu", "bulan_lalu", "file_name"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
@@ -425,18 +430,23 @@ def _validations(ws, leaves: list[int], period: str) -> None:
 def _highlights(ws, leaves: list[int]) -> None:
     """Conditional formats of the sub kegiatan input cells: realisasi above pagu in red; a
     cumulative value below last month's in orange (the import checks the values again)."""
+    if not leaves:
+        return
     keu, pagu, fisik = COL["realisasi_keuangan"], COL["pagu"], COL["realisasi_fisik"]
     p_keu, p_fisik = PREV["realisasi_keuangan"], PREV["realisasi_fisik"]
-    for first, last in _runs(leaves):
-        ws.conditional_formatting.add(f"{keu}{first}:{keu}{last}", FormulaRule(
-            formula=[f"AND(ISNUMBER({keu}{first}),ISNUMBER({pagu}{first}),{keu}{first}>{pagu}{first})"],
-            fill=RED_FILL))
-        ws.conditional_formatting.add(f"{keu}{first}:{keu}{last}", FormulaRule(
-            formula=[f"AND(ISNUMBER({keu}{first}),ISNUMBER({p_keu}{first}),{keu}{first}<{p_keu}{first})"],
-            fill=ORANGE_FILL))
-        ws.conditional_formatting.add(f"{fisik}{first}:{fisik}{last}", FormulaRule(
-            formula=[f"AND(ISNUMBER({fisik}{first}),ISNUMBER({p_fisik}{first}),{fisik}{first}<{p_fisik}{first})"],
-            fill=ORANGE_FILL))
+    runs = _runs(leaves)
+    top = runs[0][0]     # relative references of a rule follow the first cell of its ranges
+
+    def ranges(col: str) -> str:
+        return " ".join(f"{col}{first}:{col}{last}" for first, last in runs)
+
+    ws.conditional_formatting.add(ranges(keu), FormulaRule(
+        formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({pagu}{top}),{keu}{top}>{pagu}{top})"], fill=RED_FILL))
+    ws.conditional_formatting.add(ranges(keu), FormulaRule(
+        formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({p_keu}{top}),{keu}{top}<{p_keu}{top})"], fill=ORANGE_FILL))
+    ws.conditional_formatting.add(ranges(fisik), FormulaRule(
+        formula=[f"AND(ISNUMBER({fisik}{top}),ISNUMBER({p_fisik}{top}),{fisik}{top}<{p_fisik}{top})"],
+        fill=ORANGE_FILL))
 
 
 def _signature(ws, row: int, settings: Settings, opd: str, year: int) -> int:
@@ -600,10 +610,14 @@ def templates_zip(store: Store, year: int, month: int, settings: Settings, opd_k
     """A zip with one template per OPD of the year's DPA (only ``opd_kodes`` when given), named
     ``Laporan_Realisasi_<singkatan>_<YYYY-MM>.xlsx``. Raises ``ValueError`` (Indonesian message)
     when there is nothing to send: no DPA for the year, or none of the chosen OPDs in it."""
-    rows = request_rows(store, year, month, opd_kodes)
+    return zip_of(request_rows(store, year, month, opd_kodes), year, month, settings, contact)
+
+
+def zip_of(rows: pd.DataFrame, year: int, month: int, settings: Settings, contact: str | None = None) -> bytes:
+    """:func:`templates_zip` of rows already read with :func:`request_rows` (one file per OPD in them)."""
     if rows.empty:
         raise ValueError(f"Belum ada DPA tahun {year} untuk OPD yang dipilih; impor DPA terlebih dahulu.")
-    plan = request_plan(store, year, month, opd_kodes)
+    plan = plan_of(rows, year, month)
     names = dict(zip(plan["opd_kode"], plan["file_name"]))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

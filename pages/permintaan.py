@@ -8,7 +8,7 @@ import streamlit as st
 from core import settings as settings_mod
 from exports.recap_xlsx import tanggal
 from exports.request_letter import DOCX_MIME, default_perihal, default_tembusan
-from exports.request_template import default_contact, request_plan
+from exports.request_template import default_contact, plan_of, request_rows
 from ui.auth import require_page
 from ui.downloads import audited_download, request_letter_cached, request_zip_cached
 from ui.format import number, period_label, rupiah
@@ -22,7 +22,8 @@ st.title("Permintaan Laporan")
 st.caption(f"Surat permohonan laporan realisasi fisik dan keuangan **{period_label(year, month)}** beserta format "
            "laporan (Excel) untuk setiap OPD, sudah berisi sub kegiatan dan pagu DPA serta laporan bulan lalu.")
 
-plan = request_plan(store, year, month)
+rows = request_rows(store, year, month)
+plan = plan_of(rows, year, month)
 if plan.empty:
     st.info(f"Belum ada DPA tahun {year}, jadi daftar OPD dan sub kegiatannya belum ada. Impor DPA terlebih dahulu "
             "pada halaman Impor Laporan, lalu kembali ke halaman ini.", icon=":material/inbox:")
@@ -35,7 +36,8 @@ chosen = st.multiselect("OPD tujuan", list(names), default=list(names), format_f
 if not chosen:
     st.warning("Pilih paling sedikit satu OPD tujuan.", icon=":material/group_off:")
     st.stop()
-plan = plan[plan["opd_kode"].isin(chosen)].reset_index(drop=True)
+rows = rows[rows["opd_kode"].isin(chosen)]
+plan = plan_of(rows, year, month)
 deadline = cfg.deadline(year, month)
 
 c1, c2 = st.columns([2, 1])
@@ -66,15 +68,25 @@ st.dataframe(pd.DataFrame({
     "Berkas format": plan["file_name"]}), hide_index=True, width="stretch")
 
 opd_kodes = tuple(plan["opd_kode"])
+# Building every OPD's workbook takes seconds for a whole kabupaten: only on request, then kept
+# (and cached) for as long as the choices and the data stay the same.
+wanted = (year, month, opd_kodes, kontak)
+if st.button("Siapkan format laporan dan surat", icon=":material/build:", key="permintaan_siapkan",
+             type="primary" if st.session_state.get("permintaan_siap") != wanted else "secondary"):
+    st.session_state["permintaan_siap"] = wanted
+if st.session_state.get("permintaan_siap") != wanted:
+    st.caption("Tekan tombol di atas untuk menyusun format laporan (satu berkas Excel per OPD) dan surat "
+               "permohonan sesuai pilihan ini.")
+    st.stop()
 c1, c2 = st.columns(2)
 with c1:
     audited_download(f"Unduh format laporan ({len(plan)} berkas Excel, .zip)",
-                     request_zip_cached(store, year, month, opd_kodes, cfg, kontak),
+                     request_zip_cached(rows, year, month, cfg, kontak),
                      f"Format_Laporan_Realisasi_{year}-{month:02d}.zip", what=f"format laporan {len(plan)} OPD",
                      key="dl_permintaan_zip", mime="application/zip", type="primary")
 with c2:
     audited_download("Unduh surat permohonan (Word)",
-                     request_letter_cached(store, year, month, opd_kodes, cfg, nomor=nomor, tanggal_surat=tanggal_surat,
+                     request_letter_cached(plan, year, month, cfg, nomor=nomor, tanggal_surat=tanggal_surat,
                                            sifat=sifat, lampiran=lampiran, perihal=perihal, kontak=kontak,
                                            tembusan=tuple(tembusan.splitlines())),
                      f"Surat_Permohonan_Laporan_{year}-{month:02d}.docx", what="surat permohonan laporan",

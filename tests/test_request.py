@@ -470,7 +470,9 @@ def test_permintaan_page_downloads_are_audited(app_env, media):
     table = at.dataframe[0].value
     assert table.set_index("OPD").loc["Dinas Kesehatan", "Laporan Maret 2026"] == "terisi di format"
     assert len(table) == len(DPA_PER_OPD)
+    assert not at.get("download_button")          # built only on request
     at.text_input(key="permintaan_nomor").set_value("027/77/Adpem/2026")
+    at.button(key="permintaan_siapkan").click()
     run(at)
     buttons = {b.label: b for b in at.get("download_button")}
     zip_button = next(b for label, b in buttons.items() if label.startswith("Unduh format laporan"))
@@ -489,6 +491,9 @@ def test_permintaan_page_downloads_are_audited(app_env, media):
     # fewer OPDs chosen: fewer files
     dinkes = _opd(store, "Dinas Kesehatan").kode
     at.multiselect(key="permintaan_opd").set_value([dinkes])
+    run(at)
+    assert not at.get("download_button")          # other choices: prepared again
+    at.button(key="permintaan_siapkan").click()
     run(at)
     zip_button = next(b for b in at.get("download_button") if b.label.startswith("Unduh format laporan"))
     with zipfile.ZipFile(io.BytesIO(download_bytes(media, zip_button))) as zf:

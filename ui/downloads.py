@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from core.settings import Settings
 from db.store import Store
 from exports.recap_xlsx import recap_workbook
-from exports.request_letter import request_letter
-from exports.request_template import templates_zip
+from exports.request_letter import letter_docx
+from exports.request_template import zip_of
 from ui.state import current_user, get_store
 
 
@@ -39,30 +40,26 @@ def _recap_workbook(_store: Store, path: str, version: int, year: int, month: in
     return recap_workbook(_store, year, month, opd, settings, today)
 
 
-def request_zip_cached(store: Store, year: int, month: int, opd_kodes: tuple[str, ...], settings: Settings,
-                       contact: str | None) -> bytes:
-    """The zip of request templates (a few seconds for a whole kabupaten), built once per state of
-    the data, settings, period, OPDs and contact rather than on every rerun of the page."""
-    return _request_zip(store, str(store.path), store.data_version(), year, month, opd_kodes, settings, contact)
+def request_zip_cached(rows: pd.DataFrame, year: int, month: int, settings: Settings, contact: str | None) -> bytes:
+    """The zip of request templates of ``rows`` (:func:`exports.request_template.request_rows`; a few
+    seconds for a whole kabupaten), built once per content of the rows, settings, period and
+    contact rather than on every rerun of the page (an audited download changes no input)."""
+    return _request_zip(rows, year, month, settings, contact)
 
 
 @st.cache_data(max_entries=8, show_spinner="Menyusun format laporan ...")
-def _request_zip(_store: Store, path: str, version: int, year: int, month: int, opd_kodes: tuple[str, ...],
-                 settings: Settings, contact: str | None) -> bytes:
-    return templates_zip(_store, year, month, settings, list(opd_kodes), contact)
+def _request_zip(rows: pd.DataFrame, year: int, month: int, settings: Settings, contact: str | None) -> bytes:
+    return zip_of(rows, year, month, settings, contact)
 
 
-def request_letter_cached(store: Store, year: int, month: int, opd_kodes: tuple[str, ...], settings: Settings,
-                          **fields) -> bytes:
-    """The request letter (:func:`exports.request_letter.request_letter`), cached like the zip."""
-    return _request_letter(store, str(store.path), store.data_version(), year, month, opd_kodes, settings,
-                           tuple(sorted(fields.items())))
+def request_letter_cached(plan: pd.DataFrame, year: int, month: int, settings: Settings, **fields) -> bytes:
+    """The request letter for ``plan`` (:func:`exports.request_template.plan_of`), cached like the zip."""
+    return _request_letter(plan, year, month, settings, tuple(sorted(fields.items())))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _request_letter(_store: Store, path: str, version: int, year: int, month: int, opd_kodes: tuple[str, ...],
-                    settings: Settings, fields: tuple) -> bytes:
+def _request_letter(plan: pd.DataFrame, year: int, month: int, settings: Settings, fields: tuple) -> bytes:
     values = dict(fields)
     if values.get("tembusan") is not None:
         values["tembusan"] = list(values["tembusan"])
-    return request_letter(_store, year, month, settings, opd_kodes=list(opd_kodes), **values)
+    return letter_docx(plan, year, month, settings, **values)
