@@ -62,6 +62,8 @@ ACTIONS: dict[str, Action] = {
     "reopen": Action("reopened", frozenset({"approved"}), "draft", frozenset({"approver", "admin"}),
                      note_required=True, label="Buka kembali"),
 }
+# Narrower sources for one role: the Camat returns only what the Sekcam has verified.
+ROLE_SOURCES: dict[tuple[str, str], frozenset[str]] = {("return", "approver"): frozenset({"verified"})}
 # Steps recorded without a change of state: step -> (states it may happen in, roles).
 MARKERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "requested": (frozenset({"draft", "returned", "submitted", "verified"}), frozenset({"admin"})),
@@ -128,6 +130,7 @@ def refusal(user: User, action: str, status: str, unit_id: int | None = None, no
                "return": "Sekcam atau Camat", "approve": "Camat (peran penyetuju)",
                "reopen": "Camat atau admin"}.get(action, "admin (Kasubbag Program dan Keuangan)")
         return f"Akun Anda ({user.role}) tidak berwenang untuk langkah ini; yang berwenang: {who}."
+    sources = ROLE_SOURCES.get((action, user.role), sources)
     if user.role == "unit" and unit_id is not None and user.unit_id != unit_id:
         return "Akun unit hanya dapat menyampaikan data unitnya sendiri."
     if status not in sources:

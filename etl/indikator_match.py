@@ -47,14 +47,22 @@ def _numbers(text: str) -> list[str]:
     return _DIGITS.findall(text)
 
 
+CONTAINED = 0.85       # score of a name whose words all occur in the other (shortened name): never automatic
+
+
 def similarity(a: str, b: str) -> float:
-    """Similarity 0..1 of two normalised names: the better of the character ratio and the
-    ratio of the sorted words (word order changed)."""
+    """Similarity 0..1 of two normalised names: the best of the character ratio, the ratio of
+    the sorted words (word order changed), and :data:`CONTAINED` when every word of the
+    shorter name (at least two words) occurs in the longer one (a shortened name)."""
     if not a or not b:
         return 0.0
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     sa, sb = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
-    return max(ratio, SequenceMatcher(None, sa, sb, autojunk=False).ratio())
+    best = max(ratio, SequenceMatcher(None, sa, sb, autojunk=False).ratio())
+    short, long_ = sorted((set(a.split()), set(b.split())), key=len)
+    if len(short) >= 2 and short <= long_:
+        best = max(best, CONTAINED)
+    return best
 
 
 @dataclass(frozen=True)
