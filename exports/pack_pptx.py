@@ -37,7 +37,8 @@ from ui.format import number, percent, points, rupiah_compact
 from .pack_data import PackData
 
 MAX_ROWS = 8            # table rows per slide (the brief of the meeting room: "at most ~8")
-MAX_BARS = 20           # OPDs per ranking chart
+MAX_BARS = 15           # OPDs per ranking chart (bar labels stay 14 pt or more)
+MAX_MASALAH = 3         # permasalahan per OPD on the slides (the workbook lists them all)
 FONT = "Calibri"
 TITLE_PT = 28
 TABLE_PT = 16
@@ -313,10 +314,14 @@ def _masalah_slides(pack: PackData) -> list[Slide]:
         return [_empty(title, message, subtitle)]
     cols = [Col("OPD", 1.8), Col("Permasalahan", 4.15), Col("Solusi / tindak lanjut OPD", 4.0),
             Col("Sub keg.", 1.05, "r"), Col("Pagu", 1.33, "r")]
+    shown = pack.masalah.groupby("opd_kode", sort=False).head(MAX_MASALAH)      # the most frequent first
     rows = [[_clip(r.label), _clip(r.permasalahan), _clip(r.solusi) or "-", number(r.sub_kegiatan), _rp(r.pagu)]
-            for r in pack.masalah.itertuples(index=False)]
-    return _table_slides(title, subtitle, cols, rows,
-                         note="Sub keg. dan pagu: sub kegiatan yang melaporkan permasalahan itu.")
+            for r in shown.itertuples(index=False)]
+    note = "Sub keg. dan pagu: sub kegiatan yang melaporkan permasalahan itu."
+    if len(shown) < len(pack.masalah):
+        note = (f"Per OPD {MAX_MASALAH} permasalahan yang paling banyak dilaporkan; daftar lengkap "
+                f"({len(pack.masalah)}) di lembar Permasalahan buku kerja Excel. " + note)
+    return _table_slides(title, subtitle, cols, rows, note=note)
 
 
 def _tanggal(value) -> str:

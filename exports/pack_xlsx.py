@@ -19,6 +19,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from etl.text import BULAN
 from ui.charts import COLOURS
@@ -98,18 +99,24 @@ def _empty_row(ws, row: int, ncols: int, text: str) -> None:
     cell.font = _font(italic=True)     # not merged: the text runs over the empty cells beside it
 
 
-def _finish(ws, header: int, row: int, cols, notes: list[str], freeze_col: int = 3) -> None:
-    """Autofilter over the table, notes, print setup."""
+def _finish(ws, header: int, row: int, cols, notes: list[str], freeze_col: int = 3, chart: BarChart | None = None) -> None:
+    """Autofilter over the table, notes, the chart under them (inside the printed area, as wide
+    as the table), print setup."""
     if row - 1 > header:
         ws.auto_filter.ref = f"A{header}:{get_column_letter(len(cols))}{row - 1}"
-    last = _notes(ws, row + 1, notes) if notes else row
-    _print_setup(ws, header, max(last, row), len(cols), freeze_col)
+    last = max(_notes(ws, row + 1, notes) if notes else row, row)
+    if chart is not None:
+        chart.width = min(26.0, sum(c[1] for c in cols) * 0.2)          # column width unit ~0.2 cm
+        ws.row_breaks.append(Break(id=last))                            # the chart prints on a page of its own
+        ws.add_chart(chart, f"A{last + 1}")
+        last += 1 + math.ceil(chart.height / 0.53)                       # default rows are 15 pt (0.53 cm)
+    _print_setup(ws, header, last, len(cols), freeze_col)
 
 
 def _bar_chart(ws, title: str, cats: Reference, data: Reference, *, horizontal: bool, y_title: str,
-               anchor: str, n: int, colours: list[str] | None = None, series_colours: list[str] | None = None,
-               percent: bool = True) -> None:
-    """A native Excel bar chart of the table's columns, placed at ``anchor``."""
+               n: int, colours: list[str] | None = None, series_colours: list[str] | None = None,
+               percent: bool = True) -> BarChart:
+    """A native Excel bar chart of the table's columns (placed by :func:`_finish`)."""
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.style = 10
@@ -117,8 +124,8 @@ def _bar_chart(ws, title: str, cats: Reference, data: Reference, *, horizontal: 
     chart.y_axis.title = y_title
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
+                                     showPercent=False)
     chart.dataLabels.numFmt = "0.00" if percent else "#,##0"
     chart.y_axis.numFmt = "0" if percent else "#,##0"
     chart.y_axis.majorGridlines = None
@@ -142,9 +149,8 @@ def _bar_chart(ws, title: str, cats: Reference, data: Reference, *, horizontal: 
             point.graphicalProperties.line.solidFill = colour
             series.dPt.append(point)
     chart.gapWidth = 50
-    chart.width = 18
     chart.height = max(7.5, 0.62 * n + 3) if horizontal else 9
-    ws.add_chart(chart, anchor)
+    return chart
 
 
 def _ringkasan(wb: Workbook, pack: PackData) -> None:
@@ -185,6 +191,7 @@ def _ringkasan(wb: Workbook, pack: PackData) -> None:
     last_row = _notes(ws, row + 1, notes)
     end = _signature(ws, last_row + 1, pack.settings, 2, 5, pack.today)
     _print_setup(ws, header, end, len(cols), 2)
+    ws.page_setup.fitToHeight = 1          # the summary and its signature on one page
 
 
 def _ranking(wb: Workbook, pack: PackData, name: str, ranking: pd.DataFrame, what: str) -> None:
@@ -198,17 +205,15 @@ def _ranking(wb: Workbook, pack: PackData, name: str, ranking: pd.DataFrame, wha
     if ranking.empty:
         _empty_row(ws, row, len(cols), f"Belum ada laporan realisasi OPD untuk {pack.period}.")
         row += 1
-    else:
-        _bar_chart(ws, f"Realisasi {what} (%) s.d. {pack.period}",
-                   Reference(ws, min_col=3, min_row=header + 1, max_row=row - 1),
-                   Reference(ws, min_col=4, min_row=header, max_row=row - 1), horizontal=True,
-                   y_title="Persen", anchor=f"{get_column_letter(len(cols) + 2)}{header}", n=len(ranking),
-                   colours=["%s" % COLOURS.get(x, COLOURS["fisik"]).lstrip("#").upper() for x in ranking["lampu"]])
+    chart = None if ranking.empty else _bar_chart(
+        ws, f"Realisasi {what} (%) s.d. {pack.period}", Reference(ws, min_col=3, min_row=header + 1, max_row=row - 1),
+        Reference(ws, min_col=4, min_row=header, max_row=row - 1), horizontal=True, y_title="Persen", n=len(ranking),
+        colours=[COLOURS.get(x, COLOURS["fisik"]).lstrip("#").upper() for x in ranking["lampu"]])
     notes = ["Hanya OPD yang sudah melapor; peringkat 1 tertinggi. Lampu: deviasi fisik dan serapan terhadap "
              "target serapan bulan ini (lihat lembar Ringkasan)."]
     if pack.not_reported:
         notes.append("Belum melapor (tidak diperingkat): " + ", ".join(pack.not_reported) + ".")
-    _finish(ws, header, row, cols, notes)
+    _finish(ws, header, row, cols, notes, chart=chart)
 
 
 def _lowest(wb: Workbook, pack: PackData) -> None:
@@ -242,20 +247,14 @@ def _groups(wb: Workbook, pack: PackData, name: str, groups: pd.DataFrame, what:
     t = pack.totals
     _write(ws, row, cols, ["JUMLAH", t["sub_kegiatan"], t["pagu"], t["realisasi_keuangan"], t["keuangan_pct"],
                            t["target_fisik_pct"], t["fisik_pct"], t["deviasi"]], bold=True, fill=TOTAL_FILL)
-    if name == "Fisik Non Fisik":
-        _bar_chart(ws, f"Pagu dan realisasi keuangan (Rp) s.d. {pack.period}",
-                   Reference(ws, min_col=1, min_row=first, max_row=last),
-                   Reference(ws, min_col=3, max_col=4, min_row=header, max_row=last), horizontal=False,
-                   y_title="Rupiah", anchor=f"A{row + 5}", n=len(groups), percent=False,
-                   series_colours=[PAGU_COLOUR, COLOURS["keuangan"].lstrip("#").upper()])
-    else:
-        _bar_chart(ws, f"Pagu dan realisasi keuangan (Rp) per {what.lower()} s.d. {pack.period}",
-                   Reference(ws, min_col=1, min_row=first, max_row=last),
-                   Reference(ws, min_col=3, max_col=4, min_row=header, max_row=last), horizontal=True,
-                   y_title="Rupiah", anchor=f"A{row + 5}", n=2 * len(groups), percent=False,
-                   series_colours=[PAGU_COLOUR, COLOURS["keuangan"].lstrip("#").upper()])
+    split = name == "Fisik Non Fisik"
+    chart = _bar_chart(ws, f"Pagu dan realisasi keuangan (Rp) {'' if split else 'per ' + what.lower() + ' '}"
+                       f"s.d. {pack.period}", Reference(ws, min_col=1, min_row=first, max_row=last),
+                       Reference(ws, min_col=3, max_col=4, min_row=header, max_row=last), horizontal=not split,
+                       y_title="Rupiah", n=2 * len(groups), percent=False,
+                       series_colours=[PAGU_COLOUR, COLOURS["keuangan"].lstrip("#").upper()])
     _finish(ws, header, row + 1, cols, ["Fisik dan target fisik: rata-rata tertimbang pagu; persen dalam poin (0-100)."],
-            freeze_col=2)
+            freeze_col=2, chart=chart)
 
 
 def _kritis(wb: Workbook, pack: PackData) -> None:

@@ -23,7 +23,7 @@ from core.access import User
 from core.recap import jenis_split, kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd, rollup
 from core.settings import Settings, load, save
 from exports.pack_data import pack_data
-from exports.pack_pptx import MAX_BARS, MAX_ROWS, build_pptx, plan
+from exports.pack_pptx import MAX_BARS, MAX_MASALAH, MAX_ROWS, build_pptx, plan
 from exports.pack_xlsx import SHEETS, build_xlsx
 from ui.format import number, percent, points, rupiah_compact
 
@@ -304,7 +304,8 @@ def test_pptx_kritis_masalah_and_tindak_lanjut_tables(prs, pack, truth):
         assert row == [str(i), truth["label"][k.opd_kode], " ".join(k.nama.split()), rupiah_compact(k.pagu),
                        percent(k.target_fisik), percent(k.realisasi_fisik), points(k.deviasi)]
     masalah = _continued(pairs, "Permasalahan dan Solusi")
-    assert len(masalah) == len(pack.masalah) > MAX_ROWS
+    per_opd = pack.masalah.groupby("opd_kode").size()
+    assert len(masalah) == per_opd.clip(upper=MAX_MASALAH).sum() > MAX_ROWS and per_opd.max() > MAX_MASALAH
     leaves = truth["leaves"]
     for row in masalah:
         kode = truth["by_label"][row[0]]
@@ -312,6 +313,10 @@ def test_pptx_kritis_masalah_and_tindak_lanjut_tables(prs, pack, truth):
                                                       == row[1])]
         same = same[same["solusi"].fillna("").str.split().str.join(" ").replace("", "-") == row[2]]
         assert row[3:] == [number(len(same)), rupiah_compact(same["pagu"].sum())], row
+    for kode, group in pack.masalah.groupby("opd_kode"):      # the most frequent problems of each OPD are shown
+        shown = [int(r[3]) for r in masalah if truth["by_label"][r[0]] == kode]
+        assert len(shown) == min(len(group), MAX_MASALAH)
+        assert min(shown) >= group["sub_kegiatan"].nlargest(MAX_MASALAH).min()
     fu = truth["followups"]
     rows = _continued(pairs, "Tindak Lanjut Rakor")
     assert [r[1] for r in rows] == fu["masalah"].tolist() == ["Serapan rendah", "=SPJ belum lengkap"]
