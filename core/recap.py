@@ -13,14 +13,20 @@ RECAP_COLUMNS = ["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu", "realis
                  "reported_at"]
 
 
-def recap_opd(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def recap_opd(store: Store, year: int, month: int, opd: str | None = None, *, dana: list[str] | None = None,
+              jenis: str | None = None) -> pd.DataFrame:
     """One row per OPD (only ``opd`` when given): pagu, realisasi keuangan Rp and %, fisik %
     (pagu-weighted), deviasi, pagu of fisik konstruksi and non fisik, and whether the OPD has
-    reported for the month.
+    reported for the month. ``dana`` / ``jenis`` count only the sub kegiatan that
+    :func:`filter_leaves` keeps (the sums are made in the database).
 
     OPDs that have not reported keep their DPA pagu and show no realisation (NaN).
     """
-    sums = store.recap_sums(year, month, opd)
+    return _recap_frame(store.recap_sums(year, month, opd, dana=dana, jenis=jenis))
+
+
+def _recap_frame(sums: pd.DataFrame) -> pd.DataFrame:
+    """:func:`recap_opd` from ``Store.recap_sums`` rows (the formulas of core.metrics)."""
     if sums.empty:
         return pd.DataFrame(columns=RECAP_COLUMNS)
     out = sums[["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu"]].copy()
@@ -64,14 +70,48 @@ def same_period_last_year(store: Store, year: int, month: int, opd: str | None =
     return tot if tot["opd_reported"] else None
 
 
+def opd_level(store: Store, year: int, month: int, opd: str | None = None, *, dana: list[str] | None = None,
+              jenis: str | None = None) -> pd.DataFrame:
+    """``rollup(filter_leaves(leaf_recap(...), dana, jenis), "opd")`` with the sums made in the
+    database (the Rekap OPD table of a province does not fetch every sub kegiatan): one row per
+    OPD by kode, the columns of :func:`rollup`, the numbers of :func:`recap_opd`."""
+    recap = recap_opd(store, year, month, opd, dana=dana, jenis=jenis)
+    columns = LEVELS["opd"] + ROLLUP_COLUMNS
+    return recap.sort_values("opd_kode", kind="stable")[columns].reset_index(drop=True)
+
+
+def sumber_dana_list(store: Store, year: int, month: int, opd: str | None = None) -> list[str]:
+    """Every single sumber dana named by the period's sub kegiatan ("DAU, PAD" names two), sorted:
+    the choices of the sumber dana filter."""
+    return sorted({f.strip() for v in store.leaf_sumber_dana(year, month, opd) for f in str(v).split(",")
+                   if f.strip()})
+
+
+def filter_leaves(leaves: pd.DataFrame, dana: list[str] | None = None, jenis: str | None = None) -> pd.DataFrame:
+    """The rows of :func:`leaf_recap` whose sumber dana text contains one of ``dana`` and whose
+    jenis is ``jenis`` (``fisik``; ``non_fisik`` is everything else); ``Store.recap_sums``
+    filters the same way in SQL."""
+    view = leaves
+    if dana:
+        view = view[view["sumber_dana"].fillna("").map(lambda v: any(f in v for f in dana))]
+    if jenis == "fisik":
+        view = view[view["jenis"] == "fisik"]
+    elif jenis is not None:
+        view = view[view["jenis"] != "fisik"]
+    return view
+
+
 LEVELS = {"opd": ["opd_kode", "opd"], "program": ["opd_kode", "opd", "program_kode", "program_nama"],
           "kegiatan": ["opd_kode", "opd", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama"]}
 
 
-def leaf_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def leaf_recap(store: Store, year: int, month: int, opd: str | None = None, *, jenis: str | None = None,
+               behind: float | None = None) -> pd.DataFrame:
     """Every sub kegiatan of the period with keuangan %, fisik, target and deviasi; program and
-    kegiatan codes filled from the sub kegiatan code where the file and DPA say nothing."""
-    df = store.leaf_rows(year, month, opd)
+    kegiatan codes filled from the sub kegiatan code where the file and DPA say nothing. Only
+    ``jenis`` (see :func:`filter_leaves`) and only those more than ``behind`` points behind
+    their target fisik when given (selected in the database)."""
+    df = store.leaf_rows(year, month, opd, jenis=jenis, behind=behind)
     if df.empty:
         return df
     parts = df["kode"].str.split(".")
@@ -92,9 +132,18 @@ def jenis_split(leaves: pd.DataFrame) -> pd.DataFrame:
     """Pagu, realisasi keuangan, keuangan % and number of sub kegiatan of fisik konstruksi and
     non fisik (anything not classified fisik counts as non fisik), from :func:`leaf_recap`."""
     jenis = leaves["jenis"].where(leaves["jenis"] == "fisik", "non_fisik")
-    split = leaves.assign(jenis=jenis).groupby("jenis").agg(
+    return _split_frame(leaves.assign(jenis=jenis).groupby("jenis").agg(
         pagu=("pagu", "sum"), realisasi_keuangan=("realisasi_keuangan", "sum"),
-        sub_kegiatan=("kode", "size")).reset_index()
+        sub_kegiatan=("kode", "size")).reset_index())
+
+
+def jenis_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """``jenis_split(leaf_recap(store, year, month, opd))`` with the sums made in the database."""
+    return _split_frame(store.jenis_sums(year, month, opd))
+
+
+def _split_frame(split: pd.DataFrame) -> pd.DataFrame:
+    """Label and keuangan % of the fisik / non fisik sums."""
     split["label"] = split["jenis"].map(JENIS_LABEL)
     split["keuangan_pct"] = keuangan_pct(split["realisasi_keuangan"], split["pagu"])
     return split
@@ -109,6 +158,16 @@ def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFr
     fisik = leaves[leaves["jenis"] == "fisik"]
     mask = [is_kritis(t, d, awal, akhir) for t, d in zip(fisik["target_fisik"], fisik["deviasi"])]
     return fisik[mask].sort_values("deviasi", kind="stable")
+
+
+def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> pd.DataFrame:
+    """``kontrak_kritis(leaf_recap(store, year, month, opd), awal, akhir)`` reading only the fisik
+    konstruksi rows that are behind by more than the smaller threshold (a kritis row always is)."""
+    return kontrak_kritis(leaf_recap(store, year, month, opd, jenis="fisik", behind=min(awal, akhir)), awal, akhir)
+
+
+ROLLUP_COLUMNS = ["sub_kegiatan", "pagu", "realisasi_keuangan", "reported", "keuangan_pct", "fisik_pct",
+                  "target_fisik_pct", "deviasi"]
 
 
 def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -143,9 +202,11 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
         raise ValueError("kurva_s: a sub kegiatan is chosen within an OPD (kode needs opd)")
     rows = []
     with store.session():
+        by_month = store.recap_sums_by_month(year, 1, upto, opd) if kode is None else None
         for month in range(1, upto + 1):
             if kode is None:
-                tot = kabupaten_totals(recap_opd(store, year, month, opd))
+                sums = by_month[by_month["bulan"] == month].drop(columns="bulan").reset_index(drop=True)
+                tot = kabupaten_totals(_recap_frame(sums))
                 pagu = tot["pagu"] if tot["opd_total"] else None
                 reported = tot["opd_reported"] > 0
             else:

@@ -49,17 +49,20 @@ class OpdRow:
     singkatan: str | None
 
 
-# The leaf rows (sub kegiatan) of a period, parameters (tahun, bulan, tahun): an OPD's DPA sub
-# kegiatan for the year plus any reported code missing from the DPA. Reported values where the
-# OPD's active report has the row, else the DPA pagu with no realisation. Jenis: a manual
-# override wins, then the report's jenis column, then the DPA classification.
+# The leaf rows (sub kegiatan) of the months $bulan_dari..$bulan_sampai of $tahun (only OPD $opd's
+# when not NULL; the filter sits inside so one OPD's rows cost one OPD's scan): an OPD's DPA sub
+# kegiatan for the year plus any reported code missing from the DPA, once per month. Reported
+# values where the OPD's active report of the month has the row, else the DPA pagu with no
+# realisation. Jenis: a manual override wins, then the report's jenis column, then the DPA
+# classification.
 _LEAF_CTE = """
     WITH active AS (
-        SELECT id, opd_kode, created_at FROM import
-        WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? AND superseded_by IS NULL
+        SELECT id, opd_kode, bulan, created_at FROM import
+        WHERE kind = 'realisasi' AND tahun = $tahun AND bulan BETWEEN $bulan_dari AND $bulan_sampai
+          AND superseded_by IS NULL AND ($opd::VARCHAR IS NULL OR opd_kode = $opd)
     ),
     rep AS (
-        SELECT r.opd_kode, r.sub_kegiatan_kode AS kode, coalesce(sk.nama, r.nama) AS nama,
+        SELECT a.bulan, r.opd_kode, r.sub_kegiatan_kode AS kode, coalesce(sk.nama, r.nama) AS nama,
                coalesce(r.program_kode, sk.program_kode) AS program_kode,
                coalesce(r.program_nama, sk.program_nama) AS program_nama,
                coalesce(r.kegiatan_kode, sk.kegiatan_kode) AS kegiatan_kode,
@@ -75,16 +78,45 @@ _LEAF_CTE = """
                                   AND sk.kode = r.sub_kegiatan_kode
     ),
     dpa AS (
-        SELECT sk.opd_kode, sk.kode, sk.nama, sk.program_kode, sk.program_nama, sk.kegiatan_kode,
+        SELECT m.bulan, sk.opd_kode, sk.kode, sk.nama, sk.program_kode, sk.program_nama, sk.kegiatan_kode,
                sk.kegiatan_nama, sk.sumber_dana, sk.pagu, NULL::DOUBLE AS target_fisik,
                NULL::DOUBLE AS realisasi_fisik, NULL::DOUBLE AS realisasi_keuangan, sk.jenis, sk.jenis_source,
                NULL::VARCHAR AS permasalahan, NULL::VARCHAR AS solusi, false AS flagged, false AS reported
         FROM sub_kegiatan sk
-        WHERE sk.tahun = ?
-          AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.opd_kode = sk.opd_kode AND rep.kode = sk.kode)
+        CROSS JOIN (SELECT range::INTEGER AS bulan FROM range($bulan_dari, $bulan_sampai + 1)) m
+        WHERE sk.tahun = $tahun AND ($opd::VARCHAR IS NULL OR sk.opd_kode = $opd)
+          AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.bulan = m.bulan AND rep.opd_kode = sk.opd_kode
+                                              AND rep.kode = sk.kode)
     ),
     leaf AS (SELECT * FROM rep UNION ALL SELECT * FROM dpa)
 """
+# Optional filters on leaf rows l: sumber dana $dana (a list; a row matches when its sumber dana
+# text contains one of them, as the Rekap OPD filter does) and jenis $jenis ('fisik': fisik
+# konstruksi; 'non_fisik': everything else).
+_LEAF_FILTER = """
+    ($dana::VARCHAR[] IS NULL
+     OR len(list_filter($dana::VARCHAR[], lambda f: contains(coalesce(l.sumber_dana, ''), f))) > 0)
+    AND ($jenis::VARCHAR IS NULL
+         OR CASE WHEN $jenis = 'fisik' THEN l.jenis = 'fisik' ELSE l.jenis IS DISTINCT FROM 'fisik' END)
+"""
+_RECAP_SUMS = """
+    count(*) AS sub_kegiatan,
+    sum(coalesce(l.pagu, 0)) AS pagu,
+    sum(l.realisasi_keuangan) AS realisasi_keuangan,
+    sum(coalesce(l.pagu, 0) * coalesce(l.realisasi_fisik, 0)) AS pagu_x_fisik,
+    sum(coalesce(l.pagu, 0) * coalesce(l.target_fisik, 0)) AS pagu_x_target,
+    count(l.target_fisik) AS n_target,
+    sum(CASE WHEN l.jenis = 'fisik' THEN coalesce(l.pagu, 0) ELSE 0 END) AS fisik_pagu,
+    sum(CASE WHEN l.jenis = 'fisik' THEN 0 ELSE coalesce(l.pagu, 0) END) AS non_fisik_pagu,
+    bool_or(l.reported) AS reported
+"""
+
+
+def _leaf_params(tahun: int, dari: int, sampai: int, opd: str | None, **more) -> dict:
+    """Named parameters of ``_LEAF_CTE`` (``more``: those of the query, e.g. ``_LEAF_FILTER``'s)."""
+    if "dana" in more:
+        more["dana"] = list(more["dana"]) if more["dana"] else None
+    return dict(tahun=tahun, bulan_dari=dari, bulan_sampai=sampai, opd=opd, **more)
 
 
 class StoreBusy(RuntimeError):
@@ -636,43 +668,67 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
 
     # ------------------------------------------------------------------ recap
     @_connected
-    def recap_sums(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
+    def recap_sums(self, tahun: int, bulan: int, opd: str | None = None, *, dana: list[str] | None = None,
+                   jenis: str | None = None) -> pd.DataFrame:
         """Per OPD sums for a period (only ``opd`` when given): the raw material of
-        :func:`core.recap.recap_opd`.
+        :func:`core.recap.recap_opd`. ``dana`` / ``jenis`` keep only the sub kegiatan of those
+        sumber dana / that jenis (see ``_LEAF_FILTER``).
 
         The leaf set of an OPD is its DPA sub kegiatan for the year plus any reported code
         missing from the DPA. Pagu is the reported pagu where reported, else the DPA pagu;
         a sub kegiatan an OPD left out of its report counts with no realisation.
         """
-        return self._df(
-            _LEAF_CTE + """
-            SELECT l.opd_kode, o.nama AS opd, o.singkatan,
-                   count(*) AS sub_kegiatan,
-                   sum(coalesce(l.pagu, 0)) AS pagu,
-                   sum(l.realisasi_keuangan) AS realisasi_keuangan,
-                   sum(coalesce(l.pagu, 0) * coalesce(l.realisasi_fisik, 0)) AS pagu_x_fisik,
-                   sum(coalesce(l.pagu, 0) * coalesce(l.target_fisik, 0)) AS pagu_x_target,
-                   count(l.target_fisik) AS n_target,
-                   sum(CASE WHEN l.jenis = 'fisik' THEN coalesce(l.pagu, 0) ELSE 0 END) AS fisik_pagu,
-                   sum(CASE WHEN l.jenis = 'fisik' THEN 0 ELSE coalesce(l.pagu, 0) END) AS non_fisik_pagu,
-                   bool_or(l.reported) AS reported,
-                   (SELECT max(a.created_at) FROM active a WHERE a.opd_kode = l.opd_kode) AS reported_at
-            FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
-            WHERE ?::VARCHAR IS NULL OR l.opd_kode = ?
-            GROUP BY l.opd_kode, o.nama, o.singkatan
-            ORDER BY o.nama
-            """, [tahun, bulan, tahun, opd, opd])
+        return self.recap_sums_by_month(tahun, bulan, bulan, opd, dana=dana, jenis=jenis).drop(columns="bulan")
 
     @_connected
-    def leaf_rows(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
-        """Every sub kegiatan of the period with its program, kegiatan, sumber dana, jenis,
-        pagu, target and realisation (see ``_LEAF_CTE``), only ``opd``'s when given."""
+    def recap_sums_by_month(self, tahun: int, dari: int, sampai: int, opd: str | None = None, *,
+                            dana: list[str] | None = None, jenis: str | None = None) -> pd.DataFrame:
+        """:meth:`recap_sums` of every month ``dari``..``sampai`` in one query (column ``bulan``;
+        a month with neither DPA nor report has no rows)."""
+        return self._df(
+            _LEAF_CTE + f"""
+            SELECT l.bulan, l.opd_kode, o.nama AS opd, o.singkatan, {_RECAP_SUMS},
+                   (SELECT max(a.created_at) FROM active a WHERE a.opd_kode = l.opd_kode AND a.bulan = l.bulan)
+                       AS reported_at
+            FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
+            WHERE {_LEAF_FILTER}
+            GROUP BY l.bulan, l.opd_kode, o.nama, o.singkatan
+            ORDER BY l.bulan, o.nama, l.opd_kode
+            """, _leaf_params(tahun, dari, sampai, opd, dana=dana, jenis=jenis))
+
+    @_connected
+    def jenis_sums(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
+        """Pagu, realisasi keuangan and number of sub kegiatan of fisik konstruksi and non fisik
+        (anything not ``fisik``) for a period: the raw material of :func:`core.recap.jenis_split`."""
         return self._df(
             _LEAF_CTE + """
-            SELECT l.*, o.nama AS opd FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
-            WHERE ?::VARCHAR IS NULL OR l.opd_kode = ?
+            SELECT CASE WHEN l.jenis = 'fisik' THEN 'fisik' ELSE 'non_fisik' END AS jenis,
+                   sum(coalesce(l.pagu, 0)) AS pagu, coalesce(sum(l.realisasi_keuangan), 0) AS realisasi_keuangan,
+                   count(*) AS sub_kegiatan
+            FROM leaf l GROUP BY 1 ORDER BY 1
+            """, _leaf_params(tahun, bulan, bulan, opd))
+
+    @_connected
+    def leaf_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
+        """The distinct sumber dana texts of a period's sub kegiatan (as written, e.g. "DAU, PAD")."""
+        return [r[0] for r in self.con.execute(
+            _LEAF_CTE + "SELECT DISTINCT l.sumber_dana FROM leaf l WHERE l.sumber_dana IS NOT NULL ORDER BY 1",
+            _leaf_params(tahun, bulan, bulan, opd)).fetchall()]
+
+    @_connected
+    def leaf_rows(self, tahun: int, bulan: int, opd: str | None = None, *, jenis: str | None = None,
+                  behind: float | None = None) -> pd.DataFrame:
+        """Every sub kegiatan of the period with its program, kegiatan, sumber dana, jenis,
+        pagu, target and realisation (see ``_LEAF_CTE``), only ``opd``'s when given; only
+        ``jenis`` (see ``_LEAF_FILTER``) and only rows more than ``behind`` points behind their
+        target fisik when given."""
+        return self._df(
+            _LEAF_CTE + f"""
+            SELECT l.* EXCLUDE (bulan), o.nama AS opd FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
+            WHERE {_LEAF_FILTER}
+              AND ($behind::DOUBLE IS NULL OR l.realisasi_fisik - l.target_fisik < -$behind)
             ORDER BY o.nama, l.kode
-            """, [tahun, bulan, tahun, opd, opd])
+            """, _leaf_params(tahun, bulan, bulan, opd, dana=None, jenis=jenis, behind=behind))
 
     @_connected
     def reporting_status(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:

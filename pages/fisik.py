@@ -3,30 +3,31 @@ rule and a manual override (reason required; history and audit log), kontrak kri
 import pandas as pd
 import streamlit as st
 
-from core import settings as settings_mod
-from core.recap import JENIS_LABEL as JENIS, jenis_split, kontrak_kritis, leaf_recap
+from core.recap import JENIS_LABEL as JENIS
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
+from ui import cache
 from ui.auth import require_page
 from ui.charts import split_figure
 from ui.downloads import audited_download
-from ui.format import percent, period_label, points, rupiah, rupiah_compact
+from ui.format import percent, period_label, rupiah, rupiah_compact
 from ui.state import current_period, current_user, get_store
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Above this many sub kegiatan (a province) the classification is shown one OPD at a time.
+CLASSIFICATION_ROWS = 5_000
 
 user = require_page("fisik", "fisik")
 store = get_store()
 year, month = current_period()
-cfg = settings_mod.load(store)
+cfg = cache.settings(store)
 scope = user.opd_scope
 st.title("Fisik Konstruksi dan Non Fisik")
-leaves = leaf_recap(store, year, month, scope)
-if leaves.empty:
+split = cache.jenis_recap(store, year, month, scope)
+if split.empty:
     st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}.", icon=":material/inbox:")
     st.stop()
 
-split = jenis_split(leaves)
 cols = st.columns(max(2, len(split)))
 for col, row in zip(cols, split.itertuples()):
     col.metric(f"{row.label}: pagu", rupiah_compact(row.pagu), border=True,
@@ -41,7 +42,7 @@ right.dataframe(split_table.assign(**{"Pagu (Rp)": split_table["Pagu (Rp)"].map(
                                       "Realisasi Keuangan (Rp)": split_table["Realisasi Keuangan (Rp)"].map(rupiah),
                                       "Serapan (%)": split_table["Serapan (%)"].map(percent)}), hide_index=True)
 with right:
-    audited_download("Unduh Excel (fisik vs non fisik)", table_to_xlsx(
+    audited_download("Unduh Excel (fisik vs non fisik)", cache.table_xlsx(
         split_table, f"Pagu dan Realisasi Fisik Konstruksi dan Non Fisik - {period_label(year, month)}",
         "Keadaan s.d. akhir bulan.", formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH,
                                               "Serapan (%)": PERCENT}),
@@ -50,7 +51,7 @@ with right:
 st.subheader("Kontrak kritis (fisik konstruksi)")
 st.caption(f"Kritis: rencana 0-70 % dan tertinggal lebih dari {cfg.kritis_awal_poin:g} poin, atau rencana "
            f"70-100 % dan tertinggal lebih dari {cfg.kritis_akhir_poin:g} poin.")
-kritis = kontrak_kritis(leaves, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
+kritis = cache.kritis_recap(store, year, month, scope, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
 if kritis.empty:
     st.success("Tidak ada kontrak fisik konstruksi yang kritis pada periode ini.", icon=":material/check_circle:")
 else:
@@ -58,19 +59,21 @@ else:
                           "Pagu (Rp)": kritis["pagu"], "Target Fisik (%)": kritis["target_fisik"],
                           "Realisasi Fisik (%)": kritis["realisasi_fisik"], "Deviasi (poin)": kritis["deviasi"],
                           "Permasalahan": kritis["permasalahan"].fillna("")})
-    st.dataframe(table.assign(**{"Pagu (Rp)": table["Pagu (Rp)"].map(rupiah),
-                                 "Target Fisik (%)": table["Target Fisik (%)"].map(percent),
-                                 "Realisasi Fisik (%)": table["Realisasi Fisik (%)"].map(percent),
-                                 "Deviasi (poin)": table["Deviasi (poin)"].map(points)}),
-                 hide_index=True, width="stretch")
-    audited_download("Unduh Excel (kontrak kritis)", table_to_xlsx(
+    st.dataframe(cache.formatted(table, rupiah=("Pagu (Rp)",), percent=("Target Fisik (%)", "Realisasi Fisik (%)"),
+                                 points=("Deviasi (poin)",)), hide_index=True, width="stretch")
+    audited_download("Unduh Excel (kontrak kritis)", cache.table_xlsx(
         table, f"Kontrak Kritis - {period_label(year, month)}", None,
         formats={"Pagu (Rp)": RUPIAH, "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT,
                  "Deviasi (poin)": PERCENT}), f"kontrak_kritis_{year}-{month:02d}.xlsx",
         what="kontrak kritis", key="dl_kritis", mime=XLSX)
 
 st.subheader("Klasifikasi sub kegiatan")
-classes = store.classification(year, scope)
+class_opd = scope
+if not scope and split["sub_kegiatan"].sum() > CLASSIFICATION_ROWS:
+    names = {o.kode: o.nama for o in cache.opds(store)}
+    class_opd = st.selectbox("OPD", list(names), format_func=names.get, key="klasifikasi_opd",
+                             help="Sub kegiatan sebanyak ini ditampilkan per OPD.")
+classes = cache.classification(store, year, class_opd)
 if classes.empty:
     st.caption("Klasifikasi berasal dari DPA; DPA tahun ini belum dimuat.")
     st.stop()
@@ -78,9 +81,9 @@ table = pd.DataFrame({"OPD": classes["opd"], "Kode": classes["kode"], "Sub kegia
                       "Pagu (Rp)": classes["pagu"], "Jenis": classes["jenis"].map(JENIS),
                       "Ditentukan oleh": classes["jenis_source"].map(lambda s: SOURCE.get(s, s)),
                       "Aturan / alasan": classes["jenis_rule"].fillna("")})
-st.dataframe(table.assign(**{"Pagu (Rp)": table["Pagu (Rp)"].map(rupiah)}), hide_index=True, width="stretch")
-audited_download("Unduh Excel (klasifikasi)", table_to_xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None,
-                                                           formats={"Pagu (Rp)": RUPIAH}),
+st.dataframe(cache.formatted(table, rupiah=("Pagu (Rp)",)), hide_index=True, width="stretch")
+audited_download("Unduh Excel (klasifikasi)", cache.table_xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None,
+                                                               formats={"Pagu (Rp)": RUPIAH}),
                  f"klasifikasi_{year}.xlsx", what="klasifikasi", key="dl_klasifikasi", mime=XLSX)
 
 if user.is_admin:
@@ -101,7 +104,7 @@ if user.is_admin:
                 st.rerun()
     if "flash_fisik" in st.session_state:
         st.success(st.session_state.pop("flash_fisik"), icon=":material/check_circle:")
-    history = store.jenis_overrides(year)
+    history = cache.jenis_overrides(store, year)
     if not history.empty:
         st.caption("Riwayat perubahan manual")
         changes = pd.DataFrame({"Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),

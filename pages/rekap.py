@@ -2,14 +2,14 @@
 kegiatan, kurva S, filters by sumber dana and jenis."""
 import streamlit as st
 
-from core import settings as settings_mod
-from core.recap import kurva_s, leaf_recap, rollup
+from core.recap import filter_leaves, rollup
 from core.tindak_lanjut import open_counts, open_followups
 from exports.recap_xlsx import NoData
-from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
+from exports.table_xlsx import PERCENT, RUPIAH
+from ui import cache
 from ui.auth import require_page
 from ui.charts import kurva_s_figure
-from ui.downloads import audited_download, recap_workbook_cached
+from ui.downloads import audited_download
 from ui.format import period_label
 from ui.state import current_period, get_store
 from ui.tables import level_display, level_export, with_lights
@@ -18,7 +18,7 @@ from ui.tindak_lanjut import followup_display, style_late
 user = require_page("rekap", "rekap")
 store = get_store()
 year, month = current_period()
-cfg = settings_mod.load(store)
+cfg = cache.settings(store)
 scope = user.opd_scope
 st.title("Rekap OPD")
 st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Pilih satu baris untuk melihat rinciannya: "
@@ -26,30 +26,28 @@ st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Pilih sat
            f"bulan ini ({cfg.target_for(month):.0f} %); kuning bila tertinggal lebih dari {cfg.kuning_poin:g} poin, "
            f"merah lebih dari {cfg.merah_poin:g} poin.")
 
-leaves = leaf_recap(store, year, month, scope)
-if leaves.empty:
+recap = cache.recap_opd(store, year, month, scope)
+if recap.empty:
     st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping atau "
             "impor DPA dan laporan OPD.", icon=":material/inbox:")
     st.stop()
 
-funds = sorted({f.strip() for v in leaves["sumber_dana"].dropna() for f in str(v).split(",") if f.strip()})
+funds = cache.sumber_dana_list(store, year, month, scope)
 c1, c2 = st.columns([2, 1])
 chosen_funds = c1.multiselect("Sumber dana", funds, placeholder="Semua sumber dana")
 jenis = c2.segmented_control("Jenis", ["Semua", "Fisik konstruksi", "Non fisik"], default="Semua")
-view = leaves
-if chosen_funds:
-    view = view[view["sumber_dana"].fillna("").map(lambda v: any(f in v for f in chosen_funds))]
-if jenis == "Fisik konstruksi":
-    view = view[view["jenis"] == "fisik"]
-elif jenis == "Non fisik":
-    view = view[view["jenis"] != "fisik"]
-if view.empty:
+jenis = {"Fisik konstruksi": "fisik", "Non fisik": "non_fisik"}.get(jenis)
+# Sums per OPD in the database (a province has hundreds of thousands of sub kegiatan); the
+# sub kegiatan of one OPD are read when it is chosen.
+by_opd = cache.opd_level(store, year, month, scope, dana=chosen_funds, jenis=jenis)
+if by_opd.empty:
     st.warning("Tidak ada sub kegiatan yang cocok dengan penyaring ini.", icon=":material/filter_alt_off:")
     st.stop()
 
 try:
     audited_download("Unduh rekap siap cetak (Excel: kop, rincian program/kegiatan, tanda tangan)",
-                     recap_workbook_cached(store, year, month, scope, cfg), f"rekap_realisasi_{year}-{month:02d}.xlsx",
+                     cache.recap_workbook_data(store, year, month, scope, cfg, int(recap["sub_kegiatan"].sum())),
+                     f"rekap_realisasi_{year}-{month:02d}.xlsx",
                      what="rekap siap cetak", key="dl_rekap_cetak", type="primary",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 except NoData as exc:
@@ -61,16 +59,20 @@ MONEY = {"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)":
 
 def pick(table, code, name, label, key, title, extra=None):
     """Show a level as a selectable table with its Excel download; return the chosen row or None.
-    ``extra``: screen columns appended to the table, with a boolean ``late`` series whose rows
-    are set in bold red."""
+    ``extra``: (screen columns shown after the name, their short labels, a boolean ``late``
+    series: in those rows these cells are set in bold red)."""
     st.subheader(title)
-    shown = level_display(table, code, name, label)
+    shown, config = level_display(table, code, name, label), None
     if extra is not None:
-        columns, late = extra
-        shown = style_late(shown.assign(**columns), late)
-    event = st.dataframe(shown, hide_index=True, width="stretch",
+        columns, labels, late = extra
+        at = list(shown.columns).index(label) + 1
+        for i, (col, values) in enumerate(columns.items()):
+            shown.insert(at + i, col, values)
+        shown = style_late(shown, late, list(columns))
+        config = {col: st.column_config.NumberColumn(short, help=col) for col, short in labels.items()}
+    event = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                          on_select="rerun", selection_mode="single-row", key=key)
-    audited_download(f"Unduh Excel ({title.lower()})", table_to_xlsx(
+    audited_download(f"Unduh Excel ({title.lower()})", cache.table_xlsx(
         level_export(table, code, name, label), f"{title} - {period_label(year, month)}",
         "Keadaan s.d. akhir bulan; persen dalam poin (0-100).", formats=MONEY),
         f"{key}_{year}-{month:02d}.xlsx", what=title.lower(), key=f"dl_{key}",
@@ -79,12 +81,18 @@ def pick(table, code, name, label, key, title, extra=None):
     return table.iloc[rows[0]] if rows else None
 
 
-opds = with_lights(rollup(view, "opd"), **light)
+opds = with_lights(by_opd, **light)
 # Open follow-ups of the Rakor decisions per OPD (SOP step 14); overdue ones in bold red.
 follow = opds[["opd_kode"]].merge(open_counts(store, opd_kode=scope), on="opd_kode", how="left").fillna(0)
+late_opds = opds.loc[follow["terlambat"] > 0, "opd"].tolist()
+if late_opds:
+    st.warning(f"**Tindak lanjut hasil Rakor melewati batas waktu** ({int(follow['terlambat'].sum())}): "
+               f"{', '.join(late_opds)}. Pilih OPD-nya untuk melihat daftarnya; perbarui di halaman Rakor & "
+               "Tindak Lanjut.", icon=":material/alarm:")
 opd_row = pick(opds, None, "opd", "OPD", "rekap_opd", "Rekap per OPD", extra=(
     {"Tindak lanjut terbuka": follow["terbuka"].astype(int).tolist(),
      "Tindak lanjut terlambat": follow["terlambat"].astype(int).tolist()},
+    {"Tindak lanjut terbuka": "TL terbuka", "Tindak lanjut terlambat": "TL terlambat"},
     (follow["terlambat"] > 0).reset_index(drop=True)))
 subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah, scope, None
 if opd_row is not None:
@@ -95,7 +103,7 @@ if opd_row is not None:
                     f"({len(pending)}, terlambat {int(pending['terlambat'].sum())})")
         st.dataframe(followup_display(pending, with_opd=False), hide_index=True, width="stretch",
                      key="rekap_tindak_lanjut")
-    in_opd = view[view["opd_kode"] == opd_row["opd_kode"]]
+    in_opd = filter_leaves(cache.leaf_recap(store, year, month, opd_row["opd_kode"]), chosen_funds, jenis)
     programs = with_lights(rollup(in_opd, "program"), **light)
     prog_row = pick(programs, "program_kode", "program_nama", "Program", "rekap_program",
                     f"Program - {opd_row['opd']}")
@@ -115,7 +123,7 @@ if opd_row is not None:
                             f"{sub_row.get('solusi') or '-'}", icon=":material/report:")
 
 st.subheader("Kurva S")
-curve = kurva_s(store, year, curve_opd, curve_kode, upto=12)
+curve = cache.kurva_s(store, year, curve_opd, curve_kode, upto=12)
 if curve["fisik_pct"].notna().any() or curve["keuangan_pct"].notna().any():
     st.plotly_chart(kurva_s_figure(curve, cfg.target_serapan, f"Kurva S {year} - {subject}"),
                     config={"displaylogo": False})

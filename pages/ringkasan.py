@@ -1,10 +1,10 @@
 """Ringkasan: KPI cards and the recap per OPD for the chosen month."""
 import streamlit as st
 
-from core import settings as settings_mod
-from core.recap import kabupaten_totals, kontrak_kritis, kurva_s, leaf_recap, recap_opd, same_period_last_year
+from core.recap import kabupaten_totals
 from etl.demo import load_demo
-from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
+from exports.table_xlsx import PERCENT, RUPIAH
+from ui import cache
 from ui.auth import require_page
 from ui.charts import ranking_figure, serapan_figure
 from ui.downloads import audited_download
@@ -16,12 +16,12 @@ user = require_page("", "ringkasan")
 store = get_store()
 year, month = current_period()
 scope = user.opd_scope
-scope_name = next((o.nama for o in store.opds() if o.kode == scope), scope) if scope else None
+scope_name = next((o.nama for o in cache.opds(store) if o.kode == scope), scope) if scope else None
 st.title("Ringkasan Realisasi" + (f" - {scope_name}" if scope else ""))
 st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Angka kumulatif dari laporan OPD yang "
            "berlaku; OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi.")
 
-if store.is_empty():
+if cache.is_empty(store):
     if not user.is_admin:
         st.info("Belum ada data di Pantau. Admin (Bagian Administrasi Pembangunan) perlu memuat DPA terlebih "
                 "dahulu" + ("; setelah itu unggah laporan OPD Anda pada halaman **Impor Laporan**." if scope else "."),
@@ -46,7 +46,7 @@ if store.is_empty():
 if "flash" in st.session_state:
     st.success(st.session_state.pop("flash"), icon=":material/check_circle:")
 
-recap = recap_opd(store, year, month, scope)
+recap = cache.recap_opd(store, year, month, scope)
 if recap.empty:
     st.warning(f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping, "
                "atau impor laporannya.", icon=":material/event_busy:")
@@ -57,10 +57,10 @@ if tot["opd_reported"] == 0:
     st.info(f"Belum ada laporan OPD untuk {period_label(year, month)}. Pagu di bawah berasal dari DPA; "
             "unggah laporan pada halaman Impor Laporan atau pilih bulan lain di samping.", icon=":material/inbox:")
 
-cfg = settings_mod.load(store)
-last = same_period_last_year(store, year, month, scope)
+cfg = cache.settings(store)
+last = cache.same_period_last_year(store, year, month, scope)
 last_label = period_label(year - 1, month)
-kritis = kontrak_kritis(leaf_recap(store, year, month, scope), cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
+kritis = cache.kritis_recap(store, year, month, scope, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
 
 
 def versus(key: str, unit: str) -> str | None:
@@ -91,8 +91,8 @@ if last is None:
     st.caption(f"Pembanding {last_label}: belum ada laporan pada periode itu di Pantau.")
 
 st.subheader("Serapan anggaran terhadap target")
-curve = kurva_s(store, year, scope, upto=month)
-last_curve = kurva_s(store, year - 1, scope, upto=12) if last is not None else None
+curve = cache.kurva_s(store, year, scope, upto=month)
+last_curve = cache.kurva_s(store, year - 1, scope, upto=12) if last is not None else None
 st.plotly_chart(serapan_figure(curve, cfg.target_serapan, f"Serapan kumulatif {year} terhadap target serapan",
                                last_curve, f"Realisasi {year - 1}"), config={"displaylogo": False})
 
@@ -114,7 +114,7 @@ if 0 < tot["opd_reported"] < tot["opd_total"]:
 
 st.subheader("Rekap per OPD")
 st.dataframe(recap_display(recap), hide_index=True, width="stretch")
-audited_download("Unduh Excel", table_to_xlsx(
+audited_download("Unduh Excel", cache.table_xlsx(
     recap_export(recap), f"Rekap Realisasi per OPD - {period_label(year, month)}",
     "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
     formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,

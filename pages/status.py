@@ -3,9 +3,8 @@ is late or missing, and a ready reminder per OPD to chase."""
 import pandas as pd
 import streamlit as st
 
-from core import settings as settings_mod
 from core.status import reminder_text, reporting_status, whatsapp_link
-from exports.table_xlsx import table_to_xlsx
+from ui import cache
 from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.format import number, period_label
@@ -17,9 +16,9 @@ LABEL = {"tepat_waktu": "🟢 Tepat waktu", "terlambat": "🟡 Terlambat", "belu
 user = require_page("status", "status")
 store = get_store()
 year, month = current_period()
-cfg = settings_mod.load(store)
+cfg = cache.settings(store)
 st.title("Status Pengumpulan Laporan")
-raw = store.reporting_status(year, month, user.opd_scope)
+raw = cache.reporting_status(store, year, month, user.opd_scope)
 if raw.empty:
     st.info("Belum ada DPA untuk tahun ini, jadi daftar OPD belum ada. Impor DPA terlebih dahulu.",
             icon=":material/inbox:")
@@ -42,7 +41,7 @@ table = pd.DataFrame({
     "Baris bercatatan": status["rows_flagged"].map(lambda v: number(v) if pd.notna(v) else "-"),
     "Versi": status["versi"].map(lambda v: number(v) if pd.notna(v) else "-")})
 st.dataframe(table, hide_index=True, width="stretch")
-audited_download("Unduh Excel", table_to_xlsx(table.assign(Status=status["status"].map(
+audited_download("Unduh Excel", cache.table_xlsx(table.assign(Status=status["status"].map(
     lambda s: LABEL[s].split(" ", 1)[1])), f"Status Pengumpulan Laporan - {period_label(year, month)}",
     f"Batas penyampaian {deadline:%d-%m-%Y}"), f"status_pengumpulan_{year}-{month:02d}.xlsx",
     what="status pengumpulan", key="dl_status",

@@ -1,0 +1,157 @@
+"""Dashboard reads cached per state of the data: a page run asks the database only when something
+changed since the last run (any process that writes bumps :meth:`db.store.Store.data_version`,
+which is part of every cache key), so reruns on a province-size database stay well under a second.
+
+Each wrapper has the signature of the core function it calls (store first) and returns the
+same numbers; ``st.cache_data`` hands every caller its own copy, so a page may change what it
+gets. Keep arguments hashable (tuples, not lists).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from core import recap as _recap
+from core import settings as _settings
+from core.settings import Settings
+from db.store import Store
+from exports.table_xlsx import table_to_xlsx
+
+# Above this many sub kegiatan the print-ready recap is built when the user asks for it (a
+# province's workbook takes minutes), not on every page run.
+EAGER_WORKBOOK_ROWS = 25_000
+
+_FUNCTIONS: dict[str, Callable] = {
+    "recap_opd": _recap.recap_opd,
+    "same_period_last_year": _recap.same_period_last_year,
+    "kurva_s": _recap.kurva_s,
+    "leaf_recap": _recap.leaf_recap,
+    "opd_level": _recap.opd_level,
+    "jenis_recap": _recap.jenis_recap,
+    "kritis_recap": _recap.kritis_recap,
+    "sumber_dana_list": _recap.sumber_dana_list,
+    "settings": _settings.load,
+    "is_empty": Store.is_empty,
+    "opds": Store.opds,
+    "reporting_status": Store.reporting_status,
+    "classification": Store.classification,
+    "jenis_overrides": Store.jenis_overrides,
+}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached(_store: Store, path: str, version: int, name: str, args: tuple, kwargs: tuple):
+    # path and version only key the cache: another database, or data changed since
+    return _FUNCTIONS[name](_store, *args, **dict(kwargs))
+
+
+def _get(store: Store, name: str, *args, **kwargs):
+    return _cached(store, str(store.path), store.data_version(), name, args, tuple(sorted(kwargs.items())))
+
+
+def _tuple(values) -> tuple | None:
+    return tuple(values) if values else None
+
+
+def recap_opd(store: Store, year: int, month: int, opd: str | None = None, *, dana=None,
+              jenis: str | None = None) -> pd.DataFrame:
+    """:func:`core.recap.recap_opd`."""
+    return _get(store, "recap_opd", year, month, opd, dana=_tuple(dana), jenis=jenis)
+
+
+def same_period_last_year(store: Store, year: int, month: int, opd: str | None = None) -> dict | None:
+    """:func:`core.recap.same_period_last_year`."""
+    return _get(store, "same_period_last_year", year, month, opd)
+
+
+def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None, upto: int = 12) -> pd.DataFrame:
+    """:func:`core.recap.kurva_s`."""
+    return _get(store, "kurva_s", year, opd, kode, upto)
+
+
+def leaf_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """:func:`core.recap.leaf_recap` (meant for one OPD: every leaf of a province is large)."""
+    return _get(store, "leaf_recap", year, month, opd)
+
+
+def opd_level(store: Store, year: int, month: int, opd: str | None = None, *, dana=None,
+              jenis: str | None = None) -> pd.DataFrame:
+    """:func:`core.recap.opd_level`."""
+    return _get(store, "opd_level", year, month, opd, dana=_tuple(dana), jenis=jenis)
+
+
+def jenis_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """:func:`core.recap.jenis_recap`."""
+    return _get(store, "jenis_recap", year, month, opd)
+
+
+def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> pd.DataFrame:
+    """:func:`core.recap.kritis_recap`."""
+    return _get(store, "kritis_recap", year, month, opd, float(awal), float(akhir))
+
+
+def sumber_dana_list(store: Store, year: int, month: int, opd: str | None = None) -> list[str]:
+    """:func:`core.recap.sumber_dana_list`."""
+    return _get(store, "sumber_dana_list", year, month, opd)
+
+
+def settings(store: Store) -> Settings:
+    """:func:`core.settings.load`."""
+    return _get(store, "settings")
+
+
+def is_empty(store: Store) -> bool:
+    """:meth:`db.store.Store.is_empty`."""
+    return _get(store, "is_empty")
+
+
+def opds(store: Store) -> list:
+    """:meth:`db.store.Store.opds`."""
+    return _get(store, "opds")
+
+
+def reporting_status(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """:meth:`db.store.Store.reporting_status`."""
+    return _get(store, "reporting_status", year, month, opd)
+
+
+def classification(store: Store, year: int, opd: str | None = None) -> pd.DataFrame:
+    """:meth:`db.store.Store.classification`."""
+    return _get(store, "classification", year, opd)
+
+
+def jenis_overrides(store: Store, year: int) -> pd.DataFrame:
+    """:meth:`db.store.Store.jenis_overrides`."""
+    return _get(store, "jenis_overrides", year)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def table_xlsx(table: pd.DataFrame, title: str, subtitle: str | None = None, formats: dict | None = None) -> bytes:
+    """:func:`exports.table_xlsx.table_to_xlsx`, built once per table content (hashed)."""
+    return table_to_xlsx(table, title, subtitle, formats=formats)
+
+
+def recap_workbook_data(store: Store, year: int, month: int, opd: str | None, cfg: Settings, rows: int):
+    """The print-ready recap for a download button: its bytes (cached per state of the data) when
+    the period has at most :data:`EAGER_WORKBOOK_ROWS` sub kegiatan (``rows``), else a function
+    that builds them when the button is clicked (Streamlit's deferred download)."""
+    from ui.downloads import recap_workbook_cached
+
+    if rows <= EAGER_WORKBOOK_ROWS:
+        return recap_workbook_cached(store, year, month, opd, cfg)
+    return lambda: recap_workbook_cached(store, year, month, opd, cfg)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def formatted(table: pd.DataFrame, rupiah: tuple = (), percent: tuple = (), points: tuple = ()) -> pd.DataFrame:
+    """``table`` with the named columns as Indonesian text (:mod:`ui.format`) for ``st.dataframe``,
+    formatted once per table content (a province's kontrak kritis list has tens of thousands of rows)."""
+    from ui import format as fmt
+
+    out = table.copy()
+    for columns, formatter in ((rupiah, fmt.rupiah), (percent, fmt.percent), (points, fmt.points)):
+        for column in columns:
+            out[column] = out[column].map(formatter)
+    return out
