@@ -199,9 +199,9 @@ with tabs[1]:
                     "ID": st.column_config.NumberColumn("ID", width="small"),
                     "OPD": st.column_config.SelectboxColumn("OPD", options=list(names), format_func=names.get,
                                                             required=True, width="medium"),
-                    "Permasalahan": st.column_config.TextColumn("Permasalahan", max_chars=tl.MAX_TEXT, width="large"),
+                    "Permasalahan": st.column_config.TextColumn("Permasalahan", max_chars=tl.MAX_TEXT, width="medium"),
                     "Keputusan / tindak lanjut": st.column_config.TextColumn(
-                        "Keputusan / tindak lanjut", max_chars=tl.MAX_TEXT, width="large"),
+                        "Keputusan / tindak lanjut", max_chars=tl.MAX_TEXT, width="medium"),
                     "PIC": st.column_config.TextColumn("PIC", max_chars=200),
                     "Batas waktu": st.column_config.DateColumn("Batas waktu", format="DD-MM-YYYY"),
                     "Dibatalkan": st.column_config.CheckboxColumn("Dibatalkan"),

@@ -84,7 +84,7 @@ def pick(table, code, name, label, key, title, extra=None):
 opds = with_lights(by_opd, **light)
 # Open follow-ups of the Rakor decisions per OPD (SOP step 14); overdue ones in bold red.
 follow = opds[["opd_kode"]].merge(open_counts(store, opd_kode=scope), on="opd_kode", how="left").fillna(0)
-late_opds = opds.loc[follow["terlambat"] > 0, "opd"].tolist()
+late_opds = opds["opd"][(follow["terlambat"] > 0).to_numpy()].tolist()
 if late_opds:
     st.warning(f"**Tindak lanjut hasil Rakor melewati batas waktu** ({int(follow['terlambat'].sum())}): "
                f"{', '.join(late_opds)}. Pilih OPD-nya untuk melihat daftarnya; perbarui di halaman Rakor & "

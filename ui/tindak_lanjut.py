@@ -32,7 +32,9 @@ def followup_display(df: pd.DataFrame, with_opd: bool = True):
     return style_late(out, late)
 
 
-def style_late(table: pd.DataFrame, late: pd.Series):
-    """A Styler of ``table`` with the rows where ``late`` is true in bold red."""
+def style_late(table: pd.DataFrame, late: pd.Series, columns: list[str] | None = None):
+    """A Styler of ``table`` with the rows where ``late`` is true in bold red (only the cells of
+    ``columns`` when given)."""
     red = f"color: {COLOURS['merah']}; font-weight: bold"
-    return table.style.apply(lambda row: [red if late.iloc[row.name] else "" for _ in row], axis=1)
+    return table.style.apply(lambda row: [red if late.iloc[row.name] and (columns is None or col in columns) else ""
+                                          for col in row.index], axis=1)
