@@ -131,20 +131,32 @@ def _clip(text, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _pages(rows: list[list[str]], cols: list[Col], height: float) -> list[list[int]]:
-    """Split row indices into slides: at most :data:`MAX_ROWS` rows and no more than fits in
+def _fill(rows: list[list[str]], cols: list[Col], height: float, max_rows: int) -> list[list[int]]:
+    """Row indices per slide, filled in order: at most ``max_rows`` rows and what fits in
     ``height`` inches under the header."""
-    pages, current, used = [], [], _row_height([c.header for c in cols], cols, bold=True)
+    header = _row_height([c.header for c in cols], cols, bold=True)
+    pages, current, used = [], [], header
     for i, cells in enumerate(rows):
         h = _row_height(cells, cols)
-        if current and (len(current) >= MAX_ROWS or used + h > height):
+        if current and (len(current) >= max_rows or used + h > height):
             pages.append(current)
-            current, used = [], _row_height([c.header for c in cols], cols, bold=True)
+            current, used = [], header
         current.append(i)
         used += h
     if current:
         pages.append(current)
     return pages
+
+
+def _pages(rows: list[list[str]], cols: list[Col], height: float) -> list[list[int]]:
+    """Split row indices into slides of at most :data:`MAX_ROWS` rows that fit ``height``;
+    as evenly as the same number of slides allows (no lone row on the last slide)."""
+    greedy = _fill(rows, cols, height, MAX_ROWS)
+    if len(greedy) > 1:
+        even = _fill(rows, cols, height, math.ceil(len(rows) / len(greedy)))
+        if len(even) == len(greedy):
+            return even
+    return greedy
 
 
 def _table_slides(title: str, subtitle: str, cols: list[Col], rows: list[list[str]],
