@@ -24,12 +24,12 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "status": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
     "materi": frozenset({"admin", "reviewer", "approver", "viewer"}),
     "rakor": frozenset({"admin", "opd", "reviewer", "approver", "viewer"}),
+    "permintaan": frozenset({"admin"}),
     "kinerja_permintaan": frozenset({"admin", "reviewer", "approver"}),
     "kinerja_isi": frozenset({"admin", "unit"}),
     "kinerja_data": frozenset({"admin", "unit", "reviewer", "approver", "viewer"}),
     "kinerja_review": frozenset({"admin", "reviewer", "approver"}),
-    "permintaan": frozenset({"admin"}),
-    "impor": frozenset({"admin", "opd"}),
+    "impor": frozenset({"admin", "opd", "unit"}),
     "pengaturan": frozenset({"admin"}),
     "pengguna": frozenset({"admin"}),
     "audit": frozenset({"admin"}),
@@ -84,6 +84,9 @@ def upload_refusal(user: User, kind: str | None, opd_kode: str | None, opd_name:
     """Why ``user`` may not load a report of ``kind`` for ``opd_kode`` (Indonesian), or ``None``."""
     if user.role not in PAGE_ROLES["impor"]:
         return "Akun Anda tidak berwenang mengimpor data. Hubungi admin bila ini keliru."
+    if user.role == "unit":     # a unit loads only its own kinerja (kinerja_upload_refusal)
+        return ("Akun unit kerja hanya dapat mengunggah format data kinerja unitnya sendiri. DPA dan laporan "
+                "realisasi diunggah oleh admin atau operator OPD.")
     if user.role == "opd":
         if kind == "dpa":
             return ("DPA hanya dapat dimuat oleh admin (Bagian Administrasi Pembangunan). Kirimkan berkas DPA "

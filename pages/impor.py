@@ -6,19 +6,26 @@ from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_ma
 from etl.text import BULAN
 from ui.auth import require_page
 from ui.downloads import audited_download
+from ui.kinerja import kinerja_history_frame, kinerja_summary_rows, match_frame, targets_frame
 from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, stored_issues_frame, summary_rows
 from ui.state import current_period, current_user, get_store, set_period
 
 user = require_page("impor", "impor")
 store = get_store()
 scope = user.opd_scope
+unit_scope = user.unit_id if user.role == "unit" else None
 st.title("Impor Laporan")
-st.caption("Unggah DPA (daftar sub kegiatan dari BPKAD) dan laporan realisasi fisik dan keuangan OPD. "
+st.caption("Unggah DPA (daftar sub kegiatan dari BPKAD) dan laporan realisasi fisik dan keuangan OPD, serta "
+           "Perjanjian Kinerja (target per unit kerja) dan format data kinerja yang sudah diisi unit. "
            "Format yang diterima: Excel (.xlsx, .xls), CSV, dan tabel HTML hasil ekspor aplikasi. "
            "Periksa pratinjau sebelum menyimpan; berkas yang ditolak tidak mengubah data apa pun.")
 
 master = Master.from_store(store)
-if scope:
+if unit_scope is not None:
+    own_unit = dict(store.unit_kerja()).get(unit_scope, str(unit_scope))
+    st.info(f"Akun Anda untuk **{own_unit}**: hanya format data kinerja unit ini yang dapat diunggah dan dilihat "
+            "riwayatnya.", icon=":material/badge:")
+elif scope:
     own = master.by_kode(scope)
     st.info(f"Akun Anda untuk **{own.nama if own else scope}**: hanya laporan OPD ini yang dapat diunggah dan "
             "dilihat riwayatnya.", icon=":material/badge:")
@@ -41,6 +48,11 @@ if last:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     summary = ", ".join(f"{n} {STATUS_LABEL[s].lower()}" for s, n in counts.items())
     (st.error if "rejected" in counts else st.success)(f"Impor selesai: {summary}.", icon=":material/task_alt:")
+    held = sum(r.get("held") or 0 for r in last)
+    if held:
+        st.warning(f"{held} baris data kinerja belum dimuat karena nama indikatornya tidak pasti cocok dengan "
+                   "Perjanjian Kinerja. Pilih indikator yang benar di halaman **Data Kinerja**, tab **Konfirmasi "
+                   "indikator**.", icon=":material/help:")
 
 if files:
     bar = st.progress(0.0, text="Membaca berkas ...")
@@ -49,7 +61,10 @@ if files:
         d / t, text=f"Membaca {d} dari {t}: {n}"), scope=user)
     analyses = list(zip(files, results))
     bar.empty()
-    opd_names = {o.kode: o.nama for o in preview_master(master, results).opds if not scope or o.kode == scope}
+    preview = preview_master(master, results)
+    opd_names = {o.kode: o.nama for o in preview.opds if not scope or o.kode == scope}
+    unit_names = {(str(u.id) if u.id is not None else u.nama): u.nama for u in preview.kinerja.units
+                  if unit_scope is None or u.id == unit_scope}
     year_now, month_now = current_period()
 
     st.subheader("Pratinjau")
@@ -59,13 +74,22 @@ if files:
         icon = ":material/cancel:" if a.rejected else (":material/warning:" if a.all_issues() else ":material/check_circle:")
         with st.expander(f"{a.name}", expanded=len(analyses) <= 5 or a.rejected or any(r.needs for r in a.reports),
                          icon=icon):
-            st.dataframe(summary_rows(a), hide_index=True, width="stretch")
+            kinerja_file = a.kind in ("targets", "kinerja")
+            st.dataframe(kinerja_summary_rows(a) if kinerja_file else summary_rows(a), hide_index=True,
+                         width="stretch")
             for rep in a.reports:
                 st.caption(f"Kolom dikenali{' (lembar ' + rep.sheet + ')' if rep.sheet else ''}: {columns_text(rep)}")
+                if rep.kinerja is not None and rep.kinerja.rows:
+                    st.caption("Pencocokan nama indikator dengan Perjanjian Kinerja (yang ragu tidak dimuat sampai "
+                               "dikonfirmasi di halaman Data Kinerja):")
+                    st.dataframe(match_frame(rep), hide_index=True, width="stretch")
+                if rep.targets is not None and rep.targets.rows:
+                    with st.expander(f"Indikator yang terbaca ({len(rep.targets.rows)})"):
+                        st.dataframe(targets_frame(rep), hide_index=True, width="stretch")
             needs = sorted({n for r in a.reports for n in r.needs})
             if needs:
                 st.warning("Berkas ini tidak menyebutkan (atau tidak konsisten tentang) "
-                           + " dan ".join({"opd": "OPD", "period": "periode"}[n] for n in needs)
+                           + " dan ".join({"opd": "OPD", "period": "periode", "unit": "unit kerja"}[n] for n in needs)
                            + ". Pilih yang benar di bawah ini.", icon=":material/help:")
                 hint = dict(st.session_state["hints"].get(f.file_id, {}))
                 cols = st.columns(3)
@@ -74,6 +98,11 @@ if files:
                                                format_func=lambda k: opd_names.get(k, "- pilih OPD -"))
                     if choice:
                         hint["opd"] = choice
+                if "unit" in needs and unit_names:
+                    choice = cols[0].selectbox("Unit kerja", [""] + list(unit_names), key=f"unit_{f.file_id}",
+                                               format_func=lambda k: unit_names.get(k, "- pilih unit kerja -"))
+                    if choice:
+                        hint["unit"] = choice
                 if "period" in needs:
                     year = cols[1].number_input("Tahun", 2000, 2100, value=year_now,
                                                 key=f"year_{f.file_id}")
@@ -109,7 +138,7 @@ if files:
             d / t, text=f"Menyimpan {d} dari {t}: {n}"), scope=user)
         st.session_state["last_results"] = [r for rs in results for r in rs]
         loaded = sorted({(r["year"], r["month"]) for rs in results for r in rs
-                         if r["kind"] == "realisasi" and r["status"] in ("accepted", "flagged")})
+                         if r["kind"] in ("realisasi", "kinerja") and r["status"] in ("accepted", "flagged")})
         if loaded:
             set_period(*loaded[-1])   # show what was just imported
         st.session_state["upload_round"] += 1
@@ -118,11 +147,16 @@ if files:
 
 st.divider()
 st.subheader("Riwayat impor")
-history = store.import_history(opd=scope)
+if unit_scope is not None:
+    history = store.kinerja_imports(unit_id=unit_scope)
+    shown = kinerja_history_frame(history)
+else:
+    history = store.import_history(opd=scope)
+    shown = history_frame(history)
 if history.empty:
     st.caption("Belum ada impor.")
 else:
-    st.dataframe(history_frame(history), hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch")
     col1, col2 = st.columns([2, 1])
     options = history["id"].tolist()
     labels = dict(zip(history["id"], history["file_name"]))

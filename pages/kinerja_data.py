@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import review
+from core import settings as settings_mod
 from core.kinerja import ROMAN, kinerja_monthly, kinerja_recap, recap_summary
 from core.kinerja_input import InputError, add_indikator, confirm_match, dismiss_match, update_indikator
 from exports.table_xlsx import PERCENT, table_to_xlsx
@@ -15,12 +16,8 @@ from ui.downloads import audited_download
 from ui.format import percent
 from ui.kinerja import (AGREGASI_LABEL, ARAH_LABEL, candidate_label, candidates, period_of, predikat_counts,
                         recap_display, recap_export, style_recap, trend_figure, value_text, when_text)
+from ui.kinerja_downloads import recap_workbook_cached
 from ui.state import current_period, get_store
-
-try:  # the print-ready recap comes with the kinerja backend (exports/kinerja_xlsx.py)
-    from exports.kinerja_xlsx import kinerja_workbook
-except ImportError:
-    kinerja_workbook = None
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"bulan": "Bulan", "triwulan": "Triwulan", "tahun": "Tahun"}
@@ -88,16 +85,19 @@ with tabs[0]:
                                 "Catatan": st.column_config.TextColumn(width="medium")})
     who = names[unit_choice] if unit_choice is not None else "semua unit"
     slug = f"{year}-{p.key.lower()}" + (f"_unit{unit_choice}" if unit_choice is not None else "")
-    if kinerja_workbook is not None:
-        data = kinerja_workbook(store, year, unit_id=unit_choice, **args)
-        dl_label = "Unduh rekap siap cetak (Excel: kop, status persetujuan, tanda tangan Camat)"
-    else:
-        data = table_to_xlsx(recap_export(recap), f"Rekap Capaian Kinerja {who} - {p.label}",
-                             "Capaian dalam persen; predikat menurut Permendagri 86/2017.",
-                             formats={"Capaian (%)": PERCENT})
-        dl_label = "Unduh Excel (rekap capaian)"
-    audited_download(dl_label, data, f"rekap_kinerja_{slug}.xlsx", what=f"rekap kinerja {who} {p.label}",
-                     key="dl_kinerja", mime=XLSX, type="primary")
+    d1, d2 = st.columns([1.6, 1])
+    with d1:
+        audited_download("Unduh rekap siap cetak (Excel: kop, status persetujuan, tanda tangan Camat)",
+                         recap_workbook_cached(store, year, p.month, p.triwulan, p.annual, unit_choice,
+                                               settings_mod.load(store)),
+                         f"rekap_kinerja_{slug}.xlsx", what=f"rekap kinerja {who} {p.label}", key="dl_kinerja",
+                         mime=XLSX, type="primary")
+    with d2:
+        audited_download("Unduh tabel (Excel)", table_to_xlsx(
+            recap_export(recap), f"Rekap Capaian Kinerja {who} - {p.label}",
+            "Capaian dalam persen; predikat menurut Permendagri 86/2017.", formats={"Capaian (%)": PERCENT}),
+            f"tabel_kinerja_{slug}.xlsx", what=f"tabel rekap kinerja {who} {p.label}", key="dl_kinerja_tabel",
+            mime=XLSX)
 
     st.subheader("Tren per indikator")
     options = recap["indikator_id"].astype(int).tolist()

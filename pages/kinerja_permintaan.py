@@ -12,13 +12,9 @@ from exports.table_xlsx import table_to_xlsx
 from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.format import period_label
-from ui.kinerja import late_css, status_text, steps_frame, tracking_frame
+from ui.kinerja import late_css, steps_frame, tracking_frame
+from ui.kinerja_downloads import formats_zip_cached
 from ui.state import current_period, get_store
-
-try:  # the request formats come with the kinerja backend (exports/kinerja_format.py)
-    from exports.kinerja_format import formats_zip
-except ImportError:
-    formats_zip = None
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,23 +46,20 @@ events = store.review_events(year, month)
 requested = set(events.loc[events["step"] == "requested", "unit_id"].astype(int))
 
 st.subheader("1. Format permintaan data")
-if formats_zip is not None:
-    audited_download(f"Unduh format permintaan semua unit (zip, {len(names)} berkas Excel)",
-                     formats_zip(store, year, month), f"format_data_kinerja_{year}-{month:02d}.zip",
-                     what=f"format permintaan data kinerja {label}", key="dl_formats", mime="application/zip",
-                     type="primary")
-    st.caption("Setiap berkas sudah berisi indikator unit, satuan, dan target triwulan; unit mengisi kolom "
-               "Realisasi dan Keterangan, lalu mengirim kembali berkasnya (diunggah di Impor Laporan) atau mengisi "
-               "langsung di halaman Isi Data Kinerja.")
-else:
-    st.info("Pembuatan format Excel per unit belum tersedia pada versi ini. Unit dapat mengisi data langsung di "
-            "halaman **Isi Data Kinerja**.", icon=":material/construction:")
+audited_download(f"Unduh format permintaan semua unit (zip, {len(names)} berkas Excel)",
+                 formats_zip_cached(store, year, month), f"format_data_kinerja_{year}-{month:02d}.zip",
+                 what=f"format permintaan data kinerja {label}", key="dl_formats", mime="application/zip", type="primary")
+st.caption("Setiap berkas sudah berisi indikator unit, satuan, dan target triwulan; unit mengisi kolom Realisasi dan "
+           "Keterangan lalu mengirim kembali berkasnya (diunggah di Impor Laporan), atau mengisi langsung di halaman "
+           "Isi Data Kinerja.")
 
 if user.role == "admin":
     can_request = [u for u in names if review.refusal(user, "requested", status.get(u, "draft"), u) is None]
     with st.form("catat_permintaan", border=True):
-        st.markdown("**Catat pengiriman format** (SOP langkah 1-2): pilih unit yang sudah dikirimi format.")
-        chosen = st.multiselect("Unit", can_request, default=[u for u in can_request if u not in requested],
+        st.markdown("**Catat pengiriman format** (SOP langkah 1-2): pilih unit yang sudah dikirimi format. Yang "
+                    "terpilih: unit yang belum dimintai dan belum menyampaikan data.")
+        waiting = [u for u in can_request if u not in requested and status.get(u, "draft") in ("draft", "returned")]
+        chosen = st.multiselect("Unit", can_request, default=waiting,
                                 format_func=names.get, key="req_units", placeholder="Pilih unit")
         if st.form_submit_button("Catat: permintaan data sudah dikirim", icon=":material/outgoing_mail:"):
             if not chosen:

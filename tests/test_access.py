@@ -123,13 +123,15 @@ def test_user_management_rules_and_audit(dpa_store):
 def test_role_page_matrix():
     read = ["ringkasan", "rekap", "fisik", "status", "rakor"]
     with_materi = read[:4] + ["materi"] + read[4:]      # the meeting pack: not for OPD operators
+    kinerja = ["kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review"]
     expected = {
-        "admin": with_materi + ["permintaan", "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
+        "admin": with_materi + ["permintaan"] + kinerja + ["impor", "pengaturan", "pengguna", "audit", "cadangan",
+                                                          "akun"],
         "opd": read + ["impor", "akun"],
-        "unit": ["akun"],
-        "reviewer": with_materi + ["akun"],
-        "approver": with_materi + ["akun"],
-        "viewer": with_materi + ["akun"],
+        "unit": ["kinerja_isi", "kinerja_data", "impor", "akun"],
+        "reviewer": with_materi + ["kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"],
+        "approver": with_materi + ["kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"],
+        "viewer": with_materi + ["kinerja_data", "akun"],
     }
     assert set(expected) == set(ROLES)
     for role, pages in expected.items():
@@ -194,5 +196,7 @@ def test_read_only_roles_cannot_load_anything(dpa_store, role):
     before = dpa_store.table_checksums()
     results = commit_batch(dpa_store, [Upload("dinkes.xlsx", (FIXTURES / DINKES).read_bytes())], "u", scope=user)
     assert results[0][0]["status"] == "rejected"
-    assert any("tidak berwenang mengimpor" in i["message"] for i in results[0][0]["issues"])
+    # a unit may load its own kinerja formats only (tests/test_kinerja_pages.py), nothing else
+    why = "hanya dapat mengunggah format data kinerja" if role == "unit" else "tidak berwenang mengimpor"
+    assert any(why in i["message"] for i in results[0][0]["issues"])
     assert dpa_store.table_checksums() == before

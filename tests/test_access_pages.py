@@ -16,25 +16,25 @@ from test_pages import (APP, DINKES_MAR, DISTAN_MAR, DPA, EXPECTED, FIXTURES, PA
 from streamlit.testing.v1 import AppTest
 
 ROOT = APP.parent
-PAGE_FILES = {"permintaan": "pages/permintaan.py",
-              "ringkasan": "pages/ringkasan.py", "rekap": "pages/rekap.py", "fisik": "pages/fisik.py",
-              "status": "pages/status.py", "materi": "pages/materi.py", "rakor": "pages/rakor.py", "impor": "pages/impor.py", "pengaturan": "pages/pengaturan.py",
-              "pengguna": "pages/pengguna.py", "audit": "pages/audit.py", "cadangan": "pages/cadangan.py",
-              "akun": "pages/akun.py", "kinerja_permintaan": "pages/kinerja_permintaan.py",
+PAGE_FILES = {"ringkasan": "pages/ringkasan.py", "rekap": "pages/rekap.py", "fisik": "pages/fisik.py",
+              "status": "pages/status.py", "materi": "pages/materi.py", "rakor": "pages/rakor.py",
+              "permintaan": "pages/permintaan.py", "kinerja_permintaan": "pages/kinerja_permintaan.py",
               "kinerja_isi": "pages/kinerja_isi.py", "kinerja_data": "pages/kinerja_data.py",
-              "kinerja_review": "pages/kinerja_review.py"}
-TITLES = {"permintaan": "Permintaan Laporan",
-          "impor": "Impor Laporan", "pengguna": "Pengguna", "audit": "Log Audit", "rekap": "Rekap OPD",
+              "kinerja_review": "pages/kinerja_review.py", "impor": "pages/impor.py",
+              "pengaturan": "pages/pengaturan.py", "pengguna": "pages/pengguna.py", "audit": "pages/audit.py",
+              "cadangan": "pages/cadangan.py", "akun": "pages/akun.py"}
+TITLES = {"impor": "Impor Laporan", "pengguna": "Pengguna", "audit": "Log Audit", "rekap": "Rekap OPD",
           "fisik": "Fisik Konstruksi dan Non Fisik", "status": "Status Pengumpulan Laporan",
           "pengaturan": "Pengaturan", "cadangan": "Cadangan dan Pemulihan", "akun": "Akun Saya",
+          "rakor": "Rakor & Tindak Lanjut", "permintaan": "Permintaan Laporan", "materi": "Materi Rakor POK",
           "kinerja_permintaan": "Permintaan Data Kinerja", "kinerja_isi": "Isi Data Kinerja",
-          "kinerja_data": "Data Kinerja", "kinerja_review": "Review Kinerja", "materi": "Materi Rakor POK",
-          "rakor": "Rakor & Tindak Lanjut"}
+          "kinerja_data": "Data Kinerja", "kinerja_review": "Review Kinerja"}
 READ = {"ringkasan", "rekap", "fisik", "status", "rakor"}
 ALLOWED = {
-    "admin": READ | {"permintaan", "materi", "kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review", "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"},
+    "admin": READ | {"materi", "permintaan", "kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review",
+                     "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"},
     "opd": READ | {"impor", "akun"},
-    "unit": {"kinerja_isi", "kinerja_data", "akun"},
+    "unit": {"kinerja_isi", "kinerja_data", "impor", "akun"},
     "reviewer": READ | {"materi", "kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"},
     "approver": READ | {"materi", "kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"},
     "viewer": READ | {"materi", "kinerja_data", "akun"},

@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from test_pages import FIXTURES, PASSWORD, download_bytes, new_app, run
+from test_pages import FIXTURES, MIME, PASSWORD, download_bytes, new_app, open_impor, run, save, save_button
 
 PK = FIXTURES / "master" / "perjanjian_kinerja_2026.xlsx"
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))["files"]
@@ -35,25 +35,12 @@ def _store():
     return Store(db, data_dir=db.parent / "data")
 
 
-def load_targets(store) -> dict[str, int]:
-    """The fixture PK's units and indicators (through the backend's core functions); returns
-    unit name -> id."""
-    from core.kinerja_input import add_indikator
+def ingest(store, paths: list[Path], user: str = "test") -> list[dict]:
+    from etl.pipeline import ingest_paths
 
-    ws = openpyxl.load_workbook(PK, data_only=True).active
-    units: dict[str, int] = {}
-    for row in ws.iter_rows(min_row=5, values_only=True):
-        unit, no, nama, satuan, tahunan, tw1, tw2, tw3, tw4, arah = row[:10]
-        if not unit:
-            continue
-        if unit not in units:
-            units[unit] = store.add_unit_kerja(unit, "test")
-        # a flow adds up over the year (annual = sum of the triwulan targets), a stock does not
-        agregasi = "alir" if tahunan == tw1 + tw2 + tw3 + tw4 and tahunan != tw4 else "stok"
-        add_indikator(store, units[unit], 2026, dict(no=no, nama=nama, satuan=satuan, arah=arah, agregasi=agregasi,
-                                                     target_tahunan=tahunan, target_tw1=tw1, target_tw2=tw2,
-                                                     target_tw3=tw3, target_tw4=tw4), "test")
-    return units
+    results = ingest_paths(store, paths, user=user)
+    assert all(r["status"] in ("accepted", "flagged") for r in results), results
+    return results
 
 
 def ids_by_name(store, unit_id: int) -> dict[str, int]:
@@ -61,28 +48,15 @@ def ids_by_name(store, unit_id: int) -> dict[str, int]:
     return dict(zip(inds["nama"], inds["id"].astype(int)))
 
 
-def submit_fixture(store, key: str, units: dict[str, int]) -> None:
-    """The values of one fixture unit format, submitted as the admin would on the unit's behalf."""
-    from core.kinerja_input import submit_values
-
-    exp = KINERJA[key]
-    unit_id = units[exp["unit"]]
-    by_name = ids_by_name(store, unit_id)
-    submit_values(store, unit_id, exp["year"], exp["month"],
-                  {by_name[i["indikator"]]: (i["realisasi"], None) for i in exp["indicators"]}, "test")
-
-
 @pytest.fixture
 def kinerja(app_env) -> dict:
-    """Targets of the fixture PK plus the March and April values of every unit except Seksi
-    Pemerintahan (which submits through the form in the tests); accounts of the three roles."""
+    """The fixture PK and the March and April formats of every unit except Seksi Pemerintahan
+    (which submits through the form in the tests), loaded by the ingest; the unit's account."""
     from core.auth import create_user
 
     store = _store()
-    units = load_targets(store)
-    for key, exp in KINERJA.items():
-        if exp["unit"] != UNIT:
-            submit_fixture(store, key, units)
+    ingest(store, [PK] + [FIXTURES / key for key, exp in sorted(KINERJA.items()) if exp["unit"] != UNIT])
+    units = {nama: int(i) for i, nama in store.unit_kerja()}
     create_user(store, "test", "kasi.pem", "Kasi Pemerintahan", "unit", PASSWORD, unit_id=units[UNIT],
                 must_change_password=False)
     return {"units": units}
@@ -240,12 +214,212 @@ def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
     # the fixture values are really there (Seksi Pemerintahan has not submitted yet)
     assert expected["realisasi"].notna().sum() == 25
 
-    button = next(b for b in at.get("download_button") if b.label.startswith("Unduh"))
-    wb = openpyxl.load_workbook(io.BytesIO(download_bytes(media, button)), data_only=True)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
-    numbers = [c for c in cells if isinstance(c, (int, float))]
-    for v in expected["capaian"].dropna():
-        assert any(abs(n - round(v, 2)) < 0.006 for n in numbers), v
+    # both workbooks open and carry the same capaian (the print-ready one and the plain table)
+    for label in ("Unduh rekap siap cetak", "Unduh tabel"):
+        button = next(b for b in at.get("download_button") if b.label.startswith(label))
+        wb = openpyxl.load_workbook(io.BytesIO(download_bytes(media, button)), data_only=True)
+        numbers = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row
+                   if isinstance(c, (int, float))]
+        for v in expected["capaian"].dropna():
+            assert any(abs(n - v) < 0.006 for n in numbers), (label, v)
     button.click()
     run(at)
-    assert _audit("download")[-1][0] == "kabag"
+    assert _audit("download")[-1][:2] == ("kabag", f"tabel_kinerja_2026-{dict(bulan='b03', triwulan='tw2', tahun='tahun')[kind]}.xlsx")
+
+
+# --------------------------------------------------------------------------- held indicator matches
+def unsure_format(tmp_path: Path) -> Path:
+    """The March format of Seksi Pemerintahan with two indicator names written so differently
+    that the ingest cannot be sure which indicator they mean (held for a person to decide)."""
+    src = FIXTURES / "kinerja" / "kinerja_seksi_pemerintahan_2026-03.xlsx"
+    wb = openpyxl.load_workbook(src)
+    ws = wb.active
+    renamed = {"Persentase desa yang menyampaikan LPPD tepat waktu": "LPPD desa disampaikan tepat waktu",
+               "Jumlah desa yang dibina": "Pembinaan desa"}
+    done = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value in renamed:
+                cell.value = renamed[cell.value]
+                done += 1
+    assert done == 2
+    path = tmp_path / "kinerja_seksi_pemerintahan_2026-03.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_held_matches_are_confirmed_or_dismissed_by_a_person(kinerja, tmp_path):
+    store = _store()
+    unit_id = kinerja["units"][UNIT]
+    ids = ids_by_name(store, unit_id)
+    lppd, desa = ids["Persentase desa yang menyampaikan LPPD tepat waktu"], ids["Jumlah desa yang dibina"]
+    [result] = ingest(store, [unsure_format(tmp_path)])
+    assert result["held"] == 2
+    held = store.pending_matches(unit_id=unit_id)
+    assert sorted(held["nama_file"]) == ["LPPD desa disampaikan tepat waktu", "Pembinaan desa"]
+    # never attached silently: the two indicators have no value yet
+    assert store.active_value(lppd, 2026, 3) is None and store.active_value(desa, 2026, 3) is None
+
+    at = run(new_app(Q))
+    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    assert any(t.label == "Konfirmasi indikator (2)" for t in at.tabs)
+    text = _texts(at.markdown)
+    assert "“LPPD desa disampaikan tepat waktu”" in text and "realisasi: **100**" in text
+    rows = {r["nama_file"]: (int(r["import_id"]), int(r["row"])) for r in held.to_dict("records")}
+    imp, line = rows["LPPD desa disampaikan tepat waktu"]
+    pick = at.radio(key=f"pick_{imp}_{line}")
+    assert pick.value is None                       # nothing is preselected
+    assert next(b for b in at.button if b.key == f"confirm_{imp}_{line}").disabled
+    labels = [o for o in pick.options]
+    assert any("Persentase desa yang menyampaikan LPPD tepat waktu" in o and "kemiripan" in o for o in labels)
+    pick.set_value(lppd)
+    run(at)
+    next(b for b in at.button if b.key == f"confirm_{imp}_{line}").click()
+    run(at)
+    assert "dipasangkan ke indikator" in _texts(at.success), _texts(at.error)
+    value = store.active_value(lppd, 2026, 3)
+    assert value["realisasi"] == 100.0 and value["match_how"] == "confirmed"
+    assert _audit("kinerja_match_confirm")[-1][0] == "admin"
+
+    imp, line = rows["Pembinaan desa"]
+    next(b for b in at.button if b.key == f"dismiss_{imp}_{line}").click()
+    run(at)
+    assert "Alasan wajib diisi" in _texts(at.error)
+    at.text_input(key=f"why_{imp}_{line}").set_value("Bukan indikator PK; dilaporkan terpisah.")
+    next(b for b in at.button if b.key == f"dismiss_{imp}_{line}").click()
+    run(at)
+    assert store.pending_matches(unit_id=unit_id).empty
+    assert store.active_value(desa, 2026, 3) is None
+    assert "Tidak ada baris yang menunggu konfirmasi" in _texts(at.success)
+    assert _audit("kinerja_match_dismiss")[-1][0] == "admin"
+
+
+# --------------------------------------------------------------------------- permintaan and downloads
+def test_permintaan_records_requests_and_tracks_steps(kinerja, media):
+    from core import review
+
+    store = _store()
+    unit_id = kinerja["units"][UNIT]
+    at = run(new_app(Q))
+    open_page(at, "pages/kinerja_permintaan.py", "Permintaan Data Kinerja")
+    # only units that may still be asked (not yet submitted) are offered, all preselected
+    chosen = at.multiselect(key="req_units")
+    assert chosen.value == [unit_id]
+    click(at, "Catat: permintaan data sudah dikirim")
+    assert "tercatat untuk 1 unit" in _texts(at.success)
+    events = store.review_events(2026, 3, unit_id)
+    assert events["step"].tolist() == ["requested"] and events["actor"].tolist() == ["admin"]
+    click(at, "Catat: data sudah dihimpun staf (SOP langkah 4)")
+    assert "tercatat untuk 6 unit" in _texts(at.success)
+    track = at.dataframe[0].value
+    assert track["Unit"].tolist() == store.kinerja_units(2026)["nama"].tolist()
+    row = track[track["Unit"] == UNIT].iloc[0]
+    assert " · admin" in row["Permintaan"] and row["Disampaikan unit"] == ""
+    assert "Data disampaikan unit" in row["Menunggu"] and "(SOP 2 hari kerja)" in row["Menunggu"]
+    others = track[track["Unit"] != UNIT]
+    assert all("admin" in c for c in others["Dihimpun staf"])
+    durations = review.step_durations(store, 2026, 3)
+    assert set(durations["step"]) == {"requested", "submitted", "compiled"}
+
+    button = next(b for b in at.get("download_button") if b.label == "Unduh Excel (pelacakan)")
+    rows = list(openpyxl.load_workbook(io.BytesIO(download_bytes(media, button))).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Pelacakan Pengumpulan Data Kinerja - Maret 2026"
+    assert rows[3][0] == "Unit" and [r[0] for r in rows[4:]] == track["Unit"].tolist()
+    # the pre-filled request formats: one workbook per unit, each naming its unit and indicators
+    [button] = [b for b in at.get("download_button") if "zip" in b.label]
+    with zipfile.ZipFile(io.BytesIO(download_bytes(media, button))) as zf:
+        names = zf.namelist()
+        assert len(names) == 7
+        for name in names:
+            wb = openpyxl.load_workbook(io.BytesIO(zf.read(name)))
+            cells = [c for r in wb.worksheets[0].iter_rows(values_only=True) for c in r if isinstance(c, str)]
+            unit = next(c for c in cells if c.startswith("Unit Kerja : ")).removeprefix("Unit Kerja : ")
+            assert set(ids_by_name(store, kinerja["units"][unit])) <= set(cells)
+            assert "Bulan : Maret 2026" in cells
+    button.click()
+    run(at)
+    assert "format permintaan" in _audit("download")[-1][2]
+
+
+# --------------------------------------------------------------------------- menus
+@pytest.mark.parametrize("role, menu", [
+    ("unit", ["kinerja_isi", "kinerja_data"]),
+    ("reviewer", ["kinerja_permintaan", "kinerja_data", "kinerja_review"]),
+    ("approver", ["kinerja_permintaan", "kinerja_data", "kinerja_review"]),
+    ("viewer", ["kinerja_data"]),
+    ("admin", ["kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review"]),
+    ("opd", []),
+])
+def test_kinerja_menu_per_role(role, menu):
+    from core.access import User, pages_for
+
+    keys = pages_for(User("x", "X", role, unit_id=1 if role == "unit" else None))
+    assert [k for k in keys if k.startswith("kinerja_")] == menu
+    if role == "unit":
+        assert keys[0] == "kinerja_isi"       # a Kasi lands on the form
+
+
+def test_unit_user_sees_only_its_unit_and_cannot_review(kinerja):
+    at = run(unit_app())
+    assert [t.value for t in at.title] == ["Isi Data Kinerja"]
+    assert "isi_unit" not in [s.key for s in at.selectbox]      # no choice of unit: its own only
+    with pytest.raises(ValueError):
+        at.switch_page("pages/kinerja_review.py")
+    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    table = at.dataframe[0].value
+    assert "Unit" not in table.columns
+    assert table["Indikator"].tolist() == list(ids_by_name(_store(), kinerja["units"][UNIT]))
+
+
+# --------------------------------------------------------------------------- impor
+def upload_paths(at, paths: list[Path]):
+    at.file_uploader[0].set_value([(p.name, p.read_bytes(), MIME[".xlsx"]) for p in paths])
+    return run(at)
+
+
+def test_impor_page_loads_targets_and_unit_formats_with_the_match_shown(app_env):
+    pem = FIXTURES / "kinerja" / "kinerja_seksi_pemerintahan_2026-03.xlsx"
+    eko = FIXTURES / "kinerja" / "kinerja_seksi_ekonomi_dan_pembangunan_2026-04.xlsx"
+    at = open_impor(run(new_app(Q)))
+    upload_paths(at, [PK, pem, eko])
+    summary = {r["Berkas"]: r for df in at.dataframe if "Menunggu konfirmasi" in df.value.columns
+               for r in df.value.to_dict("records")}
+    assert summary[PK.name]["Unit"] == "7 unit" and summary[PK.name]["Baris indikator"] == 29
+    assert (summary[pem.name]["Unit"], summary[pem.name]["Periode"]) == (UNIT, "Maret 2026")
+    assert summary[pem.name]["Dicocokkan"] == "4" and summary[pem.name]["Menunggu konfirmasi"] == "0"
+    matches = [df.value for df in at.dataframe if "Nama di berkas" in df.value.columns]
+    assert set(matches[0]["Cara"]) == {"Sama persis"}
+    assert save_button(at).label == "Simpan 3 berkas ke basis data"
+    save(at)
+    assert "Impor selesai" in " ".join(x.value for x in at.success), [e.value for e in at.error]
+    store = _store()
+    units = {n: i for i, n in store.unit_kerja()}
+    values = store.kinerja_values(2026, units[UNIT])
+    exp = KINERJA["kinerja/kinerja_seksi_pemerintahan_2026-03.xlsx"]["indicators"]
+    assert sorted(values["realisasi"]) == sorted(i["realisasi"] for i in exp)
+    eko_vals = store.kinerja_values(2026, units["Seksi Ekonomi dan Pembangunan"])
+    assert eko_vals["bulan"].tolist() == [4] * 6
+
+
+def test_unit_user_uploads_only_its_own_format(kinerja, tmp_path):
+    store = _store()
+    at = open_impor(run(unit_app()))
+    assert "Akun Anda untuk **Seksi Pemerintahan**" in _texts(at.info)
+    other = FIXTURES / "kinerja" / "kinerja_sekretariat_2026-03.xlsx"
+    before = store.table_checksums()
+    upload_paths(at, [other])
+    refused = " ".join(e.value for e in at.error)
+    assert "milik unit kerja lain" in refused
+    assert save_button(at).disabled
+    assert store.table_checksums() == before
+
+    at = open_impor(run(unit_app()))
+    upload_paths(at, [unsure_format(tmp_path)])
+    save(at)
+    assert "menunggu konfirmasi" not in _texts(at.error)
+    assert "2 baris data kinerja belum dimuat" in _texts(at.warning)
+    history = [df.value for df in at.dataframe if "Menunggu konfirmasi" in df.value.columns][-1]
+    assert history["Unit"].tolist() == [UNIT] and history["Menunggu konfirmasi"].tolist() == [2]
+    # the unit confirms its own held row on Data kinerja
+    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    assert any(t.label == "Konfirmasi indikator (2)" for t in at.tabs)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal
 
-from core.kinerja import PREDIKAT, SANGAT_RENDAH, period
+from core.kinerja import PREDIKAT, ROMAN, SANGAT_RENDAH, period
 from core.review import STATUS_LABEL, STEP_LABEL, WORKDAY_END, WORKDAY_START
 from etl.text import BULAN
 
@@ -298,3 +298,93 @@ def candidate_label(c: dict) -> str:
     score = c.get("score")
     sim = f" - kemiripan {round(float(score) * 100)} %" if score is not None else ""
     return f"{c['nama']}{sat}{sim}"
+
+
+# ---------------------------------------------------------------------------- import preview
+MATCH_LABEL = {"exact": "Sama persis", "normalised": "Sama (ejaan/huruf berbeda)",
+               "fuzzy": "⚠️ Mirip (dicocokkan otomatis, periksa)", "unsure": "❓ Ragu: menunggu konfirmasi",
+               "none": "❓ Tidak dikenal: menunggu konfirmasi", "confirmed": "Dikonfirmasi pengguna",
+               "form": "Formulir"}
+KINERJA_KIND_LABEL = {"targets": "Perjanjian Kinerja (target)", "kinerja": "Data kinerja unit"}
+
+
+def _report_period(rep) -> str:
+    if rep.month and rep.year:
+        return f"{BULAN[rep.month - 1]} {rep.year}"
+    return f"Tahun {rep.year}" if rep.year else "-"
+
+
+def kinerja_summary_rows(analysis) -> pd.DataFrame:
+    """One row per report of an analysed targets workbook or unit format (Impor preview):
+    unit, period, indicator rows, how many were matched and how many wait for a person."""
+    rows = []
+    for rep in analysis.reports:
+        status = "Ditolak" if analysis.rejected else ("Ada catatan" if rep.warnings or analysis.issues else "Siap")
+        if rep.kind == "targets":
+            table = rep.targets
+            unit = f"{len(table.units)} unit" if table else "-"
+            matched, held = "-", "-"
+        else:
+            table = rep.kinerja
+            unit = rep.unit.nama if rep.unit else (rep.unit_text or "?")
+            matched = str(len(table.attached)) if table else "-"
+            held = str(len(table.held)) if table else "-"
+        rows.append({"Berkas": analysis.name, "Lembar": rep.sheet or "-",
+                     "Jenis": KINERJA_KIND_LABEL.get(rep.kind, rep.kind), "Unit": unit, "Periode": _report_period(rep),
+                     "Baris indikator": len(table.rows) if table else 0, "Dicocokkan": matched,
+                     "Menunggu konfirmasi": held, "Status": status})
+    return pd.DataFrame(rows, columns=["Berkas", "Lembar", "Jenis", "Unit", "Periode", "Baris indikator",
+                                       "Dicocokkan", "Menunggu konfirmasi", "Status"])
+
+
+def match_frame(rep) -> pd.DataFrame:
+    """How each row of a unit's format was matched to the Perjanjian Kinerja (shown before saving)."""
+    rows = []
+    for r in rep.kinerja.rows if rep.kinerja else []:
+        m = r.match
+        how = m.how if m else None
+        if m and m.attached:
+            target = m.nama
+        elif m and m.candidates:
+            target = "Kandidat: " + "; ".join(f"{c.nama} ({round(c.score * 100)} %)" for c in m.candidates)
+        else:
+            target = "-"
+        rows.append({"Baris": r.row, "Nama di berkas": r.nama, "Dicocokkan dengan": target,
+                     "Cara": MATCH_LABEL.get(how, "-"), "Realisasi": value_text(r.realisasi),
+                     "Keterangan": r.keterangan or ""})
+    return pd.DataFrame(rows, columns=["Baris", "Nama di berkas", "Dicocokkan dengan", "Cara", "Realisasi",
+                                       "Keterangan"])
+
+
+def targets_frame(rep) -> pd.DataFrame:
+    """The indicators of a Perjanjian Kinerja workbook as read (shown before saving), with how
+    the aggregation over months was decided."""
+    rows = []
+    for t in rep.targets.rows if rep.targets else []:
+        agg = AGREGASI_LABEL.get(t.agregasi, t.agregasi)
+        if t.agregasi_source != "file":
+            agg += f" - ditentukan otomatis: {t.agregasi_rule}" if t.agregasi_rule else " - ditentukan otomatis"
+        rows.append({"Unit": t.unit, "No": t.no, "Indikator": t.nama, "Satuan": t.satuan or "",
+                     "Arah": t.arah, "Agregasi": agg, "Target tahunan": value_text(t.target_tahunan),
+                     **{f"TW {ROMAN[k]}": value_text(v) for k, v in enumerate(t.tw, start=1)}})
+    return pd.DataFrame(rows)
+
+
+
+def kinerja_history_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """Kinerja imports (:meth:`Store.kinerja_imports`) for the screen."""
+    status = {"accepted": "Diterima", "flagged": "Diterima dengan catatan", "rejected": "Ditolak"}
+    return pd.DataFrame({
+        "ID": history["id"],
+        "Waktu": history["created_at"].map(when_text),
+        "Berkas": history["file_name"],
+        "Jenis": history["kind"].map(lambda k: KINERJA_KIND_LABEL.get(k, k)),
+        "Unit": history["unit"].fillna("-"),
+        "Periode": [f"{BULAN[int(m) - 1]} {int(y)}" if pd.notna(m) else (f"Tahun {int(y)}" if pd.notna(y) else "-")
+                    for y, m in zip(history["tahun"], history["bulan"])],
+        "Baris": history["rows_accepted"],
+        "Menunggu konfirmasi": history["held"],
+        "Status": [f"Digantikan (#{int(s)})" if pd.notna(s) else status.get(x, x)
+                   for x, s in zip(history["status"], history["superseded_by"])],
+        "Oleh": history["created_by"],
+    }).reset_index(drop=True)

@@ -12,7 +12,8 @@ from etl.text import month_name
 from .format import percent, rupiah
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan", "info": "Info"}
-KIND_LABEL = {"dpa": "DPA / daftar sub kegiatan", "realisasi": "Laporan realisasi", None: "-"}
+KIND_LABEL = {"dpa": "DPA / daftar sub kegiatan", "realisasi": "Laporan realisasi",
+              "targets": "Perjanjian Kinerja (target)", "kinerja": "Data kinerja unit", None: "-"}
 STATUS_LABEL = {"accepted": "Diterima", "flagged": "Diterima dengan catatan", "rejected": "Ditolak",
                 "duplicate": "Sudah pernah diimpor"}
 
