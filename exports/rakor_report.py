@@ -240,6 +240,7 @@ def _para(doc, text: str = "", *, bold: bool = False, size: float = 11, align=No
         p.alignment = align
     p.paragraph_format.space_after = Pt(space_after)
     p.paragraph_format.space_before = Pt(0)
+    p.paragraph_format.keep_with_next = bold          # a heading stays with what follows it
     return p
 
 

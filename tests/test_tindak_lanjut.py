@@ -360,6 +360,12 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     # two decisions typed into the table (AppTest seeds the editor's edit state)
     editor = at.data_editor(key=f"tl_editor_{rid}_0")
     assert editor.editing_mode == "dynamic" and editor.value.empty
+    # an incomplete row: the message names row and column, nothing can be saved
+    at.session_state[f"tl_editor_{rid}_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"OPD": dinkes, "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "Percepat lelang"}]}
+    run(at)
+    assert [e.value for e in at.error] == ["Baris 1, kolom PIC: wajib diisi."]
+    assert next(b for b in at.button if b.label == "Simpan perubahan keputusan").disabled
     at.session_state[f"tl_editor_{rid}_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"OPD": dinkes, "Permasalahan": "Serapan belanja modal rendah", "Keputusan / tindak lanjut":
          "Lelang ulang alat kesehatan", "PIC": "Kadinkes", "Batas waktu": "2026-04-30"},
@@ -393,6 +399,13 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
         dt.date(2026, 4, 20), "in_progress", "Dokumen lelang ulang sedang disusun", "admin1"]
     assert _table(at, "Oleh")["Catatan"].tolist() == [
         "(keputusan dicatat pada rakor)", "Dokumen lelang ulang sedang disusun"]
+
+    # the meeting's data can be corrected (audited old -> new)
+    at.text_input(key=f"rakor_edit_{rid}_tempat").set_value("Aula Bupati")
+    _click(at, "Simpan data rakor")
+    assert any("Data rakor diperbarui." in s.value for s in at.success)
+    assert app_store.sql("SELECT detail FROM audit_log WHERE action = 'rakor_update'") == [
+        ("tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'",)]
 
     # fix the result: the table then only adds rows (deleting is no longer offered)
     _click(at, "Tetapkan hasil rakor")
