@@ -564,7 +564,7 @@ def template_workbook(rows: pd.DataFrame, year: int, month: int, settings: Setti
                       contact: str | None = None) -> bytes:
     """Workbook bytes of one OPD's template. ``rows``: that OPD's rows of :func:`request_rows`
     (one OPD, not empty); ``contact``: whom to contact (default: the unit of the kop)."""
-    opd_kode, opd = str(rows["opd_kode"].iloc[0]), str(rows["opd"].iloc[0])
+    opd_kode, opd = str(rows["opd_kode"].iloc[0]), " ".join(str(rows["opd"].iloc[0]).split())   # one line
     if rows["opd_kode"].nunique() != 1:
         raise ValueError("template_workbook: rows of exactly one OPD expected")
     period = f"{BULAN[month - 1]} {year}"
