@@ -367,7 +367,8 @@ def print_table(fig: dict) -> None:
     if fig.get("pack"):
         pk = fig["pack"]
         print(f"     (e) pack_data {pk['best']['data']:.2f} s, PPTX {pk['best']['pptx']:.2f} s, XLSX "
-              f"{pk['best']['xlsx']:.2f} s; {pk['slides']} slides, {pk['kritis']} kontrak kritis")
+              f"{pk['best']['xlsx']:.2f} s (CPU {pk['best']['cpu']:.2f} s); {pk['slides']} slides, "
+              f"{pk['kritis']} kontrak kritis")
     print("-" * 100)
     if fig.get("statuses_c"):
         print(f"(c) statuses: {fig['statuses_c']}")

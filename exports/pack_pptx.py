@@ -24,7 +24,6 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
@@ -59,8 +58,13 @@ LIGHT_FONT = {"hijau": "FFFFFF", "kuning": "000000", "merah": "FFFFFF"}
 PAGU_COLOUR = "90A4AE"
 
 
+def _hex(colour: str) -> str:
+    """``#2e7d32`` -> ``2E7D32`` (DrawingML colour values)."""
+    return colour.lstrip("#").upper()
+
+
 def _rgb(hex_colour: str) -> RGBColor:
-    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+    return RGBColor.from_string(_hex(hex_colour))
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -388,44 +392,46 @@ def plan(pack: PackData) -> list[Slide]:
 
 
 # ----------------------------------------------------------------------------- drawing
-def _text(shape_or_frame, text: str, size: float, *, bold: bool = False, colour: str = INK,
-          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, wrap: bool = True) -> None:
-    """Set one paragraph of text with its font in a shape or text frame."""
-    tf = shape_or_frame.text_frame if hasattr(shape_or_frame, "text_frame") else shape_or_frame
-    tf.word_wrap = wrap
-    tf.vertical_anchor = anchor
-    lines = str(text).split("\n")
-    tf.text = lines[0]
-    for extra in lines[1:]:
-        tf.add_paragraph().text = extra
-    for p in tf.paragraphs:
-        p.alignment = align
-        for run in p.runs:
-            f = run.font
-            f.size, f.bold, f.name = Pt(size), bold, FONT
-            f.color.rgb = _rgb(colour)
+_ALIGN_XML = {PP_ALIGN.LEFT: "l", PP_ALIGN.CENTER: "ctr", PP_ALIGN.RIGHT: "r"}
+_ANCHOR_XML = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
 
 
-def _box(slide, x, y, w, h, text: str, size: float, **kw):
-    shape = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
-    tf = shape.text_frame
-    tf.margin_left = tf.margin_right = Inches(0.05)
-    tf.margin_top = tf.margin_bottom = Inches(0.02)
-    _text(shape, text, size, **kw)
-    return shape
+def _xfrm(x: float, y: float, w: float, h: float) -> str:
+    return (f'<a:xfrm><a:off x="{int(Inches(x))}" y="{int(Inches(y))}"/>'
+            f'<a:ext cx="{int(Inches(w))}" cy="{int(Inches(h))}"/></a:xfrm>')
 
 
-def _rect(slide, x, y, w, h, fill: str, line: str | None = None):
-    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(x), Inches(y), Inches(w), Inches(h))
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = _rgb(fill)
-    if line:
-        shape.line.color.rgb = _rgb(line)
-        shape.line.width = Pt(1)
-    else:
-        shape.line.fill.background()
-    shape.shadow.inherit = False
-    return shape
+def _add_sp(slide, body: str) -> None:
+    """Append a ``p:sp`` shape (its XML after the id) to the slide with the next free id.
+
+    Text boxes and rectangles are written as DrawingML directly: python-pptx's generic
+    attribute API costs milliseconds per shape, and a pack of 40 OPDs has hundreds of them."""
+    sid = slide.shapes._next_shape_id
+    slide.shapes._spTree.append(parse_xml(
+        f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="{sid}" name="Shape {sid}"/>{body}</p:sp>'))
+
+
+def _box(slide, x, y, w, h, text: str, size: float, *, bold: bool = False, colour: str = INK,
+         align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP) -> None:
+    """A text box; each line of ``text`` is a paragraph in Calibri ``size`` pt."""
+    run = (f'<a:rPr lang="id-ID" sz="{int(size * 100)}" b="{int(bold)}" dirty="0"><a:solidFill>'
+           f'<a:srgbClr val="{_hex(colour)}"/></a:solidFill><a:latin typeface="{FONT}"/></a:rPr>')
+    paras = "".join(f'<a:p><a:pPr algn="{_ALIGN_XML[align]}"/><a:r>{run}<a:t>{escape(_CONTROL.sub("", line))}</a:t>'
+                    f'</a:r></a:p>' for line in str(text).split("\n"))
+    lr, tb = int(Inches(0.05)), int(Inches(0.02))
+    _add_sp(slide, f'<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(x, y, w, h)}'
+                   f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
+                   f'<p:txBody><a:bodyPr wrap="square" lIns="{lr}" tIns="{tb}" rIns="{lr}" bIns="{tb}" '
+                   f'anchor="{_ANCHOR_XML[anchor]}" rtlCol="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paras}'
+                   f'</p:txBody>')
+
+
+def _rect(slide, x, y, w, h, fill: str, line: str | None = None) -> None:
+    """A filled rectangle, with a 1 pt outline in ``line`` when given."""
+    outline = (f'<a:ln w="12700"><a:solidFill><a:srgbClr val="{_hex(line)}"/></a:solidFill></a:ln>' if line
+               else "<a:ln><a:noFill/></a:ln>")
+    _add_sp(slide, f'<p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(x, y, w, h)}<a:prstGeom prst="rect">'
+                   f'<a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="{_hex(fill)}"/></a:solidFill>{outline}</p:spPr>')
 
 
 def _frame(slide, pack: PackData, spec: Slide, number_: int, total: int) -> None:
