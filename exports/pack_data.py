@@ -140,4 +140,5 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
         lowest=lowest.reset_index(drop=True), not_reported=recap.loc[~recap["reported"].astype(bool), "opd"].tolist(),
         jenis=by_jenis(leaves), sumber_dana=by_sumber_dana(leaves), kritis=kritis,
         masalah=masalah_per_opd(leaves).assign(label=lambda d: d["opd_kode"].map(label_of)),
-        tindak_lanjut=followups.assign(label=followups["opd_kode"].map(label_of).fillna(followups["opd"])))
+        tindak_lanjut=followups.assign(label=followups["opd_kode"].map(label_of).fillna(followups["opd"])
+                                       .fillna(followups["opd_kode"])))
