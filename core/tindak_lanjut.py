@@ -472,8 +472,8 @@ def diff_decisions(original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[s
             errors.append(f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: {tgl(clean['batas_waktu'])} lebih awal dari "
                           f"tanggal rakor {tgl(rakor_tanggal)}. Isi batas waktu pada atau setelah tanggal rakor.")
         if is_new and clean["dibatalkan"]:
-            errors.append(f"{where}, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. Hapus centangnya "
-                          "atau hapus baris ini.")
+            errors.append(f"{where}, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. "
+                          "Hapus centangnya atau hapus baris ini.")
         elif clean["dibatalkan"] and not clean["alasan_batal"]:
             errors.append(f"{where}, kolom Alasan batal: tuliskan alasan pembatalan keputusan ini.")
         elif clean["alasan_batal"] and not clean["dibatalkan"]:
@@ -494,8 +494,9 @@ def diff_decisions(original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[s
         if tl_id in seen:
             continue
         if final:
+            name, text = opds.get(row["OPD"], row["OPD"]), _text(row["Keputusan / tindak lanjut"])
             out.errors.append(
-                f"Keputusan ID {tl_id} ({opds.get(row['OPD'], row['OPD'])}: '{_text(row['Keputusan / tindak lanjut'])}') "
+                f"Keputusan ID {tl_id} ({name}: '{text}') "
                 "tidak dapat dihapus karena hasil rakor sudah ditetapkan. Kembalikan barisnya (muat ulang halaman), "
                 "lalu centang Dibatalkan dan isi Alasan batal.")
         else:
@@ -610,5 +611,5 @@ def update_status(store: Store, user: User, tl_id: int, status: str, note: str, 
         if status != old["status"]:
             store.update_tindak_lanjut(tl_id, user.username, status=status)
         store.audit_many([(user.username, "tindak_lanjut_status", f"tindak lanjut {tl_id} ({old['opd_kode']})",
-                           f"{STATUS_LABEL.get(old['status'], old['status'])} -> {STATUS_LABEL[status]} per {tgl(day)}: "
-                           f"{text}")])
+                           f"{STATUS_LABEL.get(old['status'], old['status'])} -> {STATUS_LABEL[status]} per "
+                           f"{tgl(day)}: {text}")])

@@ -9,14 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from core import tindak_lanjut as tl
-from exports.rakor_report import rakor_docx, rakor_xlsx
 from exports.table_xlsx import table_to_xlsx
 from etl.text import BULAN
 from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.format import number, period_label
 from ui.state import current_period, get_store
-from ui.tindak_lanjut import followup_display, followup_export, style_late
+from ui.tindak_lanjut import followup_display, followup_export, report_cached, style_late
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -171,11 +170,11 @@ with tabs[1]:
             c1, c2 = st.columns(2)
             stamp = f"{rakor['tanggal']:%Y-%m-%d}"
             with c1:
-                audited_download("Laporan pelaksanaan (Excel)", rakor_xlsx(store, int(rid), today=today),
+                audited_download("Laporan pelaksanaan (Excel)", report_cached(store, int(rid), "xlsx", today),
                                  f"laporan_rakor_{stamp}.xlsx", what="laporan pelaksanaan rakor", key="dl_rakor_xlsx",
                                  mime=XLSX)
             with c2:
-                audited_download("Laporan pelaksanaan (Word)", rakor_docx(store, int(rid), today=today),
+                audited_download("Laporan pelaksanaan (Word)", report_cached(store, int(rid), "docx", today),
                                  f"laporan_rakor_{stamp}.docx", what="laporan pelaksanaan rakor", key="dl_rakor_docx",
                                  mime=DOCX)
 
