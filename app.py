@@ -70,7 +70,7 @@ if user is None:
 keys = ["akun"] if must_change_password() else pages_for(user)
 pages = [st.Page(PAGES[k]["page"], title=PAGES[k]["title"], icon=PAGES[k]["icon"], url_path=PAGES[k]["url_path"]
                  or None, default=(i == 0)) for i, k in enumerate(keys)]
-nav = st.navigation(pages)
+nav = st.navigation(pages, expanded=True)   # every page listed (no "View more" fold)
 with st.sidebar:
     st.markdown("## :material/monitoring: Pantau")
     st.caption("Pengendalian realisasi fisik dan keuangan")

@@ -80,9 +80,8 @@ with tabs[0]:
                "turun). Predikat menurut Permendagri 86/2017: ≥ 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 "
                "rendah, ≤ 50 sangat rendah. Triwulan/tahun: indikator stok memakai bulan terakhir yang terisi, "
                "indikator alir dijumlahkan; target bulanan indikator alir = target triwulan ÷ 3.")
-    st.dataframe(style_recap(recap_display(recap, with_unit=unit_choice is None)), hide_index=True, width="stretch",
-                 column_config={"Indikator": st.column_config.TextColumn(width="large"),
-                                "Catatan": st.column_config.TextColumn(width="medium")})
+    st.table(style_recap(recap_display(recap, with_unit=unit_choice is None, with_months=p.month is None)),
+             hide_index=True)
     who = names[unit_choice] if unit_choice is not None else "semua unit"
     slug = f"{year}-{p.key.lower()}" + (f"_unit{unit_choice}" if unit_choice is not None else "")
     d1, d2 = st.columns([1.6, 1])
@@ -116,10 +115,8 @@ with tabs[0]:
     if notes.empty:
         st.caption("Belum ada catatan analisis untuk periode ini.")
     else:
-        st.dataframe(pd.DataFrame({"Unit": notes["unit"], "Analisis": notes["note"], "Oleh": notes["created_by"],
-                                   "Waktu": notes["created_at"].map(when_text), "Versi": notes["versi"]}),
-                     hide_index=True, width="stretch", column_config={"Analisis": st.column_config.TextColumn(
-                         width="large")})
+        st.table(pd.DataFrame({"Unit": notes["unit"], "Analisis": notes["note"], "Oleh": notes["created_by"],
+                               "Waktu": notes["created_at"].map(when_text), "Versi": notes["versi"]}), hide_index=True)
     if user.role == "admin":
         target_unit = unit_choice if unit_choice is not None else st.selectbox(
             "Unit yang dianalisis", list(names), format_func=names.get, key="analisis_unit")

@@ -9,7 +9,7 @@ from core.kinerja import ROMAN, format_target, triwulan_of
 from core.kinerja_input import InputError, submit_values
 from ui.auth import require_page
 from ui.format import period_label
-from ui.kinerja import history_frame, last_return, status_text, value_text, when_text
+from ui.kinerja import history_frame, last_return, person, status_text, value_text, when_text
 from ui.state import current_period, get_store
 
 user = require_page("isi-kinerja", "kinerja_isi")
@@ -46,13 +46,16 @@ if flash:
 status = review.status_of(store, unit_id, year, month)
 row = store.review_get(unit_id, year, month)
 events = store.review_events(year, month, unit_id)
+users = store.users()
+people = dict(zip(users["username"], users["nama"]))
 locked = status == "approved"
 st.markdown(f"**{unit}** · bulan **{period_label(year, month)}** · status: **{status_text(status)}**")
 if locked:
-    st.error(review.lock_message(unit, year, month, row["approved_by"], row["approved_at"]), icon=":material/lock:")
+    st.error(review.lock_message(unit, year, month, person(people, row["approved_by"]), row["approved_at"]),
+             icon=":material/lock:")
 elif status == "returned":
     back = last_return(events)
-    st.warning(f"**Dikembalikan oleh {back['actor']}** pada {when_text(back['created_at'])} dengan catatan:\n\n"
+    st.warning(f"**Dikembalikan oleh {person(people, back['actor'])}** pada {when_text(back['created_at'])} dengan catatan:\n\n"
                f"> {back['note']}\n\nPerbaiki nilainya di bawah ini, lalu kirim kembali ke Sekcam.",
                icon=":material/undo:")
 elif status == "submitted":
@@ -82,7 +85,7 @@ with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
         cols = st.columns(WIDTHS, vertical_alignment="center")
         cols[0].write(str(int(ind["no"])) if pd.notna(ind["no"]) else "")
         cols[1].write(ind["nama"])
-        cols[2].write(ind["satuan"] or "-")
+        cols[2].write(ind["satuan"] or "–")
         cols[3].write(value_text(format_target(ind, month)))
         val = cols[4].text_input(f"Realisasi {ind['nama']}", value=value_text(old[0], dash=""),
                                  key=f"val_{year}_{month}_{ind_id}", label_visibility="collapsed",
@@ -110,5 +113,4 @@ if sent:
 
 if not events.empty:
     with st.expander("Riwayat penyampaian dan review bulan ini", icon=":material/history:"):
-        st.dataframe(history_frame(events), hide_index=True, width="stretch",
-                     column_config={"Catatan": st.column_config.TextColumn(width="large")})
+        st.table(history_frame(events, people), hide_index=True)

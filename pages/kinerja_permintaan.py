@@ -96,14 +96,12 @@ c = st.columns(4)
 c[0].metric("Format terkirim", f"{len(requested & set(names))} / {len(names)}", border=True)
 c[1].metric("Sudah menyampaikan", sum(status.get(u, "draft") not in ("draft",) for u in names), border=True)
 c[2].metric("Disetujui 🔒", sum(status.get(u) == "approved" for u in names), border=True)
-c[3].metric("Melebihi waktu SOP", int(track["Terlambat"].sum()), border=True)
-st.caption("Tiap sel: waktu selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu SOP; baris "
-           f"merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}.")
-shown = track.assign(Terlambat=track["Terlambat"].map({True: "⚠️ Ya", False: "Tidak"}))
-st.dataframe(shown.style.apply(late_css, axis=1), hide_index=True, width="stretch",
-             column_config={"Unit": st.column_config.TextColumn(pinned=True)})
+c[3].metric("Unit melebihi waktu SOP", int((track["Terlambat"] != "").sum()), border=True)
+st.caption("Tiap sel: tanggal dan jam selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu SOP; "
+           f"baris merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}.")
+st.table(track.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)
 audited_download("Unduh Excel (pelacakan)", table_to_xlsx(
-    shown.assign(Status=[s.split(" ", 1)[-1] for s in shown["Status"]]), f"Pelacakan Pengumpulan Data Kinerja - {label}",
+    track.assign(Status=[s.split(" ", 1)[-1] for s in track["Status"]]), f"Pelacakan Pengumpulan Data Kinerja - {label}",
     f"Keadaan per {now:%d-%m-%Y %H:%M}; lama dalam jam kerja (Senin-Jumat 08.00-16.00)"),
     f"pelacakan_kinerja_{year}-{month:02d}.xlsx", what="pelacakan data kinerja", key="dl_tracking", mime=XLSX)
 
@@ -112,4 +110,4 @@ with st.expander("Rincian setiap langkah dan waktunya", icon=":material/timer:")
         st.caption("Belum ada langkah tercatat bulan ini.")
     else:
         steps = steps_frame(durations)
-        st.dataframe(steps.style.apply(late_css, axis=1), hide_index=True, width="stretch")
+        st.table(steps.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)

@@ -8,7 +8,7 @@ from core import review
 from core.kinerja import kinerja_recap, period
 from ui.auth import require_page
 from ui.format import period_label
-from ui.kinerja import history_frame, recap_display, review_overview, status_text, style_recap, when_text
+from ui.kinerja import history_frame, person, recap_display, review_overview, status_text, style_recap, when_text
 from ui.state import current_period, get_store
 
 BUTTON = {"verify": ("Verifikasi", ":material/verified:", "primary"),
@@ -40,6 +40,8 @@ if flash:
 
 reviews = store.review_rows(year, month)
 recap = kinerja_recap(store, year, month=month)
+users = store.users()
+people = dict(zip(users["username"], users["nama"]))
 status = {int(u): s for u, s in zip(reviews["unit_id"], reviews["status"])}
 states = [status.get(int(u), "draft") for u in units["id"]]
 c = st.columns(4)
@@ -47,8 +49,7 @@ c[0].metric("Menunggu verifikasi", states.count("submitted"), border=True)
 c[1].metric("Menunggu persetujuan", states.count("verified"), border=True)
 c[2].metric("Dikembalikan", states.count("returned"), border=True)
 c[3].metric("Disetujui 🔒", f"{states.count('approved')} / {len(states)}", border=True)
-st.dataframe(review_overview(units, reviews, recap), hide_index=True, width="stretch",
-             column_config={"Catatan terakhir": st.column_config.TextColumn(width="medium")})
+st.table(review_overview(units, reviews, recap, people), hide_index=True)
 
 verified = [int(u) for u, s in zip(units["id"], states) if s == "verified"]
 if user.role == "approver" and verified:
@@ -71,26 +72,25 @@ st.divider()
 names = dict(zip(units["id"].astype(int), units["nama"]))
 order = list(names)
 first = next((u for u in order if status.get(u, "draft") in FIRST.get(user.role, ())), order[0])
-unit_id = st.selectbox("Unit kerja", order, index=order.index(first), key="review_unit",
-                       format_func=lambda u: f"{names[u]} - {status_text(status.get(u, 'draft'))}")
+unit_id = st.selectbox("Unit kerja", order, index=order.index(first), key="review_unit", format_func=names.get)
 state = status.get(unit_id, "draft")
 row = reviews[reviews["unit_id"] == unit_id]
 st.subheader(f"{names[unit_id]}: {status_text(state)}")
 if state == "approved":
     r = row.iloc[0]
-    st.success(f"🔒 Disetujui oleh **{r['approved_by']}** pada {when_text(r['approved_at'])}. Rekap ini terkunci: "
-               "nilai tidak dapat diubah kecuali dibuka kembali dengan alasan.", icon=":material/lock:")
+    st.success(f"Disetujui oleh **{person(people, r['approved_by'])}** pada {when_text(r['approved_at'])}. Rekap ini "
+               "terkunci: nilai tidak dapat diubah kecuali dibuka kembali dengan alasan.", icon=":material/lock:")
 
 mine = recap[recap["unit_id"] == unit_id]
 if mine["realisasi"].notna().any():
-    st.dataframe(style_recap(recap_display(mine, with_unit=False)), hide_index=True, width="stretch",
-                 column_config={"Indikator": st.column_config.TextColumn(width="large")})
+    st.table(style_recap(recap_display(mine, with_unit=False, with_months=False, with_status=False)), hide_index=True)
 else:
     st.info(f"{names[unit_id]} belum menyampaikan data bulan {label}.", icon=":material/hourglass_empty:")
 note_now = store.analisis(year, period(year, month=month).key, unit_id)
 if not note_now.empty:
     a = note_now.iloc[0]
-    st.markdown(f"**Analisis Kasubbag Program dan Keuangan** ({a['created_by']}, {when_text(a['created_at'])}):  \n"
+    st.markdown(f"**Analisis Kasubbag Program dan Keuangan** ({person(people, a['created_by'])}, "
+                f"{when_text(a['created_at'])}):  \n"
                 f"{a['note']}")
 
 actions = [a for a in review.allowed_actions(user, state, unit_id) if a in BUTTON]
@@ -99,17 +99,18 @@ if actions:
     note = st.text_area("Catatan" + (" (wajib untuk mengembalikan atau membuka kembali)" if needs_note else ""),
                         key=f"review_note_{unit_id}_{year}_{month}",
                         placeholder="mis. Realisasi indikator 2 tidak sesuai bukti; mohon diperiksa.")
-    cols = st.columns(len(actions) + 2)
-    for col, action in zip(cols, actions):
+    bar = st.container(horizontal=True)
+    for action in actions:
         text, icon, kind = BUTTON[action]
-        if col.button(text, icon=icon, type=kind, key=f"act_{action}"):
+        if bar.button(text, icon=icon, type=kind, key=f"act_{action}"):
             try:
                 new = review.transition(store, unit_id, year, month, action, user, note)
             except review.ReviewError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
-                st.session_state["review_flash"] = (f"{names[unit_id]} {label}: {review.STEP_LABEL[review.ACTIONS[action].step].lower()}"
-                                                    f"; status sekarang {status_text(new)}.")
+                st.session_state["review_flash"] = (f"{names[unit_id]} {label}: "
+                                                    f"{review.STEP_LABEL[review.ACTIONS[action].step]}; status sekarang "
+                                                    f"{status_text(new)}.")
                 st.session_state.pop(f"review_note_{unit_id}_{year}_{month}", None)
                 st.rerun()
 else:
@@ -124,5 +125,4 @@ st.markdown("**Riwayat**")
 if events.empty:
     st.caption("Belum ada langkah tercatat untuk unit ini pada bulan ini.")
 else:
-    st.dataframe(history_frame(events), hide_index=True, width="stretch",
-                 column_config={"Catatan": st.column_config.TextColumn(width="large")})
+    st.table(history_frame(events, people), hide_index=True)

@@ -62,6 +62,17 @@ def kinerja(app_env) -> dict:
     return {"units": units}
 
 
+NBSP = "\u00a0"
+
+
+def shown_number(text: str) -> float | None:
+    """A number as the page shows it ("1.110", "104,30 %", "–" for none), read back."""
+    from etl.numbers import parse_number
+
+    t = text.replace(NBSP, " ").replace("%", "").strip()
+    return None if t in ("–", "") else parse_number(t)
+
+
 def _audit(action: str) -> list[tuple]:
     return _store().sql("SELECT actor, target, detail FROM audit_log WHERE action = ? ORDER BY id", [action])
 
@@ -126,7 +137,7 @@ def test_full_review_flow_three_users(kinerja):
     open_page(sek, "pages/kinerja_review.py", "Review Kinerja")
     sek.selectbox(key="review_unit").set_value(unit_id)
     run(sek)
-    shown = sek.dataframe[1].value
+    shown = sek.table[1].value
     assert shown["Realisasi"].tolist()[1] == "80,18"
     click(sek, "Kembalikan ke unit")
     assert "Catatan wajib diisi" in _texts(sek.error)
@@ -163,7 +174,7 @@ def test_full_review_flow_three_users(kinerja):
 
     # 6. locked: the form is disabled with the reason, and the backend refuses too
     run(unit)
-    assert "sudah disetujui Camat oleh camat" in _texts(unit.error)
+    assert "sudah disetujui Camat oleh Pengguna camat" in _texts(unit.error)
     assert unit.text_input(key=f"val_2026_3_{first}").disabled
     assert next(b for b in unit.button if b.label == "Kirim ke Sekcam").disabled
     with pytest.raises(review.Locked):
@@ -194,8 +205,6 @@ def test_full_review_flow_three_users(kinerja):
 ])
 def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
     from core.kinerja import kinerja_recap
-    from ui.format import percent
-    from ui.kinerja import value_text
 
     at = run(new_app(Q, user="kabag", role="viewer"))
     open_page(at, "pages/kinerja_data.py", "Data Kinerja")
@@ -205,12 +214,16 @@ def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
         at.selectbox(key=key).set_value(value)
         run(at)
     expected = kinerja_recap(_store(), 2026, **args)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["Indikator"].tolist() == expected["indikator"].tolist()
-    assert table["Target"].tolist() == [value_text(v) for v in expected["target"]]
-    assert table["Realisasi"].tolist() == [value_text(v) for v in expected["realisasi"]]
-    assert table["Capaian"].tolist() == [percent(v) for v in expected["capaian"]]
-    assert table["Predikat"].tolist() == expected["predikat"].fillna("-").tolist()
+    # the numbers on screen, read back, are the backend's (to the 2 decimals shown)
+    for column, key in (("Target", "target"), ("Realisasi", "realisasi"), ("Capaian", "capaian")):
+        shown = [shown_number(t) for t in table[column]]
+        want = [None if pd.isna(v) else round(float(v), 2) for v in expected[key]]
+        assert len(shown) == len(want)
+        for got, exp in zip(shown, want):
+            assert (got is None and exp is None) or got == pytest.approx(exp, abs=0.005), (column, got, exp)
+    assert [p.replace(NBSP, " ") for p in table["Predikat"]] == expected["predikat"].fillna("–").tolist()
     # the fixture values are really there (Seksi Pemerintahan has not submitted yet)
     assert expected["realisasi"].notna().sum() == 25
 
@@ -311,11 +324,11 @@ def test_permintaan_records_requests_and_tracks_steps(kinerja, media):
     assert events["step"].tolist() == ["requested"] and events["actor"].tolist() == ["admin"]
     click(at, "Catat: data sudah dihimpun staf (SOP langkah 4)")
     assert "tercatat untuk 6 unit" in _texts(at.success)
-    track = at.dataframe[0].value
+    track = at.table[0].value
     assert track["Unit"].tolist() == store.kinerja_units(2026)["nama"].tolist()
     row = track[track["Unit"] == UNIT].iloc[0]
     assert " · admin" in row["Permintaan"] and row["Disampaikan unit"] == ""
-    assert "Data disampaikan unit" in row["Menunggu"] and "(SOP 2 hari kerja)" in row["Menunggu"]
+    assert "Data disampaikan unit" in row["Menunggu"] and "(batas SOP 2 hari kerja)" in row["Menunggu"]
     others = track[track["Unit"] != UNIT]
     assert all("admin" in c for c in others["Dihimpun staf"])
     durations = review.step_durations(store, 2026, 3)
@@ -366,7 +379,7 @@ def test_unit_user_sees_only_its_unit_and_cannot_review(kinerja):
     with pytest.raises(ValueError):
         at.switch_page("pages/kinerja_review.py")
     open_page(at, "pages/kinerja_data.py", "Data Kinerja")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert "Unit" not in table.columns
     assert table["Indikator"].tolist() == list(ids_by_name(_store(), kinerja["units"][UNIT]))
 

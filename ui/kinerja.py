@@ -20,6 +20,8 @@ from .charts import _LAYOUT, COLOURS
 from .format import LOCALE, percent
 
 HOURS_PER_DAY = WORKDAY_END - WORKDAY_START
+DASH = "–"           # an empty cell ("-" alone would render as a list bullet in st.table)
+NBSP = "\u00a0"
 STATUS_ICON = {"draft": "📝", "submitted": "📨", "verified": "✅", "returned": "↩️", "approved": "🔒"}
 # Cell background and text colour per predikat (light tints with dark text: readable on a projector).
 PREDIKAT_STYLE = {
@@ -43,30 +45,40 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-def value_text(value, dash: str = "-") -> str:
+def value_text(value, dash: str = DASH) -> str:
     """A target or realisasi the Indonesian way, up to two decimals: ``1.110``, ``19,92``."""
     if _missing(value):
         return dash
     return format_decimal(round(float(value), 2), format="#,##0.##", locale=LOCALE)
 
 
+def capaian_text(value) -> str:
+    """``104,30 %`` (kept on one line) or the dash."""
+    return percent(value, dash=DASH).replace(" %", NBSP + "%")
+
+
 def status_text(status: str | None) -> str:
     """Review status with its icon: ``🔒 Disetujui``; ``-`` when the period has no data."""
     if not status:
-        return "-"
+        return DASH
     return f"{STATUS_ICON.get(status, '')} {STATUS_LABEL.get(status, status)}".strip()
 
 
 def when_text(value) -> str:
     """``23-11-2026 14:05`` (or ``-``)."""
-    return "-" if _missing(value) else f"{pd.Timestamp(value):%d-%m-%Y %H:%M}"
+    return DASH if _missing(value) else f"{pd.Timestamp(value):%d-%m-%Y %H:%M}"
+
+
+def short_when(value) -> str:
+    """``23-11 14:05`` (the year is the period's; or ``-``)."""
+    return DASH if _missing(value) else f"{pd.Timestamp(value):%d-%m %H:%M}"
 
 
 def duration_text(hours) -> str:
     """Office hours as a reader says them: ``12 menit``, ``3,5 jam``, ``2 hari kerja 1 jam``
     (a working day is 8 office hours, as in :mod:`core.review`)."""
     if _missing(hours):
-        return "-"
+        return DASH
     minutes = round(float(hours) * 60)
     if minutes < 60:
         return f"{minutes} menit"
@@ -109,40 +121,48 @@ def recap_export(recap: pd.DataFrame) -> pd.DataFrame:
         "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
         "Keterangan": recap["keterangan"],
         "Catatan": recap["catatan"],
-        "Status": recap["status"].map(lambda s: STATUS_LABEL.get(s, "-") if isinstance(s, str) else "-"),
+        "Status": recap["status"].map(lambda s: STATUS_LABEL.get(s, DASH) if isinstance(s, str) else DASH),
     }).reset_index(drop=True)
 
 
-def recap_display(recap: pd.DataFrame, with_unit: bool = True) -> pd.DataFrame:
+def recap_display(recap: pd.DataFrame, with_unit: bool = True, with_months: bool = True,
+                  with_status: bool = True) -> pd.DataFrame:
     """The recap for the screen: Indonesian number text, the reason where there is no
-    capaian, months reported and the review status with its icon."""
+    capaian, months reported (``with_months``) and the review status with its icon. A unit's
+    name is written on its first row only (the rows are grouped by unit)."""
     notes = [c if isinstance(c, str) and c else (k if isinstance(k, str) and k else "")
              for c, k in zip(recap["catatan"], recap["keterangan"])]
+    units = recap["unit"].tolist()
+    first = [i == 0 or units[i - 1] != u for i, u in enumerate(units)]
     df = pd.DataFrame({
-        "Unit": recap["unit"],
+        "Unit": [u if f else "" for u, f in zip(units, first)],
         "No": recap["no"].map(lambda v: "" if _missing(v) else str(int(v))),
         "Indikator": recap["indikator"],
         "Satuan": recap["satuan"].fillna(""),
         "Target": recap["target"].map(value_text),
         "Realisasi": recap["realisasi"].map(value_text),
-        "Capaian": recap["capaian"].map(lambda v: percent(v)),
-        "Predikat": recap["predikat"].fillna("-"),
+        "Capaian": recap["capaian"].map(capaian_text),
+        "Predikat": recap["predikat"].map(lambda p: p.replace(" ", NBSP) if isinstance(p, str) else DASH),
         "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
         "Catatan": notes,
-        "Status": recap["status"].map(lambda s: status_text(s) if isinstance(s, str) else "-"),
+        # the review status is the unit's: written once per unit, like its name
+        "Status": [status_text(s) if isinstance(s, str) and f else ("" if isinstance(s, str) else DASH)
+                   for s, f in zip(recap["status"], first)],
     }).reset_index(drop=True)
-    return df if with_unit else df.drop(columns="Unit")
+    drop = ([] if with_unit else ["Unit"]) + ([] if with_months else ["Bulan terisi"]) + ([] if with_status
+                                                                                         else ["Status"])
+    return df.drop(columns=drop)
 
 
 def predikat_css(value) -> str:
     """CSS of a Predikat cell (Styler.map)."""
-    style = PREDIKAT_STYLE.get(value)
+    style = PREDIKAT_STYLE.get(value.replace(NBSP, " ") if isinstance(value, str) else value)
     return f"background-color: {style[0]}; color: {style[1]}; font-weight: 600" if style else ""
 
 
 def style_recap(df: pd.DataFrame):
-    """A Styler colouring the Predikat column of :func:`recap_display`."""
-    return df.style.map(predikat_css, subset=["Predikat"])
+    """A Styler colouring the Predikat column of :func:`recap_display` (index hidden)."""
+    return df.style.map(predikat_css, subset=["Predikat"]).hide(axis="index")
 
 
 def predikat_counts(recap: pd.DataFrame) -> dict[str, int]:
@@ -160,7 +180,7 @@ def trend_figure(monthly: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=months, y=monthly["realisasi"], name="Realisasi", marker_color=colours,
                 text=[value_text(v, dash="") for v in monthly["realisasi"]], textposition="outside",
-                customdata=[[percent(c), p or "-"] for c, p in zip(monthly["capaian"], monthly["predikat"])],
+                customdata=[[percent(c), p or DASH] for c, p in zip(monthly["capaian"], monthly["predikat"])],
                 hovertemplate="%{x}: %{y:,.2f} " + satuan + "<br>Capaian %{customdata[0]} (%{customdata[1]})"
                               "<extra></extra>")
     fig.add_scatter(x=months, y=monthly["target"], name="Target", mode="lines+markers",
@@ -174,12 +194,20 @@ def trend_figure(monthly: pd.DataFrame, title: str) -> go.Figure:
 
 
 # ---------------------------------------------------------------------------- review and tracking
-def history_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """Review events (:meth:`Store.review_events`) for the screen, oldest first."""
+def person(names: dict[str, str], username) -> str:
+    """``Nama Lengkap`` of a username (the username itself when unknown, ``-`` when empty)."""
+    if _missing(username) or not username:
+        return DASH
+    return names.get(username, username)
+
+
+def history_frame(events: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Review events (:meth:`Store.review_events`) for the screen, oldest first; ``names``
+    (username -> full name) writes who by name."""
     return pd.DataFrame({
         "Waktu": events["created_at"].map(when_text),
         "Langkah": events["step"].map(lambda s: STEP_LABEL.get(s, s)),
-        "Oleh": events["actor"],
+        "Oleh": events["actor"].map(lambda u: person(names or {}, u)),
         "Status": [f"{STATUS_LABEL.get(a, a)} → {STATUS_LABEL.get(b, b)}" if a != b else STATUS_LABEL.get(b, b)
                    for a, b in zip(events["status_before"], events["status_after"])],
         "Catatan": events["note"].fillna(""),
@@ -196,7 +224,7 @@ def last_return(events: pd.DataFrame) -> dict | None:
 
 
 def _step_cell(row) -> str:
-    text = f"{when_text(row.selesai)} · {row.actor}"
+    text = f"{short_when(row.selesai)} · {row.actor}"
     if not _missing(row.jam_kerja):
         text += f" · {duration_text(row.jam_kerja)}"
     return ("⚠️ " + text) if row.melebihi else text
@@ -205,7 +233,7 @@ def _step_cell(row) -> str:
 def tracking_frame(durations: pd.DataFrame, units: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
     """One row per unit for a month: status, each SOP step (when, who, office time it took,
     ⚠️ when longer than the SOP), the step awaited with the time so far and ``Terlambat``
-    (any step or the wait longer than the SOP). ``durations`` from
+    (``⚠️ Ya`` when any step or the wait took longer than the SOP, else empty). ``durations`` from
     :func:`core.review.step_durations` (with ``now``), ``units`` as :meth:`Store.kinerja_units`,
     ``reviews`` as :meth:`Store.review_rows` of the month."""
     status = dict(zip(reviews["unit_id"], reviews["status"])) if not reviews.empty else {}
@@ -226,12 +254,12 @@ def tracking_frame(durations: pd.DataFrame, units: pd.DataFrame, reviews: pd.Dat
                 row[label] = cell
         waiting = mine[~mine["selesai_flag"]]
         if waiting.empty:
-            row["Menunggu"] = "Selesai" if status.get(unit_id) == "approved" else "-"
+            row["Menunggu"] = "Selesai" if status.get(unit_id) == "approved" else DASH
         else:
             w = waiting.iloc[-1]
             row["Menunggu"] = (f"{'⚠️ ' if w['melebihi'] else ''}{w['langkah']}: {duration_text(w['jam_kerja'])} "
-                               f"(SOP {w['sop']})")
-        row["Terlambat"] = bool(mine["melebihi"].any())
+                               f"(batas SOP {duration_text(w['sop_jam'])})")
+        row["Terlambat"] = "⚠️ Ya" if mine["melebihi"].any() else ""
         rows.append(row)
     return pd.DataFrame(rows, columns=["Unit", "Status"] + [label for _, label in TRACK_STEPS]
                         + ["Menunggu", "Terlambat"])
@@ -242,13 +270,13 @@ def steps_frame(durations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Unit": durations["unit"],
         "Langkah": durations["langkah"],
-        "Oleh": durations["actor"].fillna("-"),
+        "Oleh": durations["actor"].fillna(DASH),
         "Dari": durations["mulai"].map(when_text),
         "Selesai": [when_text(s) if f else "(belum)" for s, f in zip(durations["selesai"], durations["selesai_flag"])],
         "Lama (jam kerja)": durations["jam_kerja"].map(duration_text),
-        "Batas SOP": durations["sop"].fillna("-"),
+        "Batas SOP": durations["sop"].fillna(DASH),
         "Keterangan": ["⚠️ Melebihi SOP" if m else ("Sesuai SOP" if f and not _missing(j) else
-                                                   ("Menunggu" if not f else "-"))
+                                                   ("Menunggu" if not f else DASH))
                        for m, f, j in zip(durations["melebihi"], durations["selesai_flag"], durations["jam_kerja"])],
         "Catatan": durations["note"].fillna(""),
     }).reset_index(drop=True)
@@ -256,13 +284,15 @@ def steps_frame(durations: pd.DataFrame) -> pd.DataFrame:
 
 def late_css(row: pd.Series) -> list[str]:
     """Row CSS of :func:`tracking_frame` / :func:`steps_frame`: late rows stand out."""
-    late = bool(row.get("Terlambat")) or str(row.get("Keterangan", "")).startswith("⚠️")
+    late = str(row.get("Terlambat", "")).startswith("⚠️") or str(row.get("Keterangan", "")).startswith("⚠️")
     return ["background-color: #ffebee; color: #7f0000" if late else "" for _ in row]
 
 
-def review_overview(units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFrame) -> pd.DataFrame:
+def review_overview(units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFrame,
+                    names: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per unit of a month for the Review page: status (🔒 when approved), indicators
-    filled, mean capaian, who submitted / verified / approved, and the last note."""
+    filled, mean capaian, who (by name, with ``names``) submitted / verified / approved and when,
+    and the last note."""
     rev = {int(r["unit_id"]): r for r in reviews.to_dict("records")} if not reviews.empty else {}
     rows = []
     for unit_id, nama in zip(units["id"], units["nama"]):
@@ -272,11 +302,12 @@ def review_overview(units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFr
 
         def who(stamp):
             by = r.get(f"{stamp}_by")
-            return f"{by}, {when_text(r.get(f'{stamp}_at'))}" if isinstance(by, str) and by else "-"
+            return f"{person(names or {}, by)}, {when_text(r.get(f'{stamp}_at'))}" if isinstance(by, str) and by \
+                else DASH
 
         rows.append({"Unit": nama, "Status": status_text(r.get("status", "draft")),
                      "Terisi": f"{int(mine['realisasi'].notna().sum())}/{len(mine)}",
-                     "Rata-rata capaian": percent(caps.mean()) if len(caps) else "-",
+                     "Rata-rata capaian": capaian_text(caps.mean()) if len(caps) else DASH,
                      "Disampaikan": who("submitted"), "Diverifikasi": who("verified"), "Disetujui": who("approved"),
                      "Catatan terakhir": r.get("note") or ""})
     return pd.DataFrame(rows, columns=["Unit", "Status", "Terisi", "Rata-rata capaian", "Disampaikan",
@@ -311,7 +342,7 @@ KINERJA_KIND_LABEL = {"targets": "Perjanjian Kinerja (target)", "kinerja": "Data
 def _report_period(rep) -> str:
     if rep.month and rep.year:
         return f"{BULAN[rep.month - 1]} {rep.year}"
-    return f"Tahun {rep.year}" if rep.year else "-"
+    return f"Tahun {rep.year}" if rep.year else DASH
 
 
 def kinerja_summary_rows(analysis) -> pd.DataFrame:
@@ -322,14 +353,14 @@ def kinerja_summary_rows(analysis) -> pd.DataFrame:
         status = "Ditolak" if analysis.rejected else ("Ada catatan" if rep.warnings or analysis.issues else "Siap")
         if rep.kind == "targets":
             table = rep.targets
-            unit = f"{len(table.units)} unit" if table else "-"
-            matched, held = "-", "-"
+            unit = f"{len(table.units)} unit" if table else DASH
+            matched, held = DASH, DASH
         else:
             table = rep.kinerja
             unit = rep.unit.nama if rep.unit else (rep.unit_text or "?")
-            matched = str(len(table.attached)) if table else "-"
-            held = str(len(table.held)) if table else "-"
-        rows.append({"Berkas": analysis.name, "Lembar": rep.sheet or "-",
+            matched = str(len(table.attached)) if table else DASH
+            held = str(len(table.held)) if table else DASH
+        rows.append({"Berkas": analysis.name, "Lembar": rep.sheet or DASH,
                      "Jenis": KINERJA_KIND_LABEL.get(rep.kind, rep.kind), "Unit": unit, "Periode": _report_period(rep),
                      "Baris indikator": len(table.rows) if table else 0, "Dicocokkan": matched,
                      "Menunggu konfirmasi": held, "Status": status})
@@ -348,9 +379,9 @@ def match_frame(rep) -> pd.DataFrame:
         elif m and m.candidates:
             target = "Kandidat: " + "; ".join(f"{c.nama} ({round(c.score * 100)} %)" for c in m.candidates)
         else:
-            target = "-"
+            target = DASH
         rows.append({"Baris": r.row, "Nama di berkas": r.nama, "Dicocokkan dengan": target,
-                     "Cara": MATCH_LABEL.get(how, "-"), "Realisasi": value_text(r.realisasi),
+                     "Cara": MATCH_LABEL.get(how, DASH), "Realisasi": value_text(r.realisasi),
                      "Keterangan": r.keterangan or ""})
     return pd.DataFrame(rows, columns=["Baris", "Nama di berkas", "Dicocokkan dengan", "Cara", "Realisasi",
                                        "Keterangan"])
@@ -379,8 +410,8 @@ def kinerja_history_frame(history: pd.DataFrame) -> pd.DataFrame:
         "Waktu": history["created_at"].map(when_text),
         "Berkas": history["file_name"],
         "Jenis": history["kind"].map(lambda k: KINERJA_KIND_LABEL.get(k, k)),
-        "Unit": history["unit"].fillna("-"),
-        "Periode": [f"{BULAN[int(m) - 1]} {int(y)}" if pd.notna(m) else (f"Tahun {int(y)}" if pd.notna(y) else "-")
+        "Unit": history["unit"].fillna(DASH),
+        "Periode": [f"{BULAN[int(m) - 1]} {int(y)}" if pd.notna(m) else (f"Tahun {int(y)}" if pd.notna(y) else DASH)
                     for y, m in zip(history["tahun"], history["bulan"])],
         "Baris": history["rows_accepted"],
         "Menunggu konfirmasi": history["held"],

@@ -1,0 +1,138 @@
+"""The data kinerja cycle in a real browser (SOP "Mekanisme Pengumpulan Data Kinerja"): the
+Kasubbag Program dan Keuangan (admin) downloads the request formats and records the request,
+the Kasi Pemerintahan (unit) fills the form and sends it, the Sekcam verifies, the Camat approves
+and the month is locked; then the recap and the tracking table. Four users, four browser
+sessions, one server. Screenshots (for a person to look at: would a Camat accept this on the
+projector?) go to tests/artifacts/kinerja_*.png.
+
+Server, login and screenshot helpers come from tests/test_browser.py.
+"""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+
+from tests.test_browser import (FIXTURES, Account, login, menu, no_exception,  # noqa: F401
+                                open_menu, open_page, prepare_db, shot, sidebar, streamlit_server, wait_idle)
+
+pytestmark = [pytest.mark.browser]
+BUDGET_S = 240            # four sign-ins and the whole cycle, on a slow 2-core runner
+
+KASUBBAG = Account("kasubbag.pk", "Kasubbag Program dan Keuangan", "admin", "Rahasia-2026")
+KASI = Account("kasi.pem", "Kasi Pemerintahan", "unit", "Isi-Data-2026x")
+SEKCAM = Account("sekcam", "Sekretaris Camat", "reviewer", "Periksa-Rekap-2026")
+CAMAT = Account("camat", "Camat Sukamaju Hilir", "approver", "Setujui-Rekap-2026")
+UNIT = "Seksi Pemerintahan"
+PK = FIXTURES / "master" / "perjanjian_kinerja_2026.xlsx"
+# March values of Seksi Pemerintahan (tests/fixtures/EXPECTED.json), typed the Indonesian way
+VALUES = {"Jumlah desa yang dibina": "3", "Persentase layanan KK selesai sesuai SOP (<= 35 menit)": "80,18",
+          "Jumlah wajib pajak PBB-P2 yang terlayani": "1.110",
+          "Persentase desa yang menyampaikan LPPD tepat waktu": "100"}
+
+
+def _prepare(tmp_path):
+    """The PK and the March and April formats of every unit but Seksi Pemerintahan; the four accounts."""
+    from core.auth import create_user
+
+    others = sorted(p for p in (FIXTURES / "kinerja").glob("*.xlsx") if "pemerintahan" not in p.name)
+    store = prepare_db(tmp_path, paths=[PK, *others], accounts=[KASUBBAG, SEKCAM, CAMAT])
+    unit_id = next(i for i, n in store.unit_kerja() if n == UNIT)
+    create_user(store, "test", KASI.username, KASI.nama, KASI.role, KASI.password, unit_id=unit_id,
+                must_change_password=False)
+    return store, unit_id
+
+
+def alert(pg, text: str):
+    box = pg.locator("[data-testid=stAlert]").filter(has_text=text)
+    box.first.wait_for()
+    wait_idle(pg)
+    no_exception(pg)
+    return box
+
+
+def choose(pg, label: str, option: str) -> None:
+    """Pick ``option`` (starting text) in the st.selectbox labelled ``label``."""
+    pg.locator("[data-testid=stMain] [data-testid=stSelectbox]").filter(has_text=label).first.click()
+    pg.get_by_role("option").filter(has_text=option).first.click()
+    wait_idle(pg)
+
+
+def test_kinerja_cycle_request_submit_verify_approve(tmp_path, open_page):
+    from core import review
+
+    start = time.monotonic()
+    store, unit_id = _prepare(tmp_path)
+    with streamlit_server(tmp_path) as server:
+        url = server + "/?tahun=2026&bulan=3"
+
+        # 1. the Kasubbag: request formats (zip) and the request recorded
+        admin = open_page()
+        login(admin, url, KASUBBAG)
+        open_menu(admin, "Permintaan Data Kinerja")
+        with admin.expect_download() as dl:
+            admin.get_by_role("button", name="Unduh format permintaan semua unit").click()
+        with zipfile.ZipFile(io.BytesIO(dl.value.path().read_bytes())) as zf:
+            assert len(zf.namelist()) == 7 and "kinerja_seksi_pemerintahan_2026-03.xlsx" in zf.namelist()
+        admin.get_by_role("button", name="Catat: permintaan data sudah dikirim").click()
+        alert(admin, "Permintaan data Maret 2026 tercatat untuk 1 unit")
+        shot(admin, "kinerja_1_permintaan.png")
+        assert store.review_events(2026, 3, unit_id)["step"].tolist() == ["requested"]
+
+        # 2. the Kasi fills the form (his first page) and sends it to the Sekcam
+        kasi = open_page()
+        login(kasi, url, KASI)
+        assert menu(kasi) == ["Isi Data Kinerja", "Data Kinerja", "Impor Laporan", "Akun Saya"]
+        kasi.get_by_role("heading", name="Isi Data Kinerja").wait_for()
+        for nama, value in VALUES.items():
+            kasi.get_by_label(f"Realisasi {nama}", exact=True).fill(value)
+        kasi.get_by_label("Keterangan Jumlah desa yang dibina", exact=True).fill("Desa Sungai Ulu dan Nanga Tuan")
+        shot(kasi, "kinerja_2_isi.png")
+        kasi.get_by_role("button", name="Kirim ke Sekcam").click()
+        alert(kasi, "terkirim ke Sekcam")
+        assert review.status_of(store, unit_id, 2026, 3) == "submitted"
+        assert sorted(store.kinerja_values(2026, unit_id)["realisasi"]) == [3.0, 80.18, 100.0, 1110.0]
+
+        # 3. the Sekcam verifies the unit's recap
+        sek = open_page()
+        login(sek, url, SEKCAM)
+        open_menu(sek, "Review Kinerja")
+        choose(sek, "Unit kerja", UNIT)
+        sek.get_by_role("heading", name=f"{UNIT}: 📨 Disampaikan").wait_for()
+        shot(sek, "kinerja_3_review_sekcam.png")
+        sek.get_by_role("button", name="Verifikasi").click()
+        alert(sek, "status sekarang ✅ Terverifikasi")
+        assert review.status_of(store, unit_id, 2026, 3) == "verified"
+
+        # 4. the Camat approves: the verified unit is shown first; the month is locked
+        camat = open_page()
+        login(camat, url, CAMAT)
+        open_menu(camat, "Review Kinerja")
+        camat.get_by_role("heading", name=f"{UNIT}: ✅ Terverifikasi").wait_for()
+        camat.get_by_role("button", name="Setujui", exact=True).click()
+        alert(camat, "Disetujui oleh")
+        shot(camat, "kinerja_4_review_camat.png")
+        assert review.status_of(store, unit_id, 2026, 3) == "approved"
+
+        # the recap the Camat shows, and the tracking of every step against the SOP
+        open_menu(camat, "Data Kinerja")
+        camat.locator(".js-plotly-plot").first.wait_for()
+        wait_idle(camat)
+        shot(camat, "kinerja_5_data.png")
+        open_menu(camat, "Permintaan Data Kinerja")
+        row = camat.locator("[data-testid=stTable]").first.locator("tr").filter(has_text=UNIT).first
+        row.wait_for()
+        wait_idle(camat)
+        pem = [c.strip() for c in row.locator("td, th").all_inner_texts()]
+        assert pem[:2] == [UNIT, "🔒 Disetujui"] and pem[-2] == "Selesai", pem
+        assert all(" · " in c for c in pem[2:4] + pem[6:8]), pem      # requested, submitted, verified, approved
+        shot(camat, "kinerja_6_pelacakan.png")
+
+        # the Kasi sees the lock
+        login(kasi, url, KASI)
+        alert(kasi, "sudah disetujui Camat")
+        assert kasi.get_by_role("button", name="Kirim ke Sekcam").is_disabled()
+        shot(kasi, "kinerja_7_terkunci.png")
+    assert time.monotonic() - start < BUDGET_S
