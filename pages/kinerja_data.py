@@ -13,7 +13,7 @@ from core.kinerja_input import InputError, add_indikator, confirm_match, dismiss
 from exports.table_xlsx import PERCENT, table_to_xlsx
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.format import percent
+from ui.format import percent, period_label
 from ui.kinerja import (AGREGASI_LABEL, ARAH_LABEL, candidate_label, candidates, period_of, predikat_counts,
                         recap_display, recap_export, style_recap, trend_figure, value_text, when_text)
 from ui.kinerja_downloads import recap_workbook_cached
@@ -123,6 +123,7 @@ with tabs[0]:
         current = notes[notes["unit_id"] == target_unit]["note"]
         with st.form(f"analisis_{target_unit}_{year}_{p.key}", border=True):
             text = st.text_area(f"Analisis dan evaluasi {names[target_unit]} ({p.label})",
+                                key=f"analisis_text_{target_unit}_{year}_{p.key}",
                                 value=current.iloc[0] if len(current) else "", height=120,
                                 placeholder="mis. Capaian IKM di bawah target karena ...; langkah perbaikan ...")
             if st.form_submit_button("Simpan analisis", icon=":material/save:"):
@@ -167,20 +168,23 @@ with tabs[1]:
         edit_id = st.selectbox("Indikator", list(ind_labels), format_func=ind_labels.get, key="edit_ind")
         ind = store.indikator_get(int(edit_id))
         with st.form(f"edit_ind_{edit_id}", border=True):
-            nama = st.text_input("Nama indikator", value=ind["nama"])
+            nama = st.text_input("Nama indikator", value=ind["nama"], key=f"e_nama_{edit_id}")
             c = st.columns(3)
-            satuan = c[0].text_input("Satuan", value=ind["satuan"] or "")
+            satuan = c[0].text_input("Satuan", value=ind["satuan"] or "", key=f"e_satuan_{edit_id}")
             arah = c[1].selectbox("Arah", list(ARAH_LABEL), index=list(ARAH_LABEL).index(ind["arah"]),
-                                  format_func=ARAH_LABEL.get)
+                                  format_func=ARAH_LABEL.get, key=f"e_arah_{edit_id}")
             agregasi = c[2].selectbox("Agregasi", list(AGREGASI_LABEL), index=list(AGREGASI_LABEL).index(ind["agregasi"]),
-                                      format_func=AGREGASI_LABEL.get)
+                                      format_func=AGREGASI_LABEL.get, key=f"e_agg_{edit_id}")
             t = st.columns(5)
-            targets = {"target_tahunan": t[0].text_input("Target tahunan", value=value_text(ind["target_tahunan"], ""))}
+            targets = {"target_tahunan": t[0].text_input("Target tahunan", value=value_text(ind["target_tahunan"], ""),
+                                                         key=f"e_tahunan_{edit_id}")}
             for n in range(1, 5):
                 targets[f"target_tw{n}"] = t[n].text_input(f"Target TW {ROMAN[n]}",
-                                                           value=value_text(ind[f"target_tw{n}"], ""))
-            active = st.checkbox("Aktif (dipakai dalam rekap)", value=bool(ind["active"]))
-            reason = st.text_input("Alasan perubahan (wajib)", placeholder="mis. PK perubahan tanggal ...")
+                                                           value=value_text(ind[f"target_tw{n}"], ""),
+                                                           key=f"e_tw{n}_{edit_id}")
+            active = st.checkbox("Aktif (dipakai dalam rekap)", value=bool(ind["active"]), key=f"e_active_{edit_id}")
+            reason = st.text_input("Alasan perubahan (wajib)", placeholder="mis. PK perubahan tanggal ...",
+                                   key=f"e_reason_{edit_id}")
             if st.form_submit_button("Simpan perubahan indikator", icon=":material/save:"):
                 fields = dict(nama=nama.strip(), satuan=satuan.strip() or None, arah=arah, agregasi=agregasi,
                               active=active, **{k: (v if v.strip() else None) for k, v in targets.items()})
@@ -206,16 +210,16 @@ with tabs[1]:
                     hide_index=True, width="stretch")
         with st.expander("Tambah indikator baru", icon=":material/add:"):
             with st.form("add_ind", border=False):
-                new_unit = st.selectbox("Unit kerja", list(names), format_func=names.get)
-                new_nama = st.text_input("Nama indikator")
+                new_unit = st.selectbox("Unit kerja", list(names), format_func=names.get, key="n_unit")
+                new_nama = st.text_input("Nama indikator", key="n_nama")
                 c = st.columns(3)
-                new_satuan = c[0].text_input("Satuan ")
-                new_arah = c[1].selectbox("Arah ", list(ARAH_LABEL), format_func=ARAH_LABEL.get)
-                new_agg = c[2].selectbox("Agregasi ", list(AGREGASI_LABEL), format_func=AGREGASI_LABEL.get)
+                new_satuan = c[0].text_input("Satuan", key="n_satuan")
+                new_arah = c[1].selectbox("Arah", list(ARAH_LABEL), format_func=ARAH_LABEL.get, key="n_arah")
+                new_agg = c[2].selectbox("Agregasi", list(AGREGASI_LABEL), format_func=AGREGASI_LABEL.get, key="n_agg")
                 t = st.columns(5)
-                new_targets = {"target_tahunan": t[0].text_input("Target tahunan ")}
+                new_targets = {"target_tahunan": t[0].text_input("Target tahunan", key="n_tahunan")}
                 for n in range(1, 5):
-                    new_targets[f"target_tw{n}"] = t[n].text_input(f"Target TW {ROMAN[n]} ")
+                    new_targets[f"target_tw{n}"] = t[n].text_input(f"Target TW {ROMAN[n]}", key=f"n_tw{n}")
                 if st.form_submit_button("Tambah indikator", icon=":material/add:"):
                     try:
                         add_indikator(store, int(new_unit), year, dict(
@@ -239,7 +243,8 @@ with tabs[2]:
     for prow in pending.to_dict("records"):
         imp, line = int(prow["import_id"]), int(prow["row"])
         with st.container(border=True):
-            st.markdown(f"**{prow['unit']}** · bulan {prow['bulan']}/{prow['tahun']} · berkas *{prow['file_name']}* "
+            st.markdown(f"**{prow['unit']}** · {period_label(int(prow['tahun']), int(prow['bulan']))} · berkas "
+                        f"*{prow['file_name']}* "
                         f"(impor #{imp}), baris {line}")
             st.markdown(f"Nama di berkas: **“{prow['nama_file']}”** · satuan: {prow['satuan_file'] or '-'} · "
                         f"target di berkas: {value_text(prow['target_file'])} · realisasi: "

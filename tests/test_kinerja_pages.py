@@ -241,10 +241,10 @@ def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
 
 
 # --------------------------------------------------------------------------- held indicator matches
-def unsure_format(tmp_path: Path) -> Path:
-    """The March format of Seksi Pemerintahan with two indicator names written so differently
-    that the ingest cannot be sure which indicator they mean (held for a person to decide)."""
-    src = FIXTURES / "kinerja" / "kinerja_seksi_pemerintahan_2026-03.xlsx"
+def unsure_format(tmp_path: Path, month: int = 3) -> Path:
+    """The format of Seksi Pemerintahan for ``month`` (3 or 4) with two indicator names written so
+    differently that the ingest cannot be sure which indicator they mean (held for a person)."""
+    src = FIXTURES / "kinerja" / f"kinerja_seksi_pemerintahan_2026-{month:02d}.xlsx"
     wb = openpyxl.load_workbook(src)
     ws = wb.active
     renamed = {"Persentase desa yang menyampaikan LPPD tepat waktu": "LPPD desa disampaikan tepat waktu",
@@ -256,7 +256,7 @@ def unsure_format(tmp_path: Path) -> Path:
                 cell.value = renamed[cell.value]
                 done += 1
     assert done == 2
-    path = tmp_path / "kinerja_seksi_pemerintahan_2026-03.xlsx"
+    path = tmp_path / src.name
     wb.save(path)
     return path
 
@@ -436,3 +436,81 @@ def test_unit_user_uploads_only_its_own_format(kinerja, tmp_path):
     # the unit confirms its own held row on Data kinerja
     open_page(at, "pages/kinerja_data.py", "Data Kinerja")
     assert any(t.label == "Konfirmasi indikator (2)" for t in at.tabs)
+
+
+# --------------------------------------------------------------------------- admin: analysis, targets, on behalf
+def test_admin_writes_the_analysis_and_edits_a_target_with_history(kinerja):
+    from core.kinerja import kinerja_recap
+
+    store = _store()
+    eko = kinerja["units"]["Seksi Ekonomi dan Pembangunan"]
+    at = run(new_app(Q))
+    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    at.selectbox(key="data_unit").set_value(eko)
+    run(at)
+    key = f"analisis_text_{eko}_2026_B03"
+    for text in ("Musrenbang desa 5 dari 12; sisanya dijadwalkan April.",
+                 "Musrenbang desa 5 dari 12 (42 %); 7 desa dijadwalkan April. Pasar desa belum dibina."):
+        at.text_area(key=key).set_value(text)
+        click(at, "Simpan analisis")
+        assert "Analisis Seksi Ekonomi dan Pembangunan Maret 2026 tersimpan" in _texts(at.success)
+    notes = store.analisis(2026, "B03", eko)
+    assert notes["note"].tolist() == [text] and notes["versi"].tolist() == [2]
+    assert at.table[1].value["Analisis"].tolist() == [text]
+    assert len(store.analisis_history(eko, 2026, "B03")) == 2
+    assert "analysed" in store.review_events(2026, 3, eko)["step"].tolist()     # SOP step 5 recorded
+    assert _audit("kinerja_analisis")[-1][:2] == ("admin", "Seksi Ekonomi dan Pembangunan")
+
+    # a target changed in the app needs a reason; the old values stay in the indicator's history
+    ind = ids_by_name(store, kinerja["units"][UNIT])["Jumlah desa yang dibina"]
+    at.selectbox(key="edit_ind").set_value(ind)
+    run(at)
+    at.text_input(key=f"e_tw1_{ind}").set_value("10")
+    click(at, "Simpan perubahan indikator")
+    assert "Tuliskan alasan perubahan" in _texts(at.error)
+    assert store.indikator_get(ind)["target_tw1"] == 12
+    at.text_input(key=f"e_reason_{ind}").set_value("PK perubahan nomor 2 tanggal 1 April 2026")
+    click(at, "Simpan perubahan indikator")
+    assert "diperbarui" in _texts(at.success), _texts(at.error)
+    assert store.indikator_get(ind)["target_tw1"] == 10
+    history = store.indikator_history(ind)
+    assert history["target_tw1"].tolist() == [12] and history["reason"].tolist() == [
+        "PK perubahan nomor 2 tanggal 1 April 2026"]
+    actor, target, detail = _audit("indikator_update")[-1]
+    assert (actor, target) == ("admin", str(ind)) and '"target_tw1": [12' in detail
+    recap = kinerja_recap(store, 2026, month=3, unit_id=kinerja["units"][UNIT])
+    assert recap.set_index("indikator_id").loc[ind, "target"] == 10
+
+
+def test_admin_fills_on_behalf_of_a_unit_and_camat_approves_all_verified(kinerja):
+    from core import review
+    from core.access import User
+
+    store = _store()
+    sek = kinerja["units"]["Sekretariat"]
+    ids = ids_by_name(store, sek)
+    anggaran = ids["Persentase realisasi anggaran"]
+    at = run(new_app(Q))
+    open_page(at, "pages/kinerja_isi.py", "Isi Data Kinerja")
+    at.selectbox(key="isi_unit").set_value(sek)
+    run(at)
+    # the form shows the values in force (from the unit's file), the Indonesian way
+    assert at.text_input(key=f"val_2026_3_{anggaran}").value == "19,92"
+    at.text_input(key=f"val_2026_3_{anggaran}").set_value("20,4")
+    at.text_input(key=f"ket_2026_3_{anggaran}").set_value("Koreksi SP2D 28 Maret")
+    click(at, "Kirim ke Sekcam")
+    assert "3 nilai indikator Sekretariat" in _texts(at.success), _texts(at.error)
+    value = store.active_value(anggaran, 2026, 3)
+    assert (value["realisasi"], value["keterangan"], value["created_by"]) == (20.4, "Koreksi SP2D 28 Maret", "admin")
+    assert len(store.kinerja_value_history(2026, 3, indikator_id=anggaran)) == 2       # the file's value kept
+
+    sekcam = User("sekcam", "Sekcam", "reviewer")
+    for nama in ("Sekretariat", "Seksi Kesejahteraan Sosial"):
+        review.transition(store, kinerja["units"][nama], 2026, 3, "verify", sekcam)
+    camat = run(new_app(Q, user="camat", role="approver"))
+    open_page(camat, "pages/kinerja_review.py", "Review Kinerja")
+    click(camat, "Setujui semua rekap yang sudah diverifikasi (2 unit)")
+    assert "2 rekap kinerja Maret 2026 disetujui dan terkunci" in _texts(camat.success)
+    states = {n: review.status_of(store, i, 2026, 3) for n, i in kinerja["units"].items()}
+    assert [n for n, s in states.items() if s == "approved"] == ["Sekretariat", "Seksi Kesejahteraan Sosial"]
+    assert [a[0] for a in _audit("kinerja_approved")] == ["camat", "camat"]
