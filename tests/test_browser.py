@@ -116,9 +116,11 @@ ADMIN = Account("admin.adpem", "Admin Adpem", "admin", "Rahasia-2026")
 DINKES_OP = Account("dinkes.op", "Operator Dinkes", "opd", "Dinkes-Lapor-2026", opd="Dinas Kesehatan")
 VIEWER = Account("kabag.adpem", "Kabag Adpem", "viewer", "Baca-Saja-2026")
 READ_MENU = ["Ringkasan", "Rekap OPD", "Fisik vs Non Fisik", "Status Pengumpulan"]
-ADMIN_MENU = READ_MENU + ["Impor Laporan", "Pengaturan", "Pengguna", "Log Audit", "Cadangan", "Akun Saya"]
-OPD_MENU = READ_MENU + ["Impor Laporan", "Akun Saya"]
-VIEWER_MENU = READ_MENU + ["Akun Saya"]
+ADMIN_MENU = READ_MENU + ["Materi Rakor", "Rakor & Tindak Lanjut", "Permintaan Laporan", "Permintaan Data Kinerja",
+                          "Isi Data Kinerja", "Data Kinerja", "Review Kinerja", "Impor Laporan", "Pengaturan",
+                          "Pengguna", "Log Audit", "Cadangan", "Akun Saya"]
+OPD_MENU = READ_MENU + ["Rakor & Tindak Lanjut", "Impor Laporan", "Akun Saya"]
+VIEWER_MENU = READ_MENU + ["Materi Rakor", "Rakor & Tindak Lanjut", "Data Kinerja", "Akun Saya"]
 
 
 def open_store(tmp_path: Path):
