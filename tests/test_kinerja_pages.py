@@ -514,3 +514,15 @@ def test_admin_fills_on_behalf_of_a_unit_and_camat_approves_all_verified(kinerja
     states = {n: review.status_of(store, i, 2026, 3) for n, i in kinerja["units"].items()}
     assert [n for n, s in states.items() if s == "approved"] == ["Sekretariat", "Seksi Kesejahteraan Sosial"]
     assert [a[0] for a in _audit("kinerja_approved")] == ["camat", "camat"]
+
+
+def test_sidebar_offers_the_years_of_the_perjanjian_kinerja(app_env):
+    """A kecamatan without DPA or realisation reports still finds the years of its targets."""
+    from core.kinerja_input import add_indikator
+
+    store = _store()
+    unit = store.add_unit_kerja(UNIT, "test")
+    add_indikator(store, unit, 2024, dict(nama="Jumlah desa yang dibina", satuan="desa", target_tahunan=12,
+                                          target_tw1=12, target_tw2=12, target_tw3=12, target_tw4=12), "test")
+    at = run(new_app())
+    assert "2024" in at.selectbox(key="_w_tahun").options
