@@ -61,7 +61,11 @@ def traffic_light(deviasi_poin, serapan_pct, target_serapan_pct, kuning: float =
 def is_kritis(target_fisik, deviasi_poin, awal: float = 10.0, akhir: float = 5.0) -> bool:
     """A fisik konstruksi contract is kritis when its plan is 0-70 % and it is more than
     ``awal`` points behind, or its plan is 70-100 % and it is more than ``akhir`` points behind
-    (DESIGN §5)."""
+    (DESIGN §5). Works on scalars and on pandas Series alike (a Series: the boolean mask)."""
+    if isinstance(target_fisik, pd.Series) or isinstance(deviasi_poin, pd.Series):
+        target = pd.Series(target_fisik, dtype="float64")
+        dev = pd.Series(deviasi_poin, dtype="float64")
+        return target.notna() & dev.notna() & (dev < -target.le(70).map({True: awal, False: akhir}))
     if target_fisik is None or deviasi_poin is None or pd.isna(target_fisik) or pd.isna(deviasi_poin):
         return False
     return deviasi_poin < -(awal if target_fisik <= 70 else akhir)

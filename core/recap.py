@@ -114,11 +114,17 @@ def leaf_recap(store: Store, year: int, month: int, opd: str | None = None, *, j
     df = store.leaf_rows(year, month, opd, jenis=jenis, behind=behind)
     if df.empty:
         return df
-    parts = df["kode"].str.split(".")
-    df["program_kode"] = df["program_kode"].fillna(parts.str[:3].str.join("."))
-    df["kegiatan_kode"] = df["kegiatan_kode"].fillna(parts.str[:5].str.join("."))
+    if df["program_kode"].isna().any() or df["kegiatan_kode"].isna().any():
+        parts = df["kode"].str.split(".")
+        df["program_kode"] = df["program_kode"].fillna(parts.str[:3].str.join("."))
+        df["kegiatan_kode"] = df["kegiatan_kode"].fillna(parts.str[:5].str.join("."))
     df["program_nama"] = df["program_nama"].fillna("Program " + df["program_kode"])
     df["kegiatan_nama"] = df["kegiatan_nama"].fillna("Kegiatan " + df["kegiatan_kode"])
+    return _leaf_figures(df)
+
+
+def _leaf_figures(df: pd.DataFrame) -> pd.DataFrame:
+    """Pagu (0 where missing), keuangan % and deviasi of leaf rows."""
     df["pagu"] = df["pagu"].fillna(0.0)
     df["keuangan_pct"] = keuangan_pct(df["realisasi_keuangan"], df["pagu"])
     df["deviasi"] = deviasi(df["realisasi_fisik"], df["target_fisik"])
@@ -156,14 +162,19 @@ def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFr
     if leaves.empty:
         return leaves
     fisik = leaves[leaves["jenis"] == "fisik"]
-    mask = [is_kritis(t, d, awal, akhir) for t, d in zip(fisik["target_fisik"], fisik["deviasi"])]
-    return fisik[mask].sort_values("deviasi", kind="stable")
+    return fisik[is_kritis(fisik["target_fisik"], fisik["deviasi"], awal, akhir)].sort_values("deviasi", kind="stable")
+
+
+KRITIS_COLUMNS = ["opd_kode", "kode", "nama", "sumber_dana", "pagu", "target_fisik", "realisasi_fisik",
+                  "realisasi_keuangan", "jenis", "permasalahan", "solusi"]
 
 
 def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> pd.DataFrame:
-    """``kontrak_kritis(leaf_recap(store, year, month, opd), awal, akhir)`` reading only the fisik
+    """``kontrak_kritis(leaf_recap(store, year, month, opd), awal, akhir)`` with the columns
+    :data:`KRITIS_COLUMNS`, ``opd``, ``keuangan_pct`` and ``deviasi``, reading only the fisik
     konstruksi rows that are behind by more than the smaller threshold (a kritis row always is)."""
-    return kontrak_kritis(leaf_recap(store, year, month, opd, jenis="fisik", behind=min(awal, akhir)), awal, akhir)
+    leaves = store.leaf_rows(year, month, opd, jenis="fisik", behind=min(awal, akhir), columns=KRITIS_COLUMNS)
+    return kontrak_kritis(_leaf_figures(leaves) if not leaves.empty else leaves, awal, akhir)
 
 
 ROLLUP_COLUMNS = ["sub_kegiatan", "pagu", "realisasi_keuangan", "reported", "keuangan_pct", "fisik_pct",

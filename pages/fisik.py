@@ -42,7 +42,7 @@ right.dataframe(split_table.assign(**{"Pagu (Rp)": split_table["Pagu (Rp)"].map(
                                       "Realisasi Keuangan (Rp)": split_table["Realisasi Keuangan (Rp)"].map(rupiah),
                                       "Serapan (%)": split_table["Serapan (%)"].map(percent)}), hide_index=True)
 with right:
-    audited_download("Unduh Excel (fisik vs non fisik)", cache.table_xlsx(
+    audited_download("Unduh Excel (fisik vs non fisik)", cache.xlsx(
         split_table, f"Pagu dan Realisasi Fisik Konstruksi dan Non Fisik - {period_label(year, month)}",
         "Keadaan s.d. akhir bulan.", formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH,
                                               "Serapan (%)": PERCENT}),
@@ -61,7 +61,7 @@ else:
                           "Permasalahan": kritis["permasalahan"].fillna("")})
     st.dataframe(cache.formatted(table, rupiah=("Pagu (Rp)",), percent=("Target Fisik (%)", "Realisasi Fisik (%)"),
                                  points=("Deviasi (poin)",)), hide_index=True, width="stretch")
-    audited_download("Unduh Excel (kontrak kritis)", cache.table_xlsx(
+    audited_download("Unduh Excel (kontrak kritis)", cache.xlsx(
         table, f"Kontrak Kritis - {period_label(year, month)}", None,
         formats={"Pagu (Rp)": RUPIAH, "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT,
                  "Deviasi (poin)": PERCENT}), f"kontrak_kritis_{year}-{month:02d}.xlsx",
@@ -82,8 +82,8 @@ table = pd.DataFrame({"OPD": classes["opd"], "Kode": classes["kode"], "Sub kegia
                       "Ditentukan oleh": classes["jenis_source"].map(lambda s: SOURCE.get(s, s)),
                       "Aturan / alasan": classes["jenis_rule"].fillna("")})
 st.dataframe(cache.formatted(table, rupiah=("Pagu (Rp)",)), hide_index=True, width="stretch")
-audited_download("Unduh Excel (klasifikasi)", cache.table_xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None,
-                                                               formats={"Pagu (Rp)": RUPIAH}),
+audited_download("Unduh Excel (klasifikasi)", cache.xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None,
+                                                         formats={"Pagu (Rp)": RUPIAH}),
                  f"klasifikasi_{year}.xlsx", what="klasifikasi", key="dl_klasifikasi", mime=XLSX)
 
 if user.is_admin:

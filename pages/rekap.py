@@ -12,7 +12,7 @@ from ui.charts import kurva_s_figure
 from ui.downloads import audited_download
 from ui.format import period_label
 from ui.state import current_period, get_store
-from ui.tables import level_display, level_export, with_lights
+from ui.tables import level_export, with_lights
 from ui.tindak_lanjut import followup_display, style_late
 
 user = require_page("rekap", "rekap")
@@ -62,7 +62,7 @@ def pick(table, code, name, label, key, title, extra=None):
     ``extra``: (screen columns shown after the name, their short labels, a boolean ``late``
     series: in those rows these cells are set in bold red)."""
     st.subheader(title)
-    shown, config = level_display(table, code, name, label), None
+    shown, config = cache.level_display(table, code, name, label), None
     if extra is not None:
         columns, labels, late = extra
         at = list(shown.columns).index(label) + 1
@@ -72,7 +72,7 @@ def pick(table, code, name, label, key, title, extra=None):
         config = {col: st.column_config.NumberColumn(short, help=col) for col, short in labels.items()}
     event = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                          on_select="rerun", selection_mode="single-row", key=key)
-    audited_download(f"Unduh Excel ({title.lower()})", cache.table_xlsx(
+    audited_download(f"Unduh Excel ({title.lower()})", cache.xlsx(
         level_export(table, code, name, label), f"{title} - {period_label(year, month)}",
         "Keadaan s.d. akhir bulan; persen dalam poin (0-100).", formats=MONEY),
         f"{key}_{year}-{month:02d}.xlsx", what=title.lower(), key=f"dl_{key}",

@@ -6,11 +6,11 @@ from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH
 from ui import cache
 from ui.auth import require_page
-from ui.charts import ranking_figure, serapan_figure
+from ui.charts import serapan_figure
 from ui.downloads import audited_download
 from ui.format import percent, period_label, points, rupiah, rupiah_compact
 from ui.state import current_period, current_user, get_store, set_period
-from ui.tables import recap_display, recap_export, with_lights
+from ui.tables import recap_export, with_lights
 
 user = require_page("", "ringkasan")
 store = get_store()
@@ -100,9 +100,9 @@ if not scope and tot["opd_reported"]:
     st.subheader("Peringkat OPD")
     lit = with_lights(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin)
     left, right = st.columns(2)
-    left.plotly_chart(ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"]),
+    left.plotly_chart(cache.ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"]),
                       config={"displaylogo": False})
-    right.plotly_chart(ranking_figure(lit, "fisik_pct", "Realisasi fisik (%)", lit["lampu"]),
+    right.plotly_chart(cache.ranking_figure(lit, "fisik_pct", "Realisasi fisik (%)", lit["lampu"]),
                        config={"displaylogo": False})
     st.caption("Warna batang: lampu lalu lintas OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan "
                "terhadap target bulan ini; abu-abu bila OPD belum melapor.")
@@ -113,8 +113,8 @@ if 0 < tot["opd_reported"] < tot["opd_total"]:
                icon=":material/schedule:")
 
 st.subheader("Rekap per OPD")
-st.dataframe(recap_display(recap), hide_index=True, width="stretch")
-audited_download("Unduh Excel", cache.table_xlsx(
+st.dataframe(cache.recap_display(recap), hide_index=True, width="stretch")
+audited_download("Unduh Excel", cache.xlsx(
     recap_export(recap), f"Rekap Realisasi per OPD - {period_label(year, month)}",
     "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
     formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,

@@ -41,7 +41,7 @@ table = pd.DataFrame({
     "Baris bercatatan": status["rows_flagged"].map(lambda v: number(v) if pd.notna(v) else "-"),
     "Versi": status["versi"].map(lambda v: number(v) if pd.notna(v) else "-")})
 st.dataframe(table, hide_index=True, width="stretch")
-audited_download("Unduh Excel", cache.table_xlsx(table.assign(Status=status["status"].map(
+audited_download("Unduh Excel", cache.xlsx(table.assign(Status=status["status"].map(
     lambda s: LABEL[s].split(" ", 1)[1])), f"Status Pengumpulan Laporan - {period_label(year, month)}",
     f"Batas penyampaian {deadline:%d-%m-%Y}"), f"status_pengumpulan_{year}-{month:02d}.xlsx",
     what="status pengumpulan", key="dl_status",

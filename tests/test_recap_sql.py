@@ -133,3 +133,14 @@ def test_province_recap_ignores_superseded_reports(province):
     assert recap["realisasi_keuangan"].sum() == pytest.approx(active, rel=1e-12)
     assert every > active
     assert 0 < recap["reported"].sum() < len(recap)          # some OPDs have not reported December
+
+
+def test_is_kritis_on_series_is_the_scalar_rule():
+    from core.metrics import is_kritis
+
+    target = pd.Series([0, 50, 50, 70, 70, 70.01, 80, 80, 100, None, 60, float("nan")])
+    dev = pd.Series([-10.01, -10.5, -10, -10.5, -10, -5.5, -5.5, -5, -5.01, -30, None, -40])
+    for awal, akhir in ((10.0, 5.0), (3.0, 8.0)):
+        mask = is_kritis(target, dev, awal, akhir)
+        assert mask.tolist() == [is_kritis(t, d, awal, akhir) for t, d in zip(target, dev)]
+        assert mask.any() and not mask.all()

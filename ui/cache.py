@@ -22,6 +22,7 @@ from exports.table_xlsx import table_to_xlsx
 # Above this many sub kegiatan the print-ready recap is built when the user asks for it (a
 # province's workbook takes minutes), not on every page run.
 EAGER_WORKBOOK_ROWS = 25_000
+EAGER_TABLE_ROWS = 5_000
 
 _FUNCTIONS: dict[str, Callable] = {
     "recap_opd": _recap.recap_opd,
@@ -133,6 +134,15 @@ def table_xlsx(table: pd.DataFrame, title: str, subtitle: str | None = None, for
     return table_to_xlsx(table, title, subtitle, formats=formats)
 
 
+def xlsx(table: pd.DataFrame, title: str, subtitle: str | None = None, formats: dict | None = None):
+    """Data for a table's download button: the workbook bytes (:func:`table_xlsx`) for a table of
+    at most :data:`EAGER_TABLE_ROWS` rows, else a function that builds them when the button is
+    clicked (a province's kontrak kritis list of some 60,000 rows takes about ten seconds)."""
+    if len(table) <= EAGER_TABLE_ROWS:
+        return table_xlsx(table, title, subtitle, formats)
+    return lambda: table_to_xlsx(table, title, subtitle, formats=formats)
+
+
 def recap_workbook_data(store: Store, year: int, month: int, opd: str | None, cfg: Settings, rows: int):
     """The print-ready recap for a download button: its bytes (cached per state of the data) when
     the period has at most :data:`EAGER_WORKBOOK_ROWS` sub kegiatan (``rows``), else a function
@@ -142,6 +152,32 @@ def recap_workbook_data(store: Store, year: int, month: int, opd: str | None, cf
     if rows <= EAGER_WORKBOOK_ROWS:
         return recap_workbook_cached(store, year, month, opd, cfg)
     return lambda: recap_workbook_cached(store, year, month, opd, cfg)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def level_display(table: pd.DataFrame, code: str | None, name: str, name_label: str) -> pd.DataFrame:
+    """:func:`ui.tables.level_display`, formatted once per table content (1,400 OPDs of a
+    province are some 9,000 numbers to format)."""
+    from ui.tables import level_display as display
+
+    return display(table, code, name, name_label)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def recap_display(recap: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ui.tables.recap_display`, formatted once per recap."""
+    from ui.tables import recap_display as display
+
+    return display(recap)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def ranking_figure(recap: pd.DataFrame, column: str, title: str, lights: pd.Series | None = None):
+    """:func:`ui.charts.ranking_figure`, built once per recap: one figure object shared by
+    every run and session (a copy would be validated bar by bar again), so do not change it."""
+    from ui.charts import ranking_figure as figure
+
+    return figure(recap, column, title, lights)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -38,11 +38,15 @@ def followup_display(df: pd.DataFrame, with_opd: bool = True):
 
 
 def style_late(table: pd.DataFrame, late: pd.Series, columns: list[str] | None = None):
-    """A Styler of ``table`` with the rows where ``late`` is true in bold red (only the cells of
-    ``columns`` when given)."""
+    """A Styler of ``table`` with the rows where ``late`` (by position) is true in bold red (only
+    the cells of ``columns`` when given); the table itself when no row is late (a Styler of a
+    province's 1,400 OPDs costs half a second on every run)."""
+    if not late.any():
+        return table
     red = f"color: {COLOURS['merah']}; font-weight: bold"
-    return table.style.apply(lambda row: [red if late.iloc[row.name] and (columns is None or col in columns) else ""
-                                          for col in row.index], axis=1)
+    styles = pd.DataFrame("", index=table.index, columns=table.columns)
+    styles.loc[late.to_numpy(dtype=bool), [c for c in table.columns if columns is None or c in columns]] = red
+    return table.style.apply(lambda _: styles, axis=None)
 
 
 def report_cached(store: Store, rakor_id: int, kind: str, today: dt.date) -> bytes:
