@@ -479,10 +479,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
 
     @_connected
     def audit_many(self, entries: list[tuple[str, str, str | None, str | None]]) -> None:
-        """Append several (actor, action, target, detail) entries to the audit log."""
+        """Append several (actor, action, target, detail) entries to the audit log.
+
+        An audit entry alone does not bump :meth:`data_version`: a login or a download changes
+        no figure, so it must not throw away every cached read (nothing cached reads the log)."""
         if not entries:
             return
-        self._wrote()
         table = pa.table({name: pa.array([e[i] for e in entries], pa.string())
                           for i, name in enumerate(("actor", "action", "target", "detail"))})
         self._append("audit_log", table, "id, actor, action, target, detail",

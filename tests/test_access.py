@@ -200,3 +200,16 @@ def test_read_only_roles_cannot_load_anything(dpa_store, role):
     why = "hanya dapat mengunggah format data kinerja" if role == "unit" else "tidak berwenang mengimpor"
     assert any(why in i["message"] for i in results[0][0]["issues"])
     assert dpa_store.table_checksums() == before
+
+
+def test_audit_entries_alone_keep_cached_reads(store, tmp_path):
+    """A login or a download writes only to the audit log: the data version (the cache key of
+    every cached read) stays; a real change moves it."""
+    from core.auth import create_user
+
+    before = store.data_version()
+    store.audit_many([("admin", "download", "rekap.xlsx", None)])
+    assert store.data_version() == before
+    assert store.audit_entries(action="download")["target"].tolist() == ["rekap.xlsx"]
+    create_user(store, "admin", "baru.satu", "Pengguna Baru", "viewer", "Rahasia-Baru-2026")
+    assert store.data_version() > before
