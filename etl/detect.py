@@ -26,6 +26,22 @@ class PeriodHit:
     invalid_month: int | None = None   # e.g. 13 written in the title
 
 
+def file_name_periods(stem: str) -> list[PeriodHit]:
+    """Periods named in a file name: usually one; two different ones
+    ("realisasi_dinsos_2026-03_revisi_2026-04") are all returned, so that the caller reports a
+    conflict instead of guessing (DESIGN §4: never guess silently)."""
+    first = find_period(stem, "file")
+    if first is None or first.month is None:
+        return [first] if first else []
+    key = norm(stem).replace("%", " ")
+    hits = [first]
+    for nm in _NUM_PERIOD.finditer(key):
+        y, m = (nm.group(1), nm.group(2)) if nm.group(1) else (nm.group(4), nm.group(3))
+        if 1 <= int(m) <= 12 and (int(y), int(m)) not in {(h.year, h.month) for h in hits}:
+            hits.append(PeriodHit("file", int(y), int(m), stem))
+    return hits
+
+
 def find_period(text: str, source: str, numeric: bool = True) -> PeriodHit | None:
     """Period named in ``text`` ("KEADAAN BULAN : APRIL 2026", "dinsos_2026-03")."""
     if not text:

@@ -25,12 +25,12 @@ from db.store import Store, StoreBusy
 from . import dpa as dpa_mod
 from .classify import jenis_from_name, jenis_from_text
 from .columns import FIELD_LABEL, Header, find_header
-from .detect import opd_in_title, period_in_title, find_period, title_lines, PeriodHit
+from .detect import file_name_periods, opd_in_title, period_in_title, find_period, title_lines, PeriodHit
 from .issues import ERROR, INFO, WARNING, Issue, Rejected, reject
 from . import kinerja as kinerja_mod
 from .opd_match import OpdMatcher, OpdRef
 from .reader import Sheet, read_sheets
-from .realisasi import LeafRow, parse_table
+from .realisasi import LeafRow, column_label, parse_table
 from .sniff import MAX_FILE_BYTES, sniff
 from .template import LAYOUT, Marker, layout_matches, read_marker
 from .text import month_name
@@ -352,7 +352,7 @@ def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_h
                                 f"{where}. Isi data sub kegiatan (kode 6 segmen, mis. "
                                 "1.02.01.2.01.0001) di bawah judul kolom.", sheet=sheet.name,
                                 row=sheet.sheet_row(header.last)))
-    _apply_jenis(rep, master)
+    _apply_jenis(rep, master, _kode_column(header, sheet))
     if "target_fisik" not in header.fields:
         rep.issues.append(Issue(WARNING, "missing_target", "Kolom Target Fisik tidak ada; deviasi tidak dapat "
                                 "dihitung untuk laporan ini.", sheet=sheet.name))
@@ -386,9 +386,10 @@ def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint,
     if template and template.year:
         month = f"{month_name(template.month)} " if template.month else ""
         hits.append(PeriodHit("templat", template.year, template.month, f"{month}{template.year}"))
-    file_hit = find_period(Path(name).stem, "file")
-    if file_hit and not multi:
-        hits.append(file_hit)
+    file_hits = file_name_periods(Path(name).stem)
+    file_hit = file_hits[0] if file_hits else None
+    if file_hits and not multi:
+        hits.extend(file_hits)
     invalid = [h for h in hits if h.invalid_month]
     months = {h.month for h in hits if h.month}
     years = {h.year for h in hits if h.year}
@@ -482,7 +483,12 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
                             "pada pratinjau impor (baris perintah: --opd KODE).", sheet=sheet.name))
 
 
-def _apply_jenis(rep: Report, master: Master) -> None:
+def _kode_column(header: Header, sheet: Sheet) -> str | None:
+    """Letter (or CSV label) of the sub kegiatan code column, for messages about the code."""
+    return column_label(header, sheet, "kode") if "kode" in header.fields else None
+
+
+def _apply_jenis(rep: Report, master: Master, kode_column: str | None = None) -> None:
     """Jenis of each leaf: a manual override, else the file's jenis column, else the DPA's rule,
     else the name keywords (the same order :meth:`db.store.Store.recap_sums` applies)."""
     dpa_known = rep.year in master.years and rep.opd is not None
@@ -506,7 +512,8 @@ def _apply_jenis(rep: Report, master: Master) -> None:
             extra = (" Menurut DPA kode ini milik " + ", ".join(o.nama for o in owners if o) + ".") if owners else ""
             rep.issues.append(Issue(WARNING, "kode_tidak_di_dpa", f"Kode {leaf.kode} tidak ada dalam DPA {rep.opd.nama} "
                                     f"tahun {rep.year}.{extra} Periksa kode sub kegiatan atau OPD laporan; baris "
-                                    "tetap dimuat.", sheet=rep.sheet, row=leaf.row, raw=leaf.kode))
+                                    "tetap dimuat.", sheet=rep.sheet, row=leaf.row, column=kode_column,
+                                    raw=leaf.kode))
 
 
 # ---------------------------------------------------------------------------- commit

@@ -59,11 +59,15 @@ class Table:
     fraction_scale: bool = False
 
 
-def _col(header: Header, sheet: Sheet, name: str) -> str:
+def column_label(header: Header, sheet: Sheet, name: str) -> str:
+    """Where field ``name`` sits, for messages: the column letter, or a CSV's column label."""
     idx = header.fields[name]
     if sheet.name is None and header.labels.get(idx):
         return header.labels[idx]
     return column_letter(sheet.col0 + idx)
+
+
+_col = column_label
 
 
 def _cell(row: list, idx: int | None):

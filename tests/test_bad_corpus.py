@@ -65,15 +65,7 @@ NOT_FOR_USERS = re.compile(r"Traceback|Error\b|Exception|object has no attribute
                            r"\bfile\b(?! >)|panicked|RUST_BACKTRACE|exit \d", re.I)
 FIX = re.compile(r"\b(periksa|pastikan|simpan|unggah|buka|hapus|tambahkan|tulis|pilih|isi|ganti|perbaiki|samakan|"
                  r"salin|ekstrak|impor|tampilkan|pecah|unduh|minta|tunggu|hubungi|coba)\b", re.I)
-XFAIL = {
-    "bad_extra/realisasi_dinsos_2026-03_revisi_2026-04.xlsx":
-        "etl/detect.py find_period: a file name with two periods (2026-03 ... 2026-04) yields the first one "
-        "silently; it must report both (e.g. return no month, or an invalid/conflicting hit) so that "
-        "_detect_period raises period_conflict instead of loading the report as March",
-    "bad_extra/kode_bukan_dpa.xlsx":
-        "etl/pipeline.py _apply_jenis: the kode_tidak_di_dpa warning names sheet and row but no column; pass "
-        "column=<letter of the kode column> (as realisasi._col(header, sheet, 'kode') computes) to the Issue",
-}
+XFAIL: dict[str, str] = {}     # known bugs as strict xfails (none left)
 
 
 def _params(keys):
