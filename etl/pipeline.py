@@ -211,8 +211,9 @@ def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
         analysis.issues.append(exc.issue)
     except Exception as exc:  # a parser bug must never surface as a traceback
         analysis.issues.append(Issue(ERROR, "internal_error", f"Berkas '{name}' tidak dapat diproses karena "
-                                     f"kesalahan tak terduga ({type(exc).__name__}: {exc}). Simpan ulang sebagai "
-                                     ".xlsx lalu coba lagi; bila tetap gagal, kirim berkas ini ke admin."))
+                                     "kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba lagi; bila "
+                                     "tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk admin: "
+                                     f"{type(exc).__name__}: {exc})"))
     return analysis
 
 

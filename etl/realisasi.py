@@ -70,6 +70,19 @@ def column_label(header: Header, sheet: Sheet, name: str) -> str:
 _col = column_label
 
 
+def _number_fix(raw) -> str:
+    """How to fix a cell that is not a number: a formula or an error value needs Excel to
+    calculate and save the file; anything else should be written as a plain number."""
+    text = str(raw).strip()
+    if text.startswith("="):
+        return ("Sel ini berisi rumus yang belum pernah dihitung (berkas dibuat oleh aplikasi lain). Buka berkas "
+                "di Excel, tekan Ctrl+Alt+F9 untuk menghitung ulang, simpan, lalu unggah kembali.")
+    if text.startswith("#"):
+        return ("Sel ini berisi hasil rumus yang galat (mis. #DIV/0!, #REF!). Perbaiki rumusnya di Excel, simpan, "
+                "lalu unggah kembali.")
+    return "Tulis angka saja, mis. 1.250.000.000."
+
+
 def _cell(row: list, idx: int | None):
     """The cell of ``row`` in column ``idx``; ``None`` where the column or the cell is missing."""
     if idx is None or idx >= len(row):
@@ -255,7 +268,7 @@ def _flag_leaves(leaves: list[LeafRow], rows: _Rows, leaves_idx: list[int], numb
             leaf.flags.append("non_numeric_value")
             issues.append(Issue(WARNING, "non_numeric_value",
                                 f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
-                                f"tanpa nilai ini. Tulis angka saja, mis. 1.250.000.000.",
+                                f"tanpa nilai ini. {_number_fix(raw)}",
                                 sheet=sheet_label, row=leaf.row, column=_col(header, sheet, name), raw=str(raw)))
         if k in suspect_set:
             _validate_leaf(leaf, header, sheet, issues)
