@@ -54,7 +54,8 @@ with tabs[0]:
     kind = c1.radio("Periode rekap", list(KINDS), format_func=KINDS.get, horizontal=True, key="data_kind")
     tw = None
     if kind == "triwulan":
-        tw = c2.selectbox("Triwulan", [1, 2, 3, 4], index=(month - 1) // 3, format_func=lambda t: f"Triwulan {ROMAN[t]}",
+        tw = c2.selectbox("Triwulan", [1, 2, 3, 4], index=(month - 1) // 3,
+                          format_func=lambda t: f"Triwulan {ROMAN[t]}",
                           key="data_tw")
     elif kind == "bulan":
         c2.caption("Bulan mengikuti pilihan di samping.")
@@ -173,7 +174,8 @@ with tabs[1]:
             satuan = c[0].text_input("Satuan", value=ind["satuan"] or "", key=f"e_satuan_{edit_id}")
             arah = c[1].selectbox("Arah", list(ARAH_LABEL), index=list(ARAH_LABEL).index(ind["arah"]),
                                   format_func=ARAH_LABEL.get, key=f"e_arah_{edit_id}")
-            agregasi = c[2].selectbox("Agregasi", list(AGREGASI_LABEL), index=list(AGREGASI_LABEL).index(ind["agregasi"]),
+            agregasi = c[2].selectbox("Agregasi", list(AGREGASI_LABEL),
+                                      index=list(AGREGASI_LABEL).index(ind["agregasi"]),
                                       format_func=AGREGASI_LABEL.get, key=f"e_agg_{edit_id}")
             t = st.columns(5)
             targets = {"target_tahunan": t[0].text_input("Target tahunan", value=value_text(ind["target_tahunan"], ""),
@@ -234,7 +236,8 @@ with tabs[1]:
 # ---------------------------------------------------------------------------- held matches
 with tabs[2]:
     st.caption("Baris berkas kinerja yang nama indikatornya tidak pasti cocok dengan Perjanjian Kinerja. Nilainya "
-               "belum dipakai dalam rekap sampai Anda memilih indikator yang benar (atau mengabaikannya dengan alasan). "
+               "belum dipakai dalam rekap sampai Anda memilih indikator yang benar (atau mengabaikannya dengan "
+               "alasan). "
                "Pantau tidak pernah menempelkan nilai ke indikator tanpa kepastian.")
     if pending.empty:
         st.success("Tidak ada baris yang menunggu konfirmasi indikator.", icon=":material/check_circle:")

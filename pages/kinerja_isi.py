@@ -55,7 +55,8 @@ if locked:
              icon=":material/lock:")
 elif status == "returned":
     back = last_return(events)
-    st.warning(f"**Dikembalikan oleh {person(people, back['actor'])}** pada {when_text(back['created_at'])} dengan catatan:\n\n"
+    st.warning(f"**Dikembalikan oleh {person(people, back['actor'])}** pada {when_text(back['created_at'])} "
+               "dengan catatan:\n\n"
                f"> {back['note']}\n\nPerbaiki nilainya di bawah ini, lalu kirim kembali ke Sekcam.",
                icon=":material/undo:")
 elif status == "submitted":

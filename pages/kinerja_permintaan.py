@@ -48,7 +48,8 @@ requested = set(events.loc[events["step"] == "requested", "unit_id"].astype(int)
 st.subheader("1. Format permintaan data")
 audited_download(f"Unduh format permintaan semua unit (zip, {len(names)} berkas Excel)",
                  formats_zip_cached(store, year, month), f"format_data_kinerja_{year}-{month:02d}.zip",
-                 what=f"format permintaan data kinerja {label}", key="dl_formats", mime="application/zip", type="primary")
+                 what=f"format permintaan data kinerja {label}", key="dl_formats", mime="application/zip",
+                 type="primary")
 st.caption("Setiap berkas sudah berisi indikator unit, satuan, dan target triwulan; unit mengisi kolom Realisasi dan "
            "Keterangan lalu mengirim kembali berkasnya (diunggah di Impor Laporan), atau mengisi langsung di halaman "
            "Isi Data Kinerja.")
@@ -97,11 +98,12 @@ c[0].metric("Format terkirim", f"{len(requested & set(names))} / {len(names)}", 
 c[1].metric("Sudah menyampaikan", sum(status.get(u, "draft") not in ("draft",) for u in names), border=True)
 c[2].metric("Disetujui 🔒", sum(status.get(u) == "approved" for u in names), border=True)
 c[3].metric("Unit melebihi waktu SOP", int((track["Terlambat"] != "").sum()), border=True)
-st.caption("Tiap sel: tanggal dan jam selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu SOP; "
-           f"baris merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}.")
+st.caption("Tiap sel: tanggal dan jam selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu "
+           f"SOP; baris merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}.")
 st.table(track.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)
 audited_download("Unduh Excel (pelacakan)", table_to_xlsx(
-    track.assign(Status=[s.split(" ", 1)[-1] for s in track["Status"]]), f"Pelacakan Pengumpulan Data Kinerja - {label}",
+    track.assign(Status=[s.split(" ", 1)[-1] for s in track["Status"]]),
+    f"Pelacakan Pengumpulan Data Kinerja - {label}",
     f"Keadaan per {now:%d-%m-%Y %H:%M}; lama dalam jam kerja (Senin-Jumat 08.00-16.00)"),
     f"pelacakan_kinerja_{year}-{month:02d}.xlsx", what="pelacakan data kinerja", key="dl_tracking", mime=XLSX)
 

@@ -108,8 +108,8 @@ if actions:
             except review.ReviewError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
-                st.session_state["review_flash"] = (f"{names[unit_id]} {label}: "
-                                                    f"{review.STEP_LABEL[review.ACTIONS[action].step]}; status sekarang "
+                step = review.STEP_LABEL[review.ACTIONS[action].step]
+                st.session_state["review_flash"] = (f"{names[unit_id]} {label}: {step}; status sekarang "
                                                     f"{status_text(new)}.")
                 st.session_state.pop(f"review_note_{unit_id}_{year}_{month}", None)
                 st.rerun()

@@ -15,8 +15,8 @@ import zipfile
 
 import pytest
 
-from tests.test_browser import (FIXTURES, Account, login, menu, no_exception,  # noqa: F401
-                                open_menu, open_page, prepare_db, shot, sidebar, streamlit_server, wait_idle)
+from tests.test_browser import (FIXTURES, Account, login, menu, no_exception, open_menu,  # noqa: F401
+                                open_page, prepare_db, shot, streamlit_server, wait_idle)
 
 pytestmark = [pytest.mark.browser]
 BUDGET_S = 240            # four sign-ins and the whole cycle, on a slow 2-core runner

@@ -237,7 +237,8 @@ def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
             assert any(abs(n - v) < 0.006 for n in numbers), (label, v)
     button.click()
     run(at)
-    assert _audit("download")[-1][:2] == ("kabag", f"tabel_kinerja_2026-{dict(bulan='b03', triwulan='tw2', tahun='tahun')[kind]}.xlsx")
+    slug = dict(bulan="b03", triwulan="tw2", tahun="tahun")[kind]
+    assert _audit("download")[-1][:2] == ("kabag", f"tabel_kinerja_2026-{slug}.xlsx")
 
 
 # --------------------------------------------------------------------------- held indicator matches

@@ -52,7 +52,8 @@ def test_tracking_marks_a_unit_that_waits_longer_than_the_sop(store, two_units):
     rows = {r["Unit"]: r for r in track.to_dict("records")}
     late = rows["Seksi Pemerintahan"]
     assert late["Status"] == "📝 Belum disampaikan" and late["Terlambat"] == "⚠️ Ya"
-    assert late["Menunggu"].startswith("⚠️ Data disampaikan unit: ") and "(batas SOP 2 hari kerja)" in late["Menunggu"]
+    assert late["Menunggu"].startswith("⚠️ Data disampaikan unit: ")
+    assert "(batas SOP 2 hari kerja)" in late["Menunggu"]
     assert late["Permintaan"].endswith(" · kasubbag") and late["Disampaikan unit"] == ""
     done = rows["Sekretariat"]
     assert done["Status"] == "📨 Disampaikan" and " · kasi.sekretariat · " in done["Disampaikan unit"]
