@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from .issues import ERROR, Issue
 from .text import month_from_word, norm
 
 _YEAR = r"(20\d{2})"
@@ -114,3 +116,32 @@ def opd_in_title(lines: list[str]) -> str | None:
         if m:
             return m.group(2).strip()
     return None
+
+
+SOURCE_LABEL = {"title": "judul", "sheet": "nama lembar", "file": "nama berkas", "templat": "penanda templat Pantau"}
+
+
+def detect_year(rep, name: str, sheet_name: str | None, lines: list[str], period_hint, what: str,
+                example: str) -> None:
+    """Year of a yearly workbook (DPA, Perjanjian Kinerja) from its title ``lines``, sheet name
+    and file name, or the user's ``period_hint``; sets ``rep.year``, or records a
+    period_conflict / invalid_period error (and ``rep.needs``) naming ``what`` ("Tahun
+    anggaran DPA") with ``example`` as the fix ("beri nama berkas seperti 'dpa_2026.xlsx'")."""
+    hits = [h for h in (period_in_title(lines), find_period(sheet_name or "", "sheet"),
+                        find_period(Path(name).stem, "file")) if h and h.year]
+    years = {h.year for h in hits}
+    if period_hint:
+        rep.year = period_hint[0]
+    elif len(years) == 1:
+        rep.year = years.pop()
+    elif years:
+        rep.needs.append("period")
+        rep.issues.append(Issue(ERROR, "period_conflict", f"{what} tidak konsisten: " +
+                                "; ".join(f"{SOURCE_LABEL.get(h.source, h.source)} '{h.text}' = {h.year}" for h in hits)
+                                + ". Samakan judulnya, atau pilih tahun yang benar pada pratinjau impor (baris "
+                                "perintah: --period TAHUN-01).", sheet=sheet_name))
+    else:
+        rep.needs.append("period")
+        rep.issues.append(Issue(ERROR, "invalid_period", f"{what} tidak ditemukan pada judul, nama lembar, atau nama "
+                                f"berkas '{name}'. {example}, atau pilih tahunnya pada pratinjau impor (baris "
+                                "perintah: --period TAHUN-01).", sheet=sheet_name))

@@ -21,7 +21,7 @@ from core.kinerja import format_target
 from core.review import lock_message
 
 from .columns import FIELD_LABEL, Header
-from .detect import find_period, period_in_title, title_lines
+from .detect import detect_year, title_lines
 from .indikator_match import Match, match_rows, normalise
 from .issues import ERROR, INFO, WARNING, Issue, column_letter, reject
 from .numbers import NotANumber, parse_number
@@ -323,31 +323,6 @@ def parse_targets(sheet: Sheet, header: Header) -> tuple[TargetsTable, list[Issu
     return table, issues
 
 
-def detect_year(rep, name: str, sheet: Sheet, header: Header, period_hint) -> None:
-    """Year of a targets workbook from its title, sheet name and file name (or the user's)."""
-    lines = title_lines(sheet.rows, header.first)
-    hits = [h for h in (period_in_title(lines), find_period(sheet.name or "", "sheet"),
-                        find_period(Path(name).stem, "file")) if h and h.year]
-    years = {h.year for h in hits}
-    if period_hint:
-        rep.year = period_hint[0]
-    elif len(years) == 1:
-        rep.year = years.pop()
-    elif years:
-        rep.needs.append("period")
-        label = {"title": "judul", "sheet": "nama lembar", "file": "nama berkas"}
-        rep.issues.append(Issue(ERROR, "period_conflict", "Tahun Perjanjian Kinerja tidak konsisten: " +
-                                "; ".join(f"{label.get(h.source, h.source)} '{h.text}' = {h.year}" for h in hits) +
-                                ". Samakan judulnya, atau pilih tahun yang benar pada pratinjau impor (baris "
-                                "perintah: --period TAHUN-01).", sheet=sheet.name))
-    else:
-        rep.needs.append("period")
-        rep.issues.append(Issue(ERROR, "invalid_period", f"Tahun Perjanjian Kinerja tidak ditemukan pada judul, nama "
-                                f"lembar, atau nama berkas '{name}'. Tulis pada judul, mis. 'PERJANJIAN KINERJA TAHUN "
-                                "2026', atau pilih tahunnya pada pratinjau impor (baris perintah: --period 2026-01).",
-                                sheet=sheet.name))
-
-
 def analyse_targets(rep, name: str, sheet: Sheet, header: Header, master: KinerjaMaster, period_hint) -> None:
     """Fill a ``targets`` report: year, rows, issues (see :func:`parse_targets`)."""
     missing = [FIELD_LABEL[c] for c in ("unit", "indikator") if c not in header.fields]
@@ -358,7 +333,8 @@ def analyse_targets(rep, name: str, sheet: Sheet, header: Header, master: Kinerj
                      f"'{sheet.name}' berkas '{name}': {', '.join(missing)}. Tambahkan kolom tersebut pada baris "
                      "judul (Unit, Indikator, Satuan, Target Tahunan, TW I-IV, Arah).", sheet=sheet.name,
                      row=sheet.sheet_row(header.first), raw=", ".join(missing))
-    detect_year(rep, name, sheet, header, period_hint)
+    detect_year(rep, name, sheet.name, title_lines(sheet.rows, header.first), period_hint,
+                "Tahun Perjanjian Kinerja", "Tulis pada judul, mis. 'PERJANJIAN KINERJA TAHUN 2026'")
     table, issues = parse_targets(sheet, header)
     rep.targets = table
     rep.issues.extend(issues)

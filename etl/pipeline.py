@@ -25,7 +25,7 @@ from db.store import Store, StoreBusy
 from . import dpa as dpa_mod
 from .classify import jenis_from_name, jenis_from_text
 from .columns import FIELD_LABEL, Header, find_header
-from .detect import file_name_periods, opd_in_title, period_in_title, find_period, title_lines, PeriodHit
+from .detect import detect_year, file_name_periods, opd_in_title, period_in_title, find_period, title_lines, PeriodHit
 from .issues import ERROR, INFO, WARNING, Issue, Rejected, reject
 from . import kinerja as kinerja_mod
 from .opd_match import OpdMatcher, OpdRef
@@ -303,24 +303,8 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
     if missing:
         raise reject("missing_required_column", f"Kolom wajib DPA tidak ditemukan: {', '.join(missing)} "
                      f"(lembar '{sheet.name}'). Tambahkan kolom tersebut pada baris judul.", sheet=sheet.name)
-    lines = title_lines(sheet.rows, header.first)
-    hits = [h for h in (period_in_title(lines), find_period(sheet.name or "", "sheet"),
-                        find_period(Path(name).stem, "file")) if h and h.year]
-    years = {h.year for h in hits}
-    if period_hint:
-        rep.year = period_hint[0]
-    elif len(years) == 1:
-        rep.year = years.pop()
-    elif len(years) > 1:
-        rep.needs.append("period")
-        rep.issues.append(Issue(ERROR, "period_conflict", "Tahun anggaran DPA tidak konsisten: " +
-                                "; ".join(f"{h.source} '{h.text}' = {h.year}" for h in hits) +
-                                ". Pilih tahun yang benar pada pratinjau impor (baris perintah: --period TAHUN-01).", sheet=sheet.name))
-    else:
-        rep.needs.append("period")
-        rep.issues.append(Issue(ERROR, "invalid_period", f"Tahun anggaran DPA tidak ditemukan pada judul, nama "
-                                f"lembar, atau nama berkas '{name}'. Pilih tahunnya pada pratinjau impor (baris perintah: --period TAHUN-01) "
-                                "atau beri nama berkas seperti 'dpa_2026.xlsx'.", sheet=sheet.name))
+    detect_year(rep, name, sheet.name, title_lines(sheet.rows, header.first), period_hint, "Tahun anggaran DPA",
+                "Tulis tahunnya pada judul atau beri nama berkas seperti 'dpa_2026.xlsx'")
     table = dpa_mod.parse_dpa(sheet, header)
     rep.dpa = table
     rep.issues.extend(table.issues)
