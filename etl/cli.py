@@ -35,6 +35,7 @@ from exports.pack_xlsx import build_xlsx
 from exports.recap_xlsx import recap_workbook
 from ui.format import number, percent, period_label, rupiah
 
+from .output import write_output
 from .pipeline import ingest_paths
 from .text import norm
 
@@ -188,14 +189,7 @@ def cmd_export(args) -> int:
             return 1
         data = recap_workbook(store, args.year, args.month, opd)
     out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        print(f"Kesalahan: berkas '{out}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
+    if not write_output(out, data):
         return 1
     print(f"Rekap {label} ditulis ke {out}: {tot['opd_total']} OPD ({tot['opd_reported']} sudah lapor), "
           f"{tot['sub_kegiatan']} sub kegiatan, pagu {rupiah(tot['pagu'])}, realisasi "
@@ -216,14 +210,7 @@ def cmd_pack(args) -> int:
     out = Path(args.out)
     files = {out / f"{pack.file_stem}.pptx": build_pptx(pack), out / f"{pack.file_stem}.xlsx": build_xlsx(pack)}
     for path, data in files.items():
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            print(f"Kesalahan: berkas '{path}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
+        if not write_output(path, data):
             return 1
     t = pack.totals
     print(f"Materi rakor {label} ditulis ke {out}: {' dan '.join(p.name for p in files)} ({len(plan(pack))} slide); "
@@ -237,10 +224,8 @@ def cmd_backup(args) -> int:
     with Store(args.db) as store:
         data = make_backup(store, "cli")
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    if not write_output(out, data):
+        return 1
     print(f"Cadangan ditulis ke {out} ({len(data) / 1024 ** 2:.1f} MB).")
     return 0
 

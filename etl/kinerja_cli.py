@@ -14,6 +14,7 @@ from exports.kinerja_xlsx import kinerja_workbook
 from ui.format import number, percent
 
 from .kinerja import UnitMatcher, UnitRef
+from .output import write_output
 
 JSON_COLUMNS = ["unit", "indikator", "satuan", "arah", "agregasi", "target", "realisasi", "capaian", "predikat",
                 "catatan", "bulan_terisi", "status", "unit_id", "indikator_id"]
@@ -66,14 +67,7 @@ def run_kinerja(args) -> int:
                                 unit_id=unit_id) if args.out else None
     if data is not None:
         out = Path(args.out)
-        tmp = out.with_name(out.name + ".tmp")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            tmp.replace(out)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            print(f"Kesalahan: berkas '{out}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
+        if not write_output(out, data):
             return 1
     if args.json:
         print(json.dumps(recap_rows(df), ensure_ascii=False, indent=1))
