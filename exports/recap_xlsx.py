@@ -14,12 +14,15 @@ import math
 import re
 import textwrap
 import weakref
+from collections import namedtuple
 from copy import copy
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import Outline, PageSetupProperties
 
@@ -86,6 +89,7 @@ def _num(value):
     return None if math.isnan(number) else number
 
 
+@lru_cache(maxsize=65536)
 def _code_key(code) -> tuple:
     """Sort key for codes like ``1.02.10`` (numeric parts compare as numbers)."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", str(code or "")))
@@ -156,32 +160,46 @@ def _style(ws, cell, key: tuple, apply) -> None:
 def _row(ws, row: int, columns, values, *, bold: bool = False, fill: PatternFill | None = None,
          indent: int = 0, outline: int = 0) -> None:
     """One table row: numbers with their formats, text wrapped, thin borders."""
-    for j, ((_, _, kind), value) in enumerate(zip(columns, values), start=1):
+    styles = _STYLES.setdefault(ws.parent, {})     # see _style; inlined: a sheet has 10 cells a row
+    fill_key = fill and fill.fgColor.rgb
+    lines = 1
+    for j, ((_, width, kind), value) in enumerate(zip(columns, values), start=1):
         cell = ws.cell(row=row, column=j)
-        put(cell, value if kind in ("text", "center") else _num(value))
-
-        def apply(cell, kind=kind, j=j):
-            cell.font = _font(bold)
-            cell.border = BOX
-            if fill is not None:
-                cell.fill = fill
-            if kind in FORMATS:
-                cell.number_format = FORMATS[kind]
-                cell.alignment = Alignment(horizontal="right", vertical="top")
-            elif kind == "text":
-                cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True,
-                                           indent=indent if j == 2 else 0)
+        if kind in ("text", "center"):
+            put(cell, value)
+            lines = max(lines, _lines(value, width, bold, indent if j == 2 else 0))
+        else:
+            number = _num(value)
+            if type(number) in (int, float):
+                cell._value, cell.data_type = number, "n"      # what cell.value = number does
             else:
-                cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
-
-        _style(ws, cell, (kind, j == 2 and indent, bold, fill and fill.fgColor.rgb), apply)
-    lines = max(_lines(value, width, bold, indent if j == 2 else 0)
-                for j, ((_, width, kind), value) in enumerate(zip(columns, values), start=1)
-                if kind in ("text", "center"))
+                put(cell, number)
+        key = (kind, j == 2 and indent, bold, fill_key)
+        style = styles.get(key)
+        if style is not None:
+            cell._style = StyleArray(style)
+        else:
+            _apply_style(cell, kind, j == 2 and indent, bold, fill)
+            styles[key] = copy(cell._style)
     if lines > 1:
         ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
     if outline:
         ws.row_dimensions[row].outline_level = outline
+
+
+def _apply_style(cell, kind: str, indent: int, bold: bool, fill: PatternFill | None) -> None:
+    """Font, border, fill, number format and alignment of a table cell of ``kind``."""
+    cell.font = _font(bold)
+    cell.border = BOX
+    if fill is not None:
+        cell.fill = fill
+    if kind in FORMATS:
+        cell.number_format = FORMATS[kind]
+        cell.alignment = Alignment(horizontal="right", vertical="top")
+    elif kind == "text":
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=indent or 0)
+    else:
+        cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
 
 def _lines(value, width: float, bold: bool = False, indent: int = 0) -> int:
@@ -191,6 +209,15 @@ def _lines(value, width: float, bold: bool = False, indent: int = 0) -> int:
         return 1             # empty, or one word such as a code: the column is wide enough
     factor = 0.85 if value.isupper() else (1.0 if bold else 1.1)    # capitals and bold run wider
     room = max(4, int((width - 1 - 2 * indent) * factor))
+    if len(value) <= room and "\t" not in value:
+        return 1             # fits: what textwrap would say, without wrapping
+    return _wrapped_lines(value, room)
+
+
+@lru_cache(maxsize=16384)
+def _wrapped_lines(value: str, room: int) -> int:
+    """Lines of ``value`` wrapped at ``room`` characters (names such as the penunjang sub
+    kegiatan recur in every OPD)."""
     return max(1, len(textwrap.wrap(value, room, break_long_words=True)))
 
 
@@ -294,9 +321,12 @@ def _buckets(df: pd.DataFrame, keys: list[str]) -> dict:
     """Rows of ``df`` (as named tuples) grouped by the values of ``keys`` (a tuple, or the
     single value when there is one key)."""
     out: dict = {}
-    for r in df.itertuples(index=False):
-        key = tuple(getattr(r, k) for k in keys)
-        out.setdefault(key if len(keys) > 1 else key[0], []).append(r)
+    row = namedtuple("Pandas", df.columns, rename=True)       # the rows of df.itertuples(index=False)
+    columns = [df[c].tolist() for c in df.columns]           # (much faster on Arrow-backed text)
+    at = [list(df.columns).index(k) for k in keys]
+    for values in zip(*columns):
+        key = tuple(values[i] for i in at)
+        out.setdefault(key if len(keys) > 1 else key[0], []).append(row._make(values))
     return out
 
 
