@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 PORT    ?= 8501
 
-.PHONY: run test bench demo slides clean
+.PHONY: run test bench bench-province demo slides clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(VENV)/.installed-test
 ## bench: performance figures against baselines, written to bench/results.json
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py
+
+## bench-province: only the province-scale figures (35 kabupaten, 8.6 M realisasi rows; built once in bench/work)
+bench-province: $(VENV)/.installed-test
+	$(BIN)/python bench/bench.py --only province
 
 ## slides: the meeting pack of the demo data rendered to one PNG per slide in tests/artifacts/slides
 ## (LibreOffice headless with Impress - Debian package libreoffice-impress-nogui - and pdftoppm)
