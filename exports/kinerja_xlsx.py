@@ -23,7 +23,7 @@ from core.review import STATUS_LABEL
 from core.settings import Settings, load
 from db.store import Store
 
-from .recap_xlsx import BOX, HEADER_FILL, TOTAL_FILL, _merged_line, _notes, _print_setup, _signature, tanggal
+from .recap_xlsx import BOX, HEADER_FILL, TOTAL_FILL, _header, _merged_line, _notes, _print_setup, _signature, tanggal
 from .table_xlsx import put
 
 SHEET = "Rekap Kinerja"
@@ -152,15 +152,7 @@ def kinerja_workbook(store: Store, year: int, *, month: int | None = None, triwu
                   "disetujui Camat)")
     _merged_line(ws, row + 3, status, ncols, _font(bold=not approval["all_approved"], italic=True))
     header = row + 5
-    for j, (label, width, _) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=header, column=j)
-        put(cell, label)
-        cell.font = _font(True)
-        cell.fill = HEADER_FILL
-        cell.border = BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.row_dimensions[header].height = 30
+    _header(ws, header, COLUMNS, height=30)
     row = header + 1
     for u in units:
         block = recap[recap["unit_id"] == u]

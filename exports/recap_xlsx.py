@@ -132,7 +132,7 @@ def _heading(ws, settings: Settings, title: str, scope: str, year: int, month: i
     return row + 4
 
 
-def _header(ws, row: int, columns) -> None:
+def _header(ws, row: int, columns, height: float = 40) -> None:
     """Bold shaded header row with wrapped labels and the column widths."""
     for j, (label, width, _) in enumerate(columns, start=1):
         cell = ws.cell(row=row, column=j)
@@ -142,7 +142,7 @@ def _header(ws, row: int, columns) -> None:
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(j)].width = width
-    ws.row_dimensions[row].height = 40
+    ws.row_dimensions[row].height = height
 
 
 def _style(ws, cell, key: tuple, apply) -> None:
