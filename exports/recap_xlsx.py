@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -160,18 +161,23 @@ def _style(ws, cell, key: tuple, apply) -> None:
 def _row(ws, row: int, columns, values, *, bold: bool = False, fill: PatternFill | None = None,
          indent: int = 0, outline: int = 0) -> None:
     """One table row: numbers with their formats, text wrapped, thin borders."""
-    styles = _STYLES.setdefault(ws.parent, {})     # see _style; inlined: a sheet has 10 cells a row
+    styles = _STYLES.setdefault(ws.parent, {})     # see _style (inlined)
     fill_key = fill and fill.fgColor.rgb
     lines = 1
+    cells = ws._cells                               # ws.cell() without its checks, 10 cells a row
+    ws._current_row = max(ws._current_row, row)
     for j, ((_, width, kind), value) in enumerate(zip(columns, values), start=1):
-        cell = ws.cell(row=row, column=j)
+        cell = cells.get((row, j))
+        if cell is None:
+            cell = cells[(row, j)] = Cell(ws, row=row, column=j)
         if kind in ("text", "center"):
             put(cell, value)
             lines = max(lines, _lines(value, width, bold, indent if j == 2 else 0))
         else:
-            number = _num(value)
+            number = value if type(value) is float else _num(value)
             if type(number) in (int, float):
-                cell._value, cell.data_type = number, "n"      # what cell.value = number does
+                # what cell.value = number does (NaN: an empty cell, as _num gives None for it)
+                cell._value, cell.data_type = (number if number == number else None), "n"
             else:
                 put(cell, number)
         key = (kind, j == 2 and indent, bold, fill_key)
