@@ -180,13 +180,22 @@ def ranking_figure(recap: pd.DataFrame, column: str, title: str, lights: pd.Seri
     return figure(recap, column, title, lights)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def formatted(table: pd.DataFrame, rupiah: tuple = (), percent: tuple = (), points: tuple = ()) -> pd.DataFrame:
     """``table`` with the named columns as Indonesian text (:mod:`ui.format`) for ``st.dataframe``,
-    formatted once per table content (a province's kontrak kritis list has tens of thousands of rows)."""
+    formatted once per table content (a province's kontrak kritis list has tens of thousands of
+    rows). The content is hashed here in full: ``st.cache_data`` hashes only a sample of a table
+    of 50,000 rows or more, which could show a stale table."""
+    content = int(pd.util.hash_pandas_object(table, index=False).sum()) if len(table) else 0
+    return _formatted(table, content, tuple(table.columns), len(table), rupiah, percent, points)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _formatted(_table: pd.DataFrame, content: int, columns: tuple, rows: int, rupiah: tuple, percent: tuple,
+               points: tuple) -> pd.DataFrame:
+    # content, columns and rows only key the cache
     from ui import format as fmt
 
-    out = table.copy()
+    out = _table.copy()
     for columns, formatter in ((rupiah, fmt.rupiah), (percent, fmt.percent), (points, fmt.points)):
         for column in columns:
             out[column] = out[column].map(formatter)
