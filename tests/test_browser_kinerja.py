@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 from tests.test_browser import (FIXTURES, Account, login, menu, no_exception, open_menu,  # noqa: F401
-                                open_page, prepare_db, shot, streamlit_server, wait_idle)
+                                open_page, prepare_db, shot, streamlit_server, sync_api, wait_idle)
 
 pytestmark = [pytest.mark.browser]
 BUDGET_S = 240            # four sign-ins and the whole cycle, on a slow 2-core runner
@@ -58,8 +58,19 @@ def alert(pg, text: str):
 
 def choose(pg, label: str, option: str) -> None:
     """Pick ``option`` (starting text) in the st.selectbox labelled ``label``."""
-    pg.locator("[data-testid=stMain] [data-testid=stSelectbox]").filter(has_text=label).first.click()
-    pg.get_by_role("option").filter(has_text=option).first.click()
+    box = pg.locator("[data-testid=stMain] [data-testid=stSelectbox]").filter(has_text=label).first
+    wanted = pg.get_by_role("option").filter(has_text=option).first
+    for attempt in range(3):        # a busy runner may swallow the first click while a rerun ends
+        box.click()
+        try:
+            wanted.wait_for(timeout=10_000)
+            break
+        except sync_api.TimeoutError:
+            if attempt == 2:
+                raise
+            pg.keyboard.press("Escape")
+            wait_idle(pg)
+    wanted.click()
     wait_idle(pg)
 
 
