@@ -35,7 +35,7 @@ import province  # noqa: E402
 
 WORK = ROOT / "bench" / "work"
 YEAR, MONTH = province.PROVINCE["year"], 12
-REPEAT = 5             # query and page timings: median of this many runs
+REPEAT = 7             # query and page timings: median of this many runs (after one untimed run)
 XLSX_REPEAT = 3
 BUDGET_RATIO = 1.5
 BUDGET_PAGE_SECONDS = 1.0
@@ -124,7 +124,9 @@ def _median(fn, repeat: int = REPEAT) -> tuple[float, list[float], object]:
 
 
 def _pair(fn_a, fn_b, repeat: int = REPEAT) -> tuple[tuple, tuple]:
-    """:func:`_median` of two functions run alternately (a busy machine slows both alike)."""
+    """:func:`_median` of two functions run alternately (a busy machine slows both alike), after
+    one untimed run of each."""
+    fn_a(), fn_b()
     runs = [(_median(fn_a, 1), _median(fn_b, 1)) for _ in range(repeat)]
     out = []
     for side in (0, 1):
