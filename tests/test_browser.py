@@ -497,6 +497,8 @@ def test_opd_user_sees_only_own_opd(tmp_path, open_page):
         assert f"Masuk sebagai {DINKES_OP.nama} ({DINKES_OP.username})" in side, side
         assert "Operator OPD (hanya OPD sendiri) · Dinas Kesehatan" in side, side
         assert menu(page) == OPD_MENU
+        page.get_by_text("OPD sudah lapor").wait_for()      # the KPI cards come after the caption
+        wait_idle(page)
         assert metrics(page)["OPD sudah lapor"] == "1 / 1", metrics(page)
         rows = grid_rows(page.locator("[data-testid=stDataFrame]").first)
         assert [r[0] for r in rows] == ["Dinas Kesehatan"], rows
