@@ -23,12 +23,6 @@ _PENDING_COLS = ("import_id", "sheet", "row", "unit_id", "tahun", "bulan", "nama
                  "target_file", "realisasi", "keterangan", "how", "candidates_json")
 
 
-def _rows(cur) -> list[dict]:
-    rows = cur.fetchall()
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in rows]
-
-
 class KinerjaQueries:
     """Store methods of the kinerja cycle."""
 
@@ -60,9 +54,8 @@ class KinerjaQueries:
     @connected
     def indikator_get(self, indikator_id: int) -> dict | None:
         """One indicator (every column plus ``unit``), or ``None``."""
-        rows = _rows(self.con.execute("SELECT i.*, u.nama AS unit FROM indikator i JOIN unit_kerja u "
-                                      "ON u.id = i.unit_id WHERE i.id = ?", [indikator_id]))
-        return rows[0] if rows else None
+        return self._dict("SELECT i.*, u.nama AS unit FROM indikator i JOIN unit_kerja u ON u.id = i.unit_id "
+                          "WHERE i.id = ?", [indikator_id])
 
     @connected
     def insert_indikator(self, rows: list[dict], actor: str) -> list[int]:
@@ -123,9 +116,9 @@ class KinerjaQueries:
         """What the ingest needs: units (id, nama); active indicators of every year (dicts);
         approved (locked) unit-months (unit_id, tahun, bulan, approved_by, approved_at)."""
         units = [tuple(r) for r in self.con.execute("SELECT id, nama FROM unit_kerja ORDER BY id").fetchall()]
-        inds = _rows(self.con.execute(
+        inds = self._dicts(
             "SELECT id, unit_id, tahun, no, nama, satuan, arah, agregasi, target_tahunan, target_tw1, target_tw2, "
-            "target_tw3, target_tw4 FROM indikator WHERE active ORDER BY id"))
+            "target_tw3, target_tw4 FROM indikator WHERE active ORDER BY id")
         locked = [tuple(r) for r in self.con.execute(
             "SELECT unit_id, tahun, bulan, approved_by, approved_at FROM review WHERE status = 'approved'").fetchall()]
         return units, inds, locked
@@ -177,9 +170,8 @@ class KinerjaQueries:
     @connected
     def active_value(self, indikator_id: int, tahun: int, bulan: int) -> dict | None:
         """The value in force of an indicator for a month (every column), or ``None``."""
-        rows = _rows(self.con.execute("SELECT * FROM kinerja WHERE active AND indikator_id = ? AND tahun = ? "
-                                      "AND bulan = ?", [indikator_id, tahun, bulan]))
-        return rows[0] if rows else None
+        return self._dict("SELECT * FROM kinerja WHERE active AND indikator_id = ? AND tahun = ? AND bulan = ?",
+                          [indikator_id, tahun, bulan])
 
     @connected
     def supersede_kinerja_imports(self, unit_id: int, tahun: int, bulan: int, new_import_id: int | None) -> list[int]:
@@ -230,11 +222,10 @@ class KinerjaQueries:
     @connected
     def pending_get(self, import_id: int, row: int) -> dict | None:
         """The held row of an import at a sheet row (with the import's created_at), or ``None``."""
-        rows = _rows(self.con.execute(
+        return self._dict(
             "SELECT p.*, im.created_at AS import_at, im.superseded_by AS import_superseded_by, im.file_name "
             "FROM kinerja_pending p JOIN import im ON im.id = p.import_id WHERE p.import_id = ? AND p.\"row\" = ? "
-            "ORDER BY p.id DESC", [import_id, row]))
-        return rows[0] if rows else None
+            "ORDER BY p.id DESC", [import_id, row])
 
     @connected
     def resolve_pending(self, pending_id: int, status: str, actor: str, indikator_id: int | None = None,
@@ -272,9 +263,8 @@ class KinerjaQueries:
     @connected
     def review_get(self, unit_id: int, tahun: int, bulan: int) -> dict | None:
         """The review row of a unit-month, or ``None`` (no step yet)."""
-        rows = _rows(self.con.execute("SELECT * FROM review WHERE unit_id = ? AND tahun = ? AND bulan = ?",
-                                      [unit_id, tahun, bulan]))
-        return rows[0] if rows else None
+        return self._dict("SELECT * FROM review WHERE unit_id = ? AND tahun = ? AND bulan = ?",
+                          [unit_id, tahun, bulan])
 
     @connected
     def review_rows(self, tahun: int, bulan: int | None = None, unit_id: int | None = None) -> pd.DataFrame:

@@ -41,11 +41,9 @@ class RakorQueries:
     @connected
     def rakor_get(self, rakor_id: int) -> dict | None:
         """One meeting as a dict (with ``peserta``: the attendees' OPD codes), or ``None``."""
-        cur = self.con.execute("SELECT * FROM rakor WHERE id = ?", [rakor_id])
-        rows = cur.fetchall()
-        if not rows:
+        out = self._dict("SELECT * FROM rakor WHERE id = ?", [rakor_id])
+        if out is None:
             return None
-        out = dict(zip([d[0] for d in cur.description], rows[0]))
         out["peserta"] = self.rakor_peserta(rakor_id)
         return out
 
@@ -117,9 +115,7 @@ class RakorQueries:
     @connected
     def tindak_lanjut_get(self, tl_id: int) -> dict | None:
         """One decision as a dict (columns of ``tindak_lanjut``), or ``None``."""
-        cur = self.con.execute("SELECT * FROM tindak_lanjut WHERE id = ?", [tl_id])
-        rows = cur.fetchall()
-        return dict(zip([d[0] for d in cur.description], rows[0])) if rows else None
+        return self._dict("SELECT * FROM tindak_lanjut WHERE id = ?", [tl_id])
 
     @connected
     def insert_tindak_lanjut(self, rakor_id: int, opd_kode: str, masalah: str, keputusan: str, pic: str | None,

@@ -313,6 +313,18 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
 
+    def _dicts(self, sql: str, params: list | None = None) -> list[dict]:
+        """Every row of a query as a dict keyed by column name (read to the end)."""
+        cur = self.con.execute(sql, params or [])
+        rows = cur.fetchall()
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in rows]
+
+    def _dict(self, sql: str, params: list | None = None) -> dict | None:
+        """The first row of a query as a dict keyed by column name, or ``None``."""
+        rows = self._dicts(sql, params)
+        return rows[0] if rows else None
+
     def _append(self, table: str, data: pa.Table | pd.DataFrame, columns: str | None = None,
                 select: str | None = None) -> None:
         """INSERT INTO ``table`` the rows of an Arrow table or DataFrame: by column name, or
@@ -555,9 +567,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     @_connected
     def get_user(self, username: str) -> dict | None:
         """One account with every column (including the password hash), or ``None``."""
-        cur = self.con.execute("SELECT * FROM app_user WHERE username = ?", [username])
-        rows = cur.fetchall()
-        return dict(zip([d[0] for d in cur.description], rows[0])) if rows else None
+        return self._dict("SELECT * FROM app_user WHERE username = ?", [username])
 
     @_connected
     def user_by_email(self, email: str) -> dict | None:
