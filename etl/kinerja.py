@@ -26,7 +26,7 @@ from .indikator_match import Match, match_rows, normalise
 from .issues import ERROR, INFO, WARNING, Issue, column_letter, reject
 from .numbers import NotANumber, parse_number
 from .reader import Sheet
-from .text import cell_text, month_name, norm
+from .text import cell_text, month_name, named_in, norm
 
 TW_FIELDS = ("tw1", "tw2", "tw3", "tw4")
 _UNIT_LABEL = re.compile(r"^\s*(unit kerja|unit organisasi|unit|satuan kerja|seksi|sub ?bagian|subbag|bagian|bidang)"
@@ -79,13 +79,7 @@ class UnitMatcher:
 
     def search(self, text: str) -> list[UnitRef]:
         """Units named anywhere in ``text`` as whole words, longest names first."""
-        hay = f" {unit_key(text)} "
-        found: list[UnitRef] = []
-        for alias, unit in self._by_len:
-            if f" {alias} " in hay and unit not in found:
-                found.append(unit)
-                hay = hay.replace(f" {alias} ", " ")
-        return found
+        return named_in(unit_key(text), self._by_len)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import norm
+from .text import named_in, norm
 
 # Common abbreviations by normalised full name (Permendagri 90/2019 nomenclature).
 COMMON_ALIASES: dict[str, tuple[str, ...]] = {
@@ -124,10 +124,4 @@ class OpdMatcher:
 
     def search(self, text: str) -> list[OpdRef]:
         """OPDs named anywhere inside ``text`` as whole words, longest names first."""
-        hay = f" {norm(text)} "
-        found: list[OpdRef] = []
-        for alias, opd in self._by_len:
-            if f" {alias} " in hay and opd not in found:
-                found.append(opd)
-                hay = hay.replace(f" {alias} ", " ")
-        return found
+        return named_in(norm(text), self._by_len)

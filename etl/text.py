@@ -62,3 +62,16 @@ def cell_text(value: object) -> str:
         if value.is_integer():
             return str(int(value))
     return str(value).strip()
+
+
+def named_in(key: str, by_len: list[tuple[str, object]]) -> list:
+    """The things whose alias appears in the normalised text ``key`` as whole words, given
+    ``by_len``: (alias, thing) pairs, longest alias first. A longer name wins over a shorter
+    one inside it ("dinas kesehatan hewan" is not also "dinas kesehatan")."""
+    hay = f" {key} "
+    found: list = []
+    for alias, thing in by_len:
+        if f" {alias} " in hay and thing not in found:
+            found.append(thing)
+            hay = hay.replace(f" {alias} ", " ")
+    return found
