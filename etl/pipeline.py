@@ -246,13 +246,19 @@ def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_
     for sheet, header in real:
         analysis.reports.append(_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi,
                                                    marker))
+    _flag_period_twice(analysis.reports, lambda rep: rep.opd.nama if rep.opd else None, "laporan")
+
+
+def _flag_period_twice(reports: list[Report], owner, what: str) -> None:
+    """An error on every sheet that repeats the (owner, year, month) of an earlier sheet of the
+    same workbook; ``owner(rep)`` is the OPD or unit name, ``what`` names the content."""
     seen: dict[tuple, str | None] = {}
-    for rep in analysis.reports:
-        key = (rep.opd.kode if rep.opd else None, rep.year, rep.month)
+    for rep in reports:
+        key = (owner(rep), rep.year, rep.month)
         if None not in key and key in seen:
             rep.issues.append(Issue(ERROR, "period_twice", f"Lembar '{rep.sheet}' dan '{seen[key]}' sama-sama berisi "
-                                    f"laporan {rep.opd.nama} bulan {month_name(rep.month)} {rep.year}. Hapus salah "
-                                    "satu lembar atau perbaiki judul bulannya.", sheet=rep.sheet))
+                                    f"{what} {key[0]} bulan {month_name(rep.month)} {rep.year}. Hapus salah satu "
+                                    "lembar atau perbaiki judul bulannya.", sheet=rep.sheet))
         seen[key] = rep.sheet
 
 
@@ -273,14 +279,7 @@ def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]]
         kinerja_mod.analyse_kinerja(rep, analysis.name, sheet, header, master.kinerja, analysis.unit_hint,
                                     period_hint, len(sheets) > 1, _detect_period)
         analysis.reports.append(rep)
-    seen: dict[tuple, str | None] = {}
-    for rep in analysis.reports:
-        key = (rep.unit.nama if rep.unit else None, rep.year, rep.month)
-        if None not in key and key in seen:
-            rep.issues.append(Issue(ERROR, "period_twice", f"Lembar '{rep.sheet}' dan '{seen[key]}' sama-sama berisi "
-                                    f"data kinerja {rep.unit.nama} bulan {month_name(rep.month)} {rep.year}. Hapus "
-                                    "salah satu lembar atau perbaiki judul bulannya.", sheet=rep.sheet))
-        seen[key] = rep.sheet
+    _flag_period_twice(analysis.reports, lambda rep: rep.unit.nama if rep.unit else None, "data kinerja")
 
 
 def _kind(header: Header) -> str:
