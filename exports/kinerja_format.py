@@ -25,7 +25,7 @@ from core.settings import load
 from db.store import Store
 from etl.text import BULAN
 
-from .table_xlsx import put
+from .table_xlsx import fit_a4, put
 
 SHEET = "Data Kinerja"
 TITLE = "FORMAT PENGUMPULAN DATA KINERJA"
@@ -74,7 +74,6 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ncols = len(COLUMNS)
     lines = [(TITLE, Font(name=FONT, size=12, bold=True)),
              (f"Unit Kerja : {unit}", Font(name=FONT, size=10, bold=True)),
              (f"Bulan : {BULAN[month - 1]} {year}", Font(name=FONT, size=10, bold=True))]
@@ -148,11 +147,7 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     ws.protection.sheet = True
     ws.protection.formatColumns = False       # widths may be changed
     ws.protection.formatRows = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_a4(ws)
     _instructions(wb.create_sheet("Petunjuk"), unit, year, month, tw)
     wb.active = 0
     wb.properties.title = f"{TITLE.title()} {unit} {BULAN[month - 1]} {year}"

@@ -24,7 +24,7 @@ from core.settings import Settings, load
 from db.store import Store
 
 from .recap_xlsx import BOX, HEADER_FILL, TOTAL_FILL, _header, _merged_line, _notes, _print_setup, _signature, tanggal
-from .table_xlsx import put
+from .table_xlsx import fit_a4, put
 
 SHEET = "Rekap Kinerja"
 ANALISIS_SHEET = "Analisis"
@@ -204,11 +204,7 @@ def _analysis_sheet(ws, notes: pd.DataFrame, label: str) -> None:
         cell.fill = HEADER_FILL
         cell.border = BOX
         ws.column_dimensions[get_column_letter(j)].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_a4(ws)
     if notes.empty:
         put(ws.cell(row=4, column=1), "Belum ada catatan analisis untuk periode ini.")
         return

@@ -25,14 +25,14 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import Outline, PageSetupProperties
+from openpyxl.worksheet.properties import Outline
 
 from core.recap import kabupaten_totals, leaf_recap, recap_opd, rollup
 from core.settings import Settings, load
 from db.store import Store
 from etl.text import BULAN
 
-from .table_xlsx import PERCENT, RUPIAH, put
+from .table_xlsx import PERCENT, RUPIAH, fit_a4, put
 
 REKAP_SHEET = "Rekap OPD"
 RINCIAN_SHEET = "Rincian"
@@ -281,11 +281,7 @@ def _print_setup(ws, header_row: int, last_row: int, ncols: int, freeze_col: int
     ws.freeze_panes = ws.cell(row=header_row + 1, column=freeze_col)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    fit_a4(ws)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6

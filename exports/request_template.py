@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import Outline, PageSetupProperties
+from openpyxl.worksheet.properties import Outline
 
 from core.settings import Settings
 from db.store import Store
@@ -40,7 +40,7 @@ from etl.template import COLUMNS, INPUT_FIELDS, KIND, VERSION, Marker
 from etl.text import BULAN
 
 from .recap_xlsx import _code_key, _lines, tanggal
-from .table_xlsx import PERCENT, RUPIAH, put
+from .table_xlsx import PERCENT, RUPIAH, fit_a4, put
 
 SHEET = "Laporan Realisasi"
 GUIDE_SHEET = "Petunjuk"
@@ -473,11 +473,7 @@ def _print_setup(ws, last_row: int) -> None:
     ws.freeze_panes = f"D{DATA_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
     ws.print_area = f"A1:{get_column_letter(LAST_INPUT_COL)}{last_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    fit_a4(ws)
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "Halaman &P dari &N"
@@ -552,11 +548,7 @@ def _guide(ws, settings: Settings, opd: str, year: int, month: int, n_leaves: in
         lines = _lines(text, 110)
         if lines > 1:
             ws.row_dimensions[i].height = 12.75 * lines + 2
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    fit_a4(ws, "portrait")
     ws.protection.sheet = True
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 RUPIAH = "#,##0"
 PERCENT = "0.00"
@@ -77,3 +78,12 @@ def table_to_xlsx(df: pd.DataFrame, title: str, subtitle: str | None = None,
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def fit_a4(ws, orientation: str = "landscape") -> None:
+    """Print on A4 in ``orientation``, fitted to one page wide and as many pages long as needed."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
