@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -206,6 +207,8 @@ def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
         analysis.format = sniffed.format
         analysis.issues.extend(sniffed.warnings)
         sheets = read_sheets(name, data, sniffed)
+        if isinstance(master, Future):     # still loading while the file was read
+            master = master.result()
         _recognise(analysis, sheets, master, opd, period, read_marker(data, sniffed.format))
     except Rejected as exc:
         analysis.issues.append(exc.issue)
@@ -732,23 +735,27 @@ def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
     return master
 
 
+def _analysis_jobs(uploads: list[Upload], master: Master | Future, max_bytes: int) -> list[Future]:
+    """Start analysing files on a small thread pool; one future per upload, in input order.
+    python-calamine parses without holding the GIL, so reading one file overlaps normalising
+    another (and the caller's database work overlaps both). ``master`` may still be loading
+    (a :class:`Future`): files are read meanwhile and recognised once it is there."""
+    def one(u: Upload) -> FileAnalysis:
+        return analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit)
+
+    pool = ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(uploads))))
+    jobs = [pool.submit(one, u) for u in uploads]
+    pool.shutdown(wait=False)       # the threads finish the queued files, then end
+    return jobs
+
+
 def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress=None) -> list[FileAnalysis]:
-    """Analyse files on a small thread pool: python-calamine parses without holding the GIL, so
-    reading one file overlaps normalising another. Results (and ``progress`` calls) come back
-    in input order on the calling thread."""
-    if len(uploads) < 2:
-        out = [analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit) for u in uploads]
-        if progress and uploads:
-            progress(1, 1, uploads[0].name)
-        return out
+    """Analyse files (see :func:`_analysis_jobs`); ``progress`` is called on the calling thread, in input order."""
     out = []
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        jobs = pool.map(lambda u: analyse(u.name, u.data, master, opd=u.opd, period=u.period,
-                                          max_bytes=max_bytes, unit=u.unit), uploads)
-        for n, analysis in enumerate(jobs, start=1):
-            out.append(analysis)
-            if progress:
-                progress(n, len(uploads), analysis.name)
+    for n, job in enumerate(_analysis_jobs(uploads, master, max_bytes), start=1):
+        out.append(job.result())
+        if progress:
+            progress(n, len(uploads), out[-1].name)
     return out
 
 
@@ -789,10 +796,94 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
     reports in the same batch are matched against the new OPD list. ``scope`` is the
     signed-in user whose limits apply (``None``: none, as for the CLI). Returns the
     :func:`result_rows` of each upload, in input order. ``progress(done, total, name)`` is
-    called after each file."""
-    master = Master.from_store(store)
-    analysed = _analyse_all(uploads, master, max_bytes)
-    enforce_scope(analysed, scope, master)
+    called after each file.
+
+    A batch of up to :data:`COMMIT_CHUNK` files is written while it is analysed, in one
+    transaction (:func:`_commit_streaming`); larger batches, and every batch that holds a DPA
+    or a targets workbook, are analysed first and then loaded in chunks.
+    """
+    if 1 < len(uploads) <= COMMIT_CHUNK:
+        loaded, analysed, master = _commit_streaming(store, uploads, user, max_bytes, progress, scope)
+        if loaded is not None:
+            return loaded
+    else:
+        master = Master.from_store(store)
+        analysed = _analyse_all(uploads, master, max_bytes)
+        enforce_scope(analysed, scope, master)
+    return _commit_analysed(store, uploads, analysed, master, user, max_bytes, progress, scope)
+
+
+class _MasterFile(Exception):
+    """A DPA or targets workbook turned up in a batch being written as it is analysed."""
+
+
+def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes: int, progress,
+                      scope: User | None) -> tuple[list[list[dict]] | None, list[FileAnalysis], Master]:
+    """Load a batch in one hold of the database and one transaction, writing the analysed files
+    whenever the next one is not ready yet, so that the database work overlaps the analysis.
+
+    Returns ``(results, analyses, master)``. When a DPA or targets workbook turns up (it must be
+    loaded before the reports) or a write fails, the transaction is rolled back, nothing has
+    changed, and ``results`` is ``None``: the caller loads the analyses the ordinary way.
+    """
+    analysed: list[FileAnalysis] = []
+    out: list[list[dict] | None] = [None] * len(uploads)
+    master_job: Future = Future()
+    jobs = _analysis_jobs(uploads, master_job, max_bytes)     # files are read while the master list loads
+    try:
+        with store.session():
+            try:
+                master_job.set_result(Master.from_store(store))
+            except BaseException as exc:
+                master_job.set_exception(exc)
+                raise
+            master = master_job.result()
+            known = store.loaded_shas(sorted({hashlib.sha256(u.data).hexdigest() for u in uploads}))
+            with store.transaction():
+                group: list[FileAnalysis] = []
+                for n, job in enumerate(jobs):
+                    if group and not job.done():
+                        _write_group(store, group, user)
+                        group = []
+                    a = job.result()
+                    analysed.append(a)
+                    enforce_scope([a], scope, master)
+                    if a.rejected:
+                        out[n] = result_rows(a)
+                    elif a.kind in ("dpa", "targets"):
+                        raise _MasterFile()
+                    elif a.sha256 in known:
+                        out[n] = result_rows(a, status="duplicate")
+                    else:
+                        known.add(a.sha256)
+                        group.append(a)
+                    if progress:
+                        progress(n + 1, len(uploads), a.name)
+                if group:
+                    _write_group(store, group, user)
+    except (_MasterFile, duckdb.Error):
+        analysed.extend(job.result() for job in jobs[len(analysed):])
+        return None, analysed, master_job.result()
+    finally:
+        if not master_job.done():       # the database could not be opened: let the readers stop
+            master_job.set_exception(StoreBusy())
+    for n, a in enumerate(analysed):
+        if out[n] is None:
+            out[n] = result_rows(a)
+    return out, analysed, master
+
+
+def _write_group(store: Store, group: list[FileAnalysis], user: str) -> None:
+    """Archive the originals and write the files inside the open transaction."""
+    for a in group:
+        store.archive(a.sha256, a.name, a.data)
+    _write(store, group, user)
+
+
+def _commit_analysed(store: Store, uploads: list[Upload], analysed: list[FileAnalysis], master: Master, user: str,
+                     max_bytes: int, progress, scope: User | None) -> list[list[dict]]:
+    """Load analysed files: DPA and targets workbooks first, then the rest (re-analysed against
+    the new master list when one was loaded), in chunks (see :func:`commit_many`)."""
     out: dict[int, list[dict]] = {}
     done = 0
     dpa_loaded = False

@@ -308,6 +308,12 @@ def _check_xlsx(name: str, data: bytes, max_rows: int) -> dict[str, dict[tuple[i
 
 def _check_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
     """The area calamine would allocate for this sheet: rows from <row r>, columns from cell refs."""
+    if not _small_range(xml, max_rows):
+        _count_range(name, sheet, xml, max_rows)
+
+
+def _count_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
+    """:func:`_check_range` from every row number and every reference past column Z."""
     rows = _ROW_NUMBER.findall(xml)
     if b":row " in xml:
         rows += _ROW_NUMBER_NS.findall(xml)
@@ -328,11 +334,42 @@ def _check_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
         raise _range_too_large(name, sheet, last, last_col + 1, f"{column_letter(last_col)}{last}")
 
 
+_ROW_R = re.compile(rb'\br="(\d+)"')
+
+
+def _small_range(xml: bytes, max_rows: int) -> bool:
+    """True when the sheet surely fits: the last row that holds cells has a number of D digits,
+    and no row or cell reference anywhere has more digits or a column past Z, so every cell
+    lies within 10^D rows x 26 columns. One scan of the sheet instead of three; any other
+    sheet gets the full count (:func:`_check_range`)."""
+    end = len(xml)
+    while True:                     # the last <row> with cells (self-closed rows hold none)
+        i = xml.rfind(b"<row ", 0, end)
+        if i < 0:
+            return False
+        j = xml.find(b">", i)
+        if j < 0:
+            return False
+        if xml[j - 1:j] != b"/":
+            break
+        end = i
+    m = _ROW_R.search(xml, i, j)
+    if m is None:
+        return False
+    digits = len(m.group(1))
+    bound = 10 ** digits
+    if bound > max_rows + 50 or bound * 26 > MAX_CELLS:
+        return False
+    return re.search(rb' r="(?:[A-Z]{2,3}\d|[A-Z]?\d{%d})' % (digits + 1), xml) is None
+
+
 def _hidden_values(xml: bytes) -> dict[tuple[int, int], str]:
     """Cells that calamine reads as empty: a formula never calculated (no saved value; written by
     scripts and some web exports) becomes its formula text, an error value its code (#DIV/0!)."""
     out: dict[tuple[int, int], str] = {}
-    if (_FORMULA.search(xml) or b":c " in xml) and any(hint in xml for hint in _UNCACHED_HINTS):
+    # Cells with a namespace prefix (<x:c>) only where rows have one too (<row > is found at once).
+    prefixed = b"<row " not in xml and b":c " in xml
+    if (_FORMULA.search(xml) or prefixed) and any(hint in xml for hint in _UNCACHED_HINTS):
         for attrs, _, formula, empty_value in _UNCACHED.findall(xml):
             ref = _REF.search(attrs)
             if ref is None or (empty_value and b't="str"' in attrs):

@@ -55,3 +55,65 @@ def test_plain_number_shapes():
 def test_repeats_lists_earlier_positions_of_a_code():
     assert _repeats(["1.01", None, "1.02", "1.01", None, "1.01"]) == {3: [0], 5: [0, 3]}
     assert _repeats([None, None]) == {}
+
+
+# ---------------------------------------------------------------------------- .xlsx used range
+def _col(n: int) -> str:
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+_cell = st.tuples(st.integers(0, 16383), st.one_of(st.integers(1, 400), st.integers(1, 1_048_576)),
+                  st.booleans())
+
+
+@st.composite
+def _sheet_xml(draw) -> bytes:
+    """A sheetData with rows (in order or not, some self-closed) and cells (some far or wide)."""
+    rows = draw(st.lists(st.tuples(st.integers(1, 400), st.lists(_cell, max_size=4), st.booleans()),
+                         min_size=1, max_size=12))
+    if draw(st.booleans()):
+        rows.sort(key=lambda r: r[0])
+    parts = []
+    for number, cells, closed in rows:
+        if closed and not cells:
+            parts.append(f'<row r="{number}" s="1"/>')
+            continue
+        body = "".join(f'<c r="{_col(c)}{r if far else number}"><v>1</v></c>' for c, r, far in cells
+                       if c < 26 or far or draw(st.booleans()))
+        parts.append(f'<row r="{number}">{body}</row>')
+    if draw(st.booleans()):
+        parts.append(f'<row r="{draw(st.integers(1, 1_048_576))}" s="2"/>')
+    return ('<worksheet><sheetData>' + "".join(parts) + '</sheetData></worksheet>').encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_sheet_xml(), st.sampled_from([50_000, 2_000, 100]))
+def test_small_range_only_passes_sheets_the_full_count_passes(xml, max_rows):
+    """The one-scan check of the used range never lets through a sheet the full count refuses."""
+    from etl.issues import Rejected
+    from etl.reader import _count_range, _small_range
+
+    if _small_range(xml, max_rows):
+        try:
+            _count_range("f.xlsx", "S", xml, max_rows)
+        except Rejected as exc:
+            raise AssertionError(f"fast path passed a sheet the full count refuses: {exc.issue.message}")
+
+
+def test_small_range_sends_far_and_wide_cells_to_the_full_count():
+    from etl.reader import _count_range, _small_range
+
+    base = b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="300"><c r="B300"><v>1</v></c></row>'
+    assert _small_range(base + b"</sheetData>", 50_000)
+    assert not _small_range(base.replace(b'r="B300"', b'r="AB300"') + b"</sheetData>", 50_000)
+    assert not _small_range(base.replace(b'r="B300"', b'r="B3000"') + b"</sheetData>", 50_000)
+    # a formatted empty row far below holds no cells: the full count looks, and lets it pass
+    formatted = base + b'<row r="1048576" s="1"/></sheetData>'
+    assert not _small_range(formatted, 50_000)
+    _count_range("f.xlsx", "S", formatted, 50_000)
+    assert not _small_range(base.replace(b'<row r="1">', b'<row r="1000">') + b"</sheetData>", 50_000)

@@ -633,3 +633,61 @@ def test_no_opd_anywhere_is_refused_not_guessed(dpa_store, tmp_path):
     res = ingest_paths(dpa_store, [path])[0]
     assert res["status"] == "rejected"
     assert "unknown_opd" in [i["code"] for i in res["issues"] if i["severity"] == "error"]
+
+
+# ---------------------------------------------------------------------------- batches written while analysed
+def _loaded(store) -> list[tuple]:
+    """(file, status, opd, rows, pagu, realisasi) of every import, in id order."""
+    hist = store.import_history().sort_values("id")
+    return [(r.file_name, r.kind, r.opd_kode, r.rows_accepted, r.pagu, r.realisasi_keuangan) for r in hist.itertuples()]
+
+
+def test_dpa_in_the_middle_of_a_batch_is_loaded_before_the_reports(store, tmp_path):
+    """A batch written as it is analysed turns back when a DPA shows up after some reports:
+    the reports are matched against that DPA, exactly as when the DPA comes first."""
+    first, second = FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"
+    mixed = ingest_paths(store, [first, DPA_FIXTURE, second])
+    assert all(r["status"] in ("accepted", "flagged") for r in mixed)
+    assert [r["kind"] for r in mixed] == ["realisasi", "dpa", "realisasi"]
+    exp = load_expected()["files"][DINKES]
+    assert mixed[0]["opd"] == exp["opd_name"] and mixed[0]["rows"] == exp["leaf_rows"]
+    from db.store import Store
+    ordered = Store(str(tmp_path / "ordered.duckdb"))
+    in_order = ingest_paths(ordered, [DPA_FIXTURE, first, second])
+    key = lambda r: (r["file"], r["status"], r["opd"], r["rows"], r["pagu"], r["realisasi_keuangan"])
+    assert sorted(map(key, mixed)) == sorted(map(key, in_order))
+
+
+def test_a_failed_write_while_streaming_leaves_nothing_behind(dpa_store, monkeypatch):
+    """Should a write fail inside the batch transaction, it is rolled back and the files are
+    loaded the ordinary way: each file once, nothing half written."""
+    import duckdb
+    from etl import pipeline
+
+    real_write, calls = pipeline._write, []
+
+    def flaky(store, analyses, user):
+        calls.append(len(analyses))
+        if len(calls) == 1:
+            real_write(store, analyses, user)      # rows really land in the transaction, then it fails
+            raise duckdb.IOException("disk hiccup")
+        return real_write(store, analyses, user)
+
+    monkeypatch.setattr(pipeline, "_write", flaky)
+    paths = [FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"]
+    results = ingest_paths(dpa_store, paths)
+    assert all(r["status"] in ("accepted", "flagged") for r in results)
+    assert len(calls) >= 2                          # the streamed write, then the ordinary one
+    real = [row for row in _loaded(dpa_store) if row[1] == "realisasi"]
+    assert len(real) == 2
+    with dpa_store.session():
+        n = dpa_store.con.execute("SELECT count(*) FROM realisasi").fetchall()[0][0]
+    exp = load_expected()["files"]
+    assert n == exp[DINKES]["leaf_rows"] + exp["realisasi/Lap Realisasi DINKES April 2026.xlsx"]["leaf_rows"]
+
+
+def test_the_same_file_twice_in_one_batch_is_loaded_once(dpa_store):
+    results = ingest_paths(dpa_store, [FIXTURES / DINKES, FIXTURES / DINKES])
+    assert [r["status"] for r in results][1] == "duplicate"
+    assert results[0]["status"] in ("accepted", "flagged")
+    assert len([row for row in _loaded(dpa_store) if row[1] == "realisasi"]) == 1
