@@ -329,13 +329,11 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
                 select: str | None = None) -> None:
         """INSERT INTO ``table`` the rows of an Arrow table or DataFrame: by column name, or
         ``columns`` filled from ``select`` (expressions over the data's columns)."""
-        name = f"_append_{table}"
-        self.con.register(name, data)
-        try:
-            cols = columns or ", ".join(data.column_names if isinstance(data, pa.Table) else data.columns)
-            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {select or cols} FROM {name}")
-        finally:
-            self.con.unregister(name)
+        # DuckDB finds ``_append_source`` among this frame's variables (a replacement scan): less than
+        # half the work of registering and unregistering a view for every insert.
+        _append_source = data  # noqa: F841 (read by DuckDB by name)
+        cols = columns or ", ".join(data.column_names if isinstance(data, pa.Table) else data.columns)
+        self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {select or cols} FROM _append_source")
 
     def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()

@@ -626,8 +626,10 @@ def _store_failed(a: FileAnalysis) -> None:
                           "data yang berubah. Coba lagi; bila tetap gagal, hubungi admin."))
 
 
-def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
-    """Write validated files inside the caller's transaction, with as few statements as possible."""
+def _write(store: Store, analyses: list[FileAnalysis], user: str, later: list[int] | None = None) -> None:
+    """Write validated files inside the caller's transaction, with as few statements as possible.
+    With ``later``, the new realisation reports' ids are added to it instead of superseding the
+    older reports now (the caller does it once for all its groups, see :func:`_supersede`)."""
     reports = [(a, rep) for a in analyses for rep in a.reports]
     if not reports:
         return
@@ -667,9 +669,19 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
             audits.append((user, "kinerja_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
     if tables:
         store.insert_realisasi(pa.concat_tables(tables))
-        for new_id, old in store.supersede_realisasi(realisasi_ids).items():
-            audits.append((user, "supersede", None, json.dumps({"import_id": new_id, "menggantikan": old})))
+        if later is None:
+            audits.extend(_supersede(store, realisasi_ids, user))
+        else:
+            later.extend(realisasi_ids)
     store.audit_many(audits)
+
+
+def _supersede(store: Store, realisasi_ids: list[int], user: str) -> list[tuple]:
+    """Mark older reports of the same OPD and month superseded by the new ones; their audit entries."""
+    if not realisasi_ids:
+        return []
+    return [(user, "supersede", None, json.dumps({"import_id": new_id, "menggantikan": old}))
+            for new_id, old in store.supersede_realisasi(realisasi_ids).items()]
 
 
 _TEXT_COLS = ("sub_kegiatan_kode", "nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama",
@@ -865,11 +877,12 @@ def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes:
                 raise
             master = master_job.result()
             known = store.loaded_shas(sorted({hashlib.sha256(u.data).hexdigest() for u in uploads}))
+            new_reports: list[int] = []
             with store.transaction():
                 group: list[FileAnalysis] = []
                 for n, job in enumerate(jobs):
                     if group and not job.done():
-                        _write_group(store, group, user)
+                        _write_group(store, group, user, new_reports)
                         group = []
                     a = job.result()
                     analysed.append(a)
@@ -886,7 +899,8 @@ def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes:
                     if progress:
                         progress(n + 1, len(uploads), a.name)
                 if group:
-                    _write_group(store, group, user)
+                    _write_group(store, group, user, new_reports)
+                store.audit_many(_supersede(store, new_reports, user))
     except (_MasterFile, duckdb.Error):
         analysed.extend(job.result() for job in jobs[len(analysed):])
         return None, analysed, master_job.result()
@@ -899,11 +913,12 @@ def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes:
     return out, analysed, master
 
 
-def _write_group(store: Store, group: list[FileAnalysis], user: str) -> None:
-    """Archive the originals and write the files inside the open transaction."""
+def _write_group(store: Store, group: list[FileAnalysis], user: str, new_reports: list[int]) -> None:
+    """Archive the originals and write the files inside the open transaction (the older reports
+    they replace are superseded once the whole batch is in: ``new_reports`` collects their ids)."""
     for a in group:
         store.archive(a.sha256, a.name, a.data)
-    _write(store, group, user)
+    _write(store, group, user, later=new_reports)
 
 
 def _commit_analysed(store: Store, uploads: list[Upload], analysed: list[FileAnalysis], master: Master, user: str,

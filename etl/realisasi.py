@@ -422,29 +422,33 @@ def _leaf_sums(leaves: list[LeafRow], parents: set[str]) -> tuple[list, dict[str
     """Pagu and realisasi keuangan of the leaves summed into the total and into every ancestor
     code among ``parents`` (1.02.01, 1.02.01.2.01, ...), each as [pagu, keu, pagu unusable,
     keu unusable]: a missing or negative leaf value makes the sum unusable (the leaf is flagged)."""
-    sums: dict[str, list] = {}
-    total = [0.0, 0.0, False, False]
-    under: dict[str | None, list] = {}   # the accumulators of all leaves under one code (prefix)
+    # Sums per direct parent code first (one step per leaf), then each of those into its ancestors.
+    by_prefix: dict[str | None, list] = {}
     for leaf in leaves:
         kode = leaf.kode
         cut = kode.rfind(".")
         prefix = kode[:cut] if cut > 0 else None
-        accs = under.get(prefix)
-        if accs is None:
-            accs = under[prefix] = [total] + [sums.setdefault(p, [0.0, 0.0, False, False])
-                                              for p in _ancestors(kode, parents)]
+        acc = by_prefix.get(prefix)
+        if acc is None:
+            acc = by_prefix[prefix] = [0.0, 0.0, False, False, kode]
         pagu, keu = leaf.pagu, leaf.realisasi_keuangan
-        negative = "negative_value" in leaf.flags
-        bad_pagu, bad_keu = pagu is None or negative, keu is None or negative
-        for acc in accs:   # added leaf by leaf, in sheet order
-            if bad_pagu:
-                acc[2] = True
-            else:
-                acc[0] += pagu
-            if bad_keu:
-                acc[3] = True
-            else:
-                acc[1] += keu
+        negative = leaf.flags and "negative_value" in leaf.flags
+        if pagu is None or negative:
+            acc[2] = True
+        else:
+            acc[0] += pagu
+        if keu is None or negative:
+            acc[3] = True
+        else:
+            acc[1] += keu
+    sums: dict[str, list] = {}
+    total = [0.0, 0.0, False, False]
+    for part in by_prefix.values():
+        for acc in [total] + [sums.setdefault(p, [0.0, 0.0, False, False]) for p in _ancestors(part[4], parents)]:
+            acc[0] += part[0]
+            acc[1] += part[1]
+            acc[2] = acc[2] or part[2]
+            acc[3] = acc[3] or part[3]
     return total, sums
 
 

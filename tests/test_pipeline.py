@@ -666,12 +666,12 @@ def test_a_failed_write_while_streaming_leaves_nothing_behind(dpa_store, monkeyp
 
     real_write, calls = pipeline._write, []
 
-    def flaky(store, analyses, user):
+    def flaky(store, analyses, user, later=None):
         calls.append(len(analyses))
         if len(calls) == 1:
-            real_write(store, analyses, user)      # rows really land in the transaction, then it fails
+            real_write(store, analyses, user, later)      # rows really land in the transaction, then it fails
             raise duckdb.IOException("disk hiccup")
-        return real_write(store, analyses, user)
+        return real_write(store, analyses, user, later)
 
     monkeypatch.setattr(pipeline, "_write", flaky)
     paths = [FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"]
@@ -691,3 +691,25 @@ def test_the_same_file_twice_in_one_batch_is_loaded_once(dpa_store):
     assert [r["status"] for r in results][1] == "duplicate"
     assert results[0]["status"] in ("accepted", "flagged")
     assert len([row for row in _loaded(dpa_store) if row[1] == "realisasi"]) == 1
+
+
+def test_a_correction_in_the_same_batch_supersedes_the_first_report(dpa_store, tmp_path):
+    """Both versions of a month in one batch: the later file is in force, the earlier kept in history,
+    and the recap counts the sub kegiatan once (supersede runs once the whole batch is written)."""
+    exp = EXPECTED[DINKES]
+    wb = openpyxl.load_workbook(FIXTURES / DINKES)
+    wb["Realisasi"]["G9"] = wb["Realisasi"]["G9"].value + 1_000_000
+    newer = tmp_path / "realisasi_dinkes_2026-03 (revisi).xlsx"
+    wb.save(newer)
+    other = FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"
+    results = ingest_paths(dpa_store, [FIXTURES / DINKES, other, newer])
+    assert all(r["status"] in ("accepted", "flagged") for r in results)
+    hist = dpa_store.import_history().set_index("file_name")
+    second = int(hist.loc[newer.name, "id"])
+    assert hist.loc["realisasi_dinkes_2026-03.xlsx", "superseded_by"] == second
+    assert pd.isna(hist.loc[newer.name, "superseded_by"]) and pd.isna(hist.loc[other.name, "superseded_by"])
+    row = recap_opd(dpa_store, 2026, 3).set_index("opd").loc[exp["opd_name"]]
+    assert row["realisasi_keuangan"] == exp["sum_realisasi_keuangan"] + 1_000_000
+    assert row["sub_kegiatan"] == exp["leaf_rows"]
+    supersede = dpa_store.audit_entries(action="supersede")
+    assert len(supersede) == 1 and f'"import_id": {second}' in supersede.iloc[0]["detail"]
