@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 BULAN = (
@@ -33,6 +34,13 @@ def norm(value: object) -> str:
     ``"Pagu Anggaran (Rp)"`` becomes ``"pagu anggaran rp"``; ``%`` is kept as a word
     because it distinguishes "Keuangan (%)" from "Keuangan (Rp)".
     """
+    try:
+        return _norm_cached(value)
+    except TypeError:           # a value that cannot be a cache key
+        return _norm(value)
+
+
+def _norm(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
@@ -40,6 +48,9 @@ def norm(value: object) -> str:
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = text.lower().replace("%", " % ")
     return _MULTI_SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+_norm_cached = lru_cache(maxsize=8192, typed=True)(_norm)    # labels and titles repeat from file to file
 
 
 def month_from_word(word: str) -> int | None:
