@@ -363,13 +363,27 @@ def _small_range(xml: bytes, max_rows: int) -> bool:
     return re.search(rb' r="(?:[A-Z]{2,3}\d|[A-Z]?\d{%d})' % (digits + 1), xml) is None
 
 
+def _has_formula(xml: bytes) -> bool:
+    """True when the sheet has a formula element (``<f>``, ``<f .../>``): the same answer as
+    ``_FORMULA.search``, from a substring search several times cheaper on a large sheet."""
+    i = xml.find(b"<f")
+    while i >= 0:
+        if xml[i + 2:i + 3] in _AFTER_F:
+            return True
+        i = xml.find(b"<f", i + 2)
+    return False
+
+
+_AFTER_F = frozenset((b">", b"/", b" ", b"\t", b"\n", b"\r", b"\f", b"\v"))
+
+
 def _hidden_values(xml: bytes) -> dict[tuple[int, int], str]:
     """Cells that calamine reads as empty: a formula never calculated (no saved value; written by
     scripts and some web exports) becomes its formula text, an error value its code (#DIV/0!)."""
     out: dict[tuple[int, int], str] = {}
     # Cells with a namespace prefix (<x:c>) only where rows have one too (<row > is found at once).
     prefixed = b"<row " not in xml and b":c " in xml
-    if (_FORMULA.search(xml) or prefixed) and any(hint in xml for hint in _UNCACHED_HINTS):
+    if (_has_formula(xml) or prefixed) and any(hint in xml for hint in _UNCACHED_HINTS):
         for attrs, _, formula, empty_value in _UNCACHED.findall(xml):
             ref = _REF.search(attrs)
             if ref is None or (empty_value and b't="str"' in attrs):

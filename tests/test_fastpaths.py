@@ -117,3 +117,12 @@ def test_small_range_sends_far_and_wide_cells_to_the_full_count():
     assert not _small_range(formatted, 50_000)
     _count_range("f.xlsx", "S", formatted, 50_000)
     assert not _small_range(base.replace(b'<row r="1">', b'<row r="1000">') + b"</sheetData>", 50_000)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b"<f", b">", b"/", b" ", b"\t", b"\n", b"\x0b", b"\x0c", b"<fill", b"i", b"<", b"f",
+                                 b"<c r=\"A1\">", b"</f>", b"<v>1</v>"]), max_size=12).map(b"".join))
+def test_formula_search_answers_as_the_pattern(xml):
+    from etl.reader import _FORMULA, _has_formula
+
+    assert _has_formula(xml) == bool(_FORMULA.search(xml))
