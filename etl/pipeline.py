@@ -121,6 +121,7 @@ class Report:
     kinerja: kinerja_mod.KinerjaTable | None = None
     targets: kinerja_mod.TargetsTable | None = None
     layout: str | None = None    # "pantau": a returned request template of Pantau (etl.template)
+    leaf_table: pa.Table | None = None   # the leaves as Arrow columns, built ahead for loading (see _leaf_table)
 
     @property
     def errors(self) -> list[Issue]:
@@ -692,11 +693,16 @@ _LEAF_VALUES = attrgetter(*(("kode",) + _TEXT_COLS[1:] + _NUM_COLS + ("row",)))
 
 def _realisasi_table(import_id: int, rep: Report) -> pa.Table:
     """The leaf rows of a report as an Arrow table shaped like the ``realisasi`` table."""
+    table = rep.leaf_table if rep.leaf_table is not None else _leaf_table(rep)
+    return table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
+
+
+def _leaf_table(rep: Report) -> pa.Table:
+    """The leaf rows of a report as Arrow columns (all of ``realisasi`` but the import id)."""
     leaves = rep.leaves
     n = len(leaves)
     columns_of = list(zip(*map(_LEAF_VALUES, leaves))) if leaves else [()] * (len(_TEXT_COLS) + len(_NUM_COLS) + 1)
     table = {
-        "import_id": pa.array([import_id] * n, pa.int64()),
         "tahun": pa.array([rep.year] * n, pa.int32()),
         "bulan": pa.array([rep.month] * n, pa.int32()),
         "opd_kode": pa.array([rep.opd.kode] * n, pa.string()),
@@ -749,13 +755,21 @@ def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
     return master
 
 
-def _analysis_jobs(uploads: list[Upload], master: Master | Future, max_bytes: int) -> list[Future]:
+def _analysis_jobs(uploads: list[Upload], master: Master | Future, max_bytes: int,
+                   for_loading: bool = False) -> list[Future]:
     """Start analysing files on a small thread pool; one future per upload, in input order.
     python-calamine parses without holding the GIL, so reading one file overlaps normalising
     another (and the caller's database work overlaps both). ``master`` may still be loading
-    (a :class:`Future`): files are read meanwhile and recognised once it is there."""
+    (a :class:`Future`): files are read meanwhile and recognised once it is there.
+    ``for_loading``: the leaf rows are also put into Arrow columns on the pool, ready to insert
+    (the analyses are loaded as they are, see :func:`_commit_streaming`)."""
     def one(u: Upload) -> FileAnalysis:
-        return analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit)
+        analysis = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit)
+        if for_loading and not analysis.rejected:
+            for rep in analysis.reports:
+                if rep.kind == "realisasi":
+                    rep.leaf_table = _leaf_table(rep)
+        return analysis
 
     pool = ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(uploads))))
     jobs = [pool.submit(one, u) for u in uploads]
@@ -873,7 +887,7 @@ def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes:
     analysed: list[FileAnalysis] = []
     out: list[list[dict] | None] = [None] * len(uploads)
     master_job: Future = Future()
-    jobs = _analysis_jobs(uploads, master_job, max_bytes)     # files are read while the master list loads
+    jobs = _analysis_jobs(uploads, master_job, max_bytes, for_loading=True)   # read while the master list loads
     try:
         with store.session():
             try:
