@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .columns import FIELD_LABEL, Header
 from .issues import INFO, WARNING, Issue, column_letter
@@ -182,6 +183,8 @@ def parse_table(sheet: Sheet, header: Header) -> Table:
 
 def _column(cells_of: list[list], idx: int) -> list:
     """Column ``idx`` of the rows ``cells_of`` (``None`` past a row's end)."""
+    if cells_of and min(map(len, cells_of)) > idx:     # the usual grid: rows padded to one width
+        return list(map(itemgetter(idx), cells_of))
     return [c[idx] if idx < len(c) else None for c in cells_of]
 
 
