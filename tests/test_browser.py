@@ -50,6 +50,7 @@ pytestmark = [
                        reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set PANTAU_CHROMIUM)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
+expect = sync_api.expect
 
 
 # --------------------------------------------------------------------------- server and browser
@@ -340,8 +341,9 @@ def test_first_run_setup_then_login(server, page, tmp_path):
     # Keluar -> login form with a notice; the new account signs in there
     sidebar(page).get_by_role("button", name="Keluar").click()
     page.get_by_text("Anda telah keluar.").wait_for()
-    assert page.get_by_text("Selamat datang di Pantau").count() == 0
-    assert sidebar(page).get_by_text("Masuk sebagai").count() == 0
+    wait_idle(page)     # the page of the signed-in user may linger until the run that logs out ends
+    expect(page.get_by_text("Selamat datang di Pantau")).to_have_count(0, timeout=STEP_MS)
+    expect(sidebar(page).get_by_text("Masuk sebagai")).to_have_count(0, timeout=STEP_MS)
     page.wait_for_timeout(300)
     shot(page, "login.png")
     login(page, server + "/", ADMIN)
