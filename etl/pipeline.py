@@ -14,6 +14,7 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
 
@@ -196,14 +197,14 @@ class FileAnalysis:
 # ---------------------------------------------------------------------------- analyse
 def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
             period: tuple[int, int] | None = None, max_bytes: int = MAX_FILE_BYTES,
-            unit: str | None = None) -> FileAnalysis:
+            unit: str | None = None, sha256: str | None = None) -> FileAnalysis:
     """Sniff, read, recognise and validate one file. Never raises for bad input.
 
     ``opd`` (a kode, name or abbreviation) and ``period`` ((year, month)) are what the user
     said; they decide where the file is silent and, when the file disagrees, win with a warning.
     ``unit`` (an id or name) does the same for the unit kerja of a kinerja file.
     """
-    analysis = FileAnalysis(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data,
+    analysis = FileAnalysis(name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data), data=data,
                             unit_hint=unit)
     try:
         sniffed = sniff(name, data, max_bytes)
@@ -598,10 +599,15 @@ def commit_many(store: Store, analyses: list[FileAnalysis], user: str = "admin")
     return out
 
 
-def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
-    """Archive and write files in one transaction, falling back to one transaction per file."""
+def _archive(store: Store, analyses: list[FileAnalysis]) -> None:
+    """Keep the original bytes of files about to be written (by sha256, once)."""
     for a in analyses:
         store.archive(a.sha256, a.name, a.data)
+
+
+def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
+    """Archive and write files in one transaction, falling back to one transaction per file."""
+    _archive(store, analyses)
     try:
         with store.transaction():
             _write(store, analyses, user)
@@ -744,6 +750,11 @@ class Upload:
     period: tuple[int, int] | None = None
     unit: str | None = None          # kinerja files: the unit kerja (id or name) where the file is silent
 
+    @cached_property
+    def sha256(self) -> str:
+        """The hex sha256 of the bytes (the idempotency key)."""
+        return hashlib.sha256(self.data).hexdigest()
+
 
 def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
     """The master list as it will be once the acceptable DPA files among ``analyses`` are loaded."""
@@ -764,7 +775,8 @@ def _analysis_jobs(uploads: list[Upload], master: Master | Future, max_bytes: in
     ``for_loading``: the leaf rows are also put into Arrow columns on the pool, ready to insert
     (the analyses are loaded as they are, see :func:`_commit_streaming`)."""
     def one(u: Upload) -> FileAnalysis:
-        analysis = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit)
+        analysis = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit,
+                           sha256=u.sha256)
         if for_loading and not analysis.rejected:
             for rep in analysis.reports:
                 if rep.kind == "realisasi":
@@ -818,15 +830,11 @@ def _collector_paused():
             gc.enable()
 
 
+@_collector_paused()
 def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES,
                   progress=None, scope: User | None = None) -> list[FileAnalysis]:
     """Analyse many files for a preview; reports are checked against any DPA in the same batch
     and against what ``scope`` (the signed-in user) may load."""
-    with _collector_paused():
-        return _analyse_batch(uploads, master, max_bytes, progress, scope)
-
-
-def _analyse_batch(uploads, master, max_bytes, progress, scope) -> list[FileAnalysis]:
     analysed = _analyse_all(uploads, master, max_bytes, progress)
     merged = preview_master(master, analysed) if scope is None or scope.is_admin else master
     if merged is not master:
@@ -837,6 +845,7 @@ def _analyse_batch(uploads, master, max_bytes, progress, scope) -> list[FileAnal
     return analysed
 
 
+@_collector_paused()
 def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_bytes: int = MAX_FILE_BYTES,
                  progress=None, scope: User | None = None) -> list[list[dict]]:
     """Analyse and load many files, each all or nothing; DPA workbooks first so that the
@@ -849,11 +858,6 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
     transaction (:func:`_commit_streaming`); larger batches, and every batch that holds a DPA
     or a targets workbook, are analysed first and then loaded in chunks.
     """
-    with _collector_paused():
-        return _commit_batch(store, uploads, user, max_bytes, progress, scope)
-
-
-def _commit_batch(store, uploads, user, max_bytes, progress, scope) -> list[list[dict]]:
     if 1 < len(uploads) <= COMMIT_CHUNK:
         loaded, analysed, master = _commit_streaming(store, uploads, user, max_bytes, progress, scope)
         if loaded is not None:
@@ -896,7 +900,7 @@ def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes:
                 master_job.set_exception(exc)
                 raise
             master = master_job.result()
-            known = store.loaded_shas(sorted({hashlib.sha256(u.data).hexdigest() for u in uploads}))
+            known = store.loaded_shas(sorted({u.sha256 for u in uploads}))
             new_reports: list[int] = []
             with store.transaction():
                 group: list[FileAnalysis] = []
@@ -936,8 +940,7 @@ def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes:
 def _write_group(store: Store, group: list[FileAnalysis], user: str, new_reports: list[int]) -> None:
     """Archive the originals and write the files inside the open transaction (the older reports
     they replace are superseded once the whole batch is in: ``new_reports`` collects their ids)."""
-    for a in group:
-        store.archive(a.sha256, a.name, a.data)
+    _archive(store, group)
     _write(store, group, user, later=new_reports)
 
 

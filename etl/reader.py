@@ -341,7 +341,7 @@ def _small_range(xml: bytes, max_rows: int) -> bool:
     """True when the sheet surely fits: the last row that holds cells has a number of D digits,
     and no row or cell reference anywhere has more digits or a column past Z, so every cell
     lies within 10^D rows x 26 columns. One scan of the sheet instead of three; any other
-    sheet gets the full count (:func:`_check_range`)."""
+    sheet gets the full count (:func:`_count_range`)."""
     end = len(xml)
     while True:                     # the last <row> with cells (self-closed rows hold none)
         i = xml.rfind(b"<row ", 0, end)

@@ -433,7 +433,7 @@ def _leaf_sums(leaves: list[LeafRow], parents: set[str]) -> tuple[list, dict[str
         prefix = kode[:cut] if cut > 0 else None
         acc = by_prefix.get(prefix)
         if acc is None:
-            acc = by_prefix[prefix] = [0.0, 0.0, False, False, kode]
+            acc = by_prefix[prefix] = [0.0, 0.0, False, False]
         pagu, keu = leaf.pagu, leaf.realisasi_keuangan
         negative = leaf.flags and "negative_value" in leaf.flags
         if pagu is None or negative:
@@ -446,8 +446,10 @@ def _leaf_sums(leaves: list[LeafRow], parents: set[str]) -> tuple[list, dict[str
             acc[1] += keu
     sums: dict[str, list] = {}
     total = [0.0, 0.0, False, False]
-    for part in by_prefix.values():
-        for acc in [total] + [sums.setdefault(p, [0.0, 0.0, False, False]) for p in _ancestors(part[4], parents)]:
+    for prefix, part in by_prefix.items():
+        # the codes a leaf under ``prefix`` lies under: the prefix itself and its own ancestors
+        owners = [] if prefix is None else ([prefix] if prefix in parents else []) + _ancestors(prefix, parents)
+        for acc in [total] + [sums.setdefault(p, [0.0, 0.0, False, False]) for p in owners]:
             acc[0] += part[0]
             acc[1] += part[1]
             acc[2] = acc[2] or part[2]

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl import numbers
+from etl.issues import column_letter
 from etl.numbers import NotANumber, parse_number
 from etl.realisasi import _repeats
 
@@ -58,15 +59,6 @@ def test_repeats_lists_earlier_positions_of_a_code():
 
 
 # ---------------------------------------------------------------------------- .xlsx used range
-def _col(n: int) -> str:
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 _cell = st.tuples(st.integers(0, 16383), st.one_of(st.integers(1, 400), st.integers(1, 1_048_576)),
                   st.booleans())
 
@@ -83,7 +75,7 @@ def _sheet_xml(draw) -> bytes:
         if closed and not cells:
             parts.append(f'<row r="{number}" s="1"/>')
             continue
-        body = "".join(f'<c r="{_col(c)}{r if far else number}"><v>1</v></c>' for c, r, far in cells
+        body = "".join(f'<c r="{column_letter(c)}{r if far else number}"><v>1</v></c>' for c, r, far in cells
                        if c < 26 or far or draw(st.booleans()))
         parts.append(f'<row r="{number}">{body}</row>')
     if draw(st.booleans()):
