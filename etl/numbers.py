@@ -15,6 +15,9 @@ _ONE_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
 _PLAIN = re.compile(r"(-?)(?:Rp\.? ?)?([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]+))?(?: ?%)?")
 
 
+_PLAIN_LINES = re.compile(f"^{_PLAIN.pattern}$", re.M)
+
+
 class NotANumber(ValueError):
     """Raised when a cell holds text that is not a number (e.g. "lima juta")."""
 
@@ -51,6 +54,21 @@ def _plain_number(m: re.Match) -> float:
     digits = whole.replace(".", "")
     number = float(f"{digits}.{decimals}" if decimals is not None else digits)
     return (-1.0 if sign else 1.0) * number
+
+
+def plain_numbers(texts: list[str]) -> list[float] | None:
+    """The numbers of many texts at once, as :func:`parse_number` reads them, when every text
+    has one of the common shapes (``_PLAIN``): one regex pass over all of them instead of a
+    call per cell. ``None`` when any text needs the general path (the caller parses one by one)."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:      # a text with a line break of its own
+        return None
+    found = _PLAIN_LINES.findall(joined)
+    if len(found) != len(texts):                    # some line is not a plain number
+        return None
+    return [-float(f"{whole.replace('.', '')}.{decimals}" if decimals else whole.replace(".", "")) if sign
+            else float(f"{whole.replace('.', '')}.{decimals}" if decimals else whole.replace(".", ""))
+            for sign, whole, decimals in found]
 
 
 def _parse_text(value: object) -> float | None:

@@ -12,13 +12,13 @@ import hashlib
 import json
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections import deque
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -33,7 +33,7 @@ from .detect import detect_year, file_name_periods, opd_in_title, period_in_titl
 from .issues import ERROR, INFO, WARNING, Issue, Rejected, reject
 from . import kinerja as kinerja_mod
 from .opd_match import OpdMatcher, OpdRef
-from .reader import Sheet, read_sheets
+from .reader import Sheet, start_read
 from .realisasi import LeafRow, column_label, parse_table
 from .sniff import MAX_FILE_BYTES, sniff
 from .template import LAYOUT, Marker, layout_matches, read_marker
@@ -122,7 +122,6 @@ class Report:
     kinerja: kinerja_mod.KinerjaTable | None = None
     targets: kinerja_mod.TargetsTable | None = None
     layout: str | None = None    # "pantau": a returned request template of Pantau (etl.template)
-    leaf_table: pa.Table | None = None   # the leaves as Arrow columns, built ahead for loading (see _leaf_table)
 
     @property
     def errors(self) -> list[Issue]:
@@ -204,24 +203,72 @@ def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
     said; they decide where the file is silent and, when the file disagrees, win with a warning.
     ``unit`` (an id or name) does the same for the unit kerja of a kinerja file.
     """
-    analysis = FileAnalysis(name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data), data=data,
-                            unit_hint=unit)
-    try:
-        sniffed = sniff(name, data, max_bytes)
-        analysis.format = sniffed.format
-        analysis.issues.extend(sniffed.warnings)
-        sheets = read_sheets(name, data, sniffed)
-        if isinstance(master, Future):     # still loading while the file was read
-            master = master.result()
-        _recognise(analysis, sheets, master, opd, period, read_marker(data, sniffed.format))
-    except Rejected as exc:
-        analysis.issues.append(exc.issue)
-    except Exception as exc:  # a parser bug must never surface as a traceback
-        analysis.issues.append(Issue(ERROR, "internal_error", f"Berkas '{name}' tidak dapat diproses karena "
-                                     "kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba lagi; bila "
-                                     "tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk admin: "
-                                     f"{type(exc).__name__}: {exc})"))
-    return analysis
+    job = _FileJob(Upload(name, data, opd, period, unit), max_bytes, sha256)
+    return job.finish(job.parse(), master)
+
+
+class _FileJob:
+    """:func:`analyse` in three steps, so that many files can be analysed with their parsing on
+    worker threads: the constructor sniffs and checks the bytes, :meth:`parse` runs the parser
+    (GIL-free: any thread), :meth:`finish` recognises and validates (on the caller's thread)."""
+
+    def __init__(self, upload: Upload, max_bytes: int, sha256: str | None = None):
+        self.upload = upload
+        data = upload.data
+        self.analysis = FileAnalysis(name=upload.name, sha256=sha256 or upload.sha256, size=len(data), data=data,
+                                     unit_hint=upload.unit)
+        self.reading = None
+        try:
+            sniffed = sniff(upload.name, data, max_bytes)
+            self.analysis.format = sniffed.format
+            self.analysis.issues.extend(sniffed.warnings)
+            self.reading = start_read(upload.name, data, sniffed)
+        except Exception as exc:
+            self._failed(exc)
+
+    @property
+    def parses(self) -> bool:
+        """True when :meth:`parse` has work to do (worth a worker thread)."""
+        return self.reading is not None and self.reading.parses
+
+    def parse(self):
+        """The parser's result, or the exception it raised (kept for :meth:`finish`)."""
+        if self.reading is None:
+            return None
+        try:
+            return self.reading.parse()
+        except Exception as exc:
+            return _ParseFailed(exc)
+
+    def finish(self, parsed, master: Master) -> FileAnalysis:
+        """Recognise and validate the parsed file against ``master``; the analysis."""
+        if self.reading is None:
+            return self.analysis
+        u = self.upload
+        try:
+            if isinstance(parsed, _ParseFailed):
+                raise parsed.exc
+            sheets = self.reading.sheets(parsed)
+            sniffed = self.reading.sniffed
+            _recognise(self.analysis, sheets, master, u.opd, u.period, read_marker(u.data, sniffed.format, sniffed.archive))
+        except Exception as exc:
+            self._failed(exc)
+        return self.analysis
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, Rejected):
+            self.analysis.issues.append(exc.issue)
+            return
+        # a parser bug must never surface as a traceback
+        self.analysis.issues.append(Issue(ERROR, "internal_error", f"Berkas '{self.upload.name}' tidak dapat diproses "
+                                          "karena kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba "
+                                          "lagi; bila tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk "
+                                          f"admin: {type(exc).__name__}: {exc})"))
+
+
+@dataclass
+class _ParseFailed:
+    exc: Exception
 
 
 def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint,
@@ -633,15 +680,13 @@ def _store_failed(a: FileAnalysis) -> None:
                           "data yang berubah. Coba lagi; bila tetap gagal, hubungi admin."))
 
 
-def _write(store: Store, analyses: list[FileAnalysis], user: str, later: list[int] | None = None) -> None:
-    """Write validated files inside the caller's transaction, with as few statements as possible.
-    With ``later``, the new realisation reports' ids are added to it instead of superseding the
-    older reports now (the caller does it once for all its groups, see :func:`_supersede`)."""
+def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
+    """Write validated files inside the caller's transaction, with as few statements as possible."""
     reports = [(a, rep) for a in analyses for rep in a.reports]
     if not reports:
         return
     ids = store.next_import_ids(len(reports))
-    imports, issues, audits, tables, realisasi_ids = [], [], [], [], []
+    imports, issues, audits, realisasi, realisasi_ids = [], [], [], [], []
     for import_id, (a, rep) in zip(ids, reports):
         rep_issues = a.issues + rep.issues
         flagged = any(i.severity == WARNING for i in rep_issues)
@@ -658,7 +703,7 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str, later: list[in
         detail = {"import_id": import_id, "tahun": rep.year, "bulan": rep.month, "baris": rep.rows}
         if rep.kind == "realisasi":
             detail["opd"] = rep.opd.kode
-            tables.append(_realisasi_table(import_id, rep))
+            realisasi.append((import_id, rep))
             realisasi_ids.append(import_id)
         elif rep.kind == "kinerja":
             detail["unit"] = rep.unit.nama
@@ -674,12 +719,9 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str, later: list[in
         elif rep.kind == "kinerja":
             summary = kinerja_mod.load_kinerja(store, import_id, rep, a.name, user)
             audits.append((user, "kinerja_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
-    if tables:
-        store.insert_realisasi(pa.concat_tables(tables))
-        if later is None:
-            audits.extend(_supersede(store, realisasi_ids, user))
-        else:
-            later.extend(realisasi_ids)
+    if realisasi:
+        store.insert_realisasi(_realisasi_table(realisasi))
+        audits.extend(_supersede(store, realisasi_ids, user))
     store.audit_many(audits)
 
 
@@ -697,28 +739,33 @@ _NUM_COLS = ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan")
 _LEAF_VALUES = attrgetter(*(("kode",) + _TEXT_COLS[1:] + _NUM_COLS + ("row",)))
 
 
-def _realisasi_table(import_id: int, rep: Report) -> pa.Table:
-    """The leaf rows of a report as an Arrow table shaped like the ``realisasi`` table."""
-    table = rep.leaf_table if rep.leaf_table is not None else _leaf_table(rep)
-    return table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
-
-
-def _leaf_table(rep: Report) -> pa.Table:
-    """The leaf rows of a report as Arrow columns (all of ``realisasi`` but the import id)."""
-    leaves = rep.leaves
-    n = len(leaves)
-    columns_of = list(zip(*map(_LEAF_VALUES, leaves))) if leaves else [()] * (len(_TEXT_COLS) + len(_NUM_COLS) + 1)
-    table = {
-        "tahun": pa.array([rep.year] * n, pa.int32()),
-        "bulan": pa.array([rep.month] * n, pa.int32()),
-        "opd_kode": pa.array([rep.opd.kode] * n, pa.string()),
-    }
-    for name, values in zip(_TEXT_COLS, columns_of):
+def _realisasi_table(reports: list[tuple[int, Report]]) -> pa.Table:
+    """The leaf rows of realisation reports ((import id, report) pairs) as one Arrow table shaped
+    like the ``realisasi`` table: one Arrow column per column for all the reports together
+    (building a column has a fixed cost that thousands of small columns would pay again)."""
+    columns: list[list] = [[] for _ in range(len(_TEXT_COLS) + len(_NUM_COLS) + 1)]
+    tahun, bulan, opd_kode, import_ids, flagged = [], [], [], [], []
+    for import_id, rep in reports:
+        leaves = rep.leaves
+        n = len(leaves)
+        if not n:
+            continue
+        for column, values in zip(columns, zip(*map(_LEAF_VALUES, leaves))):
+            column.extend(values)
+        tahun += [rep.year] * n
+        bulan += [rep.month] * n
+        opd_kode += [rep.opd.kode] * n
+        import_ids += [import_id] * n
+        flagged.extend([bool(lf.flags) for lf in leaves])
+    table = {"tahun": pa.array(tahun, pa.int32()), "bulan": pa.array(bulan, pa.int32()),
+             "opd_kode": pa.array(opd_kode, pa.string())}
+    for name, values in zip(_TEXT_COLS, columns):
         table[name] = pa.array(values, pa.string())
-    for name, values in zip(_NUM_COLS, columns_of[len(_TEXT_COLS):]):
+    for name, values in zip(_NUM_COLS, columns[len(_TEXT_COLS):]):
         table[name] = pa.array(values, pa.float64())
-    table["source_row"] = pa.array(columns_of[-1], pa.int32())
-    table["flagged"] = pa.array([bool(lf.flags) for lf in leaves], pa.bool_())
+    table["source_row"] = pa.array(columns[-1], pa.int32())
+    table["flagged"] = pa.array(flagged, pa.bool_())
+    table["import_id"] = pa.array(import_ids, pa.int64())
     return pa.table(table)
 
 
@@ -766,37 +813,60 @@ def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
     return master
 
 
-def _analysis_jobs(uploads: list[Upload], master: Master | Future, max_bytes: int,
-                   for_loading: bool = False) -> list[Future]:
-    """Start analysing files on a small thread pool; one future per upload, in input order.
-    python-calamine parses without holding the GIL, so reading one file overlaps normalising
-    another (and the caller's database work overlaps both). ``master`` may still be loading
-    (a :class:`Future`): files are read meanwhile and recognised once it is there.
-    ``for_loading``: the leaf rows are also put into Arrow columns on the pool, ready to insert
-    (the analyses are loaded as they are, see :func:`_commit_streaming`)."""
-    def one(u: Upload) -> FileAnalysis:
-        analysis = analyse(u.name, u.data, master, opd=u.opd, period=u.period, max_bytes=max_bytes, unit=u.unit,
-                           sha256=u.sha256)
-        if for_loading and not analysis.rejected:
-            for rep in analysis.reports:
-                if rep.kind == "realisasi":
-                    rep.leaf_table = _leaf_table(rep)
-        return analysis
+# Files whose parsing may run ahead of the file being recognised (bounds the memory held).
+LOOKAHEAD = 2 * WORKERS
 
-    pool = ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(uploads))))
-    jobs = [pool.submit(one, u) for u in uploads]
-    pool.shutdown(wait=False)       # the threads finish the queued files, then end
-    return jobs
+
+class _Analyser:
+    """Analyses files in input order with the parsing running ahead on a small thread pool.
+
+    python-calamine parses without holding the GIL, so a worker thread parses the next files
+    while the calling thread does everything else (sniffing, checks, recognising, validating:
+    Python code). Python code on several threads at once is not faster: the threads take
+    turns on the GIL, and each time a thread hands it over for a short C call (a parse result,
+    an Arrow column, a database statement) it waits up to the interpreter's switch interval
+    (5 ms) to get it back, which made two analysing threads slower than this one. Parsing
+    starts as soon as the analyser is made, so it overlaps whatever the caller does next
+    (e.g. opening the database)."""
+
+    def __init__(self, uploads: list[Upload], max_bytes: int = MAX_FILE_BYTES):
+        self._uploads = iter(uploads)
+        self._total = len(uploads)
+        self._max_bytes = max_bytes
+        self._pending: deque[tuple[_FileJob, Future | None]] = deque()
+        self._pool = ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(uploads))))
+        self._fill()
+
+    def _fill(self) -> None:
+        while len(self._pending) < LOOKAHEAD:
+            upload = next(self._uploads, None)
+            if upload is None:
+                return
+            job = _FileJob(upload, self._max_bytes)
+            self._pending.append((job, self._pool.submit(job.parse) if job.parses else None))
+
+    def run(self, master: Master, progress=None) -> list[FileAnalysis]:
+        """Every analysis, in input order; ``progress(done, total, name)`` after each file."""
+        out: list[FileAnalysis] = []
+        try:
+            while self._pending:
+                job, parsing = self._pending.popleft()
+                self._fill()
+                out.append(job.finish(parsing.result() if parsing is not None else job.parse(), master))
+                if progress:
+                    progress(len(out), self._total, job.upload.name)
+        finally:
+            self.close()
+        return out
+
+    def close(self) -> None:
+        """Stop the workers (files not started yet are dropped)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress=None) -> list[FileAnalysis]:
-    """Analyse files (see :func:`_analysis_jobs`); ``progress`` is called on the calling thread, in input order."""
-    out = []
-    for n, job in enumerate(_analysis_jobs(uploads, master, max_bytes), start=1):
-        out.append(job.result())
-        if progress:
-            progress(n, len(uploads), out[-1].name)
-    return out
+    """Analyse files (see :class:`_Analyser`); ``progress`` is called after each, in input order."""
+    return _Analyser(uploads, max_bytes).run(master, progress)
 
 
 def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Master) -> None:
@@ -852,124 +922,41 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
     reports in the same batch are matched against the new OPD list. ``scope`` is the
     signed-in user whose limits apply (``None``: none, as for the CLI). Returns the
     :func:`result_rows` of each upload, in input order. ``progress(done, total, name)`` is
-    called after each file.
+    called after each file is analysed.
 
-    A batch of up to :data:`COMMIT_CHUNK` files is written while it is analysed, in one
-    transaction (:func:`_commit_streaming`); larger batches, and every batch that holds a DPA
-    or a targets workbook, are analysed first and then loaded in chunks.
+    A batch of up to :data:`COMMIT_CHUNK` files is analysed and written under one hold of the
+    database (the files are already being parsed while it is opened); a larger batch is
+    analysed first and then loaded in chunks, so that the database is not held for long.
     """
-    if 1 < len(uploads) <= COMMIT_CHUNK:
-        loaded, analysed, master = _commit_streaming(store, uploads, user, max_bytes, progress, scope)
-        if loaded is not None:
-            return loaded
-    else:
-        master = Master.from_store(store)
-        analysed = _analyse_all(uploads, master, max_bytes)
-        enforce_scope(analysed, scope, master)
-    return _commit_analysed(store, uploads, analysed, master, user, max_bytes, progress, scope)
-
-
-# Files written together while the next file is still being analysed: every group costs a few
-# statements (about 8 ms), so a group is not started for one or two files.
-STREAM_GROUP = 8
-
-
-class _MasterFile(Exception):
-    """A DPA or targets workbook turned up in a batch being written as it is analysed."""
-
-
-def _commit_streaming(store: Store, uploads: list[Upload], user: str, max_bytes: int, progress,
-                      scope: User | None) -> tuple[list[list[dict]] | None, list[FileAnalysis], Master]:
-    """Load a batch in one hold of the database and one transaction, writing the analysed files
-    (at least :data:`STREAM_GROUP` at a time) whenever the next one is not ready yet, so that the
-    database work overlaps the analysis.
-
-    Returns ``(results, analyses, master)``. When a DPA or targets workbook turns up (it must be
-    loaded before the reports) or a write fails, the transaction is rolled back, nothing has
-    changed, and ``results`` is ``None``: the caller loads the analyses the ordinary way.
-    """
-    analysed: list[FileAnalysis] = []
-    out: list[list[dict] | None] = [None] * len(uploads)
-    master_job: Future = Future()
-    jobs = _analysis_jobs(uploads, master_job, max_bytes, for_loading=True)   # read while the master list loads
+    analyser = _Analyser(uploads, max_bytes)
     try:
-        with store.session():
-            try:
-                master_job.set_result(Master.from_store(store))
-            except BaseException as exc:
-                master_job.set_exception(exc)
-                raise
-            master = master_job.result()
-            known = store.loaded_shas(sorted({u.sha256 for u in uploads}))
-            new_reports: list[int] = []
-            with store.transaction():
-                group: list[FileAnalysis] = []
-                for n, job in enumerate(jobs):
-                    if len(group) >= STREAM_GROUP and not job.done():
-                        _write_group(store, group, user, new_reports)
-                        group = []
-                    a = job.result()
-                    analysed.append(a)
-                    enforce_scope([a], scope, master)
-                    if a.rejected:
-                        out[n] = result_rows(a)
-                    elif a.kind in ("dpa", "targets"):
-                        raise _MasterFile()
-                    elif a.sha256 in known:
-                        out[n] = result_rows(a, status="duplicate")
-                    else:
-                        known.add(a.sha256)
-                        group.append(a)
-                    if progress:
-                        progress(n + 1, len(uploads), a.name)
-                if group:
-                    _write_group(store, group, user, new_reports)
-                store.audit_many(_supersede(store, new_reports, user))
-    except (_MasterFile, duckdb.Error):
-        analysed.extend(job.result() for job in jobs[len(analysed):])
-        return None, analysed, master_job.result()
+        with store.session() if len(uploads) <= COMMIT_CHUNK else nullcontext():
+            master = Master.from_store(store)
+            analysed = analyser.run(master, progress)
+            enforce_scope(analysed, scope, master)
+            return _commit_analysed(store, uploads, analysed, master, user, max_bytes, scope)
     finally:
-        if not master_job.done():       # the database could not be opened: let the readers stop
-            master_job.set_exception(StoreBusy())
-    for n, a in enumerate(analysed):
-        if out[n] is None:
-            out[n] = result_rows(a)
-    return out, analysed, master
-
-
-def _write_group(store: Store, group: list[FileAnalysis], user: str, new_reports: list[int]) -> None:
-    """Archive the originals and write the files inside the open transaction (the older reports
-    they replace are superseded once the whole batch is in: ``new_reports`` collects their ids)."""
-    _archive(store, group)
-    _write(store, group, user, later=new_reports)
+        analyser.close()
 
 
 def _commit_analysed(store: Store, uploads: list[Upload], analysed: list[FileAnalysis], master: Master, user: str,
-                     max_bytes: int, progress, scope: User | None) -> list[list[dict]]:
+                     max_bytes: int, scope: User | None) -> list[list[dict]]:
     """Load analysed files: DPA and targets workbooks first, then the rest (re-analysed against
     the new master list when one was loaded), in chunks (see :func:`commit_many`)."""
     out: dict[int, list[dict]] = {}
-    done = 0
     dpa_loaded = False
     for i, analysis in enumerate(analysed):
         if analysis.kind in ("dpa", "targets"):     # master lists first: reports are matched against them
             out[i] = commit(store, analysis, user)
             dpa_loaded = dpa_loaded or not analysis.rejected
-            done += 1
-            if progress:
-                progress(done, len(uploads), analysis.name)
-    if dpa_loaded:
-        master = Master.from_store(store)
     rest = [i for i in range(len(analysed)) if i not in out]
-    if dpa_loaded:
+    if dpa_loaded and rest:
+        master = Master.from_store(store)
         for i, a in zip(rest, _analyse_all([uploads[i] for i in rest], master, max_bytes)):
             analysed[i] = a
         enforce_scope([analysed[i] for i in rest], scope, master)
     for i, res in zip(rest, commit_many(store, [analysed[i] for i in rest], user)):
         out[i] = res
-        done += 1
-        if progress:
-            progress(done, len(uploads), analysed[i].name)
     return [out[i] for i in range(len(uploads))]
 
 

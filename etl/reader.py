@@ -18,6 +18,7 @@ import html
 import io
 import pickle
 import re
+import struct
 import subprocess
 import sys
 import unicodedata
@@ -27,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import python_calamine
+from isal import isal_zlib
 
 from .issues import Rejected, column_letter, reject
 from .sniff import Sniffed
@@ -59,13 +61,53 @@ class Sheet:
 
 def read_sheets(name: str, data: bytes, sniffed: Sniffed, max_rows: int = MAX_DATA_ROWS) -> list[Sheet]:
     """Return every visible sheet of the file as a :class:`Sheet`."""
-    if sniffed.format == "csv":
-        return [_read_csv(name, sniffed.text or "", max_rows)]
-    if sniffed.format == "html":
-        return _read_html(name, sniffed.text or "", max_rows)
-    if sniffed.format in ISOLATED_FORMATS:
-        return _read_isolated(name, data, max_rows)
-    return _read_workbook(name, data, max_rows)
+    reading = start_read(name, data, sniffed, max_rows)
+    return reading.sheets(reading.parse())
+
+
+@dataclass
+class Reading:
+    """A file read in three steps, so that the parser's heavy work can run on another thread:
+    :func:`start_read` makes the checks that must pass before a parser touches the bytes,
+    :meth:`parse` runs the parser (python-calamine, or a child process; it holds no Python
+    lock, so other threads go on meanwhile), :meth:`sheets` turns its result into sheets."""
+
+    name: str
+    data: bytes
+    sniffed: Sniffed
+    max_rows: int
+    patches: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+
+    @property
+    def parses(self) -> bool:
+        """True when :meth:`parse` does real work (workbooks; CSV and HTML are read in :meth:`sheets`)."""
+        return self.sniffed.format not in ("csv", "html")
+
+    def parse(self) -> tuple | None:
+        """The parser's result for :meth:`sheets` (``None`` for CSV and HTML). May raise :class:`Rejected`."""
+        if not self.parses:
+            return None
+        if self.sniffed.format in ISOLATED_FORMATS:
+            return _parse_isolated(self.name, self.data, self.max_rows)
+        return _parse_book(self.data, self.max_rows)
+
+    def sheets(self, parsed: tuple | None) -> list[Sheet]:
+        """Every visible sheet, from :meth:`parse`'s result. May raise :class:`Rejected`."""
+        fmt = self.sniffed.format
+        if fmt == "csv":
+            return [_read_csv(self.name, self.sniffed.text or "", self.max_rows)]
+        if fmt == "html":
+            return _read_html(self.name, self.sniffed.text or "", self.max_rows)
+        return _sheets_from(self.name, parsed, self.max_rows, self.patches)
+
+
+def start_read(name: str, data: bytes, sniffed: Sniffed, max_rows: int = MAX_DATA_ROWS) -> Reading:
+    """Begin reading a sniffed file: an .xlsx is checked here, before any parser opens it
+    (see the module docstring). Raises :class:`Rejected` for a file that must not be parsed."""
+    patches = {}
+    if sniffed.format not in ("csv", "html", *ISOLATED_FORMATS):
+        patches = _check_xlsx(name, data, max_rows, sniffed.archive)
+    return Reading(name, data, sniffed, max_rows, patches)
 
 
 def _thousands(n: int) -> str:
@@ -223,11 +265,6 @@ def _patch(grid: list[list], row0: int, col0: int, cells: dict[tuple[int, int], 
     return grid, row0, col0
 
 
-def _read_workbook(name: str, data: bytes, max_rows: int) -> list[Sheet]:
-    patches = _check_xlsx(name, data, max_rows)
-    return _sheets_from(name, _parse_book(data, max_rows), max_rows, patches)
-
-
 # ---------------------------------------------------------------------------- .xlsx checks
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s([^>]*)>")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
@@ -259,11 +296,13 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def _check_xlsx(name: str, data: bytes, max_rows: int) -> dict[str, dict[tuple[int, int], str]]:
+def _check_xlsx(name: str, data: bytes, max_rows: int,
+                archive: zipfile.ZipFile | None = None) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse what would make calamine exhaust memory; return the cells calamine reads as empty
-    although they are not: formulas without a saved value and error values (#DIV/0!)."""
+    although they are not: formulas without a saved value and error values (#DIV/0!).
+    ``archive``: ``data`` already opened as a zip (by :func:`etl.sniff.sniff`)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = archive or zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
             return {}
@@ -294,7 +333,7 @@ def _check_xlsx(name: str, data: bytes, max_rows: int) -> dict[str, dict[tuple[i
             if not part or part not in names or "/worksheets/" not in "/" + part:
                 continue
             sheet_name = a.get("name", "")
-            xml = archive.read(part)
+            xml = _member(archive, data, part)
             _check_range(name, sheet_name, xml, max_rows)
             cells = _hidden_values(xml)
             if cells:
@@ -304,6 +343,27 @@ def _check_xlsx(name: str, data: bytes, max_rows: int) -> dict[str, dict[tuple[i
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError, NotImplementedError, RuntimeError):
         return {}    # calamine reports the damage with its own rejection below
+
+
+def _member(archive: zipfile.ZipFile, data: bytes, part: str) -> bytes:
+    """The bytes of one member of the zip ``archive`` read from ``data``. A deflated member is
+    inflated by ISA-L in one call that releases the GIL (zlib's inflate in CPython 3.11 holds
+    it), so files read on other threads meanwhile go on; the size and CRC-32 are checked as
+    zipfile does. Anything unusual (other compression, an odd header) goes through zipfile."""
+    info = archive.getinfo(part)
+    start = info.header_offset
+    if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 \
+            and data[start:start + 4] == b"PK\x03\x04":
+        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+        start += 30 + name_len + extra_len
+        inflater = isal_zlib.decompressobj(-15)
+        try:
+            out = inflater.decompress(memoryview(data)[start:start + info.compress_size], info.file_size + 1)
+        except isal_zlib.error:
+            out = None
+        if out is not None and len(out) == info.file_size and inflater.eof and isal_zlib.crc32(out) == info.CRC:
+            return out
+    return archive.read(part)
 
 
 def _check_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
@@ -422,7 +482,8 @@ def _child_main(max_rows: int) -> None:
     sys.stdout.flush()
 
 
-def _read_isolated(name: str, data: bytes, max_rows: int) -> list[Sheet]:
+def _parse_isolated(name: str, data: bytes, max_rows: int) -> tuple:
+    """:func:`_parse_book` in a child process with a memory and time limit."""
     code = f"import sys; sys.path.insert(0, {_ROOT!r}); from etl.reader import _child_main; _child_main({max_rows})"
     try:
         proc = subprocess.run([sys.executable, "-I", "-c", code], input=data, capture_output=True,
@@ -443,7 +504,7 @@ def _read_isolated(name: str, data: bytes, max_rows: int) -> list[Sheet]:
     if not (isinstance(parsed, tuple) and parsed and parsed[0] in ("ok", "fail")):
         # the parser died (memory limit, abort): the file is damaged or crafted
         parsed = ("fail", "open", None, f"pembaca berhenti (kode {proc.returncode})")
-    return _sheets_from(name, parsed, max_rows)
+    return parsed
 
 
 # ---------------------------------------------------------------------------- CSV and HTML

@@ -12,7 +12,7 @@ from operator import itemgetter
 
 from .columns import FIELD_LABEL, Header
 from .issues import INFO, WARNING, Issue, column_letter
-from .numbers import NotANumber, parse_number
+from .numbers import NotANumber, parse_number, plain_numbers
 from .reader import Sheet
 from .text import cell_text, norm
 
@@ -200,6 +200,8 @@ def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[s
         raw = _column(cells_of, f[name])
         values = raw
         if not all(v is None or type(v) is float for v in raw):
+            values = _texts_as_numbers(raw)
+        if values is None:
             values = []
             for k, v in enumerate(raw):
                 if v is None or type(v) is float:
@@ -214,6 +216,19 @@ def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[s
             values = [round(v * 100, 6) if v is not None and type(r) is float else v for v, r in zip(values, raw)]
         numbers[name] = values
     return numbers, bad
+
+
+def _texts_as_numbers(raw: list) -> list | None:
+    """A column of numbers and number texts read at once (see :func:`plain_numbers`), or ``None``
+    when some cell needs a closer look (then every cell is parsed on its own)."""
+    texts = [v for v in raw if type(v) is str]
+    if len(texts) + sum(1 for v in raw if v is None or type(v) is float) != len(raw):
+        return None
+    parsed = plain_numbers(texts)
+    if parsed is None:
+        return None
+    read = iter(parsed)
+    return [next(read) if type(v) is str else v for v in raw]
 
 
 def _leaf_texts(cells_of: list[list], f: dict) -> dict[str, list]:

@@ -45,6 +45,7 @@ class Sniffed:
     format: str
     warnings: list[Issue] = field(default_factory=list)
     text: str | None = None   # decoded text for csv/html
+    archive: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)   # zip formats: opened once
 
 
 def _mb(size: int) -> str:
@@ -86,9 +87,9 @@ def sniff(name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Sniffed:
             raise reject("not_a_spreadsheet", f"Berkas '{name}' adalah {what}, bukan lembar kerja. "
                          "Unggah laporan dalam format Excel (.xlsx/.xls) atau CSV, bukan hasil "
                          "pindaian atau foto.", raw=what)
-    macro = False
+    macro, archive = False, None
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        fmt, macro = _check_zip(name, data)
+        fmt, macro, archive = _check_zip(name, data)
     elif data.startswith(OLE_MAGIC):
         fmt = _check_ole(name, data)
     elif _looks_like_text(data):
@@ -110,7 +111,7 @@ def sniff(name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Sniffed:
     else:
         raise reject("not_a_spreadsheet", f"Berkas '{name}' tidak dikenali sebagai lembar kerja "
                      "(bukan Excel, ODS, CSV, atau tabel HTML). Buka di Excel lalu simpan sebagai .xlsx.")
-    result = Sniffed(fmt)
+    result = Sniffed(fmt, archive=archive)
     if fmt == "xlsx" and (ext == ".xlsm" or macro):
         result.warnings.append(Issue(WARNING, "macro_ignored", f"Berkas '{name}' memuat makro; makro "
                                      "tidak dijalankan, hanya nilai sel yang dibaca."))
@@ -126,8 +127,8 @@ def _warn_extension(name: str, ext: str, fmt: str, warnings: list[Issue]) -> Non
                               raw=ext))
 
 
-def _check_zip(name: str, data: bytes) -> tuple[str, bool]:
-    """The format of a zip container and whether it holds a VBA project (macros)."""
+def _check_zip(name: str, data: bytes) -> tuple[str, bool, zipfile.ZipFile]:
+    """The format of a zip container, whether it holds a VBA project (macros), and the opened archive."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -146,12 +147,12 @@ def _check_zip(name: str, data: bytes) -> tuple[str, bool]:
     macro = "xl/vbaProject.bin" in names
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
-            return "xlsb", macro
-        return "xlsx", macro
+            return "xlsb", macro, archive
+        return "xlsx", macro, archive
     if "content.xml" in names and "mimetype" in names:
         mimetype = _read_small(archive, "mimetype")
         if mimetype.strip().startswith(ODS_MIMETYPE):   # also the -template variant
-            return "ods", False
+            return "ods", False, archive
         kind = {b"application/vnd.oasis.opendocument.text": "dokumen teks OpenDocument (.odt)",
                 b"application/vnd.oasis.opendocument.presentation": "presentasi OpenDocument (.odp)"}.get(
                     mimetype.strip(), "dokumen OpenDocument yang bukan lembar kerja")

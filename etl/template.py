@@ -90,14 +90,15 @@ def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
     return archive.read(info)
 
 
-def read_marker(data: bytes, fmt: str | None) -> Marker | None:
+def read_marker(data: bytes, fmt: str | None, archive: zipfile.ZipFile | None = None) -> Marker | None:
     """The Pantau marker of an .xlsx (docProps/custom.xml) or .ods (meta.xml) file, or ``None``.
+    ``archive``: ``data`` already opened as a zip.
 
     Never raises: a damaged or missing part means no marker (the file is read as any other)."""
     if fmt not in ("xlsx", "ods"):
         return None
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = archive or zipfile.ZipFile(io.BytesIO(data))
         if fmt == "xlsx":
             xml, pattern = _part(archive, "docProps/custom.xml"), _PROPERTY
         else:

@@ -45,6 +45,24 @@ def test_plain_numbers_read_as_the_general_path(text):
     assert _same(fast, _general(text))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_plainish, _digits, st.text("0123456789.,-+ %Rp()\n", max_size=14)), min_size=1,
+                max_size=8))
+def test_a_column_of_texts_reads_as_cell_by_cell(texts):
+    """plain_numbers answers for every text exactly as parse_number, or declines (None)."""
+    column = numbers.plain_numbers(texts)
+    if column is None:
+        return
+    assert len(column) == len(texts)
+    assert all(_same(got, parse_number(text)) for got, text in zip(column, texts))
+
+
+def test_a_column_of_plain_texts_is_read_at_once():
+    assert numbers.plain_numbers(["Rp 1.250.000", "45,5 %", "-0", "12"]) == [1_250_000, 45.5, 0, 12]
+    assert numbers.plain_numbers(["1.250.000", "lima juta"]) is None
+    assert numbers.plain_numbers(["1.250\n2", "3"]) is None          # a line break inside a cell
+
+
 def test_plain_number_shapes():
     assert parse_number("Rp 1.250.000") == 1_250_000
     assert parse_number("1.250.000,50") == 1_250_000.5

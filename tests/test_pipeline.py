@@ -643,8 +643,8 @@ def _loaded(store) -> list[tuple]:
 
 
 def test_dpa_in_the_middle_of_a_batch_is_loaded_before_the_reports(store, tmp_path):
-    """A batch written as it is analysed turns back when a DPA shows up after some reports:
-    the reports are matched against that DPA, exactly as when the DPA comes first."""
+    """A DPA after some reports in one batch is loaded first: the reports are matched against
+    it, exactly as when the DPA comes first."""
     first, second = FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"
     mixed = ingest_paths(store, [first, DPA_FIXTURE, second])
     assert all(r["status"] in ("accepted", "flagged") for r in mixed)
@@ -658,26 +658,26 @@ def test_dpa_in_the_middle_of_a_batch_is_loaded_before_the_reports(store, tmp_pa
     assert sorted(map(key, mixed)) == sorted(map(key, in_order))
 
 
-def test_a_failed_write_while_streaming_leaves_nothing_behind(dpa_store, monkeypatch):
-    """Should a write fail inside the batch transaction, it is rolled back and the files are
-    loaded the ordinary way: each file once, nothing half written."""
+def test_a_failed_batch_write_is_retried_file_by_file_and_leaves_nothing_half_written(dpa_store, monkeypatch):
+    """Should the write of a batch fail inside its transaction, it is rolled back and each file is
+    loaded in a transaction of its own: each file once, nothing half written."""
     import duckdb
     from etl import pipeline
 
     real_write, calls = pipeline._write, []
 
-    def flaky(store, analyses, user, later=None):
+    def flaky(store, analyses, user):
         calls.append(len(analyses))
         if len(calls) == 1:
-            real_write(store, analyses, user, later)      # rows really land in the transaction, then it fails
+            real_write(store, analyses, user)      # rows really land in the transaction, then it fails
             raise duckdb.IOException("disk hiccup")
-        return real_write(store, analyses, user, later)
+        return real_write(store, analyses, user)
 
     monkeypatch.setattr(pipeline, "_write", flaky)
     paths = [FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"]
     results = ingest_paths(dpa_store, paths)
     assert all(r["status"] in ("accepted", "flagged") for r in results)
-    assert len(calls) >= 2                          # the streamed write, then the ordinary one
+    assert calls == [2, 1, 1]                       # the batch, then each file on its own
     real = [row for row in _loaded(dpa_store) if row[1] == "realisasi"]
     assert len(real) == 2
     with dpa_store.session():
@@ -695,7 +695,7 @@ def test_the_same_file_twice_in_one_batch_is_loaded_once(dpa_store):
 
 def test_a_correction_in_the_same_batch_supersedes_the_first_report(dpa_store, tmp_path):
     """Both versions of a month in one batch: the later file is in force, the earlier kept in history,
-    and the recap counts the sub kegiatan once (supersede runs once the whole batch is written)."""
+    and the recap counts the sub kegiatan once."""
     exp = EXPECTED[DINKES]
     wb = openpyxl.load_workbook(FIXTURES / DINKES)
     wb["Realisasi"]["G9"] = wb["Realisasi"]["G9"].value + 1_000_000
