@@ -713,3 +713,29 @@ def test_a_correction_in_the_same_batch_supersedes_the_first_report(dpa_store, t
     assert row["sub_kegiatan"] == exp["leaf_rows"]
     supersede = dpa_store.audit_entries(action="supersede")
     assert len(supersede) == 1 and f'"import_id": {second}' in supersede.iloc[0]["detail"]
+
+
+def test_a_batch_is_analysed_in_input_order_as_file_by_file(dpa_store):
+    """The batch analyser (parsing on worker threads, a few files ahead) answers for every file
+    exactly as analyse() does alone, in input order, and reports progress after each file."""
+    from etl import pipeline
+    from etl.pipeline import Upload, analyse_batch
+
+    names = sorted(p.name for p in (FIXTURES / "realisasi").iterdir())[:7]
+    bad = ["terpotong.xlsx", "terproteksi_password.xlsx", "scan_laporan_dinkes.xlsx", "pagu_teks.xlsx"]
+    paths = [FIXTURES / "realisasi" / n for n in names] + [FIXTURES / "bad" / n for n in bad]
+    paths.insert(3, paths[0])                                # the same file twice
+    assert len(paths) > pipeline.LOOKAHEAD + 2
+    uploads = [Upload(p.name, p.read_bytes()) for p in paths]
+    master = Master.from_store(dpa_store)
+    calls = []
+    batch = analyse_batch(uploads, master, progress=lambda done, total, name: calls.append((done, total, name)))
+
+    def summary(a):
+        return (a.name, a.format, a.rejected, [i.code for i in a.all_issues()],
+                [(r.kind, r.opd.kode if r.opd else None, r.year, r.month, r.rows, r.pagu, r.realisasi_keuangan)
+                 for r in a.reports])
+
+    assert [summary(a) for a in batch] == [summary(analyse(u.name, u.data, master)) for u in uploads]
+    assert calls == [(i, len(uploads), u.name) for i, u in enumerate(uploads, start=1)]
+    assert sum(a.rejected for a in batch) >= 3 and sum(not a.rejected for a in batch) >= 8
