@@ -15,7 +15,8 @@ _ONE_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
 _PLAIN = re.compile(r"(-?)(?:Rp\.? ?)?([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]+))?(?: ?%)?")
 
 
-_PLAIN_LINES = re.compile(f"^{_PLAIN.pattern}$", re.M)
+# One or more plain numbers, one per line (see plain_numbers).
+_PLAIN_COLUMN = re.compile(f"(?:{_PLAIN.pattern}\n)*{_PLAIN.pattern}")
 
 
 class NotANumber(ValueError):
@@ -58,17 +59,16 @@ def _plain_number(m: re.Match) -> float:
 
 def plain_numbers(texts: list[str]) -> list[float] | None:
     """The numbers of many texts at once, as :func:`parse_number` reads them, when every text
-    has one of the common shapes (``_PLAIN``): one regex pass over all of them instead of a
-    call per cell. ``None`` when any text needs the general path (the caller parses one by one)."""
+    has one of the common shapes (``_PLAIN``): one regex match over all of them and one pass of
+    ``float`` instead of a call per cell. ``None`` when any text needs the general path (the
+    caller then parses one by one)."""
     joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:      # a text with a line break of its own
-        return None
-    found = _PLAIN_LINES.findall(joined)
-    if len(found) != len(texts):                    # some line is not a plain number
-        return None
-    return [-float(f"{whole.replace('.', '')}.{decimals}" if decimals else whole.replace(".", "")) if sign
-            else float(f"{whole.replace('.', '')}.{decimals}" if decimals else whole.replace(".", ""))
-            for sign, whole, decimals in found]
+    if joined.count("\n") != len(texts) - 1 or not _PLAIN_COLUMN.fullmatch(joined):
+        return None     # a text with a line break of its own, or a text that is not a plain number
+    # In these shapes "Rp", dots (thousands), spaces and "%" carry no value and the comma is the
+    # decimal point; what is left is a number float() reads, one per line.
+    digits = joined.replace("Rp", "").replace(".", "").replace(" ", "").replace("%", "").replace(",", ".")
+    return list(map(float, digits.split("\n")))
 
 
 def _parse_text(value: object) -> float | None:

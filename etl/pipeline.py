@@ -11,6 +11,8 @@ import gc
 import hashlib
 import json
 import os
+import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections import deque
 from contextlib import contextmanager, nullcontext
@@ -40,9 +42,9 @@ from .template import LAYOUT, Marker, layout_matches, read_marker
 from .text import month_name
 
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
-# Threads that analyse files at once (one per core, at most 4): calamine parses without the GIL,
-# so one core parses while another normalises in Python.
-WORKERS = max(2, min(4, os.cpu_count() or 2))
+# Threads that parse files ahead of the analysis (python-calamine, without the GIL): one core per
+# parser, one core left for the thread that does the Python work (see _Analyser).
+WORKERS = max(1, min(2, (os.cpu_count() or 2) - 1))
 # Files written per transaction (and per hold of the database lock) by commit_many.
 COMMIT_CHUNK = 50
 
@@ -814,7 +816,7 @@ def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
 
 
 # Files whose parsing may run ahead of the file being recognised (bounds the memory held).
-LOOKAHEAD = 2 * WORKERS
+LOOKAHEAD = 2 * WORKERS + 2
 
 
 class _Analyser:
@@ -886,21 +888,44 @@ def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Mast
                 rep.issues.append(Issue(ERROR, "outside_scope", f"Berkas '{a.name}': {refusal}", sheet=rep.sheet))
 
 
+# Interpreter settings while a batch is processed (see _batch_settings); batches of several
+# threads (browser sessions) share one change, undone when the last one ends.
+BATCH_SWITCH_INTERVAL = 0.0005
+_batch_lock = threading.Lock()
+_batch_depth = 0
+_batch_saved: tuple[bool, float] = (True, 0.005)
+
+
 @contextmanager
-def _collector_paused():
-    """Hold back Python's cyclic garbage collector while a batch is read and written: a batch
-    makes hundreds of thousands of small objects (cells, rows) that reference counting frees
-    by itself, and every collection would walk them all (about a tenth of the ingest time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+def _batch_settings():
+    """Interpreter settings for reading and writing a batch of files, restored afterwards:
+
+    - Python's cyclic garbage collector waits: a batch makes hundreds of thousands of small
+      objects (cells, rows) that reference counting frees by itself, and every collection would
+      walk them all (about a tenth of the ingest time).
+    - A thread that waits for the GIL asks for it after 0.5 ms instead of 5 ms: a parser thread
+      needs the GIL for a moment after each file, and at 5 ms it would spend more time waiting
+      than parsing while the analysing thread runs Python.
+    """
+    global _batch_depth, _batch_saved
+    with _batch_lock:
+        if _batch_depth == 0:
+            _batch_saved = (gc.isenabled(), sys.getswitchinterval())
+            gc.disable()
+            sys.setswitchinterval(min(BATCH_SWITCH_INTERVAL, _batch_saved[1]))
+        _batch_depth += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _batch_lock:
+            _batch_depth -= 1
+            if _batch_depth == 0:
+                sys.setswitchinterval(_batch_saved[1])
+                if _batch_saved[0]:
+                    gc.enable()
 
 
-@_collector_paused()
+@_batch_settings()
 def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES,
                   progress=None, scope: User | None = None) -> list[FileAnalysis]:
     """Analyse many files for a preview; reports are checked against any DPA in the same batch
@@ -915,7 +940,7 @@ def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FI
     return analysed
 
 
-@_collector_paused()
+@_batch_settings()
 def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_bytes: int = MAX_FILE_BYTES,
                  progress=None, scope: User | None = None) -> list[list[dict]]:
     """Analyse and load many files, each all or nothing; DPA workbooks first so that the

@@ -222,7 +222,9 @@ def _texts_as_numbers(raw: list) -> list | None:
     """A column of numbers and number texts read at once (see :func:`plain_numbers`), or ``None``
     when some cell needs a closer look (then every cell is parsed on its own)."""
     texts = [v for v in raw if type(v) is str]
-    if len(texts) + sum(1 for v in raw if v is None or type(v) is float) != len(raw):
+    if len(texts) == len(raw):
+        return plain_numbers(texts)
+    if not all(v is None or type(v) is float for v in raw if type(v) is not str):
         return None
     parsed = plain_numbers(texts)
     if parsed is None:

@@ -739,3 +739,33 @@ def test_a_batch_is_analysed_in_input_order_as_file_by_file(dpa_store):
     assert [summary(a) for a in batch] == [summary(analyse(u.name, u.data, master)) for u in uploads]
     assert calls == [(i, len(uploads), u.name) for i, u in enumerate(uploads, start=1)]
     assert sum(a.rejected for a in batch) >= 3 and sum(not a.rejected for a in batch) >= 8
+
+
+def test_batch_settings_are_shared_by_overlapping_batches_and_restored_by_the_last():
+    """Two batches on two threads (two browser sessions): the collector and the switch interval
+    are changed once and restored only when both have ended."""
+    import gc
+    import sys
+    import threading
+
+    from etl.pipeline import BATCH_SWITCH_INTERVAL, _batch_settings
+
+    before = (gc.isenabled(), sys.getswitchinterval())
+    first_in, second_done, seen = threading.Event(), threading.Event(), []
+
+    def first():
+        with _batch_settings():
+            first_in.set()
+            second_done.wait(5)
+            seen.append(("first, after the second ended", gc.isenabled(), sys.getswitchinterval()))
+
+    t = threading.Thread(target=first)
+    t.start()
+    first_in.wait(5)
+    with _batch_settings():
+        seen.append(("second", gc.isenabled(), sys.getswitchinterval()))
+    second_done.set()
+    t.join(5)
+    assert seen == [("second", False, BATCH_SWITCH_INTERVAL),
+                    ("first, after the second ended", False, BATCH_SWITCH_INTERVAL)]
+    assert (gc.isenabled(), sys.getswitchinterval()) == before
