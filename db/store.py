@@ -380,8 +380,10 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     @_connected
     def sub_kegiatan_index(self) -> dict[tuple[int, str, str], tuple[str, str]]:
         """(tahun, opd_kode, kode) -> (jenis, jenis_source) of every DPA sub kegiatan."""
-        rows = self.con.execute("SELECT tahun, opd_kode, kode, jenis, jenis_source FROM sub_kegiatan").fetchall()
-        return {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows}
+        # column by column (a third of the work of one tuple per row): the index is read for every import
+        table = self.con.sql("SELECT tahun, opd_kode, kode, jenis, jenis_source FROM sub_kegiatan").to_arrow_table()
+        tahun, opd, kode, jenis, source = (column.to_pylist() for column in table.columns)
+        return dict(zip(zip(tahun, opd, kode), zip(jenis, source)))
 
     @_connected
     def dpa_years(self) -> list[int]:

@@ -655,20 +655,27 @@ def _archive(store: Store, analyses: list[FileAnalysis]) -> None:
 
 
 def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
-    """Archive and write files in one transaction, falling back to one transaction per file."""
-    _archive(store, analyses)
+    """Archive and write files in one transaction, falling back to one transaction per file.
+    The originals are written to the archive on a helper thread while the rows are prepared
+    (writing files needs no Python), and are on disk before the rows are committed."""
+    helper = ThreadPoolExecutor(max_workers=1)
+    archiving = helper.submit(_archive, store, analyses)
+    helper.shutdown(wait=False)
     try:
         with store.transaction():
             _write(store, analyses, user)
+            archiving.result()
         return
     except StoreBusy:
         raise
     except Exception:
+        archiving.exception()           # let it finish before the files are retried one by one
         if len(analyses) == 1:
             _store_failed(analyses[0])
             return
     for a in analyses:
         try:
+            _archive(store, [a])
             with store.transaction():
                 _write(store, [a], user)
         except StoreBusy:

@@ -769,3 +769,22 @@ def test_batch_settings_are_shared_by_overlapping_batches_and_restored_by_the_la
     assert seen == [("second", False, BATCH_SWITCH_INTERVAL),
                     ("first, after the second ended", False, BATCH_SWITCH_INTERVAL)]
     assert (gc.isenabled(), sys.getswitchinterval()) == before
+
+
+def test_an_original_that_cannot_be_archived_is_not_loaded_and_the_others_are(dpa_store, monkeypatch):
+    """The originals are archived beside the transaction; a file whose original cannot be written
+    (disk full) is refused with a clear message, nothing of it is loaded, the rest of the batch is."""
+    other = "realisasi/Lap Realisasi DINKES April 2026.xlsx"
+    failing = (FIXTURES / DINKES).name
+    real_archive = dpa_store.archive
+
+    def archive(sha256, file_name, data):
+        if file_name == failing:
+            raise OSError(28, "No space left on device")
+        return real_archive(sha256, file_name, data)
+
+    monkeypatch.setattr(dpa_store, "archive", archive)
+    results = ingest_paths(dpa_store, [FIXTURES / DINKES, FIXTURES / other])
+    assert results[0]["status"] == "rejected" and results[1]["status"] in ("accepted", "flagged")
+    assert any(i["code"] == "store_failed" for i in results[0]["issues"])
+    assert [row[0] for row in _loaded(dpa_store) if row[1] == "realisasi"] == [(FIXTURES / other).name]
