@@ -42,7 +42,8 @@ def put(cell, value) -> None:
 
 def table_to_xlsx(df: pd.DataFrame, title: str, subtitle: str | None = None,
                   formats: dict[str, str] | None = None, sheet: str = "Data") -> bytes:
-    """Workbook bytes: title rows, bold frozen header with autofilter, number formats per column."""
+    """Workbook bytes: title rows, bold frozen header with autofilter, number formats per column,
+    ready to print (A4 landscape, one page wide, the header repeated on every page)."""
     formats = formats or {}
     wb = Workbook()
     ws = wb.active
@@ -72,9 +73,10 @@ def table_to_xlsx(df: pd.DataFrame, title: str, subtitle: str | None = None,
     ws.freeze_panes = ws.cell(row=start + 1, column=1)
     if len(df.columns):
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(df.columns))}{start + max(len(df), 1)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # Printed on A4, one page wide and as many pages long as the table needs (fitting the height
+    # too would shrink a long table onto one unreadable page), the header row on every page.
+    fit_a4(ws)
+    ws.print_title_rows = f"{start}:{start}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -37,3 +37,15 @@ def test_formula_text_from_an_upload_stays_text_in_the_audit_export(store):
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     cell = next(c for row in ws.iter_rows() for c in row if c.value == "=HYPERLINK(\"x\").xlsx")
     assert cell.data_type == "s"
+
+
+def test_a_long_table_prints_one_page_wide_with_its_header_on_every_page():
+    """A table of 300 rows is not shrunk onto one page: one page wide, as long as it needs,
+    A4 landscape, and the header row repeats on every printed page."""
+    df = pd.DataFrame({"OPD": [f"Dinas {i}" for i in range(300)], "Pagu (Rp)": [float(i) for i in range(300)]})
+    ws = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(df, "Rekap", "Maret 2026"))).active
+    setup = ws.page_setup
+    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert setup.orientation == "landscape" and int(setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.print_title_rows == "$4:$4" and ws["A4"].value == "OPD"
