@@ -47,6 +47,10 @@ REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
 WORKERS = max(1, min(2, (os.cpu_count() or 2) - 1))
 # Files written per transaction (and per hold of the database lock) by commit_many.
 COMMIT_CHUNK = 50
+# A batch is analysed while the database is held only when it is this small (in files and bytes):
+# other users wait for the database meanwhile, so a large batch is analysed before it is opened.
+HOLD_FILES = COMMIT_CHUNK
+HOLD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -956,13 +960,15 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
     :func:`result_rows` of each upload, in input order. ``progress(done, total, name)`` is
     called after each file is analysed.
 
-    A batch of up to :data:`COMMIT_CHUNK` files is analysed and written under one hold of the
-    database (the files are already being parsed while it is opened); a larger batch is
-    analysed first and then loaded in chunks, so that the database is not held for long.
+    A small batch (:data:`HOLD_FILES` files, :data:`HOLD_BYTES` bytes) is analysed and written
+    under one hold of the database (the first files are already being parsed while it is
+    opened); a larger batch is analysed first and then loaded in chunks, so that other users
+    do not wait for the database while it is read.
     """
     analyser = _Analyser(uploads, max_bytes)
+    small = len(uploads) <= HOLD_FILES and sum(len(u.data) for u in uploads) <= HOLD_BYTES
     try:
-        with store.session() if len(uploads) <= COMMIT_CHUNK else nullcontext():
+        with store.session() if small else nullcontext():
             master = Master.from_store(store)
             analysed = analyser.run(master, progress)
             enforce_scope(analysed, scope, master)

@@ -788,3 +788,30 @@ def test_an_original_that_cannot_be_archived_is_not_loaded_and_the_others_are(dp
     assert results[0]["status"] == "rejected" and results[1]["status"] in ("accepted", "flagged")
     assert any(i["code"] == "store_failed" for i in results[0]["issues"])
     assert [row[0] for row in _loaded(dpa_store) if row[1] == "realisasi"] == [(FIXTURES / other).name]
+
+
+def test_a_large_batch_is_analysed_before_the_database_is_held(dpa_store, monkeypatch):
+    """Other users wait while the database is held: a batch over HOLD_BYTES is read first and only
+    then written (the database is not open while its files are analysed); a small one in one hold."""
+    from etl import pipeline
+    from etl.pipeline import Upload, commit_batch
+
+    held_while_analysing = []
+    real_finish = pipeline._FileJob.finish
+
+    def finish(job, parsed, master):
+        held_while_analysing.append(getattr(dpa_store._local, "depth", 0) > 0)
+        return real_finish(job, parsed, master)
+
+    monkeypatch.setattr(pipeline._FileJob, "finish", finish)
+    files = [FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"]
+    uploads = [Upload(p.name, p.read_bytes()) for p in files]
+    monkeypatch.setattr(pipeline, "HOLD_BYTES", sum(len(u.data) for u in uploads) - 1)
+    results = commit_batch(dpa_store, uploads)
+    assert held_while_analysing == [False, False]
+    assert all(r["status"] in ("accepted", "flagged") for rs in results for r in rs)
+    monkeypatch.setattr(pipeline, "HOLD_BYTES", 16 * 1024 * 1024)
+    held_while_analysing.clear()
+    results = commit_batch(dpa_store, uploads)
+    assert held_while_analysing == [True, True]
+    assert [r["status"] for rs in results for r in rs] == ["duplicate", "duplicate"]
