@@ -838,7 +838,7 @@ class _Analyser:
     Python code). Python code on several threads at once is not faster: the threads take
     turns on the GIL, and each time a thread hands it over for a short C call (a parse result,
     an Arrow column, a database statement) it waits up to the interpreter's switch interval
-    (5 ms) to get it back, which made two analysing threads slower than this one. Parsing
+    to get it back, which made two analysing threads slower than this one. Parsing
     starts as soon as the analyser is made, so it overlaps whatever the caller does next
     (e.g. opening the database)."""
 
