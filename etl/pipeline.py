@@ -202,14 +202,14 @@ class FileAnalysis:
 # ---------------------------------------------------------------------------- analyse
 def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
             period: tuple[int, int] | None = None, max_bytes: int = MAX_FILE_BYTES,
-            unit: str | None = None, sha256: str | None = None) -> FileAnalysis:
+            unit: str | None = None) -> FileAnalysis:
     """Sniff, read, recognise and validate one file. Never raises for bad input.
 
     ``opd`` (a kode, name or abbreviation) and ``period`` ((year, month)) are what the user
     said; they decide where the file is silent and, when the file disagrees, win with a warning.
     ``unit`` (an id or name) does the same for the unit kerja of a kinerja file.
     """
-    job = _FileJob(Upload(name, data, opd, period, unit), max_bytes, sha256)
+    job = _FileJob(Upload(name, data, opd, period, unit), max_bytes)
     return job.finish(job.parse(), master)
 
 
@@ -218,10 +218,10 @@ class _FileJob:
     worker threads: the constructor sniffs and checks the bytes, :meth:`parse` runs the parser
     (GIL-free: any thread), :meth:`finish` recognises and validates (on the caller's thread)."""
 
-    def __init__(self, upload: Upload, max_bytes: int, sha256: str | None = None):
+    def __init__(self, upload: Upload, max_bytes: int):
         self.upload = upload
         data = upload.data
-        self.analysis = FileAnalysis(name=upload.name, sha256=sha256 or upload.sha256, size=len(data), data=data,
+        self.analysis = FileAnalysis(name=upload.name, sha256=upload.sha256, size=len(data), data=data,
                                      unit_hint=upload.unit)
         self.reading = None
         try:
@@ -734,16 +734,9 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
             audits.append((user, "kinerja_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
     if realisasi:
         store.insert_realisasi(_realisasi_table(realisasi))
-        audits.extend(_supersede(store, realisasi_ids, user))
+        for new_id, old in store.supersede_realisasi(realisasi_ids).items():
+            audits.append((user, "supersede", None, json.dumps({"import_id": new_id, "menggantikan": old})))
     store.audit_many(audits)
-
-
-def _supersede(store: Store, realisasi_ids: list[int], user: str) -> list[tuple]:
-    """Mark older reports of the same OPD and month superseded by the new ones; their audit entries."""
-    if not realisasi_ids:
-        return []
-    return [(user, "supersede", None, json.dumps({"import_id": new_id, "menggantikan": old}))
-            for new_id, old in store.supersede_realisasi(realisasi_ids).items()]
 
 
 _TEXT_COLS = ("sub_kegiatan_kode", "nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama",
