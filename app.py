@@ -4,6 +4,7 @@
 the signed-in user's role may open (:func:`core.access.pages_for`). Pages live in ``pages/``
 and contain UI only.
 """
+
 import sys
 from pathlib import Path
 
@@ -17,33 +18,41 @@ from ui.auth import gate, login_page, must_change_password, run_page, sidebar_ac
 from ui.state import get_store, sidebar_period  # noqa: E402
 from ui.style import apply as apply_style  # noqa: E402
 
-st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":material/monitoring:",
-                   layout="wide")
+st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":material/monitoring:", layout="wide")
 apply_style()
 
 PAGES = {
     "ringkasan": dict(page="pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path=""),
     "rekap": dict(page="pages/rekap.py", title="Rekap OPD", icon=":material/table_chart:", url_path="rekap"),
-    "fisik": dict(page="pages/fisik.py", title="Fisik vs Non Fisik", icon=":material/construction:",
-                  url_path="fisik"),
-    "status": dict(page="pages/status.py", title="Status Pengumpulan", icon=":material/fact_check:",
-                   url_path="status"),
+    "fisik": dict(page="pages/fisik.py", title="Fisik vs Non Fisik", icon=":material/construction:", url_path="fisik"),
+    "status": dict(page="pages/status.py", title="Status Pengumpulan", icon=":material/fact_check:", url_path="status"),
     "materi": dict(page="pages/materi.py", title="Materi Rakor", icon=":material/slideshow:", url_path="materi"),
-    "rakor": dict(page="pages/rakor.py", title="Rakor & Tindak Lanjut", icon=":material/handshake:",
-                  url_path="rakor"),
-    "permintaan": dict(page="pages/permintaan.py", title="Permintaan Laporan", icon=":material/forward_to_inbox:",
-                       url_path="permintaan"),
-    "kinerja_permintaan": dict(page="pages/kinerja_permintaan.py", title="Permintaan Data Kinerja",
-                               icon=":material/outgoing_mail:", url_path="permintaan-kinerja"),
-    "kinerja_isi": dict(page="pages/kinerja_isi.py", title="Isi Data Kinerja", icon=":material/edit_note:",
-                        url_path="isi-kinerja"),
-    "kinerja_data": dict(page="pages/kinerja_data.py", title="Data Kinerja", icon=":material/insights:",
-                         url_path="kinerja"),
-    "kinerja_review": dict(page="pages/kinerja_review.py", title="Review Kinerja", icon=":material/verified:",
-                           url_path="review-kinerja"),
+    "rakor": dict(page="pages/rakor.py", title="Rakor & Tindak Lanjut", icon=":material/handshake:", url_path="rakor"),
+    "permintaan": dict(
+        page="pages/permintaan.py",
+        title="Permintaan Laporan",
+        icon=":material/forward_to_inbox:",
+        url_path="permintaan",
+    ),
+    "kinerja_permintaan": dict(
+        page="pages/kinerja_permintaan.py",
+        title="Permintaan Data Kinerja",
+        icon=":material/outgoing_mail:",
+        url_path="permintaan-kinerja",
+    ),
+    "kinerja_isi": dict(
+        page="pages/kinerja_isi.py", title="Isi Data Kinerja", icon=":material/edit_note:", url_path="isi-kinerja"
+    ),
+    "kinerja_data": dict(
+        page="pages/kinerja_data.py", title="Data Kinerja", icon=":material/insights:", url_path="kinerja"
+    ),
+    "kinerja_review": dict(
+        page="pages/kinerja_review.py", title="Review Kinerja", icon=":material/verified:", url_path="review-kinerja"
+    ),
     "impor": dict(page="pages/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
-    "pengaturan": dict(page="pages/pengaturan.py", title="Pengaturan", icon=":material/settings:",
-                       url_path="pengaturan"),
+    "pengaturan": dict(
+        page="pages/pengaturan.py", title="Pengaturan", icon=":material/settings:", url_path="pengaturan"
+    ),
     "pengguna": dict(page="pages/pengguna.py", title="Pengguna", icon=":material/group:", url_path="pengguna"),
     "audit": dict(page="pages/audit.py", title="Log Audit", icon=":material/history:", url_path="audit"),
     "cadangan": dict(page="pages/cadangan.py", title="Cadangan", icon=":material/backup:", url_path="cadangan"),
@@ -63,14 +72,23 @@ try:
 except StoreBusy:
     _busy()
 if user is None:
-    st.navigation([st.Page(login_page, title="Masuk", icon=":material/login:", url_path="masuk")],
-                  position="hidden").run()
+    st.navigation(
+        [st.Page(login_page, title="Masuk", icon=":material/login:", url_path="masuk")], position="hidden"
+    ).run()
     st.stop()
 
 keys = ["akun"] if must_change_password() else pages_for(user)
-pages = [st.Page(PAGES[k]["page"], title=PAGES[k]["title"], icon=PAGES[k]["icon"], url_path=PAGES[k]["url_path"]
-                 or None, default=(i == 0)) for i, k in enumerate(keys)]
-nav = st.navigation(pages, expanded=True)   # every page listed (no "View more" fold)
+pages = [
+    st.Page(
+        PAGES[k]["page"],
+        title=PAGES[k]["title"],
+        icon=PAGES[k]["icon"],
+        url_path=PAGES[k]["url_path"] or None,
+        default=(i == 0),
+    )
+    for i, k in enumerate(keys)
+]
+nav = st.navigation(pages, expanded=True)  # every page listed (no "View more" fold)
 with st.sidebar:
     st.markdown("## :material/monitoring: Pantau")
     st.caption("Pengendalian realisasi fisik dan keuangan")

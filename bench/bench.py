@@ -20,6 +20,7 @@ rows, pagu, realisasi keuangan); mismatches are printed loudly. Figures go to
 ``bench/results.json``. The exit code is 0 even when a budget fails: this is a report.
 The province section (``--only province``, ``make bench-province``) is bench/province_bench.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,12 +45,20 @@ import synth  # noqa: E402
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
 CONFIG = {
-    "seed": 2026, "n_opd": 40, "subkeg_per_opd": 300, "lines_per_subkeg": [1, 4], "year": 2026,
-    "month": 3, "layouts": ["V1", "V2", "V3", "offset"],
-    "big_seed": 2027, "big_n_opd": 40, "big_subkeg_per_opd": 400, "big_lines": 40_000,
+    "seed": 2026,
+    "n_opd": 40,
+    "subkeg_per_opd": 300,
+    "lines_per_subkeg": [1, 4],
+    "year": 2026,
+    "month": 3,
+    "layouts": ["V1", "V2", "V3", "offset"],
+    "big_seed": 2027,
+    "big_n_opd": 40,
+    "big_subkeg_per_opd": 400,
+    "big_lines": 40_000,
 }
 REPEAT = 3
-ROUNDS = 5   # (a), (b), (b2), (c): interleaved rounds, best of each
+ROUNDS = 5  # (a), (b), (b2), (c): interleaved rounds, best of each
 BUDGET_C_VS_A = 4.0  # (a) / (c) must be at least this
 BUDGET_C_VS_B = 3.0  # (c) / (b) must be at most this
 BUDGET_D_SECONDS = 3.0
@@ -68,16 +77,21 @@ def _generate(work: Path) -> dict:
     shutil.rmtree(work / "inputs", ignore_errors=True)
     (work / "inputs" / "reports").mkdir(parents=True)
     c = CONFIG
-    master = synth.make_master(c["seed"], c["n_opd"], c["subkeg_per_opd"], tuple(c["lines_per_subkeg"]),
-                               year=c["year"])
+    master = synth.make_master(c["seed"], c["n_opd"], c["subkeg_per_opd"], tuple(c["lines_per_subkeg"]), year=c["year"])
     dpa = synth.write_dpa_xlsx(master, work / "inputs" / "dpa_40opd.xlsx")
     reports = []
     for i, opd in enumerate(master.opds):
         layout = c["layouts"][i % len(c["layouts"])]
         truth = synth.write_report(master, opd, c["year"], c["month"], layout, work / "inputs" / "reports")
         reports.append(truth.as_dict())
-    big = synth.make_master(c["big_seed"], c["big_n_opd"], c["big_subkeg_per_opd"],
-                            tuple(c["lines_per_subkeg"]), year=c["year"], total_lines=c["big_lines"])
+    big = synth.make_master(
+        c["big_seed"],
+        c["big_n_opd"],
+        c["big_subkeg_per_opd"],
+        tuple(c["lines_per_subkeg"]),
+        year=c["year"],
+        total_lines=c["big_lines"],
+    )
     big_dpa = synth.write_dpa_xlsx(big, work / "inputs" / "dpa_40000_baris.xlsx")
     return {"fingerprint": _fingerprint(), "dpa": dpa, "reports": reports, "big_dpa": big_dpa}
 
@@ -204,8 +218,10 @@ def check_dpa(results: list[dict], truth: dict, label: str) -> list[str]:
     if not _close(r.get("pagu"), truth["sum_pagu"]):
         problems.append(f"{label}: pagu {r.get('pagu')} != {truth['sum_pagu']}")
     if r.get("rows") not in (truth["sub_kegiatan"], truth["belanja_lines"]):
-        problems.append(f"{label}: rows {r.get('rows')} is neither {truth['sub_kegiatan']} sub kegiatan "
-                        f"nor {truth['belanja_lines']} lines")
+        problems.append(
+            f"{label}: rows {r.get('rows')} is neither {truth['sub_kegiatan']} sub kegiatan "
+            f"nor {truth['belanja_lines']} lines"
+        )
     return problems
 
 
@@ -228,8 +244,9 @@ def check_reports(results: list[dict], truths: list[dict]) -> list[str]:
             continue
         r = got[0]
         if r.get("status") not in ("accepted", "flagged") or r.get("kind") != "realisasi":
-            problems.append(f"{name} [{t['layout']}]: status={r.get('status')} kind={r.get('kind')} "
-                            f"issues={_issues(r)}")
+            problems.append(
+                f"{name} [{t['layout']}]: status={r.get('status')} kind={r.get('kind')} issues={_issues(r)}"
+            )
             continue
         if r.get("opd") not in (t["opd"], t["opd_name"]) and str(r.get("opd")).lower() != t["opd"]:
             problems.append(f"{name}: opd {r.get('opd')!r} != {t['opd_name']!r}")
@@ -240,8 +257,10 @@ def check_reports(results: list[dict], truths: list[dict]) -> list[str]:
         if not _close(r.get("pagu"), t["sum_pagu"]):
             problems.append(f"{name} [{t['layout']}]: pagu {r.get('pagu')} != {t['sum_pagu']}")
         if not _close(r.get("realisasi_keuangan"), t["sum_realisasi_keuangan"]):
-            problems.append(f"{name} [{t['layout']}]: realisasi_keuangan {r.get('realisasi_keuangan')} "
-                            f"!= {t['sum_realisasi_keuangan']}")
+            problems.append(
+                f"{name} [{t['layout']}]: realisasi_keuangan {r.get('realisasi_keuangan')} "
+                f"!= {t['sum_realisasi_keuangan']}"
+            )
     return problems
 
 
@@ -268,11 +287,23 @@ def run(force: bool = False) -> dict:
     manifest = prepare_inputs(WORK, force)
     reports = [Path(r["path"]) for r in manifest["reports"]]
     n_leaves = sum(r["leaf_rows"] for r in manifest["reports"])
-    print(f"inputs: {len(reports)} reports ({n_leaves} leaf rows, layouts {', '.join(CONFIG['layouts'])}), "
-          f"DPA {manifest['dpa']['belanja_lines']} lines, big DPA {manifest['big_dpa']['belanja_lines']} lines")
-    fig: dict = {"config": CONFIG, "repeat": REPEAT, "rounds": ROUNDS, "python": platform.python_version(),
-                 "platform": platform.platform(), "cpu_count": os.cpu_count(), "seconds": {}, "all_runs": {},
-                 "budgets": {}, "mismatches": {}, "errors": {}}
+    print(
+        f"inputs: {len(reports)} reports ({n_leaves} leaf rows, layouts {', '.join(CONFIG['layouts'])}), "
+        f"DPA {manifest['dpa']['belanja_lines']} lines, big DPA {manifest['big_dpa']['belanja_lines']} lines"
+    )
+    fig: dict = {
+        "config": CONFIG,
+        "repeat": REPEAT,
+        "rounds": ROUNDS,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "seconds": {},
+        "all_runs": {},
+        "budgets": {},
+        "mismatches": {},
+        "errors": {},
+    }
 
     # (a), (b), (b2) and (c) take turns, round after round, so that their ratios compare runs
     # made under the same machine conditions (a shared VM is faster or slower by the minute);
@@ -302,7 +333,8 @@ def run(force: bool = False) -> dict:
         fig["statuses_c"] = _count_status(runner.results)
     try:
         fig["seconds"]["d_ingest_dpa_40000"], fig["all_runs"]["d_ingest_dpa_40000"] = best_of(
-            lambda: runner.big_dpa(Path(manifest["big_dpa"]["path"])))
+            lambda: runner.big_dpa(Path(manifest["big_dpa"]["path"]))
+        )
         fig["mismatches"]["d_dpa"] = check_dpa(runner.results, manifest["big_dpa"], "40,000-line DPA")
     except Exception:
         fig["errors"]["d_ingest_dpa_40000"] = traceback.format_exc()
@@ -336,7 +368,11 @@ def _budgets(fig: dict) -> None:
     s = fig["seconds"]
     a, b, c, d = (s.get(k) for k in ("a_pandas_openpyxl", "b_calamine", "c_ingest_reports", "d_ingest_dpa_40000"))
     if a and c:
-        fig["budgets"]["c_speedup_vs_a"] = {"value": a / c, "limit": f">= {BUDGET_C_VS_A}", "pass": a / c >= BUDGET_C_VS_A}
+        fig["budgets"]["c_speedup_vs_a"] = {
+            "value": a / c,
+            "limit": f">= {BUDGET_C_VS_A}",
+            "pass": a / c >= BUDGET_C_VS_A,
+        }
     if b and c:
         fig["budgets"]["c_over_b"] = {"value": c / b, "limit": f"<= {BUDGET_C_VS_B}", "pass": c / b <= BUDGET_C_VS_B}
     if d is not None:
@@ -366,22 +402,52 @@ def print_table(fig: dict) -> None:
     print(_row("(b)  python-calamine raw read, 40 reports", s.get("b_calamine"), vs_a("b_calamine")))
     print(_row("(b2) fastexcel raw read, 40 reports", s.get("b2_fastexcel"), vs_a("b2_fastexcel")))
     c = s.get("c_ingest_reports")
-    print(_row("(c)  ingest 40 reports -> DuckDB", c, vs_a("c_ingest_reports"),
-               f">= {BUDGET_C_VS_A:.0f}x vs (a)", verdict("c_speedup_vs_a")))
+    print(
+        _row(
+            "(c)  ingest 40 reports -> DuckDB",
+            c,
+            vs_a("c_ingest_reports"),
+            f">= {BUDGET_C_VS_A:.0f}x vs (a)",
+            verdict("c_speedup_vs_a"),
+        )
+    )
     if "c_over_b" in bud:
-        print(_row("     (c) / (b)", None, f"{bud['c_over_b']['value']:.2f}x of (b)", f"<= {BUDGET_C_VS_B:.0f}x (b)",
-                   verdict("c_over_b")))
+        print(
+            _row(
+                "     (c) / (b)",
+                None,
+                f"{bud['c_over_b']['value']:.2f}x of (b)",
+                f"<= {BUDGET_C_VS_B:.0f}x (b)",
+                verdict("c_over_b"),
+            )
+        )
     else:
         print(_row("     (c) / (b)", None, "", f"<= {BUDGET_C_VS_B:.0f}x (b)", "SKIPPED"))
-    print(_row("(d)  ingest 40,000-line DPA -> DuckDB", s.get("d_ingest_dpa_40000"), "",
-               f"< {BUDGET_D_SECONDS:.0f} s", verdict("d_seconds")))
-    print(_row("(e)  meeting pack 40 OPD, 2,000 sub keg.", s.get("e_pack"), "PPTX + XLSX",
-               f"< {pack_bench.BUDGET_SECONDS:.0f} s", verdict("e_pack_seconds")))
+    print(
+        _row(
+            "(d)  ingest 40,000-line DPA -> DuckDB",
+            s.get("d_ingest_dpa_40000"),
+            "",
+            f"< {BUDGET_D_SECONDS:.0f} s",
+            verdict("d_seconds"),
+        )
+    )
+    print(
+        _row(
+            "(e)  meeting pack 40 OPD, 2,000 sub keg.",
+            s.get("e_pack"),
+            "PPTX + XLSX",
+            f"< {pack_bench.BUDGET_SECONDS:.0f} s",
+            verdict("e_pack_seconds"),
+        )
+    )
     if fig.get("pack"):
         pk = fig["pack"]
-        print(f"     (e) pack_data {pk['best']['data']:.2f} s, PPTX {pk['best']['pptx']:.2f} s, XLSX "
-              f"{pk['best']['xlsx']:.2f} s (CPU {pk['best']['cpu']:.2f} s); {pk['slides']} slides, "
-              f"{pk['kritis']} kontrak kritis")
+        print(
+            f"     (e) pack_data {pk['best']['data']:.2f} s, PPTX {pk['best']['pptx']:.2f} s, XLSX "
+            f"{pk['best']['xlsx']:.2f} s (CPU {pk['best']['cpu']:.2f} s); {pk['slides']} slides, "
+            f"{pk['kritis']} kontrak kritis"
+        )
     print("-" * 100)
     if fig.get("statuses_c"):
         print(f"(c) statuses: {fig['statuses_c']}")
@@ -393,8 +459,10 @@ def print_table(fig: dict) -> None:
     if not any(fig["mismatches"].values()) and fig["mismatches"]:
         print("ground truth: every ingest result matches (status, rows, pagu, realisasi keuangan)")
     failed = [k for k, v in bud.items() if not v["pass"]]
-    print("\nBUDGETS: " + ("ALL PASS" if bud and not failed else f"FAIL ({', '.join(failed)})" if failed
-                           else "not evaluated"))
+    print(
+        "\nBUDGETS: "
+        + ("ALL PASS" if bud and not failed else f"FAIL ({', '.join(failed)})" if failed else "not evaluated")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ timed run computes :func:`exports.pack_data.pack_data` and builds both files, th
 Materi Rakor page and ``python -m etl pack`` do; the pack's figures are checked against
 ``kabupaten_totals(recap_opd(...))`` so a fast but wrong pack cannot pass.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,10 @@ def prepare(work: Path):
     master = synth.make_master(p["seed"], p["n_opd"], p["subkeg_per_opd"], year=p["year"])
     files = [base / "inputs" / "dpa.xlsx"]
     synth.write_dpa_xlsx(master, files[0])
-    files += [Path(synth.write_report(master, o, p["year"], p["month"], p["layout"], base / "inputs").path)
-              for o in master.opds]
+    files += [
+        Path(synth.write_report(master, o, p["year"], p["month"], p["layout"], base / "inputs").path)
+        for o in master.opds
+    ]
     store = Store(db, data_dir=base / "data")
     results = ingest_paths(store, files, user="bench")
     refused = [r["file"] for r in results if r["status"] not in ("accepted", "flagged")]
@@ -88,9 +91,20 @@ def measure(work: Path, repeat: int = 3) -> dict:
     if pack.totals != tot:
         problems.append(f"pack totals {pack.totals} != kabupaten_totals {tot}")
     if (tot["opd_total"], tot["sub_kegiatan"]) != (PACK["n_opd"], PACK["n_opd"] * PACK["subkeg_per_opd"]):
-        problems.append(f"expected {PACK['n_opd']} OPD and {PACK['n_opd'] * PACK['subkeg_per_opd']} sub kegiatan, "
-                        f"got {tot['opd_total']} and {tot['sub_kegiatan']}")
+        problems.append(
+            f"expected {PACK['n_opd']} OPD and {PACK['n_opd'] * PACK['subkeg_per_opd']} sub kegiatan, "
+            f"got {tot['opd_total']} and {tot['sub_kegiatan']}"
+        )
     store.close()
-    return dict(seconds=best["total"], best=best, all_runs=[r["total"] for r in runs], slides=len(plan(pack)),
-                kritis=len(pack.kritis), pptx_bytes=len(pptx), xlsx_bytes=len(xlsx), opd=tot["opd_total"],
-                sub_kegiatan=tot["sub_kegiatan"], problems=problems)
+    return dict(
+        seconds=best["total"],
+        best=best,
+        all_runs=[r["total"] for r in runs],
+        slides=len(plan(pack)),
+        kritis=len(pack.kritis),
+        pptx_bytes=len(pptx),
+        xlsx_bytes=len(xlsx),
+        opd=tot["opd_total"],
+        sub_kegiatan=tot["sub_kegiatan"],
+        problems=problems,
+    )

@@ -24,6 +24,7 @@ Deterministic for a given configuration (``hash`` of DuckDB; its version is part
 key). :func:`prepare` caches the built file under ``bench/work/`` keyed on the configuration,
 this file and the DuckDB version, so reruns do not rebuild.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,8 +69,14 @@ def _opd_types(n_opd: int) -> list[tuple[synth.OpdSpec, str, str, str]]:
         out.append((spec, f"{spec.bidang}.0.00.0.00.01.0000", spec.nama, spec.singkatan))
     for j in range(n_opd - len(out)):
         name = synth.KECAMATAN[j]
-        out.append((synth.KECAMATAN_SPEC, f"7.01.0.00.0.00.{j + 1:02d}.0000", f"Kecamatan {name}",
-                    "kec" + name.lower().replace(" ", "")))
+        out.append(
+            (
+                synth.KECAMATAN_SPEC,
+                f"7.01.0.00.0.00.{j + 1:02d}.0000",
+                f"Kecamatan {name}",
+                "kec" + name.lower().replace(" ", ""),
+            )
+        )
     return out
 
 
@@ -85,9 +92,12 @@ def _template(seed: int, n_opd: int, n_sub: int) -> pd.DataFrame:
         for p in range(1, PROGRAMS + 1):
             penunjang = p == 1
             prog_kode = f"{spec.bidang}.{p:02d}"
-            prog_nama = synth.PENUNJANG_PROGRAM if penunjang else \
-                f"{spec.programs[(p - 2) % len(spec.programs)]}" + (f" {(p - 2) // len(spec.programs) + 1}"
-                                                                   if p - 2 >= len(spec.programs) else "")
+            prog_nama = (
+                synth.PENUNJANG_PROGRAM
+                if penunjang
+                else f"{spec.programs[(p - 2) % len(spec.programs)]}"
+                + (f" {(p - 2) // len(spec.programs) + 1}" if p - 2 >= len(spec.programs) else "")
+            )
             for k in range(1, KEGIATAN + 1):
                 keg_kode = f"{prog_kode}.{2 if penunjang else 1}.{k:02d}"
                 if penunjang:
@@ -106,11 +116,35 @@ def _template(seed: int, n_opd: int, n_sub: int) -> pd.DataFrame:
                         nama = f"{rng.choice(synth.FISIK_WORKS)} {obj}"
                     else:
                         nama = f"{synth.SUB_ACTIVITIES[(s - 1) % len(synth.SUB_ACTIVITIES)]} {topic}"
-                    rows.append((t, len(rows), prog_kode, prog_nama, keg_kode, keg_nama, f"{keg_kode}.{s:04d}",
-                                 nama, "fisik" if fisik else "non_fisik",
-                                 "kata kunci pekerjaan konstruksi" if fisik else "tanpa belanja modal konstruksi"))
-    return pd.DataFrame(rows, columns=["t", "tix", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama",
-                                       "kode", "nama", "jenis", "jenis_rule"])
+                    rows.append(
+                        (
+                            t,
+                            len(rows),
+                            prog_kode,
+                            prog_nama,
+                            keg_kode,
+                            keg_nama,
+                            f"{keg_kode}.{s:04d}",
+                            nama,
+                            "fisik" if fisik else "non_fisik",
+                            "kata kunci pekerjaan konstruksi" if fisik else "tanpa belanja modal konstruksi",
+                        )
+                    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "t",
+            "tix",
+            "program_kode",
+            "program_nama",
+            "kegiatan_kode",
+            "kegiatan_nama",
+            "kode",
+            "nama",
+            "jenis",
+            "jenis_rule",
+        ],
+    )
 
 
 def _opds(cfg: dict) -> pd.DataFrame:
@@ -119,8 +153,9 @@ def _opds(cfg: dict) -> pd.DataFrame:
     for kab, (kab_kode, kab_nama) in enumerate(kabupaten(cfg["n_kab"])):
         slug = kab_nama.lower().replace(" ", "")
         for t, (_, kode, nama, singkatan) in enumerate(_opd_types(cfg["n_opd"])):
-            rows.append((kab, t, kab_kode, kab_nama, f"{kab_kode}/{kode}", f"Kab. {kab_nama} - {nama}",
-                         f"{singkatan}.{slug}"))
+            rows.append(
+                (kab, t, kab_kode, kab_nama, f"{kab_kode}/{kode}", f"Kab. {kab_nama} - {nama}", f"{singkatan}.{slug}")
+            )
     return pd.DataFrame(rows, columns=["kab", "t", "kab_kode", "kab_nama", "kode", "nama", "singkatan"])
 
 
@@ -272,8 +307,9 @@ WHERE import.id = s.import_id
 
 def fingerprint(cfg: dict) -> str:
     """Changes with the configuration, this generator or DuckDB (whose hash() makes the values)."""
-    digest = hashlib.sha256(json.dumps({"cfg": cfg, "v": GENERATOR_VERSION, "duckdb": duckdb.__version__},
-                                       sort_keys=True).encode())
+    digest = hashlib.sha256(
+        json.dumps({"cfg": cfg, "v": GENERATOR_VERSION, "duckdb": duckdb.__version__}, sort_keys=True).encode()
+    )
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -292,13 +328,19 @@ def build(path: Path, cfg: dict) -> dict:
     with store.session():
         con = store.con
         store._wrote()
-        for name, value in (("seed", cfg["seed"]), ("year", cfg["year"]), ("n_kab", cfg["n_kab"]),
-                            ("n_opd", cfg["n_opd"]), ("n_sub", cfg["n_sub"]), ("months", cfg["months"]),
-                            ("desa", list(synth.DESA)),
-                            ("masalah_fisik", [m for m, _ in synth.MASALAH_FISIK][:4]),
-                            ("solusi_fisik", [s for _, s in synth.MASALAH_FISIK][:4]),
-                            ("masalah_umum", [m for m, _ in synth.MASALAH_UMUM][:4]),
-                            ("solusi_umum", [s for _, s in synth.MASALAH_UMUM][:4])):
+        for name, value in (
+            ("seed", cfg["seed"]),
+            ("year", cfg["year"]),
+            ("n_kab", cfg["n_kab"]),
+            ("n_opd", cfg["n_opd"]),
+            ("n_sub", cfg["n_sub"]),
+            ("months", cfg["months"]),
+            ("desa", list(synth.DESA)),
+            ("masalah_fisik", [m for m, _ in synth.MASALAH_FISIK][:4]),
+            ("solusi_fisik", [s for _, s in synth.MASALAH_FISIK][:4]),
+            ("masalah_umum", [m for m, _ in synth.MASALAH_UMUM][:4]),
+            ("solusi_umum", [s for _, s in synth.MASALAH_UMUM][:4]),
+        ):
             con.execute(f"SET VARIABLE {name} = ?", [value])
         con.execute(_MACROS)
         con.register("_template", template)
@@ -319,13 +361,16 @@ def build(path: Path, cfg: dict) -> dict:
         con.execute("DROP SEQUENCE seq_import")
         con.execute(f"CREATE SEQUENCE seq_import START {int(last) + 1}")
         con.execute("CHECKPOINT")
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                  for t in ("opd", "sub_kegiatan", "import", "realisasi")}
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in ("opd", "sub_kegiatan", "import", "realisasi")
+        }
         counts["realisasi_active"] = con.execute(
             "SELECT count(*) FROM realisasi r JOIN import i ON i.id = r.import_id WHERE i.superseded_by IS NULL"
         ).fetchall()[0][0]
         counts["imports_superseded"] = con.execute(
-            "SELECT count(*) FROM import WHERE superseded_by IS NOT NULL").fetchall()[0][0]
+            "SELECT count(*) FROM import WHERE superseded_by IS NOT NULL"
+        ).fetchall()[0][0]
         counts["dpa_pagu"] = con.execute("SELECT sum(pagu) FROM sub_kegiatan").fetchall()[0][0]
     create_user(store, "bench", ADMIN[0], "Admin Bench", "admin", ADMIN[1], must_change_password=False)
     return counts
@@ -346,11 +391,18 @@ def prepare(work: Path, name: str, cfg: dict, force: bool = False) -> tuple[Path
     folder.mkdir(parents=True)
     start = time.perf_counter()
     counts = build(db, cfg)
-    manifest = {"fingerprint": key, "config": cfg, "counts": counts,
-                "build_seconds": round(time.perf_counter() - start, 1), "db_bytes": db.stat().st_size}
+    manifest = {
+        "fingerprint": key,
+        "config": cfg,
+        "counts": counts,
+        "build_seconds": round(time.perf_counter() - start, 1),
+        "db_bytes": db.stat().st_size,
+    }
     manifest_path.write_text(json.dumps(manifest, indent=1, default=str))
-    print(f"{name}: built {db.relative_to(ROOT)} in {manifest['build_seconds']} s "
-          f"({counts['realisasi']:,} realisasi rows, {manifest['db_bytes'] / 1e6:,.0f} MB)")
+    print(
+        f"{name}: built {db.relative_to(ROOT)} in {manifest['build_seconds']} s "
+        f"({counts['realisasi']:,} realisasi rows, {manifest['db_bytes'] / 1e6:,.0f} MB)"
+    )
     return db, manifest
 
 
@@ -362,6 +414,7 @@ if __name__ == "__main__":
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("PANTAU_DB_WAIT", "600")
-    db, manifest = prepare(ROOT / "bench" / "work", f"province_{args.kab}kab", {**PROVINCE, "n_kab": args.kab},
-                           args.force)
+    db, manifest = prepare(
+        ROOT / "bench" / "work", f"province_{args.kab}kab", {**PROVINCE, "n_kab": args.kab}, args.force
+    )
     print(json.dumps(manifest["counts"], indent=1, default=str))

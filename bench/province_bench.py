@@ -16,6 +16,7 @@ reported as the median (the machine is shared, so a baseline is measured in the 
 (p3) the print-ready Excel recap (``exports.recap_xlsx.recap_workbook``) of one kabupaten of the
      same generator: 20,000 sub kegiatan. Budget: under 5 s.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,13 +36,17 @@ import province  # noqa: E402
 
 WORK = ROOT / "bench" / "work"
 YEAR, MONTH = province.PROVINCE["year"], 12
-REPEAT = 7             # query and page timings: median of this many runs (after one untimed run)
+REPEAT = 7  # query and page timings: median of this many runs (after one untimed run)
 XLSX_REPEAT = 3
 BUDGET_RATIO = 1.5
 BUDGET_PAGE_SECONDS = 1.0
 BUDGET_XLSX_SECONDS = 5.0
-PAGES = {"ringkasan": "pages/ringkasan.py", "rekap": "pages/rekap.py", "fisik": "pages/fisik.py",
-         "status": "pages/status.py"}
+PAGES = {
+    "ringkasan": "pages/ringkasan.py",
+    "rekap": "pages/rekap.py",
+    "fisik": "pages/fisik.py",
+    "status": "pages/status.py",
+}
 XLSX_CONFIG = {**province.PROVINCE, "n_kab": 1}
 
 # --------------------------------------------------------------------------- raw SQL baselines
@@ -66,7 +71,9 @@ j AS (SELECT coalesce(r.bulan, d.bulan) AS bulan, coalesce(r.opd_kode, d.opd_kod
              coalesce(r.sumber_dana, d.sumber_dana) AS sumber_dana
       FROM r FULL JOIN d ON d.bulan = r.bulan AND d.opd_kode = r.opd_kode AND d.kode = r.sub_kegiatan_kode)
 """
-RAW_RECAP = _RAW_JOIN + """,
+RAW_RECAP = (
+    _RAW_JOIN
+    + """,
 s AS (SELECT opd_kode, count(*) AS sub_kegiatan, sum(pagu) AS pagu, sum(realisasi_keuangan) AS realisasi_keuangan,
              sum(pagu * coalesce(realisasi_fisik, 0)) AS pagu_x_fisik,
              sum(pagu * coalesce(target_fisik, 0)) AS pagu_x_target, count(target_fisik) AS n_target,
@@ -77,7 +84,10 @@ s AS (SELECT opd_kode, count(*) AS sub_kegiatan, sum(pagu) AS pagu, sum(realisas
 SELECT s.*, o.nama AS opd, (SELECT max(created_at) FROM act WHERE act.opd_kode = s.opd_kode) AS reported_at
 FROM s LEFT JOIN opd o ON o.kode = s.opd_kode ORDER BY o.nama, s.opd_kode
 """
-RAW_KURVA = _RAW_JOIN + """,
+)
+RAW_KURVA = (
+    _RAW_JOIN
+    + """,
 per_opd AS (SELECT bulan, opd_kode, sum(pagu) AS pagu, sum(realisasi_keuangan) AS rk,
                    sum(pagu * coalesce(realisasi_fisik, 0)) AS pxf, sum(pagu * coalesce(target_fisik, 0)) AS pxt,
                    count(target_fisik) AS nt, bool_or(reported) AS rep
@@ -86,11 +96,15 @@ SELECT bulan, sum(pagu) AS pagu, sum(rk) FILTER (WHERE rep) AS rk, sum(pxf) FILT
        sum(pxt) FILTER (WHERE rep AND nt > 0) AS pxt, bool_or(rep) AS reported
 FROM per_opd GROUP BY bulan ORDER BY bulan
 """
-RAW_JENIS = _RAW_JOIN + """
+)
+RAW_JENIS = (
+    _RAW_JOIN
+    + """
 SELECT CASE WHEN jenis = 'fisik' THEN 'fisik' ELSE 'non_fisik' END AS jenis, sum(pagu) AS pagu,
        coalesce(sum(realisasi_keuangan), 0) AS realisasi_keuangan, count(*) AS sub_kegiatan
 FROM j GROUP BY 1 ORDER BY 1
 """
+)
 # Only a reported row can be kritis: the reports in force with the DPA's jenis and name.
 RAW_KRITIS = """
 WITH act AS (SELECT id FROM import WHERE kind = 'realisasi' AND tahun = $y AND bulan = $m AND superseded_by IS NULL)
@@ -106,11 +120,14 @@ SELECT * FROM (
 WHERE jenis = 'fisik' AND deviasi < -CASE WHEN target_fisik <= 70 THEN $awal ELSE $akhir END
 ORDER BY deviasi, opd, kode
 """
-RAW_ONE_OPD = _RAW_JOIN + """
+RAW_ONE_OPD = (
+    _RAW_JOIN
+    + """
 SELECT j.* EXCLUDE (bulan), o.nama AS opd, realisasi_keuangan / pagu * 100 AS keuangan_pct,
        realisasi_fisik - target_fisik AS deviasi
 FROM j LEFT JOIN opd o ON o.kode = j.opd_kode ORDER BY o.nama, j.kode
 """
+)
 
 
 def _median(fn, repeat: int = REPEAT) -> tuple[float, list[float], object]:
@@ -153,6 +170,7 @@ def _raw_cold(db: Path, sql: str, params: dict, small: bool = False):
             return _fetch(con, sql, params, small)
         finally:
             con.close()
+
     return run
 
 
@@ -176,11 +194,15 @@ def _query_cases(store, db: Path) -> list[dict]:
         problems = [] if len(got) == len(raw) else [f"{len(got)} OPDs != raw {len(raw)}"]
         for r in got.itertuples():
             x = raw.loc[r.opd_kode]
-            if not (_close(r.pagu, x.pagu) and r.sub_kegiatan == x.sub_kegiatan
-                    and _close(r.realisasi_keuangan, x.realisasi_keuangan if x.reported else None)
-                    and _close(r.fisik_pct, fisik_pct(x.pagu_x_fisik, x.pagu) if x.reported else None)):
-                problems.append(f"{r.opd_kode}: pagu {r.pagu} / {x.pagu}, realisasi {r.realisasi_keuangan} / "
-                                f"{x.realisasi_keuangan}")
+            if not (
+                _close(r.pagu, x.pagu)
+                and r.sub_kegiatan == x.sub_kegiatan
+                and _close(r.realisasi_keuangan, x.realisasi_keuangan if x.reported else None)
+                and _close(r.fisik_pct, fisik_pct(x.pagu_x_fisik, x.pagu) if x.reported else None)
+            ):
+                problems.append(
+                    f"{r.opd_kode}: pagu {r.pagu} / {x.pagu}, realisasi {r.realisasi_keuangan} / {x.realisasi_keuangan}"
+                )
         return problems[:10]
 
     def check_kurva(got, raw):
@@ -193,35 +215,78 @@ def _query_cases(store, db: Path) -> list[dict]:
         return problems
 
     def check_jenis(got, raw):
-        return [f"{g.jenis}: {g.pagu} / {x.pagu}, {g.sub_kegiatan} / {x.sub_kegiatan}"
-                for g, x in zip(got.itertuples(), raw.itertuples())
-                if not (g.jenis == x.jenis and _close(g.pagu, x.pagu) and g.sub_kegiatan == x.sub_kegiatan
-                        and _close(g.realisasi_keuangan, x.realisasi_keuangan))] + \
-            ([] if len(got) == len(raw) else [f"{len(got)} rows != raw {len(raw)}"])
+        return [
+            f"{g.jenis}: {g.pagu} / {x.pagu}, {g.sub_kegiatan} / {x.sub_kegiatan}"
+            for g, x in zip(got.itertuples(), raw.itertuples())
+            if not (
+                g.jenis == x.jenis
+                and _close(g.pagu, x.pagu)
+                and g.sub_kegiatan == x.sub_kegiatan
+                and _close(g.realisasi_keuangan, x.realisasi_keuangan)
+            )
+        ] + ([] if len(got) == len(raw) else [f"{len(got)} rows != raw {len(raw)}"])
 
     def check_kritis(got, raw):
         a, b = set(zip(got["opd_kode"], got["kode"])), set(zip(raw["opd_kode"], raw["kode"]))
         return [] if a == b else [f"{len(a)} kritis != raw {len(b)} ({len(a ^ b)} differ)"]
 
     def check_one(got, raw):
-        return [] if len(got) == len(raw) and _close(got["pagu"].sum(), raw["pagu"].sum()) else \
-            [f"{len(got)} rows / raw {len(raw)}, pagu {got['pagu'].sum()} / {raw['pagu'].sum()}"]
+        return (
+            []
+            if len(got) == len(raw) and _close(got["pagu"].sum(), raw["pagu"].sum())
+            else [f"{len(got)} rows / raw {len(raw)}, pagu {got['pagu'].sum()} / {raw['pagu'].sum()}"]
+        )
 
     return [
-        dict(key="recap_opd", label=f"recap_opd (1,400 OPD, bulan {MONTH})", pantau=lambda: recap_opd(store, YEAR, MONTH),
-             sql=RAW_RECAP, params={**month, "dana": None}, check=check_recap),
-        dict(key="kurva_s", label="kurva_s provinsi (12 bulan)", pantau=lambda: kurva_s(store, YEAR),
-             sql=RAW_KURVA, params=dict(y=YEAR, m1=1, m2=12, opd=None), check=check_kurva),
-        dict(key="opd_level_dana", label="Rekap OPD, sumber dana DAK Fisik", sql=RAW_RECAP,
-             pantau=lambda: opd_level(store, YEAR, MONTH, dana=["DAK Fisik"]),
-             params={**month, "dana": "DAK Fisik"}, check=check_recap),
-        dict(key="jenis_recap", label="fisik vs non fisik", pantau=lambda: jenis_recap(store, YEAR, MONTH),
-             sql=RAW_JENIS, params=month, check=check_jenis),
-        dict(key="kritis_recap", label="kontrak kritis", pantau=lambda: kritis_recap(store, YEAR, MONTH, None, 10, 5),
-             sql=RAW_KRITIS, params=dict(y=YEAR, m=MONTH, awal=10.0, akhir=5.0), check=check_kritis),
-        dict(key="leaf_recap_opd", label="sub kegiatan of one OPD (drill-down)",
-             pantau=lambda: leaf_recap(store, YEAR, MONTH, opd), sql=RAW_ONE_OPD, params={**month, "opd": opd},
-             check=check_one, small=True),
+        dict(
+            key="recap_opd",
+            label=f"recap_opd (1,400 OPD, bulan {MONTH})",
+            pantau=lambda: recap_opd(store, YEAR, MONTH),
+            sql=RAW_RECAP,
+            params={**month, "dana": None},
+            check=check_recap,
+        ),
+        dict(
+            key="kurva_s",
+            label="kurva_s provinsi (12 bulan)",
+            pantau=lambda: kurva_s(store, YEAR),
+            sql=RAW_KURVA,
+            params=dict(y=YEAR, m1=1, m2=12, opd=None),
+            check=check_kurva,
+        ),
+        dict(
+            key="opd_level_dana",
+            label="Rekap OPD, sumber dana DAK Fisik",
+            sql=RAW_RECAP,
+            pantau=lambda: opd_level(store, YEAR, MONTH, dana=["DAK Fisik"]),
+            params={**month, "dana": "DAK Fisik"},
+            check=check_recap,
+        ),
+        dict(
+            key="jenis_recap",
+            label="fisik vs non fisik",
+            pantau=lambda: jenis_recap(store, YEAR, MONTH),
+            sql=RAW_JENIS,
+            params=month,
+            check=check_jenis,
+        ),
+        dict(
+            key="kritis_recap",
+            label="kontrak kritis",
+            pantau=lambda: kritis_recap(store, YEAR, MONTH, None, 10, 5),
+            sql=RAW_KRITIS,
+            params=dict(y=YEAR, m=MONTH, awal=10.0, akhir=5.0),
+            check=check_kritis,
+        ),
+        dict(
+            key="leaf_recap_opd",
+            label="sub kegiatan of one OPD (drill-down)",
+            pantau=lambda: leaf_recap(store, YEAR, MONTH, opd),
+            sql=RAW_ONE_OPD,
+            params={**month, "opd": opd},
+            check=check_one,
+            small=True,
+        ),
     ]
 
 
@@ -232,18 +297,23 @@ def measure_queries(fig: dict, store, db: Path) -> None:
         key = case["key"]
         try:
             row = out[key] = {"label": case["label"]}
-            (row["cold_pantau"], row["cold_pantau_runs"], got), (row["cold_raw"], row["cold_raw_runs"], raw) = \
-                _pair(case["pantau"], _raw_cold(db, case["sql"], case["params"], case.get("small", False)))
+            (row["cold_pantau"], row["cold_pantau_runs"], got), (row["cold_raw"], row["cold_raw_runs"], raw) = _pair(
+                case["pantau"], _raw_cold(db, case["sql"], case["params"], case.get("small", False))
+            )
             with store.session():
                 con = store.con
-                (row["warm_pantau"], row["warm_pantau_runs"], _), (row["warm_raw"], row["warm_raw_runs"], _) = \
-                    _pair(case["pantau"], lambda: _fetch(con, case["sql"], case["params"], case.get("small", False)))
+                (row["warm_pantau"], row["warm_pantau_runs"], _), (row["warm_raw"], row["warm_raw_runs"], _) = _pair(
+                    case["pantau"], lambda: _fetch(con, case["sql"], case["params"], case.get("small", False))
+                )
             row["rows"] = len(got)
             fig["mismatches"][f"p1_{key}"] = case["check"](got, raw)
             for mode in ("cold", "warm"):
                 ratio = row[f"{mode}_pantau"] / row[f"{mode}_raw"]
-                fig["budgets"][f"p1_{key}_{mode}"] = {"value": ratio, "limit": f"<= {BUDGET_RATIO}x raw",
-                                                      "pass": ratio <= BUDGET_RATIO}
+                fig["budgets"][f"p1_{key}_{mode}"] = {
+                    "value": ratio,
+                    "limit": f"<= {BUDGET_RATIO}x raw",
+                    "pass": ratio <= BUDGET_RATIO,
+                }
         except Exception:
             fig["errors"][f"p1_{key}"] = traceback.format_exc()
 
@@ -263,6 +333,7 @@ class _SessionCounter:
         def counting(store, deadline):
             counter.n += 1
             return counter._orig(store, deadline)
+
         self._store_cls._connect = counting
         return self
 
@@ -300,11 +371,15 @@ def measure_pages(fig: dict, db: Path) -> None:
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
                 at.query_params["tahun"], at.query_params["bulan"] = str(YEAR), str(MONTH)
                 now = dt.datetime.now()
-                at.session_state["auth"] = {"username": account.username, "started": now, "last_seen": now,
-                                            "user": account}
+                at.session_state["auth"] = {
+                    "username": account.username,
+                    "started": now,
+                    "last_seen": now,
+                    "user": account,
+                }
                 st.cache_data.clear()
                 row = out[key] = {"page": page}
-                if key != "ringkasan":            # app.py opens Ringkasan first; then the page itself
+                if key != "ringkasan":  # app.py opens Ringkasan first; then the page itself
                     _timed_run(at, counter)
                     st.cache_data.clear()
                     at.switch_page(page)
@@ -313,10 +388,17 @@ def measure_pages(fig: dict, db: Path) -> None:
                 row["second_runs"] = [r[0] for r in runs]
                 row["second"] = statistics.median(row["second_runs"])
                 row["second_sessions"] = runs[-1][1]
-                row["elements"] = {"dataframes": len(at.dataframe), "charts": len(at.get("plotly_chart")),
-                                   "downloads": len(at.get("download_button")), "expanders": len(at.expander)}
-                fig["budgets"][f"p2_{key}"] = {"value": row["second"], "limit": f"< {BUDGET_PAGE_SECONDS} s",
-                                               "pass": row["second"] < BUDGET_PAGE_SECONDS}
+                row["elements"] = {
+                    "dataframes": len(at.dataframe),
+                    "charts": len(at.get("plotly_chart")),
+                    "downloads": len(at.get("download_button")),
+                    "expanders": len(at.expander),
+                }
+                fig["budgets"][f"p2_{key}"] = {
+                    "value": row["second"],
+                    "limit": f"< {BUDGET_PAGE_SECONDS} s",
+                    "pass": row["second"] < BUDGET_PAGE_SECONDS,
+                }
             except Exception:
                 fig["errors"][f"p2_{key}"] = traceback.format_exc()
     if store.data_version() != version:
@@ -342,16 +424,31 @@ def measure_workbook(fig: dict, db: Path) -> None:
             data = recap_workbook(store, YEAR, MONTH)
             cpu.append(time.process_time() - start)
             return data
+
         seconds, runs, data = _median(build, XLSX_REPEAT)
         ws = load_workbook(io.BytesIO(data), read_only=True)[RINCIAN_SHEET]
-        rows = sum(1 for r in ws.iter_rows(min_col=1, max_col=1, values_only=True)
-                   if isinstance(r[0], str) and r[0].count(".") == 5)      # sub kegiatan codes
-        fig["workbook"] = {"sub_kegiatan": leaves, "rincian_sub_rows": rows, "bytes": len(data), "seconds": seconds,
-                           "runs": runs, "cpu_seconds": statistics.median(cpu), "load_average": os.getloadavg()}
-        fig["mismatches"]["p3_workbook"] = [] if rows == leaves else [f"Rincian has {rows} sub kegiatan rows, "
-                                                                      f"the period {leaves}"]
-        fig["budgets"]["p3_workbook"] = {"value": seconds, "limit": f"< {BUDGET_XLSX_SECONDS} s",
-                                         "pass": seconds < BUDGET_XLSX_SECONDS}
+        rows = sum(
+            1
+            for r in ws.iter_rows(min_col=1, max_col=1, values_only=True)
+            if isinstance(r[0], str) and r[0].count(".") == 5
+        )  # sub kegiatan codes
+        fig["workbook"] = {
+            "sub_kegiatan": leaves,
+            "rincian_sub_rows": rows,
+            "bytes": len(data),
+            "seconds": seconds,
+            "runs": runs,
+            "cpu_seconds": statistics.median(cpu),
+            "load_average": os.getloadavg(),
+        }
+        fig["mismatches"]["p3_workbook"] = (
+            [] if rows == leaves else [f"Rincian has {rows} sub kegiatan rows, the period {leaves}"]
+        )
+        fig["budgets"]["p3_workbook"] = {
+            "value": seconds,
+            "limit": f"< {BUDGET_XLSX_SECONDS} s",
+            "pass": seconds < BUDGET_XLSX_SECONDS,
+        }
     except Exception:
         fig["errors"]["p3_workbook"] = traceback.format_exc()
 
@@ -361,9 +458,19 @@ def run(force: bool = False, parts: tuple[str, ...] = ("queries", "pages", "work
     """Build or reuse the databases, measure, return the figures."""
     os.environ.setdefault("PANTAU_DB_WAIT", "600")
     db, manifest = province.prepare(WORK, "province_35kab", province.PROVINCE, force)
-    fig: dict = {"config": province.PROVINCE, "counts": manifest["counts"], "build_seconds": manifest["build_seconds"],
-                 "db_bytes": manifest["db_bytes"], "year": YEAR, "month": MONTH, "repeat": REPEAT,
-                 "cpu_count": os.cpu_count(), "budgets": {}, "mismatches": {}, "errors": {}}
+    fig: dict = {
+        "config": province.PROVINCE,
+        "counts": manifest["counts"],
+        "build_seconds": manifest["build_seconds"],
+        "db_bytes": manifest["db_bytes"],
+        "year": YEAR,
+        "month": MONTH,
+        "repeat": REPEAT,
+        "cpu_count": os.cpu_count(),
+        "budgets": {},
+        "mismatches": {},
+        "errors": {},
+    }
     from db.store import Store
 
     store = Store(db)
@@ -385,9 +492,11 @@ def _verdict(fig: dict, key: str) -> str:
 def print_table(fig: dict) -> None:
     """The human-readable summary of the province section."""
     c = fig["counts"]
-    print(f"\nprovince: {c['opd']:,} OPD, {c['sub_kegiatan']:,} sub kegiatan, {c['import']:,} imports "
-          f"({c['imports_superseded']:,} superseded), {c['realisasi']:,} realisasi rows "
-          f"({c['realisasi_active']:,} in force); period {fig['month']}/{fig['year']}; median of {fig['repeat']}")
+    print(
+        f"\nprovince: {c['opd']:,} OPD, {c['sub_kegiatan']:,} sub kegiatan, {c['import']:,} imports "
+        f"({c['imports_superseded']:,} superseded), {c['realisasi']:,} realisasi rows "
+        f"({c['realisasi_active']:,} in force); period {fig['month']}/{fig['year']}; median of {fig['repeat']}"
+    )
     if fig.get("queries"):
         print(f"\n{'(p1) query':<40} {'mode':<5} {'pantau s':>9} {'raw s':>8} {'ratio':>7}  {'budget':<12} result")
         print("-" * 100)
@@ -396,28 +505,44 @@ def print_table(fig: dict) -> None:
                 if f"{mode}_pantau" not in q:
                     continue
                 ratio = q[f"{mode}_pantau"] / q[f"{mode}_raw"]
-                print(f"{q['label'] if mode == 'cold' else '':<40} {mode:<5} {q[f'{mode}_pantau']:9.3f} "
-                      f"{q[f'{mode}_raw']:8.3f} {ratio:6.2f}x  <= {BUDGET_RATIO}x raw  {_verdict(fig, f'p1_{key}_{mode}')}")
+                print(
+                    f"{q['label'] if mode == 'cold' else '':<40} {mode:<5} {q[f'{mode}_pantau']:9.3f} "
+                    f"{q[f'{mode}_raw']:8.3f} {ratio:6.2f}x  <= {BUDGET_RATIO}x raw  {_verdict(fig, f'p1_{key}_{mode}')}"
+                )
     if fig.get("pages"):
-        print(f"\n{'(p2) page (AppTest, admin)':<40} {'first s':>8} {'second s':>9} {'sessions':>9}  "
-              f"{'budget':<10} result")
+        print(
+            f"\n{'(p2) page (AppTest, admin)':<40} {'first s':>8} {'second s':>9} {'sessions':>9}  "
+            f"{'budget':<10} result"
+        )
         print("-" * 100)
         for key, p in fig["pages"].items():
             if "second" not in p:
                 continue
-            print(f"{p['page']:<40} {p['first']:8.2f} {p['second']:9.3f} {p['first_sessions']:>4}/{p['second_sessions']:<4}  "
-                  f"< {BUDGET_PAGE_SECONDS:.0f} s      {_verdict(fig, f'p2_{key}')}")
+            print(
+                f"{p['page']:<40} {p['first']:8.2f} {p['second']:9.3f} {p['first_sessions']:>4}/{p['second_sessions']:<4}  "
+                f"< {BUDGET_PAGE_SECONDS:.0f} s      {_verdict(fig, f'p2_{key}')}"
+            )
     if fig.get("workbook"):
         w = fig["workbook"]
-        print(f"\n(p3) print-ready recap, {w['sub_kegiatan']:,} sub kegiatan ({w['bytes'] / 1e6:.1f} MB): "
-              f"{w['seconds']:.2f} s (runs {', '.join(f'{s:.2f}' for s in w['runs'])}; CPU {w['cpu_seconds']:.2f} s, "
-              f"load average {w['load_average'][0]:.1f})  budget < {BUDGET_XLSX_SECONDS:.0f} s  "
-              f"{_verdict(fig, 'p3_workbook')}")
+        print(
+            f"\n(p3) print-ready recap, {w['sub_kegiatan']:,} sub kegiatan ({w['bytes'] / 1e6:.1f} MB): "
+            f"{w['seconds']:.2f} s (runs {', '.join(f'{s:.2f}' for s in w['runs'])}; CPU {w['cpu_seconds']:.2f} s, "
+            f"load average {w['load_average'][0]:.1f})  budget < {BUDGET_XLSX_SECONDS:.0f} s  "
+            f"{_verdict(fig, 'p3_workbook')}"
+        )
     for key, err in fig["errors"].items():
         print(f"\n!!!! ERROR in {key}:\n" + "\n".join(str(err).strip().splitlines()[-12:]))
     for key, problems in fig["mismatches"].items():
         if problems:
             print(f"\n!!!! MISMATCH {key}: " + "; ".join(problems[:10]))
     failed = [k for k, v in fig["budgets"].items() if not v["pass"]]
-    print("\nPROVINCE BUDGETS: " + ("ALL PASS" if fig["budgets"] and not failed else
-                                   f"FAIL ({', '.join(failed)})" if failed else "not evaluated"))
+    print(
+        "\nPROVINCE BUDGETS: "
+        + (
+            "ALL PASS"
+            if fig["budgets"] and not failed
+            else f"FAIL ({', '.join(failed)})"
+            if failed
+            else "not evaluated"
+        )
+    )

@@ -3,6 +3,7 @@
 One place decides access: the menu (``app.py``), every page guard, every query filter,
 every download and the import path ask these functions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -79,22 +80,28 @@ def scope_problem(role: str, opd_kode: str | None, unit_id: int | None) -> str |
     return None
 
 
-def upload_refusal(user: User, kind: str | None, opd_kode: str | None, opd_name: str | None,
-                   own_opd_name: str | None) -> str | None:
+def upload_refusal(
+    user: User, kind: str | None, opd_kode: str | None, opd_name: str | None, own_opd_name: str | None
+) -> str | None:
     """Why ``user`` may not load a report of ``kind`` for ``opd_kode`` (Indonesian), or ``None``."""
     if user.role not in PAGE_ROLES["impor"]:
         return "Akun Anda tidak berwenang mengimpor data. Hubungi admin bila ini keliru."
-    if user.role == "unit":     # a unit loads only its own kinerja (kinerja_upload_refusal)
-        return ("Akun unit kerja hanya dapat mengunggah format data kinerja unitnya sendiri. DPA dan laporan "
-                "realisasi diunggah oleh admin atau operator OPD.")
+    if user.role == "unit":  # a unit loads only its own kinerja (kinerja_upload_refusal)
+        return (
+            "Akun unit kerja hanya dapat mengunggah format data kinerja unitnya sendiri. DPA dan laporan "
+            "realisasi diunggah oleh admin atau operator OPD."
+        )
     if user.role == "opd":
         if kind == "dpa":
-            return ("DPA hanya dapat dimuat oleh admin (Bagian Administrasi Pembangunan). Kirimkan berkas DPA "
-                    "kepada admin.")
+            return (
+                "DPA hanya dapat dimuat oleh admin (Bagian Administrasi Pembangunan). Kirimkan berkas DPA kepada admin."
+            )
         if opd_kode is not None and opd_kode != user.opd_kode:
-            return (f"Laporan ini milik {opd_name or opd_kode}, sedangkan akun Anda hanya untuk "
-                    f"{own_opd_name or user.opd_kode}. Unggah laporan OPD Anda sendiri; laporan OPD lain "
-                    "diunggah oleh operator OPD tersebut atau admin.")
+            return (
+                f"Laporan ini milik {opd_name or opd_kode}, sedangkan akun Anda hanya untuk "
+                f"{own_opd_name or user.opd_kode}. Unggah laporan OPD Anda sendiri; laporan OPD lain "
+                "diunggah oleh operator OPD tersebut atau admin."
+            )
     return None
 
 
@@ -106,11 +113,17 @@ def kinerja_upload_refusal(user: User, kind: str | None, unit_id: int | None) ->
         return None
     if user.role == "unit" and kind == "kinerja":
         if unit_id is not None and unit_id != user.unit_id:
-            return ("Data kinerja ini milik unit kerja lain, sedangkan akun Anda hanya untuk unit Anda sendiri. "
-                    "Unggah data kinerja unit Anda.")
+            return (
+                "Data kinerja ini milik unit kerja lain, sedangkan akun Anda hanya untuk unit Anda sendiri. "
+                "Unggah data kinerja unit Anda."
+            )
         return None
     if kind == "targets":
-        return ("Perjanjian Kinerja (target per unit) hanya dapat dimuat oleh admin (Kasubbag Program dan Keuangan). "
-                "Kirimkan berkasnya kepada admin.")
-    return ("Data kinerja unit dimuat oleh unit yang bersangkutan atau admin (Kasubbag Program dan Keuangan). "
-            "Kirimkan berkasnya kepada admin.")
+        return (
+            "Perjanjian Kinerja (target per unit) hanya dapat dimuat oleh admin (Kasubbag Program dan Keuangan). "
+            "Kirimkan berkasnya kepada admin."
+        )
+    return (
+        "Data kinerja unit dimuat oleh unit yang bersangkutan atau admin (Kasubbag Program dan Keuangan). "
+        "Kirimkan berkasnya kepada admin."
+    )

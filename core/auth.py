@@ -4,6 +4,7 @@ expiry, and user management with every change written to the audit log.
 The rules are plain functions over a :class:`db.store.Store`; the Streamlit login gate
 (``ui/auth.py``), the admin page and the tests all use them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,10 +18,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from core.access import ROLES, User, scope_problem
 from db.store import Store
 
-MAX_FAILED_LOGINS = 5                       # consecutive failures before the account is locked
-LOCKOUT = dt.timedelta(minutes=15)          # how long a locked account stays locked
-IDLE_TIMEOUT = dt.timedelta(minutes=30)     # a session with no activity for this long ends
-MAX_SESSION = dt.timedelta(hours=10)        # a session ends after a working day in any case
+MAX_FAILED_LOGINS = 5  # consecutive failures before the account is locked
+LOCKOUT = dt.timedelta(minutes=15)  # how long a locked account stays locked
+IDLE_TIMEOUT = dt.timedelta(minutes=30)  # a session with no activity for this long ends
+MAX_SESSION = dt.timedelta(hours=10)  # a session ends after a working day in any case
 MIN_PASSWORD = 10
 
 _HASHER = PasswordHasher()
@@ -68,8 +69,9 @@ def normalise_username(username: str) -> str:
 
 def to_user(row: dict) -> User:
     """The :class:`User` of an ``app_user`` row."""
-    return User(username=row["username"], nama=row["nama"], role=row["role"], opd_kode=row["opd_kode"],
-                unit_id=row["unit_id"])
+    return User(
+        username=row["username"], nama=row["nama"], role=row["role"], opd_kode=row["opd_kode"], unit_id=row["unit_id"]
+    )
 
 
 def authenticate(store: Store, username: str, password: str, now: dt.datetime | None = None) -> LoginResult:
@@ -94,8 +96,16 @@ def authenticate(store: Store, username: str, password: str, now: dt.datetime | 
             failed = int(row["failed_attempts"] or 0) + 1
             locked = now + LOCKOUT if failed >= MAX_FAILED_LOGINS else None
             store.update_user(username, failed_attempts=0 if locked else failed, locked_until=locked)
-            store.audit_many([(username, "login_failed", username,
-                               "kata sandi salah" + ("; akun dikunci" if locked else f" (ke-{failed})"))])
+            store.audit_many(
+                [
+                    (
+                        username,
+                        "login_failed",
+                        username,
+                        "kata sandi salah" + ("; akun dikunci" if locked else f" (ke-{failed})"),
+                    )
+                ]
+            )
             if locked:
                 return LoginResult(None, _locked_message(locked, now))
             left = MAX_FAILED_LOGINS - failed
@@ -117,8 +127,10 @@ def _verify(hashed: str, password: str) -> bool:
 
 def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
     minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-    return (f"Akun terkunci karena {MAX_FAILED_LOGINS} kali salah kata sandi. Coba lagi dalam {minutes} menit, "
-            "atau minta admin mengatur ulang kata sandi Anda.")
+    return (
+        f"Akun terkunci karena {MAX_FAILED_LOGINS} kali salah kata sandi. Coba lagi dalam {minutes} menit, "
+        "atau minta admin mengatur ulang kata sandi Anda."
+    )
 
 
 def session_expired(started: dt.datetime, last_seen: dt.datetime, now: dt.datetime | None = None) -> bool:
@@ -138,14 +150,26 @@ def current_account(store: Store, username: str) -> tuple[User, bool] | None:
 
 
 # ---------------------------------------------------------------------------- management
-def create_user(store: Store, actor: str, username: str, nama: str, role: str, password: str, *,
-                opd_kode: str | None = None, unit_id: int | None = None, email: str | None = None,
-                must_change_password: bool = True) -> User:
+def create_user(
+    store: Store,
+    actor: str,
+    username: str,
+    nama: str,
+    role: str,
+    password: str,
+    *,
+    opd_kode: str | None = None,
+    unit_id: int | None = None,
+    email: str | None = None,
+    must_change_password: bool = True,
+) -> User:
     """Create an account after checking name, role, scope and password; audited."""
     username = normalise_username(username)
     if not _USERNAME.match(username):
-        raise AuthError("Nama pengguna 3-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung, "
-                        "diawali huruf atau angka (mis. 'dinkes.operator').")
+        raise AuthError(
+            "Nama pengguna 3-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung, "
+            "diawali huruf atau angka (mis. 'dinkes.operator')."
+        )
     if not (nama or "").strip():
         raise AuthError("Nama lengkap wajib diisi.")
     opd_kode = opd_kode if role == "opd" else None
@@ -156,16 +180,43 @@ def create_user(store: Store, actor: str, username: str, nama: str, role: str, p
     with store.transaction():
         if store.get_user(username):
             raise AuthError(f"Nama pengguna '{username}' sudah dipakai. Pilih nama lain.")
-        store.insert_user(username, nama.strip(), role, hash_password(password), opd_kode=opd_kode,
-                          unit_id=unit_id, email=(email or "").strip() or None,
-                          must_change_password=must_change_password)
-        store.audit_many([(actor, "user_create", username, f"peran {role}"
-                           + (f", OPD {opd_kode}" if opd_kode else "") + (f", unit {unit_id}" if unit_id else ""))])
+        store.insert_user(
+            username,
+            nama.strip(),
+            role,
+            hash_password(password),
+            opd_kode=opd_kode,
+            unit_id=unit_id,
+            email=(email or "").strip() or None,
+            must_change_password=must_change_password,
+        )
+        store.audit_many(
+            [
+                (
+                    actor,
+                    "user_create",
+                    username,
+                    f"peran {role}"
+                    + (f", OPD {opd_kode}" if opd_kode else "")
+                    + (f", unit {unit_id}" if unit_id else ""),
+                )
+            ]
+        )
     return User(username, nama.strip(), role, opd_kode, unit_id)
 
 
-def update_account(store: Store, actor: str, username: str, *, nama: str, role: str, opd_kode: str | None,
-                   unit_id: int | None, email: str | None, active: bool) -> None:
+def update_account(
+    store: Store,
+    actor: str,
+    username: str,
+    *,
+    nama: str,
+    role: str,
+    opd_kode: str | None,
+    unit_id: int | None,
+    email: str | None,
+    active: bool,
+) -> None:
     """Change an account's name, role, scope, e-mail or active flag; audited. An admin cannot
     remove the last active admin."""
     opd_kode = opd_kode if role == "opd" else None
@@ -179,14 +230,24 @@ def update_account(store: Store, actor: str, username: str, *, nama: str, role: 
             raise AuthError(f"Pengguna '{username}' tidak ditemukan.")
         if before["role"] == "admin" and (role != "admin" or not active) and _active_admins(store) <= 1:
             raise AuthError("Ini admin aktif terakhir. Buat atau aktifkan admin lain dahulu.")
-        changes = {k: v for k, v in dict(nama=nama.strip(), role=role, opd_kode=opd_kode, unit_id=unit_id,
-                                         email=(email or "").strip() or None, active=active).items()
-                   if before[k] != v}
+        changes = {
+            k: v
+            for k, v in dict(
+                nama=nama.strip(),
+                role=role,
+                opd_kode=opd_kode,
+                unit_id=unit_id,
+                email=(email or "").strip() or None,
+                active=active,
+            ).items()
+            if before[k] != v
+        }
         if not changes:
             return
         store.update_user(username, **changes)
-        store.audit_many([(actor, "user_update", username,
-                           "; ".join(f"{k}: {before[k]} -> {v}" for k, v in changes.items()))])
+        store.audit_many(
+            [(actor, "user_update", username, "; ".join(f"{k}: {before[k]} -> {v}" for k, v in changes.items()))]
+        )
 
 
 def _active_admins(store: Store) -> int:
@@ -202,8 +263,13 @@ def reset_password(store: Store, actor: str, username: str, new_password: str) -
     with store.transaction():
         if store.get_user(username) is None:
             raise AuthError(f"Pengguna '{username}' tidak ditemukan.")
-        store.update_user(username, password_hash=hash_password(new_password), failed_attempts=0,
-                          locked_until=None, must_change_password=True)
+        store.update_user(
+            username,
+            password_hash=hash_password(new_password),
+            failed_attempts=0,
+            locked_until=None,
+            must_change_password=True,
+        )
         store.audit_many([(actor, "password_reset", username, None)])
 
 
@@ -227,8 +293,9 @@ def setup_first_admin(store: Store, username: str, nama: str, password: str) -> 
     with store.session():
         if store.count_users():
             raise AuthError("Admin pertama sudah dibuat. Masuk dengan akun yang ada.")
-        return create_user(store, normalise_username(username) or "-", username, nama, "admin", password,
-                           must_change_password=False)
+        return create_user(
+            store, normalise_username(username) or "-", username, nama, "admin", password, must_change_password=False
+        )
 
 
 def role_label(role: str) -> str:

@@ -4,6 +4,7 @@ archive of original uploads, checked by a manifest of sha256 sums.
 A backup restores only into an install without data (no imports yet), so nothing is ever
 overwritten by accident; the restore itself is all or nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ from db.store import Store
 
 FORMAT = "pantau-backup"
 FORMAT_VERSION = 1
-MAX_RESTORE_BYTES = 20 * 1024 ** 3     # uncompressed size a backup may declare
+MAX_RESTORE_BYTES = 20 * 1024**3  # uncompressed size a backup may declare
 
 
 class BackupError(ValueError):
@@ -46,9 +47,14 @@ def make_backup(store: Store, actor: str) -> bytes:
                 name = "archive/" + path.relative_to(archive).as_posix()
                 files[name] = _sha(data)
                 zf.writestr(name, data)
-        manifest = {"format": FORMAT, "format_version": FORMAT_VERSION,
-                    "created_at": dt.datetime.now().isoformat(timespec="seconds"), "created_by": actor,
-                    **snapshot, "files": files}
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "created_by": actor,
+            **snapshot,
+            "files": files,
+        }
         zf.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
     store.audit_many([(actor, "backup", None, json.dumps(snapshot["tables"]))])
     return buf.getvalue()
@@ -59,8 +65,10 @@ def read_manifest(data: bytes) -> dict:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise BackupError("Berkas ini bukan cadangan Pantau (bukan berkas zip). Pilih berkas "
-                          "'pantau-cadangan-....zip' yang diunduh dari halaman Cadangan.") from None
+        raise BackupError(
+            "Berkas ini bukan cadangan Pantau (bukan berkas zip). Pilih berkas "
+            "'pantau-cadangan-....zip' yang diunduh dari halaman Cadangan."
+        ) from None
     with zf:
         if "manifest.json" not in zf.namelist():
             raise BackupError("Berkas zip ini tidak memuat manifest.json, jadi bukan cadangan Pantau.")
@@ -106,8 +114,10 @@ def restore_backup(store: Store, data: bytes, actor: str) -> dict:
                 (Path(tmp) / PurePosixPath(name).name).write_bytes(content)
         with store.session():
             if not store.is_empty():
-                raise BackupError("Pemulihan hanya dapat dilakukan pada instalasi yang belum berisi data (belum ada "
-                                  "impor). Pasang Pantau baru (basis data kosong), lalu pulihkan di sana.")
+                raise BackupError(
+                    "Pemulihan hanya dapat dilakukan pada instalasi yang belum berisi data (belum ada "
+                    "impor). Pasang Pantau baru (basis data kosong), lalu pulihkan di sana."
+                )
             for name, content in contents.items():
                 if name.startswith("archive/"):
                     target = store.data_dir / "archive" / PurePosixPath(name).relative_to("archive")
@@ -115,7 +125,20 @@ def restore_backup(store: Store, data: bytes, actor: str) -> dict:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(content)
             store.restore_snapshot(Path(tmp), manifest)
-            store.audit_many([(actor, "restore", None, json.dumps(
-                {"dibuat": manifest.get("created_at"), "oleh": manifest.get("created_by"),
-                 "tabel": manifest["tables"]}))])
+            store.audit_many(
+                [
+                    (
+                        actor,
+                        "restore",
+                        None,
+                        json.dumps(
+                            {
+                                "dibuat": manifest.get("created_at"),
+                                "oleh": manifest.get("created_by"),
+                                "tabel": manifest["tables"],
+                            }
+                        ),
+                    )
+                ]
+            )
     return manifest["tables"]

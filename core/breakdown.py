@@ -6,6 +6,7 @@ Sums use :func:`core.recap.rollup` (the formulas of :func:`core.recap.recap_opd`
 pagu, realisasi, keuangan %, pagu-weighted fisik % and deviasi are computed the way an OPD's are,
 so the groups add up to :func:`core.recap.kabupaten_totals`.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,8 +14,18 @@ import pandas as pd
 from .recap import jenis_split, rollup
 
 NO_SUMBER = "Tidak disebutkan"
-GROUP_COLUMNS = ["key", "label", "sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct", "fisik_pct",
-                 "target_fisik_pct", "deviasi", "reported"]
+GROUP_COLUMNS = [
+    "key",
+    "label",
+    "sub_kegiatan",
+    "pagu",
+    "realisasi_keuangan",
+    "keuangan_pct",
+    "fisik_pct",
+    "target_fisik_pct",
+    "deviasi",
+    "reported",
+]
 MASALAH_COLUMNS = ["opd_kode", "opd", "permasalahan", "solusi", "sub_kegiatan", "pagu"]
 
 
@@ -56,10 +67,10 @@ def by_sumber_dana(leaves: pd.DataFrame) -> pd.DataFrame:
     if leaves.empty:
         return pd.DataFrame(columns=GROUP_COLUMNS)
     key = leaves["sumber_dana"].map(_sumber_key)
-    spelled = pd.DataFrame({"key": key, "text": leaves["sumber_dana"].map(
-        lambda v: " ".join(v.split()) if isinstance(v, str) else None)})
-    labels = {k: (g["text"].value_counts().index[0] if k else NO_SUMBER)
-              for k, g in spelled.groupby("key", sort=False)}
+    spelled = pd.DataFrame(
+        {"key": key, "text": leaves["sumber_dana"].map(lambda v: " ".join(v.split()) if isinstance(v, str) else None)}
+    )
+    labels = {k: (g["text"].value_counts().index[0] if k else NO_SUMBER) for k, g in spelled.groupby("key", sort=False)}
     out = _grouped(leaves, key, labels)
     out = out.assign(_none=out["key"] == "").sort_values(["_none", "pagu", "label"], ascending=[True, False, True])
     return out.drop(columns="_none").reset_index(drop=True)
@@ -75,13 +86,20 @@ def masalah_per_opd(leaves: pd.DataFrame) -> pd.DataFrame:
     def clean(series: pd.Series) -> pd.Series:
         return series.map(lambda v: " ".join(str(v).split()) if isinstance(v, str) and v.strip() else "")
 
-    work = leaves.assign(permasalahan=clean(leaves["permasalahan"]), solusi=clean(leaves["solusi"]),
-                         opd=leaves["opd"].fillna(leaves["opd_kode"]))
+    work = leaves.assign(
+        permasalahan=clean(leaves["permasalahan"]),
+        solusi=clean(leaves["solusi"]),
+        opd=leaves["opd"].fillna(leaves["opd_kode"]),
+    )
     work = work[work["permasalahan"] != ""]
     if work.empty:
         return pd.DataFrame(columns=MASALAH_COLUMNS)
-    g = work.groupby(["opd_kode", "opd", "permasalahan", "solusi"], sort=False, dropna=False).agg(
-        sub_kegiatan=("kode", "size"), pagu=("pagu", "sum")).reset_index()
-    g = g.sort_values(["opd", "opd_kode", "sub_kegiatan", "pagu", "permasalahan"],
-                      ascending=[True, True, False, False, True])
+    g = (
+        work.groupby(["opd_kode", "opd", "permasalahan", "solusi"], sort=False, dropna=False)
+        .agg(sub_kegiatan=("kode", "size"), pagu=("pagu", "sum"))
+        .reset_index()
+    )
+    g = g.sort_values(
+        ["opd", "opd_kode", "sub_kegiatan", "pagu", "permasalahan"], ascending=[True, True, False, False, True]
+    )
     return g[MASALAH_COLUMNS].reset_index(drop=True)

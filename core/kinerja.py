@@ -21,6 +21,7 @@ Rules decided here (one formula, one function):
   column of the request format), and one third of it for ``alir`` (the triwulan's flow spread
   evenly over its three months, so a month's count is compared with a month's share).
 """
+
 from __future__ import annotations
 
 import math
@@ -34,7 +35,7 @@ from etl.text import BULAN
 ARAH = ("naik", "turun")
 AGREGASI = ("stok", "alir")
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-PREDIKAT = (            # (lower bound, label), Permendagri 86/2017
+PREDIKAT = (  # (lower bound, label), Permendagri 86/2017
     (91.0, "Sangat Tinggi"),
     (76.0, "Tinggi"),
     (66.0, "Sedang"),
@@ -42,9 +43,26 @@ PREDIKAT = (            # (lower bound, label), Permendagri 86/2017
 )
 SANGAT_RENDAH = "Sangat Rendah"
 
-RECAP_COLUMNS = ["unit_id", "unit", "indikator_id", "no", "indikator", "satuan", "arah", "agregasi", "target",
-                 "realisasi", "capaian", "predikat", "catatan", "bulan_terisi", "bulan_periode", "bulan_terakhir",
-                 "keterangan", "status"]
+RECAP_COLUMNS = [
+    "unit_id",
+    "unit",
+    "indikator_id",
+    "no",
+    "indikator",
+    "satuan",
+    "arah",
+    "agregasi",
+    "target",
+    "realisasi",
+    "capaian",
+    "predikat",
+    "catatan",
+    "bulan_terisi",
+    "bulan_periode",
+    "bulan_terakhir",
+    "keterangan",
+    "status",
+]
 
 
 # ---------------------------------------------------------------------------- periods
@@ -213,8 +231,9 @@ def period_status(statuses: list[str | None]) -> str | None:
     return min(known, key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else -1)
 
 
-def recap_frame(indicators: pd.DataFrame, values: pd.DataFrame, p: Period,
-                reviews: pd.DataFrame | None = None) -> pd.DataFrame:
+def recap_frame(
+    indicators: pd.DataFrame, values: pd.DataFrame, p: Period, reviews: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The recap rows of ``p`` (pure): ``indicators`` as :meth:`Store.indikator_frame`,
     ``values`` the values in force as :meth:`Store.kinerja_values` (indikator_id, bulan,
     realisasi, keterangan), ``reviews`` as :meth:`Store.review_rows` (unit_id, bulan, status)."""
@@ -234,23 +253,43 @@ def recap_frame(indicators: pd.DataFrame, values: pd.DataFrame, p: Period,
         last = reported[-1] if reported else None
         notes = [monthly[m][1] for m in reported if isinstance(monthly[m][1], str) and monthly[m][1].strip()]
         statuses = [status_of.get((int(ind["unit_id"]), m)) for m in reported]
-        rows.append({
-            "unit_id": int(ind["unit_id"]), "unit": ind["unit"], "indikator_id": int(ind["id"]),
-            "no": ind.get("no"), "indikator": ind["nama"], "satuan": ind.get("satuan"), "arah": ind["arah"],
-            "agregasi": ind["agregasi"], "target": target, "realisasi": value, "capaian": cap.nilai,
-            "predikat": predikat(cap.nilai), "catatan": catatan, "bulan_terisi": len(reported),
-            "bulan_periode": len(p.months), "bulan_terakhir": last,
-            "keterangan": "; ".join(dict.fromkeys(notes)) or None,
-            "status": period_status(statuses) if p.month is None else status_of.get((int(ind["unit_id"]), p.month)),
-        })
+        rows.append(
+            {
+                "unit_id": int(ind["unit_id"]),
+                "unit": ind["unit"],
+                "indikator_id": int(ind["id"]),
+                "no": ind.get("no"),
+                "indikator": ind["nama"],
+                "satuan": ind.get("satuan"),
+                "arah": ind["arah"],
+                "agregasi": ind["agregasi"],
+                "target": target,
+                "realisasi": value,
+                "capaian": cap.nilai,
+                "predikat": predikat(cap.nilai),
+                "catatan": catatan,
+                "bulan_terisi": len(reported),
+                "bulan_periode": len(p.months),
+                "bulan_terakhir": last,
+                "keterangan": "; ".join(dict.fromkeys(notes)) or None,
+                "status": period_status(statuses) if p.month is None else status_of.get((int(ind["unit_id"]), p.month)),
+            }
+        )
     df = pd.DataFrame(rows, columns=RECAP_COLUMNS)
     for col in ("target", "realisasi", "capaian"):
         df[col] = df[col].astype("float64")
     return df
 
 
-def kinerja_recap(store, year: int, *, month: int | None = None, triwulan: int | None = None,
-                  annual: bool = False, unit_id: int | None = None) -> pd.DataFrame:
+def kinerja_recap(
+    store,
+    year: int,
+    *,
+    month: int | None = None,
+    triwulan: int | None = None,
+    annual: bool = False,
+    unit_id: int | None = None,
+) -> pd.DataFrame:
     """Recap per unit and indicator for a month, a triwulan or the year: columns
     :data:`RECAP_COLUMNS` (target, realisasi, capaian in percent, predikat, the reason where
     there is no capaian, months reported, review status). Only ``unit_id``'s rows when given.
@@ -288,6 +327,7 @@ def recap_summary(recap: pd.DataFrame) -> dict:
         "terisi": int(recap["realisasi"].notna().sum()),
         "dengan_capaian": int(len(caps)),
         "rata_capaian": float(caps.mean()) if len(caps) else None,
-        "predikat": {label: int((recap["predikat"] == label).sum())
-                     for label in [lab for _, lab in PREDIKAT] + [SANGAT_RENDAH]},
+        "predikat": {
+            label: int((recap["predikat"] == label).sum()) for label in [lab for _, lab in PREDIKAT] + [SANGAT_RENDAH]
+        },
     }

@@ -2,6 +2,7 @@
 (or dismissing) a held indicator match of an imported file, and editing indicators and
 targets. Each is all or nothing, audited, keeps history, and respects the review lock
 (:mod:`core.review`)."""
+
 from __future__ import annotations
 
 import json
@@ -52,12 +53,16 @@ def validate_value(raw, satuan: str | None, label: str) -> tuple[float | None, s
     if value < 0:
         return value, f"{label}: nilai {value:g} negatif. Isi nilai 0 atau lebih."
     if is_percent(satuan) and value > 100:
-        return value, f"{label}: {value:g} % di luar rentang 0-100 %. Periksa angkanya (tulis dalam persen, bukan pecahan)."
+        return (
+            value,
+            f"{label}: {value:g} % di luar rentang 0-100 %. Periksa angkanya (tulis dalam persen, bukan pecahan).",
+        )
     return value, None
 
 
-def submit_values(store, unit_id: int, year: int, month: int, values: dict, actor: User | str,
-                  note: str | None = None) -> list[int]:
+def submit_values(
+    store, unit_id: int, year: int, month: int, values: dict, actor: User | str, note: str | None = None
+) -> list[int]:
     """Store a unit's values for a month from the form: ``values`` maps indikator_id to
     (realisasi, keterangan); an empty realisasi leaves that indicator out. Every value is
     checked first (a number; not negative; 0-100 for a % satuan; the indicator belongs to the
@@ -80,7 +85,7 @@ def submit_values(store, unit_id: int, year: int, month: int, values: dict, acto
         known = {int(r["id"]): r for r in inds.to_dict("records")}
         problems, rows = [], []
         for ind_id, pair in values.items():
-            realisasi, keterangan = (pair if isinstance(pair, (tuple, list)) else (pair, None))
+            realisasi, keterangan = pair if isinstance(pair, (tuple, list)) else (pair, None)
             ind = known.get(int(ind_id))
             if ind is None:
                 problems.append(f"Indikator #{ind_id} bukan indikator aktif unit ini untuk tahun {year}.")
@@ -92,8 +97,18 @@ def submit_values(store, unit_id: int, year: int, month: int, values: dict, acto
             if value is None:
                 continue
             text = keterangan.strip() if isinstance(keterangan, str) and keterangan.strip() else None
-            rows.append(dict(indikator_id=int(ind_id), unit_id=unit_id, tahun=year, bulan=month, realisasi=value,
-                             keterangan=text, source="form", match_how="form"))
+            rows.append(
+                dict(
+                    indikator_id=int(ind_id),
+                    unit_id=unit_id,
+                    tahun=year,
+                    bulan=month,
+                    realisasi=value,
+                    keterangan=text,
+                    source="form",
+                    match_how="form",
+                )
+            )
         if problems:
             raise InputError(problems)
         if not rows:
@@ -101,10 +116,23 @@ def submit_values(store, unit_id: int, year: int, month: int, values: dict, acto
         written = store.write_kinerja(rows, name)
         store.supersede_kinerja_imports(unit_id, year, month, None)
         unit = dict(store.unit_kerja()).get(unit_id, str(unit_id))
-        audits = [(name, "kinerja_input", unit,
-                   json.dumps({"bulan": f"{BULAN[month - 1]} {year}", "indikator_id": r["indikator_id"],
-                               "realisasi": r["realisasi"], "menggantikan": old}, ensure_ascii=False))
-                  for r, old in zip(rows, written.values())]
+        audits = [
+            (
+                name,
+                "kinerja_input",
+                unit,
+                json.dumps(
+                    {
+                        "bulan": f"{BULAN[month - 1]} {year}",
+                        "indikator_id": r["indikator_id"],
+                        "realisasi": r["realisasi"],
+                        "menggantikan": old,
+                    },
+                    ensure_ascii=False,
+                ),
+            )
+            for r, old in zip(rows, written.values())
+        ]
         store.audit_many(audits)
         record_submission(store, unit_id, year, month, name, note or "diisi melalui formulir")
     return list(written)
@@ -122,36 +150,79 @@ def confirm_match(store, import_id: int, row: int, indikator_id: int, actor: Use
         p = store.pending_get(import_id, row)
         if p is None or p["status"] != "pending":
             raise ReviewError(f"Baris {row} impor #{import_id} tidak sedang menunggu konfirmasi indikator.")
-        if isinstance(actor, User) and actor.role not in ("admin",) and not (
-                actor.role == "unit" and actor.unit_id == p["unit_id"]):
+        if (
+            isinstance(actor, User)
+            and actor.role not in ("admin",)
+            and not (actor.role == "unit" and actor.unit_id == p["unit_id"])
+        ):
             raise ReviewError("Akun Anda tidak berwenang mengonfirmasi indikator data kinerja ini.")
         ind = store.indikator_get(indikator_id)
         if ind is None or ind["unit_id"] != p["unit_id"] or ind["tahun"] != p["tahun"] or not ind["active"]:
-            raise ReviewError(f"Indikator #{indikator_id} bukan indikator aktif unit ini untuk tahun {p['tahun']}; "
-                              "pilih salah satu kandidat yang ditampilkan.")
+            raise ReviewError(
+                f"Indikator #{indikator_id} bukan indikator aktif unit ini untuk tahun {p['tahun']}; "
+                "pilih salah satu kandidat yang ditampilkan."
+            )
         check_unlocked(store, p["unit_id"], p["tahun"], p["bulan"])
         if p["import_superseded_by"] is not None:
-            raise ReviewError(f"Impor #{import_id} ('{p['file_name']}') sudah digantikan kiriman yang lebih baru; "
-                              "nilai dari berkas lama tidak dipakai lagi.")
+            raise ReviewError(
+                f"Impor #{import_id} ('{p['file_name']}') sudah digantikan kiriman yang lebih baru; "
+                "nilai dari berkas lama tidak dipakai lagi."
+            )
         current = store.active_value(indikator_id, p["tahun"], p["bulan"])
         if current is not None and current["created_at"] > p["import_at"]:
-            raise ReviewError(f"Indikator '{ind['nama']}' sudah mendapat nilai yang lebih baru "
-                              f"({current['realisasi']:g}, oleh {current['created_by']}) setelah berkas ini diimpor; "
-                              "nilai lama tidak menimpanya. Tutup baris ini dengan 'abaikan'.")
-        written = store.write_kinerja([dict(
-            indikator_id=indikator_id, unit_id=p["unit_id"], tahun=p["tahun"], bulan=p["bulan"],
-            realisasi=p["realisasi"], keterangan=p["keterangan"], source="import", import_id=import_id,
-            sheet=p["sheet"], source_row=row, nama_file=p["nama_file"], target_file=p["target_file"],
-            match_how="confirmed", match_score=None, flagged=False)], name)
+            raise ReviewError(
+                f"Indikator '{ind['nama']}' sudah mendapat nilai yang lebih baru "
+                f"({current['realisasi']:g}, oleh {current['created_by']}) setelah berkas ini diimpor; "
+                "nilai lama tidak menimpanya. Tutup baris ini dengan 'abaikan'."
+            )
+        written = store.write_kinerja(
+            [
+                dict(
+                    indikator_id=indikator_id,
+                    unit_id=p["unit_id"],
+                    tahun=p["tahun"],
+                    bulan=p["bulan"],
+                    realisasi=p["realisasi"],
+                    keterangan=p["keterangan"],
+                    source="import",
+                    import_id=import_id,
+                    sheet=p["sheet"],
+                    source_row=row,
+                    nama_file=p["nama_file"],
+                    target_file=p["target_file"],
+                    match_how="confirmed",
+                    match_score=None,
+                    flagged=False,
+                )
+            ],
+            name,
+        )
         new_id = next(iter(written))
         store.resolve_pending(p["id"], "confirmed", name, indikator_id, new_id)
         store.refresh_import_status(import_id)
-        store.audit_many([(name, "kinerja_match_confirm", p["file_name"],
-                           json.dumps({"import_id": import_id, "baris": row, "nama_berkas": p["nama_file"],
-                                       "indikator_id": indikator_id, "indikator": ind["nama"],
-                                       "menggantikan": written[new_id]}, ensure_ascii=False))])
-        record_submission(store, p["unit_id"], p["tahun"], p["bulan"], name,
-                          f"indikator baris {row} dikonfirmasi: {ind['nama']}")
+        store.audit_many(
+            [
+                (
+                    name,
+                    "kinerja_match_confirm",
+                    p["file_name"],
+                    json.dumps(
+                        {
+                            "import_id": import_id,
+                            "baris": row,
+                            "nama_berkas": p["nama_file"],
+                            "indikator_id": indikator_id,
+                            "indikator": ind["nama"],
+                            "menggantikan": written[new_id],
+                        },
+                        ensure_ascii=False,
+                    ),
+                )
+            ]
+        )
+        record_submission(
+            store, p["unit_id"], p["tahun"], p["bulan"], name, f"indikator baris {row} dikonfirmasi: {ind['nama']}"
+        )
     return new_id
 
 
@@ -167,9 +238,19 @@ def dismiss_match(store, import_id: int, row: int, actor: User | str, reason: st
             raise ReviewError(f"Baris {row} impor #{import_id} tidak sedang menunggu konfirmasi indikator.")
         store.resolve_pending(p["id"], "dismissed", name, note=reason.strip())
         store.refresh_import_status(import_id)
-        store.audit_many([(name, "kinerja_match_dismiss", p["file_name"],
-                           json.dumps({"import_id": import_id, "baris": row, "nama_berkas": p["nama_file"],
-                                       "alasan": reason.strip()}, ensure_ascii=False))])
+        store.audit_many(
+            [
+                (
+                    name,
+                    "kinerja_match_dismiss",
+                    p["file_name"],
+                    json.dumps(
+                        {"import_id": import_id, "baris": row, "nama_berkas": p["nama_file"], "alasan": reason.strip()},
+                        ensure_ascii=False,
+                    ),
+                )
+            ]
+        )
 
 
 # ---------------------------------------------------------------------------- indicators
@@ -210,13 +291,29 @@ def add_indikator(store, unit_id: int, year: int, fields: dict, actor: User | st
         existing = store.indikator_frame(year, unit_id)
         if any(str(n).strip().lower() == str(fields["nama"]).strip().lower() for n in existing["nama"]):
             raise InputError([f"Indikator '{fields['nama']}' sudah ada pada unit ini untuk tahun {year}."])
-        row = dict(fields, unit_id=unit_id, tahun=year, source="manual", agregasi_source="manual",
-                   no=fields.get("no") or (int(existing["no"].max()) + 1 if len(existing) and existing["no"].notna().any()
-                                           else len(existing) + 1))
+        row = dict(
+            fields,
+            unit_id=unit_id,
+            tahun=year,
+            source="manual",
+            agregasi_source="manual",
+            no=fields.get("no")
+            or (int(existing["no"].max()) + 1 if len(existing) and existing["no"].notna().any() else len(existing) + 1),
+        )
         new_id = store.insert_indikator([row], name)[0]
-        store.audit_many([(name, "indikator_create", str(new_id), json.dumps(
-            {k: row.get(k) for k in ("unit_id", "tahun", "nama", "satuan", "arah", "agregasi") + _TARGETS},
-            ensure_ascii=False))])
+        store.audit_many(
+            [
+                (
+                    name,
+                    "indikator_create",
+                    str(new_id),
+                    json.dumps(
+                        {k: row.get(k) for k in ("unit_id", "tahun", "nama", "satuan", "arah", "agregasi") + _TARGETS},
+                        ensure_ascii=False,
+                    ),
+                )
+            ]
+        )
     return new_id
 
 
@@ -238,6 +335,22 @@ def update_indikator(store, indikator_id: int, fields: dict, actor: User | str, 
         if not changed:
             return
         store.update_indikator(indikator_id, changed, name, reason or "diubah di aplikasi")
-        store.audit_many([(name, "indikator_update", str(indikator_id), json.dumps(
-            {k: [before.get(k), v] for k, v in changed.items() if k not in ("agregasi_source", "agregasi_rule")}
-            | ({"alasan": reason} if reason else {}), ensure_ascii=False, default=str))])
+        store.audit_many(
+            [
+                (
+                    name,
+                    "indikator_update",
+                    str(indikator_id),
+                    json.dumps(
+                        {
+                            k: [before.get(k), v]
+                            for k, v in changed.items()
+                            if k not in ("agregasi_source", "agregasi_rule")
+                        }
+                        | ({"alasan": reason} if reason else {}),
+                        ensure_ascii=False,
+                        default=str,
+                    ),
+                )
+            ]
+        )

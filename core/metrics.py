@@ -1,4 +1,5 @@
 """The formulas of DESIGN.md section 5. Every screen, export and CLI uses these."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -43,8 +44,9 @@ def deviasi(realisasi_fisik, target_fisik):
     return realisasi_fisik - target_fisik
 
 
-def traffic_light(deviasi_poin, serapan_pct, target_serapan_pct, kuning: float = 5.0,
-                  merah: float = 10.0) -> str | None:
+def traffic_light(
+    deviasi_poin, serapan_pct, target_serapan_pct, kuning: float = 5.0, merah: float = 10.0
+) -> str | None:
     """``hijau`` / ``kuning`` / ``merah`` by the worse of two gaps in points: deviasi fisik, and
     realisasi keuangan against the month's target absorption (DESIGN §5). ``None`` without data."""
     gaps = []

@@ -1,5 +1,6 @@
 """Recap per OPD and kabupaten totals for a period: the numbers of the Ringkasan page, the
 CLI ``recap`` and the exports all come from :func:`recap_opd` and :func:`kabupaten_totals`."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,13 +9,33 @@ from db.store import Store
 
 from .metrics import deviasi, fisik_pct, is_kritis, keuangan_pct
 
-RECAP_COLUMNS = ["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct",
-                 "fisik_pct", "target_fisik_pct", "deviasi", "fisik_pagu", "non_fisik_pagu", "reported",
-                 "reported_at"]
+RECAP_COLUMNS = [
+    "opd_kode",
+    "opd",
+    "singkatan",
+    "sub_kegiatan",
+    "pagu",
+    "realisasi_keuangan",
+    "keuangan_pct",
+    "fisik_pct",
+    "target_fisik_pct",
+    "deviasi",
+    "fisik_pagu",
+    "non_fisik_pagu",
+    "reported",
+    "reported_at",
+]
 
 
-def recap_opd(store: Store, year: int, month: int, opd: str | None = None, *, dana: list[str] | None = None,
-              jenis: str | None = None) -> pd.DataFrame:
+def recap_opd(
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None = None,
+    *,
+    dana: list[str] | None = None,
+    jenis: str | None = None,
+) -> pd.DataFrame:
     """One row per OPD (only ``opd`` when given): pagu, realisasi keuangan Rp and %, fisik %
     (pagu-weighted), deviasi, pagu of fisik konstruksi and non fisik, and whether the OPD has
     reported for the month. ``dana`` / ``jenis`` count only the sub kegiatan that
@@ -49,18 +70,41 @@ def kabupaten_totals(recap: pd.DataFrame) -> dict:
     """Kabupaten KPIs from a recap: pagu, realisasi Rp and %, fisik % (pagu-weighted over all
     OPDs, a non-reporting OPD counting as 0), deviasi, and OPDs reported x of y."""
     if recap.empty:
-        return dict(pagu=0.0, realisasi_keuangan=0.0, keuangan_pct=None, fisik_pct=None, target_fisik_pct=None,
-                    deviasi=None, opd_reported=0, opd_total=0, sub_kegiatan=0, fisik_pagu=0.0, non_fisik_pagu=0.0)
+        return dict(
+            pagu=0.0,
+            realisasi_keuangan=0.0,
+            keuangan_pct=None,
+            fisik_pct=None,
+            target_fisik_pct=None,
+            deviasi=None,
+            opd_reported=0,
+            opd_total=0,
+            sub_kegiatan=0,
+            fisik_pagu=0.0,
+            non_fisik_pagu=0.0,
+        )
     pagu = float(recap["pagu"].sum())
     real = float(recap["realisasi_keuangan"].fillna(0).sum())
     fis = fisik_pct(float((recap["pagu"] * recap["fisik_pct"].fillna(0)).sum()), pagu)
     reported = recap["reported"].astype(bool)
-    tgt = fisik_pct(float((recap["pagu"] * recap["target_fisik_pct"].fillna(0)).sum()), pagu) \
-        if recap["target_fisik_pct"].notna().any() else None
-    return dict(pagu=pagu, realisasi_keuangan=real, keuangan_pct=keuangan_pct(real, pagu), fisik_pct=fis,
-                target_fisik_pct=tgt, deviasi=deviasi(fis, tgt), opd_reported=int(reported.sum()),
-                opd_total=int(len(recap)), sub_kegiatan=int(recap["sub_kegiatan"].sum()),
-                fisik_pagu=float(recap["fisik_pagu"].sum()), non_fisik_pagu=float(recap["non_fisik_pagu"].sum()))
+    tgt = (
+        fisik_pct(float((recap["pagu"] * recap["target_fisik_pct"].fillna(0)).sum()), pagu)
+        if recap["target_fisik_pct"].notna().any()
+        else None
+    )
+    return dict(
+        pagu=pagu,
+        realisasi_keuangan=real,
+        keuangan_pct=keuangan_pct(real, pagu),
+        fisik_pct=fis,
+        target_fisik_pct=tgt,
+        deviasi=deviasi(fis, tgt),
+        opd_reported=int(reported.sum()),
+        opd_total=int(len(recap)),
+        sub_kegiatan=int(recap["sub_kegiatan"].sum()),
+        fisik_pagu=float(recap["fisik_pagu"].sum()),
+        non_fisik_pagu=float(recap["non_fisik_pagu"].sum()),
+    )
 
 
 def same_period_last_year(store: Store, year: int, month: int, opd: str | None = None) -> dict | None:
@@ -70,8 +114,15 @@ def same_period_last_year(store: Store, year: int, month: int, opd: str | None =
     return tot if tot["opd_reported"] else None
 
 
-def opd_level(store: Store, year: int, month: int, opd: str | None = None, *, dana: list[str] | None = None,
-              jenis: str | None = None) -> pd.DataFrame:
+def opd_level(
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None = None,
+    *,
+    dana: list[str] | None = None,
+    jenis: str | None = None,
+) -> pd.DataFrame:
     """``rollup(filter_leaves(leaf_recap(...), dana, jenis), "opd")`` with the sums made in the
     database (the Rekap OPD table of a province does not fetch every sub kegiatan): one row per
     OPD by kode, the columns of :func:`rollup`, the numbers of :func:`recap_opd`."""
@@ -83,8 +134,7 @@ def opd_level(store: Store, year: int, month: int, opd: str | None = None, *, da
 def sumber_dana_list(store: Store, year: int, month: int, opd: str | None = None) -> list[str]:
     """Every single sumber dana named by the period's sub kegiatan ("DAU, PAD" names two), sorted:
     the choices of the sumber dana filter."""
-    return sorted({f.strip() for v in store.leaf_sumber_dana(year, month, opd) for f in str(v).split(",")
-                   if f.strip()})
+    return sorted({f.strip() for v in store.leaf_sumber_dana(year, month, opd) for f in str(v).split(",") if f.strip()})
 
 
 def filter_leaves(leaves: pd.DataFrame, dana: list[str] | None = None, jenis: str | None = None) -> pd.DataFrame:
@@ -101,12 +151,22 @@ def filter_leaves(leaves: pd.DataFrame, dana: list[str] | None = None, jenis: st
     return view
 
 
-LEVELS = {"opd": ["opd_kode", "opd"], "program": ["opd_kode", "opd", "program_kode", "program_nama"],
-          "kegiatan": ["opd_kode", "opd", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama"]}
+LEVELS = {
+    "opd": ["opd_kode", "opd"],
+    "program": ["opd_kode", "opd", "program_kode", "program_nama"],
+    "kegiatan": ["opd_kode", "opd", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama"],
+}
 
 
-def leaf_recap(store: Store, year: int, month: int, opd: str | None = None, *, jenis: str | None = None,
-               behind: float | None = None) -> pd.DataFrame:
+def leaf_recap(
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None = None,
+    *,
+    jenis: str | None = None,
+    behind: float | None = None,
+) -> pd.DataFrame:
     """Every sub kegiatan of the period with keuangan %, fisik, target and deviasi; program and
     kegiatan codes filled from the sub kegiatan code where the file and DPA say nothing. Only
     ``jenis`` (see :func:`filter_leaves`) and only those more than ``behind`` points behind
@@ -138,9 +198,12 @@ def jenis_split(leaves: pd.DataFrame) -> pd.DataFrame:
     """Pagu, realisasi keuangan, keuangan % and number of sub kegiatan of fisik konstruksi and
     non fisik (anything not classified fisik counts as non fisik), from :func:`leaf_recap`."""
     jenis = leaves["jenis"].where(leaves["jenis"] == "fisik", "non_fisik")
-    return _split_frame(leaves.assign(jenis=jenis).groupby("jenis").agg(
-        pagu=("pagu", "sum"), realisasi_keuangan=("realisasi_keuangan", "sum"),
-        sub_kegiatan=("kode", "size")).reset_index())
+    return _split_frame(
+        leaves.assign(jenis=jenis)
+        .groupby("jenis")
+        .agg(pagu=("pagu", "sum"), realisasi_keuangan=("realisasi_keuangan", "sum"), sub_kegiatan=("kode", "size"))
+        .reset_index()
+    )
 
 
 def jenis_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
@@ -165,8 +228,19 @@ def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFr
     return fisik[is_kritis(fisik["target_fisik"], fisik["deviasi"], awal, akhir)].sort_values("deviasi", kind="stable")
 
 
-KRITIS_COLUMNS = ["opd_kode", "kode", "nama", "sumber_dana", "pagu", "target_fisik", "realisasi_fisik",
-                  "realisasi_keuangan", "jenis", "permasalahan", "solusi"]
+KRITIS_COLUMNS = [
+    "opd_kode",
+    "kode",
+    "nama",
+    "sumber_dana",
+    "pagu",
+    "target_fisik",
+    "realisasi_fisik",
+    "realisasi_keuangan",
+    "jenis",
+    "permasalahan",
+    "solusi",
+]
 
 
 def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> pd.DataFrame:
@@ -177,8 +251,16 @@ def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: flo
     return kontrak_kritis(_leaf_figures(leaves) if not leaves.empty else leaves, awal, akhir)
 
 
-ROLLUP_COLUMNS = ["sub_kegiatan", "pagu", "realisasi_keuangan", "reported", "keuangan_pct", "fisik_pct",
-                  "target_fisik_pct", "deviasi"]
+ROLLUP_COLUMNS = [
+    "sub_kegiatan",
+    "pagu",
+    "realisasi_keuangan",
+    "reported",
+    "keuangan_pct",
+    "fisik_pct",
+    "target_fisik_pct",
+    "deviasi",
+]
 
 
 def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -186,16 +268,29 @@ def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:
     target, deviasi, keuangan %, number of sub kegiatan (the same formulas as :func:`recap_opd`)."""
     keys = LEVELS[level]
     if leaves.empty:
-        return pd.DataFrame(columns=keys + ["sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct",
-                                            "fisik_pct", "target_fisik_pct", "deviasi"])
+        return pd.DataFrame(
+            columns=keys
+            + ["sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct", "fisik_pct", "target_fisik_pct", "deviasi"]
+        )
     work = leaves.assign(
         pxf=leaves["pagu"] * leaves["realisasi_fisik"].fillna(0),
         pxt=leaves["pagu"] * leaves["target_fisik"].fillna(0),
         has_t=leaves["target_fisik"].notna(),
-        real=leaves["realisasi_keuangan"])
-    g = work.groupby(keys, dropna=False, sort=True).agg(
-        sub_kegiatan=("kode", "size"), pagu=("pagu", "sum"), realisasi_keuangan=("real", "sum"),
-        pxf=("pxf", "sum"), pxt=("pxt", "sum"), has_t=("has_t", "any"), reported=("reported", "any")).reset_index()
+        real=leaves["realisasi_keuangan"],
+    )
+    g = (
+        work.groupby(keys, dropna=False, sort=True)
+        .agg(
+            sub_kegiatan=("kode", "size"),
+            pagu=("pagu", "sum"),
+            realisasi_keuangan=("real", "sum"),
+            pxf=("pxf", "sum"),
+            pxt=("pxt", "sum"),
+            has_t=("has_t", "any"),
+            reported=("reported", "any"),
+        )
+        .reset_index()
+    )
     g["realisasi_keuangan"] = g["realisasi_keuangan"].where(g["reported"])
     g["keuangan_pct"] = keuangan_pct(g["realisasi_keuangan"], g["pagu"])
     g["fisik_pct"] = fisik_pct(g["pxf"], g["pagu"]).where(g["reported"])
@@ -204,8 +299,7 @@ def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:
     return g.drop(columns=["pxf", "pxt", "has_t"])
 
 
-def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None,
-            upto: int = 12) -> pd.DataFrame:
+def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None, upto: int = 12) -> pd.DataFrame:
     """Month by month (1..``upto``): pagu, realisasi keuangan %, fisik % and target fisik % of the
     kabupaten or one OPD (:func:`kabupaten_totals` of :func:`recap_opd`, the Ringkasan numbers),
     or of one sub kegiatan ``kode`` of the OPD ``opd`` (cumulative values as reported each month)."""
@@ -229,6 +323,13 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
             if not reported:
                 rows.append(dict(bulan=month, pagu=pagu, keuangan_pct=None, fisik_pct=None, target_fisik_pct=None))
             else:
-                rows.append(dict(bulan=month, pagu=pagu, keuangan_pct=tot["keuangan_pct"], fisik_pct=tot["fisik_pct"],
-                                 target_fisik_pct=tot["target_fisik_pct"]))
+                rows.append(
+                    dict(
+                        bulan=month,
+                        pagu=pagu,
+                        keuangan_pct=tot["keuangan_pct"],
+                        fisik_pct=tot["fisik_pct"],
+                        target_fisik_pct=tot["target_fisik_pct"],
+                    )
+                )
     return pd.DataFrame(rows)

@@ -22,6 +22,7 @@ refused (:class:`Locked`) until it is reopened. Steps that do not change the sta
 as events too: ``requested`` (format sent, SOP steps 1-2), ``compiled`` (staff compiled, step 4),
 ``analysed`` (Kasubbag's analysis, step 5). Every step goes to ``review_event`` and ``audit_log``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,12 +33,23 @@ import pandas as pd
 from core.access import User
 from etl.text import BULAN
 
-STATUS_LABEL = {"draft": "Belum disampaikan", "submitted": "Disampaikan", "verified": "Terverifikasi",
-                "returned": "Dikembalikan", "approved": "Disetujui"}
-STEP_LABEL = {"requested": "Permintaan data dikirim", "submitted": "Data disampaikan unit",
-              "compiled": "Data dihimpun staf", "analysed": "Dianalisis Kasubbag Program dan Keuangan",
-              "verified": "Diverifikasi Sekcam", "returned": "Dikembalikan untuk diperbaiki",
-              "approved": "Disetujui Camat", "reopened": "Dibuka kembali"}
+STATUS_LABEL = {
+    "draft": "Belum disampaikan",
+    "submitted": "Disampaikan",
+    "verified": "Terverifikasi",
+    "returned": "Dikembalikan",
+    "approved": "Disetujui",
+}
+STEP_LABEL = {
+    "requested": "Permintaan data dikirim",
+    "submitted": "Data disampaikan unit",
+    "compiled": "Data dihimpun staf",
+    "analysed": "Dianalisis Kasubbag Program dan Keuangan",
+    "verified": "Diverifikasi Sekcam",
+    "returned": "Dikembalikan untuk diperbaiki",
+    "approved": "Disetujui Camat",
+    "reopened": "Dibuka kembali",
+}
 
 
 @dataclass(frozen=True)
@@ -53,14 +65,31 @@ class Action:
 
 
 ACTIONS: dict[str, Action] = {
-    "submit": Action("submitted", frozenset({"draft", "returned", "submitted", "verified"}), "submitted",
-                     frozenset({"unit", "admin"}), label="Sampaikan"),
+    "submit": Action(
+        "submitted",
+        frozenset({"draft", "returned", "submitted", "verified"}),
+        "submitted",
+        frozenset({"unit", "admin"}),
+        label="Sampaikan",
+    ),
     "verify": Action("verified", frozenset({"submitted"}), "verified", frozenset({"reviewer"}), label="Verifikasi"),
-    "return": Action("returned", frozenset({"submitted", "verified"}), "returned", frozenset({"reviewer", "approver"}),
-                     note_required=True, label="Kembalikan"),
+    "return": Action(
+        "returned",
+        frozenset({"submitted", "verified"}),
+        "returned",
+        frozenset({"reviewer", "approver"}),
+        note_required=True,
+        label="Kembalikan",
+    ),
     "approve": Action("approved", frozenset({"verified"}), "approved", frozenset({"approver"}), label="Setujui"),
-    "reopen": Action("reopened", frozenset({"approved"}), "draft", frozenset({"approver", "admin"}),
-                     note_required=True, label="Buka kembali"),
+    "reopen": Action(
+        "reopened",
+        frozenset({"approved"}),
+        "draft",
+        frozenset({"approver", "admin"}),
+        note_required=True,
+        label="Buka kembali",
+    ),
 }
 # Narrower sources for one role: the Camat returns only what the Sekcam has verified.
 ROLE_SOURCES: dict[tuple[str, str], frozenset[str]] = {("return", "approver"): frozenset({"verified"})}
@@ -92,9 +121,11 @@ def lock_message(unit: str, year: int, month: int, approved_by: str | None = Non
     """Why values of an approved unit-month are refused, and what to do."""
     when = f" pada {pd.Timestamp(approved_at):%d-%m-%Y %H:%M}" if approved_at is not None else ""
     who = f" oleh {approved_by}" if approved_by else ""
-    return (f"Rekap kinerja {unit} bulan {_period(year, month)} sudah disetujui Camat{who}{when} sehingga terkunci; "
-            "data tidak dapat diubah. Bila perlu diperbaiki, minta Camat atau admin membuka kembali rekap tersebut "
-            "(dengan alasan) di halaman Review kinerja, lalu kirim ulang.")
+    return (
+        f"Rekap kinerja {unit} bulan {_period(year, month)} sudah disetujui Camat{who}{when} sehingga terkunci; "
+        "data tidak dapat diubah. Bila perlu diperbaiki, minta Camat atau admin membuka kembali rekap tersebut "
+        "(dengan alasan) di halaman Review kinerja, lalu kirim ulang."
+    )
 
 
 def status_of(store, unit_id: int, year: int, month: int) -> str:
@@ -126,20 +157,28 @@ def refusal(user: User, action: str, status: str, unit_id: int | None = None, no
     else:
         return f"Langkah '{action}' tidak dikenal."
     if user.role not in roles:
-        who = {"submit": "unit kerja yang bersangkutan atau admin", "verify": "Sekcam (peran pemeriksa)",
-               "return": "Sekcam atau Camat", "approve": "Camat (peran penyetuju)",
-               "reopen": "Camat atau admin"}.get(action, "admin (Kasubbag Program dan Keuangan)")
+        who = {
+            "submit": "unit kerja yang bersangkutan atau admin",
+            "verify": "Sekcam (peran pemeriksa)",
+            "return": "Sekcam atau Camat",
+            "approve": "Camat (peran penyetuju)",
+            "reopen": "Camat atau admin",
+        }.get(action, "admin (Kasubbag Program dan Keuangan)")
         return f"Akun Anda ({user.role}) tidak berwenang untuk langkah ini; yang berwenang: {who}."
     sources = ROLE_SOURCES.get((action, user.role), sources)
     if user.role == "unit" and unit_id is not None and user.unit_id != unit_id:
         return "Akun unit hanya dapat menyampaikan data unitnya sendiri."
     if status not in sources:
         allowed = ", ".join(STATUS_LABEL[s] for s in sorted(sources, key=list(STATUS_LABEL).index))
-        return (f"Rekap berstatus '{STATUS_LABEL.get(status, status)}'; langkah ini hanya dapat dilakukan bila "
-                f"statusnya: {allowed}.")
+        return (
+            f"Rekap berstatus '{STATUS_LABEL.get(status, status)}'; langkah ini hanya dapat dilakukan bila "
+            f"statusnya: {allowed}."
+        )
     if a is not None and a.note_required and not (note and note.strip()):
-        return ("Catatan wajib diisi untuk langkah ini: tuliskan apa yang harus diperbaiki (kembalikan) atau "
-                "alasan membuka kembali.")
+        return (
+            "Catatan wajib diisi untuk langkah ini: tuliskan apa yang harus diperbaiki (kembalikan) atau "
+            "alasan membuka kembali."
+        )
     return None
 
 
@@ -150,8 +189,16 @@ def allowed_actions(user: User, status: str, unit_id: int | None = None) -> list
 
 
 def _event(unit_id, year, month, step, before, after, actor, note) -> dict:
-    return dict(unit_id=unit_id, tahun=year, bulan=month, step=step, status_before=before, status_after=after,
-                actor=actor, note=note)
+    return dict(
+        unit_id=unit_id,
+        tahun=year,
+        bulan=month,
+        step=step,
+        status_before=before,
+        status_after=after,
+        actor=actor,
+        note=note,
+    )
 
 
 def _audit(step: str, unit: str, year: int, month: int, before: str | None, after: str | None, note: str | None):
@@ -198,8 +245,9 @@ def record_submission(store, unit_id: int, year: int, month: int, actor: str, no
     return before
 
 
-def record_step(store, year: int, month: int, step: str, user: User, unit_ids: list[int] | None = None,
-                note: str | None = None) -> list[int]:
+def record_step(
+    store, year: int, month: int, step: str, user: User, unit_ids: list[int] | None = None, note: str | None = None
+) -> list[int]:
     """Record a step without a change of state (``requested`` | ``compiled`` | ``analysed``)
     for units (default: every unit with indicators in ``year`` whose state allows it).
     Returns the units recorded; raises :class:`ReviewError` when an explicitly named unit may
@@ -247,8 +295,9 @@ def save_analysis(store, unit_id: int, year: int, period_key: str, note: str, us
             month = int(period_key[1:])
             status = status_of(store, unit_id, year, month)
             if status in MARKERS["analysed"][0]:
-                store.add_review_events([_event(unit_id, year, month, "analysed", status, status, user.username,
-                                                note.strip())])
+                store.add_review_events(
+                    [_event(unit_id, year, month, "analysed", status, status, user.username, note.strip())]
+                )
     return note_id
 
 
@@ -256,19 +305,45 @@ def save_analysis(store, unit_id: int, year: int, period_key: str, note: str, us
 # SOP "Mekanisme Pengumpulan Data Kinerja", column "Waktu", in working hours (8 hours a day):
 # 1-2 order and send the format 5 + 10 minutes; 3 units fill it 2 days; 4 staff compile 480 minutes;
 # 5 Kasubbag analyses 360 minutes; 6 Sekcam verifies 360 minutes; 7 Camat approves 60 minutes.
-WORKDAY_START, WORKDAY_END = 8, 16        # office hours counted (8 hours: 480 minutes = 1 day)
-SOP_HOURS = {"requested": 15 / 60, "submitted": 16.0, "compiled": 8.0, "analysed": 6.0, "verified": 6.0,
-             "returned": 6.0, "approved": 1.0}
-SOP_LABEL = {"requested": "15 menit", "submitted": "2 hari kerja", "compiled": "480 menit (1 hari kerja)",
-             "analysed": "360 menit", "verified": "360 menit", "returned": "360 menit", "approved": "60 menit"}
+WORKDAY_START, WORKDAY_END = 8, 16  # office hours counted (8 hours: 480 minutes = 1 day)
+SOP_HOURS = {
+    "requested": 15 / 60,
+    "submitted": 16.0,
+    "compiled": 8.0,
+    "analysed": 6.0,
+    "verified": 6.0,
+    "returned": 6.0,
+    "approved": 1.0,
+}
+SOP_LABEL = {
+    "requested": "15 menit",
+    "submitted": "2 hari kerja",
+    "compiled": "480 menit (1 hari kerja)",
+    "analysed": "360 menit",
+    "verified": "360 menit",
+    "returned": "360 menit",
+    "approved": "60 menit",
+}
 # The step a duration is measured from: the latest earlier event among these.
-_FROM = {"submitted": ("requested", "returned", "reopened"), "compiled": ("submitted",),
-         "analysed": ("compiled", "submitted"), "verified": ("analysed", "compiled", "submitted"),
-         "returned": ("analysed", "compiled", "submitted", "verified"), "approved": ("verified",),
-         "reopened": ("approved",)}
+_FROM = {
+    "submitted": ("requested", "returned", "reopened"),
+    "compiled": ("submitted",),
+    "analysed": ("compiled", "submitted"),
+    "verified": ("analysed", "compiled", "submitted"),
+    "returned": ("analysed", "compiled", "submitted", "verified"),
+    "approved": ("verified",),
+    "reopened": ("approved",),
+}
 # What is awaited after the last step (for the waiting row): step -> next step.
-_NEXT = {"requested": "submitted", "returned": "submitted", "reopened": "submitted", "submitted": "compiled",
-         "compiled": "analysed", "analysed": "verified", "verified": "approved"}
+_NEXT = {
+    "requested": "submitted",
+    "returned": "submitted",
+    "reopened": "submitted",
+    "submitted": "compiled",
+    "compiled": "analysed",
+    "analysed": "verified",
+    "verified": "approved",
+}
 
 
 def working_hours(start, end) -> float:
@@ -289,8 +364,22 @@ def working_hours(start, end) -> float:
     return total
 
 
-STEP_COLUMNS = ["unit_id", "unit", "step", "langkah", "actor", "mulai", "selesai", "jam_kerja", "sop_jam", "sop",
-                "melebihi", "selesai_flag", "note", "status_after"]
+STEP_COLUMNS = [
+    "unit_id",
+    "unit",
+    "step",
+    "langkah",
+    "actor",
+    "mulai",
+    "selesai",
+    "jam_kerja",
+    "sop_jam",
+    "sop",
+    "melebihi",
+    "selesai_flag",
+    "note",
+    "status_after",
+]
 
 
 def step_durations(store, year: int, month: int, now=None) -> pd.DataFrame:
@@ -312,11 +401,24 @@ def step_durations(store, year: int, month: int, now=None) -> pd.DataFrame:
                     start = t
             hours = working_hours(start, e.created_at) if start is not None else None
             sop = SOP_HOURS.get(e.step)
-            rows.append(dict(unit_id=int(unit_id), unit=e.unit, step=e.step, langkah=STEP_LABEL.get(e.step, e.step),
-                             actor=e.actor, mulai=start, selesai=e.created_at, jam_kerja=hours, sop_jam=sop,
-                             sop=SOP_LABEL.get(e.step), melebihi=bool(hours is not None and sop is not None
-                                                                     and hours > sop),
-                             selesai_flag=True, note=e.note, status_after=e.status_after))
+            rows.append(
+                dict(
+                    unit_id=int(unit_id),
+                    unit=e.unit,
+                    step=e.step,
+                    langkah=STEP_LABEL.get(e.step, e.step),
+                    actor=e.actor,
+                    mulai=start,
+                    selesai=e.created_at,
+                    jam_kerja=hours,
+                    sop_jam=sop,
+                    sop=SOP_LABEL.get(e.step),
+                    melebihi=bool(hours is not None and sop is not None and hours > sop),
+                    selesai_flag=True,
+                    note=e.note,
+                    status_after=e.status_after,
+                )
+            )
             last_at[e.step] = e.created_at
         if now is not None:
             last = ev.iloc[-1]
@@ -326,8 +428,22 @@ def step_durations(store, year: int, month: int, now=None) -> pd.DataFrame:
             start = last["created_at"]
             hours = working_hours(start, now)
             sop = SOP_HOURS.get(nxt)
-            rows.append(dict(unit_id=int(unit_id), unit=last["unit"], step=nxt, langkah=STEP_LABEL[nxt], actor=None,
-                             mulai=start, selesai=None, jam_kerja=hours, sop_jam=sop, sop=SOP_LABEL.get(nxt),
-                             melebihi=bool(sop is not None and hours > sop), selesai_flag=False, note=None,
-                             status_after=last["status_after"]))
+            rows.append(
+                dict(
+                    unit_id=int(unit_id),
+                    unit=last["unit"],
+                    step=nxt,
+                    langkah=STEP_LABEL[nxt],
+                    actor=None,
+                    mulai=start,
+                    selesai=None,
+                    jam_kerja=hours,
+                    sop_jam=sop,
+                    sop=SOP_LABEL.get(nxt),
+                    melebihi=bool(sop is not None and hours > sop),
+                    selesai_flag=False,
+                    note=None,
+                    status_after=last["status_after"],
+                )
+            )
     return pd.DataFrame(rows, columns=STEP_COLUMNS)

@@ -1,5 +1,6 @@
 """Settings of an install (Pengaturan): names, kop, signatory, thresholds, target curve,
 reporting deadline. Stored as text in the ``setting`` table; defaults here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,18 +27,18 @@ class Settings:
     ttd_jabatan: str = "Kepala Bagian Administrasi Pembangunan"
     ttd_nama: str = ""
     ttd_nip: str = ""
-    kecamatan_nama: str = ""          # data kinerja: the kecamatan (kop and title of its recaps)
+    kecamatan_nama: str = ""  # data kinerja: the kecamatan (kop and title of its recaps)
     kecamatan_alamat: str = ""
-    kecamatan_tempat: str = ""        # place of signing (default: tempat)
-    camat_jabatan: str = "Camat"      # signatory of the kinerja recap (SOP step 7)
+    kecamatan_tempat: str = ""  # place of signing (default: tempat)
+    camat_jabatan: str = "Camat"  # signatory of the kinerja recap (SOP step 7)
     camat_nama: str = ""
     camat_nip: str = ""
-    kuning_poin: float = 5.0          # deviasi / absorption gap (points) from which an OPD is yellow
-    merah_poin: float = 10.0          # ... and red
-    kritis_awal_poin: float = 10.0    # kontrak kritis: plan 0-70 % and more than this behind
-    kritis_akhir_poin: float = 5.0    # ... plan 70-100 % and more than this behind
-    batas_hari: int = 10              # reports are due on this day of the following month
-    target_serapan: list = None       # 12 cumulative % values
+    kuning_poin: float = 5.0  # deviasi / absorption gap (points) from which an OPD is yellow
+    merah_poin: float = 10.0  # ... and red
+    kritis_awal_poin: float = 10.0  # kontrak kritis: plan 0-70 % and more than this behind
+    kritis_akhir_poin: float = 5.0  # ... plan 70-100 % and more than this behind
+    batas_hari: int = 10  # reports are due on this day of the following month
+    target_serapan: list = None  # 12 cumulative % values
 
     def __post_init__(self):
         if self.target_serapan is None:
@@ -90,7 +91,9 @@ def problems(s: Settings) -> list[str]:
 def save(store: Store, s: Settings, actor: str) -> None:
     """Store every setting (audited with the changed keys)."""
     before = load(store)
-    values = {f.name: (json.dumps(getattr(s, f.name)) if isinstance(getattr(s, f.name), list)
-                       else str(getattr(s, f.name))) for f in fields(Settings)}
+    values = {
+        f.name: (json.dumps(getattr(s, f.name)) if isinstance(getattr(s, f.name), list) else str(getattr(s, f.name)))
+        for f in fields(Settings)
+    }
     changed = [f.name for f in fields(Settings) if getattr(before, f.name) != getattr(s, f.name)]
     store.save_settings(values, actor, changed)

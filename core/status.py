@@ -1,5 +1,6 @@
 """Reporting status per OPD for a month (Status pengumpulan) and the reminder text to chase
 the OPDs that have not reported."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,9 @@ from core.settings import Settings
 from etl.text import month_name
 
 
-def reporting_status(raw: pd.DataFrame, year: int, month: int, settings: Settings,
-                     today: dt.date | None = None) -> pd.DataFrame:
+def reporting_status(
+    raw: pd.DataFrame, year: int, month: int, settings: Settings, today: dt.date | None = None
+) -> pd.DataFrame:
     """Add ``status`` (``tepat_waktu`` / ``terlambat`` / ``belum`` / ``belum_lewat_batas``) and the
     deadline to ``Store.reporting_status`` rows."""
     today = today or dt.date.today()
@@ -34,14 +36,16 @@ def reminder_text(opd_name: str, year: int, month: int, settings: Settings) -> s
     """The message to send an OPD that has not reported (polite, with the deadline)."""
     deadline = settings.deadline(year, month)
     period = f"{month_name(month)} {year}"
-    return (f"Yth. Kepala {opd_name},\n"
-            f"Dengan hormat, bersama ini kami mengingatkan bahwa laporan realisasi fisik dan keuangan "
-            f"bulan {period} dari {opd_name} belum kami terima. Mohon laporan disampaikan paling lambat "
-            f"tanggal {deadline.day} {month_name(deadline.month)} {deadline.year} melalui aplikasi Pantau "
-            f"atau kepada {settings.kop_3.title() or 'Bagian Administrasi Pembangunan'}, sebagai bahan Rapat "
-            f"Koordinasi Pengendalian Operasional Kegiatan (Rakor POK).\n"
-            f"Atas perhatian dan kerja samanya kami ucapkan terima kasih.\n"
-            f"{settings.ttd_jabatan}" + (f"\n{settings.ttd_nama}" if settings.ttd_nama else ""))
+    return (
+        f"Yth. Kepala {opd_name},\n"
+        f"Dengan hormat, bersama ini kami mengingatkan bahwa laporan realisasi fisik dan keuangan "
+        f"bulan {period} dari {opd_name} belum kami terima. Mohon laporan disampaikan paling lambat "
+        f"tanggal {deadline.day} {month_name(deadline.month)} {deadline.year} melalui aplikasi Pantau "
+        f"atau kepada {settings.kop_3.title() or 'Bagian Administrasi Pembangunan'}, sebagai bahan Rapat "
+        f"Koordinasi Pengendalian Operasional Kegiatan (Rakor POK).\n"
+        f"Atas perhatian dan kerja samanya kami ucapkan terima kasih.\n"
+        f"{settings.ttd_jabatan}" + (f"\n{settings.ttd_nama}" if settings.ttd_nama else "")
+    )
 
 
 def whatsapp_link(text: str) -> str:

@@ -17,6 +17,7 @@ Rules kept here (pages, exports and the CLI call these functions):
 - A decision is *terlambat* (overdue) when it is not done and its batas waktu is before the
   reference date (:func:`is_terlambat`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,21 @@ STATUS = ("open", "in_progress", "done")
 STATUS_LABEL = {"open": "Belum ditindaklanjuti", "in_progress": "Dalam proses", "done": "Selesai"}
 BATAL_LABEL = "Dibatalkan"
 OPEN = ("open", "in_progress")
-FOLLOWUP_COLUMNS = ["id", "rakor_id", "rakor_tanggal", "opd_kode", "opd", "masalah", "keputusan", "pic",
-                    "batas_waktu", "status", "status_label", "terlambat", "catatan_terakhir"]
+FOLLOWUP_COLUMNS = [
+    "id",
+    "rakor_id",
+    "rakor_tanggal",
+    "opd_kode",
+    "opd",
+    "masalah",
+    "keputusan",
+    "pic",
+    "batas_waktu",
+    "status",
+    "status_label",
+    "terlambat",
+    "catatan_terakhir",
+]
 MAX_TEXT = 2000
 
 
@@ -89,22 +103,34 @@ def _followup_frame(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     out = rows.copy()
     out["id"], out["rakor_id"] = out["id"].astype("int64"), out["rakor_id"].astype("int64")
     out["rakor_tanggal"] = pd.Series([_date(v) for v in out["rakor_tanggal"]], index=out.index, dtype=object)
-    out["batas_waktu"] = pd.Series([_date(v) or pd.NaT for v in out["batas_waktu"]], index=out.index,
-                                   dtype=object)
-    out["status_label"] = [BATAL_LABEL if batal else STATUS_LABEL.get(s, s)
-                           for s, batal in zip(out["status"], out["dibatalkan"])]
-    out["terlambat"] = pd.Series([bool(not batal and is_terlambat(s, d, as_of))
-                                  for s, d, batal in zip(out["status"], out["batas_waktu"], out["dibatalkan"])],
-                                 index=out.index, dtype=bool)
-    out["catatan_terakhir"] = pd.Series([v if isinstance(v, str) else None for v in out["catatan_terakhir"]],
-                                        index=out.index, dtype=object)
+    out["batas_waktu"] = pd.Series([_date(v) or pd.NaT for v in out["batas_waktu"]], index=out.index, dtype=object)
+    out["status_label"] = [
+        BATAL_LABEL if batal else STATUS_LABEL.get(s, s) for s, batal in zip(out["status"], out["dibatalkan"])
+    ]
+    out["terlambat"] = pd.Series(
+        [
+            bool(not batal and is_terlambat(s, d, as_of))
+            for s, d, batal in zip(out["status"], out["batas_waktu"], out["dibatalkan"])
+        ],
+        index=out.index,
+        dtype=bool,
+    )
+    out["catatan_terakhir"] = pd.Series(
+        [v if isinstance(v, str) else None for v in out["catatan_terakhir"]], index=out.index, dtype=object
+    )
     for col in ("masalah", "keputusan", "pic", "opd", "opd_kode"):
         out[col] = pd.Series([v if isinstance(v, str) else None for v in out[col]], index=out.index, dtype=object)
     return out.reset_index(drop=True)
 
 
-def followups(store: Store, *, opd_kode: str | None = None, status: str | list[str] | tuple | None = None,
-              as_of: dt.date | None = None, rakor_id: int | None = None) -> pd.DataFrame:
+def followups(
+    store: Store,
+    *,
+    opd_kode: str | None = None,
+    status: str | list[str] | tuple | None = None,
+    as_of: dt.date | None = None,
+    rakor_id: int | None = None,
+) -> pd.DataFrame:
     """Decisions of the Rakor meetings that are still in force (cancelled ones left out).
 
     Columns exactly :data:`FOLLOWUP_COLUMNS`: id, rakor_id, rakor_tanggal (``datetime.date``),
@@ -124,8 +150,9 @@ def followups(store: Store, *, opd_kode: str | None = None, status: str | list[s
     return _followup_frame(rows, as_of)[FOLLOWUP_COLUMNS]
 
 
-def open_followups(store: Store, *, as_of: dt.date | None = None, opd_kode: str | None = None,
-                   rakor_id: int | None = None) -> pd.DataFrame:
+def open_followups(
+    store: Store, *, as_of: dt.date | None = None, opd_kode: str | None = None, rakor_id: int | None = None
+) -> pd.DataFrame:
     """:func:`followups` that are not done yet (status ``open`` or ``in_progress``)."""
     return followups(store, opd_kode=opd_kode, status=list(OPEN), as_of=as_of, rakor_id=rakor_id)
 
@@ -135,11 +162,19 @@ def open_counts(store: Store, *, as_of: dt.date | None = None, opd_kode: str | N
     ``terlambat`` (of those, overdue). OPDs without open follow-ups are absent."""
     df = open_followups(store, as_of=as_of, opd_kode=opd_kode)
     if df.empty:
-        return pd.DataFrame({"opd_kode": pd.Series(dtype=object), "terbuka": pd.Series(dtype="int64"),
-                             "terlambat": pd.Series(dtype="int64")})
-    return (df.groupby("opd_kode", sort=True)
-            .agg(terbuka=("id", "size"), terlambat=("terlambat", "sum"))
-            .astype("int64").reset_index())
+        return pd.DataFrame(
+            {
+                "opd_kode": pd.Series(dtype=object),
+                "terbuka": pd.Series(dtype="int64"),
+                "terlambat": pd.Series(dtype="int64"),
+            }
+        )
+    return (
+        df.groupby("opd_kode", sort=True)
+        .agg(terbuka=("id", "size"), terlambat=("terlambat", "sum"))
+        .astype("int64")
+        .reset_index()
+    )
 
 
 def decisions(store: Store, rakor_id: int, *, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -149,8 +184,9 @@ def decisions(store: Store, rakor_id: int, *, as_of: dt.date | None = None) -> p
     as_of = as_of or dt.date.today()
     rows = store.tindak_lanjut_rows(rakor_id=rakor_id, include_batal=True)
     out = _followup_frame(rows, as_of)
-    out["tanggal_catatan"] = pd.Series([_date(v) or pd.NaT for v in out["tanggal_catatan"]], index=out.index,
-                                       dtype=object)
+    out["tanggal_catatan"] = pd.Series(
+        [_date(v) or pd.NaT for v in out["tanggal_catatan"]], index=out.index, dtype=object
+    )
     return out[FOLLOWUP_COLUMNS + ["dibatalkan", "alasan_batal", "tanggal_catatan"]]
 
 
@@ -208,8 +244,9 @@ def can_update_status(user: User, opd_kode: str) -> bool:
 
 def _require_admin(user: User) -> None:
     if not can_edit_rakor(user):
-        raise PermissionError("Hanya admin (Bagian Administrasi Pembangunan) yang dapat mencatat rakor dan "
-                              "mengubah keputusannya.")
+        raise PermissionError(
+            "Hanya admin (Bagian Administrasi Pembangunan) yang dapat mencatat rakor dan mengubah keputusannya."
+        )
 
 
 def _missing(value) -> bool:
@@ -250,8 +287,9 @@ def _opd_names(store: Store) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------- meetings
-def rakor_problems(*, tanggal, tahun, bulan, tempat, pimpinan, peserta, catatan, known_opds: dict[str, str],
-                   today: dt.date) -> list[str]:
+def rakor_problems(
+    *, tanggal, tahun, bulan, tempat, pimpinan, peserta, catatan, known_opds: dict[str, str], today: dt.date
+) -> list[str]:
     """What is wrong with a meeting's data (Indonesian, naming the field), empty when fine."""
     out = []
     day = None
@@ -267,11 +305,14 @@ def rakor_problems(*, tanggal, tahun, bulan, tempat, pimpinan, peserta, catatan,
         out.append(f"Periode yang dibahas: tahun '{tahun}' tidak sah.")
     if day is not None:
         if day > today:
-            out.append(f"Tanggal rakor {tgl(day)} belum terjadi (hari ini {tgl(today)}). Catat rakor setelah "
-                       "dilaksanakan.")
+            out.append(
+                f"Tanggal rakor {tgl(day)} belum terjadi (hari ini {tgl(today)}). Catat rakor setelah dilaksanakan."
+            )
         if not out and day < dt.date(tahun, bulan, 1):
-            out.append(f"Tanggal rakor {tgl(day)} lebih awal dari periode yang dibahas ({BULAN[bulan - 1]} {tahun}). "
-                       "Periksa tanggal rakor atau periode realisasi yang dibahas.")
+            out.append(
+                f"Tanggal rakor {tgl(day)} lebih awal dari periode yang dibahas ({BULAN[bulan - 1]} {tahun}). "
+                "Periksa tanggal rakor atau periode realisasi yang dibahas."
+            )
     for label, value in (("Tempat", tempat), ("Pimpinan rapat", pimpinan)):
         if not _text(value):
             out.append(f"{label} wajib diisi.")
@@ -282,20 +323,33 @@ def rakor_problems(*, tanggal, tahun, bulan, tempat, pimpinan, peserta, catatan,
         out.append("Peserta: pilih sedikitnya satu OPD yang hadir.")
     unknown = [k for k in peserta or [] if k not in known_opds]
     if unknown:
-        out.append(f"Peserta: OPD {', '.join(map(str, unknown))} tidak ada dalam daftar OPD. Impor DPA atau pilih "
-                   "dari daftar.")
+        out.append(
+            f"Peserta: OPD {', '.join(map(str, unknown))} tidak ada dalam daftar OPD. Impor DPA atau pilih dari daftar."
+        )
     return out
 
 
 def _rakor_text(r: dict, names: dict[str, str]) -> str:
-    return (f"tanggal {tgl(_date(r['tanggal']))}, periode {BULAN[r['bulan'] - 1]} {r['tahun']}, tempat "
-            f"{_text(r['tempat']) or '-'}, pimpinan {_text(r['pimpinan']) or '-'}, peserta "
-            f"{len(r['peserta'])} OPD: {', '.join(names.get(k, k) for k in r['peserta'])}")
+    return (
+        f"tanggal {tgl(_date(r['tanggal']))}, periode {BULAN[r['bulan'] - 1]} {r['tahun']}, tempat "
+        f"{_text(r['tempat']) or '-'}, pimpinan {_text(r['pimpinan']) or '-'}, peserta "
+        f"{len(r['peserta'])} OPD: {', '.join(names.get(k, k) for k in r['peserta'])}"
+    )
 
 
-def create_rakor(store: Store, user: User, *, tanggal: dt.date, tahun: int, bulan: int, tempat: str,
-                 pimpinan: str, peserta: list[str], catatan: str | None = None,
-                 today: dt.date | None = None) -> int:
+def create_rakor(
+    store: Store,
+    user: User,
+    *,
+    tanggal: dt.date,
+    tahun: int,
+    bulan: int,
+    tempat: str,
+    pimpinan: str,
+    peserta: list[str],
+    catatan: str | None = None,
+    today: dt.date | None = None,
+) -> int:
     """Record a meeting held on ``tanggal`` about the realisation of (``tahun``, ``bulan``),
     attended by the OPDs ``peserta``; it starts as ``draft`` (decisions may still be deleted).
     Audited; returns the new id. Raises :class:`RakorError` (Indonesian) or PermissionError."""
@@ -303,23 +357,56 @@ def create_rakor(store: Store, user: User, *, tanggal: dt.date, tahun: int, bula
     today = today or dt.date.today()
     with store.transaction():
         names = _opd_names(store)
-        problems = rakor_problems(tanggal=tanggal, tahun=tahun, bulan=bulan, tempat=tempat, pimpinan=pimpinan,
-                                  peserta=peserta, catatan=catatan, known_opds=names, today=today)
+        problems = rakor_problems(
+            tanggal=tanggal,
+            tahun=tahun,
+            bulan=bulan,
+            tempat=tempat,
+            pimpinan=pimpinan,
+            peserta=peserta,
+            catatan=catatan,
+            known_opds=names,
+            today=today,
+        )
         if problems:
             raise RakorError(problems)
         peserta = list(dict.fromkeys(peserta))
-        rakor_id = store.insert_rakor(_date(tanggal), tahun, bulan, _text(tempat), _text(pimpinan), _text(catatan),
-                                      user.username)
+        rakor_id = store.insert_rakor(
+            _date(tanggal), tahun, bulan, _text(tempat), _text(pimpinan), _text(catatan), user.username
+        )
         store.set_rakor_peserta(rakor_id, peserta)
-        store.audit_many([(user.username, "rakor_create", f"rakor {rakor_id}",
-                           _rakor_text(dict(tanggal=tanggal, tahun=tahun, bulan=bulan, tempat=tempat,
-                                            pimpinan=pimpinan, peserta=peserta), names))])
+        store.audit_many(
+            [
+                (
+                    user.username,
+                    "rakor_create",
+                    f"rakor {rakor_id}",
+                    _rakor_text(
+                        dict(
+                            tanggal=tanggal, tahun=tahun, bulan=bulan, tempat=tempat, pimpinan=pimpinan, peserta=peserta
+                        ),
+                        names,
+                    ),
+                )
+            ]
+        )
     return rakor_id
 
 
-def update_rakor(store: Store, user: User, rakor_id: int, *, tanggal: dt.date, tahun: int, bulan: int, tempat: str,
-                 pimpinan: str, peserta: list[str], catatan: str | None = None,
-                 today: dt.date | None = None) -> list[str]:
+def update_rakor(
+    store: Store,
+    user: User,
+    rakor_id: int,
+    *,
+    tanggal: dt.date,
+    tahun: int,
+    bulan: int,
+    tempat: str,
+    pimpinan: str,
+    peserta: list[str],
+    catatan: str | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
     """Change a meeting's data; every changed field is audited old -> new. Returns the names
     of the changed fields (empty: nothing changed, nothing written)."""
     _require_admin(user)
@@ -329,12 +416,27 @@ def update_rakor(store: Store, user: User, rakor_id: int, *, tanggal: dt.date, t
         if old is None:
             raise RakorError(f"Rakor nomor {rakor_id} tidak ditemukan.")
         names = _opd_names(store)
-        problems = rakor_problems(tanggal=tanggal, tahun=tahun, bulan=bulan, tempat=tempat, pimpinan=pimpinan,
-                                  peserta=peserta, catatan=catatan, known_opds=names, today=today)
+        problems = rakor_problems(
+            tanggal=tanggal,
+            tahun=tahun,
+            bulan=bulan,
+            tempat=tempat,
+            pimpinan=pimpinan,
+            peserta=peserta,
+            catatan=catatan,
+            known_opds=names,
+            today=today,
+        )
         if problems:
             raise RakorError(problems)
-        new = dict(tanggal=_date(tanggal), tahun=tahun, bulan=bulan, tempat=_text(tempat), pimpinan=_text(pimpinan),
-                   catatan=_text(catatan))
+        new = dict(
+            tanggal=_date(tanggal),
+            tahun=tahun,
+            bulan=bulan,
+            tempat=_text(tempat),
+            pimpinan=_text(pimpinan),
+            catatan=_text(catatan),
+        )
         changed = {k: v for k, v in new.items() if old[k] != v}
         peserta = list(dict.fromkeys(peserta))
         entries = []
@@ -345,9 +447,19 @@ def update_rakor(store: Store, user: User, rakor_id: int, *, tanggal: dt.date, t
             store.set_rakor_peserta(rakor_id, peserta)
             added = [names.get(k, k) for k in peserta if k not in old["peserta"]]
             gone = [names.get(k, k) for k in old["peserta"] if k not in peserta]
-            entries.append((user.username, "rakor_update", f"rakor {rakor_id}",
-                            "peserta: " + "; ".join(filter(None, [added and "ditambah " + ", ".join(added),
-                                                                  gone and "dikurangi " + ", ".join(gone)]))))
+            entries.append(
+                (
+                    user.username,
+                    "rakor_update",
+                    f"rakor {rakor_id}",
+                    "peserta: "
+                    + "; ".join(
+                        filter(
+                            None, [added and "ditambah " + ", ".join(added), gone and "dikurangi " + ", ".join(gone)]
+                        )
+                    ),
+                )
+            )
             changed["peserta"] = peserta
         store.audit_many(entries)
     return list(changed)
@@ -365,15 +477,31 @@ def finalize_rakor(store: Store, user: User, rakor_id: int) -> None:
             raise RakorError(f"Hasil rakor tanggal {tgl(old['tanggal'])} sudah ditetapkan.")
         n = len(store.tindak_lanjut_rows(rakor_id=rakor_id))
         store.update_rakor(rakor_id, user.username, status="final")
-        store.audit_many([(user.username, "rakor_final", f"rakor {rakor_id}",
-                           f"hasil rakor tanggal {tgl(old['tanggal'])} ditetapkan: {n} keputusan")])
+        store.audit_many(
+            [
+                (
+                    user.username,
+                    "rakor_final",
+                    f"rakor {rakor_id}",
+                    f"hasil rakor tanggal {tgl(old['tanggal'])} ditetapkan: {n} keputusan",
+                )
+            ]
+        )
 
 
 # ---------------------------------------------------------------------------------- the decisions table
 # Editor column (label shown on screen and named in messages) of each field.
-EDITOR_LABELS = {"id": "ID", "opd_kode": "OPD", "masalah": "Permasalahan", "keputusan": "Keputusan / tindak lanjut",
-                 "pic": "PIC", "batas_waktu": "Batas waktu", "status_label": "Status", "dibatalkan": "Dibatalkan",
-                 "alasan_batal": "Alasan batal"}
+EDITOR_LABELS = {
+    "id": "ID",
+    "opd_kode": "OPD",
+    "masalah": "Permasalahan",
+    "keputusan": "Keputusan / tindak lanjut",
+    "pic": "PIC",
+    "batas_waktu": "Batas waktu",
+    "status_label": "Status",
+    "dibatalkan": "Dibatalkan",
+    "alasan_batal": "Alasan batal",
+}
 EDITABLE = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "dibatalkan", "alasan_batal")
 _REQUIRED = ("opd_kode", "masalah", "keputusan", "pic")
 
@@ -383,17 +511,19 @@ def editor_frame(rows: pd.DataFrame | None) -> pd.DataFrame:
     :data:`EDITOR_LABELS` entry, labelled in Indonesian; an empty table keeps the columns."""
     rows = rows if rows is not None else pd.DataFrame(columns=list(EDITOR_LABELS))
     n = len(rows)
-    out = pd.DataFrame({
-        "ID": pd.array(rows["id"].tolist() if n else [], dtype="Int64"),
-        "OPD": pd.Series(rows["opd_kode"].tolist() if n else [], dtype=object),
-        "Permasalahan": pd.Series(rows["masalah"].tolist() if n else [], dtype=object),
-        "Keputusan / tindak lanjut": pd.Series(rows["keputusan"].tolist() if n else [], dtype=object),
-        "PIC": pd.Series(rows["pic"].tolist() if n else [], dtype=object),
-        "Batas waktu": pd.Series([_date(v) for v in rows["batas_waktu"]] if n else [], dtype=object),
-        "Status": pd.Series(rows["status_label"].tolist() if n else [], dtype=object),
-        "Dibatalkan": pd.Series([bool(v) for v in rows["dibatalkan"]] if n else [], dtype=bool),
-        "Alasan batal": pd.Series([_text(v) for v in rows["alasan_batal"]] if n else [], dtype=object),
-    })
+    out = pd.DataFrame(
+        {
+            "ID": pd.array(rows["id"].tolist() if n else [], dtype="Int64"),
+            "OPD": pd.Series(rows["opd_kode"].tolist() if n else [], dtype=object),
+            "Permasalahan": pd.Series(rows["masalah"].tolist() if n else [], dtype=object),
+            "Keputusan / tindak lanjut": pd.Series(rows["keputusan"].tolist() if n else [], dtype=object),
+            "PIC": pd.Series(rows["pic"].tolist() if n else [], dtype=object),
+            "Batas waktu": pd.Series([_date(v) for v in rows["batas_waktu"]] if n else [], dtype=object),
+            "Status": pd.Series(rows["status_label"].tolist() if n else [], dtype=object),
+            "Dibatalkan": pd.Series([bool(v) for v in rows["dibatalkan"]] if n else [], dtype=bool),
+            "Alasan batal": pd.Series([_text(v) for v in rows["alasan_batal"]] if n else [], dtype=object),
+        }
+    )
     return out
 
 
@@ -416,8 +546,9 @@ def _row_values(row: pd.Series) -> dict:
     return {k: row.get(EDITOR_LABELS[k]) for k in EDITABLE}
 
 
-def diff_decisions(original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[str, str], rakor_tanggal: dt.date,
-                   final: bool) -> DecisionChanges:
+def diff_decisions(
+    original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[str, str], rakor_tanggal: dt.date, final: bool
+) -> DecisionChanges:
     """Compare the decisions table as shown (``original``, from :func:`editor_frame`) with the
     table as the user left it (``edited``, what ``st.data_editor`` returns) and validate it.
 
@@ -442,15 +573,19 @@ def diff_decisions(original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[s
             clean["batas_waktu"] = _date(values["batas_waktu"])
         except (TypeError, ValueError):
             clean["batas_waktu"] = None
-            errors.append(f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: '{values['batas_waktu']}' bukan tanggal "
-                          "yang sah. Pilih tanggal dari kalender.")
+            errors.append(
+                f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: '{values['batas_waktu']}' bukan tanggal "
+                "yang sah. Pilih tanggal dari kalender."
+            )
         if is_new and not any(v for k, v in clean.items()) and not errors:
-            continue                                   # an empty new row: nothing was entered
+            continue  # an empty new row: nothing was entered
         if not is_new:
             tl_id = int(raw_id)
             if tl_id not in by_id:
-                out.errors.append(f"{where}: keputusan dengan ID {tl_id} tidak ada pada rakor ini. Muat ulang "
-                                  "halaman lalu ulangi perubahan.")
+                out.errors.append(
+                    f"{where}: keputusan dengan ID {tl_id} tidak ada pada rakor ini. Muat ulang "
+                    "halaman lalu ulangi perubahan."
+                )
                 continue
             if tl_id in seen:
                 out.errors.append(f"{where}: ID {tl_id} muncul lebih dari sekali. Muat ulang halaman lalu ulangi.")
@@ -460,25 +595,34 @@ def diff_decisions(original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[s
             if not clean[k]:
                 errors.append(f"{where}, kolom {EDITOR_LABELS[k]}: wajib diisi.")
         if clean["opd_kode"] and clean["opd_kode"] not in opds:
-            errors.append(f"{where}, kolom OPD: '{clean['opd_kode']}' tidak ada dalam daftar OPD. Pilih OPD dari "
-                          "daftar.")
+            errors.append(
+                f"{where}, kolom OPD: '{clean['opd_kode']}' tidak ada dalam daftar OPD. Pilih OPD dari daftar."
+            )
         for k in ("masalah", "keputusan", "pic", "alasan_batal"):
             if clean[k] and len(clean[k]) > MAX_TEXT:
-                errors.append(f"{where}, kolom {EDITOR_LABELS[k]}: terlalu panjang ({len(clean[k])} karakter, paling "
-                              f"banyak {MAX_TEXT}).")
+                errors.append(
+                    f"{where}, kolom {EDITOR_LABELS[k]}: terlalu panjang ({len(clean[k])} karakter, paling "
+                    f"banyak {MAX_TEXT})."
+                )
         old = None if is_new else by_id[int(raw_id)]
         old_due = None if old is None else _date(old["Batas waktu"])
         if clean["batas_waktu"] and clean["batas_waktu"] < rakor_tanggal and clean["batas_waktu"] != old_due:
-            errors.append(f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: {tgl(clean['batas_waktu'])} lebih awal dari "
-                          f"tanggal rakor {tgl(rakor_tanggal)}. Isi batas waktu pada atau setelah tanggal rakor.")
+            errors.append(
+                f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: {tgl(clean['batas_waktu'])} lebih awal dari "
+                f"tanggal rakor {tgl(rakor_tanggal)}. Isi batas waktu pada atau setelah tanggal rakor."
+            )
         if is_new and clean["dibatalkan"]:
-            errors.append(f"{where}, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. "
-                          "Hapus centangnya atau hapus baris ini.")
+            errors.append(
+                f"{where}, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. "
+                "Hapus centangnya atau hapus baris ini."
+            )
         elif clean["dibatalkan"] and not clean["alasan_batal"]:
             errors.append(f"{where}, kolom Alasan batal: tuliskan alasan pembatalan keputusan ini.")
         elif clean["alasan_batal"] and not clean["dibatalkan"]:
-            errors.append(f"{where}, kolom Alasan batal: diisi, tetapi kolom Dibatalkan tidak dicentang. Centang "
-                          "Dibatalkan atau kosongkan alasannya.")
+            errors.append(
+                f"{where}, kolom Alasan batal: diisi, tetapi kolom Dibatalkan tidak dicentang. Centang "
+                "Dibatalkan atau kosongkan alasannya."
+            )
         if errors:
             out.errors.extend(errors)
             continue
@@ -498,7 +642,8 @@ def diff_decisions(original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[s
             out.errors.append(
                 f"Keputusan ID {tl_id} ({name}: '{text}') "
                 "tidak dapat dihapus karena hasil rakor sudah ditetapkan. Kembalikan barisnya (muat ulang halaman), "
-                "lalu centang Dibatalkan dan isi Alasan batal.")
+                "lalu centang Dibatalkan dan isi Alasan batal."
+            )
         else:
             out.deletes.append(tl_id)
     return out
@@ -508,9 +653,11 @@ _FIELDS_TEXT = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "statu
 
 
 def _decision_text(d: dict, names: dict[str, str]) -> str:
-    return (f"OPD {names.get(d['opd_kode'], d['opd_kode'])}; masalah {_audit_value(d['masalah'])}; keputusan "
-            f"{_audit_value(d['keputusan'])}; PIC {_audit_value(d.get('pic'))}; batas waktu "
-            f"{_audit_value(_date(d.get('batas_waktu')))}" + (f"; status {d['status']}" if d.get("status") else ""))
+    return (
+        f"OPD {names.get(d['opd_kode'], d['opd_kode'])}; masalah {_audit_value(d['masalah'])}; keputusan "
+        f"{_audit_value(d['keputusan'])}; PIC {_audit_value(d.get('pic'))}; batas waktu "
+        f"{_audit_value(_date(d.get('batas_waktu')))}" + (f"; status {d['status']}" if d.get("status") else "")
+    )
 
 
 def save_decisions(store: Store, user: User, rakor_id: int, changes: DecisionChanges) -> dict[str, int]:
@@ -527,16 +674,30 @@ def save_decisions(store: Store, user: User, rakor_id: int, changes: DecisionCha
         if rakor is None:
             raise RakorError(f"Rakor nomor {rakor_id} tidak ditemukan.")
         if changes.deletes and rakor["status"] == "final":
-            raise RakorError("Hasil rakor ini sudah ditetapkan: keputusan tidak dapat dihapus. Centang Dibatalkan dan "
-                             "isi alasannya.")
+            raise RakorError(
+                "Hasil rakor ini sudah ditetapkan: keputusan tidak dapat dihapus. Centang Dibatalkan dan isi alasannya."
+            )
         names = _opd_names(store)
         entries = []
         for add in changes.adds:
-            new_id = store.insert_tindak_lanjut(rakor_id, add["opd_kode"], add["masalah"], add["keputusan"], add["pic"],
-                                                add["batas_waktu"], user.username)
+            new_id = store.insert_tindak_lanjut(
+                rakor_id,
+                add["opd_kode"],
+                add["masalah"],
+                add["keputusan"],
+                add["pic"],
+                add["batas_waktu"],
+                user.username,
+            )
             store.insert_tindak_lanjut_note(new_id, rakor["tanggal"], "open", None, user.username)
-            entries.append((user.username, "tindak_lanjut_add", f"tindak lanjut {new_id} (rakor {rakor_id})",
-                            _decision_text(add, names)))
+            entries.append(
+                (
+                    user.username,
+                    "tindak_lanjut_add",
+                    f"tindak lanjut {new_id} (rakor {rakor_id})",
+                    _decision_text(add, names),
+                )
+            )
             counts["ditambah"] += 1
         for tl_id, fields_ in changes.updates:
             old = store.tindak_lanjut_get(tl_id)
@@ -549,8 +710,9 @@ def save_decisions(store: Store, user: User, rakor_id: int, changes: DecisionCha
                 action, counts["dibatalkan"] = "tindak_lanjut_batal", counts["dibatalkan"] + 1
             else:
                 counts["diubah"] += 1
-            entries.append((user.username, action, f"tindak lanjut {tl_id} (rakor {rakor_id})",
-                            _changes_text(old, fields_)))
+            entries.append(
+                (user.username, action, f"tindak lanjut {tl_id} (rakor {rakor_id})", _changes_text(old, fields_))
+            )
         for tl_id in changes.deletes:
             old = store.tindak_lanjut_get(tl_id)
             if old is None or old["rakor_id"] != rakor_id:
@@ -558,16 +720,30 @@ def save_decisions(store: Store, user: User, rakor_id: int, changes: DecisionCha
             notes = store.tindak_lanjut_notes(tl_id)
             store.delete_tindak_lanjut(tl_id)
             extra = [f"{tgl(_date(n.tanggal))} {n.status}: {n.note}" for n in notes.itertuples() if _text(n.note)]
-            entries.append((user.username, "tindak_lanjut_delete", f"tindak lanjut {tl_id} (rakor {rakor_id})",
-                            _decision_text(old, names) + (f"; catatan: {' | '.join(extra)}" if extra else "")))
+            entries.append(
+                (
+                    user.username,
+                    "tindak_lanjut_delete",
+                    f"tindak lanjut {tl_id} (rakor {rakor_id})",
+                    _decision_text(old, names) + (f"; catatan: {' | '.join(extra)}" if extra else ""),
+                )
+            )
             counts["dihapus"] += 1
         store.audit_many(entries)
     return counts
 
 
 # ---------------------------------------------------------------------------------- status updates
-def update_status(store: Store, user: User, tl_id: int, status: str, note: str, *, tanggal: dt.date | None = None,
-                  today: dt.date | None = None) -> None:
+def update_status(
+    store: Store,
+    user: User,
+    tl_id: int,
+    status: str,
+    note: str,
+    *,
+    tanggal: dt.date | None = None,
+    today: dt.date | None = None,
+) -> None:
     """Record the progress of a decision: the new ``status`` with a dated ``note`` (both kept
     in its history and the audit log). The admin may update any decision; an OPD user only
     its own OPD's. ``tanggal`` (default today) may not lie in the future, before the meeting
@@ -583,7 +759,8 @@ def update_status(store: Store, user: User, tl_id: int, status: str, note: str, 
             if user.role == "opd":
                 raise PermissionError(
                     f"Tindak lanjut ini milik {names.get(old['opd_kode'], old['opd_kode'])}; akun Anda hanya dapat "
-                    f"memperbarui tindak lanjut {names.get(user.opd_kode, user.opd_kode)}.")
+                    f"memperbarui tindak lanjut {names.get(user.opd_kode, user.opd_kode)}."
+                )
             raise PermissionError("Akun Anda hanya dapat melihat tindak lanjut, tidak memperbaruinya.")
         problems = []
         if old["dibatalkan"]:
@@ -603,13 +780,23 @@ def update_status(store: Store, user: User, tl_id: int, status: str, note: str, 
         elif day < _date(rakor["tanggal"]):
             problems.append(f"Tanggal catatan {tgl(day)} lebih awal dari tanggal rakor {tgl(_date(rakor['tanggal']))}.")
         elif last_day and day < last_day:
-            problems.append(f"Tanggal catatan {tgl(day)} lebih awal dari catatan terakhir ({tgl(last_day)}). Isi "
-                            "tanggal yang sama atau sesudahnya.")
+            problems.append(
+                f"Tanggal catatan {tgl(day)} lebih awal dari catatan terakhir ({tgl(last_day)}). Isi "
+                "tanggal yang sama atau sesudahnya."
+            )
         if problems:
             raise RakorError(problems)
         store.insert_tindak_lanjut_note(tl_id, day, status, text, user.username)
         if status != old["status"]:
             store.update_tindak_lanjut(tl_id, user.username, status=status)
-        store.audit_many([(user.username, "tindak_lanjut_status", f"tindak lanjut {tl_id} ({old['opd_kode']})",
-                           f"{STATUS_LABEL.get(old['status'], old['status'])} -> {STATUS_LABEL[status]} per "
-                           f"{tgl(day)}: {text}")])
+        store.audit_many(
+            [
+                (
+                    user.username,
+                    "tindak_lanjut_status",
+                    f"tindak lanjut {tl_id} ({old['opd_kode']})",
+                    f"{STATUS_LABEL.get(old['status'], old['status'])} -> {STATUS_LABEL[status]} per "
+                    f"{tgl(day)}: {text}",
+                )
+            ]
+        )

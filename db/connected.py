@@ -5,6 +5,7 @@ audit) and one mixin module per area (e.g. ``db/rakor.py``, ``db/kinerja.py``) t
 :class:`~db.store.Store` inherits. A mixin method uses ``self.con``, ``self._one``,
 ``self._df``, ``self._wrote()`` and ``self.audit_many`` exactly like a method of the Store.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,8 +13,10 @@ import functools
 
 def connected(method):
     """Run a Store method inside a session (reusing the caller's session when there is one)."""
+
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         with self.session():
             return method(self, *args, **kwargs)
+
     return wrapper

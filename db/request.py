@@ -1,4 +1,5 @@
 """Queries of the report request (Rakor POK SOP steps 4-6): what goes into each OPD's template."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -52,4 +53,6 @@ class RequestQueries:
             LEFT JOIN named kn ON kn.opd_kode = sk.opd_kode AND kn.kode = sk.kegiatan_kode
             WHERE sk.tahun = ?
             ORDER BY o.nama, sk.opd_kode, sk.kode
-            """, [tahun, bulan - 1, tahun, tahun, tahun])
+            """,
+            [tahun, bulan - 1, tahun, tahun, tahun],
+        )

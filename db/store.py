@@ -5,6 +5,7 @@ uploads: ``PANTAU_DATA`` (default ``data/``) under ``archive/``. The schema is c
 migrated by the numbered SQL files in ``db/migrations`` when a :class:`Store` opens.
 Queries are parameterised; nothing outside this module writes SQL.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -86,9 +87,26 @@ _LEAF_CTE = """
         FROM r FULL JOIN sk ON sk.bulan = r.bulan AND sk.opd_kode = r.opd_kode AND sk.kode = r.sub_kegiatan_kode
     )
 """
-LEAF_COLUMNS = ("opd_kode", "kode", "nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama",
-                "sumber_dana", "pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan", "jenis",
-                "jenis_source", "permasalahan", "solusi", "flagged", "reported")
+LEAF_COLUMNS = (
+    "opd_kode",
+    "kode",
+    "nama",
+    "program_kode",
+    "program_nama",
+    "kegiatan_kode",
+    "kegiatan_nama",
+    "sumber_dana",
+    "pagu",
+    "target_fisik",
+    "realisasi_fisik",
+    "realisasi_keuangan",
+    "jenis",
+    "jenis_source",
+    "permasalahan",
+    "solusi",
+    "flagged",
+    "reported",
+)
 # Optional filters on leaf rows l: sumber dana $dana (a list; a row matches when its sumber dana
 # text contains one of them, as the Rekap OPD filter does) and jenis $jenis ('fisik': fisik
 # konstruksi; 'non_fisik': everything else).
@@ -121,8 +139,10 @@ def _leaf_params(tahun: int, dari: int, sampai: int, opd: str | None, **more) ->
 class StoreBusy(RuntimeError):
     """The database stayed locked by another process for longer than the wait allowed."""
 
-    MESSAGE = ("Basis data sedang dipakai oleh proses lain (misalnya impor lewat baris perintah atau "
-               "pengguna lain yang sedang menyimpan). Tunggu sebentar, lalu coba lagi.")
+    MESSAGE = (
+        "Basis data sedang dipakai oleh proses lain (misalnya impor lewat baris perintah atau "
+        "pengguna lain yang sedang menyimpan). Tunggu sebentar, lalu coba lagi."
+    )
 
     def __init__(self, detail: str = ""):
         super().__init__(self.MESSAGE + (f" ({detail})" if detail else ""))
@@ -146,8 +166,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     with a message to try again. ``":memory:"`` keeps one connection (tests).
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
-                 wait: float | None = None):
+    def __init__(
+        self,
+        path: str | os.PathLike | None = None,
+        data_dir: str | os.PathLike | None = None,
+        wait: float | None = None,
+    ):
         self.path = Path(path) if path else default_db_path()
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.wait = _wait_seconds() if wait is None else wait
@@ -272,8 +296,10 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             return 0
 
     def _migrate(self) -> None:
-        self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                         "name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+            "name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
         done = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
         for file in sorted(MIGRATIONS.glob("*.sql")):
             version = int(file.name.split("_", 1)[0])
@@ -325,8 +351,9 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         rows = self._dicts(sql, params)
         return rows[0] if rows else None
 
-    def _append(self, table: str, data: pa.Table | pd.DataFrame, columns: str | None = None,
-                select: str | None = None) -> None:
+    def _append(
+        self, table: str, data: pa.Table | pd.DataFrame, columns: str | None = None, select: str | None = None
+    ) -> None:
         """INSERT INTO ``table`` the rows of an Arrow table or DataFrame: by column name, or
         ``columns`` filled from ``select`` (expressions over the data's columns)."""
         # DuckDB finds ``_append_source`` among this frame's variables (a replacement scan): less than
@@ -363,8 +390,10 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     def read_archived(self, import_id: int, opd: str | None = None) -> tuple[str, bytes] | None:
         """Original file name and bytes of an import, or ``None`` when missing (or, with
         ``opd``, when the import is not that OPD's)."""
-        row = self._one("SELECT file_name, sha256 FROM import WHERE id = ? AND (?::VARCHAR IS NULL OR "
-                               "opd_kode = ?)", [import_id, opd, opd])
+        row = self._one(
+            "SELECT file_name, sha256 FROM import WHERE id = ? AND (?::VARCHAR IS NULL OR opd_kode = ?)",
+            [import_id, opd, opd],
+        )
         if not row:
             return None
         path = self.archive_path(row[1], row[0])
@@ -398,7 +427,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             self.con.execute(
                 "INSERT INTO opd (kode, nama, singkatan) VALUES (?, ?, ?) ON CONFLICT (kode) DO UPDATE "
                 "SET nama = excluded.nama, singkatan = coalesce(opd.singkatan, excluded.singkatan)",
-                [kode, nama, singkatan])
+                [kode, nama, singkatan],
+            )
 
     # ------------------------------------------------------------------ imports
     @_connected
@@ -406,8 +436,9 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         """Which of these sha256 values were loaded before (idempotency check)."""
         if not shas:
             return set()
-        rows = self.con.execute("SELECT DISTINCT sha256 FROM import WHERE list_contains(?, sha256)",
-                                [list(shas)]).fetchall()
+        rows = self.con.execute(
+            "SELECT DISTINCT sha256 FROM import WHERE list_contains(?, sha256)", [list(shas)]
+        ).fetchall()
         return {r[0] for r in rows}
 
     @_connected
@@ -430,12 +461,27 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         if not issues:
             return
         self._wrote()
-        table = pa.Table.from_pylist(issues, schema=pa.schema([
-            ("import_id", pa.int64()), ("sheet", pa.string()), ("row", pa.int64()), ("column", pa.string()),
-            ("severity", pa.string()), ("code", pa.string()), ("message", pa.string()), ("raw", pa.string())]))
-        self._append("import_issue", table, 'id, import_id, sheet, "row", "column", severity, code, message, '
-                     'raw_value', 'nextval(\'seq_issue\'), import_id, sheet, "row", "column", severity, code, '
-                     'message, raw')
+        table = pa.Table.from_pylist(
+            issues,
+            schema=pa.schema(
+                [
+                    ("import_id", pa.int64()),
+                    ("sheet", pa.string()),
+                    ("row", pa.int64()),
+                    ("column", pa.string()),
+                    ("severity", pa.string()),
+                    ("code", pa.string()),
+                    ("message", pa.string()),
+                    ("raw", pa.string()),
+                ]
+            ),
+        )
+        self._append(
+            "import_issue",
+            table,
+            'id, import_id, sheet, "row", "column", severity, code, message, raw_value',
+            'nextval(\'seq_issue\'), import_id, sheet, "row", "column", severity, code, message, raw',
+        )
 
     @_connected
     def supersede_realisasi(self, new_ids: list[int]) -> dict[int, list[int]]:
@@ -450,7 +496,9 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             WHERE import.kind = 'realisasi' AND import.opd_kode = n.opd_kode AND import.tahun = n.tahun
               AND import.bulan = n.bulan AND import.superseded_by IS NULL AND import.id <> n.new_id
             RETURNING import.id, import.superseded_by
-            """, [list(new_ids)]).fetchall()
+            """,
+            [list(new_ids)],
+        ).fetchall()
         out: dict[int, list[int]] = {}
         for old, new in rows:
             out.setdefault(new, []).append(old)
@@ -482,10 +530,16 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             "      arg_max(reason, created_at) AS reason FROM jenis_override GROUP BY ALL) o "
             "WHERE sub_kegiatan.tahun = o.tahun AND sub_kegiatan.opd_kode = o.opd_kode "
             "AND sub_kegiatan.kode = o.sub_kegiatan_kode AND sub_kegiatan.tahun = ?",
-            [tahun])
-        old = [r[0] for r in self.con.execute(
-            "SELECT i.id FROM import i WHERE i.kind = 'dpa' AND i.tahun = ? AND i.id <> ? AND i.superseded_by IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM sub_kegiatan s WHERE s.import_id = i.id)", [tahun, import_id]).fetchall()]
+            [tahun],
+        )
+        old = [
+            r[0]
+            for r in self.con.execute(
+                "SELECT i.id FROM import i WHERE i.kind = 'dpa' AND i.tahun = ? AND i.id <> ? AND i.superseded_by IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM sub_kegiatan s WHERE s.import_id = i.id)",
+                [tahun, import_id],
+            ).fetchall()
+        ]
         if old:
             self.con.execute("UPDATE import SET superseded_by = ? WHERE list_contains(?, id)", [import_id, old])
         return old
@@ -498,10 +552,18 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         no figure, so it must not throw away every cached read (nothing cached reads the log)."""
         if not entries:
             return
-        table = pa.table({name: pa.array([e[i] for e in entries], pa.string())
-                          for i, name in enumerate(("actor", "action", "target", "detail"))})
-        self._append("audit_log", table, "id, actor, action, target, detail",
-                     "nextval('seq_audit'), actor, action, target, detail")
+        table = pa.table(
+            {
+                name: pa.array([e[i] for e in entries], pa.string())
+                for i, name in enumerate(("actor", "action", "target", "detail"))
+            }
+        )
+        self._append(
+            "audit_log",
+            table,
+            "id, actor, action, target, detail",
+            "nextval('seq_audit'), actor, action, target, detail",
+        )
 
     @_connected
     def import_history(self, limit: int = 500, opd: str | None = None) -> pd.DataFrame:
@@ -510,15 +572,19 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             "SELECT i.id, i.created_at, i.file_name, i.kind, i.sheet, i.tahun, i.bulan, i.opd_kode, o.nama AS opd, "
             "i.rows_accepted, i.rows_flagged, i.pagu, i.realisasi_keuangan, i.status, i.superseded_by, i.created_by, "
             "i.sha256 FROM import i LEFT JOIN opd o ON o.kode = i.opd_kode "
-            "WHERE ?::VARCHAR IS NULL OR i.opd_kode = ? ORDER BY i.id DESC LIMIT ?", [opd, opd, limit])
+            "WHERE ?::VARCHAR IS NULL OR i.opd_kode = ? ORDER BY i.id DESC LIMIT ?",
+            [opd, opd, limit],
+        )
 
     @_connected
     def import_issues(self, import_id: int, opd: str | None = None) -> pd.DataFrame:
         """Warnings stored for one import (with ``opd``: only if the import is that OPD's)."""
-        return self._df('SELECT sheet, "row", "column", severity, code, message, raw_value FROM import_issue '
-                        'WHERE import_id = ? AND (?::VARCHAR IS NULL OR import_id IN '
-                        '(SELECT id FROM import WHERE opd_kode = ?)) ORDER BY "row" NULLS FIRST, id',
-                        [import_id, opd, opd])
+        return self._df(
+            'SELECT sheet, "row", "column", severity, code, message, raw_value FROM import_issue '
+            "WHERE import_id = ? AND (?::VARCHAR IS NULL OR import_id IN "
+            '(SELECT id FROM import WHERE opd_kode = ?)) ORDER BY "row" NULLS FIRST, id',
+            [import_id, opd, opd],
+        )
 
     @_connected
     def count_rows(self, table: str) -> int:
@@ -540,8 +606,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         out = {}
         for name in self._tables():
             quoted = '"' + name.replace('"', '""') + '"'
-            out[name] = tuple(self._one(
-                f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t"))
+            out[name] = tuple(self._one(f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t"))
         return out
 
     @_connected
@@ -552,13 +617,28 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     @_connected
     def periods(self) -> list[tuple[int, int]]:
         """(tahun, bulan) pairs that have at least one active realisation report, newest first."""
-        return [tuple(r) for r in self.con.execute(
-            "SELECT DISTINCT tahun, bulan FROM import WHERE kind = 'realisasi' AND superseded_by IS NULL "
-            "ORDER BY tahun DESC, bulan DESC").fetchall()]
+        return [
+            tuple(r)
+            for r in self.con.execute(
+                "SELECT DISTINCT tahun, bulan FROM import WHERE kind = 'realisasi' AND superseded_by IS NULL "
+                "ORDER BY tahun DESC, bulan DESC"
+            ).fetchall()
+        ]
 
     # ------------------------------------------------------------------ users
-    _USER_FIELDS = ("nama", "role", "opd_kode", "unit_id", "email", "password_hash", "active", "failed_attempts",
-                    "locked_until", "must_change_password", "last_login")
+    _USER_FIELDS = (
+        "nama",
+        "role",
+        "opd_kode",
+        "unit_id",
+        "email",
+        "password_hash",
+        "active",
+        "failed_attempts",
+        "locked_until",
+        "must_change_password",
+        "last_login",
+    )
 
     @_connected
     def count_users(self) -> int:
@@ -573,8 +653,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     @_connected
     def user_by_email(self, email: str) -> dict | None:
         """The active account with this e-mail address (single sign-on), or ``None``."""
-        row = self._one("SELECT username FROM app_user WHERE lower(email) = lower(?) AND active",
-                               [email])
+        row = self._one("SELECT username FROM app_user WHERE lower(email) = lower(?) AND active", [email])
         return self.get_user(row[0]) if row else None
 
     @_connected
@@ -584,18 +663,29 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             "SELECT u.username, u.nama, u.role, u.opd_kode, o.nama AS opd, u.unit_id, k.nama AS unit, u.email, "
             "u.active, u.failed_attempts, u.locked_until, u.must_change_password, u.created_at, u.last_login "
             "FROM app_user u LEFT JOIN opd o ON o.kode = u.opd_kode LEFT JOIN unit_kerja k ON k.id = u.unit_id "
-            "ORDER BY u.username")
+            "ORDER BY u.username"
+        )
 
     @_connected
-    def insert_user(self, username: str, nama: str, role: str, password_hash: str | None, *,
-                    opd_kode: str | None = None, unit_id: int | None = None, email: str | None = None,
-                    must_change_password: bool = False) -> None:
+    def insert_user(
+        self,
+        username: str,
+        nama: str,
+        role: str,
+        password_hash: str | None,
+        *,
+        opd_kode: str | None = None,
+        unit_id: int | None = None,
+        email: str | None = None,
+        must_change_password: bool = False,
+    ) -> None:
         """Create an account (the username must be new)."""
         self._wrote()
         self.con.execute(
             "INSERT INTO app_user (username, nama, role, opd_kode, unit_id, email, password_hash, "
             "must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [username, nama, role, opd_kode, unit_id, email, password_hash, must_change_password])
+            [username, nama, role, opd_kode, unit_id, email, password_hash, must_change_password],
+        )
 
     @_connected
     def update_user(self, username: str, **fields) -> None:
@@ -607,8 +697,10 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             return
         self._wrote()
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        self.con.execute(f"UPDATE app_user SET {assignments}, updated_at = current_timestamp WHERE username = ?",
-                         [*fields.values(), username])
+        self.con.execute(
+            f"UPDATE app_user SET {assignments}, updated_at = current_timestamp WHERE username = ?",
+            [*fields.values(), username],
+        )
 
     @_connected
     def unit_kerja(self) -> list[tuple[int, str]]:
@@ -622,22 +714,24 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         if row:
             return row[0]
         self._wrote()
-        new_id = self._one("INSERT INTO unit_kerja (id, nama) VALUES (nextval('seq_unit'), ?) RETURNING id",
-                                  [nama])[0]
+        new_id = self._one("INSERT INTO unit_kerja (id, nama) VALUES (nextval('seq_unit'), ?) RETURNING id", [nama])[0]
         self.audit_many([(actor, "unit_create", nama, None)])
         return new_id
 
     # ------------------------------------------------------------------ audit log
     @_connected
-    def audit_entries(self, since=None, until=None, actor: str | None = None, action: str | None = None,
-                      limit: int = 5000) -> pd.DataFrame:
+    def audit_entries(
+        self, since=None, until=None, actor: str | None = None, action: str | None = None, limit: int = 5000
+    ) -> pd.DataFrame:
         """Audit log entries, newest first, optionally filtered (dates inclusive)."""
         return self._df(
             "SELECT id, created_at, actor, action, target, detail FROM audit_log "
             "WHERE (?::DATE IS NULL OR created_at >= ?::DATE) "
             "AND (?::DATE IS NULL OR created_at < ?::DATE + INTERVAL 1 DAY) "
             "AND (?::VARCHAR IS NULL OR actor = ?) AND (?::VARCHAR IS NULL OR action = ?) "
-            "ORDER BY id DESC LIMIT ?", [since, since, until, until, actor, actor, action, action, limit])
+            "ORDER BY id DESC LIMIT ?",
+            [since, since, until, until, actor, actor, action, action, limit],
+        )
 
     @_connected
     def audit_actions(self) -> list[str]:
@@ -646,9 +740,13 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
 
     # ------------------------------------------------------------------ backup
     def _tables(self) -> list[str]:
-        return [r[0] for r in self.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = 'main' ORDER BY 1").fetchall()]
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
 
     @_connected
     def export_snapshot(self, directory: Path) -> dict:
@@ -659,10 +757,13 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         for name in self._tables():
             target = str(directory / f"{name}.parquet").replace("'", "''")
             self.con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT parquet)")
-            tables[name] = self._one(f"SELECT count(*) FROM \"{name}\"")[0]
-        sequences = {r[0]: r[1] for r in self.con.execute(
-            "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = current_database()"
-        ).fetchall()}
+            tables[name] = self._one(f'SELECT count(*) FROM "{name}"')[0]
+        sequences = {
+            r[0]: r[1]
+            for r in self.con.execute(
+                "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = current_database()"
+            ).fetchall()
+        }
         return {"schema_version": self.schema_version(), "tables": tables, "sequences": sequences}
 
     @_connected
@@ -674,9 +775,10 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             for name in manifest["tables"]:
                 if name == "schema_version" or name not in known:
                     continue
-                self.con.execute(f"DELETE FROM \"{name}\"")
-                self.con.execute(f"INSERT INTO \"{name}\" BY NAME SELECT * FROM read_parquet(?)",
-                                 [str(directory / f"{name}.parquet")])
+                self.con.execute(f'DELETE FROM "{name}"')
+                self.con.execute(
+                    f'INSERT INTO "{name}" BY NAME SELECT * FROM read_parquet(?)', [str(directory / f"{name}.parquet")]
+                )
             for seq, last in manifest.get("sequences", {}).items():
                 if not re.fullmatch(r"seq_[a-z_]+", seq):
                     continue
@@ -685,8 +787,9 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
 
     # ------------------------------------------------------------------ recap
     @_connected
-    def recap_sums(self, tahun: int, bulan: int, opd: str | None = None, *, dana: list[str] | None = None,
-                   jenis: str | None = None) -> pd.DataFrame:
+    def recap_sums(
+        self, tahun: int, bulan: int, opd: str | None = None, *, dana: list[str] | None = None, jenis: str | None = None
+    ) -> pd.DataFrame:
         """Per OPD sums for a period (only ``opd`` when given): the raw material of
         :func:`core.recap.recap_opd`. ``dana`` / ``jenis`` keep only the sub kegiatan of those
         sumber dana / that jenis (see ``_LEAF_FILTER``).
@@ -698,12 +801,21 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         return self.recap_sums_by_month(tahun, bulan, bulan, opd, dana=dana, jenis=jenis).drop(columns="bulan")
 
     @_connected
-    def recap_sums_by_month(self, tahun: int, dari: int, sampai: int, opd: str | None = None, *,
-                            dana: list[str] | None = None, jenis: str | None = None) -> pd.DataFrame:
+    def recap_sums_by_month(
+        self,
+        tahun: int,
+        dari: int,
+        sampai: int,
+        opd: str | None = None,
+        *,
+        dana: list[str] | None = None,
+        jenis: str | None = None,
+    ) -> pd.DataFrame:
         """:meth:`recap_sums` of every month ``dari``..``sampai`` in one query (column ``bulan``;
         a month with neither DPA nor report has no rows)."""
         return self._df(
-            _LEAF_CTE + f"""
+            _LEAF_CTE
+            + f"""
             SELECT l.bulan, l.opd_kode, o.nama AS opd, o.singkatan, {_RECAP_SUMS},
                    (SELECT max(a.created_at) FROM active a WHERE a.opd_kode = l.opd_kode AND a.bulan = l.bulan)
                        AS reported_at
@@ -711,30 +823,47 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             WHERE {_LEAF_FILTER}
             GROUP BY l.bulan, l.opd_kode, o.nama, o.singkatan
             ORDER BY l.bulan, o.nama, l.opd_kode
-            """, _leaf_params(tahun, dari, sampai, opd, dana=dana, jenis=jenis))
+            """,
+            _leaf_params(tahun, dari, sampai, opd, dana=dana, jenis=jenis),
+        )
 
     @_connected
     def jenis_sums(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
         """Pagu, realisasi keuangan and number of sub kegiatan of fisik konstruksi and non fisik
         (anything not ``fisik``) for a period: the raw material of :func:`core.recap.jenis_split`."""
         return self._df(
-            _LEAF_CTE + """
+            _LEAF_CTE
+            + """
             SELECT CASE WHEN l.jenis = 'fisik' THEN 'fisik' ELSE 'non_fisik' END AS jenis,
                    sum(coalesce(l.pagu, 0)) AS pagu, coalesce(sum(l.realisasi_keuangan), 0) AS realisasi_keuangan,
                    count(*) AS sub_kegiatan
             FROM leaf l GROUP BY 1 ORDER BY 1
-            """, _leaf_params(tahun, bulan, bulan, opd))
+            """,
+            _leaf_params(tahun, bulan, bulan, opd),
+        )
 
     @_connected
     def leaf_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
         """The distinct sumber dana texts of a period's sub kegiatan (as written, e.g. "DAU, PAD")."""
-        return [r[0] for r in self.con.execute(
-            _LEAF_CTE + "SELECT DISTINCT l.sumber_dana FROM leaf l WHERE l.sumber_dana IS NOT NULL ORDER BY 1",
-            _leaf_params(tahun, bulan, bulan, opd)).fetchall()]
+        return [
+            r[0]
+            for r in self.con.execute(
+                _LEAF_CTE + "SELECT DISTINCT l.sumber_dana FROM leaf l WHERE l.sumber_dana IS NOT NULL ORDER BY 1",
+                _leaf_params(tahun, bulan, bulan, opd),
+            ).fetchall()
+        ]
 
     @_connected
-    def leaf_rows(self, tahun: int, bulan: int, opd: str | None = None, *, jenis: str | None = None,
-                  behind: float | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    def leaf_rows(
+        self,
+        tahun: int,
+        bulan: int,
+        opd: str | None = None,
+        *,
+        jenis: str | None = None,
+        behind: float | None = None,
+        columns: list[str] | None = None,
+    ) -> pd.DataFrame:
         """Every sub kegiatan of the period with its program, kegiatan, sumber dana, jenis,
         pagu, target and realisation (see ``_LEAF_CTE``) and the OPD's name, only ``opd``'s
         when given; only ``jenis`` (see ``_LEAF_FILTER``) and only rows more than ``behind``
@@ -744,14 +873,17 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         if unknown:
             raise ValueError(f"unknown leaf columns: {sorted(unknown)}")
         select = ", ".join(f"l.{c}" for c in columns) if columns else "l.* EXCLUDE (bulan)"
-        fetch = self._df if opd else self._frame        # one OPD: a few hundred rows
+        fetch = self._df if opd else self._frame  # one OPD: a few hundred rows
         return fetch(
-            _LEAF_CTE + f"""
+            _LEAF_CTE
+            + f"""
             SELECT {select}, o.nama AS opd FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
             WHERE {_LEAF_FILTER}
               AND ($behind::DOUBLE IS NULL OR l.realisasi_fisik - l.target_fisik < -$behind)
             ORDER BY o.nama, l.kode
-            """, _leaf_params(tahun, bulan, bulan, opd, dana=None, jenis=jenis, behind=behind))
+            """,
+            _leaf_params(tahun, bulan, bulan, opd, dana=None, jenis=jenis, behind=behind),
+        )
 
     @_connected
     def reporting_status(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
@@ -777,7 +909,9 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             LEFT JOIN versions v ON v.opd_kode = x.opd_kode
             WHERE ?::VARCHAR IS NULL OR x.opd_kode = ?
             ORDER BY o.nama
-            """, [tahun, tahun, bulan, tahun, bulan, tahun, bulan, opd, opd])
+            """,
+            [tahun, tahun, bulan, tahun, bulan, tahun, bulan, opd, opd],
+        )
 
     @_connected
     def classification(self, tahun: int, opd: str | None = None) -> pd.DataFrame:
@@ -786,29 +920,42 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             "SELECT sk.opd_kode, o.nama AS opd, sk.kode, sk.nama, sk.pagu, sk.sumber_dana, sk.jenis, "
             "sk.jenis_source, sk.jenis_rule FROM sub_kegiatan sk LEFT JOIN opd o ON o.kode = sk.opd_kode "
             "WHERE sk.tahun = ? AND (?::VARCHAR IS NULL OR sk.opd_kode = ?) ORDER BY o.nama, sk.kode",
-            [tahun, opd, opd])
+            [tahun, opd, opd],
+        )
 
     @_connected
     def override_jenis(self, tahun: int, opd_kode: str, kode: str, jenis: str, reason: str, actor: str) -> None:
         """Classify a sub kegiatan by hand: kept in ``jenis_override`` (history) and the audit log."""
         with self.transaction():
-            before = self._one("SELECT jenis, jenis_source FROM sub_kegiatan WHERE tahun = ? AND opd_kode = ? "
-                               "AND kode = ?", [tahun, opd_kode, kode])
+            before = self._one(
+                "SELECT jenis, jenis_source FROM sub_kegiatan WHERE tahun = ? AND opd_kode = ? AND kode = ?",
+                [tahun, opd_kode, kode],
+            )
             if before is None:
                 raise KeyError(kode)
-            self.con.execute("INSERT INTO jenis_override (tahun, opd_kode, sub_kegiatan_kode, jenis, reason, "
-                             "created_by) VALUES (?, ?, ?, ?, ?, ?)", [tahun, opd_kode, kode, jenis, reason, actor])
-            self.con.execute("UPDATE sub_kegiatan SET jenis = ?, jenis_source = 'manual', jenis_rule = ? "
-                             "WHERE tahun = ? AND opd_kode = ? AND kode = ?", [jenis, reason, tahun, opd_kode, kode])
-            self.audit_many([(actor, "jenis_override", f"{opd_kode} {kode}",
-                              f"{before[0]} ({before[1]}) -> {jenis}: {reason}")])
+            self.con.execute(
+                "INSERT INTO jenis_override (tahun, opd_kode, sub_kegiatan_kode, jenis, reason, "
+                "created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [tahun, opd_kode, kode, jenis, reason, actor],
+            )
+            self.con.execute(
+                "UPDATE sub_kegiatan SET jenis = ?, jenis_source = 'manual', jenis_rule = ? "
+                "WHERE tahun = ? AND opd_kode = ? AND kode = ?",
+                [jenis, reason, tahun, opd_kode, kode],
+            )
+            self.audit_many(
+                [(actor, "jenis_override", f"{opd_kode} {kode}", f"{before[0]} ({before[1]}) -> {jenis}: {reason}")]
+            )
 
     @_connected
     def jenis_overrides(self, tahun: int) -> pd.DataFrame:
         """History of manual classifications of a year, newest first."""
-        return self._df("SELECT j.created_at, j.created_by, j.opd_kode, o.nama AS opd, j.sub_kegiatan_kode, "
-                        "j.jenis, j.reason FROM jenis_override j LEFT JOIN opd o ON o.kode = j.opd_kode "
-                        "WHERE j.tahun = ? ORDER BY j.created_at DESC", [tahun])
+        return self._df(
+            "SELECT j.created_at, j.created_by, j.opd_kode, o.nama AS opd, j.sub_kegiatan_kode, "
+            "j.jenis, j.reason FROM jenis_override j LEFT JOIN opd o ON o.kode = j.opd_kode "
+            "WHERE j.tahun = ? ORDER BY j.created_at DESC",
+            [tahun],
+        )
 
     # ------------------------------------------------------------------ settings
     @_connected
@@ -821,8 +968,11 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         """Store settings (all or nothing); the changed keys go to the audit log."""
         with self.transaction():
             for key, value in values.items():
-                self.con.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-                                 "SET value = excluded.value", [key, value])
+                self.con.execute(
+                    "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value",
+                    [key, value],
+                )
             if changed:
                 self.audit_many([(actor, "settings", None, ", ".join(changed))])
 

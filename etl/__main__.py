@@ -1,4 +1,5 @@
 """``python -m etl``: see :mod:`etl.cli`."""
+
 import sys
 from pathlib import Path
 

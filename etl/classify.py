@@ -10,6 +10,7 @@ Rules, strongest first; the one that decides is stored as ``jenis_source``/``jen
    only ever built (jembatan, drainase, irigasi ...).
 A manual override (``manual``) is applied by the store and always wins.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,19 +23,27 @@ NON_FISIK = "non_fisik"
 
 BELANJA_MODAL_KONSTRUKSI = ("5.2.03", "5.2.04")
 
-_VERB = r"(pembangunan|rehabilitasi|rekonstruksi|peningkatan|pemeliharaan berkala|pemeliharaan rutin|" \
-        r"pelebaran|penggantian|renovasi|normalisasi|pengerukan|penataan|revitalisasi|perluasan)"
-_OBJECT = r"(jalan|jembatan|gedung|bangunan|irigasi|drainase|saluran|embung|bendung|talud|tanggul|" \
-          r"kantor|sekolah|ruang kelas|puskesmas|pustu|rumah sakit|pasar|terminal|dermaga|trotoar|" \
-          r"jaringan air|spam|sanitasi|septic|ipal|rumah tidak layak|rutilahu|rtlh|lapangan|stadion|" \
-          r"taman|balai|gor|masjid|prasarana|sarana air|jamban|tpa|tps|halte|pos kesehatan|poskesdes|polindes|" \
-          r"rumah|gudang|los|kios|menara|tower)"
+_VERB = (
+    r"(pembangunan|rehabilitasi|rekonstruksi|peningkatan|pemeliharaan berkala|pemeliharaan rutin|"
+    r"pelebaran|penggantian|renovasi|normalisasi|pengerukan|penataan|revitalisasi|perluasan)"
+)
+_OBJECT = (
+    r"(jalan|jembatan|gedung|bangunan|irigasi|drainase|saluran|embung|bendung|talud|tanggul|"
+    r"kantor|sekolah|ruang kelas|puskesmas|pustu|rumah sakit|pasar|terminal|dermaga|trotoar|"
+    r"jaringan air|spam|sanitasi|septic|ipal|rumah tidak layak|rutilahu|rtlh|lapangan|stadion|"
+    r"taman|balai|gor|masjid|prasarana|sarana air|jamban|tpa|tps|halte|pos kesehatan|poskesdes|polindes|"
+    r"rumah|gudang|los|kios|menara|tower)"
+)
 _VERB_OBJECT = re.compile(rf"\b{_VERB}\b.*\b{_OBJECT}")
-_ALWAYS = re.compile(r"\b(jembatan|drainase|irigasi|konstruksi fisik|pekerjaan konstruksi|"
-                     r"jalan lingkungan|talud|embung)\b")
-_NOT = re.compile(r"^(pendataan|verifikasi|sosialisasi|pelatihan|koordinasi|monitoring|evaluasi|penyusunan|"
-                  r"fasilitasi|pembinaan|bimbingan|pengelolaan|penyediaan|pengawasan|survei|kajian)\b|"
-                  r"\b(dokumen|perencanaan pembangunan|rehabilitasi sosial)\b")
+_ALWAYS = re.compile(
+    r"\b(jembatan|drainase|irigasi|konstruksi fisik|pekerjaan konstruksi|"
+    r"jalan lingkungan|talud|embung)\b"
+)
+_NOT = re.compile(
+    r"^(pendataan|verifikasi|sosialisasi|pelatihan|koordinasi|monitoring|evaluasi|penyusunan|"
+    r"fasilitasi|pembinaan|bimbingan|pengelolaan|penyediaan|pengawasan|survei|kajian)\b|"
+    r"\b(dokumen|perencanaan pembangunan|rehabilitasi sosial)\b"
+)
 
 
 def jenis_from_text(text: object) -> str | None:
@@ -67,8 +76,7 @@ def jenis_from_name(nama: str) -> str:
     return NON_FISIK
 
 
-def classify(nama: str, kode_rekening: Iterable[str] | None = None,
-             jenis_text: object = None) -> tuple[str, str, str]:
+def classify(nama: str, kode_rekening: Iterable[str] | None = None, jenis_text: object = None) -> tuple[str, str, str]:
     """Return ``(jenis, jenis_source, rule)`` for one sub kegiatan (rules in the module doc)."""
     explicit = jenis_from_text(jenis_text)
     if explicit:

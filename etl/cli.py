@@ -15,6 +15,7 @@ restores one into an install without data.
 prints the kinerja recap (unit, indikator, satuan, target, realisasi, capaian, predikat) and
 optionally writes its print-ready workbook (:mod:`exports.kinerja_xlsx`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -114,21 +115,34 @@ def _clean_json(value):
 
 def cmd_ingest(args) -> int:
     with Store(args.db) as store:
-        results = ingest_paths(store, [Path(f) for f in args.files], opd=args.opd, period=args.period,
-                               user=args.user, unit=args.unit)
+        results = ingest_paths(
+            store, [Path(f) for f in args.files], opd=args.opd, period=args.period, user=args.user, unit=args.unit
+        )
     if args.json:
         print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1))
     else:
         for r in results:
             where = f"{r.get('opd') or r.get('unit') or '-'} {r['month'] or ''}/{r['year'] or ''}".strip()
-            money = (f"pagu {rupiah(r['pagu'])}; realisasi {rupiah(r['realisasi_keuangan'])}"
-                     if r["kind"] in ("dpa", "realisasi", None) else
-                     (f"{r.get('held', 0)} baris menunggu konfirmasi indikator" if r["kind"] == "kinerja"
-                      else f"{r.get('units', 0)} unit"))
+            money = (
+                f"pagu {rupiah(r['pagu'])}; realisasi {rupiah(r['realisasi_keuangan'])}"
+                if r["kind"] in ("dpa", "realisasi", None)
+                else (
+                    f"{r.get('held', 0)} baris menunggu konfirmasi indikator"
+                    if r["kind"] == "kinerja"
+                    else f"{r.get('units', 0)} unit"
+                )
+            )
             print(f"[{r['status'].upper():9}] {r['file']} ({r['kind'] or '?'}; {where}; {r['rows']} baris; {money})")
             for i in r["issues"]:
-                loc = ", ".join(x for x in (i["sheet"] and f"lembar {i['sheet']}", i["row"] and f"baris {i['row']}",
-                                           i["column"] and f"kolom {i['column']}") if x)
+                loc = ", ".join(
+                    x
+                    for x in (
+                        i["sheet"] and f"lembar {i['sheet']}",
+                        i["row"] and f"baris {i['row']}",
+                        i["column"] and f"kolom {i['column']}",
+                    )
+                    if x
+                )
                 print(f"    {i['severity']}: {i['message']}" + (f" [{loc}]" if loc else ""))
     return 1 if any(r["status"] == "rejected" for r in results) else 0
 
@@ -136,20 +150,43 @@ def cmd_ingest(args) -> int:
 def cmd_recap(args) -> int:
     with Store(args.db) as store:
         df = recap_opd(store, args.year, args.month)
-    cols = ["opd", "sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct", "fisik_pct", "fisik_pagu",
-            "non_fisik_pagu"]
+    cols = [
+        "opd",
+        "sub_kegiatan",
+        "pagu",
+        "realisasi_keuangan",
+        "keuangan_pct",
+        "fisik_pct",
+        "fisik_pagu",
+        "non_fisik_pagu",
+    ]
     if args.json:
-        rows = [{c: (None if (isinstance(v, float) and math.isnan(v)) else
-                     (int(v) if c == "sub_kegiatan" else v)) for c, v in zip(cols, rec)}
-                for rec in df[cols].itertuples(index=False)]
+        rows = [
+            {
+                c: (None if (isinstance(v, float) and math.isnan(v)) else (int(v) if c == "sub_kegiatan" else v))
+                for c, v in zip(cols, rec)
+            }
+            for rec in df[cols].itertuples(index=False)
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     if df.empty:
         print(f"Belum ada data untuk {args.month}/{args.year}. Impor DPA dan laporan realisasi terlebih dahulu.")
         return 0
     head = ["OPD", "Sub keg.", "Pagu", "Realisasi", "Keu %", "Fisik %", "Pagu fisik", "Pagu non fisik"]
-    body = [[r.opd, number(r.sub_kegiatan), rupiah(r.pagu), rupiah(r.realisasi_keuangan), percent(r.keuangan_pct),
-             percent(r.fisik_pct), rupiah(r.fisik_pagu), rupiah(r.non_fisik_pagu)] for r in df.itertuples()]
+    body = [
+        [
+            r.opd,
+            number(r.sub_kegiatan),
+            rupiah(r.pagu),
+            rupiah(r.realisasi_keuangan),
+            percent(r.keuangan_pct),
+            percent(r.fisik_pct),
+            rupiah(r.fisik_pagu),
+            rupiah(r.non_fisik_pagu),
+        ]
+        for r in df.itertuples()
+    ]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
     for row in [head] + body:
         print("  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(row, widths))))
@@ -178,22 +215,29 @@ def cmd_export(args) -> int:
                 return 1
         recap = recap_opd(store, args.year, args.month, opd)
         if recap.empty:
-            print(f"Kesalahan: belum ada DPA atau laporan untuk {label}; rekap tidak dibuat. Impor DPA dan "
-                  "laporan realisasi terlebih dahulu, atau pilih periode lain.", file=sys.stderr)
+            print(
+                f"Kesalahan: belum ada DPA atau laporan untuk {label}; rekap tidak dibuat. Impor DPA dan "
+                "laporan realisasi terlebih dahulu, atau pilih periode lain.",
+                file=sys.stderr,
+            )
             return 1
         tot = kabupaten_totals(recap)
         if tot["opd_reported"] == 0:
             who = f"{recap['opd'].iloc[0]} " if opd else "OPD "
-            print(f"Kesalahan: belum ada laporan realisasi {who}untuk {label} (hanya pagu DPA); rekap tidak "
-                  "dibuat.", file=sys.stderr)
+            print(
+                f"Kesalahan: belum ada laporan realisasi {who}untuk {label} (hanya pagu DPA); rekap tidak dibuat.",
+                file=sys.stderr,
+            )
             return 1
         data = recap_workbook(store, args.year, args.month, opd)
     out = Path(args.out)
     if not write_output(out, data):
         return 1
-    print(f"Rekap {label} ditulis ke {out}: {tot['opd_total']} OPD ({tot['opd_reported']} sudah lapor), "
-          f"{tot['sub_kegiatan']} sub kegiatan, pagu {rupiah(tot['pagu'])}, realisasi "
-          f"{rupiah(tot['realisasi_keuangan'])} ({percent(tot['keuangan_pct'])}).")
+    print(
+        f"Rekap {label} ditulis ke {out}: {tot['opd_total']} OPD ({tot['opd_reported']} sudah lapor), "
+        f"{tot['sub_kegiatan']} sub kegiatan, pagu {rupiah(tot['pagu'])}, realisasi "
+        f"{rupiah(tot['realisasi_keuangan'])} ({percent(tot['keuangan_pct'])})."
+    )
     return 0
 
 
@@ -204,8 +248,11 @@ def cmd_pack(args) -> int:
         pack = pack_data(store, args.year, args.month, load_settings(store), dt.date.today())
     if not pack.has_data or not pack.has_reports:
         what = "DPA atau laporan" if not pack.has_data else "laporan realisasi OPD"
-        print(f"Kesalahan: belum ada {what} untuk {label}; materi rakor tidak dibuat. Impor DPA dan laporan "
-              "realisasi terlebih dahulu, atau pilih periode lain.", file=sys.stderr)
+        print(
+            f"Kesalahan: belum ada {what} untuk {label}; materi rakor tidak dibuat. Impor DPA dan laporan "
+            "realisasi terlebih dahulu, atau pilih periode lain.",
+            file=sys.stderr,
+        )
         return 1
     out = Path(args.out)
     files = {out / f"{pack.file_stem}.pptx": build_pptx(pack), out / f"{pack.file_stem}.xlsx": build_xlsx(pack)}
@@ -213,10 +260,12 @@ def cmd_pack(args) -> int:
         if not write_output(path, data):
             return 1
     t = pack.totals
-    print(f"Materi rakor {label} ditulis ke {out}: {' dan '.join(p.name for p in files)} ({len(plan(pack))} slide); "
-          f"{t['opd_reported']} dari {t['opd_total']} OPD sudah lapor, serapan {percent(t['keuangan_pct'])}, fisik "
-          f"{percent(t['fisik_pct'])}, {len(pack.kritis)} kontrak kritis, {len(pack.tindak_lanjut)} tindak lanjut "
-          "terbuka.")
+    print(
+        f"Materi rakor {label} ditulis ke {out}: {' dan '.join(p.name for p in files)} ({len(plan(pack))} slide); "
+        f"{t['opd_reported']} dari {t['opd_total']} OPD sudah lapor, serapan {percent(t['keuangan_pct'])}, fisik "
+        f"{percent(t['fisik_pct'])}, {len(pack.kritis)} kontrak kritis, {len(pack.tindak_lanjut)} tindak lanjut "
+        "terbuka."
+    )
     return 0
 
 
@@ -226,7 +275,7 @@ def cmd_backup(args) -> int:
     out = Path(args.out)
     if not write_output(out, data):
         return 1
-    print(f"Cadangan ditulis ke {out} ({len(data) / 1024 ** 2:.1f} MB).")
+    print(f"Cadangan ditulis ke {out} ({len(data) / 1024**2:.1f} MB).")
     return 0
 
 
@@ -242,19 +291,29 @@ def cmd_restore(args) -> int:
         except BackupError as exc:
             print(f"Kesalahan: {exc}", file=sys.stderr)
             return 1
-    print(f"Cadangan dipulihkan: {tables.get('import', 0)} impor, {tables.get('realisasi', 0)} baris realisasi, "
-          f"{tables.get('app_user', 0)} pengguna.")
+    print(
+        f"Cadangan dipulihkan: {tables.get('import', 0)} impor, {tables.get('realisasi', 0)} baris realisasi, "
+        f"{tables.get('app_user', 0)} pengguna."
+    )
     return 0
 
 
 def cmd_kinerja(args) -> int:
     """``kinerja``: the recap of :func:`core.kinerja.kinerja_recap` as a table or JSON."""
     from .kinerja_cli import run_kinerja
+
     return run_kinerja(args)
 
 
-COMMANDS = {"ingest": cmd_ingest, "recap": cmd_recap, "export": cmd_export, "pack": cmd_pack, "backup": cmd_backup,
-            "restore": cmd_restore, "kinerja": cmd_kinerja}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "recap": cmd_recap,
+    "export": cmd_export,
+    "pack": cmd_pack,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "kinerja": cmd_kinerja,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ Column names vary between OPDs ("Pagu Anggaran (Rp)", "Nilai DPA", "Anggaran"); 
 span two rows (a merged "Realisasi" over "Fisik | Keuangan") and may be followed by a row of
 column numbers (1 2 3 ...). DESIGN.md section 4.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,49 +16,72 @@ from .text import norm
 
 # Ordered: the first pattern that matches a normalised label wins. Columns of last month ("Realisasi
 # s.d. Bulan Lalu") are ignored: they never hold the reported month's values.
-_RULES: list[tuple[str, re.Pattern]] = [(f, re.compile(p)) for f, p in [
-    ("no", r"^(no|nomor|no urut|nmr)$"),
-    ("ignore", r"\bsisa\b|\bbobot\b|kontrak|keterangan tambahan|bulan lalu|bulan sebelumnya"),
-    ("uraian_rekening", r"uraian rekening|nama rekening|uraian belanja|nama akun|uraian akun"),
-    ("kode_rekening", r"rekening belanja|kode akun|kode belanja|kode rek belanja"),
-    ("kode_opd", r"kode (opd|skpd|perangkat daerah|unit kerja|organisasi)"),
-    ("nama_opd", r"(^| )(opd|skpd|perangkat daerah|organisasi)$"),
-    ("unit", r"^unit( kerja)?$|^seksi$|^bidang$"),
-    ("indikator", r"indikator"),
-    ("satuan", r"^satuan"),
-    ("arah", r"^arah|polaritas"),
-    ("agregasi", r"^(agregasi|akumulasi|sifat( data| indikator| nilai)?|cara (rekap|hitung|agregasi))$"),
-    ("target_tahunan", r"target tahun|target \(?1 tahun|target akhir"),
-    ("tw", r"^(target )?(tw|triwulan) ?(i{1,3}|iv|[1-4])$"),
-    ("kode", r"\bkode\b|^kd\b"),
-    ("deviasi", r"deviasi|selisih"),
-    ("jenis", r"^jenis|fisik non fisik|non fisik fisik|klasifikasi|^kategori"),
-    ("target_keuangan", r"(target|rencana).*(keuangan|rp|anggaran)"),
-    ("target_fisik", r"(target|rencana).*fisik|fisik.*(target|rencana)"),
-    ("realisasi_fisik", r"fisik|progres"),
-    ("persen_keuangan", r"(keuangan|anggaran|serapan|realisasi|penyerapan).*%|persen.*keuangan|%.*keuangan"),
-    ("realisasi_keuangan", r"realisasi.*(keuangan|rp|anggaran|belanja|spj|sp2d)|keuangan|penyerapan|serapan"),
-    ("sumber_dana", r"sumber ?dana|sumber anggaran"),
-    ("pagu", r"pagu|nilai dpa|\bdpa\b|anggaran|alokasi"),
-    ("lokasi", r"lokasi"),
-    ("permasalahan", r"permasalahan|masalah|kendala|hambatan"),
-    ("solusi", r"solusi|upaya|tindak lanjut|pemecahan|rekomendasi"),
-    ("keterangan", r"^keterangan|^ket$|catatan"),
-    ("target", r"^target$"),
-    ("realisasi", r"^realisasi$|^capaian$"),
-    ("nama", r"uraian|nama|sub kegiatan|program|kegiatan"),
-]]
+_RULES: list[tuple[str, re.Pattern]] = [
+    (f, re.compile(p))
+    for f, p in [
+        ("no", r"^(no|nomor|no urut|nmr)$"),
+        ("ignore", r"\bsisa\b|\bbobot\b|kontrak|keterangan tambahan|bulan lalu|bulan sebelumnya"),
+        ("uraian_rekening", r"uraian rekening|nama rekening|uraian belanja|nama akun|uraian akun"),
+        ("kode_rekening", r"rekening belanja|kode akun|kode belanja|kode rek belanja"),
+        ("kode_opd", r"kode (opd|skpd|perangkat daerah|unit kerja|organisasi)"),
+        ("nama_opd", r"(^| )(opd|skpd|perangkat daerah|organisasi)$"),
+        ("unit", r"^unit( kerja)?$|^seksi$|^bidang$"),
+        ("indikator", r"indikator"),
+        ("satuan", r"^satuan"),
+        ("arah", r"^arah|polaritas"),
+        ("agregasi", r"^(agregasi|akumulasi|sifat( data| indikator| nilai)?|cara (rekap|hitung|agregasi))$"),
+        ("target_tahunan", r"target tahun|target \(?1 tahun|target akhir"),
+        ("tw", r"^(target )?(tw|triwulan) ?(i{1,3}|iv|[1-4])$"),
+        ("kode", r"\bkode\b|^kd\b"),
+        ("deviasi", r"deviasi|selisih"),
+        ("jenis", r"^jenis|fisik non fisik|non fisik fisik|klasifikasi|^kategori"),
+        ("target_keuangan", r"(target|rencana).*(keuangan|rp|anggaran)"),
+        ("target_fisik", r"(target|rencana).*fisik|fisik.*(target|rencana)"),
+        ("realisasi_fisik", r"fisik|progres"),
+        ("persen_keuangan", r"(keuangan|anggaran|serapan|realisasi|penyerapan).*%|persen.*keuangan|%.*keuangan"),
+        ("realisasi_keuangan", r"realisasi.*(keuangan|rp|anggaran|belanja|spj|sp2d)|keuangan|penyerapan|serapan"),
+        ("sumber_dana", r"sumber ?dana|sumber anggaran"),
+        ("pagu", r"pagu|nilai dpa|\bdpa\b|anggaran|alokasi"),
+        ("lokasi", r"lokasi"),
+        ("permasalahan", r"permasalahan|masalah|kendala|hambatan"),
+        ("solusi", r"solusi|upaya|tindak lanjut|pemecahan|rekomendasi"),
+        ("keterangan", r"^keterangan|^ket$|catatan"),
+        ("target", r"^target$"),
+        ("realisasi", r"^realisasi$|^capaian$"),
+        ("nama", r"uraian|nama|sub kegiatan|program|kegiatan"),
+    ]
+]
 
 # Friendly Indonesian names of fields, for messages and the preview.
 FIELD_LABEL = {
-    "kode": "Kode", "nama": "Uraian/Nama", "pagu": "Pagu", "target_fisik": "Target Fisik (%)",
-    "realisasi_fisik": "Realisasi Fisik (%)", "realisasi_keuangan": "Realisasi Keuangan (Rp)",
-    "persen_keuangan": "Realisasi Keuangan (%)", "deviasi": "Deviasi", "sumber_dana": "Sumber Dana",
-    "lokasi": "Lokasi", "permasalahan": "Permasalahan", "solusi": "Solusi", "jenis": "Jenis",
-    "kode_opd": "Kode OPD", "nama_opd": "Nama OPD", "kode_rekening": "Kode Rekening Belanja",
-    "uraian_rekening": "Uraian Rekening Belanja", "indikator": "Indikator", "satuan": "Satuan",
-    "target": "Target", "realisasi": "Realisasi", "keterangan": "Keterangan", "unit": "Unit Kerja",
-    "target_tahunan": "Target Tahunan", "arah": "Arah", "agregasi": "Agregasi", "tw": "Target Triwulan", "no": "No",
+    "kode": "Kode",
+    "nama": "Uraian/Nama",
+    "pagu": "Pagu",
+    "target_fisik": "Target Fisik (%)",
+    "realisasi_fisik": "Realisasi Fisik (%)",
+    "realisasi_keuangan": "Realisasi Keuangan (Rp)",
+    "persen_keuangan": "Realisasi Keuangan (%)",
+    "deviasi": "Deviasi",
+    "sumber_dana": "Sumber Dana",
+    "lokasi": "Lokasi",
+    "permasalahan": "Permasalahan",
+    "solusi": "Solusi",
+    "jenis": "Jenis",
+    "kode_opd": "Kode OPD",
+    "nama_opd": "Nama OPD",
+    "kode_rekening": "Kode Rekening Belanja",
+    "uraian_rekening": "Uraian Rekening Belanja",
+    "indikator": "Indikator",
+    "satuan": "Satuan",
+    "target": "Target",
+    "realisasi": "Realisasi",
+    "keterangan": "Keterangan",
+    "unit": "Unit Kerja",
+    "target_tahunan": "Target Tahunan",
+    "arah": "Arah",
+    "agregasi": "Agregasi",
+    "tw": "Target Triwulan",
+    "no": "No",
 }
 
 _CODE = re.compile(r"^\d+(\.\d+)+$")
@@ -78,11 +102,11 @@ def field_for(label: str) -> str | None:
 class Header:
     """A recognised header: its last row index in the grid and the column map."""
 
-    first: int                       # grid index of the first header row
-    last: int                        # grid index of the last header row (data follow)
-    fields: dict[str, int]           # field -> grid column index
-    labels: dict[int, str]           # grid column index -> original label text
-    ignored: list[str] = field(default_factory=list)   # labels not understood
+    first: int  # grid index of the first header row
+    last: int  # grid index of the last header row (data follow)
+    fields: dict[str, int]  # field -> grid column index
+    labels: dict[int, str]  # grid column index -> original label text
+    ignored: list[str] = field(default_factory=list)  # labels not understood
     data_start: int = 0
 
     def matched(self) -> dict[str, str]:
@@ -141,8 +165,9 @@ def _combine(sheet: Sheet, top: list[str], bottom: list) -> list[str]:
     return out
 
 
-def find_header(sheet: Sheet, required_any: tuple[str, ...] = ("kode", "nama", "indikator"),
-                scan_rows: int = 40) -> Header | None:
+def find_header(
+    sheet: Sheet, required_any: tuple[str, ...] = ("kode", "nama", "indikator"), scan_rows: int = 40
+) -> Header | None:
     """Locate the header row(s) within the first ``scan_rows`` rows, or ``None``.
 
     A header row names at least three known fields, one of them an identifying
@@ -169,8 +194,7 @@ def find_header(sheet: Sheet, required_any: tuple[str, ...] = ("kode", "nama", "
     if i + 1 < len(rows):
         nxt = rows[i + 1]
         texts = [v for v in nxt if v is not None]
-        if texts and all(isinstance(v, str) and not _CODE.match(v) for v in texts) \
-                and not _is_number_row(nxt):
+        if texts and all(isinstance(v, str) and not _CODE.match(v) for v in texts) and not _is_number_row(nxt):
             combined = _combine(sheet, labels, nxt)
             f2, _ = _map_row(combined)
             f1, _ = _map_row(labels)

@@ -1,6 +1,7 @@
 """Find the period (year, month) and the OPD of a report in its title rows, sheet name and
 file name. Where sources disagree or say nothing, the caller must ask the user (UI) or fail
 (CLI): nothing is guessed silently (DESIGN.md section 4)."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,11 @@ from .text import month_from_word, norm
 _YEAR = r"(20\d{2})"
 _LABELLED_NUM = re.compile(r"\b(?:bulan|bln|periode|keadaan|s d|sd|sampai dengan)\s+(\d{1,2})\s+" + _YEAR)
 _NUM_PERIOD = re.compile(r"\b" + _YEAR + r"\s(\d{1,2})\b|\b(\d{1,2})\s" + _YEAR + r"\b")
-_OPD_LABEL = re.compile(r"^\s*(opd|skpd|perangkat daerah|nama opd|nama skpd|satuan kerja|satker|instansi|"
-                        r"organisasi|unit kerja|unit organisasi|dinas badan)\s*[:=]\s*(.+)$", re.I)
+_OPD_LABEL = re.compile(
+    r"^\s*(opd|skpd|perangkat daerah|nama opd|nama skpd|satuan kerja|satker|instansi|"
+    r"organisasi|unit kerja|unit organisasi|dinas badan)\s*[:=]\s*(.+)$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class PeriodHit:
     year: int | None
     month: int | None
     text: str
-    invalid_month: int | None = None   # e.g. 13 written in the title
+    invalid_month: int | None = None  # e.g. 13 written in the title
 
 
 def file_name_periods(stem: str) -> list[PeriodHit]:
@@ -121,14 +125,16 @@ def opd_in_title(lines: list[str]) -> str | None:
 SOURCE_LABEL = {"title": "judul", "sheet": "nama lembar", "file": "nama berkas", "templat": "penanda templat Pantau"}
 
 
-def detect_year(rep, name: str, sheet_name: str | None, lines: list[str], period_hint, what: str,
-                example: str) -> None:
+def detect_year(rep, name: str, sheet_name: str | None, lines: list[str], period_hint, what: str, example: str) -> None:
     """Year of a yearly workbook (DPA, Perjanjian Kinerja) from its title ``lines``, sheet name
     and file name, or the user's ``period_hint``; sets ``rep.year``, or records a
     period_conflict / invalid_period error (and ``rep.needs``) naming ``what`` ("Tahun
     anggaran DPA") with ``example`` as the fix ("beri nama berkas seperti 'dpa_2026.xlsx'")."""
-    hits = [h for h in (period_in_title(lines), find_period(sheet_name or "", "sheet"),
-                        find_period(Path(name).stem, "file")) if h and h.year]
+    hits = [
+        h
+        for h in (period_in_title(lines), find_period(sheet_name or "", "sheet"), find_period(Path(name).stem, "file"))
+        if h and h.year
+    ]
     years = {h.year for h in hits}
     if period_hint:
         rep.year = period_hint[0]
@@ -136,12 +142,26 @@ def detect_year(rep, name: str, sheet_name: str | None, lines: list[str], period
         rep.year = years.pop()
     elif years:
         rep.needs.append("period")
-        rep.issues.append(Issue(ERROR, "period_conflict", f"{what} tidak konsisten: " +
-                                "; ".join(f"{SOURCE_LABEL.get(h.source, h.source)} '{h.text}' = {h.year}" for h in hits)
-                                + ". Samakan judulnya, atau pilih tahun yang benar pada pratinjau impor (baris "
-                                "perintah: --period TAHUN-01).", sheet=sheet_name))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "period_conflict",
+                f"{what} tidak konsisten: "
+                + "; ".join(f"{SOURCE_LABEL.get(h.source, h.source)} '{h.text}' = {h.year}" for h in hits)
+                + ". Samakan judulnya, atau pilih tahun yang benar pada pratinjau impor (baris "
+                "perintah: --period TAHUN-01).",
+                sheet=sheet_name,
+            )
+        )
     else:
         rep.needs.append("period")
-        rep.issues.append(Issue(ERROR, "invalid_period", f"{what} tidak ditemukan pada judul, nama lembar, atau nama "
-                                f"berkas '{name}'. {example}, atau pilih tahunnya pada pratinjau impor (baris "
-                                "perintah: --period TAHUN-01).", sheet=sheet_name))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "invalid_period",
+                f"{what} tidak ditemukan pada judul, nama lembar, atau nama "
+                f"berkas '{name}'. {example}, atau pilih tahunnya pada pratinjau impor (baris "
+                "perintah: --period TAHUN-01).",
+                sheet=sheet_name,
+            )
+        )

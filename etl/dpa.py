@@ -1,5 +1,6 @@
 """Normalise the finance agency's DPA / activity list: many OPDs in one sheet, several belanja
 lines per sub kegiatan (pagu of a sub kegiatan = sum of its lines; kode rekening kept)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,8 +52,8 @@ class SubKegiatan:
 class DpaTable:
     """Result of :func:`parse_dpa`."""
 
-    opds: dict[str, tuple[str, str]]           # kode -> (nama, singkatan)
-    sub_kegiatan: dict[tuple[str, str], SubKegiatan]   # (opd_kode, kode) -> sub kegiatan
+    opds: dict[str, tuple[str, str]]  # kode -> (nama, singkatan)
+    sub_kegiatan: dict[tuple[str, str], SubKegiatan]  # (opd_kode, kode) -> sub kegiatan
     issues: list[Issue]
 
 
@@ -80,17 +81,33 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
         if not kode:
             continue
         if not CODE.match(kode):
-            issues.append(Issue(ERROR, "invalid_code", f"Kode sub kegiatan '{kode}' tidak berformat kode "
-                                "Permendagri 90 (mis. 1.02.01.2.01.0001). Perbaiki kode pada baris ini.",
-                                sheet=s, row=r, column=col("kode"), raw=kode))
+            issues.append(
+                Issue(
+                    ERROR,
+                    "invalid_code",
+                    f"Kode sub kegiatan '{kode}' tidak berformat kode "
+                    "Permendagri 90 (mis. 1.02.01.2.01.0001). Perbaiki kode pada baris ini.",
+                    sheet=s,
+                    row=r,
+                    column=col("kode"),
+                    raw=kode,
+                )
+            )
             continue
         opd_kode = cell_text(get(row, "kode_opd")) or None
         opd_nama = cell_text(get(row, "nama_opd")) or None
         if not opd_kode and opd_nama:
             opd_kode = opd_nama
         if not opd_kode:
-            issues.append(Issue(ERROR, "missing_opd", "Kode/nama OPD kosong. Isi kolom Kode OPD dan Nama OPD "
-                                "pada setiap baris DPA.", sheet=s, row=r))
+            issues.append(
+                Issue(
+                    ERROR,
+                    "missing_opd",
+                    "Kode/nama OPD kosong. Isi kolom Kode OPD dan Nama OPD pada setiap baris DPA.",
+                    sheet=s,
+                    row=r,
+                )
+            )
             continue
         if opd_kode not in opds:
             nama = opd_nama or opd_kode
@@ -101,32 +118,57 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
         except NotANumber:
             pagu = None
         if pagu is None or pagu < 0:
-            issues.append(Issue(ERROR, "invalid_pagu", f"Pagu '{raw}' tidak valid (harus angka tidak negatif). "
-                                "Perbaiki nilai pagu pada baris ini.", sheet=s, row=r, column=col("pagu"),
-                                raw=None if raw is None else str(raw)))
+            issues.append(
+                Issue(
+                    ERROR,
+                    "invalid_pagu",
+                    f"Pagu '{raw}' tidak valid (harus angka tidak negatif). Perbaiki nilai pagu pada baris ini.",
+                    sheet=s,
+                    row=r,
+                    column=col("pagu"),
+                    raw=None if raw is None else str(raw),
+                )
+            )
             continue
         sub = subs.get((opd_kode, kode))
         if sub is None:
             parts = kode.split(".")
             sub = subs[(opd_kode, kode)] = SubKegiatan(
-                kode, cell_text(get(row, "nama")), opd_kode, first_row=r,
+                kode,
+                cell_text(get(row, "nama")),
+                opd_kode,
+                first_row=r,
                 program_kode=".".join(parts[:3]) if len(parts) >= 5 else None,
-                kegiatan_kode=".".join(parts[:5]) if len(parts) >= 5 else None)
+                kegiatan_kode=".".join(parts[:5]) if len(parts) >= 5 else None,
+            )
         dana = cell_text(get(row, "sumber_dana")) or None
         if dana and dana not in sub.sumber_dana:
             sub.sumber_dana.append(dana)
         if "lokasi" in f and not sub.lokasi:
             sub.lokasi = cell_text(get(row, "lokasi")) or None
-        line = BelanjaLine(r, kode, cell_text(get(row, "kode_rekening")) or None,
-                           cell_text(get(row, "uraian_rekening")) or None, round(pagu, 2), dana)
+        line = BelanjaLine(
+            r,
+            kode,
+            cell_text(get(row, "kode_rekening")) or None,
+            cell_text(get(row, "uraian_rekening")) or None,
+            round(pagu, 2),
+            dana,
+        )
         sub.lines.append(line)
         sub.pagu = round(sub.pagu + line.pagu, 2)
     for sub in subs.values():
         codes = [ln.kode_rekening for ln in sub.lines if ln.kode_rekening]
         sub.jenis, sub.jenis_source, sub.jenis_rule = classify(sub.nama, codes or None)
     if not subs and not any(i.severity == ERROR for i in issues):
-        issues.append(Issue(ERROR, "no_data_rows", "DPA tidak berisi baris sub kegiatan di bawah judul kolom. "
-                            "Pastikan data ada pada lembar yang sama dengan judul kolom.", sheet=s))
+        issues.append(
+            Issue(
+                ERROR,
+                "no_data_rows",
+                "DPA tidak berisi baris sub kegiatan di bawah judul kolom. "
+                "Pastikan data ada pada lembar yang sama dengan judul kolom.",
+                sheet=s,
+            )
+        )
     return DpaTable(opds, subs, issues)
 
 

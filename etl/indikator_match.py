@@ -8,6 +8,7 @@ spelling alone (``fuzzy``: very similar, clearly better than any other candidate
 numbers in the name and the same satuan). Anything else is ``unsure`` (with the candidates)
 or ``none``: the caller holds the value until a user confirms; it is never attached silently.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,21 +19,41 @@ from .text import norm
 
 # Spelling variants seen in returned formats -> the PK's word (whole words, after norm()).
 _WORDS = {
-    "prosentase": "persentase", "presentase": "persentase", "prosentasi": "persentase", "persentasi": "persentase",
-    "persen": "persentase", "pct": "persentase",
-    "jml": "jumlah", "jmlh": "jumlah", "jlh": "jumlah",
-    "yg": "yang", "dgn": "dengan", "dg": "dengan", "thd": "terhadap", "utk": "untuk", "dr": "dari",
-    "tdk": "tidak", "pd": "pada", "sd": "sampai dengan", "krn": "karena", "dlm": "dalam",
-    "rata2": "rata rata", "rerata": "rata rata", "ratarata": "rata rata",
-    "kec": "kecamatan", "kab": "kabupaten", "pemdes": "pemerintahan desa",
-    "kelurahan": "kelurahan", "ds": "desa",
+    "prosentase": "persentase",
+    "presentase": "persentase",
+    "prosentasi": "persentase",
+    "persentasi": "persentase",
+    "persen": "persentase",
+    "pct": "persentase",
+    "jml": "jumlah",
+    "jmlh": "jumlah",
+    "jlh": "jumlah",
+    "yg": "yang",
+    "dgn": "dengan",
+    "dg": "dengan",
+    "thd": "terhadap",
+    "utk": "untuk",
+    "dr": "dari",
+    "tdk": "tidak",
+    "pd": "pada",
+    "sd": "sampai dengan",
+    "krn": "karena",
+    "dlm": "dalam",
+    "rata2": "rata rata",
+    "rerata": "rata rata",
+    "ratarata": "rata rata",
+    "kec": "kecamatan",
+    "kab": "kabupaten",
+    "pemdes": "pemerintahan desa",
+    "kelurahan": "kelurahan",
+    "ds": "desa",
 }
 _AMP = re.compile(r"&")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 
-FUZZY_MIN = 0.93       # similarity for an automatic fuzzy match ...
-FUZZY_MARGIN = 0.08    # ... at least this much better than the second candidate
-UNSURE_MIN = 0.55      # below this, a candidate is not worth showing
+FUZZY_MIN = 0.93  # similarity for an automatic fuzzy match ...
+FUZZY_MARGIN = 0.08  # ... at least this much better than the second candidate
+UNSURE_MIN = 0.55  # below this, a candidate is not worth showing
 
 
 def normalise(name: object) -> str:
@@ -47,7 +68,7 @@ def _numbers(text: str) -> list[str]:
     return _DIGITS.findall(text)
 
 
-CONTAINED = 0.85       # score of a name whose words all occur in the other (shortened name): never automatic
+CONTAINED = 0.85  # score of a name whose words all occur in the other (shortened name): never automatic
 
 
 def similarity(a: str, b: str) -> float:
@@ -99,8 +120,9 @@ def _same_satuan(a: str | None, b: str | None) -> bool:
     return na == nb or na.replace("persentase", "%") == nb.replace("persentase", "%")
 
 
-def match_indikator(name: str, indicators: list[tuple[int | None, str, str | None]],
-                    satuan: str | None = None) -> Match:
+def match_indikator(
+    name: str, indicators: list[tuple[int | None, str, str | None]], satuan: str | None = None
+) -> Match:
     """Match one name against ``indicators`` ((id, nama, satuan) of the unit and year)."""
     raw = str(name or "").strip()
     exact = [i for i in indicators if i[1].strip() == raw]
@@ -110,19 +132,32 @@ def match_indikator(name: str, indicators: list[tuple[int | None, str, str | Non
     same = [i for i in indicators if normalise(i[1]) == key]
     if len(same) == 1:
         return Match("normalised", same[0][0], same[0][1], 1.0)
-    scored = sorted((Candidate(i[0], i[1], i[2], round(similarity(key, normalise(i[1])), 4)) for i in indicators),
-                    key=lambda c: -c.score)
+    scored = sorted(
+        (Candidate(i[0], i[1], i[2], round(similarity(key, normalise(i[1])), 4)) for i in indicators),
+        key=lambda c: -c.score,
+    )
     shown = [c for c in scored if c.score >= UNSURE_MIN][:3]
     if len(same) > 1:
-        return Match("unsure", candidates=[Candidate(i[0], i[1], i[2], 1.0) for i in same],
-                     reason="nama ini sama dengan lebih dari satu indikator")
+        return Match(
+            "unsure",
+            candidates=[Candidate(i[0], i[1], i[2], 1.0) for i in same],
+            reason="nama ini sama dengan lebih dari satu indikator",
+        )
     if not shown:
-        return Match("none", score=scored[0].score if scored else 0.0, candidates=scored[:3],
-                     reason="tidak ada indikator unit yang mirip")
+        return Match(
+            "none",
+            score=scored[0].score if scored else 0.0,
+            candidates=scored[:3],
+            reason="tidak ada indikator unit yang mirip",
+        )
     best = shown[0]
     second = scored[1].score if len(scored) > 1 else 0.0
-    if best.score >= FUZZY_MIN and best.score - second >= FUZZY_MARGIN \
-            and _numbers(key) == _numbers(normalise(best.nama)) and _same_satuan(satuan, best.satuan):
+    if (
+        best.score >= FUZZY_MIN
+        and best.score - second >= FUZZY_MARGIN
+        and _numbers(key) == _numbers(normalise(best.nama))
+        and _same_satuan(satuan, best.satuan)
+    ):
         return Match("fuzzy", best.id, best.nama, best.score, shown)
     why = []
     if best.score < FUZZY_MIN:
@@ -136,7 +171,9 @@ def match_indikator(name: str, indicators: list[tuple[int | None, str, str | Non
     return Match("unsure", score=best.score, candidates=shown, reason=", ".join(why) or None)
 
 
-def match_rows(names: list[tuple[str, str | None]], indicators: list[tuple[int | None, str, str | None]]) -> list[Match]:
+def match_rows(
+    names: list[tuple[str, str | None]], indicators: list[tuple[int | None, str, str | None]]
+) -> list[Match]:
     """Match every (name, satuan) of a file: like :func:`match_indikator`, and one indicator
     takes at most one row. When two rows would take the same indicator, an exact or normalised
     match keeps it and the other row becomes ``unsure``; two equally good rows both become
@@ -156,6 +193,10 @@ def match_rows(names: list[tuple[str, str | None]], indicators: list[tuple[int |
             if i in keep and len(keep) == 1:
                 continue
             m = matches[i]
-            matches[i] = Match("unsure", score=m.score, candidates=[Candidate(m.indikator_id, m.nama, None, m.score)],
-                               reason="indikator yang sama sudah dipakai baris lain")
+            matches[i] = Match(
+                "unsure",
+                score=m.score,
+                candidates=[Candidate(m.indikator_id, m.nama, None, m.score)],
+                reason="indikator yang sama sudah dipakai baris lain",
+            )
     return matches

@@ -1,4 +1,5 @@
 """Problems found while reading a file: errors reject the file, warnings flag rows."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

@@ -11,6 +11,7 @@ the unit list (created by the targets workbook); contradictions and unknown unit
 value whose indicator is unsure is held (``kinerja_pending``) with a warning naming the row, the
 name written and the candidates, until a user confirms it; it is never attached silently.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,14 +30,23 @@ from .reader import Sheet
 from .text import cell_text, month_name, named_in, norm
 
 TW_FIELDS = ("tw1", "tw2", "tw3", "tw4")
-_UNIT_LABEL = re.compile(r"^\s*(unit kerja|unit organisasi|unit|satuan kerja|seksi|sub ?bagian|subbag|bagian|bidang)"
-                         r"\s*[:=]\s*(.+)$", re.I)
-_UNIT_WORDS = [(re.compile(p), r) for p, r in [
-    (r"\bsub bagian\b|\bsubbagian\b|\bkasubbag\b|\bkasubag\b|\bsubag\b", "subbag"),
-    (r"\bkasi\b|\bkepala seksi\b", "seksi"), (r"\bsekertariat\b|\bsekretaris\b", "sekretariat"),
-    (r"\btrantib\b", "ketentraman dan ketertiban"), (r"\bkesos\b", "kesejahteraan sosial"),
-    (r"\bekbang\b", "ekonomi dan pembangunan"), (r"\bpem\b|\bpemerintah\b", "pemerintahan"),
-]]
+_UNIT_LABEL = re.compile(
+    r"^\s*(unit kerja|unit organisasi|unit|satuan kerja|seksi|sub ?bagian|subbag|bagian|bidang)"
+    r"\s*[:=]\s*(.+)$",
+    re.I,
+)
+_UNIT_WORDS = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"\bsub bagian\b|\bsubbagian\b|\bkasubbag\b|\bkasubag\b|\bsubag\b", "subbag"),
+        (r"\bkasi\b|\bkepala seksi\b", "seksi"),
+        (r"\bsekertariat\b|\bsekretaris\b", "sekretariat"),
+        (r"\btrantib\b", "ketentraman dan ketertiban"),
+        (r"\bkesos\b", "kesejahteraan sosial"),
+        (r"\bekbang\b", "ekonomi dan pembangunan"),
+        (r"\bpem\b|\bpemerintah\b", "pemerintahan"),
+    ]
+]
 _UNIT_TYPE = re.compile(r"^(seksi|subbag|bagian|bidang|unit)\s+")
 
 
@@ -104,8 +114,9 @@ class KinerjaMaster:
         if unit.id is not None:
             return [i for i in self.indicators if i["unit_id"] == unit.id and i["tahun"] == year]
         key = unit_key(unit.nama)
-        return [i for i in self.indicators if i.get("unit_nama") and unit_key(i["unit_nama"]) == key
-                and i["tahun"] == year]
+        return [
+            i for i in self.indicators if i.get("unit_nama") and unit_key(i["unit_nama"]) == key and i["tahun"] == year
+        ]
 
     def merged_with(self, rep) -> "KinerjaMaster":
         """This master plus a (not yet loaded) targets workbook, so that unit formats uploaded in
@@ -116,9 +127,21 @@ class KinerjaMaster:
         inds = [i for i in self.indicators if i["tahun"] != rep.year]
         for t in rep.targets.rows:
             unit = by_key[unit_key(t.unit)]
-            inds.append(dict(id=None, unit_id=unit.id, unit_nama=t.unit, tahun=rep.year, no=t.no, nama=t.nama,
-                             satuan=t.satuan, arah=t.arah, agregasi=t.agregasi, target_tahunan=t.target_tahunan,
-                             **{f"target_tw{k}": v for k, v in enumerate(t.tw, start=1)}))
+            inds.append(
+                dict(
+                    id=None,
+                    unit_id=unit.id,
+                    unit_nama=t.unit,
+                    tahun=rep.year,
+                    no=t.no,
+                    nama=t.nama,
+                    satuan=t.satuan,
+                    arah=t.arah,
+                    agregasi=t.agregasi,
+                    target_tahunan=t.target_tahunan,
+                    **{f"target_tw{k}": v for k, v in enumerate(t.tw, start=1)},
+                )
+            )
         return KinerjaMaster(units, inds, dict(self.locked))
 
 
@@ -143,15 +166,41 @@ class TargetRow:
 @dataclass
 class TargetsTable:
     rows: list[TargetRow] = field(default_factory=list)
-    units: list[str] = field(default_factory=list)       # in the order of the workbook
+    units: list[str] = field(default_factory=list)  # in the order of the workbook
 
 
-_ARAH_WORDS = {"naik": "naik", "positif": "naik", "+": "naik", "maksimal": "naik", "maksimum": "naik",
-               "meningkat": "naik", "tinggi": "naik", "turun": "turun", "negatif": "turun", "-": "turun",
-               "minimal": "turun", "minimum": "turun", "menurun": "turun", "rendah": "turun"}
-_AGREGASI_WORDS = {"stok": "stok", "stock": "stok", "kumulatif": "stok", "akumulatif": "stok", "posisi": "stok",
-                   "keadaan": "stok", "terakhir": "stok", "alir": "alir", "flow": "alir", "jumlah": "alir",
-                   "non kumulatif": "alir", "tidak kumulatif": "alir", "per bulan": "alir", "dijumlahkan": "alir"}
+_ARAH_WORDS = {
+    "naik": "naik",
+    "positif": "naik",
+    "+": "naik",
+    "maksimal": "naik",
+    "maksimum": "naik",
+    "meningkat": "naik",
+    "tinggi": "naik",
+    "turun": "turun",
+    "negatif": "turun",
+    "-": "turun",
+    "minimal": "turun",
+    "minimum": "turun",
+    "menurun": "turun",
+    "rendah": "turun",
+}
+_AGREGASI_WORDS = {
+    "stok": "stok",
+    "stock": "stok",
+    "kumulatif": "stok",
+    "akumulatif": "stok",
+    "posisi": "stok",
+    "keadaan": "stok",
+    "terakhir": "stok",
+    "alir": "alir",
+    "flow": "alir",
+    "jumlah": "alir",
+    "non kumulatif": "alir",
+    "tidak kumulatif": "alir",
+    "per bulan": "alir",
+    "dijumlahkan": "alir",
+}
 _STATE_NAME = re.compile(r"^(persentase|indeks|rata rata|rasio|tingkat|nilai|skor|angka|proporsi|cakupan)\b")
 _STATE_SATUAN = re.compile(r"^(%|persen|indeks|nilai|skor|poin|rasio|menit|jam|hari)$")
 
@@ -181,7 +230,9 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(1e-6, 0.005 * max(abs(a), abs(b)))
 
 
-def infer_agregasi(nama: str, satuan: str | None, annual: float | None, tw: list[float | None]) -> tuple[str, str, bool]:
+def infer_agregasi(
+    nama: str, satuan: str | None, annual: float | None, tw: list[float | None]
+) -> tuple[str, str, bool]:
     """Agregasi of an indicator without an Agregasi column: (``stok``|``alir``, the rule, sure).
 
     A percentage, index, average or time (by satuan or the first word of the name) is a state
@@ -205,8 +256,17 @@ def _num(raw, issues, s, r, col, label, where_fix: str) -> float | None:
     try:
         value = parse_number(raw)
     except NotANumber:
-        issues.append(Issue(ERROR, "non_numeric_value", f"{label} '{raw}' bukan angka. {where_fix}", sheet=s, row=r,
-                            column=col, raw=str(raw)))
+        issues.append(
+            Issue(
+                ERROR,
+                "non_numeric_value",
+                f"{label} '{raw}' bukan angka. {where_fix}",
+                sheet=s,
+                row=r,
+                column=col,
+                raw=str(raw),
+            )
+        )
         return None
     return value
 
@@ -240,36 +300,88 @@ def parse_targets(sheet: Sheet, header: Header) -> tuple[TargetsTable, list[Issu
         if not nama:
             continue
         if not unit:
-            issues.append(Issue(ERROR, "missing_unit", f"Unit kerja untuk indikator '{nama}' kosong. Isi kolom Unit "
-                                "pada baris ini (atau baris pertama unit tersebut).", sheet=s, row=r,
-                                column=_col_of(sheet, header, "unit"), raw=nama))
+            issues.append(
+                Issue(
+                    ERROR,
+                    "missing_unit",
+                    f"Unit kerja untuk indikator '{nama}' kosong. Isi kolom Unit "
+                    "pada baris ini (atau baris pertama unit tersebut).",
+                    sheet=s,
+                    row=r,
+                    column=_col_of(sheet, header, "unit"),
+                    raw=nama,
+                )
+            )
             continue
         fix = "Tulis target sebagai angka (mis. 95 atau 45,5) pada baris ini."
-        annual = _num(_get(row, f.get("target_tahunan")), issues, s, r, _col_of(sheet, header, "target_tahunan"),
-                      "Target tahunan", fix)
-        tw = [_num(_get(row, f.get(k)), issues, s, r, _col_of(sheet, header, k), f"Target TW {k[-1]}", fix)
-              for k in TW_FIELDS]
-        for label, value, key in [("Target tahunan", annual, "target_tahunan")] + \
-                [(f"Target TW {k[-1]}", v, k) for k, v in zip(TW_FIELDS, tw)]:
+        annual = _num(
+            _get(row, f.get("target_tahunan")),
+            issues,
+            s,
+            r,
+            _col_of(sheet, header, "target_tahunan"),
+            "Target tahunan",
+            fix,
+        )
+        tw = [
+            _num(_get(row, f.get(k)), issues, s, r, _col_of(sheet, header, k), f"Target TW {k[-1]}", fix)
+            for k in TW_FIELDS
+        ]
+        for label, value, key in [("Target tahunan", annual, "target_tahunan")] + [
+            (f"Target TW {k[-1]}", v, k) for k, v in zip(TW_FIELDS, tw)
+        ]:
             if value is not None and value < 0:
-                issues.append(Issue(ERROR, "negative_value", f"{label} bernilai negatif ({value:g}). Target tidak "
-                                    "boleh negatif; perbaiki angkanya.", sheet=s, row=r,
-                                    column=_col_of(sheet, header, key), raw=str(value)))
+                issues.append(
+                    Issue(
+                        ERROR,
+                        "negative_value",
+                        f"{label} bernilai negatif ({value:g}). Target tidak boleh negatif; perbaiki angkanya.",
+                        sheet=s,
+                        row=r,
+                        column=_col_of(sheet, header, key),
+                        raw=str(value),
+                    )
+                )
         if annual is None and all(v is None for v in tw):
-            issues.append(Issue(WARNING, "target_kosong", f"Indikator '{nama}' tidak memiliki target (tahunan maupun "
-                                "triwulan); capaiannya tidak dapat dihitung. Isi targetnya pada PK.", sheet=s, row=r))
+            issues.append(
+                Issue(
+                    WARNING,
+                    "target_kosong",
+                    f"Indikator '{nama}' tidak memiliki target (tahunan maupun "
+                    "triwulan); capaiannya tidak dapat dihitung. Isi targetnya pada PK.",
+                    sheet=s,
+                    row=r,
+                )
+            )
         raw_arah = _get(row, f.get("arah"))
         arah = parse_arah(raw_arah) if raw_arah not in (None, "") else None
         if arah is None:
             if raw_arah not in (None, ""):
-                issues.append(Issue(ERROR, "invalid_arah", f"Arah '{raw_arah}' tidak dikenali. Tulis 'naik' (makin "
-                                    "tinggi makin baik) atau 'turun' (makin rendah makin baik).", sheet=s, row=r,
-                                    column=_col_of(sheet, header, "arah"), raw=str(raw_arah)))
+                issues.append(
+                    Issue(
+                        ERROR,
+                        "invalid_arah",
+                        f"Arah '{raw_arah}' tidak dikenali. Tulis 'naik' (makin "
+                        "tinggi makin baik) atau 'turun' (makin rendah makin baik).",
+                        sheet=s,
+                        row=r,
+                        column=_col_of(sheet, header, "arah"),
+                        raw=str(raw_arah),
+                    )
+                )
                 continue
             arah = "naik"
-            issues.append(Issue(WARNING, "arah_kosong", f"Arah indikator '{nama}' kosong; dianggap 'naik' (makin "
-                                "tinggi makin baik). Isi kolom Arah bila indikator ini makin rendah makin baik.",
-                                sheet=s, row=r, column=_col_of(sheet, header, "arah")))
+            issues.append(
+                Issue(
+                    WARNING,
+                    "arah_kosong",
+                    f"Arah indikator '{nama}' kosong; dianggap 'naik' (makin "
+                    "tinggi makin baik). Isi kolom Arah bila indikator ini makin rendah makin baik.",
+                    sheet=s,
+                    row=r,
+                    column=_col_of(sheet, header, "arah"),
+                )
+            )
         satuan = cell_text(_get(row, f.get("satuan"))) or None
         raw_agg = _get(row, f.get("agregasi"))
         agregasi = parse_agregasi(raw_agg) if raw_agg not in (None, "") else None
@@ -277,24 +389,50 @@ def parse_targets(sheet: Sheet, header: Header) -> tuple[TargetsTable, list[Issu
             source, rule = "file", None
         else:
             if raw_agg not in (None, ""):
-                issues.append(Issue(ERROR, "invalid_agregasi", f"Agregasi '{raw_agg}' tidak dikenali. Tulis 'stok' "
-                                    "(nilai terakhir yang dihitung, mis. persen) atau 'alir' (dijumlahkan, mis. "
-                                    "jumlah surat).", sheet=s, row=r, column=_col_of(sheet, header, "agregasi"),
-                                    raw=str(raw_agg)))
+                issues.append(
+                    Issue(
+                        ERROR,
+                        "invalid_agregasi",
+                        f"Agregasi '{raw_agg}' tidak dikenali. Tulis 'stok' "
+                        "(nilai terakhir yang dihitung, mis. persen) atau 'alir' (dijumlahkan, mis. "
+                        "jumlah surat).",
+                        sheet=s,
+                        row=r,
+                        column=_col_of(sheet, header, "agregasi"),
+                        raw=str(raw_agg),
+                    )
+                )
                 continue
             agregasi, rule, sure = infer_agregasi(nama, satuan, annual, tw)
             source = "rule"
             if not sure:
                 guessed += 1
-                issues.append(Issue(WARNING, "agregasi_ditebak", f"Cara merekap indikator '{nama}' per triwulan/tahun "
-                                    f"tidak dapat dipastikan; dianggap '{agregasi}' ({rule}). Periksa dan ubah di "
-                                    "halaman Data kinerja bila keliru, atau tambahkan kolom Agregasi (stok/alir).",
-                                    sheet=s, row=r, raw=nama))
+                issues.append(
+                    Issue(
+                        WARNING,
+                        "agregasi_ditebak",
+                        f"Cara merekap indikator '{nama}' per triwulan/tahun "
+                        f"tidak dapat dipastikan; dianggap '{agregasi}' ({rule}). Periksa dan ubah di "
+                        "halaman Data kinerja bila keliru, atau tambahkan kolom Agregasi (stok/alir).",
+                        sheet=s,
+                        row=r,
+                        raw=nama,
+                    )
+                )
         key = (unit_key(unit), normalise(nama))
         if key in seen:
-            issues.append(Issue(ERROR, "duplicate_indikator", f"Indikator '{nama}' unit {unit} tertulis dua kali "
-                                f"(baris {seen[key]} dan {r}). Hapus salah satu baris.", sheet=s, row=r,
-                                column=_col_of(sheet, header, "indikator"), raw=nama))
+            issues.append(
+                Issue(
+                    ERROR,
+                    "duplicate_indikator",
+                    f"Indikator '{nama}' unit {unit} tertulis dua kali "
+                    f"(baris {seen[key]} dan {r}). Hapus salah satu baris.",
+                    sheet=s,
+                    row=r,
+                    column=_col_of(sheet, header, "indikator"),
+                    raw=nama,
+                )
+            )
             continue
         seen[key] = r
         no_raw = _get(row, f.get("no"))
@@ -306,14 +444,28 @@ def parse_targets(sheet: Sheet, header: Header) -> tuple[TargetsTable, list[Issu
             table.units.append(unit)
         table.rows.append(TargetRow(r, unit, no, nama, satuan, arah, agregasi, source, rule, annual, tw))
     if not table.rows and not any(i.severity == ERROR for i in issues):
-        issues.append(Issue(ERROR, "no_data_rows", "Tidak ada baris indikator di bawah judul kolom Perjanjian "
-                            "Kinerja. Isi Unit, Indikator dan target di bawah judul kolom.", sheet=s))
+        issues.append(
+            Issue(
+                ERROR,
+                "no_data_rows",
+                "Tidak ada baris indikator di bawah judul kolom Perjanjian "
+                "Kinerja. Isi Unit, Indikator dan target di bawah judul kolom.",
+                sheet=s,
+            )
+        )
     inferred = [t for t in table.rows if t.agregasi_source == "rule"]
     if inferred and len(inferred) > guessed:
         n_stok = sum(1 for t in inferred if t.agregasi == "stok")
-        issues.append(Issue(INFO, "agregasi_dari_aturan", f"Kolom Agregasi tidak ada; cara merekap {len(inferred)} "
-                            f"indikator ditentukan dari satuan dan pola target: {n_stok} stok (nilai terakhir), "
-                            f"{len(inferred) - n_stok} alir (dijumlahkan). Periksa di halaman Data kinerja.", sheet=s))
+        issues.append(
+            Issue(
+                INFO,
+                "agregasi_dari_aturan",
+                f"Kolom Agregasi tidak ada; cara merekap {len(inferred)} "
+                f"indikator ditentukan dari satuan dan pola target: {n_stok} stok (nilai terakhir), "
+                f"{len(inferred) - n_stok} alir (dijumlahkan). Periksa di halaman Data kinerja.",
+                sheet=s,
+            )
+        )
     return table, issues
 
 
@@ -323,12 +475,24 @@ def analyse_targets(rep, name: str, sheet: Sheet, header: Header, master: Kinerj
     if "target_tahunan" not in header.fields and not all(k in header.fields for k in TW_FIELDS):
         missing.append("Target Tahunan atau Target TW I-IV")
     if missing:
-        raise reject("missing_required_column", f"Kolom wajib Perjanjian Kinerja tidak ditemukan pada lembar "
-                     f"'{sheet.name}' berkas '{name}': {', '.join(missing)}. Tambahkan kolom tersebut pada baris "
-                     "judul (Unit, Indikator, Satuan, Target Tahunan, TW I-IV, Arah).", sheet=sheet.name,
-                     row=sheet.sheet_row(header.first), raw=", ".join(missing))
-    detect_year(rep, name, sheet.name, title_lines(sheet.rows, header.first), period_hint,
-                "Tahun Perjanjian Kinerja", "Tulis pada judul, mis. 'PERJANJIAN KINERJA TAHUN 2026'")
+        raise reject(
+            "missing_required_column",
+            f"Kolom wajib Perjanjian Kinerja tidak ditemukan pada lembar "
+            f"'{sheet.name}' berkas '{name}': {', '.join(missing)}. Tambahkan kolom tersebut pada baris "
+            "judul (Unit, Indikator, Satuan, Target Tahunan, TW I-IV, Arah).",
+            sheet=sheet.name,
+            row=sheet.sheet_row(header.first),
+            raw=", ".join(missing),
+        )
+    detect_year(
+        rep,
+        name,
+        sheet.name,
+        title_lines(sheet.rows, header.first),
+        period_hint,
+        "Tahun Perjanjian Kinerja",
+        "Tulis pada judul, mis. 'PERJANJIAN KINERJA TAHUN 2026'",
+    )
     table, issues = parse_targets(sheet, header)
     rep.targets = table
     rep.issues.extend(issues)
@@ -336,7 +500,7 @@ def analyse_targets(rep, name: str, sheet: Sheet, header: Header, master: Kinerj
         return
     # Targets that change for a unit whose recap of this year is already approved: say so.
     approved = {}
-    for (u, y, m) in master.locked:
+    for u, y, m in master.locked:
         if y == rep.year:
             approved.setdefault(u, []).append(m)
     matcher = master.matcher()
@@ -348,10 +512,18 @@ def analyse_targets(rep, name: str, sheet: Sheet, header: Header, master: Kinerj
         new = [t.target_tahunan] + list(t.tw)
         if old is not None and [old["target_tahunan"]] + [old[f"target_tw{k}"] for k in range(1, 5)] != new:
             months = ", ".join(month_name(m) for m in sorted(approved[unit.id]))
-            rep.issues.append(Issue(WARNING, "target_rekap_disetujui", f"Target '{t.nama}' ({t.unit}) berubah, padahal "
-                                    f"rekap bulan {months} {rep.year} unit ini sudah disetujui Camat; capaian rekap "
-                                    "tersebut akan dihitung dengan target baru. Periksa kembali sebelum menyimpan.",
-                                    sheet=sheet.name, row=t.row, raw=t.nama))
+            rep.issues.append(
+                Issue(
+                    WARNING,
+                    "target_rekap_disetujui",
+                    f"Target '{t.nama}' ({t.unit}) berubah, padahal "
+                    f"rekap bulan {months} {rep.year} unit ini sudah disetujui Camat; capaian rekap "
+                    "tersebut akan dihitung dengan target baru. Periksa kembali sebelum menyimpan.",
+                    sheet=sheet.name,
+                    row=t.row,
+                    raw=t.nama,
+                )
+            )
 
 
 def load_targets(store, import_id: int, rep, user: str) -> dict:
@@ -372,30 +544,54 @@ def load_targets(store, import_id: int, rep, user: str) -> dict:
         seen = set()
         new_rows = []
         for t in (t for t in rep.targets.rows if t.unit == nama):
-            values = dict(no=t.no, nama=t.nama, satuan=t.satuan, arah=t.arah, target_tahunan=t.target_tahunan,
-                          target_tw1=t.tw[0], target_tw2=t.tw[1], target_tw3=t.tw[2], target_tw4=t.tw[3])
+            values = dict(
+                no=t.no,
+                nama=t.nama,
+                satuan=t.satuan,
+                arah=t.arah,
+                target_tahunan=t.target_tahunan,
+                target_tw1=t.tw[0],
+                target_tw2=t.tw[1],
+                target_tw3=t.tw[2],
+                target_tw4=t.tw[3],
+            )
             o = by_key.get(normalise(t.nama))
             if o is None:
-                new_rows.append(dict(values, unit_id=unit_id, tahun=rep.year, agregasi=t.agregasi,
-                                     agregasi_source=t.agregasi_source, agregasi_rule=t.agregasi_rule,
-                                     source="import", import_id=import_id, source_row=t.row))
+                new_rows.append(
+                    dict(
+                        values,
+                        unit_id=unit_id,
+                        tahun=rep.year,
+                        agregasi=t.agregasi,
+                        agregasi_source=t.agregasi_source,
+                        agregasi_rule=t.agregasi_rule,
+                        source="import",
+                        import_id=import_id,
+                        source_row=t.row,
+                    )
+                )
                 continue
             seen.add(o["id"])
-            if o["agregasi_source"] != "manual":      # a choice made in the app survives a new PK
+            if o["agregasi_source"] != "manual":  # a choice made in the app survives a new PK
                 values.update(agregasi=t.agregasi, agregasi_source=t.agregasi_source, agregasi_rule=t.agregasi_rule)
             changed = {k: v for k, v in values.items() if not _same(o.get(k), v)}
             if not o["active"]:
                 changed["active"] = True
-            store.update_indikator(int(o["id"]), dict(changed, import_id=import_id, source_row=t.row), user,
-                                   f"Perjanjian Kinerja diimpor (impor #{import_id})")
+            store.update_indikator(
+                int(o["id"]),
+                dict(changed, import_id=import_id, source_row=t.row),
+                user,
+                f"Perjanjian Kinerja diimpor (impor #{import_id})",
+            )
             summary["indikator_diubah"] += bool(changed)
         if new_rows:
             store.insert_indikator(new_rows, user)
             summary["indikator_baru"] += len(new_rows)
         for o in old:
             if o["active"] and o["id"] not in seen:
-                store.update_indikator(int(o["id"]), {"active": False}, user,
-                                       f"tidak ada lagi dalam Perjanjian Kinerja impor #{import_id}")
+                store.update_indikator(
+                    int(o["id"]), {"active": False}, user, f"tidak ada lagi dalam Perjanjian Kinerja impor #{import_id}"
+                )
                 summary["indikator_dinonaktifkan"] += 1
     summary["menggantikan"] = store.supersede_targets(import_id, rep.year)
     return summary
@@ -410,7 +606,7 @@ def _same(a, b) -> bool:
     if a is None or b is None:
         return a is None and b is None
     try:
-        if a != a and b != b:      # both NaN
+        if a != a and b != b:  # both NaN
             return True
     except TypeError:
         pass
@@ -464,22 +660,45 @@ def detect_unit(rep, name: str, sheet: Sheet, lines: list[str], master: KinerjaM
     rep.unit_text = label_text
     if not master.units:
         rep.needs.append("unit")
-        rep.issues.append(Issue(ERROR, "unknown_unit", "Daftar unit kerja belum ada. Impor Perjanjian Kinerja "
-                                "(target per unit) terlebih dahulu, lalu unggah ulang berkas ini.", sheet=sheet.name,
-                                raw=label_text))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "unknown_unit",
+                "Daftar unit kerja belum ada. Impor Perjanjian Kinerja "
+                "(target per unit) terlebih dahulu, lalu unggah ulang berkas ini.",
+                sheet=sheet.name,
+                raw=label_text,
+            )
+        )
         return
     if hint not in (None, ""):
-        found = next((u for u in master.units if str(u.id) == str(hint)), None) or matcher.exact(str(hint)) \
+        found = (
+            next((u for u in master.units if str(u.id) == str(hint)), None)
+            or matcher.exact(str(hint))
             or next(iter(matcher.search(str(hint))), None)
+        )
         if found is None:
-            rep.issues.append(Issue(ERROR, "unknown_unit", f"Unit kerja '{hint}' yang dipilih tidak ada dalam daftar "
-                                    "unit. Pilih salah satu unit yang ada.", raw=str(hint)))
+            rep.issues.append(
+                Issue(
+                    ERROR,
+                    "unknown_unit",
+                    f"Unit kerja '{hint}' yang dipilih tidak ada dalam daftar unit. Pilih salah satu unit yang ada.",
+                    raw=str(hint),
+                )
+            )
             return
         rep.unit = found
         others = [t for t in (label_text,) if t and matcher.exact(t) not in (None, found)]
         if others:
-            rep.issues.append(Issue(WARNING, "unit_override", f"Unit ditetapkan pengguna: {found.nama}, berbeda dengan "
-                                    f"judul berkas '{others[0]}'.", sheet=sheet.name, raw=others[0]))
+            rep.issues.append(
+                Issue(
+                    WARNING,
+                    "unit_override",
+                    f"Unit ditetapkan pengguna: {found.nama}, berbeda dengan judul berkas '{others[0]}'.",
+                    sheet=sheet.name,
+                    raw=others[0],
+                )
+            )
         return
     candidates: dict[str, tuple[UnitRef, str]] = {}
     if label_text:
@@ -487,10 +706,17 @@ def detect_unit(rep, name: str, sheet: Sheet, lines: list[str], master: KinerjaM
         if hit is None:
             rep.needs.append("unit")
             known = ", ".join(u.nama for u in master.units)
-            rep.issues.append(Issue(ERROR, "unknown_unit", f"Unit kerja '{label_text}' pada judul berkas '{name}' tidak "
-                                    f"ada dalam daftar unit ({known}). Periksa penulisan nama unit, atau impor "
-                                    "Perjanjian Kinerja yang memuat unit ini terlebih dahulu.", sheet=sheet.name,
-                                    raw=label_text))
+            rep.issues.append(
+                Issue(
+                    ERROR,
+                    "unknown_unit",
+                    f"Unit kerja '{label_text}' pada judul berkas '{name}' tidak "
+                    f"ada dalam daftar unit ({known}). Periksa penulisan nama unit, atau impor "
+                    "Perjanjian Kinerja yang memuat unit ini terlebih dahulu.",
+                    sheet=sheet.name,
+                    raw=label_text,
+                )
+            )
             return
         candidates[hit.nama] = (hit, f"judul '{label_text}'")
     file_hits = matcher.search(Path(name).stem.replace("_", " ").replace("-", " "))
@@ -498,18 +724,31 @@ def detect_unit(rep, name: str, sheet: Sheet, lines: list[str], master: KinerjaM
         candidates.setdefault(file_hits[0].nama, (file_hits[0], f"nama berkas '{name}'"))
     if len(candidates) > 1:
         rep.needs.append("unit")
-        rep.issues.append(Issue(ERROR, "unit_conflict", "Unit kerja berkas tidak konsisten: " +
-                                "; ".join(f"{src} = {u.nama}" for u, src in candidates.values()) +
-                                ". Pilih unit yang benar pada pratinjau impor (baris perintah: --unit NAMA).",
-                                sheet=sheet.name))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "unit_conflict",
+                "Unit kerja berkas tidak konsisten: "
+                + "; ".join(f"{src} = {u.nama}" for u, src in candidates.values())
+                + ". Pilih unit yang benar pada pratinjau impor (baris perintah: --unit NAMA).",
+                sheet=sheet.name,
+            )
+        )
         return
     if candidates:
         rep.unit = next(iter(candidates.values()))[0]
         return
     rep.needs.append("unit")
-    rep.issues.append(Issue(ERROR, "unknown_unit", f"Unit kerja tidak dapat dikenali dari judul atau nama berkas "
-                            f"'{name}'. Tulis pada judul, mis. 'Unit Kerja : Seksi Pemerintahan', atau pilih unit "
-                            "pada pratinjau impor (baris perintah: --unit NAMA).", sheet=sheet.name))
+    rep.issues.append(
+        Issue(
+            ERROR,
+            "unknown_unit",
+            f"Unit kerja tidak dapat dikenali dari judul atau nama berkas "
+            f"'{name}'. Tulis pada judul, mis. 'Unit Kerja : Seksi Pemerintahan', atau pilih unit "
+            "pada pratinjau impor (baris perintah: --unit NAMA).",
+            sheet=sheet.name,
+        )
+    )
 
 
 def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issue]]:
@@ -526,9 +765,18 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
         raw_real = _get(row, real_idx)
         if not nama:
             if isinstance(raw_real, (int, float)) and not isinstance(raw_real, bool):
-                issues.append(Issue(WARNING, "indikator_kosong", f"Baris {r} berisi realisasi {raw_real:g} tanpa nama "
-                                    "indikator; nilai ini tidak dimuat. Isi nama indikatornya.", sheet=s, row=r,
-                                    column=real_col, raw=str(raw_real)))
+                issues.append(
+                    Issue(
+                        WARNING,
+                        "indikator_kosong",
+                        f"Baris {r} berisi realisasi {raw_real:g} tanpa nama "
+                        "indikator; nilai ini tidak dimuat. Isi nama indikatornya.",
+                        sheet=s,
+                        row=r,
+                        column=real_col,
+                        raw=str(raw_real),
+                    )
+                )
             continue
         fix = "Tulis angka saja, mis. 45,5 (tanpa teks lain)."
         realisasi = _num(raw_real, issues, s, r, real_col, f"Realisasi indikator '{nama}':", fix)
@@ -538,9 +786,18 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
             try:
                 target = parse_number(raw_target)
             except NotANumber:
-                issues.append(Issue(WARNING, "non_numeric_value", f"Target '{raw_target}' indikator '{nama}' bukan "
-                                    "angka; target diambil dari Perjanjian Kinerja.", sheet=s, row=r,
-                                    column=_col_of(sheet, header, "target"), raw=str(raw_target)))
+                issues.append(
+                    Issue(
+                        WARNING,
+                        "non_numeric_value",
+                        f"Target '{raw_target}' indikator '{nama}' bukan "
+                        "angka; target diambil dari Perjanjian Kinerja.",
+                        sheet=s,
+                        row=r,
+                        column=_col_of(sheet, header, "target"),
+                        raw=str(raw_target),
+                    )
+                )
         no_raw = _get(row, f.get("no"))
         try:
             no = int(parse_number(no_raw)) if no_raw not in (None, "") else None
@@ -557,15 +814,29 @@ def _is_percent(satuan: str | None) -> bool:
     return s in ("%", "persen", "persentase", "prosentase") or s.startswith("% ")
 
 
-def analyse_kinerja(rep, name: str, sheet: Sheet, header: Header, master: KinerjaMaster, unit_hint, period_hint,
-                    multi: bool, detect_period) -> None:
+def analyse_kinerja(
+    rep,
+    name: str,
+    sheet: Sheet,
+    header: Header,
+    master: KinerjaMaster,
+    unit_hint,
+    period_hint,
+    multi: bool,
+    detect_period,
+) -> None:
     """Fill a ``kinerja`` report: period (``detect_period`` of etl.pipeline), unit, rows and
     their indicator matches, and the checks (lock, values, targets, missing indicators)."""
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     if _realisasi_index(header) is None:
-        raise reject("missing_required_column", f"Kolom Realisasi tidak ditemukan pada {where}. Tambahkan kolom "
-                     "'Realisasi' di samping kolom Indikator dan Target (pakai format permintaan data dari Pantau).",
-                     sheet=sheet.name, row=sheet.sheet_row(header.first), raw="Realisasi")
+        raise reject(
+            "missing_required_column",
+            f"Kolom Realisasi tidak ditemukan pada {where}. Tambahkan kolom "
+            "'Realisasi' di samping kolom Indikator dan Target (pakai format permintaan data dari Pantau).",
+            sheet=sheet.name,
+            row=sheet.sheet_row(header.first),
+            raw="Realisasi",
+        )
     lines = title_lines(sheet.rows, header.first)
     detect_period(rep, name, sheet, lines, period_hint, multi)
     detect_unit(rep, name, sheet, lines, master, unit_hint)
@@ -574,22 +845,42 @@ def analyse_kinerja(rep, name: str, sheet: Sheet, header: Header, master: Kinerj
     rep.issues.extend(issues)
     s = sheet.name
     if not table.rows:
-        rep.issues.append(Issue(ERROR, "no_data_rows", f"Tidak ada baris indikator di bawah judul kolom pada {where}. "
-                                "Isi realisasi setiap indikator di bawah judul kolom.", sheet=s,
-                                row=sheet.sheet_row(header.last)))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "no_data_rows",
+                f"Tidak ada baris indikator di bawah judul kolom pada {where}. "
+                "Isi realisasi setiap indikator di bawah judul kolom.",
+                sheet=s,
+                row=sheet.sheet_row(header.last),
+            )
+        )
         return
     if rep.unit is None or rep.year is None or rep.month is None:
         return
     locked = master.locked.get((rep.unit.id, rep.year, rep.month)) if rep.unit.id is not None else None
     if locked is not None:
-        rep.issues.append(Issue(ERROR, "period_locked", f"Berkas '{name}': " + lock_message(rep.unit.nama, rep.year,
-                                rep.month, *locked), sheet=s))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "period_locked",
+                f"Berkas '{name}': " + lock_message(rep.unit.nama, rep.year, rep.month, *locked),
+                sheet=s,
+            )
+        )
         return
     indicators = master.indicators_of(rep.unit, rep.year)
     if not indicators:
-        rep.issues.append(Issue(ERROR, "no_targets", f"Unit {rep.unit.nama} belum memiliki indikator Perjanjian Kinerja "
-                                f"tahun {rep.year}. Impor Perjanjian Kinerja tahun {rep.year} terlebih dahulu, lalu "
-                                "unggah ulang berkas ini.", sheet=s))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "no_targets",
+                f"Unit {rep.unit.nama} belum memiliki indikator Perjanjian Kinerja "
+                f"tahun {rep.year}. Impor Perjanjian Kinerja tahun {rep.year} terlebih dahulu, lalu "
+                "unggah ulang berkas ini.",
+                sheet=s,
+            )
+        )
         return
     by_id = {id(i): i for i in indicators}
     refs = [(id(i), i["nama"], i.get("satuan")) for i in indicators]
@@ -599,17 +890,30 @@ def analyse_kinerja(rep, name: str, sheet: Sheet, header: Header, master: Kinerj
     for r, m in zip(table.rows, matches):
         ind = by_id.get(m.indikator_id) if m.attached else None
         # ids are the indicators' real ids (None for a PK not loaded yet) once matched
-        r.match = Match(m.how, ind["id"] if ind else None, m.nama, m.score,
-                        [type(c)(by_id[c.id]["id"], c.nama, c.satuan, c.score) for c in m.candidates],
-                        m.reason)
+        r.match = Match(
+            m.how,
+            ind["id"] if ind else None,
+            m.nama,
+            m.score,
+            [type(c)(by_id[c.id]["id"], c.nama, c.satuan, c.score) for c in m.candidates],
+            m.reason,
+        )
         if ind is not None:
             used.add(id(ind))
         _check_row(rep, r, ind, sheet, header, ind_col)
     missing = [i["nama"] for i in indicators if id(i) not in used]
     if missing:
-        rep.issues.append(Issue(WARNING, "indikator_tidak_ada", f"{len(missing)} indikator {rep.unit.nama} tidak ada "
-                                f"(atau belum dapat dicocokkan) dalam berkas: " + "; ".join(missing) +
-                                ". Lengkapi berkas, atau isi melalui formulir data kinerja.", sheet=s))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "indikator_tidak_ada",
+                f"{len(missing)} indikator {rep.unit.nama} tidak ada "
+                f"(atau belum dapat dicocokkan) dalam berkas: "
+                + "; ".join(missing)
+                + ". Lengkapi berkas, atau isi melalui formulir data kinerja.",
+                sheet=s,
+            )
+        )
 
 
 def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Header, ind_col: str | None) -> None:
@@ -617,65 +921,153 @@ def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Heade
     m = r.match
     if ind is None:
         if r.realisasi is None:
-            return      # a label or heading row without values
+            return  # a label or heading row without values
         cands = "; ".join(f"'{c.nama}' ({c.score:.0%})" for c in m.candidates) or "tidak ada yang mirip"
         code = "indikator_ragu" if m.how == "unsure" else "indikator_tidak_dikenal"
-        what = "tidak dapat dipastikan cocok dengan indikator Perjanjian Kinerja" if m.how == "unsure" else \
-            "tidak ada dalam Perjanjian Kinerja unit ini"
+        what = (
+            "tidak dapat dipastikan cocok dengan indikator Perjanjian Kinerja"
+            if m.how == "unsure"
+            else "tidak ada dalam Perjanjian Kinerja unit ini"
+        )
         r.flags.append(code)
-        rep.issues.append(Issue(WARNING, code, f"Nama indikator '{r.nama}' {what}" + (f" ({m.reason})" if m.reason else "")
-                                + f". Kandidat: {cands}. Nilai {r.realisasi:g} belum dimuat: pilih indikator yang benar "
-                                "pada halaman Data kinerja (atau perbaiki nama indikator pada berkas).", sheet=s,
-                                row=r.row, column=ind_col, raw=r.nama))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                code,
+                f"Nama indikator '{r.nama}' {what}"
+                + (f" ({m.reason})" if m.reason else "")
+                + f". Kandidat: {cands}. Nilai {r.realisasi:g} belum dimuat: pilih indikator yang benar "
+                "pada halaman Data kinerja (atau perbaiki nama indikator pada berkas).",
+                sheet=s,
+                row=r.row,
+                column=ind_col,
+                raw=r.nama,
+            )
+        )
         return
     if m.how == "normalised" and r.nama != ind["nama"]:
-        rep.issues.append(Issue(INFO, "indikator_dinormalkan", f"Nama indikator '{r.nama}' dicocokkan dengan "
-                                f"'{ind['nama']}' (beda huruf besar/kecil, spasi atau ejaan).", sheet=s, row=r.row,
-                                column=ind_col, raw=r.nama))
+        rep.issues.append(
+            Issue(
+                INFO,
+                "indikator_dinormalkan",
+                f"Nama indikator '{r.nama}' dicocokkan dengan "
+                f"'{ind['nama']}' (beda huruf besar/kecil, spasi atau ejaan).",
+                sheet=s,
+                row=r.row,
+                column=ind_col,
+                raw=r.nama,
+            )
+        )
     if m.how == "fuzzy":
         r.flags.append("indikator_mirip")
-        rep.issues.append(Issue(WARNING, "indikator_mirip", f"Nama indikator '{r.nama}' dicocokkan otomatis dengan "
-                                f"'{ind['nama']}' (kemiripan {m.score:.0%}). Periksa bahwa ini benar; bila keliru, "
-                                "perbaiki nama pada berkas lalu unggah ulang.", sheet=s, row=r.row, column=ind_col,
-                                raw=r.nama))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "indikator_mirip",
+                f"Nama indikator '{r.nama}' dicocokkan otomatis dengan "
+                f"'{ind['nama']}' (kemiripan {m.score:.0%}). Periksa bahwa ini benar; bila keliru, "
+                "perbaiki nama pada berkas lalu unggah ulang.",
+                sheet=s,
+                row=r.row,
+                column=ind_col,
+                raw=r.nama,
+            )
+        )
     if r.realisasi is None:
         r.flags.append("realisasi_kosong")
-        rep.issues.append(Issue(WARNING, "realisasi_kosong", f"Realisasi indikator '{ind['nama']}' kosong; indikator ini "
-                                "dianggap belum dilaporkan. Isi realisasinya lalu unggah ulang, atau isi melalui "
-                                "formulir.", sheet=s, row=r.row, column=column_letter(sheet.col0 + _realisasi_index(header))))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "realisasi_kosong",
+                f"Realisasi indikator '{ind['nama']}' kosong; indikator ini "
+                "dianggap belum dilaporkan. Isi realisasinya lalu unggah ulang, atau isi melalui "
+                "formulir.",
+                sheet=s,
+                row=r.row,
+                column=column_letter(sheet.col0 + _realisasi_index(header)),
+            )
+        )
         return
     real_col = column_letter(sheet.col0 + _realisasi_index(header))
     if r.realisasi < 0:
         r.flags.append("negative_value")
-        rep.issues.append(Issue(WARNING, "negative_value", f"Realisasi '{ind['nama']}' bernilai negatif ({r.realisasi:g}). "
-                                "Periksa angkanya.", sheet=s, row=r.row, column=real_col, raw=str(r.realisasi)))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "negative_value",
+                f"Realisasi '{ind['nama']}' bernilai negatif ({r.realisasi:g}). Periksa angkanya.",
+                sheet=s,
+                row=r.row,
+                column=real_col,
+                raw=str(r.realisasi),
+            )
+        )
     satuan = ind.get("satuan") or r.satuan
     if _is_percent(satuan):
         expected = format_target(ind, rep.month)
         if r.realisasi > 100:
             r.flags.append("persen_di_luar_rentang")
-            rep.issues.append(Issue(WARNING, "persen_di_luar_rentang", f"Realisasi '{ind['nama']}' = {r.realisasi:g} % "
-                                    "di luar rentang 0-100 %. Periksa angkanya.", sheet=s, row=r.row, column=real_col,
-                                    raw=str(r.realisasi)))
+            rep.issues.append(
+                Issue(
+                    WARNING,
+                    "persen_di_luar_rentang",
+                    f"Realisasi '{ind['nama']}' = {r.realisasi:g} % di luar rentang 0-100 %. Periksa angkanya.",
+                    sheet=s,
+                    row=r.row,
+                    column=real_col,
+                    raw=str(r.realisasi),
+                )
+            )
         elif 0 < r.realisasi <= 1 and expected is not None and expected > 5:
             r.flags.append("persen_pecahan")
-            rep.issues.append(Issue(WARNING, "persen_pecahan", f"Realisasi '{ind['nama']}' = {r.realisasi:g} padahal "
-                                    f"targetnya {expected:g} %: mungkin ditulis sebagai pecahan ({r.realisasi * 100:g} %?). "
-                                    "Periksa dan tulis dalam persen; nilai dimuat apa adanya.", sheet=s, row=r.row,
-                                    column=real_col, raw=str(r.realisasi)))
-    if r.satuan and ind.get("satuan") and norm(r.satuan) != norm(ind["satuan"]) and not (
-            _is_percent(r.satuan) and _is_percent(ind["satuan"])):
+            rep.issues.append(
+                Issue(
+                    WARNING,
+                    "persen_pecahan",
+                    f"Realisasi '{ind['nama']}' = {r.realisasi:g} padahal "
+                    f"targetnya {expected:g} %: mungkin ditulis sebagai pecahan ({r.realisasi * 100:g} %?). "
+                    "Periksa dan tulis dalam persen; nilai dimuat apa adanya.",
+                    sheet=s,
+                    row=r.row,
+                    column=real_col,
+                    raw=str(r.realisasi),
+                )
+            )
+    if (
+        r.satuan
+        and ind.get("satuan")
+        and norm(r.satuan) != norm(ind["satuan"])
+        and not (_is_percent(r.satuan) and _is_percent(ind["satuan"]))
+    ):
         r.flags.append("satuan_berbeda")
-        rep.issues.append(Issue(WARNING, "satuan_berbeda", f"Satuan '{r.satuan}' indikator '{ind['nama']}' berbeda dengan "
-                                f"Perjanjian Kinerja ('{ind['satuan']}'). Periksa apakah realisasi ditulis dalam satuan "
-                                "yang sama.", sheet=s, row=r.row, column=_col_of(sheet, header, "satuan"),
-                                raw=r.satuan))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "satuan_berbeda",
+                f"Satuan '{r.satuan}' indikator '{ind['nama']}' berbeda dengan "
+                f"Perjanjian Kinerja ('{ind['satuan']}'). Periksa apakah realisasi ditulis dalam satuan "
+                "yang sama.",
+                sheet=s,
+                row=r.row,
+                column=_col_of(sheet, header, "satuan"),
+                raw=r.satuan,
+            )
+        )
     expected = format_target(ind, rep.month)
     if r.target is not None and expected is not None and abs(r.target - expected) > 1e-9:
-        rep.issues.append(Issue(WARNING, "target_berbeda", f"Target '{ind['nama']}' pada berkas ({r.target:g}) berbeda "
-                                f"dengan target triwulan di Perjanjian Kinerja ({expected:g}); capaian dihitung dengan "
-                                "target Perjanjian Kinerja.", sheet=s, row=r.row,
-                                column=_col_of(sheet, header, "target"), raw=str(r.target)))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "target_berbeda",
+                f"Target '{ind['nama']}' pada berkas ({r.target:g}) berbeda "
+                f"dengan target triwulan di Perjanjian Kinerja ({expected:g}); capaian dihitung dengan "
+                "target Perjanjian Kinerja.",
+                sheet=s,
+                row=r.row,
+                column=_col_of(sheet, header, "target"),
+                raw=str(r.target),
+            )
+        )
 
 
 def load_kinerja(store, import_id: int, rep, file_name: str, user: str) -> dict:
@@ -688,20 +1080,56 @@ def load_kinerja(store, import_id: int, rep, file_name: str, user: str) -> dict:
     if unit_id is None or any(r.match.attached and r.match.indikator_id is None for r in rep.kinerja.rows if r.match):
         raise RuntimeError("kinerja report analysed against a targets workbook that is not loaded")
     check_unlocked(store, unit_id, rep.year, rep.month)
-    rows = [dict(indikator_id=r.match.indikator_id, unit_id=unit_id, tahun=rep.year, bulan=rep.month,
-                 realisasi=r.realisasi, keterangan=r.keterangan, source="import", import_id=import_id, sheet=rep.sheet,
-                 source_row=r.row, nama_file=r.nama, target_file=r.target, match_how=r.match.how,
-                 match_score=r.match.score, flagged=bool(r.flags)) for r in rep.kinerja.attached]
+    rows = [
+        dict(
+            indikator_id=r.match.indikator_id,
+            unit_id=unit_id,
+            tahun=rep.year,
+            bulan=rep.month,
+            realisasi=r.realisasi,
+            keterangan=r.keterangan,
+            source="import",
+            import_id=import_id,
+            sheet=rep.sheet,
+            source_row=r.row,
+            nama_file=r.nama,
+            target_file=r.target,
+            match_how=r.match.how,
+            match_score=r.match.score,
+            flagged=bool(r.flags),
+        )
+        for r in rep.kinerja.attached
+    ]
     written = store.write_kinerja(rows, user)
     import json
-    held = [dict(import_id=import_id, sheet=rep.sheet, row=r.row, unit_id=unit_id, tahun=rep.year, bulan=rep.month,
-                 nama_file=r.nama, satuan_file=r.satuan, target_file=r.target, realisasi=r.realisasi,
-                 keterangan=r.keterangan, how=r.match.how,
-                 candidates_json=json.dumps([dict(id=c.id, nama=c.nama, satuan=c.satuan, score=c.score)
-                                             for c in r.match.candidates], ensure_ascii=False))
-            for r in rep.kinerja.held]
+
+    held = [
+        dict(
+            import_id=import_id,
+            sheet=rep.sheet,
+            row=r.row,
+            unit_id=unit_id,
+            tahun=rep.year,
+            bulan=rep.month,
+            nama_file=r.nama,
+            satuan_file=r.satuan,
+            target_file=r.target,
+            realisasi=r.realisasi,
+            keterangan=r.keterangan,
+            how=r.match.how,
+            candidates_json=json.dumps(
+                [dict(id=c.id, nama=c.nama, satuan=c.satuan, score=c.score) for c in r.match.candidates],
+                ensure_ascii=False,
+            ),
+        )
+        for r in rep.kinerja.held
+    ]
     store.insert_pending(held)
     old = store.supersede_kinerja_imports(unit_id, rep.year, rep.month, import_id)
     record_submission(store, unit_id, rep.year, rep.month, user, f"berkas '{file_name}'")
-    return {"nilai": len(written), "menggantikan_nilai": [o for o in written.values() if o],
-            "ditahan": len(held), "menggantikan_impor": old}
+    return {
+        "nilai": len(written),
+        "menggantikan_nilai": [o for o in written.values() if o],
+        "ditahan": len(held),
+        "menggantikan_impor": old,
+    }

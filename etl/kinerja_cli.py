@@ -1,6 +1,7 @@
 """``python -m etl kinerja``: the kinerja recap of a month, triwulan or year on the command line
 (the rows of :func:`core.kinerja.kinerja_recap`, the same as the Data kinerja page and the Excel
 export), as a readable table or JSON, optionally also written as the print-ready workbook."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,22 @@ from ui.format import number, percent
 from .kinerja import UnitMatcher, UnitRef
 from .output import write_output
 
-JSON_COLUMNS = ["unit", "indikator", "satuan", "arah", "agregasi", "target", "realisasi", "capaian", "predikat",
-                "catatan", "bulan_terisi", "status", "unit_id", "indikator_id"]
+JSON_COLUMNS = [
+    "unit",
+    "indikator",
+    "satuan",
+    "arah",
+    "agregasi",
+    "target",
+    "realisasi",
+    "capaian",
+    "predikat",
+    "catatan",
+    "bulan_terisi",
+    "status",
+    "unit_id",
+    "indikator_id",
+]
 
 
 def _clean(value):
@@ -25,9 +40,9 @@ def _clean(value):
         return None
     if isinstance(value, float):
         return None if math.isnan(value) else value
-    if hasattr(value, "item"):          # numpy scalars
+    if hasattr(value, "item"):  # numpy scalars
         return _clean(value.item())
-    if value != value:                  # pandas NA
+    if value != value:  # pandas NA
         return None
     return value
 
@@ -57,14 +72,23 @@ def run_kinerja(args) -> int:
                 print(f"Kesalahan: unit kerja '{args.unit}' tidak dikenal. Unit yang ada: {known}.", file=sys.stderr)
                 return 1
             unit_id = found.id
-        df = kinerja_recap(store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual,
-                           unit_id=unit_id)
+        df = kinerja_recap(
+            store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual, unit_id=unit_id
+        )
         if df.empty:
-            print(f"Kesalahan: belum ada indikator Perjanjian Kinerja tahun {args.year}; impor Perjanjian Kinerja "
-                  "terlebih dahulu.", file=sys.stderr)
+            print(
+                f"Kesalahan: belum ada indikator Perjanjian Kinerja tahun {args.year}; impor Perjanjian Kinerja "
+                "terlebih dahulu.",
+                file=sys.stderr,
+            )
             return 1
-        data = kinerja_workbook(store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual,
-                                unit_id=unit_id) if args.out else None
+        data = (
+            kinerja_workbook(
+                store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual, unit_id=unit_id
+            )
+            if args.out
+            else None
+        )
     if data is not None:
         out = Path(args.out)
         if not write_output(out, data):
@@ -73,14 +97,26 @@ def run_kinerja(args) -> int:
         print(json.dumps(recap_rows(df), ensure_ascii=False, indent=1))
     else:
         head = ["Unit", "Indikator", "Satuan", "Target", "Realisasi", "Capaian", "Predikat"]
-        body = [[r.unit, r.indikator if len(r.indikator) <= 60 else r.indikator[:57] + "...", r.satuan or "-",
-                 _value(r.target), _value(r.realisasi), percent(r.capaian), r.predikat or (r.catatan or "-")]
-                for r in df.itertuples()]
+        body = [
+            [
+                r.unit,
+                r.indikator if len(r.indikator) <= 60 else r.indikator[:57] + "...",
+                r.satuan or "-",
+                _value(r.target),
+                _value(r.realisasi),
+                percent(r.capaian),
+                r.predikat or (r.catatan or "-"),
+            ]
+            for r in df.itertuples()
+        ]
         widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
         print(f"Rekap capaian kinerja {p.label}")
         for row in [head] + body:
-            print("  ".join(str(x).rjust(w) if i in (3, 4, 5) else str(x).ljust(w)
-                            for i, (x, w) in enumerate(zip(row, widths))))
+            print(
+                "  ".join(
+                    str(x).rjust(w) if i in (3, 4, 5) else str(x).ljust(w) for i, (x, w) in enumerate(zip(row, widths))
+                )
+            )
     if data is not None:
         print(f"Rekap Excel ditulis ke {args.out}.", file=sys.stderr if args.json else sys.stdout)
     return 0

@@ -1,4 +1,5 @@
 """Parsing numbers written the Indonesian way ("Rp 1.250.000.000", "45,5 %")."""
+
 from __future__ import annotations
 
 import math
@@ -64,7 +65,7 @@ def plain_numbers(texts: list[str]) -> list[float] | None:
     caller then parses one by one)."""
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1 or not _PLAIN_COLUMN.fullmatch(joined):
-        return None     # a text with a line break of its own, or a text that is not a plain number
+        return None  # a text with a line break of its own, or a text that is not a plain number
     # In these shapes "Rp", dots (thousands), spaces and "%" carry no value and the comma is the
     # decimal point; what is left is a number float() reads, one per line.
     digits = joined.replace("Rp", "").replace(".", "").replace(" ", "").replace("%", "").replace(",", ".")
@@ -81,7 +82,7 @@ def _parse_text(value: object) -> float | None:
         negative, text = True, text[1:-1]
     text = _STRIP.sub("", text)
     if text in ("", "-", "--"):
-        return None   # "Rp -" is how Excel's accounting format shows an empty amount
+        return None  # "Rp -" is how Excel's accounting format shows an empty amount
     if text.endswith("-") and not text.startswith("-"):
         negative, text = True, text[:-1]
     if not _VALID.match(text):

@@ -5,6 +5,7 @@ DPUPR, Bappeda ...). Abbreviations come from a list of names used across Indones
 kabupaten plus the initials of the name; an abbreviation shared by two OPDs is dropped
 rather than guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,9 @@ COMMON_ALIASES: dict[str, tuple[str, ...]] = {
     "dinas pemberdayaan perempuan dan perlindungan anak": ("dp3a", "dpppa"),
     "dinas pengendalian penduduk dan keluarga berencana": ("dppkb", "dalduk kb"),
     "dinas pemberdayaan perempuan perlindungan anak pengendalian penduduk dan keluarga berencana": (
-        "dp3ap2kb", "dp3akb"),
+        "dp3ap2kb",
+        "dp3akb",
+    ),
     "dinas koperasi usaha kecil dan menengah": ("diskopukm", "dinkop ukm"),
 }
 

@@ -1,4 +1,5 @@
 """Writing the CLI's output files."""
+
 from __future__ import annotations
 
 import sys

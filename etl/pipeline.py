@@ -5,6 +5,7 @@ as a preview and the user may supply the OPD or period where the file is silent 
 contradicts itself. :func:`commit` loads an analysis in one transaction (all or nothing per
 file), archives the bytes by sha256, skips exact duplicates and supersedes older reports.
 """
+
 from __future__ import annotations
 
 import gc
@@ -58,15 +59,18 @@ class Master:
     """What the pipeline needs to know of the database: OPDs and DPA sub kegiatan."""
 
     opds: list[OpdRef]
-    sub_kegiatan: dict[tuple[int, str, str], tuple[str, str]]   # (tahun, opd, kode) -> (jenis, source)
-    kinerja: kinerja_mod.KinerjaMaster = field(default_factory=kinerja_mod.KinerjaMaster)   # units, indicators
+    sub_kegiatan: dict[tuple[int, str, str], tuple[str, str]]  # (tahun, opd, kode) -> (jenis, source)
+    kinerja: kinerja_mod.KinerjaMaster = field(default_factory=kinerja_mod.KinerjaMaster)  # units, indicators
 
     @classmethod
     def from_store(cls, store: Store) -> "Master":
         """Load the master list from the store."""
-        with store.session():   # one opening of the database for both reads
-            return cls([OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()], store.sub_kegiatan_index(),
-                       kinerja_mod.KinerjaMaster.from_store(store))
+        with store.session():  # one opening of the database for both reads
+            return cls(
+                [OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()],
+                store.sub_kegiatan_index(),
+                kinerja_mod.KinerjaMaster.from_store(store),
+            )
 
     def __post_init__(self):
         self.years = {k[0] for k in self.sub_kegiatan}
@@ -96,8 +100,7 @@ class Master:
         known = {o.kode for o in self.opds}
         opds = list(self.opds) + [OpdRef(k, n, s) for k, (n, s) in rep.dpa.opds.items() if k not in known]
         subs = dict(self.sub_kegiatan)
-        subs.update({(rep.year, s.opd_kode, s.kode): (s.jenis, s.jenis_source)
-                     for s in rep.dpa.sub_kegiatan.values()})
+        subs.update({(rep.year, s.opd_kode, s.kode): (s.jenis, s.jenis_source) for s in rep.dpa.sub_kegiatan.values()})
         return Master(opds, subs, self.kinerja)
 
     def with_targets(self, rep: "Report") -> "Master":
@@ -122,12 +125,12 @@ class Report:
     leaves: list[LeafRow] = field(default_factory=list)
     dpa: dpa_mod.DpaTable | None = None
     issues: list[Issue] = field(default_factory=list)
-    needs: list[str] = field(default_factory=list)      # "opd" / "period" / "unit": ask the user
-    unit: kinerja_mod.UnitRef | None = None             # kind kinerja: the unit kerja
+    needs: list[str] = field(default_factory=list)  # "opd" / "period" / "unit": ask the user
+    unit: kinerja_mod.UnitRef | None = None  # kind kinerja: the unit kerja
     unit_text: str | None = None
     kinerja: kinerja_mod.KinerjaTable | None = None
     targets: kinerja_mod.TargetsTable | None = None
-    layout: str | None = None    # "pantau": a returned request template of Pantau (etl.template)
+    layout: str | None = None  # "pantau": a returned request template of Pantau (etl.template)
 
     @property
     def errors(self) -> list[Issue]:
@@ -179,9 +182,9 @@ class FileAnalysis:
     size: int
     format: str | None = None
     reports: list[Report] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)        # file-level
+    issues: list[Issue] = field(default_factory=list)  # file-level
     data: bytes = b""
-    unit_hint: str | None = None        # the unit kerja the user named (kinerja files)
+    unit_hint: str | None = None  # the unit kerja the user named (kinerja files)
 
     @property
     def errors(self) -> list[Issue]:
@@ -200,9 +203,16 @@ class FileAnalysis:
 
 
 # ---------------------------------------------------------------------------- analyse
-def analyse(name: str, data: bytes, master: Master, *, opd: str | None = None,
-            period: tuple[int, int] | None = None, max_bytes: int = MAX_FILE_BYTES,
-            unit: str | None = None) -> FileAnalysis:
+def analyse(
+    name: str,
+    data: bytes,
+    master: Master,
+    *,
+    opd: str | None = None,
+    period: tuple[int, int] | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    unit: str | None = None,
+) -> FileAnalysis:
     """Sniff, read, recognise and validate one file. Never raises for bad input.
 
     ``opd`` (a kode, name or abbreviation) and ``period`` ((year, month)) are what the user
@@ -221,8 +231,9 @@ class _FileJob:
     def __init__(self, upload: Upload, max_bytes: int):
         self.upload = upload
         data = upload.data
-        self.analysis = FileAnalysis(name=upload.name, sha256=upload.sha256, size=len(data), data=data,
-                                     unit_hint=upload.unit)
+        self.analysis = FileAnalysis(
+            name=upload.name, sha256=upload.sha256, size=len(data), data=data, unit_hint=upload.unit
+        )
         self.reading = None
         try:
             sniffed = sniff(upload.name, data, max_bytes)
@@ -256,7 +267,9 @@ class _FileJob:
                 raise parsed.exc
             sheets = self.reading.sheets(parsed)
             sniffed = self.reading.sniffed
-            _recognise(self.analysis, sheets, master, u.opd, u.period, read_marker(u.data, sniffed.format, sniffed.archive))
+            _recognise(
+                self.analysis, sheets, master, u.opd, u.period, read_marker(u.data, sniffed.format, sniffed.archive)
+            )
         except Exception as exc:
             self._failed(exc)
         return self.analysis
@@ -266,10 +279,16 @@ class _FileJob:
             self.analysis.issues.append(exc.issue)
             return
         # a parser bug must never surface as a traceback
-        self.analysis.issues.append(Issue(ERROR, "internal_error", f"Berkas '{self.upload.name}' tidak dapat diproses "
-                                          "karena kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba "
-                                          "lagi; bila tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk "
-                                          f"admin: {type(exc).__name__}: {exc})"))
+        self.analysis.issues.append(
+            Issue(
+                ERROR,
+                "internal_error",
+                f"Berkas '{self.upload.name}' tidak dapat diproses "
+                "karena kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba "
+                "lagi; bila tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk "
+                f"admin: {type(exc).__name__}: {exc})",
+            )
+        )
 
 
 @dataclass
@@ -277,8 +296,9 @@ class _ParseFailed:
     exc: Exception
 
 
-def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint,
-               marker: Marker | None = None) -> None:
+def _recognise(
+    analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint, marker: Marker | None = None
+) -> None:
     name = analysis.name
     found: list[tuple[Sheet, Header]] = []
     for sheet in sheets:
@@ -286,9 +306,12 @@ def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_
         if header is not None:
             found.append((sheet, header))
     if not found:
-        raise reject("header_not_found", f"Judul kolom tabel tidak ditemukan pada berkas '{name}'. Pastikan ada "
-                     "satu baris judul kolom (mis. 'Kode Rekening', 'Uraian', 'Pagu', 'Realisasi Fisik', "
-                     "'Realisasi Keuangan') tepat di atas data.")
+        raise reject(
+            "header_not_found",
+            f"Judul kolom tabel tidak ditemukan pada berkas '{name}'. Pastikan ada "
+            "satu baris judul kolom (mis. 'Kode Rekening', 'Uraian', 'Pagu', 'Realisasi Fisik', "
+            "'Realisasi Keuangan') tepat di atas data.",
+        )
     kinds = {_kind(h) for _, h in found}
     if "dpa" in kinds:
         sheet, header = next((s, h) for s, h in found if _kind(h) == "dpa")
@@ -299,13 +322,16 @@ def _recognise(analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_
         return
     real = [(s, h) for s, h in found if _kind(h) == "realisasi"]
     if not real:
-        raise reject("header_not_found", f"Berkas '{name}' tidak memuat tabel laporan realisasi atau DPA yang "
-                     "dikenali. Kolom yang terbaca: " + ", ".join(sorted({FIELD_LABEL.get(f, f) for _, h in found
-                                                                           for f in h.fields})) + ".")
+        raise reject(
+            "header_not_found",
+            f"Berkas '{name}' tidak memuat tabel laporan realisasi atau DPA yang "
+            "dikenali. Kolom yang terbaca: "
+            + ", ".join(sorted({FIELD_LABEL.get(f, f) for _, h in found for f in h.fields}))
+            + ".",
+        )
     multi = len(real) > 1
     for sheet, header in real:
-        analysis.reports.append(_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi,
-                                                   marker))
+        analysis.reports.append(_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi, marker))
     _flag_period_twice(analysis.reports, lambda rep: rep.opd.nama if rep.opd else None, "laporan")
 
 
@@ -316,14 +342,20 @@ def _flag_period_twice(reports: list[Report], owner, what: str) -> None:
     for rep in reports:
         key = (owner(rep), rep.year, rep.month)
         if None not in key and key in seen:
-            rep.issues.append(Issue(ERROR, "period_twice", f"Lembar '{rep.sheet}' dan '{seen[key]}' sama-sama berisi "
-                                    f"{what} {key[0]} bulan {month_name(rep.month)} {rep.year}. Hapus salah satu "
-                                    "lembar atau perbaiki judul bulannya.", sheet=rep.sheet))
+            rep.issues.append(
+                Issue(
+                    ERROR,
+                    "period_twice",
+                    f"Lembar '{rep.sheet}' dan '{seen[key]}' sama-sama berisi "
+                    f"{what} {key[0]} bulan {month_name(rep.month)} {rep.year}. Hapus salah satu "
+                    "lembar atau perbaiki judul bulannya.",
+                    sheet=rep.sheet,
+                )
+            )
         seen[key] = rep.sheet
 
 
-def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]], master: Master,
-                       period_hint) -> None:
+def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]], master: Master, period_hint) -> None:
     """A Perjanjian Kinerja workbook (its first targets sheet) or a unit's returned kinerja
     format (each kinerja sheet one month): see :mod:`etl.kinerja`."""
     targets = [(s, h) for s, h in found if _kind(h) == "targets"]
@@ -336,8 +368,17 @@ def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]]
     sheets = [(s, h) for s, h in found if _kind(h) == "kinerja"]
     for sheet, header in sheets:
         rep = Report("kinerja", sheet.name, header)
-        kinerja_mod.analyse_kinerja(rep, analysis.name, sheet, header, master.kinerja, analysis.unit_hint,
-                                    period_hint, len(sheets) > 1, _detect_period)
+        kinerja_mod.analyse_kinerja(
+            rep,
+            analysis.name,
+            sheet,
+            header,
+            master.kinerja,
+            analysis.unit_hint,
+            period_hint,
+            len(sheets) > 1,
+            _detect_period,
+        )
         analysis.reports.append(rep)
     _flag_period_twice(analysis.reports, lambda rep: rep.unit.nama if rep.unit else None, "data kinerja")
 
@@ -352,7 +393,7 @@ def _kind(header: Header) -> str:
     if any(k in f for k in ("realisasi_keuangan", "realisasi_fisik", "persen_keuangan", "target_fisik")):
         return "realisasi"
     if "pagu" in f and ("kode" in f or "nama" in f):
-        return "realisasi"    # reported without realisation columns: refused below for the missing ones
+        return "realisasi"  # reported without realisation columns: refused below for the missing ones
     return "unknown"
 
 
@@ -360,18 +401,30 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
     rep = Report("dpa", sheet.name, header)
     missing = dpa_mod.required_missing(header)
     if missing:
-        raise reject("missing_required_column", f"Kolom wajib DPA tidak ditemukan: {', '.join(missing)} "
-                     f"(lembar '{sheet.name}'). Tambahkan kolom tersebut pada baris judul.", sheet=sheet.name)
-    detect_year(rep, name, sheet.name, title_lines(sheet.rows, header.first), period_hint, "Tahun anggaran DPA",
-                "Tulis tahunnya pada judul atau beri nama berkas seperti 'dpa_2026.xlsx'")
+        raise reject(
+            "missing_required_column",
+            f"Kolom wajib DPA tidak ditemukan: {', '.join(missing)} "
+            f"(lembar '{sheet.name}'). Tambahkan kolom tersebut pada baris judul.",
+            sheet=sheet.name,
+        )
+    detect_year(
+        rep,
+        name,
+        sheet.name,
+        title_lines(sheet.rows, header.first),
+        period_hint,
+        "Tahun anggaran DPA",
+        "Tulis tahunnya pada judul atau beri nama berkas seperti 'dpa_2026.xlsx'",
+    )
     table = dpa_mod.parse_dpa(sheet, header)
     rep.dpa = table
     rep.issues.extend(table.issues)
     return rep
 
 
-def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint,
-                       multi: bool, marker: Marker | None = None) -> Report:
+def _analyse_realisasi(
+    name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint, multi: bool, marker: Marker | None = None
+) -> Report:
     rep = Report("realisasi", sheet.name, header)
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
@@ -379,10 +432,15 @@ def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_h
         missing.insert(0, FIELD_LABEL["kode"])
     if missing:
         recognised = ", ".join(f"{FIELD_LABEL.get(f, f)} ('{lab}')" for f, lab in header.matched().items())
-        raise reject("missing_required_column", f"Kolom wajib tidak ditemukan pada {where}: "
-                     f"{', '.join(missing)}. Kolom yang dikenali: {recognised}. Tambahkan kolom tersebut atau "
-                     "ganti judulnya (mis. 'Pagu Anggaran (Rp)').", sheet=sheet.name,
-                     row=sheet.sheet_row(header.first), raw=", ".join(missing))
+        raise reject(
+            "missing_required_column",
+            f"Kolom wajib tidak ditemukan pada {where}: "
+            f"{', '.join(missing)}. Kolom yang dikenali: {recognised}. Tambahkan kolom tersebut atau "
+            "ganti judulnya (mis. 'Pagu Anggaran (Rp)').",
+            sheet=sheet.name,
+            row=sheet.sheet_row(header.first),
+            raw=", ".join(missing),
+        )
     template = _template(rep, sheet, marker)
     header = rep.header
     lines = title_lines(sheet.rows, header.first)
@@ -392,14 +450,27 @@ def _analyse_realisasi(name, sheet: Sheet, header: Header, master: Master, opd_h
     rep.leaves = table.leaves
     rep.issues.extend(table.issues)
     if not rep.leaves:
-        rep.issues.append(Issue(ERROR, "no_data_rows", f"Tidak ada baris sub kegiatan di bawah judul kolom pada "
-                                f"{where}. Isi data sub kegiatan (kode 6 segmen, mis. "
-                                "1.02.01.2.01.0001) di bawah judul kolom.", sheet=sheet.name,
-                                row=sheet.sheet_row(header.last)))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "no_data_rows",
+                f"Tidak ada baris sub kegiatan di bawah judul kolom pada "
+                f"{where}. Isi data sub kegiatan (kode 6 segmen, mis. "
+                "1.02.01.2.01.0001) di bawah judul kolom.",
+                sheet=sheet.name,
+                row=sheet.sheet_row(header.last),
+            )
+        )
     _apply_jenis(rep, master, _kode_column(header, sheet))
     if "target_fisik" not in header.fields:
-        rep.issues.append(Issue(WARNING, "missing_target", "Kolom Target Fisik tidak ada; deviasi tidak dapat "
-                                "dihitung untuk laporan ini.", sheet=sheet.name))
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "missing_target",
+                "Kolom Target Fisik tidak ada; deviasi tidak dapat dihitung untuk laporan ini.",
+                sheet=sheet.name,
+            )
+        )
     return rep
 
 
@@ -414,19 +485,27 @@ def _template(rep: Report, sheet: Sheet, marker: Marker | None) -> Marker | None
     if layout_matches(marker, sheet.name, sheet.sheet_row(header.first), header.fields):
         rep.layout = LAYOUT
         label = header.labels.get(header.fields["jenis"], "Jenis")
-        rep.header = replace(header, fields={f: i for f, i in header.fields.items() if f != "jenis"},
-                             ignored=header.ignored + [label])
+        rep.header = replace(
+            header, fields={f: i for f, i in header.fields.items() if f != "jenis"}, ignored=header.ignored + [label]
+        )
     else:
-        rep.issues.append(Issue(INFO, "template_changed", "Berkas ini dibuat dari templat Pantau, tetapi susunan "
-                                "judul kolomnya telah diubah; berkas dibaca seperti laporan biasa. Untuk bulan "
-                                "berikutnya, pakai templat baru dari Pantau tanpa mengubah kolom.", sheet=sheet.name))
+        rep.issues.append(
+            Issue(
+                INFO,
+                "template_changed",
+                "Berkas ini dibuat dari templat Pantau, tetapi susunan "
+                "judul kolomnya telah diubah; berkas dibaca seperti laporan biasa. Untuk bulan "
+                "berikutnya, pakai templat baru dari Pantau tanpa mengubah kolom.",
+                sheet=sheet.name,
+            )
+        )
     return marker
 
 
-def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint, multi: bool,
-                   template: Marker | None = None) -> None:
-    hits: list[PeriodHit] = [h for h in (period_in_title(lines), find_period(sheet.name or "", "sheet"))
-                             if h]
+def _detect_period(
+    rep: Report, name: str, sheet: Sheet, lines: list[str], hint, multi: bool, template: Marker | None = None
+) -> None:
+    hits: list[PeriodHit] = [h for h in (period_in_title(lines), find_period(sheet.name or "", "sheet")) if h]
     if template and template.year:
         month = f"{month_name(template.month)} " if template.month else ""
         hits.append(PeriodHit("templat", template.year, template.month, f"{month}{template.year}"))
@@ -444,49 +523,88 @@ def _detect_period(rep: Report, name: str, sheet: Sheet, lines: list[str], hint,
         rep.year, rep.month = hint
         differs = [h for h in hits if (h.month and h.month != hint[1]) or (h.year and h.year != hint[0])]
         if differs:
-            rep.issues.append(Issue(WARNING, "period_override", f"Periode ditetapkan pengguna: "
-                                    f"{month_name(hint[1])} {hint[0]}, berbeda dengan " +
-                                    "; ".join(f"{label[h.source]} '{h.text}'" for h in differs) + ".",
-                                    sheet=sheet.name))
+            rep.issues.append(
+                Issue(
+                    WARNING,
+                    "period_override",
+                    f"Periode ditetapkan pengguna: "
+                    f"{month_name(hint[1])} {hint[0]}, berbeda dengan "
+                    + "; ".join(f"{label[h.source]} '{h.text}'" for h in differs)
+                    + ".",
+                    sheet=sheet.name,
+                )
+            )
         return
     if invalid:
         h = invalid[0]
-        rep.issues.append(Issue(ERROR, "invalid_period", f"Bulan '{h.invalid_month}' pada {label[h.source]} "
-                                f"('{h.text}') tidak valid: bulan harus 1-12. Perbaiki judul laporan, "
-                                "mis. 'KEADAAN BULAN : MARET 2026'.", sheet=sheet.name, raw=h.text))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "invalid_period",
+                f"Bulan '{h.invalid_month}' pada {label[h.source]} "
+                f"('{h.text}') tidak valid: bulan harus 1-12. Perbaiki judul laporan, "
+                "mis. 'KEADAAN BULAN : MARET 2026'.",
+                sheet=sheet.name,
+                raw=h.text,
+            )
+        )
         rep.needs.append("period")
         return
     if len(months) > 1 or len(years) > 1:
-        rep.issues.append(Issue(ERROR, "period_conflict", "Periode laporan tidak konsisten: " +
-                                "; ".join(f"{label[h.source]} '{h.text}' = "
-                                          f"{month_name(h.month) if h.month else '?'} {h.year or ''}".rstrip()
-                                          for h in hits) +
-                                ". Samakan judul, nama lembar dan nama berkas, atau pilih periode yang benar "
-                                "(pada pratinjau impor, atau --period TAHUN-BULAN di baris perintah).", sheet=sheet.name))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "period_conflict",
+                "Periode laporan tidak konsisten: "
+                + "; ".join(
+                    f"{label[h.source]} '{h.text}' = {month_name(h.month) if h.month else '?'} {h.year or ''}".rstrip()
+                    for h in hits
+                )
+                + ". Samakan judul, nama lembar dan nama berkas, atau pilih periode yang benar "
+                "(pada pratinjau impor, atau --period TAHUN-BULAN di baris perintah).",
+                sheet=sheet.name,
+            )
+        )
         rep.needs.append("period")
         return
     if not months or not years:
-        rep.issues.append(Issue(ERROR, "invalid_period", f"Bulan/tahun laporan tidak ditemukan pada judul, nama "
-                                f"lembar, atau nama berkas '{name}'. Tulis pada judul, mis. 'KEADAAN BULAN : "
-                                "MARET 2026', atau pilih periode pada pratinjau impor (baris perintah: --period 2026-03).", sheet=sheet.name))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "invalid_period",
+                f"Bulan/tahun laporan tidak ditemukan pada judul, nama "
+                f"lembar, atau nama berkas '{name}'. Tulis pada judul, mis. 'KEADAAN BULAN : "
+                "MARET 2026', atau pilih periode pada pratinjau impor (baris perintah: --period 2026-03).",
+                sheet=sheet.name,
+            )
+        )
         rep.needs.append("period")
         return
     rep.month, rep.year = months.pop(), years.pop()
 
 
-def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint,
-                template: Marker | None = None) -> None:
+def _detect_opd(
+    rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint, template: Marker | None = None
+) -> None:
     matcher = master.matcher()
     if not master.opds:
         rep.opd_text = opd_in_title(lines)
-        rep.issues.append(Issue(ERROR, "no_master", "Daftar OPD belum ada. Impor DPA (daftar sub kegiatan dari "
-                                "BPKAD) terlebih dahulu, lalu unggah ulang laporan ini.", sheet=sheet.name))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "no_master",
+                "Daftar OPD belum ada. Impor DPA (daftar sub kegiatan dari "
+                "BPKAD) terlebih dahulu, lalu unggah ulang laporan ini.",
+                sheet=sheet.name,
+            )
+        )
         return
     if hint:
         found = matcher.exact(hint) or next(iter(matcher.search(hint)), None)
         if found is None:
-            rep.issues.append(Issue(ERROR, "unknown_opd", f"OPD '{hint}' yang dipilih tidak ada dalam daftar OPD.",
-                                    raw=hint))
+            rep.issues.append(
+                Issue(ERROR, "unknown_opd", f"OPD '{hint}' yang dipilih tidak ada dalam daftar OPD.", raw=hint)
+            )
             return
         rep.opd = found
         return
@@ -497,9 +615,17 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
         hit = matcher.exact(title_text) or next(iter(matcher.search(title_text)), None)
         if hit is None:
             rep.needs.append("opd")
-            rep.issues.append(Issue(ERROR, "unknown_opd", f"OPD '{title_text}' pada judul laporan tidak ada dalam "
-                                    "daftar OPD (DPA). Periksa penulisan nama OPD, atau impor DPA yang memuat OPD "
-                                    "ini terlebih dahulu.", sheet=sheet.name, raw=title_text))
+            rep.issues.append(
+                Issue(
+                    ERROR,
+                    "unknown_opd",
+                    f"OPD '{title_text}' pada judul laporan tidak ada dalam "
+                    "daftar OPD (DPA). Periksa penulisan nama OPD, atau impor DPA yang memuat OPD "
+                    "ini terlebih dahulu.",
+                    sheet=sheet.name,
+                    raw=title_text,
+                )
+            )
             return
         candidates[hit.kode] = (hit, f"judul '{title_text}'")
     else:
@@ -514,17 +640,31 @@ def _detect_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: 
         candidates.setdefault(file_hits[0].kode, (file_hits[0], f"nama berkas '{name}'"))
     if len(candidates) > 1:
         rep.needs.append("opd")
-        rep.issues.append(Issue(ERROR, "opd_conflict", "OPD laporan tidak konsisten: " +
-                                "; ".join(f"{src} = {o.nama}" for o, src in candidates.values()) +
-                                ". Pilih OPD yang benar pada pratinjau impor (baris perintah: --opd KODE).", sheet=sheet.name))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "opd_conflict",
+                "OPD laporan tidak konsisten: "
+                + "; ".join(f"{src} = {o.nama}" for o, src in candidates.values())
+                + ". Pilih OPD yang benar pada pratinjau impor (baris perintah: --opd KODE).",
+                sheet=sheet.name,
+            )
+        )
         return
     if candidates:
         rep.opd = next(iter(candidates.values()))[0]
         return
     rep.needs.append("opd")
-    rep.issues.append(Issue(ERROR, "unknown_opd", f"OPD tidak dapat dikenali dari judul, nama lembar, atau nama "
-                            f"berkas '{name}'. Tulis pada judul, mis. 'OPD : DINAS KESEHATAN', atau pilih OPD "
-                            "pada pratinjau impor (baris perintah: --opd KODE).", sheet=sheet.name))
+    rep.issues.append(
+        Issue(
+            ERROR,
+            "unknown_opd",
+            f"OPD tidak dapat dikenali dari judul, nama lembar, atau nama "
+            f"berkas '{name}'. Tulis pada judul, mis. 'OPD : DINAS KESEHATAN', atau pilih OPD "
+            "pada pratinjau impor (baris perintah: --opd KODE).",
+            sheet=sheet.name,
+        )
+    )
 
 
 def _kode_column(header: Header, sheet: Sheet) -> str | None:
@@ -554,32 +694,70 @@ def _apply_jenis(rep: Report, master: Master, kode_column: str | None = None) ->
             leaf.flags.append("kode_tidak_di_dpa")
             owners = [master.by_kode(k) for k in master.owners.get((rep.year, leaf.kode), [])]
             extra = (" Menurut DPA kode ini milik " + ", ".join(o.nama for o in owners if o) + ".") if owners else ""
-            rep.issues.append(Issue(WARNING, "kode_tidak_di_dpa", f"Kode {leaf.kode} tidak ada dalam DPA {rep.opd.nama} "
-                                    f"tahun {rep.year}.{extra} Periksa kode sub kegiatan atau OPD laporan; baris "
-                                    "tetap dimuat.", sheet=rep.sheet, row=leaf.row, column=kode_column,
-                                    raw=leaf.kode))
+            rep.issues.append(
+                Issue(
+                    WARNING,
+                    "kode_tidak_di_dpa",
+                    f"Kode {leaf.kode} tidak ada dalam DPA {rep.opd.nama} "
+                    f"tahun {rep.year}.{extra} Periksa kode sub kegiatan atau OPD laporan; baris "
+                    "tetap dimuat.",
+                    sheet=rep.sheet,
+                    row=leaf.row,
+                    column=kode_column,
+                    raw=leaf.kode,
+                )
+            )
 
 
 # ---------------------------------------------------------------------------- commit
 def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]:
     """The JSON contract of ``python -m etl ingest --json``: one object per report or refused file."""
-    issues = [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
-              for i in analysis.issues]
+    issues = [
+        dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
+        for i in analysis.issues
+    ]
     if analysis.rejected or not analysis.reports:
-        return [dict(file=analysis.name, status="rejected", kind=analysis.kind,
-                     **_who(analysis.reports[0] if analysis.reports else None), year=None, month=None, rows=0, pagu=None,
-                     realisasi_keuangan=None,
-                     issues=issues + [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column,
-                                           message=i.message, code=i.code) for r in analysis.reports
-                                      for i in r.issues])]
+        return [
+            dict(
+                file=analysis.name,
+                status="rejected",
+                kind=analysis.kind,
+                **_who(analysis.reports[0] if analysis.reports else None),
+                year=None,
+                month=None,
+                rows=0,
+                pagu=None,
+                realisasi_keuangan=None,
+                issues=issues
+                + [
+                    dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
+                    for r in analysis.reports
+                    for i in r.issues
+                ],
+            )
+        ]
     out = []
     for rep in analysis.reports:
-        rep_issues = issues + [dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column,
-                                    message=i.message, code=i.code) for i in rep.issues]
+        rep_issues = issues + [
+            dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
+            for i in rep.issues
+        ]
         st = status or ("flagged" if any(i["severity"] == WARNING for i in rep_issues) else "accepted")
-        out.append(dict(file=analysis.name, status=st, kind=rep.kind, **_who(rep), year=rep.year,
-                        month=rep.month, rows=rep.rows, pagu=rep.pagu, realisasi_keuangan=rep.realisasi_keuangan,
-                        issues=rep_issues, **_kinerja_counts(rep)))
+        out.append(
+            dict(
+                file=analysis.name,
+                status=st,
+                kind=rep.kind,
+                **_who(rep),
+                year=rep.year,
+                month=rep.month,
+                rows=rep.rows,
+                pagu=rep.pagu,
+                realisasi_keuangan=rep.realisasi_keuangan,
+                issues=rep_issues,
+                **_kinerja_counts(rep),
+            )
+        )
     return out
 
 
@@ -635,7 +813,7 @@ def commit_many(store: Store, analyses: list[FileAnalysis], user: str = "admin")
             pending.append(i)
     seen: set[str] = set()
     for start in range(0, len(pending), COMMIT_CHUNK):
-        chunk = pending[start:start + COMMIT_CHUNK]
+        chunk = pending[start : start + COMMIT_CHUNK]
         with store.session():
             known = store.loaded_shas([analyses[i].sha256 for i in chunk]) | seen
             todo = []
@@ -673,7 +851,7 @@ def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     except StoreBusy:
         raise
     except Exception:
-        archiving.exception()           # let it finish before the files are retried one by one
+        archiving.exception()  # let it finish before the files are retried one by one
         if len(analyses) == 1:
             _store_failed(analyses[0])
             return
@@ -689,8 +867,14 @@ def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
 
 
 def _store_failed(a: FileAnalysis) -> None:
-    a.issues.append(Issue(ERROR, "store_failed", f"Berkas '{a.name}' gagal disimpan ke basis data; tidak ada "
-                          "data yang berubah. Coba lagi; bila tetap gagal, hubungi admin."))
+    a.issues.append(
+        Issue(
+            ERROR,
+            "store_failed",
+            f"Berkas '{a.name}' gagal disimpan ke basis data; tidak ada "
+            "data yang berubah. Coba lagi; bila tetap gagal, hubungi admin.",
+        )
+    )
 
 
 def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
@@ -703,16 +887,42 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     for import_id, (a, rep) in zip(ids, reports):
         rep_issues = a.issues + rep.issues
         flagged = any(i.severity == WARNING for i in rep_issues)
-        imports.append(dict(id=import_id, file_name=a.name, sha256=a.sha256, size_bytes=a.size, format=a.format,
-                            kind=rep.kind, sheet=rep.sheet, created_by=user, tahun=rep.year, bulan=rep.month,
-                            opd_kode=rep.opd.kode if rep.opd else None, unit_id=rep.unit.id if rep.unit else None,
-                            rows_accepted=rep.rows,
-                            rows_flagged=rep.flagged_rows, rows_rejected=0, pagu=rep.pagu,
-                            realisasi_keuangan=rep.realisasi_keuangan,
-                            columns_json=json.dumps(rep.header.matched(), ensure_ascii=False),
-                            status="flagged" if flagged else "accepted"))
-        issues.extend(dict(import_id=import_id, sheet=i.sheet, row=i.row, column=i.column, severity=i.severity,
-                           code=i.code, message=i.message, raw=i.raw) for i in rep_issues)
+        imports.append(
+            dict(
+                id=import_id,
+                file_name=a.name,
+                sha256=a.sha256,
+                size_bytes=a.size,
+                format=a.format,
+                kind=rep.kind,
+                sheet=rep.sheet,
+                created_by=user,
+                tahun=rep.year,
+                bulan=rep.month,
+                opd_kode=rep.opd.kode if rep.opd else None,
+                unit_id=rep.unit.id if rep.unit else None,
+                rows_accepted=rep.rows,
+                rows_flagged=rep.flagged_rows,
+                rows_rejected=0,
+                pagu=rep.pagu,
+                realisasi_keuangan=rep.realisasi_keuangan,
+                columns_json=json.dumps(rep.header.matched(), ensure_ascii=False),
+                status="flagged" if flagged else "accepted",
+            )
+        )
+        issues.extend(
+            dict(
+                import_id=import_id,
+                sheet=i.sheet,
+                row=i.row,
+                column=i.column,
+                severity=i.severity,
+                code=i.code,
+                message=i.message,
+                raw=i.raw,
+            )
+            for i in rep_issues
+        )
         detail = {"import_id": import_id, "tahun": rep.year, "bulan": rep.month, "baris": rep.rows}
         if rep.kind == "realisasi":
             detail["opd"] = rep.opd.kode
@@ -739,8 +949,20 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     store.audit_many(audits)
 
 
-_TEXT_COLS = ("sub_kegiatan_kode", "nama", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama",
-              "sumber_dana", "lokasi", "permasalahan", "solusi", "jenis", "jenis_source")
+_TEXT_COLS = (
+    "sub_kegiatan_kode",
+    "nama",
+    "program_kode",
+    "program_nama",
+    "kegiatan_kode",
+    "kegiatan_nama",
+    "sumber_dana",
+    "lokasi",
+    "permasalahan",
+    "solusi",
+    "jenis",
+    "jenis_source",
+)
 _NUM_COLS = ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan")
 _LEAF_VALUES = attrgetter(*(("kode",) + _TEXT_COLS[1:] + _NUM_COLS + ("row",)))
 
@@ -763,11 +985,14 @@ def _realisasi_table(reports: list[tuple[int, Report]]) -> pa.Table:
         opd_kode += [rep.opd.kode] * n
         import_ids += [import_id] * n
         flagged.extend([bool(lf.flags) for lf in leaves])
-    table = {"tahun": pa.array(tahun, pa.int32()), "bulan": pa.array(bulan, pa.int32()),
-             "opd_kode": pa.array(opd_kode, pa.string())}
+    table = {
+        "tahun": pa.array(tahun, pa.int32()),
+        "bulan": pa.array(bulan, pa.int32()),
+        "opd_kode": pa.array(opd_kode, pa.string()),
+    }
     for name, values in zip(_TEXT_COLS, columns):
         table[name] = pa.array(values, pa.string())
-    for name, values in zip(_NUM_COLS, columns[len(_TEXT_COLS):]):
+    for name, values in zip(_NUM_COLS, columns[len(_TEXT_COLS) :]):
         table[name] = pa.array(values, pa.float64())
     table["source_row"] = pa.array(columns[-1], pa.int32())
     table["flagged"] = pa.array(flagged, pa.bool_())
@@ -779,16 +1004,72 @@ def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
     table = rep.dpa
     store.upsert_opds(table.opds)
     subs = pd.DataFrame.from_records(
-        [(rep.year, s.kode, s.opd_kode, s.nama, s.program_kode, None, s.kegiatan_kode, None, s.pagu,
-          ", ".join(s.sumber_dana) or None, s.lokasi, s.jenis, s.jenis_source, s.jenis_rule, import_id)
-         for s in table.sub_kegiatan.values()],
-        columns=["tahun", "kode", "opd_kode", "nama", "program_kode", "program_nama", "kegiatan_kode",
-                 "kegiatan_nama", "pagu", "sumber_dana", "lokasi", "jenis", "jenis_source", "jenis_rule", "import_id"])
+        [
+            (
+                rep.year,
+                s.kode,
+                s.opd_kode,
+                s.nama,
+                s.program_kode,
+                None,
+                s.kegiatan_kode,
+                None,
+                s.pagu,
+                ", ".join(s.sumber_dana) or None,
+                s.lokasi,
+                s.jenis,
+                s.jenis_source,
+                s.jenis_rule,
+                import_id,
+            )
+            for s in table.sub_kegiatan.values()
+        ],
+        columns=[
+            "tahun",
+            "kode",
+            "opd_kode",
+            "nama",
+            "program_kode",
+            "program_nama",
+            "kegiatan_kode",
+            "kegiatan_nama",
+            "pagu",
+            "sumber_dana",
+            "lokasi",
+            "jenis",
+            "jenis_source",
+            "jenis_rule",
+            "import_id",
+        ],
+    )
     lines = pd.DataFrame.from_records(
-        [(rep.year, s.opd_kode, ln.sub_kegiatan_kode, ln.kode_rekening, ln.uraian, ln.pagu, ln.sumber_dana, ln.row,
-          import_id) for s in table.sub_kegiatan.values() for ln in s.lines],
-        columns=["tahun", "opd_kode", "sub_kegiatan_kode", "kode_rekening", "uraian", "pagu", "sumber_dana", "source_row",
-                 "import_id"])
+        [
+            (
+                rep.year,
+                s.opd_kode,
+                ln.sub_kegiatan_kode,
+                ln.kode_rekening,
+                ln.uraian,
+                ln.pagu,
+                ln.sumber_dana,
+                ln.row,
+                import_id,
+            )
+            for s in table.sub_kegiatan.values()
+            for ln in s.lines
+        ],
+        columns=[
+            "tahun",
+            "opd_kode",
+            "sub_kegiatan_kode",
+            "kode_rekening",
+            "uraian",
+            "pagu",
+            "sumber_dana",
+            "source_row",
+            "import_id",
+        ],
+    )
     store.replace_dpa(import_id, rep.year, subs, lines)
 
 
@@ -801,7 +1082,7 @@ class Upload:
     data: bytes
     opd: str | None = None
     period: tuple[int, int] | None = None
-    unit: str | None = None          # kinerja files: the unit kerja (id or name) where the file is silent
+    unit: str | None = None  # kinerja files: the unit kerja (id or name) where the file is silent
 
     @cached_property
     def sha256(self) -> str:
@@ -886,8 +1167,13 @@ def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Mast
             if rep.kind in ("targets", "kinerja"):
                 refusal = kinerja_upload_refusal(scope, rep.kind, rep.unit.id if rep.unit else None)
             else:
-                refusal = upload_refusal(scope, rep.kind, rep.opd.kode if rep.opd else None,
-                                         rep.opd.nama if rep.opd else rep.opd_text, own.nama if own else None)
+                refusal = upload_refusal(
+                    scope,
+                    rep.kind,
+                    rep.opd.kode if rep.opd else None,
+                    rep.opd.nama if rep.opd else rep.opd_text,
+                    own.nama if own else None,
+                )
             if refusal:
                 rep.issues.append(Issue(ERROR, "outside_scope", f"Berkas '{a.name}': {refusal}", sheet=rep.sheet))
 
@@ -930,8 +1216,9 @@ def _batch_settings():
 
 
 @_batch_settings()
-def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES,
-                  progress=None, scope: User | None = None) -> list[FileAnalysis]:
+def analyse_batch(
+    uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES, progress=None, scope: User | None = None
+) -> list[FileAnalysis]:
     """Analyse many files for a preview; reports are checked against any DPA in the same batch
     and against what ``scope`` (the signed-in user) may load."""
     analysed = _analyse_all(uploads, master, max_bytes, progress)
@@ -945,8 +1232,14 @@ def analyse_batch(uploads: list[Upload], master: Master, max_bytes: int = MAX_FI
 
 
 @_batch_settings()
-def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_bytes: int = MAX_FILE_BYTES,
-                 progress=None, scope: User | None = None) -> list[list[dict]]:
+def commit_batch(
+    store: Store,
+    uploads: list[Upload],
+    user: str = "admin",
+    max_bytes: int = MAX_FILE_BYTES,
+    progress=None,
+    scope: User | None = None,
+) -> list[list[dict]]:
     """Analyse and load many files, each all or nothing; DPA workbooks first so that the
     reports in the same batch are matched against the new OPD list. ``scope`` is the
     signed-in user whose limits apply (``None``: none, as for the CLI). Returns the
@@ -970,14 +1263,21 @@ def commit_batch(store: Store, uploads: list[Upload], user: str = "admin", max_b
         analyser.close()
 
 
-def _commit_analysed(store: Store, uploads: list[Upload], analysed: list[FileAnalysis], master: Master, user: str,
-                     max_bytes: int, scope: User | None) -> list[list[dict]]:
+def _commit_analysed(
+    store: Store,
+    uploads: list[Upload],
+    analysed: list[FileAnalysis],
+    master: Master,
+    user: str,
+    max_bytes: int,
+    scope: User | None,
+) -> list[list[dict]]:
     """Load analysed files: DPA and targets workbooks first, then the rest (re-analysed against
     the new master list when one was loaded), in chunks (see :func:`commit_many`)."""
     out: dict[int, list[dict]] = {}
     dpa_loaded = False
     for i, analysis in enumerate(analysed):
-        if analysis.kind in ("dpa", "targets"):     # master lists first: reports are matched against them
+        if analysis.kind in ("dpa", "targets"):  # master lists first: reports are matched against them
             out[i] = commit(store, analysis, user)
             dpa_loaded = dpa_loaded or not analysis.rejected
     rest = [i for i in range(len(analysed)) if i not in out]
@@ -991,9 +1291,16 @@ def _commit_analysed(store: Store, uploads: list[Upload], analysed: list[FileAna
     return [out[i] for i in range(len(uploads))]
 
 
-def ingest_paths(store: Store, paths: list[Path | str], *, opd: str | None = None,
-                 period: tuple[int, int] | None = None, user: str = "admin",
-                 max_bytes: int = MAX_FILE_BYTES, unit: str | None = None) -> list[dict]:
+def ingest_paths(
+    store: Store,
+    paths: list[Path | str],
+    *,
+    opd: str | None = None,
+    period: tuple[int, int] | None = None,
+    user: str = "admin",
+    max_bytes: int = MAX_FILE_BYTES,
+    unit: str | None = None,
+) -> list[dict]:
     """Load files from disk (the CLI and batch jobs): :func:`commit_batch` over readable files."""
     results: list[dict] = []
     uploads: list[Upload] = []
@@ -1004,11 +1311,30 @@ def ingest_paths(store: Store, paths: list[Path | str], *, opd: str | None = Non
             slots.append(len(uploads) - 1)
         except OSError as exc:
             slots.append(None)
-            results.append(dict(file=path.name, status="rejected", kind=None, opd=None, year=None, month=None,
-                                rows=0, pagu=None, realisasi_keuangan=None,
-                                issues=[dict(severity=ERROR, sheet=None, row=None, column=None, code="unreadable",
-                                             message=f"Berkas '{path}' tidak dapat dibaca: {exc.strerror}. "
-                                                     "Periksa nama dan lokasi berkas.")]))
+            results.append(
+                dict(
+                    file=path.name,
+                    status="rejected",
+                    kind=None,
+                    opd=None,
+                    year=None,
+                    month=None,
+                    rows=0,
+                    pagu=None,
+                    realisasi_keuangan=None,
+                    issues=[
+                        dict(
+                            severity=ERROR,
+                            sheet=None,
+                            row=None,
+                            column=None,
+                            code="unreadable",
+                            message=f"Berkas '{path}' tidak dapat dibaca: {exc.strerror}. "
+                            "Periksa nama dan lokasi berkas.",
+                        )
+                    ],
+                )
+            )
     loaded = commit_batch(store, uploads, user, max_bytes)
     ordered: list[dict] = []
     unreadable = iter(results)

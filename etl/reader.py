@@ -11,6 +11,7 @@ count, a damaged .xls sector table). So an .xlsx is checked here before calamine
 and the formats that cannot be checked cheaply (.xls, .xlsb, .ods) are parsed in a child
 process with a memory and time limit: a crash there rejects the file, never the server.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,7 +40,7 @@ MAX_CELLS = 3_000_000
 # Formats parsed in a child process (calamine cannot be protected against their bad input).
 ISOLATED_FORMATS = ("xls", "xlsb", "ods")
 CHILD_TIMEOUT_S = 60
-CHILD_MEMORY_BYTES = 1024 ** 3
+CHILD_MEMORY_BYTES = 1024**3
 _ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -132,23 +133,34 @@ def _unicode_text(value: str) -> str | None:
 
 def _clean_rows(rows) -> list[list]:
     """Grid rows with text stripped and empty or whitespace-only cells as ``None``."""
-    return [[((v.strip() or None) if v.isascii() else _unicode_text(v)) if type(v) is str else v for v in row]
-            for row in rows]
+    return [
+        [((v.strip() or None) if v.isascii() else _unicode_text(v)) if type(v) is str else v for v in row]
+        for row in rows
+    ]
 
 
 def _too_many_rows(name: str, sheet: str | None, height: int, max_rows: int) -> Rejected:
     where = f"Lembar '{sheet}' pada berkas '{name}'" if sheet else f"Berkas '{name}'"
-    return reject("too_many_rows", f"{where} berisi {_thousands(height)} baris, melebihi batas "
-                  f"{_thousands(max_rows)} baris data. Satu laporan OPD biasanya di bawah 5.000 baris; periksa "
-                  "apakah berkas yang diunggah benar, atau pecah per OPD.", sheet=sheet, raw=str(height))
+    return reject(
+        "too_many_rows",
+        f"{where} berisi {_thousands(height)} baris, melebihi batas "
+        f"{_thousands(max_rows)} baris data. Satu laporan OPD biasanya di bawah 5.000 baris; periksa "
+        "apakah berkas yang diunggah benar, atau pecah per OPD.",
+        sheet=sheet,
+        raw=str(height),
+    )
 
 
 def _range_too_large(name: str, sheet: str, rows: int, cols: int, last: str) -> Rejected:
-    return reject("used_range_too_large", f"Lembar '{sheet}' pada berkas '{name}' memakai area sampai sel {last} "
-                  f"({_thousands(rows)} baris x {_thousands(cols)} kolom), jauh lebih besar dari tabel laporan: "
-                  "ada isi atau spasi nyasar di sel yang jauh dari tabel. Di Excel tekan Ctrl+End untuk menemukan "
-                  "sel itu, hapus baris dan kolom kosong sesudah tabel, simpan, lalu unggah kembali.",
-                  sheet=sheet, raw=last)
+    return reject(
+        "used_range_too_large",
+        f"Lembar '{sheet}' pada berkas '{name}' memakai area sampai sel {last} "
+        f"({_thousands(rows)} baris x {_thousands(cols)} kolom), jauh lebih besar dari tabel laporan: "
+        "ada isi atau spasi nyasar di sel yang jauh dari tabel. Di Excel tekan Ctrl+End untuk menemukan "
+        "sel itu, hapus baris dan kolom kosong sesudah tabel, simpan, lalu unggah kembali.",
+        sheet=sheet,
+        raw=last,
+    )
 
 
 # ---------------------------------------------------------------------------- workbooks
@@ -200,8 +212,9 @@ def _parse_book(data: bytes, max_rows: int) -> tuple:
     return ("ok", sheets)
 
 
-def _sheets_from(name: str, parsed: tuple, max_rows: int,
-                 patches: dict[str, dict[tuple[int, int], str]] | None = None) -> list[Sheet]:
+def _sheets_from(
+    name: str, parsed: tuple, max_rows: int, patches: dict[str, dict[tuple[int, int], str]] | None = None
+) -> list[Sheet]:
     """Sheets from :func:`_parse_book`'s result, or the rejection it stands for."""
     if parsed[0] != "ok":
         _, kind, sheet, detail = parsed
@@ -212,15 +225,27 @@ def _sheets_from(name: str, parsed: tuple, max_rows: int,
             last = f"{column_letter(end[1])}{end[0] + 1}" if end else "?"
             raise _range_too_large(name, sheet, height, width, last)
         if "password" in str(detail).lower() or "encrypt" in str(detail).lower():
-            raise reject("encrypted", f"Berkas '{name}' dilindungi kata sandi. Buka di Excel, hapus kata sandi "
-                         "(File > Info > Protect Workbook), simpan, lalu unggah kembali.", raw=str(detail))
+            raise reject(
+                "encrypted",
+                f"Berkas '{name}' dilindungi kata sandi. Buka di Excel, hapus kata sandi "
+                "(File > Info > Protect Workbook), simpan, lalu unggah kembali.",
+                raw=str(detail),
+            )
         if kind == "sheet":
-            raise reject("corrupt_file", f"Lembar '{sheet}' pada berkas '{name}' rusak dan tidak dapat dibaca. "
-                         "Salin isinya ke buku kerja baru, simpan sebagai .xlsx, lalu unggah kembali.",
-                         sheet=sheet, raw=str(detail))
-        raise reject("corrupt_file", f"Berkas '{name}' rusak atau tidak lengkap sehingga tidak dapat dibuka sebagai "
-                     "buku kerja. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali; bila Excel juga "
-                     "gagal membukanya, minta kiriman ulang berkas aslinya.", raw=str(detail))
+            raise reject(
+                "corrupt_file",
+                f"Lembar '{sheet}' pada berkas '{name}' rusak dan tidak dapat dibaca. "
+                "Salin isinya ke buku kerja baru, simpan sebagai .xlsx, lalu unggah kembali.",
+                sheet=sheet,
+                raw=str(detail),
+            )
+        raise reject(
+            "corrupt_file",
+            f"Berkas '{name}' rusak atau tidak lengkap sehingga tidak dapat dibuka sebagai "
+            "buku kerja. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali; bila Excel juga "
+            "gagal membukanya, minta kiriman ulang berkas aslinya.",
+            raw=str(detail),
+        )
     sheets, hidden = [], []
     for sheet_name, visible, row0, col0, rows, merged in parsed[1]:
         if not visible:
@@ -233,12 +258,20 @@ def _sheets_from(name: str, parsed: tuple, max_rows: int,
     if not any(v is not None for s in sheets for row in s.rows for v in row):
         if hidden:
             names = ", ".join(f"'{h}'" for h in hidden)
-            raise reject("hidden_sheets_only", f"Lembar yang terlihat pada berkas '{name}' kosong; ada lembar "
-                         f"tersembunyi: {names}. Jika laporan ada di sana, tampilkan lembarnya (klik kanan tab "
-                         "lembar > Unhide), simpan, lalu unggah kembali.", sheet=hidden[0], raw=names)
-        raise reject("no_cells", f"Berkas '{name}' tidak berisi data pada sel mana pun (mungkin hanya gambar, "
-                     "hasil pindaian, atau grafik). Unggah laporan yang angkanya diketik di sel Excel, bukan "
-                     "gambar.")
+            raise reject(
+                "hidden_sheets_only",
+                f"Lembar yang terlihat pada berkas '{name}' kosong; ada lembar "
+                f"tersembunyi: {names}. Jika laporan ada di sana, tampilkan lembarnya (klik kanan tab "
+                "lembar > Unhide), simpan, lalu unggah kembali.",
+                sheet=hidden[0],
+                raw=names,
+            )
+        raise reject(
+            "no_cells",
+            f"Berkas '{name}' tidak berisi data pada sel mana pun (mungkin hanya gambar, "
+            "hasil pindaian, atau grafik). Unggah laporan yang angkanya diketik di sel Excel, bukan "
+            "gambar.",
+        )
     return sheets
 
 
@@ -274,8 +307,10 @@ _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _ROW_NUMBER = re.compile(rb'<row\s[^>]*?\br="(\d+)"[^>/]*>')
 _ROW_NUMBER_NS = re.compile(rb'<\w+:row\s[^>]*?\br="(\d+)"[^>/]*>')
 _WIDE_REF = re.compile(rb' r="([A-Z]{2,3})\d+"[^>/]*>')
-_UNCACHED = re.compile(rb'<(?:\w+:)?c\s([^>]*?)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)'
-                       rb'\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+_UNCACHED = re.compile(
+    rb"<(?:\w+:)?c\s([^>]*?)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)"
+    rb"\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 # Where a formula without a saved value may be (plain substring tests, fast on large sheets);
 # namespace-prefixed cells (<x:c>) are always checked with the full pattern.
 _UNCACHED_HINTS = (b"</f></c>", b"<v/>", b"<v />", b"<v></v>", b"/></c>", b":c ")
@@ -296,8 +331,9 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def _check_xlsx(name: str, data: bytes, max_rows: int,
-                archive: zipfile.ZipFile | None = None) -> dict[str, dict[tuple[int, int], str]]:
+def _check_xlsx(
+    name: str, data: bytes, max_rows: int, archive: zipfile.ZipFile | None = None
+) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse what would make calamine exhaust memory; return the cells calamine reads as empty
     although they are not: formulas without a saved value and error values (#DIV/0!).
     ``archive``: ``data`` already opened as a zip (by :func:`etl.sniff.sniff`)."""
@@ -312,16 +348,23 @@ def _check_xlsx(name: str, data: bytes, max_rows: int,
                 head = fh.read(2048)
             m = re.search(rb'\buniqueCount="(\d+)"', head)
             if m and int(m.group(1)) > info.file_size // 4 + 16:
-                raise reject("corrupt_file", f"Berkas '{name}' rusak: daftar teks bersama (sharedStrings) "
-                             f"menyatakan {_thousands(int(m.group(1)))} teks padahal isinya jauh lebih kecil. Buka "
-                             "di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.", raw=m.group(1).decode())
+                raise reject(
+                    "corrupt_file",
+                    f"Berkas '{name}' rusak: daftar teks bersama (sharedStrings) "
+                    f"menyatakan {_thousands(int(m.group(1)))} teks padahal isinya jauh lebih kecil. Buka "
+                    "di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.",
+                    raw=m.group(1).decode(),
+                )
         rels = {}
         if "xl/_rels/workbook.xml.rels" in names:
             for raw in _REL_TAG.findall(archive.read("xl/_rels/workbook.xml.rels")):
                 a = _attrs(raw)
                 target = a.get("Target", "")
-                target = target[1:] if target.startswith("/xl/") else (target if target.startswith("xl/")
-                                                                        else "xl/" + target)
+                target = (
+                    target[1:]
+                    if target.startswith("/xl/")
+                    else (target if target.startswith("xl/") else "xl/" + target)
+                )
                 rels[a.get("Id")] = target
         patches: dict[str, dict[tuple[int, int], str]] = {}
         for raw in _SHEET_TAG.findall(archive.read("xl/workbook.xml")):
@@ -342,7 +385,7 @@ def _check_xlsx(name: str, data: bytes, max_rows: int,
     except Rejected:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError, NotImplementedError, RuntimeError):
-        return {}    # calamine reports the damage with its own rejection below
+        return {}  # calamine reports the damage with its own rejection below
 
 
 def _member(archive: zipfile.ZipFile, data: bytes, part: str) -> bytes:
@@ -352,13 +395,16 @@ def _member(archive: zipfile.ZipFile, data: bytes, part: str) -> bytes:
     zipfile does. Anything unusual (other compression, an odd header) goes through zipfile."""
     info = archive.getinfo(part)
     start = info.header_offset
-    if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 \
-            and data[start:start + 4] == b"PK\x03\x04":
+    if (
+        info.compress_type == zipfile.ZIP_DEFLATED
+        and not info.flag_bits & 0x1
+        and data[start : start + 4] == b"PK\x03\x04"
+    ):
         name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
         start += 30 + name_len + extra_len
         inflater = isal_zlib.decompressobj(-15)
         try:
-            out = inflater.decompress(memoryview(data)[start:start + info.compress_size], info.file_size + 1)
+            out = inflater.decompress(memoryview(data)[start : start + info.compress_size], info.file_size + 1)
         except isal_zlib.error:
             out = None
         if out is not None and len(out) == info.file_size and inflater.eof and isal_zlib.crc32(out) == info.CRC:
@@ -378,7 +424,7 @@ def _count_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
     if b":row " in xml:
         rows += _ROW_NUMBER_NS.findall(xml)
     if not rows:
-        return                      # no row numbers: calamine counts the rows that are there
+        return  # no row numbers: calamine counts the rows that are there
     numbers = [int(r) for r in rows]
     first, last = min(numbers), max(numbers)
     digits = len(str(last))
@@ -403,21 +449,21 @@ def _small_range(xml: bytes, max_rows: int) -> bool:
     lies within 10^D rows x 26 columns. One scan of the sheet instead of three; any other
     sheet gets the full count (:func:`_count_range`)."""
     end = len(xml)
-    while True:                     # the last <row> with cells (self-closed rows hold none)
+    while True:  # the last <row> with cells (self-closed rows hold none)
         i = xml.rfind(b"<row ", 0, end)
         if i < 0:
             return False
         j = xml.find(b">", i)
         if j < 0:
             return False
-        if xml[j - 1:j] != b"/":
+        if xml[j - 1 : j] != b"/":
             break
         end = i
     m = _ROW_R.search(xml, i, j)
     if m is None:
         return False
     digits = len(m.group(1))
-    bound = 10 ** digits
+    bound = 10**digits
     if bound > max_rows + 50 or bound * 26 > MAX_CELLS:
         return False
     return re.search(rb' r="(?:[A-Z]{2,3}\d|[A-Z]?\d{%d})' % (digits + 1), xml) is None
@@ -428,7 +474,7 @@ def _has_formula(xml: bytes) -> bool:
     ``_FORMULA.search``, from a substring search several times cheaper on a large sheet."""
     i = xml.find(b"<f")
     while i >= 0:
-        if xml[i + 2:i + 3] in _AFTER_F:
+        if xml[i + 2 : i + 3] in _AFTER_F:
             return True
         i = xml.find(b"<f", i + 2)
     return False
@@ -447,7 +493,7 @@ def _hidden_values(xml: bytes) -> dict[tuple[int, int], str]:
         for attrs, _, formula, empty_value in _UNCACHED.findall(xml):
             ref = _REF.search(attrs)
             if ref is None or (empty_value and b't="str"' in attrs):
-                continue        # a formula whose saved result is the empty text
+                continue  # a formula whose saved result is the empty text
             text = html.unescape(formula.decode("utf-8", "replace")).strip()
             out[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = "=" + text if text else "=(rumus)"
     if b't="e"' in xml:
@@ -472,6 +518,7 @@ def _child_main(max_rows: int) -> None:
     """Entry point of the child process: workbook bytes on stdin, pickled result on stdout."""
     try:
         import resource
+
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(CHILD_MEMORY_BYTES, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -486,15 +533,23 @@ def _parse_isolated(name: str, data: bytes, max_rows: int) -> tuple:
     """:func:`_parse_book` in a child process with a memory and time limit."""
     code = f"import sys; sys.path.insert(0, {_ROOT!r}); from etl.reader import _child_main; _child_main({max_rows})"
     try:
-        proc = subprocess.run([sys.executable, "-I", "-c", code], input=data, capture_output=True,
-                              timeout=CHILD_TIMEOUT_S)
+        proc = subprocess.run(
+            [sys.executable, "-I", "-c", code], input=data, capture_output=True, timeout=CHILD_TIMEOUT_S
+        )
     except subprocess.TimeoutExpired:
-        raise reject("corrupt_file", f"Berkas '{name}' tidak selesai dibaca dalam {CHILD_TIMEOUT_S} detik; isinya "
-                     "kemungkinan rusak. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.",
-                     raw="timeout")
+        raise reject(
+            "corrupt_file",
+            f"Berkas '{name}' tidak selesai dibaca dalam {CHILD_TIMEOUT_S} detik; isinya "
+            "kemungkinan rusak. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.",
+            raw="timeout",
+        )
     except OSError as exc:
-        raise reject("read_unavailable", f"Berkas '{name}' belum dapat dibaca karena server sedang sibuk. "
-                     "Tunggu sebentar lalu unggah kembali; bila tetap gagal, hubungi admin.", raw=_detail(exc))
+        raise reject(
+            "read_unavailable",
+            f"Berkas '{name}' belum dapat dibaca karena server sedang sibuk. "
+            "Tunggu sebentar lalu unggah kembali; bila tetap gagal, hubungi admin.",
+            raw=_detail(exc),
+        )
     parsed = None
     if proc.returncode == 0 and proc.stdout:
         try:
@@ -535,7 +590,7 @@ class _TableParser(HTMLParser):
         self._cell: list[str] | None = None
         self._colspan = 1
         self._rowspan = 1
-        self._spans: dict[int, int] = {}   # column -> rows still covered by a rowspan from above
+        self._spans: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
         self._depth = 0
         self.preamble: list[str] = []
         self._skip = 0
@@ -614,8 +669,10 @@ def _read_html(name: str, text: str, max_rows: int = MAX_DATA_ROWS) -> list[Shee
     parser.close()
     tables = [t for t in parser.tables if t]
     if not tables:
-        raise reject("not_a_spreadsheet", f"Berkas '{name}' berisi halaman HTML tanpa tabel. "
-                     "Unduh ulang laporan dari aplikasi sebagai Excel.")
+        raise reject(
+            "not_a_spreadsheet",
+            f"Berkas '{name}' berisi halaman HTML tanpa tabel. Unduh ulang laporan dari aplikasi sebagai Excel.",
+        )
     # Title lines written outside the table (h3, p) are kept as leading one-cell rows.
     sheets = []
     for i, table in enumerate(tables, start=1):

@@ -3,6 +3,7 @@
 Program and kegiatan rows carry subtotals of their sub kegiatan and a JUMLAH/TOTAL row ends
 the table: only leaf rows are loaded, the subtotals are used to cross-check (DESIGN.md 4).
 """
+
 from __future__ import annotations
 
 import re
@@ -76,11 +77,15 @@ def _number_fix(raw) -> str:
     calculate and save the file; anything else should be written as a plain number."""
     text = str(raw).strip()
     if text.startswith("="):
-        return ("Sel ini berisi rumus yang belum pernah dihitung (berkas dibuat oleh aplikasi lain). Buka berkas "
-                "di Excel, tekan Ctrl+Alt+F9 untuk menghitung ulang, simpan, lalu unggah kembali.")
+        return (
+            "Sel ini berisi rumus yang belum pernah dihitung (berkas dibuat oleh aplikasi lain). Buka berkas "
+            "di Excel, tekan Ctrl+Alt+F9 untuk menghitung ulang, simpan, lalu unggah kembali."
+        )
     if text.startswith("#"):
-        return ("Sel ini berisi hasil rumus yang galat (mis. #DIV/0!, #REF!). Perbaiki rumusnya di Excel, simpan, "
-                "lalu unggah kembali.")
+        return (
+            "Sel ini berisi hasil rumus yang galat (mis. #DIV/0!, #REF!). Perbaiki rumusnya di Excel, simpan, "
+            "lalu unggah kembali."
+        )
     return "Tulis angka saja, mis. 1.250.000.000."
 
 
@@ -125,7 +130,7 @@ class _Rows:
     i: list[int]
     kode: list[str | None]
     nama: list[str | None]
-    total: int | None = None   # grid index of the JUMLAH/TOTAL row that ends the table
+    total: int | None = None  # grid index of the JUMLAH/TOTAL row that ends the table
 
 
 def _scan(grid: list[list], header: Header) -> _Rows:
@@ -169,9 +174,15 @@ def parse_table(sheet: Sheet, header: Header) -> Table:
     # The first 60 rows decide whether percentages are stored as fractions.
     fraction = _fraction_scale([_values(grid[i], numeric) for i in rows.i[:60]], f)
     if fraction:
-        issues.append(Issue(INFO, "percent_as_fraction",
-                            "Nilai persen pada berkas ini tersimpan sebagai pecahan (mis. 0,3333 dengan format %); "
-                            "dibaca sebagai 33,33 %.", sheet=sheet.name))
+        issues.append(
+            Issue(
+                INFO,
+                "percent_as_fraction",
+                "Nilai persen pada berkas ini tersimpan sebagai pecahan (mis. 0,3333 dengan format %); "
+                "dibaca sebagai 33,33 %.",
+                sheet=sheet.name,
+            )
+        )
     cells_of = [grid[rows.i[pos]] for pos in leaves_idx]
     numbers, bad = _leaf_numbers(cells_of, f, fraction)
     texts = _leaf_texts(cells_of, f)
@@ -183,7 +194,7 @@ def parse_table(sheet: Sheet, header: Header) -> Table:
 
 def _column(cells_of: list[list], idx: int) -> list:
     """Column ``idx`` of the rows ``cells_of`` (``None`` past a row's end)."""
-    if cells_of and min(map(len, cells_of)) > idx:     # the usual grid: rows padded to one width
+    if cells_of and min(map(len, cells_of)) > idx:  # the usual grid: rows padded to one width
         return list(map(itemgetter(idx), cells_of))
     return [c[idx] if idx < len(c) else None for c in cells_of]
 
@@ -212,7 +223,7 @@ def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[s
                 except NotANumber:
                     values.append(None)
                     bad.setdefault(k, []).append((name, v))
-        if fraction and name in PERCENT:   # 0.3333 -> 33.33, without float noise
+        if fraction and name in PERCENT:  # 0.3333 -> 33.33, without float noise
             values = [round(v * 100, 6) if v is not None and type(r) is float else v for v, r in zip(values, raw)]
         numbers[name] = values
     return numbers, bad
@@ -238,14 +249,16 @@ def _leaf_texts(cells_of: list[list], f: dict) -> dict[str, list]:
     texts = {name: [None] * len(cells_of) for name in TEXT}
     for name in TEXT:
         if name in f:
-            texts[name] = [None if v is None else ((v.strip() if type(v) is str else cell_text(v)) or None)
-                           for v in _column(cells_of, f[name])]
+            texts[name] = [
+                None if v is None else ((v.strip() if type(v) is str else cell_text(v)) or None)
+                for v in _column(cells_of, f[name])
+            ]
     return texts
 
 
 def _build_leaves(rows: _Rows, leaves_idx: list[int], row0: int, numbers: dict, texts: dict) -> list[LeafRow]:
     """One :class:`LeafRow` per leaf, with its program and kegiatan (code and name from their rows)."""
-    name_of = dict(zip(rows.kode, rows.nama))   # the last row of a code names it
+    name_of = dict(zip(rows.kode, rows.nama))  # the last row of a code names it
     name_of.pop(None, None)
     parents: dict[str, tuple] = {}
     row_nos, kodes, programs = [], [], []
@@ -255,7 +268,7 @@ def _build_leaves(rows: _Rows, leaves_idx: list[int], row0: int, numbers: dict, 
         row_nos.append(row_no)
         kodes.append(kode or f"baris-{row_no}")
         if kode and kode.count(".") >= 4:
-            kegiatan = kode[:kode.rfind(".")]
+            kegiatan = kode[: kode.rfind(".")]
             up = parents.get(kegiatan)
             if up is None:
                 program = ".".join(kode.split(".", 3)[:3])
@@ -264,19 +277,50 @@ def _build_leaves(rows: _Rows, leaves_idx: list[int], row0: int, numbers: dict, 
         else:
             programs.append((None, None, None, None))
     program_kode, program_nama, kegiatan_kode, kegiatan_nama = zip(*programs) if programs else ((),) * 4
-    return list(map(LeafRow, row_nos, kodes, [rows.nama[pos] for pos in leaves_idx], program_kode, program_nama,
-                    kegiatan_kode, kegiatan_nama, numbers["pagu"], numbers["target_fisik"],
-                    numbers["realisasi_fisik"], numbers["realisasi_keuangan"], texts["sumber_dana"],
-                    texts["lokasi"], texts["permasalahan"], texts["solusi"], texts["jenis"]))
+    return list(
+        map(
+            LeafRow,
+            row_nos,
+            kodes,
+            [rows.nama[pos] for pos in leaves_idx],
+            program_kode,
+            program_nama,
+            kegiatan_kode,
+            kegiatan_nama,
+            numbers["pagu"],
+            numbers["target_fisik"],
+            numbers["realisasi_fisik"],
+            numbers["realisasi_keuangan"],
+            texts["sumber_dana"],
+            texts["lokasi"],
+            texts["permasalahan"],
+            texts["solusi"],
+            texts["jenis"],
+        )
+    )
 
 
-def _flag_leaves(leaves: list[LeafRow], rows: _Rows, leaves_idx: list[int], numbers: dict, bad: dict,
-                 header: Header, sheet: Sheet, issues: list[Issue]) -> None:
+def _flag_leaves(
+    leaves: list[LeafRow],
+    rows: _Rows,
+    leaves_idx: list[int],
+    numbers: dict,
+    bad: dict,
+    header: Header,
+    sheet: Sheet,
+    issues: list[Issue],
+) -> None:
     """Flag and report, leaf by leaf: cells that are not numbers, values out of range, duplicate codes."""
-    suspect = [k for k, (pagu, keu, tf, rf) in enumerate(zip(numbers["pagu"], numbers["realisasi_keuangan"],
-                                                               numbers["target_fisik"], numbers["realisasi_fisik"]))
-               if (pagu is not None and pagu < 0) or (keu is not None and (keu < 0 or (pagu and keu > pagu + 0.5)))
-               or (tf is not None and not 0 <= tf <= 100) or (rf is not None and not 0 <= rf <= 100)]
+    suspect = [
+        k
+        for k, (pagu, keu, tf, rf) in enumerate(
+            zip(numbers["pagu"], numbers["realisasi_keuangan"], numbers["target_fisik"], numbers["realisasi_fisik"])
+        )
+        if (pagu is not None and pagu < 0)
+        or (keu is not None and (keu < 0 or (pagu and keu > pagu + 0.5)))
+        or (tf is not None and not 0 <= tf <= 100)
+        or (rf is not None and not 0 <= rf <= 100)
+    ]
     kodes = [rows.kode[pos] for pos in leaves_idx]
     coded = [k for k in kodes if k]
     repeats = _repeats(kodes) if len(set(coded)) != len(coded) else {}
@@ -286,10 +330,18 @@ def _flag_leaves(leaves: list[LeafRow], rows: _Rows, leaves_idx: list[int], numb
         leaf = leaves[k]
         for name, raw in bad.get(k, ()):
             leaf.flags.append("non_numeric_value")
-            issues.append(Issue(WARNING, "non_numeric_value",
-                                f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
-                                f"tanpa nilai ini. {_number_fix(raw)}",
-                                sheet=sheet_label, row=leaf.row, column=_col(header, sheet, name), raw=str(raw)))
+            issues.append(
+                Issue(
+                    WARNING,
+                    "non_numeric_value",
+                    f"Nilai '{raw}' pada kolom {FIELD_LABEL[name]} bukan angka; baris tetap dimuat "
+                    f"tanpa nilai ini. {_number_fix(raw)}",
+                    sheet=sheet_label,
+                    row=leaf.row,
+                    column=_col(header, sheet, name),
+                    raw=str(raw),
+                )
+            )
         if k in suspect_set:
             _validate_leaf(leaf, header, sheet, issues)
         if k in repeats:
@@ -316,13 +368,19 @@ def _repeats(kodes: list[str | None]) -> dict[int, list[int]]:
 
 
 def _dup_issue(leaf: LeafRow, sheet_label, header, sheet) -> Issue:
-    return Issue(WARNING, "duplicate_code", f"Kode sub kegiatan {leaf.kode} muncul lebih dari sekali dalam laporan. "
-                 "Periksa kode pada baris ini; setiap sub kegiatan hanya boleh satu baris.",
-                 sheet=sheet_label, row=leaf.row, column=_col(header, sheet, "kode") if "kode" in header.fields else None,
-                 raw=leaf.kode)
+    return Issue(
+        WARNING,
+        "duplicate_code",
+        f"Kode sub kegiatan {leaf.kode} muncul lebih dari sekali dalam laporan. "
+        "Periksa kode pada baris ini; setiap sub kegiatan hanya boleh satu baris.",
+        sheet=sheet_label,
+        row=leaf.row,
+        column=_col(header, sheet, "kode") if "kode" in header.fields else None,
+        raw=leaf.kode,
+    )
 
 
-_BAD = object()   # marks a cell whose text is not a number
+_BAD = object()  # marks a cell whose text is not a number
 
 
 def _values(row: list, numeric: list[tuple[str, int]]) -> tuple[dict, dict]:
@@ -375,7 +433,7 @@ def _fraction_scale(sample: list[tuple[dict, dict]], f: dict) -> bool:
     """
     diffs_frac, diffs_pct = [], []
     if "persen_keuangan" in f:
-        for values, raw in sample[:200]:   # a sample decides; the whole sheet uses one convention
+        for values, raw in sample[:200]:  # a sample decides; the whole sheet uses one convention
             pagu, keu, pct = (_num(values.get(k)) for k in ("pagu", "realisasi_keuangan", "persen_keuangan"))
             if pagu and keu is not None and pct is not None and isinstance(raw.get("persen_keuangan"), float):
                 ratio = keu / pagu
@@ -384,8 +442,12 @@ def _fraction_scale(sample: list[tuple[dict, dict]], f: dict) -> bool:
         if diffs_frac:
             return statistics.median(diffs_frac) < statistics.median(diffs_pct)
     values = [v[k] for v, raw in sample for k in PERCENT if isinstance(raw.get(k), float)]
-    return bool(values) and max(abs(v) for v in values) <= 1.0 and any(0 < v < 1 for v in values) \
+    return (
+        bool(values)
+        and max(abs(v) for v in values) <= 1.0
+        and any(0 < v < 1 for v in values)
         and any(round(v, 2) != v for v in values)
+    )
 
 
 def _validate_leaf(leaf: LeafRow, header: Header, sheet: Sheet, issues: list[Issue]) -> None:
@@ -394,25 +456,53 @@ def _validate_leaf(leaf: LeafRow, header: Header, sheet: Sheet, issues: list[Iss
         value = getattr(leaf, name)
         if value is not None and value < 0:
             leaf.flags.append("negative_value")
-            issues.append(Issue(WARNING, "negative_value", f"{FIELD_LABEL[name]} bernilai negatif "
-                                f"({value:,.0f}). Periksa angka pada baris ini; pagu dan realisasi tidak boleh "
-                                "negatif.".replace(",", "."), sheet=s, row=leaf.row,
-                                column=_col(header, sheet, name), raw=str(value)))
+            issues.append(
+                Issue(
+                    WARNING,
+                    "negative_value",
+                    f"{FIELD_LABEL[name]} bernilai negatif "
+                    f"({value:,.0f}). Periksa angka pada baris ini; pagu dan realisasi tidak boleh "
+                    "negatif.".replace(",", "."),
+                    sheet=s,
+                    row=leaf.row,
+                    column=_col(header, sheet, name),
+                    raw=str(value),
+                )
+            )
     for name in PERCENT:
         value = getattr(leaf, name)
         if value is not None and not 0 <= value <= 100:
             leaf.flags.append("fisik_out_of_range")
-            issues.append(Issue(WARNING, "fisik_out_of_range", f"{FIELD_LABEL[name]} = {value:g} % di luar "
-                                "rentang 0-100 %. Periksa apakah tertulis dalam persen.", sheet=s, row=leaf.row,
-                                column=_col(header, sheet, name), raw=str(value)))
-    if leaf.pagu and leaf.realisasi_keuangan is not None and leaf.pagu > 0 \
-            and leaf.realisasi_keuangan > leaf.pagu + 0.5:
+            issues.append(
+                Issue(
+                    WARNING,
+                    "fisik_out_of_range",
+                    f"{FIELD_LABEL[name]} = {value:g} % di luar rentang 0-100 %. Periksa apakah tertulis dalam persen.",
+                    sheet=s,
+                    row=leaf.row,
+                    column=_col(header, sheet, name),
+                    raw=str(value),
+                )
+            )
+    if (
+        leaf.pagu
+        and leaf.realisasi_keuangan is not None
+        and leaf.pagu > 0
+        and leaf.realisasi_keuangan > leaf.pagu + 0.5
+    ):
         leaf.flags.append("realisasi_melebihi_pagu")
-        issues.append(Issue(WARNING, "realisasi_melebihi_pagu",
-                            f"Realisasi keuangan Rp {leaf.realisasi_keuangan:,.0f} melebihi pagu Rp {leaf.pagu:,.0f}. "
-                            "Periksa angka realisasi atau pagu setelah pergeseran.".replace(",", "."),
-                            sheet=s, row=leaf.row, column=_col(header, sheet, "realisasi_keuangan"),
-                            raw=str(leaf.realisasi_keuangan)))
+        issues.append(
+            Issue(
+                WARNING,
+                "realisasi_melebihi_pagu",
+                f"Realisasi keuangan Rp {leaf.realisasi_keuangan:,.0f} melebihi pagu Rp {leaf.pagu:,.0f}. "
+                "Periksa angka realisasi atau pagu setelah pergeseran.".replace(",", "."),
+                sheet=s,
+                row=leaf.row,
+                column=_col(header, sheet, "realisasi_keuangan"),
+                raw=str(leaf.realisasi_keuangan),
+            )
+        )
 
 
 def _ancestors(kode: str, parents: set[str]) -> list[str]:
@@ -474,8 +564,9 @@ def _leaf_sums(leaves: list[LeafRow], parents: set[str]) -> tuple[list, dict[str
     return total, sums
 
 
-def _check_subtotals(rows: _Rows, leaves_idx: list[int], leaves: list[LeafRow], grid: list[list],
-                     header: Header, sheet: Sheet) -> list[Issue]:
+def _check_subtotals(
+    rows: _Rows, leaves_idx: list[int], leaves: list[LeafRow], grid: list[list], header: Header, sheet: Sheet
+) -> list[Issue]:
     """Warn where a program/kegiatan/total row differs from the sum of its sub kegiatan."""
     issues = []
     leaf_set = set(leaves_idx)
@@ -492,9 +583,17 @@ def _check_subtotals(rows: _Rows, leaves_idx: list[int], leaves: list[LeafRow], 
                 continue
             computed = acc[j]
             if abs(computed - stated) > max(1.0, abs(stated) * 1e-6):
-                issues.append(Issue(WARNING, "subtotal_mismatch",
-                                    f"Subtotal {FIELD_LABEL[name]} baris {label} (Rp {stated:,.0f}) tidak sama dengan "
-                                    f"jumlah sub kegiatannya (Rp {computed:,.0f}). Data sub kegiatan yang dipakai; "
-                                    "periksa rumus subtotal.".replace(",", "."), sheet=sheet.name,
-                                    row=sheet.sheet_row(i), column=_col(header, sheet, name), raw=str(stated)))
+                issues.append(
+                    Issue(
+                        WARNING,
+                        "subtotal_mismatch",
+                        f"Subtotal {FIELD_LABEL[name]} baris {label} (Rp {stated:,.0f}) tidak sama dengan "
+                        f"jumlah sub kegiatannya (Rp {computed:,.0f}). Data sub kegiatan yang dipakai; "
+                        "periksa rumus subtotal.".replace(",", "."),
+                        sheet=sheet.name,
+                        row=sheet.sheet_row(i),
+                        column=_col(header, sheet, name),
+                        raw=str(stated),
+                    )
+                )
     return issues

@@ -8,6 +8,7 @@ columns on that row, and then calls the layout "format Pantau". The values are v
 in any other report, and the marker's OPD and period are one more source beside the title, sheet
 name and file name: where they disagree, the usual conflict handling applies (DESIGN.md section 4).
 """
+
 from __future__ import annotations
 
 import html
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 KIND = "laporan_realisasi"
 VERSION = "1"
 PREFIX = "pantau_"
-LAYOUT = "pantau"           # Report.layout of a recognised template
+LAYOUT = "pantau"  # Report.layout of a recognised template
 LAYOUT_LABEL = "format Pantau"
 
 # The template's columns, left to right: (field the ingest maps the label to, label). The last
@@ -46,11 +47,13 @@ FIELDS = [f for f, _ in COLUMNS if f]
 # Columns the OPD fills (the only unlocked cells of a sub kegiatan row).
 INPUT_FIELDS = ("target_fisik", "realisasi_fisik", "realisasi_keuangan", "permasalahan", "solusi")
 
-_PROPERTY = re.compile(rb'<(?:\w+:)?property\b([^>]*)>\s*<(?:\w+:)?\w+[^>]*>([^<]*)</(?:\w+:)?\w+>\s*'
-                       rb'</(?:\w+:)?property>')
-_ODS_PROPERTY = re.compile(rb'<meta:user-defined\b([^>]*)>([^<]*)</meta:user-defined>')
+_PROPERTY = re.compile(
+    rb"<(?:\w+:)?property\b([^>]*)>\s*<(?:\w+:)?\w+[^>]*>([^<]*)</(?:\w+:)?\w+>\s*"
+    rb"</(?:\w+:)?property>"
+)
+_ODS_PROPERTY = re.compile(rb"<meta:user-defined\b([^>]*)>([^<]*)</meta:user-defined>")
 _NAME = re.compile(rb'\b(?:meta:)?name="([^"]*)"')
-_MAX_PART = 256 * 1024     # a marker is a few hundred bytes; a larger part is not read
+_MAX_PART = 256 * 1024  # a marker is a few hundred bytes; a larger part is not read
 
 
 @dataclass(frozen=True)
@@ -63,18 +66,25 @@ class Marker:
     year: int | None = None
     month: int | None = None
     sheet: str | None = None
-    header_row: int | None = None     # 1-based sheet row of the column header
+    header_row: int | None = None  # 1-based sheet row of the column header
 
     def properties(self) -> dict[str, str | int]:
         """The marker as custom document properties (name -> value) for the workbook writer."""
-        values = {"kind": self.kind, "versi": self.version, "opd_kode": self.opd_kode, "tahun": self.year,
-                  "bulan": self.month, "lembar": self.sheet, "baris_judul_kolom": self.header_row}
+        values = {
+            "kind": self.kind,
+            "versi": self.version,
+            "opd_kode": self.opd_kode,
+            "tahun": self.year,
+            "bulan": self.month,
+            "lembar": self.sheet,
+            "baris_judul_kolom": self.header_row,
+        }
         return {PREFIX + k: v for k, v in values.items() if v is not None}
 
 
 def _int(text: str | None) -> int | None:
     try:
-        number = float(str(text).strip())     # LibreOffice writes whole numbers as doubles (vt:r8)
+        number = float(str(text).strip())  # LibreOffice writes whole numbers as doubles (vt:r8)
     except (TypeError, ValueError):
         return None
     return int(number) if number.is_integer() else None
@@ -114,13 +124,19 @@ def read_marker(data: bytes, fmt: str | None, archive: zipfile.ZipFile | None = 
             continue
         key = html.unescape(name.group(1).decode("utf-8", "replace"))
         if key.startswith(PREFIX):
-            values[key[len(PREFIX):]] = html.unescape(raw.decode("utf-8", "replace")).strip()
+            values[key[len(PREFIX) :]] = html.unescape(raw.decode("utf-8", "replace")).strip()
     if values.get("kind") != KIND:
         return None
     month = _int(values.get("bulan"))
-    return Marker(KIND, values.get("versi"), values.get("opd_kode") or None, _int(values.get("tahun")),
-                  month if month and 1 <= month <= 12 else None, values.get("lembar") or None,
-                  _int(values.get("baris_judul_kolom")))
+    return Marker(
+        KIND,
+        values.get("versi"),
+        values.get("opd_kode") or None,
+        _int(values.get("tahun")),
+        month if month and 1 <= month <= 12 else None,
+        values.get("lembar") or None,
+        _int(values.get("baris_judul_kolom")),
+    )
 
 
 def layout_matches(marker: Marker, sheet_name: str | None, header_row: int, fields: dict[str, int]) -> bool:

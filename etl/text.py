@@ -1,4 +1,5 @@
 """Text helpers shared by the readers: normalising labels, Indonesian month names."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,18 @@ from functools import lru_cache
 import unicodedata
 
 BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 
 # Month words as they appear in titles, sheet and file names (full, short, English).
@@ -16,12 +27,27 @@ for _i, _name in enumerate(BULAN, start=1):
     _MONTH_WORDS[_name.lower()] = _i
     _MONTH_WORDS[_name.lower()[:3]] = _i
 for _i, _name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"), start=1):
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ),
+    start=1,
+):
     _MONTH_WORDS.setdefault(_name, _i)
     _MONTH_WORDS.setdefault(_name[:3], _i)
-_MONTH_WORDS.update({"pebruari": 2, "peb": 2, "agt": 8, "agu": 8, "okt": 10, "nop": 11, "des": 12,
-                     "sept": 9, "nopember": 11})
+_MONTH_WORDS.update(
+    {"pebruari": 2, "peb": 2, "agt": 8, "agu": 8, "okt": 10, "nop": 11, "des": 12, "sept": 9, "nopember": 11}
+)
 
 
 _NON_WORD = re.compile(r"[^a-z0-9%]+")
@@ -36,7 +62,7 @@ def norm(value: object) -> str:
     """
     try:
         return _norm_cached(value)
-    except TypeError:           # a value that cannot be a cache key
+    except TypeError:  # a value that cannot be a cache key
         return _norm(value)
 
 
@@ -50,7 +76,7 @@ def _norm(value: object) -> str:
     return _MULTI_SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
-_norm_cached = lru_cache(maxsize=8192, typed=True)(_norm)    # labels and titles repeat from file to file
+_norm_cached = lru_cache(maxsize=8192, typed=True)(_norm)  # labels and titles repeat from file to file
 
 
 def month_from_word(word: str) -> int | None:

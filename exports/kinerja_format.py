@@ -8,6 +8,7 @@ only numbers (0-100 for a percentage). Its title ("Unit Kerja : ...", "Bulan : .
 name (``kinerja_<unit>_<yyyy-mm>.xlsx``) are what the ingest recognises, so a returned format
 loads with its unit, month and indicators matched exactly.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,7 @@ from .table_xlsx import fit_a4, put
 
 SHEET = "Data Kinerja"
 TITLE = "FORMAT PENGUMPULAN DATA KINERJA"
-COLUMNS = [("No", 5), ("Indikator Kinerja", 60), ("Satuan", 12), ("Target", 12), ("Realisasi", 14),
-           ("Keterangan", 40)]
+COLUMNS = [("No", 5), ("Indikator Kinerja", 60), ("Satuan", 12), ("Target", 12), ("Realisasi", 14), ("Keterangan", 40)]
 HEADER_ROW = 5
 FONT = "Arial"
 THIN = Side(style="thin", color="808080")
@@ -68,15 +68,19 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     if unit is None:
         raise ValueError(f"Unit kerja #{unit_id} tidak ada.")
     if inds.empty:
-        raise ValueError(f"Unit {unit} belum memiliki indikator Perjanjian Kinerja tahun {year}; impor Perjanjian "
-                         "Kinerja terlebih dahulu.")
+        raise ValueError(
+            f"Unit {unit} belum memiliki indikator Perjanjian Kinerja tahun {year}; impor Perjanjian "
+            "Kinerja terlebih dahulu."
+        )
     tw = ROMAN[triwulan_of(month)]
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    lines = [(TITLE, Font(name=FONT, size=12, bold=True)),
-             (f"Unit Kerja : {unit}", Font(name=FONT, size=10, bold=True)),
-             (f"Bulan : {BULAN[month - 1]} {year}", Font(name=FONT, size=10, bold=True))]
+    lines = [
+        (TITLE, Font(name=FONT, size=12, bold=True)),
+        (f"Unit Kerja : {unit}", Font(name=FONT, size=10, bold=True)),
+        (f"Bulan : {BULAN[month - 1]} {year}", Font(name=FONT, size=10, bold=True)),
+    ]
     for r, (text, font) in enumerate(lines, start=1):
         cell = ws.cell(row=r, column=1)
         put(cell, text)
@@ -101,8 +105,9 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
             put(cell, value)
             cell.font = Font(name=FONT)
             cell.border = BOX
-            cell.alignment = Alignment(vertical="top", wrap_text=j in (2, 6),
-                                       horizontal="center" if j in (1, 3) else None)
+            cell.alignment = Alignment(
+                vertical="top", wrap_text=j in (2, 6), horizontal="center" if j in (1, 3) else None
+            )
             if j in (5, 6):
                 cell.protection = Protection(locked=False)
                 cell.fill = INPUT_FILL
@@ -111,25 +116,32 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
         (pct_rows if _is_percent(ind.get("satuan")) else num_rows).append(row)
         row += 1
     last = row - 1
-    for rows, dv in ((pct_rows, DataValidation(type="decimal", operator="between", formula1="0", formula2="100")),
-                     (num_rows, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"))):
+    for rows, dv in (
+        (pct_rows, DataValidation(type="decimal", operator="between", formula1="0", formula2="100")),
+        (num_rows, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")),
+    ):
         if not rows:
             continue
         dv.allow_blank = True
         dv.showErrorMessage = True
         dv.errorTitle = "Nilai tidak valid"
-        dv.error = ("Isi angka persen 0 sampai 100 (tanpa tanda %)." if rows is pct_rows
-                    else "Isi angka 0 atau lebih (tanpa satuan atau teks).")
+        dv.error = (
+            "Isi angka persen 0 sampai 100 (tanpa tanda %)."
+            if rows is pct_rows
+            else "Isi angka 0 atau lebih (tanpa satuan atau teks)."
+        )
         dv.showInputMessage = True
         dv.promptTitle = "Realisasi"
         dv.prompt = "Isi realisasi bulan ini sebagai angka."
         for r in rows:
             dv.add(f"E{r}")
         ws.add_data_validation(dv)
-    notes = [f"Catatan: Target = target Triwulan {tw} {year} menurut Perjanjian Kinerja. Isi kolom Realisasi "
-             "(angka saja) dan Keterangan bila perlu; kolom lain dikunci.",
-             "Untuk indikator jumlah (dijumlahkan per bulan), isi realisasi bulan ini saja, bukan kumulatif. "
-             "Jangan mengubah nama indikator, urutan kolom, atau judul lembar."]
+    notes = [
+        f"Catatan: Target = target Triwulan {tw} {year} menurut Perjanjian Kinerja. Isi kolom Realisasi "
+        "(angka saja) dan Keterangan bila perlu; kolom lain dikunci.",
+        "Untuk indikator jumlah (dijumlahkan per bulan), isi realisasi bulan ini saja, bukan kumulatif. "
+        "Jangan mengubah nama indikator, urutan kolom, atau judul lembar.",
+    ]
     r = last + 2
     for text in notes:
         cell = ws.cell(row=r, column=1)
@@ -137,15 +149,16 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
         cell.font = Font(name=FONT, size=8, italic=True)
         r += 1
     tempat = settings.kecamatan_tempat or settings.tempat
-    for offset, text in enumerate([f"{tempat}, .................... {year}", "Petugas Pengisi,", None, None,
-                                   "(" + "." * 35 + ")"]):
+    for offset, text in enumerate(
+        [f"{tempat}, .................... {year}", "Petugas Pengisi,", None, None, "(" + "." * 35 + ")"]
+    ):
         if text:
             cell = ws.cell(row=r + 1 + offset, column=5)
             put(cell, text)
             cell.font = Font(name=FONT)
     ws.freeze_panes = ws.cell(row=first, column=1)
     ws.protection.sheet = True
-    ws.protection.formatColumns = False       # widths may be changed
+    ws.protection.formatColumns = False  # widths may be changed
     ws.protection.formatRows = False
     fit_a4(ws)
     _instructions(wb.create_sheet("Petunjuk"), unit, year, month, tw)
@@ -185,11 +198,16 @@ def formats_zip(store: Store, year: int, month: int, unit_ids: list[int] | None 
     ``unit_ids``), named by :func:`format_filename`. Raises ``ValueError`` when there is none."""
     with store.session():
         units = store.kinerja_units(year)
-        chosen = [(int(i), n) for i, n, k in zip(units["id"], units["nama"], units["indikator"])
-                  if k and (unit_ids is None or int(i) in unit_ids)]
+        chosen = [
+            (int(i), n)
+            for i, n, k in zip(units["id"], units["nama"], units["indikator"])
+            if k and (unit_ids is None or int(i) in unit_ids)
+        ]
         if not chosen:
-            raise ValueError(f"Belum ada unit dengan indikator Perjanjian Kinerja tahun {year}; impor Perjanjian "
-                             "Kinerja terlebih dahulu.")
+            raise ValueError(
+                f"Belum ada unit dengan indikator Perjanjian Kinerja tahun {year}; impor Perjanjian "
+                "Kinerja terlebih dahulu."
+            )
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for unit_id, nama in chosen:

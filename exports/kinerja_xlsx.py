@@ -7,6 +7,7 @@ Every number comes from :func:`core.kinerja.kinerja_recap` (the same rows as the
 page and ``python -m etl kinerja``) and is written as a number; every cell goes through
 :func:`exports.table_xlsx.put` (uploaded text starting with = + - @ stays text).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,9 +33,18 @@ TITLE = "REKAPITULASI CAPAIAN KINERJA"
 FONT = "Arial"
 UNIT_FILL = PatternFill("solid", fgColor="DDEBF7")
 # (header, width, kind): text | center | value (number, format by value) | pct
-COLUMNS = [("No", 5, "center"), ("Unit Kerja / Indikator Kinerja", 52, "text"), ("Satuan", 11, "center"),
-           ("Arah", 8, "center"), ("Target", 12, "value"), ("Realisasi", 12, "value"), ("Capaian (%)", 11, "pct"),
-           ("Predikat", 14, "center"), ("Bulan terisi", 9, "center"), ("Keterangan / Status", 40, "text")]
+COLUMNS = [
+    ("No", 5, "center"),
+    ("Unit Kerja / Indikator Kinerja", 52, "text"),
+    ("Satuan", 11, "center"),
+    ("Arah", 8, "center"),
+    ("Target", 12, "value"),
+    ("Realisasi", 12, "value"),
+    ("Capaian (%)", 11, "pct"),
+    ("Predikat", 14, "center"),
+    ("Bulan terisi", 9, "center"),
+    ("Keterangan / Status", 40, "text"),
+]
 ARAH = {"naik": "Naik", "turun": "Turun"}
 NO_DATA = "Belum ada indikator Perjanjian Kinerja untuk periode ini; impor Perjanjian Kinerja terlebih dahulu."
 
@@ -69,7 +79,9 @@ def _write_row(ws, row: int, values: list, *, bold: bool = False, fill: PatternF
             cell.number_format = "#,##0" if isinstance(value, float) and value.is_integer() else "#,##0.00"
             cell.alignment = Alignment(horizontal="right", vertical="top")
         elif kind == "text":
-            cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1 if j == 2 and not bold else 0)
+            cell.alignment = Alignment(
+                horizontal="left", vertical="top", wrap_text=True, indent=1 if j == 2 and not bold else 0
+            )
         else:
             cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
     text = max((len(str(v)) / max(w - 2, 4) for (_, w, k), v in zip(COLUMNS, values) if k == "text" and v), default=1)
@@ -87,14 +99,20 @@ def approval_summary(store: Store, year: int, months: list[int], unit_ids: list[
         status = period_status(rows["status"].tolist()) if not rows.empty else None
         approved = rows[rows["status"] == "approved"]
         last = approved.sort_values("approved_at").iloc[-1] if not approved.empty else None
-        per_unit[unit_id] = {"status": status or "draft",
-                             "approved_at": last["approved_at"] if last is not None and status == "approved" else None,
-                             "approved_by": last["approved_by"] if last is not None and status == "approved" else None}
+        per_unit[unit_id] = {
+            "status": status or "draft",
+            "approved_at": last["approved_at"] if last is not None and status == "approved" else None,
+            "approved_by": last["approved_by"] if last is not None and status == "approved" else None,
+        }
     approved_units = [u for u, v in per_unit.items() if v["status"] == "approved"]
     dates = [v["approved_at"] for v in per_unit.values() if v["approved_at"] is not None]
-    return {"units": per_unit, "approved": len(approved_units), "total": len(unit_ids),
-            "all_approved": bool(unit_ids) and len(approved_units) == len(unit_ids),
-            "last_approved_at": max(dates) if dates else None}
+    return {
+        "units": per_unit,
+        "approved": len(approved_units),
+        "total": len(unit_ids),
+        "all_approved": bool(unit_ids) and len(approved_units) == len(unit_ids),
+        "last_approved_at": max(dates) if dates else None,
+    }
 
 
 def _status_text(info: dict) -> str:
@@ -106,9 +124,17 @@ def _status_text(info: dict) -> str:
     return text
 
 
-def kinerja_workbook(store: Store, year: int, *, month: int | None = None, triwulan: int | None = None,
-                     annual: bool = False, unit_id: int | None = None, settings: Settings | None = None,
-                     today: dt.date | None = None) -> bytes:
+def kinerja_workbook(
+    store: Store,
+    year: int,
+    *,
+    month: int | None = None,
+    triwulan: int | None = None,
+    annual: bool = False,
+    unit_id: int | None = None,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+) -> bytes:
     """Workbook bytes of the kinerja recap of a period (only ``unit_id``'s block when given):
     sheet "Rekap Kinerja" (kop, title, period, approval status, per-unit blocks, average capaian,
     Camat's signature) and sheet "Analisis" (the analysis notes of the period). Raises
@@ -145,11 +171,14 @@ def kinerja_workbook(store: Store, year: int, *, month: int | None = None, triwu
     _merged_line(ws, row + 1, f"{scope} Tahun {year}".upper(), ncols, _font(True, 11))
     _merged_line(ws, row + 2, f"Periode: {p.label}", ncols, _font())
     if approval["all_approved"]:
-        status = (f"Status: disetujui Camat ({approval['approved']} dari {approval['total']} unit), "
-                  f"terakhir {tanggal(pd.Timestamp(approval['last_approved_at']).date())}")
+        status = (
+            f"Status: disetujui Camat ({approval['approved']} dari {approval['total']} unit), "
+            f"terakhir {tanggal(pd.Timestamp(approval['last_approved_at']).date())}"
+        )
     else:
-        status = (f"Status: BELUM DISETUJUI seluruhnya ({approval['approved']} dari {approval['total']} unit "
-                  "disetujui Camat)")
+        status = (
+            f"Status: BELUM DISETUJUI seluruhnya ({approval['approved']} dari {approval['total']} unit disetujui Camat)"
+        )
     _merged_line(ws, row + 3, status, ncols, _font(bold=not approval["all_approved"], italic=True))
     header = row + 5
     _header(ws, header, COLUMNS, height=30)
@@ -158,31 +187,85 @@ def kinerja_workbook(store: Store, year: int, *, month: int | None = None, triwu
         block = recap[recap["unit_id"] == u]
         caps = block["capaian"].dropna()
         mean = float(caps.mean()) if len(caps) else None
-        _write_row(ws, row, [None, block["unit"].iloc[0], None, None, None, None, mean, predikat(mean), None,
-                             _status_text(approval["units"][u])], bold=True, fill=UNIT_FILL)
+        _write_row(
+            ws,
+            row,
+            [
+                None,
+                block["unit"].iloc[0],
+                None,
+                None,
+                None,
+                None,
+                mean,
+                predikat(mean),
+                None,
+                _status_text(approval["units"][u]),
+            ],
+            bold=True,
+            fill=UNIT_FILL,
+        )
         row += 1
         for i, r in enumerate(block.itertuples(index=False), start=1):
             note = r.keterangan if isinstance(r.keterangan, str) else None
             if isinstance(r.catatan, str) and r.catatan:
                 note = f"{r.catatan} {note}".strip() if note else r.catatan
-            _write_row(ws, row, [i, r.indikator, r.satuan, ARAH.get(r.arah, r.arah), r.target, r.realisasi,
-                                 r.capaian, r.predikat, f"{r.bulan_terisi}/{r.bulan_periode}", note])
+            _write_row(
+                ws,
+                row,
+                [
+                    i,
+                    r.indikator,
+                    r.satuan,
+                    ARAH.get(r.arah, r.arah),
+                    r.target,
+                    r.realisasi,
+                    r.capaian,
+                    r.predikat,
+                    f"{r.bulan_terisi}/{r.bulan_periode}",
+                    note,
+                ],
+            )
             row += 1
     ws.auto_filter.ref = f"A{header}:{get_column_letter(ncols)}{row - 1}"
     caps = recap["capaian"].dropna()
     overall = float(caps.mean()) if len(caps) else None
-    _write_row(ws, row, [None, "RATA-RATA CAPAIAN", None, None, None, None, overall, predikat(overall), None,
-                         f"{len(caps)} dari {len(recap)} indikator memiliki capaian"], bold=True, fill=TOTAL_FILL)
-    row = _notes(ws, row + 2, [
-        "Capaian = realisasi / target x 100 (arah naik); (2 x target - realisasi) / target x 100 (arah turun). "
-        "Predikat menurut Permendagri 86/2017: >= 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 rendah, "
-        "<= 50 sangat rendah.",
-        "Triwulan dan tahun: indikator keadaan (stok) memakai bulan terakhir yang dilaporkan, indikator jumlah "
-        "(alir) menjumlahkan bulan-bulannya. Target bulanan indikator jumlah = target triwulan / 3.",
-    ])
-    signer = dataclasses.replace(settings, tempat=settings.kecamatan_tempat or settings.tempat,
-                                 ttd_jabatan=settings.camat_jabatan, ttd_nama=settings.camat_nama,
-                                 ttd_nip=settings.camat_nip)
+    _write_row(
+        ws,
+        row,
+        [
+            None,
+            "RATA-RATA CAPAIAN",
+            None,
+            None,
+            None,
+            None,
+            overall,
+            predikat(overall),
+            None,
+            f"{len(caps)} dari {len(recap)} indikator memiliki capaian",
+        ],
+        bold=True,
+        fill=TOTAL_FILL,
+    )
+    row = _notes(
+        ws,
+        row + 2,
+        [
+            "Capaian = realisasi / target x 100 (arah naik); (2 x target - realisasi) / target x 100 (arah turun). "
+            "Predikat menurut Permendagri 86/2017: >= 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 rendah, "
+            "<= 50 sangat rendah.",
+            "Triwulan dan tahun: indikator keadaan (stok) memakai bulan terakhir yang dilaporkan, indikator jumlah "
+            "(alir) menjumlahkan bulan-bulannya. Target bulanan indikator jumlah = target triwulan / 3.",
+        ],
+    )
+    signer = dataclasses.replace(
+        settings,
+        tempat=settings.kecamatan_tempat or settings.tempat,
+        ttd_jabatan=settings.camat_jabatan,
+        ttd_nama=settings.camat_nama,
+        ttd_nip=settings.camat_nip,
+    )
     last = _signature(ws, row + 1, signer, 7, ncols, today)
     _print_setup(ws, header, last, ncols, 3)
     _analysis_sheet(wb.create_sheet(ANALISIS_SHEET), notes, p.label)
@@ -196,8 +279,9 @@ def kinerja_workbook(store: Store, year: int, *, month: int | None = None, triwu
 def _analysis_sheet(ws, notes: pd.DataFrame, label: str) -> None:
     put(ws.cell(row=1, column=1), f"ANALISIS DAN EVALUASI DATA KINERJA {label.upper()}")
     ws.cell(row=1, column=1).font = _font(True, 12)
-    for j, (head, width) in enumerate([("Unit Kerja", 36), ("Analisis Kasubbag Program dan Keuangan", 90),
-                                       ("Oleh", 14), ("Waktu", 17)], start=1):
+    for j, (head, width) in enumerate(
+        [("Unit Kerja", 36), ("Analisis Kasubbag Program dan Keuangan", 90), ("Oleh", 14), ("Waktu", 17)], start=1
+    ):
         cell = ws.cell(row=3, column=j)
         put(cell, head)
         cell.font = _font(True)

@@ -5,6 +5,7 @@ The slides (:mod:`exports.pack_pptx`), the workbook (:mod:`exports.pack_xlsx`), 
 page and ``python -m etl pack`` all read a :class:`PackData`; none of them computes a figure of
 its own, so the numbers in the room are the numbers on screen and in the recap.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,18 @@ from db.store import Store
 from ui.format import period_label
 
 RANKING_COLUMNS = ["peringkat", "opd_kode", "opd", "label", "value", "lampu"]
-KRITIS_COLUMNS = ["opd_kode", "opd", "label", "kode", "nama", "pagu", "target_fisik", "realisasi_fisik", "deviasi",
-                  "permasalahan"]
+KRITIS_COLUMNS = [
+    "opd_kode",
+    "opd",
+    "label",
+    "kode",
+    "nama",
+    "pagu",
+    "target_fisik",
+    "realisasi_fisik",
+    "deviasi",
+    "permasalahan",
+]
 
 
 @dataclass
@@ -87,8 +98,15 @@ def _ranking(recap: pd.DataFrame, column: str) -> pd.DataFrame:
     """Reported OPDs by ``column``, highest first (ties by name); rank 1 is the best."""
     rows = recap[recap["reported"].astype(bool) & recap[column].notna()]
     rows = rows.sort_values([column, "label"], ascending=[False, True], kind="stable")
-    out = pd.DataFrame({"opd_kode": rows["opd_kode"], "opd": rows["opd"], "label": rows["label"],
-                        "value": rows[column].astype(float), "lampu": rows["lampu"]}).reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "opd_kode": rows["opd_kode"],
+            "opd": rows["opd"],
+            "label": rows["label"],
+            "value": rows[column].astype(float),
+            "lampu": rows["lampu"],
+        }
+    ).reset_index(drop=True)
     out.insert(0, "peringkat", range(1, len(out) + 1))
     return out[RANKING_COLUMNS]
 
@@ -99,8 +117,7 @@ def _tindak_lanjut(store: Store, today: dt.date) -> pd.DataFrame:
     return open_followups(store, as_of=today)
 
 
-def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt.date,
-              lowest_n: int = 5) -> PackData:
+def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt.date, lowest_n: int = 5) -> PackData:
     """Compute every figure of the meeting pack for (year, month).
 
     Sources: :func:`core.recap.recap_opd` and :func:`~core.recap.kabupaten_totals` (summary,
@@ -121,9 +138,13 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
     if recap.empty:
         recap = recap.assign(label=pd.Series(dtype=object), lampu=pd.Series(dtype=object))
     else:
-        recap = recap.assign(label=_labels(recap), lampu=[
-            traffic_light(d, k, target, settings.kuning_poin, settings.merah_poin) if rep else None
-            for d, k, rep in zip(recap["deviasi"], recap["keuangan_pct"], recap["reported"])])
+        recap = recap.assign(
+            label=_labels(recap),
+            lampu=[
+                traffic_light(d, k, target, settings.kuning_poin, settings.merah_poin) if rep else None
+                for d, k, rep in zip(recap["deviasi"], recap["keuangan_pct"], recap["reported"])
+            ],
+        )
     reported = recap[recap["reported"].astype(bool)]
     lowest = reported.sort_values(["keuangan_pct", "fisik_pct", "label"], kind="stable").head(max(0, int(lowest_n)))
     label_of = dict(zip(recap["opd_kode"], recap["label"]))
@@ -134,11 +155,24 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
         kritis = kritis.assign(opd=kritis["opd"].fillna(kritis["opd_kode"]), label=kritis["opd_kode"].map(label_of))
         kritis = kritis[KRITIS_COLUMNS].reset_index(drop=True)
     return PackData(
-        year=year, month=month, today=today, settings=settings, lowest_n=int(lowest_n), recap=recap, totals=totals,
-        last_year=last, target_serapan=target,
-        ranking_keuangan=_ranking(recap, "keuangan_pct"), ranking_fisik=_ranking(recap, "fisik_pct"),
-        lowest=lowest.reset_index(drop=True), not_reported=recap.loc[~recap["reported"].astype(bool), "opd"].tolist(),
-        jenis=by_jenis(leaves), sumber_dana=by_sumber_dana(leaves), kritis=kritis,
+        year=year,
+        month=month,
+        today=today,
+        settings=settings,
+        lowest_n=int(lowest_n),
+        recap=recap,
+        totals=totals,
+        last_year=last,
+        target_serapan=target,
+        ranking_keuangan=_ranking(recap, "keuangan_pct"),
+        ranking_fisik=_ranking(recap, "fisik_pct"),
+        lowest=lowest.reset_index(drop=True),
+        not_reported=recap.loc[~recap["reported"].astype(bool), "opd"].tolist(),
+        jenis=by_jenis(leaves),
+        sumber_dana=by_sumber_dana(leaves),
+        kritis=kritis,
         masalah=masalah_per_opd(leaves).assign(label=lambda d: d["opd_kode"].map(label_of)),
-        tindak_lanjut=followups.assign(label=followups["opd_kode"].map(label_of).fillna(followups["opd"])
-                                       .fillna(followups["opd_kode"])))
+        tindak_lanjut=followups.assign(
+            label=followups["opd_kode"].map(label_of).fillna(followups["opd"]).fillna(followups["opd_kode"])
+        ),
+    )

@@ -10,6 +10,7 @@ computer, whatever its language setting.
 Every figure comes from :class:`exports.pack_data.PackData`; :func:`plan` decides the slides
 (the Materi Rakor page lists them) and :func:`build_pptx` draws them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,15 +36,15 @@ from ui.format import number, percent, points, rupiah_compact
 
 from .pack_data import PackData
 
-MAX_ROWS = 8            # table rows per slide (the brief of the meeting room: "at most ~8")
-MAX_BARS = 15           # OPDs per ranking chart (bar labels stay 14 pt or more)
-MAX_MASALAH = 3         # permasalahan per OPD on the slides (the workbook lists them all)
+MAX_ROWS = 8  # table rows per slide (the brief of the meeting room: "at most ~8")
+MAX_BARS = 15  # OPDs per ranking chart (bar labels stay 14 pt or more)
+MAX_MASALAH = 3  # permasalahan per OPD on the slides (the workbook lists them all)
 FONT = "Calibri"
 TITLE_PT = 28
 TABLE_PT = 16
-SLIDE_W, SLIDE_H = 13.333, 7.5          # inches, 16:9
+SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.5
-BODY_TOP, BODY_BOTTOM = 1.55, 6.95      # the content area under the title and subtitle
+BODY_TOP, BODY_BOTTOM = 1.55, 6.95  # the content area under the title and subtitle
 MIME_PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 NAVY = "1F3864"
@@ -81,7 +82,7 @@ class Col:
 class Slide:
     """One slide of the plan: its kind, title, subtitle and what it shows."""
 
-    kind: str                    # title | summary | ranking | table | split | sumber | empty
+    kind: str  # title | summary | ranking | table | split | sumber | empty
     title: str
     subtitle: str = ""
     data: dict = field(default_factory=dict)
@@ -89,11 +90,103 @@ class Slide:
 
 # Advance widths of Calibri (metric-compatible Carlito), 1/1000 em, for ASCII 32..126: the
 # table layout estimates line breaks with them (a wrong guess makes rows too tall or text cut).
-_WIDTHS = [226, 326, 401, 498, 507, 715, 682, 221, 303, 303, 498, 498, 250, 306, 252, 386, 507, 507, 507, 507, 507,
-           507, 507, 507, 507, 507, 268, 268, 498, 498, 498, 463, 894, 579, 544, 533, 615, 488, 459, 631, 623, 252,
-           319, 520, 420, 855, 646, 662, 517, 673, 543, 459, 487, 642, 567, 890, 519, 487, 468, 307, 386, 307, 498,
-           498, 291, 479, 525, 423, 525, 498, 305, 471, 525, 230, 239, 455, 230, 799, 525, 527, 525, 525, 349, 391,
-           335, 525, 452, 715, 433, 453, 395, 314, 460, 314, 498]
+_WIDTHS = [
+    226,
+    326,
+    401,
+    498,
+    507,
+    715,
+    682,
+    221,
+    303,
+    303,
+    498,
+    498,
+    250,
+    306,
+    252,
+    386,
+    507,
+    507,
+    507,
+    507,
+    507,
+    507,
+    507,
+    507,
+    507,
+    507,
+    268,
+    268,
+    498,
+    498,
+    498,
+    463,
+    894,
+    579,
+    544,
+    533,
+    615,
+    488,
+    459,
+    631,
+    623,
+    252,
+    319,
+    520,
+    420,
+    855,
+    646,
+    662,
+    517,
+    673,
+    543,
+    459,
+    487,
+    642,
+    567,
+    890,
+    519,
+    487,
+    468,
+    307,
+    386,
+    307,
+    498,
+    498,
+    291,
+    479,
+    525,
+    423,
+    525,
+    498,
+    305,
+    471,
+    525,
+    230,
+    239,
+    455,
+    230,
+    799,
+    525,
+    527,
+    525,
+    525,
+    349,
+    391,
+    335,
+    525,
+    452,
+    715,
+    433,
+    453,
+    395,
+    314,
+    460,
+    314,
+    498,
+]
 
 
 def _width(text: str, size_pt: float, bold: bool = False) -> float:
@@ -114,7 +207,7 @@ def _lines(text: str, width_in: float, size_pt: float = TABLE_PT, bold: bool = F
             w = _width(word, size_pt, bold)
             if used and used + space + w > room:
                 lines, used = lines + 1, 0.0
-            while w > room:                       # a word longer than the cell breaks
+            while w > room:  # a word longer than the cell breaks
                 lines, w = lines + 1, w - room
             used += (space if used else 0) + w
         total += lines
@@ -163,9 +256,15 @@ def _pages(rows: list[list[str]], cols: list[Col], height: float) -> list[list[i
     return greedy
 
 
-def _table_slides(title: str, subtitle: str, cols: list[Col], rows: list[list[str]],
-                  fills: list[list[str | None]] | None = None, note: str = "",
-                  height: float | None = None) -> list[Slide]:
+def _table_slides(
+    title: str,
+    subtitle: str,
+    cols: list[Col],
+    rows: list[list[str]],
+    fills: list[list[str | None]] | None = None,
+    note: str = "",
+    height: float | None = None,
+) -> list[Slide]:
     """Table slides for ``rows``, continued on "(lanjutan)" slides when they do not fit."""
     height = height or (BODY_BOTTOM - BODY_TOP - (0.45 if note else 0))
     pages = _pages(rows, cols, height)
@@ -174,9 +273,19 @@ def _table_slides(title: str, subtitle: str, cols: list[Col], rows: list[list[st
         label = title if n == 0 else f"{title} (lanjutan)"
         if len(pages) > 1:
             label += f" {n + 1}/{len(pages)}"
-        out.append(Slide("table", label, subtitle, dict(
-            cols=cols, rows=[rows[i] for i in idx], fills=[fills[i] for i in idx] if fills else None,
-            note=note if n == len(pages) - 1 else "")))
+        out.append(
+            Slide(
+                "table",
+                label,
+                subtitle,
+                dict(
+                    cols=cols,
+                    rows=[rows[i] for i in idx],
+                    fills=[fills[i] for i in idx] if fills else None,
+                    note=note if n == len(pages) - 1 else "",
+                ),
+            )
+        )
     return out
 
 
@@ -201,16 +310,23 @@ def _empty(title: str, message: str, subtitle: str = "") -> Slide:
 def _ranking_slides(pack: PackData, ranking: pd.DataFrame, what: str, title: str) -> list[Slide]:
     subtitle = f"Keadaan s.d. akhir {pack.period}; OPD yang sudah melapor, urut dari yang tertinggi"
     if ranking.empty:
-        return [_empty(title, f"Belum ada laporan realisasi OPD untuk {pack.period}, sehingga peringkat "
-                              f"{what} belum dapat disusun.", subtitle)]
-    note = "Warna batang: lampu OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan terhadap target " \
-           f"serapan s.d. {pack.period} ({percent(pack.target_serapan)})."
+        return [
+            _empty(
+                title,
+                f"Belum ada laporan realisasi OPD untuk {pack.period}, sehingga peringkat {what} belum dapat disusun.",
+                subtitle,
+            )
+        ]
+    note = (
+        "Warna batang: lampu OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan terhadap target "
+        f"serapan s.d. {pack.period} ({percent(pack.target_serapan)})."
+    )
     if pack.not_reported:
         note += " Belum melapor: " + ", ".join(pack.not_reported) + "."
     chunks = _chunks(len(ranking), MAX_BARS)
     out = []
     for n, part in enumerate(chunks):
-        rows = ranking.iloc[part.start:part.stop]
+        rows = ranking.iloc[part.start : part.stop]
         label = title if n == 0 else f"{title} (lanjutan)"
         if len(chunks) > 1:
             label += f" - peringkat {part.start + 1}-{part.stop}"
@@ -230,17 +346,33 @@ def _summary(pack: PackData) -> Slide:
 
     cards = [
         ("Pagu", rupiah_compact(t["pagu"]), f"{number(t['sub_kegiatan'])} sub kegiatan"),
-        ("Realisasi keuangan", rupiah_compact(t["realisasi_keuangan"]),
-         f"{BULAN[pack.month - 1]} {ly}: {rupiah_compact(last['realisasi_keuangan'])}" if last else ""),
-        ("Serapan anggaran", percent(t["keuangan_pct"]),
-         f"Target {percent(pack.target_serapan)}" + (f"\n{versus('keuangan_pct')}" if last else "")),
-        ("Realisasi fisik", percent(t["fisik_pct"]),
-         f"Target {percent(t['target_fisik_pct'])}" + (f"\n{versus('fisik_pct')}" if last else "")),
-        ("Deviasi fisik", (points(t["deviasi"]) + " poin") if t["deviasi"] is not None else "-",
-         "Negatif berarti terlambat dari rencana"),
-        ("OPD sudah melapor", f"{t['opd_reported']} / {t['opd_total']}",
-         f"{t['opd_total'] - t['opd_reported']} OPD belum melapor" if t["opd_reported"] < t["opd_total"]
-         else "Semua OPD sudah melapor"),
+        (
+            "Realisasi keuangan",
+            rupiah_compact(t["realisasi_keuangan"]),
+            f"{BULAN[pack.month - 1]} {ly}: {rupiah_compact(last['realisasi_keuangan'])}" if last else "",
+        ),
+        (
+            "Serapan anggaran",
+            percent(t["keuangan_pct"]),
+            f"Target {percent(pack.target_serapan)}" + (f"\n{versus('keuangan_pct')}" if last else ""),
+        ),
+        (
+            "Realisasi fisik",
+            percent(t["fisik_pct"]),
+            f"Target {percent(t['target_fisik_pct'])}" + (f"\n{versus('fisik_pct')}" if last else ""),
+        ),
+        (
+            "Deviasi fisik",
+            (points(t["deviasi"]) + " poin") if t["deviasi"] is not None else "-",
+            "Negatif berarti terlambat dari rencana",
+        ),
+        (
+            "OPD sudah melapor",
+            f"{t['opd_reported']} / {t['opd_total']}",
+            f"{t['opd_total'] - t['opd_reported']} OPD belum melapor"
+            if t["opd_reported"] < t["opd_total"]
+            else "Semua OPD sudah melapor",
+        ),
     ]
     note = "" if last else (f"Pembanding {BULAN[pack.month - 1]} {ly}: belum ada laporan tahun {ly} di Pantau.")
     return Slide("summary", "Ringkasan Realisasi Kabupaten", subtitle, dict(cards=cards, note=note))
@@ -255,13 +387,30 @@ def _lowest_slides(pack: PackData) -> list[Slide]:
     subtitle = f"Realisasi keuangan terendah s.d. akhir {pack.period} di antara OPD yang sudah melapor"
     if pack.lowest.empty:
         return [_empty(title, f"Belum ada laporan realisasi OPD untuk {pack.period}.", subtitle)]
-    cols = [Col("No", 0.6, "c"), Col("OPD", 3.8), Col("Pagu", 1.55, "r"), Col("Realisasi", 1.55, "r"),
-            Col("Keuangan", 1.35, "r"), Col("Fisik", 1.2, "r"), Col("Deviasi (poin)", 1.15, "r"),
-            Col("Lampu", 1.13, "c")]
+    cols = [
+        Col("No", 0.6, "c"),
+        Col("OPD", 3.8),
+        Col("Pagu", 1.55, "r"),
+        Col("Realisasi", 1.55, "r"),
+        Col("Keuangan", 1.35, "r"),
+        Col("Fisik", 1.2, "r"),
+        Col("Deviasi (poin)", 1.15, "r"),
+        Col("Lampu", 1.13, "c"),
+    ]
     rows, fills = [], []
     for i, r in enumerate(pack.lowest.itertuples(index=False), start=1):
-        rows.append([str(i), r.opd, _rp(r.pagu), _rp(r.realisasi_keuangan), percent(r.keuangan_pct),
-                     percent(r.fisik_pct), points(r.deviasi), LIGHT_TEXT.get(r.lampu, "-")])
+        rows.append(
+            [
+                str(i),
+                r.opd,
+                _rp(r.pagu),
+                _rp(r.realisasi_keuangan),
+                percent(r.keuangan_pct),
+                percent(r.fisik_pct),
+                points(r.deviasi),
+                LIGHT_TEXT.get(r.lampu, "-"),
+            ]
+        )
         fills.append([None] * 7 + [COLOURS.get(r.lampu)])
     note = f"Target serapan s.d. {pack.period}: {percent(pack.target_serapan)}."
     if pack.not_reported:
@@ -270,8 +419,17 @@ def _lowest_slides(pack: PackData) -> list[Slide]:
 
 
 def _group_rows(df: pd.DataFrame) -> list[list[str]]:
-    return [[r.label, number(r.sub_kegiatan), _rp(r.pagu), _rp(r.realisasi_keuangan), percent(r.keuangan_pct),
-             percent(r.fisik_pct)] for r in df.itertuples(index=False)]
+    return [
+        [
+            r.label,
+            number(r.sub_kegiatan),
+            _rp(r.pagu),
+            _rp(r.realisasi_keuangan),
+            percent(r.keuangan_pct),
+            percent(r.fisik_pct),
+        ]
+        for r in df.itertuples(index=False)
+    ]
 
 
 def _split_slide(pack: PackData) -> Slide:
@@ -280,9 +438,16 @@ def _split_slide(pack: PackData) -> Slide:
     if pack.jenis.empty:
         return _empty(title, f"Belum ada DPA atau laporan untuk {pack.period}.", subtitle)
     t = pack.totals
-    rows = _group_rows(pack.jenis) + [["Jumlah", number(t["sub_kegiatan"]), _rp(t["pagu"]),
-                                        _rp(t["realisasi_keuangan"]), percent(t["keuangan_pct"]),
-                                        percent(t["fisik_pct"])]]
+    rows = _group_rows(pack.jenis) + [
+        [
+            "Jumlah",
+            number(t["sub_kegiatan"]),
+            _rp(t["pagu"]),
+            _rp(t["realisasi_keuangan"]),
+            percent(t["keuangan_pct"]),
+            percent(t["fisik_pct"]),
+        ]
+    ]
     return Slide("split", title, subtitle, dict(groups=pack.jenis, rows=rows))
 
 
@@ -294,7 +459,7 @@ def _sumber_slides(pack: PackData) -> list[Slide]:
     chunks = _chunks(len(pack.sumber_dana), MAX_ROWS)
     out = []
     for n, part in enumerate(chunks):
-        groups = pack.sumber_dana.iloc[part.start:part.stop]
+        groups = pack.sumber_dana.iloc[part.start : part.stop]
         label = title if n == 0 else f"{title} (lanjutan)"
         if len(chunks) > 1:
             label += f" {n + 1}/{len(chunks)}"
@@ -305,38 +470,72 @@ def _sumber_slides(pack: PackData) -> list[Slide]:
 def _kritis_slides(pack: PackData) -> list[Slide]:
     s = pack.settings
     title = "Kontrak Kritis (Fisik Konstruksi)"
-    subtitle = (f"Rencana 0-70 % dan tertinggal > {number(s.kritis_awal_poin, 1)} poin, atau rencana 70-100 % dan "
-                f"tertinggal > {number(s.kritis_akhir_poin, 1)} poin; s.d. akhir {pack.period}")
+    subtitle = (
+        f"Rencana 0-70 % dan tertinggal > {number(s.kritis_awal_poin, 1)} poin, atau rencana 70-100 % dan "
+        f"tertinggal > {number(s.kritis_akhir_poin, 1)} poin; s.d. akhir {pack.period}"
+    )
     if pack.kritis.empty:
-        message = (f"Belum ada laporan realisasi OPD untuk {pack.period}." if not pack.has_reports else
-                   f"Tidak ada kontrak fisik konstruksi yang kritis s.d. akhir {pack.period}.")
+        message = (
+            f"Belum ada laporan realisasi OPD untuk {pack.period}."
+            if not pack.has_reports
+            else f"Tidak ada kontrak fisik konstruksi yang kritis s.d. akhir {pack.period}."
+        )
         return [_empty(title, message, subtitle)]
-    cols = [Col("No", 0.6, "c"), Col("OPD", 1.75), Col("Sub kegiatan", 4.6), Col("Pagu", 1.45, "r"),
-            Col("Target fisik", 1.3, "r"), Col("Realisasi fisik", 1.33, "r"), Col("Deviasi (poin)", 1.3, "r")]
-    rows = [[str(i), _clip(r.label), _clip(r.nama, 160), _rp(r.pagu), percent(r.target_fisik),
-             percent(r.realisasi_fisik), points(r.deviasi)]
-            for i, r in enumerate(pack.kritis.itertuples(index=False), start=1)]
+    cols = [
+        Col("No", 0.6, "c"),
+        Col("OPD", 1.75),
+        Col("Sub kegiatan", 4.6),
+        Col("Pagu", 1.45, "r"),
+        Col("Target fisik", 1.3, "r"),
+        Col("Realisasi fisik", 1.33, "r"),
+        Col("Deviasi (poin)", 1.3, "r"),
+    ]
+    rows = [
+        [
+            str(i),
+            _clip(r.label),
+            _clip(r.nama, 160),
+            _rp(r.pagu),
+            percent(r.target_fisik),
+            percent(r.realisasi_fisik),
+            points(r.deviasi),
+        ]
+        for i, r in enumerate(pack.kritis.itertuples(index=False), start=1)
+    ]
     fills = [[None] * 6 + [COLOURS["merah"]] for _ in rows]
-    return _table_slides(title, subtitle, cols, rows, fills,
-                         note=f"{len(rows)} sub kegiatan kritis; paling tertinggal di atas.")
+    return _table_slides(
+        title, subtitle, cols, rows, fills, note=f"{len(rows)} sub kegiatan kritis; paling tertinggal di atas."
+    )
 
 
 def _masalah_slides(pack: PackData) -> list[Slide]:
     title = "Permasalahan dan Solusi per OPD"
     subtitle = f"Dari laporan realisasi OPD s.d. akhir {pack.period}"
     if pack.masalah.empty:
-        message = (f"Belum ada laporan realisasi OPD untuk {pack.period}." if not pack.has_reports else
-                   f"Belum ada permasalahan yang dituliskan OPD dalam laporan {pack.period}.")
+        message = (
+            f"Belum ada laporan realisasi OPD untuk {pack.period}."
+            if not pack.has_reports
+            else f"Belum ada permasalahan yang dituliskan OPD dalam laporan {pack.period}."
+        )
         return [_empty(title, message, subtitle)]
-    cols = [Col("OPD", 1.8), Col("Permasalahan", 4.15), Col("Solusi / tindak lanjut OPD", 4.0),
-            Col("Sub keg.", 1.05, "r"), Col("Pagu", 1.33, "r")]
-    shown = pack.masalah.groupby("opd_kode", sort=False).head(MAX_MASALAH)      # the most frequent first
-    rows = [[_clip(r.label), _clip(r.permasalahan), _clip(r.solusi) or "-", number(r.sub_kegiatan), _rp(r.pagu)]
-            for r in shown.itertuples(index=False)]
+    cols = [
+        Col("OPD", 1.8),
+        Col("Permasalahan", 4.15),
+        Col("Solusi / tindak lanjut OPD", 4.0),
+        Col("Sub keg.", 1.05, "r"),
+        Col("Pagu", 1.33, "r"),
+    ]
+    shown = pack.masalah.groupby("opd_kode", sort=False).head(MAX_MASALAH)  # the most frequent first
+    rows = [
+        [_clip(r.label), _clip(r.permasalahan), _clip(r.solusi) or "-", number(r.sub_kegiatan), _rp(r.pagu)]
+        for r in shown.itertuples(index=False)
+    ]
     note = "Sub keg. dan pagu: sub kegiatan yang melaporkan permasalahan itu."
     if len(shown) < len(pack.masalah):
-        note = (f"Per OPD {MAX_MASALAH} permasalahan yang paling banyak dilaporkan; daftar lengkap "
-                f"({len(pack.masalah)}) di lembar Permasalahan buku kerja Excel. " + note)
+        note = (
+            f"Per OPD {MAX_MASALAH} permasalahan yang paling banyak dilaporkan; daftar lengkap "
+            f"({len(pack.masalah)}) di lembar Permasalahan buku kerja Excel. " + note
+        )
     return _table_slides(title, subtitle, cols, rows, note=note)
 
 
@@ -351,24 +550,39 @@ def _tindak_lanjut_slides(pack: PackData) -> list[Slide]:
     title = "Tindak Lanjut Rakor Sebelumnya"
     tl = pack.tindak_lanjut
     if tl.empty:
-        return [_empty(title, "Belum ada tindak lanjut rakor sebelumnya yang masih terbuka.",
-                       f"Keadaan {_tanggal(pack.today)}")]
+        return [
+            _empty(
+                title, "Belum ada tindak lanjut rakor sebelumnya yang masih terbuka.", f"Keadaan {_tanggal(pack.today)}"
+            )
+        ]
     dates = [_tanggal(d) for d in sorted({pd.Timestamp(d) for d in tl["rakor_tanggal"] if not pd.isna(d)})]
     held = ", ".join(dates) if len(dates) <= 3 else f"{dates[0]} s.d. {dates[-1]} ({len(dates)} rakor)"
     subtitle = f"Keputusan rakor {held} yang belum selesai, keadaan {_tanggal(pack.today)}"
-    cols = [Col("OPD", 1.6), Col("Masalah", 2.95), Col("Keputusan / tindak lanjut", 3.1), Col("PIC", 1.45),
-            Col("Batas waktu", 1.15, "c"), Col("Status", 2.08, "c")]
+    cols = [
+        Col("OPD", 1.6),
+        Col("Masalah", 2.95),
+        Col("Keputusan / tindak lanjut", 3.1),
+        Col("PIC", 1.45),
+        Col("Batas waktu", 1.15, "c"),
+        Col("Status", 2.08, "c"),
+    ]
     rows, fills = [], []
     for r in tl.itertuples(index=False):
         late = bool(r.terlambat) if r.terlambat is not None and not pd.isna(r.terlambat) else False
         status = (r.status_label or r.status or "-") + (" (terlambat)" if late else "")
-        rows.append([_clip(r.label), _clip(r.masalah), _clip(r.keputusan), _clip(r.pic) or "-",
-                     _tanggal(r.batas_waktu), status])
+        rows.append(
+            [_clip(r.label), _clip(r.masalah), _clip(r.keputusan), _clip(r.pic) or "-", _tanggal(r.batas_waktu), status]
+        )
         fills.append([None] * 4 + ([COLOURS["merah"]] * 2 if late else [None, None]))
     late = int(sum(bool(f[-1]) for f in fills))
-    return _table_slides(title, subtitle, cols, rows, fills,
-                         note=f"{len(rows)} tindak lanjut terbuka" + (f", {late} melewati batas waktu (merah)."
-                                                                     if late else "."))
+    return _table_slides(
+        title,
+        subtitle,
+        cols,
+        rows,
+        fills,
+        note=f"{len(rows)} tindak lanjut terbuka" + (f", {late} melewati batas waktu (merah)." if late else "."),
+    )
 
 
 def plan(pack: PackData) -> list[Slide]:
@@ -379,8 +593,7 @@ def plan(pack: PackData) -> list[Slide]:
         slides.append(_empty("Ringkasan Realisasi Kabupaten", f"Belum ada DPA atau laporan untuk {pack.period}."))
     else:
         slides.append(_summary(pack))
-    slides += _ranking_slides(pack, pack.ranking_keuangan, "realisasi keuangan",
-                              "Peringkat OPD: Realisasi Keuangan")
+    slides += _ranking_slides(pack, pack.ranking_keuangan, "realisasi keuangan", "Peringkat OPD: Realisasi Keuangan")
     slides += _ranking_slides(pack, pack.ranking_fisik, "realisasi fisik", "Peringkat OPD: Realisasi Fisik")
     slides += _lowest_slides(pack)
     slides.append(_split_slide(pack))
@@ -397,8 +610,10 @@ _ANCHOR_XML = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM:
 
 
 def _xfrm(x: float, y: float, w: float, h: float) -> str:
-    return (f'<a:xfrm><a:off x="{int(Inches(x))}" y="{int(Inches(y))}"/>'
-            f'<a:ext cx="{int(Inches(w))}" cy="{int(Inches(h))}"/></a:xfrm>')
+    return (
+        f'<a:xfrm><a:off x="{int(Inches(x))}" y="{int(Inches(y))}"/>'
+        f'<a:ext cx="{int(Inches(w))}" cy="{int(Inches(h))}"/></a:xfrm>'
+    )
 
 
 def _add_sp(slide, body: str) -> None:
@@ -407,51 +622,94 @@ def _add_sp(slide, body: str) -> None:
     Text boxes and rectangles are written as DrawingML directly: python-pptx's generic
     attribute API costs milliseconds per shape, and a pack of 40 OPDs has hundreds of them."""
     sid = slide.shapes._next_shape_id
-    slide.shapes._spTree.append(parse_xml(
-        f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="{sid}" name="Shape {sid}"/>{body}</p:sp>'))
+    slide.shapes._spTree.append(
+        parse_xml(f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="{sid}" name="Shape {sid}"/>{body}</p:sp>')
+    )
 
 
-def _box(slide, x, y, w, h, text: str, size: float, *, bold: bool = False, colour: str = INK,
-         align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP) -> None:
+def _box(
+    slide,
+    x,
+    y,
+    w,
+    h,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: str = INK,
+    align=PP_ALIGN.LEFT,
+    anchor=MSO_ANCHOR.TOP,
+) -> None:
     """A text box; each line of ``text`` is a paragraph in Calibri ``size`` pt."""
-    run = (f'<a:rPr lang="id-ID" sz="{int(size * 100)}" b="{int(bold)}" dirty="0"><a:solidFill>'
-           f'<a:srgbClr val="{_hex(colour)}"/></a:solidFill><a:latin typeface="{FONT}"/></a:rPr>')
-    paras = "".join(f'<a:p><a:pPr algn="{_ALIGN_XML[align]}"/><a:r>{run}<a:t>{escape(_CONTROL.sub("", line))}</a:t>'
-                    f'</a:r></a:p>' for line in str(text).split("\n"))
+    run = (
+        f'<a:rPr lang="id-ID" sz="{int(size * 100)}" b="{int(bold)}" dirty="0"><a:solidFill>'
+        f'<a:srgbClr val="{_hex(colour)}"/></a:solidFill><a:latin typeface="{FONT}"/></a:rPr>'
+    )
+    paras = "".join(
+        f'<a:p><a:pPr algn="{_ALIGN_XML[align]}"/><a:r>{run}<a:t>{escape(_CONTROL.sub("", line))}</a:t></a:r></a:p>'
+        for line in str(text).split("\n")
+    )
     lr, tb = int(Inches(0.05)), int(Inches(0.02))
-    _add_sp(slide, f'<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(x, y, w, h)}'
-                   f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
-                   f'<p:txBody><a:bodyPr wrap="square" lIns="{lr}" tIns="{tb}" rIns="{lr}" bIns="{tb}" '
-                   f'anchor="{_ANCHOR_XML[anchor]}" rtlCol="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paras}'
-                   f'</p:txBody>')
+    _add_sp(
+        slide,
+        f'<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(x, y, w, h)}'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
+        f'<p:txBody><a:bodyPr wrap="square" lIns="{lr}" tIns="{tb}" rIns="{lr}" bIns="{tb}" '
+        f'anchor="{_ANCHOR_XML[anchor]}" rtlCol="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paras}'
+        f"</p:txBody>",
+    )
 
 
 def _rect(slide, x, y, w, h, fill: str, line: str | None = None) -> None:
     """A filled rectangle, with a 1 pt outline in ``line`` when given."""
-    outline = (f'<a:ln w="12700"><a:solidFill><a:srgbClr val="{_hex(line)}"/></a:solidFill></a:ln>' if line
-               else "<a:ln><a:noFill/></a:ln>")
-    _add_sp(slide, f'<p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(x, y, w, h)}<a:prstGeom prst="rect">'
-                   f'<a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="{_hex(fill)}"/></a:solidFill>{outline}</p:spPr>')
+    outline = (
+        f'<a:ln w="12700"><a:solidFill><a:srgbClr val="{_hex(line)}"/></a:solidFill></a:ln>'
+        if line
+        else "<a:ln><a:noFill/></a:ln>"
+    )
+    _add_sp(
+        slide,
+        f'<p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(x, y, w, h)}<a:prstGeom prst="rect">'
+        f'<a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="{_hex(fill)}"/></a:solidFill>{outline}</p:spPr>',
+    )
 
 
 def _frame(slide, pack: PackData, spec: Slide, number_: int, total: int) -> None:
     """Title band, subtitle and footer of a content slide."""
     _rect(slide, 0, 0, SLIDE_W, 1.0, NAVY)
-    _box(slide, MARGIN, 0.12, SLIDE_W - 2 * MARGIN, 0.8, spec.title, TITLE_PT, bold=True, colour="FFFFFF",
-         anchor=MSO_ANCHOR.MIDDLE)
+    _box(
+        slide,
+        MARGIN,
+        0.12,
+        SLIDE_W - 2 * MARGIN,
+        0.8,
+        spec.title,
+        TITLE_PT,
+        bold=True,
+        colour="FFFFFF",
+        anchor=MSO_ANCHOR.MIDDLE,
+    )
     if spec.subtitle:
-        _box(slide, MARGIN, 1.05, SLIDE_W - 2 * MARGIN, 0.45, spec.subtitle, 16, colour=GREY,
-             anchor=MSO_ANCHOR.MIDDLE)
+        _box(slide, MARGIN, 1.05, SLIDE_W - 2 * MARGIN, 0.45, spec.subtitle, 16, colour=GREY, anchor=MSO_ANCHOR.MIDDLE)
     _rect(slide, MARGIN, 7.02, SLIDE_W - 2 * MARGIN, 0.02, LINE)
     _box(slide, MARGIN, 7.07, 9.5, 0.35, f"Rakor POK {pack.settings.nama_daerah} - {pack.period}", 12, colour=GREY)
-    _box(slide, SLIDE_W - MARGIN - 2.5, 7.07, 2.5, 0.35, f"{number_} / {total}", 12, colour=GREY,
-         align=PP_ALIGN.RIGHT)
+    _box(slide, SLIDE_W - MARGIN - 2.5, 7.07, 2.5, 0.35, f"{number_} / {total}", 12, colour=GREY, align=PP_ALIGN.RIGHT)
 
 
 def _note(slide, text: str) -> None:
     if text:
-        _box(slide, MARGIN, BODY_BOTTOM - 0.42, SLIDE_W - 2 * MARGIN, 0.45, text, 14, colour=GREY,
-             anchor=MSO_ANCHOR.BOTTOM)
+        _box(
+            slide,
+            MARGIN,
+            BODY_BOTTOM - 0.42,
+            SLIDE_W - 2 * MARGIN,
+            0.45,
+            text,
+            14,
+            colour=GREY,
+            anchor=MSO_ANCHOR.BOTTOM,
+        )
 
 
 def _draw_title(slide, pack: PackData, spec: Slide) -> None:
@@ -460,25 +718,73 @@ def _draw_title(slide, pack: PackData, spec: Slide) -> None:
     kop = [k.strip() for k in spec.data["kop"] if k and k.strip()]
     y = 0.6
     for i, line in enumerate(kop):
-        _box(slide, 1.0, y, SLIDE_W - 2.0, 0.5, line, 24 if i == 0 else 20, bold=i == 0, colour=NAVY,
-             align=PP_ALIGN.CENTER)
+        _box(
+            slide,
+            1.0,
+            y,
+            SLIDE_W - 2.0,
+            0.5,
+            line,
+            24 if i == 0 else 20,
+            bold=i == 0,
+            colour=NAVY,
+            align=PP_ALIGN.CENTER,
+        )
         y += 0.5
     _rect(slide, 2.5, y + 0.15, SLIDE_W - 5.0, 0.04, NAVY)
-    _box(slide, 1.0, y + 0.5, SLIDE_W - 2.0, 1.5,
-         "MATERI RAPAT KOORDINASI PENGENDALIAN\nOPERASIONAL KEGIATAN (RAKOR POK)", 36, bold=True, colour=INK,
-         align=PP_ALIGN.CENTER)
-    _box(slide, 1.0, y + 2.2, SLIDE_W - 2.0, 0.6,
-         f"Realisasi Fisik dan Keuangan s.d. Akhir Bulan {pack.period}", 28, colour=INK, align=PP_ALIGN.CENTER)
-    _box(slide, 1.0, y + 2.85, SLIDE_W - 2.0, 0.5, f"Tahun Anggaran {pack.year}", 24, colour=GREY,
-         align=PP_ALIGN.CENTER)
+    _box(
+        slide,
+        1.0,
+        y + 0.5,
+        SLIDE_W - 2.0,
+        1.5,
+        "MATERI RAPAT KOORDINASI PENGENDALIAN\nOPERASIONAL KEGIATAN (RAKOR POK)",
+        36,
+        bold=True,
+        colour=INK,
+        align=PP_ALIGN.CENTER,
+    )
+    _box(
+        slide,
+        1.0,
+        y + 2.2,
+        SLIDE_W - 2.0,
+        0.6,
+        f"Realisasi Fisik dan Keuangan s.d. Akhir Bulan {pack.period}",
+        28,
+        colour=INK,
+        align=PP_ALIGN.CENTER,
+    )
+    _box(
+        slide, 1.0, y + 2.85, SLIDE_W - 2.0, 0.5, f"Tahun Anggaran {pack.year}", 24, colour=GREY, align=PP_ALIGN.CENTER
+    )
     s = pack.settings
-    _box(slide, 1.0, 6.3, SLIDE_W - 2.0, 0.5, f"{s.tempat}, {pack.today.day} {BULAN[pack.today.month - 1]} "
-         f"{pack.today.year}", 18, colour=GREY, align=PP_ALIGN.CENTER)
+    _box(
+        slide,
+        1.0,
+        6.3,
+        SLIDE_W - 2.0,
+        0.5,
+        f"{s.tempat}, {pack.today.day} {BULAN[pack.today.month - 1]} {pack.today.year}",
+        18,
+        colour=GREY,
+        align=PP_ALIGN.CENTER,
+    )
 
 
 def _draw_empty(slide, spec: Slide) -> None:
-    _box(slide, 1.5, 2.6, SLIDE_W - 3.0, 2.0, spec.data["message"], 28, colour=GREY, align=PP_ALIGN.CENTER,
-         anchor=MSO_ANCHOR.MIDDLE)
+    _box(
+        slide,
+        1.5,
+        2.6,
+        SLIDE_W - 3.0,
+        2.0,
+        spec.data["message"],
+        28,
+        colour=GREY,
+        align=PP_ALIGN.CENTER,
+        anchor=MSO_ANCHOR.MIDDLE,
+    )
 
 
 def _draw_summary(slide, spec: Slide) -> None:
@@ -534,8 +840,9 @@ def _draw_ranking(slide, spec: Slide) -> None:
     top, bottom = BODY_TOP, BODY_BOTTOM - (0.5 if spec.data["note"] else 0)
     # short charts (few OPDs) keep bars of a sensible thickness
     height = min(bottom - top, 0.7 + 0.6 * len(rows))
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(MARGIN), Inches(top),
-                                   Inches(SLIDE_W - 2 * MARGIN), Inches(height), cd)
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, Inches(MARGIN), Inches(top), Inches(SLIDE_W - 2 * MARGIN), Inches(height), cd
+    )
     chart = frame.chart
     chart.has_legend = False
     chart.has_title = False
@@ -544,8 +851,8 @@ def _draw_ranking(slide, spec: Slide) -> None:
     plot.gap_width = 45
     plot.vary_by_categories = False
     cat, val = chart.category_axis, chart.value_axis
-    cat.reverse_order = True                      # rank 1 on top
-    _value_axis_at_end(chart)                     # ... and the percent scale below the bars
+    cat.reverse_order = True  # rank 1 on top
+    _value_axis_at_end(chart)  # ... and the percent scale below the bars
     cat.has_major_gridlines = False
     cat.format.line.color.rgb = _rgb(LINE)
     _font(cat.tick_labels.font, 14 if len(rows) > 12 else 16, INK, bold=True)
@@ -575,8 +882,9 @@ def _draw_table(slide, spec: Slide, x: float = MARGIN, y: float = BODY_TOP, last
     rows: list[list[str]] = spec.data["rows"]
     fills = spec.data.get("fills")
     heights = [_row_height([c.header for c in cols], cols, bold=True)] + [_row_height(r, cols) for r in rows]
-    shape = slide.shapes.add_table(len(rows) + 1, len(cols), Inches(x), Inches(y),
-                                   Inches(sum(c.width for c in cols)), Inches(sum(heights)))
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(cols), Inches(x), Inches(y), Inches(sum(c.width for c in cols)), Inches(sum(heights))
+    )
     table = shape.table
     table.first_row = True
     table.horz_banding = False
@@ -593,17 +901,24 @@ def _draw_table(slide, spec: Slide, x: float = MARGIN, y: float = BODY_TOP, last
         for j, (text, c) in enumerate(zip(cells, cols)):
             fill = fills[i - 1][j] if fills else None
             colour = LIGHT_FONT.get(_LIGHT_OF.get(fill), "FFFFFF") if fill else INK
-            out.append((text, c.align, bold or bool(fill), colour,
-                        (fill or (ZEBRA if i % 2 == 0 else "FFFFFF")).lstrip("#").upper()))
+            out.append(
+                (
+                    text,
+                    c.align,
+                    bold or bool(fill),
+                    colour,
+                    (fill or (ZEBRA if i % 2 == 0 else "FFFFFF")).lstrip("#").upper(),
+                )
+            )
         xml.append(_tr(heights[i], out))
-    for tr in parse_xml(f'<a:tbl {nsdecls("a")}>{"".join(xml)}</a:tbl>').findall(qn("a:tr")):
+    for tr in parse_xml(f"<a:tbl {nsdecls('a')}>{''.join(xml)}</a:tbl>").findall(qn("a:tr")):
         tbl.append(tr)
     _note(slide, spec.data.get("note", ""))
     return y + sum(heights)
 
 
 _LIGHT_OF = {v: k for k, v in COLOURS.items()}
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")      # not allowed in XML
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML
 _ALGN = {"l": "l", "c": "ctr", "r": "r"}
 _MAR_LR, _MAR_TB = int(Inches(0.08)), int(Inches(0.04))
 
@@ -616,10 +931,13 @@ def _tr(height: float, cells: list[tuple]) -> str:
             f'<a:p><a:pPr algn="{_ALGN[align]}"/><a:r><a:rPr lang="id-ID" sz="{int(TABLE_PT * 100)}" '
             f'b="{int(bool(bold))}" dirty="0"><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
             f'<a:latin typeface="{FONT}"/></a:rPr><a:t>{escape(_CONTROL.sub("", line))}</a:t></a:r></a:p>'
-            for line in (str(text).split("\n") or [""]))
-        out.append(f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{paras}</a:txBody>'
-                   f'<a:tcPr marL="{_MAR_LR}" marR="{_MAR_LR}" marT="{_MAR_TB}" marB="{_MAR_TB}" anchor="ctr">'
-                   f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>')
+            for line in (str(text).split("\n") or [""])
+        )
+        out.append(
+            f"<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{paras}</a:txBody>"
+            f'<a:tcPr marL="{_MAR_LR}" marR="{_MAR_LR}" marT="{_MAR_TB}" marB="{_MAR_TB}" anchor="ctr">'
+            f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>'
+        )
     out.append("</a:tr>")
     return "".join(out)
 
@@ -631,9 +949,12 @@ def _money_chart(slide, groups: pd.DataFrame, x: float, y: float, w: float, h: f
     cd.add_series("Pagu", [float(v) for v in groups["pagu"]])
     cd.add_series("Realisasi keuangan", [float(v) if not pd.isna(v) else 0.0 for v in groups["realisasi_keuangan"]])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(x), Inches(y), Inches(w), Inches(h), cd).chart
-    _money_axes(chart, len(groups), max(float(groups["pagu"].max() or 0),
-                                        float(groups["realisasi_keuangan"].fillna(0).max() or 0)) * 1.45)
-    chart.category_axis.reverse_order = True       # largest sumber dana on top
+    _money_axes(
+        chart,
+        len(groups),
+        max(float(groups["pagu"].max() or 0), float(groups["realisasi_keuangan"].fillna(0).max() or 0)) * 1.45,
+    )
+    chart.category_axis.reverse_order = True  # largest sumber dana on top
     _value_axis_at_end(chart)
     for s_i, series in enumerate(chart.plots[0].series):
         series.format.fill.solid()
@@ -671,10 +992,9 @@ def _split_chart(slide, groups: pd.DataFrame, x: float, y: float, w: float, h: f
     for r in groups.itertuples(index=False):
         real = float(r.realisasi_keuangan) if not pd.isna(r.realisasi_keuangan) else 0.0
         cd.add_series(r.label, [float(r.pagu), real])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(x), Inches(y), Inches(w), Inches(h),
-                                   cd).chart
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(x), Inches(y), Inches(w), Inches(h), cd).chart
     _money_axes(chart, 2, float(groups["pagu"].max() or 0) * 1.2)
-    chart.category_axis.reverse_order = True       # pagu on top
+    chart.category_axis.reverse_order = True  # pagu on top
     _value_axis_at_end(chart)
     chart.plots[0].gap_width = 40
     for series, r in zip(chart.plots[0].series, groups.itertuples(index=False)):
@@ -686,21 +1006,34 @@ def _split_chart(slide, groups: pd.DataFrame, x: float, y: float, w: float, h: f
 
 def _draw_split(slide, spec: Slide) -> None:
     groups = spec.data["groups"]
-    cols = [Col("Jenis", 3.1), Col("Sub kegiatan", 1.73, "r"), Col("Pagu", 1.9, "r"), Col("Realisasi", 1.9, "r"),
-            Col("Keuangan", 1.85, "r"), Col("Fisik", 1.85, "r")]
+    cols = [
+        Col("Jenis", 3.1),
+        Col("Sub kegiatan", 1.73, "r"),
+        Col("Pagu", 1.9, "r"),
+        Col("Realisasi", 1.9, "r"),
+        Col("Keuangan", 1.85, "r"),
+        Col("Fisik", 1.85, "r"),
+    ]
     fills = [[COLOURS["fisik"] if k == "fisik" else COLOURS["non_fisik"]] + [None] * 5 for k in groups["key"]]
     fills.append([None] * 6)
     sub = Slide("table", "", data=dict(cols=cols, rows=spec.data["rows"], fills=fills, note=""))
     bottom = _draw_table(slide, sub, last_bold=True)
     _split_chart(slide, groups, MARGIN, bottom + 0.15, SLIDE_W - 2 * MARGIN, BODY_BOTTOM - 0.45 - bottom - 0.15)
-    _note(slide, "Keuangan = realisasi keuangan dibagi pagu; fisik = rata-rata realisasi fisik sub kegiatan "
-                 "tertimbang pagu.")
+    _note(
+        slide,
+        "Keuangan = realisasi keuangan dibagi pagu; fisik = rata-rata realisasi fisik sub kegiatan tertimbang pagu.",
+    )
 
 
 def _draw_sumber(slide, spec: Slide) -> None:
     groups = spec.data["groups"]
-    cols = [Col("Sumber dana", 1.85), Col("Sub keg.", 1.0, "r"), Col("Pagu", 1.35, "r"), Col("Realisasi", 1.35, "r"),
-            Col("Keuangan", 1.2, "r")]
+    cols = [
+        Col("Sumber dana", 1.85),
+        Col("Sub keg.", 1.0, "r"),
+        Col("Pagu", 1.35, "r"),
+        Col("Realisasi", 1.35, "r"),
+        Col("Keuangan", 1.2, "r"),
+    ]
     width = sum(c.width for c in cols)
     _money_chart(slide, groups, MARGIN, BODY_TOP, SLIDE_W - 2 * MARGIN - width - 0.2, BODY_BOTTOM - BODY_TOP)
     rows = [r[:5] for r in spec.data["rows"]]
@@ -708,8 +1041,14 @@ def _draw_sumber(slide, spec: Slide) -> None:
     _draw_table(slide, sub, x=SLIDE_W - MARGIN - width, y=BODY_TOP + 0.1)
 
 
-DRAW = {"summary": _draw_summary, "ranking": _draw_ranking, "table": _draw_table, "split": _draw_split,
-        "sumber": _draw_sumber, "empty": _draw_empty}
+DRAW = {
+    "summary": _draw_summary,
+    "ranking": _draw_ranking,
+    "table": _draw_table,
+    "split": _draw_split,
+    "sumber": _draw_sumber,
+    "empty": _draw_empty,
+}
 
 
 def build_pptx(pack: PackData) -> bytes:

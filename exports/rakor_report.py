@@ -8,6 +8,7 @@ block from the settings. Two forms with the same content: a print-ready workbook
 The realisation numbers are :func:`core.recap.kabupaten_totals` of :func:`core.recap.recap_opd`
 for the period the meeting discussed, so they equal every other screen and export.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,17 +35,23 @@ from db.store import Store
 from etl.text import BULAN
 from ui.format import percent, points, rupiah
 
-from .recap_xlsx import (DEVIASI, _font, _header, _heading, _merged_line, _notes, _print_setup,
-                         _row, _signature, tanggal)
+from .recap_xlsx import DEVIASI, _font, _header, _heading, _merged_line, _notes, _print_setup, _row, _signature, tanggal
 from .table_xlsx import PERCENT, RUPIAH, put
 
 TITLE = "LAPORAN PELAKSANAAN RAPAT KOORDINASI PENGENDALIAN OPERASIONAL KEGIATAN (RAKOR POK)"
 SHEET = "Laporan Rakor"
 DATE_FORMAT = "DD-MM-YYYY"
 # The decisions table: (header, width, kind) as in exports.recap_xlsx
-COLUMNS = [("No", 5, "no"), ("OPD", 28, "text"), ("Permasalahan", 38, "text"),
-           ("Keputusan / Tindak Lanjut", 38, "text"), ("PIC", 16, "text"), ("Batas Waktu", 12, "center"),
-           ("Status", 16, "center"), ("Keterangan", 30, "text")]
+COLUMNS = [
+    ("No", 5, "no"),
+    ("OPD", 28, "text"),
+    ("Permasalahan", 38, "text"),
+    ("Keputusan / Tindak Lanjut", 38, "text"),
+    ("PIC", 16, "text"),
+    ("Batas Waktu", 12, "center"),
+    ("Status", 16, "center"),
+    ("Keterangan", 30, "text"),
+]
 RED = "C62828"
 
 
@@ -57,9 +64,9 @@ class ReportData:
     """Everything one report shows, read once."""
 
     rakor: dict
-    peserta: list[tuple[str, str]]          # (kode, nama) of the attendees, by name
-    totals: dict                             # kabupaten_totals(recap_opd(tahun, bulan))
-    decisions: pd.DataFrame                  # tl.decisions(...) as of the report date
+    peserta: list[tuple[str, str]]  # (kode, nama) of the attendees, by name
+    totals: dict  # kabupaten_totals(recap_opd(tahun, bulan))
+    decisions: pd.DataFrame  # tl.decisions(...) as of the report date
     settings: Settings
     today: dt.date
 
@@ -68,8 +75,9 @@ class ReportData:
         return f"{BULAN[self.rakor['bulan'] - 1]} {self.rakor['tahun']}"
 
 
-def report_data(store: Store, rakor_id: int, settings: Settings | None = None,
-                today: dt.date | None = None) -> ReportData:
+def report_data(
+    store: Store, rakor_id: int, settings: Settings | None = None, today: dt.date | None = None
+) -> ReportData:
     """Read a meeting, its attendees, the period's kabupaten totals and its decisions (status
     as of ``today``) in one database session."""
     today = today or dt.date.today()
@@ -92,14 +100,16 @@ def hari_tanggal(day: dt.date) -> str:
 
 def summary_rows(totals: dict) -> list[tuple[str, object, str]]:
     """(label, value, kind) of the realisation summary; kind: rupiah | pct | dev | text."""
-    return [("Pagu anggaran", totals["pagu"], "rupiah"),
-            ("Realisasi keuangan", totals["realisasi_keuangan"], "rupiah"),
-            ("Realisasi keuangan (%)", totals["keuangan_pct"], "pct"),
-            ("Target fisik (%)", totals["target_fisik_pct"], "pct"),
-            ("Realisasi fisik (%)", totals["fisik_pct"], "pct"),
-            ("Deviasi fisik (poin)", totals["deviasi"], "dev"),
-            ("OPD yang telah melapor", f"{totals['opd_reported']} dari {totals['opd_total']} OPD", "text"),
-            ("Jumlah sub kegiatan", totals["sub_kegiatan"], "count")]
+    return [
+        ("Pagu anggaran", totals["pagu"], "rupiah"),
+        ("Realisasi keuangan", totals["realisasi_keuangan"], "rupiah"),
+        ("Realisasi keuangan (%)", totals["keuangan_pct"], "pct"),
+        ("Target fisik (%)", totals["target_fisik_pct"], "pct"),
+        ("Realisasi fisik (%)", totals["fisik_pct"], "pct"),
+        ("Deviasi fisik (poin)", totals["deviasi"], "dev"),
+        ("OPD yang telah melapor", f"{totals['opd_reported']} dari {totals['opd_total']} OPD", "text"),
+        ("Jumlah sub kegiatan", totals["sub_kegiatan"], "count"),
+    ]
 
 
 def _screen_value(value, kind: str) -> str:
@@ -202,8 +212,7 @@ def rakor_xlsx(store: Store, rakor_id: int, settings: Settings | None = None, to
         _merged_line(ws, row, "Tidak ada keputusan yang dicatat pada rakor ini.", ncols, _font(italic=True))
         row += 1
     for i, d in enumerate(data.decisions.itertuples(index=False), start=1):
-        _row(ws, row, COLUMNS, [i, d.opd, d.masalah, d.keputusan, d.pic or "-", None, _status_text(d),
-                                _keterangan(d)])
+        _row(ws, row, COLUMNS, [i, d.opd, d.masalah, d.keputusan, d.pic or "-", None, _status_text(d), _keterangan(d)])
         due = ws.cell(row=row, column=6)
         if not pd.isna(d.batas_waktu):
             due.value = d.batas_waktu
@@ -215,12 +224,17 @@ def rakor_xlsx(store: Store, rakor_id: int, settings: Settings | None = None, to
                 cell = ws.cell(row=row, column=col)
                 cell.font = Font(name=cell.font.name, size=cell.font.size, bold=True, color=RED)
         row += 1
-    row = _notes(ws, row + 1, [
-        f"Status tindak lanjut per {tanggal(data.today)}. Merah tebal: belum selesai dan melewati batas waktu.",
-        "Angka realisasi sama dengan Rekap OPD Pantau untuk periode yang dibahas (persen dalam poin 0-100)."])
+    row = _notes(
+        ws,
+        row + 1,
+        [
+            f"Status tindak lanjut per {tanggal(data.today)}. Merah tebal: belum selesai dan melewati batas waktu.",
+            "Angka realisasi sama dengan Rekap OPD Pantau untuk periode yang dibahas (persen dalam poin 0-100).",
+        ],
+    )
     last = _signature(ws, row + 1, s, 6, ncols, data.today)
     _print_setup(ws, header, last, ncols, 1)
-    ws.freeze_panes = None                         # the table starts low on the sheet: no frozen rows
+    ws.freeze_panes = None  # the table starts low on the sheet: no frozen rows
     wb.properties.title = f"Laporan Pelaksanaan Rakor POK {tanggal(r['tanggal'])}"
     wb.properties.creator = "Pantau"
     buf = io.BytesIO()
@@ -229,8 +243,17 @@ def rakor_xlsx(store: Store, rakor_id: int, settings: Settings | None = None, to
 
 
 # ---------------------------------------------------------------------------------- DOCX
-def _para(doc, text: str = "", *, bold: bool = False, size: float = 11, align=None, italic: bool = False,
-          space_after: float = 4, underline: bool = False):
+def _para(
+    doc,
+    text: str = "",
+    *,
+    bold: bool = False,
+    size: float = 11,
+    align=None,
+    italic: bool = False,
+    space_after: float = 4,
+    underline: bool = False,
+):
     p = doc.add_paragraph()
     if text:
         run = p.add_run(text)
@@ -240,7 +263,7 @@ def _para(doc, text: str = "", *, bold: bool = False, size: float = 11, align=No
         p.alignment = align
     p.paragraph_format.space_after = Pt(space_after)
     p.paragraph_format.space_before = Pt(0)
-    p.paragraph_format.keep_with_next = bold          # a heading stays with what follows it
+    p.paragraph_format.keep_with_next = bold  # a heading stays with what follows it
     return p
 
 
@@ -256,7 +279,7 @@ def _rule_below(paragraph) -> None:
 
 
 def _cell(cell, text: str, *, bold: bool = False, size: float = 10, align=None, color: str | None = None) -> None:
-    p = cell.paragraphs[0]                         # a new cell holds one empty paragraph
+    p = cell.paragraphs[0]  # a new cell holds one empty paragraph
     run = p.add_run(text)
     run.bold = bold
     run.font.size = Pt(size)
@@ -275,8 +298,15 @@ def _shade(cell, fill: str = "D9D9D9") -> None:
     tcpr.append(shd)
 
 
-def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float], red_rows: set[int] = frozenset(),
-           right: set[int] = frozenset(), size: float = 10):
+def _table(
+    doc,
+    header: list[str],
+    rows: list[list[str]],
+    widths_cm: list[float],
+    red_rows: set[int] = frozenset(),
+    right: set[int] = frozenset(),
+    size: float = 10,
+):
     """A bordered table: shaded header repeated on every page, rows kept whole, fixed column
     widths; the rows in ``red_rows`` (0-based) in bold red; ``right`` columns right-aligned."""
     table = doc.add_table(rows=1, cols=len(header))
@@ -291,8 +321,14 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
         row = table.add_row()
         _row_flag(row, "w:cantSplit")
         for j, text in enumerate(values):
-            _cell(row.cells[j], text, bold=i in red_rows, color=RED if i in red_rows else None, size=size,
-                  align=WD_ALIGN_PARAGRAPH.RIGHT if j in right else None)
+            _cell(
+                row.cells[j],
+                text,
+                bold=i in red_rows,
+                color=RED if i in red_rows else None,
+                size=size,
+                align=WD_ALIGN_PARAGRAPH.RIGHT if j in right else None,
+            )
     for j, width in enumerate(widths_cm):
         table.columns[j].width = Cm(width)
         for cell in table.columns[j].cells:
@@ -333,22 +369,35 @@ def rakor_docx(store: Store, rakor_id: int, settings: Settings | None = None, to
         _rule_below(last)
     _para(doc, "", space_after=6)
     _para(doc, TITLE, bold=True, size=12, align=center, space_after=0)
-    _para(doc, f"REALISASI FISIK DAN KEUANGAN S.D. AKHIR BULAN {data.period.upper()}", bold=True, size=11,
-          align=center, space_after=12)
+    _para(
+        doc,
+        f"REALISASI FISIK DAN KEUANGAN S.D. AKHIR BULAN {data.period.upper()}",
+        bold=True,
+        size=11,
+        align=center,
+        space_after=12,
+    )
 
     _para(doc, "I. DASAR", bold=True)
-    for i, text in enumerate([
+    for i, text in enumerate(
+        [
             "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah;",
             f"Peraturan Kepala Daerah tentang Penjabaran Anggaran Pendapatan dan Belanja Daerah Tahun Anggaran "
             f"{r['tahun']};",
             "Standar Operasional Prosedur Pengendalian Pembangunan Daerah (Rapat Koordinasi Pengendalian "
-            "Operasional Kegiatan)."], start=1):
+            "Operasional Kegiatan).",
+        ],
+        start=1,
+    ):
         _para(doc, f"{i}. {text}", space_after=2).paragraph_format.left_indent = Cm(0.6)
 
     _para(doc, "II. WAKTU DAN TEMPAT", bold=True).paragraph_format.space_before = Pt(8)
-    for label, value in (("Hari, tanggal", hari_tanggal(r["tanggal"])), ("Tempat", r["tempat"] or "-"),
-                         ("Pimpinan rapat", r["pimpinan"] or "-"),
-                         ("Realisasi yang dibahas", f"s.d. akhir bulan {data.period}")):
+    for label, value in (
+        ("Hari, tanggal", hari_tanggal(r["tanggal"])),
+        ("Tempat", r["tempat"] or "-"),
+        ("Pimpinan rapat", r["pimpinan"] or "-"),
+        ("Realisasi yang dibahas", f"s.d. akhir bulan {data.period}"),
+    ):
         p = _para(doc, f"{label}\t: {value}", space_after=2)
         p.paragraph_format.left_indent = Cm(0.6)
         p.paragraph_format.tab_stops.add_tab_stop(Cm(5.2))
@@ -357,11 +406,17 @@ def rakor_docx(store: Store, rakor_id: int, settings: Settings | None = None, to
     for i, (_, nama) in enumerate(data.peserta, start=1):
         _para(doc, f"{i}. {nama}", space_after=0).paragraph_format.left_indent = Cm(0.6)
 
-    _para(doc, f"IV. RINGKASAN REALISASI S.D. AKHIR BULAN {data.period.upper()}",
-          bold=True).paragraph_format.space_before = Pt(8)
+    _para(
+        doc, f"IV. RINGKASAN REALISASI S.D. AKHIR BULAN {data.period.upper()}", bold=True
+    ).paragraph_format.space_before = Pt(8)
     _para(doc, f"Realisasi {s.nama_daerah} menurut laporan OPD yang diterima (Rekap OPD Pantau):", space_after=4)
-    _table(doc, ["Uraian", "Nilai"], [[label, _screen_value(value, kind)]
-                                      for label, value, kind in summary_rows(data.totals)], [9.0, 7.0], right={1})
+    _table(
+        doc,
+        ["Uraian", "Nilai"],
+        [[label, _screen_value(value, kind)] for label, value, kind in summary_rows(data.totals)],
+        [9.0, 7.0],
+        right={1},
+    )
     if r["catatan"]:
         _para(doc, "Arahan pimpinan rapat:", bold=True, space_after=2).paragraph_format.space_before = Pt(6)
         _para(doc, r["catatan"])
@@ -375,26 +430,53 @@ def rakor_docx(store: Store, rakor_id: int, settings: Settings | None = None, to
         heading.paragraph_format.keep_with_next = True
         rows, red = [], set()
         for i, d in enumerate(group.itertuples(index=False)):
-            rows.append([str(i + 1), d.masalah, d.keputusan, d.pic or "-", tl.tgl(d.batas_waktu),
-                         _status_text(d) + (f" - {_keterangan(d)}" if _keterangan(d) else "")])
+            rows.append(
+                [
+                    str(i + 1),
+                    d.masalah,
+                    d.keputusan,
+                    d.pic or "-",
+                    tl.tgl(d.batas_waktu),
+                    _status_text(d) + (f" - {_keterangan(d)}" if _keterangan(d) else ""),
+                ]
+            )
             if d.terlambat:
                 red.add(i)
-        _table(doc, ["No", "Permasalahan", "Keputusan / Tindak Lanjut", "PIC", "Batas Waktu", "Status"], rows,
-               [1.0, 3.9, 3.9, 2.2, 2.2, 2.8], red, size=9)
-    _para(doc, f"Status tindak lanjut per {tanggal(data.today)}; baris merah tebal: belum selesai dan melewati batas "
-               "waktu.", size=8, italic=True).paragraph_format.space_before = Pt(4)
+        _table(
+            doc,
+            ["No", "Permasalahan", "Keputusan / Tindak Lanjut", "PIC", "Batas Waktu", "Status"],
+            rows,
+            [1.0, 3.9, 3.9, 2.2, 2.2, 2.8],
+            red,
+            size=9,
+        )
+    _para(
+        doc,
+        f"Status tindak lanjut per {tanggal(data.today)}; baris merah tebal: belum selesai dan melewati batas waktu.",
+        size=8,
+        italic=True,
+    ).paragraph_format.space_before = Pt(4)
 
     _para(doc, "VI. PENUTUP", bold=True).paragraph_format.space_before = Pt(10)
-    _para(doc, "Demikian laporan pelaksanaan Rapat Koordinasi Pengendalian Operasional Kegiatan ini disusun sebagai "
-               "bahan pertanggungjawaban dan untuk dipantau tindak lanjutnya pada rakor berikutnya.")
+    _para(
+        doc,
+        "Demikian laporan pelaksanaan Rapat Koordinasi Pengendalian Operasional Kegiatan ini disusun sebagai "
+        "bahan pertanggungjawaban dan untuk dipantau tindak lanjutnya pada rakor berikutnya.",
+    )
 
     sign = doc.add_table(rows=1, cols=2)
     box = sign.rows[0].cells[1]
     nama = s.ttd_nama.strip() if s.ttd_nama else ""
     nip = s.ttd_nip.strip() if s.ttd_nip else ""
-    lines = [(f"{s.tempat}, {tanggal(data.today)}", False, False), (s.ttd_jabatan, False, False), ("", False, False),
-             ("", False, False), ("", False, False), (nama or "(" + "." * 40 + ")", True, bool(nama)),
-             (f"NIP. {nip}" if nip else "NIP. " + "." * 30, False, False)]
+    lines = [
+        (f"{s.tempat}, {tanggal(data.today)}", False, False),
+        (s.ttd_jabatan, False, False),
+        ("", False, False),
+        ("", False, False),
+        ("", False, False),
+        (nama or "(" + "." * 40 + ")", True, bool(nama)),
+        (f"NIP. {nip}" if nip else "NIP. " + "." * 30, False, False),
+    ]
     for i, (text, bold, underline) in enumerate(lines):
         p = box.paragraphs[0] if i == 0 else box.add_paragraph()
         p.alignment = center

@@ -6,6 +6,7 @@ Every number comes from :mod:`core.recap` (``recap_opd``, ``kabupaten_totals``, 
 missing value is an empty cell. Every cell goes through :func:`exports.table_xlsx.put`, so text
 from an upload that starts with = + - @ stays text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,24 +39,40 @@ REKAP_SHEET = "Rekap OPD"
 RINCIAN_SHEET = "Rincian"
 TITLE = "REKAPITULASI REALISASI FISIK DAN KEUANGAN"
 RINCIAN_TITLE = "RINCIAN REALISASI FISIK DAN KEUANGAN PER PROGRAM, KEGIATAN DAN SUB KEGIATAN"
-DEVIASI = "0.00;[Red]-0.00"     # points; negative (late) in red
+DEVIASI = "0.00;[Red]-0.00"  # points; negative (late) in red
 COUNT = "#,##0"
 JENIS = {"fisik": "Fisik konstruksi", "non_fisik": "Non fisik"}
 
 # (header, column width, kind); kind decides the number format and alignment: text (left,
 # wrapped), center (text), no / count / rupiah / pct / dev (numbers).
-REKAP_COLUMNS = [("No", 5, "no"), ("OPD", 44, "text"), ("Jumlah Sub Kegiatan", 11, "count"),
-                 ("Pagu (Rp)", 19, "rupiah"), ("Realisasi Keuangan (Rp)", 19, "rupiah"),
-                 ("Keuangan (%)", 11, "pct"), ("Target Fisik (%)", 11, "pct"), ("Realisasi Fisik (%)", 11, "pct"),
-                 ("Deviasi (poin)", 11, "dev"), ("Status laporan", 14, "center")]
-RINCIAN_COLUMNS = [("Kode", 22, "text"), ("Program / Kegiatan / Sub Kegiatan", 48, "text"),
-                   ("Sumber Dana", 14, "center"), ("Jenis", 15, "center"), ("Pagu (Rp)", 18, "rupiah"),
-                   ("Realisasi Keuangan (Rp)", 18, "rupiah"), ("Keuangan (%)", 10, "pct"),
-                   ("Target Fisik (%)", 10, "pct"), ("Realisasi Fisik (%)", 10, "pct"), ("Deviasi (poin)", 10, "dev")]
+REKAP_COLUMNS = [
+    ("No", 5, "no"),
+    ("OPD", 44, "text"),
+    ("Jumlah Sub Kegiatan", 11, "count"),
+    ("Pagu (Rp)", 19, "rupiah"),
+    ("Realisasi Keuangan (Rp)", 19, "rupiah"),
+    ("Keuangan (%)", 11, "pct"),
+    ("Target Fisik (%)", 11, "pct"),
+    ("Realisasi Fisik (%)", 11, "pct"),
+    ("Deviasi (poin)", 11, "dev"),
+    ("Status laporan", 14, "center"),
+]
+RINCIAN_COLUMNS = [
+    ("Kode", 22, "text"),
+    ("Program / Kegiatan / Sub Kegiatan", 48, "text"),
+    ("Sumber Dana", 14, "center"),
+    ("Jenis", 15, "center"),
+    ("Pagu (Rp)", 18, "rupiah"),
+    ("Realisasi Keuangan (Rp)", 18, "rupiah"),
+    ("Keuangan (%)", 10, "pct"),
+    ("Target Fisik (%)", 10, "pct"),
+    ("Realisasi Fisik (%)", 10, "pct"),
+    ("Deviasi (poin)", 10, "dev"),
+]
 FORMATS = {"count": COUNT, "rupiah": RUPIAH, "pct": PERCENT, "dev": DEVIASI}
 
 FONT = "Arial"
-LINE_HEIGHT = 12.75    # points per line of 10 pt Arial
+LINE_HEIGHT = 12.75  # points per line of 10 pt Arial
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -126,7 +143,7 @@ def _heading(ws, settings: Settings, title: str, scope: str, year: int, month: i
         rule = Border(bottom=Side(style="double"))
         for col in range(1, ncols + 1):
             ws.cell(row=row - 1, column=col).border = rule
-        row += 1                                   # blank line under the kop
+        row += 1  # blank line under the kop
     _merged_line(ws, row, title, ncols, _font(True, 12), height=18)
     _merged_line(ws, row + 1, f"{scope} Tahun Anggaran {year}".upper(), ncols, _font(True, 11))
     _merged_line(ws, row + 2, f"Keadaan s.d. akhir bulan {BULAN[month - 1]} {year}", ncols, _font())
@@ -150,7 +167,7 @@ def _style(ws, cell, key: tuple, apply) -> None:
     """Give ``cell`` the style identified by ``key``: built once by ``apply(cell)``, then copied
     (openpyxl hashes every new style object; copying the style of the first cell keeps a
     sheet of a few thousand cells fast)."""
-    cache = _STYLES.setdefault(ws.parent, {})      # style indices belong to the workbook
+    cache = _STYLES.setdefault(ws.parent, {})  # style indices belong to the workbook
     if key in cache:
         cell._style = copy(cache[key])
     else:
@@ -158,13 +175,22 @@ def _style(ws, cell, key: tuple, apply) -> None:
         cache[key] = copy(cell._style)
 
 
-def _row(ws, row: int, columns, values, *, bold: bool = False, fill: PatternFill | None = None,
-         indent: int = 0, outline: int = 0) -> None:
+def _row(
+    ws,
+    row: int,
+    columns,
+    values,
+    *,
+    bold: bool = False,
+    fill: PatternFill | None = None,
+    indent: int = 0,
+    outline: int = 0,
+) -> None:
     """One table row: numbers with their formats, text wrapped, thin borders."""
-    styles = _STYLES.setdefault(ws.parent, {})     # see _style (inlined)
+    styles = _STYLES.setdefault(ws.parent, {})  # see _style (inlined)
     fill_key = fill and fill.fgColor.rgb
     lines = 1
-    cells = ws._cells                               # ws.cell() without its checks, 10 cells a row
+    cells = ws._cells  # ws.cell() without its checks, 10 cells a row
     ws._current_row = max(ws._current_row, row)
     for j, ((_, width, kind), value) in enumerate(zip(columns, values), start=1):
         cell = cells.get((row, j))
@@ -212,11 +238,11 @@ def _lines(value, width: float, bold: bool = False, indent: int = 0) -> int:
     """How many lines a wrapped text needs in a column ``width`` characters wide (an estimate
     on the safe side: neither Excel nor LibreOffice fits row heights of a generated file)."""
     if not isinstance(value, str) or " " not in value.strip():
-        return 1             # empty, or one word such as a code: the column is wide enough
-    factor = 0.85 if value.isupper() else (1.0 if bold else 1.1)    # capitals and bold run wider
+        return 1  # empty, or one word such as a code: the column is wide enough
+    factor = 0.85 if value.isupper() else (1.0 if bold else 1.1)  # capitals and bold run wider
     room = max(4, int((width - 1 - 2 * indent) * factor))
     if len(value) <= room and "\t" not in value:
-        return 1             # fits: what textwrap would say, without wrapping
+        return 1  # fits: what textwrap would say, without wrapping
     return _wrapped_lines(value, room)
 
 
@@ -254,11 +280,16 @@ def _signature(ws, row: int, settings: Settings, first_col: int, last_col: int, 
     width = sum(ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(first_col, last_col + 1))
     nama = settings.ttd_nama.strip() if settings.ttd_nama else ""
     nip = settings.ttd_nip.strip() if settings.ttd_nip else ""
-    lines = [(f"{settings.tempat}, {tanggal(today)}", _font()),
-             (settings.ttd_jabatan, _font()),
-             None, None, None, None,
-             (nama or "(" + "." * 40 + ")", _font(True, underline="single" if nama else None)),
-             (f"NIP. {nip}" if nip else "NIP. " + "." * 30, _font())]
+    lines = [
+        (f"{settings.tempat}, {tanggal(today)}", _font()),
+        (settings.ttd_jabatan, _font()),
+        None,
+        None,
+        None,
+        None,
+        (nama or "(" + "." * 40 + ")", _font(True, underline="single" if nama else None)),
+        (f"NIP. {nip}" if nip else "NIP. " + "." * 30, _font()),
+    ]
     for i, line in enumerate(lines):
         r = row + i
         if line is None:
@@ -295,26 +326,60 @@ def _status(row) -> str:
     return "Sudah lapor" if bool(row.reported) else "Belum lapor"
 
 
-def _rekap_sheet(ws, recap: pd.DataFrame, tot: dict, settings: Settings, scope: str, year: int, month: int,
-                 today: dt.date) -> None:
+def _rekap_sheet(
+    ws, recap: pd.DataFrame, tot: dict, settings: Settings, scope: str, year: int, month: int, today: dt.date
+) -> None:
     """Sheet "Rekap OPD": one row per OPD and the JUMLAH row (values of kabupaten_totals)."""
     cols = REKAP_COLUMNS
     header = _heading(ws, settings, TITLE, scope, year, month, len(cols))
     _header(ws, header, cols)
     row = header + 1
     for i, r in enumerate(recap.itertuples(index=False), start=1):
-        _row(ws, row, cols, [i, r.opd, r.sub_kegiatan, r.pagu, r.realisasi_keuangan, r.keuangan_pct,
-                             r.target_fisik_pct, r.fisik_pct, r.deviasi, _status(r)])
+        _row(
+            ws,
+            row,
+            cols,
+            [
+                i,
+                r.opd,
+                r.sub_kegiatan,
+                r.pagu,
+                r.realisasi_keuangan,
+                r.keuangan_pct,
+                r.target_fisik_pct,
+                r.fisik_pct,
+                r.deviasi,
+                _status(r),
+            ],
+        )
         row += 1
     ws.auto_filter.ref = f"A{header}:{get_column_letter(len(cols))}{row - 1}"
-    _total_row(ws, row, cols, 2, [tot["sub_kegiatan"], tot["pagu"], tot["realisasi_keuangan"], tot["keuangan_pct"],
-                                  tot["target_fisik_pct"], tot["fisik_pct"], tot["deviasi"],
-                                  f"{tot['opd_reported']} dari {tot['opd_total']} OPD"])
+    _total_row(
+        ws,
+        row,
+        cols,
+        2,
+        [
+            tot["sub_kegiatan"],
+            tot["pagu"],
+            tot["realisasi_keuangan"],
+            tot["keuangan_pct"],
+            tot["target_fisik_pct"],
+            tot["fisik_pct"],
+            tot["deviasi"],
+            f"{tot['opd_reported']} dari {tot['opd_total']} OPD",
+        ],
+    )
     ws.cell(row=row, column=len(cols)).font = _font(True, 9)
-    row = _notes(ws, row + 2, [
-        "Catatan: persen dalam poin (0-100). Fisik OPD dan jumlah = rata-rata realisasi fisik sub kegiatan "
-        "tertimbang pagu; deviasi = realisasi fisik - target fisik (negatif berarti terlambat).",
-        "OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi (fisiknya dihitung 0 pada jumlah)."])
+    row = _notes(
+        ws,
+        row + 2,
+        [
+            "Catatan: persen dalam poin (0-100). Fisik OPD dan jumlah = rata-rata realisasi fisik sub kegiatan "
+            "tertimbang pagu; deviasi = realisasi fisik - target fisik (negatif berarti terlambat).",
+            "OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi (fisiknya dihitung 0 pada jumlah).",
+        ],
+    )
     last = _signature(ws, row + 1, settings, 7, len(cols), today)
     _print_setup(ws, header, last, len(cols), 3)
 
@@ -323,8 +388,8 @@ def _buckets(df: pd.DataFrame, keys: list[str]) -> dict:
     """Rows of ``df`` (as named tuples) grouped by the values of ``keys`` (a tuple, or the
     single value when there is one key)."""
     out: dict = {}
-    row = namedtuple("Pandas", df.columns, rename=True)       # the rows of df.itertuples(index=False)
-    columns = [df[c].tolist() for c in df.columns]           # (much faster on Arrow-backed text)
+    row = namedtuple("Pandas", df.columns, rename=True)  # the rows of df.itertuples(index=False)
+    columns = [df[c].tolist() for c in df.columns]  # (much faster on Arrow-backed text)
     at = [list(df.columns).index(k) for k in keys]
     for values in zip(*columns):
         key = tuple(values[i] for i in at)
@@ -332,8 +397,17 @@ def _buckets(df: pd.DataFrame, keys: list[str]) -> dict:
     return out
 
 
-def _rincian_sheet(ws, recap: pd.DataFrame, leaves: pd.DataFrame, tot: dict, settings: Settings, scope: str,
-                   year: int, month: int, today: dt.date) -> None:
+def _rincian_sheet(
+    ws,
+    recap: pd.DataFrame,
+    leaves: pd.DataFrame,
+    tot: dict,
+    settings: Settings,
+    scope: str,
+    year: int,
+    month: int,
+    today: dt.date,
+) -> None:
     """Sheet "Rincian": per OPD its programs, kegiatan and sub kegiatan; program and kegiatan
     rows carry the subtotals of :func:`core.recap.rollup`; the JUMLAH row the kabupaten totals."""
     cols = RINCIAN_COLUMNS
@@ -359,34 +433,88 @@ def _rincian_sheet(ws, recap: pd.DataFrame, leaves: pd.DataFrame, tot: dict, set
         _row(ws, row, cols, [o.opd_kode, o.opd, None, None] + figures(o), bold=True, fill=OPD_FILL)
         row += 1
         for p in sorted(prog_of.get(o.opd_kode, []), key=lambda p: (_code_key(p.program_kode), p.program_nama)):
-            _row(ws, row, cols, [p.program_kode, p.program_nama, None, None] + figures(p), bold=True,
-                 fill=PROGRAM_FILL, outline=1)
+            _row(
+                ws,
+                row,
+                cols,
+                [p.program_kode, p.program_nama, None, None] + figures(p),
+                bold=True,
+                fill=PROGRAM_FILL,
+                outline=1,
+            )
             row += 1
             p_key = (o.opd_kode, p.program_kode, p.program_nama)
             for k in sorted(keg_of.get(p_key, []), key=lambda k: (_code_key(k.kegiatan_kode), k.kegiatan_nama)):
-                _row(ws, row, cols, [k.kegiatan_kode, k.kegiatan_nama, None, None] + figures(k),
-                     fill=KEGIATAN_FILL, indent=1, outline=2)
+                _row(
+                    ws,
+                    row,
+                    cols,
+                    [k.kegiatan_kode, k.kegiatan_nama, None, None] + figures(k),
+                    fill=KEGIATAN_FILL,
+                    indent=1,
+                    outline=2,
+                )
                 row += 1
-                for s in sorted(subs_of.get(p_key + (k.kegiatan_kode, k.kegiatan_nama), []),
-                                key=lambda s: _code_key(s.kode)):
+                for s in sorted(
+                    subs_of.get(p_key + (k.kegiatan_kode, k.kegiatan_nama), []), key=lambda s: _code_key(s.kode)
+                ):
                     jenis = JENIS.get(s.jenis, s.jenis) if isinstance(s.jenis, str) else None
-                    _row(ws, row, cols, [s.kode, s.nama, s.sumber_dana, jenis, s.pagu, s.realisasi_keuangan,
-                                         s.keuangan_pct, s.target_fisik, s.realisasi_fisik, s.deviasi],
-                         indent=2, outline=3)
+                    _row(
+                        ws,
+                        row,
+                        cols,
+                        [
+                            s.kode,
+                            s.nama,
+                            s.sumber_dana,
+                            jenis,
+                            s.pagu,
+                            s.realisasi_keuangan,
+                            s.keuangan_pct,
+                            s.target_fisik,
+                            s.realisasi_fisik,
+                            s.deviasi,
+                        ],
+                        indent=2,
+                        outline=3,
+                    )
                     row += 1
     ws.auto_filter.ref = f"A{header}:{get_column_letter(len(cols))}{max(row - 1, header + 1)}"
-    _total_row(ws, row, cols, 4, [tot["pagu"], tot["realisasi_keuangan"], tot["keuangan_pct"],
-                                  tot["target_fisik_pct"], tot["fisik_pct"], tot["deviasi"]])
-    row = _notes(ws, row + 2, [
-        "Catatan: baris program dan kegiatan memuat jumlah sub kegiatan di bawahnya; fisik dan target "
-        "fisiknya rata-rata tertimbang pagu. Persen dalam poin (0-100).",
-        "Sub kegiatan tanpa angka realisasi belum dilaporkan OPD untuk bulan ini."])
+    _total_row(
+        ws,
+        row,
+        cols,
+        4,
+        [
+            tot["pagu"],
+            tot["realisasi_keuangan"],
+            tot["keuangan_pct"],
+            tot["target_fisik_pct"],
+            tot["fisik_pct"],
+            tot["deviasi"],
+        ],
+    )
+    row = _notes(
+        ws,
+        row + 2,
+        [
+            "Catatan: baris program dan kegiatan memuat jumlah sub kegiatan di bawahnya; fisik dan target "
+            "fisiknya rata-rata tertimbang pagu. Persen dalam poin (0-100).",
+            "Sub kegiatan tanpa angka realisasi belum dilaporkan OPD untuk bulan ini.",
+        ],
+    )
     last = _signature(ws, row + 1, settings, 7, len(cols), today)
     _print_setup(ws, header, last, len(cols), 3)
 
 
-def recap_workbook(store: Store, year: int, month: int, opd: str | None = None, settings: Settings | None = None,
-                   today: dt.date | None = None) -> bytes:
+def recap_workbook(
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None = None,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+) -> bytes:
     """Workbook bytes of the recap for (year, month): sheets "Rekap OPD" and "Rincian", only
     ``opd``'s rows when given. ``settings`` default to the install's (kop, signatory);
     ``today`` (default: today) dates the signature block.

@@ -6,6 +6,7 @@ tembusan; a lampiran lists every OPD with its template file.
 Built with python-docx on an F4 page (215 x 330 mm, the usual paper of regional government letters),
 Arial 12. Dates are Indonesian (``10 April 2026``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,23 +35,47 @@ SIZE = 12
 # More OPDs than this are listed in the lampiran instead of under "Yth.".
 MAX_IN_LETTER = 5
 # pPr children that come after w:pBdr in the WordprocessingML schema (the order Word requires).
-_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-               "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-               "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-               "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def kepala_daerah(nama_daerah: str) -> str:
-    """"Kabupaten Tanjung Makmur" -> "Bupati Tanjung Makmur"; "Kota X" -> "Wali Kota X"."""
+    """ "Kabupaten Tanjung Makmur" -> "Bupati Tanjung Makmur"; "Kota X" -> "Wali Kota X"."""
     nama = " ".join(str(nama_daerah).split())
     low = nama.lower()
     if low.startswith("kabupaten "):
-        return "Bupati " + nama[len("kabupaten "):]
+        return "Bupati " + nama[len("kabupaten ") :]
     if low.startswith("kota "):
-        return "Wali Kota " + nama[len("kota "):]
+        return "Wali Kota " + nama[len("kota ") :]
     if low.startswith("provinsi "):
-        return "Gubernur " + nama[len("provinsi "):]
+        return "Gubernur " + nama[len("provinsi ") :]
     return "Kepala Daerah " + nama
 
 
@@ -64,9 +89,20 @@ def default_tembusan(settings: Settings) -> list[str]:
     return [f"{kepala_daerah(settings.nama_daerah)} (sebagai laporan)", f"Sekretaris Daerah {settings.nama_daerah}"]
 
 
-def _paragraph(doc_or_cell, text: str = "", *, bold: bool = False, size: float = SIZE,
-               align=WD_ALIGN_PARAGRAPH.LEFT, before: float = 0, after: float = 0, indent: float | None = None,
-               first: float | None = None, underline: bool = False, keep: bool = False):
+def _paragraph(
+    doc_or_cell,
+    text: str = "",
+    *,
+    bold: bool = False,
+    size: float = SIZE,
+    align=WD_ALIGN_PARAGRAPH.LEFT,
+    before: float = 0,
+    after: float = 0,
+    indent: float | None = None,
+    first: float | None = None,
+    underline: bool = False,
+    keep: bool = False,
+):
     p = doc_or_cell.add_paragraph()
     fmt = p.paragraph_format
     fmt.alignment = align
@@ -140,11 +176,13 @@ def _cell_text(cell, text: str, *, bold: bool = False, size: float = SIZE, align
     run.font.size = Pt(size)
 
 
-def _fields(container, rows: list[tuple[str, str]], widths=(Cm(2.6), Cm(0.5), Cm(13.0)),
-            size: float = SIZE) -> None:
+def _fields(container, rows: list[tuple[str, str]], widths=(Cm(2.6), Cm(0.5), Cm(13.0)), size: float = SIZE) -> None:
     """Label : value lines, aligned in a borderless table (in the document or in a table cell)."""
-    table = container.add_table(rows=len(rows), cols=3) if hasattr(container, "sections") else \
-        container.add_table(len(rows), 3)
+    table = (
+        container.add_table(rows=len(rows), cols=3)
+        if hasattr(container, "sections")
+        else container.add_table(len(rows), 3)
+    )
     _no_borders(table)
     for r, (label, value) in enumerate(rows):
         for c, text in enumerate((label, ":", value)):
@@ -158,7 +196,7 @@ def _signature(doc, settings: Settings, day: dt.date | None = None) -> None:
     _no_borders(table)
     _widths(table, (Cm(8.0), Cm(9.0)))
     row_pr = table.rows[0]._tr.get_or_add_trPr()
-    row_pr.append(OxmlElement("w:cantSplit"))      # the block never splits over two pages
+    row_pr.append(OxmlElement("w:cantSplit"))  # the block never splits over two pages
     right = table.cell(0, 1)
     nama = settings.ttd_nama.strip() if settings.ttd_nama else ""
     nip = settings.ttd_nip.strip() if settings.ttd_nip else ""
@@ -171,8 +209,9 @@ def _signature(doc, settings: Settings, day: dt.date | None = None) -> None:
     first.add_run(f"{settings.ttd_jabatan},").font.size = Pt(SIZE)
     for _ in range(3):
         right.add_paragraph()
-    _paragraph(right, nama or "(" + "." * 40 + ")", bold=bool(nama), underline=bool(nama),
-               align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(
+        right, nama or "(" + "." * 40 + ")", bold=bool(nama), underline=bool(nama), align=WD_ALIGN_PARAGRAPH.CENTER
+    )
     _paragraph(right, f"NIP. {nip}" if nip else "NIP. " + "." * 30, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
@@ -194,10 +233,22 @@ def _page(doc) -> None:
         fonts.set(qn(attr), FONT)
 
 
-def request_letter(store: Store, year: int, month: int, settings: Settings, *, nomor: str = "",
-                   tanggal_surat: dt.date | None = None, opd_kodes: list[str] | None = None, sifat: str = "Penting",
-                   lampiran: str = "1 (satu) berkas", perihal: str | None = None, kontak: str | None = None,
-                   tembusan: list[str] | None = None, daftar_di_lampiran: bool | None = None) -> bytes:
+def request_letter(
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    *,
+    nomor: str = "",
+    tanggal_surat: dt.date | None = None,
+    opd_kodes: list[str] | None = None,
+    sifat: str = "Penting",
+    lampiran: str = "1 (satu) berkas",
+    perihal: str | None = None,
+    kontak: str | None = None,
+    tembusan: list[str] | None = None,
+    daftar_di_lampiran: bool | None = None,
+) -> bytes:
     """The request letter for (year, month) as .docx bytes, addressed to every OPD of the year's
     DPA (only ``opd_kodes`` when given). ``nomor`` empty leaves a dotted line to fill at signing;
     ``tanggal_surat`` defaults to today; the deadline is :meth:`Settings.deadline` (day
@@ -207,15 +258,37 @@ def request_letter(store: Store, year: int, month: int, settings: Settings, *, n
     plan = request_plan(store, year, month, opd_kodes)
     if plan.empty:
         raise ValueError(f"Belum ada DPA tahun {year} untuk OPD yang dipilih; surat tidak dapat dibuat.")
-    return letter_docx(plan, year, month, settings, nomor=nomor, tanggal_surat=tanggal_surat, sifat=sifat,
-                       lampiran=lampiran, perihal=perihal, kontak=kontak, tembusan=tembusan,
-                       daftar_di_lampiran=daftar_di_lampiran)
+    return letter_docx(
+        plan,
+        year,
+        month,
+        settings,
+        nomor=nomor,
+        tanggal_surat=tanggal_surat,
+        sifat=sifat,
+        lampiran=lampiran,
+        perihal=perihal,
+        kontak=kontak,
+        tembusan=tembusan,
+        daftar_di_lampiran=daftar_di_lampiran,
+    )
 
 
-def letter_docx(plan: pd.DataFrame, year: int, month: int, settings: Settings, *, nomor: str = "",
-                tanggal_surat: dt.date | None = None, sifat: str = "Penting", lampiran: str = "1 (satu) berkas",
-                perihal: str | None = None, kontak: str | None = None, tembusan: list[str] | None = None,
-                daftar_di_lampiran: bool | None = None) -> bytes:
+def letter_docx(
+    plan: pd.DataFrame,
+    year: int,
+    month: int,
+    settings: Settings,
+    *,
+    nomor: str = "",
+    tanggal_surat: dt.date | None = None,
+    sifat: str = "Penting",
+    lampiran: str = "1 (satu) berkas",
+    perihal: str | None = None,
+    kontak: str | None = None,
+    tembusan: list[str] | None = None,
+    daftar_di_lampiran: bool | None = None,
+) -> bytes:
     """The letter from a :func:`exports.request_template.request_plan` (see :func:`request_letter`)."""
     day = tanggal_surat or dt.date.today()
     nomor = nomor.strip() or "." * 30
@@ -245,10 +318,12 @@ def letter_docx(plan: pd.DataFrame, year: int, month: int, settings: Settings, *
     _paragraph(doc, "di", keep=True, before=4)
     _paragraph(doc, "Tempat", indent=1.0, after=10)
 
-    body = (f"Dalam rangka pengendalian pelaksanaan kegiatan Tahun Anggaran {year} dan sebagai bahan Rapat "
-            f"Koordinasi Pengendalian Operasional Kegiatan (Rakor POK) {settings.nama_daerah}, dengan hormat kami "
-            f"mohon Saudara menyampaikan Laporan Realisasi Fisik dan Keuangan keadaan sampai dengan akhir bulan "
-            f"{period}, dengan ketentuan sebagai berikut:")
+    body = (
+        f"Dalam rangka pengendalian pelaksanaan kegiatan Tahun Anggaran {year} dan sebagai bahan Rapat "
+        f"Koordinasi Pengendalian Operasional Kegiatan (Rakor POK) {settings.nama_daerah}, dengan hormat kami "
+        f"mohon Saudara menyampaikan Laporan Realisasi Fisik dan Keuangan keadaan sampai dengan akhir bulan "
+        f"{period}, dengan ketentuan sebagai berikut:"
+    )
     _paragraph(doc, body, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, after=4)
     points = [
         f"laporan disusun menggunakan format terlampir, yaitu berkas Excel untuk masing-masing Perangkat Daerah "
@@ -263,10 +338,22 @@ def letter_docx(plan: pd.DataFrame, year: int, month: int, settings: Settings, *
     ]
     for letter, text in zip("abcd", points):
         _paragraph(doc, f"{letter}.\t{text}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=1.9, first=-0.65, after=2)
-    _paragraph(doc, f"Untuk keterangan lebih lanjut, Saudara dapat menghubungi {kontak}.",
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, before=4, after=4)
-    _paragraph(doc, "Demikian, atas perhatian dan kerja sama Saudara kami sampaikan terima kasih.",
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, first=1.25, after=12, keep=True)
+    _paragraph(
+        doc,
+        f"Untuk keterangan lebih lanjut, Saudara dapat menghubungi {kontak}.",
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        first=1.25,
+        before=4,
+        after=4,
+    )
+    _paragraph(
+        doc,
+        "Demikian, atas perhatian dan kerja sama Saudara kami sampaikan terima kasih.",
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        first=1.25,
+        after=12,
+        keep=True,
+    )
     _signature(doc, settings)
     if tembusan:
         _paragraph(doc, "Tembusan:", before=18, underline=False, size=11)
@@ -283,8 +370,17 @@ def letter_docx(plan: pd.DataFrame, year: int, month: int, settings: Settings, *
     return buf.getvalue()
 
 
-def _lampiran(doc, plan: pd.DataFrame, heads: list[str], settings: Settings, nomor: str, day: dt.date,
-              perihal: str, year: int, month: int) -> None:
+def _lampiran(
+    doc,
+    plan: pd.DataFrame,
+    heads: list[str],
+    settings: Settings,
+    nomor: str,
+    day: dt.date,
+    perihal: str,
+    year: int,
+    month: int,
+) -> None:
     """A new page: the OPDs addressed, their number of sub kegiatan, pagu and template file."""
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     head = doc.add_table(rows=1, cols=2)
@@ -292,32 +388,54 @@ def _lampiran(doc, plan: pd.DataFrame, heads: list[str], settings: Settings, nom
     _widths(head, (Cm(7.5), Cm(9.5)))
     box = head.cell(0, 1)
     _cell_text(box, f"LAMPIRAN SURAT {settings.ttd_jabatan.upper()}", size=10)
-    _fields(box, [("NOMOR", nomor), ("TANGGAL", tanggal(day)), ("HAL", perihal)],
-            widths=(Cm(2.2), Cm(0.4), Cm(6.7)), size=10)
+    _fields(
+        box,
+        [("NOMOR", nomor), ("TANGGAL", tanggal(day)), ("HAL", perihal)],
+        widths=(Cm(2.2), Cm(0.4), Cm(6.7)),
+        size=10,
+    )
     _paragraph(doc, "", after=6)
-    _paragraph(doc, "DAFTAR PERANGKAT DAERAH DAN FORMAT LAPORAN REALISASI FISIK DAN KEUANGAN", bold=True,
-               align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, f"KEADAAN S.D. AKHIR BULAN {BULAN[month - 1].upper()} {year}", bold=True,
-               align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+    _paragraph(
+        doc,
+        "DAFTAR PERANGKAT DAERAH DAN FORMAT LAPORAN REALISASI FISIK DAN KEUANGAN",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _paragraph(
+        doc,
+        f"KEADAAN S.D. AKHIR BULAN {BULAN[month - 1].upper()} {year}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=8,
+    )
     widths = (Cm(1.0), Cm(6.0), Cm(2.1), Cm(3.3), Cm(4.6))
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, ("No", "Yth.", "Sub Kegiatan", "Pagu (Rp)",
-                                                 "Berkas format laporan")):
+    for cell, text in zip(table.rows[0].cells, ("No", "Yth.", "Sub Kegiatan", "Pagu (Rp)", "Berkas format laporan")):
         _cell_text(cell, text, bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
     for i, (r, head_name) in enumerate(zip(plan.itertuples(index=False), heads), start=1):
         cells = table.add_row().cells
         values = (str(i), head_name, number(r.sub_kegiatan), rupiah(r.pagu).replace("Rp ", ""), r.file_name)
-        aligns = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
-                  WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+        aligns = (
+            WD_ALIGN_PARAGRAPH.CENTER,
+            WD_ALIGN_PARAGRAPH.LEFT,
+            WD_ALIGN_PARAGRAPH.RIGHT,
+            WD_ALIGN_PARAGRAPH.RIGHT,
+            WD_ALIGN_PARAGRAPH.LEFT,
+        )
         for cell, text, align in zip(cells, values, aligns):
             _cell_text(cell, text, size=9 if cell is cells[4] else 10, align=align)
     cells = table.add_row().cells
     _cell_text(cells[1], "JUMLAH", bold=True, size=10)
     _cell_text(cells[2], number(int(plan["sub_kegiatan"].sum())), bold=True, size=10, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _cell_text(cells[3], rupiah(float(plan["pagu"].sum())).replace("Rp ", ""), bold=True, size=10,
-               align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _cell_text(
+        cells[3],
+        rupiah(float(plan["pagu"].sum())).replace("Rp ", ""),
+        bold=True,
+        size=10,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
     _widths(table, widths)
     _paragraph(doc, "", after=12)
     _signature(doc, settings)

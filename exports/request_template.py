@@ -14,6 +14,7 @@ keuangan a whole, non-negative number of rupiah. A "Petunjuk" sheet explains wha
 units, the deadline and whom to contact. The workbook carries the marker of
 :mod:`etl.template`, so the ingest recognises a returned file as "format Pantau".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,8 @@ from .table_xlsx import PERCENT, RUPIAH, fit_a4, put
 SHEET = "Laporan Realisasi"
 GUIDE_SHEET = "Petunjuk"
 TITLE = "LAPORAN REALISASI FISIK DAN KEUANGAN"
-HEADER_ROW = 7                       # 1-based row of the column header
-DATA_ROW = HEADER_ROW + 2            # under the row of column numbers
+HEADER_ROW = 7  # 1-based row of the column header
+DATA_ROW = HEADER_ROW + 2  # under the row of column numbers
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JENIS = {"fisik": "Fisik", "non_fisik": "Non Fisik"}
 
@@ -54,8 +55,8 @@ FONT = "Arial"
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")       # the cells to fill: light yellow
-REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")   # last month, for reference
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill: light yellow
+REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")  # last month, for reference
 PROGRAM_FILL = PatternFill("solid", fgColor="DDEBF7")
 KEGIATAN_FILL = PatternFill("solid", fgColor="F2F2F2")
 TOTAL_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -65,7 +66,7 @@ UNLOCKED = Protection(locked=False)
 
 # Column letter of every field of the template (A = No ... P = last month's solusi).
 COL = {field: get_column_letter(i) for i, (field, _) in enumerate(COLUMNS, start=1) if field}
-LAST_INPUT_COL = sum(1 for f, _ in COLUMNS if f)     # K: the printed report; last month's columns follow
+LAST_INPUT_COL = sum(1 for f, _ in COLUMNS if f)  # K: the printed report; last month's columns follow
 # Column letter of last month's value of each input field (L = target fisik ... P = solusi).
 PREV = {f: get_column_letter(LAST_INPUT_COL + i) for i, f in enumerate(INPUT_FIELDS, start=1)}
 _PREV_AT = {LAST_INPUT_COL + i: f for i, f in enumerate(INPUT_FIELDS, start=1)}
@@ -109,15 +110,25 @@ def plan_of(rows: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     cols = ["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu", "bulan_lalu", "file_name"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
-    plan = rows.groupby("opd_kode", sort=False).agg(
-        opd=("opd", "first"), singkatan=("singkatan", "first"), sub_kegiatan=("kode", "size"),
-        pagu=("pagu", "sum"), bulan_lalu=("prev_import_id", lambda s: bool(s.notna().any()))).reset_index()
+    plan = (
+        rows.groupby("opd_kode", sort=False)
+        .agg(
+            opd=("opd", "first"),
+            singkatan=("singkatan", "first"),
+            sub_kegiatan=("kode", "size"),
+            pagu=("pagu", "sum"),
+            bulan_lalu=("prev_import_id", lambda s: bool(s.notna().any())),
+        )
+        .reset_index()
+    )
     names = [file_name(s, k, year, month) for s, k in zip(plan["singkatan"], plan["opd_kode"])]
     seen: dict[str, int] = {}
     for n in names:
         seen[n] = seen.get(n, 0) + 1
-    plan["file_name"] = [file_name(f"{s or ''}_{k}", k, year, month) if seen[n] > 1 else n
-                         for n, s, k in zip(names, plan["singkatan"], plan["opd_kode"])]
+    plan["file_name"] = [
+        file_name(f"{s or ''}_{k}", k, year, month) if seen[n] > 1 else n
+        for n, s, k in zip(names, plan["singkatan"], plan["opd_kode"])
+    ]
     return plan[cols]
 
 
@@ -132,11 +143,11 @@ def pimpinan(opd: str) -> str:
     if low.startswith("sekretariat daerah"):
         return "Sekretaris Daerah"
     if low.startswith("kecamatan "):
-        return "Camat " + nama[len("kecamatan "):]
+        return "Camat " + nama[len("kecamatan ") :]
     if low.startswith("kelurahan "):
-        return "Lurah " + nama[len("kelurahan "):]
+        return "Lurah " + nama[len("kelurahan ") :]
     if low.startswith("inspektorat"):
-        return ("Inspektur" + nama[len("inspektorat"):]).strip()
+        return ("Inspektur" + nama[len("inspektorat") :]).strip()
     if low.startswith(("rumah sakit", "rsud")):
         return "Direktur " + nama
     return "Kepala " + nama
@@ -166,8 +177,21 @@ def default_contact(settings: Settings) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + sym, n - value
     return out
@@ -231,8 +255,11 @@ def _title_lines(settings: Settings, opd: str, year: int, month: int) -> list[tu
     lines = [(f"{TITLE} TAHUN ANGGARAN {year}", 13, True)]
     if daerah and find_period(daerah, "title") is None:
         lines.append((daerah, 11, True))
-    lines += [(f"OPD : {opd}", 11, True), (period, 11, True),
-              ("Isi sel berwarna kuning saja; cara pengisian ada pada lembar Petunjuk.", 9, False)]
+    lines += [
+        (f"OPD : {opd}", 11, True),
+        (period, 11, True),
+        ("Isi sel berwarna kuning saja; cara pengisian ada pada lembar Petunjuk.", 9, False),
+    ]
     texts = [t for t, _, _ in lines]
     hit = period_in_title(texts)
     if hit is None or (hit.year, hit.month) != (year, month) or opd_in_title(texts) != opd:
@@ -264,9 +291,22 @@ def _header(ws, styler: _Styler) -> None:
     ws.row_dimensions[HEADER_ROW].height = 54
 
 
-def _cell(ws, styler: _Styler, row: int, col: int, value, key: tuple, *, fmt: str | None = None,
-          fill: PatternFill | None = None, bold: bool = False, unlocked: bool = False, wrap: bool = False,
-          align: str | None = None, indent: int = 0) -> None:
+def _cell(
+    ws,
+    styler: _Styler,
+    row: int,
+    col: int,
+    value,
+    key: tuple,
+    *,
+    fmt: str | None = None,
+    fill: PatternFill | None = None,
+    bold: bool = False,
+    unlocked: bool = False,
+    wrap: bool = False,
+    align: str | None = None,
+    indent: int = 0,
+) -> None:
     cell = ws.cell(row=row, column=col)
     put(cell, value)
 
@@ -277,8 +317,9 @@ def _cell(ws, styler: _Styler, row: int, col: int, value, key: tuple, *, fmt: st
             cell.fill = fill
         if fmt:
             cell.number_format = fmt
-        cell.alignment = Alignment(horizontal=align or ("right" if fmt else "left"), vertical="top",
-                                   wrap_text=wrap, indent=indent)
+        cell.alignment = Alignment(
+            horizontal=align or ("right" if fmt else "left"), vertical="top", wrap_text=wrap, indent=indent
+        )
         if unlocked:
             cell.protection = UNLOCKED
 
@@ -294,7 +335,7 @@ def _write_rows(ws, styler: _Styler, rows: pd.DataFrame) -> tuple[int, list[int]
     the rows of the sub kegiatan."""
     row = DATA_ROW
     leaves: list[int] = []
-    parents: list[tuple[int, int, int, str]] = []    # (row, first, last, level) to fill in afterwards
+    parents: list[tuple[int, int, int, str]] = []  # (row, first, last, level) to fill in afterwards
     groups: dict = {}
     for r in rows.itertuples(index=False):
         groups.setdefault(r.program_kode, {}).setdefault(r.kegiatan_kode, []).append(r)
@@ -335,8 +376,20 @@ def _parent(ws, styler: _Styler, row: int, no: str, kode: str, nama: str | None,
         prev = PREV_KINDS.get(_prev_field(j))
         fmt = KINDS.get(field) or prev
         align = "center" if field == "no" else None
-        _cell(ws, styler, row, j, values.get(field), (level, j), fmt=fmt, fill=fill, bold=bold,
-              wrap=field == "nama", align=align, indent=1 if field == "nama" and level == "kegiatan" else 0)
+        _cell(
+            ws,
+            styler,
+            row,
+            j,
+            values.get(field),
+            (level, j),
+            fmt=fmt,
+            fill=fill,
+            bold=bold,
+            wrap=field == "nama",
+            align=align,
+            indent=1 if field == "nama" and level == "kegiatan" else 0,
+        )
     lines = _lines(nama, WIDTHS[2], bold, 1 if level == "kegiatan" else 0)
     if lines > 1:
         ws.row_dimensions[row].height = 12.75 * lines + 2
@@ -349,24 +402,62 @@ def _prev_field(col: int) -> str | None:
 
 
 def _leaf(ws, styler: _Styler, row: int, n: int, leaf) -> None:
-    values = {"no": n, "kode": leaf.kode, "nama": _text(leaf.nama), "sumber_dana": _text(leaf.sumber_dana),
-              "jenis": JENIS.get(leaf.jenis, _text(leaf.jenis)), "pagu": _value(leaf.pagu)}
+    values = {
+        "no": n,
+        "kode": leaf.kode,
+        "nama": _text(leaf.nama),
+        "sumber_dana": _text(leaf.sumber_dana),
+        "jenis": JENIS.get(leaf.jenis, _text(leaf.jenis)),
+        "pagu": _value(leaf.pagu),
+    }
     for j, (field, _) in enumerate(COLUMNS, start=1):
         if field in INPUT_FIELDS:
-            _cell(ws, styler, row, j, None, ("input", j), fmt=KINDS.get(field), fill=INPUT_FILL, unlocked=True,
-                  wrap=field in ("permasalahan", "solusi"))
+            _cell(
+                ws,
+                styler,
+                row,
+                j,
+                None,
+                ("input", j),
+                fmt=KINDS.get(field),
+                fill=INPUT_FILL,
+                unlocked=True,
+                wrap=field in ("permasalahan", "solusi"),
+            )
         elif field is None:
             prev = _prev_field(j)
             value = getattr(leaf, prev)
             value = _text(value) if prev in ("permasalahan", "solusi") else _value(value)
-            _cell(ws, styler, row, j, value, ("prev", j), fmt=PREV_KINDS.get(prev), fill=REFERENCE_FILL,
-                  wrap=prev in ("permasalahan", "solusi"))
+            _cell(
+                ws,
+                styler,
+                row,
+                j,
+                value,
+                ("prev", j),
+                fmt=PREV_KINDS.get(prev),
+                fill=REFERENCE_FILL,
+                wrap=prev in ("permasalahan", "solusi"),
+            )
         else:
             align = "center" if field in ("no", "jenis", "sumber_dana") else None
-            _cell(ws, styler, row, j, values[field], ("leaf", j), fmt=KINDS.get(field), wrap=field == "nama",
-                  align=align, indent=2 if field == "nama" else 0)
-    lines = max(_lines(values["nama"], WIDTHS[2], False, 2),
-                _lines(_text(leaf.permasalahan), WIDTHS[14]), _lines(_text(leaf.solusi), WIDTHS[15]))
+            _cell(
+                ws,
+                styler,
+                row,
+                j,
+                values[field],
+                ("leaf", j),
+                fmt=KINDS.get(field),
+                wrap=field == "nama",
+                align=align,
+                indent=2 if field == "nama" else 0,
+            )
+    lines = max(
+        _lines(values["nama"], WIDTHS[2], False, 2),
+        _lines(_text(leaf.permasalahan), WIDTHS[14]),
+        _lines(_text(leaf.solusi), WIDTHS[15]),
+    )
     if lines > 1:
         ws.row_dimensions[row].height = 12.75 * lines + 2
     ws.row_dimensions[row].outline_level = 2
@@ -376,8 +467,18 @@ def _total(ws, styler: _Styler, row: int) -> None:
     for j in range(1, NCOLS + 1):
         prev = _prev_field(j)
         field = COLUMNS[j - 1][0]
-        _cell(ws, styler, row, j, None, ("total", j), fmt=KINDS.get(field) or PREV_KINDS.get(prev), fill=TOTAL_FILL,
-              bold=True, align="center" if j == 1 else None)
+        _cell(
+            ws,
+            styler,
+            row,
+            j,
+            None,
+            ("total", j),
+            fmt=KINDS.get(field) or PREV_KINDS.get(prev),
+            fill=TOTAL_FILL,
+            bold=True,
+            align="center" if j == 1 else None,
+        )
     put(ws.cell(row=row, column=1), "JUMLAH")
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
     double = Side(style="double")
@@ -399,25 +500,47 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 def _validations(ws, leaves: list[int], period: str) -> None:
     """Data validation of the input cells, with Indonesian prompts and error messages."""
     fisik = DataValidation(
-        type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
-        showErrorMessage=True, showInputMessage=True, errorStyle="stop", errorTitle="Persen fisik tidak valid",
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="stop",
+        errorTitle="Persen fisik tidak valid",
         error="Isi persen 0 sampai 100 tanpa tanda %, mis. 45,5. Nilai di luar 0-100 atau teks tidak diterima.",
         promptTitle="Fisik (%) kumulatif",
-        prompt=f"Persen fisik kumulatif s.d. akhir {period}: angka 0-100 tanpa tanda %, boleh desimal (45,5).")
+        prompt=f"Persen fisik kumulatif s.d. akhir {period}: angka 0-100 tanpa tanda %, boleh desimal (45,5).",
+    )
     keuangan = DataValidation(
-        type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True, showErrorMessage=True,
-        showInputMessage=True, errorStyle="stop", errorTitle="Realisasi keuangan tidak valid",
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="stop",
+        errorTitle="Realisasi keuangan tidak valid",
         error="Isi rupiah bulat tidak negatif tanpa 'Rp', titik atau koma, mis. 125000000. Teks, angka "
-              "negatif dan pecahan tidak diterima.",
+        "negatif dan pecahan tidak diterima.",
         promptTitle="Realisasi keuangan (Rp)",
         prompt=f"Belanja (SP2D) kumulatif s.d. akhir {period} dalam rupiah bulat, tanpa 'Rp' dan titik; "
-               "tidak melebihi pagu.")
+        "tidak melebihi pagu.",
+    )
     teks = DataValidation(
-        type="textLength", operator="lessThanOrEqual", formula1="1000", allow_blank=True, showErrorMessage=True,
-        showInputMessage=True, errorStyle="stop", errorTitle="Teks terlalu panjang",
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1="1000",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="stop",
+        errorTitle="Teks terlalu panjang",
         error="Tulis paling banyak 1.000 karakter; ringkas permasalahan atau solusinya.",
         promptTitle="Permasalahan / solusi",
-        prompt="Isi singkat untuk sub kegiatan yang terlambat atau bermasalah; kosongkan bila tidak ada.")
+        prompt="Isi singkat untuk sub kegiatan yang terlambat atau bermasalah; kosongkan bila tidak ada.",
+    )
     for first, last in _runs(leaves):
         fisik.add(f"{COL['target_fisik']}{first}:{COL['realisasi_fisik']}{last}")
         keuangan.add(f"{COL['realisasi_keuangan']}{first}:{COL['realisasi_keuangan']}{last}")
@@ -435,26 +558,41 @@ def _highlights(ws, leaves: list[int]) -> None:
     keu, pagu, fisik = COL["realisasi_keuangan"], COL["pagu"], COL["realisasi_fisik"]
     p_keu, p_fisik = PREV["realisasi_keuangan"], PREV["realisasi_fisik"]
     runs = _runs(leaves)
-    top = runs[0][0]     # relative references of a rule follow the first cell of its ranges
+    top = runs[0][0]  # relative references of a rule follow the first cell of its ranges
 
     def ranges(col: str) -> str:
         return " ".join(f"{col}{first}:{col}{last}" for first, last in runs)
 
-    ws.conditional_formatting.add(ranges(keu), FormulaRule(
-        formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({pagu}{top}),{keu}{top}>{pagu}{top})"], fill=RED_FILL))
-    ws.conditional_formatting.add(ranges(keu), FormulaRule(
-        formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({p_keu}{top}),{keu}{top}<{p_keu}{top})"], fill=ORANGE_FILL))
-    ws.conditional_formatting.add(ranges(fisik), FormulaRule(
-        formula=[f"AND(ISNUMBER({fisik}{top}),ISNUMBER({p_fisik}{top}),{fisik}{top}<{p_fisik}{top})"],
-        fill=ORANGE_FILL))
+    ws.conditional_formatting.add(
+        ranges(keu),
+        FormulaRule(formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({pagu}{top}),{keu}{top}>{pagu}{top})"], fill=RED_FILL),
+    )
+    ws.conditional_formatting.add(
+        ranges(keu),
+        FormulaRule(
+            formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({p_keu}{top}),{keu}{top}<{p_keu}{top})"], fill=ORANGE_FILL
+        ),
+    )
+    ws.conditional_formatting.add(
+        ranges(fisik),
+        FormulaRule(
+            formula=[f"AND(ISNUMBER({fisik}{top}),ISNUMBER({p_fisik}{top}),{fisik}{top}<{p_fisik}{top})"],
+            fill=ORANGE_FILL,
+        ),
+    )
 
 
 def _signature(ws, row: int, settings: Settings, opd: str, year: int) -> int:
     """The OPD's signature lines under the table (place and date, jabatan, name, NIP), unlocked."""
-    lines = [(f"{settings.tempat}, ......................... {year}", False, False),
-             (pimpinan(opd), False, False), None, None, None,
-             ("(.........................................)", True, False),
-             ("NIP. .........................................", False, False)]
+    lines = [
+        (f"{settings.tempat}, ......................... {year}", False, False),
+        (pimpinan(opd), False, False),
+        None,
+        None,
+        None,
+        ("(.........................................)", True, False),
+        ("NIP. .........................................", False, False),
+    ]
     first, last = 9, LAST_INPUT_COL
     for i, line in enumerate(lines):
         if line is None:
@@ -490,12 +628,13 @@ def _protect(ws) -> None:
     p.selectUnlockedCells = False
 
 
-def _guide(ws, settings: Settings, opd: str, year: int, month: int, n_leaves: int, has_prev: bool,
-           contact: str) -> None:
+def _guide(
+    ws, settings: Settings, opd: str, year: int, month: int, n_leaves: int, has_prev: bool, contact: str
+) -> None:
     """The "Petunjuk" sheet: what to fill, the units, the deadline, whom to contact."""
     period = f"{BULAN[month - 1]} {year}"
     deadline = tanggal(settings.deadline(year, month))
-    prev = (f"{BULAN[month - 2]} {year}" if month > 1 else None)
+    prev = f"{BULAN[month - 2]} {year}" if month > 1 else None
     if prev and has_prev:
         prev_text = f"berisi laporan {prev} yang sudah diterima, sebagai pembanding (tidak perlu diubah)."
     elif prev:
@@ -510,29 +649,69 @@ def _guide(ws, settings: Settings, opd: str, year: int, month: int, n_leaves: in
         (None, f"Periode: keadaan s.d. akhir bulan {period} (kumulatif sejak Januari {year})", False),
         (None, f"Batas penyampaian: paling lambat {deadline}", True),
         (None, "", False),
-        ("1.", f"Isi hanya sel berwarna kuning pada lembar '{SHEET}' ({n_leaves} sub kegiatan). Sel lain "
-               "(kode, uraian, sumber dana, jenis, pagu, jumlah) sudah terisi dari DPA dan dikunci.", False),
-        ("2.", "Target Fisik s.d. Bulan Ini (%): rencana kemajuan fisik kumulatif sampai akhir bulan laporan, "
-               "angka 0 sampai 100 tanpa tanda %, boleh desimal dengan koma (mis. 45,5).", False),
-        ("3.", "Realisasi Fisik s.d. Bulan Ini (%): kemajuan fisik yang sudah dicapai (kumulatif), angka 0 sampai "
-               "100 tanpa tanda %. Untuk kegiatan non fisik, isi persentase capaian pelaksanaan kegiatan.", False),
-        ("4.", "Realisasi Keuangan s.d. Bulan Ini (Rp): belanja yang sudah dicairkan (SP2D) kumulatif sampai akhir "
-               "bulan laporan, dalam rupiah bulat tanpa 'Rp', titik, atau koma (mis. 125000000). Tidak boleh "
-               "negatif dan tidak boleh melebihi pagu (sel berubah merah bila melebihi pagu).", False),
-        ("5.", "Permasalahan dan Solusi / Tindak Lanjut: isi singkat untuk sub kegiatan yang terlambat atau "
-               "bermasalah; kosongkan bila tidak ada.", False),
-        ("6.", f"Kolom 's.d. Bulan Lalu' (berwarna abu-abu) {prev_text} Nilai kumulatif bulan ini biasanya tidak "
-               "lebih kecil dari bulan lalu (sel berubah jingga bila lebih kecil; periksa kembali).", False),
-        ("7.", "Baris program, kegiatan, dan JUMLAH terjumlah otomatis. Jangan menambah, menghapus, atau "
-               "memindahkan baris dan kolom, dan jangan mengubah judul; nama berkas boleh diubah.", False),
-        ("8.", "Bila pagu atau daftar sub kegiatan tidak sesuai dengan DPA/DPPA terakhir (misalnya setelah "
-               "pergeseran anggaran), jangan mengubah lembar ini: tuliskan pada kolom Permasalahan dan hubungi "
-               "narahubung di bawah.", False),
-        ("9.", "Lembar dikunci tanpa kata sandi hanya untuk mencegah perubahan tak sengaja; tidak perlu dibuka "
-               "kuncinya. Isian tetap diperiksa ulang oleh Pantau saat laporan diunggah.", False),
-        ("10.", "Isi nama dan NIP penanggung jawab di bawah tabel, simpan sebagai Excel (.xlsx), lalu kirimkan "
-                "berkas ini (bukan foto atau PDF) melalui aplikasi Pantau menu Impor Laporan atau kepada "
-                f"{default_contact(settings)}.", False),
+        (
+            "1.",
+            f"Isi hanya sel berwarna kuning pada lembar '{SHEET}' ({n_leaves} sub kegiatan). Sel lain "
+            "(kode, uraian, sumber dana, jenis, pagu, jumlah) sudah terisi dari DPA dan dikunci.",
+            False,
+        ),
+        (
+            "2.",
+            "Target Fisik s.d. Bulan Ini (%): rencana kemajuan fisik kumulatif sampai akhir bulan laporan, "
+            "angka 0 sampai 100 tanpa tanda %, boleh desimal dengan koma (mis. 45,5).",
+            False,
+        ),
+        (
+            "3.",
+            "Realisasi Fisik s.d. Bulan Ini (%): kemajuan fisik yang sudah dicapai (kumulatif), angka 0 sampai "
+            "100 tanpa tanda %. Untuk kegiatan non fisik, isi persentase capaian pelaksanaan kegiatan.",
+            False,
+        ),
+        (
+            "4.",
+            "Realisasi Keuangan s.d. Bulan Ini (Rp): belanja yang sudah dicairkan (SP2D) kumulatif sampai akhir "
+            "bulan laporan, dalam rupiah bulat tanpa 'Rp', titik, atau koma (mis. 125000000). Tidak boleh "
+            "negatif dan tidak boleh melebihi pagu (sel berubah merah bila melebihi pagu).",
+            False,
+        ),
+        (
+            "5.",
+            "Permasalahan dan Solusi / Tindak Lanjut: isi singkat untuk sub kegiatan yang terlambat atau "
+            "bermasalah; kosongkan bila tidak ada.",
+            False,
+        ),
+        (
+            "6.",
+            f"Kolom 's.d. Bulan Lalu' (berwarna abu-abu) {prev_text} Nilai kumulatif bulan ini biasanya tidak "
+            "lebih kecil dari bulan lalu (sel berubah jingga bila lebih kecil; periksa kembali).",
+            False,
+        ),
+        (
+            "7.",
+            "Baris program, kegiatan, dan JUMLAH terjumlah otomatis. Jangan menambah, menghapus, atau "
+            "memindahkan baris dan kolom, dan jangan mengubah judul; nama berkas boleh diubah.",
+            False,
+        ),
+        (
+            "8.",
+            "Bila pagu atau daftar sub kegiatan tidak sesuai dengan DPA/DPPA terakhir (misalnya setelah "
+            "pergeseran anggaran), jangan mengubah lembar ini: tuliskan pada kolom Permasalahan dan hubungi "
+            "narahubung di bawah.",
+            False,
+        ),
+        (
+            "9.",
+            "Lembar dikunci tanpa kata sandi hanya untuk mencegah perubahan tak sengaja; tidak perlu dibuka "
+            "kuncinya. Isian tetap diperiksa ulang oleh Pantau saat laporan diunggah.",
+            False,
+        ),
+        (
+            "10.",
+            "Isi nama dan NIP penanggung jawab di bawah tabel, simpan sebagai Excel (.xlsx), lalu kirimkan "
+            "berkas ini (bukan foto atau PDF) melalui aplikasi Pantau menu Impor Laporan atau kepada "
+            f"{default_contact(settings)}.",
+            False,
+        ),
         (None, "", False),
         (None, f"Narahubung: {contact}", True),
     ]
@@ -552,11 +731,12 @@ def _guide(ws, settings: Settings, opd: str, year: int, month: int, n_leaves: in
     ws.protection.sheet = True
 
 
-def template_workbook(rows: pd.DataFrame, year: int, month: int, settings: Settings,
-                      contact: str | None = None) -> bytes:
+def template_workbook(
+    rows: pd.DataFrame, year: int, month: int, settings: Settings, contact: str | None = None
+) -> bytes:
     """Workbook bytes of one OPD's template. ``rows``: that OPD's rows of :func:`request_rows`
     (one OPD, not empty); ``contact``: whom to contact (default: the unit of the kop)."""
-    opd_kode, opd = str(rows["opd_kode"].iloc[0]), " ".join(str(rows["opd"].iloc[0]).split())   # one line
+    opd_kode, opd = str(rows["opd_kode"].iloc[0]), " ".join(str(rows["opd"].iloc[0]).split())  # one line
     if rows["opd_kode"].nunique() != 1:
         raise ValueError("template_workbook: rows of exactly one OPD expected")
     period = f"{BULAN[month - 1]} {year}"
@@ -581,8 +761,16 @@ def template_workbook(rows: pd.DataFrame, year: int, month: int, settings: Setti
     ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=True)
     _print_setup(ws, last)
     _protect(ws)
-    _guide(wb.create_sheet(GUIDE_SHEET), settings, opd, year, month, len(leaves),
-           bool(rows["prev_import_id"].notna().any()), contact or default_contact(settings))
+    _guide(
+        wb.create_sheet(GUIDE_SHEET),
+        settings,
+        opd,
+        year,
+        month,
+        len(leaves),
+        bool(rows["prev_import_id"].notna().any()),
+        contact or default_contact(settings),
+    )
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
     marker = Marker(KIND, VERSION, opd_kode, year, month, SHEET, HEADER_ROW)
@@ -597,8 +785,14 @@ def template_workbook(rows: pd.DataFrame, year: int, month: int, settings: Setti
     return buf.getvalue()
 
 
-def templates_zip(store: Store, year: int, month: int, settings: Settings, opd_kodes: list[str] | None = None,
-                  contact: str | None = None) -> bytes:
+def templates_zip(
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    opd_kodes: list[str] | None = None,
+    contact: str | None = None,
+) -> bytes:
     """A zip with one template per OPD of the year's DPA (only ``opd_kodes`` when given), named
     ``Laporan_Realisasi_<singkatan>_<YYYY-MM>.xlsx``. Raises ``ValueError`` (Indonesian message)
     when there is nothing to send: no DPA for the year, or none of the chosen OPDs in it."""

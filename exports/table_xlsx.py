@@ -4,6 +4,7 @@ The print-ready recap with kop and signature block comes with the dashboards iss
 the "every table has an Excel download" baseline. Text that starts with = + - @ is written
 as text, never as a formula.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,14 +35,19 @@ def put(cell, value) -> None:
     stays text and can never become a formula."""
     value = _safe(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell._value = value      # bypass openpyxl's formula detection: stays text
+        cell._value = value  # bypass openpyxl's formula detection: stays text
         cell.data_type = "s"
     else:
         cell.value = value
 
 
-def table_to_xlsx(df: pd.DataFrame, title: str, subtitle: str | None = None,
-                  formats: dict[str, str] | None = None, sheet: str = "Data") -> bytes:
+def table_to_xlsx(
+    df: pd.DataFrame,
+    title: str,
+    subtitle: str | None = None,
+    formats: dict[str, str] | None = None,
+    sheet: str = "Data",
+) -> bytes:
     """Workbook bytes: title rows, bold frozen header with autofilter, number formats per column,
     ready to print (A4 landscape, one page wide, the header repeated on every page)."""
     formats = formats or {}

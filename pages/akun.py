@@ -1,4 +1,5 @@
 """Akun Saya: who I am, my role and scope, and changing my password."""
+
 import streamlit as st
 
 from core.auth import AuthError, change_own_password, role_label
@@ -9,16 +10,20 @@ user = require_page("akun", "akun")
 store = get_store()
 st.title("Akun Saya")
 if must_change_password():
-    st.warning("Kata sandi Anda adalah kata sandi sementara dari admin. Ganti dahulu sebelum memakai Pantau.",
-               icon=":material/key:")
+    st.warning(
+        "Kata sandi Anda adalah kata sandi sementara dari admin. Ganti dahulu sebelum memakai Pantau.",
+        icon=":material/key:",
+    )
 
 scope = ""
 if user.opd_scope:
     scope = next((o.nama for o in store.opds() if o.kode == user.opd_scope), user.opd_scope)
 elif user.unit_id is not None:
     scope = dict(store.unit_kerja()).get(user.unit_id, str(user.unit_id))
-st.markdown(f"**{user.nama}** ({user.username})  \nPeran: {role_label(user.role)}"
-            + (f"  \nCakupan data: {scope}" if scope else ""))
+st.markdown(
+    f"**{user.nama}** ({user.username})  \nPeran: {role_label(user.role)}"
+    + (f"  \nCakupan data: {scope}" if scope else "")
+)
 
 with st.form("change_password", clear_on_submit=True):
     st.subheader("Ganti kata sandi")

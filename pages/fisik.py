@@ -1,5 +1,6 @@
 """Fisik vs Non fisik: split of pagu and realisation, the classification with the deciding
 rule and a manual override (reason required; history and audit log), kontrak kritis."""
+
 import pandas as pd
 import streamlit as st
 
@@ -30,69 +31,144 @@ if split.empty:
 
 cols = st.columns(max(2, len(split)))
 for col, row in zip(cols, split.itertuples()):
-    col.metric(f"{row.label}: pagu", rupiah_compact(row.pagu), border=True,
-               help=f"{rupiah(row.pagu)}; realisasi {rupiah(row.realisasi_keuangan)}")
+    col.metric(
+        f"{row.label}: pagu",
+        rupiah_compact(row.pagu),
+        border=True,
+        help=f"{rupiah(row.pagu)}; realisasi {rupiah(row.realisasi_keuangan)}",
+    )
 left, right = st.columns([1.2, 1])
-left.plotly_chart(split_figure(split, f"Pagu dan realisasi s.d. {period_label(year, month)}"),
-                  config={"displaylogo": False})
-split_table = pd.DataFrame({"Jenis": split["label"], "Sub kegiatan": split["sub_kegiatan"], "Pagu (Rp)": split["pagu"],
-                            "Realisasi Keuangan (Rp)": split["realisasi_keuangan"],
-                            "Serapan (%)": split["keuangan_pct"]})
-right.dataframe(split_table.assign(**{"Pagu (Rp)": split_table["Pagu (Rp)"].map(rupiah),
-                                      "Realisasi Keuangan (Rp)": split_table["Realisasi Keuangan (Rp)"].map(rupiah),
-                                      "Serapan (%)": split_table["Serapan (%)"].map(percent)}), hide_index=True)
+left.plotly_chart(
+    split_figure(split, f"Pagu dan realisasi s.d. {period_label(year, month)}"), config={"displaylogo": False}
+)
+split_table = pd.DataFrame(
+    {
+        "Jenis": split["label"],
+        "Sub kegiatan": split["sub_kegiatan"],
+        "Pagu (Rp)": split["pagu"],
+        "Realisasi Keuangan (Rp)": split["realisasi_keuangan"],
+        "Serapan (%)": split["keuangan_pct"],
+    }
+)
+right.dataframe(
+    split_table.assign(
+        **{
+            "Pagu (Rp)": split_table["Pagu (Rp)"].map(rupiah),
+            "Realisasi Keuangan (Rp)": split_table["Realisasi Keuangan (Rp)"].map(rupiah),
+            "Serapan (%)": split_table["Serapan (%)"].map(percent),
+        }
+    ),
+    hide_index=True,
+)
 with right:
-    audited_download("Unduh Excel (fisik vs non fisik)", cache.xlsx(
-        split_table, f"Pagu dan Realisasi Fisik Konstruksi dan Non Fisik - {period_label(year, month)}",
-        "Keadaan s.d. akhir bulan.", formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH,
-                                              "Serapan (%)": PERCENT}),
-        f"fisik_non_fisik_{year}-{month:02d}.xlsx", what="fisik vs non fisik", key="dl_split", mime=XLSX)
+    audited_download(
+        "Unduh Excel (fisik vs non fisik)",
+        cache.xlsx(
+            split_table,
+            f"Pagu dan Realisasi Fisik Konstruksi dan Non Fisik - {period_label(year, month)}",
+            "Keadaan s.d. akhir bulan.",
+            formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Serapan (%)": PERCENT},
+        ),
+        f"fisik_non_fisik_{year}-{month:02d}.xlsx",
+        what="fisik vs non fisik",
+        key="dl_split",
+        mime=XLSX,
+    )
 
 st.subheader("Kontrak kritis (fisik konstruksi)")
-st.caption(f"Kritis: rencana 0-70 % dan tertinggal lebih dari {cfg.kritis_awal_poin:g} poin, atau rencana "
-           f"70-100 % dan tertinggal lebih dari {cfg.kritis_akhir_poin:g} poin.")
+st.caption(
+    f"Kritis: rencana 0-70 % dan tertinggal lebih dari {cfg.kritis_awal_poin:g} poin, atau rencana "
+    f"70-100 % dan tertinggal lebih dari {cfg.kritis_akhir_poin:g} poin."
+)
 kritis = cache.kritis_recap(store, year, month, scope, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
 if kritis.empty:
     st.success("Tidak ada kontrak fisik konstruksi yang kritis pada periode ini.", icon=":material/check_circle:")
 else:
-    table = pd.DataFrame({"OPD": kritis["opd"], "Kode": kritis["kode"], "Sub kegiatan": kritis["nama"],
-                          "Pagu (Rp)": kritis["pagu"], "Target Fisik (%)": kritis["target_fisik"],
-                          "Realisasi Fisik (%)": kritis["realisasi_fisik"], "Deviasi (poin)": kritis["deviasi"],
-                          "Permasalahan": kritis["permasalahan"].fillna("")})
-    st.dataframe(cache.formatted(table, rupiah=("Pagu (Rp)",), percent=("Target Fisik (%)", "Realisasi Fisik (%)"),
-                                 points=("Deviasi (poin)",)), hide_index=True, width="stretch")
-    audited_download("Unduh Excel (kontrak kritis)", cache.xlsx(
-        table, f"Kontrak Kritis - {period_label(year, month)}", None,
-        formats={"Pagu (Rp)": RUPIAH, "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT,
-                 "Deviasi (poin)": PERCENT}), f"kontrak_kritis_{year}-{month:02d}.xlsx",
-        what="kontrak kritis", key="dl_kritis", mime=XLSX)
+    table = pd.DataFrame(
+        {
+            "OPD": kritis["opd"],
+            "Kode": kritis["kode"],
+            "Sub kegiatan": kritis["nama"],
+            "Pagu (Rp)": kritis["pagu"],
+            "Target Fisik (%)": kritis["target_fisik"],
+            "Realisasi Fisik (%)": kritis["realisasi_fisik"],
+            "Deviasi (poin)": kritis["deviasi"],
+            "Permasalahan": kritis["permasalahan"].fillna(""),
+        }
+    )
+    st.dataframe(
+        cache.formatted(
+            table,
+            rupiah=("Pagu (Rp)",),
+            percent=("Target Fisik (%)", "Realisasi Fisik (%)"),
+            points=("Deviasi (poin)",),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    audited_download(
+        "Unduh Excel (kontrak kritis)",
+        cache.xlsx(
+            table,
+            f"Kontrak Kritis - {period_label(year, month)}",
+            None,
+            formats={
+                "Pagu (Rp)": RUPIAH,
+                "Target Fisik (%)": PERCENT,
+                "Realisasi Fisik (%)": PERCENT,
+                "Deviasi (poin)": PERCENT,
+            },
+        ),
+        f"kontrak_kritis_{year}-{month:02d}.xlsx",
+        what="kontrak kritis",
+        key="dl_kritis",
+        mime=XLSX,
+    )
 
 st.subheader("Klasifikasi sub kegiatan")
 class_opd = scope
 if not scope and split["sub_kegiatan"].sum() > CLASSIFICATION_ROWS:
     names = {o.kode: o.nama for o in cache.opds(store)}
-    class_opd = st.selectbox("OPD", list(names), format_func=names.get, key="klasifikasi_opd",
-                             help="Sub kegiatan sebanyak ini ditampilkan per OPD.")
+    class_opd = st.selectbox(
+        "OPD",
+        list(names),
+        format_func=names.get,
+        key="klasifikasi_opd",
+        help="Sub kegiatan sebanyak ini ditampilkan per OPD.",
+    )
 classes = cache.classification(store, year, class_opd)
 if classes.empty:
     st.caption("Klasifikasi berasal dari DPA; DPA tahun ini belum dimuat.")
     st.stop()
-table = pd.DataFrame({"OPD": classes["opd"], "Kode": classes["kode"], "Sub kegiatan": classes["nama"],
-                      "Pagu (Rp)": classes["pagu"], "Jenis": classes["jenis"].map(JENIS),
-                      "Ditentukan oleh": classes["jenis_source"].map(lambda s: SOURCE.get(s, s)),
-                      "Aturan / alasan": classes["jenis_rule"].fillna("")})
+table = pd.DataFrame(
+    {
+        "OPD": classes["opd"],
+        "Kode": classes["kode"],
+        "Sub kegiatan": classes["nama"],
+        "Pagu (Rp)": classes["pagu"],
+        "Jenis": classes["jenis"].map(JENIS),
+        "Ditentukan oleh": classes["jenis_source"].map(lambda s: SOURCE.get(s, s)),
+        "Aturan / alasan": classes["jenis_rule"].fillna(""),
+    }
+)
 st.dataframe(cache.formatted(table, rupiah=("Pagu (Rp)",)), hide_index=True, width="stretch")
-audited_download("Unduh Excel (klasifikasi)", cache.xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None,
-                                                         formats={"Pagu (Rp)": RUPIAH}),
-                 f"klasifikasi_{year}.xlsx", what="klasifikasi", key="dl_klasifikasi", mime=XLSX)
+audited_download(
+    "Unduh Excel (klasifikasi)",
+    cache.xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None, formats={"Pagu (Rp)": RUPIAH}),
+    f"klasifikasi_{year}.xlsx",
+    what="klasifikasi",
+    key="dl_klasifikasi",
+    mime=XLSX,
+)
 
 if user.is_admin:
     with st.form("override", clear_on_submit=True):
         st.markdown("**Ubah klasifikasi secara manual** (tercatat di riwayat dan log audit)")
         keys = list(zip(classes["opd_kode"], classes["kode"]))
         labels = {k: f"{o} · {k[1]} · {n}" for k, o, n in zip(keys, classes["opd"], classes["nama"])}
-        chosen = st.selectbox("Sub kegiatan", keys, format_func=labels.get, index=None,
-                              placeholder="Pilih sub kegiatan")
+        chosen = st.selectbox(
+            "Sub kegiatan", keys, format_func=labels.get, index=None, placeholder="Pilih sub kegiatan"
+        )
         new_jenis = st.radio("Jenis baru", list(JENIS), format_func=JENIS.get, horizontal=True)
         reason = st.text_input("Alasan (wajib)", placeholder="mis. belanja modal gedung sesuai kontrak")
         if st.form_submit_button("Simpan klasifikasi", type="primary", icon=":material/save:"):
@@ -107,11 +183,22 @@ if user.is_admin:
     history = cache.jenis_overrides(store, year)
     if not history.empty:
         st.caption("Riwayat perubahan manual")
-        changes = pd.DataFrame({"Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
-                                "Oleh": history["created_by"], "OPD": history["opd"],
-                                "Kode": history["sub_kegiatan_kode"], "Jenis": history["jenis"].map(JENIS),
-                                "Alasan": history["reason"]})
+        changes = pd.DataFrame(
+            {
+                "Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
+                "Oleh": history["created_by"],
+                "OPD": history["opd"],
+                "Kode": history["sub_kegiatan_kode"],
+                "Jenis": history["jenis"].map(JENIS),
+                "Alasan": history["reason"],
+            }
+        )
         st.dataframe(changes, hide_index=True, width="stretch")
-        audited_download("Unduh Excel (riwayat perubahan klasifikasi)", table_to_xlsx(
-            changes, f"Riwayat Perubahan Klasifikasi Manual {year}", None),
-            f"riwayat_klasifikasi_{year}.xlsx", what="riwayat klasifikasi", key="dl_override_history", mime=XLSX)
+        audited_download(
+            "Unduh Excel (riwayat perubahan klasifikasi)",
+            table_to_xlsx(changes, f"Riwayat Perubahan Klasifikasi Manual {year}", None),
+            f"riwayat_klasifikasi_{year}.xlsx",
+            what="riwayat klasifikasi",
+            key="dl_override_history",
+            mime=XLSX,
+        )

@@ -3,6 +3,7 @@ realisasi, capaian, predikat), the trend of each indicator across months, the Ka
 analysis note per unit and period, the targets of the Perjanjian Kinerja (edited by the admin,
 with history) and the rows of imported files that wait for a confirmed indicator match.
 A ``unit`` user sees only its own unit."""
+
 import pandas as pd
 import streamlit as st
 
@@ -14,8 +15,20 @@ from exports.table_xlsx import PERCENT, table_to_xlsx
 from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.format import percent, period_label
-from ui.kinerja import (AGREGASI_LABEL, ARAH_LABEL, candidate_label, candidates, period_of, predikat_counts,
-                        recap_display, recap_export, style_recap, trend_figure, value_text, when_text)
+from ui.kinerja import (
+    AGREGASI_LABEL,
+    ARAH_LABEL,
+    candidate_label,
+    candidates,
+    period_of,
+    predikat_counts,
+    recap_display,
+    recap_export,
+    style_recap,
+    trend_figure,
+    value_text,
+    when_text,
+)
 from ui.kinerja_downloads import recap_workbook_cached
 from ui.state import current_period, get_store
 
@@ -33,10 +46,12 @@ units = units[units["indikator"] > 0].reset_index(drop=True)
 if scope is not None:
     units = units[units["id"] == scope].reset_index(drop=True)
 if units.empty:
-    st.info(f"Belum ada indikator kinerja tahun {year}"
-            + (" untuk unit Anda" if scope is not None else "")
-            + ". Perjanjian Kinerja diimpor oleh admin di halaman Impor Laporan; atau pilih tahun lain di samping.",
-            icon=":material/inbox:")
+    st.info(
+        f"Belum ada indikator kinerja tahun {year}"
+        + (" untuk unit Anda" if scope is not None else "")
+        + ". Perjanjian Kinerja diimpor oleh admin di halaman Impor Laporan; atau pilih tahun lain di samping.",
+        icon=":material/inbox:",
+    )
     st.stop()
 names = dict(zip(units["id"].astype(int), units["nama"]))
 
@@ -45,8 +60,13 @@ if flash:
     st.success(flash, icon=":material/task_alt:")
 
 pending = store.pending_matches(tahun=year, unit_id=scope)
-tabs = st.tabs(["Rekap capaian", "Target (Perjanjian Kinerja)",
-                f"Konfirmasi indikator ({len(pending)})" if len(pending) else "Konfirmasi indikator"])
+tabs = st.tabs(
+    [
+        "Rekap capaian",
+        "Target (Perjanjian Kinerja)",
+        f"Konfirmasi indikator ({len(pending)})" if len(pending) else "Konfirmasi indikator",
+    ]
+)
 
 # ---------------------------------------------------------------------------- recap
 with tabs[0]:
@@ -54,14 +74,22 @@ with tabs[0]:
     kind = c1.radio("Periode rekap", list(KINDS), format_func=KINDS.get, horizontal=True, key="data_kind")
     tw = None
     if kind == "triwulan":
-        tw = c2.selectbox("Triwulan", [1, 2, 3, 4], index=(month - 1) // 3,
-                          format_func=lambda t: f"Triwulan {ROMAN[t]}",
-                          key="data_tw")
+        tw = c2.selectbox(
+            "Triwulan",
+            [1, 2, 3, 4],
+            index=(month - 1) // 3,
+            format_func=lambda t: f"Triwulan {ROMAN[t]}",
+            key="data_tw",
+        )
     elif kind == "bulan":
         c2.caption("Bulan mengikuti pilihan di samping.")
     if scope is None:
-        unit_choice = c3.selectbox("Unit kerja", [None] + list(names), key="data_unit",
-                                   format_func=lambda u: "Semua unit" if u is None else names[u])
+        unit_choice = c3.selectbox(
+            "Unit kerja",
+            [None] + list(names),
+            key="data_unit",
+            format_func=lambda u: "Semua unit" if u is None else names[u],
+        )
     else:
         unit_choice = scope
         c3.markdown(f"Unit kerja: **{names[scope]}**")
@@ -77,56 +105,89 @@ with tabs[0]:
     m[1].metric("Rata-rata capaian", percent(summary["rata_capaian"]), border=True)
     m[2].metric("Sangat tinggi / tinggi", counts["Sangat Tinggi"] + counts["Tinggi"], border=True)
     m[3].metric("Rendah / sangat rendah", counts["Rendah"] + counts["Sangat Rendah"], border=True)
-    st.caption("Capaian = realisasi / target × 100 (arah naik) atau (2 × target − realisasi) / target × 100 (arah "
-               "turun). Predikat menurut Permendagri 86/2017: ≥ 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 "
-               "rendah, ≤ 50 sangat rendah. Triwulan/tahun: indikator stok memakai bulan terakhir yang terisi, "
-               "indikator alir dijumlahkan; target bulanan indikator alir = target triwulan ÷ 3.")
-    st.table(style_recap(recap_display(recap, with_unit=unit_choice is None, with_months=p.month is None)),
-             hide_index=True)
+    st.caption(
+        "Capaian = realisasi / target × 100 (arah naik) atau (2 × target − realisasi) / target × 100 (arah "
+        "turun). Predikat menurut Permendagri 86/2017: ≥ 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 "
+        "rendah, ≤ 50 sangat rendah. Triwulan/tahun: indikator stok memakai bulan terakhir yang terisi, "
+        "indikator alir dijumlahkan; target bulanan indikator alir = target triwulan ÷ 3."
+    )
+    st.table(
+        style_recap(recap_display(recap, with_unit=unit_choice is None, with_months=p.month is None)), hide_index=True
+    )
     who = names[unit_choice] if unit_choice is not None else "semua unit"
     slug = f"{year}-{p.key.lower()}" + (f"_unit{unit_choice}" if unit_choice is not None else "")
     d1, d2 = st.columns([1.6, 1])
     with d1:
-        audited_download("Unduh rekap siap cetak (Excel: kop, status persetujuan, tanda tangan Camat)",
-                         recap_workbook_cached(store, year, p.month, p.triwulan, p.annual, unit_choice,
-                                               settings_mod.load(store)),
-                         f"rekap_kinerja_{slug}.xlsx", what=f"rekap kinerja {who} {p.label}", key="dl_kinerja",
-                         mime=XLSX, type="primary")
+        audited_download(
+            "Unduh rekap siap cetak (Excel: kop, status persetujuan, tanda tangan Camat)",
+            recap_workbook_cached(store, year, p.month, p.triwulan, p.annual, unit_choice, settings_mod.load(store)),
+            f"rekap_kinerja_{slug}.xlsx",
+            what=f"rekap kinerja {who} {p.label}",
+            key="dl_kinerja",
+            mime=XLSX,
+            type="primary",
+        )
     with d2:
-        audited_download("Unduh tabel (Excel)", table_to_xlsx(
-            recap_export(recap), f"Rekap Capaian Kinerja {who} - {p.label}",
-            "Capaian dalam persen; predikat menurut Permendagri 86/2017.", formats={"Capaian (%)": PERCENT}),
-            f"tabel_kinerja_{slug}.xlsx", what=f"tabel rekap kinerja {who} {p.label}", key="dl_kinerja_tabel",
-            mime=XLSX)
+        audited_download(
+            "Unduh tabel (Excel)",
+            table_to_xlsx(
+                recap_export(recap),
+                f"Rekap Capaian Kinerja {who} - {p.label}",
+                "Capaian dalam persen; predikat menurut Permendagri 86/2017.",
+                formats={"Capaian (%)": PERCENT},
+            ),
+            f"tabel_kinerja_{slug}.xlsx",
+            what=f"tabel rekap kinerja {who} {p.label}",
+            key="dl_kinerja_tabel",
+            mime=XLSX,
+        )
 
     st.subheader("Tren per indikator")
     options = recap["indikator_id"].astype(int).tolist()
-    labels = {int(i): (f"{n} - {u}" if unit_choice is None else n)
-              for i, n, u in zip(recap["indikator_id"], recap["indikator"], recap["unit"])}
+    labels = {
+        int(i): (f"{n} - {u}" if unit_choice is None else n)
+        for i, n, u in zip(recap["indikator_id"], recap["indikator"], recap["unit"])
+    }
     ind_id = st.selectbox("Indikator", options, format_func=labels.get, key="trend_ind")
     if ind_id is not None:
         monthly = kinerja_monthly(store, year, unit_id=unit_choice, indikator_id=int(ind_id))
-        st.plotly_chart(trend_figure(monthly, f"{labels[int(ind_id)]} - {year}"),
-                        config={"displaylogo": False})
-        st.caption("Batang: realisasi bulan itu (warna menurut predikat capaiannya); garis putus-putus: target "
-                   "bulan itu.")
+        st.plotly_chart(trend_figure(monthly, f"{labels[int(ind_id)]} - {year}"), config={"displaylogo": False})
+        st.caption(
+            "Batang: realisasi bulan itu (warna menurut predikat capaiannya); garis putus-putus: target bulan itu."
+        )
 
     st.subheader(f"Analisis Kasubbag Program dan Keuangan - {p.label}")
     notes = store.analisis(year, p.key, unit_choice)
     if notes.empty:
         st.caption("Belum ada catatan analisis untuk periode ini.")
     else:
-        st.table(pd.DataFrame({"Unit": notes["unit"], "Analisis": notes["note"], "Oleh": notes["created_by"],
-                               "Waktu": notes["created_at"].map(when_text), "Versi": notes["versi"]}), hide_index=True)
+        st.table(
+            pd.DataFrame(
+                {
+                    "Unit": notes["unit"],
+                    "Analisis": notes["note"],
+                    "Oleh": notes["created_by"],
+                    "Waktu": notes["created_at"].map(when_text),
+                    "Versi": notes["versi"],
+                }
+            ),
+            hide_index=True,
+        )
     if user.role == "admin":
-        target_unit = unit_choice if unit_choice is not None else st.selectbox(
-            "Unit yang dianalisis", list(names), format_func=names.get, key="analisis_unit")
+        target_unit = (
+            unit_choice
+            if unit_choice is not None
+            else st.selectbox("Unit yang dianalisis", list(names), format_func=names.get, key="analisis_unit")
+        )
         current = notes[notes["unit_id"] == target_unit]["note"]
         with st.form(f"analisis_{target_unit}_{year}_{p.key}", border=True):
-            text = st.text_area(f"Analisis dan evaluasi {names[target_unit]} ({p.label})",
-                                key=f"analisis_text_{target_unit}_{year}_{p.key}",
-                                value=current.iloc[0] if len(current) else "", height=120,
-                                placeholder="mis. Capaian IKM di bawah target karena ...; langkah perbaikan ...")
+            text = st.text_area(
+                f"Analisis dan evaluasi {names[target_unit]} ({p.label})",
+                key=f"analisis_text_{target_unit}_{year}_{p.key}",
+                value=current.iloc[0] if len(current) else "",
+                height=120,
+                placeholder="mis. Capaian IKM di bawah target karena ...; langkah perbaikan ...",
+            )
             if st.form_submit_button("Simpan analisis", icon=":material/save:"):
                 try:
                     review.save_analysis(store, int(target_unit), year, p.key, text, user)
@@ -138,30 +199,82 @@ with tabs[0]:
         history = store.analisis_history(int(target_unit), year, p.key)
         if len(history) > 1:
             with st.expander(f"Riwayat analisis {names[target_unit]} ({len(history)} versi)"):
-                st.dataframe(pd.DataFrame({"Waktu": history["created_at"].map(when_text), "Oleh": history["created_by"],
-                                           "Analisis": history["note"]}), hide_index=True, width="stretch")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "Waktu": history["created_at"].map(when_text),
+                            "Oleh": history["created_by"],
+                            "Analisis": history["note"],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
 
 # ---------------------------------------------------------------------------- targets
 with tabs[1]:
     inds = store.indikator_frame(year, scope, include_inactive=user.role == "admin")
-    table = pd.DataFrame({
-        "Unit": inds["unit"], "No": inds["no"], "Indikator": inds["nama"], "Satuan": inds["satuan"],
-        "Arah": inds["arah"].map(ARAH_LABEL), "Agregasi": inds["agregasi"].map(AGREGASI_LABEL),
-        "Target tahunan": inds["target_tahunan"].map(value_text),
-        **{f"TW {ROMAN[t]}": inds[f"target_tw{t}"].map(value_text) for t in range(1, 5)},
-        "Sumber": inds["source"].map({"import": "Impor PK", "manual": "Diisi di aplikasi"}),
-        "Aktif": inds["active"].map({True: "Ya", False: "Tidak"}),
-    })
-    st.caption(f"Indikator dan target Perjanjian Kinerja tahun {year}. Impor berkas PK di halaman Impor Laporan; "
-               "admin dapat mengubah target di sini (setiap perubahan tercatat beserta alasannya).")
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Indikator": st.column_config.TextColumn(width="large")})
-    audited_download("Unduh Excel (target)", table_to_xlsx(
-        inds[["unit", "no", "nama", "satuan", "arah", "agregasi", "target_tahunan", "target_tw1", "target_tw2",
-              "target_tw3", "target_tw4"]].set_axis(
-            ["Unit", "No", "Indikator", "Satuan", "Arah", "Agregasi", "Target Tahunan", "Target TW I", "Target TW II",
-             "Target TW III", "Target TW IV"], axis=1), f"Target Perjanjian Kinerja {year}"),
-        f"target_kinerja_{year}.xlsx", what="target kinerja", key="dl_targets", mime=XLSX)
+    table = pd.DataFrame(
+        {
+            "Unit": inds["unit"],
+            "No": inds["no"],
+            "Indikator": inds["nama"],
+            "Satuan": inds["satuan"],
+            "Arah": inds["arah"].map(ARAH_LABEL),
+            "Agregasi": inds["agregasi"].map(AGREGASI_LABEL),
+            "Target tahunan": inds["target_tahunan"].map(value_text),
+            **{f"TW {ROMAN[t]}": inds[f"target_tw{t}"].map(value_text) for t in range(1, 5)},
+            "Sumber": inds["source"].map({"import": "Impor PK", "manual": "Diisi di aplikasi"}),
+            "Aktif": inds["active"].map({True: "Ya", False: "Tidak"}),
+        }
+    )
+    st.caption(
+        f"Indikator dan target Perjanjian Kinerja tahun {year}. Impor berkas PK di halaman Impor Laporan; "
+        "admin dapat mengubah target di sini (setiap perubahan tercatat beserta alasannya)."
+    )
+    st.dataframe(
+        table, hide_index=True, width="stretch", column_config={"Indikator": st.column_config.TextColumn(width="large")}
+    )
+    audited_download(
+        "Unduh Excel (target)",
+        table_to_xlsx(
+            inds[
+                [
+                    "unit",
+                    "no",
+                    "nama",
+                    "satuan",
+                    "arah",
+                    "agregasi",
+                    "target_tahunan",
+                    "target_tw1",
+                    "target_tw2",
+                    "target_tw3",
+                    "target_tw4",
+                ]
+            ].set_axis(
+                [
+                    "Unit",
+                    "No",
+                    "Indikator",
+                    "Satuan",
+                    "Arah",
+                    "Agregasi",
+                    "Target Tahunan",
+                    "Target TW I",
+                    "Target TW II",
+                    "Target TW III",
+                    "Target TW IV",
+                ],
+                axis=1,
+            ),
+            f"Target Perjanjian Kinerja {year}",
+        ),
+        f"target_kinerja_{year}.xlsx",
+        what="target kinerja",
+        key="dl_targets",
+        mime=XLSX,
+    )
 
     if user.role == "admin" and not inds.empty:
         st.subheader("Ubah indikator")
@@ -172,27 +285,48 @@ with tabs[1]:
             nama = st.text_input("Nama indikator", value=ind["nama"], key=f"e_nama_{edit_id}")
             c = st.columns(3)
             satuan = c[0].text_input("Satuan", value=ind["satuan"] or "", key=f"e_satuan_{edit_id}")
-            arah = c[1].selectbox("Arah", list(ARAH_LABEL), index=list(ARAH_LABEL).index(ind["arah"]),
-                                  format_func=ARAH_LABEL.get, key=f"e_arah_{edit_id}")
-            agregasi = c[2].selectbox("Agregasi", list(AGREGASI_LABEL),
-                                      index=list(AGREGASI_LABEL).index(ind["agregasi"]),
-                                      format_func=AGREGASI_LABEL.get, key=f"e_agg_{edit_id}")
+            arah = c[1].selectbox(
+                "Arah",
+                list(ARAH_LABEL),
+                index=list(ARAH_LABEL).index(ind["arah"]),
+                format_func=ARAH_LABEL.get,
+                key=f"e_arah_{edit_id}",
+            )
+            agregasi = c[2].selectbox(
+                "Agregasi",
+                list(AGREGASI_LABEL),
+                index=list(AGREGASI_LABEL).index(ind["agregasi"]),
+                format_func=AGREGASI_LABEL.get,
+                key=f"e_agg_{edit_id}",
+            )
             t = st.columns(5)
-            targets = {"target_tahunan": t[0].text_input("Target tahunan", value=value_text(ind["target_tahunan"], ""),
-                                                         key=f"e_tahunan_{edit_id}")}
+            targets = {
+                "target_tahunan": t[0].text_input(
+                    "Target tahunan", value=value_text(ind["target_tahunan"], ""), key=f"e_tahunan_{edit_id}"
+                )
+            }
             for n in range(1, 5):
-                targets[f"target_tw{n}"] = t[n].text_input(f"Target TW {ROMAN[n]}",
-                                                           value=value_text(ind[f"target_tw{n}"], ""),
-                                                           key=f"e_tw{n}_{edit_id}")
+                targets[f"target_tw{n}"] = t[n].text_input(
+                    f"Target TW {ROMAN[n]}", value=value_text(ind[f"target_tw{n}"], ""), key=f"e_tw{n}_{edit_id}"
+                )
             active = st.checkbox("Aktif (dipakai dalam rekap)", value=bool(ind["active"]), key=f"e_active_{edit_id}")
-            reason = st.text_input("Alasan perubahan (wajib)", placeholder="mis. PK perubahan tanggal ...",
-                                   key=f"e_reason_{edit_id}")
+            reason = st.text_input(
+                "Alasan perubahan (wajib)", placeholder="mis. PK perubahan tanggal ...", key=f"e_reason_{edit_id}"
+            )
             if st.form_submit_button("Simpan perubahan indikator", icon=":material/save:"):
-                fields = dict(nama=nama.strip(), satuan=satuan.strip() or None, arah=arah, agregasi=agregasi,
-                              active=active, **{k: (v if v.strip() else None) for k, v in targets.items()})
+                fields = dict(
+                    nama=nama.strip(),
+                    satuan=satuan.strip() or None,
+                    arah=arah,
+                    agregasi=agregasi,
+                    active=active,
+                    **{k: (v if v.strip() else None) for k, v in targets.items()},
+                )
                 if not reason.strip():
-                    st.error("Tuliskan alasan perubahan; alasan dicatat dalam riwayat indikator dan log audit.",
-                             icon=":material/error:")
+                    st.error(
+                        "Tuliskan alasan perubahan; alasan dicatat dalam riwayat indikator dan log audit.",
+                        icon=":material/error:",
+                    )
                 else:
                     try:
                         update_indikator(store, int(edit_id), fields, user, reason.strip())
@@ -204,12 +338,21 @@ with tabs[1]:
         hist = store.indikator_history(int(edit_id))
         if not hist.empty:
             with st.expander(f"Riwayat indikator ini ({len(hist)} perubahan)"):
-                st.dataframe(pd.DataFrame({
-                    "Diubah": hist["changed_at"].map(when_text), "Oleh": hist["changed_by"], "Alasan": hist["reason"],
-                    "Nama sebelumnya": hist["nama"], "Satuan": hist["satuan"],
-                    "Target tahunan": hist["target_tahunan"].map(value_text),
-                    **{f"TW {ROMAN[n]}": hist[f"target_tw{n}"].map(value_text) for n in range(1, 5)}}),
-                    hide_index=True, width="stretch")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "Diubah": hist["changed_at"].map(when_text),
+                            "Oleh": hist["changed_by"],
+                            "Alasan": hist["reason"],
+                            "Nama sebelumnya": hist["nama"],
+                            "Satuan": hist["satuan"],
+                            "Target tahunan": hist["target_tahunan"].map(value_text),
+                            **{f"TW {ROMAN[n]}": hist[f"target_tw{n}"].map(value_text) for n in range(1, 5)},
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
         with st.expander("Tambah indikator baru", icon=":material/add:"):
             with st.form("add_ind", border=False):
                 new_unit = st.selectbox("Unit kerja", list(names), format_func=names.get, key="n_unit")
@@ -224,9 +367,19 @@ with tabs[1]:
                     new_targets[f"target_tw{n}"] = t[n].text_input(f"Target TW {ROMAN[n]}", key=f"n_tw{n}")
                 if st.form_submit_button("Tambah indikator", icon=":material/add:"):
                     try:
-                        add_indikator(store, int(new_unit), year, dict(
-                            nama=new_nama.strip(), satuan=new_satuan.strip() or None, arah=new_arah, agregasi=new_agg,
-                            **{k: (v if v.strip() else None) for k, v in new_targets.items()}), user)
+                        add_indikator(
+                            store,
+                            int(new_unit),
+                            year,
+                            dict(
+                                nama=new_nama.strip(),
+                                satuan=new_satuan.strip() or None,
+                                arah=new_arah,
+                                agregasi=new_agg,
+                                **{k: (v if v.strip() else None) for k, v in new_targets.items()},
+                            ),
+                            user,
+                        )
                     except InputError as exc:
                         st.error("\n".join(f"- {x}" for x in exc.problems), icon=":material/error:")
                     else:
@@ -235,10 +388,12 @@ with tabs[1]:
 
 # ---------------------------------------------------------------------------- held matches
 with tabs[2]:
-    st.caption("Baris berkas kinerja yang nama indikatornya tidak pasti cocok dengan Perjanjian Kinerja. Nilainya "
-               "belum dipakai dalam rekap sampai Anda memilih indikator yang benar (atau mengabaikannya dengan "
-               "alasan). "
-               "Pantau tidak pernah menempelkan nilai ke indikator tanpa kepastian.")
+    st.caption(
+        "Baris berkas kinerja yang nama indikatornya tidak pasti cocok dengan Perjanjian Kinerja. Nilainya "
+        "belum dipakai dalam rekap sampai Anda memilih indikator yang benar (atau mengabaikannya dengan "
+        "alasan). "
+        "Pantau tidak pernah menempelkan nilai ke indikator tanpa kepastian."
+    )
     if pending.empty:
         st.success("Tidak ada baris yang menunggu konfirmasi indikator.", icon=":material/check_circle:")
     may_act = user.role in ("admin", "unit")
@@ -246,38 +401,56 @@ with tabs[2]:
     for prow in pending.to_dict("records"):
         imp, line = int(prow["import_id"]), int(prow["row"])
         with st.container(border=True):
-            st.markdown(f"**{prow['unit']}** · {period_label(int(prow['tahun']), int(prow['bulan']))} · berkas "
-                        f"*{prow['file_name']}* "
-                        f"(impor #{imp}), baris {line}")
-            st.markdown(f"Nama di berkas: **“{prow['nama_file']}”** · satuan: {prow['satuan_file'] or '-'} · "
-                        f"target di berkas: {value_text(prow['target_file'])} · realisasi: "
-                        f"**{value_text(prow['realisasi'])}**")
+            st.markdown(
+                f"**{prow['unit']}** · {period_label(int(prow['tahun']), int(prow['bulan']))} · berkas "
+                f"*{prow['file_name']}* "
+                f"(impor #{imp}), baris {line}"
+            )
+            st.markdown(
+                f"Nama di berkas: **“{prow['nama_file']}”** · satuan: {prow['satuan_file'] or '-'} · "
+                f"target di berkas: {value_text(prow['target_file'])} · realisasi: "
+                f"**{value_text(prow['realisasi'])}**"
+            )
             cands = candidates(prow)
             if prow["unit_id"] not in unit_inds:
                 ui = store.indikator_frame(int(prow["tahun"]), int(prow["unit_id"]))
                 unit_inds[prow["unit_id"]] = dict(zip(ui["id"].astype(int), zip(ui["nama"], ui["satuan"])))
             shown = {int(c["id"]): candidate_label(c) for c in cands if c.get("id") is not None}
-            others = {i: f"{n} ({s}) - indikator lain unit ini" if s else f"{n} - indikator lain unit ini"
-                      for i, (n, s) in unit_inds[prow["unit_id"]].items() if i not in shown}
+            others = {
+                i: f"{n} ({s}) - indikator lain unit ini" if s else f"{n} - indikator lain unit ini"
+                for i, (n, s) in unit_inds[prow["unit_id"]].items()
+                if i not in shown
+            }
             choices = {**shown, **others}
             if not may_act:
                 st.caption("Kandidat: " + "; ".join(shown.values()) if shown else "Tidak ada kandidat yang mirip.")
                 continue
-            pick = st.radio("Indikator yang dimaksud", [None] + list(choices), key=f"pick_{imp}_{line}",
-                            format_func=lambda i: "- pilih indikator -" if i is None else choices[i])
+            pick = st.radio(
+                "Indikator yang dimaksud",
+                [None] + list(choices),
+                key=f"pick_{imp}_{line}",
+                format_func=lambda i: "- pilih indikator -" if i is None else choices[i],
+            )
             c = st.columns([1, 2, 1])
-            if c[0].button("Konfirmasi", key=f"confirm_{imp}_{line}", type="primary", icon=":material/link:",
-                           disabled=pick is None):
+            if c[0].button(
+                "Konfirmasi", key=f"confirm_{imp}_{line}", type="primary", icon=":material/link:", disabled=pick is None
+            ):
                 try:
                     confirm_match(store, imp, line, int(pick), user)
                 except review.ReviewError as exc:
                     st.error(str(exc), icon=":material/error:")
                 else:
-                    st.session_state["data_flash"] = (f"Baris {line} ('{prow['nama_file']}') dipasangkan ke indikator "
-                                                      f"'{choices[pick].split(' - ')[0]}'.")
+                    st.session_state["data_flash"] = (
+                        f"Baris {line} ('{prow['nama_file']}') dipasangkan ke indikator "
+                        f"'{choices[pick].split(' - ')[0]}'."
+                    )
                     st.rerun()
-            reason = c[1].text_input("Alasan mengabaikan", key=f"why_{imp}_{line}", label_visibility="collapsed",
-                                     placeholder="alasan mengabaikan (mis. bukan indikator PK)")
+            reason = c[1].text_input(
+                "Alasan mengabaikan",
+                key=f"why_{imp}_{line}",
+                label_visibility="collapsed",
+                placeholder="alasan mengabaikan (mis. bukan indikator PK)",
+            )
             if c[2].button("Abaikan", key=f"dismiss_{imp}_{line}", icon=":material/block:"):
                 try:
                     dismiss_match(store, imp, line, user, reason)

@@ -1,6 +1,7 @@
 """Isi Data Kinerja: a unit (Kasi/Kasubbag) fills the realisasi of its indicators for the month
 and sends them to the Sekcam (SOP "Mekanisme Pengumpulan Data Kinerja", step 3); the admin
 (Kasubbag Program dan Keuangan) may fill on behalf of a unit. Locked once the Camat approved."""
+
 import pandas as pd
 import streamlit as st
 
@@ -23,20 +24,26 @@ if user.role == "unit":
     units = units[units["id"] == user.unit_id]
 if units.empty:
     if user.role == "unit":
-        st.info(f"Unit kerja Anda belum memiliki indikator kinerja untuk tahun {year}. Minta Kasubbag Program dan "
-                "Keuangan (admin) mengimpor Perjanjian Kinerja, atau pilih tahun lain di samping.",
-                icon=":material/inbox:")
+        st.info(
+            f"Unit kerja Anda belum memiliki indikator kinerja untuk tahun {year}. Minta Kasubbag Program dan "
+            "Keuangan (admin) mengimpor Perjanjian Kinerja, atau pilih tahun lain di samping.",
+            icon=":material/inbox:",
+        )
     else:
-        st.info(f"Belum ada indikator kinerja tahun {year}. Impor Perjanjian Kinerja di halaman Impor Laporan "
-                "atau pilih tahun lain di samping.", icon=":material/inbox:")
+        st.info(
+            f"Belum ada indikator kinerja tahun {year}. Impor Perjanjian Kinerja di halaman Impor Laporan "
+            "atau pilih tahun lain di samping.",
+            icon=":material/inbox:",
+        )
     st.stop()
 
 names = dict(zip(units["id"].astype(int), units["nama"]))
 if user.role == "unit":
     unit_id = int(user.unit_id)
 else:
-    unit_id = st.selectbox("Unit kerja (admin mengisi atas nama unit)", list(names), format_func=names.get,
-                           key="isi_unit")
+    unit_id = st.selectbox(
+        "Unit kerja (admin mengisi atas nama unit)", list(names), format_func=names.get, key="isi_unit"
+    )
 unit = names[unit_id]
 
 flash = st.session_state.pop("isi_flash", None)
@@ -51,28 +58,42 @@ people = dict(zip(users["username"], users["nama"]))
 locked = status == "approved"
 st.markdown(f"**{unit}** · bulan **{period_label(year, month)}** · status: **{status_text(status)}**")
 if locked:
-    st.error(review.lock_message(unit, year, month, person(people, row["approved_by"]), row["approved_at"]),
-             icon=":material/lock:")
+    st.error(
+        review.lock_message(unit, year, month, person(people, row["approved_by"]), row["approved_at"]),
+        icon=":material/lock:",
+    )
 elif status == "returned":
     back = last_return(events)
-    st.warning(f"**Dikembalikan oleh {person(people, back['actor'])}** pada {when_text(back['created_at'])} "
-               "dengan catatan:\n\n"
-               f"> {back['note']}\n\nPerbaiki nilainya di bawah ini, lalu kirim kembali ke Sekcam.",
-               icon=":material/undo:")
+    st.warning(
+        f"**Dikembalikan oleh {person(people, back['actor'])}** pada {when_text(back['created_at'])} "
+        "dengan catatan:\n\n"
+        f"> {back['note']}\n\nPerbaiki nilainya di bawah ini, lalu kirim kembali ke Sekcam.",
+        icon=":material/undo:",
+    )
 elif status == "submitted":
-    st.info("Data bulan ini sudah disampaikan dan menunggu verifikasi Sekcam. Bila ada yang salah, perbaiki lalu "
-            "kirim ulang; nilai lama tetap tersimpan sebagai riwayat.", icon=":material/outgoing_mail:")
+    st.info(
+        "Data bulan ini sudah disampaikan dan menunggu verifikasi Sekcam. Bila ada yang salah, perbaiki lalu "
+        "kirim ulang; nilai lama tetap tersimpan sebagai riwayat.",
+        icon=":material/outgoing_mail:",
+    )
 elif status == "verified":
-    st.info("Data bulan ini sudah diverifikasi Sekcam. Mengirim ulang nilai membuat rekap ini perlu diverifikasi "
-            "ulang.", icon=":material/verified:")
+    st.info(
+        "Data bulan ini sudah diverifikasi Sekcam. Mengirim ulang nilai membuat rekap ini perlu diverifikasi ulang.",
+        icon=":material/verified:",
+    )
 else:
-    st.caption("Isi realisasi setiap indikator untuk bulan ini (angka saja; desimal dengan koma, mis. 45,5), "
-               "lalu tekan **Kirim ke Sekcam**. Indikator yang dikosongkan tidak dikirim.")
+    st.caption(
+        "Isi realisasi setiap indikator untuk bulan ini (angka saja; desimal dengan koma, mis. 45,5), "
+        "lalu tekan **Kirim ke Sekcam**. Indikator yang dikosongkan tidak dikirim."
+    )
 
 inds = store.indikator_frame(year, unit_id)
 values = store.kinerja_values(year, unit_id)
-now = {int(i): (r, k) for i, b, r, k in zip(values["indikator_id"], values["bulan"], values["realisasi"],
-                                              values["keterangan"]) if int(b) == month}
+now = {
+    int(i): (r, k)
+    for i, b, r, k in zip(values["indikator_id"], values["bulan"], values["realisasi"], values["keterangan"])
+    if int(b) == month
+}
 tw = ROMAN[triwulan_of(month)]
 WIDTHS = [0.4, 3.2, 1, 1, 1.3, 2]
 with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
@@ -88,28 +109,41 @@ with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
         cols[1].write(ind["nama"])
         cols[2].write(ind["satuan"] or "–")
         cols[3].write(value_text(format_target(ind, month)))
-        val = cols[4].text_input(f"Realisasi {ind['nama']}", value=value_text(old[0], dash=""),
-                                 key=f"val_{year}_{month}_{ind_id}", label_visibility="collapsed",
-                                 disabled=locked, placeholder="realisasi")
-        ket = cols[5].text_input(f"Keterangan {ind['nama']}", value=old[1] if isinstance(old[1], str) else "",
-                                 key=f"ket_{year}_{month}_{ind_id}", label_visibility="collapsed",
-                                 disabled=locked, placeholder="keterangan (opsional)")
+        val = cols[4].text_input(
+            f"Realisasi {ind['nama']}",
+            value=value_text(old[0], dash=""),
+            key=f"val_{year}_{month}_{ind_id}",
+            label_visibility="collapsed",
+            disabled=locked,
+            placeholder="realisasi",
+        )
+        ket = cols[5].text_input(
+            f"Keterangan {ind['nama']}",
+            value=old[1] if isinstance(old[1], str) else "",
+            key=f"ket_{year}_{month}_{ind_id}",
+            label_visibility="collapsed",
+            disabled=locked,
+            placeholder="keterangan (opsional)",
+        )
         entered[ind_id] = (val, ket)
-    note = st.text_input("Catatan untuk Sekcam (opsional)", key=f"isi_note_{unit_id}_{year}_{month}",
-                         disabled=locked)
+    note = st.text_input("Catatan untuk Sekcam (opsional)", key=f"isi_note_{unit_id}_{year}_{month}", disabled=locked)
     sent = st.form_submit_button("Kirim ke Sekcam", type="primary", icon=":material/send:", disabled=locked)
 
 if sent:
     try:
         ids = submit_values(store, unit_id, year, month, entered, user, note=note.strip() or None)
     except InputError as exc:
-        st.error("Data belum dikirim; perbaiki dahulu:\n\n" + "\n".join(f"- {p}" for p in exc.problems),
-                 icon=":material/error:")
-    except review.ReviewError as exc:     # Locked included
+        st.error(
+            "Data belum dikirim; perbaiki dahulu:\n\n" + "\n".join(f"- {p}" for p in exc.problems),
+            icon=":material/error:",
+        )
+    except review.ReviewError as exc:  # Locked included
         st.error(str(exc), icon=":material/block:")
     else:
-        st.session_state["isi_flash"] = (f"{len(ids)} nilai indikator {unit} bulan {period_label(year, month)} "
-                                         "terkirim ke Sekcam untuk diverifikasi.")
+        st.session_state["isi_flash"] = (
+            f"{len(ids)} nilai indikator {unit} bulan {period_label(year, month)} "
+            "terkirim ke Sekcam untuk diverifikasi."
+        )
         st.rerun()
 
 if not events.empty:

@@ -2,6 +2,7 @@
 (SOP step 6), the Camat approves verified recaps (step 7); approved recaps are locked and
 only an explicit reopen with a reason (Camat or admin) unlocks them. Every step is recorded
 (review history) and audited by :func:`core.review.transition`."""
+
 import streamlit as st
 
 from core import review
@@ -11,10 +12,12 @@ from ui.format import period_label
 from ui.kinerja import history_frame, person, recap_display, review_overview, status_text, style_recap, when_text
 from ui.state import current_period, get_store
 
-BUTTON = {"verify": ("Verifikasi", ":material/verified:", "primary"),
-          "return": ("Kembalikan ke unit", ":material/undo:", "secondary"),
-          "approve": ("Setujui", ":material/approval:", "primary"),
-          "reopen": ("Buka kembali", ":material/lock_open:", "secondary")}
+BUTTON = {
+    "verify": ("Verifikasi", ":material/verified:", "primary"),
+    "return": ("Kembalikan ke unit", ":material/undo:", "secondary"),
+    "approve": ("Setujui", ":material/approval:", "primary"),
+    "reopen": ("Buka kembali", ":material/lock_open:", "secondary"),
+}
 # The step each role acts on first (the unit shown first when the page opens).
 FIRST = {"reviewer": ("submitted",), "approver": ("verified",), "admin": ("submitted", "verified")}
 
@@ -23,15 +26,20 @@ store = get_store()
 year, month = current_period()
 label = period_label(year, month)
 st.title("Review Kinerja")
-st.caption(f"Rekap kinerja bulan **{label}**. Sekcam memverifikasi atau mengembalikan rekap dengan catatan; Camat "
-           "menyetujui rekap yang sudah diverifikasi. Rekap yang disetujui terkunci 🔒; untuk mengubahnya, Camat "
-           "atau admin membukanya kembali dengan alasan.")
+st.caption(
+    f"Rekap kinerja bulan **{label}**. Sekcam memverifikasi atau mengembalikan rekap dengan catatan; Camat "
+    "menyetujui rekap yang sudah diverifikasi. Rekap yang disetujui terkunci 🔒; untuk mengubahnya, Camat "
+    "atau admin membukanya kembali dengan alasan."
+)
 
 units = store.kinerja_units(year)
 units = units[units["indikator"] > 0].reset_index(drop=True)
 if units.empty:
-    st.info(f"Belum ada indikator kinerja tahun {year}. Impor Perjanjian Kinerja di halaman Impor Laporan atau pilih "
-            "tahun lain di samping.", icon=":material/inbox:")
+    st.info(
+        f"Belum ada indikator kinerja tahun {year}. Impor Perjanjian Kinerja di halaman Impor Laporan atau pilih "
+        "tahun lain di samping.",
+        icon=":material/inbox:",
+    )
     st.stop()
 
 flash = st.session_state.pop("review_flash", None)
@@ -53,8 +61,11 @@ st.table(review_overview(units, reviews, recap, people), hide_index=True)
 
 verified = [int(u) for u, s in zip(units["id"], states) if s == "verified"]
 if user.role == "approver" and verified:
-    if st.button(f"Setujui semua rekap yang sudah diverifikasi ({len(verified)} unit)", icon=":material/approval:",
-                 key="approve_all"):
+    if st.button(
+        f"Setujui semua rekap yang sudah diverifikasi ({len(verified)} unit)",
+        icon=":material/approval:",
+        key="approve_all",
+    ):
         done, problems = [], []
         for unit_id in verified:
             try:
@@ -78,8 +89,11 @@ row = reviews[reviews["unit_id"] == unit_id]
 st.subheader(f"{names[unit_id]}: {status_text(state)}")
 if state == "approved":
     r = row.iloc[0]
-    st.success(f"Disetujui oleh **{person(people, r['approved_by'])}** pada {when_text(r['approved_at'])}. Rekap ini "
-               "terkunci: nilai tidak dapat diubah kecuali dibuka kembali dengan alasan.", icon=":material/lock:")
+    st.success(
+        f"Disetujui oleh **{person(people, r['approved_by'])}** pada {when_text(r['approved_at'])}. Rekap ini "
+        "terkunci: nilai tidak dapat diubah kecuali dibuka kembali dengan alasan.",
+        icon=":material/lock:",
+    )
 
 mine = recap[recap["unit_id"] == unit_id]
 if mine["realisasi"].notna().any():
@@ -89,16 +103,20 @@ else:
 note_now = store.analisis(year, period(year, month=month).key, unit_id)
 if not note_now.empty:
     a = note_now.iloc[0]
-    st.markdown(f"**Analisis Kasubbag Program dan Keuangan** ({person(people, a['created_by'])}, "
-                f"{when_text(a['created_at'])}):  \n"
-                f"{a['note']}")
+    st.markdown(
+        f"**Analisis Kasubbag Program dan Keuangan** ({person(people, a['created_by'])}, "
+        f"{when_text(a['created_at'])}):  \n"
+        f"{a['note']}"
+    )
 
 actions = [a for a in review.allowed_actions(user, state, unit_id) if a in BUTTON]
 if actions:
     needs_note = any(review.ACTIONS[a].note_required for a in actions)
-    note = st.text_area("Catatan" + (" (wajib untuk mengembalikan atau membuka kembali)" if needs_note else ""),
-                        key=f"review_note_{unit_id}_{year}_{month}",
-                        placeholder="mis. Realisasi indikator 2 tidak sesuai bukti; mohon diperiksa.")
+    note = st.text_area(
+        "Catatan" + (" (wajib untuk mengembalikan atau membuka kembali)" if needs_note else ""),
+        key=f"review_note_{unit_id}_{year}_{month}",
+        placeholder="mis. Realisasi indikator 2 tidak sesuai bukti; mohon diperiksa.",
+    )
     bar = st.container(horizontal=True)
     for action in actions:
         text, icon, kind = BUTTON[action]
@@ -109,15 +127,19 @@ if actions:
                 st.error(str(exc), icon=":material/error:")
             else:
                 step = review.STEP_LABEL[review.ACTIONS[action].step]
-                st.session_state["review_flash"] = (f"{names[unit_id]} {label}: {step}; status sekarang "
-                                                    f"{status_text(new)}.")
+                st.session_state["review_flash"] = (
+                    f"{names[unit_id]} {label}: {step}; status sekarang {status_text(new)}."
+                )
                 st.session_state.pop(f"review_note_{unit_id}_{year}_{month}", None)
                 st.rerun()
 else:
-    why = {"draft": "Unit belum menyampaikan data; belum ada yang perlu direview.",
-           "returned": "Rekap dikembalikan ke unit; menunggu unit memperbaiki dan mengirim ulang.",
-           "submitted": "Menunggu verifikasi Sekcam.", "verified": "Menunggu persetujuan Camat.",
-           "approved": "Rekap sudah disetujui dan terkunci."}[state]
+    why = {
+        "draft": "Unit belum menyampaikan data; belum ada yang perlu direview.",
+        "returned": "Rekap dikembalikan ke unit; menunggu unit memperbaiki dan mengirim ulang.",
+        "submitted": "Menunggu verifikasi Sekcam.",
+        "verified": "Menunggu persetujuan Camat.",
+        "approved": "Rekap sudah disetujui dan terkunci.",
+    }[state]
     st.caption(why)
 
 events = store.review_events(year, month, unit_id)

@@ -1,4 +1,5 @@
 """Pengaturan (admin): daerah, kop, signatory, thresholds, target absorption curve, deadline."""
+
 import dataclasses
 
 import pandas as pd
@@ -42,23 +43,44 @@ with st.form("settings"):
     merah = c2.number_input("Merah bila tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.merah_poin), 0.5)
     batas = c3.number_input("Batas laporan: tanggal ... bulan berikutnya", 1, 28, int(cfg.batas_hari))
     c1, c2 = st.columns(2)
-    kritis_awal = c1.number_input("Kontrak kritis, rencana 0-70 %: tertinggal lebih dari (poin)", 0.0, 100.0,
-                                  float(cfg.kritis_awal_poin), 0.5)
-    kritis_akhir = c2.number_input("Kontrak kritis, rencana 70-100 %: tertinggal lebih dari (poin)", 0.0, 100.0,
-                                   float(cfg.kritis_akhir_poin), 0.5)
+    kritis_awal = c1.number_input(
+        "Kontrak kritis, rencana 0-70 %: tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kritis_awal_poin), 0.5
+    )
+    kritis_akhir = c2.number_input(
+        "Kontrak kritis, rencana 70-100 %: tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kritis_akhir_poin), 0.5
+    )
     st.subheader("Target serapan anggaran kumulatif (%)")
-    curve = st.data_editor(pd.DataFrame({"Bulan": BULAN, "Target (%)": cfg.target_serapan}), hide_index=True,
-                           disabled=["Bulan"], key="curve_editor")
+    curve = st.data_editor(
+        pd.DataFrame({"Bulan": BULAN, "Target (%)": cfg.target_serapan}),
+        hide_index=True,
+        disabled=["Bulan"],
+        key="curve_editor",
+    )
     if st.form_submit_button("Simpan pengaturan", type="primary", icon=":material/save:"):
         new = dataclasses.replace(
-            cfg, nama_daerah=nama_daerah.strip(), kop_1=kop[0].strip(), kop_2=kop[1].strip(), kop_3=kop[2].strip(),
-            kop_alamat=kop_alamat.strip(), tempat=tempat.strip(), ttd_jabatan=ttd_jabatan.strip(),
-            ttd_nama=ttd_nama.strip(), ttd_nip=ttd_nip.strip(), kuning_poin=float(kuning), merah_poin=float(merah),
-            kritis_awal_poin=float(kritis_awal), kritis_akhir_poin=float(kritis_akhir), batas_hari=int(batas),
+            cfg,
+            nama_daerah=nama_daerah.strip(),
+            kop_1=kop[0].strip(),
+            kop_2=kop[1].strip(),
+            kop_3=kop[2].strip(),
+            kop_alamat=kop_alamat.strip(),
+            tempat=tempat.strip(),
+            ttd_jabatan=ttd_jabatan.strip(),
+            ttd_nama=ttd_nama.strip(),
+            ttd_nip=ttd_nip.strip(),
+            kuning_poin=float(kuning),
+            merah_poin=float(merah),
+            kritis_awal_poin=float(kritis_awal),
+            kritis_akhir_poin=float(kritis_akhir),
+            batas_hari=int(batas),
             target_serapan=[float(v) for v in curve["Target (%)"].fillna(-1)],
-            kecamatan_nama=kecamatan_nama.strip(), kecamatan_tempat=kecamatan_tempat.strip(),
-            kecamatan_alamat=kecamatan_alamat.strip(), camat_jabatan=camat_jabatan.strip(),
-            camat_nama=camat_nama.strip(), camat_nip=camat_nip.strip())
+            kecamatan_nama=kecamatan_nama.strip(),
+            kecamatan_tempat=kecamatan_tempat.strip(),
+            kecamatan_alamat=kecamatan_alamat.strip(),
+            camat_jabatan=camat_jabatan.strip(),
+            camat_nama=camat_nama.strip(),
+            camat_nip=camat_nip.strip(),
+        )
         problems = settings_mod.problems(new)
         if problems:
             for p in problems:

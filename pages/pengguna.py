@@ -1,4 +1,5 @@
 """Pengguna (admin): create accounts, change role and scope, disable, reset passwords."""
+
 import pandas as pd
 import streamlit as st
 
@@ -10,8 +11,10 @@ from ui.state import current_user, get_store
 require_page("pengguna", "pengguna")
 store = get_store()
 st.title("Pengguna")
-st.caption("Setiap pengguna hanya melihat dan mengubah data sesuai perannya. Operator OPD terbatas pada satu OPD; "
-           "unit kerja terbatas pada satu unit.")
+st.caption(
+    "Setiap pengguna hanya melihat dan mengubah data sesuai perannya. Operator OPD terbatas pada satu OPD; "
+    "unit kerja terbatas pada satu unit."
+)
 
 if "flash_pengguna" in st.session_state:
     st.success(st.session_state.pop("flash_pengguna"), icon=":material/check_circle:")
@@ -19,14 +22,27 @@ if "flash_pengguna" in st.session_state:
 opds = {o.kode: o.nama for o in store.opds()}
 units = dict(store.unit_kerja())
 users = store.users()
-table = users.assign(role=users["role"].map(role_label),
-                     cakupan=users["opd"].fillna(users["unit"]).fillna("semua"),
-                     status=users["active"].map({True: "aktif", False: "nonaktif"}))
-st.dataframe(table[["username", "nama", "role", "cakupan", "email", "status", "last_login", "locked_until"]]
-             .rename(columns={"username": "Nama pengguna", "nama": "Nama", "role": "Peran", "cakupan": "Cakupan",
-                              "email": "E-mail (SSO)", "status": "Status", "last_login": "Terakhir masuk",
-                              "locked_until": "Terkunci sampai"}),
-             hide_index=True, width="stretch")
+table = users.assign(
+    role=users["role"].map(role_label),
+    cakupan=users["opd"].fillna(users["unit"]).fillna("semua"),
+    status=users["active"].map({True: "aktif", False: "nonaktif"}),
+)
+st.dataframe(
+    table[["username", "nama", "role", "cakupan", "email", "status", "last_login", "locked_until"]].rename(
+        columns={
+            "username": "Nama pengguna",
+            "nama": "Nama",
+            "role": "Peran",
+            "cakupan": "Cakupan",
+            "email": "E-mail (SSO)",
+            "status": "Status",
+            "last_login": "Terakhir masuk",
+            "locked_until": "Terkunci sampai",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 
 def scope_inputs(prefix: str, role: str, opd_kode=None, unit_id=None):
@@ -36,15 +52,25 @@ def scope_inputs(prefix: str, role: str, opd_kode=None, unit_id=None):
             st.warning("Daftar OPD masih kosong: muat DPA dahulu pada halaman Impor Laporan.", icon=":material/info:")
             return None, None
         keys = list(opds)
-        return st.selectbox("OPD", keys, index=keys.index(opd_kode) if opd_kode in keys else 0,
-                            format_func=opds.get, key=f"{prefix}_opd"), None
+        return st.selectbox(
+            "OPD",
+            keys,
+            index=keys.index(opd_kode) if opd_kode in keys else 0,
+            format_func=opds.get,
+            key=f"{prefix}_opd",
+        ), None
     if role == "unit":
         if not units:
             st.warning("Belum ada unit kerja. Tambahkan di bagian 'Unit kerja' di bawah.", icon=":material/info:")
             return None, None
         keys = list(units)
-        return None, st.selectbox("Unit kerja", keys, index=keys.index(unit_id) if unit_id in keys else 0,
-                                  format_func=units.get, key=f"{prefix}_unit")
+        return None, st.selectbox(
+            "Unit kerja",
+            keys,
+            index=keys.index(unit_id) if unit_id in keys else 0,
+            format_func=units.get,
+            key=f"{prefix}_unit",
+        )
     return None, None
 
 
@@ -57,13 +83,24 @@ with tab_new:
         username = c1.text_input("Nama pengguna", placeholder="mis. dinkes.operator")
         nama = c2.text_input("Nama lengkap")
         email = c1.text_input("E-mail (opsional, untuk SSO)")
-        password = c2.text_input("Kata sandi sementara", type="password",
-                                 help="Minimal 10 karakter, memuat huruf dan angka. Pengguna wajib menggantinya "
-                                      "saat pertama masuk.")
+        password = c2.text_input(
+            "Kata sandi sementara",
+            type="password",
+            help="Minimal 10 karakter, memuat huruf dan angka. Pengguna wajib menggantinya saat pertama masuk.",
+        )
         if st.form_submit_button("Buat pengguna", type="primary", icon=":material/person_add:"):
             try:
-                created = create_user(store, current_user(), username, nama, role, password, opd_kode=opd_kode,
-                                      unit_id=unit_id, email=email)
+                created = create_user(
+                    store,
+                    current_user(),
+                    username,
+                    nama,
+                    role,
+                    password,
+                    opd_kode=opd_kode,
+                    unit_id=unit_id,
+                    email=email,
+                )
             except AuthError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
@@ -76,18 +113,36 @@ with tab_edit:
     else:
         chosen = st.selectbox("Pilih pengguna", users["username"].tolist(), key="edit_user")
         row = users.set_index("username").loc[chosen]
-        role = st.selectbox("Peran", list(ROLES), index=list(ROLES).index(row["role"]), format_func=role_label,
-                            key=f"edit_role_{chosen}")
-        opd_kode, unit_id = scope_inputs(f"edit_{chosen}", role, None if pd.isna(row["opd_kode"]) else row["opd_kode"],
-                                         None if pd.isna(row["unit_id"]) else int(row["unit_id"]))
+        role = st.selectbox(
+            "Peran",
+            list(ROLES),
+            index=list(ROLES).index(row["role"]),
+            format_func=role_label,
+            key=f"edit_role_{chosen}",
+        )
+        opd_kode, unit_id = scope_inputs(
+            f"edit_{chosen}",
+            role,
+            None if pd.isna(row["opd_kode"]) else row["opd_kode"],
+            None if pd.isna(row["unit_id"]) else int(row["unit_id"]),
+        )
         with st.form(f"edit_{chosen}"):
             nama = st.text_input("Nama lengkap", row["nama"])
             email = st.text_input("E-mail (opsional, untuk SSO)", "" if pd.isna(row["email"]) else row["email"])
             active = st.checkbox("Akun aktif", bool(row["active"]))
             if st.form_submit_button("Simpan perubahan", type="primary", icon=":material/save:"):
                 try:
-                    update_account(store, current_user(), chosen, nama=nama, role=role, opd_kode=opd_kode,
-                                   unit_id=unit_id, email=email, active=active)
+                    update_account(
+                        store,
+                        current_user(),
+                        chosen,
+                        nama=nama,
+                        role=role,
+                        opd_kode=opd_kode,
+                        unit_id=unit_id,
+                        email=email,
+                        active=active,
+                    )
                 except AuthError as exc:
                     st.error(str(exc), icon=":material/error:")
                 else:
@@ -102,8 +157,9 @@ with tab_edit:
                 except AuthError as exc:
                     st.error(str(exc), icon=":material/error:")
                 else:
-                    st.session_state["flash_pengguna"] = (f"Kata sandi '{chosen}' diatur ulang; pengguna wajib "
-                                                          "menggantinya saat masuk.")
+                    st.session_state["flash_pengguna"] = (
+                        f"Kata sandi '{chosen}' diatur ulang; pengguna wajib menggantinya saat masuk."
+                    )
                     st.rerun()
 
 with tab_unit:

@@ -3,6 +3,7 @@ OPD, follow each decision up with dated notes, and download the Laporan pelaksan
 
 Admin records and edits; an OPD user sees and updates only its own OPD's follow-ups;
 reviewer, approver and viewer read. The rules live in :mod:`core.tindak_lanjut`."""
+
 import datetime as dt
 
 import pandas as pd
@@ -31,9 +32,11 @@ scope = user.opd_scope
 names = {o.kode: o.nama for o in store.opds()}
 
 st.title("Rakor & Tindak Lanjut")
-st.caption("Hasil Rapat Koordinasi Pengendalian Operasional Kegiatan (Rakor POK): keputusan per OPD dan tindak "
-           "lanjutnya sampai selesai. Tindak lanjut yang melewati batas waktu ditandai merah."
-           + (f" Anda melihat tindak lanjut **{names.get(scope, scope)}** saja." if scope else ""))
+st.caption(
+    "Hasil Rapat Koordinasi Pengendalian Operasional Kegiatan (Rakor POK): keputusan per OPD dan tindak "
+    "lanjutnya sampai selesai. Tindak lanjut yang melewati batas waktu ditandai merah."
+    + (f" Anda melihat tindak lanjut **{names.get(scope, scope)}** saja." if scope else "")
+)
 flash = st.session_state.pop("_rakor_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
@@ -54,22 +57,43 @@ def meeting_form(key: str, values: dict, submit: str):
     """Fields of a meeting; returns the entered values when submitted, else None."""
     with st.form(key, border=True):
         c1, c2, c3 = st.columns([1.2, 1, 1])
-        tanggal = c1.date_input("Tanggal rakor", values["tanggal"], max_value=today, format="DD/MM/YYYY",
-                                key=f"{key}_tanggal")
-        bulan = c2.selectbox("Realisasi s.d. bulan", BULAN_OPSI, index=values["bulan"] - 1, key=f"{key}_bulan",
-                             format_func=lambda m: BULAN[m - 1])
+        tanggal = c1.date_input(
+            "Tanggal rakor", values["tanggal"], max_value=today, format="DD/MM/YYYY", key=f"{key}_tanggal"
+        )
+        bulan = c2.selectbox(
+            "Realisasi s.d. bulan",
+            BULAN_OPSI,
+            index=values["bulan"] - 1,
+            key=f"{key}_bulan",
+            format_func=lambda m: BULAN[m - 1],
+        )
         tahun = c3.number_input("Tahun anggaran", 2000, 2100, values["tahun"], step=1, key=f"{key}_tahun")
         c4, c5 = st.columns(2)
-        tempat = c4.text_input("Tempat", values["tempat"], key=f"{key}_tempat",
-                               placeholder="mis. Ruang Rapat Sekretariat Daerah")
-        pimpinan = c5.text_input("Pimpinan rapat", values["pimpinan"], key=f"{key}_pimpinan",
-                                 placeholder="mis. Sekretaris Daerah")
-        peserta = st.multiselect("OPD peserta (hadir)", list(names), values["peserta"], format_func=names.get,
-                                 key=f"{key}_peserta", placeholder="Pilih OPD yang hadir")
+        tempat = c4.text_input(
+            "Tempat", values["tempat"], key=f"{key}_tempat", placeholder="mis. Ruang Rapat Sekretariat Daerah"
+        )
+        pimpinan = c5.text_input(
+            "Pimpinan rapat", values["pimpinan"], key=f"{key}_pimpinan", placeholder="mis. Sekretaris Daerah"
+        )
+        peserta = st.multiselect(
+            "OPD peserta (hadir)",
+            list(names),
+            values["peserta"],
+            format_func=names.get,
+            key=f"{key}_peserta",
+            placeholder="Pilih OPD yang hadir",
+        )
         catatan = st.text_area("Catatan / arahan pimpinan (opsional)", values["catatan"] or "", key=f"{key}_catatan")
         if st.form_submit_button(submit, type="primary", icon=":material/save:"):
-            return dict(tanggal=tanggal, tahun=int(tahun), bulan=int(bulan), tempat=tempat, pimpinan=pimpinan,
-                        peserta=peserta, catatan=catatan)
+            return dict(
+                tanggal=tanggal,
+                tahun=int(tahun),
+                bulan=int(bulan),
+                tempat=tempat,
+                pimpinan=pimpinan,
+                peserta=peserta,
+                catatan=catatan,
+            )
     return None
 
 
@@ -82,8 +106,7 @@ with tabs[0]:
         opd_filter = scope
         c1.text_input("OPD", names.get(scope, scope), disabled=True, key="tl_opd_fixed")
     else:
-        opd_filter = c1.selectbox("OPD", [None, *names], format_func=lambda k: names.get(k, "Semua OPD"),
-                                  key="tl_opd")
+        opd_filter = c1.selectbox("OPD", [None, *names], format_func=lambda k: names.get(k, "Semua OPD"), key="tl_opd")
     labels = list(tl.STATUS_LABEL.values())
     chosen = c2.multiselect("Status", labels, labels[:2], key="tl_status", placeholder="Semua status")
     only_late = c3.toggle("Hanya yang terlambat", key="tl_late")
@@ -94,18 +117,30 @@ with tabs[0]:
     opened = allf[allf["status"].isin(tl.OPEN)]
     m = st.columns(3)
     m[0].metric("Belum selesai", number(len(opened)), border=True)
-    m[1].metric("Terlambat", number(int(opened["terlambat"].sum())), border=True,
-                help="Belum selesai dan batas waktunya sudah lewat.")
+    m[1].metric(
+        "Terlambat",
+        number(int(opened["terlambat"].sum())),
+        border=True,
+        help="Belum selesai dan batas waktunya sudah lewat.",
+    )
     m[2].metric("Selesai", number(int((allf["status"] == "done").sum())), border=True)
     if view.empty:
-        st.info("Tidak ada tindak lanjut untuk penyaring ini." if not allf.empty else
-                "Belum ada keputusan rakor yang dicatat" + (" untuk OPD Anda." if scope else "."),
-                icon=":material/inbox:")
+        st.info(
+            "Tidak ada tindak lanjut untuk penyaring ini."
+            if not allf.empty
+            else "Belum ada keputusan rakor yang dicatat" + (" untuk OPD Anda." if scope else "."),
+            icon=":material/inbox:",
+        )
     else:
         st.dataframe(followup_display(view, with_opd=not scope), hide_index=True, width="stretch", key="tl_table")
-        audited_download("Unduh Excel (tindak lanjut)", table_to_xlsx(
-            followup_export(view), "Tindak Lanjut Hasil Rakor POK", f"Keadaan per {tl.tgl(today)}"),
-            f"tindak_lanjut_{today:%Y-%m-%d}.xlsx", what="tindak lanjut rakor", key="dl_tl", mime=XLSX)
+        audited_download(
+            "Unduh Excel (tindak lanjut)",
+            table_to_xlsx(followup_export(view), "Tindak Lanjut Hasil Rakor POK", f"Keadaan per {tl.tgl(today)}"),
+            f"tindak_lanjut_{today:%Y-%m-%d}.xlsx",
+            what="tindak lanjut rakor",
+            key="dl_tl",
+            mime=XLSX,
+        )
 
         st.subheader("Perkembangan tindak lanjut")
         options = view["id"].tolist()
@@ -113,19 +148,37 @@ with tabs[0]:
         pick = st.selectbox("Pilih tindak lanjut", options, format_func=label_of.get, key="tl_pick")
         row = view[view["id"] == pick].iloc[0]
         hist = tl.history(store, int(pick))
-        st.dataframe(pd.DataFrame({
-            "Tanggal": hist["tanggal"].map(tl.tgl), "Status": hist["status_label"],
-            "Catatan": hist["note"].fillna("(keputusan dicatat pada rakor)"), "Oleh": hist["actor"]}),
-            hide_index=True, width="stretch", key="tl_history")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Tanggal": hist["tanggal"].map(tl.tgl),
+                    "Status": hist["status_label"],
+                    "Catatan": hist["note"].fillna("(keputusan dicatat pada rakor)"),
+                    "Oleh": hist["actor"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="tl_history",
+        )
         if tl.can_update_status(user, row["opd_kode"]):
             with st.form("tl_update", border=True, clear_on_submit=True):
                 c1, c2 = st.columns([1, 1])
-                status = c1.selectbox("Status baru", list(tl.STATUS), index=list(tl.STATUS).index(row["status"]),
-                                      format_func=tl.STATUS_LABEL.get, key="tl_new_status")
-                tanggal = c2.date_input("Tanggal perkembangan", today, max_value=today, format="DD/MM/YYYY",
-                                        key="tl_new_date")
-                note = st.text_area("Catatan perkembangan", key="tl_new_note",
-                                    placeholder="Apa yang sudah dilakukan, kendala, rencana berikutnya")
+                status = c1.selectbox(
+                    "Status baru",
+                    list(tl.STATUS),
+                    index=list(tl.STATUS).index(row["status"]),
+                    format_func=tl.STATUS_LABEL.get,
+                    key="tl_new_status",
+                )
+                tanggal = c2.date_input(
+                    "Tanggal perkembangan", today, max_value=today, format="DD/MM/YYYY", key="tl_new_date"
+                )
+                note = st.text_area(
+                    "Catatan perkembangan",
+                    key="tl_new_note",
+                    placeholder="Apa yang sudah dilakukan, kendala, rencana berikutnya",
+                )
                 if st.form_submit_button("Simpan perkembangan", type="primary", icon=":material/save:"):
                     try:
                         tl.update_status(store, user, int(pick), status, note, tanggal=tanggal, today=today)
@@ -142,27 +195,43 @@ with tabs[0]:
 with tabs[1]:
     meetings = tl.meetings(store)
     if meetings.empty:
-        st.info("Belum ada rakor yang dicatat." + (" Catat rakor pada tab **Catat rakor baru**." if admin else ""),
-                icon=":material/inbox:")
+        st.info(
+            "Belum ada rakor yang dicatat." + (" Catat rakor pada tab **Catat rakor baru**." if admin else ""),
+            icon=":material/inbox:",
+        )
     else:
-        st.dataframe(pd.DataFrame({
-            "Tanggal": meetings["tanggal"].map(tl.tgl),
-            "Realisasi s.d.": [period_label(t, b) for t, b in zip(meetings["tahun"], meetings["bulan"])],
-            "Tempat": meetings["tempat"], "Pimpinan": meetings["pimpinan"],
-            "OPD peserta": meetings["peserta"], "Keputusan": meetings["keputusan"],
-            "Status": meetings["status"].map(RAKOR_STATUS)}), hide_index=True, width="stretch", key="rakor_list")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Tanggal": meetings["tanggal"].map(tl.tgl),
+                    "Realisasi s.d.": [period_label(t, b) for t, b in zip(meetings["tahun"], meetings["bulan"])],
+                    "Tempat": meetings["tempat"],
+                    "Pimpinan": meetings["pimpinan"],
+                    "OPD peserta": meetings["peserta"],
+                    "Keputusan": meetings["keputusan"],
+                    "Status": meetings["status"].map(RAKOR_STATUS),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="rakor_list",
+        )
         ids = meetings["id"].tolist()
         nxt = st.session_state.pop("_rakor_pick_next", None)
         if nxt in ids:
             st.session_state["rakor_pick"] = nxt
-        label_of = {r.id: f"{tl.tgl(r.tanggal)} · realisasi s.d. {period_label(r.tahun, r.bulan)}"
-                    for r in meetings.itertuples()}
+        label_of = {
+            r.id: f"{tl.tgl(r.tanggal)} · realisasi s.d. {period_label(r.tahun, r.bulan)}"
+            for r in meetings.itertuples()
+        }
         rid = st.selectbox("Pilih rakor", ids, format_func=label_of.get, key="rakor_pick")
         rakor = tl.get_rakor(store, int(rid))
         final = rakor["status"] == "final"
-        st.markdown(f"**Rakor {tl.tanggal_panjang(rakor['tanggal'])}** — realisasi s.d. "
-                    f"{period_label(rakor['tahun'], rakor['bulan'])} · {rakor['tempat'] or '-'} · dipimpin "
-                    f"{rakor['pimpinan'] or '-'} · {RAKOR_STATUS[rakor['status']]}")
+        st.markdown(
+            f"**Rakor {tl.tanggal_panjang(rakor['tanggal'])}** — realisasi s.d. "
+            f"{period_label(rakor['tahun'], rakor['bulan'])} · {rakor['tempat'] or '-'} · dipimpin "
+            f"{rakor['pimpinan'] or '-'} · {RAKOR_STATUS[rakor['status']]}"
+        )
         st.caption("Peserta: " + (", ".join(names.get(k, k) for k in rakor["peserta"]) or "-"))
         if rakor["catatan"]:
             st.caption(f"Catatan: {rakor['catatan']}")
@@ -170,46 +239,74 @@ with tabs[1]:
             c1, c2 = st.columns(2)
             stamp = f"{rakor['tanggal']:%Y-%m-%d}"
             with c1:
-                audited_download("Laporan pelaksanaan (Excel)", report_cached(store, int(rid), "xlsx", today),
-                                 f"laporan_rakor_{stamp}.xlsx", what="laporan pelaksanaan rakor", key="dl_rakor_xlsx",
-                                 mime=XLSX)
+                audited_download(
+                    "Laporan pelaksanaan (Excel)",
+                    report_cached(store, int(rid), "xlsx", today),
+                    f"laporan_rakor_{stamp}.xlsx",
+                    what="laporan pelaksanaan rakor",
+                    key="dl_rakor_xlsx",
+                    mime=XLSX,
+                )
             with c2:
-                audited_download("Laporan pelaksanaan (Word)", report_cached(store, int(rid), "docx", today),
-                                 f"laporan_rakor_{stamp}.docx", what="laporan pelaksanaan rakor", key="dl_rakor_docx",
-                                 mime=DOCX)
+                audited_download(
+                    "Laporan pelaksanaan (Word)",
+                    report_cached(store, int(rid), "docx", today),
+                    f"laporan_rakor_{stamp}.docx",
+                    what="laporan pelaksanaan rakor",
+                    key="dl_rakor_docx",
+                    mime=DOCX,
+                )
 
         st.subheader("Keputusan rakor")
         rows = tl.decisions(store, int(rid), as_of=today)
         if scope:
             rows = rows[rows["opd_kode"] == scope]
         if admin:
-            st.caption("Satu baris per keputusan. Tambah baris di bawah tabel; pilih OPD dari daftar. "
-                       + ("Hasil rakor sudah ditetapkan: keputusan tidak dapat dihapus; centang **Dibatalkan** dan "
-                          "isi alasannya bila keputusan tidak berlaku lagi." if final else
-                          "Selama rakor masih dicatat, baris dapat dihapus. Setelah ditetapkan, keputusan hanya dapat "
-                          "dibatalkan dengan alasan.")
-                       + " Status diperbarui pada tab Tindak lanjut.")
+            st.caption(
+                "Satu baris per keputusan. Tambah baris di bawah tabel; pilih OPD dari daftar. "
+                + (
+                    "Hasil rakor sudah ditetapkan: keputusan tidak dapat dihapus; centang **Dibatalkan** dan "
+                    "isi alasannya bila keputusan tidak berlaku lagi."
+                    if final
+                    else "Selama rakor masih dicatat, baris dapat dihapus. Setelah ditetapkan, keputusan hanya dapat "
+                    "dibatalkan dengan alasan."
+                )
+                + " Status diperbarui pada tab Tindak lanjut."
+            )
             original = tl.editor_frame(rows)
             editor_key = f"tl_editor_{rid}_{st.session_state.get('_tl_editor_n', 0)}"
             edited = st.data_editor(
-                original, key=editor_key, hide_index=True, width="stretch", num_rows="add" if final else "dynamic",
+                original,
+                key=editor_key,
+                hide_index=True,
+                width="stretch",
+                num_rows="add" if final else "dynamic",
                 disabled=["ID", "Status"],
                 column_config={
                     "ID": st.column_config.NumberColumn("ID", width="small"),
-                    "OPD": st.column_config.SelectboxColumn("OPD", options=list(names), format_func=names.get,
-                                                            required=True, width="medium"),
+                    "OPD": st.column_config.SelectboxColumn(
+                        "OPD", options=list(names), format_func=names.get, required=True, width="medium"
+                    ),
                     "Permasalahan": st.column_config.TextColumn("Permasalahan", max_chars=tl.MAX_TEXT, width="medium"),
                     "Keputusan / tindak lanjut": st.column_config.TextColumn(
-                        "Keputusan / tindak lanjut", max_chars=tl.MAX_TEXT, width="medium"),
+                        "Keputusan / tindak lanjut", max_chars=tl.MAX_TEXT, width="medium"
+                    ),
                     "PIC": st.column_config.TextColumn("PIC", max_chars=200),
                     "Batas waktu": st.column_config.DateColumn("Batas waktu", format="DD-MM-YYYY"),
                     "Dibatalkan": st.column_config.CheckboxColumn("Dibatalkan"),
-                    "Alasan batal": st.column_config.TextColumn("Alasan batal", max_chars=tl.MAX_TEXT)})
+                    "Alasan batal": st.column_config.TextColumn("Alasan batal", max_chars=tl.MAX_TEXT),
+                },
+            )
             changes = tl.diff_decisions(original, edited, opds=names, rakor_tanggal=rakor["tanggal"], final=final)
             for message in changes.errors:
                 st.error(message, icon=":material/error:")
-            if st.button("Simpan perubahan keputusan", type="primary", icon=":material/save:", key="tl_save",
-                         disabled=changes.empty or bool(changes.errors)):
+            if st.button(
+                "Simpan perubahan keputusan",
+                type="primary",
+                icon=":material/save:",
+                key="tl_save",
+                disabled=changes.empty or bool(changes.errors),
+            ):
                 try:
                     counts = tl.save_decisions(store, user, int(rid), changes)
                 except (tl.RakorError, PermissionError) as exc:
@@ -219,8 +316,10 @@ with tabs[1]:
                     done("Keputusan disimpan: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v) + ".")
             if not final:
                 with st.expander("Tetapkan hasil rakor"):
-                    st.write("Setelah ditetapkan, keputusan tidak dapat dihapus lagi (hanya dapat dibatalkan dengan "
-                             "alasan). Tetapkan setelah semua keputusan rakor tercatat.")
+                    st.write(
+                        "Setelah ditetapkan, keputusan tidak dapat dihapus lagi (hanya dapat dibatalkan dengan "
+                        "alasan). Tetapkan setelah semua keputusan rakor tercatat."
+                    )
                     if st.button("Tetapkan hasil rakor", icon=":material/verified:", key="rakor_final"):
                         try:
                             tl.finalize_rakor(store, user, int(rid))
@@ -240,19 +339,32 @@ with tabs[1]:
         elif rows.empty:
             st.caption("Belum ada keputusan" + (" untuk OPD Anda" if scope else "") + " pada rakor ini.")
         else:
-            table = pd.DataFrame({
-                "OPD": rows["opd"], "Permasalahan": rows["masalah"], "Keputusan / tindak lanjut": rows["keputusan"],
-                "PIC": rows["pic"].fillna("-"), "Batas waktu": rows["batas_waktu"].map(tl.tgl),
-                "Status": rows["status_label"]}).reset_index(drop=True)
-            st.dataframe(style_late(table, rows["terlambat"].reset_index(drop=True)), hide_index=True,
-                         width="stretch", key="rakor_decisions")
+            table = pd.DataFrame(
+                {
+                    "OPD": rows["opd"],
+                    "Permasalahan": rows["masalah"],
+                    "Keputusan / tindak lanjut": rows["keputusan"],
+                    "PIC": rows["pic"].fillna("-"),
+                    "Batas waktu": rows["batas_waktu"].map(tl.tgl),
+                    "Status": rows["status_label"],
+                }
+            ).reset_index(drop=True)
+            st.dataframe(
+                style_late(table, rows["terlambat"].reset_index(drop=True)),
+                hide_index=True,
+                width="stretch",
+                key="rakor_decisions",
+            )
 
 # ------------------------------------------------------------------------------------------ new meeting
 if admin:
     with tabs[2]:
         st.caption("Catat rakor yang sudah dilaksanakan. Keputusan per OPD diisi sesudahnya pada tab **Hasil rakor**.")
-        entered = meeting_form("rakor_new", dict(tanggal=today, tahun=year, bulan=month, tempat="", pimpinan="",
-                                                 peserta=[], catatan=""), "Simpan rakor")
+        entered = meeting_form(
+            "rakor_new",
+            dict(tanggal=today, tahun=year, bulan=month, tempat="", pimpinan="", peserta=[], catatan=""),
+            "Simpan rakor",
+        )
         if entered:
             try:
                 new_id = tl.create_rakor(store, user, today=today, **entered)

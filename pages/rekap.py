@@ -1,5 +1,6 @@
 """Rekap OPD: one row per OPD with traffic light, drill-down program -> kegiatan -> sub
 kegiatan, kurva S, filters by sumber dana and jenis."""
+
 import streamlit as st
 
 from core.recap import filter_leaves, rollup
@@ -21,15 +22,20 @@ year, month = current_period()
 cfg = cache.settings(store)
 scope = user.opd_scope
 st.title("Rekap OPD")
-st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Pilih satu baris untuk melihat rinciannya: "
-           "OPD → program → kegiatan → sub kegiatan. Lampu: deviasi fisik dan serapan terhadap target serapan "
-           f"bulan ini ({cfg.target_for(month):.0f} %); kuning bila tertinggal lebih dari {cfg.kuning_poin:g} poin, "
-           f"merah lebih dari {cfg.merah_poin:g} poin.")
+st.caption(
+    f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Pilih satu baris untuk melihat rinciannya: "
+    "OPD → program → kegiatan → sub kegiatan. Lampu: deviasi fisik dan serapan terhadap target serapan "
+    f"bulan ini ({cfg.target_for(month):.0f} %); kuning bila tertinggal lebih dari {cfg.kuning_poin:g} poin, "
+    f"merah lebih dari {cfg.merah_poin:g} poin."
+)
 
 recap = cache.recap_opd(store, year, month, scope)
 if recap.empty:
-    st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping atau "
-            "impor DPA dan laporan OPD.", icon=":material/inbox:")
+    st.info(
+        f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping atau "
+        "impor DPA dan laporan OPD.",
+        icon=":material/inbox:",
+    )
     st.stop()
 
 funds = cache.sumber_dana_list(store, year, month, scope)
@@ -45,16 +51,26 @@ if by_opd.empty:
     st.stop()
 
 try:
-    audited_download("Unduh rekap siap cetak (Excel: kop, rincian program/kegiatan, tanda tangan)",
-                     cache.recap_workbook_data(store, year, month, scope, cfg, int(recap["sub_kegiatan"].sum())),
-                     f"rekap_realisasi_{year}-{month:02d}.xlsx",
-                     what="rekap siap cetak", key="dl_rekap_cetak", type="primary",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    audited_download(
+        "Unduh rekap siap cetak (Excel: kop, rincian program/kegiatan, tanda tangan)",
+        cache.recap_workbook_data(store, year, month, scope, cfg, int(recap["sub_kegiatan"].sum())),
+        f"rekap_realisasi_{year}-{month:02d}.xlsx",
+        what="rekap siap cetak",
+        key="dl_rekap_cetak",
+        type="primary",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 except NoData as exc:
     st.caption(str(exc))
 light = dict(target_serapan=cfg.target_for(month), kuning=cfg.kuning_poin, merah=cfg.merah_poin)
-MONEY = {"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,
-         "Target Fisik (%)": PERCENT, "Realisasi Fisik (%)": PERCENT, "Deviasi (poin)": PERCENT}
+MONEY = {
+    "Pagu (Rp)": RUPIAH,
+    "Realisasi Keuangan (Rp)": RUPIAH,
+    "Keuangan (%)": PERCENT,
+    "Target Fisik (%)": PERCENT,
+    "Realisasi Fisik (%)": PERCENT,
+    "Deviasi (poin)": PERCENT,
+}
 
 
 def pick(table, code, name, label, key, title, extra=None):
@@ -70,13 +86,28 @@ def pick(table, code, name, label, key, title, extra=None):
             shown.insert(at + i, col, values)
         shown = style_late(shown, late, list(columns))
         config = {col: st.column_config.NumberColumn(short, help=col) for col, short in labels.items()}
-    event = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
-                         on_select="rerun", selection_mode="single-row", key=key)
-    audited_download(f"Unduh Excel ({title.lower()})", cache.xlsx(
-        level_export(table, code, name, label), f"{title} - {period_label(year, month)}",
-        "Keadaan s.d. akhir bulan; persen dalam poin (0-100).", formats=MONEY),
-        f"{key}_{year}-{month:02d}.xlsx", what=title.lower(), key=f"dl_{key}",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+    )
+    audited_download(
+        f"Unduh Excel ({title.lower()})",
+        cache.xlsx(
+            level_export(table, code, name, label),
+            f"{title} - {period_label(year, month)}",
+            "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
+            formats=MONEY,
+        ),
+        f"{key}_{year}-{month:02d}.xlsx",
+        what=title.lower(),
+        key=f"dl_{key}",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     rows = event.selection.rows if event and event.selection else []
     return table.iloc[rows[0]] if rows else None
 
@@ -86,47 +117,73 @@ opds = with_lights(by_opd, **light)
 follow = opds[["opd_kode"]].merge(open_counts(store, opd_kode=scope), on="opd_kode", how="left").fillna(0)
 late_opds = opds["opd"][(follow["terlambat"] > 0).to_numpy()].tolist()
 if late_opds:
-    st.warning(f"**Tindak lanjut hasil Rakor melewati batas waktu** ({int(follow['terlambat'].sum())}): "
-               f"{', '.join(late_opds)}. Pilih OPD-nya untuk melihat daftarnya; perbarui di halaman Rakor & "
-               "Tindak Lanjut.", icon=":material/alarm:")
-opd_row = pick(opds, None, "opd", "OPD", "rekap_opd", "Rekap per OPD", extra=(
-    {"Tindak lanjut terbuka": follow["terbuka"].astype(int).tolist(),
-     "Tindak lanjut terlambat": follow["terlambat"].astype(int).tolist()},
-    {"Tindak lanjut terbuka": "TL terbuka", "Tindak lanjut terlambat": "TL terlambat"},
-    (follow["terlambat"] > 0).reset_index(drop=True)))
+    st.warning(
+        f"**Tindak lanjut hasil Rakor melewati batas waktu** ({int(follow['terlambat'].sum())}): "
+        f"{', '.join(late_opds)}. Pilih OPD-nya untuk melihat daftarnya; perbarui di halaman Rakor & "
+        "Tindak Lanjut.",
+        icon=":material/alarm:",
+    )
+opd_row = pick(
+    opds,
+    None,
+    "opd",
+    "OPD",
+    "rekap_opd",
+    "Rekap per OPD",
+    extra=(
+        {
+            "Tindak lanjut terbuka": follow["terbuka"].astype(int).tolist(),
+            "Tindak lanjut terlambat": follow["terlambat"].astype(int).tolist(),
+        },
+        {"Tindak lanjut terbuka": "TL terbuka", "Tindak lanjut terlambat": "TL terlambat"},
+        (follow["terlambat"] > 0).reset_index(drop=True),
+    ),
+)
 subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah, scope, None
 if opd_row is not None:
     subject, curve_opd = opd_row["opd"], opd_row["opd_kode"]
     pending = open_followups(store, opd_kode=opd_row["opd_kode"])
     if not pending.empty:
-        st.markdown(f"**Tindak lanjut hasil Rakor yang belum selesai - {opd_row['opd']}** "
-                    f"({len(pending)}, terlambat {int(pending['terlambat'].sum())})")
-        st.dataframe(followup_display(pending, with_opd=False), hide_index=True, width="stretch",
-                     key="rekap_tindak_lanjut")
+        st.markdown(
+            f"**Tindak lanjut hasil Rakor yang belum selesai - {opd_row['opd']}** "
+            f"({len(pending)}, terlambat {int(pending['terlambat'].sum())})"
+        )
+        st.dataframe(
+            followup_display(pending, with_opd=False), hide_index=True, width="stretch", key="rekap_tindak_lanjut"
+        )
     in_opd = filter_leaves(cache.leaf_recap(store, year, month, opd_row["opd_kode"]), chosen_funds, jenis)
     programs = with_lights(rollup(in_opd, "program"), **light)
-    prog_row = pick(programs, "program_kode", "program_nama", "Program", "rekap_program",
-                    f"Program - {opd_row['opd']}")
+    prog_row = pick(programs, "program_kode", "program_nama", "Program", "rekap_program", f"Program - {opd_row['opd']}")
     if prog_row is not None:
         in_prog = in_opd[in_opd["program_kode"] == prog_row["program_kode"]]
         kegiatan = with_lights(rollup(in_prog, "kegiatan"), **light)
-        keg_row = pick(kegiatan, "kegiatan_kode", "kegiatan_nama", "Kegiatan", "rekap_kegiatan",
-                       f"Kegiatan - {prog_row['program_nama']}")
+        keg_row = pick(
+            kegiatan,
+            "kegiatan_kode",
+            "kegiatan_nama",
+            "Kegiatan",
+            "rekap_kegiatan",
+            f"Kegiatan - {prog_row['program_nama']}",
+        )
         if keg_row is not None:
             subs = with_lights(in_prog[in_prog["kegiatan_kode"] == keg_row["kegiatan_kode"]], **light)
-            sub_row = pick(subs, "kode", "nama", "Sub kegiatan", "rekap_sub",
-                           f"Sub kegiatan - {keg_row['kegiatan_nama']}")
+            sub_row = pick(
+                subs, "kode", "nama", "Sub kegiatan", "rekap_sub", f"Sub kegiatan - {keg_row['kegiatan_nama']}"
+            )
             if sub_row is not None:
                 subject, curve_kode = sub_row["nama"], sub_row["kode"]
                 if isinstance(sub_row.get("permasalahan"), str) and sub_row["permasalahan"]:
-                    st.info(f"**Permasalahan:** {sub_row['permasalahan']}  \n**Solusi:** "
-                            f"{sub_row.get('solusi') or '-'}", icon=":material/report:")
+                    st.info(
+                        f"**Permasalahan:** {sub_row['permasalahan']}  \n**Solusi:** {sub_row.get('solusi') or '-'}",
+                        icon=":material/report:",
+                    )
 
 st.subheader("Kurva S")
 curve = cache.kurva_s(store, year, curve_opd, curve_kode, upto=12)
 if curve["fisik_pct"].notna().any() or curve["keuangan_pct"].notna().any():
-    st.plotly_chart(kurva_s_figure(curve, cfg.target_serapan, f"Kurva S {year} - {subject}"),
-                    config={"displaylogo": False})
+    st.plotly_chart(
+        kurva_s_figure(curve, cfg.target_serapan, f"Kurva S {year} - {subject}"), config={"displaylogo": False}
+    )
     st.caption("Nilai kumulatif s.d. akhir tiap bulan dari laporan yang berlaku; bulan tanpa laporan kosong.")
 else:
     st.caption("Belum ada laporan pada tahun ini untuk kurva S.")

@@ -1,4 +1,5 @@
 """Ringkasan: KPI cards and the recap per OPD for the chosen month."""
+
 import streamlit as st
 
 from core.recap import kabupaten_totals
@@ -18,23 +19,30 @@ year, month = current_period()
 scope = user.opd_scope
 scope_name = next((o.nama for o in cache.opds(store) if o.kode == scope), scope) if scope else None
 st.title("Ringkasan Realisasi" + (f" - {scope_name}" if scope else ""))
-st.caption(f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Angka kumulatif dari laporan OPD yang "
-           "berlaku; OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi.")
+st.caption(
+    f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Angka kumulatif dari laporan OPD yang "
+    "berlaku; OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi."
+)
 
 if cache.is_empty(store):
     if not user.is_admin:
-        st.info("Belum ada data di Pantau. Admin (Bagian Administrasi Pembangunan) perlu memuat DPA terlebih "
-                "dahulu" + ("; setelah itu unggah laporan OPD Anda pada halaman **Impor Laporan**." if scope else "."),
-                icon=":material/inbox:")
+        st.info(
+            "Belum ada data di Pantau. Admin (Bagian Administrasi Pembangunan) perlu memuat DPA terlebih "
+            "dahulu" + ("; setelah itu unggah laporan OPD Anda pada halaman **Impor Laporan**." if scope else "."),
+            icon=":material/inbox:",
+        )
         st.stop()
-    st.info("**Selamat datang di Pantau.** Basis data masih kosong. Mulai dengan mengimpor DPA dan laporan "
-            "realisasi OPD pada halaman **Impor Laporan**, atau coba dulu dengan data contoh.",
-            icon=":material/waving_hand:")
+    st.info(
+        "**Selamat datang di Pantau.** Basis data masih kosong. Mulai dengan mengimpor DPA dan laporan "
+        "realisasi OPD pada halaman **Impor Laporan**, atau coba dulu dengan data contoh.",
+        icon=":material/waving_hand:",
+    )
     st.page_link("pages/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
     if st.button("Muat data contoh (Kabupaten Tanjung Makmur, fiktif)", icon=":material/dataset:"):
         bar = st.progress(0.0, text="Memuat data contoh ...")
-        results = load_demo(store, current_user(), progress=lambda d, t, n: bar.progress(
-            d / t, text=f"Memuat {d} dari {t}: {n}"))
+        results = load_demo(
+            store, current_user(), progress=lambda d, t, n: bar.progress(d / t, text=f"Memuat {d} dari {t}: {n}")
+        )
         periods = store.periods()
         ok = sum(r["status"] in ("accepted", "flagged") for r in results)
         st.session_state["flash"] = f"Data contoh dimuat: {ok} laporan. Ini data fiktif, bukan data resmi."
@@ -48,14 +56,20 @@ if "flash" in st.session_state:
 
 recap = cache.recap_opd(store, year, month, scope)
 if recap.empty:
-    st.warning(f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping, "
-               "atau impor laporannya.", icon=":material/event_busy:")
+    st.warning(
+        f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping, "
+        "atau impor laporannya.",
+        icon=":material/event_busy:",
+    )
     st.stop()
 tot = kabupaten_totals(recap)
 
 if tot["opd_reported"] == 0:
-    st.info(f"Belum ada laporan OPD untuk {period_label(year, month)}. Pagu di bawah berasal dari DPA; "
-            "unggah laporan pada halaman Impor Laporan atau pilih bulan lain di samping.", icon=":material/inbox:")
+    st.info(
+        f"Belum ada laporan OPD untuk {period_label(year, month)}. Pagu di bawah berasal dari DPA; "
+        "unggah laporan pada halaman Impor Laporan atau pilih bulan lain di samping.",
+        icon=":material/inbox:",
+    )
 
 cfg = cache.settings(store)
 last = cache.same_period_last_year(store, year, month, scope)
@@ -72,53 +86,100 @@ def versus(key: str, unit: str) -> str | None:
 
 row1 = st.columns(3)
 row1[0].metric("Pagu", rupiah_compact(tot["pagu"]), help=rupiah(tot["pagu"]), border=True)
-row1[1].metric("Realisasi keuangan", rupiah_compact(tot["realisasi_keuangan"]),
-               help=rupiah(tot["realisasi_keuangan"]), border=True)
-row1[2].metric("Serapan anggaran", percent(tot["keuangan_pct"]), border=True, delta=versus("keuangan_pct", "poin"),
-               help=f"Realisasi keuangan dibagi pagu. Target serapan s.d. {period_label(year, month)}: "
-                    f"{percent(cfg.target_for(month))}.")
+row1[1].metric(
+    "Realisasi keuangan", rupiah_compact(tot["realisasi_keuangan"]), help=rupiah(tot["realisasi_keuangan"]), border=True
+)
+row1[2].metric(
+    "Serapan anggaran",
+    percent(tot["keuangan_pct"]),
+    border=True,
+    delta=versus("keuangan_pct", "poin"),
+    help=f"Realisasi keuangan dibagi pagu. Target serapan s.d. {period_label(year, month)}: "
+    f"{percent(cfg.target_for(month))}.",
+)
 row2 = st.columns(4)
-row2[0].metric("Realisasi fisik", percent(tot["fisik_pct"]), border=True, delta=versus("fisik_pct", "poin"),
-               help="Rata-rata fisik sub kegiatan tertimbang pagu.")
-row2[1].metric("Deviasi fisik", f"{points(tot['deviasi'])} poin" if tot["deviasi"] is not None else "-",
-               border=True, help="Realisasi fisik dikurangi target fisik; negatif berarti terlambat.")
+row2[0].metric(
+    "Realisasi fisik",
+    percent(tot["fisik_pct"]),
+    border=True,
+    delta=versus("fisik_pct", "poin"),
+    help="Rata-rata fisik sub kegiatan tertimbang pagu.",
+)
+row2[1].metric(
+    "Deviasi fisik",
+    f"{points(tot['deviasi'])} poin" if tot["deviasi"] is not None else "-",
+    border=True,
+    help="Realisasi fisik dikurangi target fisik; negatif berarti terlambat.",
+)
 row2[2].metric("OPD sudah lapor", f"{tot['opd_reported']} / {tot['opd_total']}", border=True)
-row2[3].metric("Sub kegiatan kritis", f"{len(kritis)}", border=True,
-               help=f"Kontrak fisik konstruksi yang tertinggal lebih dari {cfg.kritis_awal_poin:g} poin (rencana "
-                    f"0-70 %) atau {cfg.kritis_akhir_poin:g} poin (rencana 70-100 %). Rinciannya di halaman Fisik "
-                    "vs Non Fisik.")
+row2[3].metric(
+    "Sub kegiatan kritis",
+    f"{len(kritis)}",
+    border=True,
+    help=f"Kontrak fisik konstruksi yang tertinggal lebih dari {cfg.kritis_awal_poin:g} poin (rencana "
+    f"0-70 %) atau {cfg.kritis_akhir_poin:g} poin (rencana 70-100 %). Rinciannya di halaman Fisik "
+    "vs Non Fisik.",
+)
 if last is None:
     st.caption(f"Pembanding {last_label}: belum ada laporan pada periode itu di Pantau.")
 
 st.subheader("Serapan anggaran terhadap target")
 curve = cache.kurva_s(store, year, scope, upto=month)
 last_curve = cache.kurva_s(store, year - 1, scope, upto=12) if last is not None else None
-st.plotly_chart(serapan_figure(curve, cfg.target_serapan, f"Serapan kumulatif {year} terhadap target serapan",
-                               last_curve, f"Realisasi {year - 1}"), config={"displaylogo": False})
+st.plotly_chart(
+    serapan_figure(
+        curve,
+        cfg.target_serapan,
+        f"Serapan kumulatif {year} terhadap target serapan",
+        last_curve,
+        f"Realisasi {year - 1}",
+    ),
+    config={"displaylogo": False},
+)
 
 if not scope and tot["opd_reported"]:
     st.subheader("Peringkat OPD")
     lit = with_lights(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin)
     left, right = st.columns(2)
-    left.plotly_chart(cache.ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"]),
-                      config={"displaylogo": False})
-    right.plotly_chart(cache.ranking_figure(lit, "fisik_pct", "Realisasi fisik (%)", lit["lampu"]),
-                       config={"displaylogo": False})
-    st.caption("Warna batang: lampu lalu lintas OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan "
-               "terhadap target bulan ini; abu-abu bila OPD belum melapor.")
+    left.plotly_chart(
+        cache.ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"]), config={"displaylogo": False}
+    )
+    right.plotly_chart(
+        cache.ranking_figure(lit, "fisik_pct", "Realisasi fisik (%)", lit["lampu"]), config={"displaylogo": False}
+    )
+    st.caption(
+        "Warna batang: lampu lalu lintas OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan "
+        "terhadap target bulan ini; abu-abu bila OPD belum melapor."
+    )
 
 if 0 < tot["opd_reported"] < tot["opd_total"]:
     missing = recap.loc[~recap["reported"], "opd"].tolist()
-    st.warning(f"{len(missing)} OPD belum menyampaikan laporan {period_label(year, month)}: " + ", ".join(missing),
-               icon=":material/schedule:")
+    st.warning(
+        f"{len(missing)} OPD belum menyampaikan laporan {period_label(year, month)}: " + ", ".join(missing),
+        icon=":material/schedule:",
+    )
 
 st.subheader("Rekap per OPD")
 st.dataframe(cache.recap_display(recap), hide_index=True, width="stretch")
-audited_download("Unduh Excel", cache.xlsx(
-    recap_export(recap), f"Rekap Realisasi per OPD - {period_label(year, month)}",
-    "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
-    formats={"Pagu (Rp)": RUPIAH, "Realisasi Keuangan (Rp)": RUPIAH, "Keuangan (%)": PERCENT,
-             "Fisik (%)": PERCENT, "Target Fisik (%)": PERCENT, "Deviasi (poin)": PERCENT,
-             "Pagu Fisik (Rp)": RUPIAH, "Pagu Non Fisik (Rp)": RUPIAH}),
-    file_name=f"rekap_opd_{year}-{month:02d}.xlsx", what="rekap per OPD", key="download_recap",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+audited_download(
+    "Unduh Excel",
+    cache.xlsx(
+        recap_export(recap),
+        f"Rekap Realisasi per OPD - {period_label(year, month)}",
+        "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
+        formats={
+            "Pagu (Rp)": RUPIAH,
+            "Realisasi Keuangan (Rp)": RUPIAH,
+            "Keuangan (%)": PERCENT,
+            "Fisik (%)": PERCENT,
+            "Target Fisik (%)": PERCENT,
+            "Deviasi (poin)": PERCENT,
+            "Pagu Fisik (Rp)": RUPIAH,
+            "Pagu Non Fisik (Rp)": RUPIAH,
+        },
+    ),
+    file_name=f"rekap_opd_{year}-{month:02d}.xlsx",
+    what="rekap per OPD",
+    key="download_recap",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

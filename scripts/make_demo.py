@@ -12,6 +12,7 @@ ground truth of every file, and a README.txt in Indonesian. Deterministic and
 idempotent: the ``master/`` and ``realisasi/`` folders are rewritten on every run and
 the files are byte-identical from run to run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ import synth  # noqa: E402
 
 SEED = 7
 YEAR = 2026
-PREV_YEAR = 2025        # a full previous year, so "same period last year" has data
+PREV_YEAR = 2025  # a full previous year, so "same period last year" has data
 KABUPATEN = "Tanjung Makmur"
 N_OPD = 10
 SUBKEG_PER_OPD = 15
@@ -129,8 +130,12 @@ def write_previous_year(out: Path) -> dict:
     master = synth.make_master(SEED + 1, N_OPD, SUBKEG_PER_OPD, year=PREV_YEAR, kabupaten=KABUPATEN)
     dpa = synth.write_dpa_xlsx(master, out / "master" / f"dpa_{PREV_YEAR}.xlsx")
     (out / "realisasi" / str(PREV_YEAR)).mkdir(parents=True, exist_ok=True)
-    truths = [synth.write_report(master, opd, PREV_YEAR, list(range(1, 13)), "multi_month",
-                                 out / "realisasi" / str(PREV_YEAR)) for opd in master.opds]
+    truths = [
+        synth.write_report(
+            master, opd, PREV_YEAR, list(range(1, 13)), "multi_month", out / "realisasi" / str(PREV_YEAR)
+        )
+        for opd in master.opds
+    ]
     return synth.manifest(master, dpa, truths, out)
 
 
@@ -145,10 +150,14 @@ def make_demo(out: Path) -> dict:
     truths = write_reports(master, out / "realisasi")
     data = synth.manifest(master, dpa, truths, out)
     data["previous_year"] = write_previous_year(out)
-    (out / "EXPECTED.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
-    readme = README.format(n_opd=dpa["opd"], n_sub=dpa["sub_kegiatan"], n_lines=dpa["belanja_lines"],
-                           pagu=_rupiah(dpa["sum_pagu"]), belum=_belum_lapor(master))
+    (out / "EXPECTED.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    readme = README.format(
+        n_opd=dpa["opd"],
+        n_sub=dpa["sub_kegiatan"],
+        n_lines=dpa["belanja_lines"],
+        pagu=_rupiah(dpa["sum_pagu"]),
+        belum=_belum_lapor(master),
+    )
     (out / "README.txt").write_text(readme, encoding="utf-8", newline="\r\n")
     return data
 

@@ -11,6 +11,7 @@ slides are converted with LibreOffice headless (Impress: Debian package
 ``libreoffice-impress-nogui``) to PDF, then to ``slide-NN.png`` with ``pdftoppm``. Look at
 every image before a release: overlapping shapes, cut labels and tiny fonts show up here.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,9 @@ def _load_demo(tmp: Path, year: int | None, month: int | None):
     from etl.pipeline import ingest_paths
 
     demo = tmp / "demo"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(demo)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(demo)], check=True, capture_output=True
+    )
     files = sorted(p for p in demo.rglob("*") if p.suffix.lower() in (".xlsx", ".xls", ".csv"))
     store = Store(tmp / "pantau.duckdb", data_dir=tmp)
     results = ingest_paths(store, files)
@@ -47,15 +49,39 @@ def _load_demo(tmp: Path, year: int | None, month: int | None):
     held = dt.date(year, month, 5) if dt.date(year, month, 5) <= dt.date.today() else dt.date.today()
     opds = [o.kode for o in store.opds()][:3]
     admin = User("contoh", "Admin contoh", "admin")
-    rid = tl.create_rakor(store, admin, tanggal=held, tahun=prev[0], bulan=prev[1], tempat="Ruang Rapat Setda",
-                          pimpinan="Sekretaris Daerah", peserta=opds)
-    adds = [dict(opd_kode=opds[0], masalah="Keterlambatan lelang paket jalan lingkungan",
-                 keputusan="Percepat proses tender dan laporkan jadwal baru ke Bagian Adpem", pic="Kepala Bidang Bina Marga",
-                 batas_waktu=held + dt.timedelta(days=10)),
-            dict(opd_kode=opds[1], masalah="SPJ belanja bulan lalu belum diserahkan",
-                 keputusan="Serahkan SPJ ke BPKAD", pic="PPK-SKPD", batas_waktu=held + dt.timedelta(days=60)),
-            dict(opd_kode=opds[2], masalah="Menunggu petunjuk teknis DAK", keputusan="Konsultasi ke kementerian teknis",
-                 pic="Sekretaris Dinas", batas_waktu=None)]
+    rid = tl.create_rakor(
+        store,
+        admin,
+        tanggal=held,
+        tahun=prev[0],
+        bulan=prev[1],
+        tempat="Ruang Rapat Setda",
+        pimpinan="Sekretaris Daerah",
+        peserta=opds,
+    )
+    adds = [
+        dict(
+            opd_kode=opds[0],
+            masalah="Keterlambatan lelang paket jalan lingkungan",
+            keputusan="Percepat proses tender dan laporkan jadwal baru ke Bagian Adpem",
+            pic="Kepala Bidang Bina Marga",
+            batas_waktu=held + dt.timedelta(days=10),
+        ),
+        dict(
+            opd_kode=opds[1],
+            masalah="SPJ belanja bulan lalu belum diserahkan",
+            keputusan="Serahkan SPJ ke BPKAD",
+            pic="PPK-SKPD",
+            batas_waktu=held + dt.timedelta(days=60),
+        ),
+        dict(
+            opd_kode=opds[2],
+            masalah="Menunggu petunjuk teknis DAK",
+            keputusan="Konsultasi ke kementerian teknis",
+            pic="Sekretaris Dinas",
+            batas_waktu=None,
+        ),
+    ]
     tl.save_decisions(store, admin, rid, tl.DecisionChanges(adds=adds))
     return store, year, month
 
@@ -66,12 +92,27 @@ def render(pptx: Path, out: Path, dpi: int = 80) -> list[Path]:
     if not soffice:
         raise SystemExit("LibreOffice (soffice) tidak ditemukan; pasang paket libreoffice-impress-nogui.")
     with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                               "pdf", "--outdir", str(out), str(pptx)], capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(pptx),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     pdf = out / (pptx.stem + ".pdf")
     if not pdf.exists():
-        raise SystemExit("LibreOffice tidak dapat membuka PPTX (apakah Impress terpasang? paket "
-                         f"libreoffice-impress-nogui): {done.stderr.strip() or done.stdout.strip()}")
+        raise SystemExit(
+            "LibreOffice tidak dapat membuka PPTX (apakah Impress terpasang? paket "
+            f"libreoffice-impress-nogui): {done.stderr.strip() or done.stdout.strip()}"
+        )
     for old in out.glob("slide-*.png"):
         old.unlink()
     if shutil.which("pdftoppm"):

@@ -43,6 +43,7 @@ urusan.bidang prefix and the Kecamatan units (prefix 7.01) get disjoint program
 numbers unless ``shared_kecamatan_codes=True`` (then every kecamatan uses the same
 codes, as real SIPD data does).
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,8 +62,18 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 LAYOUTS = ("V1", "V2", "V3", "V4", "offset", "html_xls", "multi_month")
 
@@ -87,238 +98,509 @@ class OpdSpec:
 
 
 OPD_SPECS: tuple[OpdSpec, ...] = (
-    OpdSpec("1.01", "Dinas Pendidikan", "disdik",
-            ("PROGRAM PENGELOLAAN PENDIDIKAN", "PROGRAM PENGEMBANGAN KURIKULUM",
-             "PROGRAM PENDIDIK DAN TENAGA KEPENDIDIKAN"),
-            ("Pendidikan Anak Usia Dini", "Pendidikan Sekolah Dasar",
-             "Pendidikan Sekolah Menengah Pertama", "Pendidikan Nonformal/Kesetaraan"),
-            (("Ruang Kelas SDN", "gedung"), ("Toilet Sekolah SDN", "gedung"),
-             ("Gedung SMPN", "gedung"), ("Perpustakaan SDN", "gedung")),
-            0.35, ("Pengadaan Buku Teks Pelajaran", "Pengadaan Mebel Sekolah",
-                   "Penyediaan Biaya Personil Peserta Didik")),
-    OpdSpec("1.02", "Dinas Kesehatan", "dinkes",
-            ("PROGRAM PEMENUHAN UPAYA KESEHATAN PERORANGAN DAN UPAYA KESEHATAN MASYARAKAT",
-             "PROGRAM PENINGKATAN KAPASITAS SUMBER DAYA MANUSIA KESEHATAN",
-             "PROGRAM SEDIAAN FARMASI, ALAT KESEHATAN DAN MAKANAN MINUMAN",
-             "PROGRAM PEMBERDAYAAN MASYARAKAT BIDANG KESEHATAN"),
-            ("Kesehatan Ibu dan Anak", "Kesehatan Lingkungan", "Percepatan Penurunan Stunting",
-             "Pencegahan Penyakit Menular", "Imunisasi"),
-            (("Gedung Puskesmas", "gedung"), ("Puskesmas Pembantu", "gedung"),
-             ("Pos Kesehatan Desa", "gedung")),
-            0.35, ("Pengadaan Alat Kesehatan", "Pengadaan Obat dan Bahan Medis Habis Pakai",
-                   "Pemberian Makanan Tambahan Balita")),
-    OpdSpec("1.03", "Dinas Pekerjaan Umum dan Penataan Ruang", "dpupr",
-            ("PROGRAM PENGELOLAAN SUMBER DAYA AIR (SDA)", "PROGRAM PENYELENGGARAAN JALAN",
-             "PROGRAM PENATAAN BANGUNAN GEDUNG", "PROGRAM PENYELENGGARAAN PENATAAN RUANG"),
-            ("Jaringan Irigasi", "Jalan Kabupaten", "Bangunan Gedung", "Penataan Ruang", "Jembatan"),
-            (("Jalan Kabupaten Ruas", "jalan"), ("Jembatan", "jembatan"),
-             ("Saluran Irigasi", "irigasi"), ("Drainase Jalan", "drainase"),
-             ("Tembok Penahan Tanah", "drainase")),
-            0.6, ("Penyusunan Rencana Detail Tata Ruang",)),
-    OpdSpec("2.15", "Dinas Perhubungan", "dishub",
-            ("PROGRAM PENYELENGGARAAN LALU LINTAS DAN ANGKUTAN JALAN (LLAJ)",),
-            ("Keselamatan Lalu Lintas", "Angkutan Umum", "Perparkiran",
-             "Manajemen dan Rekayasa Lalu Lintas"),
-            (("Halte", "gedung"), ("Terminal Penumpang Tipe C", "gedung"),
-             ("Rambu dan Marka Jalan Ruas", "jalan")),
-            0.3, ("Uji Berkala Kendaraan Bermotor",)),
-    OpdSpec("1.06", "Dinas Sosial", "dinsos",
-            ("PROGRAM REHABILITASI SOSIAL", "PROGRAM PERLINDUNGAN DAN JAMINAN SOSIAL",
-             "PROGRAM PENANGANAN BENCANA"),
-            ("Rehabilitasi Sosial Penyandang Disabilitas", "Perlindungan Sosial Korban Bencana",
-             "Pengelolaan Data Fakir Miskin", "Lanjut Usia Terlantar"),
-            (("Rumah Singgah", "gedung"),),
-            0.2, ("Penyediaan Permakanan bagi Lansia Terlantar",
-                  "Pemutakhiran Data Terpadu Kesejahteraan Sosial")),
-    OpdSpec("3.27", "Dinas Pertanian", "distan",
-            ("PROGRAM PENYEDIAAN DAN PENGEMBANGAN SARANA PERTANIAN",
-             "PROGRAM PENYEDIAAN DAN PENGEMBANGAN PRASARANA PERTANIAN",
-             "PROGRAM PENYULUHAN PERTANIAN"),
-            ("Sarana Pertanian", "Prasarana Pertanian", "Penyuluhan Pertanian",
-             "Pengendalian Hama Terpadu"),
-            (("Jalan Usaha Tani", "jalan"), ("Jaringan Irigasi Tersier", "irigasi"),
-             ("Gedung Balai Penyuluhan Pertanian", "gedung")),
-            0.35, ("Penyediaan Benih Padi Unggul", "Pendampingan Kelompok Tani")),
-    OpdSpec("1.04", "Dinas Perumahan dan Kawasan Permukiman", "dpkp",
-            ("PROGRAM PENGEMBANGAN PERUMAHAN", "PROGRAM KAWASAN PERMUKIMAN",
-             "PROGRAM PENINGKATAN PRASARANA, SARANA DAN UTILITAS UMUM (PSU)"),
-            ("Rumah Tidak Layak Huni", "Kawasan Permukiman Kumuh",
-             "Prasarana, Sarana dan Utilitas Umum"),
-            (("Jalan Lingkungan", "jalan"), ("Drainase Lingkungan", "drainase"),
-             ("Gedung Serbaguna", "gedung"), ("MCK Komunal", "gedung")),
-            0.55, ("Bantuan Stimulan Rumah Swadaya",)),
-    OpdSpec("5.01", "Badan Perencanaan Pembangunan Daerah", "bappeda",
-            ("PROGRAM PERENCANAAN, PENGENDALIAN DAN EVALUASI PEMBANGUNAN DAERAH",
-             "PROGRAM KOORDINASI DAN SINKRONISASI PERENCANAAN PEMBANGUNAN DAERAH"),
-            ("Pengendalian dan Evaluasi Pembangunan", "Data dan Informasi Pembangunan",
-             "Perencanaan Pembangunan Daerah"),
-            (), 0.0, ("Penyelenggaraan Musrenbang RKPD",
-                      "Penyusunan Laporan Kinerja Pemerintah Daerah")),
-    OpdSpec("2.11", "Dinas Lingkungan Hidup", "dlh",
-            ("PROGRAM PENGENDALIAN PENCEMARAN DAN/ATAU KERUSAKAN LINGKUNGAN HIDUP",
-             "PROGRAM PENGELOLAAN PERSAMPAHAN",
-             "PROGRAM PENINGKATAN PENDIDIKAN, PELATIHAN DAN PENYULUHAN LINGKUNGAN HIDUP UNTUK MASYARAKAT"),
-            ("Pengendalian Pencemaran Air", "Pengelolaan Sampah", "Ruang Terbuka Hijau",
-             "Kualitas Udara"),
-            (("TPS3R", "gedung"), ("Bank Sampah", "gedung"), ("Taman Kota", "gedung")),
-            0.3, ("Pengadaan Armada Pengangkut Sampah",)),
-    OpdSpec("2.12", "Dinas Kependudukan dan Pencatatan Sipil", "disdukcapil",
-            ("PROGRAM PENDAFTARAN PENDUDUK", "PROGRAM PENCATATAN SIPIL",
-             "PROGRAM PENGELOLAAN INFORMASI ADMINISTRASI KEPENDUDUKAN"),
-            ("Pelayanan Pendaftaran Penduduk", "Pelayanan Pencatatan Sipil",
-             "Administrasi Kependudukan"),
-            (), 0.0, ("Pengadaan Blangko KTP Elektronik",)),
-    OpdSpec("2.16", "Dinas Komunikasi dan Informatika", "diskominfo",
-            ("PROGRAM INFORMASI DAN KOMUNIKASI PUBLIK", "PROGRAM APLIKASI INFORMATIKA"),
-            ("Layanan Pengaduan Masyarakat", "Sistem Pemerintahan Berbasis Elektronik",
-             "Jaringan Intra Pemerintah Daerah", "Diseminasi Informasi"),
-            (("Ruang Command Center", "gedung"),), 0.1),
-    OpdSpec("5.02", "Badan Pengelolaan Keuangan dan Aset Daerah", "bpkad",
-            ("PROGRAM PENGELOLAAN KEUANGAN DAERAH", "PROGRAM PENGELOLAAN BARANG MILIK DAERAH"),
-            ("Penatausahaan Keuangan Daerah", "Akuntansi dan Pelaporan Keuangan",
-             "Barang Milik Daerah"),
-            (), 0.0, ("Penyusunan Laporan Keuangan Pemerintah Daerah",)),
-    OpdSpec("1.05", "Satuan Polisi Pamong Praja", "satpolpp",
-            ("PROGRAM PENINGKATAN KETENTERAMAN DAN KETERTIBAN UMUM",),
-            ("Ketenteraman dan Ketertiban Umum", "Penegakan Peraturan Daerah"),
-            (), 0.0),
-    OpdSpec("2.07", "Dinas Tenaga Kerja", "disnaker",
-            ("PROGRAM PELATIHAN KERJA DAN PRODUKTIVITAS TENAGA KERJA",
-             "PROGRAM PENEMPATAN TENAGA KERJA", "PROGRAM HUBUNGAN INDUSTRIAL"),
-            ("Pelatihan Kerja", "Penempatan Tenaga Kerja", "Hubungan Industrial"),
-            (("Gedung Balai Latihan Kerja", "gedung"),), 0.1),
-    OpdSpec("2.08", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "dp3a",
-            ("PROGRAM PENGARUSUTAMAAN GENDER DAN PEMBERDAYAAN PEREMPUAN",
-             "PROGRAM PERLINDUNGAN KHUSUS ANAK", "PROGRAM PEMENUHAN HAK ANAK (PHA)"),
-            ("Pengarusutamaan Gender", "Perlindungan Perempuan", "Perlindungan Khusus Anak",
-             "Kabupaten Layak Anak")),
-    OpdSpec("2.09", "Dinas Ketahanan Pangan", "dkp",
-            ("PROGRAM PENINGKATAN DIVERSIFIKASI DAN KETAHANAN PANGAN MASYARAKAT",
-             "PROGRAM PENANGANAN KERAWANAN PANGAN", "PROGRAM PENGAWASAN KEAMANAN PANGAN"),
-            ("Cadangan Pangan", "Diversifikasi Pangan", "Keamanan Pangan Segar"),
-            (("Gudang Cadangan Pangan", "gedung"),), 0.1),
-    OpdSpec("2.13", "Dinas Pemberdayaan Masyarakat dan Desa", "dpmd",
-            ("PROGRAM PENATAAN DESA", "PROGRAM ADMINISTRASI PEMERINTAHAN DESA",
-             "PROGRAM PEMBERDAYAAN LEMBAGA KEMASYARAKATAN, LEMBAGA ADAT DAN MASYARAKAT HUKUM ADAT"),
-            ("Administrasi Pemerintahan Desa", "Badan Usaha Milik Desa",
-             "Lembaga Kemasyarakatan Desa")),
-    OpdSpec("2.14", "Dinas Pengendalian Penduduk dan Keluarga Berencana", "dppkb",
-            ("PROGRAM PEMBINAAN KELUARGA BERENCANA (KB)",
-             "PROGRAM PEMBERDAYAAN DAN PENINGKATAN KELUARGA SEJAHTERA (KS)"),
-            ("Keluarga Berencana", "Ketahanan Keluarga", "Penyuluh KB")),
-    OpdSpec("2.17", "Dinas Koperasi, Usaha Kecil dan Menengah", "diskopukm",
-            ("PROGRAM PENGAWASAN DAN PEMERIKSAAN KOPERASI",
-             "PROGRAM PEMBERDAYAAN USAHA MENENGAH, USAHA KECIL, DAN USAHA MIKRO (UMKM)"),
-            ("Koperasi", "Usaha Mikro", "Kewirausahaan")),
-    OpdSpec("2.18", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "dpmptsp",
-            ("PROGRAM PELAYANAN PENANAMAN MODAL", "PROGRAM PROMOSI PENANAMAN MODAL"),
-            ("Pelayanan Perizinan", "Promosi Penanaman Modal",
-             "Pengendalian Pelaksanaan Penanaman Modal")),
-    OpdSpec("2.19", "Dinas Pemuda dan Olahraga", "dispora",
-            ("PROGRAM PENGEMBANGAN KAPASITAS DAYA SAING KEPEMUDAAN",
-             "PROGRAM PENGEMBANGAN KAPASITAS DAYA SAING KEOLAHRAGAAN"),
-            ("Kepemudaan", "Olahraga Prestasi", "Olahraga Rekreasi"),
-            (("Gelanggang Olahraga", "gedung"), ("Lapangan Sepak Bola", "gedung")), 0.2),
-    OpdSpec("2.23", "Dinas Perpustakaan dan Kearsipan", "dispusip",
-            ("PROGRAM PEMBINAAN PERPUSTAKAAN", "PROGRAM PENGELOLAAN ARSIP"),
-            ("Perpustakaan Daerah", "Budaya Gemar Membaca", "Pengelolaan Arsip")),
-    OpdSpec("3.25", "Dinas Perikanan", "diskan",
-            ("PROGRAM PENGELOLAAN PERIKANAN BUDIDAYA", "PROGRAM PENGELOLAAN PERIKANAN TANGKAP"),
-            ("Perikanan Budidaya", "Perikanan Tangkap", "Pengolahan Hasil Perikanan"),
-            (("Balai Benih Ikan", "gedung"),), 0.15),
-    OpdSpec("3.26", "Dinas Pariwisata dan Kebudayaan", "disparbud",
-            ("PROGRAM PENINGKATAN DAYA TARIK DESTINASI PARIWISATA", "PROGRAM PEMASARAN PARIWISATA",
-             "PROGRAM PENGEMBANGAN KEBUDAYAAN"),
-            ("Destinasi Pariwisata", "Pemasaran Pariwisata", "Kesenian Tradisional"),
-            (("Fasilitas Objek Wisata", "gedung"),), 0.2),
-    OpdSpec("3.30", "Dinas Perindustrian dan Perdagangan", "disperindag",
-            ("PROGRAM STABILISASI HARGA BARANG KEBUTUHAN POKOK DAN BARANG PENTING",
-             "PROGRAM PENINGKATAN SARANA DISTRIBUSI PERDAGANGAN",
-             "PROGRAM PERENCANAAN DAN PEMBANGUNAN INDUSTRI"),
-            ("Harga Barang Kebutuhan Pokok", "Sarana Distribusi Perdagangan",
-             "Industri Kecil dan Menengah"),
-            (("Pasar Rakyat", "gedung"),), 0.2),
-    OpdSpec("4.01", "Sekretariat Daerah", "setda",
-            ("PROGRAM PEMERINTAHAN DAN KESEJAHTERAAN RAKYAT", "PROGRAM PEREKONOMIAN DAN PEMBANGUNAN"),
-            ("Administrasi Pemerintahan", "Kesejahteraan Rakyat", "Administrasi Pembangunan",
-             "Pengadaan Barang dan Jasa"),
-            jabatan="Sekretaris Daerah"),
-    OpdSpec("4.02", "Sekretariat DPRD", "setwan",
-            ("PROGRAM DUKUNGAN PELAKSANAAN TUGAS DAN FUNGSI DPRD",),
-            ("Fasilitasi Rapat DPRD", "Reses DPRD", "Pembentukan Peraturan Daerah"),
-            jabatan="Sekretaris DPRD"),
-    OpdSpec("5.03", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "bkpsdm",
-            ("PROGRAM KEPEGAWAIAN DAERAH", "PROGRAM PENGEMBANGAN SUMBER DAYA MANUSIA"),
-            ("Pengadaan dan Pemberhentian ASN", "Pengembangan Kompetensi ASN",
-             "Penilaian Kinerja ASN")),
-    OpdSpec("6.01", "Inspektorat Daerah", "inspektorat",
-            ("PROGRAM PENYELENGGARAAN PENGAWASAN",
-             "PROGRAM PERUMUSAN KEBIJAKAN, PENDAMPINGAN DAN ASISTENSI"),
-            ("Pengawasan Internal", "Pendampingan dan Asistensi", "Reviu Laporan Keuangan"),
-            jabatan="Inspektur Daerah"),
-    OpdSpec("8.01", "Badan Kesatuan Bangsa dan Politik", "bakesbangpol",
-            ("PROGRAM PENGUATAN IDEOLOGI PANCASILA DAN KARAKTER KEBANGSAAN",
-             "PROGRAM PEMBERDAYAAN DAN PENGAWASAN ORGANISASI KEMASYARAKATAN"),
-            ("Wawasan Kebangsaan", "Organisasi Kemasyarakatan", "Pendidikan Politik")),
+    OpdSpec(
+        "1.01",
+        "Dinas Pendidikan",
+        "disdik",
+        (
+            "PROGRAM PENGELOLAAN PENDIDIKAN",
+            "PROGRAM PENGEMBANGAN KURIKULUM",
+            "PROGRAM PENDIDIK DAN TENAGA KEPENDIDIKAN",
+        ),
+        (
+            "Pendidikan Anak Usia Dini",
+            "Pendidikan Sekolah Dasar",
+            "Pendidikan Sekolah Menengah Pertama",
+            "Pendidikan Nonformal/Kesetaraan",
+        ),
+        (
+            ("Ruang Kelas SDN", "gedung"),
+            ("Toilet Sekolah SDN", "gedung"),
+            ("Gedung SMPN", "gedung"),
+            ("Perpustakaan SDN", "gedung"),
+        ),
+        0.35,
+        ("Pengadaan Buku Teks Pelajaran", "Pengadaan Mebel Sekolah", "Penyediaan Biaya Personil Peserta Didik"),
+    ),
+    OpdSpec(
+        "1.02",
+        "Dinas Kesehatan",
+        "dinkes",
+        (
+            "PROGRAM PEMENUHAN UPAYA KESEHATAN PERORANGAN DAN UPAYA KESEHATAN MASYARAKAT",
+            "PROGRAM PENINGKATAN KAPASITAS SUMBER DAYA MANUSIA KESEHATAN",
+            "PROGRAM SEDIAAN FARMASI, ALAT KESEHATAN DAN MAKANAN MINUMAN",
+            "PROGRAM PEMBERDAYAAN MASYARAKAT BIDANG KESEHATAN",
+        ),
+        (
+            "Kesehatan Ibu dan Anak",
+            "Kesehatan Lingkungan",
+            "Percepatan Penurunan Stunting",
+            "Pencegahan Penyakit Menular",
+            "Imunisasi",
+        ),
+        (("Gedung Puskesmas", "gedung"), ("Puskesmas Pembantu", "gedung"), ("Pos Kesehatan Desa", "gedung")),
+        0.35,
+        ("Pengadaan Alat Kesehatan", "Pengadaan Obat dan Bahan Medis Habis Pakai", "Pemberian Makanan Tambahan Balita"),
+    ),
+    OpdSpec(
+        "1.03",
+        "Dinas Pekerjaan Umum dan Penataan Ruang",
+        "dpupr",
+        (
+            "PROGRAM PENGELOLAAN SUMBER DAYA AIR (SDA)",
+            "PROGRAM PENYELENGGARAAN JALAN",
+            "PROGRAM PENATAAN BANGUNAN GEDUNG",
+            "PROGRAM PENYELENGGARAAN PENATAAN RUANG",
+        ),
+        ("Jaringan Irigasi", "Jalan Kabupaten", "Bangunan Gedung", "Penataan Ruang", "Jembatan"),
+        (
+            ("Jalan Kabupaten Ruas", "jalan"),
+            ("Jembatan", "jembatan"),
+            ("Saluran Irigasi", "irigasi"),
+            ("Drainase Jalan", "drainase"),
+            ("Tembok Penahan Tanah", "drainase"),
+        ),
+        0.6,
+        ("Penyusunan Rencana Detail Tata Ruang",),
+    ),
+    OpdSpec(
+        "2.15",
+        "Dinas Perhubungan",
+        "dishub",
+        ("PROGRAM PENYELENGGARAAN LALU LINTAS DAN ANGKUTAN JALAN (LLAJ)",),
+        ("Keselamatan Lalu Lintas", "Angkutan Umum", "Perparkiran", "Manajemen dan Rekayasa Lalu Lintas"),
+        (("Halte", "gedung"), ("Terminal Penumpang Tipe C", "gedung"), ("Rambu dan Marka Jalan Ruas", "jalan")),
+        0.3,
+        ("Uji Berkala Kendaraan Bermotor",),
+    ),
+    OpdSpec(
+        "1.06",
+        "Dinas Sosial",
+        "dinsos",
+        ("PROGRAM REHABILITASI SOSIAL", "PROGRAM PERLINDUNGAN DAN JAMINAN SOSIAL", "PROGRAM PENANGANAN BENCANA"),
+        (
+            "Rehabilitasi Sosial Penyandang Disabilitas",
+            "Perlindungan Sosial Korban Bencana",
+            "Pengelolaan Data Fakir Miskin",
+            "Lanjut Usia Terlantar",
+        ),
+        (("Rumah Singgah", "gedung"),),
+        0.2,
+        ("Penyediaan Permakanan bagi Lansia Terlantar", "Pemutakhiran Data Terpadu Kesejahteraan Sosial"),
+    ),
+    OpdSpec(
+        "3.27",
+        "Dinas Pertanian",
+        "distan",
+        (
+            "PROGRAM PENYEDIAAN DAN PENGEMBANGAN SARANA PERTANIAN",
+            "PROGRAM PENYEDIAAN DAN PENGEMBANGAN PRASARANA PERTANIAN",
+            "PROGRAM PENYULUHAN PERTANIAN",
+        ),
+        ("Sarana Pertanian", "Prasarana Pertanian", "Penyuluhan Pertanian", "Pengendalian Hama Terpadu"),
+        (
+            ("Jalan Usaha Tani", "jalan"),
+            ("Jaringan Irigasi Tersier", "irigasi"),
+            ("Gedung Balai Penyuluhan Pertanian", "gedung"),
+        ),
+        0.35,
+        ("Penyediaan Benih Padi Unggul", "Pendampingan Kelompok Tani"),
+    ),
+    OpdSpec(
+        "1.04",
+        "Dinas Perumahan dan Kawasan Permukiman",
+        "dpkp",
+        (
+            "PROGRAM PENGEMBANGAN PERUMAHAN",
+            "PROGRAM KAWASAN PERMUKIMAN",
+            "PROGRAM PENINGKATAN PRASARANA, SARANA DAN UTILITAS UMUM (PSU)",
+        ),
+        ("Rumah Tidak Layak Huni", "Kawasan Permukiman Kumuh", "Prasarana, Sarana dan Utilitas Umum"),
+        (
+            ("Jalan Lingkungan", "jalan"),
+            ("Drainase Lingkungan", "drainase"),
+            ("Gedung Serbaguna", "gedung"),
+            ("MCK Komunal", "gedung"),
+        ),
+        0.55,
+        ("Bantuan Stimulan Rumah Swadaya",),
+    ),
+    OpdSpec(
+        "5.01",
+        "Badan Perencanaan Pembangunan Daerah",
+        "bappeda",
+        (
+            "PROGRAM PERENCANAAN, PENGENDALIAN DAN EVALUASI PEMBANGUNAN DAERAH",
+            "PROGRAM KOORDINASI DAN SINKRONISASI PERENCANAAN PEMBANGUNAN DAERAH",
+        ),
+        ("Pengendalian dan Evaluasi Pembangunan", "Data dan Informasi Pembangunan", "Perencanaan Pembangunan Daerah"),
+        (),
+        0.0,
+        ("Penyelenggaraan Musrenbang RKPD", "Penyusunan Laporan Kinerja Pemerintah Daerah"),
+    ),
+    OpdSpec(
+        "2.11",
+        "Dinas Lingkungan Hidup",
+        "dlh",
+        (
+            "PROGRAM PENGENDALIAN PENCEMARAN DAN/ATAU KERUSAKAN LINGKUNGAN HIDUP",
+            "PROGRAM PENGELOLAAN PERSAMPAHAN",
+            "PROGRAM PENINGKATAN PENDIDIKAN, PELATIHAN DAN PENYULUHAN LINGKUNGAN HIDUP UNTUK MASYARAKAT",
+        ),
+        ("Pengendalian Pencemaran Air", "Pengelolaan Sampah", "Ruang Terbuka Hijau", "Kualitas Udara"),
+        (("TPS3R", "gedung"), ("Bank Sampah", "gedung"), ("Taman Kota", "gedung")),
+        0.3,
+        ("Pengadaan Armada Pengangkut Sampah",),
+    ),
+    OpdSpec(
+        "2.12",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        "disdukcapil",
+        (
+            "PROGRAM PENDAFTARAN PENDUDUK",
+            "PROGRAM PENCATATAN SIPIL",
+            "PROGRAM PENGELOLAAN INFORMASI ADMINISTRASI KEPENDUDUKAN",
+        ),
+        ("Pelayanan Pendaftaran Penduduk", "Pelayanan Pencatatan Sipil", "Administrasi Kependudukan"),
+        (),
+        0.0,
+        ("Pengadaan Blangko KTP Elektronik",),
+    ),
+    OpdSpec(
+        "2.16",
+        "Dinas Komunikasi dan Informatika",
+        "diskominfo",
+        ("PROGRAM INFORMASI DAN KOMUNIKASI PUBLIK", "PROGRAM APLIKASI INFORMATIKA"),
+        (
+            "Layanan Pengaduan Masyarakat",
+            "Sistem Pemerintahan Berbasis Elektronik",
+            "Jaringan Intra Pemerintah Daerah",
+            "Diseminasi Informasi",
+        ),
+        (("Ruang Command Center", "gedung"),),
+        0.1,
+    ),
+    OpdSpec(
+        "5.02",
+        "Badan Pengelolaan Keuangan dan Aset Daerah",
+        "bpkad",
+        ("PROGRAM PENGELOLAAN KEUANGAN DAERAH", "PROGRAM PENGELOLAAN BARANG MILIK DAERAH"),
+        ("Penatausahaan Keuangan Daerah", "Akuntansi dan Pelaporan Keuangan", "Barang Milik Daerah"),
+        (),
+        0.0,
+        ("Penyusunan Laporan Keuangan Pemerintah Daerah",),
+    ),
+    OpdSpec(
+        "1.05",
+        "Satuan Polisi Pamong Praja",
+        "satpolpp",
+        ("PROGRAM PENINGKATAN KETENTERAMAN DAN KETERTIBAN UMUM",),
+        ("Ketenteraman dan Ketertiban Umum", "Penegakan Peraturan Daerah"),
+        (),
+        0.0,
+    ),
+    OpdSpec(
+        "2.07",
+        "Dinas Tenaga Kerja",
+        "disnaker",
+        (
+            "PROGRAM PELATIHAN KERJA DAN PRODUKTIVITAS TENAGA KERJA",
+            "PROGRAM PENEMPATAN TENAGA KERJA",
+            "PROGRAM HUBUNGAN INDUSTRIAL",
+        ),
+        ("Pelatihan Kerja", "Penempatan Tenaga Kerja", "Hubungan Industrial"),
+        (("Gedung Balai Latihan Kerja", "gedung"),),
+        0.1,
+    ),
+    OpdSpec(
+        "2.08",
+        "Dinas Pemberdayaan Perempuan dan Perlindungan Anak",
+        "dp3a",
+        (
+            "PROGRAM PENGARUSUTAMAAN GENDER DAN PEMBERDAYAAN PEREMPUAN",
+            "PROGRAM PERLINDUNGAN KHUSUS ANAK",
+            "PROGRAM PEMENUHAN HAK ANAK (PHA)",
+        ),
+        ("Pengarusutamaan Gender", "Perlindungan Perempuan", "Perlindungan Khusus Anak", "Kabupaten Layak Anak"),
+    ),
+    OpdSpec(
+        "2.09",
+        "Dinas Ketahanan Pangan",
+        "dkp",
+        (
+            "PROGRAM PENINGKATAN DIVERSIFIKASI DAN KETAHANAN PANGAN MASYARAKAT",
+            "PROGRAM PENANGANAN KERAWANAN PANGAN",
+            "PROGRAM PENGAWASAN KEAMANAN PANGAN",
+        ),
+        ("Cadangan Pangan", "Diversifikasi Pangan", "Keamanan Pangan Segar"),
+        (("Gudang Cadangan Pangan", "gedung"),),
+        0.1,
+    ),
+    OpdSpec(
+        "2.13",
+        "Dinas Pemberdayaan Masyarakat dan Desa",
+        "dpmd",
+        (
+            "PROGRAM PENATAAN DESA",
+            "PROGRAM ADMINISTRASI PEMERINTAHAN DESA",
+            "PROGRAM PEMBERDAYAAN LEMBAGA KEMASYARAKATAN, LEMBAGA ADAT DAN MASYARAKAT HUKUM ADAT",
+        ),
+        ("Administrasi Pemerintahan Desa", "Badan Usaha Milik Desa", "Lembaga Kemasyarakatan Desa"),
+    ),
+    OpdSpec(
+        "2.14",
+        "Dinas Pengendalian Penduduk dan Keluarga Berencana",
+        "dppkb",
+        ("PROGRAM PEMBINAAN KELUARGA BERENCANA (KB)", "PROGRAM PEMBERDAYAAN DAN PENINGKATAN KELUARGA SEJAHTERA (KS)"),
+        ("Keluarga Berencana", "Ketahanan Keluarga", "Penyuluh KB"),
+    ),
+    OpdSpec(
+        "2.17",
+        "Dinas Koperasi, Usaha Kecil dan Menengah",
+        "diskopukm",
+        (
+            "PROGRAM PENGAWASAN DAN PEMERIKSAAN KOPERASI",
+            "PROGRAM PEMBERDAYAAN USAHA MENENGAH, USAHA KECIL, DAN USAHA MIKRO (UMKM)",
+        ),
+        ("Koperasi", "Usaha Mikro", "Kewirausahaan"),
+    ),
+    OpdSpec(
+        "2.18",
+        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+        "dpmptsp",
+        ("PROGRAM PELAYANAN PENANAMAN MODAL", "PROGRAM PROMOSI PENANAMAN MODAL"),
+        ("Pelayanan Perizinan", "Promosi Penanaman Modal", "Pengendalian Pelaksanaan Penanaman Modal"),
+    ),
+    OpdSpec(
+        "2.19",
+        "Dinas Pemuda dan Olahraga",
+        "dispora",
+        (
+            "PROGRAM PENGEMBANGAN KAPASITAS DAYA SAING KEPEMUDAAN",
+            "PROGRAM PENGEMBANGAN KAPASITAS DAYA SAING KEOLAHRAGAAN",
+        ),
+        ("Kepemudaan", "Olahraga Prestasi", "Olahraga Rekreasi"),
+        (("Gelanggang Olahraga", "gedung"), ("Lapangan Sepak Bola", "gedung")),
+        0.2,
+    ),
+    OpdSpec(
+        "2.23",
+        "Dinas Perpustakaan dan Kearsipan",
+        "dispusip",
+        ("PROGRAM PEMBINAAN PERPUSTAKAAN", "PROGRAM PENGELOLAAN ARSIP"),
+        ("Perpustakaan Daerah", "Budaya Gemar Membaca", "Pengelolaan Arsip"),
+    ),
+    OpdSpec(
+        "3.25",
+        "Dinas Perikanan",
+        "diskan",
+        ("PROGRAM PENGELOLAAN PERIKANAN BUDIDAYA", "PROGRAM PENGELOLAAN PERIKANAN TANGKAP"),
+        ("Perikanan Budidaya", "Perikanan Tangkap", "Pengolahan Hasil Perikanan"),
+        (("Balai Benih Ikan", "gedung"),),
+        0.15,
+    ),
+    OpdSpec(
+        "3.26",
+        "Dinas Pariwisata dan Kebudayaan",
+        "disparbud",
+        (
+            "PROGRAM PENINGKATAN DAYA TARIK DESTINASI PARIWISATA",
+            "PROGRAM PEMASARAN PARIWISATA",
+            "PROGRAM PENGEMBANGAN KEBUDAYAAN",
+        ),
+        ("Destinasi Pariwisata", "Pemasaran Pariwisata", "Kesenian Tradisional"),
+        (("Fasilitas Objek Wisata", "gedung"),),
+        0.2,
+    ),
+    OpdSpec(
+        "3.30",
+        "Dinas Perindustrian dan Perdagangan",
+        "disperindag",
+        (
+            "PROGRAM STABILISASI HARGA BARANG KEBUTUHAN POKOK DAN BARANG PENTING",
+            "PROGRAM PENINGKATAN SARANA DISTRIBUSI PERDAGANGAN",
+            "PROGRAM PERENCANAAN DAN PEMBANGUNAN INDUSTRI",
+        ),
+        ("Harga Barang Kebutuhan Pokok", "Sarana Distribusi Perdagangan", "Industri Kecil dan Menengah"),
+        (("Pasar Rakyat", "gedung"),),
+        0.2,
+    ),
+    OpdSpec(
+        "4.01",
+        "Sekretariat Daerah",
+        "setda",
+        ("PROGRAM PEMERINTAHAN DAN KESEJAHTERAAN RAKYAT", "PROGRAM PEREKONOMIAN DAN PEMBANGUNAN"),
+        ("Administrasi Pemerintahan", "Kesejahteraan Rakyat", "Administrasi Pembangunan", "Pengadaan Barang dan Jasa"),
+        jabatan="Sekretaris Daerah",
+    ),
+    OpdSpec(
+        "4.02",
+        "Sekretariat DPRD",
+        "setwan",
+        ("PROGRAM DUKUNGAN PELAKSANAAN TUGAS DAN FUNGSI DPRD",),
+        ("Fasilitasi Rapat DPRD", "Reses DPRD", "Pembentukan Peraturan Daerah"),
+        jabatan="Sekretaris DPRD",
+    ),
+    OpdSpec(
+        "5.03",
+        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "bkpsdm",
+        ("PROGRAM KEPEGAWAIAN DAERAH", "PROGRAM PENGEMBANGAN SUMBER DAYA MANUSIA"),
+        ("Pengadaan dan Pemberhentian ASN", "Pengembangan Kompetensi ASN", "Penilaian Kinerja ASN"),
+    ),
+    OpdSpec(
+        "6.01",
+        "Inspektorat Daerah",
+        "inspektorat",
+        ("PROGRAM PENYELENGGARAAN PENGAWASAN", "PROGRAM PERUMUSAN KEBIJAKAN, PENDAMPINGAN DAN ASISTENSI"),
+        ("Pengawasan Internal", "Pendampingan dan Asistensi", "Reviu Laporan Keuangan"),
+        jabatan="Inspektur Daerah",
+    ),
+    OpdSpec(
+        "8.01",
+        "Badan Kesatuan Bangsa dan Politik",
+        "bakesbangpol",
+        (
+            "PROGRAM PENGUATAN IDEOLOGI PANCASILA DAN KARAKTER KEBANGSAAN",
+            "PROGRAM PEMBERDAYAAN DAN PENGAWASAN ORGANISASI KEMASYARAKATAN",
+        ),
+        ("Wawasan Kebangsaan", "Organisasi Kemasyarakatan", "Pendidikan Politik"),
+    ),
 )
 
 KECAMATAN_SPEC = OpdSpec(
-    "7.01", "Kecamatan", "kec",
-    ("PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK",
-     "PROGRAM PEMBERDAYAAN MASYARAKAT DESA DAN KELURAHAN",
-     "PROGRAM KOORDINASI KETENTRAMAN DAN KETERTIBAN UMUM"),
-    ("Pelayanan Administrasi Terpadu Kecamatan", "Pemberdayaan Masyarakat Desa",
-     "Ketentraman dan Ketertiban Umum", "Penyelenggaraan Pemerintahan Desa"),
-    (("Jalan Lingkungan", "jalan"), ("Drainase Lingkungan", "drainase"),
-     ("Balai Pertemuan", "gedung")),
+    "7.01",
+    "Kecamatan",
+    "kec",
+    (
+        "PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK",
+        "PROGRAM PEMBERDAYAAN MASYARAKAT DESA DAN KELURAHAN",
+        "PROGRAM KOORDINASI KETENTRAMAN DAN KETERTIBAN UMUM",
+    ),
+    (
+        "Pelayanan Administrasi Terpadu Kecamatan",
+        "Pemberdayaan Masyarakat Desa",
+        "Ketentraman dan Ketertiban Umum",
+        "Penyelenggaraan Pemerintahan Desa",
+    ),
+    (("Jalan Lingkungan", "jalan"), ("Drainase Lingkungan", "drainase"), ("Balai Pertemuan", "gedung")),
     0.15,
 )
 
 KECAMATAN = (
-    "Makmur Jaya", "Tanjung Harapan", "Sungai Lestari", "Bukit Permai", "Suka Damai",
-    "Karang Anyar", "Sumber Rejeki", "Padang Sejahtera", "Talang Indah", "Rantau Baru",
-    "Pasir Putih", "Teluk Sari", "Mekar Mulya", "Lubuk Jaya", "Air Bening", "Batu Ampar",
-    "Sido Mulyo", "Cinta Damai", "Gunung Sari", "Muara Baru", "Kuala Indah",
-    "Pematang Raya", "Sinar Harapan", "Tanjung Sari",
+    "Makmur Jaya",
+    "Tanjung Harapan",
+    "Sungai Lestari",
+    "Bukit Permai",
+    "Suka Damai",
+    "Karang Anyar",
+    "Sumber Rejeki",
+    "Padang Sejahtera",
+    "Talang Indah",
+    "Rantau Baru",
+    "Pasir Putih",
+    "Teluk Sari",
+    "Mekar Mulya",
+    "Lubuk Jaya",
+    "Air Bening",
+    "Batu Ampar",
+    "Sido Mulyo",
+    "Cinta Damai",
+    "Gunung Sari",
+    "Muara Baru",
+    "Kuala Indah",
+    "Pematang Raya",
+    "Sinar Harapan",
+    "Tanjung Sari",
 )
 DESA = (
-    "Sukamulya", "Sukadana", "Babakanjaya", "Margaluyu", "Sirnagalih", "Kertajaya",
-    "Neglasari", "Cikahuripan", "Mekarsari", "Tanjungsari", "Sukarame", "Cijati",
-    "Pasirbuncir", "Sindangjaya", "Wangunreja", "Sidorejo", "Sumberagung", "Karangrejo",
-    "Mulyasari", "Purwodadi", "Harapan Jaya", "Bumi Ayu", "Suka Makmur", "Tanjung Baru",
+    "Sukamulya",
+    "Sukadana",
+    "Babakanjaya",
+    "Margaluyu",
+    "Sirnagalih",
+    "Kertajaya",
+    "Neglasari",
+    "Cikahuripan",
+    "Mekarsari",
+    "Tanjungsari",
+    "Sukarame",
+    "Cijati",
+    "Pasirbuncir",
+    "Sindangjaya",
+    "Wangunreja",
+    "Sidorejo",
+    "Sumberagung",
+    "Karangrejo",
+    "Mulyasari",
+    "Purwodadi",
+    "Harapan Jaya",
+    "Bumi Ayu",
+    "Suka Makmur",
+    "Tanjung Baru",
 )
 
 # Program 01 of every OPD: (kegiatan code, kegiatan name, ((sub name, kind), ...)).
 PENUNJANG_PROGRAM = "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA"
 PENUNJANG_KEGIATAN = (
-    ("2.01", "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
-     (("Penyusunan Dokumen Perencanaan Perangkat Daerah", "umum"),
-      ("Koordinasi dan Penyusunan Dokumen RKA-SKPD", "umum"),
-      ("Koordinasi dan Penyusunan DPA-SKPD", "umum"),
-      ("Koordinasi dan Penyusunan Laporan Capaian Kinerja dan Ikhtisar Realisasi Kinerja SKPD", "umum"),
-      ("Evaluasi Kinerja Perangkat Daerah", "umum"))),
-    ("2.02", "Administrasi Keuangan Perangkat Daerah",
-     (("Penyediaan Gaji dan Tunjangan ASN", "gaji"),
-      ("Penyediaan Administrasi Pelaksanaan Tugas ASN", "umum"),
-      ("Koordinasi dan Penyusunan Laporan Keuangan Akhir Tahun SKPD", "umum"))),
-    ("2.06", "Administrasi Umum Perangkat Daerah",
-     (("Penyediaan Peralatan dan Perlengkapan Kantor", "umum"),
-      ("Penyediaan Bahan Logistik Kantor", "umum"),
-      ("Penyediaan Barang Cetakan dan Penggandaan", "umum"),
-      ("Penyelenggaraan Rapat Koordinasi dan Konsultasi SKPD", "umum"))),
-    ("2.08", "Penyediaan Jasa Penunjang Urusan Pemerintahan Daerah",
-     (("Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik", "umum"),
-      ("Penyediaan Jasa Pelayanan Umum Kantor", "umum"),
-      ("Penyediaan Jasa Kebersihan Kantor", "umum"))),
-    ("2.09", "Pemeliharaan Barang Milik Daerah Penunjang Urusan Pemerintahan Daerah",
-     (("Penyediaan Jasa Pemeliharaan, Biaya Pemeliharaan, dan Pajak Kendaraan Perorangan Dinas", "umum"),
-      ("Pemeliharaan Peralatan dan Mesin Lainnya", "umum"),
-      ("Rehabilitasi Gedung Kantor dan Bangunan Lainnya", "gedung"))),
+    (
+        "2.01",
+        "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
+        (
+            ("Penyusunan Dokumen Perencanaan Perangkat Daerah", "umum"),
+            ("Koordinasi dan Penyusunan Dokumen RKA-SKPD", "umum"),
+            ("Koordinasi dan Penyusunan DPA-SKPD", "umum"),
+            ("Koordinasi dan Penyusunan Laporan Capaian Kinerja dan Ikhtisar Realisasi Kinerja SKPD", "umum"),
+            ("Evaluasi Kinerja Perangkat Daerah", "umum"),
+        ),
+    ),
+    (
+        "2.02",
+        "Administrasi Keuangan Perangkat Daerah",
+        (
+            ("Penyediaan Gaji dan Tunjangan ASN", "gaji"),
+            ("Penyediaan Administrasi Pelaksanaan Tugas ASN", "umum"),
+            ("Koordinasi dan Penyusunan Laporan Keuangan Akhir Tahun SKPD", "umum"),
+        ),
+    ),
+    (
+        "2.06",
+        "Administrasi Umum Perangkat Daerah",
+        (
+            ("Penyediaan Peralatan dan Perlengkapan Kantor", "umum"),
+            ("Penyediaan Bahan Logistik Kantor", "umum"),
+            ("Penyediaan Barang Cetakan dan Penggandaan", "umum"),
+            ("Penyelenggaraan Rapat Koordinasi dan Konsultasi SKPD", "umum"),
+        ),
+    ),
+    (
+        "2.08",
+        "Penyediaan Jasa Penunjang Urusan Pemerintahan Daerah",
+        (
+            ("Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik", "umum"),
+            ("Penyediaan Jasa Pelayanan Umum Kantor", "umum"),
+            ("Penyediaan Jasa Kebersihan Kantor", "umum"),
+        ),
+    ),
+    (
+        "2.09",
+        "Pemeliharaan Barang Milik Daerah Penunjang Urusan Pemerintahan Daerah",
+        (
+            ("Penyediaan Jasa Pemeliharaan, Biaya Pemeliharaan, dan Pajak Kendaraan Perorangan Dinas", "umum"),
+            ("Pemeliharaan Peralatan dan Mesin Lainnya", "umum"),
+            ("Rehabilitasi Gedung Kantor dan Bangunan Lainnya", "gedung"),
+        ),
+    ),
 )
 KEGIATAN_VERBS = ("Peningkatan Kualitas", "Pengelolaan", "Penyelenggaraan", "Pengembangan", "Pembinaan")
 SUB_ACTIVITIES = (
-    "Sosialisasi dan Edukasi", "Monitoring, Evaluasi dan Pelaporan", "Pendataan dan Verifikasi",
-    "Bimbingan Teknis", "Koordinasi dan Sinkronisasi", "Fasilitasi",
+    "Sosialisasi dan Edukasi",
+    "Monitoring, Evaluasi dan Pelaporan",
+    "Pendataan dan Verifikasi",
+    "Bimbingan Teknis",
+    "Koordinasi dan Sinkronisasi",
+    "Fasilitasi",
     "Penyusunan Dokumen Perencanaan",
 )
 FISIK_WORKS = ("Pembangunan", "Rehabilitasi", "Peningkatan", "Pemeliharaan Berkala")
@@ -370,12 +652,53 @@ MASALAH_FISIK = (
 )
 MASALAH_TERJADWAL = ("Kegiatan dijadwalkan pada triwulan III", "Pelaksanaan sesuai jadwal")
 
-NAMA_DEPAN = ("Asep", "Dewi", "Wawan", "Siti", "Budi", "Rina", "Agus", "Yuni", "Hendra", "Nurul",
-              "Dedi", "Lina", "Eko", "Sri", "Bambang", "Rahmat", "Fitri", "Yusuf", "Ratna", "Joko")
-NAMA_BELAKANG = ("Setiawan", "Hidayat", "Nurjanah", "Saputra", "Rahayu", "Kurniawan", "Lestari",
-                 "Pratama", "Wibowo", "Susanti", "Gunawan", "Permana", "Maulana", "Handayani")
-GELAR = (", S.IP., M.AP.", ", S.Sos., M.Si.", ", S.E., M.M.", ", S.T., M.T.", ", S.H., M.H.",
-         ", S.Pd., M.Pd.", ", S.KM., M.Kes.")
+NAMA_DEPAN = (
+    "Asep",
+    "Dewi",
+    "Wawan",
+    "Siti",
+    "Budi",
+    "Rina",
+    "Agus",
+    "Yuni",
+    "Hendra",
+    "Nurul",
+    "Dedi",
+    "Lina",
+    "Eko",
+    "Sri",
+    "Bambang",
+    "Rahmat",
+    "Fitri",
+    "Yusuf",
+    "Ratna",
+    "Joko",
+)
+NAMA_BELAKANG = (
+    "Setiawan",
+    "Hidayat",
+    "Nurjanah",
+    "Saputra",
+    "Rahayu",
+    "Kurniawan",
+    "Lestari",
+    "Pratama",
+    "Wibowo",
+    "Susanti",
+    "Gunawan",
+    "Permana",
+    "Maulana",
+    "Handayani",
+)
+GELAR = (
+    ", S.IP., M.AP.",
+    ", S.Sos., M.Si.",
+    ", S.E., M.M.",
+    ", S.T., M.T.",
+    ", S.H., M.H.",
+    ", S.Pd., M.Pd.",
+    ", S.KM., M.Kes.",
+)
 
 # ---------------------------------------------------------------------------
 # Data model
@@ -614,8 +937,9 @@ def _lokasi(rng: random.Random, kabupaten: str, fisik: bool) -> str:
     return rng.choice((f"Kabupaten {kabupaten}", f"Kabupaten {kabupaten}", f"Kec. {kec}"))
 
 
-def _sub_template(rng: random.Random, spec: OpdSpec, topic: str, specials: list[str],
-                  activities: list[str]) -> tuple[str, str]:
+def _sub_template(
+    rng: random.Random, spec: OpdSpec, topic: str, specials: list[str], activities: list[str]
+) -> tuple[str, str]:
     """Name and kind ("gaji", "umum", "peralatan" or a konstruksi kind) of a new sub kegiatan.
 
     ``specials`` and ``activities`` are consumed so names rarely repeat within a kegiatan.
@@ -642,8 +966,9 @@ def _penunjang(rng: random.Random, n: int) -> list[tuple[str, str, list[tuple[st
     return [(kk, kn, subs) for kk, (kn, subs) in grouped.items()]
 
 
-def _build_tree(rng: random.Random, spec: OpdSpec, bidang: str, base: int, n: int,
-                kabupaten: str) -> list[tuple[Program, list[tuple[SubKegiatan, str]]]]:
+def _build_tree(
+    rng: random.Random, spec: OpdSpec, bidang: str, base: int, n: int, kabupaten: str
+) -> list[tuple[Program, list[tuple[SubKegiatan, str]]]]:
     """The program/kegiatan/sub tree of one OPD; returns programs with (sub, kind) pairs."""
     n01, n_spec = _split_counts(n, rng)
     out = []
@@ -723,8 +1048,7 @@ def _split_pagu(total: int, n: int, rng: random.Random, main_share: float | None
     return [p * 1000 for p in parts]
 
 
-def _line_counts(n_subs: int, bounds: tuple[int, int], rng: random.Random,
-                 total: int | None) -> list[int]:
+def _line_counts(n_subs: int, bounds: tuple[int, int], rng: random.Random, total: int | None) -> list[int]:
     """Number of belanja lines per sub kegiatan, optionally adjusted to sum to ``total``."""
     low, high = bounds
     counts = [rng.randint(low, high) for _ in range(n_subs)]
@@ -753,15 +1077,25 @@ def _fill_lines(sub: SubKegiatan, kind: str, n_lines: int, rng: random.Random) -
         sub.sumber_dana = _weighted(rng, SUMBER_FISIK if sub.fisik else SUMBER_NON_FISIK)
     pool = _line_pool(kind, rng)
     n_lines = min(n_lines, len(pool))
-    main = rng.uniform(0.85, 0.93) if kind in MODAL_KONSTRUKSI else (
-        rng.uniform(0.6, 0.9) if kind in ("gaji", "peralatan") else None)
+    main = (
+        rng.uniform(0.85, 0.93)
+        if kind in MODAL_KONSTRUKSI
+        else (rng.uniform(0.6, 0.9) if kind in ("gaji", "peralatan") else None)
+    )
     amounts = _split_pagu(_sub_pagu(kind, rng), n_lines, rng, main)
     sub.lines = [BelanjaLine(k, u, a) for (k, u), a in zip(pool[:n_lines], amounts)]
 
 
-def make_master(seed: int, n_opd: int, subkeg_per_opd: int, lines_per_subkeg: tuple[int, int] = (1, 4),
-                year: int = 2026, kabupaten: str = "Tanjung Makmur", total_lines: int | None = None,
-                shared_kecamatan_codes: bool = False) -> Master:
+def make_master(
+    seed: int,
+    n_opd: int,
+    subkeg_per_opd: int,
+    lines_per_subkeg: tuple[int, int] = (1, 4),
+    year: int = 2026,
+    kabupaten: str = "Tanjung Makmur",
+    total_lines: int | None = None,
+    shared_kecamatan_codes: bool = False,
+) -> Master:
     """Generate a fictional kabupaten's DPA.
 
     ``n_opd`` units are taken from :data:`OPD_SPECS` in order, then "Kecamatan ..."
@@ -812,16 +1146,14 @@ def _target_curve(rng: random.Random, fisik: bool) -> tuple[list[float], bool]:
     if fisik:
         start, end = rng.randint(2, 5), rng.randint(9, 12)
         end = max(end, start + 3)
-        curve = [0.0 if m < start else 100 * _smoothstep((m - start + 1) / (end - start + 1))
-                 for m in range(1, 13)]
+        curve = [0.0 if m < start else 100 * _smoothstep((m - start + 1) / (end - start + 1)) for m in range(1, 13)]
         return [round(min(100.0, v), 2) for v in curve], False
     start = 7 if rng.random() < 0.12 else 1
     curve = [0.0 if m < start else 100 * (m - start + 1) / (13 - start) for m in range(1, 13)]
     return [round(v, 2) for v in curve], start > 1
 
 
-def _problem(rng: random.Random, fisik: bool, deviasi: float, late_start: bool,
-             month_target: float) -> tuple[str, str]:
+def _problem(rng: random.Random, fisik: bool, deviasi: float, late_start: bool, month_target: float) -> tuple[str, str]:
     """Permasalahan and solusi text for a month, often empty."""
     if late_start and month_target == 0:
         return MASALAH_TERJADWAL if rng.random() < 0.6 else ("", "")
@@ -872,7 +1204,10 @@ def _weighted_mean(pairs: list[tuple[int, float]]) -> float:
 def _aggregate(level: str, no: object, kode: str, nama: str, leaves: list[ReportRow]) -> ReportRow:
     """A subtotal row: sums of Rp, pagu-weighted means of fisik."""
     return ReportRow(
-        level, no, kode, nama,
+        level,
+        no,
+        kode,
+        nama,
         sum(r.pagu for r in leaves),
         _weighted_mean([(r.pagu, r.target_fisik) for r in leaves]),
         _weighted_mean([(r.pagu, r.realisasi_fisik) for r in leaves]),
@@ -883,8 +1218,21 @@ def _aggregate(level: str, no: object, kode: str, nama: str, leaves: list[Report
 def _roman(n: int) -> str:
     """Roman numeral for program numbering (I, II, ...)."""
     out = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + letters, n - value
     return out
@@ -899,9 +1247,22 @@ def report_rows(master: Master, opd: Opd, month: int, total_label: str = "JUMLAH
             leaves = []
             for s_no, sub in enumerate(keg.subs, 1):
                 v = realisasi_curve(master, opd, sub)[month - 1]
-                leaves.append(ReportRow("sub", s_no, sub.kode, sub.nama, sub.pagu, v.target_fisik,
-                                        v.realisasi_fisik, v.realisasi_keuangan, sub.sumber_dana,
-                                        sub.lokasi, v.permasalahan, v.solusi))
+                leaves.append(
+                    ReportRow(
+                        "sub",
+                        s_no,
+                        sub.kode,
+                        sub.nama,
+                        sub.pagu,
+                        v.target_fisik,
+                        v.realisasi_fisik,
+                        v.realisasi_keuangan,
+                        sub.sumber_dana,
+                        sub.lokasi,
+                        v.permasalahan,
+                        v.solusi,
+                    )
+                )
             prog_rows.append(_aggregate("kegiatan", get_column_letter(k_no), keg.kode, keg.nama, leaves))
             prog_rows.extend(leaves)
             prog_leaves.extend(leaves)
@@ -933,19 +1294,42 @@ def compute_truth(master: Master, opd: Opd, month: int) -> dict:
 BOLD = Font(bold=True)
 MONEY_FMT = "#,##0"
 PCT_FMT = "0.00"
-COLUMNS_V1 = ("No", "Kode Rekening", "Program / Kegiatan / Sub Kegiatan", "Pagu Anggaran (Rp)",
-              "Target Fisik (%)", "Realisasi Fisik (%)", "Realisasi Keuangan (Rp)",
-              "Realisasi Keuangan (%)", "Deviasi Fisik (%)", "Sumber Dana", "Lokasi",
-              "Permasalahan", "Solusi")
+COLUMNS_V1 = (
+    "No",
+    "Kode Rekening",
+    "Program / Kegiatan / Sub Kegiatan",
+    "Pagu Anggaran (Rp)",
+    "Target Fisik (%)",
+    "Realisasi Fisik (%)",
+    "Realisasi Keuangan (Rp)",
+    "Realisasi Keuangan (%)",
+    "Deviasi Fisik (%)",
+    "Sumber Dana",
+    "Lokasi",
+    "Permasalahan",
+    "Solusi",
+)
 MONEY_COLS = (3, 6)
 PCT_COLS = (4, 5, 7, 8)
 
 
 def _row_values(row: ReportRow) -> list:
     """The 13 cell values of a row in V1 column order (percentages 0-100)."""
-    return [row.no if row.no != "" else None, row.kode or None, row.nama, row.pagu, row.target_fisik,
-            row.realisasi_fisik, row.realisasi_keuangan, row.persen_keuangan, row.deviasi,
-            row.sumber_dana or None, row.lokasi or None, row.permasalahan or None, row.solusi or None]
+    return [
+        row.no if row.no != "" else None,
+        row.kode or None,
+        row.nama,
+        row.pagu,
+        row.target_fisik,
+        row.realisasi_fisik,
+        row.realisasi_keuangan,
+        row.persen_keuangan,
+        row.deviasi,
+        row.sumber_dana or None,
+        row.lokasi or None,
+        row.permasalahan or None,
+        row.solusi or None,
+    ]
 
 
 def _new_workbook(master: Master) -> Workbook:
@@ -1063,8 +1447,7 @@ def _text_cell_factory(rng: random.Random):
             style = rng.randrange(4)
             if style == 0:
                 return value, MONEY_FMT
-            return (f"Rp {_id_thousands(value)}", f"{_id_thousands(value)},00",
-                    _id_thousands(value))[style - 1], None
+            return (f"Rp {_id_thousands(value)}", f"{_id_thousands(value)},00", _id_thousands(value))[style - 1], None
         if i in PCT_COLS:
             style = rng.randrange(5)
             if style == 0:
@@ -1096,11 +1479,16 @@ def report_filename(opd: Opd, year: int, month: int, layout: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _report_titles(master: Master, opd: Opd, month: int, opd_label: str = "OPD",
-                   period_label: str = "KEADAAN BULAN") -> list[str]:
+def _report_titles(
+    master: Master, opd: Opd, month: int, opd_label: str = "OPD", period_label: str = "KEADAAN BULAN"
+) -> list[str]:
     """The four title lines above a realisation table."""
-    return ["LAPORAN REALISASI FISIK DAN KEUANGAN", f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
-            f"{opd_label} : {opd.nama.upper()}", f"{period_label} : {BULAN[month - 1].upper()} {master.year}"]
+    return [
+        "LAPORAN REALISASI FISIK DAN KEUANGAN",
+        f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
+        f"{opd_label} : {opd.nama.upper()}",
+        f"{period_label} : {BULAN[month - 1].upper()} {master.year}",
+    ]
 
 
 def _v1_sheet(ws, master: Master, opd: Opd, month: int, rows: list[ReportRow]) -> None:
@@ -1129,8 +1517,21 @@ def _write_v2(master: Master, opd: Opd, month: int, path: Path) -> tuple[str, in
     ws = wb.active
     ws.title = "Lap Realisasi"
     _write_titles(ws, 1, 1, _report_titles(master, opd, month, "SKPD", "KEADAAN S/D BULAN"))
-    top = ["No", "Kode Rekening", "Program / Kegiatan / Sub Kegiatan", "Pagu Anggaran (Rp)", "Target",
-           "Realisasi", None, None, "Deviasi Fisik", "Sumber Dana", "Lokasi", "Permasalahan", "Solusi"]
+    top = [
+        "No",
+        "Kode Rekening",
+        "Program / Kegiatan / Sub Kegiatan",
+        "Pagu Anggaran (Rp)",
+        "Target",
+        "Realisasi",
+        None,
+        None,
+        "Deviasi Fisik",
+        "Sumber Dana",
+        "Lokasi",
+        "Permasalahan",
+        "Solusi",
+    ]
     sub = {5: "Fisik (%)", 6: "Fisik (%)", 7: "Keuangan (Rp)", 8: "%"}
     for col, name in enumerate(top, 1):
         _put(ws, 6, col, name, bold=True)
@@ -1165,16 +1566,38 @@ def _write_v3(master: Master, opd: Opd, month: int, path: Path) -> tuple[str, in
 
 def _write_v4(master: Master, opd: Opd, month: int, path: Path) -> tuple[None, int]:
     """V4: semicolon CSV, UTF-8 with BOM, CRLF, decimal comma, subtotals, TOTAL line."""
-    header = ["kode", "nama_sub_kegiatan", "pagu", "target_fisik", "realisasi_fisik",
-              "realisasi_keuangan", "persen_keuangan", "sumber_dana", "lokasi", "permasalahan", "solusi"]
+    header = [
+        "kode",
+        "nama_sub_kegiatan",
+        "pagu",
+        "target_fisik",
+        "realisasi_fisik",
+        "realisasi_keuangan",
+        "persen_keuangan",
+        "sumber_dana",
+        "lokasi",
+        "permasalahan",
+        "solusi",
+    ]
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
         writer.writerow(header)
         for row in report_rows(master, opd, month, "TOTAL"):
-            writer.writerow([row.kode, row.nama, row.pagu, _id_decimal(row.target_fisik, True),
-                             _id_decimal(row.realisasi_fisik, True), f"{row.realisasi_keuangan},00",
-                             _id_decimal(row.persen_keuangan, True), row.sumber_dana, row.lokasi,
-                             row.permasalahan, row.solusi])
+            writer.writerow(
+                [
+                    row.kode,
+                    row.nama,
+                    row.pagu,
+                    _id_decimal(row.target_fisik, True),
+                    _id_decimal(row.realisasi_fisik, True),
+                    f"{row.realisasi_keuangan},00",
+                    _id_decimal(row.persen_keuangan, True),
+                    row.sumber_dana,
+                    row.lokasi,
+                    row.permasalahan,
+                    row.solusi,
+                ]
+            )
     return None, 1
 
 
@@ -1184,12 +1607,32 @@ def _write_offset(master: Master, opd: Opd, month: int, path: Path) -> tuple[str
     ws = wb.active
     ws.title = "Form Realisasi"
     c0 = 3
-    _write_titles(ws, c0, 2, ["LAPORAN PERKEMBANGAN REALISASI FISIK DAN KEUANGAN",
-                              f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
-                              f"PERANGKAT DAERAH : {opd.nama.upper()}",
-                              f"s.d. Bulan {BULAN[month - 1]} {master.year}"])
-    top = ["No", "Kode", "Uraian", "Nilai DPA (Rp)", "Target Fisik (%)", "Realisasi", None, None,
-           "Deviasi (%)", "Sumber Dana", "Lokasi", "Kendala", "Tindak Lanjut"]
+    _write_titles(
+        ws,
+        c0,
+        2,
+        [
+            "LAPORAN PERKEMBANGAN REALISASI FISIK DAN KEUANGAN",
+            f"PEMERINTAH KABUPATEN {master.kabupaten.upper()}",
+            f"PERANGKAT DAERAH : {opd.nama.upper()}",
+            f"s.d. Bulan {BULAN[month - 1]} {master.year}",
+        ],
+    )
+    top = [
+        "No",
+        "Kode",
+        "Uraian",
+        "Nilai DPA (Rp)",
+        "Target Fisik (%)",
+        "Realisasi",
+        None,
+        None,
+        "Deviasi (%)",
+        "Sumber Dana",
+        "Lokasi",
+        "Kendala",
+        "Tindak Lanjut",
+    ]
     sub = {5: "Fisik (%)", 6: "Keuangan (Rp)", 7: "Keuangan (%)"}
     for i, name in enumerate(top):
         _put(ws, 7, c0 + i, name, bold=True)
@@ -1209,9 +1652,12 @@ def _write_html_xls(master: Master, opd: Opd, month: int, path: Path) -> tuple[N
     """html_xls: an HTML table (title rows, header, Indonesian number text) saved as .xls."""
     esc = html.escape
     titles = _report_titles(master, opd, month, "SKPD", "BULAN")
-    out = ['<html xmlns:x="urn:schemas-microsoft-com:office:excel">',
-           '<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>',
-           "<body>", '<table border="1">']
+    out = [
+        '<html xmlns:x="urn:schemas-microsoft-com:office:excel">',
+        '<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>',
+        "<body>",
+        '<table border="1">',
+    ]
     out += [f'<tr><td colspan="13"><b>{esc(t)}</b></td></tr>' for t in titles]
     out.append("<tr>" + "".join(f"<th>{esc(c)}</th>" for c in COLUMNS_V1) + "</tr>")
     for row in report_rows(master, opd, month, "JUMLAH"):
@@ -1243,19 +1689,36 @@ def _write_multi_month(master: Master, opd: Opd, months: list[int], path: Path) 
     return [BULAN[m - 1] for m in months]
 
 
-WRITERS = {"V1": _write_v1, "V2": _write_v2, "V3": _write_v3, "V4": _write_v4,
-           "offset": _write_offset, "html_xls": _write_html_xls}
+WRITERS = {
+    "V1": _write_v1,
+    "V2": _write_v2,
+    "V3": _write_v3,
+    "V4": _write_v4,
+    "offset": _write_offset,
+    "html_xls": _write_html_xls,
+}
 
 
-def _truth(master: Master, opd: Opd, month: int, layout: str, path: Path, sheet: str | None,
-           header_row: int) -> ReportTruth:
+def _truth(
+    master: Master, opd: Opd, month: int, layout: str, path: Path, sheet: str | None, header_row: int
+) -> ReportTruth:
     """Build the ReportTruth of one written sheet."""
-    return ReportTruth(str(path), layout, opd.singkatan, opd.nama, master.year, month, sheet,
-                       header_row, **compute_truth(master, opd, month))
+    return ReportTruth(
+        str(path),
+        layout,
+        opd.singkatan,
+        opd.nama,
+        master.year,
+        month,
+        sheet,
+        header_row,
+        **compute_truth(master, opd, month),
+    )
 
 
-def write_report(master: Master, opd: Opd | str, year: int, month: int | list[int], layout: str,
-                 path: str | Path) -> ReportTruth:
+def write_report(
+    master: Master, opd: Opd | str, year: int, month: int | list[int], layout: str, path: str | Path
+) -> ReportTruth:
     """Write one OPD's realisation report and return its ground truth.
 
     ``path`` is a file, or an existing directory (the conventional file name from
@@ -1290,8 +1753,16 @@ def write_report(master: Master, opd: Opd | str, year: int, month: int | list[in
 # DPA writer and manifests
 # ---------------------------------------------------------------------------
 
-DPA_COLUMNS = ("Kode OPD", "Nama OPD", "Kode Sub Kegiatan", "Nama Sub Kegiatan", "Pagu", "Sumber Dana",
-               "Kode Rekening Belanja", "Uraian Rekening Belanja")
+DPA_COLUMNS = (
+    "Kode OPD",
+    "Nama OPD",
+    "Kode Sub Kegiatan",
+    "Nama Sub Kegiatan",
+    "Pagu",
+    "Sumber Dana",
+    "Kode Rekening Belanja",
+    "Uraian Rekening Belanja",
+)
 
 
 def dpa_rows(master: Master):
@@ -1299,8 +1770,7 @@ def dpa_rows(master: Master):
     for opd in master.opds:
         for sub in opd.subs:
             for line in sub.lines:
-                yield (opd.kode, opd.nama, sub.kode, sub.nama, line.pagu, sub.sumber_dana,
-                       line.kode, line.uraian)
+                yield (opd.kode, opd.nama, sub.kode, sub.nama, line.pagu, sub.sumber_dana, line.kode, line.uraian)
 
 
 def write_dpa_xlsx(master: Master, path: str | Path) -> dict:
@@ -1355,8 +1825,15 @@ def manifest(master: Master, dpa: dict | None, truths: list[ReportTruth], root: 
             part.pop("path", None)
             part.pop("per_month", None)
         files[rel(t.path)] = {"kind": "realisasi", **entry}
-    return {"generator": "scripts/synth.py", "seed": master.seed, "year": master.year,
-            "kabupaten": master.kabupaten,
-            "conventions": {"percent": "percentage points 0-100", "money": "integer rupiah",
-                            "fisik_weighted_mean": "sum(pagu*realisasi_fisik)/sum(pagu) over leaf rows"},
-            "files": files}
+    return {
+        "generator": "scripts/synth.py",
+        "seed": master.seed,
+        "year": master.year,
+        "kabupaten": master.kabupaten,
+        "conventions": {
+            "percent": "percentage points 0-100",
+            "money": "integer rupiah",
+            "fisik_weighted_mean": "sum(pagu*realisasi_fisik)/sum(pagu) over leaf rows",
+        },
+        "files": files,
+    }

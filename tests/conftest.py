@@ -1,4 +1,5 @@
 """Shared fixtures: the public fixture corpus, its ground truth, and fresh stores in tmp dirs."""
+
 from __future__ import annotations
 
 import json

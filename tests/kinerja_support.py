@@ -1,5 +1,6 @@
 """Shared helpers of the kinerja tests: a database with the fixture Perjanjian Kinerja and the
 14 unit submissions (March and April 2026), built once per session and copied per test."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Accounts, sign-in rules, roles and OPD scope of queries, downloads and the import path."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,10 +36,15 @@ def test_password_is_stored_as_argon2id_never_plain(store):
     assert auth.authenticate(store, "BUDI ", PW).user == User("budi", "Budi Santoso", "viewer")
 
 
-@pytest.mark.parametrize("password, problem", [
-    ("pendek1", "minimal 10"), ("hanyahurufsaja", "huruf dan angka"), ("1234567890", "huruf dan angka"),
-    ("budi-rahasia-1", "nama pengguna"),
-])
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        ("pendek1", "minimal 10"),
+        ("hanyahurufsaja", "huruf dan angka"),
+        ("1234567890", "huruf dan angka"),
+        ("budi-rahasia-1", "nama pengguna"),
+    ],
+)
 def test_weak_passwords_are_refused(store, password, problem):
     with pytest.raises(AuthError, match=problem):
         auth.create_user(store, "admin", "budi", "Budi", "viewer", password)
@@ -68,11 +74,12 @@ def test_unknown_user_and_disabled_account(store):
     auth.create_user(store, "admin1", "rudi", "Rudi", "viewer", PW)
     res = auth.authenticate(store, "tidakada", PW)
     assert res.user is None and "salah" in res.message
-    auth.update_account(store, "admin1", "rudi", nama="Rudi", role="viewer", opd_kode=None, unit_id=None,
-                        email=None, active=False)
+    auth.update_account(
+        store, "admin1", "rudi", nama="Rudi", role="viewer", opd_kode=None, unit_id=None, email=None, active=False
+    )
     res = auth.authenticate(store, "rudi", PW)
     assert res.user is None and "dinonaktifkan" in res.message
-    assert auth.current_account(store, "rudi") is None       # a running session ends at its next click
+    assert auth.current_account(store, "rudi") is None  # a running session ends at its next click
     failed = [a for a in _audit(store) if a[1] == "login_failed"]
     assert [f[3] for f in failed] == ["pengguna tidak dikenal", "akun nonaktif"]
 
@@ -104,8 +111,9 @@ def test_user_management_rules_and_audit(dpa_store):
         auth.create_user(store, "admin1", "OP1", "Operator", "viewer", PW)
     # the last active admin cannot be demoted or disabled
     with pytest.raises(AuthError, match="admin aktif terakhir"):
-        auth.update_account(store, "admin1", "admin1", nama="Admin", role="viewer", opd_kode=None, unit_id=None,
-                            email=None, active=True)
+        auth.update_account(
+            store, "admin1", "admin1", nama="Admin", role="viewer", opd_kode=None, unit_id=None, email=None, active=True
+        )
     # reset: temporary password, must change at next sign-in; the user changes it
     auth.reset_password(store, "admin1", "op1", "Sementara-123")
     assert store.get_user("op1")["must_change_password"]
@@ -115,18 +123,24 @@ def test_user_management_rules_and_audit(dpa_store):
     assert not store.get_user("op1")["must_change_password"]
     assert auth.authenticate(store, "op1", "Baru-sekali-9").user.opd_scope == kode
     actions = [(a[0], a[1], a[2]) for a in _audit(store) if a[1].startswith(("user_", "password_"))]
-    assert actions == [("root", "user_create", "admin1"), ("admin1", "user_create", "op1"),
-                       ("admin1", "password_reset", "op1"), ("op1", "password_change", "op1")]
+    assert actions == [
+        ("root", "user_create", "admin1"),
+        ("admin1", "user_create", "op1"),
+        ("admin1", "password_reset", "op1"),
+        ("op1", "password_change", "op1"),
+    ]
 
 
 # --------------------------------------------------------------------------- roles
 def test_role_page_matrix():
     read = ["ringkasan", "rekap", "fisik", "status", "rakor"]
-    with_materi = read[:4] + ["materi"] + read[4:]      # the meeting pack: not for OPD operators
+    with_materi = read[:4] + ["materi"] + read[4:]  # the meeting pack: not for OPD operators
     kinerja = ["kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review"]
     expected = {
-        "admin": with_materi + ["permintaan"] + kinerja + ["impor", "pengaturan", "pengguna", "audit", "cadangan",
-                                                          "akun"],
+        "admin": with_materi
+        + ["permintaan"]
+        + kinerja
+        + ["impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"],
         "opd": read + ["impor", "akun"],
         "unit": ["kinerja_isi", "kinerja_data", "impor", "akun"],
         "reviewer": with_materi + ["kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"],
@@ -165,7 +179,7 @@ def test_recap_history_and_originals_are_scoped(two_opds):
     assert store.read_archived(own_id, opd=dinkes)[1] == (FIXTURES / DINKES).read_bytes()
     assert store.read_archived(other_id, opd=dinkes) is None
     assert store.read_archived(dpa_id, opd=dinkes) is None
-    assert store.read_archived(other_id) is not None                 # admin: everything
+    assert store.read_archived(other_id) is not None  # admin: everything
     assert store.import_issues(other_id, opd=dinkes).empty
 
 

@@ -1,5 +1,6 @@
 """Logins and roles through the real app (AppTest): login and first-run setup screens, the
 menu of every role, the page guard, and every download per role, scoped and audited."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,28 +12,76 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_pages import (APP, DINKES_MAR, DISTAN_MAR, DPA, EXPECTED, FIXTURES, PASSWORD, download_bytes,  # noqa: F401
-                        ensure_user, new_app, run)
+from test_pages import (
+    APP,
+    DINKES_MAR,
+    DISTAN_MAR,
+    DPA,
+    EXPECTED,
+    FIXTURES,
+    PASSWORD,
+    download_bytes,  # noqa: F401
+    ensure_user,
+    new_app,
+    run,
+)
 from streamlit.testing.v1 import AppTest
 
 ROOT = APP.parent
-PAGE_FILES = {"ringkasan": "pages/ringkasan.py", "rekap": "pages/rekap.py", "fisik": "pages/fisik.py",
-              "status": "pages/status.py", "materi": "pages/materi.py", "rakor": "pages/rakor.py",
-              "permintaan": "pages/permintaan.py", "kinerja_permintaan": "pages/kinerja_permintaan.py",
-              "kinerja_isi": "pages/kinerja_isi.py", "kinerja_data": "pages/kinerja_data.py",
-              "kinerja_review": "pages/kinerja_review.py", "impor": "pages/impor.py",
-              "pengaturan": "pages/pengaturan.py", "pengguna": "pages/pengguna.py", "audit": "pages/audit.py",
-              "cadangan": "pages/cadangan.py", "akun": "pages/akun.py"}
-TITLES = {"impor": "Impor Laporan", "pengguna": "Pengguna", "audit": "Log Audit", "rekap": "Rekap OPD",
-          "fisik": "Fisik Konstruksi dan Non Fisik", "status": "Status Pengumpulan Laporan",
-          "pengaturan": "Pengaturan", "cadangan": "Cadangan dan Pemulihan", "akun": "Akun Saya",
-          "rakor": "Rakor & Tindak Lanjut", "permintaan": "Permintaan Laporan", "materi": "Materi Rakor POK",
-          "kinerja_permintaan": "Permintaan Data Kinerja", "kinerja_isi": "Isi Data Kinerja",
-          "kinerja_data": "Data Kinerja", "kinerja_review": "Review Kinerja"}
+PAGE_FILES = {
+    "ringkasan": "pages/ringkasan.py",
+    "rekap": "pages/rekap.py",
+    "fisik": "pages/fisik.py",
+    "status": "pages/status.py",
+    "materi": "pages/materi.py",
+    "rakor": "pages/rakor.py",
+    "permintaan": "pages/permintaan.py",
+    "kinerja_permintaan": "pages/kinerja_permintaan.py",
+    "kinerja_isi": "pages/kinerja_isi.py",
+    "kinerja_data": "pages/kinerja_data.py",
+    "kinerja_review": "pages/kinerja_review.py",
+    "impor": "pages/impor.py",
+    "pengaturan": "pages/pengaturan.py",
+    "pengguna": "pages/pengguna.py",
+    "audit": "pages/audit.py",
+    "cadangan": "pages/cadangan.py",
+    "akun": "pages/akun.py",
+}
+TITLES = {
+    "impor": "Impor Laporan",
+    "pengguna": "Pengguna",
+    "audit": "Log Audit",
+    "rekap": "Rekap OPD",
+    "fisik": "Fisik Konstruksi dan Non Fisik",
+    "status": "Status Pengumpulan Laporan",
+    "pengaturan": "Pengaturan",
+    "cadangan": "Cadangan dan Pemulihan",
+    "akun": "Akun Saya",
+    "rakor": "Rakor & Tindak Lanjut",
+    "permintaan": "Permintaan Laporan",
+    "materi": "Materi Rakor POK",
+    "kinerja_permintaan": "Permintaan Data Kinerja",
+    "kinerja_isi": "Isi Data Kinerja",
+    "kinerja_data": "Data Kinerja",
+    "kinerja_review": "Review Kinerja",
+}
 READ = {"ringkasan", "rekap", "fisik", "status", "rakor"}
 ALLOWED = {
-    "admin": READ | {"materi", "permintaan", "kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review",
-                     "impor", "pengaturan", "pengguna", "audit", "cadangan", "akun"},
+    "admin": READ
+    | {
+        "materi",
+        "permintaan",
+        "kinerja_permintaan",
+        "kinerja_isi",
+        "kinerja_data",
+        "kinerja_review",
+        "impor",
+        "pengaturan",
+        "pengguna",
+        "audit",
+        "cadangan",
+        "akun",
+    },
     "opd": READ | {"impor", "akun"},
     "unit": {"kinerja_isi", "kinerja_data", "impor", "akun"},
     "reviewer": READ | {"materi", "kinerja_permintaan", "kinerja_data", "kinerja_review", "akun"},
@@ -57,8 +106,11 @@ def loaded(app_env) -> dict:
     results = ingest_paths(store, [FIXTURES / DPA, FIXTURES / DINKES_MAR, FIXTURES / DISTAN_MAR])
     assert all(r["status"] == "accepted" for r in results), results
     kodes = {o.nama: o.kode for o in store.opds()}
-    return {"dinkes": kodes[EXPECTED[DINKES_MAR]["opd_name"]], "distan": kodes[EXPECTED[DISTAN_MAR]["opd_name"]],
-            "n_opd": len(kodes)}
+    return {
+        "dinkes": kodes[EXPECTED[DINKES_MAR]["opd_name"]],
+        "distan": kodes[EXPECTED[DISTAN_MAR]["opd_name"]],
+        "n_opd": len(kodes),
+    }
 
 
 def _sign(role: str, loaded: dict | None = None) -> AppTest:
@@ -68,8 +120,16 @@ def _sign(role: str, loaded: dict | None = None) -> AppTest:
         from core.auth import create_user
 
         if not _store().get_user("unit1"):
-            create_user(_store(), "test", "unit1", "Kasi Pemerintahan", "unit", PASSWORD, unit_id=unit,
-                        must_change_password=False)
+            create_user(
+                _store(),
+                "test",
+                "unit1",
+                "Kasi Pemerintahan",
+                "unit",
+                PASSWORD,
+                unit_id=unit,
+                must_change_password=False,
+            )
         return new_app(user="unit1")
     return new_app(user=f"{role}1", role=role, opd_kode=opd)
 
@@ -136,8 +196,10 @@ def test_idle_session_expires_and_disabled_account_is_signed_out(app_env):
     from core import auth
 
     at = run(new_app(user="rina", role="viewer"))
-    at.session_state["auth"] = {**at.session_state["auth"],
-                                "last_seen": dt.datetime.now() - auth.IDLE_TIMEOUT - dt.timedelta(minutes=1)}
+    at.session_state["auth"] = {
+        **at.session_state["auth"],
+        "last_seen": dt.datetime.now() - auth.IDLE_TIMEOUT - dt.timedelta(minutes=1),
+    }
     run(at)
     assert any("Sesi Anda berakhir" in i.value for i in at.info)
     assert _audit("session_expired") == [("rina", "rina", None)]
@@ -145,8 +207,17 @@ def test_idle_session_expires_and_disabled_account_is_signed_out(app_env):
     at = run(new_app(user="rina"))
     assert [t.value for t in at.title] == ["Ringkasan Realisasi"]
     admin = ensure_user("admin")
-    auth.update_account(_store(), admin.username, "rina", nama="Pengguna rina", role="viewer", opd_kode=None,
-                        unit_id=None, email=None, active=False)
+    auth.update_account(
+        _store(),
+        admin.username,
+        "rina",
+        nama="Pengguna rina",
+        role="viewer",
+        opd_kode=None,
+        unit_id=None,
+        email=None,
+        active=False,
+    )
     run(at)
     assert any("dinonaktifkan" in i.value for i in at.info)
 
@@ -237,8 +308,9 @@ def test_opd_user_upload_of_another_opd_is_refused_on_the_page(loaded):
     run(at)
     before = _store().table_checksums()
     path = FIXTURES / "realisasi" / "realisasi_distan_2026-04.xlsx"
-    at.file_uploader[0].set_value([(path.name, path.read_bytes(),
-                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+    at.file_uploader[0].set_value(
+        [(path.name, path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    )
     run(at)
     rejected = [d.value for d in at.dataframe if "Pesan" in d.value.columns]
     assert any("akun Anda hanya untuk Dinas Kesehatan" in " ".join(df["Pesan"]) for df in rejected)
@@ -293,12 +365,15 @@ def test_admin_creates_an_opd_user_on_the_page(loaded):
     assert _audit("user_create")[-1][:2] == ("admin1", "distan.op")
 
 
-@pytest.mark.parametrize("page, label", [
-    ("pages/rekap.py", "Unduh Excel (rekap per opd)"),
-    ("pages/rekap.py", "Unduh rekap siap cetak"),
-    ("pages/status.py", "Unduh Excel"),
-    ("pages/fisik.py", "Unduh Excel (klasifikasi)"),
-])
+@pytest.mark.parametrize(
+    "page, label",
+    [
+        ("pages/rekap.py", "Unduh Excel (rekap per opd)"),
+        ("pages/rekap.py", "Unduh rekap siap cetak"),
+        ("pages/status.py", "Unduh Excel"),
+        ("pages/fisik.py", "Unduh Excel (klasifikasi)"),
+    ],
+)
 def test_dashboard_downloads_of_an_opd_user_hold_only_its_opd(loaded, media, page, label):
     at = run(_sign("opd", loaded))
     at.query_params["tahun"], at.query_params["bulan"] = "2026", "3"

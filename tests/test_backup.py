@@ -1,5 +1,6 @@
 """Backup and restore: a consistent zip round-trips into an empty install, through the
 functions and the CLI; damaged or misplaced backups are refused and change nothing."""
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,11 @@ from core.recap import recap_opd
 from db.store import Store
 from etl.pipeline import ingest_paths
 
-REPORTS = ["realisasi/realisasi_dinkes_2026-03.xlsx", "realisasi/distan_2026-03.csv",
-           "realisasi/Lap Realisasi DPUPR Maret 2026.xlsx"]
+REPORTS = [
+    "realisasi/realisasi_dinkes_2026-03.xlsx",
+    "realisasi/distan_2026-03.csv",
+    "realisasi/Lap Realisasi DPUPR Maret 2026.xlsx",
+]
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def test_backup_round_trip_into_empty_install(full_store, tmp_path):
     # the old audit log came along, followed by the restore entry; the accounts work
     old_log = full_store.sql("SELECT id, actor, action FROM audit_log ORDER BY id")
     new_log = fresh.sql("SELECT id, actor, action FROM audit_log ORDER BY id")
-    assert new_log[:len(old_log) - 1] == old_log[:-1] and new_log[-1][1:] == ("admin-baru", "restore")
+    assert new_log[: len(old_log) - 1] == old_log[:-1] and new_log[-1][1:] == ("admin-baru", "restore")
     assert auth.authenticate(fresh, "admin1", "Rahasia-2026").user.role == "admin"
     # sequences continue after the restored ids: a new import gets a fresh id
     res = ingest_paths(fresh, [FIXTURES / "realisasi" / "Lap Realisasi DINKES April 2026.xlsx"])
@@ -82,13 +86,20 @@ def _rezip(data: bytes, change) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda name, c: c[:-10] + b"0123456789" if name.endswith("realisasi.parquet") else c, "tidak cocok"),
-    (lambda name, c: None if name.endswith("import.parquet") else c, "tidak lengkap"),
-    (lambda name, c: None if name == "manifest.json" else c, "manifest.json"),
-    (lambda name, c: json.dumps({**json.loads(c), "schema_version": 99}).encode() if name == "manifest.json" else c,
-     "lebih baru"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda name, c: c[:-10] + b"0123456789" if name.endswith("realisasi.parquet") else c, "tidak cocok"),
+        (lambda name, c: None if name.endswith("import.parquet") else c, "tidak lengkap"),
+        (lambda name, c: None if name == "manifest.json" else c, "manifest.json"),
+        (
+            lambda name, c: (
+                json.dumps({**json.loads(c), "schema_version": 99}).encode() if name == "manifest.json" else c
+            ),
+            "lebih baru",
+        ),
+    ],
+)
 def test_damaged_backups_are_refused(full_store, tmp_path, damage, message):
     data = _rezip(make_backup(full_store, "admin1"), damage)
     fresh = Store(tmp_path / "baru" / "pantau.duckdb", data_dir=tmp_path / "baru")
@@ -106,18 +117,36 @@ def test_not_a_zip_is_refused():
 
 def test_cli_backup_and_restore(full_store, tmp_path):
     out = tmp_path / "cadangan.zip"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "etl", *a], cwd=ROOT, capture_output=True, text=True,
-                                    timeout=120, env={"PANTAU_DATA": str(full_store.data_dir), "PATH": ""})
+    run = lambda *a: subprocess.run(
+        [sys.executable, "-m", "etl", *a],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PANTAU_DATA": str(full_store.data_dir), "PATH": ""},
+    )
     r = run("backup", "--db", str(full_store.path), "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "Cadangan ditulis" in r.stdout
     target = tmp_path / "lain" / "pantau.duckdb"
-    r = subprocess.run([sys.executable, "-m", "etl", "restore", "--db", str(target), str(out)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120, env={"PANTAU_DATA": str(target.parent)})
+    r = subprocess.run(
+        [sys.executable, "-m", "etl", "restore", "--db", str(target), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PANTAU_DATA": str(target.parent)},
+    )
     assert r.returncode == 0, r.stderr
     assert "Cadangan dipulihkan" in r.stdout
     assert _data_checksums(Store(target, data_dir=target.parent)) == _data_checksums(full_store)
     # a second restore into the now filled install is refused with a clear message, no traceback
-    r = subprocess.run([sys.executable, "-m", "etl", "restore", "--db", str(target), str(out)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120, env={"PANTAU_DATA": str(target.parent)})
+    r = subprocess.run(
+        [sys.executable, "-m", "etl", "restore", "--db", str(target), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PANTAU_DATA": str(target.parent)},
+    )
     assert r.returncode == 1 and "belum berisi data" in r.stderr and "Traceback" not in r.stderr

@@ -7,6 +7,7 @@ rejected file leaves every table (``Store.table_checksums``) and the archive fol
 The CLI answers every file with JSON, never a traceback, and exits 1 when a file was rejected.
 A property-based test checks the header detector.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -36,18 +37,34 @@ _spec.loader.exec_module(make_bad_extra)
 EXTRA_EXPECTED = json.loads((EXTRA / "EXPECTED.json").read_text(encoding="utf-8"))["files"]
 BAD_EXPECTED = load_bad_expected()["files"]
 # bad/EXPECTED.json reasons that are issue codes of ours (the others describe the input, not our code)
-OUR_CODES = {"invalid_container", "too_many_rows", "decompression_bomb", "invalid_period", "period_conflict",
-             "empty_file", "no_data_rows", "not_a_spreadsheet", "header_not_found", "missing_required_column",
-             "corrupt_file", "encrypted_or_corrupt", "unknown_opd"}
+OUR_CODES = {
+    "invalid_container",
+    "too_many_rows",
+    "decompression_bomb",
+    "invalid_period",
+    "period_conflict",
+    "empty_file",
+    "no_data_rows",
+    "not_a_spreadsheet",
+    "header_not_found",
+    "missing_required_column",
+    "corrupt_file",
+    "encrypted_or_corrupt",
+    "unknown_opd",
+}
 
 
 def _corpus() -> dict[str, dict]:
     """Key "bad/x" or "bad_extra/x" -> expected outcome in the shape of bad_extra/EXPECTED.json."""
     out = {}
     for name, e in BAD_EXPECTED.items():
-        out[f"bad/{name}"] = dict(outcome=e["outcome"], codes=[e["reason"]] if e.get("reason") in OUR_CODES else [],
-                                  rows=e.get("leaf_rows"), month=e.get("month"),
-                                  opd=e["opd"].upper() if e.get("opd") else None)
+        out[f"bad/{name}"] = dict(
+            outcome=e["outcome"],
+            codes=[e["reason"]] if e.get("reason") in OUR_CODES else [],
+            rows=e.get("leaf_rows"),
+            month=e.get("month"),
+            opd=e["opd"].upper() if e.get("opd") else None,
+        )
     for name, e in EXTRA_EXPECTED.items():
         out[f"bad_extra/{name}"] = dict(e, opd=e.get("opd"))
     return out
@@ -56,21 +73,36 @@ def _corpus() -> dict[str, dict]:
 CORPUS = _corpus()
 SHEETED = {"xlsx", "xls", "xlsb", "ods"}
 # issue codes about one cell: they must name sheet (where the file has sheets), row and column
-CELL_CODES = {"non_numeric_value", "negative_value", "fisik_out_of_range", "realisasi_melebihi_pagu",
-              "subtotal_mismatch", "duplicate_code", "kode_tidak_di_dpa"}
-INDONESIAN = re.compile(r"\b(berkas|lembar|kolom|tidak|bulan|periode|judul|baris|unggah|simpan|OPD|nilai|kode|"
-                        r"makro|dibaca|isinya|bukan|sub kegiatan|pagu|realisasi)\b", re.I)
-NOT_FOR_USERS = re.compile(r"Traceback|Error\b|Exception|object has no attribute|NoneType|invalid literal|"
-                           r"Errno|\bthe\b|\bcannot\b|\bcould not\b|\bfailed\b|\bunexpected\b|\bnot found\b|"
-                           r"\bfile\b(?! >)|panicked|RUST_BACKTRACE|exit \d", re.I)
-FIX = re.compile(r"\b(periksa|pastikan|simpan|unggah|buka|hapus|tambahkan|tulis|pilih|isi|ganti|perbaiki|samakan|"
-                 r"salin|ekstrak|impor|tampilkan|pecah|unduh|minta|tunggu|hubungi|coba)\b", re.I)
-XFAIL: dict[str, str] = {}     # known bugs as strict xfails (none left)
+CELL_CODES = {
+    "non_numeric_value",
+    "negative_value",
+    "fisik_out_of_range",
+    "realisasi_melebihi_pagu",
+    "subtotal_mismatch",
+    "duplicate_code",
+    "kode_tidak_di_dpa",
+}
+INDONESIAN = re.compile(
+    r"\b(berkas|lembar|kolom|tidak|bulan|periode|judul|baris|unggah|simpan|OPD|nilai|kode|"
+    r"makro|dibaca|isinya|bukan|sub kegiatan|pagu|realisasi)\b",
+    re.I,
+)
+NOT_FOR_USERS = re.compile(
+    r"Traceback|Error\b|Exception|object has no attribute|NoneType|invalid literal|"
+    r"Errno|\bthe\b|\bcannot\b|\bcould not\b|\bfailed\b|\bunexpected\b|\bnot found\b|"
+    r"\bfile\b(?! >)|panicked|RUST_BACKTRACE|exit \d",
+    re.I,
+)
+FIX = re.compile(
+    r"\b(periksa|pastikan|simpan|unggah|buka|hapus|tambahkan|tulis|pilih|isi|ganti|perbaiki|samakan|"
+    r"salin|ekstrak|impor|tampilkan|pecah|unduh|minta|tunggu|hubungi|coba)\b",
+    re.I,
+)
+XFAIL: dict[str, str] = {}  # known bugs as strict xfails (none left)
 
 
 def _params(keys):
-    return [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=XFAIL[k])) if k in XFAIL else k
-            for k in keys]
+    return [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=XFAIL[k])) if k in XFAIL else k for k in keys]
 
 
 # ---------------------------------------------------------------------------- fixtures
@@ -108,7 +140,7 @@ def store(dpa_template, tmp_path):
     shutil.copytree(dpa_template, folder, ignore=shutil.ignore_patterns("*.lock"))
     s = Store(folder / "pantau.duckdb", data_dir=folder)
     try:
-        with s.session():          # one connection for the whole test (a Store opens the file per operation)
+        with s.session():  # one connection for the whole test (a Store opens the file per operation)
             yield s
     finally:
         s.close()
@@ -127,9 +159,10 @@ def _check_messages(issues, fmt: str | None, name: str) -> None:
         assert not NOT_FOR_USERS.search(text.replace(name, "")), f"exception or English text: {text}"
         if i.severity == "error":
             assert FIX.search(text), f"error without a fix: {text}"
-            assert name in text or i.sheet or i.row or re.search(r"judul|nama berkas|lembar", text), \
+            assert name in text or i.sheet or i.row or re.search(r"judul|nama berkas|lembar", text), (
                 f"error without a place: {text}"
-        if i.row is not None:                    # a row-level issue: where exactly
+            )
+        if i.row is not None:  # a row-level issue: where exactly
             assert i.row >= 1, i
             if fmt in SHEETED:
                 assert i.sheet, f"row-level issue without sheet: {i}"
@@ -147,7 +180,7 @@ def test_corpus_size_and_listing():
     assert len(BAD_EXPECTED) == 20
     assert len(EXTRA_EXPECTED) >= 30
     assert len(CORPUS) >= 50
-    assert len({k.split("/", 1)[1] for k in CORPUS}) == len(CORPUS)      # names are unique across folders
+    assert len({k.split("/", 1)[1] for k in CORPUS}) == len(CORPUS)  # names are unique across folders
     outcomes = {e["outcome"] for e in CORPUS.values()}
     assert outcomes == {"reject", "accept_with_warnings", "accept"}
 
@@ -168,7 +201,7 @@ def test_corpus_file(store, generated_dir, key):
     name = path.name
     data = path.read_bytes()
 
-    analysis = analyse(name, data, Master.from_store(store))          # never raises
+    analysis = analyse(name, data, Master.from_store(store))  # never raises
     issues = analysis.all_issues()
     assert "internal_error" not in {i.code for i in issues}, [i.message for i in issues]
     errors = {i.code for i in analysis.errors}
@@ -252,8 +285,14 @@ def test_unicode_codes_are_read_as_the_dpa_codes(store):
 # ---------------------------------------------------------------------------- CLI
 def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PANTAU_DATA=str(tmp_path / "data"), PANTAU_DB=str(tmp_path / "unused.duckdb"))
-    return subprocess.run([sys.executable, "-m", "etl", "ingest", "--db", str(tmp_path / "cli.duckdb"), *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "ingest", "--db", str(tmp_path / "cli.duckdb"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_json_for_every_corpus_file(tmp_path, generated_dir):
@@ -269,8 +308,9 @@ def test_cli_json_for_every_corpus_file(tmp_path, generated_dir):
         by_file.setdefault(r["file"], []).append(r["status"])
         for i in r["issues"]:
             assert "Traceback" not in i["message"] and i["message"].strip()
-    assert len(results) - 1 == sum(len(CORPUS[k].get("months") or [1]) if CORPUS[k]["outcome"] != "reject" else 1
-                                   for k in keys)
+    assert len(results) - 1 == sum(
+        len(CORPUS[k].get("months") or [1]) if CORPUS[k]["outcome"] != "reject" else 1 for k in keys
+    )
     for key in keys:
         if key in XFAIL:
             continue
@@ -284,9 +324,12 @@ def test_cli_exit_codes_and_text_output(tmp_path):
     proc = _cli(["--json", str(DPA_FIXTURE), *accepted], tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert {r["status"] for r in json.loads(proc.stdout)} <= {"accepted", "flagged"}
-    rejected = [str(EXTRA / n) for n, e in sorted(EXTRA_EXPECTED.items())
-                if e["outcome"] == "reject" and not e.get("generated_at_test_time") and f"bad_extra/{n}" not in XFAIL]
-    proc = _cli(rejected, tmp_path)                                    # text output
+    rejected = [
+        str(EXTRA / n)
+        for n, e in sorted(EXTRA_EXPECTED.items())
+        if e["outcome"] == "reject" and not e.get("generated_at_test_time") and f"bad_extra/{n}" not in XFAIL
+    ]
+    proc = _cli(rejected, tmp_path)  # text output
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.stdout.count("[REJECTED ]") == len(rejected), proc.stdout
@@ -306,10 +349,25 @@ SYNONYMS = {
     "permasalahan": ["Permasalahan", "Kendala", "Hambatan"],
     "solusi": ["Solusi", "Upaya", "Tindak Lanjut"],
 }
-TITLES = ["LAPORAN REALISASI FISIK DAN KEUANGAN", "PEMERINTAH KABUPATEN SUKAMAJU", "OPD : DINAS SOSIAL",
-          "KEADAAN BULAN : MARET 2026", "TAHUN ANGGARAN 2026", "Catatan: angka dalam rupiah", None]
-OPTIONAL = ["no", "target_fisik", "realisasi_fisik", "realisasi_keuangan", "sumber_dana", "lokasi", "permasalahan",
-            "solusi"]
+TITLES = [
+    "LAPORAN REALISASI FISIK DAN KEUANGAN",
+    "PEMERINTAH KABUPATEN SUKAMAJU",
+    "OPD : DINAS SOSIAL",
+    "KEADAAN BULAN : MARET 2026",
+    "TAHUN ANGGARAN 2026",
+    "Catatan: angka dalam rupiah",
+    None,
+]
+OPTIONAL = [
+    "no",
+    "target_fisik",
+    "realisasi_fisik",
+    "realisasi_keuangan",
+    "sumber_dana",
+    "lokasi",
+    "permasalahan",
+    "solusi",
+]
 
 
 @st.composite
@@ -341,9 +399,17 @@ def report_grids(draw):
     for k in range(n_data):
         row = []
         for f in fields:
-            row.append({"no": float(k + 1), "kode": f"1.06.02.2.01.{k + 1:04d}", "nama": f"Sub kegiatan {k}",
-                        "sumber_dana": "DAU", "lokasi": "Kec. Sukamaju", "permasalahan": None,
-                        "solusi": None}.get(f, float(draw(st.integers(0, 10 ** 10)))))
+            row.append(
+                {
+                    "no": float(k + 1),
+                    "kode": f"1.06.02.2.01.{k + 1:04d}",
+                    "nama": f"Sub kegiatan {k}",
+                    "sumber_dana": "DAU",
+                    "lokasi": "Kec. Sukamaju",
+                    "permasalahan": None,
+                    "solusi": None,
+                }.get(f, float(draw(st.integers(0, 10**10))))
+            )
         rows.append(pad + row)
     return rows, header_at, two_rows, bool(numbers), left, fields
 

@@ -16,6 +16,7 @@ for a second browser session) when a step fails.
 
 Run only these: ``pytest -m browser``; skip them: ``pytest -m "not browser"``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,18 +37,28 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("PANTAU_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DPA = FIXTURES / "master" / "dpa_2026.xlsx"
 REALISASI = FIXTURES / "realisasi"
 DINKES_MAR = REALISASI / "realisasi_dinkes_2026-03.xlsx"
-STEP_MS = 30_000          # one UI step (upload + preview, save, page load) on a slow 2-core runner
-BUDGET_S = 90             # a whole browser test
+STEP_MS = 30_000  # one UI step (upload + preview, save, page load) on a slow 2-core runner
+BUDGET_S = 90  # a whole browser test
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set PANTAU_CHROMIUM)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set PANTAU_CHROMIUM)",
+    ),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
 expect = sync_api.expect
@@ -64,16 +75,36 @@ def _free_port() -> int:
 def streamlit_server(tmp_path: Path):
     """``streamlit run app.py`` on a free port with its own DB; yields the base URL."""
     port = _free_port()
-    env = dict(os.environ, PANTAU_DB=str(tmp_path / "pantau.duckdb"), PANTAU_DATA=str(tmp_path / "data"),
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env = dict(
+        os.environ,
+        PANTAU_DB=str(tmp_path / "pantau.duckdb"),
+        PANTAU_DATA=str(tmp_path / "data"),
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
     log_path = tmp_path / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             # no file watcher: a source edit during the run must not pop "File change. Rerun"
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+                # no file watcher: a source edit during the run must not pop "File change. Rerun"
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
@@ -87,8 +118,9 @@ def streamlit_server(tmp_path: Path):
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer /_stcore/health in 60 s:\n"
-                                f"{log_path.read_text(errors='replace')}")
+                    pytest.fail(
+                        f"streamlit did not answer /_stcore/health in 60 s:\n{log_path.read_text(errors='replace')}"
+                    )
                 time.sleep(0.25)
             yield base
         finally:
@@ -110,16 +142,28 @@ class Account(NamedTuple):
     nama: str
     role: str
     password: str
-    opd: str | None = None          # OPD name (role "opd")
+    opd: str | None = None  # OPD name (role "opd")
 
 
 ADMIN = Account("admin.adpem", "Admin Adpem", "admin", "Rahasia-2026")
 DINKES_OP = Account("dinkes.op", "Operator Dinkes", "opd", "Dinkes-Lapor-2026", opd="Dinas Kesehatan")
 VIEWER = Account("kabag.adpem", "Kabag Adpem", "viewer", "Baca-Saja-2026")
 READ_MENU = ["Ringkasan", "Rekap OPD", "Fisik vs Non Fisik", "Status Pengumpulan"]
-ADMIN_MENU = READ_MENU + ["Materi Rakor", "Rakor & Tindak Lanjut", "Permintaan Laporan", "Permintaan Data Kinerja",
-                          "Isi Data Kinerja", "Data Kinerja", "Review Kinerja", "Impor Laporan", "Pengaturan",
-                          "Pengguna", "Log Audit", "Cadangan", "Akun Saya"]
+ADMIN_MENU = READ_MENU + [
+    "Materi Rakor",
+    "Rakor & Tindak Lanjut",
+    "Permintaan Laporan",
+    "Permintaan Data Kinerja",
+    "Isi Data Kinerja",
+    "Data Kinerja",
+    "Review Kinerja",
+    "Impor Laporan",
+    "Pengaturan",
+    "Pengguna",
+    "Log Audit",
+    "Cadangan",
+    "Akun Saya",
+]
 OPD_MENU = READ_MENU + ["Rakor & Tindak Lanjut", "Impor Laporan", "Akun Saya"]
 VIEWER_MENU = READ_MENU + ["Materi Rakor", "Rakor & Tindak Lanjut", "Data Kinerja", "Akun Saya"]
 
@@ -142,8 +186,16 @@ def prepare_db(tmp_path: Path, *, paths=(), accounts=()):
         results = ingest_paths(store, [Path(p) for p in paths], user="test")
         assert all(r["status"] in ("accepted", "flagged") for r in results), results
     for acc in accounts:
-        create_user(store, "test", acc.username, acc.nama, acc.role, acc.password,
-                    opd_kode=opd_kode(store, acc.opd) if acc.opd else None, must_change_password=False)
+        create_user(
+            store,
+            "test",
+            acc.username,
+            acc.nama,
+            acc.role,
+            acc.password,
+            opd_kode=opd_kode(store, acc.opd) if acc.opd else None,
+            must_change_password=False,
+        )
     return store
 
 
@@ -155,8 +207,18 @@ def opd_kode(store, nama: str) -> str:
 
 def imports(store) -> list[dict]:
     """The import table as seen from the test process (id order)."""
-    cols = ["id", "file_name", "kind", "opd_kode", "tahun", "bulan", "status", "superseded_by", "created_by",
-            "rows_accepted"]
+    cols = [
+        "id",
+        "file_name",
+        "kind",
+        "opd_kode",
+        "tahun",
+        "bulan",
+        "status",
+        "superseded_by",
+        "created_by",
+        "rows_accepted",
+    ]
     return [dict(zip(cols, row)) for row in store.sql(f"SELECT {', '.join(cols)} FROM import ORDER BY id")]
 
 
@@ -185,8 +247,9 @@ def open_page(request):
         pages = []
 
         def new_page():
-            context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="id-ID",
-                                          accept_downloads=True)
+            context = browser.new_context(
+                viewport={"width": 1440, "height": 900}, locale="id-ID", accept_downloads=True
+            )
             pg = context.new_page()
             pg.set_default_timeout(STEP_MS)
             pages.append(pg)
@@ -195,12 +258,11 @@ def open_page(request):
         try:
             failed_before = request.session.testsfailed
             yield new_page
-            if request.session.testsfailed > failed_before:     # the call phase failed
+            if request.session.testsfailed > failed_before:  # the call phase failed
                 for i, pg in enumerate(pages):
                     suffix = f"_{i + 1}" if i else ""
                     with contextlib.suppress(Exception):
-                        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}_failure{suffix}.png"),
-                                      full_page=True)
+                        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}_failure{suffix}.png"), full_page=True)
         finally:
             browser.close()
 
@@ -213,8 +275,7 @@ def page(open_page):
 
 def wait_idle(pg) -> None:
     """Wait until Streamlit has finished the current script run (no 'Running...' widget)."""
-    pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=STEP_MS)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=STEP_MS)
     pg.wait_for_timeout(300)
 
 
@@ -292,9 +353,12 @@ def grid_rows(frame) -> list[list[str]]:
 
 
 def metrics(pg) -> dict[str, str]:
-    return {m.locator("[data-testid=stMetricLabel]").inner_text().strip():
-            m.locator("[data-testid=stMetricValue]").inner_text().strip()
-            for m in pg.locator("[data-testid=stMetric]").all()}
+    return {
+        m.locator("[data-testid=stMetricLabel]").inner_text().strip(): m.locator("[data-testid=stMetricValue]")
+        .inner_text()
+        .strip()
+        for m in pg.locator("[data-testid=stMetric]").all()
+    }
 
 
 # --------------------------------------------------------------------------- first run and login
@@ -310,9 +374,11 @@ def test_first_run_setup_then_login(server, page, tmp_path):
     form.get_by_label("Nama lengkap", exact=True).fill(ADMIN.nama)
     form.get_by_label("Nama pengguna", exact=True).fill(ADMIN.username)
     submit = form.get_by_role("button", name="Buat admin dan masuk")
-    for pw1, pw2, error in (("pendek1", "pendek1", "Kata sandi minimal 10 karakter."),
-                            ("tanpaangkasama", "tanpaangkasama", "Kata sandi harus memuat huruf dan angka"),
-                            (ADMIN.password, ADMIN.password + "x", "Kedua kata sandi tidak sama")):
+    for pw1, pw2, error in (
+        ("pendek1", "pendek1", "Kata sandi minimal 10 karakter."),
+        ("tanpaangkasama", "tanpaangkasama", "Kata sandi harus memuat huruf dan angka"),
+        (ADMIN.password, ADMIN.password + "x", "Kedua kata sandi tidak sama"),
+    ):
         form.get_by_label("Kata sandi", exact=True).fill(pw1)
         form.get_by_label("Ulangi kata sandi", exact=True).fill(pw2)
         submit.click()
@@ -341,7 +407,7 @@ def test_first_run_setup_then_login(server, page, tmp_path):
     # Keluar -> login form with a notice; the new account signs in there
     sidebar(page).get_by_role("button", name="Keluar").click()
     page.get_by_text("Anda telah keluar.").wait_for()
-    wait_idle(page)     # the page of the signed-in user may linger until the run that logs out ends
+    wait_idle(page)  # the page of the signed-in user may linger until the run that logs out ends
     expect(page.get_by_text("Selamat datang di Pantau")).to_have_count(0, timeout=STEP_MS)
     expect(sidebar(page).get_by_text("Masuk sebagai")).to_have_count(0, timeout=STEP_MS)
     page.wait_for_timeout(300)
@@ -379,10 +445,15 @@ def test_import_then_ringkasan(admin_server, page):
         expand(expanders.nth(i))
     page.get_by_text(rupiah(dinkes["sum_pagu"]), exact=True).first.wait_for(state="attached")
     assert rupiah(dinkes["sum_pagu"]) == "Rp 48.270.950.000"
-    for text in (rupiah(dpa["sum_pagu"]), "Maret 2026", "Dinas Kesehatan", "Tahun 2026",
-                 rupiah(dinkes["sum_realisasi_keuangan"])):
+    for text in (
+        rupiah(dpa["sum_pagu"]),
+        "Maret 2026",
+        "Dinas Kesehatan",
+        "Tahun 2026",
+        rupiah(dinkes["sum_realisasi_keuangan"]),
+    ):
         assert page.get_by_text(text, exact=True).count() >= 1, text
-    page.wait_for_timeout(500)          # let the data grids paint before the screenshot
+    page.wait_for_timeout(500)  # let the data grids paint before the screenshot
     shot(page, "impor_preview.png")
 
     save.click()
@@ -499,13 +570,15 @@ def test_opd_user_sees_only_own_opd(tmp_path, open_page):
         assert f"Masuk sebagai {DINKES_OP.nama} ({DINKES_OP.username})" in side, side
         assert "Operator OPD (hanya OPD sendiri) · Dinas Kesehatan" in side, side
         assert menu(page) == OPD_MENU
-        page.get_by_text("OPD sudah lapor").wait_for()      # the KPI cards come after the caption
+        page.get_by_text("OPD sudah lapor").wait_for()  # the KPI cards come after the caption
         wait_idle(page)
         assert metrics(page)["OPD sudah lapor"] == "1 / 1", metrics(page)
         rows = grid_rows(page.locator("[data-testid=stDataFrame]").first)
         assert [r[0] for r in rows] == ["Dinas Kesehatan"], rows
         main = page.locator("[data-testid=stMain]")
-        main_text = main.inner_text() + " ".join(c.text_content() for c in main.locator("[data-testid^=glide-cell]").all())
+        main_text = main.inner_text() + " ".join(
+            c.text_content() for c in main.locator("[data-testid^=glide-cell]").all()
+        )
         assert not [n for n in others if n in main_text], main_text[:2000]
         with page.expect_download() as dl:
             page.get_by_role("button", name="Unduh Excel").click()
@@ -570,9 +643,16 @@ def test_concurrent_saves_and_cli_import(tmp_path, open_page):
         ADMIN: [REALISASI / "realisasi_bappeda_2026-03.xlsx", *OTHER_OPD_REPORTS],
         DINKES_OP: [DINKES_MAR, REALISASI / "Lap Realisasi DINKES April 2026.xlsx"],
     }
-    cli_files = [REALISASI / n for n in ("DISHUB_APRIL_2026.xlsx", "DPUPR_APRIL_2026.xlsx",
-                                         "Lap Realisasi DISHUB Maret 2026.xlsx",
-                                         "Lap Realisasi DPUPR Maret 2026.xlsx", "DISDIK_MARET_2026.xlsx")]
+    cli_files = [
+        REALISASI / n
+        for n in (
+            "DISHUB_APRIL_2026.xlsx",
+            "DPUPR_APRIL_2026.xlsx",
+            "Lap Realisasi DISHUB Maret 2026.xlsx",
+            "Lap Realisasi DPUPR Maret 2026.xlsx",
+            "DISDIK_MARET_2026.xlsx",
+        )
+    ]
 
     with streamlit_server(tmp_path) as server:
         pages = {}
@@ -591,11 +671,26 @@ def test_concurrent_saves_and_cli_import(tmp_path, open_page):
             pg.get_by_text(f"{n} dari {n} berkas siap disimpan").wait_for()
 
         env = dict(os.environ, PANTAU_DB=str(db_path(tmp_path)), PANTAU_DATA=str(tmp_path / "data"))
-        cli = subprocess.Popen([sys.executable, "-m", "etl", "ingest", "--db", str(db_path(tmp_path)), "--json",
-                                "--user", "cli.batch", *map(str, cli_files)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+        cli = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "ingest",
+                "--db",
+                str(db_path(tmp_path)),
+                "--json",
+                "--user",
+                "cli.batch",
+                *map(str, cli_files),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
-            for save in saves.values():     # both clicks within a few milliseconds
+            for save in saves.values():  # both clicks within a few milliseconds
                 save.click()
             assert cli.poll() is None, "the CLI import should still be running while the browsers save"
             for acc, pg in pages.items():
@@ -619,8 +714,11 @@ def test_concurrent_saves_and_cli_import(tmp_path, open_page):
 
     rows = imports(store)
     by_file = {r["file_name"]: r for r in rows}
-    wanted = {"dpa_2026.xlsx": "test", **{f.name: "cli.batch" for f in cli_files},
-              **{f.name: acc.username for acc, files in batches.items() for f in files}}
+    wanted = {
+        "dpa_2026.xlsx": "test",
+        **{f.name: "cli.batch" for f in cli_files},
+        **{f.name: acc.username for acc, files in batches.items() for f in files},
+    }
     assert len(rows) == len(by_file) == len(wanted) == 11, [r["file_name"] for r in rows]
     assert {f: r["created_by"] for f, r in by_file.items()} == wanted
     assert all(r["status"] in ("accepted", "flagged") and r["superseded_by"] is None for r in rows), rows

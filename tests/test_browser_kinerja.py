@@ -7,6 +7,7 @@ projector?) go to tests/artifacts/kinerja_*.png.
 
 Server, login and screenshot helpers come from tests/test_browser.py.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,11 +16,23 @@ import zipfile
 
 import pytest
 
-from tests.test_browser import (FIXTURES, Account, login, menu, no_exception, open_menu,  # noqa: F401
-                                open_page, prepare_db, shot, streamlit_server, sync_api, wait_idle)
+from tests.test_browser import (
+    FIXTURES,
+    Account,
+    login,
+    menu,
+    no_exception,
+    open_menu,  # noqa: F401
+    open_page,
+    prepare_db,
+    shot,
+    streamlit_server,
+    sync_api,
+    wait_idle,
+)
 
 pytestmark = [pytest.mark.browser]
-BUDGET_S = 240            # four sign-ins and the whole cycle, on a slow 2-core runner
+BUDGET_S = 240  # four sign-ins and the whole cycle, on a slow 2-core runner
 
 KASUBBAG = Account("kasubbag.pk", "Kasubbag Program dan Keuangan", "admin", "Rahasia-2026")
 KASI = Account("kasi.pem", "Kasi Pemerintahan", "unit", "Isi-Data-2026x")
@@ -28,9 +41,12 @@ CAMAT = Account("camat", "Camat Sukamaju Hilir", "approver", "Setujui-Rekap-2026
 UNIT = "Seksi Pemerintahan"
 PK = FIXTURES / "master" / "perjanjian_kinerja_2026.xlsx"
 # March values of Seksi Pemerintahan (tests/fixtures/EXPECTED.json), typed the Indonesian way
-VALUES = {"Jumlah desa yang dibina": "3", "Persentase layanan KK selesai sesuai SOP (<= 35 menit)": "80,18",
-          "Jumlah wajib pajak PBB-P2 yang terlayani": "1.110",
-          "Persentase desa yang menyampaikan LPPD tepat waktu": "100"}
+VALUES = {
+    "Jumlah desa yang dibina": "3",
+    "Persentase layanan KK selesai sesuai SOP (<= 35 menit)": "80,18",
+    "Jumlah wajib pajak PBB-P2 yang terlayani": "1.110",
+    "Persentase desa yang menyampaikan LPPD tepat waktu": "100",
+}
 
 
 def _prepare(tmp_path):
@@ -43,8 +59,9 @@ def _prepare(tmp_path):
     unsure = unsure_format(tmp_path, month=4)
     store = prepare_db(tmp_path, paths=[PK, *others, unsure], accounts=[KASUBBAG, SEKCAM, CAMAT])
     unit_id = next(i for i, n in store.unit_kerja() if n == UNIT)
-    create_user(store, "test", KASI.username, KASI.nama, KASI.role, KASI.password, unit_id=unit_id,
-                must_change_password=False)
+    create_user(
+        store, "test", KASI.username, KASI.nama, KASI.role, KASI.password, unit_id=unit_id, must_change_password=False
+    )
     return store, unit_id
 
 
@@ -60,7 +77,7 @@ def choose(pg, label: str, option: str) -> None:
     """Pick ``option`` (starting text) in the st.selectbox labelled ``label``."""
     box = pg.locator("[data-testid=stMain] [data-testid=stSelectbox]").filter(has_text=label).first
     wanted = pg.get_by_role("option").filter(has_text=option).first
-    for attempt in range(3):        # a busy runner may swallow the first click while a rerun ends
+    for attempt in range(3):  # a busy runner may swallow the first click while a rerun ends
         box.click()
         try:
             wanted.wait_for(timeout=10_000)
@@ -148,7 +165,7 @@ def test_kinerja_cycle_request_submit_verify_approve(tmp_path, open_page):
         wait_idle(camat)
         pem = [c.strip() for c in row.locator("td, th").all_inner_texts()]
         assert pem[:2] == [UNIT, "🔒 Disetujui"] and pem[-2] == "Selesai", pem
-        assert all(" · " in c for c in pem[2:4] + pem[6:8]), pem      # requested, submitted, verified, approved
+        assert all(" · " in c for c in pem[2:4] + pem[6:8]), pem  # requested, submitted, verified, approved
         shot(camat, "kinerja_6_pelacakan.png")
 
         # the Kasi sees the lock

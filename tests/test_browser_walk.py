@@ -5,6 +5,7 @@ projector? Also the Ringkasan at 1024x768 (XGA projector) with the demo data.
 
 The menu is read from the sidebar, so pages added later are walked too.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,17 +15,32 @@ import time
 
 import pytest
 
-from tests.test_browser import (ADMIN, ARTIFACTS, BUDGET_S, ROOT, login, menu, metrics, no_exception,  # noqa: F401
-                                open_page, page, prepare_db, shot, sidebar, streamlit_server)
+from tests.test_browser import (
+    ADMIN,
+    ARTIFACTS,
+    BUDGET_S,
+    ROOT,
+    login,
+    menu,
+    metrics,
+    no_exception,  # noqa: F401
+    open_page,
+    page,
+    prepare_db,
+    shot,
+    sidebar,
+    streamlit_server,
+)
 
 pytestmark = [pytest.mark.browser]
-WALK_BUDGET_S = 240        # every page of the menu, on a slow 2-core runner
+WALK_BUDGET_S = 240  # every page of the menu, on a slow 2-core runner
 
 
 def _demo_files(tmp_path):
     out = tmp_path / "demo"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(out)], check=True, capture_output=True
+    )
     return sorted(p for p in out.rglob("*") if p.suffix in (".xlsx", ".xls", ".csv"))
 
 
@@ -32,8 +48,11 @@ def settled(pg) -> None:
     """Wait until the script run is over and nothing on the page is stale (faded), twice in a
     row half a second apart (a click starts its rerun a moment later)."""
     for _ in range(2):
-        pg.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
-                                 && !document.querySelector('[data-stale="true"]')""", timeout=60_000)
+        pg.wait_for_function(
+            """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                                 && !document.querySelector('[data-stale="true"]')""",
+            timeout=60_000,
+        )
         pg.wait_for_timeout(500)
 
 

@@ -1,4 +1,5 @@
 """Fisik konstruksi vs non fisik (etl.classify), against the rules and the fixtures' ground truth."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,26 +23,31 @@ TRUTH = _truth()
 
 
 # ---------------------------------------------------------------------------- rule 2: belanja modal
-@pytest.mark.parametrize("codes, jenis", [
-    (["5.2.03.01.01.0001"], FISIK),                                   # gedung dan bangunan
-    (["5.2.04.01.01.0012"], FISIK),                                   # jalan, irigasi dan jaringan
-    (["5.1.02.01.01.0026", "5.2.03.03.01.0001"], FISIK),              # any one line is enough
-    (["5.1.02.01.01.0026", "5.1.02.02.01.0003"], NON_FISIK),          # barang dan jasa only
-    (["5.2.02.05.01.0001"], NON_FISIK),                               # belanja modal peralatan: not konstruksi
-    (["5.2.05.01.01.0001"], NON_FISIK),                               # aset tetap lainnya
-    ([" 5.2.04.01.01.0012 "], FISIK),
-    ([], NON_FISIK),
-])
+@pytest.mark.parametrize(
+    "codes, jenis",
+    [
+        (["5.2.03.01.01.0001"], FISIK),  # gedung dan bangunan
+        (["5.2.04.01.01.0012"], FISIK),  # jalan, irigasi dan jaringan
+        (["5.1.02.01.01.0026", "5.2.03.03.01.0001"], FISIK),  # any one line is enough
+        (["5.1.02.01.01.0026", "5.1.02.02.01.0003"], NON_FISIK),  # barang dan jasa only
+        (["5.2.02.05.01.0001"], NON_FISIK),  # belanja modal peralatan: not konstruksi
+        (["5.2.05.01.01.0001"], NON_FISIK),  # aset tetap lainnya
+        ([" 5.2.04.01.01.0012 "], FISIK),
+        ([], NON_FISIK),
+    ],
+)
 def test_belanja_modal_rule(codes, jenis):
     assert jenis_from_belanja(codes) == jenis
 
 
 def test_belanja_rule_beats_the_name():
     # the name says "Pembangunan Gedung" but the DPA has no construction line: the DPA decides
-    assert classify("Pembangunan Gedung Kantor", ["5.1.02.01.01.0026"]) == \
-        (NON_FISIK, "rule", "tanpa belanja modal 5.2.03/5.2.04")
-    assert classify("Penyediaan Jasa Kantor", ["5.2.03.01.01.0001"]) == \
-        (FISIK, "rule", "belanja modal 5.2.03/5.2.04")
+    assert classify("Pembangunan Gedung Kantor", ["5.1.02.01.01.0026"]) == (
+        NON_FISIK,
+        "rule",
+        "tanpa belanja modal 5.2.03/5.2.04",
+    )
+    assert classify("Penyediaan Jasa Kantor", ["5.2.03.01.01.0001"]) == (FISIK, "rule", "belanja modal 5.2.03/5.2.04")
 
 
 def test_explicit_jenis_column_wins():
@@ -49,42 +55,59 @@ def test_explicit_jenis_column_wins():
     assert classify("Penyusunan Dokumen", None, "Fisik")[:2] == (FISIK, "file")
 
 
-@pytest.mark.parametrize("text, jenis", [
-    ("Fisik", FISIK), ("FISIK", FISIK), ("Konstruksi", FISIK), ("Fisik Konstruksi", FISIK),
-    ("Non Fisik", NON_FISIK), ("Non-Fisik", NON_FISIK), ("NF", NON_FISIK), ("nonfisik", NON_FISIK),
-    ("", None), (None, None), ("lainnya", None),
-])
+@pytest.mark.parametrize(
+    "text, jenis",
+    [
+        ("Fisik", FISIK),
+        ("FISIK", FISIK),
+        ("Konstruksi", FISIK),
+        ("Fisik Konstruksi", FISIK),
+        ("Non Fisik", NON_FISIK),
+        ("Non-Fisik", NON_FISIK),
+        ("NF", NON_FISIK),
+        ("nonfisik", NON_FISIK),
+        ("", None),
+        (None, None),
+        ("lainnya", None),
+    ],
+)
 def test_jenis_from_text(text, jenis):
     assert jenis_from_text(text) == jenis
 
 
 # ---------------------------------------------------------------------------- rule 3: keywords
-@pytest.mark.parametrize("nama, jenis", [
-    ("Pembangunan Gedung Kantor", FISIK),
-    ("Pembangunan Jembatan Desa X", FISIK),
-    ("Rehabilitasi Jaringan Irigasi Desa Sukamaju", FISIK),
-    ("Peningkatan Jalan Kabupaten Ruas Karangsari - Margaluyu", FISIK),
-    ("Pembangunan Drainase Lingkungan", FISIK),
-    ("Pembangunan Puskesmas Karangsari", FISIK),
-    ("Rehabilitasi Ruang Kelas SDN 1 Sukamaju", FISIK),
-    ("Pemeliharaan Berkala Rumah Singgah Kertajaya", FISIK),
-    ("Penyusunan Dokumen Perencanaan Pembangunan Daerah", NON_FISIK),
-    ("Rehabilitasi Sosial Dasar Penyandang Disabilitas Terlantar", NON_FISIK),
-    ("Sosialisasi Pembangunan Jembatan", NON_FISIK),
-    ("Monitoring dan Evaluasi Pembangunan Jalan", NON_FISIK),
-    ("Penyediaan Gaji dan Tunjangan ASN", NON_FISIK),
-    ("Pengadaan Alat Kesehatan", NON_FISIK),
-    ("Koordinasi dan Penyusunan Laporan Capaian Kinerja dan Ikhtisar Realisasi Kinerja SKPD", NON_FISIK),
-    ("", NON_FISIK),
-])
+@pytest.mark.parametrize(
+    "nama, jenis",
+    [
+        ("Pembangunan Gedung Kantor", FISIK),
+        ("Pembangunan Jembatan Desa X", FISIK),
+        ("Rehabilitasi Jaringan Irigasi Desa Sukamaju", FISIK),
+        ("Peningkatan Jalan Kabupaten Ruas Karangsari - Margaluyu", FISIK),
+        ("Pembangunan Drainase Lingkungan", FISIK),
+        ("Pembangunan Puskesmas Karangsari", FISIK),
+        ("Rehabilitasi Ruang Kelas SDN 1 Sukamaju", FISIK),
+        ("Pemeliharaan Berkala Rumah Singgah Kertajaya", FISIK),
+        ("Penyusunan Dokumen Perencanaan Pembangunan Daerah", NON_FISIK),
+        ("Rehabilitasi Sosial Dasar Penyandang Disabilitas Terlantar", NON_FISIK),
+        ("Sosialisasi Pembangunan Jembatan", NON_FISIK),
+        ("Monitoring dan Evaluasi Pembangunan Jalan", NON_FISIK),
+        ("Penyediaan Gaji dan Tunjangan ASN", NON_FISIK),
+        ("Pengadaan Alat Kesehatan", NON_FISIK),
+        ("Koordinasi dan Penyusunan Laporan Capaian Kinerja dan Ikhtisar Realisasi Kinerja SKPD", NON_FISIK),
+        ("", NON_FISIK),
+    ],
+)
 def test_keyword_rule(nama, jenis):
     assert jenis_from_name(nama) == jenis
 
 
 def test_keyword_rule_used_without_dpa_lines():
     assert classify("Pembangunan Jembatan Desa X") == (FISIK, "rule", "kata kunci nama sub kegiatan")
-    assert classify("Penyusunan Dokumen Perencanaan Pembangunan Daerah", []) == \
-        (NON_FISIK, "rule", "kata kunci nama sub kegiatan")
+    assert classify("Penyusunan Dokumen Perencanaan Pembangunan Daerah", []) == (
+        NON_FISIK,
+        "rule",
+        "kata kunci nama sub kegiatan",
+    )
 
 
 # ---------------------------------------------------------------------------- ground truth
@@ -98,8 +121,7 @@ def loaded(tmp_path_factory):
     store = Store(tmp / "pantau.duckdb", data_dir=tmp)
     files = [DPA_FIXTURE] + [FIXTURES / k for k in sorted(EXPECTED) if EXPECTED[k]["kind"] == "realisasi"]
     results = ingest_paths(store, files)
-    assert all(r["status"] in ("accepted", "flagged") for r in results), \
-        [(r["file"], r["status"]) for r in results]
+    assert all(r["status"] in ("accepted", "flagged") for r in results), [(r["file"], r["status"]) for r in results]
     yield store
     store.close()
 

@@ -6,6 +6,7 @@ imports (other processes) take turns. These tests prove that every import lands,
 writer that waits too long gets a clear Indonesian message, and that a SIGKILL leaves every
 file fully in or fully out, with a re-run completing the batch.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,9 +46,14 @@ def batch(tmp_path_factory) -> dict:
 
 
 def _cli(db: Path, files: list[Path], **env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "ingest", "--db", str(db), "--json", *map(str, files)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PANTAU_DATA": str(db.parent), **env})
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "ingest", "--db", str(db), "--json", *map(str, files)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PANTAU_DATA": str(db.parent), **env},
+    )
 
 
 def _loaded_files(store: Store) -> set[str]:
@@ -67,7 +73,7 @@ def _assert_every_file_whole(store: Store) -> None:
 
 def test_app_sessions_and_cli_write_at_once(batch, tmp_path):
     db = tmp_path / "pantau.duckdb"
-    app_store = Store(db, data_dir=tmp_path)          # the app process: one Store, many sessions (threads)
+    app_store = Store(db, data_dir=tmp_path)  # the app process: one Store, many sessions (threads)
     assert ingest_paths(app_store, [batch["dpa"]])[0]["status"] == "accepted"
     reports = batch["reports"]
     session_a, session_b, cli_files = reports[0::3], reports[1::3], reports[2::3]
@@ -89,8 +95,10 @@ def test_app_sessions_and_cli_write_at_once(batch, tmp_path):
         t.join(timeout=300)
     out, err = cli.communicate(timeout=300)
     assert not errors, errors
-    assert cli.returncode == 0, (err, [(r["file"], r["status"], r["issues"][:1]) for r in json.loads(out or "[]")
-                                      if r["status"] != "accepted"][:3])
+    assert cli.returncode == 0, (
+        err,
+        [(r["file"], r["status"], r["issues"][:1]) for r in json.loads(out or "[]") if r["status"] != "accepted"][:3],
+    )
     assert "Traceback" not in err
     cli_results = json.loads(out)
     assert {r["file"] for r in cli_results} == {f.name for f in cli_files}
@@ -130,7 +138,7 @@ def test_a_writer_that_waits_too_long_is_told_to_try_again(tmp_path):
     finally:
         release.set()
         t.join()
-    assert impatient.count_users() == 0          # free again: works at once
+    assert impatient.count_users() == 0  # free again: works at once
 
 
 def test_sigkill_midway_leaves_whole_files_and_rerun_completes(batch, tmp_path):
@@ -156,7 +164,7 @@ def test_sigkill_midway_leaves_whole_files_and_rerun_completes(batch, tmp_path):
     cli.wait(timeout=30)
     assert cli.returncode == -signal.SIGKILL
 
-    store = Store(db, data_dir=tmp_path)          # the database opens after the crash
+    store = Store(db, data_dir=tmp_path)  # the database opens after the crash
     loaded = _loaded_files(store)
     assert 0 < len(loaded) < len(reports), len(loaded)
     _assert_every_file_whole(store)

@@ -1,5 +1,6 @@
 """Dashboard rules (traffic light, kontrak kritis, drill-down rollups, kurva S, reporting status,
 settings) and the dashboard pages through AppTest with the fixture reports."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,17 +19,33 @@ EXPECTED = load_expected()["files"]
 MARCH = ["realisasi/realisasi_dinkes_2026-03.xlsx", "realisasi/distan_2026-03.csv"]
 
 
-@pytest.mark.parametrize("dev, keu, target, light", [
-    (-2, 20, 15, "hijau"), (-6, 20, 15, "kuning"), (-11, 20, 15, "merah"),
-    (0, 9, 15, "kuning"), (0, 4, 15, "merah"), (None, 14, 15, "hijau"), (None, None, 15, None),
-])
+@pytest.mark.parametrize(
+    "dev, keu, target, light",
+    [
+        (-2, 20, 15, "hijau"),
+        (-6, 20, 15, "kuning"),
+        (-11, 20, 15, "merah"),
+        (0, 9, 15, "kuning"),
+        (0, 4, 15, "merah"),
+        (None, 14, 15, "hijau"),
+        (None, None, 15, None),
+    ],
+)
 def test_traffic_light(dev, keu, target, light):
     assert traffic_light(dev, keu, target, 5, 10) == light
 
 
-@pytest.mark.parametrize("target, dev, kritis", [
-    (50, -10.5, True), (50, -10, False), (70, -10.5, True), (80, -5.5, True), (80, -5, False), (None, -30, False),
-])
+@pytest.mark.parametrize(
+    "target, dev, kritis",
+    [
+        (50, -10.5, True),
+        (50, -10, False),
+        (70, -10.5, True),
+        (80, -5.5, True),
+        (80, -5, False),
+        (None, -30, False),
+    ],
+)
 def test_kontrak_kritis(target, dev, kritis):
     assert is_kritis(target, dev) is kritis
 
@@ -42,8 +59,9 @@ def test_settings_deadline_and_validation(store):
     settings_mod.save(store, settings_mod.Settings(ttd_nama="Drs. Ahmad", batas_hari=15), "admin1")
     again = settings_mod.load(store)
     assert (again.ttd_nama, again.batas_hari, again.target_serapan) == ("Drs. Ahmad", 15, s.target_serapan)
-    assert store.sql("SELECT actor, action, detail FROM audit_log WHERE action = 'settings'") == \
-        [("admin1", "settings", "ttd_nama, batas_hari")]
+    assert store.sql("SELECT actor, action, detail FROM audit_log WHERE action = 'settings'") == [
+        ("admin1", "settings", "ttd_nama, batas_hari")
+    ]
 
 
 @pytest.fixture
@@ -97,13 +115,21 @@ def test_manual_override_is_kept_and_audited(march):
     row = cls[cls["jenis"] == "non_fisik"].iloc[0]
     march.override_jenis(2026, row["opd_kode"], row["kode"], "fisik", "rehab gedung sesuai kontrak", "admin1")
     after = march.classification(2026).set_index(["opd_kode", "kode"]).loc[(row["opd_kode"], row["kode"])]
-    assert (after["jenis"], after["jenis_source"], after["jenis_rule"]) == \
-        ("fisik", "manual", "rehab gedung sesuai kontrak")
+    assert (after["jenis"], after["jenis_source"], after["jenis_rule"]) == (
+        "fisik",
+        "manual",
+        "rehab gedung sesuai kontrak",
+    )
     hist = march.jenis_overrides(2026)
     assert hist["created_by"].tolist() == ["admin1"]
     audit = march.sql("SELECT actor, target, detail FROM audit_log WHERE action = 'jenis_override'")
-    assert audit == [("admin1", f"{row['opd_kode']} {row['kode']}",
-                      f"non_fisik ({row['jenis_source']}) -> fisik: rehab gedung sesuai kontrak")]
+    assert audit == [
+        (
+            "admin1",
+            f"{row['opd_kode']} {row['kode']}",
+            f"non_fisik ({row['jenis_source']}) -> fisik: rehab gedung sesuai kontrak",
+        )
+    ]
     # the recap follows the override
     recap = recap_opd(march, 2026, 3).set_index("opd_kode")
     assert recap.loc[row["opd_kode"], "fisik_pagu"] >= row["pagu"]
@@ -189,20 +215,28 @@ def test_fisik_page_downloads_split_and_override_history(app_march, media):
     from core.recap import jenis_split
     from test_pages import download_bytes
 
-    app_march.override_jenis(2026, *app_march.classification(2026).iloc[0][["opd_kode", "kode"]],
-                             "fisik", "sesuai DPA perubahan", "admin")
+    app_march.override_jenis(
+        2026, *app_march.classification(2026).iloc[0][["opd_kode", "kode"]], "fisik", "sesuai DPA perubahan", "admin"
+    )
     at = _open("pages/fisik.py")
     buttons = {b.proto.label: b for b in at.get("download_button")}
-    assert {"Unduh Excel (fisik vs non fisik)", "Unduh Excel (klasifikasi)",
-            "Unduh Excel (riwayat perubahan klasifikasi)"} <= set(buttons), list(buttons)
+    assert {
+        "Unduh Excel (fisik vs non fisik)",
+        "Unduh Excel (klasifikasi)",
+        "Unduh Excel (riwayat perubahan klasifikasi)",
+    } <= set(buttons), list(buttons)
     split = jenis_split(leaf_recap(app_march, 2026, 3)).set_index("label")
     ws = openpyxl.load_workbook(io.BytesIO(download_bytes(media, buttons["Unduh Excel (fisik vs non fisik)"]))).active
     rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0] in split.index}
     assert set(rows) == {"Fisik konstruksi", "Non fisik"}
     for label, row in rows.items():
-        assert row[1:4] == (split.loc[label, "sub_kegiatan"], split.loc[label, "pagu"],
-                            split.loc[label, "realisasi_keuangan"])
-        assert isinstance(row[2], (int, float))                       # numbers, not text
-    ws = openpyxl.load_workbook(io.BytesIO(download_bytes(
-        media, buttons["Unduh Excel (riwayat perubahan klasifikasi)"]))).active
+        assert row[1:4] == (
+            split.loc[label, "sub_kegiatan"],
+            split.loc[label, "pagu"],
+            split.loc[label, "realisasi_keuangan"],
+        )
+        assert isinstance(row[2], (int, float))  # numbers, not text
+    ws = openpyxl.load_workbook(
+        io.BytesIO(download_bytes(media, buttons["Unduh Excel (riwayat perubahan klasifikasi)"]))
+    ).active
     assert any(r and "sesuai DPA perubahan" in r for r in ws.iter_rows(values_only=True))

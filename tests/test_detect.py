@@ -1,4 +1,5 @@
 """Recognition: header rows and column fields, period, OPD, leaf rows (etl.columns/detect/opd_match/realisasi)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -60,8 +61,8 @@ def test_two_row_header_and_column_number_row(key):
     header = find_header(sheet)
     row = EXPECTED[key]["header_row"]
     assert sheet.sheet_row(header.first) == row
-    assert sheet.sheet_row(header.last) == row + 1          # "Fisik (%) | Keuangan (Rp) | %" sub-header
-    assert sheet.sheet_row(header.data_start) == row + 3    # the 1 2 3 ... row is skipped
+    assert sheet.sheet_row(header.last) == row + 1  # "Fisik (%) | Keuangan (Rp) | %" sub-header
+    assert sheet.sheet_row(header.data_start) == row + 3  # the 1 2 3 ... row is skipped
     f = header.fields
     # merged "Target" / "Realisasi" parents combined with their children
     assert (f["target_fisik"], f["realisasi_fisik"], f["realisasi_keuangan"], f["persen_keuangan"]) == (4, 5, 6, 7)
@@ -73,26 +74,30 @@ def test_dpa_header_fields():
     sheet = _sheets("master/dpa_2026.xlsx")[0]
     header = find_header(sheet)
     assert sheet.sheet_row(header.first) == 1
-    assert {"kode_opd", "nama_opd", "kode", "nama", "pagu", "sumber_dana", "kode_rekening",
-            "uraian_rekening"} <= set(header.fields)
+    assert {"kode_opd", "nama_opd", "kode", "nama", "pagu", "sumber_dana", "kode_rekening", "uraian_rekening"} <= set(
+        header.fields
+    )
 
 
-@pytest.mark.parametrize("label, field", [
-    ("Pagu Anggaran (Rp)", "pagu"),
-    ("Nilai DPA", "pagu"),
-    ("Anggaran", "pagu"),
-    ("Realisasi Keuangan (Rp)", "realisasi_keuangan"),
-    ("Realisasi Keuangan (%)", "persen_keuangan"),
-    ("Realisasi Fisik (%)", "realisasi_fisik"),
-    ("Target Fisik (%)", "target_fisik"),
-    ("Kode Rekening", "kode"),
-    ("Program / Kegiatan / Sub Kegiatan", "nama"),
-    ("nama_sub_kegiatan", "nama"),
-    ("Sumber Dana", "sumber_dana"),
-    ("Permasalahan", "permasalahan"),
-    ("Deviasi Fisik (%)", "deviasi"),
-    ("No", "no"),
-])
+@pytest.mark.parametrize(
+    "label, field",
+    [
+        ("Pagu Anggaran (Rp)", "pagu"),
+        ("Nilai DPA", "pagu"),
+        ("Anggaran", "pagu"),
+        ("Realisasi Keuangan (Rp)", "realisasi_keuangan"),
+        ("Realisasi Keuangan (%)", "persen_keuangan"),
+        ("Realisasi Fisik (%)", "realisasi_fisik"),
+        ("Target Fisik (%)", "target_fisik"),
+        ("Kode Rekening", "kode"),
+        ("Program / Kegiatan / Sub Kegiatan", "nama"),
+        ("nama_sub_kegiatan", "nama"),
+        ("Sumber Dana", "sumber_dana"),
+        ("Permasalahan", "permasalahan"),
+        ("Deviasi Fisik (%)", "deviasi"),
+        ("No", "no"),
+    ],
+)
 def test_field_synonyms(label, field):
     assert field_for(norm(label)) == field
 
@@ -117,19 +122,22 @@ def test_no_header_found():
 
 
 # ---------------------------------------------------------------------------- period
-@pytest.mark.parametrize("text, source, year, month", [
-    ("KEADAAN BULAN : APRIL 2026", "title", 2026, 4),
-    ("KEADAAN S/D BULAN : MARET 2026", "title", 2026, 3),
-    ("Keadaan s.d. Maret 2026", "title", 2026, 3),
-    ("dinsos_2026-03", "file", 2026, 3),
-    ("dinsos_2026-03.csv", "file", 2026, 3),
-    ("DISDIK_MARET_2026", "file", 2026, 3),
-    ("Lap Realisasi DINKES April 2026", "file", 2026, 4),
-    ("April", "sheet", None, 4),
-    ("Mar", "sheet", None, 3),
-    ("Des 2026", "sheet", 2026, 12),
-    ("KEADAAN BULAN : 03-2026", "title", 2026, 3),
-])
+@pytest.mark.parametrize(
+    "text, source, year, month",
+    [
+        ("KEADAAN BULAN : APRIL 2026", "title", 2026, 4),
+        ("KEADAAN S/D BULAN : MARET 2026", "title", 2026, 3),
+        ("Keadaan s.d. Maret 2026", "title", 2026, 3),
+        ("dinsos_2026-03", "file", 2026, 3),
+        ("dinsos_2026-03.csv", "file", 2026, 3),
+        ("DISDIK_MARET_2026", "file", 2026, 3),
+        ("Lap Realisasi DINKES April 2026", "file", 2026, 4),
+        ("April", "sheet", None, 4),
+        ("Mar", "sheet", None, 3),
+        ("Des 2026", "sheet", 2026, 12),
+        ("KEADAAN BULAN : 03-2026", "title", 2026, 3),
+    ],
+)
 def test_period_found(text, source, year, month):
     hit = find_period(text, source)
     assert hit is not None
@@ -137,8 +145,9 @@ def test_period_found(text, source, year, month):
     assert hit.source == source
 
 
-@pytest.mark.parametrize("text, source", [("13 2026", "file"), ("laporan_2026-13", "file"),
-                                          ("KEADAAN BULAN : 13 2026", "title")])
+@pytest.mark.parametrize(
+    "text, source", [("13 2026", "file"), ("laporan_2026-13", "file"), ("KEADAAN BULAN : 13 2026", "title")]
+)
 def test_period_month_13_is_invalid(text, source):
     hit = find_period(text, source)
     assert hit.month is None
@@ -146,14 +155,17 @@ def test_period_month_13_is_invalid(text, source):
     assert hit.year == 2026
 
 
-@pytest.mark.parametrize("text, source", [
-    ("", "title"),
-    ("LAPORAN REALISASI FISIK DAN KEUANGAN", "title"),
-    ("PEMERINTAH KABUPATEN SUKAMAJU", "title"),
-    ("OPD : DINAS KESEHATAN", "title"),
-    ("Sheet1", "sheet"),
-    ("Realisasi", "sheet"),
-])
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("", "title"),
+        ("LAPORAN REALISASI FISIK DAN KEUANGAN", "title"),
+        ("PEMERINTAH KABUPATEN SUKAMAJU", "title"),
+        ("OPD : DINAS KESEHATAN", "title"),
+        ("Sheet1", "sheet"),
+        ("Realisasi", "sheet"),
+    ],
+)
 def test_no_period(text, source):
     assert find_period(text, source) is None
 
@@ -175,8 +187,9 @@ def test_period_range_takes_end_month(text):
     assert find_period(text, "title").month == 3
 
 
-@pytest.mark.parametrize("text", ["KEADAAN S/D BULAN : MEI 2026", "LAPORAN REALISASI BULAN MEI 2026",
-                                  "Lap Realisasi DINKES Mei 2026"])
+@pytest.mark.parametrize(
+    "text", ["KEADAAN S/D BULAN : MEI 2026", "LAPORAN REALISASI BULAN MEI 2026", "Lap Realisasi DINKES Mei 2026"]
+)
 def test_mei_in_a_title(text):
     hit = find_period(text, "title")
     assert (hit.year, hit.month) == (2026, 5)
@@ -191,8 +204,12 @@ def test_title_lines_of_fixture():
     sheet = _report_sheet("realisasi/realisasi_dinkes_2026-03.xlsx")
     header = find_header(sheet)
     lines = title_lines(sheet.rows, header.first)
-    assert lines == ["LAPORAN REALISASI FISIK DAN KEUANGAN", "PEMERINTAH KABUPATEN SUKAMAJU",
-                     "OPD : DINAS KESEHATAN", "KEADAAN BULAN : MARET 2026"]
+    assert lines == [
+        "LAPORAN REALISASI FISIK DAN KEUANGAN",
+        "PEMERINTAH KABUPATEN SUKAMAJU",
+        "OPD : DINAS KESEHATAN",
+        "KEADAAN BULAN : MARET 2026",
+    ]
     assert (period_in_title(lines).year, period_in_title(lines).month) == (2026, 3)
 
 
@@ -214,32 +231,38 @@ def matcher():
     return OpdMatcher(OPDS)
 
 
-@pytest.mark.parametrize("text, kode", [
-    ("Dinas Kesehatan", "1.02.0.00.0.00.01.0000"),
-    ("DINAS KESEHATAN", "1.02.0.00.0.00.01.0000"),
-    ("PEMERINTAH KABUPATEN SUKAMAJU DINAS KESEHATAN", "1.02.0.00.0.00.01.0000"),
-    ("dinkes", "1.02.0.00.0.00.01.0000"),
-    ("DPUPR", "1.03.0.00.0.00.01.0000"),
-    ("Dinas PUPR", "1.03.0.00.0.00.01.0000"),
-    ("bappeda", "5.01.0.00.0.00.01.0000"),
-    ("BAPPEDA", "5.01.0.00.0.00.01.0000"),
-    ("Badan Perencanaan Pembangunan Daerah", "5.01.0.00.0.00.01.0000"),
-    ("disdik", "1.01.0.00.0.00.01.0000"),
-    ("1.02.0.00.0.00.01.0000", "1.02.0.00.0.00.01.0000"),
-    ("Dinas Ketahanan Pangan", "2.09.0.00.0.00.01.0000"),
-    ("Dinas Kelautan dan Perikanan", "3.25.0.00.0.00.01.0000"),
-    ("DP3A", "2.08.0.00.0.00.01.0000"),
-])
+@pytest.mark.parametrize(
+    "text, kode",
+    [
+        ("Dinas Kesehatan", "1.02.0.00.0.00.01.0000"),
+        ("DINAS KESEHATAN", "1.02.0.00.0.00.01.0000"),
+        ("PEMERINTAH KABUPATEN SUKAMAJU DINAS KESEHATAN", "1.02.0.00.0.00.01.0000"),
+        ("dinkes", "1.02.0.00.0.00.01.0000"),
+        ("DPUPR", "1.03.0.00.0.00.01.0000"),
+        ("Dinas PUPR", "1.03.0.00.0.00.01.0000"),
+        ("bappeda", "5.01.0.00.0.00.01.0000"),
+        ("BAPPEDA", "5.01.0.00.0.00.01.0000"),
+        ("Badan Perencanaan Pembangunan Daerah", "5.01.0.00.0.00.01.0000"),
+        ("disdik", "1.01.0.00.0.00.01.0000"),
+        ("1.02.0.00.0.00.01.0000", "1.02.0.00.0.00.01.0000"),
+        ("Dinas Ketahanan Pangan", "2.09.0.00.0.00.01.0000"),
+        ("Dinas Kelautan dan Perikanan", "3.25.0.00.0.00.01.0000"),
+        ("DP3A", "2.08.0.00.0.00.01.0000"),
+    ],
+)
 def test_opd_exact(matcher, text, kode):
     assert matcher.exact(text).kode == kode
 
 
-@pytest.mark.parametrize("text, kode", [
-    ("Lap Realisasi DINKES April 2026", "1.02.0.00.0.00.01.0000"),
-    ("realisasi dpupr 2026 03", "1.03.0.00.0.00.01.0000"),
-    ("dp3a_2026-03", "2.08.0.00.0.00.01.0000"),
-    ("LAPORAN BADAN PERENCANAAN PEMBANGUNAN DAERAH KAB. SUKAMAJU", "5.01.0.00.0.00.01.0000"),
-])
+@pytest.mark.parametrize(
+    "text, kode",
+    [
+        ("Lap Realisasi DINKES April 2026", "1.02.0.00.0.00.01.0000"),
+        ("realisasi dpupr 2026 03", "1.03.0.00.0.00.01.0000"),
+        ("dp3a_2026-03", "2.08.0.00.0.00.01.0000"),
+        ("LAPORAN BADAN PERENCANAAN PEMBANGUNAN DAERAH KAB. SUKAMAJU", "5.01.0.00.0.00.01.0000"),
+    ],
+)
 def test_opd_search_in_text(matcher, text, kode):
     assert [o.kode for o in matcher.search(text)] == [kode]
 
@@ -267,8 +290,12 @@ def test_fixture_leaves_are_the_sub_kegiatan_rows():
     assert all(len(lf.kode.split(".")) == 6 for lf in table.leaves)
     assert sum(lf.pagu for lf in table.leaves) == exp["sum_pagu"]
     first = table.leaves[0]
-    assert (first.kode, first.row, first.program_kode, first.kegiatan_kode) == \
-        ("1.01.01.2.01.0001", 9, "1.01.01", "1.01.01.2.01")
+    assert (first.kode, first.row, first.program_kode, first.kegiatan_kode) == (
+        "1.01.01.2.01.0001",
+        9,
+        "1.01.01",
+        "1.01.01.2.01",
+    )
     assert first.program_nama == "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA"
     assert first.kegiatan_nama == "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah"
     assert not [i for i in table.issues if i.code == "subtotal_mismatch"]
@@ -284,15 +311,17 @@ def _table(rows: list[list]) -> tuple:
 
 
 def test_program_and_kegiatan_rows_excluded_and_jumlah_ends_table():
-    sheet, table = _table([
-        ["I", "1.02.01", "PROGRAM A", 300, 25, 20, 60],
-        ["A", "1.02.01.2.01", "Kegiatan A", 300, 25, 20, 60],
-        [1, "1.02.01.2.01.0001", "Sub A1", 100, 25, 10, 20],
-        [2, "1.02.01.2.01.0002", "Sub A2", 200, 25, 25, 40],
-        [None, None, "JUMLAH", 300, None, None, 60],
-        [None, "1.02.01.2.01.0003", "Catatan setelah jumlah", 999, 0, 0, 0],
-        [None, None, "Mengetahui, Kepala Dinas", None, None, None, None],
-    ])
+    sheet, table = _table(
+        [
+            ["I", "1.02.01", "PROGRAM A", 300, 25, 20, 60],
+            ["A", "1.02.01.2.01", "Kegiatan A", 300, 25, 20, 60],
+            [1, "1.02.01.2.01.0001", "Sub A1", 100, 25, 10, 20],
+            [2, "1.02.01.2.01.0002", "Sub A2", 200, 25, 25, 40],
+            [None, None, "JUMLAH", 300, None, None, 60],
+            [None, "1.02.01.2.01.0003", "Catatan setelah jumlah", 999, 0, 0, 0],
+            [None, None, "Mengetahui, Kepala Dinas", None, None, None, None],
+        ]
+    )
     assert [lf.kode for lf in table.leaves] == ["1.02.01.2.01.0001", "1.02.01.2.01.0002"]
     assert [lf.row for lf in table.leaves] == [5, 6]
     assert [lf.pagu for lf in table.leaves] == [100, 200]
@@ -301,34 +330,41 @@ def test_program_and_kegiatan_rows_excluded_and_jumlah_ends_table():
 
 
 def test_jumlah_mismatch_is_a_warning_on_the_total_row():
-    sheet, table = _table([
-        [1, "1.02.01.2.01.0001", "Sub A1", 100, 25, 10, 20],
-        [2, "1.02.01.2.01.0002", "Sub A2", 200, 25, 25, 40],
-        [None, None, "TOTAL", 350, None, None, 60],
-    ])
+    sheet, table = _table(
+        [
+            [1, "1.02.01.2.01.0001", "Sub A1", 100, 25, 10, 20],
+            [2, "1.02.01.2.01.0002", "Sub A2", 200, 25, 25, 40],
+            [None, None, "TOTAL", 350, None, None, 60],
+        ]
+    )
     mism = [i for i in table.issues if i.code == "subtotal_mismatch"]
     assert len(mism) == 1
     assert (mism[0].severity, mism[0].row, mism[0].column, mism[0].raw) == ("warning", 5, "D", "350.0")
 
 
 def test_subtotal_mismatch_on_kegiatan_row():
-    sheet, table = _table([
-        ["A", "1.02.01.2.01", "Kegiatan A", 300, 25, 20, 65],
-        [1, "1.02.01.2.01.0001", "Sub A1", 100, 25, 10, 20],
-        [2, "1.02.01.2.01.0002", "Sub A2", 200, 25, 25, 40],
-    ])
+    sheet, table = _table(
+        [
+            ["A", "1.02.01.2.01", "Kegiatan A", 300, 25, 20, 65],
+            [1, "1.02.01.2.01.0001", "Sub A1", 100, 25, 10, 20],
+            [2, "1.02.01.2.01.0002", "Sub A2", 200, 25, 25, 40],
+        ]
+    )
     mism = [i for i in table.issues if i.code == "subtotal_mismatch"]
     assert [(i.row, i.column) for i in mism] == [(3, "G")]
 
 
 def test_leaves_by_number_marker_without_code_column():
-    sheet = Sheet("S", [
-        ["No", "Program / Kegiatan / Sub Kegiatan", "Pagu", "Realisasi Fisik (%)", "Realisasi Keuangan (Rp)"],
-        ["I", "PROGRAM A", 300, 20, 60],
-        ["A", "Kegiatan A", 300, 20, 60],
-        [1, "Sub A1", 100, 10, 20],
-        [2, "Sub A2", 200, 25, 40],
-        ["JUMLAH", None, 300, None, 60],
-    ])
+    sheet = Sheet(
+        "S",
+        [
+            ["No", "Program / Kegiatan / Sub Kegiatan", "Pagu", "Realisasi Fisik (%)", "Realisasi Keuangan (Rp)"],
+            ["I", "PROGRAM A", 300, 20, 60],
+            ["A", "Kegiatan A", 300, 20, 60],
+            [1, "Sub A1", 100, 10, 20],
+            [2, "Sub A2", 200, 25, 40],
+            ["JUMLAH", None, 300, None, 60],
+        ],
+    )
     table = parse_table(sheet, find_header(sheet))
     assert [(lf.nama, lf.pagu) for lf in table.leaves] == [("Sub A1", 100), ("Sub A2", 200)]

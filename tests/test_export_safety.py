@@ -1,4 +1,5 @@
 """Exports never turn a text from an upload into a formula (= + - @ at the start stay text)."""
+
 from __future__ import annotations
 
 import io
@@ -9,7 +10,7 @@ import pandas as pd
 
 from exports.table_xlsx import table_to_xlsx
 
-NASTY = ["=HYPERLINK(\"http://contoh.invalid\",\"klik\")", "+1+2", "-2+3", "@SUM(A1:A2)", "=cmd|' /C calc'!A0"]
+NASTY = ['=HYPERLINK("http://contoh.invalid","klik")', "+1+2", "-2+3", "@SUM(A1:A2)", "=cmd|' /C calc'!A0"]
 
 
 def test_text_that_looks_like_a_formula_stays_text():
@@ -31,11 +32,11 @@ def test_text_that_looks_like_a_formula_stays_text():
 
 def test_formula_text_from_an_upload_stays_text_in_the_audit_export(store):
     """An uploaded file name that starts with '=' reaches the audit log; its export keeps it as text."""
-    store.audit_many([("op", "download", "=HYPERLINK(\"x\").xlsx", "rekap")])
+    store.audit_many([("op", "download", '=HYPERLINK("x").xlsx', "rekap")])
     log = store.audit_entries()
     data = table_to_xlsx(log, "Log Audit")
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
-    cell = next(c for row in ws.iter_rows() for c in row if c.value == "=HYPERLINK(\"x\").xlsx")
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("x").xlsx')
     assert cell.data_type == "s"
 
 

@@ -1,4 +1,5 @@
 """Fast paths of the ingest must read exactly as the general code they short-cut."""
+
 from __future__ import annotations
 
 import math
@@ -29,10 +30,15 @@ def _same(a, b) -> bool:
 
 
 _digits = st.text("0123456789", min_size=1, max_size=13)
-_plainish = st.builds(lambda sign, rp, whole, sep, dec, pct: f"{sign}{rp}{whole.replace(',', sep)}{dec}{pct}",
-                      st.sampled_from(["", "-", "+"]), st.sampled_from(["", "Rp", "Rp ", "Rp.", "Rp. ", "RP "]),
-                      st.integers(0, 10**13).map(lambda n: f"{n:,}"), st.sampled_from([".", ",", ""]),
-                      st.sampled_from(["", ",", ",5", ",00", ",1234", ".5"]), st.sampled_from(["", "%", " %", "  %"]))
+_plainish = st.builds(
+    lambda sign, rp, whole, sep, dec, pct: f"{sign}{rp}{whole.replace(',', sep)}{dec}{pct}",
+    st.sampled_from(["", "-", "+"]),
+    st.sampled_from(["", "Rp", "Rp ", "Rp.", "Rp. ", "RP "]),
+    st.integers(0, 10**13).map(lambda n: f"{n:,}"),
+    st.sampled_from([".", ",", ""]),
+    st.sampled_from(["", ",", ",5", ",00", ",1234", ".5"]),
+    st.sampled_from(["", "%", " %", "  %"]),
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -46,8 +52,7 @@ def test_plain_numbers_read_as_the_general_path(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(_plainish, _digits, st.text("0123456789.,-+ %Rp()\n", max_size=14)), min_size=1,
-                max_size=8))
+@given(st.lists(st.one_of(_plainish, _digits, st.text("0123456789.,-+ %Rp()\n", max_size=14)), min_size=1, max_size=8))
 def test_a_column_of_texts_reads_as_cell_by_cell(texts):
     """plain_numbers answers for every text exactly as parse_number, or declines (None)."""
     column = numbers.plain_numbers(texts)
@@ -60,7 +65,7 @@ def test_a_column_of_texts_reads_as_cell_by_cell(texts):
 def test_a_column_of_plain_texts_is_read_at_once():
     assert numbers.plain_numbers(["Rp 1.250.000", "45,5 %", "-0", "12"]) == [1_250_000, 45.5, 0, 12]
     assert numbers.plain_numbers(["1.250.000", "lima juta"]) is None
-    assert numbers.plain_numbers(["1.250\n2", "3"]) is None          # a line break inside a cell
+    assert numbers.plain_numbers(["1.250\n2", "3"]) is None  # a line break inside a cell
 
 
 def test_plain_number_shapes():
@@ -77,15 +82,15 @@ def test_repeats_lists_earlier_positions_of_a_code():
 
 
 # ---------------------------------------------------------------------------- .xlsx used range
-_cell = st.tuples(st.integers(0, 16383), st.one_of(st.integers(1, 400), st.integers(1, 1_048_576)),
-                  st.booleans())
+_cell = st.tuples(st.integers(0, 16383), st.one_of(st.integers(1, 400), st.integers(1, 1_048_576)), st.booleans())
 
 
 @st.composite
 def _sheet_xml(draw) -> bytes:
     """A sheetData with rows (in order or not, some self-closed) and cells (some far or wide)."""
-    rows = draw(st.lists(st.tuples(st.integers(1, 400), st.lists(_cell, max_size=4), st.booleans()),
-                         min_size=1, max_size=12))
+    rows = draw(
+        st.lists(st.tuples(st.integers(1, 400), st.lists(_cell, max_size=4), st.booleans()), min_size=1, max_size=12)
+    )
     if draw(st.booleans()):
         rows.sort(key=lambda r: r[0])
     parts = []
@@ -93,12 +98,15 @@ def _sheet_xml(draw) -> bytes:
         if closed and not cells:
             parts.append(f'<row r="{number}" s="1"/>')
             continue
-        body = "".join(f'<c r="{column_letter(c)}{r if far else number}"><v>1</v></c>' for c, r, far in cells
-                       if c < 26 or far or draw(st.booleans()))
+        body = "".join(
+            f'<c r="{column_letter(c)}{r if far else number}"><v>1</v></c>'
+            for c, r, far in cells
+            if c < 26 or far or draw(st.booleans())
+        )
         parts.append(f'<row r="{number}">{body}</row>')
     if draw(st.booleans()):
         parts.append(f'<row r="{draw(st.integers(1, 1_048_576))}" s="2"/>')
-    return ('<worksheet><sheetData>' + "".join(parts) + '</sheetData></worksheet>').encode()
+    return ("<worksheet><sheetData>" + "".join(parts) + "</sheetData></worksheet>").encode()
 
 
 @settings(max_examples=400, deadline=None)
@@ -130,8 +138,30 @@ def test_small_range_sends_far_and_wide_cells_to_the_full_count():
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from([b"<f", b">", b"/", b" ", b"\t", b"\n", b"\x0b", b"\x0c", b"<fill", b"i", b"<", b"f",
-                                 b"<c r=\"A1\">", b"</f>", b"<v>1</v>"]), max_size=12).map(b"".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"<f",
+                b">",
+                b"/",
+                b" ",
+                b"\t",
+                b"\n",
+                b"\x0b",
+                b"\x0c",
+                b"<fill",
+                b"i",
+                b"<",
+                b"f",
+                b'<c r="A1">',
+                b"</f>",
+                b"<v>1</v>",
+            ]
+        ),
+        max_size=12,
+    ).map(b"".join)
+)
 def test_formula_search_answers_as_the_pattern(xml):
     from etl.reader import _FORMULA, _has_formula
 

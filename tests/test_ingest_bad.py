@@ -1,5 +1,6 @@
 """Every bad input of tests/fixtures/bad: refused with a clear Indonesian message and nothing stored,
 or loaded with the expected warnings."""
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,21 @@ BAD = load_bad_expected()["files"]
 TABLES = ("opd", "import", "import_issue", "sub_kegiatan", "belanja", "realisasi", "audit_log")
 
 # reasons of bad/EXPECTED.json that are our issue codes as they are
-SAME_CODE = {"invalid_container", "too_many_rows", "decompression_bomb", "invalid_period", "period_conflict",
-             "empty_file", "no_data_rows", "not_a_spreadsheet", "header_not_found", "missing_required_column",
-             "corrupt_file", "encrypted_or_corrupt", "unknown_opd"}
+SAME_CODE = {
+    "invalid_container",
+    "too_many_rows",
+    "decompression_bomb",
+    "invalid_period",
+    "period_conflict",
+    "empty_file",
+    "no_data_rows",
+    "not_a_spreadsheet",
+    "header_not_found",
+    "missing_required_column",
+    "corrupt_file",
+    "encrypted_or_corrupt",
+    "unknown_opd",
+}
 INDONESIAN = re.compile(r"\b(berkas|lembar|kolom|tidak|bulan|periode|judul|baris|unggah|simpan|OPD)\b", re.I)
 
 
@@ -23,8 +36,7 @@ def _snapshot(store) -> dict:
     counts = {t: store.count_rows(t) for t in TABLES}
     archive = store.data_dir / "archive"
     counts["archive_files"] = sorted(p.name for p in archive.rglob("*") if p.is_file()) if archive.exists() else []
-    counts["checksum"] = store.sql(
-        "SELECT coalesce(sum(hash(id, sha256, status, superseded_by)), 0) FROM import")[0][0]
+    counts["checksum"] = store.sql("SELECT coalesce(sum(hash(id, sha256, status, superseded_by)), 0) FROM import")[0][0]
     return counts
 
 
@@ -63,7 +75,7 @@ def test_rejected(dpa_store, name):
     reason = exp["reason"]
     if reason in SAME_CODE:
         assert reason in [e["code"] for e in errors], (reason, errors)
-    assert after == before          # a rejected file changes nothing (tables, archive, import rows)
+    assert after == before  # a rejected file changes nothing (tables, archive, import rows)
 
 
 def test_rejection_details(dpa_store):
@@ -99,7 +111,7 @@ def test_export_sipd_is_read_by_content_but_refused_without_opd_and_period(dpa_s
     assert "format_mismatch" in [i.code for i in analysis.issues if i.severity == "warning"]
     assert analysis.rejected
     assert {"invalid_period", "unknown_opd"} <= {i.code for i in analysis.errors}
-    assert analysis.reports[0].rows == 15        # the table itself was read
+    assert analysis.reports[0].rows == 15  # the table itself was read
     assert set(analysis.reports[0].needs) == {"opd", "period"}
 
 
@@ -152,8 +164,9 @@ def test_accepted_with_warnings(dpa_store, name):
 
 def test_flagged_values(dpa_store):
     """What is kept of the flagged rows."""
-    ingest_paths(dpa_store, [FIXTURES / "bad" / n for n in ("pagu_negatif.xlsx", "pagu_teks.xlsx",
-                                                             "fisik_140_persen.xlsx")])
+    ingest_paths(
+        dpa_store, [FIXTURES / "bad" / n for n in ("pagu_negatif.xlsx", "pagu_teks.xlsx", "fisik_140_persen.xlsx")]
+    )
     hist = dpa_store.import_history().set_index("file_name")
 
     def leaf(name, row):
@@ -163,7 +176,7 @@ def test_flagged_values(dpa_store):
     assert leaf("pagu_negatif.xlsx", 11)["pagu"] < 0
     assert leaf("fisik_140_persen.xlsx", 9)["realisasi_fisik"] == 140
     teks = leaf("pagu_teks.xlsx", 10)
-    assert teks["pagu"] != teks["pagu"]     # NaN: the text is not a number, the row stays without it
+    assert teks["pagu"] != teks["pagu"]  # NaN: the text is not a number, the row stays without it
     issues = dpa_store.import_issues(int(hist.loc["pagu_teks.xlsx", "id"]))
     raw = issues[issues["code"] == "non_numeric_value"]["raw_value"].tolist()
     assert raw and all(r for r in raw)
@@ -181,11 +194,11 @@ def test_mutated_inputs_never_raise(dpa_store):
         src = rnd.choice(files)
         data = bytearray(src.read_bytes())
         if rnd.random() < 0.5:
-            data = data[:rnd.randrange(1, len(data))]
+            data = data[: rnd.randrange(1, len(data))]
         else:
             for _ in range(rnd.randrange(1, 12)):
                 data[rnd.randrange(len(data))] = rnd.randrange(256)
-        analysis = analyse(src.name, bytes(data), master)      # must not raise
+        analysis = analyse(src.name, bytes(data), master)  # must not raise
         outcomes.add(analysis.rejected)
         for e in analysis.errors:
             assert e.message.strip() and INDONESIAN.search(e.message), e
@@ -195,7 +208,7 @@ def test_mutated_inputs_never_raise(dpa_store):
 def test_unsupported_zip_version_is_corrupt_file(dpa_store):
     data = bytearray((FIXTURES / "realisasi" / "realisasi_dinsos_2026-04.xlsx").read_bytes())
     central = data.find(b"PK\x01\x02")
-    data[central + 6:central + 8] = (162).to_bytes(2, "little")      # "version needed to extract" = 16.2
+    data[central + 6 : central + 8] = (162).to_bytes(2, "little")  # "version needed to extract" = 16.2
     analysis = analyse("realisasi_dinsos_2026-04.xlsx", bytes(data), Master.from_store(dpa_store))
     assert analysis.rejected
     assert [e.code for e in analysis.errors] == ["corrupt_file"]

@@ -1,4 +1,5 @@
 """Every public fixture, ingested through the real pipeline into a fresh DuckDB, against EXPECTED.json."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -59,9 +60,11 @@ def test_realisasi_fixture(dpa_store, key):
     fis = weighted_fisik(leaves["pagu"].tolist(), leaves["realisasi_fisik"].tolist())
     assert fis == pytest.approx(exp["fisik_weighted_mean"], abs=1e-3)
 
-    got = {r.sub_kegiatan_kode: dict(jenis=r.jenis, pagu=r.pagu, fisik=r.realisasi_fisik, keu=r.realisasi_keuangan)
-           for r in leaves.itertuples()}
-    assert list(got) == list(exp["leaves"])   # same codes, in sheet order
+    got = {
+        r.sub_kegiatan_kode: dict(jenis=r.jenis, pagu=r.pagu, fisik=r.realisasi_fisik, keu=r.realisasi_keuangan)
+        for r in leaves.itertuples()
+    }
+    assert list(got) == list(exp["leaves"])  # same codes, in sheet order
     for kode, want in exp["leaves"].items():
         have = got[kode]
         assert have["pagu"] == want["pagu"], kode
@@ -120,7 +123,7 @@ def test_dpa_fixture(store):
 
     # sum of pagu per OPD, abbreviations mapped through the OPD names of the realisation fixtures
     opds = {o.nama: o for o in store.opds()}
-    recap = recap_opd(store, DPA["year"], 1)          # nobody reported in January: DPA pagu only
+    recap = recap_opd(store, DPA["year"], 1)  # nobody reported in January: DPA pagu only
     by_name = dict(zip(recap["opd"], recap["pagu"]))
     assert len(by_name) == len(DPA["sum_pagu_per_opd"])
     for abbr, pagu in DPA["sum_pagu_per_opd"].items():

@@ -1,12 +1,23 @@
 """Capaian, predikat, period targets and aggregation (core.kinerja) against hand-computed cases,
 and kinerja_recap over the fixture Perjanjian Kinerja and submissions for a month, a triwulan
 and the year (naik and turun, stok and alir)."""
+
 from __future__ import annotations
 
 import pytest
 
-from core.kinerja import (aggregate, capaian, kinerja_monthly, kinerja_recap, period, period_from_key, predikat,
-                          recap_summary, target_for, triwulan_of)
+from core.kinerja import (
+    aggregate,
+    capaian,
+    kinerja_monthly,
+    kinerja_recap,
+    period,
+    period_from_key,
+    predikat,
+    recap_summary,
+    target_for,
+    triwulan_of,
+)
 from core.kinerja_input import submit_values
 from kinerja_support import ADMIN, build_template, copy_store, indikator_id
 
@@ -24,8 +35,12 @@ def test_capaian_naik_and_turun_by_hand():
 
 
 def test_capaian_without_a_ratio_says_why():
-    for target, realisasi, word in [(0, 0, "Target 0"), (None, 5, "belum ditetapkan"), (10, None, "Realisasi"),
-                                    (-5, 3, "negatif")]:
+    for target, realisasi, word in [
+        (0, 0, "Target 0"),
+        (None, 5, "belum ditetapkan"),
+        (10, None, "Realisasi"),
+        (-5, 3, "negatif"),
+    ]:
         c = capaian(target, realisasi, "naik")
         assert c.nilai is None and word in c.alasan
     assert capaian(float("nan"), 3, "naik").nilai is None
@@ -33,10 +48,25 @@ def test_capaian_without_a_ratio_says_why():
         capaian(10, 5, "atas")
 
 
-@pytest.mark.parametrize("nilai, label", [
-    (120, "Sangat Tinggi"), (91, "Sangat Tinggi"), (90.99, "Tinggi"), (90.5, "Tinggi"), (76, "Tinggi"),
-    (75.99, "Sedang"), (66, "Sedang"), (65.5, "Rendah"), (51, "Rendah"), (50.9, "Sangat Rendah"),
-    (50, "Sangat Rendah"), (-10, "Sangat Rendah"), (None, None), (float("nan"), None)])
+@pytest.mark.parametrize(
+    "nilai, label",
+    [
+        (120, "Sangat Tinggi"),
+        (91, "Sangat Tinggi"),
+        (90.99, "Tinggi"),
+        (90.5, "Tinggi"),
+        (76, "Tinggi"),
+        (75.99, "Sedang"),
+        (66, "Sedang"),
+        (65.5, "Rendah"),
+        (51, "Rendah"),
+        (50.9, "Sangat Rendah"),
+        (50, "Sangat Rendah"),
+        (-10, "Sangat Rendah"),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
 def test_predikat_bands(nilai, label):
     assert predikat(nilai) == label
 
@@ -52,11 +82,11 @@ def test_periods_and_targets():
         with pytest.raises(ValueError):
             period(2026, **bad)
     ind = dict(agregasi="alir", target_tahunan=2400, target_tw1=600, target_tw2=600, target_tw3=600, target_tw4=600)
-    assert target_for(ind, period(2026, month=3)) == (200.0, None)          # alir: TW target / 3
+    assert target_for(ind, period(2026, month=3)) == (200.0, None)  # alir: TW target / 3
     assert target_for(ind, period(2026, triwulan=1)) == (600, None)
     assert target_for(ind, period(2026, annual=True)) == (2400, None)
     stok = dict(ind, agregasi="stok", target_tw2=45)
-    assert target_for(stok, period(2026, month=5)) == (45, None)            # stok: the triwulan's target
+    assert target_for(stok, period(2026, month=5)) == (45, None)  # stok: the triwulan's target
     assert target_for(dict(stok, target_tw2=None), period(2026, month=5))[1] == "Target triwulan II belum ditetapkan."
 
 
@@ -105,14 +135,14 @@ def test_month_recap_of_the_fixtures(store, expected):
             row = _row(df, ind["indikator"], exp["unit"])
             assert row["realisasi"] == pytest.approx(ind["realisasi"])
             assert row["satuan"] == ind["satuan"] and row["arah"] == ind["arah"]
-    surat = _row(df, "Jumlah surat masuk dan keluar yang diadministrasikan")        # alir, naik
+    surat = _row(df, "Jumlah surat masuk dan keluar yang diadministrasikan")  # alir, naik
     assert (surat["agregasi"], surat["target"], surat["realisasi"]) == ("alir", 200, 237)
     assert surat["capaian"] == pytest.approx(118.5) and surat["predikat"] == "Sangat Tinggi"
-    anggaran = _row(df, "Persentase realisasi anggaran", "Sekretariat")                 # stok, naik
+    anggaran = _row(df, "Persentase realisasi anggaran", "Sekretariat")  # stok, naik
     assert (anggaran["target"], anggaran["capaian"]) == (20, pytest.approx(99.6))
-    bansos = _row(df, "Rata-rata waktu layanan rekomendasi bansos")                     # stok, turun
+    bansos = _row(df, "Rata-rata waktu layanan rekomendasi bansos")  # stok, turun
     assert bansos["capaian"] == pytest.approx((2 * 45 - 46.76) / 45 * 100)
-    gangguan = _row(df, "Jumlah kejadian gangguan trantibum")                           # alir, turun
+    gangguan = _row(df, "Jumlah kejadian gangguan trantibum")  # alir, turun
     assert (gangguan["agregasi"], gangguan["target"]) == ("alir", 2)
     assert gangguan["capaian"] == pytest.approx((2 * 2 - 1) / 2 * 100)
     musrenbang = _row(df, "Persentase usulan Musrenbang Kecamatan yang terakomodir dalam RKPD")
@@ -134,21 +164,21 @@ def test_triwulan_and_year_aggregate_stok_and_alir(store):
     submit_values(store, 1, 2026, 2, {surat: ("180", None), anggaran: ("12,5", None)}, ADMIN)
     tw1 = kinerja_recap(store, 2026, triwulan=1, unit_id=1)
     s = _row(tw1, "Jumlah surat masuk dan keluar yang diadministrasikan")
-    assert (s["realisasi"], s["target"], s["bulan_terisi"]) == (617, 600, 3)         # 200 + 180 + 237
+    assert (s["realisasi"], s["target"], s["bulan_terisi"]) == (617, 600, 3)  # 200 + 180 + 237
     assert s["capaian"] == pytest.approx(617 / 600 * 100)
     a = _row(tw1, "Persentase realisasi anggaran")
-    assert (a["realisasi"], a["target"], a["bulan_terakhir"]) == (19.92, 20, 3)      # last month reported
+    assert (a["realisasi"], a["target"], a["bulan_terakhir"]) == (19.92, 20, 3)  # last month reported
     tw2 = kinerja_recap(store, 2026, triwulan=2, unit_id=1)
     assert _row(tw2, "Jumlah surat masuk dan keluar yang diadministrasikan")["realisasi"] == 230
     assert _row(tw2, "Jumlah surat masuk dan keluar yang diadministrasikan")["bulan_terisi"] == 1
     year = kinerja_recap(store, 2026, annual=True)
     y = _row(year, "Jumlah surat masuk dan keluar yang diadministrasikan")
-    assert (y["realisasi"], y["target"]) == (847, 2400)                              # 617 + 230
+    assert (y["realisasi"], y["target"]) == (847, 2400)  # 617 + 230
     assert y["capaian"] == pytest.approx(847 / 2400 * 100) and y["predikat"] == "Sangat Rendah"
-    assert _row(year, "Persentase realisasi anggaran", sekr)["realisasi"] == 46.33    # April, the last reported
-    legalisir = _row(year, "Rata-rata waktu layanan legalisir")                       # stok turun: April 21.3 vs 15
+    assert _row(year, "Persentase realisasi anggaran", sekr)["realisasi"] == 46.33  # April, the last reported
+    legalisir = _row(year, "Rata-rata waktu layanan legalisir")  # stok turun: April 21.3 vs 15
     assert legalisir["capaian"] == pytest.approx((2 * 15 - 21.3) / 15 * 100) and legalisir["predikat"] == "Rendah"
-    gangguan = _row(year, "Jumlah kejadian gangguan trantibum")                       # alir turun: 1 + 1 vs 24
+    gangguan = _row(year, "Jumlah kejadian gangguan trantibum")  # alir turun: 1 + 1 vs 24
     assert gangguan["realisasi"] == 2 and gangguan["capaian"] == pytest.approx((48 - 2) / 24 * 100)
     nothing = kinerja_recap(store, 2026, triwulan=3)
     assert nothing["realisasi"].isna().all() and set(nothing["catatan"]) == {"Realisasi belum ada."}
@@ -159,6 +189,6 @@ def test_monthly_series_for_the_trend_chart(store):
     df = kinerja_monthly(store, 2026, indikator_id=ind)
     assert df["bulan"].tolist() == list(range(1, 13))
     assert df.loc[df["bulan"] == 3, "realisasi"].item() == 367 and df.loc[df["bulan"] == 4, "realisasi"].item() == 192
-    assert df.loc[df["bulan"] == 3, "target"].item() == pytest.approx(300)      # TW I 900 / 3
+    assert df.loc[df["bulan"] == 3, "target"].item() == pytest.approx(300)  # TW I 900 / 3
     assert df.loc[df["bulan"] == 4, "target"].item() == pytest.approx(500 / 3)
     assert df.loc[df["bulan"] == 1, "realisasi"].isna().all()

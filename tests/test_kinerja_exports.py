@@ -1,6 +1,7 @@
 """Request formats (a returned format, filled correctly, loads with zero warnings for its unit
 and month), the print-ready recap workbook (its numbers are kinerja_recap's) and the CLI
 ``python -m etl kinerja`` (the same rows)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -47,7 +48,7 @@ def test_format_structure(store):
     inds = store.indikator_frame(2026, u)
     for r, ind in enumerate(inds.to_dict("records"), start=6):
         assert ws.cell(row=r, column=2).value == ind["nama"]
-        assert ws.cell(row=r, column=4).value == format_target(ind, 5)              # TW II target
+        assert ws.cell(row=r, column=4).value == format_target(ind, 5)  # TW II target
         assert ws.cell(row=r, column=5).value is None
         assert not ws.cell(row=r, column=5).protection.locked and not ws.cell(row=r, column=6).protection.locked
         assert ws.cell(row=r, column=2).protection.locked
@@ -57,13 +58,15 @@ def test_format_structure(store):
     assert rules[f"E{pct_row}"] == ("between", "0", "100")
     assert any(op == "greaterThanOrEqual" for op, _, _ in rules.values())
     with pytest.raises(ValueError):
-        format_workbook(store, u, 2025, 5)                        # no PK for 2025
+        format_workbook(store, u, 2025, 5)  # no PK for 2025
 
 
 def test_formats_zip(store):
     names = zipfile.ZipFile(io.BytesIO(formats_zip(store, 2026, 5))).namelist()
     assert len(names) == 7 and "kinerja_seksi_pemerintahan_2026-05.xlsx" in names
-    assert format_filename("Subbag Umum dan Kepegawaian", 2026, 12) == "kinerja_subbag_umum_dan_kepegawaian_2026-12.xlsx"
+    assert (
+        format_filename("Subbag Umum dan Kepegawaian", 2026, 12) == "kinerja_subbag_umum_dan_kepegawaian_2026-12.xlsx"
+    )
     one = zipfile.ZipFile(io.BytesIO(formats_zip(store, 2026, 5, [unit_id(store, "Sekretariat")]))).namelist()
     assert one == ["kinerja_sekretariat_2026-05.xlsx"]
     with pytest.raises(ValueError):
@@ -123,14 +126,22 @@ def test_workbook_numbers_are_the_recap(store, when):
     texts = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)]
     total = texts.index("RATA-RATA CAPAIAN") + 1
     assert ws.cell(row=total, column=7).value == pytest.approx(recap["capaian"].mean())
-    assert sum(ws.cell(row=r, column=6).value or 0 for r in range(1, ws.max_row + 1)
-               if isinstance(ws.cell(row=r, column=1).value, int)) == pytest.approx(recap["realisasi"].sum())
+    assert sum(
+        ws.cell(row=r, column=6).value or 0
+        for r in range(1, ws.max_row + 1)
+        if isinstance(ws.cell(row=r, column=1).value, int)
+    ) == pytest.approx(recap["realisasi"].sum())
 
 
 def test_workbook_approval_and_signature(store):
-    cfg = dataclasses.replace(settings_mod.load(store), kecamatan_nama="Kecamatan Sukamaju Hilir",
-                              camat_nama="Drs. Budi Santoso", camat_nip="19700101 199003 1 001",
-                              camat_jabatan="Camat Sukamaju Hilir", kecamatan_tempat="Sukamaju")
+    cfg = dataclasses.replace(
+        settings_mod.load(store),
+        kecamatan_nama="Kecamatan Sukamaju Hilir",
+        camat_nama="Drs. Budi Santoso",
+        camat_nip="19700101 199003 1 001",
+        camat_jabatan="Camat Sukamaju Hilir",
+        kecamatan_tempat="Sukamaju",
+    )
     settings_mod.save(store, cfg, "admin")
     ws = openpyxl.load_workbook(io.BytesIO(kinerja_workbook(store, 2026, month=3)))["Rekap Kinerja"]
     cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -169,8 +180,10 @@ def test_cli_kinerja_json_is_the_recap(store, capsys, tmp_path):
         assert r["unit"] == exp.unit and r["target"] == pytest.approx(exp.target)
         assert (r["capaian"] is None and exp.capaian != exp.capaian) or r["capaian"] == pytest.approx(exp.capaian)
     out = tmp_path / "rekap.xlsx"
-    assert cli.main(["kinerja", "--db", db, "--year", "2026", "--month", "4", "--unit", "sekretariat",
-                     "--out", str(out)]) == 0
+    assert (
+        cli.main(["kinerja", "--db", db, "--year", "2026", "--month", "4", "--unit", "sekretariat", "--out", str(out)])
+        == 0
+    )
     text = capsys.readouterr().out
     assert "Rekap capaian kinerja April 2026" in text and "Sekretariat" in text and "Sangat Tinggi" in text
     assert "Seksi Pemerintahan" not in text

@@ -2,6 +2,7 @@
 exact values of EXPECTED.json; tolerant indicator matching (and an unsure name held, never
 attached, until confirmed); supersede with history; locked months refused; a bad file changes
 nothing; unit detection and upload scope; form submission validation."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,18 @@ from db.store import Store
 from etl import cli
 from etl.indikator_match import match_indikator, match_rows, normalise
 from etl.pipeline import Master, Upload, analyse, analyse_batch, commit_batch, ingest_paths
-from kinerja_support import (ADMIN, CAMAT, PK, SEKCAM, SUBMISSIONS, build_template, copy_store, edit_workbook,
-                             indikator_id, unit_id)
+from kinerja_support import (
+    ADMIN,
+    CAMAT,
+    PK,
+    SEKCAM,
+    SUBMISSIONS,
+    build_template,
+    copy_store,
+    edit_workbook,
+    indikator_id,
+    unit_id,
+)
 from conftest import FIXTURES
 
 SEKR_MAR = FIXTURES / "kinerja" / "kinerja_sekretariat_2026-03.xlsx"
@@ -69,10 +80,15 @@ def test_targets_workbook(template, expected):
     _, results = template
     exp = expected["files"]["master/perjanjian_kinerja_2026.xlsx"]
     res = results[0]
-    assert (res["kind"], res["status"], res["year"], res["units"], res["rows"]) == \
-        ("targets", "accepted", exp["year"], exp["units"], exp["indicators"])
+    assert (res["kind"], res["status"], res["year"], res["units"], res["rows"]) == (
+        "targets",
+        "accepted",
+        exp["year"],
+        exp["units"],
+        exp["indicators"],
+    )
     assert res["unit"] is None and res["pagu"] is None
-    assert [i["code"] for i in res["issues"]] == ["agregasi_dari_aturan"]         # info only: nothing flagged
+    assert [i["code"] for i in res["issues"]] == ["agregasi_dari_aturan"]  # info only: nothing flagged
     store = Store(template[0] / "pantau.duckdb", data_dir=template[0])
     units = store.kinerja_units(2026)
     assert len(units) == exp["units"] and units["indikator"].sum() == exp["indicators"]
@@ -80,12 +96,21 @@ def test_targets_workbook(template, expected):
     assert set(units["nama"]) == sub_units
     inds = store.indikator_frame(2026)
     dok = inds[inds["nama"] == "Jumlah dokumen perencanaan dan penganggaran yang disusun"].iloc[0]
-    assert [dok[c] for c in ("target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4")] == [8, 2, 3, 1, 2]
+    assert [dok[c] for c in ("target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4")] == [
+        8,
+        2,
+        3,
+        1,
+        2,
+    ]
     assert (dok["arah"], dok["agregasi"], dok["agregasi_source"]) == ("naik", "alir", "rule")
     assert (inds["agregasi"] == "stok").sum() == 16 and (inds["agregasi"] == "alir").sum() == 13
     assert set(inds.loc[inds["arah"] == "turun", "nama"]) == {
-        "Rata-rata waktu layanan legalisir", "Rata-rata waktu layanan rekomendasi bansos",
-        "Jumlah kejadian gangguan trantibum", "Rata-rata waktu respons pengaduan trantibum"}
+        "Rata-rata waktu layanan legalisir",
+        "Rata-rata waktu layanan rekomendasi bansos",
+        "Jumlah kejadian gangguan trantibum",
+        "Rata-rata waktu respons pengaduan trantibum",
+    }
     # annual = TW IV (not the sum) -> stok; annual = sum of the triwulan -> alir
     desa = inds[inds["nama"] == "Jumlah desa yang dibina"].iloc[0]
     assert desa["agregasi"] == "stok" and "TW IV" in desa["agregasi_rule"]
@@ -104,8 +129,13 @@ def test_every_submission_loads_exactly(template, expected):
         if exp["kind"] != "kinerja":
             continue
         res = by_file[key.split("/", 1)[1]]
-        assert (res["status"], res["kind"], res["unit"], res["year"], res["month"]) == \
-            ("accepted", "kinerja", exp["unit"], exp["year"], exp["month"])
+        assert (res["status"], res["kind"], res["unit"], res["year"], res["month"]) == (
+            "accepted",
+            "kinerja",
+            exp["unit"],
+            exp["year"],
+            exp["month"],
+        )
         assert res["issues"] == [] and res["held"] == 0 and res["rows"] == len(exp["indicators"])
         assert "opd" not in res and res["pagu"] is None
         mine = values[(values["unit"] == exp["unit"]) & (values["bulan"] == exp["month"])]
@@ -129,7 +159,7 @@ def test_same_file_twice_is_a_duplicate_and_a_new_version_supersedes(store):
     before = store.table_checksums()
     assert ingest_paths(store, [SEKR_MAR])[0]["status"] == "duplicate"
     assert store.table_checksums() == before
-    revised = edit_workbook(SEKR_MAR, {(7, 5): 250})          # row 7: the letters indicator
+    revised = edit_workbook(SEKR_MAR, {(7, 5): 250})  # row 7: the letters indicator
     res = _ingest(store, SEKR_MAR.name, revised)
     assert res[0]["status"] == "accepted"
     ind = indikator_id(store, "Sekretariat", "Jumlah surat masuk dan keluar yang diadministrasikan")
@@ -137,7 +167,7 @@ def test_same_file_twice_is_a_duplicate_and_a_new_version_supersedes(store):
     assert hist["realisasi"].tolist() == [250, 237] and hist["active"].tolist() == [True, False]
     assert hist["superseded_by"].iloc[1] == hist["id"].iloc[0]
     imports = store.kinerja_imports(2026, unit_id(store, "Sekretariat"), 3)
-    assert imports["superseded_by"].tolist()[1] == imports["id"].tolist()[0]          # the old one, by the new
+    assert imports["superseded_by"].tolist()[1] == imports["id"].tolist()[0]  # the old one, by the new
     assert kinerja_recap(store, 2026, month=3, unit_id=1).set_index("indikator_id").loc[ind, "realisasi"] == 250
     audit = store.audit_entries(action="kinerja_apply")
     assert json.loads(audit["detail"].iloc[0])["menggantikan_nilai"]
@@ -145,9 +175,11 @@ def test_same_file_twice_is_a_duplicate_and_a_new_version_supersedes(store):
 
 # ---------------------------------------------------------------------------- tolerant matching
 def test_matching_rules():
-    inds = [(1, "Persentase realisasi anggaran", "%"), (2, "Jumlah surat masuk dan keluar yang diadministrasikan",
-                                                        "surat"),
-            (3, "Persentase layanan KK selesai sesuai SOP (<= 35 menit)", "%")]
+    inds = [
+        (1, "Persentase realisasi anggaran", "%"),
+        (2, "Jumlah surat masuk dan keluar yang diadministrasikan", "surat"),
+        (3, "Persentase layanan KK selesai sesuai SOP (<= 35 menit)", "%"),
+    ]
     assert normalise("Prosentase  REALISASI anggaran.") == normalise("Persentase realisasi anggaran")
     m = match_indikator("Persentase realisasi anggaran", inds)
     assert (m.how, m.indikator_id, m.score) == ("exact", 1, 1.0)
@@ -156,25 +188,30 @@ def test_matching_rules():
         assert (m.how, m.indikator_id) == ("normalised", 1), name
     m = match_indikator("Jml surat masuk & keluar yg diadministrasikan", inds)
     assert (m.how, m.indikator_id) == ("normalised", 2)
-    m = match_indikator("Persentase realisasi angaran", inds, "%")                     # one-letter typo
+    m = match_indikator("Persentase realisasi angaran", inds, "%")  # one-letter typo
     assert (m.how, m.indikator_id) == ("fuzzy", 1) and m.score > 0.93
     m = match_indikator("Persentase layanan KK selesai sesuai SOP (<= 30 menit)", inds)  # another number
     assert (m.how, m.indikator_id) == ("unsure", None) and m.candidates[0].id == 3
     assert "angka" in m.reason
-    m = match_indikator("Jumlah surat masuk", inds)                                      # shortened
+    m = match_indikator("Jumlah surat masuk", inds)  # shortened
     assert m.how == "unsure" and m.candidates[0].id == 2
     m = match_indikator("Jumlah kendaraan dinas operasional", inds)
     assert m.how == "none" and m.indikator_id is None
-    m = match_indikator("Persentase realisasi angaran", inds, "rupiah")                 # satuan differs
+    m = match_indikator("Persentase realisasi angaran", inds, "rupiah")  # satuan differs
     assert m.how == "unsure"
     twice = match_rows([("Persentase realisasi anggaran", None), ("Prosentase realisasi anggaran", None)], inds)
     assert [(x.how, x.indikator_id) for x in twice] == [("exact", 1), ("unsure", None)]
 
 
 def test_renamed_indicators_match_and_an_unsure_one_is_held_until_confirmed(pk_store, capsys, tmp_path):
-    data = edit_workbook(SEKR_MAR, {(6, 2): "Prosentase  realisasi ANGGARAN",
-                                    (7, 2): "JUMLAH SURAT MASUK DAN KELUAR YANG DIADMINISTRASIKAN",
-                                    (8, 2): "Indeks kepuasan masyarakat"})
+    data = edit_workbook(
+        SEKR_MAR,
+        {
+            (6, 2): "Prosentase  realisasi ANGGARAN",
+            (7, 2): "JUMLAH SURAT MASUK DAN KELUAR YANG DIADMINISTRASIKAN",
+            (8, 2): "Indeks kepuasan masyarakat",
+        },
+    )
     path = tmp_path / SEKR_MAR.name
     path.write_bytes(data)
     code = cli.main(["ingest", "--db", str(pk_store.path), "--json", str(path)])
@@ -183,12 +220,12 @@ def test_renamed_indicators_match_and_an_unsure_one_is_held_until_confirmed(pk_s
     held = [i for i in res["issues"] if i["code"] == "indikator_ragu"]
     assert len(held) == 1 and held[0]["row"] == 8 and held[0]["column"] == "B" and held[0]["sheet"] == "Data Kinerja"
     assert "'Indeks kepuasan masyarakat'" in held[0]["message"]
-    assert "Indeks Kepuasan Masyarakat (IKM) pelayanan kecamatan" in held[0]["message"]      # the candidate
+    assert "Indeks Kepuasan Masyarakat (IKM) pelayanan kecamatan" in held[0]["message"]  # the candidate
     assert {i["code"] for i in res["issues"]} >= {"indikator_dinormalkan", "indikator_tidak_ada"}
     store = Store(pk_store.path, data_dir=pk_store.data_dir)
     ikm = indikator_id(store, "Sekretariat", "Indeks Kepuasan Masyarakat (IKM) pelayanan kecamatan")
     df = kinerja_recap(store, 2026, month=3, unit_id=unit_id(store, "Sekretariat")).set_index("indikator_id")
-    assert df.loc[ikm, "realisasi"] != df.loc[ikm, "realisasi"]        # NaN: never attached silently
+    assert df.loc[ikm, "realisasi"] != df.loc[ikm, "realisasi"]  # NaN: never attached silently
     assert df["realisasi"].notna().sum() == 2
     pending = store.pending_matches()
     assert len(pending) == 1 and pending["realisasi"].iloc[0] == pytest.approx(79.91)
@@ -202,7 +239,7 @@ def test_renamed_indicators_match_and_an_unsure_one_is_held_until_confirmed(pk_s
     assert store.active_value(ikm, 2026, 3)["match_how"] == "confirmed"
     assert store.audit_entries(action="kinerja_match_confirm")["actor"].tolist() == ["admin"]
     with pytest.raises(ReviewError):
-        confirm_match(store, import_id, 8, ikm, ADMIN)                    # not held any more
+        confirm_match(store, import_id, 8, ikm, ADMIN)  # not held any more
     store.close()
 
 
@@ -294,7 +331,7 @@ def test_upload_scope(pk_store):
 
 
 def test_targets_reimport_updates_with_history(store):
-    revised = edit_workbook(PK, {(7, 5): 85, (7, 9): 85})          # IKM: annual and TW IV target 82 -> 85
+    revised = edit_workbook(PK, {(7, 5): 85, (7, 9): 85})  # IKM: annual and TW IV target 82 -> 85
     res = _ingest(store, "perjanjian_kinerja_2026_revisi.xlsx", revised)[0]
     assert res["status"] == "accepted" and res["kind"] == "targets"
     ikm = indikator_id(store, "Sekretariat", "Indeks Kepuasan Masyarakat (IKM) pelayanan kecamatan")
@@ -302,7 +339,7 @@ def test_targets_reimport_updates_with_history(store):
     assert (ind["target_tahunan"], ind["target_tw4"]) == (85, 85)
     hist = store.indikator_history(ikm)
     assert hist["target_tahunan"].iloc[0] == 82
-    assert len(store.indikator_frame(2026)) == 29                       # same indicators, same ids
+    assert len(store.indikator_frame(2026)) == 29  # same indicators, same ids
     assert store.active_value(ikm, 2026, 3)["realisasi"] == pytest.approx(79.91)
     imports = store.kinerja_imports(2026)
     pk_rows = imports[imports["kind"] == "targets"]
@@ -327,8 +364,13 @@ def test_form_submission_is_all_or_nothing_and_audited(pk_store):
     other = indikator_id(pk_store, "Sekretariat", "Persentase realisasi anggaran")
     kasi = User("kasi", "Kasi Pem", "unit", unit_id=pem)
     before = pk_store.table_checksums()
-    for values in ({desa: (5, None), kk: ("101", None)}, {desa: ("lima", None)}, {desa: (-1, None)},
-                   {other: (5, None)}, {desa: (None, "belum ada")}):
+    for values in (
+        {desa: (5, None), kk: ("101", None)},
+        {desa: ("lima", None)},
+        {desa: (-1, None)},
+        {other: (5, None)},
+        {desa: (None, "belum ada")},
+    ):
         with pytest.raises(InputError) as exc:
             submit_values(pk_store, pem, 2026, 5, values, kasi)
         assert exc.value.problems

@@ -6,6 +6,7 @@ the held indicator match confirm / dismiss flow; downloads; menus per role.
 
 Data: the targets of the fixture Perjanjian Kinerja and the values of the fixture unit
 formats (``tests/fixtures/kinerja``, ground truth in EXPECTED.json)."""
+
 from __future__ import annotations
 
 import io
@@ -57,8 +58,16 @@ def kinerja(app_env) -> dict:
     store = _store()
     ingest(store, [PK] + [FIXTURES / key for key, exp in sorted(KINERJA.items()) if exp["unit"] != UNIT])
     units = {nama: int(i) for i, nama in store.unit_kerja()}
-    create_user(store, "test", "kasi.pem", "Kasi Pemerintahan", "unit", PASSWORD, unit_id=units[UNIT],
-                must_change_password=False)
+    create_user(
+        store,
+        "test",
+        "kasi.pem",
+        "Kasi Pemerintahan",
+        "unit",
+        PASSWORD,
+        unit_id=units[UNIT],
+        must_change_password=False,
+    )
     return {"units": units}
 
 
@@ -178,8 +187,14 @@ def test_full_review_flow_three_users(kinerja):
     assert unit.text_input(key=f"val_2026_3_{first}").disabled
     assert next(b for b in unit.button if b.label == "Kirim ke Sekcam").disabled
     with pytest.raises(review.Locked):
-        submit_values(store, unit_id, 2026, 3, {first: ("5", None)},
-                      User("kasi.pem", "Kasi Pemerintahan", "unit", unit_id=unit_id))
+        submit_values(
+            store,
+            unit_id,
+            2026,
+            3,
+            {first: ("5", None)},
+            User("kasi.pem", "Kasi Pemerintahan", "unit", unit_id=unit_id),
+        )
     assert store.active_value(first, 2026, 3)["realisasi"] == 4
 
     # 7. reopening needs a reason and is audited
@@ -198,11 +213,14 @@ def test_full_review_flow_three_users(kinerja):
 
 
 # --------------------------------------------------------------------------- data kinerja recap
-@pytest.mark.parametrize("kind, extra, args", [
-    ("bulan", {}, dict(month=3)),
-    ("triwulan", {"data_tw": 2}, dict(triwulan=2)),
-    ("tahun", {}, dict(annual=True)),
-])
+@pytest.mark.parametrize(
+    "kind, extra, args",
+    [
+        ("bulan", {}, dict(month=3)),
+        ("triwulan", {"data_tw": 2}, dict(triwulan=2)),
+        ("tahun", {}, dict(annual=True)),
+    ],
+)
 def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
     from core.kinerja import kinerja_recap
 
@@ -231,8 +249,13 @@ def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
     for label in ("Unduh rekap siap cetak", "Unduh tabel"):
         button = next(b for b in at.get("download_button") if b.label.startswith(label))
         wb = openpyxl.load_workbook(io.BytesIO(download_bytes(media, button)), data_only=True)
-        numbers = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row
-                   if isinstance(c, (int, float))]
+        numbers = [
+            c
+            for ws in wb.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if isinstance(c, (int, float))
+        ]
         for v in expected["capaian"].dropna():
             assert any(abs(n - v) < 0.006 for n in numbers), (label, v)
     button.click()
@@ -248,8 +271,10 @@ def unsure_format(tmp_path: Path, month: int = 3) -> Path:
     src = FIXTURES / "kinerja" / f"kinerja_seksi_pemerintahan_2026-{month:02d}.xlsx"
     wb = openpyxl.load_workbook(src)
     ws = wb.active
-    renamed = {"Persentase desa yang menyampaikan LPPD tepat waktu": "LPPD desa disampaikan tepat waktu",
-               "Jumlah desa yang dibina": "Pembinaan desa"}
+    renamed = {
+        "Persentase desa yang menyampaikan LPPD tepat waktu": "LPPD desa disampaikan tepat waktu",
+        "Jumlah desa yang dibina": "Pembinaan desa",
+    }
     done = 0
     for row in ws.iter_rows():
         for cell in row:
@@ -282,7 +307,7 @@ def test_held_matches_are_confirmed_or_dismissed_by_a_person(kinerja, tmp_path):
     rows = {r["nama_file"]: (int(r["import_id"]), int(r["row"])) for r in held.to_dict("records")}
     imp, line = rows["LPPD desa disampaikan tepat waktu"]
     pick = at.radio(key=f"pick_{imp}_{line}")
-    assert pick.value is None                       # nothing is preselected
+    assert pick.value is None  # nothing is preselected
     assert next(b for b in at.button if b.key == f"confirm_{imp}_{line}").disabled
     labels = [o for o in pick.options]
     assert any("Persentase desa yang menyampaikan LPPD tepat waktu" in o and "kemiripan" in o for o in labels)
@@ -356,27 +381,30 @@ def test_permintaan_records_requests_and_tracks_steps(kinerja, media):
 
 
 # --------------------------------------------------------------------------- menus
-@pytest.mark.parametrize("role, menu", [
-    ("unit", ["kinerja_isi", "kinerja_data"]),
-    ("reviewer", ["kinerja_permintaan", "kinerja_data", "kinerja_review"]),
-    ("approver", ["kinerja_permintaan", "kinerja_data", "kinerja_review"]),
-    ("viewer", ["kinerja_data"]),
-    ("admin", ["kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review"]),
-    ("opd", []),
-])
+@pytest.mark.parametrize(
+    "role, menu",
+    [
+        ("unit", ["kinerja_isi", "kinerja_data"]),
+        ("reviewer", ["kinerja_permintaan", "kinerja_data", "kinerja_review"]),
+        ("approver", ["kinerja_permintaan", "kinerja_data", "kinerja_review"]),
+        ("viewer", ["kinerja_data"]),
+        ("admin", ["kinerja_permintaan", "kinerja_isi", "kinerja_data", "kinerja_review"]),
+        ("opd", []),
+    ],
+)
 def test_kinerja_menu_per_role(role, menu):
     from core.access import User, pages_for
 
     keys = pages_for(User("x", "X", role, unit_id=1 if role == "unit" else None))
     assert [k for k in keys if k.startswith("kinerja_")] == menu
     if role == "unit":
-        assert keys[0] == "kinerja_isi"       # a Kasi lands on the form
+        assert keys[0] == "kinerja_isi"  # a Kasi lands on the form
 
 
 def test_unit_user_sees_only_its_unit_and_cannot_review(kinerja):
     at = run(unit_app())
     assert [t.value for t in at.title] == ["Isi Data Kinerja"]
-    assert "isi_unit" not in [s.key for s in at.selectbox]      # no choice of unit: its own only
+    assert "isi_unit" not in [s.key for s in at.selectbox]  # no choice of unit: its own only
     with pytest.raises(ValueError):
         at.switch_page("pages/kinerja_review.py")
     open_page(at, "pages/kinerja_data.py", "Data Kinerja")
@@ -396,8 +424,12 @@ def test_impor_page_loads_targets_and_unit_formats_with_the_match_shown(app_env)
     eko = FIXTURES / "kinerja" / "kinerja_seksi_ekonomi_dan_pembangunan_2026-04.xlsx"
     at = open_impor(run(new_app(Q)))
     upload_paths(at, [PK, pem, eko])
-    summary = {r["Berkas"]: r for df in at.dataframe if "Menunggu konfirmasi" in df.value.columns
-               for r in df.value.to_dict("records")}
+    summary = {
+        r["Berkas"]: r
+        for df in at.dataframe
+        if "Menunggu konfirmasi" in df.value.columns
+        for r in df.value.to_dict("records")
+    }
     assert summary[PK.name]["Unit"] == "7 unit" and summary[PK.name]["Baris indikator"] == 29
     assert (summary[pem.name]["Unit"], summary[pem.name]["Periode"]) == (UNIT, "Maret 2026")
     assert summary[pem.name]["Dicocokkan"] == "4" and summary[pem.name]["Menunggu konfirmasi"] == "0"
@@ -450,8 +482,10 @@ def test_admin_writes_the_analysis_and_edits_a_target_with_history(kinerja):
     at.selectbox(key="data_unit").set_value(eko)
     run(at)
     key = f"analisis_text_{eko}_2026_B03"
-    for text in ("Musrenbang desa 5 dari 12; sisanya dijadwalkan April.",
-                 "Musrenbang desa 5 dari 12 (42 %); 7 desa dijadwalkan April. Pasar desa belum dibina."):
+    for text in (
+        "Musrenbang desa 5 dari 12; sisanya dijadwalkan April.",
+        "Musrenbang desa 5 dari 12 (42 %); 7 desa dijadwalkan April. Pasar desa belum dibina.",
+    ):
         at.text_area(key=key).set_value(text)
         click(at, "Simpan analisis")
         assert "Analisis Seksi Ekonomi dan Pembangunan Maret 2026 tersimpan" in _texts(at.success)
@@ -459,7 +493,7 @@ def test_admin_writes_the_analysis_and_edits_a_target_with_history(kinerja):
     assert notes["note"].tolist() == [text] and notes["versi"].tolist() == [2]
     assert at.table[1].value["Analisis"].tolist() == [text]
     assert len(store.analisis_history(eko, 2026, "B03")) == 2
-    assert "analysed" in store.review_events(2026, 3, eko)["step"].tolist()     # SOP step 5 recorded
+    assert "analysed" in store.review_events(2026, 3, eko)["step"].tolist()  # SOP step 5 recorded
     assert _audit("kinerja_analisis")[-1][:2] == ("admin", "Seksi Ekonomi dan Pembangunan")
 
     # a target changed in the app needs a reason; the old values stay in the indicator's history
@@ -476,7 +510,8 @@ def test_admin_writes_the_analysis_and_edits_a_target_with_history(kinerja):
     assert store.indikator_get(ind)["target_tw1"] == 10
     history = store.indikator_history(ind)
     assert history["target_tw1"].tolist() == [12] and history["reason"].tolist() == [
-        "PK perubahan nomor 2 tanggal 1 April 2026"]
+        "PK perubahan nomor 2 tanggal 1 April 2026"
+    ]
     actor, target, detail = _audit("indikator_update")[-1]
     assert (actor, target) == ("admin", str(ind)) and '"target_tw1": [12' in detail
     recap = kinerja_recap(store, 2026, month=3, unit_id=kinerja["units"][UNIT])
@@ -503,7 +538,7 @@ def test_admin_fills_on_behalf_of_a_unit_and_camat_approves_all_verified(kinerja
     assert "3 nilai indikator Sekretariat" in _texts(at.success), _texts(at.error)
     value = store.active_value(anggaran, 2026, 3)
     assert (value["realisasi"], value["keterangan"], value["created_by"]) == (20.4, "Koreksi SP2D 28 Maret", "admin")
-    assert len(store.kinerja_value_history(2026, 3, indikator_id=anggaran)) == 2       # the file's value kept
+    assert len(store.kinerja_value_history(2026, 3, indikator_id=anggaran)) == 2  # the file's value kept
 
     sekcam = User("sekcam", "Sekcam", "reviewer")
     for nama in ("Sekretariat", "Seksi Kesejahteraan Sosial"):
@@ -523,7 +558,20 @@ def test_sidebar_offers_the_years_of_the_perjanjian_kinerja(app_env):
 
     store = _store()
     unit = store.add_unit_kerja(UNIT, "test")
-    add_indikator(store, unit, 2024, dict(nama="Jumlah desa yang dibina", satuan="desa", target_tahunan=12,
-                                          target_tw1=12, target_tw2=12, target_tw3=12, target_tw4=12), "test")
+    add_indikator(
+        store,
+        unit,
+        2024,
+        dict(
+            nama="Jumlah desa yang dibina",
+            satuan="desa",
+            target_tahunan=12,
+            target_tw1=12,
+            target_tw2=12,
+            target_tw3=12,
+            target_tw4=12,
+        ),
+        "test",
+    )
     at = run(new_app())
     assert "2024" in at.selectbox(key="_w_tahun").options

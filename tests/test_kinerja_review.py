@@ -2,6 +2,7 @@
 role and state, notes required to return or reopen, every step in review_event and the audit
 log, the lock of approved months, the non-state steps (requested, compiled, analysed) and the
 time each step took against the SOP."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,19 @@ import pytest
 
 from core.access import User
 from core.kinerja_input import submit_values
-from core.review import (ACTIONS, Locked, ReviewError, allowed_actions, check_unlocked, record_step, save_analysis,
-                         status_of, step_durations, transition, working_hours)
+from core.review import (
+    ACTIONS,
+    Locked,
+    ReviewError,
+    allowed_actions,
+    check_unlocked,
+    record_step,
+    save_analysis,
+    status_of,
+    step_durations,
+    transition,
+    working_hours,
+)
 from kinerja_support import ADMIN, CAMAT, SEKCAM, build_template, copy_store, indikator_id, unit_id
 
 VIEWER = User("kabag", "Kabag", "viewer")
@@ -36,7 +48,7 @@ def _refused(store, unit, action, user, note=None, word=None):
     before = store.table_checksums()
     with pytest.raises(ReviewError) as exc:
         transition(store, unit, 2026, 3, action, user, note)
-    assert store.table_checksums() == before           # a refused step changes nothing
+    assert store.table_checksums() == before  # a refused step changes nothing
     if word:
         assert word in str(exc.value)
 
@@ -44,13 +56,13 @@ def _refused(store, unit, action, user, note=None, word=None):
 def test_full_flow_with_refusals_and_audit(store):
     u = unit_id(store, "Seksi Pemerintahan")
     kasi = User("kasi", "Kasi Pemerintahan", "unit", unit_id=u)
-    assert status_of(store, u, 2026, 3) == "submitted"            # the fixture file was ingested
+    assert status_of(store, u, 2026, 3) == "submitted"  # the fixture file was ingested
     assert allowed_actions(SEKCAM, "submitted") == ["verify", "return"]
     assert allowed_actions(CAMAT, "submitted") == []
     assert allowed_actions(kasi, "submitted", u) == ["submit"]
-    _refused(store, u, "approve", CAMAT, word="statusnya")        # not verified yet
+    _refused(store, u, "approve", CAMAT, word="statusnya")  # not verified yet
     _refused(store, u, "verify", kasi, word="tidak berwenang")
-    _refused(store, u, "verify", ADMIN, word="Sekcam")            # the admin does not verify (separation of duties)
+    _refused(store, u, "verify", ADMIN, word="Sekcam")  # the admin does not verify (separation of duties)
     _refused(store, u, "verify", VIEWER)
     _refused(store, u, "return", SEKCAM, note="  ", word="Catatan wajib")
     assert transition(store, u, 2026, 3, "return", SEKCAM, "Angka PBB belum sesuai register") == "returned"
@@ -58,7 +70,7 @@ def test_full_flow_with_refusals_and_audit(store):
     assert review["status"] == "returned" and review["note"] == "Angka PBB belum sesuai register"
     _refused(store, u, "verify", SEKCAM, word="Dikembalikan")
     pbb = indikator_id(store, "Seksi Pemerintahan", "Jumlah wajib pajak PBB-P2 yang terlayani")
-    submit_values(store, u, 2026, 3, {pbb: (1115, "dikoreksi")}, kasi)       # the unit fixes and resubmits
+    submit_values(store, u, 2026, 3, {pbb: (1115, "dikoreksi")}, kasi)  # the unit fixes and resubmits
     assert status_of(store, u, 2026, 3) == "submitted"
     assert transition(store, u, 2026, 3, "verify", SEKCAM) == "verified"
     assert allowed_actions(CAMAT, "verified") == ["return", "approve"]
@@ -107,7 +119,7 @@ def test_steps_without_a_change_of_state(store):
     assert len(done) == 7 and set(store.review_rows(2026, 5)["status"]) == {"draft"}
     with pytest.raises(ReviewError):
         record_step(store, 2026, 5, "requested", SEKCAM, [1])
-    with pytest.raises(ReviewError):                    # nothing submitted yet in May
+    with pytest.raises(ReviewError):  # nothing submitted yet in May
         record_step(store, 2026, 5, "compiled", ADMIN, [1])
     assert len(record_step(store, 2026, 3, "compiled", ADMIN)) == 7
     u = unit_id(store, "Seksi Ekonomi dan Pembangunan")
@@ -126,11 +138,11 @@ def test_steps_without_a_change_of_state(store):
 
 
 def test_working_hours():
-    mon = dt.datetime(2026, 4, 6, 8, 0)           # a Monday
+    mon = dt.datetime(2026, 4, 6, 8, 0)  # a Monday
     assert working_hours(mon, mon + dt.timedelta(hours=3)) == 3
-    assert working_hours(mon, dt.datetime(2026, 4, 7, 16, 0)) == 16           # two full days
-    assert working_hours(dt.datetime(2026, 4, 10, 15, 0), dt.datetime(2026, 4, 13, 9, 0)) == 2   # Fri -> Mon
-    assert working_hours(dt.datetime(2026, 4, 6, 6, 0), dt.datetime(2026, 4, 6, 20, 0)) == 8    # office hours only
+    assert working_hours(mon, dt.datetime(2026, 4, 7, 16, 0)) == 16  # two full days
+    assert working_hours(dt.datetime(2026, 4, 10, 15, 0), dt.datetime(2026, 4, 13, 9, 0)) == 2  # Fri -> Mon
+    assert working_hours(dt.datetime(2026, 4, 6, 6, 0), dt.datetime(2026, 4, 6, 20, 0)) == 8  # office hours only
     assert working_hours(mon, mon - dt.timedelta(hours=1)) == 0
 
 
@@ -145,8 +157,12 @@ def test_step_durations_against_the_sop(store):
     # compiled Wed 12:00 (2 h), verified Thu 09:00 (5 h since compiled)
     times = ["2026-06-01 08:00", "2026-06-03 10:00", "2026-06-03 12:00", "2026-06-04 09:00"]
     with store.session():
-        ids = [r[0] for r in store.con.execute(
-            "SELECT id FROM review_event WHERE unit_id = ? AND tahun = 2026 AND bulan = 5 ORDER BY id", [u]).fetchall()]
+        ids = [
+            r[0]
+            for r in store.con.execute(
+                "SELECT id FROM review_event WHERE unit_id = ? AND tahun = 2026 AND bulan = 5 ORDER BY id", [u]
+            ).fetchall()
+        ]
         for i, t in zip(ids, times):
             store.con.execute("UPDATE review_event SET created_at = ?::TIMESTAMP WHERE id = ?", [t, i])
     df = step_durations(store, 2026, 5, now=pd.Timestamp("2026-06-04 15:00"))
@@ -154,6 +170,6 @@ def test_step_durations_against_the_sop(store):
     assert mine["step"].tolist() == ["requested", "submitted", "compiled", "verified", "approved"]
     assert mine["jam_kerja"].tolist()[1:] == [18, 2, 5, 6]
     assert pd.isna(mine["jam_kerja"].iloc[0])
-    assert mine["melebihi"].tolist() == [False, True, False, False, True]      # 2 days = 16 h; approval 60 min
+    assert mine["melebihi"].tolist() == [False, True, False, False, True]  # 2 days = 16 h; approval 60 min
     assert mine["selesai_flag"].tolist() == [True, True, True, True, False]
     assert mine["sop"].iloc[1] == "2 hari kerja" and mine["sop_jam"].iloc[2] == 8

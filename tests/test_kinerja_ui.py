@@ -1,6 +1,7 @@
 """The presentation helpers of the data kinerja pages (ui/kinerja.py) without Streamlit: office
 time in words, the tracking table against the SOP times (late steps stand out), the recap as
 shown (numbers unchanged, unit written once), held-match candidates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,10 +15,20 @@ from ui import kinerja as ui
 ADMIN = User("kasubbag", "Kasubbag", "admin")
 
 
-@pytest.mark.parametrize("hours, text", [
-    (None, "–"), (0, "0 menit"), (0.25, "15 menit"), (1, "1 jam"), (3.5, "3,5 jam"), (6, "6 jam"),
-    (8, "1 hari kerja"), (16, "2 hari kerja"), (17, "2 hari kerja 1 jam"),
-])
+@pytest.mark.parametrize(
+    "hours, text",
+    [
+        (None, "–"),
+        (0, "0 menit"),
+        (0.25, "15 menit"),
+        (1, "1 jam"),
+        (3.5, "3,5 jam"),
+        (6, "6 jam"),
+        (8, "1 hari kerja"),
+        (16, "2 hari kerja"),
+        (17, "2 hari kerja 1 jam"),
+    ],
+)
 def test_duration_in_office_words(hours, text):
     assert ui.duration_text(hours) == text
 
@@ -30,9 +41,23 @@ def two_units(store):
     for nama in ("Seksi Pemerintahan", "Sekretariat"):
         unit = store.add_unit_kerja(nama, "test")
         ids[nama] = unit
-        add_indikator(store, unit, 2026, dict(nama=f"Indikator {nama}", satuan="%", arah="naik", agregasi="stok",
-                                              target_tahunan=90, target_tw1=80, target_tw2=85, target_tw3=88,
-                                              target_tw4=90), "test")
+        add_indikator(
+            store,
+            unit,
+            2026,
+            dict(
+                nama=f"Indikator {nama}",
+                satuan="%",
+                arah="naik",
+                agregasi="stok",
+                target_tahunan=90,
+                target_tw1=80,
+                target_tw2=85,
+                target_tw3=88,
+                target_tw4=90,
+            ),
+            "test",
+        )
     return ids
 
 
@@ -57,12 +82,15 @@ def test_tracking_marks_a_unit_that_waits_longer_than_the_sop(store, two_units):
     assert late["Permintaan"].endswith(" · kasubbag") and late["Disampaikan unit"] == ""
     done = rows["Sekretariat"]
     assert done["Status"] == "📨 Disampaikan" and " · kasi.sekretariat · " in done["Disampaikan unit"]
-    assert not done["Disampaikan unit"].startswith("⚠️")            # it sent within the 2 days
-    assert done["Menunggu"].startswith("⚠️ Data dihimpun staf")      # but nobody compiled it for a week
+    assert not done["Disampaikan unit"].startswith("⚠️")  # it sent within the 2 days
+    assert done["Menunggu"].startswith("⚠️ Data dihimpun staf")  # but nobody compiled it for a week
     assert all("background-color" in css for css in ui.late_css(pd.Series(late)))
     # at the moment of the request nothing is late and no row is coloured
-    fresh = ui.tracking_frame(review.step_durations(store, 2026, 3, now=pd.Timestamp(requested_at)),
-                              store.kinerja_units(2026), store.review_rows(2026, 3))
+    fresh = ui.tracking_frame(
+        review.step_durations(store, 2026, 3, now=pd.Timestamp(requested_at)),
+        store.kinerja_units(2026),
+        store.review_rows(2026, 3),
+    )
     assert fresh["Terlambat"].tolist() == ["", ""]
     assert not any(css for _, r in fresh.iterrows() for css in ui.late_css(r))
     steps = ui.steps_frame(durations)
@@ -81,7 +109,7 @@ def test_recap_display_keeps_the_numbers_and_writes_each_unit_once(store, two_un
         submit_values(store, unit, 2026, 3, {ind: (value, None)}, "test")
     recap = kinerja_recap(store, 2026, month=3)
     shown = ui.recap_display(recap, with_months=False)
-    assert shown["Unit"].tolist() == recap["unit"].tolist()        # one indicator each: every name shown
+    assert shown["Unit"].tolist() == recap["unit"].tolist()  # one indicator each: every name shown
     assert shown["Realisasi"].tolist() == ["40", "79,9"]
     assert shown["Capaian"].tolist() == ["50,00\u00a0%", "99,88\u00a0%"]
     assert [p.replace("\u00a0", " ") for p in shown["Predikat"]] == ["Sangat Rendah", "Sangat Tinggi"]
@@ -101,11 +129,26 @@ def test_candidates_and_history_labels():
     [c] = ui.candidates(row)
     assert ui.candidate_label(c) == "Persentase kehadiran pegawai (%) - kemiripan 87 %"
     assert ui.candidates({"candidates_json": None}) == []
-    events = pd.DataFrame({"created_at": [dt.datetime(2026, 4, 2, 9, 5)], "step": ["returned"],
-                           "actor": ["sekcam"], "status_before": ["submitted"], "status_after": ["returned"],
-                           "note": ["Periksa indikator 2"]})
+    events = pd.DataFrame(
+        {
+            "created_at": [dt.datetime(2026, 4, 2, 9, 5)],
+            "step": ["returned"],
+            "actor": ["sekcam"],
+            "status_before": ["submitted"],
+            "status_after": ["returned"],
+            "note": ["Periksa indikator 2"],
+        }
+    )
     frame = ui.history_frame(events, {"sekcam": "Drs. Sekretaris Camat"})
-    assert frame.iloc[0].tolist() == ["02-04-2026 09:05", "Dikembalikan untuk diperbaiki", "Drs. Sekretaris Camat",
-                                      "Disampaikan → Dikembalikan", "Periksa indikator 2"]
-    assert ui.last_return(events) == {"actor": "sekcam", "created_at": dt.datetime(2026, 4, 2, 9, 5),
-                                      "note": "Periksa indikator 2"}
+    assert frame.iloc[0].tolist() == [
+        "02-04-2026 09:05",
+        "Dikembalikan untuk diperbaiki",
+        "Drs. Sekretaris Camat",
+        "Disampaikan → Dikembalikan",
+        "Periksa indikator 2",
+    ]
+    assert ui.last_return(events) == {
+        "actor": "sekcam",
+        "created_at": dt.datetime(2026, 4, 2, 9, 5),
+        "note": "Periksa indikator 2",
+    }

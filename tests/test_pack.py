@@ -4,6 +4,7 @@ XLSX (exports.pack_xlsx), ``python -m etl pack`` and the Materi Rakor page.
 Every number is read back from the files (python-pptx charts and tables, openpyxl cells) and
 compared with the recap functions of core (recap_opd, kabupaten_totals, leaf_recap, rollup,
 kontrak_kritis, jenis_split) and core.tindak_lanjut, computed here independently of the pack."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,9 +34,15 @@ import synth  # noqa: E402
 YEAR, MONTH = 2026, 4
 TODAY = dt.date(2026, 5, 5)
 ADMIN = User("admin", "Admin", "admin")
-CUSTOM = dict(nama_daerah="Kabupaten Contoh", kop_1="PEMERINTAH KABUPATEN CONTOH", kop_2="SEKRETARIAT DAERAH",
-              kop_3="BAGIAN ADMINISTRASI PEMBANGUNAN", tempat="Kota Contoh",
-              kritis_awal_poin=5.0, kritis_akhir_poin=3.0)     # lower thresholds: > 8 kritis, continued slides
+CUSTOM = dict(
+    nama_daerah="Kabupaten Contoh",
+    kop_1="PEMERINTAH KABUPATEN CONTOH",
+    kop_2="SEKRETARIAT DAERAH",
+    kop_3="BAGIAN ADMINISTRASI PEMBANGUNAN",
+    tempat="Kota Contoh",
+    kritis_awal_poin=5.0,
+    kritis_akhir_poin=3.0,
+)  # lower thresholds: > 8 kritis, continued slides
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +66,40 @@ def loaded(tmp_path_factory):
     assert all(r["status"] in ("accepted", "flagged") for r in results), results
     save(store, Settings(**CUSTOM), "test")
     opds = {o.nama: o.kode for o in store.opds()}
-    rid = tl.create_rakor(store, ADMIN, tanggal=dt.date(2026, 4, 14), tahun=2026, bulan=3, tempat="Ruang Rapat",
-                          pimpinan="Sekretaris Daerah", peserta=[opds["Dinas Kesehatan"], opds["Dinas Pertanian"]],
-                          today=TODAY)
-    adds = [dict(opd_kode=opds["Dinas Kesehatan"], masalah="Serapan rendah", keputusan="Percepat lelang",
-                 pic="Kadinkes", batas_waktu=dt.date(2026, 4, 30)),
-            dict(opd_kode=opds["Dinas Pertanian"], masalah="Kontrak terlambat", keputusan="Teguran tertulis",
-                 pic="PPK", batas_waktu=dt.date(2026, 5, 31)),
-            dict(opd_kode=opds["Dinas Kesehatan"], masalah="=SPJ belum lengkap", keputusan="Lengkapi SPJ",
-                 pic="Bendahara", batas_waktu=None)]
+    rid = tl.create_rakor(
+        store,
+        ADMIN,
+        tanggal=dt.date(2026, 4, 14),
+        tahun=2026,
+        bulan=3,
+        tempat="Ruang Rapat",
+        pimpinan="Sekretaris Daerah",
+        peserta=[opds["Dinas Kesehatan"], opds["Dinas Pertanian"]],
+        today=TODAY,
+    )
+    adds = [
+        dict(
+            opd_kode=opds["Dinas Kesehatan"],
+            masalah="Serapan rendah",
+            keputusan="Percepat lelang",
+            pic="Kadinkes",
+            batas_waktu=dt.date(2026, 4, 30),
+        ),
+        dict(
+            opd_kode=opds["Dinas Pertanian"],
+            masalah="Kontrak terlambat",
+            keputusan="Teguran tertulis",
+            pic="PPK",
+            batas_waktu=dt.date(2026, 5, 31),
+        ),
+        dict(
+            opd_kode=opds["Dinas Kesehatan"],
+            masalah="=SPJ belum lengkap",
+            keputusan="Lengkapi SPJ",
+            pic="Bendahara",
+            batas_waktu=None,
+        ),
+    ]
     tl.save_decisions(store, ADMIN, rid, tl.DecisionChanges(adds=adds))
     done = tl.followups(store, as_of=TODAY)
     done_id = int(done.loc[done["masalah"] == "Kontrak terlambat", "id"].iloc[0])
@@ -82,14 +114,22 @@ def truth(loaded) -> dict:
     recap = recap_opd(loaded, YEAR, MONTH)
     leaves = leaf_recap(loaded, YEAR, MONTH)
     cfg = load(loaded)
-    label = {k: (s.upper() if isinstance(s, str) and s else n)
-             for k, s, n in zip(recap["opd_kode"], recap["singkatan"], recap["opd"])}
-    return dict(recap=recap.set_index("opd_kode"), tot=kabupaten_totals(recap), leaves=leaves, cfg=cfg, label=label,
-                by_label={label[k]: k for k in recap["opd_kode"]},
-                last=kabupaten_totals(recap_opd(loaded, YEAR - 1, MONTH)),
-                kritis=kontrak_kritis(leaves, cfg.kritis_awal_poin, cfg.kritis_akhir_poin),
-                split=jenis_split(leaves).set_index("jenis"),
-                followups=tl.open_followups(loaded, as_of=TODAY))
+    label = {
+        k: (s.upper() if isinstance(s, str) and s else n)
+        for k, s, n in zip(recap["opd_kode"], recap["singkatan"], recap["opd"])
+    }
+    return dict(
+        recap=recap.set_index("opd_kode"),
+        tot=kabupaten_totals(recap),
+        leaves=leaves,
+        cfg=cfg,
+        label=label,
+        by_label={label[k]: k for k in recap["opd_kode"]},
+        last=kabupaten_totals(recap_opd(loaded, YEAR - 1, MONTH)),
+        kritis=kontrak_kritis(leaves, cfg.kritis_awal_poin, cfg.kritis_akhir_poin),
+        split=jenis_split(leaves).set_index("jenis"),
+        followups=tl.open_followups(loaded, as_of=TODAY),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +177,9 @@ def test_pack_data_comes_from_the_recap_functions(pack, truth):
     for key in ("fisik", "non_fisik"):
         for col in ("pagu", "realisasi_keuangan", "keuangan_pct", "sub_kegiatan"):
             assert _near(jenis.loc[key, col], truth["split"].loc[key, col]), (key, col)
-    assert _near(jenis["pagu"].sum(), tot["pagu"]) and _near(jenis["realisasi_keuangan"].sum(), tot["realisasi_keuangan"])
+    assert _near(jenis["pagu"].sum(), tot["pagu"]) and _near(
+        jenis["realisasi_keuangan"].sum(), tot["realisasi_keuangan"]
+    )
     assert _near(jenis.loc["fisik", "pagu"], tot["fisik_pagu"])
     leaves = truth["leaves"]
     fis = rollup(leaves[leaves["jenis"] == "fisik"], "opd")
@@ -179,7 +221,7 @@ def _slides(prs, pack):
     specs = plan(pack)
     assert len(specs) == len(prs.slides)
     pairs = list(zip(specs, prs.slides))
-    for spec, slide in pairs[1:]:                # the title slide has the kop and the meeting name
+    for spec, slide in pairs[1:]:  # the title slide has the kop and the meeting name
         assert spec.title in _shapes_text(slide)
     return pairs
 
@@ -208,24 +250,34 @@ def test_pptx_title_and_summary(prs, pack, truth):
     assert spec.kind == "summary"
     text = " ".join(_shapes_text(slide))
     tot, last = truth["tot"], truth["last"]
-    for expected in (rupiah_compact(tot["pagu"]), rupiah_compact(tot["realisasi_keuangan"]),
-                     percent(tot["keuangan_pct"]), percent(tot["fisik_pct"]), points(tot["deviasi"]) + " poin",
-                     f"{tot['opd_reported']} / {tot['opd_total']}", f"{number(tot['sub_kegiatan'])} sub kegiatan",
-                     f"Target {percent(truth['cfg'].target_for(MONTH))}", f"Target {percent(tot['target_fisik_pct'])}",
-                     f"April 2025: {percent(last['keuangan_pct'])}",
-                     f"({points(tot['keuangan_pct'] - last['keuangan_pct'])} poin)",
-                     f"April 2025: {percent(last['fisik_pct'])}", f"April 2025: {rupiah_compact(last['realisasi_keuangan'])}"):
+    for expected in (
+        rupiah_compact(tot["pagu"]),
+        rupiah_compact(tot["realisasi_keuangan"]),
+        percent(tot["keuangan_pct"]),
+        percent(tot["fisik_pct"]),
+        points(tot["deviasi"]) + " poin",
+        f"{tot['opd_reported']} / {tot['opd_total']}",
+        f"{number(tot['sub_kegiatan'])} sub kegiatan",
+        f"Target {percent(truth['cfg'].target_for(MONTH))}",
+        f"Target {percent(tot['target_fisik_pct'])}",
+        f"April 2025: {percent(last['keuangan_pct'])}",
+        f"({points(tot['keuangan_pct'] - last['keuangan_pct'])} poin)",
+        f"April 2025: {percent(last['fisik_pct'])}",
+        f"April 2025: {rupiah_compact(last['realisasi_keuangan'])}",
+    ):
         assert expected in text, expected
 
 
-@pytest.mark.parametrize("title, col", [("Peringkat OPD: Realisasi Keuangan", "keuangan_pct"),
-                                        ("Peringkat OPD: Realisasi Fisik", "fisik_pct")])
+@pytest.mark.parametrize(
+    "title, col",
+    [("Peringkat OPD: Realisasi Keuangan", "keuangan_pct"), ("Peringkat OPD: Realisasi Fisik", "fisik_pct")],
+)
 def test_pptx_ranking_charts_equal_recap(prs, pack, truth, title, col):
     recap, seen = truth["recap"], []
     for spec, slide in _slides(prs, pack):
         if not spec.title.startswith(title):
             continue
-        chart, = _charts(slide)
+        (chart,) = _charts(slide)
         cats, series = list(chart.plots[0].categories), chart.plots[0].series
         assert len(series) == 1
         values = list(series[0].values)
@@ -246,25 +298,47 @@ def test_pptx_lowest_split_and_sumber_dana_equal_recap(prs, pack, truth):
     spec, slide = next((s, sl) for s, sl in _slides(prs, pack) if s.title.startswith("5 OPD dengan Serapan"))
     rows = _table(slide)[1:]
     lowest = recap[recap["reported"]].sort_values("keuangan_pct").head(5)
-    assert rows == [[str(i), r.opd, rupiah_compact(r.pagu), rupiah_compact(r.realisasi_keuangan), percent(r.keuangan_pct),
-                     percent(r.fisik_pct), points(r.deviasi), row[-1]]
-                    for i, (r, row) in enumerate(zip(lowest.itertuples(), rows), start=1)]
+    assert rows == [
+        [
+            str(i),
+            r.opd,
+            rupiah_compact(r.pagu),
+            rupiah_compact(r.realisasi_keuangan),
+            percent(r.keuangan_pct),
+            percent(r.fisik_pct),
+            points(r.deviasi),
+            row[-1],
+        ]
+        for i, (r, row) in enumerate(zip(lowest.itertuples(), rows), start=1)
+    ]
     assert {row[-1] for row in rows} <= {"Hijau", "Kuning", "Merah"}
     # fisik vs non fisik: chart series per kind (pagu, realisasi) and the table with the JUMLAH row
     spec, slide = by_kind["split"]
     split = truth["split"]
-    chart, = _charts(slide)
+    (chart,) = _charts(slide)
     assert list(chart.plots[0].categories) == ["Pagu", "Realisasi keuangan"]
     for series in chart.plots[0].series:
         key = "fisik" if series.name == "Fisik konstruksi" else "non_fisik"
-        assert [round(v, 2) for v in series.values] == [round(split.loc[key, "pagu"], 2),
-                                                         round(split.loc[key, "realisasi_keuangan"], 2)]
+        assert [round(v, 2) for v in series.values] == [
+            round(split.loc[key, "pagu"], 2),
+            round(split.loc[key, "realisasi_keuangan"], 2),
+        ]
     table = _table(slide)
-    assert table[-1] == ["Jumlah", number(tot["sub_kegiatan"]), rupiah_compact(tot["pagu"]),
-                         rupiah_compact(tot["realisasi_keuangan"]), percent(tot["keuangan_pct"]), percent(tot["fisik_pct"])]
-    assert table[1][:5] == ["Fisik konstruksi", number(split.loc["fisik", "sub_kegiatan"]),
-                            rupiah_compact(split.loc["fisik", "pagu"]), rupiah_compact(split.loc["fisik", "realisasi_keuangan"]),
-                            percent(split.loc["fisik", "keuangan_pct"])]
+    assert table[-1] == [
+        "Jumlah",
+        number(tot["sub_kegiatan"]),
+        rupiah_compact(tot["pagu"]),
+        rupiah_compact(tot["realisasi_keuangan"]),
+        percent(tot["keuangan_pct"]),
+        percent(tot["fisik_pct"]),
+    ]
+    assert table[1][:5] == [
+        "Fisik konstruksi",
+        number(split.loc["fisik", "sub_kegiatan"]),
+        rupiah_compact(split.loc["fisik", "pagu"]),
+        rupiah_compact(split.loc["fisik", "realisasi_keuangan"]),
+        percent(split.loc["fisik", "keuangan_pct"]),
+    ]
     # sumber dana: chart values and table rows per source
     expect = _sumber_truth(leaves)
     label_to_key = dict(zip(pack.sumber_dana["label"], pack.sumber_dana["key"]))
@@ -272,14 +346,19 @@ def test_pptx_lowest_split_and_sumber_dana_equal_recap(prs, pack, truth):
     for spec, slide in _slides(prs, pack):
         if spec.kind != "sumber":
             continue
-        chart, = _charts(slide)
+        (chart,) = _charts(slide)
         pagu, real = chart.plots[0].series
         assert (pagu.name, real.name) == ("Pagu", "Realisasi keuangan")
         for cat, p, r, row in zip(chart.plots[0].categories, pagu.values, real.values, _table(slide)[1:]):
             key = label_to_key[cat]
             assert _near(p, expect.loc[key, "pagu"]) and _near(r, expect.loc[key, "realisasi_keuangan"])
-            assert row == [cat, number(expect.loc[key, "sub_kegiatan"]), rupiah_compact(expect.loc[key, "pagu"]),
-                           rupiah_compact(expect.loc[key, "realisasi_keuangan"]), percent(expect.loc[key, "keuangan_pct"])]
+            assert row == [
+                cat,
+                number(expect.loc[key, "sub_kegiatan"]),
+                rupiah_compact(expect.loc[key, "pagu"]),
+                rupiah_compact(expect.loc[key, "realisasi_keuangan"]),
+                percent(expect.loc[key, "keuangan_pct"]),
+            ]
             seen.append(key)
     assert sorted(seen) == sorted(expect.index)
 
@@ -301,19 +380,27 @@ def test_pptx_kritis_masalah_and_tindak_lanjut_tables(prs, pack, truth):
     assert len(rows) == len(kritis) > MAX_ROWS
     assert sum(s.title.startswith("Kontrak Kritis") for s, _ in pairs) >= 2
     for i, (row, k) in enumerate(zip(rows, kritis.itertuples()), start=1):
-        assert row == [str(i), truth["label"][k.opd_kode], " ".join(k.nama.split()), rupiah_compact(k.pagu),
-                       percent(k.target_fisik), percent(k.realisasi_fisik), points(k.deviasi)]
+        assert row == [
+            str(i),
+            truth["label"][k.opd_kode],
+            " ".join(k.nama.split()),
+            rupiah_compact(k.pagu),
+            percent(k.target_fisik),
+            percent(k.realisasi_fisik),
+            points(k.deviasi),
+        ]
     masalah = _continued(pairs, "Permasalahan dan Solusi")
     per_opd = pack.masalah.groupby("opd_kode").size()
     assert len(masalah) == per_opd.clip(upper=MAX_MASALAH).sum() > MAX_ROWS and per_opd.max() > MAX_MASALAH
     leaves = truth["leaves"]
     for row in masalah:
         kode = truth["by_label"][row[0]]
-        same = leaves[(leaves["opd_kode"] == kode) & (leaves["permasalahan"].fillna("").str.split().str.join(" ")
-                                                      == row[1])]
+        same = leaves[
+            (leaves["opd_kode"] == kode) & (leaves["permasalahan"].fillna("").str.split().str.join(" ") == row[1])
+        ]
         same = same[same["solusi"].fillna("").str.split().str.join(" ").replace("", "-") == row[2]]
         assert row[3:] == [number(len(same)), rupiah_compact(same["pagu"].sum())], row
-    for kode, group in pack.masalah.groupby("opd_kode"):      # the most frequent problems of each OPD are shown
+    for kode, group in pack.masalah.groupby("opd_kode"):  # the most frequent problems of each OPD are shown
         shown = [int(r[3]) for r in masalah if truth["by_label"][r[0]] == kode]
         assert len(shown) == min(len(group), MAX_MASALAH)
         assert min(shown) >= group["sub_kegiatan"].nlargest(MAX_MASALAH).min()
@@ -328,8 +415,10 @@ def test_pptx_kritis_masalah_and_tindak_lanjut_tables(prs, pack, truth):
 
 def test_pptx_and_xlsx_of_an_empty_period_say_so(loaded):
     cfg = load(loaded)
-    for year, month, words in ((2027, 5, "Belum ada DPA atau laporan untuk Mei 2027"),
-                               (2026, 9, "Belum ada laporan realisasi OPD untuk September 2026")):
+    for year, month, words in (
+        (2027, 5, "Belum ada DPA atau laporan untuk Mei 2027"),
+        (2026, 9, "Belum ada laporan realisasi OPD untuk September 2026"),
+    ):
         empty = pack_data(loaded, year, month, cfg, TODAY)
         prs = Presentation(io.BytesIO(build_pptx(empty)))
         texts = [" ".join(_shapes_text(s)) for s in prs.slides]
@@ -349,7 +438,7 @@ def _rows(ws, first: str) -> tuple[int, list[tuple]]:
     header = next(c.row for c in ws["A"] if c.value == first)
     rows = []
     for row in ws.iter_rows(min_row=header + 1, values_only=True):
-        if row[0] is None:             # a blank row separates the table from its notes
+        if row[0] is None:  # a blank row separates the table from its notes
             break
         rows.append(row)
     return header, rows
@@ -366,7 +455,9 @@ def test_xlsx_sheets_hold_the_same_numbers(wb, pack, truth):
     assert values["Pagu"][0] == tot["pagu"] and values["Realisasi keuangan"][0] == tot["realisasi_keuangan"]
     assert values["Serapan anggaran (realisasi keuangan)"][0] == pytest.approx(tot["keuangan_pct"])
     assert values["Serapan anggaran (realisasi keuangan)"][2] == pytest.approx(last["keuangan_pct"])
-    assert values["Serapan anggaran (realisasi keuangan)"][3] == pytest.approx(tot["keuangan_pct"] - last["keuangan_pct"])
+    assert values["Serapan anggaran (realisasi keuangan)"][3] == pytest.approx(
+        tot["keuangan_pct"] - last["keuangan_pct"]
+    )
     assert values["Realisasi fisik (tertimbang pagu)"][0] == pytest.approx(tot["fisik_pct"])
     assert values["Deviasi fisik"][0] == pytest.approx(tot["deviasi"])
     assert values["OPD sudah melapor"][0] == tot["opd_reported"] and values["Jumlah OPD"][0] == tot["opd_total"]
@@ -384,7 +475,11 @@ def test_xlsx_sheets_hold_the_same_numbers(wb, pack, truth):
     assert [r[4] for r in rows] == pytest.approx(lowest["keuangan_pct"].tolist())
     ws = wb["Fisik Non Fisik"]
     _, rows = _rows(ws, "Jenis")
-    assert rows[-1][0] == "JUMLAH" and rows[-1][2] == tot["pagu"] and rows[-1][3] == pytest.approx(tot["realisasi_keuangan"])
+    assert (
+        rows[-1][0] == "JUMLAH"
+        and rows[-1][2] == tot["pagu"]
+        and rows[-1][3] == pytest.approx(tot["realisasi_keuangan"])
+    )
     for r in rows[:-1]:
         key = "fisik" if r[0] == "Fisik konstruksi" else "non_fisik"
         assert r[2] == pytest.approx(truth["split"].loc[key, "pagu"])
@@ -397,7 +492,9 @@ def test_xlsx_sheets_hold_the_same_numbers(wb, pack, truth):
     for r in rows[:-1]:
         key = label_to_key[r[0]]
         assert (r[1], r[2]) == (expect.loc[key, "sub_kegiatan"], pytest.approx(expect.loc[key, "pagu"]))
-        assert r[4] == pytest.approx(expect.loc[key, "keuangan_pct"]) and r[6] == pytest.approx(expect.loc[key, "fisik_pct"])
+        assert r[4] == pytest.approx(expect.loc[key, "keuangan_pct"]) and r[6] == pytest.approx(
+            expect.loc[key, "fisik_pct"]
+        )
     assert rows[-1][2] == pytest.approx(tot["pagu"]) and len(ws._charts) == 1
     _, rows = _rows(wb["Kontrak Kritis"], "No")
     assert [r[2] for r in rows] == truth["kritis"]["kode"].tolist()
@@ -463,8 +560,11 @@ def test_materi_page_previews_and_downloads(app_env, media):
     assert openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames == list(SHEETS)
     buttons["Unduh slide (PowerPoint)"].click()
     run(at)
-    assert store.sql("SELECT actor, target, detail FROM audit_log WHERE action = 'download'")[-1] == \
-        ("kabag", "Materi_Rakor_2026-04.pptx", "materi rakor (pptx)")
+    assert store.sql("SELECT actor, target, detail FROM audit_log WHERE action = 'download'")[-1] == (
+        "kabag",
+        "Materi_Rakor_2026-04.pptx",
+        "materi rakor (pptx)",
+    )
 
 
 def test_materi_page_without_data_says_so(app_env):

@@ -11,6 +11,7 @@ AppTest quirk (Streamlit 1.67): after ``at.switch_page(...)`` the sidebar elemen
 ``app.py`` before ``nav.run()`` are missing from ``at.sidebar`` (a bare two-page app shows
 the same), so the sidebar period selectors are only inspected on the first page run.
 """
+
 from __future__ import annotations
 
 import io
@@ -62,12 +63,14 @@ def ensure_user(username: str = "admin", role: str = "admin", opd_kode: str | No
     row = store.get_user(username)
     if row:
         return to_user(row)
-    return create_user(store, "test", username, f"Pengguna {username}", role, PASSWORD, opd_kode=opd_kode,
-                       must_change_password=False)
+    return create_user(
+        store, "test", username, f"Pengguna {username}", role, PASSWORD, opd_kode=opd_kode, must_change_password=False
+    )
 
 
-def new_app(query: dict | None = None, user: str | None = "admin", role: str = "admin",
-            opd_kode: str | None = None) -> AppTest:
+def new_app(
+    query: dict | None = None, user: str | None = "admin", role: str = "admin", opd_kode: str | None = None
+) -> AppTest:
     """An AppTest of app.py, signed in as ``user`` (created with ``role`` when new); ``None``: signed out."""
     import datetime as dt
 
@@ -77,8 +80,7 @@ def new_app(query: dict | None = None, user: str | None = "admin", role: str = "
     if user:
         account = ensure_user(user, role, opd_kode)
         now = dt.datetime.now()
-        at.session_state["auth"] = {"username": account.username, "started": now, "last_seen": now,
-                                    "user": account}
+        at.session_state["auth"] = {"username": account.username, "started": now, "last_seen": now, "user": account}
     return at
 
 
@@ -168,10 +170,21 @@ def expected_totals(report_keys: list[str]) -> dict:
     pagu_opd = {opd: (reports[opd]["sum_pagu"] if opd in reports else p) for opd, p in dpa.items()}
     pagu = sum(pagu_opd.values())
     real = sum(r["sum_realisasi_keuangan"] for r in reports.values())
-    pagu_x_fisik = sum(leaf["pagu"] * leaf["fisik"] for r in reports.values() for leaf in r["leaves"].values()
-                       if leaf["fisik"] is not None)
-    return dict(pagu=pagu, realisasi=real, keuangan_pct=keuangan_pct(real, pagu), fisik_pct=pagu_x_fisik / pagu,
-                pagu_opd=pagu_opd, reported=set(reports), names={r["opd_name"]: r["opd"] for r in reports.values()})
+    pagu_x_fisik = sum(
+        leaf["pagu"] * leaf["fisik"]
+        for r in reports.values()
+        for leaf in r["leaves"].values()
+        if leaf["fisik"] is not None
+    )
+    return dict(
+        pagu=pagu,
+        realisasi=real,
+        keuangan_pct=keuangan_pct(real, pagu),
+        fisik_pct=pagu_x_fisik / pagu,
+        pagu_opd=pagu_opd,
+        reported=set(reports),
+        names={r["opd_name"]: r["opd"] for r in reports.values()},
+    )
 
 
 # --------------------------------------------------------------------------- Ringkasan, empty DB
@@ -200,8 +213,9 @@ def test_demo_button_loads_data(app_env):
     assert m["Pagu"].startswith("Rp ") and m["Pagu"] != "Rp 0", m
     done, total = (int(x) for x in m["OPD sudah lapor"].split("/"))
     assert total > 0 and 0 < done <= total, m
-    assert any("Data contoh dimuat" in s.value and "fiktif" in s.value for s in at.success), \
-        [s.value for s in at.success]
+    assert any("Data contoh dimuat" in s.value and "fiktif" in s.value for s in at.success), [
+        s.value for s in at.success
+    ]
     assert not any(b.label.startswith("Muat data contoh") for b in at.button)
     # the period moved to the newest month of the demo data
     from ui.format import period_label
@@ -298,12 +312,13 @@ def test_file_without_opd_and_period_asks_and_loads(app_env):
     upload(at, ["bad/export_sipd.xlsx"])
     rows = summary_tables(at)
     assert rows["export_sipd.xlsx"]["Status"] == "Ditolak"
-    assert any("tidak menyebutkan" in w.value and "OPD" in w.value and "periode" in w.value for w in at.warning), \
-        [w.value for w in at.warning]
+    assert any("tidak menyebutkan" in w.value and "OPD" in w.value and "periode" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
     assert save_button(at).label == "Simpan 0 berkas ke basis data"
     assert save_button(at).disabled
     issues = " ".join(" ".join(df["Pesan"]) for df in table_with(at, "Tingkat", "Pesan"))
-    assert "isinya teks CSV" in issues      # the format mismatch is told, as a warning
+    assert "isinya teks CSV" in issues  # the format mismatch is told, as a warning
 
     opd = next(s for s in at.selectbox if s.label == "OPD")
     assert "Dinas Pertanian" in opd.options
@@ -325,8 +340,9 @@ def test_file_without_opd_and_period_asks_and_loads(app_env):
     assert save_button(at).label == "Simpan 1 berkas ke basis data"
     assert not save_button(at).disabled
     save(at)
-    assert [s.value for s in at.success] == ["Impor selesai: 1 diterima dengan catatan."] or \
-        [s.value for s in at.success] == ["Impor selesai: 1 diterima."], [s.value for s in at.success]
+    assert [s.value for s in at.success] == ["Impor selesai: 1 diterima dengan catatan."] or [
+        s.value for s in at.success
+    ] == ["Impor selesai: 1 diterima."], [s.value for s in at.success]
 
     store = Store(app_env, data_dir=app_env.parent / "data")
     try:
@@ -351,8 +367,9 @@ def test_opd_choice_offered_when_dpa_in_same_batch(app_env):
 
 
 # --------------------------------------------------------------------------- Ringkasan with data
-MARCH_REPORTS = sorted(k for k, v in EXPECTED.items() if v["kind"] == "realisasi" and v["month"] == 3
-                       and v["opd"] != "distan")
+MARCH_REPORTS = sorted(
+    k for k, v in EXPECTED.items() if v["kind"] == "realisasi" and v["month"] == 3 and v["opd"] != "distan"
+)
 
 
 def test_ringkasan_after_march_reports(app_env, media):
@@ -377,8 +394,9 @@ def test_ringkasan_after_march_reports(app_env, media):
     assert re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})*,\d\d poin|-", m["Deviasi fisik"]), m
     serapan = next(x for x in at.metric if x.label == "Serapan anggaran")
     assert serapan.value == percent(exp["keuangan_pct"]), serapan.value
-    assert any("Dinas Pertanian" in w.value and "belum menyampaikan" in w.value for w in at.warning), \
-        [w.value for w in at.warning]
+    assert any("Dinas Pertanian" in w.value and "belum menyampaikan" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
 
     recap = table_with(at, "OPD", "Pagu", "Realisasi keuangan")[0]
     assert len(recap) == N_OPD and recap["OPD"].is_unique
@@ -388,7 +406,7 @@ def test_ringkasan_after_march_reports(app_env, media):
         assert by_name.loc[name, "Pagu"] == rupiah(exp["pagu_opd"][kode]), name
         assert by_name.loc[name, "Status"] == ("Sudah lapor" if kode in exp["reported"] else "Belum lapor")
         if kode not in exp["reported"]:
-            assert by_name.loc[name, "Realisasi keuangan"] == "-", name   # never "None" on screen
+            assert by_name.loc[name, "Realisasi keuangan"] == "-", name  # never "None" on screen
 
     # Excel download: the same numbers
     dl = [b for b in at.get("download_button") if b.label == "Unduh Excel"]
@@ -405,7 +423,8 @@ def test_ringkasan_after_march_reports(app_env, media):
     assert sum(r["Pagu (Rp)"] for r in body) == pytest.approx(exp["pagu"])
     assert sum(r["Realisasi Keuangan (Rp)"] or 0 for r in body) == pytest.approx(exp["realisasi"])
     assert {r["OPD"]: r["Pagu (Rp)"] for r in body} == pytest.approx(
-        {name: exp["pagu_opd"][kode] for name, kode in names.items()})
+        {name: exp["pagu_opd"][kode] for name, kode in names.items()}
+    )
     pagu_col = header.index("Pagu (Rp)") + 1
     assert ws.cell(header_row + 1, pagu_col).number_format == "#,##0"
     assert rupiah(exp["pagu"]) == "Rp 205.133.378.000"
@@ -446,6 +465,6 @@ def test_period_from_url(app_env, april_db):
 
 def test_invalid_period_in_url_falls_back(app_env, april_db):
     at = run(new_app({"tahun": "2026", "bulan": "13"}))
-    assert at.session_state["period"] == (2026, 4)      # newest reported month
+    assert at.session_state["period"] == (2026, 4)  # newest reported month
     at = run(new_app({"tahun": "abc", "bulan": "3"}))
     assert at.session_state["period"] == (2026, 4)

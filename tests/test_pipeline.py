@@ -1,5 +1,6 @@
 """Pipeline rules (DESIGN.md section 4): idempotency, supersede, archive, all or nothing, layouts read by
 content (HTML as .xls, CSV as .xlsx, legacy .xls, table off column A), and the CLI contract."""
+
 from __future__ import annotations
 
 import csv
@@ -82,6 +83,7 @@ def _assert_matches_expected(result: dict, key: str):
 
 def _xls_bytes(sheets: dict[str, list[list]]) -> bytes:
     """A minimal legacy Excel 97-2003 workbook (BIFF8 in an OLE compound file), written by hand."""
+
     def rec(typ: int, data: bytes = b"") -> bytes:
         return struct.pack("<HH", typ, len(data)) + data
 
@@ -113,7 +115,7 @@ def _xls_bytes(sheets: dict[str, list[list]]) -> bytes:
         glob += boundsheet(pos, name)
         pos += len(body)
     stream = glob + rec(0x000A) + b"".join(b for _, b in bodies)
-    size = max(len(stream), 4096)                    # >= 4096: no mini stream needed
+    size = max(len(stream), 4096)  # >= 4096: no mini stream needed
     stream = stream.ljust(size, b"\0")
     stream += b"\0" * (-len(stream) % 512)
     n_stream = len(stream) // 512
@@ -124,17 +126,30 @@ def _xls_bytes(sheets: dict[str, list[list]]) -> bytes:
     first = k + 1
     fat += [first + i + 1 for i in range(n_stream - 1)] + [0xFFFFFFFE]
     fat += [0xFFFFFFFF] * (k * 128 - len(fat))
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + b"\0" * 6 + struct.pack("<9I", 0, k, k, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
-              + struct.pack("<109I", *(list(range(k)) + [0xFFFFFFFF] * (109 - k))))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<9I", 0, k, k, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+        + struct.pack("<109I", *(list(range(k)) + [0xFFFFFFFF] * (109 - k)))
+    )
 
     def entry(name, typ, start, size, child=0xFFFFFFFF):
         n = (name + "\0").encode("utf-16-le") if name else b""
-        return (n.ljust(64, b"\0") + struct.pack("<HBBIII", len(n), typ, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
-                + b"\0" * 16 + struct.pack("<IQQIQ", 0, 0, 0, start, size))
+        return (
+            n.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(n), typ, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+            + b"\0" * 16
+            + struct.pack("<IQQIQ", 0, 0, 0, start, size)
+        )
 
-    directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + entry("Workbook", 2, first, size)
-                 + entry("", 0, 0, 0) + entry("", 0, 0, 0))
+    directory = (
+        entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1)
+        + entry("Workbook", 2, first, size)
+        + entry("", 0, 0, 0)
+        + entry("", 0, 0, 0)
+    )
     return header + struct.pack(f"<{len(fat)}I", *fat) + directory + stream
 
 
@@ -182,23 +197,25 @@ def test_newer_report_supersedes_older(dpa_store, tmp_path):
     new_id = int(_report(dpa_store, newer.name)["id"].iloc[0])
 
     hist = dpa_store.import_history().set_index("id")
-    assert hist.loc[old_id, "superseded_by"] == new_id          # the older one stays in history
-    assert pd.isna(hist.loc[new_id, "superseded_by"])            # the newer one is in force
+    assert hist.loc[old_id, "superseded_by"] == new_id  # the older one stays in history
+    assert pd.isna(hist.loc[new_id, "superseded_by"])  # the newer one is in force
     assert len(dpa_store.report_leaves(old_id)) == exp["leaf_rows"]
     assert len(dpa_store.report_leaves(new_id)) == exp["leaf_rows"]
     assert dpa_store.periods() == [(2026, 3)]
 
     recap = recap_opd(dpa_store, 2026, 3)
     row = recap[recap["opd"] == exp["opd_name"]].iloc[0]
-    assert row["realisasi_keuangan"] == exp["sum_realisasi_keuangan"] + 1_000_000   # the newer numbers
+    assert row["realisasi_keuangan"] == exp["sum_realisasi_keuangan"] + 1_000_000  # the newer numbers
     assert row["pagu"] == exp["sum_pagu"]
-    assert row["sub_kegiatan"] == exp["leaf_rows"]                                  # not counted twice
+    assert row["sub_kegiatan"] == exp["leaf_rows"]  # not counted twice
 
     # uploading the older bytes again is a duplicate: it does not take over again
     assert ingest_paths(dpa_store, [FIXTURES / DINKES])[0]["status"] == "duplicate"
     recap = recap_opd(dpa_store, 2026, 3)
-    assert recap[recap["opd"] == exp["opd_name"]].iloc[0]["realisasi_keuangan"] == \
-        exp["sum_realisasi_keuangan"] + 1_000_000
+    assert (
+        recap[recap["opd"] == exp["opd_name"]].iloc[0]["realisasi_keuangan"]
+        == exp["sum_realisasi_keuangan"] + 1_000_000
+    )
 
 
 def test_other_month_does_not_supersede(dpa_store):
@@ -231,10 +248,13 @@ def test_bytes_archived_by_sha256(dpa_store, tmp_path):
 # ---------------------------------------------------------------------------- all or nothing
 def test_one_sheet_per_month_workbook(dpa_store, tmp_path):
     rows = _xlsx_rows(DINKES)
-    path = _write_xlsx(tmp_path / "Realisasi DINKES 2026.xlsx", {
-        "Maret": _retitle(rows, period="MARET 2026"),
-        "April": _retitle(rows, period="APRIL 2026"),
-    })
+    path = _write_xlsx(
+        tmp_path / "Realisasi DINKES 2026.xlsx",
+        {
+            "Maret": _retitle(rows, period="MARET 2026"),
+            "April": _retitle(rows, period="APRIL 2026"),
+        },
+    )
     results = ingest_paths(dpa_store, [path])
     assert [(r["status"], r["month"], r["rows"]) for r in results] == [("accepted", 3, 36), ("accepted", 4, 36)]
     assert all(r["pagu"] == EXPECTED[DINKES]["sum_pagu"] for r in results)
@@ -246,26 +266,31 @@ def test_one_sheet_per_month_workbook(dpa_store, tmp_path):
 @pytest.mark.parametrize("bad", ["unknown_opd", "invalid_period", "period_twice"])
 def test_multi_sheet_workbook_with_one_bad_sheet_stores_nothing(dpa_store, tmp_path, bad):
     rows = _xlsx_rows(DINKES)
-    second = {"unknown_opd": _retitle(rows, opd="DINAS ANTAH BERANTAH", period="APRIL 2026"),
-              "invalid_period": _retitle(rows, period="13 2026"),
-              "period_twice": _retitle(rows, period="MARET 2026")}[bad]
-    path = _write_xlsx(tmp_path / "Realisasi DINKES 2026.xlsx", {"Maret": _retitle(rows, period="MARET 2026"),
-                                                                  "Kedua": second})
+    second = {
+        "unknown_opd": _retitle(rows, opd="DINAS ANTAH BERANTAH", period="APRIL 2026"),
+        "invalid_period": _retitle(rows, period="13 2026"),
+        "period_twice": _retitle(rows, period="MARET 2026"),
+    }[bad]
+    path = _write_xlsx(
+        tmp_path / "Realisasi DINKES 2026.xlsx", {"Maret": _retitle(rows, period="MARET 2026"), "Kedua": second}
+    )
     before = _counts(dpa_store)
     results = ingest_paths(dpa_store, [path])
     assert [r["status"] for r in results] == ["rejected"]
     assert bad in [i["code"] for i in results[0]["issues"] if i["severity"] == "error"]
     assert _counts(dpa_store) == before
     archived = [p for p in (tmp_path / "archive").rglob("*") if p.is_file()]
-    assert len(archived) == 1                                   # the DPA only
+    assert len(archived) == 1  # the DPA only
     assert all(p.read_bytes() != path.read_bytes() for p in archived)
 
 
 def test_database_failure_mid_file_rolls_back(dpa_store, tmp_path, monkeypatch):
     """A failure after part of a file was written (here: right after the leaf rows) leaves nothing behind."""
     rows = _xlsx_rows(DINKES)
-    path = _write_xlsx(tmp_path / "Realisasi DINKES 2026.xlsx", {"Maret": _retitle(rows, period="MARET 2026"),
-                                                                  "April": _retitle(rows, period="APRIL 2026")})
+    path = _write_xlsx(
+        tmp_path / "Realisasi DINKES 2026.xlsx",
+        {"Maret": _retitle(rows, period="MARET 2026"), "April": _retitle(rows, period="APRIL 2026")},
+    )
     analysis = analyse(path.name, path.read_bytes(), Master.from_store(dpa_store))
     assert len(analysis.reports) == 2 and not analysis.rejected
     before = _counts(dpa_store)
@@ -280,8 +305,9 @@ def test_database_failure_mid_file_rolls_back(dpa_store, tmp_path, monkeypatch):
     monkeypatch.setattr(dpa_store, "insert_realisasi", failing_insert)
     results = commit(dpa_store, analysis)
     assert [r["status"] for r in results] == ["rejected"]
-    assert any(i["code"] == "store_failed" and "tidak ada data yang berubah" in i["message"]
-               for i in results[0]["issues"])
+    assert any(
+        i["code"] == "store_failed" and "tidak ada data yang berubah" in i["message"] for i in results[0]["issues"]
+    )
     assert sum(calls) >= 36
     assert _counts(dpa_store) == before
 
@@ -296,36 +322,52 @@ def test_table_starting_in_column_c_with_title_and_jumlah(dpa_store, tmp_path):
         ["OPD : DINAS KESEHATAN"],
         ["KEADAAN S/D BULAN : JUNI 2026"],
         [],
-        ["No", "Kode", "Uraian Sub Kegiatan", "Nilai DPA", "Rencana Fisik (%)", "Progres Fisik (%)",
-         "Penyerapan (Rp)", "Kendala"],
+        [
+            "No",
+            "Kode",
+            "Uraian Sub Kegiatan",
+            "Nilai DPA",
+            "Rencana Fisik (%)",
+            "Progres Fisik (%)",
+            "Penyerapan (Rp)",
+            "Kendala",
+        ],
         ["A", keg, "Kegiatan", v1["pagu"] + v2["pagu"] + v3["pagu"], None, None, None, None],
         [1, k1, "Sub 1", v1["pagu"], 40, v1["fisik"], v1["keu"], None],
         [2, k2, "Sub 2", v2["pagu"], 40, v2["fisik"], v2["pagu"] + 5_000_000, "Tagihan ganda"],
         [3, k3, "Sub 3", v3["pagu"], 40, v3["fisik"], v3["keu"], None],
-        [None, None, "JUMLAH", v1["pagu"] + v2["pagu"] + v3["pagu"], None, None,
-         v1["keu"] + v2["pagu"] + 5_000_000 + v3["keu"], None],
+        [
+            None,
+            None,
+            "JUMLAH",
+            v1["pagu"] + v2["pagu"] + v3["pagu"],
+            None,
+            None,
+            v1["keu"] + v2["pagu"] + 5_000_000 + v3["keu"],
+            None,
+        ],
         [],
         [None, None, None, None, None, None, "Sukamaju, 5 Juli 2026"],
         [None, None, None, None, None, None, "Kepala Dinas Kesehatan"],
         [None, None, None, None, None, None, "NIP. 19700101 199001 1 001"],
     ]
-    path = _write_xlsx(tmp_path / "Form Realisasi.xlsx", {"Form": rows}, row0=1, col0=2)   # starts at C2
+    path = _write_xlsx(tmp_path / "Form Realisasi.xlsx", {"Form": rows}, row0=1, col0=2)  # starts at C2
     res = ingest_paths(dpa_store, [path])[0]
     assert res["status"] == "flagged"
     assert (res["opd"], res["year"], res["month"], res["rows"]) == ("Dinas Kesehatan", 2026, 6, 3)
     assert res["pagu"] == v1["pagu"] + v2["pagu"] + v3["pagu"]
     assert res["realisasi_keuangan"] == v1["keu"] + v2["pagu"] + 5_000_000 + v3["keu"]
     warn = [i for i in res["issues"] if i["severity"] == "warning"]
-    assert [(i["code"], i["sheet"], i["row"], i["column"]) for i in warn] == \
-        [("realisasi_melebihi_pagu", "Form", 9, "I")]                 # true sheet row and column letter
+    assert [(i["code"], i["sheet"], i["row"], i["column"]) for i in warn] == [
+        ("realisasi_melebihi_pagu", "Form", 9, "I")
+    ]  # true sheet row and column letter
     rec = _report(dpa_store, path.name).iloc[0]
     leaves_db = dpa_store.report_leaves(int(rec["id"]))
     assert leaves_db["source_row"].tolist() == [8, 9, 10]
     assert leaves_db["sub_kegiatan_kode"].tolist() == [k1, k2, k3]
     assert leaves_db["target_fisik"].tolist() == [40, 40, 40]
     assert leaves_db["permasalahan"].tolist()[1] == "Tagihan ganda"
-    cols = json.loads(dpa_store.sql("SELECT columns_json FROM import WHERE id = ?",
-                                            [int(rec["id"])])[0][0])
+    cols = json.loads(dpa_store.sql("SELECT columns_json FROM import WHERE id = ?", [int(rec["id"])])[0][0])
     assert cols["pagu"] == "Nilai DPA" and cols["realisasi_keuangan"] == "Penyerapan (Rp)"
 
 
@@ -335,9 +377,12 @@ def _html(rows: list[list], title: list[str]) -> str:
     for i, row in enumerate(rows):
         tag = "th" if i == 0 else "td"
         body.append("<tr>" + "".join(f"<{tag}>{'' if v is None else v}</{tag}>" for v in row) + "</tr>")
-    return (f"<html><head><meta charset='utf-8'><title>Ekspor</title><style>td{{mso-number-format:'\\@'}}</style>"
-            f"</head><body><h3>LAPORAN REALISASI FISIK DAN KEUANGAN</h3>{head}<table border=1>"
-            + "\n".join(body) + "</table></body></html>")
+    return (
+        f"<html><head><meta charset='utf-8'><title>Ekspor</title><style>td{{mso-number-format:'\\@'}}</style>"
+        f"</head><body><h3>LAPORAN REALISASI FISIK DAN KEUANGAN</h3>{head}<table border=1>"
+        + "\n".join(body)
+        + "</table></body></html>"
+    )
 
 
 def test_html_table_saved_as_xls(dpa_store, tmp_path):
@@ -399,14 +444,23 @@ def test_legacy_xls(dpa_store, tmp_path):
 
 # ---------------------------------------------------------------------------- CLI
 RESULT_KEYS = ["file", "status", "kind", "opd", "year", "month", "rows", "pagu", "realisasi_keuangan", "issues"]
-RECAP_KEYS = {"opd", "sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct", "fisik_pct", "fisik_pagu",
-              "non_fisik_pagu"}
+RECAP_KEYS = {
+    "opd",
+    "sub_kegiatan",
+    "pagu",
+    "realisasi_keuangan",
+    "keuangan_pct",
+    "fisik_pct",
+    "fisik_pagu",
+    "non_fisik_pagu",
+}
 
 
 def _run(tmp_path, *args):
     env = dict(os.environ, PANTAU_DATA=str(tmp_path), PANTAU_DB=str(tmp_path / "default.duckdb"))
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -414,7 +468,7 @@ def cli_db(tmp_path_factory):
     """python -m etl ingest --json of the DPA and every public report into one database."""
     tmp = tmp_path_factory.mktemp("cli")
     db = tmp / "cli.duckdb"
-    files = [str(FIXTURES / k) for k in realisasi_fixtures()] + [str(DPA_FIXTURE)]   # DPA last on purpose
+    files = [str(FIXTURES / k) for k in realisasi_fixtures()] + [str(DPA_FIXTURE)]  # DPA last on purpose
     proc = _run(tmp, "ingest", "--db", str(db), "--json", *files)
     return tmp, db, proc
 
@@ -431,16 +485,20 @@ def test_cli_ingest_json(cli_db):
             assert {"severity", "sheet", "row", "column", "message", "code"} <= set(i)
     by_file = {r["file"]: r for r in results}
     dpa = by_file["dpa_2026.xlsx"]
-    assert (dpa["status"], dpa["kind"], dpa["rows"], dpa["pagu"]) == \
-        ("accepted", "dpa", 163, EXPECTED["master/dpa_2026.xlsx"]["sum_pagu"])
+    assert (dpa["status"], dpa["kind"], dpa["rows"], dpa["pagu"]) == (
+        "accepted",
+        "dpa",
+        163,
+        EXPECTED["master/dpa_2026.xlsx"]["sum_pagu"],
+    )
     for key in realisasi_fixtures():
         exp = EXPECTED[key]
         r = by_file[key.split("/", 1)[1]]
         assert r["status"] == ("flagged" if exp["flags"] else "accepted")
         assert r["kind"] == "realisasi"
         _assert_matches_expected(r, key)
-    assert not (tmp / "default.duckdb").exists()      # --db was used
-    assert any((tmp / "archive").rglob("*.csv"))      # archived under PANTAU_DATA
+    assert not (tmp / "default.duckdb").exists()  # --db was used
+    assert any((tmp / "archive").rglob("*.csv"))  # archived under PANTAU_DATA
 
 
 @pytest.mark.parametrize("month", [3, 4])
@@ -472,15 +530,16 @@ def test_cli_recap_empty_period(cli_db):
     proc = _run(tmp, "recap", "--db", str(db), "--year", "2026", "--month", "1", "--json")
     assert proc.returncode == 0
     rows = json.loads(proc.stdout)
-    assert len(rows) == 8            # DPA pagu, nobody reported
+    assert len(rows) == 8  # DPA pagu, nobody reported
     assert all(r["realisasi_keuangan"] is None and r["fisik_pct"] is None for r in rows)
     assert sum(r["pagu"] for r in rows) == EXPECTED["master/dpa_2026.xlsx"]["sum_pagu"]
 
 
 def test_cli_exit_code_1_on_rejection(tmp_path):
     db = tmp_path / "x.duckdb"
-    proc = _run(tmp_path, "ingest", "--db", str(db), "--json", str(DPA_FIXTURE),
-                str(FIXTURES / "bad" / "bulan_13.xlsx"))
+    proc = _run(
+        tmp_path, "ingest", "--db", str(db), "--json", str(DPA_FIXTURE), str(FIXTURES / "bad" / "bulan_13.xlsx")
+    )
     assert proc.returncode == 1
     results = json.loads(proc.stdout)
     assert [r["status"] for r in results] == ["accepted", "rejected"]
@@ -504,7 +563,7 @@ def test_cli_opd_and_period_supply_what_the_file_lacks(in_process_cli, capsys):
     code = cli.main(["ingest", "--db", in_process_cli, "--json", "--opd", "distan", "--period", "2026-03", sipd])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert out[0]["status"] == "flagged"             # format_mismatch: CSV text with an .xlsx name
+    assert out[0]["status"] == "flagged"  # format_mismatch: CSV text with an .xlsx name
     assert [i["code"] for i in out[0]["issues"]] == ["format_mismatch"]
     _assert_matches_expected(out[0], "realisasi/distan_2026-03.csv")
 
@@ -520,8 +579,9 @@ def test_cli_period_overrides_file_with_warning(in_process_cli, capsys):
 
 def test_cli_unknown_opd_option_rejected(in_process_cli, capsys):
     capsys.readouterr()
-    code = cli.main(["ingest", "--db", in_process_cli, "--json", "--opd", "dinas antah berantah",
-                     str(FIXTURES / DINKES)])
+    code = cli.main(
+        ["ingest", "--db", in_process_cli, "--json", "--opd", "dinas antah berantah", str(FIXTURES / DINKES)]
+    )
     out = json.loads(capsys.readouterr().out)[0]
     assert code == 1
     assert out["status"] == "rejected"
@@ -573,16 +633,23 @@ def test_report_on_a_later_sheet_after_a_cover_hidden_sheet_ignored(dpa_store, t
 
 def test_html_two_row_header_with_rowspan(dpa_store, tmp_path):
     exp = EXPECTED[DINSOS_CSV]
-    head = ("<tr><th rowspan=2>No</th><th rowspan=2>Kode</th><th rowspan=2>Sub Kegiatan</th>"
-            "<th rowspan=2>Pagu (Rp)</th><th colspan=2>Realisasi</th></tr>"
-            "<tr><th>Fisik (%)</th><th>Keuangan (Rp)</th></tr>")
+    head = (
+        "<tr><th rowspan=2>No</th><th rowspan=2>Kode</th><th rowspan=2>Sub Kegiatan</th>"
+        "<th rowspan=2>Pagu (Rp)</th><th colspan=2>Realisasi</th></tr>"
+        "<tr><th>Fisik (%)</th><th>Keuangan (Rp)</th></tr>"
+    )
     body = "".join(
         f"<tr><td>{i}</td><td>{k}</td><td>Sub {i}</td><td>{v['pagu']:,}</td><td>{v['fisik']}</td><td>{v['keu']:,}</td>"
-        "</tr>".replace(",", "#").replace(".", ",").replace("#", ".").replace(f"<td>{k.replace('.', ',')}</td>",
-                                                                              f"<td>{k}</td>")
-        for i, (k, v) in enumerate(exp["leaves"].items(), start=1))
-    html = (f"<html><body><p>OPD : DINAS SOSIAL</p><p>KEADAAN BULAN : MARET 2026</p><table>{head}{body}</table>"
-            "</body></html>")
+        "</tr>".replace(",", "#")
+        .replace(".", ",")
+        .replace("#", ".")
+        .replace(f"<td>{k.replace('.', ',')}</td>", f"<td>{k}</td>")
+        for i, (k, v) in enumerate(exp["leaves"].items(), start=1)
+    )
+    html = (
+        f"<html><body><p>OPD : DINAS SOSIAL</p><p>KEADAAN BULAN : MARET 2026</p><table>{head}{body}</table>"
+        "</body></html>"
+    )
     path = tmp_path / "ekspor_dinsos.xls"
     path.write_text(html, encoding="utf-8")
     res = ingest_paths(dpa_store, [path])[0]
@@ -604,7 +671,7 @@ def test_csv_line_endings(dpa_store, tmp_path, newline):
 
 # ---------------------------------------------------------------------------- OPD and period sources
 def test_opd_in_title_and_file_name_disagree_is_refused(dpa_store, tmp_path):
-    path = tmp_path / "realisasi_dinsos_2026-03.xlsx"          # the content is the Dinas Kesehatan report
+    path = tmp_path / "realisasi_dinsos_2026-03.xlsx"  # the content is the Dinas Kesehatan report
     path.write_bytes((FIXTURES / DINKES).read_bytes())
     before = _counts(dpa_store)
     res = ingest_paths(dpa_store, [path])[0]
@@ -619,8 +686,7 @@ def test_opd_in_title_and_file_name_disagree_is_refused(dpa_store, tmp_path):
 
 
 def test_opd_from_file_name_and_month_from_sheet_name(dpa_store, tmp_path):
-    rows = [r for r in _xlsx_rows(DINKES)
-            if not (isinstance(r[0], str) and r[0].startswith(("OPD", "KEADAAN")))]
+    rows = [r for r in _xlsx_rows(DINKES) if not (isinstance(r[0], str) and r[0].startswith(("OPD", "KEADAAN")))]
     path = _write_xlsx(tmp_path / "Lap Realisasi DINKES 2026.xlsx", {"Maret": rows})
     res = ingest_paths(dpa_store, [path])[0]
     assert res["status"] == "accepted", res["issues"]
@@ -652,6 +718,7 @@ def test_dpa_in_the_middle_of_a_batch_is_loaded_before_the_reports(store, tmp_pa
     exp = load_expected()["files"][DINKES]
     assert mixed[0]["opd"] == exp["opd_name"] and mixed[0]["rows"] == exp["leaf_rows"]
     from db.store import Store
+
     ordered = Store(str(tmp_path / "ordered.duckdb"))
     in_order = ingest_paths(ordered, [DPA_FIXTURE, first, second])
     key = lambda r: (r["file"], r["status"], r["opd"], r["rows"], r["pagu"], r["realisasi_keuangan"])
@@ -669,7 +736,7 @@ def test_a_failed_batch_write_is_retried_file_by_file_and_leaves_nothing_half_wr
     def flaky(store, analyses, user):
         calls.append(len(analyses))
         if len(calls) == 1:
-            real_write(store, analyses, user)      # rows really land in the transaction, then it fails
+            real_write(store, analyses, user)  # rows really land in the transaction, then it fails
             raise duckdb.IOException("disk hiccup")
         return real_write(store, analyses, user)
 
@@ -677,7 +744,7 @@ def test_a_failed_batch_write_is_retried_file_by_file_and_leaves_nothing_half_wr
     paths = [FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"]
     results = ingest_paths(dpa_store, paths)
     assert all(r["status"] in ("accepted", "flagged") for r in results)
-    assert calls == [2, 1, 1]                       # the batch, then each file on its own
+    assert calls == [2, 1, 1]  # the batch, then each file on its own
     real = [row for row in _loaded(dpa_store) if row[1] == "realisasi"]
     assert len(real) == 2
     with dpa_store.session():
@@ -724,7 +791,7 @@ def test_a_batch_is_analysed_in_input_order_as_file_by_file(dpa_store):
     names = sorted(p.name for p in (FIXTURES / "realisasi").iterdir())[:7]
     bad = ["terpotong.xlsx", "terproteksi_password.xlsx", "scan_laporan_dinkes.xlsx", "pagu_teks.xlsx"]
     paths = [FIXTURES / "realisasi" / n for n in names] + [FIXTURES / "bad" / n for n in bad]
-    paths.insert(3, paths[0])                                # the same file twice
+    paths.insert(3, paths[0])  # the same file twice
     assert len(paths) > pipeline.LOOKAHEAD + 2
     uploads = [Upload(p.name, p.read_bytes()) for p in paths]
     master = Master.from_store(dpa_store)
@@ -732,9 +799,16 @@ def test_a_batch_is_analysed_in_input_order_as_file_by_file(dpa_store):
     batch = analyse_batch(uploads, master, progress=lambda done, total, name: calls.append((done, total, name)))
 
     def summary(a):
-        return (a.name, a.format, a.rejected, [i.code for i in a.all_issues()],
-                [(r.kind, r.opd.kode if r.opd else None, r.year, r.month, r.rows, r.pagu, r.realisasi_keuangan)
-                 for r in a.reports])
+        return (
+            a.name,
+            a.format,
+            a.rejected,
+            [i.code for i in a.all_issues()],
+            [
+                (r.kind, r.opd.kode if r.opd else None, r.year, r.month, r.rows, r.pagu, r.realisasi_keuangan)
+                for r in a.reports
+            ],
+        )
 
     assert [summary(a) for a in batch] == [summary(analyse(u.name, u.data, master)) for u in uploads]
     assert calls == [(i, len(uploads), u.name) for i, u in enumerate(uploads, start=1)]
@@ -766,8 +840,10 @@ def test_batch_settings_are_shared_by_overlapping_batches_and_restored_by_the_la
         seen.append(("second", gc.isenabled(), sys.getswitchinterval()))
     second_done.set()
     t.join(5)
-    assert seen == [("second", False, BATCH_SWITCH_INTERVAL),
-                    ("first, after the second ended", False, BATCH_SWITCH_INTERVAL)]
+    assert seen == [
+        ("second", False, BATCH_SWITCH_INTERVAL),
+        ("first, after the second ended", False, BATCH_SWITCH_INTERVAL),
+    ]
     assert (gc.isenabled(), sys.getswitchinterval()) == before
 
 

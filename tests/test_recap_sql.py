@@ -3,6 +3,7 @@ pandas paths they replace: ``opd_level`` = ``rollup`` of the filtered leaves, ``
 ``jenis_split``, ``kritis_recap`` = ``kontrak_kritis``, ``kurva_s`` = ``recap_opd`` month by
 month. Checked on the fixture reports and on a small synthetic province from the bench
 generator (superseded reports, OPDs not yet reported, codes outside the DPA, a manual override)."""
+
 from __future__ import annotations
 
 import sys
@@ -12,8 +13,20 @@ import pandas as pd
 import pytest
 
 from conftest import FIXTURES
-from core.recap import (filter_leaves, jenis_recap, jenis_split, kabupaten_totals, kontrak_kritis, kritis_recap,
-                        kurva_s, leaf_recap, opd_level, recap_opd, rollup, sumber_dana_list)
+from core.recap import (
+    filter_leaves,
+    jenis_recap,
+    jenis_split,
+    kabupaten_totals,
+    kontrak_kritis,
+    kritis_recap,
+    kurva_s,
+    leaf_recap,
+    opd_level,
+    recap_opd,
+    rollup,
+    sumber_dana_list,
+)
 from etl.pipeline import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,9 +62,13 @@ def province(tmp_path_factory):
 def _same(a: pd.DataFrame, b: pd.DataFrame, columns=NUMBERS) -> None:
     assert len(a) == len(b)
     for col in columns:
-        pd.testing.assert_series_equal(a[col].reset_index(drop=True).astype("float64"),
-                                       b[col].reset_index(drop=True).astype("float64"), check_names=False,
-                                       rtol=1e-12, atol=1e-6)
+        pd.testing.assert_series_equal(
+            a[col].reset_index(drop=True).astype("float64"),
+            b[col].reset_index(drop=True).astype("float64"),
+            check_names=False,
+            rtol=1e-12,
+            atol=1e-6,
+        )
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -60,13 +77,17 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _periods(store):
-    return [(2026, 3), (2026, 4)] if store.sql("SELECT count(*) FROM import WHERE tahun = 2026")[0][0] \
+    return (
+        [(2026, 3), (2026, 4)]
+        if store.sql("SELECT count(*) FROM import WHERE tahun = 2026")[0][0]
         else [(2025, 3), (2025, 11), (2025, 12)]
+    )
 
 
 @pytest.mark.parametrize("data", ["march", "province"])
-@pytest.mark.parametrize("dana, jenis", [(None, None), (["DAU"], None), (None, "fisik"), (None, "non_fisik"),
-                                         (["DAK", "PAD"], "non_fisik")])
+@pytest.mark.parametrize(
+    "dana, jenis", [(None, None), (["DAU"], None), (None, "fisik"), (None, "non_fisik"), (["DAK", "PAD"], "non_fisik")]
+)
 def test_opd_level_is_the_rollup_of_the_filtered_leaves(request, data, dana, jenis):
     store = request.getfixturevalue(data)
     for year, month in _periods(store):
@@ -94,13 +115,17 @@ def test_jenis_kritis_and_sumber_dana_without_every_leaf(request, data):
             if want.empty:
                 assert got.empty
                 continue
-            assert got["kode"].tolist() == want["kode"].tolist() and got["opd_kode"].tolist() == want["opd_kode"].tolist()
+            assert (
+                got["kode"].tolist() == want["kode"].tolist() and got["opd_kode"].tolist() == want["opd_kode"].tolist()
+            )
             _same(got, want, ["pagu", "target_fisik", "realisasi_fisik", "deviasi"])
         funds = sorted({f.strip() for v in leaves["sumber_dana"].dropna() for f in str(v).split(",") if f.strip()})
         assert sumber_dana_list(store, year, month) == funds
         one = leaves["opd_kode"].iloc[0]
-        pd.testing.assert_frame_equal(_plain(leaf_recap(store, year, month, one)),
-                                      _plain(leaves[leaves["opd_kode"] == one].reset_index(drop=True)))
+        pd.testing.assert_frame_equal(
+            _plain(leaf_recap(store, year, month, one)),
+            _plain(leaves[leaves["opd_kode"] == one].reset_index(drop=True)),
+        )
 
 
 @pytest.mark.parametrize("data", ["march", "province"])
@@ -126,13 +151,16 @@ def test_province_recap_ignores_superseded_reports(province):
     month = 12
     active = province.sql(
         "SELECT sum(r.realisasi_keuangan) FROM realisasi r JOIN import i ON i.id = r.import_id "
-        "WHERE i.tahun = 2025 AND i.bulan = ? AND i.superseded_by IS NULL", [month])[0][0]
-    every = province.sql("SELECT sum(realisasi_keuangan) FROM realisasi WHERE tahun = 2025 AND bulan = ?",
-                         [month])[0][0]
+        "WHERE i.tahun = 2025 AND i.bulan = ? AND i.superseded_by IS NULL",
+        [month],
+    )[0][0]
+    every = province.sql("SELECT sum(realisasi_keuangan) FROM realisasi WHERE tahun = 2025 AND bulan = ?", [month])[0][
+        0
+    ]
     recap = recap_opd(province, 2025, month)
     assert recap["realisasi_keuangan"].sum() == pytest.approx(active, rel=1e-12)
     assert every > active
-    assert 0 < recap["reported"].sum() < len(recap)          # some OPDs have not reported December
+    assert 0 < recap["reported"].sum() < len(recap)  # some OPDs have not reported December
 
 
 def test_is_kritis_on_series_is_the_scalar_rule():

@@ -1,5 +1,6 @@
 """The print-ready Excel recap (exports.recap_xlsx) and ``python -m etl export recap``: each
 exported workbook is opened again and its numbers checked against core.recap."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,19 +17,45 @@ import pytest
 from conftest import DPA_FIXTURE, FIXTURES, ROOT, realisasi_fixtures
 from core.recap import kabupaten_totals, leaf_recap, recap_opd
 from core.settings import Settings, load, save
-from exports.recap_xlsx import (DEVIASI, REKAP_SHEET, RINCIAN_SHEET, TITLE, NoData, recap_workbook, tanggal)
+from exports.recap_xlsx import DEVIASI, REKAP_SHEET, RINCIAN_SHEET, TITLE, NoData, recap_workbook, tanggal
 from exports.table_xlsx import PERCENT, RUPIAH
 
 DINKES = "1.02.0.00.0.00.01.0000"
 TODAY = dt.date(2026, 11, 23)
-CUSTOM = dict(kop_1="PEMERINTAH KABUPATEN CONTOH", kop_2="SEKRETARIAT DAERAH", kop_3="BAGIAN PEMBANGUNAN",
-              kop_alamat="Jalan Merdeka No. 1, Contoh", tempat="Kota Contoh",
-              ttd_jabatan="Kepala Bagian Administrasi Pembangunan", ttd_nama="Drs. BUDI SANTOSO, M.Si.",
-              ttd_nip="19700101 199503 1 001")
-REKAP_HEAD = ["No", "OPD", "Jumlah Sub Kegiatan", "Pagu (Rp)", "Realisasi Keuangan (Rp)", "Keuangan (%)",
-              "Target Fisik (%)", "Realisasi Fisik (%)", "Deviasi (poin)", "Status laporan"]
-RINCIAN_HEAD = ["Kode", "Program / Kegiatan / Sub Kegiatan", "Sumber Dana", "Jenis", "Pagu (Rp)",
-                "Realisasi Keuangan (Rp)", "Keuangan (%)", "Target Fisik (%)", "Realisasi Fisik (%)", "Deviasi (poin)"]
+CUSTOM = dict(
+    kop_1="PEMERINTAH KABUPATEN CONTOH",
+    kop_2="SEKRETARIAT DAERAH",
+    kop_3="BAGIAN PEMBANGUNAN",
+    kop_alamat="Jalan Merdeka No. 1, Contoh",
+    tempat="Kota Contoh",
+    ttd_jabatan="Kepala Bagian Administrasi Pembangunan",
+    ttd_nama="Drs. BUDI SANTOSO, M.Si.",
+    ttd_nip="19700101 199503 1 001",
+)
+REKAP_HEAD = [
+    "No",
+    "OPD",
+    "Jumlah Sub Kegiatan",
+    "Pagu (Rp)",
+    "Realisasi Keuangan (Rp)",
+    "Keuangan (%)",
+    "Target Fisik (%)",
+    "Realisasi Fisik (%)",
+    "Deviasi (poin)",
+    "Status laporan",
+]
+RINCIAN_HEAD = [
+    "Kode",
+    "Program / Kegiatan / Sub Kegiatan",
+    "Sumber Dana",
+    "Jenis",
+    "Pagu (Rp)",
+    "Realisasi Keuangan (Rp)",
+    "Keuangan (%)",
+    "Target Fisik (%)",
+    "Realisasi Fisik (%)",
+    "Deviasi (poin)",
+]
 NASTY_PROGRAM = '=HYPERLINK("http://contoh.invalid","klik")'
 NASTY_DANA = "@SUM(A1:A2)"
 
@@ -96,8 +123,9 @@ def test_rekap_sheet_equals_recap_opd(loaded, month):
     for i, (row, r) in enumerate(zip(rows, recap.itertuples(index=False)), start=1):
         v = [c.value for c in row]
         assert v[:3] == [i, r.opd, r.sub_kegiatan]
-        for got, want in zip(v[3:9], [r.pagu, r.realisasi_keuangan, r.keuangan_pct, r.target_fisik_pct,
-                                      r.fisik_pct, r.deviasi]):
+        for got, want in zip(
+            v[3:9], [r.pagu, r.realisasi_keuangan, r.keuangan_pct, r.target_fisik_pct, r.fisik_pct, r.deviasi]
+        ):
             assert _same(got, want), (r.opd, v, r)
         assert v[9] == "Sudah lapor"
     tot = kabupaten_totals(recap)
@@ -174,24 +202,34 @@ def test_rincian_subtotals_add_up_to_the_rekap(loaded, month):
     assert total[5].value == pytest.approx(sum(s[5].value or 0 for s in all_subs))
     # sub kegiatan rows: code, name, sumber dana, jenis, numbers as leaf_recap has them
     by_kode = {(r.opd, r.kode): r for r in leaves.itertuples(index=False)}
-    for (opd, programs) in tree:
+    for opd, programs in tree:
         for _, kegiatan in programs:
             for _, subs in kegiatan:
                 for s in subs:
                     want = by_kode[(opd[1].value, s[0].value)]
                     assert s[1].value == want.nama and s[2].value == want.sumber_dana
                     assert s[3].value == {"fisik": "Fisik konstruksi", "non_fisik": "Non fisik"}[want.jenis]
-                    for got, exp in zip([c.value for c in s[4:10]],
-                                        [want.pagu, want.realisasi_keuangan, want.keuangan_pct, want.target_fisik,
-                                         want.realisasi_fisik, want.deviasi]):
+                    for got, exp in zip(
+                        [c.value for c in s[4:10]],
+                        [
+                            want.pagu,
+                            want.realisasi_keuangan,
+                            want.keuangan_pct,
+                            want.target_fisik,
+                            want.realisasi_fisik,
+                            want.deviasi,
+                        ],
+                    ):
                         assert _same(got, exp)
 
 
 def test_layout_formats_and_print_setup(loaded):
     wb = _open(recap_workbook(loaded, 2026, 3, today=TODAY))
     assert wb.sheetnames == [REKAP_SHEET, RINCIAN_SHEET]
-    for name, first, money, pct, dev in [(REKAP_SHEET, "No", "DE", "FGH", "I"),
-                                         (RINCIAN_SHEET, "Kode", "EF", "GHI", "J")]:
+    for name, first, money, pct, dev in [
+        (REKAP_SHEET, "No", "DE", "FGH", "I"),
+        (RINCIAN_SHEET, "Kode", "EF", "GHI", "J"),
+    ]:
         ws = wb[name]
         head, rows, total = _table(ws, first)
         texts = [c.value for c in ws["A"][:head]]
@@ -199,9 +237,14 @@ def test_layout_formats_and_print_setup(loaded):
         assert ws["A1"].font.b and ws["A1"].alignment.horizontal == "center"
         assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
         assert "Keadaan s.d. akhir bulan Maret 2026" in texts
-        assert (TITLE if name == REKAP_SHEET else "RINCIAN REALISASI FISIK DAN KEUANGAN PER PROGRAM, KEGIATAN DAN "
-                "SUB KEGIATAN") in texts
-        assert "PEMERINTAH KABUPATEN CONTOH" not in texts[4:] and "KABUPATEN TANJUNG MAKMUR TAHUN ANGGARAN 2026" in texts
+        assert (
+            TITLE
+            if name == REKAP_SHEET
+            else "RINCIAN REALISASI FISIK DAN KEUANGAN PER PROGRAM, KEGIATAN DAN SUB KEGIATAN"
+        ) in texts
+        assert (
+            "PEMERINTAH KABUPATEN CONTOH" not in texts[4:] and "KABUPATEN TANJUNG MAKMUR TAHUN ANGGARAN 2026" in texts
+        )
         assert ws.freeze_panes == f"C{head + 1}"
         assert ws.auto_filter.ref == f"A{head}:J{rows[-1][0].row}"
         assert ws.page_setup.orientation == "landscape"
@@ -239,9 +282,9 @@ def test_signature_block_from_settings(loaded, sheet):
     nama = below[CUSTOM["ttd_nama"]]
     assert nama.font.b and nama.font.u == "single"
     assert "NIP. 19700101 199503 1 001" in below
-    assert nama.row > below[CUSTOM["ttd_jabatan"]].row + 3          # room to sign
+    assert nama.row > below[CUSTOM["ttd_jabatan"]].row + 3  # room to sign
     nip = below["NIP. 19700101 199503 1 001"]
-    assert nip.row == nama.row + 1 and ws.print_area.endswith(f"$A$1:$J${nip.row}")     # printed too
+    assert nip.row == nama.row + 1 and ws.print_area.endswith(f"$A$1:$J${nip.row}")  # printed too
     # without a date given, today in Indonesian
     ws = _open(recap_workbook(loaded, 2026, 3))[sheet]
     assert f"Kota Contoh, {tanggal(dt.date.today())}" in [c.value for row in ws.iter_rows() for c in row]
@@ -269,10 +312,13 @@ def test_cells_are_numbers_and_missing_values_are_empty(loaded, dpa_store):
             for row in rows:
                 for j in numeric:
                     v = row[j].value
-                    assert v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)), \
-                        (name, row[j].coordinate, v)
+                    assert v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)), (
+                        name,
+                        row[j].coordinate,
+                        v,
+                    )
                     assert row[j].data_type == "n"
-            for j in (numeric if name == RINCIAN_SHEET else range(2, 9)):
+            for j in numeric if name == RINCIAN_SHEET else range(2, 9):
                 assert total[j].value is None or isinstance(total[j].value, (int, float))
             assert not any(c.value == "-" for row in rows for c in row)
     # DPA only (January): pagu numbers, realisation cells empty
@@ -304,9 +350,12 @@ def test_text_that_looks_like_a_formula_stays_text(dpa_store, tmp_path):
     from etl.pipeline import ingest_paths
 
     text = (FIXTURES / "realisasi" / "dinsos_2026-03.csv").read_text(encoding="utf-8-sig")
-    text = text.replace("1.06.01;PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA;",
-                        f"1.06.01;{NASTY_PROGRAM};", 1)
-    text = text.replace(";DAU;Kabupaten Sukamaju;Menunggu juknis", f";{NASTY_DANA};Kabupaten Sukamaju;Menunggu juknis", 1)
+    text = text.replace(
+        "1.06.01;PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA;", f"1.06.01;{NASTY_PROGRAM};", 1
+    )
+    text = text.replace(
+        ";DAU;Kabupaten Sukamaju;Menunggu juknis", f";{NASTY_DANA};Kabupaten Sukamaju;Menunggu juknis", 1
+    )
     assert NASTY_PROGRAM in text and NASTY_DANA in text
     path = tmp_path / "dinsos_2026-03.csv"
     path.write_text(text, encoding="utf-8")
@@ -334,14 +383,16 @@ def test_tanggal():
 # ---------------------------------------------------------------------------- CLI
 def _run(tmp_path, *args):
     env = dict(os.environ, PANTAU_DATA=str(tmp_path), PANTAU_DB=str(tmp_path / "default.duckdb"))
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_export_recap(loaded, tmp_path):
     out = tmp_path / "keluar" / "rekap_maret.xlsx"
-    proc = _run(tmp_path, "export", "recap", "--db", str(loaded.path), "--year", "2026", "--month", "3",
-                "--out", str(out))
+    proc = _run(
+        tmp_path, "export", "recap", "--db", str(loaded.path), "--year", "2026", "--month", "3", "--out", str(out)
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "Rekap Maret 2026 ditulis ke" in proc.stdout and "8 OPD" in proc.stdout
@@ -362,18 +413,37 @@ def test_cli_export_recap(loaded, tmp_path):
 
 def test_cli_export_recap_one_opd(loaded, tmp_path):
     out = tmp_path / "dinkes.xlsx"
-    proc = _run(tmp_path, "export", "recap", "--db", str(loaded.path), "--year", "2026", "--month", "4",
-                "--opd", "dinkes", "--out", str(out))
+    proc = _run(
+        tmp_path,
+        "export",
+        "recap",
+        "--db",
+        str(loaded.path),
+        "--year",
+        "2026",
+        "--month",
+        "4",
+        "--opd",
+        "dinkes",
+        "--out",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     _, rows, _ = _table(_open(out.read_bytes())[REKAP_SHEET], "No")
     assert [r[1].value for r in rows] == ["Dinas Kesehatan"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--year", "2026", "--month", "1"], "belum ada laporan realisasi OPD untuk Januari 2026"),
-    (["--year", "2025", "--month", "3"], "belum ada DPA atau laporan untuk Maret 2025"),
-    (["--year", "2026", "--month", "3", "--opd", "dinas antah berantah"], "OPD 'dinas antah berantah' tidak dikenal"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--year", "2026", "--month", "1"], "belum ada laporan realisasi OPD untuk Januari 2026"),
+        (["--year", "2025", "--month", "3"], "belum ada DPA atau laporan untuk Maret 2025"),
+        (
+            ["--year", "2026", "--month", "3", "--opd", "dinas antah berantah"],
+            "OPD 'dinas antah berantah' tidak dikenal",
+        ),
+    ],
+)
 def test_cli_export_refuses_without_data(loaded, tmp_path, args, message):
     out = tmp_path / "x.xlsx"
     proc = _run(tmp_path, "export", "recap", "--db", str(loaded.path), *args, "--out", str(out))

@@ -1,6 +1,7 @@
 """Report request (Rakor POK SOP steps 4-6): the pre-filled template per OPD, its round trip
 through the ingest (a correct fill imports with zero issues and is recognised as "format Pantau";
 a wrong fill is flagged cell by cell), the zip, the request letter and the Permintaan page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,7 @@ from test_pages import download_bytes, new_app, run
 
 EXPECTED = load_expected()["files"]
 DINKES_MAR = "realisasi/realisasi_dinkes_2026-03.xlsx"
-DPA_PER_OPD = EXPECTED["master/dpa_2026.xlsx"]["sum_pagu_per_opd"]     # keyed by abbreviation, lower case
+DPA_PER_OPD = EXPECTED["master/dpa_2026.xlsx"]["sum_pagu_per_opd"]  # keyed by abbreviation, lower case
 YEAR, MONTH = 2026, 4
 COLS = {field: openpyxl.utils.column_index_from_string(letter) for field, letter in rt.COL.items()}
 PREV = {field: openpyxl.utils.column_index_from_string(letter) for field, letter in rt.PREV.items()}
@@ -115,8 +116,9 @@ def test_template_prefilled_from_dpa_and_last_month(req_store):
     for lf in loaded.itertuples(index=False):
         r = rows[lf.sub_kegiatan_kode]
         assert ws.cell(row=r, column=PREV["target_fisik"]).value == pytest.approx(lf.target_fisik)
-        assert ws.cell(row=r, column=PREV["permasalahan"]).value == (lf.permasalahan if isinstance(lf.permasalahan,
-                                                                                                str) else None)
+        assert ws.cell(row=r, column=PREV["permasalahan"]).value == (
+            lf.permasalahan if isinstance(lf.permasalahan, str) else None
+        )
     assert any(ws.cell(row=r, column=PREV["permasalahan"]).value for r in rows.values())
     # program and kegiatan rows with their codes and the names the March report gave them
     program = next(lf for lf in loaded.itertuples(index=False) if lf.program_nama)
@@ -128,7 +130,7 @@ def test_template_prefilled_from_dpa_and_last_month(req_store):
 
 
 def test_template_without_last_month_report_and_january(req_store):
-    _, data = _template(req_store, "Dinas Sosial")       # no March report of Dinas Sosial
+    _, data = _template(req_store, "Dinas Sosial")  # no March report of Dinas Sosial
     ws = openpyxl.load_workbook(io.BytesIO(data))[rt.SHEET]
     rows = _leaf_rows(ws)
     assert rows and all(ws.cell(row=r, column=c).value is None for r in rows.values() for c in PREV.values())
@@ -160,8 +162,12 @@ def test_template_protection_validation_guide_and_marker(req_store):
     assert set(by_type) == {"decimal", "whole", "textLength"}
 
     def cells(dv):
-        return {(c, r) for rng in dv.sqref.ranges for r in range(rng.min_row, rng.max_row + 1)
-                for c in range(rng.min_col, rng.max_col + 1)}
+        return {
+            (c, r)
+            for rng in dv.sqref.ranges
+            for r in range(rng.min_row, rng.max_row + 1)
+            for c in range(rng.min_col, rng.max_col + 1)
+        }
 
     fisik, keu, teks = by_type["decimal"], by_type["whole"], by_type["textLength"]
     assert cells(fisik) == {(COLS[f], r) for r in rows for f in ("target_fisik", "realisasi_fisik")}
@@ -178,8 +184,14 @@ def test_template_protection_validation_guide_and_marker(req_store):
     assert "Narahubung: Bagian Administrasi Pembangunan Sekretariat Daerah Kabupaten Tanjung Makmur" in guide
     assert "tanpa kata sandi" in guide
     marker = read_marker(data, "xlsx")
-    assert (marker.kind, marker.opd_kode, marker.year, marker.month, marker.sheet, marker.header_row) == \
-        (KIND, opd.kode, YEAR, MONTH, rt.SHEET, rt.HEADER_ROW)
+    assert (marker.kind, marker.opd_kode, marker.year, marker.month, marker.sheet, marker.header_row) == (
+        KIND,
+        opd.kode,
+        YEAR,
+        MONTH,
+        rt.SHEET,
+        rt.HEADER_ROW,
+    )
 
 
 def test_zip_holds_one_template_per_opd(req_store):
@@ -222,11 +234,17 @@ def test_round_trip_correct_fill_zero_issues(req_store, tmp_path):
     analysis = analyse(path.name, path.read_bytes(), Master.from_store(req_store))
     assert [r.layout for r in analysis.reports] == ["pantau"]
     from ui.preview import summary_rows
+
     assert summary_rows(analysis)["Jenis"].tolist() == ["Laporan realisasi (format Pantau)"]
 
     [result] = ingest_paths(req_store, [path])
-    assert (result["status"], result["kind"], result["opd"], result["year"], result["month"]) == \
-        ("accepted", "realisasi", "Dinas Kesehatan", YEAR, MONTH), result
+    assert (result["status"], result["kind"], result["opd"], result["year"], result["month"]) == (
+        "accepted",
+        "realisasi",
+        "Dinas Kesehatan",
+        YEAR,
+        MONTH,
+    ), result
     assert result["issues"] == []
     assert result["rows"] == len(values)
     import_id = req_store.sql("SELECT max(id) FROM import")[0][0]
@@ -272,7 +290,7 @@ def test_round_trip_with_subtotals_as_values_is_cross_checked(req_store, tmp_pat
     for row in ws.iter_rows(min_row=rt.DATA_ROW):
         for cell in row:
             m = re.fullmatch(r"=SUBTOTAL\(9,([A-Z]+)(\d+):[A-Z]+(\d+)\)", str(cell.value))
-            if m:     # SUBTOTAL(9, ...) adds the sub kegiatan rows of its range
+            if m:  # SUBTOTAL(9, ...) adds the sub kegiatan rows of its range
                 source = sources.get(m.group(1), {})
                 first, last = int(m.group(2)), int(m.group(3))
                 cell.value = sum(v for r, v in source.items() if first <= r <= last) if source else None
@@ -281,13 +299,12 @@ def test_round_trip_with_subtotals_as_values_is_cross_checked(req_store, tmp_pat
     wb.save(path)
     [ok] = ingest_paths(req_store, [path])
     assert ok["status"] == "accepted" and ok["issues"] == [], ok
-    ws.cell(row=total, column=COLS["realisasi_keuangan"]).value += 1_000_000     # beyond the rounding tolerance
+    ws.cell(row=total, column=COLS["realisasi_keuangan"]).value += 1_000_000  # beyond the rounding tolerance
     bad = tmp_path / "Laporan_Realisasi_DINKES_2026-04 revisi.xlsx"
     wb.save(bad)
     [flagged] = ingest_paths(req_store, [bad])
     assert flagged["status"] == "flagged", flagged
-    assert [(i["code"], i["row"], i["column"]) for i in flagged["issues"]] == \
-        [("subtotal_mismatch", total, "I")]
+    assert [(i["code"], i["row"], i["column"]) for i in flagged["issues"]] == [("subtotal_mismatch", total, "I")]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -300,9 +317,21 @@ def test_round_trip_saved_by_libreoffice(req_store, tmp_path):
     src.parent.mkdir()
     src.write_bytes(_fill(data, values))
     out = tmp_path / "out"
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(src)], check=True, timeout=180,
-                   capture_output=True)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
     saved = out / src.name
     wb = openpyxl.load_workbook(saved, data_only=True)
     total = next(c.row for c in wb[rt.SHEET]["A"] if c.value == "JUMLAH")
@@ -317,30 +346,32 @@ def test_wrong_fill_flags_each_cell(req_store, tmp_path):
     opd, data = _template(req_store, "Dinas Kesehatan")
     values = _correct_values(req_store, opd.kode)
     codes = sorted(values)
-    values[codes[0]] = (50.0, 120.0, 1_000_000, None, None)          # fisik above 100 %
-    values[codes[1]] = (50.0, 40.0, -5_000_000, None, None)          # negative rupiah
-    values[codes[2]] = ("lima puluh", 40.0, 2_000_000, None, None)   # text in a number cell
+    values[codes[0]] = (50.0, 120.0, 1_000_000, None, None)  # fisik above 100 %
+    values[codes[1]] = (50.0, 40.0, -5_000_000, None, None)  # negative rupiah
+    values[codes[2]] = ("lima puluh", 40.0, 2_000_000, None, None)  # text in a number cell
     dpa = req_store.classification(YEAR, opd.kode).set_index("kode")
-    values[codes[3]] = (50.0, 40.0, int(dpa.loc[codes[3], "pagu"]) + 1_000_000, None, None)   # above pagu
+    values[codes[3]] = (50.0, 40.0, int(dpa.loc[codes[3], "pagu"]) + 1_000_000, None, None)  # above pagu
     path = tmp_path / "Laporan_Realisasi_DINKES_2026-04.xlsx"
     path.write_bytes(_fill(data, values))
     rows = _leaf_rows(openpyxl.load_workbook(path)[rt.SHEET])
     [result] = ingest_paths(req_store, [path])
     assert result["status"] == "flagged"
     got = sorted((i["code"], i["sheet"], i["row"], i["column"], i["severity"]) for i in result["issues"])
-    assert got == sorted([
-        ("fisik_out_of_range", rt.SHEET, rows[codes[0]], "H", "warning"),
-        ("negative_value", rt.SHEET, rows[codes[1]], "I", "warning"),
-        ("non_numeric_value", rt.SHEET, rows[codes[2]], "G", "warning"),
-        ("realisasi_melebihi_pagu", rt.SHEET, rows[codes[3]], "I", "warning"),
-    ])
+    assert got == sorted(
+        [
+            ("fisik_out_of_range", rt.SHEET, rows[codes[0]], "H", "warning"),
+            ("negative_value", rt.SHEET, rows[codes[1]], "I", "warning"),
+            ("non_numeric_value", rt.SHEET, rows[codes[2]], "G", "warning"),
+            ("realisasi_melebihi_pagu", rt.SHEET, rows[codes[3]], "I", "warning"),
+        ]
+    )
     messages = {i["code"]: i["message"] for i in result["issues"]}
     assert "120 % di luar rentang 0-100 %" in messages["fisik_out_of_range"]
     assert "'lima puluh'" in messages["non_numeric_value"] and "bukan angka" in messages["non_numeric_value"]
     leaves = req_store.report_leaves(req_store.sql("SELECT max(id) FROM import")[0][0]).set_index("sub_kegiatan_kode")
     assert leaves["flagged"].sum() == 4
-    assert leaves.loc[codes[0], "realisasi_fisik"] == 120.0          # kept as reported, flagged
-    assert leaves.loc[codes[2], "target_fisik"] != leaves.loc[codes[2], "target_fisik"]    # NaN: not a number
+    assert leaves.loc[codes[0], "realisasi_fisik"] == 120.0  # kept as reported, flagged
+    assert leaves.loc[codes[2], "target_fisik"] != leaves.loc[codes[2], "target_fisik"]  # NaN: not a number
 
 
 def test_marker_disagreeing_with_title_is_a_conflict(req_store, tmp_path):
@@ -418,18 +449,30 @@ def test_letter_lists_every_opd_with_deadline_and_signatory(req_store):
     data = request_letter(req_store, YEAR, MONTH, cfg, nomor="027/45/Adpem/2026", tanggal_surat=dt.date(2026, 5, 2))
     text = _docx_text(data)
     document = docx.Document(io.BytesIO(data))
-    assert document.sections[0].page_height.cm == pytest.approx(33.0, abs=0.01)     # F4
-    for expected in ("PEMERINTAH KABUPATEN TANJUNG MAKMUR", "SEKRETARIAT DAERAH", "BAGIAN ADMINISTRASI PEMBANGUNAN",
-                     "Jalan Merdeka No. 1, Tanjung Makmur", "Tanjung Makmur, 2 Mei 2026", "027/45/Adpem/2026",
-                     "Penting", "1 (satu) berkas",
-                     "Permohonan Laporan Realisasi Fisik dan Keuangan Bulan April 2026",
-                     "keadaan sampai dengan akhir bulan April 2026", "paling lambat tanggal 10 Mei 2026",
-                     "Kepala Bagian Administrasi Pembangunan,", "Drs. SUTARNO, M.Si", "NIP. 19630103 198812 1 001",
-                     "Tembusan:", "Bupati Tanjung Makmur (sebagai laporan);", "(daftar terlampir)",
-                     "Laporan_Realisasi_DINKES_2026-04.xlsx"):
+    assert document.sections[0].page_height.cm == pytest.approx(33.0, abs=0.01)  # F4
+    for expected in (
+        "PEMERINTAH KABUPATEN TANJUNG MAKMUR",
+        "SEKRETARIAT DAERAH",
+        "BAGIAN ADMINISTRASI PEMBANGUNAN",
+        "Jalan Merdeka No. 1, Tanjung Makmur",
+        "Tanjung Makmur, 2 Mei 2026",
+        "027/45/Adpem/2026",
+        "Penting",
+        "1 (satu) berkas",
+        "Permohonan Laporan Realisasi Fisik dan Keuangan Bulan April 2026",
+        "keadaan sampai dengan akhir bulan April 2026",
+        "paling lambat tanggal 10 Mei 2026",
+        "Kepala Bagian Administrasi Pembangunan,",
+        "Drs. SUTARNO, M.Si",
+        "NIP. 19630103 198812 1 001",
+        "Tembusan:",
+        "Bupati Tanjung Makmur (sebagai laporan);",
+        "(daftar terlampir)",
+        "Laporan_Realisasi_DINKES_2026-04.xlsx",
+    ):
         assert expected in text, expected
     plan = rt.request_plan(req_store, YEAR, MONTH)
-    for nama, file in zip(plan["opd"], plan["file_name"]):     # every OPD in the lampiran, with its file
+    for nama, file in zip(plan["opd"], plan["file_name"]):  # every OPD in the lampiran, with its file
         assert rt.pimpinan(nama) in text and file in text
     assert "Kepala Dinas Kesehatan" in text and "163" in text
 
@@ -438,15 +481,23 @@ def test_letter_for_chosen_opds_lists_them_under_yth(req_store):
     cfg = _settings(req_store)
     cfg.batas_hari = 15
     chosen = [_opd(req_store, "Dinas Kesehatan").kode, _opd(req_store, "Dinas Sosial").kode]
-    data = request_letter(req_store, YEAR, 12, cfg, opd_kodes=chosen, tanggal_surat=dt.date(2027, 1, 2),
-                          kontak="Sdr. Budi (0812-0000-0000)", tembusan=["Inspektur Daerah"])
+    data = request_letter(
+        req_store,
+        YEAR,
+        12,
+        cfg,
+        opd_kodes=chosen,
+        tanggal_surat=dt.date(2027, 1, 2),
+        kontak="Sdr. Budi (0812-0000-0000)",
+        tembusan=["Inspektur Daerah"],
+    )
     text = _docx_text(data)
     assert "1. Kepala Dinas Kesehatan" in text and "2. Kepala Dinas Sosial" in text
     assert "(daftar terlampir)" not in text and "Kepala Dinas Pertanian" not in text
-    assert "paling lambat tanggal 15 Januari 2027" in text           # batas_hari of the following month
+    assert "paling lambat tanggal 15 Januari 2027" in text  # batas_hari of the following month
     assert "menghubungi Sdr. Budi (0812-0000-0000)." in text
     assert "1. Inspektur Daerah." in text and "Bupati" not in text
-    assert "Nomor\n:\n" + "." * 30 in text                            # left to fill at signing
+    assert "Nomor\n:\n" + "." * 30 in text  # left to fill at signing
     with pytest.raises(ValueError, match="Belum ada DPA"):
         request_letter(req_store, 2030, 1, cfg)
 
@@ -465,12 +516,15 @@ def test_permintaan_page_downloads_are_audited(app_env, media):
     ingest_paths(store, [FIXTURES / "master" / "dpa_2026.xlsx", FIXTURES / DINKES_MAR])
     run(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"OPD tujuan": f"{len(DPA_PER_OPD)} dari {len(DPA_PER_OPD)}", "Sub kegiatan": "163",
-                       "Batas penyampaian": "10 Mei 2026"}
+    assert metrics == {
+        "OPD tujuan": f"{len(DPA_PER_OPD)} dari {len(DPA_PER_OPD)}",
+        "Sub kegiatan": "163",
+        "Batas penyampaian": "10 Mei 2026",
+    }
     table = at.dataframe[0].value
     assert table.set_index("OPD").loc["Dinas Kesehatan", "Laporan Maret 2026"] == "terisi di format"
     assert len(table) == len(DPA_PER_OPD)
-    assert not at.get("download_button")          # built only on request
+    assert not at.get("download_button")  # built only on request
     at.text_input(key="permintaan_nomor").set_value("027/77/Adpem/2026")
     at.button(key="permintaan_siapkan").click()
     run(at)
@@ -486,13 +540,15 @@ def test_permintaan_page_downloads_are_audited(app_env, media):
     next(b for b in at.get("download_button") if b.label == "Unduh surat permohonan (Word)").click()
     run(at)
     audit = store.sql("SELECT actor, target, detail FROM audit_log WHERE action = 'download' ORDER BY id")
-    assert audit[-2:] == [("admin", "Format_Laporan_Realisasi_2026-04.zip", f"format laporan {len(DPA_PER_OPD)} OPD"),
-                          ("admin", "Surat_Permohonan_Laporan_2026-04.docx", "surat permohonan laporan")]
+    assert audit[-2:] == [
+        ("admin", "Format_Laporan_Realisasi_2026-04.zip", f"format laporan {len(DPA_PER_OPD)} OPD"),
+        ("admin", "Surat_Permohonan_Laporan_2026-04.docx", "surat permohonan laporan"),
+    ]
     # fewer OPDs chosen: fewer files
     dinkes = _opd(store, "Dinas Kesehatan").kode
     at.multiselect(key="permintaan_opd").set_value([dinkes])
     run(at)
-    assert not at.get("download_button")          # other choices: prepared again
+    assert not at.get("download_button")  # other choices: prepared again
     at.button(key="permintaan_siapkan").click()
     run(at)
     zip_button = next(b for b in at.get("download_button") if b.label.startswith("Unduh format laporan"))

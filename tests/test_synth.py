@@ -3,6 +3,7 @@
 Files are read back with python-calamine (csv / html parsers for V4 and html_xls),
 independently of the ETL package, so these tests check the generator itself.
 """
+
 from __future__ import annotations
 
 import csv
@@ -80,10 +81,15 @@ def table_rows(rows: list[list], pct_scale: float) -> list[dict]:
     for row in rows:
         for k, cell in enumerate(row):
             if isinstance(cell, str) and (LEAF.match(cell) or SUBTOTAL.match(cell)):
-                out.append({"kode": cell, "pagu": to_number(row[k + 2]),
-                            "target": to_number(row[k + 3]) * pct_scale,
-                            "fisik": to_number(row[k + 4]) * pct_scale,
-                            "keuangan": to_number(row[k + 5])})
+                out.append(
+                    {
+                        "kode": cell,
+                        "pagu": to_number(row[k + 2]),
+                        "target": to_number(row[k + 3]) * pct_scale,
+                        "fisik": to_number(row[k + 4]) * pct_scale,
+                        "keuangan": to_number(row[k + 5]),
+                    }
+                )
                 break
     return out
 
@@ -92,9 +98,12 @@ def summarise(rows: list[dict]) -> dict:
     """Leaf count, sums and pagu-weighted fisik of the leaf rows."""
     leaves = [r for r in rows if LEAF.match(r["kode"])]
     pagu = sum(r["pagu"] for r in leaves)
-    return {"leaf_rows": len(leaves), "sum_pagu": pagu,
-            "sum_realisasi_keuangan": sum(r["keuangan"] for r in leaves),
-            "fisik_weighted_mean": sum(r["pagu"] * r["fisik"] for r in leaves) / pagu}
+    return {
+        "leaf_rows": len(leaves),
+        "sum_pagu": pagu,
+        "sum_realisasi_keuangan": sum(r["keuangan"] for r in leaves),
+        "fisik_weighted_mean": sum(r["pagu"] * r["fisik"] for r in leaves) / pagu,
+    }
 
 
 def assert_matches(truth: synth.ReportTruth, rows: list[dict]) -> None:

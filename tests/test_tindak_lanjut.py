@@ -1,6 +1,7 @@
 """Rakor meetings and tindak lanjut (SOP steps 13-14): the followups API the meeting pack and the
 Rekap OPD page read, recording meetings and decisions (validation, audit, history), status
 updates with dated notes, the OPD scope, the page (AppTest) and the Laporan pelaksanaan Rakor."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +26,12 @@ def _seed(store, opds) -> dict:
     dinkes, distan = opds["Dinas Kesehatan"], opds["Dinas Pertanian"]
     rid = store.insert_rakor(APR14, 2026, 3, "Ruang Rapat Setda", "Sekretaris Daerah", None, "admin")
     store.set_rakor_peserta(rid, [dinkes, distan])
-    a = store.insert_tindak_lanjut(rid, dinkes, "Serapan rendah", "Percepat lelang", "Kadinkes",
-                                   dt.date(2026, 4, 30), "admin")
-    b = store.insert_tindak_lanjut(rid, distan, "Kontrak terlambat", "Teguran tertulis", "PPK",
-                                   dt.date(2026, 5, 31), "admin")
+    a = store.insert_tindak_lanjut(
+        rid, dinkes, "Serapan rendah", "Percepat lelang", "Kadinkes", dt.date(2026, 4, 30), "admin"
+    )
+    b = store.insert_tindak_lanjut(
+        rid, distan, "Kontrak terlambat", "Teguran tertulis", "PPK", dt.date(2026, 5, 31), "admin"
+    )
     c = store.insert_tindak_lanjut(rid, dinkes, "SPJ belum lengkap", "Lengkapi SPJ", "Bendahara", None, "admin")
     for i in (a, b, c):
         store.insert_tindak_lanjut_note(i, APR14, "open", None, "admin")
@@ -90,8 +93,16 @@ def _audit(store, action: str) -> list[tuple]:
 
 
 def _meeting(store, opds, **kw) -> int:
-    args = dict(tanggal=APR14, tahun=2026, bulan=3, tempat="Ruang Rapat Setda", pimpinan="Sekretaris Daerah",
-                peserta=[opds["Dinas Kesehatan"], opds["Dinas Pertanian"]], catatan=None, today=TODAY)
+    args = dict(
+        tanggal=APR14,
+        tahun=2026,
+        bulan=3,
+        tempat="Ruang Rapat Setda",
+        pimpinan="Sekretaris Daerah",
+        peserta=[opds["Dinas Kesehatan"], opds["Dinas Pertanian"]],
+        catatan=None,
+        today=TODAY,
+    )
     args.update(kw)
     return tl.create_rakor(store, ADMIN, **args)
 
@@ -112,20 +123,45 @@ def test_create_rakor_validates_and_audits(dpa_store, opds):
     with pytest.raises(tl.RakorError, match="lebih awal dari periode yang dibahas \\(Maret 2026\\)"):
         _meeting(dpa_store, opds, tanggal=dt.date(2026, 2, 20))
     with pytest.raises(PermissionError):
-        tl.create_rakor(dpa_store, VIEWER, tanggal=APR14, tahun=2026, bulan=3, tempat="x", pimpinan="y",
-                        peserta=[opds["Dinas Kesehatan"]])
+        tl.create_rakor(
+            dpa_store,
+            VIEWER,
+            tanggal=APR14,
+            tahun=2026,
+            bulan=3,
+            tempat="x",
+            pimpinan="y",
+            peserta=[opds["Dinas Kesehatan"]],
+        )
     assert tl.meetings(dpa_store).empty and not _audit(dpa_store, "rakor_create")
     rid = _meeting(dpa_store, opds)
     r = tl.get_rakor(dpa_store, rid)
     assert (r["tanggal"], r["tahun"], r["bulan"], r["status"]) == (APR14, 2026, 3, "draft")
-    assert _audit(dpa_store, "rakor_create") == [(
-        "admin1", f"rakor {rid}", "tanggal 14-04-2026, periode Maret 2026, tempat Ruang Rapat Setda, pimpinan "
-        "Sekretaris Daerah, peserta 2 OPD: Dinas Kesehatan, Dinas Pertanian")]
-    changed = tl.update_rakor(dpa_store, ADMIN, rid, tanggal=APR14, tahun=2026, bulan=3, tempat="Aula Bupati",
-                              pimpinan="Sekretaris Daerah", peserta=[opds["Dinas Kesehatan"]], today=TODAY)
+    assert _audit(dpa_store, "rakor_create") == [
+        (
+            "admin1",
+            f"rakor {rid}",
+            "tanggal 14-04-2026, periode Maret 2026, tempat Ruang Rapat Setda, pimpinan "
+            "Sekretaris Daerah, peserta 2 OPD: Dinas Kesehatan, Dinas Pertanian",
+        )
+    ]
+    changed = tl.update_rakor(
+        dpa_store,
+        ADMIN,
+        rid,
+        tanggal=APR14,
+        tahun=2026,
+        bulan=3,
+        tempat="Aula Bupati",
+        pimpinan="Sekretaris Daerah",
+        peserta=[opds["Dinas Kesehatan"]],
+        today=TODAY,
+    )
     assert changed == ["tempat", "peserta"]
     assert [d for _, _, d in _audit(dpa_store, "rakor_update")] == [
-        "tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'", "peserta: dikurangi Dinas Pertanian"]
+        "tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'",
+        "peserta: dikurangi Dinas Pertanian",
+    ]
     assert tl.get_rakor(dpa_store, rid)["peserta"] == [opds["Dinas Kesehatan"]]
 
 
@@ -134,12 +170,26 @@ def test_decisions_table_add_edit_delete_while_recording(dpa_store, opds):
     dinkes, distan = opds["Dinas Kesehatan"], opds["Dinas Pertanian"]
     original = tl.editor_frame(tl.decisions(dpa_store, rid))
     assert list(original.columns) == list(tl.EDITOR_LABELS.values()) and original.empty
-    edited = _edited(original, [
-        {"OPD": dinkes, "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "Percepat lelang",
-         "PIC": "Kadinkes", "Batas waktu": dt.date(2026, 4, 30)},
-        {},                                               # an empty new row: ignored
-        {"OPD": distan, "Permasalahan": "Kontrak terlambat", "Keputusan / tindak lanjut": "Teguran tertulis",
-         "PIC": "PPK", "Batas waktu": None}])
+    edited = _edited(
+        original,
+        [
+            {
+                "OPD": dinkes,
+                "Permasalahan": "Serapan rendah",
+                "Keputusan / tindak lanjut": "Percepat lelang",
+                "PIC": "Kadinkes",
+                "Batas waktu": dt.date(2026, 4, 30),
+            },
+            {},  # an empty new row: ignored
+            {
+                "OPD": distan,
+                "Permasalahan": "Kontrak terlambat",
+                "Keputusan / tindak lanjut": "Teguran tertulis",
+                "PIC": "PPK",
+                "Batas waktu": None,
+            },
+        ],
+    )
     changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
     assert not changes.errors and len(changes.adds) == 2 and not changes.updates and not changes.deletes
     assert tl.save_decisions(dpa_store, ADMIN, rid, changes) == dict(ditambah=2, diubah=0, dibatalkan=0, dihapus=0)
@@ -147,10 +197,14 @@ def test_decisions_table_add_edit_delete_while_recording(dpa_store, opds):
     assert rows["keputusan"].tolist() == ["Percepat lelang", "Teguran tertulis"]
     assert rows["status"].tolist() == ["open", "open"] and rows["terlambat"].tolist() == [True, False]
     a, b = rows["id"].tolist()
-    assert [r[1] for r in _audit(dpa_store, "tindak_lanjut_add")] == [f"tindak lanjut {a} (rakor {rid})",
-                                                                       f"tindak lanjut {b} (rakor {rid})"]
-    assert "keputusan 'Percepat lelang'; PIC 'Kadinkes'; batas waktu 30-04-2026" in \
-        _audit(dpa_store, "tindak_lanjut_add")[0][2]
+    assert [r[1] for r in _audit(dpa_store, "tindak_lanjut_add")] == [
+        f"tindak lanjut {a} (rakor {rid})",
+        f"tindak lanjut {b} (rakor {rid})",
+    ]
+    assert (
+        "keputusan 'Percepat lelang'; PIC 'Kadinkes'; batas waktu 30-04-2026"
+        in _audit(dpa_store, "tindak_lanjut_add")[0][2]
+    )
     # every decision starts its history on the meeting day
     assert tl.history(dpa_store, a)[["tanggal", "status"]].values.tolist() == [[APR14, "open"]]
 
@@ -162,21 +216,33 @@ def test_decisions_table_add_edit_delete_while_recording(dpa_store, opds):
     assert changes.updates == [(a, {"batas_waktu": dt.date(2026, 5, 15)})] and changes.deletes == [b]
     tl.save_decisions(dpa_store, ADMIN, rid, changes)
     assert _audit(dpa_store, "tindak_lanjut_update") == [
-        ("admin1", f"tindak lanjut {a} (rakor {rid})", "batas_waktu: 30-04-2026 -> 15-05-2026")]
+        ("admin1", f"tindak lanjut {a} (rakor {rid})", "batas_waktu: 30-04-2026 -> 15-05-2026")
+    ]
     deleted = _audit(dpa_store, "tindak_lanjut_delete")
-    assert len(deleted) == 1 and "OPD Dinas Pertanian; masalah 'Kontrak terlambat'; keputusan 'Teguran tertulis'" \
-        in deleted[0][2]
+    assert (
+        len(deleted) == 1
+        and "OPD Dinas Pertanian; masalah 'Kontrak terlambat'; keputusan 'Teguran tertulis'" in deleted[0][2]
+    )
     assert tl.decisions(dpa_store, rid)["id"].tolist() == [a]
-    assert not tl.followups(dpa_store, as_of=TODAY)["terlambat"].any()   # now due 15 May
+    assert not tl.followups(dpa_store, as_of=TODAY)["terlambat"].any()  # now due 15 May
 
 
 def test_decisions_validation_names_row_and_column(dpa_store, opds):
     rid = _meeting(dpa_store, opds)
     original = tl.editor_frame(tl.decisions(dpa_store, rid))
-    edited = _edited(original, [
-        {"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "",
-         "PIC": "Kadinkes", "Batas waktu": dt.date(2026, 4, 1)},
-        {"OPD": "9.99", "Permasalahan": "x", "Keputusan / tindak lanjut": "y", "PIC": "z", "Dibatalkan": True}])
+    edited = _edited(
+        original,
+        [
+            {
+                "OPD": opds["Dinas Kesehatan"],
+                "Permasalahan": "Serapan rendah",
+                "Keputusan / tindak lanjut": "",
+                "PIC": "Kadinkes",
+                "Batas waktu": dt.date(2026, 4, 1),
+            },
+            {"OPD": "9.99", "Permasalahan": "x", "Keputusan / tindak lanjut": "y", "PIC": "z", "Dibatalkan": True},
+        ],
+    )
     changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
     assert changes.errors == [
         "Baris 1, kolom Keputusan / tindak lanjut: wajib diisi.",
@@ -184,7 +250,8 @@ def test_decisions_validation_names_row_and_column(dpa_store, opds):
         "setelah tanggal rakor.",
         "Baris 2, kolom OPD: '9.99' tidak ada dalam daftar OPD. Pilih OPD dari daftar.",
         "Baris 2, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. Hapus centangnya atau hapus baris "
-        "ini."]
+        "ini.",
+    ]
     before = dpa_store.table_checksums()
     with pytest.raises(tl.RakorError):
         tl.save_decisions(dpa_store, ADMIN, rid, changes)
@@ -194,35 +261,54 @@ def test_decisions_validation_names_row_and_column(dpa_store, opds):
 def test_final_meeting_refuses_deletion_and_cancels_with_reason(dpa_store, opds):
     rid = _meeting(dpa_store, opds)
     original = tl.editor_frame(tl.decisions(dpa_store, rid))
-    edited = _edited(original, [{"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan rendah",
-                                 "Keputusan / tindak lanjut": "Percepat lelang", "PIC": "Kadinkes"}])
-    tl.save_decisions(dpa_store, ADMIN, rid, tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store),
-                                                               rakor_tanggal=APR14, final=False))
+    edited = _edited(
+        original,
+        [
+            {
+                "OPD": opds["Dinas Kesehatan"],
+                "Permasalahan": "Serapan rendah",
+                "Keputusan / tindak lanjut": "Percepat lelang",
+                "PIC": "Kadinkes",
+            }
+        ],
+    )
+    tl.save_decisions(
+        dpa_store,
+        ADMIN,
+        rid,
+        tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False),
+    )
     tl.finalize_rakor(dpa_store, ADMIN, rid)
     assert tl.get_rakor(dpa_store, rid)["status"] == "final"
-    assert _audit(dpa_store, "rakor_final") == [("admin1", f"rakor {rid}",
-                                                 "hasil rakor tanggal 14-04-2026 ditetapkan: 1 keputusan")]
+    assert _audit(dpa_store, "rakor_final") == [
+        ("admin1", f"rakor {rid}", "hasil rakor tanggal 14-04-2026 ditetapkan: 1 keputusan")
+    ]
     original = tl.editor_frame(tl.decisions(dpa_store, rid))
     (tl_id,) = original["ID"].tolist()
-    refused = tl.diff_decisions(original, original.iloc[0:0], opds=tl._opd_names(dpa_store), rakor_tanggal=APR14,
-                                final=True)
+    refused = tl.diff_decisions(
+        original, original.iloc[0:0], opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True
+    )
     assert not refused.deletes and len(refused.errors) == 1
     assert f"Keputusan ID {tl_id} (Dinas Kesehatan: 'Percepat lelang') tidak dapat dihapus" in refused.errors[0]
-    with pytest.raises(tl.RakorError, match="tidak dapat dihapus"):          # even bypassing the diff
+    with pytest.raises(tl.RakorError, match="tidak dapat dihapus"):  # even bypassing the diff
         tl.save_decisions(dpa_store, ADMIN, rid, tl.DecisionChanges(deletes=[tl_id]))
     edited = original.copy()
     edited.loc[0, "Dibatalkan"] = True
-    assert tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14,
-                             final=True).errors == ["Baris 1 (ID %d), kolom Alasan batal: tuliskan alasan pembatalan "
-                                                    "keputusan ini." % tl_id]
+    assert tl.diff_decisions(
+        original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True
+    ).errors == ["Baris 1 (ID %d), kolom Alasan batal: tuliskan alasan pembatalan keputusan ini." % tl_id]
     edited.loc[0, "Alasan batal"] = "Sudah tertampung di APBD Perubahan"
     changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True)
     assert tl.save_decisions(dpa_store, ADMIN, rid, changes)["dibatalkan"] == 1
-    assert _audit(dpa_store, "tindak_lanjut_batal") == [(
-        "admin1", f"tindak lanjut {tl_id} (rakor {rid})",
-        "dibatalkan: tidak -> ya; alasan_batal: - -> 'Sudah tertampung di APBD Perubahan'")]
-    assert tl.followups(dpa_store).empty                     # cancelled: out of the follow-ups...
-    kept = tl.decisions(dpa_store, rid)                     # ...but kept with the meeting
+    assert _audit(dpa_store, "tindak_lanjut_batal") == [
+        (
+            "admin1",
+            f"tindak lanjut {tl_id} (rakor {rid})",
+            "dibatalkan: tidak -> ya; alasan_batal: - -> 'Sudah tertampung di APBD Perubahan'",
+        )
+    ]
+    assert tl.followups(dpa_store).empty  # cancelled: out of the follow-ups...
+    kept = tl.decisions(dpa_store, rid)  # ...but kept with the meeting
     assert kept["status_label"].tolist() == ["Dibatalkan"] and kept["dibatalkan"].tolist() == [True]
     with pytest.raises(tl.RakorError, match="sudah dibatalkan"):
         tl.update_status(dpa_store, ADMIN, tl_id, "done", "selesai", today=TODAY)
@@ -242,40 +328,50 @@ def test_status_updates_keep_dated_history_and_respect_the_opd_scope(dpa_store, 
         "Status 'selesai' tidak dikenal. Pilih: Belum ditindaklanjuti, Dalam proses, Selesai.",
         "Catatan wajib diisi: tuliskan perkembangan tindak lanjut (apa yang sudah dilakukan).",
         "Tanggal catatan 18-04-2026 lebih awal dari catatan terakhir (20-04-2026). Isi tanggal yang sama atau "
-        "sesudahnya."]
+        "sesudahnya.",
+    ]
     with pytest.raises(tl.RakorError, match="belum terjadi"):
         tl.update_status(dpa_store, dinkes_op, ids["a"], "done", "x", tanggal=dt.date(2026, 5, 11), today=TODAY)
     assert not _audit(dpa_store, "tindak_lanjut_status")
-    tl.update_status(dpa_store, dinkes_op, ids["a"], "done", "Kontrak ditandatangani 8 Mei",
-                     tanggal=dt.date(2026, 5, 8), today=TODAY)
+    tl.update_status(
+        dpa_store, dinkes_op, ids["a"], "done", "Kontrak ditandatangani 8 Mei", tanggal=dt.date(2026, 5, 8), today=TODAY
+    )
     hist = tl.history(dpa_store, ids["a"])
     assert hist[["tanggal", "status", "note", "actor"]].values.tolist() == [
         [APR14, "open", None, "admin"],
         [dt.date(2026, 4, 20), "in_progress", "Dokumen lelang disusun", "admin"],
-        [dt.date(2026, 5, 8), "done", "Kontrak ditandatangani 8 Mei", "dinkes1"]]
-    assert _audit(dpa_store, "tindak_lanjut_status") == [(
-        "dinkes1", f"tindak lanjut {ids['a']} ({ids['dinkes']})",
-        "Dalam proses -> Selesai per 08-05-2026: Kontrak ditandatangani 8 Mei")]
+        [dt.date(2026, 5, 8), "done", "Kontrak ditandatangani 8 Mei", "dinkes1"],
+    ]
+    assert _audit(dpa_store, "tindak_lanjut_status") == [
+        (
+            "dinkes1",
+            f"tindak lanjut {ids['a']} ({ids['dinkes']})",
+            "Dalam proses -> Selesai per 08-05-2026: Kontrak ditandatangani 8 Mei",
+        )
+    ]
     row = tl.followups(dpa_store, as_of=TODAY).set_index("id").loc[ids["a"]]
-    assert (row["status"], row["terlambat"], row["catatan_terakhir"]) == ("done", False,
-                                                                          "Kontrak ditandatangani 8 Mei")
+    assert (row["status"], row["terlambat"], row["catatan_terakhir"]) == ("done", False, "Kontrak ditandatangani 8 Mei")
     # a note without a status change keeps the status and becomes the latest note
     tl.update_status(dpa_store, ADMIN, ids["c"], "open", "Menunggu verifikasi inspektorat", today=TODAY)
     row = tl.followups(dpa_store, as_of=TODAY).set_index("id").loc[ids["c"]]
     assert (row["status"], row["catatan_terakhir"]) == ("open", "Menunggu verifikasi inspektorat")
     assert tl.open_counts(dpa_store, as_of=TODAY).to_dict("records") == [
-        {"opd_kode": ids["dinkes"], "terbuka": 1, "terlambat": 0}]
+        {"opd_kode": ids["dinkes"], "terbuka": 1, "terlambat": 0}
+    ]
 
 
-@pytest.mark.parametrize("status, due, as_of, late", [
-    ("open", dt.date(2026, 4, 30), dt.date(2026, 5, 1), True),
-    ("in_progress", dt.date(2026, 4, 30), dt.date(2026, 5, 1), True),
-    ("done", dt.date(2026, 4, 30), dt.date(2026, 5, 1), False),
-    ("open", dt.date(2026, 4, 30), dt.date(2026, 4, 30), False),
-    ("open", None, dt.date(2030, 1, 1), False),
-    ("open", pd.NaT, dt.date(2030, 1, 1), False),
-    ("open", pd.Timestamp("2026-04-30"), dt.date(2026, 5, 1), True),
-])
+@pytest.mark.parametrize(
+    "status, due, as_of, late",
+    [
+        ("open", dt.date(2026, 4, 30), dt.date(2026, 5, 1), True),
+        ("in_progress", dt.date(2026, 4, 30), dt.date(2026, 5, 1), True),
+        ("done", dt.date(2026, 4, 30), dt.date(2026, 5, 1), False),
+        ("open", dt.date(2026, 4, 30), dt.date(2026, 4, 30), False),
+        ("open", None, dt.date(2030, 1, 1), False),
+        ("open", pd.NaT, dt.date(2030, 1, 1), False),
+        ("open", pd.Timestamp("2026-04-30"), dt.date(2026, 5, 1), True),
+    ],
+)
 def test_is_terlambat(status, due, as_of, late):
     assert tl.is_terlambat(status, due, as_of) is late
 
@@ -308,8 +404,11 @@ def _page(user: str, role: str, opd_kode: str | None = None):
 def _table(at, column: str, without: str | None = None) -> pd.DataFrame:
     """The first read-only table of the page with ``column`` (and without ``without``)."""
     for df in at.dataframe:
-        if df.editing_mode == "read_only" and column in df.value.columns and (
-                without is None or without not in df.value.columns):
+        if (
+            df.editing_mode == "read_only"
+            and column in df.value.columns
+            and (without is None or without not in df.value.columns)
+        ):
             return df.value
     raise AssertionError(f"no table with {column!r}")
 
@@ -325,13 +424,31 @@ def _recorded_meeting(store, opds) -> tuple[int, int, int]:
     """A meeting with a Dinkes decision overdue by today and a Distan decision, via the API."""
     rid = _meeting(store, opds, today=dt.date.today())
     original = tl.editor_frame(tl.decisions(store, rid))
-    edited = _edited(original, [
-        {"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut":
-         "Percepat lelang", "PIC": "Kadinkes", "Batas waktu": dt.date(2026, 4, 30)},
-        {"OPD": opds["Dinas Pertanian"], "Permasalahan": "Kontrak terlambat", "Keputusan / tindak lanjut":
-         "Teguran tertulis", "PIC": "PPK", "Batas waktu": dt.date.today() + dt.timedelta(days=30)}])
-    tl.save_decisions(store, ADMIN, rid, tl.diff_decisions(original, edited, opds=tl._opd_names(store),
-                                                           rakor_tanggal=APR14, final=False))
+    edited = _edited(
+        original,
+        [
+            {
+                "OPD": opds["Dinas Kesehatan"],
+                "Permasalahan": "Serapan rendah",
+                "Keputusan / tindak lanjut": "Percepat lelang",
+                "PIC": "Kadinkes",
+                "Batas waktu": dt.date(2026, 4, 30),
+            },
+            {
+                "OPD": opds["Dinas Pertanian"],
+                "Permasalahan": "Kontrak terlambat",
+                "Keputusan / tindak lanjut": "Teguran tertulis",
+                "PIC": "PPK",
+                "Batas waktu": dt.date.today() + dt.timedelta(days=30),
+            },
+        ],
+    )
+    tl.save_decisions(
+        store,
+        ADMIN,
+        rid,
+        tl.diff_decisions(original, edited, opds=tl._opd_names(store), rakor_tanggal=APR14, final=False),
+    )
     a, b = tl.decisions(store, rid)["id"].tolist()
     return rid, a, b
 
@@ -361,16 +478,35 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     editor = at.data_editor(key=f"tl_editor_{rid}_0")
     assert editor.editing_mode == "dynamic" and editor.value.empty
     # an incomplete row: the message names row and column, nothing can be saved
-    at.session_state[f"tl_editor_{rid}_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"OPD": dinkes, "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "Percepat lelang"}]}
+    at.session_state[f"tl_editor_{rid}_0"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {"OPD": dinkes, "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "Percepat lelang"}
+        ],
+    }
     run(at)
     assert [e.value for e in at.error] == ["Baris 1, kolom PIC: wajib diisi."]
     assert next(b for b in at.button if b.label == "Simpan perubahan keputusan").disabled
-    at.session_state[f"tl_editor_{rid}_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"OPD": dinkes, "Permasalahan": "Serapan belanja modal rendah", "Keputusan / tindak lanjut":
-         "Lelang ulang alat kesehatan", "PIC": "Kadinkes", "Batas waktu": "2026-04-30"},
-        {"OPD": distan, "Permasalahan": "Kontrak irigasi terlambat", "Keputusan / tindak lanjut":
-         "Teguran tertulis kepada penyedia", "PIC": "PPK Distan"}]}
+    at.session_state[f"tl_editor_{rid}_0"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {
+                "OPD": dinkes,
+                "Permasalahan": "Serapan belanja modal rendah",
+                "Keputusan / tindak lanjut": "Lelang ulang alat kesehatan",
+                "PIC": "Kadinkes",
+                "Batas waktu": "2026-04-30",
+            },
+            {
+                "OPD": distan,
+                "Permasalahan": "Kontrak irigasi terlambat",
+                "Keputusan / tindak lanjut": "Teguran tertulis kepada penyedia",
+                "PIC": "PPK Distan",
+            },
+        ],
+    }
     run(at)
     assert not at.error
     _click(at, "Simpan perubahan keputusan")
@@ -381,8 +517,10 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     assert len(app_store.sql("SELECT * FROM audit_log WHERE action = 'tindak_lanjut_add' AND actor = 'admin1'")) == 2
     # the follow-up table: the Dinkes decision (due 30 April) is overdue today and marked
     table = _table(at, "Terlambat")
-    assert table["Keputusan / tindak lanjut"].tolist() == ["Lelang ulang alat kesehatan",
-                                                           "Teguran tertulis kepada penyedia"]
+    assert table["Keputusan / tindak lanjut"].tolist() == [
+        "Lelang ulang alat kesehatan",
+        "Teguran tertulis kepada penyedia",
+    ]
     assert table["Terlambat"].tolist() == ["⚠ Terlambat", ""]
     assert [m.value for m in at.metric][:2] == ["2", "1"]
 
@@ -396,16 +534,23 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     assert any("Perkembangan tindak lanjut #%d disimpan: Dalam proses." % a in s.value for s in at.success)
     hist = tl.history(app_store, a)
     assert hist[["tanggal", "status", "note", "actor"]].values.tolist()[-1] == [
-        dt.date(2026, 4, 20), "in_progress", "Dokumen lelang ulang sedang disusun", "admin1"]
+        dt.date(2026, 4, 20),
+        "in_progress",
+        "Dokumen lelang ulang sedang disusun",
+        "admin1",
+    ]
     assert _table(at, "Oleh")["Catatan"].tolist() == [
-        "(keputusan dicatat pada rakor)", "Dokumen lelang ulang sedang disusun"]
+        "(keputusan dicatat pada rakor)",
+        "Dokumen lelang ulang sedang disusun",
+    ]
 
     # the meeting's data can be corrected (audited old -> new)
     at.text_input(key=f"rakor_edit_{rid}_tempat").set_value("Aula Bupati")
     _click(at, "Simpan data rakor")
     assert any("Data rakor diperbarui." in s.value for s in at.success)
     assert app_store.sql("SELECT detail FROM audit_log WHERE action = 'rakor_update'") == [
-        ("tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'",)]
+        ("tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'",)
+    ]
 
     # fix the result: the table then only adds rows (deleting is no longer offered)
     _click(at, "Tetapkan hasil rakor")
@@ -418,8 +563,8 @@ def test_page_opd_user_sees_and_updates_only_its_own_follow_ups(app_store):
     rid, a, b = _recorded_meeting(app_store, opds)
     at = _page("dinkes1", "opd", opds["Dinas Kesehatan"])
     assert [t.label for t in at.tabs] == ["Tindak lanjut", "Hasil rakor"]
-    assert not at.data_editor                                                 # decisions are read-only
-    assert [d.label for d in at.get("download_button")] == ["Unduh Excel (tindak lanjut)"]   # no full report
+    assert not at.data_editor  # decisions are read-only
+    assert [d.label for d in at.get("download_button")] == ["Unduh Excel (tindak lanjut)"]  # no full report
     table = _table(at, "Terlambat")
     assert table["Keputusan / tindak lanjut"].tolist() == ["Percepat lelang"] and "OPD" not in table.columns
     assert at.selectbox(key="tl_pick").options == [f"#{a} · Dinas Kesehatan · Percepat lelang"]
@@ -441,8 +586,11 @@ def test_page_viewer_reads_without_forms(app_store, media):
     at = _page("viewer1", "viewer")
     assert [t.label for t in at.tabs] == ["Tindak lanjut", "Hasil rakor"]
     assert not at.data_editor
-    assert not [b for b in at.button if b.label in ("Simpan perkembangan", "Simpan perubahan keputusan",
-                                                     "Simpan rakor", "Tetapkan hasil rakor")]
+    assert not [
+        b
+        for b in at.button
+        if b.label in ("Simpan perkembangan", "Simpan perubahan keputusan", "Simpan rakor", "Tetapkan hasil rakor")
+    ]
     assert any("hanya dapat membaca" in c.value for c in at.caption)
     table = _table(at, "Terlambat")
     assert table["OPD"].tolist() == ["Dinas Kesehatan", "Dinas Pertanian"]
@@ -453,7 +601,9 @@ def test_page_viewer_reads_without_forms(app_store, media):
     button.click()
     run(at)
     assert app_store.sql("SELECT actor, target FROM audit_log WHERE action = 'download'")[-1] == (
-        "viewer1", "laporan_rakor_2026-04-14.docx")
+        "viewer1",
+        "laporan_rakor_2026-04-14.docx",
+    )
 
 
 # --------------------------------------------------------------------------- Laporan pelaksanaan Rakor
@@ -476,25 +626,43 @@ def _report_meeting(store, opds) -> int:
     settings_mod.save(store, cfg, "admin1")
     rid = _meeting(store, opds, catatan="Percepat penyerapan anggaran triwulan II.")
     original = tl.editor_frame(tl.decisions(store, rid))
-    edited = _edited(original, [
-        {"OPD": opds["Dinas Kesehatan"], "Permasalahan": "Serapan belanja modal rendah",
-         "Keputusan / tindak lanjut": "Lelang ulang alat kesehatan", "PIC": "Kadinkes",
-         "Batas waktu": dt.date(2026, 4, 30)},
-        {"OPD": opds["Dinas Pertanian"], "Permasalahan": "Kontrak irigasi terlambat",
-         "Keputusan / tindak lanjut": "Teguran tertulis kepada penyedia", "PIC": "PPK Distan",
-         "Batas waktu": dt.date(2026, 5, 31)},
-        {"OPD": opds["Dinas Pertanian"], "Permasalahan": "Pupuk bersubsidi terlambat",
-         "Keputusan / tindak lanjut": "Koordinasi dengan distributor", "PIC": "Kabid PSP"}])
+    edited = _edited(
+        original,
+        [
+            {
+                "OPD": opds["Dinas Kesehatan"],
+                "Permasalahan": "Serapan belanja modal rendah",
+                "Keputusan / tindak lanjut": "Lelang ulang alat kesehatan",
+                "PIC": "Kadinkes",
+                "Batas waktu": dt.date(2026, 4, 30),
+            },
+            {
+                "OPD": opds["Dinas Pertanian"],
+                "Permasalahan": "Kontrak irigasi terlambat",
+                "Keputusan / tindak lanjut": "Teguran tertulis kepada penyedia",
+                "PIC": "PPK Distan",
+                "Batas waktu": dt.date(2026, 5, 31),
+            },
+            {
+                "OPD": opds["Dinas Pertanian"],
+                "Permasalahan": "Pupuk bersubsidi terlambat",
+                "Keputusan / tindak lanjut": "Koordinasi dengan distributor",
+                "PIC": "Kabid PSP",
+            },
+        ],
+    )
     names = tl._opd_names(store)
-    tl.save_decisions(store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14,
-                                                           final=False))
+    tl.save_decisions(
+        store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14, final=False)
+    )
     tl.finalize_rakor(store, ADMIN, rid)
     ids = tl.decisions(store, rid)["id"].tolist()
     original = tl.editor_frame(tl.decisions(store, rid))
     edited = original.copy()
     edited.loc[edited["ID"] == ids[2], ["Dibatalkan", "Alasan batal"]] = [True, "Ditangani dinas provinsi"]
-    tl.save_decisions(store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14,
-                                                           final=True))
+    tl.save_decisions(
+        store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14, final=True)
+    )
     tl.update_status(store, ADMIN, ids[1], "done", "Teguran dikirim", tanggal=dt.date(2026, 5, 2), today=TODAY)
     return rid
 
@@ -523,7 +691,7 @@ def test_rakor_xlsx_holds_meeting_attendees_decisions_and_the_recap_numbers(marc
     assert (value("Tempat"), value("Pimpinan rapat")) == ("Ruang Rapat Setda", "Sekretaris Daerah")
     assert value("Realisasi yang dibahas") == "s.d. akhir bulan Maret 2026"
     assert value("Arahan / catatan") == "Percepat penyerapan anggaran triwulan II."
-    assert "Dinas Kesehatan" in label and "Dinas Pertanian" in label          # the attendees
+    assert "Dinas Kesehatan" in label and "Dinas Pertanian" in label  # the attendees
     tot = kabupaten_totals(recap_opd(march_store, 2026, 3))
     assert value("Pagu anggaran") == tot["pagu"]
     assert value("Realisasi keuangan") == tot["realisasi_keuangan"]
@@ -538,8 +706,11 @@ def test_rakor_xlsx_holds_meeting_attendees_decisions_and_the_recap_numbers(marc
     header = next(r for (r, c), v in cells.items() if v == "Keputusan / Tindak Lanjut")
     rows = [[ws.cell(row=r, column=c).value for c in range(1, 9)] for r in range(header + 1, header + 4)]
     assert [r[1] for r in rows] == ["Dinas Kesehatan", "Dinas Pertanian", "Dinas Pertanian"]
-    assert [r[3] for r in rows] == ["Lelang ulang alat kesehatan", "Teguran tertulis kepada penyedia",
-                                    "Koordinasi dengan distributor"]
+    assert [r[3] for r in rows] == [
+        "Lelang ulang alat kesehatan",
+        "Teguran tertulis kepada penyedia",
+        "Koordinasi dengan distributor",
+    ]
     assert [r[4] for r in rows] == ["Kadinkes", "PPK Distan", "Kabid PSP"]
     assert rows[0][5] == dt.datetime(2026, 4, 30) and rows[2][5] == "-"
     assert ws.cell(row=header + 1, column=6).number_format == "DD-MM-YYYY"
@@ -548,11 +719,12 @@ def test_rakor_xlsx_holds_meeting_attendees_decisions_and_the_recap_numbers(marc
     assert rows[1][7] == "02-05-2026: Teguran dikirim"
     assert rows[2][7] == "Alasan batal: Ditangani dinas provinsi"
     assert ws.cell(row=header + 1, column=3).font.bold and ws.cell(row=header + 1, column=3).font.color.rgb.endswith(
-        "C62828")
+        "C62828"
+    )
     assert not ws.cell(row=header + 2, column=3).font.bold
     assert "Drs. Ahmad Fauzi, M.Si" in texts and "NIP. 19700101 199503 1 001" in texts
     assert "Tanjung Makmur, 10 Mei 2026" in texts
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9      # A4
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
 
 
 def test_rakor_docx_has_the_sections_numbers_and_decisions(march_store, opds):
@@ -569,14 +741,20 @@ def test_rakor_docx_has_the_sections_numbers_and_decisions(march_store, opds):
     paras = [p.text for p in doc.paragraphs]
     assert paras[0] == "PEMERINTAH KABUPATEN TANJUNG MAKMUR"
     assert TITLE in paras and "REALISASI FISIK DAN KEUANGAN S.D. AKHIR BULAN MARET 2026" in paras
-    for heading in ("I. DASAR", "II. WAKTU DAN TEMPAT", "III. PESERTA (2 OPD)",
-                    "IV. RINGKASAN REALISASI S.D. AKHIR BULAN MARET 2026",
-                    "V. PERMASALAHAN DAN KEPUTUSAN / TINDAK LANJUT", "VI. PENUTUP"):
+    for heading in (
+        "I. DASAR",
+        "II. WAKTU DAN TEMPAT",
+        "III. PESERTA (2 OPD)",
+        "IV. RINGKASAN REALISASI S.D. AKHIR BULAN MARET 2026",
+        "V. PERMASALAHAN DAN KEPUTUSAN / TINDAK LANJUT",
+        "VI. PENUTUP",
+    ):
         assert heading in paras, heading
     assert "Hari, tanggal\t: Selasa, 14 April 2026" in paras and "Tempat\t: Ruang Rapat Setda" in paras
     assert "Pimpinan rapat\t: Sekretaris Daerah" in paras
-    assert ["1. Dinas Kesehatan", "2. Dinas Pertanian"] == [p for p in paras if p in ("1. Dinas Kesehatan",
-                                                                                      "2. Dinas Pertanian")][-2:]
+    assert ["1. Dinas Kesehatan", "2. Dinas Pertanian"] == [
+        p for p in paras if p in ("1. Dinas Kesehatan", "2. Dinas Pertanian")
+    ][-2:]
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
     summary = dict(r for r in tables[0][1:])
     tot = kabupaten_totals(recap_opd(march_store, 2026, 3))
@@ -589,13 +767,21 @@ def test_rakor_docx_has_the_sections_numbers_and_decisions(march_store, opds):
     assert summary["OPD yang telah melapor"] == "2 dari 8 OPD"
     dinkes, distan = tables[1], tables[2]
     assert dinkes[0] == ["No", "Permasalahan", "Keputusan / Tindak Lanjut", "PIC", "Batas Waktu", "Status"]
-    assert dinkes[1] == ["1", "Serapan belanja modal rendah", "Lelang ulang alat kesehatan", "Kadinkes",
-                         "30-04-2026", "Belum ditindaklanjuti - Melewati batas waktu"]
+    assert dinkes[1] == [
+        "1",
+        "Serapan belanja modal rendah",
+        "Lelang ulang alat kesehatan",
+        "Kadinkes",
+        "30-04-2026",
+        "Belum ditindaklanjuti - Melewati batas waktu",
+    ]
     assert [r[2] for r in distan[1:]] == ["Teguran tertulis kepada penyedia", "Koordinasi dengan distributor"]
-    assert [r[5] for r in distan[1:]] == ["Selesai - 02-05-2026: Teguran dikirim",
-                                          "Dibatalkan - Alasan batal: Ditangani dinas provinsi"]
+    assert [r[5] for r in distan[1:]] == [
+        "Selesai - 02-05-2026: Teguran dikirim",
+        "Dibatalkan - Alasan batal: Ditangani dinas provinsi",
+    ]
     run = doc.tables[1].rows[1].cells[1].paragraphs[0].runs[0]
-    assert run.bold and str(run.font.color.rgb) == "C62828"             # overdue stands out
+    assert run.bold and str(run.font.color.rgb) == "C62828"  # overdue stands out
     sign = [p.text for p in doc.tables[-1].rows[0].cells[1].paragraphs]
     assert sign[0] == "Tanjung Makmur, 10 Mei 2026" and "Drs. Ahmad Fauzi, M.Si" in sign
     assert "NIP. 19700101 199503 1 001" in sign
@@ -620,13 +806,15 @@ def test_rekap_page_counts_open_follow_ups_and_lists_them_for_the_opd(app_store)
     table = at.dataframe[0].value.set_index("OPD")
     assert table.loc["Dinas Kesehatan", ["Tindak lanjut terbuka", "Tindak lanjut terlambat"]].tolist() == [1, 1]
     assert table.loc["Dinas Pertanian", ["Tindak lanjut terbuka", "Tindak lanjut terlambat"]].tolist() == [1, 0]
-    assert table["Tindak lanjut terbuka"].sum() == 2                  # every other OPD: none
+    assert table["Tindak lanjut terbuka"].sum() == 2  # every other OPD: none
     # drill into Dinas Kesehatan: its open follow-up is listed and marked overdue
     row = list(at.dataframe[0].value["OPD"]).index("Dinas Kesehatan")
     at.session_state["rekap_opd"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     run(at)
-    assert any("Tindak lanjut hasil Rakor yang belum selesai - Dinas Kesehatan** (1, terlambat 1)" in m.value
-               for m in at.markdown)
+    assert any(
+        "Tindak lanjut hasil Rakor yang belum selesai - Dinas Kesehatan** (1, terlambat 1)" in m.value
+        for m in at.markdown
+    )
     listed = _table(at, "Terlambat")
     assert listed["Keputusan / tindak lanjut"].tolist() == ["Percepat lelang"]
     assert listed["Terlambat"].tolist() == ["⚠ Terlambat"] and "OPD" not in listed.columns

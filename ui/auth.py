@@ -1,5 +1,6 @@
 """The login gate of the app: first-run setup, sign-in form, optional single sign-on
 (``st.login``), session expiry and logout. The rules live in :mod:`core.auth`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,7 @@ import threading
 import streamlit as st
 
 from core.access import User, can_open
-from core.auth import (AuthError, authenticate, current_account, role_label, session_expired,
-                       setup_first_admin)
+from core.auth import AuthError, authenticate, current_account, role_label, session_expired, setup_first_admin
 from db.store import Store
 from ui.state import get_store
 
@@ -22,8 +22,13 @@ _RUN = threading.local()
 def sign_in(user: User, must_change: bool = False) -> None:
     """Start a session for ``user``."""
     now = dt.datetime.now()
-    st.session_state[AUTH_KEY] = {"username": user.username, "started": now, "last_seen": now, "user": user,
-                                  "must_change": must_change}
+    st.session_state[AUTH_KEY] = {
+        "username": user.username,
+        "started": now,
+        "last_seen": now,
+        "user": user,
+        "must_change": must_change,
+    }
 
 
 def sign_out(store: Store, reason: str = "logout", notice: str | None = None) -> None:
@@ -46,8 +51,9 @@ def gate(store: Store) -> User | None:
     if auth:
         now = dt.datetime.now()
         if session_expired(auth["started"], auth["last_seen"], now):
-            sign_out(store, "session_expired", "Sesi Anda berakhir karena terlalu lama tidak aktif. Silakan masuk "
-                                               "kembali.")
+            sign_out(
+                store, "session_expired", "Sesi Anda berakhir karena terlalu lama tidak aktif. Silakan masuk kembali."
+            )
             return None
         account = current_account(store, auth["username"])
         if account is None:
@@ -63,8 +69,9 @@ def gate(store: Store) -> User | None:
             store.audit_many([(user.username, "login", user.username, "single sign-on")])
             sign_in(*account)
             return user
-        st.session_state["login_notice"] = ("Akun SSO Anda belum terdaftar di Pantau. Minta admin mencatat alamat "
-                                            "e-mail Anda pada akun Anda.")
+        st.session_state["login_notice"] = (
+            "Akun SSO Anda belum terdaftar di Pantau. Minta admin mencatat alamat e-mail Anda pada akun Anda."
+        )
     return None
 
 
@@ -84,8 +91,10 @@ def require_page(url_path: str, page: str) -> User:
         st.session_state["_goto"] = url_path
         st.switch_page("app.py")
     if not can_open(user, page) or (page != "akun" and must_change_password()):
-        st.error("Halaman ini tidak tersedia untuk peran Anda. Pilih halaman lain dari menu di samping.",
-                 icon=":material/block:")
+        st.error(
+            "Halaman ini tidak tersedia untuk peran Anda. Pilih halaman lain dari menu di samping.",
+            icon=":material/block:",
+        )
         st.stop()
     return user
 
@@ -147,13 +156,16 @@ def setup_page(store: Store) -> None:
     _, mid, _ = st.columns([1, 1.6, 1])
     with mid:
         st.title(":material/monitoring: Selamat datang di Pantau")
-        st.write("Basis data ini belum memiliki akun. Buat akun **admin pertama**. Admin dapat menambah pengguna "
-                 "lain (operator OPD, unit kerja, pemeriksa, penyetuju, pembaca) setelah masuk.")
+        st.write(
+            "Basis data ini belum memiliki akun. Buat akun **admin pertama**. Admin dapat menambah pengguna "
+            "lain (operator OPD, unit kerja, pemeriksa, penyetuju, pembaca) setelah masuk."
+        )
         with st.form("setup", border=True):
             nama = st.text_input("Nama lengkap", key="setup_nama")
             username = st.text_input("Nama pengguna", key="setup_username", placeholder="mis. admin.adpem")
-            pw1 = st.text_input("Kata sandi", type="password", key="setup_pw1",
-                                help="Minimal 10 karakter, memuat huruf dan angka.")
+            pw1 = st.text_input(
+                "Kata sandi", type="password", key="setup_pw1", help="Minimal 10 karakter, memuat huruf dan angka."
+            )
             pw2 = st.text_input("Ulangi kata sandi", type="password", key="setup_pw2")
             submitted = st.form_submit_button("Buat admin dan masuk", type="primary", icon=":material/person_add:")
         if submitted:

@@ -6,6 +6,7 @@ Each wrapper has the signature of the core function it calls (store first) and r
 same numbers; ``st.cache_data`` hands every caller its own copy, so a page may change what it
 gets. Keep arguments hashable (tuples, not lists).
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -56,8 +57,9 @@ def _tuple(values) -> tuple | None:
     return tuple(values) if values else None
 
 
-def recap_opd(store: Store, year: int, month: int, opd: str | None = None, *, dana=None,
-              jenis: str | None = None) -> pd.DataFrame:
+def recap_opd(
+    store: Store, year: int, month: int, opd: str | None = None, *, dana=None, jenis: str | None = None
+) -> pd.DataFrame:
     """:func:`core.recap.recap_opd`."""
     return _get(store, "recap_opd", year, month, opd, dana=_tuple(dana), jenis=jenis)
 
@@ -77,8 +79,9 @@ def leaf_recap(store: Store, year: int, month: int, opd: str | None = None) -> p
     return _get(store, "leaf_recap", year, month, opd)
 
 
-def opd_level(store: Store, year: int, month: int, opd: str | None = None, *, dana=None,
-              jenis: str | None = None) -> pd.DataFrame:
+def opd_level(
+    store: Store, year: int, month: int, opd: str | None = None, *, dana=None, jenis: str | None = None
+) -> pd.DataFrame:
     """:func:`core.recap.opd_level`."""
     return _get(store, "opd_level", year, month, opd, dana=_tuple(dana), jenis=jenis)
 
@@ -190,8 +193,9 @@ def formatted(table: pd.DataFrame, rupiah: tuple = (), percent: tuple = (), poin
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _formatted(_table: pd.DataFrame, content: int, columns: tuple, rows: int, rupiah: tuple, percent: tuple,
-               points: tuple) -> pd.DataFrame:
+def _formatted(
+    _table: pd.DataFrame, content: int, columns: tuple, rows: int, rupiah: tuple, percent: tuple, points: tuple
+) -> pd.DataFrame:
     # content, columns and rows only key the cache
     from ui import format as fmt
 

@@ -1,4 +1,5 @@
 """Plotly charts with one palette and Indonesian labels, readable on a projector."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,12 +9,24 @@ from etl.text import BULAN
 
 from .format import percent, rupiah_compact
 
-COLOURS = {"hijau": "#2e7d32", "kuning": "#f9a825", "merah": "#c62828", "fisik": "#1565c0",
-           "non_fisik": "#90a4ae", "target": "#6d4c41", "keuangan": "#00897b"}
+COLOURS = {
+    "hijau": "#2e7d32",
+    "kuning": "#f9a825",
+    "merah": "#c62828",
+    "fisik": "#1565c0",
+    "non_fisik": "#90a4ae",
+    "target": "#6d4c41",
+    "keuangan": "#00897b",
+}
 LIGHT_LABEL = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", None: "-"}
 LIGHT_DOT = {"hijau": "🟢 Hijau", "kuning": "🟡 Kuning", "merah": "🔴 Merah", None: "⚪ -"}
-_LAYOUT = dict(font=dict(size=16), margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.15),
-               separators=",.", plot_bgcolor="white")
+_LAYOUT = dict(
+    font=dict(size=16),
+    margin=dict(l=10, r=10, t=50, b=10),
+    legend=dict(orientation="h", y=-0.15),
+    separators=",.",
+    plot_bgcolor="white",
+)
 
 
 def kurva_s_figure(curve: pd.DataFrame, target_serapan: list[float], title: str) -> go.Figure:
@@ -21,16 +34,39 @@ def kurva_s_figure(curve: pd.DataFrame, target_serapan: list[float], title: str)
     against the target absorption curve."""
     months = [BULAN[m - 1][:3] for m in curve["bulan"]]
     fig = go.Figure()
-    fig.add_scatter(x=months, y=curve["target_fisik_pct"], name="Target fisik", mode="lines+markers",
-                    line=dict(color=COLOURS["target"], dash="dash", width=3))
-    fig.add_scatter(x=months, y=curve["fisik_pct"], name="Realisasi fisik", mode="lines+markers",
-                    line=dict(color=COLOURS["fisik"], width=4))
-    fig.add_scatter(x=months, y=[target_serapan[m - 1] for m in curve["bulan"]], name="Target serapan",
-                    mode="lines", line=dict(color=COLOURS["keuangan"], dash="dot", width=3))
-    fig.add_scatter(x=months, y=curve["keuangan_pct"], name="Realisasi keuangan", mode="lines+markers",
-                    line=dict(color=COLOURS["keuangan"], width=4))
-    fig.update_layout(title=title, yaxis=dict(title="Persen (kumulatif)", range=[0, 100], ticksuffix=" %",
-                                              gridcolor="#e0e0e0"), **_LAYOUT)
+    fig.add_scatter(
+        x=months,
+        y=curve["target_fisik_pct"],
+        name="Target fisik",
+        mode="lines+markers",
+        line=dict(color=COLOURS["target"], dash="dash", width=3),
+    )
+    fig.add_scatter(
+        x=months,
+        y=curve["fisik_pct"],
+        name="Realisasi fisik",
+        mode="lines+markers",
+        line=dict(color=COLOURS["fisik"], width=4),
+    )
+    fig.add_scatter(
+        x=months,
+        y=[target_serapan[m - 1] for m in curve["bulan"]],
+        name="Target serapan",
+        mode="lines",
+        line=dict(color=COLOURS["keuangan"], dash="dot", width=3),
+    )
+    fig.add_scatter(
+        x=months,
+        y=curve["keuangan_pct"],
+        name="Realisasi keuangan",
+        mode="lines+markers",
+        line=dict(color=COLOURS["keuangan"], width=4),
+    )
+    fig.update_layout(
+        title=title,
+        yaxis=dict(title="Persen (kumulatif)", range=[0, 100], ticksuffix=" %", gridcolor="#e0e0e0"),
+        **_LAYOUT,
+    )
     fig.update_traces(hovertemplate="%{x}: %{y:.2f} %")
     return fig
 
@@ -38,13 +74,28 @@ def kurva_s_figure(curve: pd.DataFrame, target_serapan: list[float], title: str)
 def ranking_figure(recap: pd.DataFrame, column: str, title: str, lights: pd.Series | None = None) -> go.Figure:
     """Horizontal bar chart of OPDs by a percentage column, best on top."""
     df = recap.assign(_v=recap[column]).sort_values("_v", ascending=True, na_position="first")
-    colours = [COLOURS.get(x, COLOURS["non_fisik"] if lights is not None else COLOURS["fisik"]) for x in (lights.loc[df.index] if lights is not None
-                                                         else [None] * len(df))]
-    fig = go.Figure(go.Bar(x=df["_v"], y=df["singkatan"].fillna(df["opd"]), orientation="h",
-                           marker_color=colours, text=[percent(v) for v in df["_v"]], textposition="outside",
-                           hovertext=df["opd"], hovertemplate="%{hovertext}: %{x:.2f} %<extra></extra>"))
-    fig.update_layout(title=title, xaxis=dict(range=[0, 105], ticksuffix=" %", gridcolor="#e0e0e0"),
-                      height=max(320, 34 * len(df) + 90), **_LAYOUT)
+    colours = [
+        COLOURS.get(x, COLOURS["non_fisik"] if lights is not None else COLOURS["fisik"])
+        for x in (lights.loc[df.index] if lights is not None else [None] * len(df))
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=df["_v"],
+            y=df["singkatan"].fillna(df["opd"]),
+            orientation="h",
+            marker_color=colours,
+            text=[percent(v) for v in df["_v"]],
+            textposition="outside",
+            hovertext=df["opd"],
+            hovertemplate="%{hovertext}: %{x:.2f} %<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis=dict(range=[0, 105], ticksuffix=" %", gridcolor="#e0e0e0"),
+        height=max(320, 34 * len(df) + 90),
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -53,30 +104,58 @@ def split_figure(split: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure()
     for _, row in split.iterrows():
         key = "fisik" if row["jenis"] == "fisik" else "non_fisik"
-        fig.add_bar(x=["Pagu", "Realisasi keuangan"], y=[row["pagu"], row["realisasi_keuangan"]],
-                    name=row["label"], marker_color=COLOURS[key],
-                    text=[rupiah_compact(row["pagu"]), rupiah_compact(row["realisasi_keuangan"])],
-                    textposition="outside")
+        fig.add_bar(
+            x=["Pagu", "Realisasi keuangan"],
+            y=[row["pagu"], row["realisasi_keuangan"]],
+            name=row["label"],
+            marker_color=COLOURS[key],
+            text=[rupiah_compact(row["pagu"]), rupiah_compact(row["realisasi_keuangan"])],
+            textposition="outside",
+        )
     fig.update_layout(title=title, barmode="group", yaxis=dict(showticklabels=False, gridcolor="#e0e0e0"), **_LAYOUT)
     return fig
 
 
-def serapan_figure(curve: pd.DataFrame, target_serapan: list[float], title: str,
-                   last_year: pd.DataFrame | None = None, last_year_label: str = "Tahun lalu") -> go.Figure:
+def serapan_figure(
+    curve: pd.DataFrame,
+    target_serapan: list[float],
+    title: str,
+    last_year: pd.DataFrame | None = None,
+    last_year_label: str = "Tahun lalu",
+) -> go.Figure:
     """Cumulative realisasi keuangan % by month of the year against the target absorption curve
     (all 12 months) and, when given, the same curve of the previous year."""
     all_months = [BULAN[m - 1][:3] for m in range(1, 13)]
     fig = go.Figure()
-    fig.add_scatter(x=all_months, y=list(target_serapan), name="Target serapan", mode="lines+markers",
-                    line=dict(color=COLOURS["target"], dash="dash", width=3))
+    fig.add_scatter(
+        x=all_months,
+        y=list(target_serapan),
+        name="Target serapan",
+        mode="lines+markers",
+        line=dict(color=COLOURS["target"], dash="dash", width=3),
+    )
     if last_year is not None and last_year["keuangan_pct"].notna().any():
-        fig.add_scatter(x=[BULAN[m - 1][:3] for m in last_year["bulan"]], y=last_year["keuangan_pct"],
-                        name=last_year_label, mode="lines", line=dict(color=COLOURS["non_fisik"], width=3))
-    fig.add_scatter(x=[BULAN[m - 1][:3] for m in curve["bulan"]], y=curve["keuangan_pct"],
-                    name="Realisasi keuangan", mode="lines+markers+text",
-                    text=[percent(v, 1, dash="") for v in curve["keuangan_pct"]],
-                    textposition="top left", line=dict(color=COLOURS["keuangan"], width=5), marker=dict(size=10))
-    fig.update_layout(title=title, yaxis=dict(title="Persen dari pagu (kumulatif)", range=[0, 105],
-                                              ticksuffix=" %", gridcolor="#e0e0e0"), **_LAYOUT)
+        fig.add_scatter(
+            x=[BULAN[m - 1][:3] for m in last_year["bulan"]],
+            y=last_year["keuangan_pct"],
+            name=last_year_label,
+            mode="lines",
+            line=dict(color=COLOURS["non_fisik"], width=3),
+        )
+    fig.add_scatter(
+        x=[BULAN[m - 1][:3] for m in curve["bulan"]],
+        y=curve["keuangan_pct"],
+        name="Realisasi keuangan",
+        mode="lines+markers+text",
+        text=[percent(v, 1, dash="") for v in curve["keuangan_pct"]],
+        textposition="top left",
+        line=dict(color=COLOURS["keuangan"], width=5),
+        marker=dict(size=10),
+    )
+    fig.update_layout(
+        title=title,
+        yaxis=dict(title="Persen dari pagu (kumulatif)", range=[0, 105], ticksuffix=" %", gridcolor="#e0e0e0"),
+        **_LAYOUT,
+    )
     fig.update_traces(hovertemplate="%{x}: %{y:.2f} %")
     return fig

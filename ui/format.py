@@ -1,4 +1,5 @@
 """Indonesian number formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent."""
+
 from __future__ import annotations
 
 import math

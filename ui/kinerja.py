@@ -3,6 +3,7 @@ predicate colours, the trend chart, the review history and the tracking table of
 steps. Plain functions on the frames of :mod:`core.kinerja` and :mod:`core.review`, tested
 without Streamlit; the numbers come from the backend unchanged, only their presentation is here.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ from .charts import _LAYOUT, COLOURS
 from .format import LOCALE, percent
 
 HOURS_PER_DAY = WORKDAY_END - WORKDAY_START
-DASH = "–"           # an empty cell ("-" alone would render as a list bullet in st.table)
+DASH = "–"  # an empty cell ("-" alone would render as a list bullet in st.table)
 NBSP = "\u00a0"
 STATUS_ICON = {"draft": "📝", "submitted": "📨", "verified": "✅", "returned": "↩️", "approved": "🔒"}
 # Cell background and text colour per predikat (light tints with dark text: readable on a projector).
@@ -31,14 +32,25 @@ PREDIKAT_STYLE = {
     "Rendah": ("#ffcc80", "#6d2c00"),
     SANGAT_RENDAH: ("#ef9a9a", "#7f0000"),
 }
-PREDIKAT_COLOUR = {"Sangat Tinggi": "#1b5e20", "Tinggi": COLOURS["hijau"], "Sedang": COLOURS["kuning"],
-                   "Rendah": "#ef6c00", SANGAT_RENDAH: COLOURS["merah"]}
+PREDIKAT_COLOUR = {
+    "Sangat Tinggi": "#1b5e20",
+    "Tinggi": COLOURS["hijau"],
+    "Sedang": COLOURS["kuning"],
+    "Rendah": "#ef6c00",
+    SANGAT_RENDAH: COLOURS["merah"],
+}
 PREDIKAT_ORDER = [label for _, label in PREDIKAT] + [SANGAT_RENDAH]
 ARAH_LABEL = {"naik": "Naik (makin tinggi makin baik)", "turun": "Turun (makin rendah makin baik)"}
 AGREGASI_LABEL = {"stok": "Stok (nilai bulan terakhir)", "alir": "Alir (dijumlahkan)"}
 # The SOP steps in order, as the columns of the tracking table.
-TRACK_STEPS = [("requested", "Permintaan"), ("submitted", "Disampaikan unit"), ("compiled", "Dihimpun staf"),
-               ("analysed", "Dianalisis"), ("verified", "Verifikasi Sekcam"), ("approved", "Persetujuan Camat")]
+TRACK_STEPS = [
+    ("requested", "Permintaan"),
+    ("submitted", "Disampaikan unit"),
+    ("compiled", "Dihimpun staf"),
+    ("analysed", "Dianalisis"),
+    ("verified", "Verifikasi Sekcam"),
+    ("approved", "Persetujuan Camat"),
+]
 
 
 def _missing(value) -> bool:
@@ -107,50 +119,62 @@ def period_of(year: int, kind: str, month: int, triwulan: int | None = None):
 # ---------------------------------------------------------------------------- recap tables
 def recap_export(recap: pd.DataFrame) -> pd.DataFrame:
     """The recap with Indonesian headers, numbers kept as numbers (the Excel download)."""
-    return pd.DataFrame({
-        "Unit Kerja": recap["unit"],
-        "No": recap["no"],
-        "Indikator Kinerja": recap["indikator"],
-        "Satuan": recap["satuan"],
-        "Arah": recap["arah"].map(lambda a: ARAH_LABEL.get(a, a)),
-        "Agregasi": recap["agregasi"].map(lambda a: AGREGASI_LABEL.get(a, a)),
-        "Target": recap["target"],
-        "Realisasi": recap["realisasi"],
-        "Capaian (%)": recap["capaian"].round(2),
-        "Predikat": recap["predikat"],
-        "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
-        "Keterangan": recap["keterangan"],
-        "Catatan": recap["catatan"],
-        "Status": recap["status"].map(lambda s: STATUS_LABEL.get(s, DASH) if isinstance(s, str) else DASH),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Unit Kerja": recap["unit"],
+            "No": recap["no"],
+            "Indikator Kinerja": recap["indikator"],
+            "Satuan": recap["satuan"],
+            "Arah": recap["arah"].map(lambda a: ARAH_LABEL.get(a, a)),
+            "Agregasi": recap["agregasi"].map(lambda a: AGREGASI_LABEL.get(a, a)),
+            "Target": recap["target"],
+            "Realisasi": recap["realisasi"],
+            "Capaian (%)": recap["capaian"].round(2),
+            "Predikat": recap["predikat"],
+            "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
+            "Keterangan": recap["keterangan"],
+            "Catatan": recap["catatan"],
+            "Status": recap["status"].map(lambda s: STATUS_LABEL.get(s, DASH) if isinstance(s, str) else DASH),
+        }
+    ).reset_index(drop=True)
 
 
-def recap_display(recap: pd.DataFrame, with_unit: bool = True, with_months: bool = True,
-                  with_status: bool = True) -> pd.DataFrame:
+def recap_display(
+    recap: pd.DataFrame, with_unit: bool = True, with_months: bool = True, with_status: bool = True
+) -> pd.DataFrame:
     """The recap for the screen: Indonesian number text, the reason where there is no
     capaian, months reported (``with_months``) and the review status with its icon. A unit's
     name is written on its first row only (the rows are grouped by unit)."""
-    notes = [c if isinstance(c, str) and c else (k if isinstance(k, str) and k else "")
-             for c, k in zip(recap["catatan"], recap["keterangan"])]
+    notes = [
+        c if isinstance(c, str) and c else (k if isinstance(k, str) and k else "")
+        for c, k in zip(recap["catatan"], recap["keterangan"])
+    ]
     units = recap["unit"].tolist()
     first = [i == 0 or units[i - 1] != u for i, u in enumerate(units)]
-    df = pd.DataFrame({
-        "Unit": [u if f else "" for u, f in zip(units, first)],
-        "No": recap["no"].map(lambda v: "" if _missing(v) else str(int(v))),
-        "Indikator": recap["indikator"],
-        "Satuan": recap["satuan"].fillna(""),
-        "Target": recap["target"].map(value_text),
-        "Realisasi": recap["realisasi"].map(value_text),
-        "Capaian": recap["capaian"].map(capaian_text),
-        "Predikat": recap["predikat"].map(lambda p: p.replace(" ", NBSP) if isinstance(p, str) else DASH),
-        "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
-        "Catatan": notes,
-        # the review status is the unit's: written once per unit, like its name
-        "Status": [status_text(s) if isinstance(s, str) and f else ("" if isinstance(s, str) else DASH)
-                   for s, f in zip(recap["status"], first)],
-    }).reset_index(drop=True)
-    drop = ([] if with_unit else ["Unit"]) + ([] if with_months else ["Bulan terisi"]) + ([] if with_status
-                                                                                         else ["Status"])
+    df = pd.DataFrame(
+        {
+            "Unit": [u if f else "" for u, f in zip(units, first)],
+            "No": recap["no"].map(lambda v: "" if _missing(v) else str(int(v))),
+            "Indikator": recap["indikator"],
+            "Satuan": recap["satuan"].fillna(""),
+            "Target": recap["target"].map(value_text),
+            "Realisasi": recap["realisasi"].map(value_text),
+            "Capaian": recap["capaian"].map(capaian_text),
+            "Predikat": recap["predikat"].map(lambda p: p.replace(" ", NBSP) if isinstance(p, str) else DASH),
+            "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
+            "Catatan": notes,
+            # the review status is the unit's: written once per unit, like its name
+            "Status": [
+                status_text(s) if isinstance(s, str) and f else ("" if isinstance(s, str) else DASH)
+                for s, f in zip(recap["status"], first)
+            ],
+        }
+    ).reset_index(drop=True)
+    drop = (
+        ([] if with_unit else ["Unit"])
+        + ([] if with_months else ["Bulan terisi"])
+        + ([] if with_status else ["Status"])
+    )
     return df.drop(columns=drop)
 
 
@@ -178,18 +202,34 @@ def trend_figure(monthly: pd.DataFrame, title: str) -> go.Figure:
     satuan = next((s for s in monthly["satuan"] if isinstance(s, str) and s), "")
     colours = [PREDIKAT_COLOUR.get(p, COLOURS["non_fisik"]) for p in monthly["predikat"]]
     fig = go.Figure()
-    fig.add_bar(x=months, y=monthly["realisasi"], name="Realisasi", marker_color=colours,
-                text=[value_text(v, dash="") for v in monthly["realisasi"]], textposition="outside",
-                customdata=[[percent(c), p or DASH] for c, p in zip(monthly["capaian"], monthly["predikat"])],
-                hovertemplate="%{x}: %{y:,.2f} " + satuan + "<br>Capaian %{customdata[0]} (%{customdata[1]})"
-                              "<extra></extra>")
-    fig.add_scatter(x=months, y=monthly["target"], name="Target", mode="lines+markers",
-                    line=dict(color=COLOURS["target"], dash="dash", width=3),
-                    hovertemplate="%{x}: target %{y:,.2f} " + satuan + "<extra></extra>")
+    fig.add_bar(
+        x=months,
+        y=monthly["realisasi"],
+        name="Realisasi",
+        marker_color=colours,
+        text=[value_text(v, dash="") for v in monthly["realisasi"]],
+        textposition="outside",
+        customdata=[[percent(c), p or DASH] for c, p in zip(monthly["capaian"], monthly["predikat"])],
+        hovertemplate="%{x}: %{y:,.2f} " + satuan + "<br>Capaian %{customdata[0]} (%{customdata[1]})<extra></extra>",
+    )
+    fig.add_scatter(
+        x=months,
+        y=monthly["target"],
+        name="Target",
+        mode="lines+markers",
+        line=dict(color=COLOURS["target"], dash="dash", width=3),
+        hovertemplate="%{x}: target %{y:,.2f} " + satuan + "<extra></extra>",
+    )
     top = pd.concat([monthly["realisasi"], monthly["target"]]).max()
-    fig.update_layout(title=title, yaxis=dict(title=satuan or "Nilai", gridcolor="#e0e0e0",
-                                              range=[0, float(top) * 1.18] if not _missing(top) and top > 0 else None),
-                      **_LAYOUT)
+    fig.update_layout(
+        title=title,
+        yaxis=dict(
+            title=satuan or "Nilai",
+            gridcolor="#e0e0e0",
+            range=[0, float(top) * 1.18] if not _missing(top) and top > 0 else None,
+        ),
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -204,14 +244,18 @@ def person(names: dict[str, str], username) -> str:
 def history_frame(events: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
     """Review events (:meth:`Store.review_events`) for the screen, oldest first; ``names``
     (username -> full name) writes who by name."""
-    return pd.DataFrame({
-        "Waktu": events["created_at"].map(when_text),
-        "Langkah": events["step"].map(lambda s: STEP_LABEL.get(s, s)),
-        "Oleh": events["actor"].map(lambda u: person(names or {}, u)),
-        "Status": [f"{STATUS_LABEL.get(a, a)} → {STATUS_LABEL.get(b, b)}" if a != b else STATUS_LABEL.get(b, b)
-                   for a, b in zip(events["status_before"], events["status_after"])],
-        "Catatan": events["note"].fillna(""),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Waktu": events["created_at"].map(when_text),
+            "Langkah": events["step"].map(lambda s: STEP_LABEL.get(s, s)),
+            "Oleh": events["actor"].map(lambda u: person(names or {}, u)),
+            "Status": [
+                f"{STATUS_LABEL.get(a, a)} → {STATUS_LABEL.get(b, b)}" if a != b else STATUS_LABEL.get(b, b)
+                for a, b in zip(events["status_before"], events["status_after"])
+            ],
+            "Catatan": events["note"].fillna(""),
+        }
+    ).reset_index(drop=True)
 
 
 def last_return(events: pd.DataFrame) -> dict | None:
@@ -257,29 +301,37 @@ def tracking_frame(durations: pd.DataFrame, units: pd.DataFrame, reviews: pd.Dat
             row["Menunggu"] = "Selesai" if status.get(unit_id) == "approved" else DASH
         else:
             w = waiting.iloc[-1]
-            row["Menunggu"] = (f"{'⚠️ ' if w['melebihi'] else ''}{w['langkah']}: {duration_text(w['jam_kerja'])} "
-                               f"(batas SOP {duration_text(w['sop_jam'])})")
+            row["Menunggu"] = (
+                f"{'⚠️ ' if w['melebihi'] else ''}{w['langkah']}: {duration_text(w['jam_kerja'])} "
+                f"(batas SOP {duration_text(w['sop_jam'])})"
+            )
         row["Terlambat"] = "⚠️ Ya" if mine["melebihi"].any() else ""
         rows.append(row)
-    return pd.DataFrame(rows, columns=["Unit", "Status"] + [label for _, label in TRACK_STEPS]
-                        + ["Menunggu", "Terlambat"])
+    return pd.DataFrame(
+        rows, columns=["Unit", "Status"] + [label for _, label in TRACK_STEPS] + ["Menunggu", "Terlambat"]
+    )
 
 
 def steps_frame(durations: pd.DataFrame) -> pd.DataFrame:
     """Every step of a month with its time against the SOP (the detail under the tracking table)."""
-    return pd.DataFrame({
-        "Unit": durations["unit"],
-        "Langkah": durations["langkah"],
-        "Oleh": durations["actor"].fillna(DASH),
-        "Dari": durations["mulai"].map(when_text),
-        "Selesai": [when_text(s) if f else "(belum)" for s, f in zip(durations["selesai"], durations["selesai_flag"])],
-        "Lama (jam kerja)": durations["jam_kerja"].map(duration_text),
-        "Batas SOP": durations["sop"].fillna(DASH),
-        "Keterangan": ["⚠️ Melebihi SOP" if m else ("Sesuai SOP" if f and not _missing(j) else
-                                                   ("Menunggu" if not f else DASH))
-                       for m, f, j in zip(durations["melebihi"], durations["selesai_flag"], durations["jam_kerja"])],
-        "Catatan": durations["note"].fillna(""),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Unit": durations["unit"],
+            "Langkah": durations["langkah"],
+            "Oleh": durations["actor"].fillna(DASH),
+            "Dari": durations["mulai"].map(when_text),
+            "Selesai": [
+                when_text(s) if f else "(belum)" for s, f in zip(durations["selesai"], durations["selesai_flag"])
+            ],
+            "Lama (jam kerja)": durations["jam_kerja"].map(duration_text),
+            "Batas SOP": durations["sop"].fillna(DASH),
+            "Keterangan": [
+                "⚠️ Melebihi SOP" if m else ("Sesuai SOP" if f and not _missing(j) else ("Menunggu" if not f else DASH))
+                for m, f, j in zip(durations["melebihi"], durations["selesai_flag"], durations["jam_kerja"])
+            ],
+            "Catatan": durations["note"].fillna(""),
+        }
+    ).reset_index(drop=True)
 
 
 def late_css(row: pd.Series) -> list[str]:
@@ -288,8 +340,9 @@ def late_css(row: pd.Series) -> list[str]:
     return ["background-color: #ffebee; color: #7f0000" if late else "" for _ in row]
 
 
-def review_overview(units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFrame,
-                    names: dict[str, str] | None = None) -> pd.DataFrame:
+def review_overview(
+    units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFrame, names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """One row per unit of a month for the Review page: status (🔒 when approved), indicators
     filled, mean capaian, who (by name, with ``names``) submitted / verified / approved and when,
     and the last note."""
@@ -302,16 +355,35 @@ def review_overview(units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFr
 
         def who(stamp):
             by = r.get(f"{stamp}_by")
-            return f"{person(names or {}, by)}, {when_text(r.get(f'{stamp}_at'))}" if isinstance(by, str) and by \
-                else DASH
+            return (
+                f"{person(names or {}, by)}, {when_text(r.get(f'{stamp}_at'))}" if isinstance(by, str) and by else DASH
+            )
 
-        rows.append({"Unit": nama, "Status": status_text(r.get("status", "draft")),
-                     "Terisi": f"{int(mine['realisasi'].notna().sum())}/{len(mine)}",
-                     "Rata-rata capaian": capaian_text(caps.mean()) if len(caps) else DASH,
-                     "Disampaikan": who("submitted"), "Diverifikasi": who("verified"), "Disetujui": who("approved"),
-                     "Catatan terakhir": r.get("note") or ""})
-    return pd.DataFrame(rows, columns=["Unit", "Status", "Terisi", "Rata-rata capaian", "Disampaikan",
-                                       "Diverifikasi", "Disetujui", "Catatan terakhir"])
+        rows.append(
+            {
+                "Unit": nama,
+                "Status": status_text(r.get("status", "draft")),
+                "Terisi": f"{int(mine['realisasi'].notna().sum())}/{len(mine)}",
+                "Rata-rata capaian": capaian_text(caps.mean()) if len(caps) else DASH,
+                "Disampaikan": who("submitted"),
+                "Diverifikasi": who("verified"),
+                "Disetujui": who("approved"),
+                "Catatan terakhir": r.get("note") or "",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Unit",
+            "Status",
+            "Terisi",
+            "Rata-rata capaian",
+            "Disampaikan",
+            "Diverifikasi",
+            "Disetujui",
+            "Catatan terakhir",
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------- held matches
@@ -332,10 +404,15 @@ def candidate_label(c: dict) -> str:
 
 
 # ---------------------------------------------------------------------------- import preview
-MATCH_LABEL = {"exact": "Sama persis", "normalised": "Sama (ejaan/huruf berbeda)",
-               "fuzzy": "⚠️ Mirip (dicocokkan otomatis, periksa)", "unsure": "❓ Ragu: menunggu konfirmasi",
-               "none": "❓ Tidak dikenal: menunggu konfirmasi", "confirmed": "Dikonfirmasi pengguna",
-               "form": "Formulir"}
+MATCH_LABEL = {
+    "exact": "Sama persis",
+    "normalised": "Sama (ejaan/huruf berbeda)",
+    "fuzzy": "⚠️ Mirip (dicocokkan otomatis, periksa)",
+    "unsure": "❓ Ragu: menunggu konfirmasi",
+    "none": "❓ Tidak dikenal: menunggu konfirmasi",
+    "confirmed": "Dikonfirmasi pengguna",
+    "form": "Formulir",
+}
 KINERJA_KIND_LABEL = {"targets": "Perjanjian Kinerja (target)", "kinerja": "Data kinerja unit"}
 
 
@@ -360,12 +437,33 @@ def kinerja_summary_rows(analysis) -> pd.DataFrame:
             unit = rep.unit.nama if rep.unit else (rep.unit_text or "?")
             matched = str(len(table.attached)) if table else DASH
             held = str(len(table.held)) if table else DASH
-        rows.append({"Berkas": analysis.name, "Lembar": rep.sheet or DASH,
-                     "Jenis": KINERJA_KIND_LABEL.get(rep.kind, rep.kind), "Unit": unit, "Periode": _report_period(rep),
-                     "Baris indikator": len(table.rows) if table else 0, "Dicocokkan": matched,
-                     "Menunggu konfirmasi": held, "Status": status})
-    return pd.DataFrame(rows, columns=["Berkas", "Lembar", "Jenis", "Unit", "Periode", "Baris indikator",
-                                       "Dicocokkan", "Menunggu konfirmasi", "Status"])
+        rows.append(
+            {
+                "Berkas": analysis.name,
+                "Lembar": rep.sheet or DASH,
+                "Jenis": KINERJA_KIND_LABEL.get(rep.kind, rep.kind),
+                "Unit": unit,
+                "Periode": _report_period(rep),
+                "Baris indikator": len(table.rows) if table else 0,
+                "Dicocokkan": matched,
+                "Menunggu konfirmasi": held,
+                "Status": status,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Berkas",
+            "Lembar",
+            "Jenis",
+            "Unit",
+            "Periode",
+            "Baris indikator",
+            "Dicocokkan",
+            "Menunggu konfirmasi",
+            "Status",
+        ],
+    )
 
 
 def match_frame(rep) -> pd.DataFrame:
@@ -380,11 +478,19 @@ def match_frame(rep) -> pd.DataFrame:
             target = "Kandidat: " + "; ".join(f"{c.nama} ({round(c.score * 100)} %)" for c in m.candidates)
         else:
             target = DASH
-        rows.append({"Baris": r.row, "Nama di berkas": r.nama, "Dicocokkan dengan": target,
-                     "Cara": MATCH_LABEL.get(how, DASH), "Realisasi": value_text(r.realisasi),
-                     "Keterangan": r.keterangan or ""})
-    return pd.DataFrame(rows, columns=["Baris", "Nama di berkas", "Dicocokkan dengan", "Cara", "Realisasi",
-                                       "Keterangan"])
+        rows.append(
+            {
+                "Baris": r.row,
+                "Nama di berkas": r.nama,
+                "Dicocokkan dengan": target,
+                "Cara": MATCH_LABEL.get(how, DASH),
+                "Realisasi": value_text(r.realisasi),
+                "Keterangan": r.keterangan or "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["Baris", "Nama di berkas", "Dicocokkan dengan", "Cara", "Realisasi", "Keterangan"]
+    )
 
 
 def targets_frame(rep) -> pd.DataFrame:
@@ -395,27 +501,41 @@ def targets_frame(rep) -> pd.DataFrame:
         agg = AGREGASI_LABEL.get(t.agregasi, t.agregasi)
         if t.agregasi_source != "file":
             agg += f" - ditentukan otomatis: {t.agregasi_rule}" if t.agregasi_rule else " - ditentukan otomatis"
-        rows.append({"Unit": t.unit, "No": t.no, "Indikator": t.nama, "Satuan": t.satuan or "",
-                     "Arah": t.arah, "Agregasi": agg, "Target tahunan": value_text(t.target_tahunan),
-                     **{f"TW {ROMAN[k]}": value_text(v) for k, v in enumerate(t.tw, start=1)}})
+        rows.append(
+            {
+                "Unit": t.unit,
+                "No": t.no,
+                "Indikator": t.nama,
+                "Satuan": t.satuan or "",
+                "Arah": t.arah,
+                "Agregasi": agg,
+                "Target tahunan": value_text(t.target_tahunan),
+                **{f"TW {ROMAN[k]}": value_text(v) for k, v in enumerate(t.tw, start=1)},
+            }
+        )
     return pd.DataFrame(rows)
-
 
 
 def kinerja_history_frame(history: pd.DataFrame) -> pd.DataFrame:
     """Kinerja imports (:meth:`Store.kinerja_imports`) for the screen."""
     status = {"accepted": "Diterima", "flagged": "Diterima dengan catatan", "rejected": "Ditolak"}
-    return pd.DataFrame({
-        "ID": history["id"],
-        "Waktu": history["created_at"].map(when_text),
-        "Berkas": history["file_name"],
-        "Jenis": history["kind"].map(lambda k: KINERJA_KIND_LABEL.get(k, k)),
-        "Unit": history["unit"].fillna(DASH),
-        "Periode": [f"{BULAN[int(m) - 1]} {int(y)}" if pd.notna(m) else (f"Tahun {int(y)}" if pd.notna(y) else DASH)
-                    for y, m in zip(history["tahun"], history["bulan"])],
-        "Baris": history["rows_accepted"],
-        "Menunggu konfirmasi": history["held"],
-        "Status": [f"Digantikan (#{int(s)})" if pd.notna(s) else status.get(x, x)
-                   for x, s in zip(history["status"], history["superseded_by"])],
-        "Oleh": history["created_by"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "ID": history["id"],
+            "Waktu": history["created_at"].map(when_text),
+            "Berkas": history["file_name"],
+            "Jenis": history["kind"].map(lambda k: KINERJA_KIND_LABEL.get(k, k)),
+            "Unit": history["unit"].fillna(DASH),
+            "Periode": [
+                f"{BULAN[int(m) - 1]} {int(y)}" if pd.notna(m) else (f"Tahun {int(y)}" if pd.notna(y) else DASH)
+                for y, m in zip(history["tahun"], history["bulan"])
+            ],
+            "Baris": history["rows_accepted"],
+            "Menunggu konfirmasi": history["held"],
+            "Status": [
+                f"Digantikan (#{int(s)})" if pd.notna(s) else status.get(x, x)
+                for x, s in zip(history["status"], history["superseded_by"])
+            ],
+            "Oleh": history["created_by"],
+        }
+    ).reset_index(drop=True)

@@ -1,5 +1,6 @@
 """Turn an analysed file into what the Impor page shows: a summary row, recognised columns,
 and a table of issues. Plain functions, tested without Streamlit."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,10 +13,19 @@ from etl.text import month_name
 from .format import percent, rupiah
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan", "info": "Info"}
-KIND_LABEL = {"dpa": "DPA / daftar sub kegiatan", "realisasi": "Laporan realisasi",
-              "targets": "Perjanjian Kinerja (target)", "kinerja": "Data kinerja unit", None: "-"}
-STATUS_LABEL = {"accepted": "Diterima", "flagged": "Diterima dengan catatan", "rejected": "Ditolak",
-                "duplicate": "Sudah pernah diimpor"}
+KIND_LABEL = {
+    "dpa": "DPA / daftar sub kegiatan",
+    "realisasi": "Laporan realisasi",
+    "targets": "Perjanjian Kinerja (target)",
+    "kinerja": "Data kinerja unit",
+    None: "-",
+}
+STATUS_LABEL = {
+    "accepted": "Diterima",
+    "flagged": "Diterima dengan catatan",
+    "rejected": "Ditolak",
+    "duplicate": "Sudah pernah diimpor",
+}
 
 
 def report_period(rep: Report) -> str:
@@ -32,24 +42,45 @@ def summary_rows(analysis: FileAnalysis) -> pd.DataFrame:
     rows = []
     for rep in analysis.reports or [None]:
         if rep is None:
-            rows.append({"Berkas": analysis.name, "Lembar": "-", "Jenis": "-", "OPD": "-", "Periode": "-",
-                         "Baris sub kegiatan": 0, "Pagu": "-", "Realisasi keuangan": "-", "Fisik": "-",
-                         "Status": "Ditolak"})
+            rows.append(
+                {
+                    "Berkas": analysis.name,
+                    "Lembar": "-",
+                    "Jenis": "-",
+                    "OPD": "-",
+                    "Periode": "-",
+                    "Baris sub kegiatan": 0,
+                    "Pagu": "-",
+                    "Realisasi keuangan": "-",
+                    "Fisik": "-",
+                    "Status": "Ditolak",
+                }
+            )
             continue
         opd = rep.opd.nama if rep.opd else (f"{len(rep.dpa.opds)} OPD" if rep.dpa else (rep.opd_text or "?"))
         status = "Ditolak" if analysis.rejected else ("Ada catatan" if rep.warnings or analysis.issues else "Siap")
         kind = KIND_LABEL.get(rep.kind, rep.kind)
-        if rep.layout == LAYOUT:   # a returned request template of Pantau
+        if rep.layout == LAYOUT:  # a returned request template of Pantau
             kind = f"{kind} ({LAYOUT_LABEL})"
-        rows.append({"Berkas": analysis.name, "Lembar": rep.sheet or "-", "Jenis": kind,
-                     "OPD": opd, "Periode": report_period(rep), "Baris sub kegiatan": rep.rows,
-                     "Pagu": rupiah(rep.pagu), "Realisasi keuangan": rupiah(rep.realisasi_keuangan),
-                     "Fisik": percent(rep.fisik_pct) if rep.kind == "realisasi" else "-", "Status": status})
+        rows.append(
+            {
+                "Berkas": analysis.name,
+                "Lembar": rep.sheet or "-",
+                "Jenis": kind,
+                "OPD": opd,
+                "Periode": report_period(rep),
+                "Baris sub kegiatan": rep.rows,
+                "Pagu": rupiah(rep.pagu),
+                "Realisasi keuangan": rupiah(rep.realisasi_keuangan),
+                "Fisik": percent(rep.fisik_pct) if rep.kind == "realisasi" else "-",
+                "Status": status,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def columns_text(rep: Report) -> str:
-    """"Pagu ← 'Pagu Anggaran (Rp)', ..." for the recognised columns of a report."""
+    """ "Pagu ← 'Pagu Anggaran (Rp)', ..." for the recognised columns of a report."""
     parts = [f"{FIELD_LABEL.get(f, f)} ← '{label}'" for f, label in rep.header.matched().items() if f != "no"]
     text = "; ".join(parts)
     if rep.header.ignored:
@@ -59,9 +90,18 @@ def columns_text(rep: Report) -> str:
 
 def issues_frame(analysis: FileAnalysis) -> pd.DataFrame:
     """All issues of a file as a table: Berkas, Lembar, Baris, Kolom, Tingkat, Pesan, Nilai."""
-    rows = [{"Berkas": analysis.name, "Lembar": i.sheet or "", "Baris": i.row, "Kolom": i.column or "",
-             "Tingkat": SEVERITY_LABEL.get(i.severity, i.severity), "Pesan": i.message, "Nilai": i.raw or ""}
-            for i in analysis.all_issues()]
+    rows = [
+        {
+            "Berkas": analysis.name,
+            "Lembar": i.sheet or "",
+            "Baris": i.row,
+            "Kolom": i.column or "",
+            "Tingkat": SEVERITY_LABEL.get(i.severity, i.severity),
+            "Pesan": i.message,
+            "Nilai": i.raw or "",
+        }
+        for i in analysis.all_issues()
+    ]
     df = pd.DataFrame(rows, columns=["Berkas", "Lembar", "Baris", "Kolom", "Tingkat", "Pesan", "Nilai"])
     df["Baris"] = [str(int(r)) if pd.notna(r) else "" for r in df["Baris"]]
     return df
@@ -69,33 +109,41 @@ def issues_frame(analysis: FileAnalysis) -> pd.DataFrame:
 
 def stored_issues_frame(issues: pd.DataFrame) -> pd.DataFrame:
     """The stored notes of one import (``Store.import_issues``) with the preview's labels."""
-    return pd.DataFrame({
-        "Lembar": issues["sheet"].fillna(""),
-        "Baris": [str(int(r)) if pd.notna(r) else "" for r in issues["row"]],
-        "Kolom": issues["column"].fillna(""),
-        "Tingkat": issues["severity"].map(lambda s: SEVERITY_LABEL.get(s, s)),
-        "Pesan": issues["message"],
-        "Nilai": issues["raw_value"].fillna(""),
-    })
+    return pd.DataFrame(
+        {
+            "Lembar": issues["sheet"].fillna(""),
+            "Baris": [str(int(r)) if pd.notna(r) else "" for r in issues["row"]],
+            "Kolom": issues["column"].fillna(""),
+            "Tingkat": issues["severity"].map(lambda s: SEVERITY_LABEL.get(s, s)),
+            "Pesan": issues["message"],
+            "Nilai": issues["raw_value"].fillna(""),
+        }
+    )
 
 
 def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     """Import history for display (Indonesian headers, formatted money)."""
     if history.empty:
         return pd.DataFrame()
-    out = pd.DataFrame({
-        "ID": history["id"],
-        "Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
-        "Berkas": history["file_name"],
-        "Jenis": history["kind"].map(lambda k: KIND_LABEL.get(k, k)),
-        "OPD": history["opd"].fillna("-"),
-        "Periode": [f"{month_name(int(m))} {int(y)}" if pd.notna(m) else (f"Tahun {int(y)}" if pd.notna(y) else "-")
-                    for y, m in zip(history["tahun"], history["bulan"])],
-        "Baris": history["rows_accepted"],
-        "Baris bercatatan": history["rows_flagged"],
-        "Pagu": history["pagu"].map(rupiah),
-        "Status": [("Digantikan (#%d)" % s) if pd.notna(s) else STATUS_LABEL.get(st, st)
-                   for st, s in zip(history["status"], history["superseded_by"])],
-        "Oleh": history["created_by"],
-    })
+    out = pd.DataFrame(
+        {
+            "ID": history["id"],
+            "Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
+            "Berkas": history["file_name"],
+            "Jenis": history["kind"].map(lambda k: KIND_LABEL.get(k, k)),
+            "OPD": history["opd"].fillna("-"),
+            "Periode": [
+                f"{month_name(int(m))} {int(y)}" if pd.notna(m) else (f"Tahun {int(y)}" if pd.notna(y) else "-")
+                for y, m in zip(history["tahun"], history["bulan"])
+            ],
+            "Baris": history["rows_accepted"],
+            "Baris bercatatan": history["rows_flagged"],
+            "Pagu": history["pagu"].map(rupiah),
+            "Status": [
+                ("Digantikan (#%d)" % s) if pd.notna(s) else STATUS_LABEL.get(st, st)
+                for st, s in zip(history["status"], history["superseded_by"])
+            ],
+            "Oleh": history["created_by"],
+        }
+    )
     return out

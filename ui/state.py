@@ -3,6 +3,7 @@
 The period (tahun, bulan) lives in ``st.session_state`` and in the URL query
 (``?tahun=2026&bulan=3``) so it survives page changes and can be bookmarked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,8 +68,15 @@ def sidebar_period(store: Store) -> tuple[int, int]:
     if pending or "_w_tahun" not in st.session_state:
         # Widget values may only be set before the widgets are drawn in a run.
         st.session_state["_w_tahun"], st.session_state["_w_bulan"] = pending or st.session_state["period"]
-    years = sorted({*store.dpa_years(), *(p[0] for p in store.periods()), *store.indikator_years(),
-                    st.session_state["_w_tahun"], dt.date.today().year})
+    years = sorted(
+        {
+            *store.dpa_years(),
+            *(p[0] for p in store.periods()),
+            *store.indikator_years(),
+            st.session_state["_w_tahun"],
+            dt.date.today().year,
+        }
+    )
     with st.sidebar:
         st.markdown("### Periode laporan")
         col1, col2 = st.columns([1, 1.4])

@@ -1,4 +1,5 @@
 """Page-wide CSS that keeps the screens readable on an office projector."""
+
 import streamlit as st
 
 # XGA projectors (1024x768) with the sidebar open leave ~650 px for the page: Streamlit's

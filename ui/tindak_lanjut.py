@@ -1,5 +1,6 @@
 """Screen shapes of the tindak lanjut tables (pages Rakor & Tindak Lanjut and Rekap OPD): dates
 as ``14-04-2026``, Indonesian headers, overdue rows in bold red with a warning mark."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,12 +19,20 @@ TERLAMBAT = "⚠ Terlambat"
 
 def followup_export(df: pd.DataFrame) -> pd.DataFrame:
     """Follow-ups (:func:`core.tindak_lanjut.followups`) with Indonesian headers, for Excel."""
-    return pd.DataFrame({
-        "ID": df["id"], "Tanggal rakor": df["rakor_tanggal"].map(tgl), "OPD": df["opd"],
-        "Permasalahan": df["masalah"], "Keputusan / tindak lanjut": df["keputusan"], "PIC": df["pic"].fillna("-"),
-        "Batas waktu": df["batas_waktu"].map(tgl), "Status": df["status_label"],
-        "Terlambat": df["terlambat"].map({True: "Ya", False: "-"}),
-        "Catatan terakhir": df["catatan_terakhir"].fillna("-")}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "ID": df["id"],
+            "Tanggal rakor": df["rakor_tanggal"].map(tgl),
+            "OPD": df["opd"],
+            "Permasalahan": df["masalah"],
+            "Keputusan / tindak lanjut": df["keputusan"],
+            "PIC": df["pic"].fillna("-"),
+            "Batas waktu": df["batas_waktu"].map(tgl),
+            "Status": df["status_label"],
+            "Terlambat": df["terlambat"].map({True: "Ya", False: "-"}),
+            "Catatan terakhir": df["catatan_terakhir"].fillna("-"),
+        }
+    ).reset_index(drop=True)
 
 
 def followup_display(df: pd.DataFrame, with_opd: bool = True):
