@@ -30,7 +30,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from etl.text import BULAN
+from core.months import BULAN
 
 ARAH = ("naik", "turun")
 AGREGASI = ("stok", "alir")

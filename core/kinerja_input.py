@@ -10,9 +10,9 @@ import math
 
 from core.access import User
 from core.kinerja import AGREGASI, ARAH
+from core.months import BULAN
+from core.numbers import NotANumber, parse_number
 from core.review import Locked, ReviewError, check_unlocked, record_submission
-from etl.numbers import NotANumber, parse_number
-from etl.text import BULAN
 
 
 class InputError(ValueError):

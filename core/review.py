@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.access import User
-from etl.text import BULAN
+from core.months import BULAN
 
 STATUS_LABEL = {
     "draft": "Belum disampaikan",

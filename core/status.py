@@ -8,8 +8,8 @@ import urllib.parse
 
 import pandas as pd
 
+from core.months import month_name
 from core.settings import Settings
-from etl.text import month_name
 
 
 def reporting_status(

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.access import User
+from core.months import BULAN
 from db.store import Store
-from etl.text import BULAN
 
 STATUS = ("open", "in_progress", "done")
 STATUS_LABEL = {"open": "Belum ditindaklanjuti", "in_progress": "Dalam proses", "done": "Selesai"}

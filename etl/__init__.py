@@ -1,4 +1,4 @@
 """Pantau ETL: read -> normalise -> validate -> load.
 
-Run ``python -m etl --help`` for the command-line interface.
+The command line is :mod:`cli` (``python -m cli --help``; ``python -m etl`` is an alias).
 """

@@ -1,10 +1,7 @@
-"""``python -m etl``: see :mod:`etl.cli`."""
+"""``python -m etl``: an alias of ``python -m cli`` (:mod:`cli.main`), kept for scripts that call it."""
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from etl.cli import main  # noqa: E402
+from cli.main import main
 
 sys.exit(main())

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.numbers import NotANumber, parse_number
+
 from .classify import classify
 from .columns import FIELD_LABEL, Header
 from .issues import ERROR, Issue, column_letter
-from .numbers import NotANumber, parse_number
 from .opd_match import default_singkatan
 from .reader import Sheet
 from .realisasi import CODE

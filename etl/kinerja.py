@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.kinerja import format_target
+from core.months import month_name
+from core.numbers import NotANumber, parse_number
 from core.review import lock_message
 
 from .columns import FIELD_LABEL, Header
 from .detect import detect_year, title_lines
 from .indikator_match import Match, match_rows, normalise
 from .issues import ERROR, INFO, WARNING, Issue, column_letter, reject
-from .numbers import NotANumber, parse_number
 from .reader import Sheet
-from .text import cell_text, month_name, named_in, norm
+from .text import cell_text, named_in, norm
 
 TW_FIELDS = ("tw1", "tw2", "tw3", "tw4")
 _UNIT_LABEL = re.compile(

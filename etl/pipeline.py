@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from core.access import User, kinerja_upload_refusal, upload_refusal
 from core.metrics import weighted_fisik
+from core.months import month_name
 from db.store import Store, StoreBusy
 
 from . import dpa as dpa_mod
@@ -40,7 +41,6 @@ from .reader import Sheet, start_read
 from .realisasi import LeafRow, column_label, parse_table
 from .sniff import MAX_FILE_BYTES, sniff
 from .template import LAYOUT, Marker, layout_matches, read_marker
-from .text import month_name
 
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
 # Threads that parse files ahead of the analysis (python-calamine, without the GIL): one core per

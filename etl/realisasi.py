@@ -11,9 +11,10 @@ import statistics
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from core.numbers import NotANumber, parse_number, plain_numbers
+
 from .columns import FIELD_LABEL, Header
 from .issues import INFO, WARNING, Issue, column_letter
-from .numbers import NotANumber, parse_number, plain_numbers
 from .reader import Sheet
 from .text import cell_text, norm
 

@@ -1,25 +1,12 @@
-"""Text helpers shared by the readers: normalising labels, Indonesian month names."""
+"""Text helpers of the readers: normalising labels, month words in titles and file names."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from core.months import BULAN
 
 # Month words as they appear in titles, sheet and file names (full, short, English).
 _MONTH_WORDS: dict[str, int] = {}
@@ -82,11 +69,6 @@ _norm_cached = lru_cache(maxsize=8192, typed=True)(_norm)  # labels and titles r
 def month_from_word(word: str) -> int | None:
     """Month number for a month word (``"maret"``, ``"Mar"``, ``"APRIL"``), else ``None``."""
     return _MONTH_WORDS.get(word.lower())
-
-
-def month_name(month: int) -> str:
-    """Indonesian month name for 1-12."""
-    return BULAN[month - 1]
 
 
 def cell_text(value: object) -> str:

@@ -22,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.kinerja import ROMAN, format_target, triwulan_of
+from core.months import BULAN
 from core.settings import load
 from db.store import Store
-from etl.text import BULAN
 
 from .table_xlsx import fit_a4, put
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.breakdown import by_jenis, by_sumber_dana, masalah_per_opd
+from core.format import period_label
 from core.metrics import traffic_light
 from core.recap import kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd, same_period_last_year
 from core.settings import Settings
-from core.tindak_lanjut import FOLLOWUP_COLUMNS as TINDAK_LANJUT_COLUMNS, open_followups
+from core.tindak_lanjut import FOLLOWUP_COLUMNS as TINDAK_LANJUT_COLUMNS
+from core.tindak_lanjut import open_followups
 from db.store import Store
-from ui.format import period_label
 
 RANKING_COLUMNS = ["peringkat", "opd_kode", "opd", "label", "value", "lampu"]
 KRITIS_COLUMNS = [

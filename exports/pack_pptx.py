@@ -30,9 +30,9 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Inches, Pt
 
-from etl.text import BULAN
-from ui.charts import COLOURS
-from ui.format import number, percent, points, rupiah_compact
+from core.colors import COLOURS
+from core.format import number, percent, points, rupiah_compact
+from core.months import BULAN
 
 from .pack_data import PackData
 

@@ -22,11 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from etl.text import BULAN
-from ui.charts import COLOURS
+from core.colors import COLOURS
+from core.months import BULAN
 
 from .pack_data import PackData
-from .recap_xlsx import TOTAL_FILL, _font, _heading, _header, _notes, _print_setup, _row, _signature, tanggal
+from .recap_xlsx import TOTAL_FILL, _font, _header, _heading, _notes, _print_setup, _row, _signature, tanggal
 from .table_xlsx import put
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

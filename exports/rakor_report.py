@@ -29,11 +29,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core import tindak_lanjut as tl
+from core.format import percent, points, rupiah
+from core.months import BULAN
 from core.recap import kabupaten_totals, recap_opd
 from core.settings import Settings, load
 from db.store import Store
-from etl.text import BULAN
-from ui.format import percent, points, rupiah
 
 from .recap_xlsx import DEVIASI, _font, _header, _heading, _merged_line, _notes, _print_setup, _row, _signature, tanggal
 from .table_xlsx import PERCENT, RUPIAH, put

@@ -28,10 +28,10 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import Outline
 
+from core.months import BULAN
 from core.recap import kabupaten_totals, leaf_recap, recap_opd, rollup
 from core.settings import Settings, load
 from db.store import Store
-from etl.text import BULAN
 
 from .table_xlsx import PERCENT, RUPIAH, fit_a4, put
 

@@ -21,10 +21,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from core.format import number, rupiah
+from core.months import BULAN
 from core.settings import Settings
 from db.store import Store
-from etl.text import BULAN
-from ui.format import number, rupiah
 
 from .recap_xlsx import tanggal
 from .request_template import default_contact, pimpinan, request_plan, title_case

@@ -34,11 +34,11 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import Outline
 
+from core.months import BULAN
 from core.settings import Settings
 from db.store import Store
 from etl.detect import find_period, opd_in_title, period_in_title
 from etl.template import COLUMNS, INPUT_FIELDS, KIND, VERSION, Marker
-from etl.text import BULAN
 
 from .recap_xlsx import _code_key, _lines, tanggal
 from .table_xlsx import PERCENT, RUPIAH, fit_a4, put

@@ -4,13 +4,13 @@ rule and a manual override (reason required; history and audit log), kontrak kri
 import pandas as pd
 import streamlit as st
 
+from core.format import percent, period_label, rupiah, rupiah_compact
 from core.recap import JENIS_LABEL as JENIS
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui import cache
 from ui.auth import require_page
 from ui.charts import split_figure
 from ui.downloads import audited_download
-from ui.format import percent, period_label, rupiah, rupiah_compact
 from ui.state import current_period, current_user, get_store
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}

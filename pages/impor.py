@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from core.months import BULAN
 from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_master
-from etl.text import BULAN
 from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.kinerja import kinerja_history_frame, kinerja_summary_rows, match_frame, targets_frame

@@ -9,12 +9,12 @@ import streamlit as st
 
 from core import review
 from core import settings as settings_mod
+from core.format import percent, period_label
 from core.kinerja import ROMAN, kinerja_monthly, kinerja_recap, recap_summary
 from core.kinerja_input import InputError, add_indikator, confirm_match, dismiss_match, update_indikator
 from exports.table_xlsx import PERCENT, table_to_xlsx
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.format import percent, period_label
 from ui.kinerja import (
     AGREGASI_LABEL,
     ARAH_LABEL,

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from core import review
+from core.format import period_label
 from core.kinerja import ROMAN, format_target, triwulan_of
 from core.kinerja_input import InputError, submit_values
 from ui.auth import require_page
-from ui.format import period_label
 from ui.kinerja import history_frame, last_return, person, status_text, value_text, when_text
 from ui.state import current_period, get_store
 

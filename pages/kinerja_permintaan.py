@@ -9,10 +9,10 @@ import datetime as dt
 import streamlit as st
 
 from core import review
+from core.format import period_label
 from exports.table_xlsx import table_to_xlsx
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.format import period_label
 from ui.kinerja import late_css, steps_frame, tracking_frame
 from ui.kinerja_downloads import formats_zip_cached
 from ui.state import current_period, get_store

@@ -6,9 +6,9 @@ only an explicit reopen with a reason (Camat or admin) unlocks them. Every step 
 import streamlit as st
 
 from core import review
+from core.format import period_label
 from core.kinerja import kinerja_recap, period
 from ui.auth import require_page
-from ui.format import period_label
 from ui.kinerja import history_frame, person, recap_display, review_overview, status_text, style_recap, when_text
 from ui.state import current_period, get_store
 

@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from core import settings as settings_mod
+from core.format import number, percent, period_label, points, rupiah, rupiah_compact
 from exports.pack_pptx import MIME_PPTX, plan
 from exports.pack_xlsx import MIME_XLSX, SHEETS
 from ui.auth import require_page
 from ui.charts import ranking_figure
 from ui.downloads import audited_download
-from ui.format import number, percent, period_label, points, rupiah, rupiah_compact
 from ui.pack import pack_cached, pack_files_cached
 from ui.state import current_period, get_store
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import settings as settings_mod
-from etl.text import BULAN
+from core.months import BULAN
 from ui.auth import require_page
 from ui.state import current_user, get_store
 

@@ -7,12 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from core import settings as settings_mod
+from core.format import number, period_label, rupiah
 from exports.recap_xlsx import tanggal
 from exports.request_letter import DOCX_MIME, default_perihal, default_tembusan
 from exports.request_template import default_contact, plan_of, request_rows
 from ui.auth import require_page
 from ui.downloads import audited_download, request_letter_cached, request_zip_cached
-from ui.format import number, period_label, rupiah
 from ui.state import current_period, get_store
 
 require_page("permintaan", "permintaan")

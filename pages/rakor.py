@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from core import tindak_lanjut as tl
+from core.format import number, period_label
+from core.months import BULAN
 from exports.table_xlsx import table_to_xlsx
-from etl.text import BULAN
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.format import number, period_label
 from ui.state import current_period, get_store
 from ui.tindak_lanjut import followup_display, followup_export, report_cached, style_late
 

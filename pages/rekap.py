@@ -3,6 +3,7 @@ kegiatan, kurva S, filters by sumber dana and jenis."""
 
 import streamlit as st
 
+from core.format import period_label
 from core.recap import filter_leaves, rollup
 from core.tindak_lanjut import open_counts, open_followups
 from exports.recap_xlsx import NoData
@@ -11,7 +12,6 @@ from ui import cache
 from ui.auth import require_page
 from ui.charts import kurva_s_figure
 from ui.downloads import audited_download
-from ui.format import period_label
 from ui.state import current_period, get_store
 from ui.tables import level_export, with_lights
 from ui.tindak_lanjut import followup_display, style_late

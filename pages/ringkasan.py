@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.format import percent, period_label, points, rupiah, rupiah_compact
 from core.recap import kabupaten_totals
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH
@@ -9,7 +10,6 @@ from ui import cache
 from ui.auth import require_page
 from ui.charts import serapan_figure
 from ui.downloads import audited_download
-from ui.format import percent, period_label, points, rupiah, rupiah_compact
 from ui.state import current_period, current_user, get_store, set_period
 from ui.tables import recap_export, with_lights
 

@@ -4,11 +4,11 @@ is late or missing, and a ready reminder per OPD to chase."""
 import pandas as pd
 import streamlit as st
 
+from core.format import number, period_label
 from core.status import reminder_text, reporting_status, whatsapp_link
 from ui import cache
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.format import number, period_label
 from ui.state import current_period, get_store
 
 LABEL = {

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-
 from conftest import FIXTURES
+
 from core.access import User
 from db.store import Store
 from etl.pipeline import ingest_paths

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import FIXTURES, load_expected
+
 from core import auth
 from core.access import PAGE_ROLES, ROLES, User, can_open, pages_for
 from core.auth import AuthError
 from core.recap import recap_opd
-from etl.pipeline import Upload, analyse_batch, commit_batch, ingest_paths, Master
+from etl.pipeline import Master, Upload, analyse_batch, commit_batch, ingest_paths
 
 EXPECTED = load_expected()["files"]
 DINKES = "realisasi/realisasi_dinkes_2026-03.xlsx"

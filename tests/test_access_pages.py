@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
+from streamlit.testing.v1 import AppTest
 from test_pages import (
     APP,
     DINKES_MAR,
@@ -25,7 +25,6 @@ from test_pages import (
     new_app,
     run,
 )
-from streamlit.testing.v1 import AppTest
 
 ROOT = APP.parent
 PAGE_FILES = {

@@ -10,8 +10,8 @@ import sys
 import zipfile
 
 import pytest
-
 from conftest import FIXTURES, ROOT
+
 from core import auth
 from core.backup import BackupError, make_backup, read_manifest, restore_backup
 from core.recap import recap_opd

@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DPA_FIXTURE, FIXTURES, ROOT, load_bad_expected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DPA_FIXTURE, FIXTURES, ROOT, load_bad_expected
 from db.store import Store
 from etl.columns import find_header
 from etl.pipeline import Master, analyse, ingest_paths

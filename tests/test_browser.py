@@ -419,7 +419,7 @@ def test_first_run_setup_then_login(server, page, tmp_path):
 
 # --------------------------------------------------------------------------- the main flow
 def test_import_then_ringkasan(admin_server, page):
-    from ui.format import rupiah, rupiah_compact
+    from core.format import rupiah, rupiah_compact
 
     server = admin_server
     start = time.monotonic()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import DPA_FIXTURE, FIXTURES, load_expected
+
 from etl.classify import FISIK, NON_FISIK, classify, jenis_from_belanja, jenis_from_name, jenis_from_text
 
 EXPECTED = load_expected()["files"]

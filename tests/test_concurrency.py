@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import DPA_FIXTURE, ROOT
+
 from db.store import Store, StoreBusy
 from etl.pipeline import Upload, commit_batch, ingest_paths
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 from conftest import FIXTURES, load_expected
+
 from core import settings as settings_mod
 from core.metrics import is_kritis, traffic_light
 from core.recap import kabupaten_totals, kurva_s, leaf_recap, recap_opd, rollup
@@ -154,7 +154,7 @@ def _open(page: str):
 
 
 def test_rekap_page_shows_every_opd_with_light_and_kurva_s(app_march):
-    from ui.format import rupiah
+    from core.format import rupiah
 
     at = _open("pages/rekap.py")
     table = at.dataframe[0].value
@@ -211,9 +211,9 @@ def test_fisik_page_downloads_split_and_override_history(app_march, media):
     import io
 
     import openpyxl
+    from test_pages import download_bytes
 
     from core.recap import jenis_split
-    from test_pages import download_bytes
 
     app_march.override_jenis(
         2026, *app_march.classification(2026).iloc[0][["opd_kode", "kode"]], "fisik", "sesuai DPA perubahan", "admin"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, load_expected
+
 from etl.columns import field_for, find_header
 from etl.detect import find_period, opd_in_title, period_in_title, title_lines
 from etl.opd_match import OpdMatcher, OpdRef

@@ -7,9 +7,9 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import numbers
+from core import numbers
+from core.numbers import NotANumber, parse_number
 from etl.issues import column_letter
-from etl.numbers import NotANumber, parse_number
 from etl.realisasi import _repeats
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import FIXTURES, load_bad_expected
+
 from etl.pipeline import Master, analyse, commit, ingest_paths
 
 BAD = load_bad_expected()["files"]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-
 import pytest
-
 from conftest import DPA_FIXTURE, FIXTURES, load_expected, realisasi_fixtures
+
 from core.metrics import weighted_fisik
 from core.recap import kabupaten_totals, recap_opd
 from etl.pipeline import ingest_paths

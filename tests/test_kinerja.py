@@ -5,6 +5,7 @@ and the year (naik and turun, stok and alir)."""
 from __future__ import annotations
 
 import pytest
+from kinerja_support import ADMIN, build_template, copy_store, indikator_id
 
 from core.kinerja import (
     aggregate,
@@ -19,7 +20,6 @@ from core.kinerja import (
     triwulan_of,
 )
 from core.kinerja_input import submit_values
-from kinerja_support import ADMIN, build_template, copy_store, indikator_id
 
 
 # ---------------------------------------------------------------------------- formulas

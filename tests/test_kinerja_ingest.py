@@ -8,15 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from core.access import User
-from core.kinerja import format_target, kinerja_recap
-from core.kinerja_input import InputError, confirm_match, dismiss_match, submit_values
-from core.review import Locked, ReviewError, transition
-from db.store import Store
-from etl import cli
-from etl.indikator_match import match_indikator, match_rows, normalise
-from etl.pipeline import Master, Upload, analyse, analyse_batch, commit_batch, ingest_paths
+from conftest import FIXTURES
 from kinerja_support import (
     ADMIN,
     CAMAT,
@@ -29,7 +21,15 @@ from kinerja_support import (
     indikator_id,
     unit_id,
 )
-from conftest import FIXTURES
+
+from cli import main as cli
+from core.access import User
+from core.kinerja import format_target, kinerja_recap
+from core.kinerja_input import InputError, confirm_match, dismiss_match, submit_values
+from core.review import Locked, ReviewError, transition
+from db.store import Store
+from etl.indikator_match import match_indikator, match_rows, normalise
+from etl.pipeline import Master, Upload, analyse, analyse_batch, commit_batch, ingest_paths
 
 SEKR_MAR = FIXTURES / "kinerja" / "kinerja_sekretariat_2026-03.xlsx"
 

@@ -18,7 +18,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
 from test_pages import FIXTURES, MIME, PASSWORD, download_bytes, new_app, open_impor, run, save, save_button
 
 PK = FIXTURES / "master" / "perjanjian_kinerja_2026.xlsx"
@@ -76,7 +75,7 @@ NBSP = "\u00a0"
 
 def shown_number(text: str) -> float | None:
     """A number as the page shows it ("1.110", "104,30 %", "–" for none), read back."""
-    from etl.numbers import parse_number
+    from core.numbers import parse_number
 
     t = text.replace(NBSP, " ").replace("%", "").strip()
     return None if t in ("–", "") else parse_number(t)

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from kinerja_support import ADMIN, CAMAT, SEKCAM, build_template, copy_store, indikator_id, unit_id
 
 from core.access import User
 from core.kinerja_input import submit_values
@@ -25,7 +26,6 @@ from core.review import (
     transition,
     working_hours,
 )
-from kinerja_support import ADMIN, CAMAT, SEKCAM, build_template, copy_store, indikator_id, unit_id
 
 VIEWER = User("kabag", "Kabag", "viewer")
 

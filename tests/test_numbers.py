@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.numbers import NotANumber, parse_number
-from ui import format as fmt
+from core import format as fmt
+from core.numbers import NotANumber, parse_number
 
 
 # ---------------------------------------------------------------------------- parse_number

@@ -15,18 +15,18 @@ import sys
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import DPA_FIXTURE, FIXTURES, ROOT, realisasi_fixtures
 from pptx import Presentation
 from pptx.util import Emu
 
-from conftest import DPA_FIXTURE, FIXTURES, ROOT, realisasi_fixtures
 from core import tindak_lanjut as tl
 from core.access import User
+from core.format import number, percent, points, rupiah_compact
 from core.recap import jenis_split, kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd, rollup
 from core.settings import Settings, load, save
 from exports.pack_data import pack_data
 from exports.pack_pptx import MAX_BARS, MAX_MASALAH, MAX_ROWS, build_pptx, plan
 from exports.pack_xlsx import SHEETS, build_xlsx
-from ui.format import number, percent, points, rupiah_compact
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import synth  # noqa: E402
@@ -514,7 +514,7 @@ def test_xlsx_sheets_hold_the_same_numbers(wb, pack, truth):
 
 # --------------------------------------------------------------------------- CLI
 def test_cli_pack_writes_both_files_and_refuses_empty_periods(loaded, tmp_path, capsys):
-    from etl.cli import main
+    from cli.main import main
 
     db = str(loaded.path)
     out = tmp_path / "materi"
@@ -535,9 +535,10 @@ def test_cli_pack_writes_both_files_and_refuses_empty_periods(loaded, tmp_path, 
 
 # --------------------------------------------------------------------------- page
 def test_materi_page_previews_and_downloads(app_env, media):
+    from test_pages import download_bytes, new_app, run
+
     from db.store import Store
     from etl.pipeline import ingest_paths
-    from test_pages import download_bytes, new_app, run
 
     store = Store(app_env, data_dir=app_env.parent / "data")
     ingest_paths(store, [DPA_FIXTURE] + [FIXTURES / k for k in realisasi_fixtures()])

@@ -20,7 +20,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,7 +217,7 @@ def test_demo_button_loads_data(app_env):
     ]
     assert not any(b.label.startswith("Muat data contoh") for b in at.button)
     # the period moved to the newest month of the demo data
-    from ui.format import period_label
+    from core.format import period_label
 
     year, month = at.session_state["period"]
     assert any(period_label(year, month) in c.value for c in at.caption), [c.value for c in at.caption]
@@ -226,7 +225,7 @@ def test_demo_button_loads_data(app_env):
 
 # --------------------------------------------------------------------------- Impor
 def test_impor_preview_save_history(app_env, media):
-    from ui.format import percent, rupiah
+    from core.format import percent, rupiah
 
     at = run(new_app())
     open_impor(at)
@@ -375,7 +374,7 @@ MARCH_REPORTS = sorted(
 def test_ringkasan_after_march_reports(app_env, media):
     import openpyxl
 
-    from ui.format import percent, rupiah, rupiah_compact
+    from core.format import percent, rupiah, rupiah_compact
 
     assert len(MARCH_REPORTS) == N_OPD - 1
     exp = expected_totals(MARCH_REPORTS)
@@ -448,7 +447,7 @@ def april_db(app_env):
 
 
 def test_period_from_url(app_env, april_db):
-    from ui.format import rupiah_compact
+    from core.format import rupiah_compact
 
     at = new_app({"tahun": "2026", "bulan": "4"})
     run(at)

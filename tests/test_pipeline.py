@@ -14,10 +14,10 @@ import sys
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import DPA_FIXTURE, FIXTURES, ROOT, load_expected, realisasi_fixtures
+
+from cli import main as cli
 from core.recap import recap_opd
-from etl import cli
 from etl.pipeline import Master, analyse, commit, ingest_paths
 
 EXPECTED = load_expected()["files"]
@@ -729,6 +729,7 @@ def test_a_failed_batch_write_is_retried_file_by_file_and_leaves_nothing_half_wr
     """Should the write of a batch fail inside its transaction, it is rolled back and each file is
     loaded in a transaction of its own: each file once, nothing half written."""
     import duckdb
+
     from etl import pipeline
 
     real_write, calls = pipeline._write, []

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import FIXTURES
+
 from core.recap import (
     filter_leaves,
     jenis_recap,

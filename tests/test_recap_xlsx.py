@@ -13,8 +13,8 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from conftest import DPA_FIXTURE, FIXTURES, ROOT, realisasi_fixtures
+
 from core.recap import kabupaten_totals, leaf_recap, recap_opd
 from core.settings import Settings, load, save
 from exports.recap_xlsx import DEVIASI, REKAP_SHEET, RINCIAN_SHEET, TITLE, NoData, recap_workbook, tanggal

@@ -15,15 +15,15 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-
 from conftest import FIXTURES, load_expected
+from test_pages import download_bytes, new_app, run
+
 from core.recap import recap_opd
 from core.settings import Settings, load
 from etl.pipeline import Master, analyse, ingest_paths
 from etl.template import INPUT_FIELDS, KIND, read_marker
 from exports import request_template as rt
 from exports.request_letter import request_letter
-from test_pages import download_bytes, new_app, run
 
 EXPECTED = load_expected()["files"]
 DINKES_MAR = "realisasi/realisasi_dinkes_2026-03.xlsx"
@@ -558,7 +558,7 @@ def test_permintaan_page_downloads_are_audited(app_env, media):
 
 @pytest.mark.parametrize("role", ["opd", "viewer"])
 def test_permintaan_page_is_for_admins_only(app_env, role):
-    from core.access import can_open, User
+    from core.access import User, can_open
 
     assert not can_open(User("u", "U", role, "1" if role == "opd" else None), "permintaan")
     at = run(new_app(user=f"{role}1", role=role, opd_kode="1.02.0.00.0.00.01.0000" if role == "opd" else None))

@@ -74,8 +74,8 @@ def test_kontrak_kritis_rule(dpa_store):
 
 def test_ringkasan_shows_comparison_curve_ranking_and_kritis(demo_store):
     from core import settings as settings_mod
+    from core.format import points
     from core.recap import kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd
-    from ui.format import points
 
     cfg = settings_mod.load(demo_store)
     at = run(new_app({"tahun": "2025", "bulan": "6"}))  # mid-2025: contracts fall behind

@@ -384,6 +384,7 @@ MARCH = ["realisasi/realisasi_dinkes_2026-03.xlsx", "realisasi/distan_2026-03.cs
 def app_store(app_env):
     """The app's database with the fixture DPA and the March reports of Dinkes and Distan."""
     from conftest import DPA_FIXTURE, FIXTURES
+
     from db.store import Store
     from etl.pipeline import ingest_paths
 
@@ -610,6 +611,7 @@ def test_page_viewer_reads_without_forms(app_store, media):
 @pytest.fixture
 def march_store(dpa_store):
     from conftest import FIXTURES
+
     from etl.pipeline import ingest_paths
 
     results = ingest_paths(dpa_store, [FIXTURES / r for r in MARCH])
@@ -732,9 +734,9 @@ def test_rakor_docx_has_the_sections_numbers_and_decisions(march_store, opds):
 
     import docx
 
+    from core.format import percent, points, rupiah
     from core.recap import kabupaten_totals, recap_opd
     from exports.rakor_report import TITLE, rakor_docx
-    from ui.format import percent, points, rupiah
 
     rid = _report_meeting(march_store, opds)
     doc = docx.Document(io.BytesIO(rakor_docx(march_store, rid, today=TODAY)))

@@ -197,7 +197,7 @@ def _formatted(
     _table: pd.DataFrame, content: int, columns: tuple, rows: int, rupiah: tuple, percent: tuple, points: tuple
 ) -> pd.DataFrame:
     # content, columns and rows only key the cache
-    from ui import format as fmt
+    from core import format as fmt
 
     out = _table.copy()
     for columns, formatter in ((rupiah, fmt.rupiah), (percent, fmt.percent), (points, fmt.points)):

@@ -5,19 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl.text import BULAN
+from core.colors import COLOURS
+from core.format import percent, rupiah_compact
+from core.months import BULAN
 
-from .format import percent, rupiah_compact
-
-COLOURS = {
-    "hijau": "#2e7d32",
-    "kuning": "#f9a825",
-    "merah": "#c62828",
-    "fisik": "#1565c0",
-    "non_fisik": "#90a4ae",
-    "target": "#6d4c41",
-    "keuangan": "#00897b",
-}
 LIGHT_LABEL = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", None: "-"}
 LIGHT_DOT = {"hijau": "🟢 Hijau", "kuning": "🟡 Kuning", "merah": "🔴 Merah", None: "⚪ -"}
 _LAYOUT = dict(

@@ -13,12 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal
 
+from core.colors import COLOURS
+from core.format import LOCALE, percent
 from core.kinerja import PREDIKAT, ROMAN, SANGAT_RENDAH, period
+from core.months import BULAN
 from core.review import STATUS_LABEL, STEP_LABEL, WORKDAY_END, WORKDAY_START
-from etl.text import BULAN
 
-from .charts import _LAYOUT, COLOURS
-from .format import LOCALE, percent
+from .charts import _LAYOUT
 
 HOURS_PER_DAY = WORKDAY_END - WORKDAY_START
 DASH = "–"  # an empty cell ("-" alone would render as a list bullet in st.table)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.format import percent, rupiah
+from core.months import month_name
 from etl.columns import FIELD_LABEL
 from etl.pipeline import FileAnalysis, Report
 from etl.template import LAYOUT, LAYOUT_LABEL
-from etl.text import month_name
-
-from .format import percent, rupiah
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan", "info": "Info"}
 KIND_LABEL = {

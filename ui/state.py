@@ -10,8 +10,8 @@ import datetime as dt
 
 import streamlit as st
 
+from core.months import BULAN
 from db.store import Store, default_db_path
-from etl.text import BULAN
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.format import number, percent, points, rupiah
 from core.metrics import traffic_light
 
 from .charts import LIGHT_DOT, LIGHT_LABEL
-from .format import number, percent, points, rupiah
 
 
 def recap_export(recap: pd.DataFrame) -> pd.DataFrame:

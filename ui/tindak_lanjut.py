@@ -8,11 +8,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from core.colors import COLOURS
 from core.tindak_lanjut import tgl
 from db.store import Store
 from exports.rakor_report import rakor_docx, rakor_xlsx
-
-from .charts import COLOURS
 
 TERLAMBAT = "⚠ Terlambat"
 

@@ -1,4 +1,5 @@
-"""Command-line interface: ``python -m etl ingest|recap|export|backup|restore``.
+"""Command-line interface: ``python -m cli ingest|recap|export|pack|backup|restore|kinerja``
+(``python -m etl ...`` is the same command).
 
 ``ingest [--db PATH] [--opd KODE] [--period YYYY-MM] [--json] FILE...`` loads DPA workbooks
 and OPD realisation reports; exit 0 when nothing was rejected, 1 otherwise.
@@ -26,19 +27,19 @@ import re
 import sys
 from pathlib import Path
 
-from core.recap import kabupaten_totals, recap_opd
 from core.backup import BackupError, make_backup, restore_backup
-from db.store import Store, StoreBusy
+from core.format import number, percent, period_label, rupiah
+from core.recap import kabupaten_totals, recap_opd
 from core.settings import load as load_settings
+from db.store import Store, StoreBusy
+from etl.pipeline import ingest_paths
+from etl.text import norm
 from exports.pack_data import pack_data
 from exports.pack_pptx import build_pptx, plan
 from exports.pack_xlsx import build_xlsx
 from exports.recap_xlsx import recap_workbook
-from ui.format import number, percent, period_label, rupiah
 
 from .output import write_output
-from .pipeline import ingest_paths
-from .text import norm
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,7 +58,7 @@ def _period(text: str) -> tuple[int, int]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and --help)."""
-    p = _Parser(prog="python -m etl", description="Pantau: impor laporan dan rekap dari baris perintah.")
+    p = _Parser(prog="python -m cli", description="Pantau: impor laporan dan rekap dari baris perintah.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ing = sub.add_parser("ingest", help="impor DPA dan laporan realisasi OPD")
     ing.add_argument("--db", help="berkas DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
@@ -300,7 +301,7 @@ def cmd_restore(args) -> int:
 
 def cmd_kinerja(args) -> int:
     """``kinerja``: the recap of :func:`core.kinerja.kinerja_recap` as a table or JSON."""
-    from .kinerja_cli import run_kinerja
+    from .kinerja import run_kinerja
 
     return run_kinerja(args)
 

@@ -1,4 +1,4 @@
-"""Parsing numbers written the Indonesian way ("Rp 1.250.000.000", "45,5 %")."""
+"""Parsing numbers written the Indonesian way ("Rp 1.250.000.000", "45,5 %"): report cells and typed input."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import parse_pattern
 
-from etl.text import BULAN
+from core.months import BULAN
 
 LOCALE = "id_ID"
 _LOCALE = Locale.parse(LOCALE)

@@ -1,4 +1,4 @@
-"""``python -m etl kinerja``: the kinerja recap of a month, triwulan or year on the command line
+"""``python -m cli kinerja``: the kinerja recap of a month, triwulan or year on the command line
 (the rows of :func:`core.kinerja.kinerja_recap`, the same as the Data kinerja page and the Excel
 export), as a readable table or JSON, optionally also written as the print-ready workbook."""
 
@@ -9,12 +9,12 @@ import math
 import sys
 from pathlib import Path
 
+from core.format import number, percent
 from core.kinerja import kinerja_recap, period
 from db.store import Store
+from etl.kinerja import UnitMatcher, UnitRef
 from exports.kinerja_xlsx import kinerja_workbook
-from ui.format import number, percent
 
-from .kinerja import UnitMatcher, UnitRef
 from .output import write_output
 
 JSON_COLUMNS = [

@@ -1,0 +1,1 @@
+"""Pantau on the command line: ``python -m cli --help`` (``python -m etl`` is an alias)."""
