@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import FIXTURES, load_expected
 
@@ -67,7 +65,7 @@ def test_two_row_header_and_column_number_row(key):
     # merged "Target" / "Realisasi" parents combined with their children
     assert (f["target_fisik"], f["realisasi_fisik"], f["realisasi_keuangan"], f["persen_keuangan"]) == (4, 5, 6, 7)
     assert (f["kode"], f["nama"], f["pagu"]) == (1, 2, 3)
-    assert header.labels[f["realisasi_keuangan"]] == "Realisasi Keuangan (Rp)"
+    assert header.labels[f["realisasi_keuangan"]] == "Realisasi › Keuangan (Rp)"  # the header path
 
 
 def test_dpa_header_fields():
@@ -89,7 +87,7 @@ def test_dpa_header_fields():
         ("Realisasi Keuangan (%)", "persen_keuangan"),
         ("Realisasi Fisik (%)", "realisasi_fisik"),
         ("Target Fisik (%)", "target_fisik"),
-        ("Kode Rekening", "kode"),
+        ("Kode Rekening", "kode_rekening"),  # cells holding sub kegiatan codes make it the kode (settle_layout)
         ("Program / Kegiatan / Sub Kegiatan", "nama"),
         ("nama_sub_kegiatan", "nama"),
         ("Sumber Dana", "sumber_dana"),
