@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 PORT    ?= 8501
 
-.PHONY: run test bench bench-province demo slides clean
+.PHONY: run test lint bench bench-province demo slides clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,29 +20,35 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 
 ## run: create .venv, install, make the demo files, start the app (DuckDB file data/pantau.duckdb)
 run: $(VENV)/.installed
-	$(BIN)/python scripts/make_demo.py --out data/demo
+	$(BIN)/python -m scripts.make_demo --out data/demo
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-## test: create .venv if needed, install test needs, run the whole suite
-test: $(VENV)/.installed-test
+## lint: the quality gates (settings in pyproject.toml): ruff lint, ruff format, mypy on core db etl cli
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## test: create .venv if needed, install test needs, run the quality gates, then the whole suite
+test: lint
 	$(BIN)/python -m pytest -q
 
 ## bench: performance figures against baselines, written to bench/results.json
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/bench.py
+	$(BIN)/python -m bench.bench
 
 ## bench-province: only the province-scale figures (35 kabupaten, 8.6 M realisasi rows; built once in bench/work)
 bench-province: $(VENV)/.installed-test
-	$(BIN)/python bench/bench.py --only province
+	$(BIN)/python -m bench.bench --only province
 
 ## slides: the meeting pack of the demo data rendered to one PNG per slide in tests/artifacts/slides
 ## (LibreOffice headless with Impress - Debian package libreoffice-impress-nogui - and pdftoppm)
 slides: $(VENV)/.installed
-	$(BIN)/python scripts/render_pack.py --out tests/artifacts/slides
+	$(BIN)/python -m scripts.render_pack --out tests/artifacts/slides
 
 demo: $(VENV)/.installed
-	$(BIN)/python scripts/make_demo.py --out data/demo
+	$(BIN)/python -m scripts.make_demo --out data/demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache bench/work

@@ -5,18 +5,13 @@ the signed-in user's role may open (:func:`core.access.pages_for`). Pages live i
 and contain UI only.
 """
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import streamlit as st  # noqa: E402
-
-from core.access import pages_for  # noqa: E402
-from db.store import StoreBusy  # noqa: E402
-from ui.auth import gate, login_page, must_change_password, run_page, sidebar_account  # noqa: E402
-from ui.state import get_store, sidebar_period  # noqa: E402
-from ui.style import apply as apply_style  # noqa: E402
+from core.access import pages_for
+from db.store import StoreBusy
+from ui.auth import gate, login_page, must_change_password, run_page, sidebar_account
+from ui.state import get_store, sidebar_period
+from ui.style import apply as apply_style
 
 st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":material/monitoring:", layout="wide")
 apply_style()

@@ -1,4 +1,4 @@
-"""Ingest benchmark: run with ``make bench`` (or ``.venv/bin/python bench/bench.py``).
+"""Ingest benchmark: run with ``make bench`` (or ``.venv/bin/python -m bench.bench``).
 
 Generates into ``bench/work/`` (gitignored, reused while the generator is unchanged):
 a 40-OPD kabupaten with its DPA, 40 OPD reports of ~300 leaf rows in mixed .xlsx
@@ -34,14 +34,10 @@ import time
 import traceback
 from pathlib import Path
 
+from bench import pack_bench
+from scripts import synth
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import pack_bench  # noqa: E402
-import synth  # noqa: E402
-
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
 CONFIG = {
@@ -396,7 +392,7 @@ def print_table(fig: dict) -> None:
         return "PASS" if bud[key]["pass"] else "FAIL  <<<<<<<<<<"
 
     print()
-    print(f"{'benchmark (best of %d)' % fig['repeat']:<44} {'seconds':>8}  {'ratio':<14} {'budget':<14} result")
+    print(f"{'benchmark (best of {})'.format(fig['repeat']):<44} {'seconds':>8}  {'ratio':<14} {'budget':<14} result")
     print("-" * 100)
     print(_row("(a)  pandas.read_excel openpyxl, 40 reports", a, "1.0x" if a else ""))
     print(_row("(b)  python-calamine raw read, 40 reports", s.get("b_calamine"), vs_a("b_calamine")))
@@ -483,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         if "province" in old:
             fig["province"] = old["province"]
     else:
-        import province_bench
+        from bench import province_bench
 
         fig["province"] = province_bench.run(force=args.regenerate)
         province_bench.print_table(fig["province"])

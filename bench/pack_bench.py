@@ -31,9 +31,9 @@ def _fingerprint() -> str:
 
 def prepare(work: Path):
     """The benchmark database (built when missing or out of date); returns an open Store."""
-    import synth
     from db.store import Store
     from etl.pipeline import ingest_paths
+    from scripts import synth
 
     base = work / "pack"
     stamp = base / "fingerprint.txt"

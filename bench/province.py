@@ -32,19 +32,15 @@ import json
 import os
 import random
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from scripts import synth  # names of OPDs, programs, problems
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import synth  # noqa: E402  (names of OPDs, programs, problems)
-
 GENERATOR_VERSION = 1
 PROVINCE = {"seed": 35, "year": 2025, "n_kab": 35, "n_opd": 40, "n_sub": 500, "months": 12}
 # 10 programs x 5 kegiatan x 10 sub kegiatan = 500 sub kegiatan per OPD
@@ -254,7 +250,8 @@ WITH v AS (
            CASE WHEN s.pergeseran AND r.bulan >= 7 THEN round(s.pagu * 1.1, -3) ELSE s.pagu END AS pagu_rep,
            round(CASE WHEN s.jenis = 'fisik' THEN
                    CASE WHEN r.bulan < s.f_start THEN 0
-                        ELSE 100 * smooth((r.bulan - s.f_start + 1) / (greatest(s.f_end, s.f_start + 3) - s.f_start + 1))
+                        ELSE 100 * smooth((r.bulan - s.f_start + 1)
+                                          / (greatest(s.f_end, s.f_start + 3) - s.f_start + 1))
                    END
                  WHEN s.late THEN CASE WHEN r.bulan < 7 THEN 0 ELSE 100 * (r.bulan - 6) / 6 END
                  ELSE 100 * r.bulan / 12 END, 2) AS target

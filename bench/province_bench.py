@@ -1,4 +1,4 @@
-"""Province section of ``make bench`` (issue 4): ``bench/bench.py --only province``.
+"""Province section of ``make bench`` (issue 4): ``python -m bench.bench --only province``.
 
 On the province database of :mod:`province` (35 kabupaten x 40 OPD x 500 sub kegiatan x 12
 months, built once and cached under ``bench/work/``), measures, each run several times and
@@ -20,20 +20,17 @@ reported as the median (the machine is shared, so a baseline is measured in the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import statistics
-import sys
 import time
 import traceback
 from pathlib import Path
 
+from bench import province
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import province  # noqa: E402
-
 WORK = ROOT / "bench" / "work"
 YEAR, MONTH = province.PROVINCE["year"], 12
 REPEAT = 7  # query and page timings: median of this many runs (after one untimed run)
@@ -302,8 +299,9 @@ def measure_queries(fig: dict, store, db: Path) -> None:
             )
             with store.session():
                 con = store.con
+                warm = functools.partial(_fetch, con, case["sql"], case["params"], case.get("small", False))
                 (row["warm_pantau"], row["warm_pantau_runs"], _), (row["warm_raw"], row["warm_raw_runs"], _) = _pair(
-                    case["pantau"], lambda: _fetch(con, case["sql"], case["params"], case.get("small", False))
+                    case["pantau"], warm
                 )
             row["rows"] = len(got)
             fig["mismatches"][f"p1_{key}"] = case["check"](got, raw)
@@ -507,7 +505,8 @@ def print_table(fig: dict) -> None:
                 ratio = q[f"{mode}_pantau"] / q[f"{mode}_raw"]
                 print(
                     f"{q['label'] if mode == 'cold' else '':<40} {mode:<5} {q[f'{mode}_pantau']:9.3f} "
-                    f"{q[f'{mode}_raw']:8.3f} {ratio:6.2f}x  <= {BUDGET_RATIO}x raw  {_verdict(fig, f'p1_{key}_{mode}')}"
+                    f"{q[f'{mode}_raw']:8.3f} {ratio:6.2f}x  <= {BUDGET_RATIO}x raw  "
+                    f"{_verdict(fig, f'p1_{key}_{mode}')}"
                 )
     if fig.get("pages"):
         print(
@@ -519,7 +518,8 @@ def print_table(fig: dict) -> None:
             if "second" not in p:
                 continue
             print(
-                f"{p['page']:<40} {p['first']:8.2f} {p['second']:9.3f} {p['first_sessions']:>4}/{p['second_sessions']:<4}  "
+                f"{p['page']:<40} {p['first']:8.2f} {p['second']:9.3f} "
+                f"{p['first_sessions']:>4}/{p['second_sessions']:<4}  "
                 f"< {BUDGET_PAGE_SECONDS:.0f} s      {_verdict(fig, f'p2_{key}')}"
             )
     if fig.get("workbook"):

@@ -110,7 +110,7 @@ def authenticate(store: Store, username: str, password: str, now: dt.datetime | 
                 return LoginResult(None, _locked_message(locked, now))
             left = MAX_FAILED_LOGINS - failed
             return LoginResult(None, f"{generic} Sisa percobaan sebelum akun dikunci: {left}.")
-        fields = dict(failed_attempts=0, locked_until=None, last_login=now)
+        fields: dict[str, object] = dict(failed_attempts=0, locked_until=None, last_login=now)
         if _HASHER.check_needs_rehash(row["password_hash"]):
             fields["password_hash"] = hash_password(password)
         store.update_user(username, **fields)

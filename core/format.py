@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.numbers import parse_pattern
@@ -14,7 +14,7 @@ LOCALE = "id_ID"
 _LOCALE = Locale.parse(LOCALE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(fmt: str):
     return parse_pattern(fmt)
 
@@ -43,7 +43,8 @@ def rupiah_compact(value, dash: str = "-") -> str:
     for size, unit, digits in ((1e12, "T", 2), (1e9, "M", 2), (1e6, "jt", 1)):
         # Choose the unit after rounding, so 999.960.000 reads "Rp 1 M", not "Rp 1.000 jt".
         if round(abs(value) / size, digits) >= 1:
-            return f"Rp {format_decimal(round(value / size, digits), format='#,##0.' + '#' * digits, locale=LOCALE)} {unit}"
+            text = format_decimal(round(value / size, digits), format="#,##0." + "#" * digits, locale=LOCALE)
+            return f"Rp {text} {unit}"
     return rupiah(value)
 
 

@@ -25,8 +25,8 @@ Rules decided here (one formula, one function):
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 
@@ -194,7 +194,7 @@ def aggregate(values: Mapping[int, float | None], agregasi: str, months: list[in
         return None, []
     if agregasi == "stok":
         return _number(values[reported[-1]]), reported
-    return float(sum(_number(values[m]) for m in reported)), reported
+    return float(sum(_number(values[m]) or 0.0 for m in reported)), reported
 
 
 def target_for(ind: Mapping, p: Period) -> tuple[float | None, str | None]:
@@ -203,7 +203,7 @@ def target_for(ind: Mapping, p: Period) -> tuple[float | None, str | None]:
     if p.annual:
         t = _number(ind.get("target_tahunan"))
         return (t, None) if t is not None else (None, "Target tahunan belum ditetapkan.")
-    tw = p.triwulan or triwulan_of(p.month)
+    tw = p.triwulan or triwulan_of(p.month or 0)  # a period is a year, a triwulan or a month
     t = _number(ind.get(f"target_tw{tw}"))
     if t is None:
         return None, f"Target triwulan {ROMAN[tw]} belum ditetapkan."

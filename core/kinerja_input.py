@@ -12,7 +12,7 @@ from core.access import User
 from core.kinerja import AGREGASI, ARAH
 from core.months import BULAN
 from core.numbers import NotANumber, parse_number
-from core.review import Locked, ReviewError, check_unlocked, record_submission
+from core.review import ReviewError, check_unlocked, record_submission
 
 
 class InputError(ValueError):

@@ -259,7 +259,7 @@ def record_step(
         units = store.kinerja_units(year)
         names = dict(zip(units["id"], units["nama"]))
         explicit = unit_ids is not None
-        targets = unit_ids if explicit else [int(u) for u, n in zip(units["id"], units["indikator"]) if n]
+        targets = unit_ids if unit_ids is not None else [int(u) for u, n in zip(units["id"], units["indikator"]) if n]
         events, audits = [], []
         for unit_id in targets:
             status = status_of(store, unit_id, year, month)

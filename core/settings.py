@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from db.store import Store
 
@@ -38,7 +38,7 @@ class Settings:
     kritis_awal_poin: float = 10.0  # kontrak kritis: plan 0-70 % and more than this behind
     kritis_akhir_poin: float = 5.0  # ... plan 70-100 % and more than this behind
     batas_hari: int = 10  # reports are due on this day of the following month
-    target_serapan: list = None  # 12 cumulative % values
+    target_serapan: list = field(default_factory=lambda: list(DEFAULT_TARGET_CURVE))  # 12 cumulative % values
 
     def __post_init__(self):
         if self.target_serapan is None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -317,8 +318,8 @@ def rakor_problems(
         if not _text(value):
             out.append(f"{label} wajib diisi.")
     for label, value in (("Tempat", tempat), ("Pimpinan rapat", pimpinan), ("Catatan", catatan)):
-        if _text(value) and len(_text(value)) > MAX_TEXT:
-            out.append(f"{label}: terlalu panjang ({len(_text(value))} karakter, paling banyak {MAX_TEXT}).")
+        if (text := _text(value)) and len(text) > MAX_TEXT:
+            out.append(f"{label}: terlalu panjang ({len(text)} karakter, paling banyak {MAX_TEXT}).")
     if not peserta:
         out.append("Peserta: pilih sedikitnya satu OPD yang hadir.")
     unknown = [k for k in peserta or [] if k not in known_opds]
@@ -437,7 +438,7 @@ def update_rakor(
             pimpinan=_text(pimpinan),
             catatan=_text(catatan),
         )
-        changed = {k: v for k, v in new.items() if old[k] != v}
+        changed: dict[str, Any] = {k: v for k, v in new.items() if old[k] != v}
         peserta = list(dict.fromkeys(peserta))
         entries = []
         if changed:
@@ -455,7 +456,11 @@ def update_rakor(
                     "peserta: "
                     + "; ".join(
                         filter(
-                            None, [added and "ditambah " + ", ".join(added), gone and "dikurangi " + ", ".join(gone)]
+                            None,
+                            [
+                                "ditambah " + ", ".join(added) if added else None,
+                                "dikurangi " + ", ".join(gone) if gone else None,
+                            ],
                         )
                     ),
                 )
@@ -566,7 +571,9 @@ def diff_decisions(
         is_new = raw_id is None or pd.isna(raw_id)
         where = f"Baris {pos}" if is_new else f"Baris {pos} (ID {int(raw_id)})"
         values = _row_values(row)
-        clean = {k: _text(values[k]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")}
+        clean: dict[str, Any] = {
+            k: _text(values[k]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")
+        }
         clean["dibatalkan"] = False if _missing(values["dibatalkan"]) else bool(values["dibatalkan"])
         errors = []
         try:
@@ -629,7 +636,10 @@ def diff_decisions(
         if is_new:
             out.adds.append({k: clean[k] for k in ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu")})
             continue
-        before = {k: _text(old[EDITOR_LABELS[k]]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")}
+        assert old is not None  # an edited row of an existing decision
+        before: dict[str, Any] = {
+            k: _text(old[EDITOR_LABELS[k]]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")
+        }
         before["batas_waktu"], before["dibatalkan"] = old_due, bool(old["Dibatalkan"])
         changed = {k: clean[k] for k in EDITABLE if clean[k] != before[k]}
         if changed:
@@ -759,7 +769,7 @@ def update_status(
             if user.role == "opd":
                 raise PermissionError(
                     f"Tindak lanjut ini milik {names.get(old['opd_kode'], old['opd_kode'])}; akun Anda hanya dapat "
-                    f"memperbarui tindak lanjut {names.get(user.opd_kode, user.opd_kode)}."
+                    f"memperbarui tindak lanjut {names.get(user.opd_kode or '', user.opd_kode)}."
                 )
             raise PermissionError("Akun Anda hanya dapat melihat tindak lanjut, tidak memperbaruinya.")
         problems = []
@@ -777,7 +787,7 @@ def update_status(
         last_day = _date(notes["tanggal"].max()) if not notes.empty else None
         if day > today:
             problems.append(f"Tanggal catatan {tgl(day)} belum terjadi (hari ini {tgl(today)}).")
-        elif day < _date(rakor["tanggal"]):
+        elif (held := _date(rakor["tanggal"])) is not None and day < held:
             problems.append(f"Tanggal catatan {tgl(day)} lebih awal dari tanggal rakor {tgl(_date(rakor['tanggal']))}.")
         elif last_day and day < last_day:
             problems.append(

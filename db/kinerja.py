@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from db.connected import connected
+from db.connected import QueryMixin, connected
 
 _IND_COLS = (
     "unit_id",
@@ -84,7 +84,7 @@ _PENDING_COLS = (
 )
 
 
-class KinerjaQueries:
+class KinerjaQueries(QueryMixin):
     """Store methods of the kinerja cycle."""
 
     # ------------------------------------------------------------------ units and indicators
@@ -132,11 +132,11 @@ class KinerjaQueries:
         for r in rows:
             values = [r.get(c) for c in _IND_COLS]
             values[_IND_COLS.index("active")] = r.get("active", True)
-            new_id = self._one(
+            new_id = self._value(
                 f"INSERT INTO indikator (id, {', '.join(_IND_COLS)}, created_by) VALUES "
                 f"(nextval('seq_indikator'), {', '.join('?' for _ in _IND_COLS)}, ?) RETURNING id",
                 values + [actor],
-            )[0]
+            )
             ids.append(new_id)
         return ids
 
@@ -246,11 +246,11 @@ class KinerjaQueries:
             )
             values = [r.get(c) for c in _KINERJA_COLS]
             values[_KINERJA_COLS.index("flagged")] = bool(r.get("flagged", False))
-            new_id = self._one(
+            new_id = self._value(
                 f"INSERT INTO kinerja (id, {', '.join(_KINERJA_COLS)}, created_by) VALUES "
                 f"(nextval('seq_kinerja'), {', '.join('?' for _ in _KINERJA_COLS)}, ?) RETURNING id",
                 values + [actor],
-            )[0]
+            )
             if old:
                 self.con.execute("UPDATE kinerja SET active = false, superseded_by = ? WHERE id = ?", [new_id, old[0]])
             out[new_id] = old[0] if old else None
@@ -306,11 +306,11 @@ class KinerjaQueries:
         self._wrote()
         cols = ", ".join(f'"{c}"' if c == "row" else c for c in _PENDING_COLS)
         return [
-            self._one(
+            self._value(
                 f"INSERT INTO kinerja_pending (id, {cols}) VALUES (nextval('seq_pending'), "
                 f"{', '.join('?' for _ in _PENDING_COLS)}) RETURNING id",
                 [r.get(c) for c in _PENDING_COLS],
-            )[0]
+            )
             for r in rows
         ]
 
@@ -463,11 +463,11 @@ class KinerjaQueries:
     def add_analisis(self, unit_id: int, tahun: int, periode: str, note: str, actor: str) -> int:
         """Store an analysis note (the newest of a unit and period is in force)."""
         self._wrote()
-        return self._one(
+        return self._value(
             "INSERT INTO kinerja_analisis (id, unit_id, tahun, periode, note, created_by) VALUES "
             "(nextval('seq_analisis'), ?, ?, ?, ?, ?) RETURNING id",
             [unit_id, tahun, periode, note, actor],
-        )[0]
+        )
 
     @connected
     def analisis(self, tahun: int, periode: str, unit_id: int | None = None) -> pd.DataFrame:

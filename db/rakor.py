@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from db.connected import connected
+from db.connected import QueryMixin, connected
 
 # Every decision with its meeting, OPD name and latest note; parameters: see tindak_lanjut_rows.
 _TL_SELECT = """
@@ -25,7 +25,7 @@ _TL_SELECT = """
 """
 
 
-class RakorQueries:
+class RakorQueries(QueryMixin):
     """Meetings (``rakor``), attendees, decisions (``tindak_lanjut``) and their notes."""
 
     # ------------------------------------------------------------------ meetings
@@ -83,11 +83,11 @@ class RakorQueries:
     ) -> int:
         """A new meeting (status ``draft``); returns its id."""
         self._wrote()
-        return self._one(
+        return self._value(
             "INSERT INTO rakor (id, tanggal, tahun, bulan, tempat, pimpinan, catatan, created_by) "
             "VALUES (nextval('seq_rakor'), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [tanggal, tahun, bulan, tempat, pimpinan, catatan, actor],
-        )[0]
+        )
 
     @connected
     def update_rakor(self, rakor_id: int, actor: str, **fields) -> None:
@@ -159,11 +159,11 @@ class RakorQueries:
     ) -> int:
         """A new decision (status ``open``); returns its id."""
         self._wrote()
-        return self._one(
+        return self._value(
             "INSERT INTO tindak_lanjut (id, rakor_id, opd_kode, masalah, keputusan, pic, batas_waktu, created_by) "
             "VALUES (nextval('seq_tindak_lanjut'), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [rakor_id, opd_kode, masalah, keputusan, pic, batas_waktu, actor],
-        )[0]
+        )
 
     @connected
     def update_tindak_lanjut(self, tl_id: int, actor: str, **fields) -> None:
@@ -193,11 +193,11 @@ class RakorQueries:
     def insert_tindak_lanjut_note(self, tl_id: int, tanggal: dt.date, status: str, note: str | None, actor: str) -> int:
         """A dated entry in the history of a decision; returns its id."""
         self._wrote()
-        return self._one(
+        return self._value(
             "INSERT INTO tindak_lanjut_note (id, tindak_lanjut_id, tanggal, status, note, actor) "
             "VALUES (nextval('seq_tindak_lanjut_note'), ?, ?, ?, ?, ?) RETURNING id",
             [tl_id, tanggal, status, note, actor],
-        )[0]
+        )
 
     @connected
     def tindak_lanjut_notes(self, tl_id: int) -> pd.DataFrame:

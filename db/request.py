@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from db.connected import connected
+from db.connected import QueryMixin, connected
 
 
-class RequestQueries:
+class RequestQueries(QueryMixin):
     """Mixin of :class:`db.store.Store`: the DPA rows of a year with last month's reported values."""
 
     @connected

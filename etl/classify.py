@@ -14,7 +14,7 @@ A manual override (``manual``) is applied by the store and always wins.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .text import norm
 

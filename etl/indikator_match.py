@@ -12,6 +12,7 @@ or ``none``: the caller holds the value until a user confirms; it is never attac
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -121,7 +122,7 @@ def _same_satuan(a: str | None, b: str | None) -> bool:
 
 
 def match_indikator(
-    name: str, indicators: list[tuple[int | None, str, str | None]], satuan: str | None = None
+    name: str, indicators: Sequence[tuple[int | None, str, str | None]], satuan: str | None = None
 ) -> Match:
     """Match one name against ``indicators`` ((id, nama, satuan) of the unit and year)."""
     raw = str(name or "").strip()
@@ -172,7 +173,7 @@ def match_indikator(
 
 
 def match_rows(
-    names: list[tuple[str, str | None]], indicators: list[tuple[int | None, str, str | None]]
+    names: Sequence[tuple[str, str | None]], indicators: Sequence[tuple[int | None, str, str | None]]
 ) -> list[Match]:
     """Match every (name, satuan) of a file: like :func:`match_indikator`, and one indicator
     takes at most one row. When two rows would take the same indicator, an exact or normalised
@@ -184,7 +185,7 @@ def match_rows(
     for i, m in enumerate(matches):
         if m.attached:
             taken.setdefault(m.indikator_id, []).append(i)
-    for ind_id, rows in taken.items():
+    for rows in taken.values():
         if len(rows) < 2:
             continue
         best = max(rank[matches[i].how] for i in rows)
@@ -196,7 +197,7 @@ def match_rows(
             matches[i] = Match(
                 "unsure",
                 score=m.score,
-                candidates=[Candidate(m.indikator_id, m.nama, None, m.score)],
+                candidates=[Candidate(m.indikator_id, m.nama or "", None, m.score)],
                 reason="indikator yang sama sudah dipakai baris lain",
             )
     return matches

@@ -103,7 +103,7 @@ class KinerjaMaster:
     locked: dict[tuple[int, int, int], tuple] = field(default_factory=dict)
 
     @classmethod
-    def from_store(cls, store) -> "KinerjaMaster":
+    def from_store(cls, store) -> KinerjaMaster:
         units, inds, locked = store.kinerja_master_rows()
         return cls([UnitRef(i, n) for i, n in units], inds, {(u, y, m): (by, at) for u, y, m, by, at in locked})
 
@@ -119,7 +119,7 @@ class KinerjaMaster:
             i for i in self.indicators if i.get("unit_nama") and unit_key(i["unit_nama"]) == key and i["tahun"] == year
         ]
 
-    def merged_with(self, rep) -> "KinerjaMaster":
+    def merged_with(self, rep) -> KinerjaMaster:
         """This master plus a (not yet loaded) targets workbook, so that unit formats uploaded in
         the same batch can be previewed against it (new units and indicators have no id yet)."""
         known = {unit_key(u.nama) for u in self.units}
@@ -420,14 +420,14 @@ def parse_targets(sheet: Sheet, header: Header) -> tuple[TargetsTable, list[Issu
                         raw=nama,
                     )
                 )
-        key = (unit_key(unit), normalise(nama))
-        if key in seen:
+        unit_ind = (unit_key(unit), normalise(nama))
+        if unit_ind in seen:
             issues.append(
                 Issue(
                     ERROR,
                     "duplicate_indikator",
                     f"Indikator '{nama}' unit {unit} tertulis dua kali "
-                    f"(baris {seen[key]} dan {r}). Hapus salah satu baris.",
+                    f"(baris {seen[unit_ind]} dan {r}). Hapus salah satu baris.",
                     sheet=s,
                     row=r,
                     column=_col_of(sheet, header, "indikator"),
@@ -435,7 +435,7 @@ def parse_targets(sheet: Sheet, header: Header) -> tuple[TargetsTable, list[Issu
                 )
             )
             continue
-        seen[key] = r
+        seen[unit_ind] = r
         no_raw = _get(row, f.get("no"))
         try:
             no = int(parse_number(no_raw)) if no_raw not in (None, "") else None
@@ -500,7 +500,7 @@ def analyse_targets(rep, name: str, sheet: Sheet, header: Header, master: Kinerj
     if rep.year is None:
         return
     # Targets that change for a unit whose recap of this year is already approved: say so.
-    approved = {}
+    approved: dict[int, list[int]] = {}
     for u, y, m in master.locked:
         if y == rep.year:
             approved.setdefault(u, []).append(m)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from core.months import BULAN
+
+T = TypeVar("T")
 
 # Month words as they appear in titles, sheet and file names (full, short, English).
 _MONTH_WORDS: dict[str, int] = {}
@@ -83,12 +87,12 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def named_in(key: str, by_len: list[tuple[str, object]]) -> list:
+def named_in(key: str, by_len: Sequence[tuple[str, T]]) -> list[T]:
     """The things whose alias appears in the normalised text ``key`` as whole words, given
     ``by_len``: (alias, thing) pairs, longest alias first. A longer name wins over a shorter
     one inside it ("dinas kesehatan hewan" is not also "dinas kesehatan")."""
     hay = f" {key} "
-    found: list = []
+    found: list[T] = []
     for alias, thing in by_len:
         if f" {alias} " in hay and thing not in found:
             found.append(thing)

@@ -80,7 +80,7 @@ TOTAL_FILL = PatternFill("solid", fgColor="D9D9D9")
 OPD_FILL = PatternFill("solid", fgColor="BDD7EE")
 PROGRAM_FILL = PatternFill("solid", fgColor="DDEBF7")
 KEGIATAN_FILL = PatternFill("solid", fgColor="F2F2F2")
-_STYLES: "weakref.WeakKeyDictionary[Workbook, dict]" = weakref.WeakKeyDictionary()
+_STYLES: weakref.WeakKeyDictionary[Workbook, dict] = weakref.WeakKeyDictionary()
 
 
 class NoData(ValueError):

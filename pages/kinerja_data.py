@@ -429,7 +429,7 @@ with tabs[2]:
                 "Indikator yang dimaksud",
                 [None] + list(choices),
                 key=f"pick_{imp}_{line}",
-                format_func=lambda i: "- pilih indikator -" if i is None else choices[i],
+                format_func=lambda i, choices=choices: "- pilih indikator -" if i is None else choices[i],
             )
             c = st.columns([1, 2, 1])
             if c[0].button(

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/make_demo.py [--out data/demo]
+    python -m scripts.make_demo [--out data/demo]
 
 Writes ``master/dpa_2026.xlsx`` (10 OPDs, 15 sub kegiatan each), the previous year's DPA
 and a 12-month workbook per OPD for 2025 (the "same period last year"), OPD realisation
@@ -22,9 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import synth  # noqa: E402
+from scripts import synth
 
 SEED = 7
 YEAR = 2026
@@ -91,7 +89,7 @@ Cara memakai
 2. Unggah file-file di folder realisasi/ (boleh sekaligus).
 3. Buka Ringkasan, Rekap OPD dan Status pengumpulan untuk bulan April 2026.
 
-Membuat ulang data ini: python scripts/make_demo.py --out data/demo
+Membuat ulang data ini: python -m scripts.make_demo --out data/demo
 """
 
 

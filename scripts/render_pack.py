@@ -2,9 +2,9 @@
 
 Usage::
 
-    python scripts/render_pack.py [--out tests/artifacts/slides] [--year 2026 --month 4] [--db FILE]
+    python -m scripts.render_pack [--out tests/artifacts/slides] [--year 2026 --month 4] [--db FILE]
 
-Without ``--db`` the demo files (``scripts/make_demo.py``, written to a temporary folder) are
+Without ``--db`` the demo files (``python -m scripts.make_demo``, written to a temporary folder) are
 loaded into a temporary database, with a sample meeting and its decisions for the tindak
 lanjut slide. The pack (PPTX and XLSX) is written to ``--out`` and the
 slides are converted with LibreOffice headless (Impress: Debian package
@@ -23,7 +23,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def _load_demo(tmp: Path, year: int | None, month: int | None):
@@ -36,7 +35,7 @@ def _load_demo(tmp: Path, year: int | None, month: int | None):
 
     demo = tmp / "demo"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(demo)], check=True, capture_output=True
+        [sys.executable, "-m", "scripts.make_demo", "--out", str(demo)], cwd=ROOT, check=True, capture_output=True
     )
     files = sorted(p for p in demo.rglob("*") if p.suffix.lower() in (".xlsx", ".xls", ".csv"))
     store = Store(tmp / "pantau.duckdb", data_dir=tmp)

@@ -856,7 +856,7 @@ class ReportTruth:
     sum_realisasi_keuangan: int
     fisik_weighted_mean: float
     fisik_rows: int
-    per_month: list["ReportTruth"] = field(default_factory=list)
+    per_month: list[ReportTruth] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """A JSON-friendly dict (same keys as the fixtures' EXPECTED.json)."""

@@ -117,14 +117,17 @@ def test_not_a_zip_is_refused():
 
 def test_cli_backup_and_restore(full_store, tmp_path):
     out = tmp_path / "cadangan.zip"
-    run = lambda *a: subprocess.run(
-        [sys.executable, "-m", "etl", *a],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PANTAU_DATA": str(full_store.data_dir), "PATH": ""},
-    )
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "etl", *a],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PANTAU_DATA": str(full_store.data_dir), "PATH": ""},
+        )
+
     r = run("backup", "--db", str(full_store.path), "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "Cadangan ditulis" in r.stdout

@@ -30,9 +30,19 @@ from etl.pipeline import Master, analyse, ingest_paths
 from etl.reader import Sheet
 
 EXTRA = FIXTURES / "bad_extra"
-_spec = importlib.util.spec_from_file_location("make_bad_extra", EXTRA / "make_bad_extra.py")
-make_bad_extra = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_bad_extra)
+
+
+def _load(name: str):
+    """The generator of the corpus (a script beside its files, with its helper ``xlsxw``)."""
+    spec = importlib.util.spec_from_file_location(name, EXTRA / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_load("xlsxw")
+make_bad_extra = _load("make_bad_extra")
 
 EXTRA_EXPECTED = json.loads((EXTRA / "EXPECTED.json").read_text(encoding="utf-8"))["files"]
 BAD_EXPECTED = load_bad_expected()["files"]

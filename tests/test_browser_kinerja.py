@@ -23,7 +23,6 @@ from tests.test_browser import (
     menu,
     no_exception,
     open_menu,  # noqa: F401
-    open_page,
     prepare_db,
     shot,
     streamlit_server,

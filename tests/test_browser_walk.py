@@ -17,15 +17,11 @@ import pytest
 
 from tests.test_browser import (
     ADMIN,
-    ARTIFACTS,
-    BUDGET_S,
     ROOT,
     login,
     menu,
     metrics,
     no_exception,  # noqa: F401
-    open_page,
-    page,
     prepare_db,
     shot,
     sidebar,
@@ -39,7 +35,7 @@ WALK_BUDGET_S = 240  # every page of the menu, on a slow 2-core runner
 def _demo_files(tmp_path):
     out = tmp_path / "demo"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_demo.py"), "--out", str(out)], check=True, capture_output=True
+        [sys.executable, "-m", "scripts.make_demo", "--out", str(out)], cwd=ROOT, check=True, capture_output=True
     )
     return sorted(p for p in out.rglob("*") if p.suffix in (".xlsx", ".xls", ".csv"))
 

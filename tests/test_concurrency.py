@@ -23,9 +23,7 @@ from conftest import DPA_FIXTURE, ROOT
 
 from db.store import Store, StoreBusy
 from etl.pipeline import Upload, commit_batch, ingest_paths
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synth  # noqa: E402
+from scripts import synth
 
 N_OPD, SUBS, MONTHS = 16, 60, 12
 

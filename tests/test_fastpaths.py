@@ -120,7 +120,7 @@ def test_small_range_only_passes_sheets_the_full_count_passes(xml, max_rows):
         try:
             _count_range("f.xlsx", "S", xml, max_rows)
         except Rejected as exc:
-            raise AssertionError(f"fast path passed a sheet the full count refuses: {exc.issue.message}")
+            raise AssertionError(f"fast path passed a sheet the full count refuses: {exc.issue.message}") from exc
 
 
 def test_small_range_sends_far_and_wide_cells_to_the_full_count():

@@ -128,7 +128,7 @@ def test_month_recap_of_the_fixtures(store, expected):
     df = kinerja_recap(store, 2026, month=3)
     assert len(df) == 29
     # the values of every March submission, as EXPECTED.json lists them
-    for key, exp in expected["files"].items():
+    for exp in expected["files"].values():
         if exp["kind"] != "kinerja" or exp["month"] != 3:
             continue
         for ind in exp["indicators"]:

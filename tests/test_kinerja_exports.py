@@ -11,13 +11,12 @@ import zipfile
 
 import openpyxl
 import pytest
-from kinerja_support import ADMIN, CAMAT, SEKCAM, build_template, copy_store, unit_id
+from kinerja_support import CAMAT, SEKCAM, build_template, copy_store, unit_id
 
 from cli import main as cli
 from core import settings as settings_mod
 from core.kinerja import format_target, kinerja_recap
 from core.review import transition
-from db.store import Store
 from etl.pipeline import Upload, commit_batch
 from exports.kinerja_format import format_filename, format_workbook, formats_zip
 from exports.kinerja_xlsx import NoData, kinerja_workbook

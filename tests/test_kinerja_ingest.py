@@ -14,7 +14,6 @@ from kinerja_support import (
     CAMAT,
     PK,
     SEKCAM,
-    SUBMISSIONS,
     build_template,
     copy_store,
     edit_workbook,

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import sys
 
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import DPA_FIXTURE, FIXTURES, ROOT, realisasi_fixtures
+from conftest import DPA_FIXTURE, FIXTURES, realisasi_fixtures
 from pptx import Presentation
 from pptx.util import Emu
 
@@ -27,9 +26,7 @@ from core.settings import Settings, load, save
 from exports.pack_data import pack_data
 from exports.pack_pptx import MAX_BARS, MAX_MASALAH, MAX_ROWS, build_pptx, plan
 from exports.pack_xlsx import SHEETS, build_xlsx
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synth  # noqa: E402
+from scripts import synth
 
 YEAR, MONTH = 2026, 4
 TODAY = dt.date(2026, 5, 5)

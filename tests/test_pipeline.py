@@ -721,7 +721,10 @@ def test_dpa_in_the_middle_of_a_batch_is_loaded_before_the_reports(store, tmp_pa
 
     ordered = Store(str(tmp_path / "ordered.duckdb"))
     in_order = ingest_paths(ordered, [DPA_FIXTURE, first, second])
-    key = lambda r: (r["file"], r["status"], r["opd"], r["rows"], r["pagu"], r["realisasi_keuangan"])
+
+    def key(r):
+        return (r["file"], r["status"], r["opd"], r["rows"], r["pagu"], r["realisasi_keuangan"])
+
     assert sorted(map(key, mixed)) == sorted(map(key, in_order))
 
 

@@ -6,7 +6,6 @@ generator (superseded reports, OPDs not yet reported, codes outside the DPA, a m
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -45,8 +44,7 @@ def march(dpa_store):
 def province(tmp_path_factory):
     """Two kabupaten of six OPDs (3,000 sub kegiatan, 12 months) from bench/province.py, with one
     sub kegiatan classified by hand."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    import province as gen
+    from bench import province as gen
 
     db = tmp_path_factory.mktemp("province") / "pantau.duckdb"
     counts = gen.build(db, {**gen.PROVINCE, "n_kab": 2, "n_opd": 6})

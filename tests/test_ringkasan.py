@@ -11,8 +11,6 @@ import pytest
 
 from tests.test_pages import ROOT, metrics, new_app, run
 
-DEMO_SCRIPT = ROOT / "scripts" / "make_demo.py"
-
 
 def values(array) -> list:
     """A plotly array as a list (plotly 7 ships numeric arrays as base64 'bdata')."""
@@ -28,7 +26,9 @@ def values(array) -> list:
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    subprocess.run([sys.executable, str(DEMO_SCRIPT), "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "scripts.make_demo", "--out", str(out)], cwd=ROOT, check=True, capture_output=True
+    )
     return out
 
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
-import synth  # noqa: E402
+from scripts import synth
 
 LEAF = re.compile(r"^\d+(\.\d+){5}$")
 SUBTOTAL = re.compile(r"^\d+\.\d+\.\d+(\.\d+\.\d+)?$")

@@ -296,7 +296,7 @@ def test_final_meeting_refuses_deletion_and_cancels_with_reason(dpa_store, opds)
     edited.loc[0, "Dibatalkan"] = True
     assert tl.diff_decisions(
         original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True
-    ).errors == ["Baris 1 (ID %d), kolom Alasan batal: tuliskan alasan pembatalan keputusan ini." % tl_id]
+    ).errors == [f"Baris 1 (ID {tl_id}), kolom Alasan batal: tuliskan alasan pembatalan keputusan ini."]
     edited.loc[0, "Alasan batal"] = "Sudah tertampung di APBD Perubahan"
     changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True)
     assert tl.save_decisions(dpa_store, ADMIN, rid, changes)["dibatalkan"] == 1
@@ -532,7 +532,7 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     at.date_input(key="tl_new_date").set_value(dt.date(2026, 4, 20))
     at.text_area(key="tl_new_note").set_value("Dokumen lelang ulang sedang disusun")
     _click(at, "Simpan perkembangan")
-    assert any("Perkembangan tindak lanjut #%d disimpan: Dalam proses." % a in s.value for s in at.success)
+    assert any(f"Perkembangan tindak lanjut #{a} disimpan: Dalam proses." in s.value for s in at.success)
     hist = tl.history(app_store, a)
     assert hist[["tanggal", "status", "note", "actor"]].values.tolist()[-1] == [
         dt.date(2026, 4, 20),

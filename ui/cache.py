@@ -9,7 +9,7 @@ gets. Keep arguments hashable (tuples, not lists).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st

@@ -354,7 +354,7 @@ def review_overview(
         mine = recap[recap["unit_id"] == unit_id]
         caps = mine["capaian"].dropna()
 
-        def who(stamp):
+        def who(stamp, r=r):
             by = r.get(f"{stamp}_by")
             return (
                 f"{person(names or {}, by)}, {when_text(r.get(f'{stamp}_at'))}" if isinstance(by, str) and by else DASH

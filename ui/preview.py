@@ -139,7 +139,7 @@ def history_frame(history: pd.DataFrame) -> pd.DataFrame:
             "Baris bercatatan": history["rows_flagged"],
             "Pagu": history["pagu"].map(rupiah),
             "Status": [
-                ("Digantikan (#%d)" % s) if pd.notna(s) else STATUS_LABEL.get(st, st)
+                f"Digantikan (#{int(s)})" if pd.notna(s) else STATUS_LABEL.get(st, st)
                 for st, s in zip(history["status"], history["superseded_by"])
             ],
             "Oleh": history["created_by"],
