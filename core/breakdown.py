@@ -1,19 +1,16 @@
-"""Breakdowns of a period's sub kegiatan (the rows of :func:`core.recap.leaf_recap`) for the
-meeting pack and the pages: fisik konstruksi vs non fisik, sumber dana, and the problems and
-solutions the OPDs reported.
-
-Sums use :func:`core.recap.rollup` (the formulas of :func:`core.recap.recap_opd`): every group's
-pagu, realisasi, keuangan %, pagu-weighted fisik % and deviasi are computed the way an OPD's are,
-so the groups add up to :func:`core.recap.kabupaten_totals`.
+"""Breakdowns of a period for the meeting pack: fisik konstruksi vs non fisik and sumber dana
+(the sums of :mod:`core.recap`, so the groups add up to :func:`core.recap.kabupaten_totals`), and
+the problems and solutions the OPDs reported.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .recap import jenis_split, rollup
+from db.store import Store
 
-NO_SUMBER = "Tidak disebutkan"
+from .recap import jenis_recap, sumber_dana_recap
+
 GROUP_COLUMNS = [
     "key",
     "label",
@@ -29,51 +26,15 @@ GROUP_COLUMNS = [
 MASALAH_COLUMNS = ["opd_kode", "opd", "permasalahan", "solusi", "sub_kegiatan", "pagu"]
 
 
-def _grouped(leaves: pd.DataFrame, key: pd.Series, labels: dict) -> pd.DataFrame:
-    """:func:`rollup` of ``leaves`` per value of ``key`` (the group takes the place of the OPD)."""
-    if leaves.empty:
-        return pd.DataFrame(columns=GROUP_COLUMNS)
-    work = leaves.assign(opd_kode=key.values, opd=key.map(labels).values)
-    out = rollup(work, "opd").rename(columns={"opd_kode": "key", "opd": "label"})
-    return out[GROUP_COLUMNS]
+def by_jenis(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """:func:`core.recap.jenis_recap` keyed ``fisik`` / ``non_fisik`` (fisik first)."""
+    return jenis_recap(store, year, month, opd).rename(columns={"jenis": "key"})[GROUP_COLUMNS]
 
 
-def by_jenis(leaves: pd.DataFrame) -> pd.DataFrame:
-    """Fisik konstruksi and non fisik, fisik first (only the kinds that occur): pagu,
-    realisasi, keuangan % and number of sub kegiatan from :func:`core.recap.jenis_split` (the
-    one place that splits them), plus their pagu-weighted fisik %, target and deviasi."""
-    if leaves.empty:
-        return pd.DataFrame(columns=GROUP_COLUMNS)
-    split = jenis_split(leaves).rename(columns={"jenis": "key"})
-    kind = leaves["jenis"].where(leaves["jenis"] == "fisik", "non_fisik")
-    fisik = _grouped(leaves, kind, {})[["key", "fisik_pct", "target_fisik_pct", "deviasi", "reported"]]
-    out = split.merge(fisik, on="key", how="left")
-    out = out.sort_values("key", key=lambda s: s.map({"fisik": 0, "non_fisik": 1}))
-    return out[GROUP_COLUMNS].reset_index(drop=True)
-
-
-def _sumber_key(value) -> str:
-    """Spelling-independent key of a sumber dana ("DAK  Fisik" and "DAK FISIK" are one)."""
-    if not isinstance(value, str) or not value.strip():
-        return ""
-    return " ".join(value.upper().split())
-
-
-def by_sumber_dana(leaves: pd.DataFrame) -> pd.DataFrame:
-    """One row per sumber dana (DAU, DAK Fisik, DAK Non Fisik, Bankeu, ... as the DPA or the
-    report names it; spellings that differ only in case or spaces are one source, labelled by
-    the most common spelling), largest pagu first; sub kegiatan without one last, labelled
-    "Tidak disebutkan"."""
-    if leaves.empty:
-        return pd.DataFrame(columns=GROUP_COLUMNS)
-    key = leaves["sumber_dana"].map(_sumber_key)
-    spelled = pd.DataFrame(
-        {"key": key, "text": leaves["sumber_dana"].map(lambda v: " ".join(v.split()) if isinstance(v, str) else None)}
-    )
-    labels = {k: (g["text"].value_counts().index[0] if k else NO_SUMBER) for k, g in spelled.groupby("key", sort=False)}
-    out = _grouped(leaves, key, labels)
-    out = out.assign(_none=out["key"] == "").sort_values(["_none", "pagu", "label"], ascending=[True, False, True])
-    return out.drop(columns="_none").reset_index(drop=True)
+def by_sumber_dana(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """:func:`core.recap.sumber_dana_recap`: one row per sumber dana, largest pagu first, sub
+    kegiatan without one last ("Tidak disebutkan")."""
+    return sumber_dana_recap(store, year, month, opd)[GROUP_COLUMNS]
 
 
 def masalah_per_opd(leaves: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,11 @@ def fisik_pct(sum_pagu_x_fisik, sum_pagu):
 
 
 def weighted_fisik(pagu, fisik) -> float | None:
-    """Pagu-weighted mean of fisik % over rows given as two sequences."""
+    """Pagu-weighted mean of fisik % over rows held in memory, given as two sequences: sum(pagu x
+    fisik) / sum(pagu) over the rows that have both (pass 0 for a missing fisik to count its pagu).
+    The one Python form of the numerator; the database's is ``db.store._RECAP_SUMS`` (the same
+    formula over a period's sub kegiatan, a missing fisik counting as 0). Used for the kabupaten
+    from the OPDs (:func:`core.recap.kabupaten_totals`) and for a report before it is loaded."""
     pairs = [(p, f) for p, f in zip(pagu, fisik) if p is not None and f is not None]
     total = sum(p for p, _ in pairs)
     return fisik_pct(sum(p * f for p, f in pairs), total) if pairs else None

@@ -1,5 +1,13 @@
-"""Recap per OPD and kabupaten totals for a period: the numbers of the Ringkasan page, the
-CLI ``recap`` and the exports all come from :func:`recap_opd` and :func:`kabupaten_totals`."""
+"""The recap of a period, the one implementation behind every screen, export, slide and CLI
+figure: the database makes the sums (``db.store._RECAP_SUMS``: pagu, realisasi and the numerators
+of the pagu-weighted fisik and target, per OPD, program, kegiatan, jenis, sumber dana or month) and
+:func:`figures` turns sums into percentages with the formulas of :mod:`core.metrics`.
+
+Per OPD: :func:`recap_opd` and :func:`opd_level`; kabupaten: :func:`kabupaten_totals`; program
+and kegiatan: :func:`level_recap`; fisik konstruksi vs non fisik: :func:`jenis_recap`; sumber
+dana: :func:`sumber_dana_recap`; month by month: :func:`kurva_s`; sub kegiatan rows:
+:func:`leaf_recap`; kontrak kritis: :func:`kritis_recap` (the rule: :func:`kontrak_kritis`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ import pandas as pd
 
 from db.store import Store
 
-from .metrics import deviasi, fisik_pct, is_kritis, keuangan_pct
+from .metrics import deviasi, fisik_pct, is_kritis, keuangan_pct, weighted_fisik
 
 RECAP_COLUMNS = [
     "opd_kode",
@@ -25,6 +33,46 @@ RECAP_COLUMNS = [
     "reported",
     "reported_at",
 ]
+FIGURES = [
+    "sub_kegiatan",
+    "pagu",
+    "realisasi_keuangan",
+    "reported",
+    "keuangan_pct",
+    "fisik_pct",
+    "target_fisik_pct",
+    "deviasi",
+]
+# Raw sums of a group (``Store.recap_sums`` / ``Store.group_sums``); every one adds up across groups.
+SUMS = [
+    "sub_kegiatan",
+    "pagu",
+    "realisasi_keuangan",
+    "pagu_x_fisik",
+    "pagu_x_target",
+    "n_target",
+    "fisik_pagu",
+    "non_fisik_pagu",
+    "reported",
+]
+
+
+def figures(sums: pd.DataFrame) -> pd.DataFrame:
+    """The key columns of ``sums`` (rows of ``Store.recap_sums`` / ``Store.group_sums``) with
+    :data:`FIGURES`: number of sub kegiatan, pagu, realisasi keuangan Rp and %, fisik and target
+    fisik % (pagu-weighted), deviasi, and whether any of it was reported. A group nobody reported
+    keeps its pagu and shows no realisation (NaN); target only where some sub kegiatan has one."""
+    keys = [c for c in sums.columns if c not in SUMS]
+    out = sums[keys + ["sub_kegiatan", "pagu"]].copy()
+    reported = sums["reported"].astype(bool)
+    out["realisasi_keuangan"] = sums["realisasi_keuangan"].astype("float64").where(reported)
+    out["reported"] = reported
+    out["keuangan_pct"] = keuangan_pct(out["realisasi_keuangan"], sums["pagu"])
+    out["fisik_pct"] = fisik_pct(sums["pagu_x_fisik"], sums["pagu"]).where(reported)
+    has_target = reported & (sums["n_target"] > 0)
+    out["target_fisik_pct"] = fisik_pct(sums["pagu_x_target"], sums["pagu"]).where(has_target)
+    out["deviasi"] = deviasi(out["fisik_pct"], out["target_fisik_pct"])
+    return out.reset_index(drop=True)
 
 
 def recap_opd(
@@ -36,10 +84,10 @@ def recap_opd(
     dana: list[str] | None = None,
     jenis: str | None = None,
 ) -> pd.DataFrame:
-    """One row per OPD (only ``opd`` when given): pagu, realisasi keuangan Rp and %, fisik %
+    """One row per OPD (only ``opd`` when given), by name: pagu, realisasi keuangan Rp and %, fisik %
     (pagu-weighted), deviasi, pagu of fisik konstruksi and non fisik, and whether the OPD has
-    reported for the month. ``dana`` / ``jenis`` count only the sub kegiatan that
-    :func:`filter_leaves` keeps (the sums are made in the database).
+    reported for the month. ``dana`` / ``jenis`` count only the sub kegiatan of those sumber dana
+    / that jenis (see :func:`leaf_recap`).
 
     OPDs that have not reported keep their DPA pagu and show no realisation (NaN).
     """
@@ -47,23 +95,14 @@ def recap_opd(
 
 
 def _recap_frame(sums: pd.DataFrame) -> pd.DataFrame:
-    """:func:`recap_opd` from ``Store.recap_sums`` rows (the formulas of core.metrics)."""
+    """:func:`recap_opd` from ``Store.recap_sums`` rows."""
     if sums.empty:
         return pd.DataFrame(columns=RECAP_COLUMNS)
-    out = sums[["opd_kode", "opd", "singkatan", "sub_kegiatan", "pagu"]].copy()
+    out = figures(sums)
     out["opd"] = out["opd"].fillna(out["opd_kode"])
-    reported = sums["reported"].astype(bool)
-    out["realisasi_keuangan"] = sums["realisasi_keuangan"].where(reported)
-    out["keuangan_pct"] = keuangan_pct(out["realisasi_keuangan"], sums["pagu"])
-    out["fisik_pct"] = fisik_pct(sums["pagu_x_fisik"], sums["pagu"]).where(reported)
-    has_target = reported & (sums["n_target"] > 0)
-    out["target_fisik_pct"] = fisik_pct(sums["pagu_x_target"], sums["pagu"]).where(has_target)
-    out["deviasi"] = deviasi(out["fisik_pct"], out["target_fisik_pct"])
     out["fisik_pagu"] = sums["fisik_pagu"]
     out["non_fisik_pagu"] = sums["non_fisik_pagu"]
-    out["reported"] = reported
-    out["reported_at"] = sums["reported_at"]
-    return out[RECAP_COLUMNS].reset_index(drop=True)
+    return out[RECAP_COLUMNS]
 
 
 def kabupaten_totals(recap: pd.DataFrame) -> dict:
@@ -85,10 +124,10 @@ def kabupaten_totals(recap: pd.DataFrame) -> dict:
         )
     pagu = float(recap["pagu"].sum())
     real = float(recap["realisasi_keuangan"].fillna(0).sum())
-    fis = fisik_pct(float((recap["pagu"] * recap["fisik_pct"].fillna(0)).sum()), pagu)
+    fis = weighted_fisik(recap["pagu"], recap["fisik_pct"].fillna(0))
     reported = recap["reported"].astype(bool)
     tgt = (
-        fisik_pct(float((recap["pagu"] * recap["target_fisik_pct"].fillna(0)).sum()), pagu)
+        weighted_fisik(recap["pagu"], recap["target_fisik_pct"].fillna(0))
         if recap["target_fisik_pct"].notna().any()
         else None
     )
@@ -114,6 +153,14 @@ def same_period_last_year(store: Store, year: int, month: int, opd: str | None =
     return tot if tot["opd_reported"] else None
 
 
+LEVELS = {
+    "opd": ["opd_kode", "opd"],
+    "program": ["opd_kode", "opd", "program_kode", "program_nama"],
+    "kegiatan": ["opd_kode", "opd", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama"],
+}
+ROLLUP_COLUMNS = FIGURES
+
+
 def opd_level(
     store: Store,
     year: int,
@@ -123,12 +170,30 @@ def opd_level(
     dana: list[str] | None = None,
     jenis: str | None = None,
 ) -> pd.DataFrame:
-    """``rollup(filter_leaves(leaf_recap(...), dana, jenis), "opd")`` with the sums made in the
-    database (the Rekap OPD table of a province does not fetch every sub kegiatan): one row per
-    OPD by kode, the columns of :func:`rollup`, the numbers of :func:`recap_opd`."""
+    """The Rekap OPD table: :func:`recap_opd` by OPD code with the columns of :func:`level_recap`."""
     recap = recap_opd(store, year, month, opd, dana=dana, jenis=jenis)
-    columns = LEVELS["opd"] + ROLLUP_COLUMNS
-    return recap.sort_values("opd_kode", kind="stable")[columns].reset_index(drop=True)
+    return recap.sort_values("opd_kode", kind="stable")[LEVELS["opd"] + FIGURES].reset_index(drop=True)
+
+
+def level_recap(
+    store: Store,
+    year: int,
+    month: int,
+    level: str,
+    opd: str | None = None,
+    *,
+    dana: list[str] | None = None,
+    jenis: str | None = None,
+) -> pd.DataFrame:
+    """One row per OPD, program or kegiatan (``level``, a key of :data:`LEVELS`) with
+    :data:`FIGURES`, by code; only ``opd``'s and only the sub kegiatan of ``dana`` / ``jenis``
+    when given (see :func:`leaf_recap`). The figures of an OPD are those of :func:`recap_opd`."""
+    if level == "opd":
+        return opd_level(store, year, month, opd, dana=dana, jenis=jenis)
+    sums = store.group_sums(year, month, level, opd, dana=dana, jenis=jenis)
+    if sums.empty:
+        return pd.DataFrame(columns=LEVELS[level] + FIGURES)
+    return figures(sums)[LEVELS[level] + FIGURES]
 
 
 def sumber_dana_list(store: Store, year: int, month: int, opd: str | None = None) -> list[str]:
@@ -137,50 +202,23 @@ def sumber_dana_list(store: Store, year: int, month: int, opd: str | None = None
     return sorted({f.strip() for v in store.leaf_sumber_dana(year, month, opd) for f in str(v).split(",") if f.strip()})
 
 
-def filter_leaves(leaves: pd.DataFrame, dana: list[str] | None = None, jenis: str | None = None) -> pd.DataFrame:
-    """The rows of :func:`leaf_recap` whose sumber dana text contains one of ``dana`` and whose
-    jenis is ``jenis`` (``fisik``; ``non_fisik`` is everything else); ``Store.recap_sums``
-    filters the same way in SQL."""
-    view = leaves
-    if dana:
-        view = view[view["sumber_dana"].fillna("").map(lambda v: any(f in v for f in dana))]
-    if jenis == "fisik":
-        view = view[view["jenis"] == "fisik"]
-    elif jenis is not None:
-        view = view[view["jenis"] != "fisik"]
-    return view
-
-
-LEVELS = {
-    "opd": ["opd_kode", "opd"],
-    "program": ["opd_kode", "opd", "program_kode", "program_nama"],
-    "kegiatan": ["opd_kode", "opd", "program_kode", "program_nama", "kegiatan_kode", "kegiatan_nama"],
-}
-
-
 def leaf_recap(
     store: Store,
     year: int,
     month: int,
     opd: str | None = None,
     *,
+    dana: list[str] | None = None,
     jenis: str | None = None,
     behind: float | None = None,
 ) -> pd.DataFrame:
-    """Every sub kegiatan of the period with keuangan %, fisik, target and deviasi; program and
-    kegiatan codes filled from the sub kegiatan code where the file and DPA say nothing. Only
-    ``jenis`` (see :func:`filter_leaves`) and only those more than ``behind`` points behind
-    their target fisik when given (selected in the database)."""
-    df = store.leaf_rows(year, month, opd, jenis=jenis, behind=behind)
-    if df.empty:
-        return df
-    if df["program_kode"].isna().any() or df["kegiatan_kode"].isna().any():
-        parts = df["kode"].str.split(".")
-        df["program_kode"] = df["program_kode"].fillna(parts.str[:3].str.join("."))
-        df["kegiatan_kode"] = df["kegiatan_kode"].fillna(parts.str[:5].str.join("."))
-    df["program_nama"] = df["program_nama"].fillna("Program " + df["program_kode"])
-    df["kegiatan_nama"] = df["kegiatan_nama"].fillna("Kegiatan " + df["kegiatan_kode"])
-    return _leaf_figures(df)
+    """Every sub kegiatan of the period with keuangan %, fisik, target and deviasi (program and
+    kegiatan codes filled from the sub kegiatan code where the file and DPA say nothing). Only
+    those whose sumber dana text contains one of ``dana``, only ``jenis`` (``fisik``;
+    ``non_fisik`` is everything else) and only those more than ``behind`` points behind their
+    target fisik when given (selected in the database)."""
+    df = store.leaf_rows(year, month, opd, dana=dana, jenis=jenis, behind=behind)
+    return _leaf_figures(df) if not df.empty else df
 
 
 def _leaf_figures(df: pd.DataFrame) -> pd.DataFrame:
@@ -192,40 +230,51 @@ def _leaf_figures(df: pd.DataFrame) -> pd.DataFrame:
 
 
 JENIS_LABEL = {"fisik": "Fisik konstruksi", "non_fisik": "Non fisik"}
-
-
-def jenis_split(leaves: pd.DataFrame) -> pd.DataFrame:
-    """Pagu, realisasi keuangan, keuangan % and number of sub kegiatan of fisik konstruksi and
-    non fisik (anything not classified fisik counts as non fisik), from :func:`leaf_recap`."""
-    jenis = leaves["jenis"].where(leaves["jenis"] == "fisik", "non_fisik")
-    return _split_frame(
-        leaves.assign(jenis=jenis)
-        .groupby("jenis")
-        .agg(pagu=("pagu", "sum"), realisasi_keuangan=("realisasi_keuangan", "sum"), sub_kegiatan=("kode", "size"))
-        .reset_index()
-    )
+JENIS_COLUMNS = ["jenis", "label"] + FIGURES
 
 
 def jenis_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
-    """``jenis_split(leaf_recap(store, year, month, opd))`` with the sums made in the database."""
-    return _split_frame(store.jenis_sums(year, month, opd))
+    """Fisik konstruksi, then non fisik (anything not classified fisik), those that occur, with
+    :data:`FIGURES`; realisasi keuangan is 0 (not missing) where nobody reported."""
+    sums = store.group_sums(year, month, "jenis", opd)
+    if sums.empty:
+        return pd.DataFrame(columns=JENIS_COLUMNS)
+    out = figures(sums)
+    out["realisasi_keuangan"] = out["realisasi_keuangan"].fillna(0.0)
+    out["keuangan_pct"] = keuangan_pct(out["realisasi_keuangan"], out["pagu"])
+    out["label"] = out["jenis"].map(JENIS_LABEL)
+    return out[JENIS_COLUMNS]
 
 
-def _split_frame(split: pd.DataFrame) -> pd.DataFrame:
-    """Label and keuangan % of the fisik / non fisik sums."""
-    split["label"] = split["jenis"].map(JENIS_LABEL)
-    split["keuangan_pct"] = keuangan_pct(split["realisasi_keuangan"], split["pagu"])
-    return split
+NO_SUMBER = "Tidak disebutkan"
+SUMBER_COLUMNS = ["key", "label"] + FIGURES
 
 
-def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFrame:
-    """The fisik konstruksi sub kegiatan of :func:`leaf_recap` that are kritis (DESIGN §5,
-    :func:`core.metrics.is_kritis` with the settings' thresholds ``awal``/``akhir``), most
-    behind first. Used by the Ringkasan KPI, the Fisik page and the meeting pack."""
-    if leaves.empty:
-        return leaves
-    fisik = leaves[leaves["jenis"] == "fisik"]
-    return fisik[is_kritis(fisik["target_fisik"], fisik["deviasi"], awal, akhir)].sort_values("deviasi", kind="stable")
+def _spelled(value) -> str | None:
+    """A sumber dana as written with runs of spaces made one, ``None`` when blank."""
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def sumber_dana_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+    """One row per sumber dana (DAU, DAK Fisik, Bankeu, ... as the DPA or the report names it;
+    spellings that differ only in case or spaces are one source, ``key`` upper case, labelled by
+    the most common spelling) with :data:`FIGURES`, largest pagu first; sub kegiatan without one
+    last, key ``""``, labelled "Tidak disebutkan"."""
+    sums = store.group_sums(year, month, "sumber_dana", opd)
+    if sums.empty:
+        return pd.DataFrame(columns=SUMBER_COLUMNS)
+    text = sums["sumber_dana"].map(_spelled)
+    sums = sums.drop(columns="sumber_dana").assign(key=text.map(lambda t: t.upper() if t else ""))
+    counts = pd.DataFrame({"key": sums["key"], "text": text, "n": sums["sub_kegiatan"]})
+    counts = counts[counts["text"].notna()].groupby(["key", "text"], as_index=False)["n"].sum()
+    counts = counts.sort_values(["n", "text"], ascending=[False, True], kind="stable")
+    labels = counts.drop_duplicates("key").set_index("key")["text"].to_dict() | {"": NO_SUMBER}
+    groups = sums.groupby("key", sort=False)
+    merged = groups.agg({c: ("any" if c == "reported" else "sum") for c in SUMS}).reset_index()
+    merged["realisasi_keuangan"] = groups["realisasi_keuangan"].sum(min_count=1).to_numpy()
+    out = figures(merged).assign(label=lambda d: d["key"].map(labels))
+    out = out.assign(_none=out["key"] == "").sort_values(["_none", "pagu", "label"], ascending=[True, False, True])
+    return out[SUMBER_COLUMNS].reset_index(drop=True)
 
 
 KRITIS_COLUMNS = [
@@ -243,60 +292,23 @@ KRITIS_COLUMNS = [
 ]
 
 
+def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFrame:
+    """The fisik konstruksi rows of ``leaves`` (rows of :func:`leaf_recap`) that are kritis (DESIGN
+    §5, :func:`core.metrics.is_kritis` with the settings' thresholds ``awal``/``akhir``), most
+    behind first."""
+    if leaves.empty:
+        return leaves
+    fisik = leaves[leaves["jenis"] == "fisik"]
+    return fisik[is_kritis(fisik["target_fisik"], fisik["deviasi"], awal, akhir)].sort_values("deviasi", kind="stable")
+
+
 def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> pd.DataFrame:
-    """``kontrak_kritis(leaf_recap(store, year, month, opd), awal, akhir)`` with the columns
-    :data:`KRITIS_COLUMNS`, ``opd``, ``keuangan_pct`` and ``deviasi``, reading only the fisik
-    konstruksi rows that are behind by more than the smaller threshold (a kritis row always is)."""
+    """:func:`kontrak_kritis` of the period (only ``opd``'s when given) with the columns
+    :data:`KRITIS_COLUMNS`, ``opd``, ``keuangan_pct`` and ``deviasi``: the kontrak kritis of the
+    Ringkasan KPI, the Fisik page and the meeting pack. Reads only the fisik konstruksi rows
+    behind by more than the smaller threshold (a kritis row always is)."""
     leaves = store.leaf_rows(year, month, opd, jenis="fisik", behind=min(awal, akhir), columns=KRITIS_COLUMNS)
     return kontrak_kritis(_leaf_figures(leaves) if not leaves.empty else leaves, awal, akhir)
-
-
-ROLLUP_COLUMNS = [
-    "sub_kegiatan",
-    "pagu",
-    "realisasi_keuangan",
-    "reported",
-    "keuangan_pct",
-    "fisik_pct",
-    "target_fisik_pct",
-    "deviasi",
-]
-
-
-def rollup(leaves: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Sums of leaf rows per OPD, program or kegiatan: pagu, realisasi, pagu-weighted fisik and
-    target, deviasi, keuangan %, number of sub kegiatan (the same formulas as :func:`recap_opd`)."""
-    keys = LEVELS[level]
-    if leaves.empty:
-        return pd.DataFrame(
-            columns=keys
-            + ["sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct", "fisik_pct", "target_fisik_pct", "deviasi"]
-        )
-    work = leaves.assign(
-        pxf=leaves["pagu"] * leaves["realisasi_fisik"].fillna(0),
-        pxt=leaves["pagu"] * leaves["target_fisik"].fillna(0),
-        has_t=leaves["target_fisik"].notna(),
-        real=leaves["realisasi_keuangan"],
-    )
-    g = (
-        work.groupby(keys, dropna=False, sort=True)
-        .agg(
-            sub_kegiatan=("kode", "size"),
-            pagu=("pagu", "sum"),
-            realisasi_keuangan=("real", "sum"),
-            pxf=("pxf", "sum"),
-            pxt=("pxt", "sum"),
-            has_t=("has_t", "any"),
-            reported=("reported", "any"),
-        )
-        .reset_index()
-    )
-    g["realisasi_keuangan"] = g["realisasi_keuangan"].where(g["reported"])
-    g["keuangan_pct"] = keuangan_pct(g["realisasi_keuangan"], g["pagu"])
-    g["fisik_pct"] = fisik_pct(g["pxf"], g["pagu"]).where(g["reported"])
-    g["target_fisik_pct"] = fisik_pct(g["pxt"], g["pagu"]).where(g["has_t"] & g["reported"])
-    g["deviasi"] = deviasi(g["fisik_pct"], g["target_fisik_pct"])
-    return g.drop(columns=["pxf", "pxt", "has_t"])
 
 
 def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None, upto: int = 12) -> pd.DataFrame:
@@ -305,31 +317,14 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
     or of one sub kegiatan ``kode`` of the OPD ``opd`` (cumulative values as reported each month)."""
     if kode is not None and opd is None:
         raise ValueError("kurva_s: a sub kegiatan is chosen within an OPD (kode needs opd)")
+    by_month = store.recap_sums_by_month(year, 1, upto, opd, kode=kode)
     rows = []
-    with store.session():
-        by_month = store.recap_sums_by_month(year, 1, upto, opd) if kode is None else None
-        for month in range(1, upto + 1):
-            if kode is None:
-                sums = by_month[by_month["bulan"] == month].drop(columns="bulan").reset_index(drop=True)
-                tot = kabupaten_totals(_recap_frame(sums))
-                pagu = tot["pagu"] if tot["opd_total"] else None
-                reported = tot["opd_reported"] > 0
-            else:
-                leaves = leaf_recap(store, year, month, opd)
-                leaves = leaves[leaves["kode"] == kode] if not leaves.empty else leaves
-                tot = rollup(leaves, "opd").iloc[0] if not leaves.empty else None
-                pagu = float(tot["pagu"]) if tot is not None else None
-                reported = tot is not None and bool(tot["reported"])
-            if not reported:
-                rows.append(dict(bulan=month, pagu=pagu, keuangan_pct=None, fisik_pct=None, target_fisik_pct=None))
-            else:
-                rows.append(
-                    dict(
-                        bulan=month,
-                        pagu=pagu,
-                        keuangan_pct=tot["keuangan_pct"],
-                        fisik_pct=tot["fisik_pct"],
-                        target_fisik_pct=tot["target_fisik_pct"],
-                    )
-                )
+    for month in range(1, upto + 1):
+        sums = by_month[by_month["bulan"] == month].drop(columns="bulan").reset_index(drop=True)
+        tot = kabupaten_totals(_recap_frame(sums))
+        row = dict(bulan=month, pagu=tot["pagu"] if tot["opd_total"] else None)
+        reported = tot["opd_reported"] > 0
+        for key in ("keuangan_pct", "fisik_pct", "target_fisik_pct"):
+            row[key] = tot[key] if reported else None
+        rows.append(row)
     return pd.DataFrame(rows)

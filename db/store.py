@@ -57,7 +57,8 @@ class OpdRow:
 # active report of the month has the row (pagu: the reported one), else the DPA pagu with no
 # realisation. Names, codes and sumber dana: the DPA's, else the report's (program and kegiatan:
 # the report's first). Jenis: a manual override wins, then the report's jenis column, then the
-# DPA classification.
+# DPA classification. Program and kegiatan codes the file and DPA leave empty are the first three
+# and five parts of the sub kegiatan code; missing names are "Program <kode>" / "Kegiatan <kode>".
 _LEAF_CTE = """
     WITH active AS (
         SELECT id, opd_kode, bulan, created_at FROM import
@@ -70,7 +71,7 @@ _LEAF_CTE = """
         CROSS JOIN (SELECT range::INTEGER AS bulan FROM range($bulan_dari, $bulan_sampai + 1)) m
         WHERE s.tahun = $tahun AND ($opd::VARCHAR IS NULL OR s.opd_kode = $opd)
     ),
-    leaf AS (
+    leaf0 AS (
         SELECT coalesce(r.bulan, sk.bulan) AS bulan, coalesce(r.opd_kode, sk.opd_kode) AS opd_kode,
                coalesce(r.sub_kegiatan_kode, sk.kode) AS kode, coalesce(sk.nama, r.nama) AS nama,
                coalesce(r.program_kode, sk.program_kode) AS program_kode,
@@ -85,6 +86,18 @@ _LEAF_CTE = """
                     ELSE coalesce(r.jenis_source, sk.jenis_source) END AS jenis_source,
                r.permasalahan, r.solusi, coalesce(r.flagged, false) AS flagged, r.import_id IS NOT NULL AS reported
         FROM r FULL JOIN sk ON sk.bulan = r.bulan AND sk.opd_kode = r.opd_kode AND sk.kode = r.sub_kegiatan_kode
+    ),
+    leaf1 AS (
+        SELECT * REPLACE (
+            coalesce(program_kode, array_to_string(string_split(kode, '.')[1:3], '.')) AS program_kode,
+            coalesce(kegiatan_kode, array_to_string(string_split(kode, '.')[1:5], '.')) AS kegiatan_kode)
+        FROM leaf0
+    ),
+    leaf AS (
+        SELECT * REPLACE (
+            coalesce(program_nama, 'Program ' || program_kode) AS program_nama,
+            coalesce(kegiatan_nama, 'Kegiatan ' || kegiatan_kode) AS kegiatan_nama)
+        FROM leaf1
     )
 """
 LEAF_COLUMNS = (
@@ -108,14 +121,20 @@ LEAF_COLUMNS = (
     "reported",
 )
 # Optional filters on leaf rows l: sumber dana $dana (a list; a row matches when its sumber dana
-# text contains one of them, as the Rekap OPD filter does) and jenis $jenis ('fisik': fisik
-# konstruksi; 'non_fisik': everything else).
+# text contains one of them, as the Rekap OPD filter does), jenis $jenis ('fisik': fisik
+# konstruksi; 'non_fisik': everything else) and one sub kegiatan code $kode.
 _LEAF_FILTER = """
     ($dana::VARCHAR[] IS NULL
      OR len(list_filter($dana::VARCHAR[], lambda f: contains(coalesce(l.sumber_dana, ''), f))) > 0)
     AND ($jenis::VARCHAR IS NULL
          OR CASE WHEN $jenis = 'fisik' THEN l.jenis = 'fisik' ELSE l.jenis IS DISTINCT FROM 'fisik' END)
+    AND ($kode::VARCHAR IS NULL OR l.kode = $kode)
 """
+# The sums of every recap (OPD, program, kegiatan, jenis, sumber dana, kabupaten, kurva S), the raw
+# material of core.recap: pagu (0 where missing), realisasi keuangan, and the numerators of the
+# pagu-weighted fisik and target fisik (DESIGN section 5; a sub kegiatan without a value counts as
+# 0 % with its whole pagu). This is the one place they are written; core.recap turns them into
+# percentages (core.metrics.fisik_pct).
 _RECAP_SUMS = """
     count(*) AS sub_kegiatan,
     sum(coalesce(l.pagu, 0)) AS pagu,
@@ -134,6 +153,22 @@ def _leaf_params(tahun: int, dari: int, sampai: int, opd: str | None, **more) ->
     if "dana" in more:
         more["dana"] = list(more["dana"]) if more["dana"] else None
     return dict(tahun=tahun, bulan_dari=dari, bulan_sampai=sampai, opd=opd, **more)
+
+
+# Groupings of :meth:`Store.group_sums`: the key columns of each.
+GROUPS = {
+    "program": ("l.opd_kode", "o.nama AS opd", "l.program_kode", "l.program_nama"),
+    "kegiatan": (
+        "l.opd_kode",
+        "o.nama AS opd",
+        "l.program_kode",
+        "l.program_nama",
+        "l.kegiatan_kode",
+        "l.kegiatan_nama",
+    ),
+    "jenis": ("CASE WHEN l.jenis = 'fisik' THEN 'fisik' ELSE 'non_fisik' END AS jenis",),
+    "sumber_dana": ("l.sumber_dana",),
+}
 
 
 class StoreBusy(RuntimeError):
@@ -511,6 +546,24 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         self._append("realisasi", table)
 
     @_connected
+    def add_provisional_sub_kegiatan(self, subs: pd.DataFrame) -> int:
+        """Sub kegiatan taken from a report while no DPA of its year is loaded (marked
+        provisional); one already listed for that year and OPD is kept as it is. Returns how many
+        were added."""
+        if subs.empty:
+            return 0
+        self._wrote()
+        _new = subs  # noqa: F841 (read by DuckDB by name)
+        before = self._one("SELECT count(*) FROM sub_kegiatan")[0]
+        cols = ", ".join(subs.columns)
+        self.con.execute(
+            f"INSERT INTO sub_kegiatan ({cols}, provisional) SELECT {cols}, true FROM _new n "
+            "WHERE NOT EXISTS (SELECT 1 FROM sub_kegiatan s WHERE s.tahun = n.tahun AND s.opd_kode = n.opd_kode "
+            "AND s.kode = n.kode)"
+        )
+        return self._one("SELECT count(*) FROM sub_kegiatan")[0] - before
+
+    @_connected
     def replace_dpa(self, import_id: int, tahun: int, subs: pd.DataFrame, lines: pd.DataFrame) -> list[int]:
         """Replace the DPA sub kegiatan of the OPDs in ``subs`` for ``tahun``; keep manual overrides.
 
@@ -788,7 +841,14 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     # ------------------------------------------------------------------ recap
     @_connected
     def recap_sums(
-        self, tahun: int, bulan: int, opd: str | None = None, *, dana: list[str] | None = None, jenis: str | None = None
+        self,
+        tahun: int,
+        bulan: int,
+        opd: str | None = None,
+        *,
+        dana: list[str] | None = None,
+        jenis: str | None = None,
+        kode: str | None = None,
     ) -> pd.DataFrame:
         """Per OPD sums for a period (only ``opd`` when given): the raw material of
         :func:`core.recap.recap_opd`. ``dana`` / ``jenis`` keep only the sub kegiatan of those
@@ -798,7 +858,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         missing from the DPA. Pagu is the reported pagu where reported, else the DPA pagu;
         a sub kegiatan an OPD left out of its report counts with no realisation.
         """
-        return self.recap_sums_by_month(tahun, bulan, bulan, opd, dana=dana, jenis=jenis).drop(columns="bulan")
+        sums = self.recap_sums_by_month(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=kode)
+        return sums.drop(columns="bulan")
 
     @_connected
     def recap_sums_by_month(
@@ -810,9 +871,10 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         *,
         dana: list[str] | None = None,
         jenis: str | None = None,
+        kode: str | None = None,
     ) -> pd.DataFrame:
         """:meth:`recap_sums` of every month ``dari``..``sampai`` in one query (column ``bulan``;
-        a month with neither DPA nor report has no rows)."""
+        a month with neither DPA nor report has no rows; only sub kegiatan ``kode`` when given)."""
         return self._df(
             _LEAF_CTE
             + f"""
@@ -824,22 +886,34 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             GROUP BY l.bulan, l.opd_kode, o.nama, o.singkatan
             ORDER BY l.bulan, o.nama, l.opd_kode
             """,
-            _leaf_params(tahun, dari, sampai, opd, dana=dana, jenis=jenis),
+            _leaf_params(tahun, dari, sampai, opd, dana=dana, jenis=jenis, kode=kode),
         )
 
     @_connected
-    def jenis_sums(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
-        """Pagu, realisasi keuangan and number of sub kegiatan of fisik konstruksi and non fisik
-        (anything not ``fisik``) for a period: the raw material of :func:`core.recap.jenis_split`."""
+    def group_sums(
+        self,
+        tahun: int,
+        bulan: int,
+        by: str,
+        opd: str | None = None,
+        *,
+        dana: list[str] | None = None,
+        jenis: str | None = None,
+    ) -> pd.DataFrame:
+        """The sums of :meth:`recap_sums` per program, kegiatan (with their OPD), jenis (``fisik``
+        or ``non_fisik``: anything not ``fisik``) or sumber dana text (``by``, a key of
+        :data:`GROUPS`), ordered by the key columns (missing last)."""
+        keys = GROUPS[by]
         return self._df(
             _LEAF_CTE
-            + """
-            SELECT CASE WHEN l.jenis = 'fisik' THEN 'fisik' ELSE 'non_fisik' END AS jenis,
-                   sum(coalesce(l.pagu, 0)) AS pagu, coalesce(sum(l.realisasi_keuangan), 0) AS realisasi_keuangan,
-                   count(*) AS sub_kegiatan
-            FROM leaf l GROUP BY 1 ORDER BY 1
+            + f"""
+            SELECT {", ".join(keys)}, {_RECAP_SUMS}
+            FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
+            WHERE {_LEAF_FILTER}
+            GROUP BY ALL
+            ORDER BY {", ".join(str(i + 1) for i in range(len(keys)))}
             """,
-            _leaf_params(tahun, bulan, bulan, opd),
+            _leaf_params(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=None),
         )
 
     @_connected
@@ -860,13 +934,14 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         bulan: int,
         opd: str | None = None,
         *,
+        dana: list[str] | None = None,
         jenis: str | None = None,
         behind: float | None = None,
         columns: list[str] | None = None,
     ) -> pd.DataFrame:
         """Every sub kegiatan of the period with its program, kegiatan, sumber dana, jenis,
         pagu, target and realisation (see ``_LEAF_CTE``) and the OPD's name, only ``opd``'s
-        when given; only ``jenis`` (see ``_LEAF_FILTER``) and only rows more than ``behind``
+        when given; only ``dana`` / ``jenis`` (see ``_LEAF_FILTER``) and only rows more than ``behind``
         points behind their target fisik when given; only ``columns`` (of ``LEAF_COLUMNS``)
         and the name when given."""
         unknown = set(columns or ()) - set(LEAF_COLUMNS)
@@ -882,7 +957,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
               AND ($behind::DOUBLE IS NULL OR l.realisasi_fisik - l.target_fisik < -$behind)
             ORDER BY o.nama, l.kode
             """,
-            _leaf_params(tahun, bulan, bulan, opd, dana=None, jenis=jenis, behind=behind),
+            _leaf_params(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=None, behind=behind),
         )
 
     @_connected

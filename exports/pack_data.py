@@ -16,7 +16,7 @@ import pandas as pd
 from core.breakdown import by_jenis, by_sumber_dana, masalah_per_opd
 from core.format import period_label
 from core.metrics import traffic_light
-from core.recap import kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd, same_period_last_year
+from core.recap import kabupaten_totals, kritis_recap, leaf_recap, recap_opd, same_period_last_year
 from core.settings import Settings
 from core.tindak_lanjut import FOLLOWUP_COLUMNS as TINDAK_LANJUT_COLUMNS
 from core.tindak_lanjut import open_followups
@@ -123,8 +123,8 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
 
     Sources: :func:`core.recap.recap_opd` and :func:`~core.recap.kabupaten_totals` (summary,
     rankings, lowest OPDs), :func:`~core.recap.same_period_last_year` (comparison),
-    :func:`~core.recap.leaf_recap` with :mod:`core.breakdown` (fisik vs non fisik, sumber dana,
-    permasalahan) and :func:`~core.recap.kontrak_kritis` (thresholds from ``settings``),
+    :mod:`core.breakdown` (fisik vs non fisik, sumber dana, and permasalahan of
+    :func:`~core.recap.leaf_recap`) and :func:`~core.recap.kritis_recap` (thresholds from ``settings``),
     :func:`core.metrics.traffic_light` against ``settings.target_for(month)``, and the open
     tindak lanjut as of ``today``. ``lowest_n``: how many OPDs the "lowest" part lists (by
     realisasi keuangan %, among OPDs that reported).
@@ -132,6 +132,9 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
     with store.session():
         recap = recap_opd(store, year, month)
         leaves = leaf_recap(store, year, month)
+        jenis = by_jenis(store, year, month)
+        sumber_dana = by_sumber_dana(store, year, month)
+        kritis = kritis_recap(store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin)
         last = same_period_last_year(store, year, month)
         followups = _tindak_lanjut(store, today)
     target = settings.target_for(month)
@@ -149,7 +152,6 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
     reported = recap[recap["reported"].astype(bool)]
     lowest = reported.sort_values(["keuangan_pct", "fisik_pct", "label"], kind="stable").head(max(0, int(lowest_n)))
     label_of = dict(zip(recap["opd_kode"], recap["label"]))
-    kritis = kontrak_kritis(leaves, settings.kritis_awal_poin, settings.kritis_akhir_poin)
     if kritis.empty:
         kritis = pd.DataFrame(columns=KRITIS_COLUMNS)
     else:
@@ -169,8 +171,8 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
         ranking_fisik=_ranking(recap, "fisik_pct"),
         lowest=lowest.reset_index(drop=True),
         not_reported=recap.loc[~recap["reported"].astype(bool), "opd"].tolist(),
-        jenis=by_jenis(leaves),
-        sumber_dana=by_sumber_dana(leaves),
+        jenis=jenis,
+        sumber_dana=sumber_dana,
         kritis=kritis,
         masalah=masalah_per_opd(leaves).assign(label=lambda d: d["opd_kode"].map(label_of)),
         tindak_lanjut=followups.assign(

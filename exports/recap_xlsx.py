@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import Outline
 
 from core.months import BULAN
-from core.recap import kabupaten_totals, leaf_recap, recap_opd, rollup
+from core.recap import kabupaten_totals, leaf_recap, level_recap, recap_opd
 from core.settings import Settings, load
 from db.store import Store
 
@@ -400,6 +400,7 @@ def _buckets(df: pd.DataFrame, keys: list[str]) -> dict:
 def _rincian_sheet(
     ws,
     recap: pd.DataFrame,
+    levels: dict[str, pd.DataFrame],
     leaves: pd.DataFrame,
     tot: dict,
     settings: Settings,
@@ -409,7 +410,8 @@ def _rincian_sheet(
     today: dt.date,
 ) -> None:
     """Sheet "Rincian": per OPD its programs, kegiatan and sub kegiatan; program and kegiatan
-    rows carry the subtotals of :func:`core.recap.rollup`; the JUMLAH row the kabupaten totals."""
+    rows carry the subtotals of :func:`core.recap.level_recap` (``levels``: its ``program`` and
+    ``kegiatan`` tables); the JUMLAH row the kabupaten totals."""
     cols = RINCIAN_COLUMNS
     header = _heading(ws, settings, RINCIAN_TITLE, scope, year, month, len(cols))
     _header(ws, header, cols)
@@ -426,8 +428,8 @@ def _rincian_sheet(
             leaves[key] = leaves[key].fillna("").astype(str)
         leaves["opd"] = leaves["opd"].fillna(leaves["opd_kode"])
         p_keys, k_keys = ["opd_kode", "program_kode", "program_nama"], ["kegiatan_kode", "kegiatan_nama"]
-        prog_of = _buckets(rollup(leaves, "program"), ["opd_kode"])
-        keg_of = _buckets(rollup(leaves, "kegiatan"), p_keys)
+        prog_of = _buckets(levels["program"], ["opd_kode"])
+        keg_of = _buckets(levels["kegiatan"], p_keys)
         subs_of = _buckets(leaves, p_keys + k_keys)
     for o in recap.itertuples(index=False):
         _row(ws, row, cols, [o.opd_kode, o.opd, None, None] + figures(o), bold=True, fill=OPD_FILL)
@@ -525,6 +527,7 @@ def recap_workbook(
         settings = settings or load(store)
         recap = recap_opd(store, year, month, opd)
         leaves = leaf_recap(store, year, month, opd)
+        levels = {level: level_recap(store, year, month, level, opd) for level in ("program", "kegiatan")}
     if recap.empty:
         raise NoData(f"Belum ada DPA atau laporan untuk {BULAN[month - 1]} {year}; rekap tidak dapat dibuat.")
     tot = kabupaten_totals(recap)
@@ -534,7 +537,7 @@ def recap_workbook(
     ws = wb.active
     ws.title = REKAP_SHEET
     _rekap_sheet(ws, recap, tot, settings, scope, year, month, today)
-    _rincian_sheet(wb.create_sheet(RINCIAN_SHEET), recap, leaves, tot, settings, scope, year, month, today)
+    _rincian_sheet(wb.create_sheet(RINCIAN_SHEET), recap, levels, leaves, tot, settings, scope, year, month, today)
     wb.properties.title = f"{TITLE.title()} {BULAN[month - 1]} {year}"
     wb.properties.creator = "Pantau"
     buf = io.BytesIO()

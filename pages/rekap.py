@@ -4,7 +4,6 @@ kegiatan, kurva S, filters by sumber dana and jenis."""
 import streamlit as st
 
 from core.format import period_label
-from core.recap import filter_leaves, rollup
 from core.tindak_lanjut import open_counts, open_followups
 from exports.recap_xlsx import NoData
 from exports.table_xlsx import PERCENT, RUPIAH
@@ -151,12 +150,13 @@ if opd_row is not None:
         st.dataframe(
             followup_display(pending, with_opd=False), hide_index=True, width="stretch", key="rekap_tindak_lanjut"
         )
-    in_opd = filter_leaves(cache.leaf_recap(store, year, month, opd_row["opd_kode"]), chosen_funds, jenis)
-    programs = with_lights(rollup(in_opd, "program"), **light)
+    in_opd = dict(opd=opd_row["opd_kode"], dana=chosen_funds, jenis=jenis)
+    programs = with_lights(cache.level_recap(store, year, month, "program", **in_opd), **light)
     prog_row = pick(programs, "program_kode", "program_nama", "Program", "rekap_program", f"Program - {opd_row['opd']}")
     if prog_row is not None:
-        in_prog = in_opd[in_opd["program_kode"] == prog_row["program_kode"]]
-        kegiatan = with_lights(rollup(in_prog, "kegiatan"), **light)
+        kegiatan = cache.level_recap(store, year, month, "kegiatan", **in_opd)
+        kegiatan = kegiatan[kegiatan["program_kode"] == prog_row["program_kode"]].reset_index(drop=True)
+        kegiatan = with_lights(kegiatan, **light)
         keg_row = pick(
             kegiatan,
             "kegiatan_kode",
@@ -166,7 +166,11 @@ if opd_row is not None:
             f"Kegiatan - {prog_row['program_nama']}",
         )
         if keg_row is not None:
-            subs = with_lights(in_prog[in_prog["kegiatan_kode"] == keg_row["kegiatan_kode"]], **light)
+            subs = cache.leaf_recap(store, year, month, **in_opd)
+            subs = subs[
+                (subs["program_kode"] == prog_row["program_kode"]) & (subs["kegiatan_kode"] == keg_row["kegiatan_kode"])
+            ]
+            subs = with_lights(subs, **light)
             sub_row = pick(
                 subs, "kode", "nama", "Sub kegiatan", "rekap_sub", f"Sub kegiatan - {keg_row['kegiatan_nama']}"
             )

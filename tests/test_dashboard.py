@@ -8,10 +8,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 from conftest import FIXTURES, load_expected
+from recap_reference import rollup
 
 from core import settings as settings_mod
 from core.metrics import is_kritis, traffic_light
-from core.recap import kabupaten_totals, kurva_s, leaf_recap, recap_opd, rollup
+from core.recap import kabupaten_totals, kurva_s, leaf_recap, level_recap, recap_opd
 from core.status import reminder_text, reporting_status, whatsapp_link
 from etl.pipeline import ingest_paths
 
@@ -79,7 +80,7 @@ def test_rollups_agree_with_recap_and_each_other(march):
         pd.testing.assert_series_equal(by_opd[col], recap[col], check_names=False)
     # program and kegiatan subtotals add up to the OPD
     for level in ("program", "kegiatan"):
-        sums = rollup(leaves, level).groupby("opd_kode")[["pagu", "realisasi_keuangan"]].sum()
+        sums = level_recap(march, 2026, 3, level).groupby("opd_kode")[["pagu", "realisasi_keuangan"]].sum()
         assert sums["pagu"].round(2).equals(by_opd["pagu"].round(2))
     dinkes = EXPECTED[MARCH[0]]
     kode = next(o.kode for o in march.opds() if o.nama == dinkes["opd_name"])
@@ -211,9 +212,8 @@ def test_fisik_page_downloads_split_and_override_history(app_march, media):
     import io
 
     import openpyxl
+    from recap_reference import jenis_split
     from test_pages import download_bytes
-
-    from core.recap import jenis_split
 
     app_march.override_jenis(
         2026, *app_march.classification(2026).iloc[0][["opd_kode", "kode"]], "fisik", "sesuai DPA perubahan", "admin"

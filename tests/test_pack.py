@@ -2,8 +2,9 @@
 XLSX (exports.pack_xlsx), ``python -m etl pack`` and the Materi Rakor page.
 
 Every number is read back from the files (python-pptx charts and tables, openpyxl cells) and
-compared with the recap functions of core (recap_opd, kabupaten_totals, leaf_recap, rollup,
-kontrak_kritis, jenis_split) and core.tindak_lanjut, computed here independently of the pack."""
+compared with the recap functions of core (recap_opd, kabupaten_totals, leaf_recap, kontrak_kritis),
+a plain pandas reference over the sub kegiatan rows (recap_reference: rollup, jenis_split) and
+core.tindak_lanjut, computed here independently of the pack."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ import pytest
 from conftest import DPA_FIXTURE, FIXTURES, realisasi_fixtures
 from pptx import Presentation
 from pptx.util import Emu
+from recap_reference import jenis_split, rollup
 
 from core import tindak_lanjut as tl
 from core.access import User
 from core.format import number, percent, points, rupiah_compact
-from core.recap import jenis_split, kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd, rollup
+from core.recap import kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd
 from core.settings import Settings, load, save
 from exports.pack_data import pack_data
 from exports.pack_pptx import MAX_BARS, MAX_MASALAH, MAX_ROWS, build_pptx, plan

@@ -1,8 +1,9 @@
-"""The database-side sums the dashboard pages use at province scale give the numbers of the
-pandas paths they replace: ``opd_level`` = ``rollup`` of the filtered leaves, ``jenis_recap`` =
-``jenis_split``, ``kritis_recap`` = ``kontrak_kritis``, ``kurva_s`` = ``recap_opd`` month by
-month. Checked on the fixture reports and on a small synthetic province from the bench
-generator (superseded reports, OPDs not yet reported, codes outside the DPA, a manual override)."""
+"""The recap of core.recap (sums made in the database) gives the numbers of a plain pandas
+reference over the sub kegiatan rows (tests/recap_reference.py): per OPD, program and kegiatan with
+the sumber dana / jenis filters, fisik vs non fisik, sumber dana, kontrak kritis, and ``kurva_s`` =
+``recap_opd`` month by month. Checked on the fixture reports and on a small synthetic province from
+the bench generator (superseded reports, OPDs not yet reported, codes outside the DPA, a manual
+override)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import FIXTURES
+from recap_reference import filter_leaves, jenis_split, rollup
 
 from core.recap import (
-    filter_leaves,
     jenis_recap,
-    jenis_split,
     kabupaten_totals,
     kontrak_kritis,
     kritis_recap,
     kurva_s,
     leaf_recap,
+    level_recap,
     opd_level,
     recap_opd,
-    rollup,
     sumber_dana_list,
+    sumber_dana_recap,
 )
 from etl.pipeline import ingest_paths
 
@@ -96,6 +97,15 @@ def test_opd_level_is_the_rollup_of_the_filtered_leaves(request, data, dana, jen
         assert got["opd_kode"].tolist() == expected["opd_kode"].tolist()
         assert got["reported"].tolist() == expected["reported"].tolist()
         _same(got, expected)
+        one = leaves["opd_kode"].iloc[0]
+        for level, scope in (("program", None), ("kegiatan", None), ("program", one), ("kegiatan", one)):
+            view = filter_leaves(leaves if scope is None else leaves[leaves["opd_kode"] == scope], dana, jenis)
+            expected = rollup(view, level)
+            got = level_recap(store, year, month, level, scope, dana=dana, jenis=jenis)
+            assert got.columns.tolist() == expected.columns.tolist()
+            for col in got.columns[: got.columns.get_loc("sub_kegiatan")]:
+                assert _plain(got[[col]])[col].tolist() == _plain(expected[[col]])[col].tolist(), (level, col)
+            _same(got, expected)
 
 
 @pytest.mark.parametrize("data", ["march", "province"])
@@ -105,9 +115,16 @@ def test_jenis_kritis_and_sumber_dana_without_every_leaf(request, data):
         leaves = leaf_recap(store, year, month)
         split = jenis_recap(store, year, month)
         expected = jenis_split(leaves)
-        assert split.columns.tolist() == expected.columns.tolist()
         assert split["jenis"].tolist() == expected["jenis"].tolist()
-        _same(split, expected, ["pagu", "realisasi_keuangan", "sub_kegiatan", "keuangan_pct"])
+        _same(split, expected, NUMBERS)
+        key = leaves["sumber_dana"].map(lambda v: " ".join(v.upper().split()) if isinstance(v, str) else "")
+        expected = rollup(leaves.assign(key=key), ["key"]).set_index("key")
+        sumber = sumber_dana_recap(store, year, month).set_index("key")
+        assert sorted(sumber.index) == sorted(expected.index)
+        _same(sumber, expected.loc[sumber.index], NUMBERS)
+        assert sumber["pagu"].tolist()[: len(sumber) - ("" in sumber.index)] == sorted(
+            sumber.drop(index="", errors="ignore")["pagu"], reverse=True
+        )
         for awal, akhir in ((10.0, 5.0), (3.0, 8.0)):
             got, want = kritis_recap(store, year, month, None, awal, akhir), kontrak_kritis(leaves, awal, akhir)
             if want.empty:

@@ -31,6 +31,7 @@ _FUNCTIONS: dict[str, Callable] = {
     "kurva_s": _recap.kurva_s,
     "leaf_recap": _recap.leaf_recap,
     "opd_level": _recap.opd_level,
+    "level_recap": _recap.level_recap,
     "jenis_recap": _recap.jenis_recap,
     "kritis_recap": _recap.kritis_recap,
     "sumber_dana_list": _recap.sumber_dana_list,
@@ -74,9 +75,11 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
     return _get(store, "kurva_s", year, opd, kode, upto)
 
 
-def leaf_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def leaf_recap(
+    store: Store, year: int, month: int, opd: str | None = None, *, dana=None, jenis: str | None = None
+) -> pd.DataFrame:
     """:func:`core.recap.leaf_recap` (meant for one OPD: every leaf of a province is large)."""
-    return _get(store, "leaf_recap", year, month, opd)
+    return _get(store, "leaf_recap", year, month, opd, dana=_tuple(dana), jenis=jenis)
 
 
 def opd_level(
@@ -84,6 +87,13 @@ def opd_level(
 ) -> pd.DataFrame:
     """:func:`core.recap.opd_level`."""
     return _get(store, "opd_level", year, month, opd, dana=_tuple(dana), jenis=jenis)
+
+
+def level_recap(
+    store: Store, year: int, month: int, level: str, opd: str | None = None, *, dana=None, jenis: str | None = None
+) -> pd.DataFrame:
+    """:func:`core.recap.level_recap`."""
+    return _get(store, "level_recap", year, month, level, opd, dana=_tuple(dana), jenis=jenis)
 
 
 def jenis_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
