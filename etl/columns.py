@@ -65,6 +65,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
         ("sumber_dana", r"sumber ?dana|sumber anggaran"),
         ("pagu", r"pagu|nilai dpa|\bdpa\b|anggaran|alokasi|\bapbd\b|nilai rincian"),
         ("lokasi", r"lokasi"),
+        ("solusi", r"^(upaya|solusi|pemecahan|langkah)"),
+        ("ignore", r"^pihak yang|^kode permasalahan"),
         ("permasalahan", r"permasalahan|masalah|kendala|hambatan"),
         ("solusi", r"solusi|upaya|tindak lanjut|pemecahan|rekomendasi"),
         ("keterangan", r"^keterangan|^ket$|catatan"),

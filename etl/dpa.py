@@ -9,10 +9,10 @@ from core.numbers import NotANumber, parse_number
 
 from .classify import classify
 from .columns import FIELD_LABEL, Header
-from .issues import ERROR, Issue, column_letter
+from .codes import split_code
+from .issues import ERROR, WARNING, Issue, column_letter
 from .opd_match import default_singkatan
 from .reader import Sheet
-from .realisasi import CODE
 from .text import cell_text
 
 REQUIRED = ("kode", "nama", "pagu")
@@ -72,33 +72,34 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
         return row[idx] if idx is not None and idx < len(row) else None
 
     opds: dict[str, tuple[str, str]] = {}
-    subs: dict[str, SubKegiatan] = {}
+    subs: dict[tuple[str, str], SubKegiatan] = {}
+    blank_pagu = 0
+    same_cell = f.get("nama") == f.get("kode")
     for i in range(header.data_start, len(sheet.rows)):
         row = sheet.rows[i]
         if not any(v is not None for v in row):
             continue
         r = sheet.sheet_row(i)
-        kode = cell_text(get(row, "kode")).replace(" ", "")
-        if not kode:
-            continue
-        if not CODE.match(kode):
+        raw_kode = get(row, "kode")
+        kode, name_in_cell = split_code(raw_kode)
+        if kode is None:
+            text = cell_text(raw_kode).replace(" ", "")
+            if not text:
+                continue
             issues.append(
                 Issue(
                     ERROR,
                     "invalid_code",
-                    f"Kode sub kegiatan '{kode}' tidak berformat kode "
+                    f"Kode sub kegiatan '{text}' tidak berformat kode "
                     "Permendagri 90 (mis. 1.02.01.2.01.0001). Perbaiki kode pada baris ini.",
                     sheet=s,
                     row=r,
                     column=col("kode"),
-                    raw=kode,
+                    raw=text,
                 )
             )
             continue
-        opd_kode = cell_text(get(row, "kode_opd")) or None
-        opd_nama = cell_text(get(row, "nama_opd")) or None
-        if not opd_kode and opd_nama:
-            opd_kode = opd_nama
+        opd_kode, opd_nama = _opd_of(get(row, "kode_opd"), get(row, "nama_opd"))
         if not opd_kode:
             issues.append(
                 Issue(
@@ -114,29 +115,46 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
             nama = opd_nama or opd_kode
             opds[opd_kode] = (nama, default_singkatan(nama))
         raw = get(row, "pagu")
-        try:
-            pagu = parse_number(raw)
-        except NotANumber:
-            pagu = None
-        if pagu is None or pagu < 0:
-            issues.append(
-                Issue(
-                    ERROR,
-                    "invalid_pagu",
-                    f"Pagu '{raw}' tidak valid (harus angka tidak negatif). Perbaiki nilai pagu pada baris ini.",
-                    sheet=s,
-                    row=r,
-                    column=col("pagu"),
-                    raw=None if raw is None else str(raw),
+        if raw is None:
+            # SIPD exports leave the pagu of some lines blank: counted as 0, flagged (never refused)
+            blank_pagu += 1
+            if blank_pagu <= 1:
+                issues.append(
+                    Issue(
+                        WARNING,
+                        "pagu_kosong",
+                        "Pagu kosong pada baris rincian belanja; dihitung 0. Periksa baris ini di SIPD.",
+                        sheet=s,
+                        row=r,
+                        column=col("pagu"),
+                    )
                 )
-            )
-            continue
+            pagu = 0.0
+        else:
+            try:
+                pagu = parse_number(raw)
+            except NotANumber:
+                pagu = None
+            if pagu is None or pagu < 0:
+                issues.append(
+                    Issue(
+                        ERROR,
+                        "invalid_pagu",
+                        f"Pagu '{raw}' tidak valid (harus angka tidak negatif). Perbaiki nilai pagu pada baris ini.",
+                        sheet=s,
+                        row=r,
+                        column=col("pagu"),
+                        raw=str(raw),
+                    )
+                )
+                continue
         sub = subs.get((opd_kode, kode))
         if sub is None:
             parts = kode.split(".")
+            nama_sub = name_in_cell if same_cell else (split_code(get(row, "nama"))[1] or cell_text(get(row, "nama")))
             sub = subs[(opd_kode, kode)] = SubKegiatan(
                 kode,
-                cell_text(get(row, "nama")),
+                nama_sub or kode,
                 opd_kode,
                 first_row=r,
                 program_kode=".".join(parts[:3]) if len(parts) >= 5 else None,
@@ -147,16 +165,27 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
             sub.sumber_dana.append(dana)
         if "lokasi" in f and not sub.lokasi:
             sub.lokasi = cell_text(get(row, "lokasi")) or None
+        rek_kode, rek_nama = split_code(get(row, "kode_rekening"))
         line = BelanjaLine(
             r,
             kode,
-            cell_text(get(row, "kode_rekening")) or None,
-            cell_text(get(row, "uraian_rekening")) or None,
+            rek_kode or (cell_text(get(row, "kode_rekening")) or None),
+            cell_text(get(row, "uraian_rekening")) or rek_nama,
             round(pagu, 2),
             dana,
         )
         sub.lines.append(line)
         sub.pagu = round(sub.pagu + line.pagu, 2)
+    if blank_pagu > 1:
+        issues.append(
+            Issue(
+                WARNING,
+                "pagu_kosong",
+                f"{blank_pagu} baris rincian belanja berpagu kosong; dihitung 0.",
+                sheet=s,
+                raw=str(blank_pagu),
+            )
+        )
     for sub in subs.values():
         codes = [ln.kode_rekening for ln in sub.lines if ln.kode_rekening]
         sub.jenis, sub.jenis_source, sub.jenis_rule = classify(sub.nama, codes or None)
@@ -171,6 +200,31 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
             )
         )
     return DpaTable(opds, subs, issues)
+
+
+def _opd_of(kode_cell, nama_cell) -> tuple[str | None, str | None]:
+    """(kode, nama) of the OPD of a DPA line: the SKPD code without its trailing dot, the name;
+    a code written in the name cell ("1.01.2.22.0.00.02.0000 Dinas ...") is split off."""
+    kode = cell_text(kode_cell).strip().rstrip(".") or None
+    code_in_name, nama = split_code(nama_cell)
+    if nama is None and nama_cell is not None and code_in_name is None:
+        nama = cell_text(nama_cell) or None
+    kode = kode or code_in_name or nama
+    return kode, nama
+
+
+def years_in(sheet: Sheet, header: Header) -> set[int]:
+    """The years written in the TAHUN column of a SIPD export."""
+    idx = header.fields.get("tahun")
+    if idx is None:
+        return set()
+    years = set()
+    for row in sheet.rows[header.data_start :]:
+        v = row[idx] if idx < len(row) else None
+        text = cell_text(v)
+        if text.isdigit() and 2000 <= int(text) <= 2100:
+            years.add(int(text))
+    return years
 
 
 def required_missing(header: Header) -> list[str]:

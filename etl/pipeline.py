@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -34,15 +35,18 @@ from . import dpa as dpa_mod
 from .classify import jenis_from_name, jenis_from_text
 from .columns import FIELD_LABEL, Header, find_header
 from .detect import detect_year, file_name_periods, opd_in_title, period_in_title, find_period, title_lines, PeriodHit
-from .issues import ERROR, INFO, WARNING, Issue, Rejected, reject
+from .issues import ERROR, INFO, WARNING, Issue, Rejected, column_letter, reject
 from . import kinerja as kinerja_mod
-from .opd_match import OpdMatcher, OpdRef
+from .codes import ORGANISASI, code_kind, split_code
+from .opd_match import OpdMatcher, OpdRef, default_singkatan
 from .reader import Sheet, start_read
-from .realisasi import LeafRow, column_label, parse_table
+from .text import norm
+from .realisasi import LeafRow, column_label, name_key, parse_table
+from .source import SOURCE_LABEL, dpa_source, is_nomenclature, realisasi_source, sheet_kind
 from .sniff import MAX_FILE_BYTES, sniff
 from .template import LAYOUT, Marker, layout_matches, read_marker
 
-REQUIRED_REALISASI = ("pagu", "realisasi_keuangan", "realisasi_fisik")
+REQUIRED_REALISASI = ("pagu",)
 # Threads that parse files ahead of the analysis (python-calamine, without the GIL): one core per
 # parser, one core left for the thread that does the Python work (see _Analyser).
 WORKERS = max(1, min(2, (os.cpu_count() or 2) - 1))
@@ -131,6 +135,8 @@ class Report:
     kinerja: kinerja_mod.KinerjaTable | None = None
     targets: kinerja_mod.TargetsTable | None = None
     layout: str | None = None  # "pantau": a returned request template of Pantau (etl.template)
+    source: str | None = None  # the family of file (etl.source.SOURCE_LABEL)
+    provisional: bool = False  # no DPA of the year: the report's rows are the activity list for now
 
     @property
     def errors(self) -> list[Issue]:
@@ -299,12 +305,14 @@ class _ParseFailed:
 def _recognise(
     analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint, marker: Marker | None = None
 ) -> None:
+    """The layout and kind of every sheet; the reports of the file (helper sheets never decide
+    its kind and never reject it)."""
     name = analysis.name
-    found: list[tuple[Sheet, Header]] = []
+    found: list[tuple[Sheet, Header, str]] = []
     for sheet in sheets:
         header = find_header(sheet)
         if header is not None:
-            found.append((sheet, header))
+            found.append((sheet, header, sheet_kind(header)))
     if not found:
         raise reject(
             "header_not_found",
@@ -312,27 +320,148 @@ def _recognise(
             "satu baris judul kolom (mis. 'Kode Rekening', 'Uraian', 'Pagu', 'Realisasi Fisik', "
             "'Realisasi Keuangan') tepat di atas data.",
         )
-    kinds = {_kind(h) for _, h in found}
-    if "dpa" in kinds:
-        sheet, header = next((s, h) for s, h in found if _kind(h) == "dpa")
+    kinds = {k for _, _, k in found}
+    if not kinds & {"dpa", "realisasi"} and any(is_nomenclature(h) for _, h, _ in found):
+        raise reject(
+            "not_a_report",
+            f"Berkas '{name}' berisi daftar kode dan nomenklatur (program, kegiatan, sub kegiatan, "
+            "indikator), bukan DPA atau laporan realisasi: tidak ada kolom pagu maupun realisasi. Unggah "
+            "DPA dari BPKAD atau laporan realisasi fisik dan keuangan OPD.",
+        )
+    if "realisasi" in kinds:
+        real = [(s, h) for s, h, k in found if k == "realisasi"]
+    elif "dpa" in kinds:
+        sheet, header = next((s, h) for s, h, k in found if k == "dpa")
         analysis.reports.append(_analyse_dpa(name, sheet, header, period_hint))
         return
-    if kinds & {"kinerja", "targets"} and "realisasi" not in kinds:
-        _recognise_kinerja(analysis, found, master, period_hint)
+    elif kinds & {"kinerja", "targets"}:
+        _recognise_kinerja(analysis, [(s, h) for s, h, _ in found], master, period_hint)
         return
-    real = [(s, h) for s, h in found if _kind(h) == "realisasi"]
+    else:
+        real = [
+            (s, h)
+            for s, h, k in found
+            if k in ("realisasi_incomplete", "helper") and ("kode" in h.fields or "nama" in h.fields)
+        ]
     if not real:
         raise reject(
             "header_not_found",
             f"Berkas '{name}' tidak memuat tabel laporan realisasi atau DPA yang "
             "dikenali. Kolom yang terbaca: "
-            + ", ".join(sorted({FIELD_LABEL.get(f, f) for _, h in found for f in h.fields}))
+            + ", ".join(sorted({FIELD_LABEL.get(f, f) for _, h, _ in found for f in h.fields}))
             + ".",
         )
     multi = len(real) > 1
-    for sheet, header in real:
-        analysis.reports.append(_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi, marker))
-    _flag_period_twice(analysis.reports, lambda rep: rep.opd.nama if rep.opd else None, "laporan")
+    reports = [_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi, marker) for sheet, header in real]
+    reports = _drop_repeated_sheets(_drop_empty_sheets(reports, analysis))
+    _attach_permasalahan(reports, [(s, h) for s, h, _ in found])
+    owners = {(rep.opd.kode if rep.opd else rep.opd_text) for rep in reports}
+    for rep in reports:
+        rep.source = realisasi_source(rep.header, len(owners) > 1, rep.layout == LAYOUT)
+    analysis.reports.extend(reports)
+    _flag_period_twice(analysis.reports, lambda rep: rep.opd.nama if rep.opd else rep.opd_text, "laporan")
+
+
+def _attach_permasalahan(reports: list[Report], found: list[tuple[Sheet, Header]]) -> None:
+    """Fill permasalahan and solusi from a Form-M sheet of the same workbook (URAIAN KEGIATAN |
+    PERMASALAHAN | UPAYA PEMECAHAN MASALAH): a report of one sub kegiatan takes every item; a
+    report of many takes the items whose uraian names one of its sub kegiatan."""
+    for sheet, header in found:
+        f = header.fields
+        if "permasalahan" not in f or "pagu" in f or any(rep.sheet == sheet.name for rep in reports):
+            continue
+        items = []
+        unit = None
+        for row in sheet.rows[header.data_start :]:
+            def cell(name, row=row):
+                idx = f.get(name)
+                v = row[idx] if idx is not None and idx < len(row) else None
+                return str(v).strip() if v is not None and str(v).strip() not in ("", "-") else None
+
+            unit = cell("unit") or unit
+            masalah, solusi = cell("permasalahan"), cell("solusi")
+            if masalah:
+                items.append((unit, cell("nama"), masalah, solusi))
+        if not items:
+            continue
+        for rep in reports:
+            if len(rep.leaves) == 1 and len(reports) == 1:
+                targets = {0: items}
+            else:
+                owner = norm(rep.opd.nama if rep.opd else rep.opd_text or "")
+                by_name = {norm(lf.nama or ""): k for k, lf in enumerate(rep.leaves)}
+                targets = {}
+                for item in items:
+                    if item[0] and owner and norm(item[0]) not in owner and owner not in norm(item[0]):
+                        continue
+                    k = by_name.get(norm(item[1] or ""))
+                    if k is not None:
+                        targets.setdefault(k, []).append(item)
+            for k, its in targets.items():
+                leaf = rep.leaves[k]
+                extra_m = "; ".join(m for _, n, m, _ in its)
+                extra_s = "; ".join(s for _, _, _, s in its if s)
+                leaf.permasalahan = "; ".join(x for x in (leaf.permasalahan, extra_m) if x) or None
+                leaf.solusi = "; ".join(x for x in (leaf.solusi, extra_s) if x) or None
+            if targets:
+                rep.issues.append(
+                    Issue(
+                        INFO,
+                        "permasalahan_sheet",
+                        f"Permasalahan dan solusi diambil dari lembar '{sheet.name}'.",
+                        sheet=sheet.name,
+                    )
+                )
+
+
+def _drop_empty_sheets(reports: list[Report], analysis: FileAnalysis) -> list[Report]:
+    """In a workbook of several report sheets (one per OPD), a sheet without any sub kegiatan row
+    is not a report: it is left out with a note instead of rejecting the others."""
+    full = [rep for rep in reports if rep.leaves]
+    if not full or len(full) == len(reports):
+        return reports
+    for rep in reports:
+        if not rep.leaves:
+            analysis.issues.append(
+                Issue(INFO, "empty_sheet", f"Lembar '{rep.sheet}' tidak berisi baris sub kegiatan; dilewati.", sheet=rep.sheet)
+            )
+    return full
+
+
+def _leaf_key(rep: Report) -> tuple:
+    return tuple((lf.kode, lf.pagu, lf.realisasi_keuangan, lf.realisasi_fisik) for lf in rep.leaves)
+
+
+def _drop_repeated_sheets(reports: list[Report]) -> list[Report]:
+    """Sheets that repeat rows of another sheet of the same OPD and month (a whole-OPD sheet and
+    one filtered copy per bidang): each sub kegiatan is read once, from the sheet that holds the
+    most rows; a sheet whose rows all appear there is left out with a note."""
+    kept: list[Report] = []
+    for rep in sorted(reports, key=lambda r: -len(r.leaves)):
+        rows = set(_leaf_key(rep))
+        twin = next(
+            (
+                k
+                for k in kept
+                if rows
+                and (k.opd_text, k.opd, k.year, k.month) == (rep.opd_text, rep.opd, rep.year, rep.month)
+                and rows <= set(_leaf_key(k))
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(rep)
+        else:
+            twin.issues.append(
+                Issue(
+                    INFO,
+                    "sheet_repeats",
+                    f"Lembar '{rep.sheet}' berisi baris yang sama dengan lembar '{twin.sheet}'; dibaca sekali saja.",
+                    sheet=rep.sheet,
+                )
+            )
+    order = {id(r): i for i, r in enumerate(reports)}
+    return sorted(kept, key=lambda r: order[id(r)])
 
 
 def _flag_period_twice(reports: list[Report], owner, what: str) -> None:
@@ -358,14 +487,14 @@ def _flag_period_twice(reports: list[Report], owner, what: str) -> None:
 def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]], master: Master, period_hint) -> None:
     """A Perjanjian Kinerja workbook (its first targets sheet) or a unit's returned kinerja
     format (each kinerja sheet one month): see :mod:`etl.kinerja`."""
-    targets = [(s, h) for s, h in found if _kind(h) == "targets"]
+    targets = [(s, h) for s, h in found if sheet_kind(h) == "targets"]
     if targets:
         sheet, header = targets[0]
         rep = Report("targets", sheet.name, header)
         kinerja_mod.analyse_targets(rep, analysis.name, sheet, header, master.kinerja, period_hint)
         analysis.reports.append(rep)
         return
-    sheets = [(s, h) for s, h in found if _kind(h) == "kinerja"]
+    sheets = [(s, h) for s, h in found if sheet_kind(h) == "kinerja"]
     for sheet, header in sheets:
         rep = Report("kinerja", sheet.name, header)
         kinerja_mod.analyse_kinerja(
@@ -383,20 +512,6 @@ def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]]
     _flag_period_twice(analysis.reports, lambda rep: rep.unit.nama if rep.unit else None, "data kinerja")
 
 
-def _kind(header: Header) -> str:
-    f = header.fields
-    if "indikator" in f:
-        return "targets" if ("target_tahunan" in f or "tw1" in f) else "kinerja"
-    if "kode_rekening" in f or "kode_opd" in f or "nama_opd" in f:
-        if "realisasi_keuangan" not in f and "realisasi_fisik" not in f:
-            return "dpa"
-    if any(k in f for k in ("realisasi_keuangan", "realisasi_fisik", "persen_keuangan", "target_fisik")):
-        return "realisasi"
-    if "pagu" in f and ("kode" in f or "nama" in f):
-        return "realisasi"  # reported without realisation columns: refused below for the missing ones
-    return "unknown"
-
-
 def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report:
     rep = Report("dpa", sheet.name, header)
     missing = dpa_mod.required_missing(header)
@@ -407,11 +522,23 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
             f"(lembar '{sheet.name}'). Tambahkan kolom tersebut pada baris judul.",
             sheet=sheet.name,
         )
+    rep.source = dpa_source(header)
+    years = dpa_mod.years_in(sheet, header)
+    lines = title_lines(sheet.rows, header.first)
+    if len(years) == 1 and not period_hint:
+        lines = [f"TAHUN ANGGARAN {next(iter(years))}"] + lines  # the TAHUN column of a SIPD export
+    elif len(years) > 1:
+        raise reject(
+            "period_conflict",
+            f"Kolom Tahun pada lembar '{sheet.name}' berkas '{name}' berisi lebih dari satu tahun: "
+            f"{', '.join(map(str, sorted(years)))}. Satu DPA berisi satu tahun anggaran; pisahkan per tahun.",
+            sheet=sheet.name,
+        )
     detect_year(
         rep,
         name,
         sheet.name,
-        title_lines(sheet.rows, header.first),
+        lines,
         period_hint,
         "Tahun anggaran DPA",
         "Tulis tahunnya pada judul atau beri nama berkas seperti 'dpa_2026.xlsx'",
@@ -428,7 +555,9 @@ def _analyse_realisasi(
     rep = Report("realisasi", sheet.name, header)
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
-    if "kode" not in header.fields and "no" not in header.fields:
+    if "realisasi_keuangan" not in header.fields and "realisasi_fisik" not in header.fields:
+        missing.append(FIELD_LABEL["realisasi_keuangan"])
+    if "kode" not in header.fields and "no" not in header.fields and "nama" not in header.fields:
         missing.insert(0, FIELD_LABEL["kode"])
     if missing:
         recognised = ", ".join(f"{FIELD_LABEL.get(f, f)} ('{lab}')" for f, lab in header.matched().items())
@@ -444,11 +573,12 @@ def _analyse_realisasi(
     template = _template(rep, sheet, marker)
     header = rep.header
     lines = title_lines(sheet.rows, header.first)
-    _detect_period(rep, name, sheet, lines, period_hint, multi, template)
-    _detect_opd(rep, name, sheet, lines, master, opd_hint, template)
+    _detect_period(rep, name, sheet, lines + _header_period_lines(header), period_hint, multi, template)
     table = parse_table(sheet, header)
     rep.leaves = table.leaves
     rep.issues.extend(table.issues)
+    _one_sub_kegiatan(rep, lines)
+    _detect_opd(rep, name, sheet, lines, master, opd_hint, template)
     if not rep.leaves:
         rep.issues.append(
             Issue(
@@ -461,8 +591,12 @@ def _analyse_realisasi(
                 row=sheet.sheet_row(header.last),
             )
         )
+    else:
+        _refuse_ambiguous(rep, name, sheet, header)
+        _check_realisasi_filled(rep, name, sheet)
+        sanity_flags(rep)
     _apply_jenis(rep, master, _kode_column(header, sheet))
-    if "target_fisik" not in header.fields:
+    if "target_fisik" not in header.fields and "realisasi_fisik" in header.fields:
         rep.issues.append(
             Issue(
                 WARNING,
@@ -471,7 +605,148 @@ def _analyse_realisasi(
                 sheet=sheet.name,
             )
         )
+    if "realisasi_fisik" not in header.fields:
+        rep.issues.append(
+            Issue(
+                INFO,
+                "keuangan_only",
+                "Laporan ini hanya memuat realisasi keuangan; realisasi fisik dicatat kosong (bukan 0 %).",
+                sheet=sheet.name,
+            )
+        )
     return rep
+
+
+def _header_period_lines(header: Header) -> list[str]:
+    """Header labels that name a period ("SD JUNI" over the anggaran kas column of an LRA)."""
+    return [label for label in header.labels.values() if re.search(r"\b(s\.?\s?d\.?|sampai dengan)\b", label, re.I)]
+
+
+def _refuse_ambiguous(rep: Report, name: str, sheet: Sheet, header: Header) -> None:
+    """Two columns that could both be a number the recap uses: refused with the candidates
+    named, never guessed (the user picks the column; CLI: --mapping)."""
+    for fld, cols in header.ambiguous.items():
+        options = "; ".join(f"kolom {column_letter(sheet.col0 + c)} ('{header.labels.get(c, '')}')" for c in cols)
+        rep.issues.append(Issue(
+            ERROR,
+            "ambiguous_column",
+            f"Kolom {FIELD_LABEL.get(fld, fld)} pada lembar '{sheet.name}' berkas '{name}' tidak dapat "
+            f"ditentukan dengan pasti: {options}. Hapus atau ganti judul kolom yang bukan "
+            f"{FIELD_LABEL.get(fld, fld)}, lalu unggah kembali.",
+            sheet=sheet.name,
+            row=sheet.sheet_row(header.first),
+            raw=options,
+        ))
+
+
+def _one_sub_kegiatan(rep: Report, lines: list[str]) -> None:
+    """A Form-RFK made for one (sub) kegiatan lists its rekening lines ("Belanja ...") without
+    codes: they make one sub kegiatan, named in the title, with the sums of pagu and realisasi
+    and the pagu-weighted fisik (the form's own weighted total)."""
+    leaves = rep.leaves
+    if len(leaves) < 1 or any(not lf.kode.startswith(("~", "baris-")) for lf in leaves):
+        return
+    if not all(norm(lf.nama or "").startswith("belanja") for lf in leaves):
+        return
+    title = _kegiatan_in_title(lines)
+    if not title:
+        return
+    pagu = [lf.pagu for lf in leaves]
+    first = leaves[0]
+    one = LeafRow(
+        first.row,
+        name_key(title, first.row),
+        title,
+        pagu=round(sum(p or 0 for p in pagu), 2),
+        target_fisik=weighted_fisik(pagu, [lf.target_fisik for lf in leaves]),
+        realisasi_fisik=weighted_fisik(pagu, [lf.realisasi_fisik for lf in leaves]),
+        realisasi_keuangan=None
+        if all(lf.realisasi_keuangan is None for lf in leaves)
+        else round(sum(lf.realisasi_keuangan or 0 for lf in leaves), 2),
+        sumber_dana=first.sumber_dana,
+        lokasi=first.lokasi,
+        permasalahan="; ".join(lf.permasalahan for lf in leaves if lf.permasalahan) or None,
+        solusi="; ".join(lf.solusi for lf in leaves if lf.solusi) or None,
+        flags=sorted({f for lf in leaves for f in lf.flags}),
+    )
+    rep.leaves = [one]
+    rep.issues.append(
+        Issue(
+            INFO,
+            "rekening_rows",
+            f"{len(leaves)} baris rekening belanja dijumlahkan menjadi satu sub kegiatan '{title}' (dari judul laporan).",
+            sheet=rep.sheet,
+        )
+    )
+
+
+_KEGIATAN_LABEL = re.compile(r"^\s*(nama )?(sub ?kegiatan|kegiatan)\s*[:=]\s*(.+)$", re.I)
+
+
+def _kegiatan_in_title(lines: list[str]) -> str | None:
+    """The (sub) kegiatan named in the title rows ("NAMA KEGIATAN : X ( Y )" gives Y, the sub
+    kegiatan written in brackets after its kegiatan; a "SUB KEGIATAN :" line wins)."""
+    found = None
+    for line in lines:
+        m = _KEGIATAN_LABEL.match(line)
+        if not m:
+            continue
+        text = m.group(3).strip().lstrip(":").strip()
+        inner = re.search(r"\(([^()]+)\)\s*$", text)
+        name = (inner.group(1) if inner else text).strip()
+        if "sub" in m.group(2).lower():
+            return name
+        found = found or name
+    return found
+
+
+def _check_realisasi_filled(rep: Report, name: str, sheet: Sheet) -> None:
+    """A report whose realisasi columns are empty in every row says nothing: refused."""
+    if any(lf.realisasi_keuangan is not None or lf.realisasi_fisik is not None for lf in rep.leaves):
+        return
+    cols = [
+        f"{FIELD_LABEL[f]} (kolom {column_letter(sheet.col0 + rep.header.fields[f])})"
+        for f in ("realisasi_keuangan", "realisasi_fisik")
+        if f in rep.header.fields
+    ]
+    rep.issues.append(
+        Issue(
+            ERROR,
+            "realisasi_empty",
+            f"Kolom realisasi pada lembar '{sheet.name}' berkas '{name}' kosong di semua baris: "
+            f"{', '.join(cols)}. Berkas ini tampaknya format yang belum diisi; isi realisasinya lalu unggah kembali.",
+            sheet=sheet.name,
+        )
+    )
+
+
+def sanity_flags(rep: Report) -> None:
+    """Whole-file checks that catch a column taken for another: realisasi equal to the pagu on
+    every row, realisasi above the pagu in total."""
+    leaves = [lf for lf in rep.leaves if lf.pagu and lf.realisasi_keuangan is not None]
+    if len(leaves) >= 3 and all(abs(lf.realisasi_keuangan - lf.pagu) < 0.5 for lf in leaves):
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "realisasi_sama_pagu",
+                "Realisasi keuangan sama dengan pagu pada semua baris. Periksa apakah kolom realisasi benar "
+                "(bukan kolom rencana atau anggaran).",
+                sheet=rep.sheet,
+            )
+        )
+    total_pagu = sum(lf.pagu or 0 for lf in rep.leaves)
+    total_real = sum(lf.realisasi_keuangan or 0 for lf in rep.leaves)
+    if total_pagu > 0 and total_real > total_pagu + 0.5:
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "realisasi_melebihi_pagu_total",
+                f"Jumlah realisasi keuangan (Rp {total_real:,.0f}) melebihi jumlah pagu (Rp {total_pagu:,.0f}).".replace(
+                    ",", "."
+                ),
+                sheet=rep.sheet,
+            )
+        )
 
 
 def _template(rep: Report, sheet: Sheet, marker: Marker | None) -> Marker | None:
@@ -516,6 +791,9 @@ def _detect_period(
     invalid = [h for h in hits if h.invalid_month]
     months = {h.month for h in hits if h.month}
     years = {h.year for h in hits if h.year}
+    if not years:
+        # "TAHUN ANGGARAN 2026" on one title line, the month on another ("SD JUNI" over a column)
+        years = {h.year for h in (find_period(line, "title") for line in lines) if h and h.year}
     if not years and file_hit and file_hit.year:
         years = {file_hit.year}
     label = {"title": "judul", "sheet": "nama lembar", "file": "nama berkas", "templat": "penanda templat Pantau"}
@@ -587,6 +865,9 @@ def _detect_opd(
     rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint, template: Marker | None = None
 ) -> None:
     matcher = master.matcher()
+    if rep.year is not None and rep.year not in master.years:
+        _provisional_opd(rep, name, sheet, lines, master, hint)
+        return
     if not master.opds:
         rep.opd_text = opd_in_title(lines)
         rep.issues.append(
@@ -667,6 +948,74 @@ def _detect_opd(
     )
 
 
+_OPD_WORD = re.compile(
+    r"^(dinas|badan|satuan polisi|sekretariat|inspektorat|kecamatan|kelurahan|bagian|biro|rumah sakit|rsud|kantor)\b"
+)
+
+
+def opd_title_unlabelled(lines: list[str]) -> str | None:
+    """An OPD named alone on a title line ("DINAS KESEHATAN" under "LAPORAN REALISASI ..."),
+    as a compilation with one OPD per sheet writes it."""
+    for line in lines:
+        key = norm(line)
+        if _OPD_WORD.match(key) and not re.search(r"\b(laporan|tahun|kondisi|bulan)\b", key) and len(key.split()) <= 14:
+            return line.strip()
+    return None
+
+
+def _organisation_row(sheet: Sheet, header: Header) -> tuple[str, str] | None:
+    """(code, name) of the organisation row of a SIPD recap (an eight-segment SKPD code and the
+    OPD's name in the uraian column), when the rows carry one before the first program."""
+    inm = header.fields.get("nama")
+    for row in sheet.rows[header.data_start : header.data_start + 40]:
+        for v in row:
+            code, _ = split_code(v) if isinstance(v, str) else (None, None)
+            if code and code_kind(code) == ORGANISASI:
+                nama = row[inm] if inm is not None and inm < len(row) else None
+                if isinstance(nama, str) and nama.strip():
+                    return code, nama.strip()
+    return None
+
+
+def _provisional_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint) -> None:
+    """No DPA of the report's year is loaded: the OPD comes from what the user said, the title or
+    the organisation row (an OPD already known by that name is reused, else it is created), and the
+    report's rows become the OPD's provisional activity list (flagged once; DESIGN.md 4a)."""
+    org = _organisation_row(sheet, rep.header)
+    text = hint or opd_in_title(lines) or opd_title_unlabelled(lines) or (org[1] if org else None)
+    if not text:
+        rep.needs.append("opd")
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "unknown_opd",
+                f"OPD tidak dapat dikenali dari judul, nama lembar, atau nama "
+                f"berkas '{name}'. Tulis pada judul, mis. 'OPD : DINAS KESEHATAN', atau pilih OPD "
+                "pada pratinjau impor (baris perintah: --opd KODE).",
+                sheet=sheet.name,
+            )
+        )
+        return
+    rep.opd_text = text
+    known = master.matcher().exact(text) if master.opds else None
+    if known is None and org and org[1] == text:
+        known = master.by_kode(org[0])
+    if known is None:
+        kode = org[0] if org and org[1] == text else "~" + norm(text).upper().replace(" ", "-")[:60]
+        known = OpdRef(kode, text, default_singkatan(text))
+    rep.opd = known
+    rep.provisional = True
+    rep.issues.append(
+        Issue(
+            WARNING,
+            "dpa_belum_dimuat",
+            f"DPA TA {rep.year} belum dimuat; daftar sub kegiatan {known.nama} diambil dari laporan ini "
+            "(sementara). Impor DPA tahun ini agar laporan dicocokkan dengan DPA.",
+            sheet=sheet.name,
+        )
+    )
+
+
 def _kode_column(header: Header, sheet: Sheet) -> str | None:
     """Letter (or CSV label) of the sub kegiatan code column, for messages about the code."""
     return column_label(header, sheet, "kode") if "kode" in header.fields else None
@@ -710,13 +1059,27 @@ def _apply_jenis(rep: Report, master: Master, kode_column: str | None = None) ->
 
 
 # ---------------------------------------------------------------------------- commit
+# Examples kept per issue code in the JSON output (a bad 25,000-line file gives a count, not 13 MB).
+ISSUE_EXAMPLES = 5
+
+
+def summarised_issues(issues: list[Issue]) -> tuple[list[dict], dict[str, int]]:
+    """The issues as JSON objects, at most :data:`ISSUE_EXAMPLES` per code, and the count per code."""
+    counts: dict[str, int] = {}
+    out = []
+    for i in issues:
+        counts[i.code] = counts.get(i.code, 0) + 1
+        if counts[i.code] <= ISSUE_EXAMPLES:
+            out.append(dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code))
+    return out, counts
+
+
 def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]:
-    """The JSON contract of ``python -m etl ingest --json``: one object per report or refused file."""
-    issues = [
-        dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
-        for i in analysis.issues
-    ]
+    """The JSON contract of ``python -m etl ingest --json``: one object per report or refused file.
+    Each report also says ``source`` (the family of file), ``fields`` (the header path each field
+    was read from) and ``fisik_pct`` (pagu-weighted; null where the file has no fisik)."""
     if analysis.rejected or not analysis.reports:
+        issues, counts = summarised_issues(analysis.issues + [i for r in analysis.reports for i in r.issues])
         return [
             dict(
                 file=analysis.name,
@@ -728,21 +1091,18 @@ def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]
                 rows=0,
                 pagu=None,
                 realisasi_keuangan=None,
-                issues=issues
-                + [
-                    dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
-                    for r in analysis.reports
-                    for i in r.issues
-                ],
+                fisik_pct=None,
+                source=analysis.reports[0].source if analysis.reports else None,
+                fields={},
+                issues=issues,
+                issue_counts=counts,
             )
         ]
     out = []
     for rep in analysis.reports:
-        rep_issues = issues + [
-            dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
-            for i in rep.issues
-        ]
-        st = status or ("flagged" if any(i["severity"] == WARNING for i in rep_issues) else "accepted")
+        all_issues = analysis.issues + rep.issues
+        issues, counts = summarised_issues(all_issues)
+        st = status or ("flagged" if any(i.severity == WARNING for i in all_issues) else "accepted")
         out.append(
             dict(
                 file=analysis.name,
@@ -754,7 +1114,11 @@ def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]
                 rows=rep.rows,
                 pagu=rep.pagu,
                 realisasi_keuangan=rep.realisasi_keuangan,
-                issues=rep_issues,
+                fisik_pct=None if rep.fisik_pct is None else round(rep.fisik_pct, 4),
+                source=rep.source,
+                fields={f: path for f, path in rep.header.matched().items() if f != "no"},
+                issues=issues,
+                issue_counts=counts,
                 **_kinerja_counts(rep),
             )
         )
@@ -907,6 +1271,7 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
                 pagu=rep.pagu,
                 realisasi_keuangan=rep.realisasi_keuangan,
                 columns_json=json.dumps(rep.header.matched(), ensure_ascii=False),
+                source=rep.source,
                 status="flagged" if flagged else "accepted",
             )
         )
@@ -942,6 +1307,9 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
         elif rep.kind == "kinerja":
             summary = kinerja_mod.load_kinerja(store, import_id, rep, a.name, user)
             audits.append((user, "kinerja_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
+    for _, rep in realisasi:
+        if rep.provisional:
+            _load_provisional(store, rep)
     if realisasi:
         store.insert_realisasi(_realisasi_table(realisasi))
         for new_id, old in store.supersede_realisasi(realisasi_ids).items():
@@ -963,7 +1331,7 @@ _TEXT_COLS = (
     "jenis",
     "jenis_source",
 )
-_NUM_COLS = ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan")
+_NUM_COLS = ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan", "target_keuangan")
 _LEAF_VALUES = attrgetter(*(("kode",) + _TEXT_COLS[1:] + _NUM_COLS + ("row",)))
 
 
@@ -998,6 +1366,29 @@ def _realisasi_table(reports: list[tuple[int, Report]]) -> pa.Table:
     table["flagged"] = pa.array(flagged, pa.bool_())
     table["import_id"] = pa.array(import_ids, pa.int64())
     return pa.table(table)
+
+
+def _load_provisional(store: Store, rep: Report) -> None:
+    """The OPD and sub kegiatan of a report loaded before the DPA of its year (marked provisional)."""
+    store.upsert_opds({rep.opd.kode: (rep.opd.nama, rep.opd.singkatan or default_singkatan(rep.opd.nama))})
+    seen: set[str] = set()
+    records = []
+    for lf in rep.leaves:
+        if lf.kode in seen:
+            continue
+        seen.add(lf.kode)
+        records.append(
+            (rep.year, lf.kode, rep.opd.kode, lf.nama or lf.kode, lf.program_kode, lf.program_nama, lf.kegiatan_kode,
+             lf.kegiatan_nama, lf.pagu or 0.0, lf.sumber_dana, lf.lokasi, lf.jenis or "non_fisik",
+             lf.jenis_source or "rule")
+        )
+    store.add_provisional_sub_kegiatan(
+        pd.DataFrame.from_records(
+            records,
+            columns=["tahun", "kode", "opd_kode", "nama", "program_kode", "program_nama", "kegiatan_kode",
+                     "kegiatan_nama", "pagu", "sumber_dana", "lokasi", "jenis", "jenis_source"],
+        )
+    )
 
 
 def _load_dpa(store: Store, import_id: int, rep: Report) -> None:

@@ -6,6 +6,7 @@ the table: only leaf rows are loaded, the subtotals are used to cross-check (DES
 
 from __future__ import annotations
 
+import hashlib
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from operator import itemgetter
 
 from core.numbers import NotANumber, parse_number, plain_numbers
 
+from .codes import split_code
 from .columns import FIELD_LABEL, Header
 from .issues import INFO, WARNING, Issue, column_letter
 from .reader import Sheet
@@ -50,6 +52,7 @@ class LeafRow:
     jenis_text: str | None = None
     jenis: str | None = None
     jenis_source: str | None = None
+    target_keuangan: float | None = None  # keuangan plan to date (anggaran kas s.d. bulan ini, RENCANA Rp)
     flags: list[str] = field(default_factory=list)
 
 
@@ -106,7 +109,18 @@ def _normal_code(value) -> str | None:
     if type(value) is str and CODE.match(value):
         return value
     text = _SPACES.sub("", cell_text(value)).strip(".")
-    return text if CODE.match(text) else None
+    if CODE.match(text):
+        return text
+    code, _ = split_code(value)  # "1.01.01.1.01.01 Penyusunan Dokumen ..." (code and name in one cell)
+    return code
+
+
+def name_key(nama: str | None, row_no: int) -> str:
+    """The key of a sub kegiatan reported by name without a code: ``~`` and a short digest of
+    its normalised name (the same name gives the same key every month)."""
+    if not nama or not norm(nama):
+        return f"baris-{row_no}"
+    return "~" + hashlib.sha1(norm(nama).encode()).hexdigest()[:10]
 
 
 def _name(row: list, idx: int | None) -> str | None:
@@ -156,11 +170,21 @@ def _scan(grid: list[list], header: Header) -> _Rows:
             break
     if ik is not None:
         keep = [k for k, c in enumerate(codes[:end]) if c is not None]
+        if ik == inm:
+            # codes written in the name cells of some rows only: a named row with a pagu counts too
+            ipagu = f.get("pagu")
+            keep = sorted(set(keep) | {k for k in blanks if k < end and _name(body[k], inm) and _cell(body[k], ipagu) is not None})
+        irek = f.get("kode_rekening")
+        if irek is not None and irek != ik:
+            # rekening lines under a sub kegiatan (SIPD LRA): the sub kegiatan row carries their sum
+            keep = [k for k in keep if split_code(_cell(body[k], irek))[0] is None]
     else:
         ipagu = f.get("pagu")
         keep = [k for k in blanks if k < end and _name(body[k], inm) and _cell(body[k], ipagu) is not None]
     names = [None] * len(keep) if inm is None else [body[k][inm] if inm < len(body[k]) else None for k in keep]
     names = [v if v is None or type(v) is str else cell_text(v) for v in names]
+    if inm is not None and inm == ik:
+        names = [split_code(v)[1] if v is not None else None for v in names]
     return _Rows([start + k for k in keep], [codes[k] for k in keep], names, total)
 
 
@@ -188,6 +212,8 @@ def parse_table(sheet: Sheet, header: Header) -> Table:
     numbers, bad = _leaf_numbers(cells_of, f, fraction)
     texts = _leaf_texts(cells_of, f)
     leaves = _build_leaves(rows, leaves_idx, sheet.row0 + 1, numbers, texts)
+    for leaf, plan in zip(leaves, numbers["target_keuangan"]):
+        leaf.target_keuangan = plan
     _flag_leaves(leaves, rows, leaves_idx, numbers, bad, header, sheet, issues)
     issues.extend(_check_subtotals(rows, leaves_idx, leaves, grid, header, sheet))
     return Table(leaves, issues, fraction)
@@ -204,9 +230,9 @@ def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[s
     """The money and percent columns of the leaf rows, and the cells that are not numbers
     (leaf position -> [(field, raw cell)]). Cells Excel already holds as numbers pass straight through."""
     n = len(cells_of)
-    numbers: dict[str, list] = {name: [None] * n for name in MONEY + PERCENT}
+    numbers: dict[str, list] = {name: [None] * n for name in MONEY + PERCENT + ("target_keuangan",)}
     bad: dict[int, list[tuple[str, object]]] = {}
-    for name in MONEY + PERCENT:
+    for name in MONEY + PERCENT + ("target_keuangan",):
         if name not in f:
             continue
         raw = _column(cells_of, f[name])
@@ -267,7 +293,7 @@ def _build_leaves(rows: _Rows, leaves_idx: list[int], row0: int, numbers: dict, 
         kode = rows.kode[pos]
         row_no = row0 + rows.i[pos]
         row_nos.append(row_no)
-        kodes.append(kode or f"baris-{row_no}")
+        kodes.append(kode or name_key(rows.nama[pos], row_no))
         if kode and kode.count(".") >= 4:
             kegiatan = kode[: kode.rfind(".")]
             up = parents.get(kegiatan)
@@ -408,17 +434,38 @@ def _leaf_indexes(rows: _Rows, grid: list[list], idx_no: int | None) -> list[int
     Without a code column the "No" marker decides (I, II = program; A, B = kegiatan; 1, 2 = sub kegiatan).
     """
     kodes = rows.kode
+    coded: list[int] = []
     if any(kodes):
         # A code at the deepest level cannot have descendants: those would be deeper still.
         depths = [k.count(".") if k else -1 for k in kodes]
         depth = max(depths)
-        return [pos for pos, d in enumerate(depths) if d == depth]
+        coded = [pos for pos, d in enumerate(depths) if d == depth]
+        if all(kodes):
+            return coded
     out = []
+    deepest = set(coded)
     for pos, i in enumerate(rows.i):
+        if kodes[pos]:
+            if pos in deepest:
+                out.append(pos)
+            continue
         m = norm(cell_text(_cell(grid[i], idx_no)))
         if m and re.fullmatch(r"\d+", m) and not _ROMAN.match(m):
             out.append(pos)
+        elif not m and idx_no is not None and not _heading(rows.nama[pos]):
+            out.append(pos)  # a sub kegiatan whose number was left out
     return out
+
+
+_HEADING = re.compile(r"^(urusan|bidang urusan|program|kegiatan)\b")
+
+
+def _heading(name: str | None) -> bool:
+    """A program or kegiatan heading row (named so, or written in capitals)."""
+    if not name:
+        return True
+    text = name.strip()
+    return bool(_HEADING.match(norm(text))) or (text.isupper() and len(text) > 3)
 
 
 def _num(value):
