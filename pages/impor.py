@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from core.months import BULAN
-from etl.pipeline import Master, Upload, analyse_batch, commit_batch, preview_master
+from etl.pipeline import Master, Upload, preview_master
 from ui.auth import require_page
 from ui.downloads import audited_download
+from ui.import_session import ImportSession
 from ui.kinerja import kinerja_history_frame, kinerja_summary_rows, match_frame, targets_frame
 from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, stored_issues_frame, summary_rows
 from ui.state import current_period, current_user, get_store, set_period
@@ -48,6 +49,9 @@ if "upload_round" not in st.session_state:
     st.session_state["upload_round"] = 0
 if "hints" not in st.session_state:
     st.session_state["hints"] = {}
+if "import_session" not in st.session_state:  # each upload analysed once, kept until saved
+    st.session_state["import_session"] = ImportSession()
+session = st.session_state["import_session"]
 
 files = st.file_uploader(
     "Pilih berkas laporan (boleh beberapa sekaligus)",
@@ -74,8 +78,12 @@ if last:
 if files:
     bar = st.progress(0.0, text="Membaca berkas ...")
     uploads = [Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {})) for f in files]
-    results = analyse_batch(
-        uploads, master, progress=lambda d, t, n: bar.progress(d / t, text=f"Membaca {d} dari {t}: {n}"), scope=user
+    results = session.analyses(
+        uploads,
+        master,
+        user,
+        store.data_version(),
+        progress=lambda d, t, n: bar.progress(d / t, text=f"Membaca {d} dari {t}: {n}"),
     )
     analyses = list(zip(files, results))
     bar.empty()
@@ -183,13 +191,11 @@ if files:
         f"Simpan {len(ready)} berkas ke basis data", type="primary", disabled=not ready, icon=":material/save:"
     ):
         bar = st.progress(0.0, text="Menyimpan ...")
-        uploads = [u for u, (_, a) in zip(uploads, analyses) if not a.rejected]
-        results = commit_batch(
+        results = session.save(
             store,
-            uploads,
             current_user(),
+            user,
             progress=lambda d, t, n: bar.progress(d / t, text=f"Menyimpan {d} dari {t}: {n}"),
-            scope=user,
         )
         st.session_state["last_results"] = [r for rs in results for r in rs]
         loaded = sorted(
