@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -54,14 +56,46 @@ def store(tmp_path):
         s.close()
 
 
-@pytest.fixture
-def dpa_store(store):
-    """A fresh store with the fixture DPA (8 OPDs, 163 sub kegiatan) loaded."""
+def copy_store(db: Path, data_dir: Path, to_db: Path, to_data_dir: Path) -> None:
+    """Copy a closed store: the DuckDB file, its data version and the archived originals."""
+    to_db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(db, to_db)
+    version = Path(f"{db}.version")
+    if version.exists():
+        shutil.copyfile(version, f"{to_db}.version")
+    if (data_dir / "archive").is_dir():
+        shutil.copytree(data_dir / "archive", to_data_dir / "archive", dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def dpa_template(tmp_path_factory) -> Path:
+    """A store file with the fixture DPA loaded (archive beside it), made once per test session:
+    :func:`dpa_store` copies it instead of reading the DPA again for every test."""
+    from db.store import Store
     from etl.pipeline import ingest_paths
 
-    results = ingest_paths(store, [DPA_FIXTURE])
-    assert [r["status"] for r in results] == ["accepted"], results
-    return store
+    folder = tmp_path_factory.mktemp("dpa_template")
+    store = Store(folder / "pantau.duckdb", data_dir=folder)
+    try:
+        results = ingest_paths(store, [DPA_FIXTURE])
+        assert [r["status"] for r in results] == ["accepted"], results
+    finally:
+        store.close()
+    return folder / "pantau.duckdb"
+
+
+@pytest.fixture
+def dpa_store(tmp_path, dpa_template):
+    """A fresh store with the fixture DPA (8 OPDs, 163 sub kegiatan) loaded, in ``tmp_path`` as
+    :func:`store` (a copy of :func:`dpa_template`; do not ask for both in one test)."""
+    from db.store import Store
+
+    copy_store(dpa_template, dpa_template.parent, tmp_path / "pantau.duckdb", tmp_path)
+    s = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    try:
+        yield s
+    finally:
+        s.close()
 
 
 @pytest.fixture
@@ -88,3 +122,46 @@ def media(monkeypatch) -> list:
 
     monkeypatch.setattr(app_test_mod, "MemoryMediaFileStorage", Recording)
     return storages
+
+
+# --------------------------------------------------------------------------- browser (tests/test_browser*.py)
+@pytest.fixture
+def open_page(request):
+    """Factory of Chromium pages (1440x900, id-ID locale), each in its own browser context, i.e.
+    its own Streamlit session; a failure screenshot of every page is saved on error. Skips the
+    test when Playwright or the system Chromium is missing (see ``require_browser``)."""
+    from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, STEP_MS, require_browser
+
+    require_browser()
+    from playwright import sync_api
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = []
+
+        def new_page():
+            context = browser.new_context(
+                viewport={"width": 1440, "height": 900}, locale="id-ID", accept_downloads=True
+            )
+            pg = context.new_page()
+            pg.set_default_timeout(STEP_MS)
+            pages.append(pg)
+            return pg
+
+        try:
+            failed_before = request.session.testsfailed
+            yield new_page
+            if request.session.testsfailed > failed_before:  # the call phase failed
+                for i, pg in enumerate(pages):
+                    suffix = f"_{i + 1}" if i else ""
+                    with contextlib.suppress(Exception):
+                        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}_failure{suffix}.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(open_page):
+    """One Chromium page (see :func:`open_page`)."""
+    return open_page()

@@ -53,15 +53,21 @@ DINKES_MAR = REALISASI / "realisasi_dinkes_2026-03.xlsx"
 STEP_MS = 30_000  # one UI step (upload + preview, save, page load) on a slow 2-core runner
 BUDGET_S = 90  # a whole browser test
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set PANTAU_CHROMIUM)",
-    ),
-]
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
-expect = sync_api.expect
+pytestmark = [pytest.mark.browser]
+try:
+    from playwright import sync_api
+except ImportError:  # the tests skip when they run (require_browser)
+    sync_api = None  # type: ignore[assignment]
+expect = sync_api.expect if sync_api else None
+
+
+def require_browser() -> None:
+    """Skip the running test unless Playwright and the system Chromium are there (decided when
+    the test runs, in the fixtures, so that collection never depends on the machine)."""
+    if sync_api is None:
+        pytest.skip("playwright is not installed (requirements-test.txt)")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set PANTAU_CHROMIUM)")
 
 
 # --------------------------------------------------------------------------- server and browser
@@ -225,6 +231,7 @@ def imports(store) -> list[dict]:
 @pytest.fixture
 def server(tmp_path):
     """A server on an empty database (no account yet: the setup screen shows)."""
+    require_browser()  # before the server starts
     with streamlit_server(tmp_path) as base:
         yield base
 
@@ -232,45 +239,10 @@ def server(tmp_path):
 @pytest.fixture
 def admin_server(tmp_path):
     """A server on a database that holds only the account :data:`ADMIN`."""
+    require_browser()
     prepare_db(tmp_path, accounts=[ADMIN])
     with streamlit_server(tmp_path) as base:
         yield base
-
-
-@pytest.fixture
-def open_page(request):
-    """Factory of Chromium pages (1440x900, id-ID locale), each in its own browser context, i.e.
-    its own Streamlit session; a failure screenshot of every page is saved on error."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pages = []
-
-        def new_page():
-            context = browser.new_context(
-                viewport={"width": 1440, "height": 900}, locale="id-ID", accept_downloads=True
-            )
-            pg = context.new_page()
-            pg.set_default_timeout(STEP_MS)
-            pages.append(pg)
-            return pg
-
-        try:
-            failed_before = request.session.testsfailed
-            yield new_page
-            if request.session.testsfailed > failed_before:  # the call phase failed
-                for i, pg in enumerate(pages):
-                    suffix = f"_{i + 1}" if i else ""
-                    with contextlib.suppress(Exception):
-                        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}_failure{suffix}.png"), full_page=True)
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(open_page):
-    """One Chromium page (see :func:`open_page`)."""
-    return open_page()
 
 
 def wait_idle(pg) -> None:
