@@ -46,7 +46,8 @@ from .source import SOURCE_LABEL, dpa_source, is_nomenclature, realisasi_source,
 from .sniff import MAX_FILE_BYTES, sniff
 from .template import LAYOUT, Marker, layout_matches, read_marker
 
-REQUIRED_REALISASI = ("pagu",)
+# Realisasi fisik may be absent (a keuangan-only LRA): stored as missing, never 0.
+REQUIRED_REALISASI = ("pagu", "realisasi_keuangan")
 # Threads that parse files ahead of the analysis (python-calamine, without the GIL): one core per
 # parser, one core left for the thread that does the Python work (see _Analyser).
 WORKERS = max(1, min(2, (os.cpu_count() or 2) - 1))
@@ -555,8 +556,6 @@ def _analyse_realisasi(
     rep = Report("realisasi", sheet.name, header)
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
-    if "realisasi_keuangan" not in header.fields and "realisasi_fisik" not in header.fields:
-        missing.append(FIELD_LABEL["realisasi_keuangan"])
     if "kode" not in header.fields and "no" not in header.fields and "nama" not in header.fields:
         missing.insert(0, FIELD_LABEL["kode"])
     if missing:

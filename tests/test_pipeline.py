@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import json
 import os
 import struct
@@ -263,13 +264,25 @@ def test_one_sheet_per_month_workbook(dpa_store, tmp_path):
     assert sorted(hist["sheet"]) == ["April", "Maret"]
 
 
+def _other_figures(rows: list[list]) -> list[list]:
+    """``rows`` with the pagu of the first sub kegiatan changed."""
+    out = [list(r) for r in rows]
+    for row in out:
+        if any(isinstance(v, str) and re.fullmatch(r"\d+\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}", v) for v in row):
+            nums = [j for j, v in enumerate(row) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1000]
+            row[nums[0]] += 1000.0
+            return out
+    raise AssertionError("no sub kegiatan row")
+
+
 @pytest.mark.parametrize("bad", ["unknown_opd", "invalid_period", "period_twice"])
 def test_multi_sheet_workbook_with_one_bad_sheet_stores_nothing(dpa_store, tmp_path, bad):
     rows = _xlsx_rows(DINKES)
     second = {
         "unknown_opd": _retitle(rows, opd="DINAS ANTAH BERANTAH", period="APRIL 2026"),
         "invalid_period": _retitle(rows, period="13 2026"),
-        "period_twice": _retitle(rows, period="MARET 2026"),
+        # the same month with other figures (an identical copy of a sheet is read once instead)
+        "period_twice": _other_figures(_retitle(rows, period="MARET 2026")),
     }[bad]
     path = _write_xlsx(
         tmp_path / "Realisasi DINKES 2026.xlsx", {"Maret": _retitle(rows, period="MARET 2026"), "Kedua": second}
@@ -443,7 +456,22 @@ def test_legacy_xls(dpa_store, tmp_path):
 
 
 # ---------------------------------------------------------------------------- CLI
-RESULT_KEYS = ["file", "status", "kind", "opd", "year", "month", "rows", "pagu", "realisasi_keuangan", "issues"]
+RESULT_KEYS = [
+    "file",
+    "status",
+    "kind",
+    "opd",
+    "year",
+    "month",
+    "rows",
+    "pagu",
+    "realisasi_keuangan",
+    "fisik_pct",
+    "source",
+    "fields",
+    "issues",
+    "issue_counts",
+]
 RECAP_KEYS = {
     "opd",
     "sub_kegiatan",
