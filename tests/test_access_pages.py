@@ -96,14 +96,29 @@ def _store():
     return Store(db, data_dir=db.parent / "data")
 
 
-@pytest.fixture
-def loaded(app_env) -> dict:
-    """DPA plus the March reports of Dinas Kesehatan and Dinas Pertanian; returns OPD kodes."""
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory) -> Path:
+    """The store of :func:`loaded`, made once for this module (each test gets a copy)."""
+    from db.store import Store
     from etl.pipeline import ingest_paths
 
+    db = tmp_path_factory.mktemp("access_pages") / "pantau.duckdb"
+    store = Store(db, data_dir=db.parent / "data")
+    try:
+        results = ingest_paths(store, [FIXTURES / DPA, FIXTURES / DINKES_MAR, FIXTURES / DISTAN_MAR])
+        assert all(r["status"] == "accepted" for r in results), results
+    finally:
+        store.close()
+    return db
+
+
+@pytest.fixture
+def loaded(app_env, loaded_template) -> dict:
+    """DPA plus the March reports of Dinas Kesehatan and Dinas Pertanian; returns OPD kodes."""
+    from conftest import copy_store
+
+    copy_store(loaded_template, loaded_template.parent / "data", app_env, app_env.parent / "data")
     store = _store()
-    results = ingest_paths(store, [FIXTURES / DPA, FIXTURES / DINKES_MAR, FIXTURES / DISTAN_MAR])
-    assert all(r["status"] == "accepted" for r in results), results
     kodes = {o.nama: o.kode for o in store.opds()}
     return {
         "dinkes": kodes[EXPECTED[DINKES_MAR]["opd_name"]],
