@@ -127,3 +127,25 @@ def kinerja_upload_refusal(user: User, kind: str | None, unit_id: int | None) ->
         "Data kinerja unit dimuat oleh unit yang bersangkutan atau admin (Kasubbag Program dan Keuangan). "
         "Kirimkan berkasnya kepada admin."
     )
+
+
+class Forbidden(PermissionError):
+    """A write the signed-in user's role or scope does not allow (message in Indonesian)."""
+
+
+def actor_name(actor: User | str) -> str:
+    """The name recorded in the audit log for ``actor`` (a signed-in user, or the name of a trusted
+    operator such as ``cli``)."""
+    return actor.username if isinstance(actor, User) else str(actor)
+
+
+def require_role(actor: User | str, roles: frozenset[str] | set[str] | tuple[str, ...], what: str) -> str:
+    """Check that ``actor`` may do ``what`` (Indonesian, e.g. "mengubah pengaturan"): a signed-in
+    :class:`User` must have one of ``roles``, else :class:`Forbidden`; a plain name is a trusted
+    operator (the command line, scripts) that signed in to the machine, not to the app. Returns
+    the actor's name for the audit log. Core functions that write call this themselves, so a page
+    that forgot its guard still cannot write."""
+    if isinstance(actor, User) and actor.role not in roles:
+        who = ", ".join(ROLES[r].split(" (")[0] for r in ROLES if r in roles)
+        raise Forbidden(f"Akun Anda (peran {actor.role}) tidak berwenang {what}; yang berwenang: {who}.")
+    return actor_name(actor)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from core.access import ROLES, User, scope_problem
+from core.access import ROLES, Forbidden, User, require_role, scope_problem
 from db.store import Store
 
 MAX_FAILED_LOGINS = 5  # consecutive failures before the account is locked
@@ -150,9 +150,17 @@ def current_account(store: Store, username: str) -> tuple[User, bool] | None:
 
 
 # ---------------------------------------------------------------------------- management
+def _admin(actor: User | str) -> str:
+    """The name of ``actor`` when it may manage accounts and unit kerja (admin), else :class:`AuthError`."""
+    try:
+        return require_role(actor, {"admin"}, "mengelola pengguna dan unit kerja")
+    except Forbidden as exc:
+        raise AuthError(str(exc)) from None
+
+
 def create_user(
     store: Store,
-    actor: str,
+    actor: User | str,
     username: str,
     nama: str,
     role: str,
@@ -163,7 +171,9 @@ def create_user(
     email: str | None = None,
     must_change_password: bool = True,
 ) -> User:
-    """Create an account after checking name, role, scope and password; audited."""
+    """Create an account after checking name, role, scope and password; audited. ``actor``: the
+    signed-in admin (or a trusted operator's name)."""
+    actor = _admin(actor)
     username = normalise_username(username)
     if not _USERNAME.match(username):
         raise AuthError(
@@ -207,7 +217,7 @@ def create_user(
 
 def update_account(
     store: Store,
-    actor: str,
+    actor: User | str,
     username: str,
     *,
     nama: str,
@@ -219,6 +229,7 @@ def update_account(
 ) -> None:
     """Change an account's name, role, scope, e-mail or active flag; audited. An admin cannot
     remove the last active admin."""
+    actor = _admin(actor)
     opd_kode = opd_kode if role == "opd" else None
     unit_id = unit_id if role == "unit" else None
     problem = scope_problem(role, opd_kode, unit_id)
@@ -255,8 +266,9 @@ def _active_admins(store: Store) -> int:
     return int(((users["role"] == "admin") & users["active"]).sum())
 
 
-def reset_password(store: Store, actor: str, username: str, new_password: str) -> None:
+def reset_password(store: Store, actor: User | str, username: str, new_password: str) -> None:
     """Admin sets a temporary password: unlocks the account and asks for a change at next sign-in."""
+    actor = _admin(actor)
     problem = password_problem(new_password, username)
     if problem:
         raise AuthError(problem)
@@ -271,6 +283,16 @@ def reset_password(store: Store, actor: str, username: str, new_password: str) -
             must_change_password=True,
         )
         store.audit_many([(actor, "password_reset", username, None)])
+
+
+def add_unit_kerja(store: Store, actor: User | str, nama: str) -> int:
+    """Add a unit kerja (admin; an existing name is found, not duplicated); audited when new.
+    Returns its id."""
+    actor = _admin(actor)
+    nama = " ".join((nama or "").split())
+    if not nama:
+        raise AuthError("Nama unit kerja wajib diisi.")
+    return store.add_unit_kerja(nama, actor)
 
 
 def change_own_password(store: Store, username: str, old_password: str, new_password: str) -> None:

@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from core.access import User, require_role
 from db.store import Store
 
 FORMAT = "pantau-backup"
@@ -30,8 +31,10 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def make_backup(store: Store, actor: str) -> bytes:
-    """The backup zip as bytes (snapshot of every table plus the archived originals); audited."""
+def make_backup(store: Store, actor: User | str) -> bytes:
+    """The backup zip as bytes (snapshot of every table plus the archived originals); audited.
+    Admins only (it holds every account's password hash): :class:`core.access.Forbidden` else."""
+    actor = require_role(actor, {"admin"}, "membuat cadangan")
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         snapshot = store.export_snapshot(Path(tmp))
@@ -91,11 +94,13 @@ def _safe(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and path.parts[0] in ("db", "archive")
 
 
-def restore_backup(store: Store, data: bytes, actor: str) -> dict:
+def restore_backup(store: Store, data: bytes, actor: User | str) -> dict:
     """Restore a backup into an install without data; returns the table row counts.
 
     Refused (nothing changed) when the install already holds imports, when the backup comes
-    from a newer Pantau, or when any file fails its sha256 check."""
+    from a newer Pantau, or when any file fails its sha256 check. Admins only
+    (:class:`core.access.Forbidden` else)."""
+    actor = require_role(actor, {"admin"}, "memulihkan cadangan")
     manifest = read_manifest(data)
     if int(manifest.get("schema_version", 0)) > store.schema_version():
         raise BackupError("Cadangan ini dibuat oleh versi Pantau yang lebih baru. Perbarui aplikasi ini dahulu.")

@@ -27,6 +27,18 @@ def _actor(actor: User | str) -> str:
     return actor.username if isinstance(actor, User) else str(actor)
 
 
+def _may_resolve(actor: User | str, unit_id) -> bool:
+    """May ``actor`` settle a held row of unit ``unit_id`` (admin, or that unit's own account)?"""
+    return not isinstance(actor, User) or actor.role == "admin" or (actor.role == "unit" and actor.unit_id == unit_id)
+
+
+def _indikator_admin(actor: User | str) -> str:
+    """The name of ``actor`` when it may add or edit indicators (admin), else :class:`ReviewError`."""
+    if isinstance(actor, User) and actor.role != "admin":
+        raise ReviewError("Indikator kinerja ditambah atau diubah oleh Kasubbag Program dan Keuangan (peran admin).")
+    return _actor(actor)
+
+
 def is_percent(satuan: str | None) -> bool:
     """Is the satuan a percentage (``%``, ``persen``)?"""
     s = (satuan or "").strip().lower()
@@ -150,11 +162,7 @@ def confirm_match(store, import_id: int, row: int, indikator_id: int, actor: Use
         p = store.pending_get(import_id, row)
         if p is None or p["status"] != "pending":
             raise ReviewError(f"Baris {row} impor #{import_id} tidak sedang menunggu konfirmasi indikator.")
-        if (
-            isinstance(actor, User)
-            and actor.role not in ("admin",)
-            and not (actor.role == "unit" and actor.unit_id == p["unit_id"])
-        ):
+        if not _may_resolve(actor, p["unit_id"]):
             raise ReviewError("Akun Anda tidak berwenang mengonfirmasi indikator data kinerja ini.")
         ind = store.indikator_get(indikator_id)
         if ind is None or ind["unit_id"] != p["unit_id"] or ind["tahun"] != p["tahun"] or not ind["active"]:
@@ -236,6 +244,8 @@ def dismiss_match(store, import_id: int, row: int, actor: User | str, reason: st
         p = store.pending_get(import_id, row)
         if p is None or p["status"] != "pending":
             raise ReviewError(f"Baris {row} impor #{import_id} tidak sedang menunggu konfirmasi indikator.")
+        if not _may_resolve(actor, p["unit_id"]):
+            raise ReviewError("Akun Anda tidak berwenang mengabaikan baris data kinerja ini.")
         store.resolve_pending(p["id"], "dismissed", name, note=reason.strip())
         store.refresh_import_status(import_id)
         store.audit_many(
@@ -279,8 +289,9 @@ def _check_indikator(fields: dict) -> list[str]:
 
 
 def add_indikator(store, unit_id: int, year: int, fields: dict, actor: User | str) -> int:
-    """Add an indicator to a unit's PK by hand (nama, satuan, arah, agregasi, targets); audited."""
-    name = _actor(actor)
+    """Add an indicator to a unit's PK by hand (nama, satuan, arah, agregasi, targets); audited.
+    Admins only (:class:`ReviewError` for another signed-in role)."""
+    name = _indikator_admin(actor)
     fields = dict(fields)
     fields.setdefault("arah", "naik")
     fields.setdefault("agregasi", "stok")
@@ -319,8 +330,9 @@ def add_indikator(store, unit_id: int, year: int, fields: dict, actor: User | st
 
 def update_indikator(store, indikator_id: int, fields: dict, actor: User | str, reason: str | None = None) -> None:
     """Edit an indicator (nama, satuan, arah, agregasi, targets, active); the previous state
-    goes to ``indikator_history``, the change to the audit log."""
-    name = _actor(actor)
+    goes to ``indikator_history``, the change to the audit log. Admins only (:class:`ReviewError`
+    for another signed-in role)."""
+    name = _indikator_admin(actor)
     fields = {k: v for k, v in dict(fields).items()}
     problems = _check_indikator(fields)
     if problems:

@@ -212,20 +212,68 @@ def transition(store, unit_id: int, year: int, month: int, action: str, user: Us
     one transaction. Returns the new status; raises :class:`ReviewError` when not allowed."""
     if action not in ACTIONS:
         raise ReviewError(f"Langkah '{action}' tidak dikenal.")
-    a = ACTIONS[action]
     note = note.strip() if isinstance(note, str) and note.strip() else None
     with store.transaction():
-        status = status_of(store, unit_id, year, month)
-        why = refusal(user, action, status, unit_id, note)
-        if why:
-            raise ReviewError(why)
-        stamp = {"submit": "submitted", "verify": "verified", "approve": "approved"}.get(action)
-        store.review_put(unit_id, year, month, a.target, user.username, note, stamp)
-        store.add_review_events([_event(unit_id, year, month, a.step, status, a.target, user.username, note)])
-        name = _unit_name(store, unit_id)
-        act, detail = _audit(a.step, name, year, month, status, a.target, note)
-        store.audit_many([(user.username, act, name, detail)])
+        return _take(store, unit_id, year, month, action, user, note)
+
+
+def _take(store, unit_id: int, year: int, month: int, action: str, user: User, note: str | None) -> str:
+    """:func:`transition` inside the caller's transaction."""
+    a = ACTIONS[action]
+    status = status_of(store, unit_id, year, month)
+    why = refusal(user, action, status, unit_id, note)
+    if why:
+        raise ReviewError(why)
+    stamp = {"submit": "submitted", "verify": "verified", "approve": "approved"}.get(action)
+    store.review_put(unit_id, year, month, a.target, user.username, note, stamp)
+    store.add_review_events([_event(unit_id, year, month, a.step, status, a.target, user.username, note)])
+    name = _unit_name(store, unit_id)
+    act, detail = _audit(a.step, name, year, month, status, a.target, note)
+    store.audit_many([(user.username, act, name, detail)])
     return a.target
+
+
+def approve_verified(store, year: int, month: int, user: User, unit_ids: list[int] | None = None) -> list[int]:
+    """Approve every verified unit-month of the month (only ``unit_ids`` when given: the units the
+    approver saw as verified) as ``user``, in one transaction: all or nothing. Returns the units
+    approved; raises :class:`ReviewError` and approves none when ``user`` may not approve or a
+    named unit is no longer verified (e.g. returned meanwhile)."""
+    with store.transaction():
+        if unit_ids is None:
+            reviews = store.review_rows(year, month)
+            unit_ids = [int(u) for u, s in zip(reviews["unit_id"], reviews["status"]) if s == "verified"]
+        for unit_id in unit_ids:
+            try:
+                _take(store, int(unit_id), year, month, "approve", user, None)
+            except ReviewError as exc:
+                raise ReviewError(f"{_unit_name(store, int(unit_id))}: {exc} Tidak ada rekap yang disetujui.") from None
+    return [int(u) for u in unit_ids]
+
+
+def review_counts(unit_ids, reviews: pd.DataFrame) -> dict[str, int]:
+    """How many of ``unit_ids`` are in each state for a month (``reviews``: ``Store.review_rows`` of
+    the month; a unit without a row is ``draft``), plus ``total``: the Review Kinerja KPIs."""
+    status = {int(u): s for u, s in zip(reviews["unit_id"], reviews["status"])}
+    states = [status.get(int(u), "draft") for u in unit_ids]
+    return {s: states.count(s) for s in STATUS_LABEL} | {"total": len(states)}
+
+
+def request_counts(unit_ids, reviews: pd.DataFrame, events: pd.DataFrame, durations: pd.DataFrame) -> dict[str, int]:
+    """The Permintaan Data Kinerja KPIs of a month for ``unit_ids``: ``requested`` (format sent),
+    ``submitted`` (the unit has sent data: any state but draft), ``approved``, ``late`` (a step or
+    the wait took longer than the SOP) and ``total`` (``reviews``: ``Store.review_rows``;
+    ``events``: ``Store.review_events`` of the month; ``durations``: :func:`step_durations`)."""
+    units = {int(u) for u in unit_ids}
+    status = {int(u): s for u, s in zip(reviews["unit_id"], reviews["status"])}
+    requested = set(events.loc[events["step"] == "requested", "unit_id"].astype(int))
+    late = set(durations.loc[durations["melebihi"].astype(bool), "unit_id"].astype(int))
+    return dict(
+        requested=len(requested & units),
+        submitted=sum(status.get(u, "draft") != "draft" for u in units),
+        approved=sum(status.get(u) == "approved" for u in units),
+        late=len(late & units),
+        total=len(units),
+    )
 
 
 def record_submission(store, unit_id: int, year: int, month: int, actor: str, note: str | None = None) -> str:

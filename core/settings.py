@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field, fields
 
+from core.access import User, require_role
 from db.store import Store
 
 # Cumulative target absorption (realisasi keuangan %) at the end of each month: a common
@@ -88,8 +89,10 @@ def problems(s: Settings) -> list[str]:
     return out
 
 
-def save(store: Store, s: Settings, actor: str) -> None:
-    """Store every setting (audited with the changed keys)."""
+def save(store: Store, s: Settings, actor: User | str) -> None:
+    """Store every setting (audited with the changed keys); ``actor``: the signed-in admin (or a
+    trusted operator's name), else :class:`core.access.Forbidden`."""
+    actor = require_role(actor, {"admin"}, "mengubah pengaturan")
     before = load(store)
     values = {
         f.name: (json.dumps(getattr(s, f.name)) if isinstance(getattr(s, f.name), list) else str(getattr(s, f.name)))

@@ -32,6 +32,18 @@ def reporting_status(
     return out
 
 
+def status_counts(status: pd.DataFrame) -> dict[str, int]:
+    """The Status pengumpulan KPIs from :func:`reporting_status` rows: ``reported`` (on time or
+    late), ``late`` (reported after the deadline), ``missing`` (not reported) and ``total`` OPDs."""
+    done = status["status"].isin(["tepat_waktu", "terlambat"])
+    return dict(
+        reported=int(done.sum()),
+        late=int((status["status"] == "terlambat").sum()),
+        missing=int((~done).sum()),
+        total=len(status),
+    )
+
+
 def reminder_text(opd_name: str, year: int, month: int, settings: Settings) -> str:
     """The message to send an OPD that has not reported (polite, with the deadline)."""
     deadline = settings.deadline(year, month)

@@ -7,9 +7,9 @@ import streamlit as st
 from core.backup import BackupError, make_backup, read_manifest, restore_backup
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.state import current_user, get_store
+from ui.state import get_store
 
-require_page("cadangan", "cadangan")
+user = require_page("cadangan", "cadangan")
 store = get_store()
 st.title("Cadangan dan Pemulihan")
 
@@ -20,7 +20,7 @@ st.caption(
 )
 if st.button("Siapkan berkas cadangan", icon=":material/backup:"):
     with st.spinner("Menyiapkan cadangan ..."):
-        st.session_state["backup_zip"] = make_backup(store, current_user())
+        st.session_state["backup_zip"] = make_backup(store, user)
         st.session_state["backup_name"] = f"pantau-cadangan-{dt.datetime.now():%Y%m%d-%H%M}.zip"
 if "backup_zip" in st.session_state:
     size = len(st.session_state["backup_zip"]) / 1024**2
@@ -65,7 +65,7 @@ if uploaded is not None:
     )
     if st.button("Pulihkan sekarang", type="primary", icon=":material/settings_backup_restore:"):
         try:
-            restore_backup(store, data, current_user())
+            restore_backup(store, data, user)
         except BackupError as exc:
             st.error(str(exc), icon=":material/error:")
         else:

@@ -5,13 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from core.format import percent, period_label, rupiah, rupiah_compact
+from core.klasifikasi import KlasifikasiError, override_jenis
 from core.recap import JENIS_LABEL as JENIS
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
 from ui import cache
 from ui.auth import require_page
 from ui.charts import split_figure
 from ui.downloads import audited_download
-from ui.state import current_period, current_user, get_store
+from ui.state import current_period, get_store
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -175,9 +176,13 @@ if user.is_admin:
             if chosen is None or not reason.strip():
                 st.error("Pilih sub kegiatan dan tulis alasannya.", icon=":material/error:")
             else:
-                store.override_jenis(year, chosen[0], chosen[1], new_jenis, reason.strip(), current_user())
-                st.session_state["flash_fisik"] = f"Klasifikasi {chosen[1]} diubah menjadi {JENIS[new_jenis]}."
-                st.rerun()
+                try:
+                    override_jenis(store, user, year, chosen[0], chosen[1], new_jenis, reason)
+                except KlasifikasiError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                else:
+                    st.session_state["flash_fisik"] = f"Klasifikasi {chosen[1]} diubah menjadi {JENIS[new_jenis]}."
+                    st.rerun()
     if "flash_fisik" in st.session_state:
         st.success(st.session_state.pop("flash_fisik"), icon=":material/check_circle:")
     history = cache.jenis_overrides(store, year)

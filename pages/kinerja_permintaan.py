@@ -113,11 +113,12 @@ st.subheader("2. Pelacakan per unit")
 now = dt.datetime.now()
 durations = review.step_durations(store, year, month, now=now)
 track = tracking_frame(durations, units, reviews)
+counts = review.request_counts(names, reviews, events, durations)
 c = st.columns(4)
-c[0].metric("Format terkirim", f"{len(requested & set(names))} / {len(names)}", border=True)
-c[1].metric("Sudah menyampaikan", sum(status.get(u, "draft") not in ("draft",) for u in names), border=True)
-c[2].metric("Disetujui 🔒", sum(status.get(u) == "approved" for u in names), border=True)
-c[3].metric("Unit melebihi waktu SOP", int((track["Terlambat"] != "").sum()), border=True)
+c[0].metric("Format terkirim", f"{counts['requested']} / {counts['total']}", border=True)
+c[1].metric("Sudah menyampaikan", counts["submitted"], border=True)
+c[2].metric("Disetujui 🔒", counts["approved"], border=True)
+c[3].metric("Unit melebihi waktu SOP", counts["late"], border=True)
 st.caption(
     "Tiap sel: tanggal dan jam selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu "
     f"SOP; baris merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}."

@@ -51,30 +51,25 @@ recap = kinerja_recap(store, year, month=month)
 users = store.users()
 people = dict(zip(users["username"], users["nama"]))
 status = {int(u): s for u, s in zip(reviews["unit_id"], reviews["status"])}
-states = [status.get(int(u), "draft") for u in units["id"]]
+counts = review.review_counts(units["id"], reviews)
 c = st.columns(4)
-c[0].metric("Menunggu verifikasi", states.count("submitted"), border=True)
-c[1].metric("Menunggu persetujuan", states.count("verified"), border=True)
-c[2].metric("Dikembalikan", states.count("returned"), border=True)
-c[3].metric("Disetujui 🔒", f"{states.count('approved')} / {len(states)}", border=True)
+c[0].metric("Menunggu verifikasi", counts["submitted"], border=True)
+c[1].metric("Menunggu persetujuan", counts["verified"], border=True)
+c[2].metric("Dikembalikan", counts["returned"], border=True)
+c[3].metric("Disetujui 🔒", f"{counts['approved']} / {counts['total']}", border=True)
 st.table(review_overview(units, reviews, recap, people), hide_index=True)
 
-verified = [int(u) for u, s in zip(units["id"], states) if s == "verified"]
+verified = [int(u) for u in units["id"] if status.get(int(u), "draft") == "verified"]
 if user.role == "approver" and verified:
     if st.button(
         f"Setujui semua rekap yang sudah diverifikasi ({len(verified)} unit)",
         icon=":material/approval:",
         key="approve_all",
     ):
-        done, problems = [], []
-        for unit_id in verified:
-            try:
-                review.transition(store, unit_id, year, month, "approve", user)
-                done.append(unit_id)
-            except review.ReviewError as exc:
-                problems.append(str(exc))
-        if problems:
-            st.error("\n\n".join(problems), icon=":material/error:")
+        try:
+            done = review.approve_verified(store, year, month, user, unit_ids=verified)
+        except review.ReviewError as exc:
+            st.error(str(exc), icon=":material/error:")
         else:
             st.session_state["review_flash"] = f"{len(done)} rekap kinerja {label} disetujui dan terkunci."
             st.rerun()

@@ -8,9 +8,9 @@ import streamlit as st
 from core import settings as settings_mod
 from core.months import BULAN
 from ui.auth import require_page
-from ui.state import current_user, get_store
+from ui.state import get_store
 
-require_page("pengaturan", "pengaturan")
+user = require_page("pengaturan", "pengaturan")
 store = get_store()
 cfg = settings_mod.load(store)
 st.title("Pengaturan")
@@ -86,6 +86,6 @@ with st.form("settings"):
             for p in problems:
                 st.error(p, icon=":material/error:")
         else:
-            settings_mod.save(store, new, current_user())
+            settings_mod.save(store, new, user)
             st.session_state["flash_pengaturan"] = "Pengaturan disimpan."
             st.rerun()

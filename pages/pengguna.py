@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from core.access import ROLES
-from core.auth import AuthError, create_user, reset_password, role_label, update_account
+from core.auth import AuthError, add_unit_kerja, create_user, reset_password, role_label, update_account
 from ui.auth import require_page
-from ui.state import current_user, get_store
+from ui.state import get_store
 
-require_page("pengguna", "pengguna")
+user = require_page("pengguna", "pengguna")
 store = get_store()
 st.title("Pengguna")
 st.caption(
@@ -92,7 +92,7 @@ with tab_new:
             try:
                 created = create_user(
                     store,
-                    current_user(),
+                    user,
                     username,
                     nama,
                     role,
@@ -134,7 +134,7 @@ with tab_edit:
                 try:
                     update_account(
                         store,
-                        current_user(),
+                        user,
                         chosen,
                         nama=nama,
                         role=role,
@@ -153,7 +153,7 @@ with tab_edit:
             temp = st.text_input("Kata sandi sementara baru", type="password")
             if st.form_submit_button("Atur ulang", icon=":material/lock_reset:"):
                 try:
-                    reset_password(store, current_user(), chosen, temp)
+                    reset_password(store, user, chosen, temp)
                 except AuthError as exc:
                     st.error(str(exc), icon=":material/error:")
                 else:
@@ -172,6 +172,10 @@ with tab_unit:
             if not nama_unit.strip():
                 st.error("Nama unit kerja wajib diisi.", icon=":material/error:")
             else:
-                store.add_unit_kerja(nama_unit.strip(), current_user())
-                st.session_state["flash_pengguna"] = f"Unit kerja '{nama_unit.strip()}' ditambahkan."
-                st.rerun()
+                try:
+                    add_unit_kerja(store, user, nama_unit)
+                except AuthError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                else:
+                    st.session_state["flash_pengguna"] = f"Unit kerja '{nama_unit.strip()}' ditambahkan."
+                    st.rerun()

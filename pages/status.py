@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.format import number, period_label
-from core.status import reminder_text, reporting_status, whatsapp_link
+from core.status import reminder_text, reporting_status, status_counts, whatsapp_link
 from ui import cache
 from ui.auth import require_page
 from ui.downloads import audited_download
@@ -36,10 +36,11 @@ st.caption(
     f"Laporan {period_label(year, month)} paling lambat **{deadline:%d-%m-%Y}** (tanggal {cfg.batas_hari} "
     "bulan berikutnya; ubah di Pengaturan)."
 )
+counts = status_counts(status)
 c = st.columns(3)
-c[0].metric("Sudah lapor", f"{int(done.sum())} / {len(status)}", border=True)
-c[1].metric("Terlambat", number((status["status"] == "terlambat").sum()), border=True)
-c[2].metric("Belum lapor", number((~done).sum()), border=True)
+c[0].metric("Sudah lapor", f"{counts['reported']} / {counts['total']}", border=True)
+c[1].metric("Terlambat", number(counts["late"]), border=True)
+c[2].metric("Belum lapor", number(counts["missing"]), border=True)
 
 table = pd.DataFrame(
     {
