@@ -92,6 +92,10 @@ def test_not_a_number_raises(text):
         parse_number(text)
 
 
+def test_minus_zero_keeps_its_sign():
+    assert math.copysign(1, parse_number("-0")) == -1
+
+
 def test_not_a_number_is_a_value_error():
     # callers that catch ValueError also catch it
     with pytest.raises(ValueError):
