@@ -51,6 +51,7 @@ SUMS = [
     "pagu_x_fisik",
     "pagu_x_target",
     "n_target",
+    "n_fisik",
     "fisik_pagu",
     "non_fisik_pagu",
     "reported",
@@ -68,7 +69,8 @@ def figures(sums: pd.DataFrame) -> pd.DataFrame:
     out["realisasi_keuangan"] = sums["realisasi_keuangan"].astype("float64").where(reported)
     out["reported"] = reported
     out["keuangan_pct"] = keuangan_pct(out["realisasi_keuangan"], sums["pagu"])
-    out["fisik_pct"] = fisik_pct(sums["pagu_x_fisik"], sums["pagu"]).where(reported)
+    # a keuangan-only report (SIPD LRA) has no fisik: missing, never 0 %
+    out["fisik_pct"] = fisik_pct(sums["pagu_x_fisik"], sums["pagu"]).where(reported & (sums["n_fisik"] > 0))
     has_target = reported & (sums["n_target"] > 0)
     out["target_fisik_pct"] = fisik_pct(sums["pagu_x_target"], sums["pagu"]).where(has_target)
     out["deviasi"] = deviasi(out["fisik_pct"], out["target_fisik_pct"])
@@ -124,7 +126,9 @@ def kabupaten_totals(recap: pd.DataFrame) -> dict:
         )
     pagu = float(recap["pagu"].sum())
     real = float(recap["realisasi_keuangan"].fillna(0).sum())
-    fis = weighted_fisik(recap["pagu"], recap["fisik_pct"].fillna(0))
+    # a non-reporting OPD counts as 0; an OPD whose report has no fisik at all (keuangan only) is left out
+    keu_only = recap["reported"].astype(bool) & recap["fisik_pct"].isna()
+    fis = weighted_fisik(recap["pagu"][~keu_only], recap["fisik_pct"][~keu_only].fillna(0)) if (~keu_only).any() else None
     reported = recap["reported"].astype(bool)
     tgt = (
         weighted_fisik(recap["pagu"], recap["target_fisik_pct"].fillna(0))

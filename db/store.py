@@ -142,6 +142,7 @@ _RECAP_SUMS = """
     sum(coalesce(l.pagu, 0) * coalesce(l.realisasi_fisik, 0)) AS pagu_x_fisik,
     sum(coalesce(l.pagu, 0) * coalesce(l.target_fisik, 0)) AS pagu_x_target,
     count(l.target_fisik) AS n_target,
+    count(l.realisasi_fisik) AS n_fisik,
     sum(CASE WHEN l.jenis = 'fisik' THEN coalesce(l.pagu, 0) ELSE 0 END) AS fisik_pagu,
     sum(CASE WHEN l.jenis = 'fisik' THEN 0 ELSE coalesce(l.pagu, 0) END) AS non_fisik_pagu,
     bool_or(l.reported) AS reported

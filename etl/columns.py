@@ -41,7 +41,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
         ("kegiatan_kode", r"^(kode|kd) kegiatan$"),
         ("program_nama", r"^(nama )?program$"),
         ("kegiatan_nama", r"^(nama )?kegiatan$"),
-        ("ignore", r"^(kode|nama) (urusan|bidang urusan|standar harga|ssh|sumber dana)$|^(bidang )?urusan$"),
+        ("ignore", r"^(kode|nama) (urusan|bidang urusan|standar harga|ssh)$|^kode sumber dana$|^(bidang )?urusan$"),
         ("ignore", r"^(akun|kelompok|objek|obyek|rincian (objek|obyek))$"),
         ("uraian_rekening", r"uraian rekening|nama rekening|uraian belanja|nama akun|uraian akun"),
         ("kode_rekening", r"rekening belanja|kode akun|kode belanja|kode rek belanja|^kode rekening$|^rekening\b"),
