@@ -8,16 +8,9 @@ file), archives the bytes by sha256, skips exact duplicates and supersedes older
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-import os
 import re
-import sys
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from collections import deque
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
@@ -39,24 +32,17 @@ from .issues import ERROR, INFO, WARNING, Issue, Rejected, column_letter, reject
 from . import kinerja as kinerja_mod
 from .codes import ORGANISASI, code_kind, split_code
 from .opd_match import OpdMatcher, OpdRef, default_singkatan
-from .reader import Sheet, start_read
+from .reader import Sheet, read_sheets
 from .text import norm
 from .realisasi import LeafRow, column_label, name_key, parse_table
-from .source import SOURCE_LABEL, dpa_source, is_nomenclature, realisasi_source, sheet_kind
+from .source import dpa_source, is_nomenclature, realisasi_source, sheet_kind
 from .sniff import MAX_FILE_BYTES, sniff
 from .template import LAYOUT, Marker, layout_matches, read_marker
 
 # Realisasi fisik may be absent (a keuangan-only LRA): stored as missing, never 0.
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan")
-# Threads that parse files ahead of the analysis (python-calamine, without the GIL): one core per
-# parser, one core left for the thread that does the Python work (see _Analyser).
-WORKERS = max(1, min(2, (os.cpu_count() or 2) - 1))
 # Files written per transaction (and per hold of the database lock) by commit_many.
 COMMIT_CHUNK = 50
-# A batch is analysed while the database is held only when it is this small (in files and bytes):
-# other users wait for the database meanwhile, so a large batch is analysed before it is opened.
-HOLD_FILES = COMMIT_CHUNK
-HOLD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -226,81 +212,36 @@ def analyse(
     said; they decide where the file is silent and, when the file disagrees, win with a warning.
     ``unit`` (an id or name) does the same for the unit kerja of a kinerja file.
     """
-    job = _FileJob(Upload(name, data, opd, period, unit), max_bytes)
-    return job.finish(job.parse(), master)
+    upload = Upload(name, data, opd, period, unit)
+    analysis = FileAnalysis(name=name, sha256=upload.sha256, size=len(data), data=data, unit_hint=unit)
+    try:
+        sniffed = sniff(name, data, max_bytes)  # stage 1: what is this file (refuses what is dangerous)
+        analysis.format = sniffed.format
+        analysis.issues.extend(sniffed.warnings)
+        sheets = read_sheets(name, data, sniffed)  # stage 2: the cells of every visible sheet
+        marker = read_marker(data, sniffed.format, sniffed.archive)
+        # stages 3-6: header block, layout, leaf rows, validation (per sheet, in _recognise)
+        _recognise(analysis, sheets, master, opd, period, marker)
+    except Exception as exc:
+        _failed(analysis, exc)
+    return analysis
 
 
-class _FileJob:
-    """:func:`analyse` in three steps, so that many files can be analysed with their parsing on
-    worker threads: the constructor sniffs and checks the bytes, :meth:`parse` runs the parser
-    (GIL-free: any thread), :meth:`finish` recognises and validates (on the caller's thread)."""
-
-    def __init__(self, upload: Upload, max_bytes: int):
-        self.upload = upload
-        data = upload.data
-        self.analysis = FileAnalysis(
-            name=upload.name, sha256=upload.sha256, size=len(data), data=data, unit_hint=upload.unit
+def _failed(analysis: FileAnalysis, exc: Exception) -> None:
+    """A refusal becomes the file's error; anything else too, never a traceback."""
+    if isinstance(exc, Rejected):
+        analysis.issues.append(exc.issue)
+        return
+    analysis.issues.append(
+        Issue(
+            ERROR,
+            "internal_error",
+            f"Berkas '{analysis.name}' tidak dapat diproses "
+            "karena kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba "
+            "lagi; bila tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk "
+            f"admin: {type(exc).__name__}: {exc})",
         )
-        self.reading = None
-        try:
-            sniffed = sniff(upload.name, data, max_bytes)
-            self.analysis.format = sniffed.format
-            self.analysis.issues.extend(sniffed.warnings)
-            self.reading = start_read(upload.name, data, sniffed)
-        except Exception as exc:
-            self._failed(exc)
-
-    @property
-    def parses(self) -> bool:
-        """True when :meth:`parse` has work to do (worth a worker thread)."""
-        return self.reading is not None and self.reading.parses
-
-    def parse(self):
-        """The parser's result, or the exception it raised (kept for :meth:`finish`)."""
-        if self.reading is None:
-            return None
-        try:
-            return self.reading.parse()
-        except Exception as exc:
-            return _ParseFailed(exc)
-
-    def finish(self, parsed, master: Master) -> FileAnalysis:
-        """Recognise and validate the parsed file against ``master``; the analysis."""
-        if self.reading is None:
-            return self.analysis
-        u = self.upload
-        try:
-            if isinstance(parsed, _ParseFailed):
-                raise parsed.exc
-            sheets = self.reading.sheets(parsed)
-            sniffed = self.reading.sniffed
-            _recognise(
-                self.analysis, sheets, master, u.opd, u.period, read_marker(u.data, sniffed.format, sniffed.archive)
-            )
-        except Exception as exc:
-            self._failed(exc)
-        return self.analysis
-
-    def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, Rejected):
-            self.analysis.issues.append(exc.issue)
-            return
-        # a parser bug must never surface as a traceback
-        self.analysis.issues.append(
-            Issue(
-                ERROR,
-                "internal_error",
-                f"Berkas '{self.upload.name}' tidak dapat diproses "
-                "karena kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba "
-                "lagi; bila tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk "
-                f"admin: {type(exc).__name__}: {exc})",
-            )
-        )
-
-
-@dataclass
-class _ParseFailed:
-    exc: Exception
+    )
 
 
 def _recognise(
@@ -353,7 +294,9 @@ def _recognise(
             + ".",
         )
     multi = len(real) > 1
-    reports = [_analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi, marker) for sheet, header in real]
+    reports = [
+        _analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi, marker) for sheet, header in real
+    ]
     reports = _drop_repeated_sheets(_drop_empty_sheets(reports, analysis))
     _attach_permasalahan(reports, [(s, h) for s, h, _ in found])
     owners = {(rep.opd.kode if rep.opd else rep.opd_text) for rep in reports}
@@ -361,6 +304,13 @@ def _recognise(
         rep.source = realisasi_source(rep.header, len(owners) > 1, rep.layout == LAYOUT)
     analysis.reports.extend(reports)
     _flag_period_twice(analysis.reports, lambda rep: rep.opd.nama if rep.opd else rep.opd_text, "laporan")
+
+
+def _text_cell(row: list, idx: int | None) -> str | None:
+    """A cell as stripped text; blank and "-" are ``None``."""
+    v = row[idx] if idx is not None and idx < len(row) else None
+    text = str(v).strip() if v is not None else ""
+    return text if text not in ("", "-") else None
 
 
 def _attach_permasalahan(reports: list[Report], found: list[tuple[Sheet, Header]]) -> None:
@@ -374,15 +324,10 @@ def _attach_permasalahan(reports: list[Report], found: list[tuple[Sheet, Header]
         items = []
         unit = None
         for row in sheet.rows[header.data_start :]:
-            def cell(name, row=row):
-                idx = f.get(name)
-                v = row[idx] if idx is not None and idx < len(row) else None
-                return str(v).strip() if v is not None and str(v).strip() not in ("", "-") else None
-
-            unit = cell("unit") or unit
-            masalah, solusi = cell("permasalahan"), cell("solusi")
+            unit = _text_cell(row, f.get("unit")) or unit
+            masalah, solusi = _text_cell(row, f.get("permasalahan")), _text_cell(row, f.get("solusi"))
             if masalah:
-                items.append((unit, cell("nama"), masalah, solusi))
+                items.append((unit, _text_cell(row, f.get("nama")), masalah, solusi))
         if not items:
             continue
         for rep in reports:
@@ -424,7 +369,12 @@ def _drop_empty_sheets(reports: list[Report], analysis: FileAnalysis) -> list[Re
     for rep in reports:
         if not rep.leaves:
             analysis.issues.append(
-                Issue(INFO, "empty_sheet", f"Lembar '{rep.sheet}' tidak berisi baris sub kegiatan; dilewati.", sheet=rep.sheet)
+                Issue(
+                    INFO,
+                    "empty_sheet",
+                    f"Lembar '{rep.sheet}' tidak berisi baris sub kegiatan; dilewati.",
+                    sheet=rep.sheet,
+                )
             )
     return full
 
@@ -626,16 +576,18 @@ def _refuse_ambiguous(rep: Report, name: str, sheet: Sheet, header: Header) -> N
     named, never guessed (the user picks the column; CLI: --mapping)."""
     for fld, cols in header.ambiguous.items():
         options = "; ".join(f"kolom {column_letter(sheet.col0 + c)} ('{header.labels.get(c, '')}')" for c in cols)
-        rep.issues.append(Issue(
-            ERROR,
-            "ambiguous_column",
-            f"Kolom {FIELD_LABEL.get(fld, fld)} pada lembar '{sheet.name}' berkas '{name}' tidak dapat "
-            f"ditentukan dengan pasti: {options}. Hapus atau ganti judul kolom yang bukan "
-            f"{FIELD_LABEL.get(fld, fld)}, lalu unggah kembali.",
-            sheet=sheet.name,
-            row=sheet.sheet_row(header.first),
-            raw=options,
-        ))
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "ambiguous_column",
+                f"Kolom {FIELD_LABEL.get(fld, fld)} pada lembar '{sheet.name}' berkas '{name}' tidak dapat "
+                f"ditentukan dengan pasti: {options}. Hapus atau ganti judul kolom yang bukan "
+                f"{FIELD_LABEL.get(fld, fld)}, lalu unggah kembali.",
+                sheet=sheet.name,
+                row=sheet.sheet_row(header.first),
+                raw=options,
+            )
+        )
 
 
 def _one_sub_kegiatan(rep: Report, lines: list[str]) -> None:
@@ -673,7 +625,8 @@ def _one_sub_kegiatan(rep: Report, lines: list[str]) -> None:
         Issue(
             INFO,
             "rekening_rows",
-            f"{len(leaves)} baris rekening belanja dijumlahkan menjadi satu sub kegiatan '{title}' (dari judul laporan).",
+            f"{len(leaves)} baris rekening belanja dijumlahkan menjadi satu sub kegiatan '{title}' "
+            "(dari judul laporan).",
             sheet=rep.sheet,
         )
     )
@@ -740,9 +693,8 @@ def sanity_flags(rep: Report) -> None:
             Issue(
                 WARNING,
                 "realisasi_melebihi_pagu_total",
-                f"Jumlah realisasi keuangan (Rp {total_real:,.0f}) melebihi jumlah pagu (Rp {total_pagu:,.0f}).".replace(
-                    ",", "."
-                ),
+                f"Jumlah realisasi keuangan (Rp {total_real:,.0f}) melebihi jumlah pagu "
+                f"(Rp {total_pagu:,.0f}).".replace(",", "."),
                 sheet=rep.sheet,
             )
         )
@@ -1069,7 +1021,9 @@ def summarised_issues(issues: list[Issue]) -> tuple[list[dict], dict[str, int]]:
     for i in issues:
         counts[i.code] = counts.get(i.code, 0) + 1
         if counts[i.code] <= ISSUE_EXAMPLES:
-            out.append(dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code))
+            out.append(
+                dict(severity=i.severity, sheet=i.sheet, row=i.row, column=i.column, message=i.message, code=i.code)
+            )
     return out, counts
 
 
@@ -1200,21 +1154,16 @@ def _archive(store: Store, analyses: list[FileAnalysis]) -> None:
 
 
 def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
-    """Archive and write files in one transaction, falling back to one transaction per file.
-    The originals are written to the archive on a helper thread while the rows are prepared
-    (writing files needs no Python), and are on disk before the rows are committed."""
-    helper = ThreadPoolExecutor(max_workers=1)
-    archiving = helper.submit(_archive, store, analyses)
-    helper.shutdown(wait=False)
+    """Archive the originals and write the files in one transaction; should that fail, each file
+    is tried again alone, so that one file never takes another down with it."""
     try:
+        _archive(store, analyses)
         with store.transaction():
             _write(store, analyses, user)
-            archiving.result()
         return
     except StoreBusy:
         raise
     except Exception:
-        archiving.exception()  # let it finish before the files are retried one by one
         if len(analyses) == 1:
             _store_failed(analyses[0])
             return
@@ -1377,15 +1326,40 @@ def _load_provisional(store: Store, rep: Report) -> None:
             continue
         seen.add(lf.kode)
         records.append(
-            (rep.year, lf.kode, rep.opd.kode, lf.nama or lf.kode, lf.program_kode, lf.program_nama, lf.kegiatan_kode,
-             lf.kegiatan_nama, lf.pagu or 0.0, lf.sumber_dana, lf.lokasi, lf.jenis or "non_fisik",
-             lf.jenis_source or "rule")
+            (
+                rep.year,
+                lf.kode,
+                rep.opd.kode,
+                lf.nama or lf.kode,
+                lf.program_kode,
+                lf.program_nama,
+                lf.kegiatan_kode,
+                lf.kegiatan_nama,
+                lf.pagu or 0.0,
+                lf.sumber_dana,
+                lf.lokasi,
+                lf.jenis or "non_fisik",
+                lf.jenis_source or "rule",
+            )
         )
     store.add_provisional_sub_kegiatan(
         pd.DataFrame.from_records(
             records,
-            columns=["tahun", "kode", "opd_kode", "nama", "program_kode", "program_nama", "kegiatan_kode",
-                     "kegiatan_nama", "pagu", "sumber_dana", "lokasi", "jenis", "jenis_source"],
+            columns=[
+                "tahun",
+                "kode",
+                "opd_kode",
+                "nama",
+                "program_kode",
+                "program_nama",
+                "kegiatan_kode",
+                "kegiatan_nama",
+                "pagu",
+                "sumber_dana",
+                "lokasi",
+                "jenis",
+                "jenis_source",
+            ],
         )
     )
 
@@ -1490,60 +1464,24 @@ def preview_master(master: Master, analyses: list[FileAnalysis]) -> Master:
     return master
 
 
-# Files whose parsing may run ahead of the file being recognised (bounds the memory held).
-LOOKAHEAD = 2 * WORKERS + 2
-
-
-class _Analyser:
-    """Analyses files in input order with the parsing running ahead on a small thread pool.
-
-    python-calamine parses without holding the GIL, so a worker thread parses the next files
-    while the calling thread does everything else (sniffing, checks, recognising, validating:
-    Python code). Python code on several threads at once is not faster: the threads take
-    turns on the GIL, and each time a thread hands it over for a short C call (a parse result,
-    an Arrow column, a database statement) it waits up to the interpreter's switch interval
-    to get it back, which made two analysing threads slower than this one. Parsing
-    starts as soon as the analyser is made, so it overlaps whatever the caller does next
-    (e.g. opening the database)."""
-
-    def __init__(self, uploads: list[Upload], max_bytes: int = MAX_FILE_BYTES):
-        self._uploads = iter(uploads)
-        self._total = len(uploads)
-        self._max_bytes = max_bytes
-        self._pending: deque[tuple[_FileJob, Future | None]] = deque()
-        self._pool = ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(uploads))))
-        self._fill()
-
-    def _fill(self) -> None:
-        while len(self._pending) < LOOKAHEAD:
-            upload = next(self._uploads, None)
-            if upload is None:
-                return
-            job = _FileJob(upload, self._max_bytes)
-            self._pending.append((job, self._pool.submit(job.parse) if job.parses else None))
-
-    def run(self, master: Master, progress=None) -> list[FileAnalysis]:
-        """Every analysis, in input order; ``progress(done, total, name)`` after each file."""
-        out: list[FileAnalysis] = []
-        try:
-            while self._pending:
-                job, parsing = self._pending.popleft()
-                self._fill()
-                out.append(job.finish(parsing.result() if parsing is not None else job.parse(), master))
-                if progress:
-                    progress(len(out), self._total, job.upload.name)
-        finally:
-            self.close()
-        return out
-
-    def close(self) -> None:
-        """Stop the workers (files not started yet are dropped)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
 def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress=None) -> list[FileAnalysis]:
-    """Analyse files (see :class:`_Analyser`); ``progress`` is called after each, in input order."""
-    return _Analyser(uploads, max_bytes).run(master, progress)
+    """:func:`analyse` of every upload in input order; ``progress(done, total, name)`` after each."""
+    out = []
+    for upload in uploads:
+        out.append(
+            analyse(
+                upload.name,
+                upload.data,
+                master,
+                opd=upload.opd,
+                period=upload.period,
+                max_bytes=max_bytes,
+                unit=upload.unit,
+            )
+        )
+        if progress:
+            progress(len(out), len(uploads), upload.name)
+    return out
 
 
 def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Master) -> None:
@@ -1568,44 +1506,6 @@ def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Mast
                 rep.issues.append(Issue(ERROR, "outside_scope", f"Berkas '{a.name}': {refusal}", sheet=rep.sheet))
 
 
-# Interpreter settings while a batch is processed (see _batch_settings); batches of several
-# threads (browser sessions) share one change, undone when the last one ends.
-BATCH_SWITCH_INTERVAL = 0.0005
-_batch_lock = threading.Lock()
-_batch_depth = 0
-_batch_saved: tuple[bool, float] = (True, 0.005)
-
-
-@contextmanager
-def _batch_settings():
-    """Interpreter settings for reading and writing a batch of files, restored afterwards:
-
-    - Python's cyclic garbage collector waits: a batch makes hundreds of thousands of small
-      objects (cells, rows) that reference counting frees by itself, and every collection would
-      walk them all (about a tenth of the ingest time).
-    - A thread that waits for the GIL asks for it after 0.5 ms instead of 5 ms: a parser thread
-      needs the GIL for a moment after each file, and at 5 ms it would spend more time waiting
-      than parsing while the analysing thread runs Python.
-    """
-    global _batch_depth, _batch_saved
-    with _batch_lock:
-        if _batch_depth == 0:
-            _batch_saved = (gc.isenabled(), sys.getswitchinterval())
-            gc.disable()
-            sys.setswitchinterval(min(BATCH_SWITCH_INTERVAL, _batch_saved[1]))
-        _batch_depth += 1
-    try:
-        yield
-    finally:
-        with _batch_lock:
-            _batch_depth -= 1
-            if _batch_depth == 0:
-                sys.setswitchinterval(_batch_saved[1])
-                if _batch_saved[0]:
-                    gc.enable()
-
-
-@_batch_settings()
 def analyse_batch(
     uploads: list[Upload], master: Master, max_bytes: int = MAX_FILE_BYTES, progress=None, scope: User | None = None
 ) -> list[FileAnalysis]:
@@ -1621,7 +1521,6 @@ def analyse_batch(
     return analysed
 
 
-@_batch_settings()
 def commit_batch(
     store: Store,
     uploads: list[Upload],
@@ -1636,21 +1535,13 @@ def commit_batch(
     :func:`result_rows` of each upload, in input order. ``progress(done, total, name)`` is
     called after each file is analysed.
 
-    A small batch (:data:`HOLD_FILES` files, :data:`HOLD_BYTES` bytes) is analysed and written
-    under one hold of the database (the first files are already being parsed while it is
-    opened); a larger batch is analysed first and then loaded in chunks, so that other users
-    do not wait for the database while it is read.
+    Files are analysed before the database is written, so other users do not wait while they are
+    read; they are then loaded in chunks of :data:`COMMIT_CHUNK` (see :func:`commit_many`).
     """
-    analyser = _Analyser(uploads, max_bytes)
-    small = len(uploads) <= HOLD_FILES and sum(len(u.data) for u in uploads) <= HOLD_BYTES
-    try:
-        with store.session() if small else nullcontext():
-            master = Master.from_store(store)
-            analysed = analyser.run(master, progress)
-            enforce_scope(analysed, scope, master)
-            return _commit_analysed(store, uploads, analysed, master, user, max_bytes, scope)
-    finally:
-        analyser.close()
+    master = Master.from_store(store)
+    analysed = _analyse_all(uploads, master, max_bytes, progress)
+    enforce_scope(analysed, scope, master)
+    return _commit_analysed(store, uploads, analysed, master, user, max_bytes, scope)
 
 
 def _commit_analysed(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -269,7 +269,9 @@ def _other_figures(rows: list[list]) -> list[list]:
     out = [list(r) for r in rows]
     for row in out:
         if any(isinstance(v, str) and re.fullmatch(r"\d+\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}", v) for v in row):
-            nums = [j for j, v in enumerate(row) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1000]
+            nums = [
+                j for j, v in enumerate(row) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1000
+            ]
             row[nums[0]] += 1000.0
             return out
     raise AssertionError("no sub kegiatan row")
@@ -815,16 +817,14 @@ def test_a_correction_in_the_same_batch_supersedes_the_first_report(dpa_store, t
 
 
 def test_a_batch_is_analysed_in_input_order_as_file_by_file(dpa_store):
-    """The batch analyser (parsing on worker threads, a few files ahead) answers for every file
-    exactly as analyse() does alone, in input order, and reports progress after each file."""
-    from etl import pipeline
+    """The batch analyser answers for every file exactly as analyse() does alone, in input
+    order, and reports progress after each file."""
     from etl.pipeline import Upload, analyse_batch
 
     names = sorted(p.name for p in (FIXTURES / "realisasi").iterdir())[:7]
     bad = ["terpotong.xlsx", "terproteksi_password.xlsx", "scan_laporan_dinkes.xlsx", "pagu_teks.xlsx"]
     paths = [FIXTURES / "realisasi" / n for n in names] + [FIXTURES / "bad" / n for n in bad]
     paths.insert(3, paths[0])  # the same file twice
-    assert len(paths) > pipeline.LOOKAHEAD + 2
     uploads = [Upload(p.name, p.read_bytes()) for p in paths]
     master = Master.from_store(dpa_store)
     calls = []
@@ -847,38 +847,6 @@ def test_a_batch_is_analysed_in_input_order_as_file_by_file(dpa_store):
     assert sum(a.rejected for a in batch) >= 3 and sum(not a.rejected for a in batch) >= 8
 
 
-def test_batch_settings_are_shared_by_overlapping_batches_and_restored_by_the_last():
-    """Two batches on two threads (two browser sessions): the collector and the switch interval
-    are changed once and restored only when both have ended."""
-    import gc
-    import sys
-    import threading
-
-    from etl.pipeline import BATCH_SWITCH_INTERVAL, _batch_settings
-
-    before = (gc.isenabled(), sys.getswitchinterval())
-    first_in, second_done, seen = threading.Event(), threading.Event(), []
-
-    def first():
-        with _batch_settings():
-            first_in.set()
-            second_done.wait(5)
-            seen.append(("first, after the second ended", gc.isenabled(), sys.getswitchinterval()))
-
-    t = threading.Thread(target=first)
-    t.start()
-    first_in.wait(5)
-    with _batch_settings():
-        seen.append(("second", gc.isenabled(), sys.getswitchinterval()))
-    second_done.set()
-    t.join(5)
-    assert seen == [
-        ("second", False, BATCH_SWITCH_INTERVAL),
-        ("first, after the second ended", False, BATCH_SWITCH_INTERVAL),
-    ]
-    assert (gc.isenabled(), sys.getswitchinterval()) == before
-
-
 def test_an_original_that_cannot_be_archived_is_not_loaded_and_the_others_are(dpa_store, monkeypatch):
     """The originals are archived beside the transaction; a file whose original cannot be written
     (disk full) is refused with a clear message, nothing of it is loaded, the rest of the batch is."""
@@ -898,28 +866,24 @@ def test_an_original_that_cannot_be_archived_is_not_loaded_and_the_others_are(dp
     assert [row[0] for row in _loaded(dpa_store) if row[1] == "realisasi"] == [(FIXTURES / other).name]
 
 
-def test_a_large_batch_is_analysed_before_the_database_is_held(dpa_store, monkeypatch):
-    """Other users wait while the database is held: a batch over HOLD_BYTES is read first and only
-    then written (the database is not open while its files are analysed); a small one in one hold."""
+def test_a_batch_is_analysed_before_the_database_is_held(dpa_store, monkeypatch):
+    """Other users wait while the database is held: the files of a batch are read first and only
+    then written (the database is not open while they are analysed)."""
     from etl import pipeline
     from etl.pipeline import Upload, commit_batch
 
     held_while_analysing = []
-    real_finish = pipeline._FileJob.finish
+    real_analyse = pipeline.analyse
 
-    def finish(job, parsed, master):
+    def analyse(*args, **kwargs):
         held_while_analysing.append(getattr(dpa_store._local, "depth", 0) > 0)
-        return real_finish(job, parsed, master)
+        return real_analyse(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline._FileJob, "finish", finish)
+    monkeypatch.setattr(pipeline, "analyse", analyse)
     files = [FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"]
     uploads = [Upload(p.name, p.read_bytes()) for p in files]
-    monkeypatch.setattr(pipeline, "HOLD_BYTES", sum(len(u.data) for u in uploads) - 1)
     results = commit_batch(dpa_store, uploads)
     assert held_while_analysing == [False, False]
     assert all(r["status"] in ("accepted", "flagged") for rs in results for r in rs)
-    monkeypatch.setattr(pipeline, "HOLD_BYTES", 16 * 1024 * 1024)
-    held_while_analysing.clear()
     results = commit_batch(dpa_store, uploads)
-    assert held_while_analysing == [True, True]
     assert [r["status"] for rs in results for r in rs] == ["duplicate", "duplicate"]

@@ -17,7 +17,9 @@ from etl.pipeline import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "fixtures" / "real"
-pytestmark = pytest.mark.skipif(not (REAL / "EXPECTED.json").exists(), reason="shared/fixtures/real is not beside the repo")
+pytestmark = pytest.mark.skipif(
+    not (REAL / "EXPECTED.json").exists(), reason="shared/fixtures/real is not beside the repo"
+)
 EXPECTED = json.loads((REAL / "EXPECTED.json").read_text(encoding="utf-8"))["files"] if REAL.exists() else {}
 ACCEPT = sorted(k for k, v in EXPECTED.items() if v["outcome"] == "accept")
 REJECT = sorted(k for k, v in EXPECTED.items() if v["outcome"] == "reject")
@@ -80,7 +82,9 @@ def test_real_file_gives_its_expected_figures(tmp_path, key):
         first = good[0]
         recap = recap_opd(store, first["year"], first["month"])
         assert recap["pagu"].sum() == pytest.approx(sum(r["pagu"] for r in good), abs=len(good))
-        assert recap["realisasi_keuangan"].sum() == pytest.approx(sum(r["realisasi_keuangan"] for r in good), abs=len(good))
+        assert recap["realisasi_keuangan"].sum() == pytest.approx(
+            sum(r["realisasi_keuangan"] for r in good), abs=len(good)
+        )
         assert recap["sub_kegiatan"].sum() == sum(r["rows"] for r in good)
     finally:
         store.close()
@@ -163,9 +167,11 @@ def test_all_real_files_as_one_batch(tmp_path):
         for key in keys:
             exp = EXPECTED[key]
             got = by_file[Path(key).name]
-            want = exp["dpa"]["pagu"] if exp["kind"] == "dpa" else sum(
-                x["pagu"] for x in exp.get("reports", [])
-            ) or exp["reports_total"]["pagu"]
+            want = (
+                exp["dpa"]["pagu"]
+                if exp["kind"] == "dpa"
+                else sum(x["pagu"] for x in exp.get("reports", [])) or exp["reports_total"]["pagu"]
+            )
             assert sum(r["pagu"] for r in got) == pytest.approx(want, abs=len(got))
     finally:
         store.close()
@@ -173,7 +179,16 @@ def test_all_real_files_as_one_batch(tmp_path):
 
 def test_cli_json_names_source_fields_and_fisik(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-m", "etl", "ingest", "--db", str(tmp_path / "p.duckdb"), "--json", str(REAL / "asrani27_ipb/rfk.xls")],
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "ingest",
+            "--db",
+            str(tmp_path / "p.duckdb"),
+            "--json",
+            str(REAL / "asrani27_ipb/rfk.xls"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
