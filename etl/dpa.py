@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from core.numbers import NotANumber, parse_number
 
 from .classify import classify
-from .columns import FIELD_LABEL, Header
 from .codes import split_code
+from .columns import FIELD_LABEL, Header
 from .issues import ERROR, WARNING, Issue, column_letter
 from .opd_match import default_singkatan
 from .reader import Sheet

@@ -173,7 +173,9 @@ def _scan(grid: list[list], header: Header) -> _Rows:
         if ik == inm:
             # codes written in the name cells of some rows only: a named row with a pagu counts too
             ipagu = f.get("pagu")
-            keep = sorted(set(keep) | {k for k in blanks if k < end and _name(body[k], inm) and _cell(body[k], ipagu) is not None})
+            keep = sorted(
+                set(keep) | {k for k in blanks if k < end and _name(body[k], inm) and _cell(body[k], ipagu) is not None}
+            )
         irek = f.get("kode_rekening")
         if irek is not None and irek != ik:
             # rekening lines under a sub kegiatan (SIPD LRA): the sub kegiatan row carries their sum
