@@ -19,7 +19,6 @@ import html
 import io
 import pickle
 import re
-import struct
 import subprocess
 import sys
 import unicodedata
@@ -29,10 +28,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import python_calamine
-from isal import isal_zlib
 
 from .issues import Rejected, column_letter, reject
-from .sniff import Sniffed
+from .sniff import MAX_UNCOMPRESSED_BYTES, Sniffed
 
 MAX_DATA_ROWS = 50_000
 # Cells of one sheet's used range (rows x columns) that may be read into memory.
@@ -376,7 +374,7 @@ def _check_xlsx(
             if not part or part not in names or "/worksheets/" not in "/" + part:
                 continue
             sheet_name = a.get("name", "")
-            xml = _member(archive, data, part)
+            xml = _member(archive, name, part)
             _check_range(name, sheet_name, xml, max_rows)
             cells = _hidden_values(xml)
             if cells:
@@ -388,28 +386,21 @@ def _check_xlsx(
         return {}  # calamine reports the damage with its own rejection below
 
 
-def _member(archive: zipfile.ZipFile, data: bytes, part: str) -> bytes:
-    """The bytes of one member of the zip ``archive`` read from ``data``. A deflated member is
-    inflated by ISA-L in one call that releases the GIL (zlib's inflate in CPython 3.11 holds
-    it), so files read on other threads meanwhile go on; the size and CRC-32 are checked as
-    zipfile does. Anything unusual (other compression, an odd header) goes through zipfile."""
-    info = archive.getinfo(part)
-    start = info.header_offset
-    if (
-        info.compress_type == zipfile.ZIP_DEFLATED
-        and not info.flag_bits & 0x1
-        and data[start : start + 4] == b"PK\x03\x04"
-    ):
-        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
-        start += 30 + name_len + extra_len
-        inflater = isal_zlib.decompressobj(-15)
-        try:
-            out = inflater.decompress(memoryview(data)[start : start + info.compress_size], info.file_size + 1)
-        except isal_zlib.error:
-            out = None
-        if out is not None and len(out) == info.file_size and inflater.eof and isal_zlib.crc32(out) == info.CRC:
-            return out
-    return archive.read(part)
+def _member(archive: zipfile.ZipFile, name: str, part: str) -> bytes:
+    """One member of the zip, inflated by :mod:`zipfile` and stopped at the limit of what all
+    members may hold together: a member whose header lies about its size is refused as soon as
+    it inflates past the limit, before it can fill the memory."""
+    limit = MAX_UNCOMPRESSED_BYTES
+    with archive.open(part) as fh:
+        out = fh.read(limit + 1)
+    if len(out) > limit:
+        raise reject(
+            "zip_bomb",
+            f"Berkas '{name}' ditolak: isinya mengembang melebihi {limit // 1048576} MB saat dibuka "
+            "(ukuran yang tertulis di berkas tidak benar). Simpan ulang dari Excel lalu unggah kembali.",
+            raw=part,
+        )
+    return out
 
 
 def _check_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
