@@ -23,6 +23,7 @@ RECAP_COLUMNS = [
     "singkatan",
     "sub_kegiatan",
     "pagu",
+    "pagu_murni",
     "realisasi_keuangan",
     "keuangan_pct",
     "fisik_pct",
@@ -47,6 +48,7 @@ FIGURES = [
 SUMS = [
     "sub_kegiatan",
     "pagu",
+    "pagu_murni",
     "realisasi_keuangan",
     "pagu_x_fisik",
     "pagu_x_target",
@@ -104,6 +106,7 @@ def _recap_frame(sums: pd.DataFrame) -> pd.DataFrame:
     out["opd"] = out["opd"].fillna(out["opd_kode"])
     out["fisik_pagu"] = sums["fisik_pagu"]
     out["non_fisik_pagu"] = sums["non_fisik_pagu"]
+    out["pagu_murni"] = sums["pagu_murni"]  # the first DPA's pagu (pagu terakhir is ``pagu``)
     return out[RECAP_COLUMNS]
 
 

@@ -79,7 +79,7 @@ _LEAF_CTE = """
                coalesce(r.kegiatan_kode, sk.kegiatan_kode) AS kegiatan_kode,
                coalesce(r.kegiatan_nama, sk.kegiatan_nama) AS kegiatan_nama,
                coalesce(r.sumber_dana, sk.sumber_dana) AS sumber_dana,
-               CASE WHEN r.import_id IS NULL THEN sk.pagu ELSE r.pagu END AS pagu,
+               CASE WHEN r.import_id IS NULL THEN sk.pagu ELSE r.pagu END AS pagu, sk.pagu_murni,
                r.target_fisik, r.realisasi_fisik, r.realisasi_keuangan,
                CASE WHEN sk.jenis_source = 'manual' THEN sk.jenis ELSE coalesce(r.jenis, sk.jenis) END AS jenis,
                CASE WHEN sk.jenis_source = 'manual' THEN 'manual'
@@ -138,6 +138,7 @@ _LEAF_FILTER = """
 _RECAP_SUMS = """
     count(*) AS sub_kegiatan,
     sum(coalesce(l.pagu, 0)) AS pagu,
+    sum(l.pagu_murni) AS pagu_murni,
     sum(l.realisasi_keuangan) AS realisasi_keuangan,
     sum(coalesce(l.pagu, 0) * coalesce(l.realisasi_fisik, 0)) AS pagu_x_fisik,
     sum(coalesce(l.pagu, 0) * coalesce(l.target_fisik, 0)) AS pagu_x_target,
@@ -565,6 +566,52 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         return self._one("SELECT count(*) FROM sub_kegiatan")[0] - before
 
     @_connected
+    def provisional_lists(self, tahun: int) -> pd.DataFrame:
+        """The provisional sub kegiatan of ``tahun`` (taken from reports before the DPA came):
+        OPD kode and name, sub kegiatan kode and name."""
+        return self._df(
+            "SELECT s.opd_kode, o.nama AS opd, s.kode, s.nama FROM sub_kegiatan s LEFT JOIN opd o ON o.kode = s.opd_kode "
+            "WHERE s.tahun = ? AND coalesce(s.provisional, false) ORDER BY s.opd_kode, s.kode",
+            [tahun],
+        )
+
+    @_connected
+    def reconcile_provisional(self, tahun: int, old_opd: str, new_opd: str, codes: dict[str, str]) -> None:
+        """Move the reports of a provisional OPD (``old_opd``) onto the DPA's OPD ``new_opd`` and
+        their rows onto the DPA's sub kegiatan (``codes``: provisional kode -> DPA kode); the
+        provisional list of ``old_opd`` is dropped. Rows without a match keep their kode (they show
+        as not in the DPA)."""
+        self._wrote()
+        for old, new in codes.items():
+            self.con.execute(
+                "UPDATE realisasi SET sub_kegiatan_kode = ? WHERE tahun = ? AND opd_kode = ? AND sub_kegiatan_kode = ?",
+                [new, tahun, old_opd, old],
+            )
+        if old_opd != new_opd:
+            self.con.execute(
+                "UPDATE realisasi SET opd_kode = ? WHERE tahun = ? AND opd_kode = ?", [new_opd, tahun, old_opd]
+            )
+            self.con.execute(
+                "UPDATE import SET opd_kode = ? WHERE tahun = ? AND opd_kode = ? AND kind = 'realisasi'",
+                [new_opd, tahun, old_opd],
+            )
+        self.con.execute(
+            "DELETE FROM sub_kegiatan WHERE tahun = ? AND opd_kode = ? AND coalesce(provisional, false)",
+            [tahun, old_opd],
+        )
+
+    @_connected
+    def dpa_changes(self, tahun: int) -> pd.DataFrame:
+        """The history of DPA revisions of ``tahun``: per import, each sub kegiatan added, removed
+        or re-budgeted (pagu before and after), oldest first."""
+        return self._df(
+            "SELECT c.import_id, i.created_at, i.file_name, c.opd_kode, o.nama AS opd, c.kode, c.nama, c.change, "
+            "c.pagu_before, c.pagu_after FROM dpa_change c JOIN import i ON i.id = c.import_id "
+            "LEFT JOIN opd o ON o.kode = c.opd_kode WHERE c.tahun = ? ORDER BY c.import_id, c.opd_kode, c.kode",
+            [tahun],
+        )
+
+    @_connected
     def replace_dpa(self, import_id: int, tahun: int, subs: pd.DataFrame, lines: pd.DataFrame) -> list[int]:
         """Replace the DPA sub kegiatan of the OPDs in ``subs`` for ``tahun``; keep manual overrides.
 
@@ -573,10 +620,37 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         """
         self._wrote()
         opd_list = sorted(subs["opd_kode"].unique().tolist())
+        # A revision (pergeseran / perubahan): what each OPD had before, for the history and pagu murni.
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE dpa_before AS SELECT opd_kode, kode, nama, pagu, pagu_murni "
+            "FROM sub_kegiatan WHERE tahun = ? AND list_contains(?, opd_kode) AND NOT coalesce(provisional, false)",
+            [tahun, opd_list],
+        )
+        _new = subs  # noqa: F841 (read by DuckDB by name)
+        self.con.execute(
+            "INSERT INTO dpa_change SELECT ?, ?, coalesce(n.opd_kode, o.opd_kode), coalesce(n.kode, o.kode), "
+            "coalesce(n.nama, o.nama), CASE WHEN o.kode IS NULL THEN 'added' WHEN n.kode IS NULL THEN 'removed' "
+            "ELSE 'changed' END, o.pagu, n.pagu "
+            "FROM dpa_before o FULL JOIN (SELECT opd_kode, kode, nama, pagu FROM _new) n "
+            "ON o.opd_kode = n.opd_kode AND o.kode = n.kode "
+            "WHERE coalesce(n.opd_kode, o.opd_kode) IN (SELECT opd_kode FROM dpa_before) "
+            "AND (o.kode IS NULL OR n.kode IS NULL OR abs(o.pagu - n.pagu) >= 0.5)",
+            [import_id, tahun],
+        )
         self.con.execute("DELETE FROM belanja WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
         self.con.execute("DELETE FROM sub_kegiatan WHERE tahun = ? AND list_contains(?, opd_kode)", [tahun, opd_list])
         self._append("sub_kegiatan", subs)
         self._append("belanja", lines)
+        # pagu murni: the first DPA's pagu, kept through revisions (a sub kegiatan added later has none)
+        self.con.execute(
+            "UPDATE sub_kegiatan SET pagu_murni = CASE WHEN o.kode IS NOT NULL THEN coalesce(o.pagu_murni, o.pagu) "
+            "WHEN sub_kegiatan.opd_kode IN (SELECT opd_kode FROM dpa_before) THEN NULL ELSE sub_kegiatan.pagu END "
+            "FROM sub_kegiatan s LEFT JOIN dpa_before o ON o.opd_kode = s.opd_kode AND o.kode = s.kode "
+            "WHERE sub_kegiatan.tahun = ? AND sub_kegiatan.import_id = ? AND s.tahun = sub_kegiatan.tahun "
+            "AND s.opd_kode = sub_kegiatan.opd_kode AND s.kode = sub_kegiatan.kode",
+            [tahun, import_id],
+        )
+        self.con.execute("DROP TABLE dpa_before")
         # A manual classification survives a new DPA (latest override per sub kegiatan wins).
         self.con.execute(
             "UPDATE sub_kegiatan SET jenis = o.jenis, jenis_source = 'manual', jenis_rule = o.reason "

@@ -1248,7 +1248,23 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     store.insert_issues(issues)
     for import_id, (a, rep) in zip(ids, reports):
         if rep.kind == "dpa":
+            noted = len(rep.issues)
             _load_dpa(store, import_id, rep)
+            store.insert_issues(  # what loading it found: a revision, reports reconciled
+                [
+                    dict(
+                        import_id=import_id,
+                        sheet=i.sheet,
+                        row=i.row,
+                        column=i.column,
+                        severity=i.severity,
+                        code=i.code,
+                        message=i.message,
+                        raw=i.raw,
+                    )
+                    for i in rep.issues[noted:]
+                ]
+            )
         elif rep.kind == "targets":
             summary = kinerja_mod.load_targets(store, import_id, rep, user)
             audits.append((user, "targets_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
@@ -1435,6 +1451,62 @@ def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
         ],
     )
     store.replace_dpa(import_id, rep.year, subs, lines)
+    changes = store.dpa_changes(rep.year)
+    changes = changes[changes["import_id"] == import_id]
+    if len(changes):
+        count = changes["change"].value_counts()
+        rep.issues.append(
+            Issue(
+                INFO,
+                "dpa_revisi",
+                f"DPA ini merevisi DPA TA {rep.year} sebelumnya (pergeseran/perubahan): "
+                f"{count.get('added', 0)} sub kegiatan ditambah, {count.get('removed', 0)} dihapus, "
+                f"{count.get('changed', 0)} berubah pagu. Pagu murni tetap tersimpan; riwayat ada di basis data.",
+            )
+        )
+    _reconcile(store, rep, table)
+
+
+def _reconcile(store: Store, rep: Report, table: dpa_mod.DpaTable) -> None:
+    """Reports loaded before this DPA (provisional lists): an OPD of the same name is matched to
+    the DPA's, its rows to the DPA's sub kegiatan by code or else by exact normalised name; what
+    cannot be matched is listed (never attached by guess)."""
+    provisional = store.provisional_lists(rep.year)
+    if provisional.empty:
+        return
+    matcher = OpdMatcher([OpdRef(k, n, s) for k, (n, s) in table.opds.items()])
+    by_opd: dict[str, dict[str, str]] = {}
+    for s in table.sub_kegiatan.values():
+        by_opd.setdefault(s.opd_kode, {})[norm(s.nama)] = s.kode
+    for (old_kode, opd_nama), rows in provisional.groupby(["opd_kode", "opd"], dropna=False):
+        target = table.opds.get(old_kode) and OpdRef(old_kode, table.opds[old_kode][0]) or matcher.exact(opd_nama or "")
+        if target is None:
+            rep.issues.append(
+                Issue(
+                    INFO,
+                    "provisional_unmatched_opd",
+                    f"Laporan {opd_nama} (dimuat sebelum DPA) tidak cocok dengan OPD mana pun di DPA ini; "
+                    "daftar sub kegiatan sementaranya tetap dipakai.",
+                    raw=opd_nama,
+                )
+            )
+            continue
+        names = by_opd.get(target.kode, {})
+        codes = {kode: kode for kode in rows["kode"] if kode in {s.kode for s in table.sub_kegiatan.values()}}
+        codes.update({kode: names[norm(nama)] for kode, nama in zip(rows["kode"], rows["nama"]) if norm(nama) in names})
+        unmatched = [nama for kode, nama in zip(rows["kode"], rows["nama"]) if kode not in codes]
+        store.reconcile_provisional(rep.year, old_kode, target.kode, codes)
+        rep.issues.append(
+            Issue(
+                INFO,
+                "provisional_reconciled",
+                f"Laporan {opd_nama} yang dimuat sebelum DPA dicocokkan dengan DPA {target.nama}: {len(codes)} sub "
+                f"kegiatan cocok, {len(unmatched)} tidak cocok"
+                + (f" ({'; '.join(unmatched[:5])}{' ...' if len(unmatched) > 5 else ''})" if unmatched else "")
+                + ".",
+                raw=opd_nama,
+            )
+        )
 
 
 # ---------------------------------------------------------------------------- batch

@@ -6,3 +6,17 @@
 ALTER TABLE sub_kegiatan ADD COLUMN provisional BOOLEAN DEFAULT false;
 ALTER TABLE realisasi ADD COLUMN target_keuangan DOUBLE;
 ALTER TABLE import ADD COLUMN source VARCHAR;
+-- A later DPA of the same year is a revision (pergeseran / perubahan): pagu murni (the first DPA)
+-- is kept beside the pagu in force, and every added, removed or re-budgeted sub kegiatan is recorded.
+ALTER TABLE sub_kegiatan ADD COLUMN pagu_murni DOUBLE;
+UPDATE sub_kegiatan SET pagu_murni = pagu;
+CREATE TABLE dpa_change (
+    import_id     BIGINT NOT NULL,
+    tahun         INTEGER NOT NULL,
+    opd_kode      VARCHAR NOT NULL,
+    kode          VARCHAR NOT NULL,
+    nama          VARCHAR,
+    change        VARCHAR NOT NULL,          -- added | removed | changed
+    pagu_before   DOUBLE,
+    pagu_after    DOUBLE
+);
