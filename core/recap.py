@@ -131,7 +131,9 @@ def kabupaten_totals(recap: pd.DataFrame) -> dict:
     real = float(recap["realisasi_keuangan"].fillna(0).sum())
     # a non-reporting OPD counts as 0; an OPD whose report has no fisik at all (keuangan only) is left out
     keu_only = recap["reported"].astype(bool) & recap["fisik_pct"].isna()
-    fis = weighted_fisik(recap["pagu"][~keu_only], recap["fisik_pct"][~keu_only].fillna(0)) if (~keu_only).any() else None
+    fis = (
+        weighted_fisik(recap["pagu"][~keu_only], recap["fisik_pct"][~keu_only].fillna(0)) if (~keu_only).any() else None
+    )
     reported = recap["reported"].astype(bool)
     tgt = (
         weighted_fisik(recap["pagu"], recap["target_fisik_pct"].fillna(0))

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from conftest import DPA_FIXTURE, FIXTURES
 
 from core.recap import recap_opd
 from etl.pipeline import ingest_paths
-
-from conftest import DPA_FIXTURE, FIXTURES
 
 DINKES_REPORT = FIXTURES / "realisasi" / "realisasi_dinkes_2026-03.xlsx"
 
