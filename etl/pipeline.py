@@ -124,6 +124,7 @@ class Report:
     layout: str | None = None  # "pantau": a returned request template of Pantau (etl.template)
     source: str | None = None  # the family of file (etl.source.SOURCE_LABEL)
     provisional: bool = False  # no DPA of the year: the report's rows are the activity list for now
+    col0: int = 0  # the sheet's first column (header columns are counted from it)
 
     @property
     def errors(self) -> list[Issue]:
@@ -464,7 +465,7 @@ def _recognise_kinerja(analysis: FileAnalysis, found: list[tuple[Sheet, Header]]
 
 
 def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report:
-    rep = Report("dpa", sheet.name, header)
+    rep = Report("dpa", sheet.name, header, col0=sheet.col0)
     missing = dpa_mod.required_missing(header)
     if missing:
         raise reject(
@@ -503,7 +504,7 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
 def _analyse_realisasi(
     name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint, multi: bool, marker: Marker | None = None
 ) -> Report:
-    rep = Report("realisasi", sheet.name, header)
+    rep = Report("realisasi", sheet.name, header, col0=sheet.col0)
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
     if "kode" not in header.fields and "no" not in header.fields and "nama" not in header.fields:

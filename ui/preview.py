@@ -8,7 +8,9 @@ import pandas as pd
 from core.format import percent, rupiah
 from core.months import month_name
 from etl.columns import FIELD_LABEL
+from etl.issues import column_letter
 from etl.pipeline import FileAnalysis, Report
+from etl.source import SOURCE_LABEL
 from etl.template import LAYOUT, LAYOUT_LABEL
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan", "info": "Info"}
@@ -66,6 +68,7 @@ def summary_rows(analysis: FileAnalysis) -> pd.DataFrame:
                 "Berkas": analysis.name,
                 "Lembar": rep.sheet or "-",
                 "Jenis": kind,
+                "Sumber": SOURCE_LABEL.get(rep.source or "", "-"),
                 "OPD": opd,
                 "Periode": report_period(rep),
                 "Baris sub kegiatan": rep.rows,
@@ -79,9 +82,17 @@ def summary_rows(analysis: FileAnalysis) -> pd.DataFrame:
 
 
 def columns_text(rep: Report) -> str:
-    """ "Pagu ← 'Pagu Anggaran (Rp)', ..." for the recognised columns of a report."""
-    parts = [f"{FIELD_LABEL.get(f, f)} ← '{label}'" for f, label in rep.header.matched().items() if f != "no"]
+    """ "Realisasi Keuangan (Rp) ← kolom H 'KEUANGAN › REALISASI › Rp'; ..." for the recognised columns
+    of a report: each field with the column letter and the header path it was read from."""
+    col0 = rep.col0 or 0
+    parts = [
+        f"{FIELD_LABEL.get(f, f)} ← kolom {column_letter(col0 + rep.header.fields[f])} '{path}'"
+        for f, path in rep.header.matched().items()
+        if f != "no"
+    ]
     text = "; ".join(parts)
+    if rep.header.notes:
+        text += ". Catatan: " + "; ".join(rep.header.notes)
     if rep.header.ignored:
         text += ". Tidak dipakai: " + ", ".join(f"'{x}'" for x in rep.header.ignored)
     return text
