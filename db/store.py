@@ -453,8 +453,20 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
 
     @_connected
     def dpa_years(self) -> list[int]:
-        """Years for which a DPA is loaded."""
-        return [r[0] for r in self.con.execute("SELECT DISTINCT tahun FROM sub_kegiatan ORDER BY 1").fetchall()]
+        """Years for which a DPA is loaded (a provisional list taken from reports is not a DPA)."""
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT tahun FROM sub_kegiatan WHERE NOT coalesce(provisional, false) ORDER BY 1"
+            ).fetchall()
+        ]
+
+    @_connected
+    def sub_kegiatan_names(self) -> list[tuple[int, str, str, str]]:
+        """(tahun, opd_kode, kode, nama) of every DPA sub kegiatan (for rows reported by name)."""
+        return self.con.execute(
+            "SELECT tahun, opd_kode, kode, nama FROM sub_kegiatan WHERE NOT coalesce(provisional, false)"
+        ).fetchall()
 
     @_connected
     def upsert_opds(self, opds: dict[str, tuple[str, str]]) -> None:

@@ -8,6 +8,7 @@ file), archives the bytes by sha256, skips exact duplicates and supersedes older
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -52,19 +53,27 @@ class Master:
     opds: list[OpdRef]
     sub_kegiatan: dict[tuple[int, str, str], tuple[str, str]]  # (tahun, opd, kode) -> (jenis, source)
     kinerja: kinerja_mod.KinerjaMaster = field(default_factory=kinerja_mod.KinerjaMaster)  # units, indicators
+    # (tahun, opd) -> normalised sub kegiatan name -> kode, of the DPA (not of provisional lists)
+    names: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
+    dpa_years: set[int] | None = None  # years with a DPA (None: every year of ``sub_kegiatan``)
 
     @classmethod
     def from_store(cls, store: Store) -> "Master":
         """Load the master list from the store."""
         with store.session():  # one opening of the database for both reads
+            names: dict[tuple[int, str], dict[str, str]] = {}
+            for tahun, opd_kode, kode, nama in store.sub_kegiatan_names():
+                names.setdefault((tahun, opd_kode), {})[norm(nama)] = kode
             return cls(
                 [OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()],
                 store.sub_kegiatan_index(),
                 kinerja_mod.KinerjaMaster.from_store(store),
+                names,
+                set(store.dpa_years()),
             )
 
     def __post_init__(self):
-        self.years = {k[0] for k in self.sub_kegiatan}
+        self.years = self.dpa_years if self.dpa_years is not None else {k[0] for k in self.sub_kegiatan}
         self._owners: dict[tuple[int, str], list[str]] | None = None
         self._matcher = None
 
@@ -92,11 +101,15 @@ class Master:
         opds = list(self.opds) + [OpdRef(k, n, s) for k, (n, s) in rep.dpa.opds.items() if k not in known]
         subs = dict(self.sub_kegiatan)
         subs.update({(rep.year, s.opd_kode, s.kode): (s.jenis, s.jenis_source) for s in rep.dpa.sub_kegiatan.values()})
-        return Master(opds, subs, self.kinerja)
+        names = {k: dict(v) for k, v in self.names.items()}
+        for s in rep.dpa.sub_kegiatan.values():
+            names.setdefault((rep.year, s.opd_kode), {})[norm(s.nama)] = s.kode
+        years = None if self.dpa_years is None else self.dpa_years | {rep.year}
+        return Master(opds, subs, self.kinerja, names, years)
 
     def with_targets(self, rep: "Report") -> "Master":
         """This master plus the units and indicators of a (not yet loaded) targets workbook."""
-        return Master(self.opds, self.sub_kegiatan, self.kinerja.merged_with(rep))
+        return Master(self.opds, self.sub_kegiatan, self.kinerja.merged_with(rep), self.names, self.dpa_years)
 
     def by_kode(self, kode: str) -> OpdRef | None:
         return next((o for o in self.opds if o.kode == kode), None)
@@ -973,11 +986,55 @@ def _kode_column(header: Header, sheet: Sheet) -> str | None:
     return column_label(header, sheet, "kode") if "kode" in header.fields else None
 
 
+def _match_names(rep: Report, master: Master) -> set[str]:
+    """Rows reported by name without a code get the DPA's code when their normalised name is the
+    DPA's exactly; a name that is only close is listed with its candidates and left unattached
+    (a person decides; never attached by guess). Returns the keys of those unsure rows."""
+    names = master.names.get((rep.year, rep.opd.kode), {})
+    nameless = [lf for lf in rep.leaves if lf.kode.startswith(("~", "baris-"))]
+    if not names or not nameless:
+        return set()
+    matched, unsure = 0, set()
+    for leaf in nameless:
+        kode = names.get(norm(leaf.nama or ""))
+        if kode:
+            leaf.kode = kode
+            matched += 1
+            continue
+        close = difflib.get_close_matches(norm(leaf.nama or ""), list(names), n=3, cutoff=0.85)
+        unsure.add(leaf.kode)
+        leaf.flags.append("nama_tidak_di_dpa")
+        hint = " Mungkin: " + "; ".join(f"{names[c]} ({c})" for c in close) + "." if close else ""
+        rep.issues.append(
+            Issue(
+                WARNING,
+                "nama_tidak_di_dpa",
+                f"Sub kegiatan '{leaf.nama}' tidak ada dengan nama yang sama dalam DPA {rep.opd.nama} tahun "
+                f"{rep.year}.{hint} Baris dimuat tanpa dicocokkan; tulis kode sub kegiatannya atau samakan namanya "
+                "dengan DPA.",
+                sheet=rep.sheet,
+                row=leaf.row,
+                raw=leaf.nama,
+            )
+        )
+    if matched:
+        rep.issues.append(
+            Issue(
+                INFO,
+                "nama_cocok_dpa",
+                f"{matched} sub kegiatan tanpa kode dicocokkan dengan DPA menurut namanya.",
+                sheet=rep.sheet,
+            )
+        )
+    return unsure
+
+
 def _apply_jenis(rep: Report, master: Master, kode_column: str | None = None) -> None:
     """Jenis of each leaf: a manual override, else the file's jenis column, else the DPA's rule,
     else the name keywords (the same order :meth:`db.store.Store.recap_sums` applies)."""
     dpa_known = rep.year in master.years and rep.opd is not None
     opd_kode = rep.opd.kode if rep.opd else None
+    unsure = _match_names(rep, master) if dpa_known else set()
     year, sub_kegiatan = rep.year, master.sub_kegiatan
     for leaf in rep.leaves:
         explicit = jenis_from_text(leaf.jenis_text) if leaf.jenis_text is not None else None
@@ -991,7 +1048,7 @@ def _apply_jenis(rep: Report, master: Master, kode_column: str | None = None) ->
             leaf.jenis, leaf.jenis_source = known
         else:
             leaf.jenis, leaf.jenis_source = jenis_from_name(leaf.nama or ""), "rule"
-        if dpa_known and not known:
+        if dpa_known and not known and leaf.kode not in unsure:
             leaf.flags.append("kode_tidak_di_dpa")
             owners = [master.by_kode(k) for k in master.owners.get((rep.year, leaf.kode), [])]
             extra = (" Menurut DPA kode ini milik " + ", ".join(o.nama for o in owners if o) + ".") if owners else ""
