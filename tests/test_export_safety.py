@@ -46,7 +46,8 @@ def test_a_long_table_prints_one_page_wide_with_its_header_on_every_page():
     df = pd.DataFrame({"OPD": [f"Dinas {i}" for i in range(300)], "Pagu (Rp)": [float(i) for i in range(300)]})
     ws = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(df, "Rekap", "Maret 2026"))).active
     setup = ws.page_setup
-    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)
+    # fitToWidth absent means 1 (the OOXML default; XlsxWriter leaves it out)
+    assert (int(setup.fitToWidth or 1), int(setup.fitToHeight)) == (1, 0)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert setup.orientation == "landscape" and int(setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.print_title_rows == "$4:$4" and ws["A4"].value == "OPD"
