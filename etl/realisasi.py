@@ -198,8 +198,9 @@ def parse_table(sheet: Sheet, header: Header) -> Table:
     numeric = [(name, f[name]) for name in _NUMERIC if name in f]
     rows = _scan(grid, header)
     leaves_idx = _leaf_indexes(rows, grid, f.get("no"))
-    # The first 60 rows decide whether percentages are stored as fractions.
-    fraction = _fraction_scale([_values(grid[i], numeric) for i in rows.i[:60]], f)
+    # Percentages are read as fractions (x 100) only when every value of the column is at most 1:
+    # a fisik of 100 is 100 %, and one value above 1 keeps the whole column as written.
+    fraction = _fraction_scale([_values(grid[i], numeric) for i in rows.i], f)
     if fraction:
         issues.append(
             Issue(
