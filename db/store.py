@@ -13,19 +13,19 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from db.connected import connected as _connected
+from db.kinerja import KinerjaQueries
 from db.rakor import RakorQueries
 from db.request import RequestQueries
-from db.kinerja import KinerjaQueries
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -245,7 +245,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         return con
 
     @contextmanager
-    def session(self) -> Iterator["Store"]:
+    def session(self) -> Iterator[Store]:
         """Hold the database for a block of operations (re-entrant within a thread)."""
         if getattr(self._local, "depth", 0):
             self._local.depth += 1
@@ -308,7 +308,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
                 return duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                    raise StoreBusy(str(exc).splitlines()[0]) if "lock" in str(exc).lower() else exc
+                    raise (StoreBusy(str(exc).splitlines()[0]) if "lock" in str(exc).lower() else exc) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 
@@ -358,7 +358,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         return self._one("SELECT max(version) FROM schema_version")[0] or 0
 
     @contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> Iterator[Store]:
         """All-or-nothing block inside a session: commits on success, rolls back on any exception."""
         with self.session():
             self.con.execute("BEGIN TRANSACTION")
@@ -582,8 +582,9 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         """The provisional sub kegiatan of ``tahun`` (taken from reports before the DPA came):
         OPD kode and name, sub kegiatan kode and name."""
         return self._df(
-            "SELECT s.opd_kode, o.nama AS opd, s.kode, s.nama FROM sub_kegiatan s LEFT JOIN opd o ON o.kode = s.opd_kode "
-            "WHERE s.tahun = ? AND coalesce(s.provisional, false) ORDER BY s.opd_kode, s.kode",
+            "SELECT s.opd_kode, o.nama AS opd, s.kode, s.nama FROM sub_kegiatan s "
+            "LEFT JOIN opd o ON o.kode = s.opd_kode WHERE s.tahun = ? AND coalesce(s.provisional, false) "
+            "ORDER BY s.opd_kode, s.kode",
             [tahun],
         )
 
@@ -675,8 +676,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         old = [
             r[0]
             for r in self.con.execute(
-                "SELECT i.id FROM import i WHERE i.kind = 'dpa' AND i.tahun = ? AND i.id <> ? AND i.superseded_by IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM sub_kegiatan s WHERE s.import_id = i.id)",
+                "SELECT i.id FROM import i WHERE i.kind = 'dpa' AND i.tahun = ? AND i.id <> ? "
+                "AND i.superseded_by IS NULL AND NOT EXISTS (SELECT 1 FROM sub_kegiatan s WHERE s.import_id = i.id)",
                 [tahun, import_id],
             ).fetchall()
         ]

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from core.numbers import NotANumber, parse_number
 
-from .issues import column_letter
 from .codes import REKENING, SUB_KEGIATAN, code_kind, split_code
+from .issues import column_letter
 from .reader import Sheet
 from .text import norm
 
@@ -352,7 +352,9 @@ def find_header(
     _, first, last, paths = best
     found, ignored = map_paths(paths)
     data_start = last + 1
-    while data_start < len(rows) and (_is_number_row(rows[data_start]) or not any(v is not None for v in rows[data_start])):
+    while data_start < len(rows) and (
+        _is_number_row(rows[data_start]) or not any(v is not None for v in rows[data_start])
+    ):
         data_start += 1
     labels = {idx: SEP.join(parts) for idx, parts in paths.items()}
     header = Header(first, last, {}, labels, ignored, data_start)
@@ -446,11 +448,15 @@ def settle_layout(sheet: Sheet, header: Header) -> None:
         return
     if not subs:
         return
-    labelled = [j for j in subs if "kode" in norm(header.labels.get(j, "")) or "sub kegiatan" in norm(header.labels.get(j, ""))]
+    labelled = [
+        j for j in subs if "kode" in norm(header.labels.get(j, "")) or "sub kegiatan" in norm(header.labels.get(j, ""))
+    ]
     pick = max(labelled or subs, key=lambda j: (subs[j], -j))
     old = kode
     f["kode"] = pick
-    header.notes.append(f"kode sub kegiatan dibaca dari kolom '{header.labels.get(pick, '')}' (isi selnya berupa kode sub kegiatan)")
+    header.notes.append(
+        f"kode sub kegiatan dibaca dari kolom '{header.labels.get(pick, '')}' (isi selnya berupa kode sub kegiatan)"
+    )
     if old is not None and old != pick and prof.get(old, {}).get(REKENING) and "kode_rekening" not in f:
         f["kode_rekening"] = old
     if "kode_rekening" not in f:

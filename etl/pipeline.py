@@ -26,19 +26,19 @@ from core.months import month_name
 from db.store import Store, StoreBusy
 
 from . import dpa as dpa_mod
-from .classify import jenis_from_name, jenis_from_text
-from .columns import FIELD_LABEL, Header, find_header
-from .detect import detect_year, file_name_periods, opd_in_title, period_in_title, find_period, title_lines, PeriodHit
-from .issues import ERROR, INFO, WARNING, Issue, Rejected, column_letter, reject
 from . import kinerja as kinerja_mod
+from .classify import jenis_from_name, jenis_from_text
 from .codes import ORGANISASI, code_kind, split_code
+from .columns import FIELD_LABEL, Header, find_header
+from .detect import PeriodHit, detect_year, file_name_periods, find_period, opd_in_title, period_in_title, title_lines
+from .issues import ERROR, INFO, WARNING, Issue, Rejected, column_letter, reject
 from .opd_match import OpdMatcher, OpdRef, default_singkatan
 from .reader import Sheet, read_sheets
-from .text import norm
 from .realisasi import LeafRow, column_label, name_key, parse_table
-from .source import dpa_source, is_nomenclature, realisasi_source, sheet_kind
 from .sniff import MAX_FILE_BYTES, sniff
+from .source import dpa_source, is_nomenclature, realisasi_source, sheet_kind
 from .template import LAYOUT, Marker, layout_matches, read_marker
+from .text import norm
 
 # Realisasi fisik may be absent (a keuangan-only LRA): stored as missing, never 0.
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan")
@@ -58,7 +58,7 @@ class Master:
     dpa_years: set[int] | None = None  # years with a DPA (None: every year of ``sub_kegiatan``)
 
     @classmethod
-    def from_store(cls, store: Store) -> "Master":
+    def from_store(cls, store: Store) -> Master:
         """Load the master list from the store."""
         with store.session():  # one opening of the database for both reads
             names: dict[tuple[int, str], dict[str, str]] = {}
@@ -94,7 +94,7 @@ class Master:
             self._matcher = OpdMatcher(self.opds)
         return self._matcher
 
-    def merged_with(self, rep: "Report") -> "Master":
+    def merged_with(self, rep: Report) -> Master:
         """This master plus the OPDs and sub kegiatan of a (not yet loaded) DPA report, so that
         reports uploaded in the same batch can be previewed against it."""
         known = {o.kode for o in self.opds}
@@ -107,7 +107,7 @@ class Master:
         years = None if self.dpa_years is None else self.dpa_years | {rep.year}
         return Master(opds, subs, self.kinerja, names, years)
 
-    def with_targets(self, rep: "Report") -> "Master":
+    def with_targets(self, rep: Report) -> Master:
         """This master plus the units and indicators of a (not yet loaded) targets workbook."""
         return Master(self.opds, self.sub_kegiatan, self.kinerja.merged_with(rep), self.names, self.dpa_years)
 

@@ -533,14 +533,14 @@ def _parse_isolated(name: str, data: bytes, max_rows: int) -> tuple:
             f"Berkas '{name}' tidak selesai dibaca dalam {CHILD_TIMEOUT_S} detik; isinya "
             "kemungkinan rusak. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.",
             raw="timeout",
-        )
+        ) from None
     except OSError as exc:
         raise reject(
             "read_unavailable",
             f"Berkas '{name}' belum dapat dibaca karena server sedang sibuk. "
             "Tunggu sebentar lalu unggah kembali; bila tetap gagal, hubungi admin.",
             raw=_detail(exc),
-        )
+        ) from None
     parsed = None
     if proc.returncode == 0 and proc.stdout:
         try:

@@ -12,7 +12,7 @@ import struct
 import zipfile
 from dataclasses import dataclass, field
 
-from .issues import Issue, WARNING, reject
+from .issues import WARNING, Issue, reject
 
 # Upload limit in MB: PANTAU_MAX_UPLOAD_MB (keep .streamlit/config.toml maxUploadSize in step).
 MAX_FILE_BYTES = int(float(os.environ.get("PANTAU_MAX_UPLOAD_MB", "25")) * 1024 * 1024)
@@ -183,7 +183,7 @@ def _check_zip(name: str, data: bytes) -> tuple[str, bool, zipfile.ZipFile]:
             "corrupt_file",
             f"Berkas '{name}' rusak atau terpotong (arsip zip tidak utuh), "
             "mungkin unduhan atau salinan belum selesai. Salin ulang berkas asli lalu unggah kembali.",
-        )
+        ) from None
     names = {info.filename for info in infos}
     declared = sum(info.file_size for info in infos)
     compressed = sum(info.compress_size for info in infos) or 1
