@@ -66,6 +66,7 @@ def _load_dpa(db: Path) -> None:
 
 def test_reruns_do_not_analyse_again_and_save_stores_the_preview(app_env, spies):
     _load_dpa(app_env)
+    spies["analyse"].clear()
     spies["commit"].clear()
     at = run(new_app())
     open_impor(at)
