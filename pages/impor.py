@@ -75,7 +75,9 @@ if last:
             icon=":material/help:",
         )
 
-if files:
+if not files:
+    session.clear()  # nothing uploaded (any more): nothing kept
+else:
     bar = st.progress(0.0, text="Membaca berkas ...")
     uploads = [Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {})) for f in files]
     results = session.analyses(

@@ -124,7 +124,6 @@ class ImportSession:
         :func:`etl.pipeline.result_rows` per committed file, in the preview's order.
         ``progress(done, total, name)`` after each file committed."""
         shown = [(u, a) for u, a in self._shown if not a.rejected]
-        self.clear()
         total = len(shown)
         out: dict[int, list[dict]] = {}
         first = [i for i, (_, a) in enumerate(shown) if a.kind in MASTER_KINDS]
@@ -142,4 +141,5 @@ class ImportSession:
             out[i] = res
             if progress:
                 progress(len(out), total, shown[i][1].name)
+        self.clear()  # only once saved: a save that failed (database busy) may be tried again
         return [out[i] for i in range(total)]
