@@ -26,6 +26,8 @@ BUDGET_SECONDS = 3.0
 def _fingerprint() -> str:
     digest = hashlib.sha256(json.dumps(PACK, sort_keys=True).encode())
     digest.update((ROOT / "scripts" / "synth.py").read_bytes())
+    for migration in sorted((ROOT / "db" / "migrations").glob("*.sql")):  # a new schema: build again
+        digest.update(migration.read_bytes())
     return digest.hexdigest()
 
 
