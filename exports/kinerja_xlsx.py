@@ -24,7 +24,7 @@ from core.review import STATUS_LABEL
 from core.settings import Settings, load
 from db.store import Store
 
-from .recap_xlsx import BOX, HEADER_FILL, TOTAL_FILL, _header, _merged_line, _notes, _print_setup, _signature, tanggal
+from .sheet_layout import BOX, HEADER_FILL, TOTAL_FILL, _header, _merged_line, _notes, _print_setup, _signature, tanggal
 from .table_xlsx import fit_a4, put
 
 SHEET = "Rekap Kinerja"

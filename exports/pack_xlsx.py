@@ -26,7 +26,7 @@ from core.colors import COLOURS
 from core.months import BULAN
 
 from .pack_data import PackData
-from .recap_xlsx import TOTAL_FILL, _font, _header, _heading, _notes, _print_setup, _row, _signature, tanggal
+from .sheet_layout import TOTAL_FILL, _font, _header, _heading, _notes, _print_setup, _row, _signature, tanggal
 from .table_xlsx import put
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -35,7 +35,18 @@ from core.recap import kabupaten_totals, recap_opd
 from core.settings import Settings, load
 from db.store import Store
 
-from .recap_xlsx import DEVIASI, _font, _header, _heading, _merged_line, _notes, _print_setup, _row, _signature, tanggal
+from .sheet_layout import (
+    DEVIASI,
+    _font,
+    _header,
+    _heading,
+    _merged_line,
+    _notes,
+    _print_setup,
+    _row,
+    _signature,
+    tanggal,
+)
 from .table_xlsx import PERCENT, RUPIAH, put
 
 TITLE = "LAPORAN PELAKSANAAN RAPAT KOORDINASI PENGENDALIAN OPERASIONAL KEGIATAN (RAKOR POK)"

@@ -40,7 +40,7 @@ from db.store import Store
 from etl.detect import find_period, opd_in_title, period_in_title
 from etl.template import COLUMNS, INPUT_FIELDS, KIND, VERSION, Marker
 
-from .recap_xlsx import _code_key, _lines, tanggal
+from .sheet_layout import _code_key, _lines, tanggal
 from .table_xlsx import PERCENT, RUPIAH, fit_a4, put
 
 SHEET = "Laporan Realisasi"
