@@ -79,8 +79,8 @@ def find_period(text: str, source: str, numeric: bool = True) -> PeriodHit | Non
             return PeriodHit(source, int(lm.group(2)), month, text)
         nm = _NUM_PERIOD.search(key)
         if nm and source == "file":
-            y, m = (nm.group(1), nm.group(2)) if nm.group(1) else (nm.group(4), nm.group(3))
-            month = int(m)
+            y, mo = (nm.group(1), nm.group(2)) if nm.group(1) else (nm.group(4), nm.group(3))
+            month = int(mo)
             if 1 <= month <= 12:
                 return PeriodHit(source, int(y), month, text)
             return PeriodHit(source, int(y), None, text, invalid_month=month)

@@ -97,6 +97,7 @@ class Reading:
             return [_read_csv(self.name, self.sniffed.text or "", self.max_rows)]
         if fmt == "html":
             return _read_html(self.name, self.sniffed.text or "", self.max_rows)
+        assert parsed is not None  # parse() returns None only for CSV and HTML
         return _sheets_from(self.name, parsed, self.max_rows, self.patches)
 
 
@@ -185,7 +186,7 @@ def _parse_book(data: bytes, max_rows: int) -> tuple:
         if _fatal(exc):
             raise
         return ("fail", "open", None, _detail(exc))
-    sheets = []
+    sheets: list[tuple[str, bool, int, int, list[list] | None, list]] = []
     for meta in metas:
         if not str(meta.typ).endswith("WorkSheet"):
             continue
@@ -574,7 +575,7 @@ class _TableParser(HTMLParser):
     """Tables of an HTML page as grids. Tolerates what browsers tolerate: ``</td>``, ``</th>``
     and ``</tr>`` may be left out (they are optional in HTML) and an unclosed table ends the page."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tables: list[list[list]] = []
         self._row: list | None = None
@@ -643,9 +644,11 @@ class _TableParser(HTMLParser):
 
     def _skip_spanned(self) -> None:
         """Leave blank the cells covered by a rowspan from an earlier row (like a merged cell)."""
-        while self._spans.get(len(self._row), 0) > 0:
-            self._spans[len(self._row)] -= 1
-            self._row.append("")
+        row = self._row
+        assert row is not None  # called only inside a row
+        while self._spans.get(len(row), 0) > 0:
+            self._spans[len(row)] -= 1
+            row.append("")
 
     def handle_data(self, data):
         if self._cell is not None:

@@ -311,9 +311,9 @@ def _cfb_problem(data: bytes) -> str | None:
         if sid >= n_sectors or sid in seen:
             return "tabel sektor DIFAT tidak sah"
         seen.add(sid)
-        entries = struct.unpack(f"<{size // 4}I", sector(sid).ljust(size, b"\xff"))
-        difat.extend(entries[:-1])
-        sid = entries[-1]
+        difat_ids = struct.unpack(f"<{size // 4}I", sector(sid).ljust(size, b"\xff"))
+        difat.extend(difat_ids[:-1])
+        sid = difat_ids[-1]
     fat: list[int] = []
     for sid in difat:
         if sid >= 0xFFFFFFFC:
