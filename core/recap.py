@@ -33,6 +33,8 @@ RECAP_COLUMNS = [
     "non_fisik_pagu",
     "reported",
     "reported_at",
+    "target_keuangan_pct",
+    "plan_share",
 ]
 FIGURES = [
     "sub_kegiatan",
@@ -43,6 +45,8 @@ FIGURES = [
     "fisik_pct",
     "target_fisik_pct",
     "deviasi",
+    "target_keuangan_pct",
+    "plan_share",
 ]
 # Raw sums of a group (``Store.recap_sums`` / ``Store.group_sums``); every one adds up across groups.
 SUMS = [
@@ -54,6 +58,8 @@ SUMS = [
     "pagu_x_target",
     "n_target",
     "n_fisik",
+    "plan_keu",
+    "plan_pagu",
     "fisik_pagu",
     "non_fisik_pagu",
     "reported",
@@ -76,7 +82,23 @@ def figures(sums: pd.DataFrame) -> pd.DataFrame:
     has_target = reported & (sums["n_target"] > 0)
     out["target_fisik_pct"] = fisik_pct(sums["pagu_x_target"], sums["pagu"]).where(has_target)
     out["deviasi"] = deviasi(out["fisik_pct"], out["target_fisik_pct"])
+    # the keuangan plan where a file gives one (SIPD anggaran kas, RENCANA Rp, PAGU AKAS): its % of
+    # the pagu it covers, and the share of the pagu covered (see :func:`target_serapan`)
+    covered = sums["plan_pagu"].astype("float64")
+    out["target_keuangan_pct"] = (sums["plan_keu"].astype("float64") / covered * 100).where(covered > 0)
+    out["plan_share"] = (covered / sums["pagu"].astype("float64")).where(sums["pagu"] > 0).fillna(0.0)
     return out.reset_index(drop=True)
+
+
+def target_serapan(recap: pd.DataFrame, flat: float | pd.Series) -> pd.Series:
+    """The target absorption (%) of each row of a recap: the planned cash (anggaran kas) of the
+    sub kegiatan that have one, the month's flat target curve (``flat`` %, Pengaturan) for the rest,
+    weighted by pagu. Without plan columns: ``flat`` everywhere."""
+    if "target_keuangan_pct" not in recap or "plan_share" not in recap:
+        return pd.Series(flat, index=recap.index, dtype="float64")
+    share = recap["plan_share"].astype("float64").fillna(0.0).clip(0.0, 1.0)
+    planned = recap["target_keuangan_pct"].astype("float64").fillna(flat)
+    return share * planned + (1 - share) * flat
 
 
 def recap_opd(
@@ -335,5 +357,9 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
         reported = tot["opd_reported"] > 0
         for key in ("keuangan_pct", "fisik_pct", "target_fisik_pct"):
             row[key] = tot[key] if reported else None
+        # the planned cash to date (anggaran kas) as % of the pagu it covers, and the share covered
+        plan_pagu = float(sums["plan_pagu"].sum()) if len(sums) else 0.0
+        row["target_keuangan_pct"] = float(sums["plan_keu"].sum()) / plan_pagu * 100 if plan_pagu > 0 else None
+        row["plan_share"] = plan_pagu / tot["pagu"] if tot["pagu"] else 0.0
         rows.append(row)
     return pd.DataFrame(rows)

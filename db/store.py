@@ -66,6 +66,11 @@ _LEAF_CTE = """
           AND superseded_by IS NULL AND ($opd::VARCHAR IS NULL OR opd_kode = $opd)
     ),
     r AS (SELECT a.bulan, x.* FROM realisasi x JOIN active a ON x.import_id = a.id),
+    kas AS (
+        SELECT opd_kode, sub_kegiatan_kode, bulan,
+               sum(nilai) OVER (PARTITION BY opd_kode, sub_kegiatan_kode ORDER BY bulan) AS kas_kum
+        FROM anggaran_kas WHERE tahun = $tahun AND ($opd::VARCHAR IS NULL OR opd_kode = $opd)
+    ),
     sk AS (
         SELECT m.bulan, s.* FROM sub_kegiatan s
         CROSS JOIN (SELECT range::INTEGER AS bulan FROM range($bulan_dari, $bulan_sampai + 1)) m
@@ -81,11 +86,14 @@ _LEAF_CTE = """
                coalesce(r.sumber_dana, sk.sumber_dana) AS sumber_dana,
                CASE WHEN r.import_id IS NULL THEN sk.pagu ELSE r.pagu END AS pagu, sk.pagu_murni,
                r.target_fisik, r.realisasi_fisik, r.realisasi_keuangan,
+               coalesce(r.target_keuangan, kas.kas_kum) AS target_keuangan,
                CASE WHEN sk.jenis_source = 'manual' THEN sk.jenis ELSE coalesce(r.jenis, sk.jenis) END AS jenis,
                CASE WHEN sk.jenis_source = 'manual' THEN 'manual'
                     ELSE coalesce(r.jenis_source, sk.jenis_source) END AS jenis_source,
                r.permasalahan, r.solusi, coalesce(r.flagged, false) AS flagged, r.import_id IS NOT NULL AS reported
         FROM r FULL JOIN sk ON sk.bulan = r.bulan AND sk.opd_kode = r.opd_kode AND sk.kode = r.sub_kegiatan_kode
+        LEFT JOIN kas ON kas.bulan = coalesce(r.bulan, sk.bulan) AND kas.opd_kode = coalesce(r.opd_kode, sk.opd_kode)
+            AND kas.sub_kegiatan_kode = coalesce(r.sub_kegiatan_kode, sk.kode)
     ),
     leaf1 AS (
         SELECT * REPLACE (
@@ -144,6 +152,8 @@ _RECAP_SUMS = """
     sum(coalesce(l.pagu, 0) * coalesce(l.target_fisik, 0)) AS pagu_x_target,
     count(l.target_fisik) AS n_target,
     count(l.realisasi_fisik) AS n_fisik,
+    sum(l.target_keuangan) AS plan_keu,
+    sum(CASE WHEN l.target_keuangan IS NOT NULL THEN coalesce(l.pagu, 0) ELSE 0 END) AS plan_pagu,
     sum(CASE WHEN l.jenis = 'fisik' THEN coalesce(l.pagu, 0) ELSE 0 END) AS fisik_pagu,
     sum(CASE WHEN l.jenis = 'fisik' THEN 0 ELSE coalesce(l.pagu, 0) END) AS non_fisik_pagu,
     bool_or(l.reported) AS reported
@@ -612,6 +622,19 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
             "DELETE FROM sub_kegiatan WHERE tahun = ? AND opd_kode = ? AND coalesce(provisional, false)",
             [tahun, old_opd],
         )
+
+    @_connected
+    def replace_anggaran_kas(self, import_id: int, tahun: int, opd_kode: str, rows: pd.DataFrame) -> None:
+        """The anggaran kas of one OPD and year (rows: tahun, opd_kode, sub_kegiatan_kode, bulan,
+        nilai), replacing an earlier one; the earlier import is marked superseded."""
+        self._wrote()
+        self.con.execute(
+            "UPDATE import SET superseded_by = ? WHERE kind = 'rak' AND tahun = ? AND opd_kode = ? AND id <> ? "
+            "AND superseded_by IS NULL",
+            [import_id, tahun, opd_kode, import_id],
+        )
+        self.con.execute("DELETE FROM anggaran_kas WHERE tahun = ? AND opd_kode = ?", [tahun, opd_kode])
+        self._append("anggaran_kas", rows.assign(import_id=import_id))
 
     @_connected
     def dpa_changes(self, tahun: int) -> pd.DataFrame:

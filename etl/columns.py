@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from core.months import BULAN
 from core.numbers import NotANumber, parse_number
 
 from .codes import REKENING, SUB_KEGIATAN, code_kind, split_code
@@ -149,6 +150,21 @@ _COMPONENT = re.compile(
 _PAGU = re.compile(r"pagu|nilai dpa|\bdpa\b|nilai anggaran|^anggaran$|alokasi|\bapbd\b|nilai rincian")
 
 
+_MONTHS = {name.lower(): i for i, name in enumerate(BULAN, start=1)} | {"pebruari": 2, "nopember": 11}
+_NOT_MONEY = re.compile(r"\b(volume|satuan|harga|koefisien|vol)\b")
+
+
+def _month_of(parts: tuple[str, ...]) -> int | None:
+    """The month a header path names on its own ("Januari", "Bulan Januari"), else ``None``."""
+    for p in parts:
+        words = p.split()
+        if words[:1] == ["bulan"]:
+            words = words[1:]
+        if len(words) == 1 and words[0] in _MONTHS:
+            return _MONTHS[words[0]]
+    return None
+
+
 @lru_cache(maxsize=4096)
 def field_for_path(parts: tuple[str, ...]) -> str | None:
     """The field of a column whose header path is ``parts`` (normalised labels, top to bottom).
@@ -159,14 +175,21 @@ def field_for_path(parts: tuple[str, ...]) -> str | None:
     """
     if not parts:
         return None
+    if len(parts) == 1 and parts[0] in _MONTHS:
+        return f"kas_{_MONTHS[parts[0]]}"
     if len(parts) == 1:
         return field_for(parts[0])
     last = parts[-1]
     pct = "%" in last or "persen" in last or last in ("kum", "kumulatif")
     if any(_SKIP.search(p) for p in parts):
         return "ignore"
+    month = _month_of(parts)
+    if month and not any(_REAL.match(p) for p in parts) and not pct and not _NOT_MONEY.search(last):
+        return f"kas_{month}"  # planned cash of one month (SIPD anggaran kas)
     if any(_AKAS.search(p) for p in parts):
         return "ignore" if pct else "target_keuangan"
+    if _NOT_MONEY.search(last):
+        return "ignore"  # volume, satuan, harga satuan: not an amount
     component = next((p for p in parts if _COMPONENT.match(p)), None)
     if component:
         return "pagu_modal" if "modal" in component and _PAGU.search(last) else "ignore"

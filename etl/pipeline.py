@@ -27,6 +27,7 @@ from db.store import Store, StoreBusy
 
 from . import dpa as dpa_mod
 from . import kinerja as kinerja_mod
+from . import rak as rak_mod
 from .classify import jenis_from_name, jenis_from_text
 from .codes import ORGANISASI, code_kind, split_code
 from .columns import FIELD_LABEL, Header, find_header
@@ -138,6 +139,7 @@ class Report:
     source: str | None = None  # the family of file (etl.source.SOURCE_LABEL)
     provisional: bool = False  # no DPA of the year: the report's rows are the activity list for now
     col0: int = 0  # the sheet's first column (header columns are counted from it)
+    kas: rak_mod.RakTable | None = None  # kind rak: planned cash per sub kegiatan and month
 
     @property
     def errors(self) -> list[Issue]:
@@ -151,6 +153,8 @@ class Report:
     def rows(self) -> int:
         if self.targets is not None or self.kinerja is not None:
             return len((self.targets or self.kinerja).rows)
+        if self.kas is not None:
+            return len(self.kas.rows)
         return len(self.dpa.sub_kegiatan) if self.dpa else len(self.leaves)
 
     @property
@@ -159,11 +163,13 @@ class Report:
             return None
         if self.dpa:
             return round(sum(s.pagu for s in self.dpa.sub_kegiatan.values()), 2)
+        if self.kas is not None:
+            return round(sum(r.pagu for r in self.kas.rows), 2)
         return round(sum(lf.pagu or 0 for lf in self.leaves), 2)
 
     @property
     def realisasi_keuangan(self) -> float | None:
-        if self.dpa or self.kind in ("targets", "kinerja"):
+        if self.dpa or self.kind in ("targets", "kinerja", "rak"):
             return None
         return round(sum(lf.realisasi_keuangan or 0 for lf in self.leaves), 2)
 
@@ -286,6 +292,26 @@ def _recognise(
         )
     if "realisasi" in kinds:
         real = [(s, h) for s, h, k in found if k == "realisasi"]
+        complete = [(s, h) for s, h in real if all(f in h.fields for f in REQUIRED_REALISASI)]
+        if complete and len(complete) < len(real):
+            # a helper sheet that looks like a report (monthly FISKEU, a covering letter's summary)
+            for sheet, _ in real:
+                if (sheet, _) not in complete:
+                    analysis.issues.append(
+                        Issue(
+                            INFO,
+                            "helper_sheet",
+                            f"Lembar '{sheet.name}' tidak memuat kolom pagu dan realisasi keuangan; dilewati.",
+                            sheet=sheet.name,
+                        )
+                    )
+            real = complete
+    elif "rak" in kinds:
+        for sheet, header, k in found:
+            if k == "rak":
+                analysis.reports.append(_analyse_rak(name, sheet, header, master, opd_hint, period_hint))
+        _flag_period_twice(analysis.reports, lambda rep: rep.opd.nama if rep.opd else rep.opd_text, "anggaran kas")
+        return
     elif "dpa" in kinds:
         sheet, header = next((s, h) for s, h, k in found if k == "dpa")
         analysis.reports.append(_analyse_dpa(name, sheet, header, period_hint))
@@ -577,6 +603,30 @@ def _analyse_realisasi(
                 sheet=sheet.name,
             )
         )
+    return rep
+
+
+def _analyse_rak(name: str, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint) -> Report:
+    """SIPD anggaran kas: the planned cash of each sub kegiatan per month (the keuangan target
+    curve). Its year from the title (or the user), its OPD as for a realisation report."""
+    rep = Report("rak", sheet.name, header, col0=sheet.col0, source="sipd_rak")
+    lines = title_lines(sheet.rows, header.first)
+    detect_year(
+        rep, name, sheet.name, lines, period_hint, "Tahun anggaran kas", "Tulis tahunnya pada judul, mis. 'TAHUN 2026'"
+    )
+    rep.kas = rak_mod.parse_rak(sheet, header)
+    rep.issues.extend(rep.kas.issues)
+    if not rep.kas.rows:
+        rep.issues.append(
+            Issue(
+                ERROR,
+                "no_data_rows",
+                f"Tidak ada baris sub kegiatan di bawah judul kolom anggaran kas pada lembar '{sheet.name}'.",
+                sheet=sheet.name,
+            )
+        )
+        return rep
+    _detect_opd(rep, name, sheet, lines, master, opd_hint)
     return rep
 
 
@@ -1305,6 +1355,12 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     store.insert_imports(imports)
     store.insert_issues(issues)
     for import_id, (a, rep) in zip(ids, reports):
+        if rep.kind == "rak":
+            store.replace_anggaran_kas(
+                import_id, rep.year, rep.opd.kode, rak_mod.frame(rep.kas, rep.year, rep.opd.kode)
+            )
+            if rep.provisional:
+                store.upsert_opds({rep.opd.kode: (rep.opd.nama, rep.opd.singkatan or default_singkatan(rep.opd.nama))})
         if rep.kind == "dpa":
             noted = len(rep.issues)
             _load_dpa(store, import_id, rep)

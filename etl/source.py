@@ -22,7 +22,7 @@ SOURCE_LABEL = {
 
 
 def sheet_kind(header: Header) -> str:
-    """``dpa``, ``realisasi``, ``targets``, ``kinerja``, ``helper`` (a sheet beside the report:
+    """``dpa``, ``realisasi``, ``rak``, ``targets``, ``kinerja``, ``helper`` (a sheet beside the report:
     PBJ, sisa tender, a covering letter's summary, an input helper) or ``unknown``.
 
     A DPA lists sub kegiatan by code with their OPD and pagu and has no realisation; a
@@ -32,6 +32,8 @@ def sheet_kind(header: Header) -> str:
     if "indikator" in f and not any(k in f for k in REALISASI_FIELDS + ("pagu",)):
         return "targets" if ("target_tahunan" in f or "tw1" in f) else "kinerja"
     has_real = any(k in f for k in REALISASI_FIELDS)
+    if "kode" in f and not has_real and sum(1 for m in range(1, 13) if f"kas_{m}" in f) >= 6:
+        return "rak"  # planned cash per month (SIPD anggaran kas)
     if "kode" in f and "pagu" in f and not has_real and ("kode_opd" in f or "nama_opd" in f or "tahun" in f):
         return "dpa"
     if "pagu" in f and has_real:

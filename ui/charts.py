@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from core.colors import COLOURS
 from core.format import percent, rupiah_compact
 from core.months import BULAN
+from core.recap import target_serapan as recap_target_serapan
 
 LIGHT_LABEL = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", None: "-"}
 LIGHT_DOT = {"hijau": "🟢 Hijau", "kuning": "🟡 Kuning", "merah": "🔴 Merah", None: "⚪ -"}
@@ -39,9 +40,11 @@ def kurva_s_figure(curve: pd.DataFrame, target_serapan: list[float], title: str)
         mode="lines+markers",
         line=dict(color=COLOURS["fisik"], width=4),
     )
+    flat = pd.Series([target_serapan[m - 1] for m in curve["bulan"]], index=curve.index, dtype="float64")
+    flat = recap_target_serapan(curve, flat)  # the anggaran kas where loaded, the flat curve for the rest
     fig.add_scatter(
         x=months,
-        y=[target_serapan[m - 1] for m in curve["bulan"]],
+        y=flat,
         name="Target serapan",
         mode="lines",
         line=dict(color=COLOURS["keuangan"], dash="dot", width=3),

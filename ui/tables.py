@@ -6,6 +6,7 @@ import pandas as pd
 
 from core.format import number, percent, points, rupiah
 from core.metrics import traffic_light
+from core.recap import target_serapan as recap_target_serapan
 
 from .charts import LIGHT_DOT, LIGHT_LABEL
 
@@ -51,9 +52,11 @@ def recap_display(recap: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_lights(df: pd.DataFrame, target_serapan: float, kuning: float, merah: float) -> pd.DataFrame:
-    """Add the traffic light (``lampu``: hijau/kuning/merah/None) of each row (DESIGN §5)."""
+    """Add the traffic light (``lampu``: hijau/kuning/merah/None) of each row (DESIGN §5); the
+    absorption target is the anggaran kas where the rows have one, else ``target_serapan``."""
+    targets = recap_target_serapan(df, target_serapan)
     return df.assign(
-        lampu=[traffic_light(d, k, target_serapan, kuning, merah) for d, k in zip(df["deviasi"], df["keuangan_pct"])]
+        lampu=[traffic_light(d, k, t, kuning, merah) for d, k, t in zip(df["deviasi"], df["keuangan_pct"], targets)]
     )
 
 

@@ -20,3 +20,13 @@ CREATE TABLE dpa_change (
     pagu_before   DOUBLE,
     pagu_after    DOUBLE
 );
+-- SIPD anggaran kas (RAK): the cash planned per sub kegiatan and month; the latest RAK of an OPD
+-- and year replaces the earlier one (its import stays in the history).
+CREATE TABLE anggaran_kas (
+    import_id          BIGINT NOT NULL,
+    tahun              INTEGER NOT NULL,
+    opd_kode           VARCHAR NOT NULL,
+    sub_kegiatan_kode  VARCHAR NOT NULL,
+    bulan              INTEGER NOT NULL,
+    nilai              DOUBLE NOT NULL
+);
