@@ -27,8 +27,9 @@ import re
 import sys
 from pathlib import Path
 
-from core.backup import BackupError, make_backup, restore_backup
+from core.backup import BackupError, ForeignBackup, restore_backup, write_backup
 from core.format import number, percent, period_label, rupiah
+from core.logs import log_failure
 from core.recap import kabupaten_totals, recap_opd
 from core.settings import load as load_settings
 from db.store import Store, StoreBusy
@@ -100,12 +101,23 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("--out", required=True, metavar="FILE.zip")
     res = sub.add_parser("restore", help="pulihkan cadangan ke instalasi yang belum berisi data")
     res.add_argument("--db")
+    res.add_argument(
+        "--kunci",
+        metavar="KUNCI",
+        help="kunci cadangan instalasi asal: isi berkas backup.key-nya, atau path berkas itu",
+    )
+    res.add_argument(
+        "--terima-cadangan-lain",
+        action="store_true",
+        help="pulihkan cadangan instalasi lain tanpa kuncinya (Anda yakin berkas ini asli)",
+    )
     res.add_argument("file", metavar="FILE.zip")
     return p
 
 
 def _clean_json(value):
-    if isinstance(value, float) and math.isnan(value):
+    """``value`` as strict JSON allows it: NaN and infinity become null."""
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
         return {k: _clean_json(v) for k, v in value.items()}
@@ -120,7 +132,7 @@ def cmd_ingest(args) -> int:
             store, [Path(f) for f in args.files], opd=args.opd, period=args.period, user=args.user, unit=args.unit
         )
     if args.json:
-        print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1))
+        print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1, allow_nan=False))
     else:
         for r in results:
             where = f"{r.get('opd') or r.get('unit') or '-'} {r['month'] or ''}/{r['year'] or ''}".strip()
@@ -164,12 +176,12 @@ def cmd_recap(args) -> int:
     if args.json:
         rows = [
             {
-                c: (None if (isinstance(v, float) and math.isnan(v)) else (int(v) if c == "sub_kegiatan" else v))
+                c: (None if (isinstance(v, float) and not math.isfinite(v)) else (int(v) if c == "sub_kegiatan" else v))
                 for c, v in zip(cols, rec)
             }
             for rec in df[cols].itertuples(index=False)
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(json.dumps(rows, ensure_ascii=False, indent=1, allow_nan=False))  # strict JSON: never NaN
         return 0
     if df.empty:
         print(f"Belum ada data untuk {args.month}/{args.year}. Impor DPA dan laporan realisasi terlebih dahulu.")
@@ -271,24 +283,35 @@ def cmd_pack(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    with Store(args.db) as store:
-        data = make_backup(store, "cli")
     out = Path(args.out)
-    if not write_output(out, data):
-        return 1
-    print(f"Cadangan ditulis ke {out} ({len(data) / 1024**2:.1f} MB).")
+    with Store(args.db) as store:
+        try:
+            write_backup(store, "cli", out)
+        except OSError as exc:
+            print(f"Kesalahan: berkas '{out}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
+            return 1
+    print(f"Cadangan ditulis ke {out} ({out.stat().st_size / 1024**2:.1f} MB).")
     return 0
 
 
 def cmd_restore(args) -> int:
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        print(f"Kesalahan: berkas cadangan '{args.file}' tidak dapat dibaca: {exc.strerror}.", file=sys.stderr)
-        return 1
+    key = args.kunci
+    if key and Path(key).is_file():
+        try:
+            key = Path(key).read_text(encoding="ascii", errors="replace")
+        except OSError as exc:
+            print(f"Kesalahan: berkas kunci '{args.kunci}' tidak dapat dibaca: {exc.strerror}.", file=sys.stderr)
+            return 1
     with Store(args.db) as store:
         try:
-            tables = restore_backup(store, data, "cli")
+            tables = restore_backup(store, Path(args.file), "cli", key=key, confirm_foreign=args.terima_cadangan_lain)
+        except ForeignBackup as exc:
+            print(
+                f"Kesalahan: {exc} Di baris perintah: --kunci KUNCI atau --kunci PATH/backup.key, atau "
+                "--terima-cadangan-lain.",
+                file=sys.stderr,
+            )
+            return 1
         except BackupError as exc:
             print(f"Kesalahan: {exc}", file=sys.stderr)
             return 1
@@ -328,6 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)
         return 130
-    except Exception as exc:  # never a traceback for users; details go to stderr in one line
-        print(f"Kesalahan: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+    except Exception as exc:  # never a traceback or a server path for users: the detail goes to the log
+        ref = log_failure(f"python -m cli {args.command}", exc, console=False)
+        print(
+            f"Kesalahan: perintah '{args.command}' berhenti karena kesalahan tak terduga di Pantau. "
+            f"Rincian teknisnya dicatat di log Pantau dengan kode rujukan {ref}; sampaikan kode ini "
+            "kepada admin. Periksa berkas dan pilihan perintah, lalu coba lagi.",
+            file=sys.stderr,
+        )
+        return 1

@@ -933,9 +933,11 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
     @_connected
     def restore_snapshot(self, directory: Path, manifest: dict) -> None:
         """Replace the content of every table by the snapshot in ``directory`` (see
-        :meth:`export_snapshot`), all or nothing; sequences continue after the restored ids."""
+        :meth:`export_snapshot`), all or nothing; sequences continue after the restored ids. The
+        audit rows this install wrote before (first admin, logins) follow the restored log."""
         known = set(self._tables())
         with self.transaction():
+            self.con.execute("CREATE OR REPLACE TEMP TABLE own_audit AS SELECT * FROM audit_log")
             for name in manifest["tables"]:
                 if name == "schema_version" or name not in known:
                     continue
@@ -948,6 +950,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
                     continue
                 self.con.execute(f"DROP SEQUENCE IF EXISTS {seq}")
                 self.con.execute(f"CREATE SEQUENCE {seq} START {int(last or 0) + 1}")
+            if "audit_log" in manifest["tables"]:
+                self.con.execute(
+                    "INSERT INTO audit_log (id, created_at, actor, action, target, detail) SELECT "
+                    "nextval('seq_audit'), created_at, actor, action, target, detail FROM own_audit ORDER BY id"
+                )
+            self.con.execute("DROP TABLE own_audit")
 
     # ------------------------------------------------------------------ recap
     @_connected
