@@ -132,10 +132,10 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
             pagu = 0.0
         else:
             try:
-                pagu = parse_number(raw)
+                number = parse_number(raw)
             except NotANumber:
-                pagu = None
-            if pagu is None or pagu < 0:
+                number = None
+            if number is None or number < 0:
                 issues.append(
                     Issue(
                         ERROR,
@@ -148,6 +148,7 @@ def parse_dpa(sheet: Sheet, header: Header) -> DpaTable:
                     )
                 )
                 continue
+            pagu = number
         sub = subs.get((opd_kode, kode))
         if sub is None:
             parts = kode.split(".")

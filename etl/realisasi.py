@@ -239,7 +239,7 @@ def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[s
         if name not in f:
             continue
         raw = _column(cells_of, f[name])
-        values = raw
+        values: list | None = raw
         if not all(v is None or type(v) is float for v in raw):
             values = _texts_as_numbers(raw)
         if values is None:
@@ -276,7 +276,7 @@ def _texts_as_numbers(raw: list) -> list | None:
 
 def _leaf_texts(cells_of: list[list], f: dict) -> dict[str, list]:
     """The text columns of the leaf rows (stripped; blank as ``None``)."""
-    texts = {name: [None] * len(cells_of) for name in TEXT}
+    texts: dict[str, list[str | None]] = {name: [None] * len(cells_of) for name in TEXT}
     for name in TEXT:
         if name in f:
             texts[name] = [
@@ -492,12 +492,12 @@ def _fraction_scale(sample: list[tuple[dict, dict]], f: dict) -> bool:
                 diffs_pct.append(abs(pct - ratio * 100))
         if diffs_frac:
             return statistics.median(diffs_frac) < statistics.median(diffs_pct)
-    values = [v[k] for v, raw in sample for k in PERCENT if isinstance(raw.get(k), float)]
+    percents = [v[k] for v, raw in sample for k in PERCENT if isinstance(raw.get(k), float)]
     return (
-        bool(values)
-        and max(abs(v) for v in values) <= 1.0
-        and any(0 < v < 1 for v in values)
-        and any(round(v, 2) != v for v in values)
+        bool(percents)
+        and max(abs(v) for v in percents) <= 1.0
+        and any(0 < v < 1 for v in percents)
+        and any(round(v, 2) != v for v in percents)
     )
 
 
@@ -621,9 +621,9 @@ def _check_subtotals(
     """Warn where a program/kegiatan/total row differs from the sum of its sub kegiatan."""
     issues = []
     leaf_set = set(leaves_idx)
-    parent_pos = [pos for pos, kode in enumerate(rows.kode) if kode and pos not in leaf_set]
-    total, sums = _leaf_sums(leaves, {rows.kode[pos] for pos in parent_pos})
-    checks = [(rows.i[pos], sums[rows.kode[pos]], rows.kode[pos]) for pos in parent_pos if rows.kode[pos] in sums]
+    parents = [(pos, kode) for pos, kode in enumerate(rows.kode) if kode and pos not in leaf_set]
+    total, sums = _leaf_sums(leaves, {kode for _, kode in parents})
+    checks = [(rows.i[pos], sums[kode], kode) for pos, kode in parents if kode in sums]
     if rows.total is not None and leaves:
         checks.append((rows.total, total, "JUMLAH"))
     f = header.fields
