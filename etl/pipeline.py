@@ -1217,10 +1217,14 @@ def commit(store: Store, analysis: FileAnalysis, user: str = "admin") -> list[di
     return commit_many(store, [analysis], user)[0]
 
 
-def commit_many(store: Store, analyses: list[FileAnalysis], user: str = "admin") -> list[list[dict]]:
+def commit_many(
+    store: Store, analyses: list[FileAnalysis], user: str = "admin", scope: User | None = None
+) -> list[list[dict]]:
     """Load analysed files: rejected files write nothing; the same bytes already loaded are a
     no-op (``duplicate``); originals are archived by sha256; a newer report for the same OPD
-    and month supersedes the older one.
+    and month supersedes the older one. For an OPD operator (``scope``) only its own OPD's
+    imports count as already loaded: the same bytes loaded by another OPD are not reported
+    (an OPD must not learn what another OPD uploaded).
 
     Every file is all or nothing. Files are written in chunks of :data:`COMMIT_CHUNK`, each
     chunk in one transaction under one hold of the database, so another process (the app
@@ -1240,7 +1244,7 @@ def commit_many(store: Store, analyses: list[FileAnalysis], user: str = "admin")
     for start in range(0, len(pending), COMMIT_CHUNK):
         chunk = pending[start : start + COMMIT_CHUNK]
         with store.session():
-            known = store.loaded_shas([analyses[i].sha256 for i in chunk]) | seen
+            known = _own(store, store.loaded_shas([analyses[i].sha256 for i in chunk]), scope) | seen
             todo = []
             for i in chunk:
                 if analyses[i].sha256 in known:
@@ -1253,6 +1257,14 @@ def commit_many(store: Store, analyses: list[FileAnalysis], user: str = "admin")
         for i in todo:
             out[i] = result_rows(analyses[i])
     return out
+
+
+def _own(store: Store, shas: set[str], scope: User | None) -> set[str]:
+    """Of ``shas`` (loaded before), those an OPD operator may know about: its own OPD's imports."""
+    if not shas or scope is None or scope.is_admin or not scope.opd_scope:
+        return shas
+    own = store.import_history(limit=1_000_000, opd=scope.opd_scope)
+    return shas & set(own["sha256"])
 
 
 def _archive(store: Store, analyses: list[FileAnalysis]) -> None:
@@ -1753,7 +1765,7 @@ def _commit_analysed(
         for i, a in zip(rest, _analyse_all([uploads[i] for i in rest], master, max_bytes)):
             analysed[i] = a
         enforce_scope([analysed[i] for i in rest], scope, master)
-    for i, res in zip(rest, commit_many(store, [analysed[i] for i in rest], user)):
+    for i, res in zip(rest, commit_many(store, [analysed[i] for i in rest], user, scope)):
         out[i] = res
     return [out[i] for i in range(len(uploads))]
 

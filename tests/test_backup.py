@@ -333,3 +333,21 @@ def test_cli_refuses_damaged_backups_with_exit_1(full_store, tmp_path):
     r = _cli("restore", "--db", str(target), str(tmp_path / "tidak-ada.zip"), data_dir=target.parent)
     assert r.returncode == 1 and "tidak ditemukan" in r.stderr
     assert Store(target, data_dir=target.parent).is_empty()
+
+
+def test_an_opd_does_not_learn_that_another_opd_loaded_the_same_bytes(full_store):
+    """The duplicate check counts only the operator's own OPD's imports (issue 15, low)."""
+    from core.access import User
+    from etl.pipeline import Master, analyse, commit_many
+
+    path = FIXTURES / REPORTS[1]
+    loaded_as = full_store.sql("SELECT opd_kode FROM import WHERE file_name = ?", [path.name])[0][0]
+    other = next(o.kode for o in full_store.opds() if o.kode != loaded_as)
+
+    def again(scope):
+        analysis = analyse(path.name, path.read_bytes(), Master.from_store(full_store))
+        return commit_many(full_store, [analysis], "op", scope)[0][0]["status"]
+
+    assert again(User("op1", "Op", "opd", opd_kode=loaded_as)) == "duplicate"
+    assert again(None) == "duplicate"
+    assert again(User("op2", "Op", "opd", opd_kode=other)) != "duplicate"

@@ -137,7 +137,7 @@ class ImportSession:
             master = Master.from_store(store)
             analyses = [_analyse(shown[i][0], master) for i in rest]
             pipeline.enforce_scope(analyses, scope, master)
-        for i, res in zip(rest, pipeline.commit_many(store, analyses, user)):
+        for i, res in zip(rest, pipeline.commit_many(store, analyses, user, scope)):
             out[i] = res
             if progress:
                 progress(len(out), total, shown[i][1].name)
