@@ -39,7 +39,7 @@ def _clean(value):
     if value is None:
         return None
     if isinstance(value, float):
-        return None if math.isnan(value) else value
+        return value if math.isfinite(value) else None
     if hasattr(value, "item"):  # numpy scalars
         return _clean(value.item())
     if value != value:  # pandas NA
@@ -48,7 +48,7 @@ def _clean(value):
 
 
 def recap_rows(df) -> list[dict]:
-    """The JSON rows of a recap (NaN as null)."""
+    """The JSON rows of a recap (NaN and infinity as null: strict JSON)."""
     return [{c: _clean(v) for c, v in zip(JSON_COLUMNS, rec)} for rec in df[JSON_COLUMNS].itertuples(index=False)]
 
 
@@ -94,7 +94,7 @@ def run_kinerja(args) -> int:
         if not write_output(out, data):
             return 1
     if args.json:
-        print(json.dumps(recap_rows(df), ensure_ascii=False, indent=1))
+        print(json.dumps(recap_rows(df), ensure_ascii=False, indent=1, allow_nan=False))
     else:
         head = ["Unit", "Indikator", "Satuan", "Target", "Realisasi", "Capaian", "Predikat"]
         body = [

@@ -20,8 +20,28 @@ _PLAIN = re.compile(r"(-?)(?:Rp\.? ?)?([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-
 _PLAIN_COLUMN = re.compile(f"(?:{_PLAIN.pattern}\n)*{_PLAIN.pattern}")
 
 
+# The largest magnitude a number read may have: 10^15 rupiah is a thousand trillion, far above any
+# pemda budget (and any percentage). Larger values are typing or export errors, and overflow to
+# infinity once summed; values past it are refused, so nothing downstream meets inf or NaN.
+MAX_MAGNITUDE = 1e15
+# The bound of a percentage (fisik, keuangan %): far above any real one (a 140 % fisik is flagged
+# as out of range, but kept), small enough that no sum or average of them can overflow.
+MAX_PERCENT = 10_000.0
+
+
 class NotANumber(ValueError):
     """Raised when a cell holds text that is not a number (e.g. "lima juta")."""
+
+
+class NumberOutOfRange(NotANumber):
+    """Raised when a cell holds a number too large to be real (``1e309``, a 1 followed by 400 zeros,
+    anything of magnitude :data:`MAX_MAGNITUDE` or more): never read as inf or NaN. A
+    :class:`NotANumber`, so callers that skip a non-number skip it too."""
+
+
+def within(value: float, limit: float = MAX_MAGNITUDE) -> bool:
+    """True when ``value`` is finite and its magnitude below ``limit`` (NaN is not)."""
+    return -limit < value < limit
 
 
 def parse_number(value: object) -> float | None:
@@ -33,7 +53,8 @@ def parse_number(value: object) -> float | None:
     separator; where both appear the last one is the decimal separator, so
     ``1,250,000.00`` also reads correctly. A single dot followed by exactly
     three digits (``1.250``) is read as thousands, as Indonesians write it.
-    Raises :class:`NotANumber` for any other text.
+    Raises :class:`NotANumber` for any other text, and :class:`NumberOutOfRange` for a
+    number of magnitude :data:`MAX_MAGNITUDE` or more (never returns inf or NaN).
     """
     if value is None:
         return None
@@ -42,12 +63,22 @@ def parse_number(value: object) -> float | None:
     if type(value) is str:
         plain = _PLAIN.fullmatch(value)
         if plain:
-            return _plain_number(plain)
+            return _checked(_plain_number(plain), value)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and math.isnan(value):
             return None
-        return float(value)
-    return _parse_text(value)
+        if isinstance(value, int) and not -MAX_MAGNITUDE < value < MAX_MAGNITUDE:
+            raise NumberOutOfRange(str(value) if value.bit_length() < 4000 else "(angka sangat panjang)")
+        return _checked(float(value), value)
+    number = _parse_text(value)
+    return None if number is None else _checked(number, value)
+
+
+def _checked(number: float, value: object) -> float:
+    """``number`` when finite and of magnitude below :data:`MAX_MAGNITUDE`, else :class:`NumberOutOfRange`."""
+    if -MAX_MAGNITUDE < number < MAX_MAGNITUDE:
+        return number
+    raise NumberOutOfRange(str(value))
 
 
 def _plain_number(m: re.Match) -> float:
@@ -62,14 +93,17 @@ def plain_numbers(texts: list[str]) -> list[float] | None:
     """The numbers of many texts at once, as :func:`parse_number` reads them, when every text
     has one of the common shapes (``_PLAIN``): one regex match over all of them and one pass of
     ``float`` instead of a call per cell. ``None`` when any text needs the general path (the
-    caller then parses one by one)."""
+    caller then parses one by one), or is too large (:class:`NumberOutOfRange` there)."""
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1 or not _PLAIN_COLUMN.fullmatch(joined):
         return None  # a text with a line break of its own, or a text that is not a plain number
     # In these shapes "Rp", dots (thousands), spaces and "%" carry no value and the comma is the
     # decimal point; what is left is a number float() reads, one per line.
     digits = joined.replace("Rp", "").replace(".", "").replace(" ", "").replace("%", "").replace(",", ".")
-    return list(map(float, digits.split("\n")))
+    numbers = list(map(float, digits.split("\n")))
+    if max(map(abs, numbers)) >= MAX_MAGNITUDE:  # inf too; the texts hold no NaN
+        return None
+    return numbers
 
 
 def _parse_text(value: object) -> float | None:

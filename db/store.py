@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from db.connected import connected as _connected
+from db.finite import check_finite
 from db.kinerja import KinerjaQueries
 from db.rakor import RakorQueries
 from db.request import RequestQueries
@@ -405,6 +406,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         ``columns`` filled from ``select`` (expressions over the data's columns)."""
         # DuckDB finds ``_append_source`` among this frame's variables (a replacement scan): less than
         # half the work of registering and unregistering a view for every insert.
+        check_finite(table, data)  # never an inf, NaN or absurd number stored (issue 15)
         _append_source = data  # noqa: F841 (read by DuckDB by name)
         cols = columns or ", ".join(data.column_names if isinstance(data, pa.Table) else data.columns)
         self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {select or cols} FROM _append_source")
@@ -576,6 +578,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries):
         were added."""
         if subs.empty:
             return 0
+        check_finite("sub_kegiatan", subs)
         self._wrote()
         _new = subs  # noqa: F841 (read by DuckDB by name)
         before = self._one("SELECT count(*) FROM sub_kegiatan")[0]

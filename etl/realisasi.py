@@ -7,12 +7,13 @@ the table: only leaf rows are loaded, the subtotals are used to cross-check (DES
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from core.numbers import NotANumber, parse_number, plain_numbers
+from core.numbers import MAX_MAGNITUDE, MAX_PERCENT, NotANumber, NumberOutOfRange, parse_number, plain_numbers, within
 
 from .codes import split_code
 from .columns import FIELD_LABEL, Header
@@ -231,10 +232,12 @@ def _column(cells_of: list[list], idx: int) -> list:
 
 def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[str, list], dict[int, list]]:
     """The money and percent columns of the leaf rows, and the cells that are not numbers
-    (leaf position -> [(field, raw cell)]). Cells Excel already holds as numbers pass straight through."""
+    (leaf position -> [(field, raw cell, too large)]). Cells Excel already holds as numbers pass
+    straight through; a value out of its field's range (:func:`_out_of_range`) is dropped like a
+    text that is not a number."""
     n = len(cells_of)
     numbers: dict[str, list] = {name: [None] * n for name in MONEY + PERCENT + ("target_keuangan",)}
-    bad: dict[int, list[tuple[str, object]]] = {}
+    bad: dict[int, list[tuple[str, object, bool]]] = {}
     for name in MONEY + PERCENT + ("target_keuangan",):
         if name not in f:
             continue
@@ -250,13 +253,31 @@ def _leaf_numbers(cells_of: list[list], f: dict, fraction: bool) -> tuple[dict[s
                     continue
                 try:
                     values.append(parse_number(v))
-                except NotANumber:
+                except NotANumber as exc:
                     values.append(None)
-                    bad.setdefault(k, []).append((name, v))
+                    bad.setdefault(k, []).append((name, v, isinstance(exc, NumberOutOfRange)))
         if fraction and name in PERCENT:  # 0.3333 -> 33.33, without float noise
             values = [round(v * 100, 6) if v is not None and type(r) is float else v for v, r in zip(values, raw)]
-        numbers[name] = values
+        numbers[name] = _out_of_range(name, values, raw, bad)
     return numbers, bad
+
+
+def _out_of_range(name: str, values: list, raw: list, bad: dict) -> list:
+    """``values`` with every value that is not finite or past its field's bound (rupiah below
+    10^15, percentages within +-10.000) dropped and recorded in ``bad``: nothing downstream meets
+    inf or NaN, and no sum can overflow. A NaN cell is blank. One pass over the column in the
+    usual case (all within range)."""
+    limit = MAX_PERCENT + 1e-9 if name in PERCENT else MAX_MAGNITUDE
+    present = [v for v in values if v is not None]
+    if not present or (within(max(present), limit) and within(min(present), limit) and within(sum(present), 1e300)):
+        return values  # the sum is NaN when any value is
+    out = list(values)
+    for k, v in enumerate(values):
+        if v is not None and not within(v, limit):
+            out[k] = None
+            if v == v:  # not NaN
+                bad.setdefault(k, []).append((name, raw[k], True))
+    return out
 
 
 def _texts_as_numbers(raw: list) -> list | None:
@@ -358,7 +379,11 @@ def _flag_leaves(
     sheet_label = sheet.name
     for k in sorted(suspect_set.union(bad, repeats)):
         leaf = leaves[k]
-        for name, raw in bad.get(k, ()):
+        for name, raw, too_large in bad.get(k, ()):
+            if too_large:
+                leaf.flags.append("number_out_of_range")
+                issues.append(_too_large_issue(name, raw, leaf.row, sheet_label, _col(header, sheet, name)))
+                continue
             leaf.flags.append("non_numeric_value")
             issues.append(
                 Issue(
@@ -382,6 +407,25 @@ def _flag_leaves(
                     issues.append(_dup_issue(other, sheet_label, header, sheet))
             leaf.flags.append("duplicate_code")
             issues.append(_dup_issue(leaf, sheet_label, header, sheet))
+
+
+def _too_large_issue(name: str, raw, row: int, sheet_label, column) -> Issue:
+    """The warning of a value past its field's bound: shown as written (shortened when very long)."""
+    text = "tak terhingga" if type(raw) is float and raw in (math.inf, -math.inf) else str(raw)
+    shown = text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} karakter)"
+    bound = "-10.000 sampai 10.000 %" if name in PERCENT else "di bawah Rp 1.000.000.000.000.000 (seribu triliun)"
+    return Issue(
+        WARNING,
+        "number_out_of_range",
+        f"Nilai '{shown}' pada kolom {FIELD_LABEL[name]} terlalu besar untuk angka yang wajar; batasnya "
+        f"{bound}. Baris tetap dimuat tanpa nilai ini. Periksa sel ini: mungkin ada angka yang tertempel "
+        "dua kali atau tertulis dalam format ilmiah (mis. 1E+20). Tulis angka yang benar, simpan, lalu "
+        "unggah kembali.",
+        sheet=sheet_label,
+        row=row,
+        column=column,
+        raw=text if len(text) <= 200 else text[:200] + "...",
+    )
 
 
 def _repeats(kodes: list[str | None]) -> dict[int, list[int]]:
@@ -422,7 +466,7 @@ def _values(row: list, numeric: list[tuple[str, int]]) -> tuple[dict, dict]:
         value = row[idx] if idx < width else None
         raw[name] = value
         if value is None or type(value) is float:
-            values[name] = value
+            values[name] = value if value is None or within(value) else _BAD
         else:
             try:
                 values[name] = parse_number(value)
@@ -572,7 +616,7 @@ def _stated(row: list, idx: int | None) -> float | None:
     """A subtotal as written in ``row`` (``None`` when blank or not a number)."""
     value = _cell(row, idx)
     if value is None or type(value) is float:
-        return value
+        return value if value is None or within(value) else None
     try:
         return parse_number(value)
     except NotANumber:
