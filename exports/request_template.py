@@ -22,13 +22,12 @@ import io
 import math
 import re
 import zipfile
-from copy import copy
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import IntProperty, StringProperty
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -232,18 +231,28 @@ def _font(bold: bool = False, size: float = 10, **kw) -> Font:
 
 
 class _Styler:
-    """Cell styles built once per workbook and copied (openpyxl hashes every new style object)."""
+    """Cell styles as named styles of the workbook, one per distinct look: built once per key by
+    ``build`` (which sets font, border, fill, ... on the style), then given to each cell by name
+    (assigning the style objects to every cell costs several times more, as openpyxl hashes each
+    of them; and the fewer named styles, the faster openpyxl finds one by name)."""
 
-    def __init__(self):
-        self.cache: dict = {}
+    def __init__(self, wb: Workbook):
+        self.wb = wb
+        self.names: dict[tuple, str] = {}  # key -> style name
+        self.looks: dict[tuple, str] = {}  # look -> style name
 
     def apply(self, cell, key: tuple, build) -> None:
-        style = self.cache.get(key)
-        if style is None:
-            build(cell)
-            self.cache[key] = cell._style
-        else:
-            cell._style = copy(style)
+        name = self.names.get(key)
+        if name is None:
+            style = NamedStyle(name=f"Pantau {len(self.looks) + 1}")
+            build(style)
+            look = (style.font, style.border, style.fill, style.number_format, style.alignment, style.protection)
+            name = self.looks.get(look)
+            if name is None:
+                name = self.looks[look] = style.name
+                self.wb.add_named_style(style)
+            self.names[key] = name
+        cell.style = name
 
 
 def _title_lines(settings: Settings, opd: str, year: int, month: int) -> list[tuple[str, float, bool]]:
@@ -743,7 +752,7 @@ def template_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    styler = _Styler()
+    styler = _Styler(wb)
     for i, (text, size, bold) in enumerate(_title_lines(settings, opd, year, month), start=1):
         cell = ws.cell(row=i, column=1)
         put(cell, text)
