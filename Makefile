@@ -21,7 +21,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 ## run: create .venv, install, make the demo files, start the app (DuckDB file data/pantau.duckdb)
 run: $(VENV)/.installed
 	$(BIN)/python -m scripts.make_demo --out data/demo
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python -m streamlit run serve.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 ## lint: the quality gates (settings in pyproject.toml): ruff lint, ruff format, mypy on core db etl cli

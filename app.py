@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.access import pages_for
 from db.store import StoreBusy
-from ui.auth import gate, login_page, must_change_password, run_page, sidebar_account
+from ui.auth import gate, login_pages, must_change_password, run_page, sidebar_account
 from ui.state import get_store, sidebar_period
 from ui.style import apply as apply_style
 
@@ -67,9 +67,10 @@ try:
 except StoreBusy:
     _busy()
 if user is None:
-    st.navigation(
-        [st.Page(login_page, title="Masuk", icon=":material/login:", url_path="masuk")], position="hidden"
-    ).run()
+    try:
+        st.navigation(login_pages(p["url_path"] for p in PAGES.values()), position="hidden").run()
+    except StoreBusy:
+        _busy()
     st.stop()
 
 keys = ["akun"] if must_change_password() else pages_for(user)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -74,28 +76,45 @@ def to_user(row: dict) -> User:
     )
 
 
+MAX_AUDIT_NAME = 64  # an unknown name typed at the login is audited cut to this length
+_UNKNOWN_LIMIT = 10_000  # unknown names whose failures are counted (oldest forgotten first)
+_unknown_failures: OrderedDict[str, tuple[int, dt.datetime | None]] = OrderedDict()
+_unknown_lock = threading.Lock()
+
+
 def authenticate(store: Store, username: str, password: str, now: dt.datetime | None = None) -> LoginResult:
     """Check a username and password; count failures, lock after :data:`MAX_FAILED_LOGINS`,
-    and write ``login`` / ``login_failed`` to the audit log."""
+    and write ``login`` / ``login_failed`` to the audit log.
+
+    An unknown name is answered exactly like a known one with a wrong password: the same
+    message, the same count of attempts left and the same lock-out (counted in memory), so
+    names cannot be enumerated. A disabled account says so only after its right password."""
     now = now or _now()
     username = normalise_username(username)
-    generic = "Nama pengguna atau kata sandi salah. Periksa kembali (huruf besar/kecil pada kata sandi berpengaruh)."
     with store.session():
         row = store.get_user(username) if username else None
         if row is None or not row["password_hash"]:
             _verify(_DUMMY_HASH, password)
-            store.audit_many([(username or "-", "login_failed", username or None, "pengguna tidak dikenal")])
-            return LoginResult(None, generic)
-        if not row["active"]:
-            store.audit_many([(username, "login_failed", username, "akun nonaktif")])
-            return LoginResult(None, "Akun ini dinonaktifkan. Hubungi admin Pantau untuk mengaktifkannya kembali.")
+            name = username[:MAX_AUDIT_NAME]
+            with _unknown_lock:
+                failed, locked_until = _unknown_failures.pop(name, (0, None))
+                if locked_until and locked_until > now:
+                    _unknown_failures[name] = (failed, locked_until)
+                    result = LoginResult(None, _locked_message(locked_until, now))
+                else:
+                    failed, locked = _count_failure(failed, now)
+                    _unknown_failures[name] = (failed, locked)
+                    result = _failure_result(failed, locked, now)
+                while len(_unknown_failures) > _UNKNOWN_LIMIT:
+                    _unknown_failures.popitem(last=False)
+            store.audit_many([(name or "-", "login_failed", name or None, "pengguna tidak dikenal")])
+            return result
         if row["locked_until"] and row["locked_until"] > now:
             store.audit_many([(username, "login_failed", username, "akun terkunci")])
             return LoginResult(None, _locked_message(row["locked_until"], now))
         if not _verify(row["password_hash"], password):
-            failed = int(row["failed_attempts"] or 0) + 1
-            locked = now + LOCKOUT if failed >= MAX_FAILED_LOGINS else None
-            store.update_user(username, failed_attempts=0 if locked else failed, locked_until=locked)
+            failed, locked = _count_failure(int(row["failed_attempts"] or 0), now)
+            store.update_user(username, failed_attempts=failed, locked_until=locked)
             store.audit_many(
                 [
                     (
@@ -106,16 +125,33 @@ def authenticate(store: Store, username: str, password: str, now: dt.datetime | 
                     )
                 ]
             )
-            if locked:
-                return LoginResult(None, _locked_message(locked, now))
-            left = MAX_FAILED_LOGINS - failed
-            return LoginResult(None, f"{generic} Sisa percobaan sebelum akun dikunci: {left}.")
+            return _failure_result(failed, locked, now)
+        if not row["active"]:
+            store.audit_many([(username, "login_failed", username, "akun nonaktif")])
+            return LoginResult(None, "Akun ini dinonaktifkan. Hubungi admin Pantau untuk mengaktifkannya kembali.")
         fields: dict[str, object] = dict(failed_attempts=0, locked_until=None, last_login=now)
         if _HASHER.check_needs_rehash(row["password_hash"]):
             fields["password_hash"] = hash_password(password)
         store.update_user(username, **fields)
         store.audit_many([(username, "login", username, None)])
         return LoginResult(to_user(row))
+
+
+_GENERIC = "Nama pengguna atau kata sandi salah. Periksa kembali (huruf besar/kecil pada kata sandi berpengaruh)."
+
+
+def _count_failure(failed_before: int, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """(failures to keep, locked until) after one more wrong attempt: the count restarts at a lock."""
+    failed = failed_before + 1
+    if failed >= MAX_FAILED_LOGINS:
+        return 0, now + LOCKOUT
+    return failed, None
+
+
+def _failure_result(failed: int, locked: dt.datetime | None, now: dt.datetime) -> LoginResult:
+    if locked:
+        return LoginResult(None, _locked_message(locked, now))
+    return LoginResult(None, f"{_GENERIC} Sisa percobaan sebelum akun dikunci: {MAX_FAILED_LOGINS - failed}.")
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -259,6 +295,8 @@ def update_account(
         store.audit_many(
             [(actor, "user_update", username, "; ".join(f"{k}: {before[k]} -> {v}" for k, v in changes.items()))]
         )
+        if changes.get("active") is False:
+            _end_sessions(store, username, "disabled")
 
 
 def _active_admins(store: Store) -> int:
@@ -283,6 +321,7 @@ def reset_password(store: Store, actor: User | str, username: str, new_password:
             must_change_password=True,
         )
         store.audit_many([(actor, "password_reset", username, None)])
+        _end_sessions(store, username, "reset")
 
 
 def add_unit_kerja(store: Store, actor: User | str, nama: str) -> int:
@@ -308,6 +347,14 @@ def change_own_password(store: Store, username: str, old_password: str, new_pass
             raise AuthError("Kata sandi baru harus berbeda dari yang lama.")
         store.update_user(username, password_hash=hash_password(new_password), must_change_password=False)
         store.audit_many([(username, "password_change", username, None)])
+        _end_sessions(store, username, "password")
+
+
+def _end_sessions(store: Store, username: str, reason: str) -> None:
+    """Revoke the account's sign-in sessions (:mod:`core.sessions`, which builds on this module)."""
+    from core.sessions import end_all
+
+    end_all(store, username, reason)
 
 
 def setup_first_admin(store: Store, username: str, nama: str, password: str) -> User:

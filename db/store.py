@@ -25,8 +25,10 @@ import pyarrow as pa
 from db.connected import connected as _connected
 from db.finite import check_finite
 from db.kinerja import KinerjaQueries
+from db.layouts import LayoutQueries
 from db.rakor import RakorQueries
 from db.request import RequestQueries
+from db.sessions import SessionQueries
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -203,7 +205,7 @@ def _wait_seconds() -> float:
         return 60.0
 
 
-class Store(RakorQueries, RequestQueries, KinerjaQueries):
+class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, LayoutQueries):
     """Connection, schema migrations and every query of Pantau.
 
     DuckDB lets one process at a time write a database file, so a Store never keeps the file

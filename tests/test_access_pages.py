@@ -20,10 +20,12 @@ from test_pages import (
     EXPECTED,
     FIXTURES,
     PASSWORD,
+    complete_sign_in,
     download_bytes,  # noqa: F401
     ensure_user,
     new_app,
     run,
+    sign_in_test,
 )
 
 ROOT = APP.parent
@@ -175,6 +177,7 @@ def test_first_run_shows_setup_and_creates_the_first_admin(app_env):
     at.text_input(key="setup_pw2").set_value(PASSWORD)
     at.button[0].click()
     run(at)
+    complete_sign_in(at)
     assert [t.value for t in at.title] == ["Ringkasan Realisasi"]
     row = _store().get_user("admin.adpem")
     assert row["role"] == "admin" and row["password_hash"].startswith("$argon2id$")
@@ -192,6 +195,11 @@ def test_login_form_wrong_then_right_password_then_logout(app_env):
     at.text_input(key="login_password").set_value(PASSWORD)
     at.button[0].click()
     run(at)
+    # signed in only once the browser has the cookie (the page hands over its one-time code)
+    assert [t.value for t in at.title] != ["Ringkasan Realisasi"]
+    assert any("Masuk sebagai" in i.value for i in at.info)
+    assert "auth" not in at.session_state
+    complete_sign_in(at)
     assert [t.value for t in at.title] == ["Ringkasan Realisasi"]
     assert any("budi" in c.value for c in at.sidebar.caption)
     # (AppTest loses app.py's sidebar widgets after a rerun, so log out from the Akun Saya page;
@@ -210,10 +218,9 @@ def test_idle_session_expires_and_disabled_account_is_signed_out(app_env):
     from core import auth
 
     at = run(new_app(user="rina", role="viewer"))
-    at.session_state["auth"] = {
-        **at.session_state["auth"],
-        "last_seen": dt.datetime.now() - auth.IDLE_TIMEOUT - dt.timedelta(minutes=1),
-    }
+    # the session was last active longer ago than the idle timeout (as the database records it)
+    old = dt.datetime.now() - auth.IDLE_TIMEOUT - dt.timedelta(minutes=1)
+    _store().sql("UPDATE login_session SET last_seen = ? WHERE username = 'rina'", [old])
     run(at)
     assert any("Sesi Anda berakhir" in i.value for i in at.info)
     assert _audit("session_expired") == [("rina", "rina", None)]
@@ -271,8 +278,7 @@ def test_page_guard_stops_a_role_even_without_the_menu(loaded, page):
     """A page file run directly (as Streamlit's legacy pages/ mode can) still refuses the role."""
     viewer = ensure_user("viewer1", "viewer")
     at = AppTest.from_file(str(ROOT / PAGE_FILES[page]), default_timeout=60)
-    now = dt.datetime.now()
-    at.session_state["auth"] = {"username": "viewer1", "started": now, "last_seen": now, "user": viewer}
+    sign_in_test(at, viewer.username)
     at.session_state["period"] = (2026, 3)
     run(at)
     assert any("tidak tersedia untuk peran Anda" in e.value for e in at.error)

@@ -1,4 +1,4 @@
-"""End to end in a real browser: ``streamlit run app.py`` + headless Chromium (Debian package).
+"""End to end in a real browser: ``streamlit run serve.py`` (app.py) + headless Chromium (Debian package).
 
 Playwright drives the system Chromium (``PANTAU_CHROMIUM``, default ``/usr/bin/chromium``);
 ``playwright install`` is never needed. Each test starts its own server on a free port with
@@ -79,7 +79,8 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(tmp_path: Path):
-    """``streamlit run app.py`` on a free port with its own DB; yields the base URL."""
+    """``streamlit run serve.py`` (app.py with the session cookie route) on a free port with its own
+    DB; yields the base URL."""
     port = _free_port()
     env = dict(
         os.environ,
@@ -95,7 +96,7 @@ def streamlit_server(tmp_path: Path):
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                "serve.py",
                 "--server.headless",
                 "true",
                 "--server.port",

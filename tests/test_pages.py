@@ -71,16 +71,56 @@ def new_app(
     query: dict | None = None, user: str | None = "admin", role: str = "admin", opd_kode: str | None = None
 ) -> AppTest:
     """An AppTest of app.py, signed in as ``user`` (created with ``role`` when new); ``None``: signed out."""
-    import datetime as dt
-
     at = AppTest.from_file(str(APP), default_timeout=60)
     for k, v in (query or {}).items():
         at.query_params[k] = v
     if user:
         account = ensure_user(user, role, opd_kode)
-        now = dt.datetime.now()
-        at.session_state["auth"] = {"username": account.username, "started": now, "last_seen": now, "user": account}
+        sign_in_test(at, account.username)
     return at
+
+
+def session_token(username: str) -> str:
+    """A real sign-in session of ``username`` in the test DB: the token a browser's cookie would carry."""
+    import os
+
+    from core import sessions
+    from db.store import Store
+
+    db = Path(os.environ["PANTAU_DB"])
+    store = Store(db, data_dir=db.parent / "data")
+    token = sessions.redeem(store, sessions.begin(store, username))
+    assert token
+    return token
+
+
+def complete_sign_in(at: AppTest) -> AppTest:
+    """Do what the browser does after a successful sign-in form: post the one-time code of the
+    page's hand-over script to the cookie route (here: :func:`core.sessions.redeem`) and load the
+    page again with the cookie's token."""
+    import os
+
+    from core import sessions
+    from db.store import Store
+    from ui.auth import TEST_TOKEN_KEY
+
+    codes = [m.group(1) for h in at.html for m in [re.search(r"kode: (\"[^\"]+\")", h.proto.body)] if m]
+    assert len(codes) == 1, [h.proto.body for h in at.html]
+    db = Path(os.environ["PANTAU_DB"])
+    token = sessions.redeem(Store(db, data_dir=db.parent / "data"), json.loads(codes[0]))
+    assert token, "the one-time code was not redeemable"
+    at.session_state[TEST_TOKEN_KEY] = token
+    return run(at)
+
+
+def sign_in_test(at: AppTest, username: str) -> str:
+    """Sign ``at`` in as ``username`` the way AppTest can (no browser, no cookies): the session
+    token goes where ``ui.auth`` looks when a run has no browser client. Returns the token."""
+    from ui.auth import TEST_TOKEN_KEY
+
+    token = session_token(username)
+    at.session_state[TEST_TOKEN_KEY] = token
+    return token
 
 
 def run(at: AppTest) -> AppTest:

@@ -13,7 +13,8 @@ from db.store import Store
 from exports.recap_xlsx import recap_workbook
 from exports.request_letter import letter_docx
 from exports.request_template import zip_of
-from ui.state import current_user, get_store
+from ui.auth import verified_username
+from ui.state import get_store
 
 
 def audited_download(
@@ -34,7 +35,10 @@ def audited_download(
 
 
 def _record(what: str, file_name: str) -> None:
-    get_store().audit_many([(current_user(), "download", file_name, what)])
+    # a callback runs before the login gate: ask the session cookie, not the previous run's state
+    user = verified_username()
+    if user:
+        get_store().audit_many([(user, "download", file_name, what)])
 
 
 def recap_workbook_cached(store: Store, year: int, month: int, opd: str | None, settings: Settings) -> bytes:

@@ -1,0 +1,13 @@
+"""Start Pantau: ``streamlit run serve.py`` (``make run``).
+
+Serves ``app.py`` (the Streamlit app) through ``st.App`` with the sign-in session's cookie route
+and the middleware that lets downloads and uploads through only with a valid session cookie
+(``ui/web.py``). ``streamlit run app.py`` alone starts the app without them: it then refuses to
+sign anyone in and says to start it with ``make run``.
+"""
+
+import streamlit as st
+
+from ui.web import middleware, routes
+
+app = st.App("app.py", routes=routes(), middleware=middleware())

@@ -1,0 +1,122 @@
+"""The HTTP side of the sign-in session: a route that puts the session token in an HttpOnly
+cookie, and a middleware that lets downloads and uploads through only with a valid cookie.
+
+Both are Starlette parts given to ``st.App`` by ``serve.py`` (``make run`` starts
+``streamlit run serve.py``, which serves ``app.py``). A page script cannot set an HttpOnly
+cookie, so a successful sign-in (``ui/auth.py``) records the session in the database and hands
+the browser a one-time code; the browser posts it to :data:`SESSION_PATH`, which redeems it
+(:func:`core.sessions.redeem`) and answers with the cookie; the page then reloads and every
+script run reads the cookie (``st.context.cookies``) and checks it against the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from core import sessions
+from core.auth import MAX_SESSION
+from db.store import Store, StoreBusy, default_data_dir, default_db_path
+
+SESSION_PATH = "/pantau/sesi"  # POST kode=<one-time code> -> 204 with the session cookie
+GUARDED = ("/media/", "/_stcore/upload_file/")  # need a valid session cookie
+DENIED = "Akses ditolak: masuk ke Pantau terlebih dahulu, lalu unduh dari halaman aplikasi."
+
+_LOG = logging.getLogger("pantau.web")
+_state: dict[str, Any] = {"active": False, "store": None}
+
+
+def active() -> bool:
+    """Does this process serve the cookie route (started through ``serve.py``)?"""
+    return bool(_state["active"])
+
+
+def _store() -> Store:
+    path = str(default_db_path())
+    store = _state["store"]
+    if store is None or str(store.path) != path:
+        store = _state["store"] = Store(path, data_dir=default_data_dir())
+    return store
+
+
+def _https(conn: HTTPConnection) -> bool:
+    return conn.url.scheme in ("https", "wss") or conn.headers.get("x-forwarded-proto", "").lower() == "https"
+
+
+def _same_origin(conn: HTTPConnection) -> bool:
+    """A request from a page of this server (or from no page at all: no Origin header)."""
+    origin = conn.headers.get("origin")
+    if not origin:
+        return True
+    host = conn.headers.get("host", "")
+    return origin.split("://", 1)[-1].rstrip("/") == host
+
+
+async def _session_cookie(request: Request) -> Response:
+    """Redeem the one-time code of a sign-in and set the session cookie."""
+    if not _same_origin(request):
+        return PlainTextResponse("Permintaan ditolak.", status_code=403)
+    try:
+        form = await request.form()
+        code = str(form.get("kode") or "")
+        token = await run_in_threadpool(sessions.redeem, _store(), code)
+    except StoreBusy:
+        return PlainTextResponse(StoreBusy.MESSAGE, status_code=503)
+    except Exception:  # noqa: BLE001 - logged; the browser gets a plain message, never a traceback
+        _LOG.exception("session cookie route failed")
+        return PlainTextResponse("Terjadi kesalahan saat masuk. Coba lagi.", status_code=500)
+    if not token:
+        return PlainTextResponse("Kode masuk tidak berlaku lagi. Silakan masuk kembali.", status_code=400)
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.set_cookie(
+        sessions.COOKIE,
+        token,
+        max_age=int(MAX_SESSION.total_seconds()),
+        path="/",
+        secure=_https(request),
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+def routes() -> list[Route]:
+    """The routes ``st.App`` serves beside Streamlit's own."""
+    return [Route(SESSION_PATH, _session_cookie, methods=["POST"])]
+
+
+class SessionGuard:
+    """ASGI middleware: media files (downloads) and uploads need a valid session cookie; any
+    other request passes unchanged (the app's pages check the cookie on every script run)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        _state["active"] = True
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith(GUARDED):
+            conn = HTTPConnection(scope)
+            try:
+                allowed = await run_in_threadpool(self._valid, conn.cookies.get(sessions.COOKIE))
+            except Exception:  # noqa: BLE001 - logged; refuse rather than fail open
+                _LOG.exception("session check of %s failed", scope.get("path"))
+                allowed = False
+            if not allowed:
+                await PlainTextResponse(DENIED, status_code=403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _valid(token: str | None) -> bool:
+        return bool(token) and sessions.check(_store(), token).user is not None
+
+
+def middleware() -> list[Middleware]:
+    """The middleware ``st.App`` runs before Streamlit's own."""
+    return [Middleware(SessionGuard)]
