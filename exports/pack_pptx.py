@@ -24,7 +24,7 @@ import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
@@ -621,10 +621,9 @@ def _add_sp(slide, body: str) -> None:
 
     Text boxes and rectangles are written as DrawingML directly: python-pptx's generic
     attribute API costs milliseconds per shape, and a pack of 40 OPDs has hundreds of them."""
-    sid = slide.shapes._next_shape_id
-    slide.shapes._spTree.append(
-        parse_xml(f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="{sid}" name="Shape {sid}"/>{body}</p:sp>')
-    )
+    tree = slide.shapes.element  # the slide's p:spTree
+    sid = tree.max_shape_id + 1  # the id python-pptx gives a new shape
+    tree.append(parse_xml(f'<p:sp {nsdecls("p", "a")}><p:nvSpPr><p:cNvPr id="{sid}" name="Shape {sid}"/>{body}</p:sp>'))
 
 
 def _box(
@@ -819,11 +818,11 @@ def _label(point, text: str, size: float = 14, colour: str = INK, position=XL_LA
 
 
 def _value_axis_at_end(chart) -> None:
-    """Let the value axis cross the (reversed) category axis at its last category, so the
-    scale sits under the bars (python-pptx only exposes the opposite crossing)."""
-    crosses = chart.value_axis._element.find(qn("c:crosses"))
-    if crosses is not None:
-        crosses.set("val", "max")
+    """Put the percent scale under the bars of the (reversed) category axis: its labels at the
+    "high" end of the category axis, which is the bottom once the categories run top to bottom.
+    (``ValueAxis.crosses`` sets where the category axis crosses the value axis, the opposite
+    crossing; the value axis line itself is hidden, so only the labels need to move.)"""
+    chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
 
 
 def _axis_max(values) -> float:
@@ -888,7 +887,7 @@ def _draw_table(slide, spec: Slide, x: float = MARGIN, y: float = BODY_TOP, last
     table = shape.table
     table.first_row = True
     table.horz_banding = False
-    tbl = table._tbl
+    tbl = shape.element.graphic.graphicData.tbl  # the a:tbl of the table's graphic frame
     for tr in tbl.findall(qn("a:tr")):
         tbl.remove(tr)
     grid = tbl.find(qn("a:tblGrid"))
