@@ -19,7 +19,6 @@ reported as the median (the machine is shared, so a baseline is measured in the 
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 import os
@@ -361,6 +360,10 @@ def measure_pages(fig: dict, db: Path) -> None:
     os.environ["PANTAU_DB"], os.environ["PANTAU_DATA"] = str(db), str(db.parent / "data")
     store = Store(db)
     account = to_user(store.get_user(province.ADMIN[0]))
+    from core import sessions
+    from ui.auth import TEST_TOKEN_KEY
+
+    token = sessions.redeem(store, sessions.begin(store, account.username))
     version = store.data_version()
     out = fig["pages"] = {}
     with _SessionCounter() as counter:
@@ -368,13 +371,7 @@ def measure_pages(fig: dict, db: Path) -> None:
             try:
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
                 at.query_params["tahun"], at.query_params["bulan"] = str(YEAR), str(MONTH)
-                now = dt.datetime.now()
-                at.session_state["auth"] = {
-                    "username": account.username,
-                    "started": now,
-                    "last_seen": now,
-                    "user": account,
-                }
+                at.session_state[TEST_TOKEN_KEY] = token  # a real session (AppTest has no cookies)
                 st.cache_data.clear()
                 row = out[key] = {"page": page}
                 if key != "ringkasan":  # app.py opens Ringkasan first; then the page itself
