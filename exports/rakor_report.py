@@ -280,7 +280,7 @@ def _para(
 
 def _rule_below(paragraph) -> None:
     """A double line under a paragraph (the kop's rule)."""
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = paragraph.paragraph_format.element.get_or_add_pPr()  # element: the w:p
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "double"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):

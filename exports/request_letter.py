@@ -124,7 +124,7 @@ def _paragraph(
 
 def _rule(paragraph) -> None:
     """The double line under the kop (a thick-thin paragraph border)."""
-    pPr = paragraph._p.get_or_add_pPr()
+    pPr = paragraph.paragraph_format.element.get_or_add_pPr()  # element: the w:p
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "thickThinSmallGap"), ("w:sz", "24"), ("w:space", "1"), ("w:color", "000000")):
