@@ -368,7 +368,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
     @_connected
     def schema_version(self) -> int:
         """Highest applied migration number."""
-        return self._one("SELECT max(version) FROM schema_version")[0] or 0
+        return self._value("SELECT max(version) FROM schema_version") or 0
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -413,7 +413,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         cols = columns or ", ".join(data.column_names if isinstance(data, pa.Table) else data.columns)
         self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {select or cols} FROM _append_source")
 
-    def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def _df(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
 
     def _frame(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
@@ -583,14 +583,14 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         check_finite("sub_kegiatan", subs)
         self._wrote()
         _new = subs  # noqa: F841 (read by DuckDB by name)
-        before = self._one("SELECT count(*) FROM sub_kegiatan")[0]
+        before = self._value("SELECT count(*) FROM sub_kegiatan")
         cols = ", ".join(subs.columns)
         self.con.execute(
             f"INSERT INTO sub_kegiatan ({cols}, provisional) SELECT {cols}, true FROM _new n "
             "WHERE NOT EXISTS (SELECT 1 FROM sub_kegiatan s WHERE s.tahun = n.tahun AND s.opd_kode = n.opd_kode "
             "AND s.kode = n.kode)"
         )
-        return self._one("SELECT count(*) FROM sub_kegiatan")[0] - before
+        return self._value("SELECT count(*) FROM sub_kegiatan") - before
 
     @_connected
     def provisional_lists(self, tahun: int) -> pd.DataFrame:
@@ -761,7 +761,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         allowed = {"opd", "import", "import_issue", "sub_kegiatan", "belanja", "realisasi", "audit_log", "app_user"}
         if table not in allowed:
             raise ValueError(table)
-        return self._one(f"SELECT count(*) FROM {table}")[0]
+        return self._value(f"SELECT count(*) FROM {table}")
 
     @_connected
     def sql(self, query: str, params: list | None = None) -> list[tuple]:
@@ -775,13 +775,15 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         out = {}
         for name in self._tables():
             quoted = '"' + name.replace('"', '""') + '"'
-            out[name] = tuple(self._one(f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t"))
+            row = self._one(f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t")
+            assert row is not None  # an aggregate without GROUP BY returns one row
+            out[name] = tuple(row)
         return out
 
     @_connected
     def is_empty(self) -> bool:
         """True before any DPA or report has been loaded (first run)."""
-        return self._one("SELECT count(*) FROM import")[0] == 0
+        return self._value("SELECT count(*) FROM import") == 0
 
     @_connected
     def periods(self) -> list[tuple[int, int]]:
@@ -812,7 +814,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
     @_connected
     def count_users(self) -> int:
         """Number of user accounts (0 on a fresh install: the setup screen shows)."""
-        return self._one("SELECT count(*) FROM app_user")[0]
+        return self._value("SELECT count(*) FROM app_user")
 
     @_connected
     def get_user(self, username: str) -> dict | None:
@@ -883,7 +885,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         if row:
             return row[0]
         self._wrote()
-        new_id = self._one("INSERT INTO unit_kerja (id, nama) VALUES (nextval('seq_unit'), ?) RETURNING id", [nama])[0]
+        new_id = self._value("INSERT INTO unit_kerja (id, nama) VALUES (nextval('seq_unit'), ?) RETURNING id", [nama])
         self.audit_many([(actor, "unit_create", nama, None)])
         return new_id
 
@@ -926,7 +928,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         for name in self._tables():
             target = str(directory / f"{name}.parquet").replace("'", "''")
             self.con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT parquet)")
-            tables[name] = self._one(f'SELECT count(*) FROM "{name}"')[0]
+            tables[name] = self._value(f'SELECT count(*) FROM "{name}"')
         sequences = {
             r[0]: r[1]
             for r in self.con.execute(
