@@ -33,6 +33,8 @@ from core.logs import log_failure
 from core.recap import kabupaten_totals, recap_opd
 from core.settings import load as load_settings
 from db.store import Store, StoreBusy
+from etl.issues import Rejected
+from etl.mapping import Layout, Mapping
 from etl.pipeline import ingest_paths
 from etl.text import norm
 from exports.pack_data import pack_data
@@ -68,7 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--unit", help="unit kerja (nama) data kinerja bila berkas tidak menyebutkannya")
     ing.add_argument("--user", default="admin", help="pengguna yang dicatat (bawaan: admin)")
     ing.add_argument("--json", action="store_true", help="keluaran JSON (satu larik)")
+    ing.add_argument(
+        "--mapping",
+        metavar="FILE.json",
+        help='pemetaan kolom yang dikonfirmasi, mis. {"sheet": "Progres", "header_rows": [5], '
+        '"fields": {"kode": "B", "pagu": "D", "realisasi_keuangan": "E"}}',
+    )
+    ing.add_argument("--save-layout", metavar="NAMA", help="simpan pemetaan itu sebagai format untuk berkas berikutnya")
     ing.add_argument("files", nargs="+", metavar="FILE")
+    lay = sub.add_parser("layouts", help="format kolom yang diingat: daftar, ekspor, impor")
+    lay.add_argument("action", choices=["list", "export", "import"])
+    lay.add_argument("--db")
+    lay.add_argument("--file", metavar="FILE.json", help="berkas tujuan (export) atau sumber (import); bawaan: layar")
     rec = sub.add_parser("recap", help="rekap per OPD untuk satu bulan")
     rec.add_argument("--db")
     rec.add_argument("--year", type=int, required=True)
@@ -127,9 +140,29 @@ def _clean_json(value):
 
 
 def cmd_ingest(args) -> int:
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = Mapping.from_json(Path(args.mapping).read_text(encoding="utf-8"))
+        except OSError as exc:
+            print(f"Kesalahan: berkas pemetaan '{args.mapping}' tidak dapat dibaca: {exc.strerror}.", file=sys.stderr)
+            return 1
+        except Rejected as exc:
+            print(f"Kesalahan: {exc.issue.message}", file=sys.stderr)
+            return 1
+    if args.save_layout and mapping is None:
+        print("Kesalahan: --save-layout menyimpan pemetaan dari --mapping; berikan juga --mapping.", file=sys.stderr)
+        return 1
     with Store(args.db) as store:
         results = ingest_paths(
-            store, [Path(f) for f in args.files], opd=args.opd, period=args.period, user=args.user, unit=args.unit
+            store,
+            [Path(f) for f in args.files],
+            opd=args.opd,
+            period=args.period,
+            user=args.user,
+            unit=args.unit,
+            mapping=mapping,
+            save_layout=args.save_layout,
         )
     if args.json:
         print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1, allow_nan=False))
@@ -157,7 +190,42 @@ def cmd_ingest(args) -> int:
                     if x
                 )
                 print(f"    {i['severity']}: {i['message']}" + (f" [{loc}]" if loc else ""))
-    return 1 if any(r["status"] == "rejected" for r in results) else 0
+    return 1 if any(r["status"] in ("rejected", "needs_mapping") for r in results) else 0
+
+
+def cmd_layouts(args) -> int:
+    """``layouts list|export|import``: the column layouts people confirmed."""
+    with Store(args.db) as store:
+        if args.action == "import":
+            try:
+                text = Path(args.file).read_text(encoding="utf-8") if args.file else sys.stdin.read()
+                items = [Layout.from_dict(d) for d in json.loads(text)]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                print(f"Kesalahan: daftar format tidak dapat dibaca ({type(exc).__name__}).", file=sys.stderr)
+                return 1
+            with store.transaction():
+                for item in items:
+                    store.save_layout(item.name, item.signature, item.height, item.paths, item.opd_kode, "cli")
+            print(f"{len(items)} format diimpor.")
+            return 0
+        rows = store.layouts()
+    if args.action == "export":
+        text = json.dumps(
+            [Layout(r["name"], r["signature"], r["paths"], r["height"], r["opd_kode"]).to_json() for r in rows],
+            ensure_ascii=False,
+            indent=1,
+        )
+        if args.file:
+            Path(args.file).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        return 0
+    if not rows:
+        print("Belum ada format kolom yang disimpan.")
+    for r in rows:
+        fields = ", ".join(f"{f} ← {p}" for f, p in r["paths"].items())
+        print(f"{r['name']} (OPD: {r['opd_kode'] or 'semua'}): {fields}")
+    return 0
 
 
 def cmd_recap(args) -> int:
@@ -331,6 +399,7 @@ def cmd_kinerja(args) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest,
+    "layouts": cmd_layouts,
     "recap": cmd_recap,
     "export": cmd_export,
     "pack": cmd_pack,

@@ -362,7 +362,10 @@ def find_header(
             found, _ = map_paths(paths)
             score = _score(found)
             if score >= 3 and any(f in found for f in required_any):
-                if best is None or score > best[0]:
+                # a label row under the header belongs to it even when it names no new field: it can
+                # show that one column is really two ("FISIK" over "REAL | REAL")
+                deeper = best is not None and score == best[0] and i == best[1] and last > best[2]
+                if best is None or score > best[0] or deeper:
                     best = (score, i, last, paths)
             nxt = last + 1
             if nxt >= len(rows) or nxt - i >= 4 or not _is_label_row(rows[nxt]) or _is_number_row(rows[nxt]):

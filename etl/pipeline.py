@@ -33,6 +33,7 @@ from .codes import ORGANISASI, code_kind, split_code
 from .columns import FIELD_LABEL, Header, find_header
 from .detect import PeriodHit, detect_year, file_name_periods, find_period, opd_in_title, period_in_title, title_lines
 from .issues import ERROR, INFO, WARNING, Issue, Rejected, column_letter, reject
+from .mapping import Layout, Mapping, find_layout, header_from_mapping, layout_from
 from .opd_match import OpdMatcher, OpdRef, default_singkatan
 from .reader import Sheet, read_sheets
 from .realisasi import LeafRow, column_label, name_key, parse_table
@@ -57,6 +58,7 @@ class Master:
     # (tahun, opd) -> normalised sub kegiatan name -> kode, of the DPA (not of provisional lists)
     names: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
     dpa_years: set[int] | None = None  # years with a DPA (None: every year of ``sub_kegiatan``)
+    layouts: list[Layout] = field(default_factory=list)  # remembered column layouts (issue 16)
 
     @classmethod
     def from_store(cls, store: Store) -> Master:
@@ -71,6 +73,10 @@ class Master:
                 kinerja_mod.KinerjaMaster.from_store(store),
                 names,
                 set(store.dpa_years()),
+                [
+                    Layout(r["name"], r["signature"], r["paths"], r["height"], r["opd_kode"], r["id"])
+                    for r in store.layouts()
+                ],
             )
 
     def __post_init__(self):
@@ -106,11 +112,13 @@ class Master:
         for s in rep.dpa.sub_kegiatan.values():
             names.setdefault((rep.year, s.opd_kode), {})[norm(s.nama)] = s.kode
         years = None if self.dpa_years is None else self.dpa_years | {rep.year}
-        return Master(opds, subs, self.kinerja, names, years)
+        return Master(opds, subs, self.kinerja, names, years, self.layouts)
 
     def with_targets(self, rep: Report) -> Master:
         """This master plus the units and indicators of a (not yet loaded) targets workbook."""
-        return Master(self.opds, self.sub_kegiatan, self.kinerja.merged_with(rep), self.names, self.dpa_years)
+        return Master(
+            self.opds, self.sub_kegiatan, self.kinerja.merged_with(rep), self.names, self.dpa_years, self.layouts
+        )
 
     def by_kode(self, kode: str) -> OpdRef | None:
         return next((o for o in self.opds if o.kode == kode), None)
@@ -140,6 +148,13 @@ class Report:
     provisional: bool = False  # no DPA of the year: the report's rows are the activity list for now
     col0: int = 0  # the sheet's first column (header columns are counted from it)
     kas: rak_mod.RakTable | None = None  # kind rak: planned cash per sub kegiatan and month
+    layout_name: str | None = None  # the remembered layout the report was read with
+    sample_rows: list[list] = field(default_factory=list, repr=False)  # first data rows (for candidates)
+
+    def samples(self, col: int, n: int = 3) -> list:
+        """The first non-empty values of grid column ``col`` under the header."""
+        values = [row[col] for row in self.sample_rows if col < len(row) and row[col] is not None]
+        return [v if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for v in values[:n]]
 
     @property
     def errors(self) -> list[Issue]:
@@ -225,8 +240,12 @@ def analyse(
     period: tuple[int, int] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     unit: str | None = None,
+    mapping: Mapping | None = None,
 ) -> FileAnalysis:
     """Sniff, read, recognise and validate one file. Never raises for bad input.
+
+    ``mapping`` is a column mapping a person confirmed for this file: it replaces the automatic
+    layout; without it, a remembered layout whose header is in the file wins over the automatic one.
 
     ``opd`` (a kode, name or abbreviation) and ``period`` ((year, month)) are what the user
     said; they decide where the file is silent and, when the file disagrees, win with a warning.
@@ -241,7 +260,7 @@ def analyse(
         sheets = read_sheets(name, data, sniffed)  # stage 2: the cells of every visible sheet
         marker = read_marker(data, sniffed.format, sniffed.archive)
         # stages 3-6: header block, layout, leaf rows, validation (per sheet, in _recognise)
-        _recognise(analysis, sheets, master, opd, period, marker)
+        _recognise(analysis, sheets, master, opd, period, marker, mapping)
     except Exception as exc:
         _failed(analysis, exc)
     return analysis
@@ -265,14 +284,30 @@ def _failed(analysis: FileAnalysis, exc: Exception) -> None:
 
 
 def _recognise(
-    analysis: FileAnalysis, sheets: list[Sheet], master: Master, opd_hint, period_hint, marker: Marker | None = None
+    analysis: FileAnalysis,
+    sheets: list[Sheet],
+    master: Master,
+    opd_hint,
+    period_hint,
+    marker: Marker | None = None,
+    mapping: Mapping | None = None,
 ) -> None:
     """The layout and kind of every sheet; the reports of the file (helper sheets never decide
     its kind and never reject it)."""
     name = analysis.name
     found: list[tuple[Sheet, Header, str]] = []
-    for sheet in sheets:
-        header = find_header(sheet)
+    layout_of: dict[str | None, str] = {}
+    if mapping is not None:
+        sheet = next((s for s in sheets if mapping.sheet in (None, s.name)), None)
+        if sheet is None:
+            raise reject("bad_mapping", f"Lembar '{mapping.sheet}' pada pemetaan kolom tidak ada di berkas '{name}'.")
+        header = header_from_mapping(sheet, mapping)
+        found.append((sheet, header, sheet_kind(header)))
+    for sheet in sheets if mapping is None else []:
+        hit = find_layout(sheet, master.layouts) if master.layouts else None
+        header = hit[0] if hit else find_header(sheet)
+        if hit:
+            layout_of[sheet.name] = hit[1].name
         if header is not None:
             found.append((sheet, header, sheet_kind(header)))
     if not found:
@@ -342,6 +377,7 @@ def _recognise(
     owners = {(rep.opd.kode if rep.opd else rep.opd_text) for rep in reports}
     for rep in reports:
         rep.source = realisasi_source(rep.header, len(owners) > 1, rep.layout == LAYOUT)
+        rep.layout_name = layout_of.get(rep.sheet)
     analysis.reports.extend(reports)
     _flag_period_twice(analysis.reports, lambda rep: rep.opd.nama if rep.opd else rep.opd_text, "laporan")
 
@@ -544,6 +580,7 @@ def _analyse_realisasi(
     name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint, multi: bool, marker: Marker | None = None
 ) -> Report:
     rep = Report("realisasi", sheet.name, header, col0=sheet.col0)
+    rep.sample_rows = sheet.rows[header.data_start : header.data_start + 10]
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     missing = [FIELD_LABEL[c] for c in REQUIRED_REALISASI if c not in header.fields]
     if "kode" not in header.fields and "no" not in header.fields and "nama" not in header.fields:
@@ -1135,16 +1172,34 @@ def summarised_issues(issues: list[Issue]) -> tuple[list[dict], dict[str, int]]:
     return out, counts
 
 
+def needs_mapping(analysis: FileAnalysis) -> dict[str, list[dict]] | None:
+    """Where the file waits for a person (two columns could be a figure the recap uses, nothing
+    else wrong): the candidate columns per field, each with its letter, header path and first
+    values; ``None`` otherwise (CLI: ``--mapping``; the Impor page asks)."""
+    errors = analysis.errors
+    if not errors or any(e.code != "ambiguous_column" for e in errors):
+        return None
+    out: dict[str, list[dict]] = {}
+    for rep in analysis.reports:
+        for fld, cols in rep.header.ambiguous.items():
+            out[fld] = [
+                dict(column=column_letter(rep.col0 + c), header=rep.header.labels.get(c, ""), samples=rep.samples(c))
+                for c in cols
+            ]
+    return out or None
+
+
 def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]:
     """The JSON contract of ``python -m etl ingest --json``: one object per report or refused file.
     Each report also says ``source`` (the family of file), ``fields`` (the header path each field
     was read from) and ``fisik_pct`` (pagu-weighted; null where the file has no fisik)."""
     if analysis.rejected or not analysis.reports:
         issues, counts = summarised_issues(analysis.issues + [i for r in analysis.reports for i in r.issues])
+        ask = needs_mapping(analysis)
         return [
             dict(
                 file=analysis.name,
-                status="rejected",
+                status="needs_mapping" if ask else "rejected",
                 kind=analysis.kind,
                 **_who(analysis.reports[0] if analysis.reports else None),
                 year=None,
@@ -1155,6 +1210,8 @@ def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]
                 fisik_pct=None,
                 source=analysis.reports[0].source if analysis.reports else None,
                 fields={},
+                layout=None,
+                **({"candidates": ask} if ask else {}),
                 issues=issues,
                 issue_counts=counts,
             )
@@ -1178,6 +1235,7 @@ def result_rows(analysis: FileAnalysis, status: str | None = None) -> list[dict]
                 fisik_pct=None if rep.fisik_pct is None else round(rep.fisik_pct, 4),
                 source=rep.source,
                 fields={f: path for f, path in rep.header.matched().items() if f != "no"},
+                layout=rep.layout_name,
                 issues=issues,
                 issue_counts=counts,
                 **_kinerja_counts(rep),
@@ -1645,6 +1703,8 @@ class Upload:
     opd: str | None = None
     period: tuple[int, int] | None = None
     unit: str | None = None  # kinerja files: the unit kerja (id or name) where the file is silent
+    mapping: Mapping | None = None  # a column mapping a person confirmed for this file
+    save_layout: str | None = None  # remember that mapping under this name once the file is loaded
 
     @cached_property
     def sha256(self) -> str:
@@ -1675,6 +1735,7 @@ def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress
                 period=upload.period,
                 max_bytes=max_bytes,
                 unit=upload.unit,
+                mapping=upload.mapping,
             )
         )
         if progress:
@@ -1739,7 +1800,21 @@ def commit_batch(
     master = Master.from_store(store)
     analysed = _analyse_all(uploads, master, max_bytes, progress)
     enforce_scope(analysed, scope, master)
-    return _commit_analysed(store, uploads, analysed, master, user, max_bytes, scope)
+    results = _commit_analysed(store, uploads, analysed, master, user, max_bytes, scope)
+    for upload, analysis, rows in zip(uploads, analysed, results):
+        if upload.save_layout and upload.mapping and any(r["status"] in ("accepted", "flagged") for r in rows):
+            remember_layout(store, analysis, upload.save_layout, user)
+    return results
+
+
+def remember_layout(store: Store, analysis: FileAnalysis, name: str, user: str, shared: bool = False) -> None:
+    """Keep the layout of an analysed file (its first report's header) under ``name``, for its
+    OPD (``shared``: for every OPD), so that the next file with that header is read the same way."""
+    rep = analysis.reports[0]
+    layout = layout_from(rep.header, name, None if shared or rep.opd is None else rep.opd.kode)
+    with store.transaction():
+        store.save_layout(layout.name, layout.signature, layout.height, layout.paths, layout.opd_kode, user)
+        store.audit_many([(user, "layout_save", name, json.dumps(layout.to_json(), ensure_ascii=False))])
 
 
 def _commit_analysed(
@@ -1779,14 +1854,18 @@ def ingest_paths(
     user: str = "admin",
     max_bytes: int = MAX_FILE_BYTES,
     unit: str | None = None,
+    mapping: Mapping | None = None,
+    save_layout: str | None = None,
 ) -> list[dict]:
-    """Load files from disk (the CLI and batch jobs): :func:`commit_batch` over readable files."""
+    """Load files from disk (the CLI and batch jobs): :func:`commit_batch` over readable files.
+    ``mapping`` / ``save_layout``: a confirmed column mapping for the files, and the name to
+    remember it under."""
     results: list[dict] = []
     uploads: list[Upload] = []
     slots: list[int | None] = []
     for path in map(Path, paths):
         try:
-            uploads.append(Upload(path.name, path.read_bytes(), opd, period, unit))
+            uploads.append(Upload(path.name, path.read_bytes(), opd, period, unit, mapping, save_layout))
             slots.append(len(uploads) - 1)
         except OSError as exc:
             slots.append(None)

@@ -471,6 +471,7 @@ RESULT_KEYS = [
     "fisik_pct",
     "source",
     "fields",
+    "layout",
     "issues",
     "issue_counts",
 ]
