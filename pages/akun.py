@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.auth import AuthError, change_own_password, role_label
 from ui.auth import must_change_password, require_page, sign_out
+from ui.safe import md_escape
 from ui.state import get_store
 
 user = require_page("akun", "akun")
@@ -21,8 +22,8 @@ if user.opd_scope:
 elif user.unit_id is not None:
     scope = dict(store.unit_kerja()).get(user.unit_id, str(user.unit_id))
 st.markdown(
-    f"**{user.nama}** ({user.username})  \nPeran: {role_label(user.role)}"
-    + (f"  \nCakupan data: {scope}" if scope else "")
+    f"**{md_escape(user.nama)}** ({md_escape(user.username)})  \nPeran: {role_label(user.role)}"
+    + (f"  \nCakupan data: {md_escape(scope)}" if scope else "")
 )
 
 with st.form("change_password", clear_on_submit=True):
@@ -37,12 +38,12 @@ with st.form("change_password", clear_on_submit=True):
             try:
                 change_own_password(store, user.username, old, new1)
             except AuthError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md_escape(str(exc)), icon=":material/error:")
             else:
                 st.session_state["flash_akun"] = "Kata sandi berhasil diganti."
                 st.rerun()
 if "flash_akun" in st.session_state:
-    st.success(st.session_state.pop("flash_akun"), icon=":material/check_circle:")
+    st.success(md_escape(st.session_state.pop("flash_akun")), icon=":material/check_circle:")
 
 st.divider()
 if st.button("Keluar dari Pantau", icon=":material/logout:", key="logout_akun"):

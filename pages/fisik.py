@@ -12,6 +12,7 @@ from ui import cache
 from ui.auth import require_page
 from ui.charts import split_figure
 from ui.downloads import audited_download
+from ui.safe import md_escape
 from ui.state import current_period, get_store
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
@@ -179,12 +180,12 @@ if user.is_admin:
                 try:
                     override_jenis(store, user, year, chosen[0], chosen[1], new_jenis, reason)
                 except KlasifikasiError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["flash_fisik"] = f"Klasifikasi {chosen[1]} diubah menjadi {JENIS[new_jenis]}."
                     st.rerun()
     if "flash_fisik" in st.session_state:
-        st.success(st.session_state.pop("flash_fisik"), icon=":material/check_circle:")
+        st.success(md_escape(st.session_state.pop("flash_fisik")), icon=":material/check_circle:")
     history = cache.jenis_overrides(store, year)
     if not history.empty:
         st.caption("Riwayat perubahan manual")

@@ -10,6 +10,7 @@ from ui.downloads import audited_download
 from ui.import_session import ImportSession
 from ui.kinerja import kinerja_history_frame, kinerja_summary_rows, match_frame, targets_frame
 from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, stored_issues_frame, summary_rows
+from ui.safe import md_escape
 from ui.state import current_period, current_user, get_store, set_period
 
 user = require_page("impor", "impor")
@@ -28,14 +29,14 @@ master = Master.from_store(store)
 if unit_scope is not None:
     own_unit = dict(store.unit_kerja()).get(unit_scope, str(unit_scope))
     st.info(
-        f"Akun Anda untuk **{own_unit}**: hanya format data kinerja unit ini yang dapat diunggah dan dilihat "
-        "riwayatnya.",
+        f"Akun Anda untuk **{md_escape(own_unit)}**: hanya format data kinerja unit ini yang dapat diunggah "
+        "dan dilihat riwayatnya.",
         icon=":material/badge:",
     )
 elif scope:
     own = master.by_kode(scope)
     st.info(
-        f"Akun Anda untuk **{own.nama if own else scope}**: hanya laporan OPD ini yang dapat diunggah dan "
+        f"Akun Anda untuk **{md_escape(own.nama if own else scope)}**: hanya laporan OPD ini yang dapat diunggah dan "
         "dilihat riwayatnya.",
         icon=":material/badge:",
     )
@@ -108,12 +109,15 @@ else:
             else (":material/warning:" if a.all_issues() else ":material/check_circle:")
         )
         with st.expander(
-            f"{a.name}", expanded=len(analyses) <= 5 or a.rejected or any(r.needs for r in a.reports), icon=icon
+            md_escape(a.name), expanded=len(analyses) <= 5 or a.rejected or any(r.needs for r in a.reports), icon=icon
         ):
             kinerja_file = a.kind in ("targets", "kinerja")
             st.dataframe(kinerja_summary_rows(a) if kinerja_file else summary_rows(a), hide_index=True, width="stretch")
             for rep in a.reports:
-                st.caption(f"Kolom dikenali{' (lembar ' + rep.sheet + ')' if rep.sheet else ''}: {columns_text(rep)}")
+                st.caption(
+                    f"Kolom dikenali{' (lembar ' + md_escape(rep.sheet) + ')' if rep.sheet else ''}: "
+                    f"{md_escape(columns_text(rep))}"
+                )
                 if rep.kinerja is not None and rep.kinerja.rows:
                     st.caption(
                         "Pencocokan nama indikator dengan Perjanjian Kinerja (yang ragu tidak dimuat sampai "
@@ -166,7 +170,7 @@ else:
                     st.session_state["hints"][f.file_id] = hint
                     st.rerun()
             for err in a.errors:  # the reason in full, not only in a narrow table cell
-                st.error(err.message, icon=":material/block:")
+                st.error(md_escape(err.message), icon=":material/block:")
             issues = issues_frame(a)
             if not issues.empty:
                 st.dataframe(

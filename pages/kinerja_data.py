@@ -30,6 +30,7 @@ from ui.kinerja import (
     when_text,
 )
 from ui.kinerja_downloads import recap_workbook_cached
+from ui.safe import md_escape, show_table
 from ui.state import current_period, get_store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +58,7 @@ names = dict(zip(units["id"].astype(int), units["nama"]))
 
 flash = st.session_state.pop("data_flash", None)
 if flash:
-    st.success(flash, icon=":material/task_alt:")
+    st.success(md_escape(flash), icon=":material/task_alt:")
 
 pending = store.pending_matches(tahun=year, unit_id=scope)
 tabs = st.tabs(
@@ -92,7 +93,7 @@ with tabs[0]:
         )
     else:
         unit_choice = scope
-        c3.markdown(f"Unit kerja: **{names[scope]}**")
+        c3.markdown(f"Unit kerja: **{md_escape(names[scope])}**")
     p = period_of(year, kind, month, tw)
     args = dict(month=p.month, triwulan=p.triwulan, annual=p.annual)
     recap = kinerja_recap(store, year, unit_id=unit_choice, **args)
@@ -111,7 +112,7 @@ with tabs[0]:
         "rendah, ≤ 50 sangat rendah. Triwulan/tahun: indikator stok memakai bulan terakhir yang terisi, "
         "indikator alir dijumlahkan; target bulanan indikator alir = target triwulan ÷ 3."
     )
-    st.table(
+    show_table(
         style_recap(recap_display(recap, with_unit=unit_choice is None, with_months=p.month is None)), hide_index=True
     )
     who = names[unit_choice] if unit_choice is not None else "semua unit"
@@ -161,7 +162,7 @@ with tabs[0]:
     if notes.empty:
         st.caption("Belum ada catatan analisis untuk periode ini.")
     else:
-        st.table(
+        show_table(
             pd.DataFrame(
                 {
                     "Unit": notes["unit"],
@@ -182,7 +183,7 @@ with tabs[0]:
         current = notes[notes["unit_id"] == target_unit]["note"]
         with st.form(f"analisis_{target_unit}_{year}_{p.key}", border=True):
             text = st.text_area(
-                f"Analisis dan evaluasi {names[target_unit]} ({p.label})",
+                f"Analisis dan evaluasi {md_escape(names[target_unit])} ({p.label})",
                 key=f"analisis_text_{target_unit}_{year}_{p.key}",
                 value=current.iloc[0] if len(current) else "",
                 height=120,
@@ -192,13 +193,13 @@ with tabs[0]:
                 try:
                     review.save_analysis(store, int(target_unit), year, p.key, text, user)
                 except review.ReviewError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["data_flash"] = f"Analisis {names[target_unit]} {p.label} tersimpan."
                     st.rerun()
         history = store.analisis_history(int(target_unit), year, p.key)
         if len(history) > 1:
-            with st.expander(f"Riwayat analisis {names[target_unit]} ({len(history)} versi)"):
+            with st.expander(f"Riwayat analisis {md_escape(names[target_unit])} ({len(history)} versi)"):
                 st.dataframe(
                     pd.DataFrame(
                         {
@@ -402,12 +403,13 @@ with tabs[2]:
         imp, line = int(prow["import_id"]), int(prow["row"])
         with st.container(border=True):
             st.markdown(
-                f"**{prow['unit']}** · {period_label(int(prow['tahun']), int(prow['bulan']))} · berkas "
-                f"*{prow['file_name']}* "
+                f"**{md_escape(prow['unit'])}** · {period_label(int(prow['tahun']), int(prow['bulan']))} · berkas "
+                f"*{md_escape(prow['file_name'])}* "
                 f"(impor #{imp}), baris {line}"
             )
             st.markdown(
-                f"Nama di berkas: **“{prow['nama_file']}”** · satuan: {prow['satuan_file'] or '-'} · "
+                f"Nama di berkas: **“{md_escape(prow['nama_file'])}”** · "
+                f"satuan: {md_escape(prow['satuan_file'] or '-')} · "
                 f"target di berkas: {value_text(prow['target_file'])} · realisasi: "
                 f"**{value_text(prow['realisasi'])}**"
             )
@@ -423,13 +425,17 @@ with tabs[2]:
             }
             choices = {**shown, **others}
             if not may_act:
-                st.caption("Kandidat: " + "; ".join(shown.values()) if shown else "Tidak ada kandidat yang mirip.")
+                st.caption(
+                    ("Kandidat: " + "; ".join(map(md_escape, shown.values())))
+                    if shown
+                    else "Tidak ada kandidat yang mirip."
+                )
                 continue
             pick = st.radio(
                 "Indikator yang dimaksud",
                 [None] + list(choices),
                 key=f"pick_{imp}_{line}",
-                format_func=lambda i, choices=choices: "- pilih indikator -" if i is None else choices[i],
+                format_func=lambda i, choices=choices: "- pilih indikator -" if i is None else md_escape(choices[i]),
             )
             c = st.columns([1, 2, 1])
             if c[0].button(
@@ -438,7 +444,7 @@ with tabs[2]:
                 try:
                     confirm_match(store, imp, line, int(pick), user)
                 except review.ReviewError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["data_flash"] = (
                         f"Baris {line} ('{prow['nama_file']}') dipasangkan ke indikator "
@@ -455,7 +461,7 @@ with tabs[2]:
                 try:
                     dismiss_match(store, imp, line, user, reason)
                 except review.ReviewError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["data_flash"] = f"Baris {line} ('{prow['nama_file']}') diabaikan."
                     st.rerun()

@@ -11,6 +11,7 @@ from core.kinerja import ROMAN, format_target, triwulan_of
 from core.kinerja_input import InputError, submit_values
 from ui.auth import require_page
 from ui.kinerja import history_frame, last_return, person, status_text, value_text, when_text
+from ui.safe import md_escape, show_table
 from ui.state import current_period, get_store
 
 user = require_page("isi-kinerja", "kinerja_isi")
@@ -48,7 +49,7 @@ unit = names[unit_id]
 
 flash = st.session_state.pop("isi_flash", None)
 if flash:
-    st.success(flash, icon=":material/task_alt:")
+    st.success(md_escape(flash), icon=":material/task_alt:")
 
 status = review.status_of(store, unit_id, year, month)
 row = store.review_get(unit_id, year, month)
@@ -56,18 +57,18 @@ events = store.review_events(year, month, unit_id)
 users = store.users()
 people = dict(zip(users["username"], users["nama"]))
 locked = status == "approved"
-st.markdown(f"**{unit}** · bulan **{period_label(year, month)}** · status: **{status_text(status)}**")
+st.markdown(f"**{md_escape(unit)}** · bulan **{period_label(year, month)}** · status: **{status_text(status)}**")
 if locked:
     st.error(
-        review.lock_message(unit, year, month, person(people, row["approved_by"]), row["approved_at"]),
+        md_escape(review.lock_message(unit, year, month, person(people, row["approved_by"]), row["approved_at"])),
         icon=":material/lock:",
     )
 elif status == "returned":
     back = last_return(events)
     st.warning(
-        f"**Dikembalikan oleh {person(people, back['actor'])}** pada {when_text(back['created_at'])} "
+        f"**Dikembalikan oleh {md_escape(person(people, back['actor']))}** pada {when_text(back['created_at'])} "
         "dengan catatan:\n\n"
-        f"> {back['note']}\n\nPerbaiki nilainya di bawah ini, lalu kirim kembali ke Sekcam.",
+        f"> {md_escape(back['note'])}\n\nPerbaiki nilainya di bawah ini, lalu kirim kembali ke Sekcam.",
         icon=":material/undo:",
     )
 elif status == "submitted":
@@ -106,11 +107,11 @@ with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
         old = now.get(ind_id, (None, None))
         cols = st.columns(WIDTHS, vertical_alignment="center")
         cols[0].write(str(int(ind["no"])) if pd.notna(ind["no"]) else "")
-        cols[1].write(ind["nama"])
-        cols[2].write(ind["satuan"] or "–")
+        cols[1].markdown(md_escape(ind["nama"]))
+        cols[2].markdown(md_escape(ind["satuan"] or "–"))
         cols[3].write(value_text(format_target(ind, month)))
         val = cols[4].text_input(
-            f"Realisasi {ind['nama']}",
+            f"Realisasi {md_escape(ind['nama'])}",
             value=value_text(old[0], dash=""),
             key=f"val_{year}_{month}_{ind_id}",
             label_visibility="collapsed",
@@ -118,7 +119,7 @@ with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
             placeholder="realisasi",
         )
         ket = cols[5].text_input(
-            f"Keterangan {ind['nama']}",
+            f"Keterangan {md_escape(ind['nama'])}",
             value=old[1] if isinstance(old[1], str) else "",
             key=f"ket_{year}_{month}_{ind_id}",
             label_visibility="collapsed",
@@ -138,7 +139,7 @@ if sent:
             icon=":material/error:",
         )
     except review.ReviewError as exc:  # Locked included
-        st.error(str(exc), icon=":material/block:")
+        st.error(md_escape(str(exc)), icon=":material/block:")
     else:
         st.session_state["isi_flash"] = (
             f"{len(ids)} nilai indikator {unit} bulan {period_label(year, month)} "
@@ -148,4 +149,4 @@ if sent:
 
 if not events.empty:
     with st.expander("Riwayat penyampaian dan review bulan ini", icon=":material/history:"):
-        st.table(history_frame(events, people), hide_index=True)
+        show_table(history_frame(events, people), hide_index=True)

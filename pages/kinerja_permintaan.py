@@ -15,6 +15,7 @@ from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.kinerja import late_css, steps_frame, tracking_frame
 from ui.kinerja_downloads import formats_zip_cached
+from ui.safe import md_escape, show_table
 from ui.state import current_period, get_store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +44,7 @@ if units.empty:
 
 flash = st.session_state.pop("permintaan_flash", None)
 if flash:
-    st.success(flash, icon=":material/task_alt:")
+    st.success(md_escape(flash), icon=":material/task_alt:")
 
 names = dict(zip(units["id"].astype(int), units["nama"]))
 reviews = store.review_rows(year, month)
@@ -85,7 +86,7 @@ if user.role == "admin":
                 try:
                     done = review.record_step(store, year, month, "requested", user, unit_ids=[int(u) for u in chosen])
                 except review.ReviewError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["permintaan_flash"] = f"Permintaan data {label} tercatat untuk {len(done)} unit."
                     st.rerun()
@@ -95,7 +96,7 @@ if user.role == "admin":
     if todo:
         st.caption(
             f"Data dari {len(todo)} unit sudah masuk tetapi belum dicatat dihimpun: "
-            + ", ".join(names[u] for u in todo)
+            + ", ".join(md_escape(names[u]) for u in todo)
             + "."
         )
         if st.button(
@@ -104,7 +105,7 @@ if user.role == "admin":
             try:
                 done = review.record_step(store, year, month, "compiled", user, unit_ids=todo)
             except review.ReviewError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md_escape(str(exc)), icon=":material/error:")
             else:
                 st.session_state["permintaan_flash"] = f"Penghimpunan data {label} tercatat untuk {len(done)} unit."
                 st.rerun()
@@ -123,7 +124,7 @@ st.caption(
     "Tiap sel: tanggal dan jam selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu "
     f"SOP; baris merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}."
 )
-st.table(track.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)
+show_table(track.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)
 audited_download(
     "Unduh Excel (pelacakan)",
     table_to_xlsx(
@@ -142,4 +143,4 @@ with st.expander("Rincian setiap langkah dan waktunya", icon=":material/timer:")
         st.caption("Belum ada langkah tercatat bulan ini.")
     else:
         steps = steps_frame(durations)
-        st.table(steps.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)
+        show_table(steps.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)

@@ -10,6 +10,7 @@ from core.format import period_label
 from core.kinerja import kinerja_recap, period
 from ui.auth import require_page
 from ui.kinerja import history_frame, person, recap_display, review_overview, status_text, style_recap, when_text
+from ui.safe import md_escape, show_table
 from ui.state import current_period, get_store
 
 BUTTON = {
@@ -44,7 +45,7 @@ if units.empty:
 
 flash = st.session_state.pop("review_flash", None)
 if flash:
-    st.success(flash, icon=":material/task_alt:")
+    st.success(md_escape(flash), icon=":material/task_alt:")
 
 reviews = store.review_rows(year, month)
 recap = kinerja_recap(store, year, month=month)
@@ -57,7 +58,7 @@ c[0].metric("Menunggu verifikasi", counts["submitted"], border=True)
 c[1].metric("Menunggu persetujuan", counts["verified"], border=True)
 c[2].metric("Dikembalikan", counts["returned"], border=True)
 c[3].metric("Disetujui 🔒", f"{counts['approved']} / {counts['total']}", border=True)
-st.table(review_overview(units, reviews, recap, people), hide_index=True)
+show_table(review_overview(units, reviews, recap, people), hide_index=True)
 
 verified = [int(u) for u in units["id"] if status.get(int(u), "draft") == "verified"]
 if user.role == "approver" and verified:
@@ -69,7 +70,7 @@ if user.role == "approver" and verified:
         try:
             done = review.approve_verified(store, year, month, user, unit_ids=verified)
         except review.ReviewError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(md_escape(str(exc)), icon=":material/error:")
         else:
             st.session_state["review_flash"] = f"{len(done)} rekap kinerja {label} disetujui dan terkunci."
             st.rerun()
@@ -81,27 +82,28 @@ first = next((u for u in order if status.get(u, "draft") in FIRST.get(user.role,
 unit_id = st.selectbox("Unit kerja", order, index=order.index(first), key="review_unit", format_func=names.get)
 state = status.get(unit_id, "draft")
 row = reviews[reviews["unit_id"] == unit_id]
-st.subheader(f"{names[unit_id]}: {status_text(state)}")
+st.subheader(f"{md_escape(names[unit_id])}: {status_text(state)}")
 if state == "approved":
     r = row.iloc[0]
     st.success(
-        f"Disetujui oleh **{person(people, r['approved_by'])}** pada {when_text(r['approved_at'])}. Rekap ini "
+        f"Disetujui oleh **{md_escape(person(people, r['approved_by']))}** pada {when_text(r['approved_at'])}. "
+        "Rekap ini "
         "terkunci: nilai tidak dapat diubah kecuali dibuka kembali dengan alasan.",
         icon=":material/lock:",
     )
 
 mine = recap[recap["unit_id"] == unit_id]
 if mine["realisasi"].notna().any():
-    st.table(style_recap(recap_display(mine, with_unit=False, with_months=False, with_status=False)), hide_index=True)
+    show_table(style_recap(recap_display(mine, with_unit=False, with_months=False, with_status=False)), hide_index=True)
 else:
-    st.info(f"{names[unit_id]} belum menyampaikan data bulan {label}.", icon=":material/hourglass_empty:")
+    st.info(f"{md_escape(names[unit_id])} belum menyampaikan data bulan {label}.", icon=":material/hourglass_empty:")
 note_now = store.analisis(year, period(year, month=month).key, unit_id)
 if not note_now.empty:
     a = note_now.iloc[0]
     st.markdown(
-        f"**Analisis Kasubbag Program dan Keuangan** ({person(people, a['created_by'])}, "
+        f"**Analisis Kasubbag Program dan Keuangan** ({md_escape(person(people, a['created_by']))}, "
         f"{when_text(a['created_at'])}):  \n"
-        f"{a['note']}"
+        f"{md_escape(a['note'])}"
     )
 
 actions = [a for a in review.allowed_actions(user, state, unit_id) if a in BUTTON]
@@ -119,7 +121,7 @@ if actions:
             try:
                 new = review.transition(store, unit_id, year, month, action, user, note)
             except review.ReviewError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md_escape(str(exc)), icon=":material/error:")
             else:
                 step = review.STEP_LABEL[review.ACTIONS[action].step]
                 st.session_state["review_flash"] = (
@@ -142,4 +144,4 @@ st.markdown("**Riwayat**")
 if events.empty:
     st.caption("Belum ada langkah tercatat untuk unit ini pada bulan ini.")
 else:
-    st.table(history_frame(events, people), hide_index=True)
+    show_table(history_frame(events, people), hide_index=True)

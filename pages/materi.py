@@ -12,6 +12,7 @@ from ui.auth import require_page
 from ui.charts import ranking_figure
 from ui.downloads import audited_download
 from ui.pack import pack_cached, pack_files_cached
+from ui.safe import md_escape
 from ui.state import current_period, get_store
 
 user = require_page("materi", "materi")
@@ -115,7 +116,7 @@ if pack.has_reports:
         ranking_figure(reported, "fisik_pct", "Realisasi fisik (%)", reported["lampu"]), config={"displaylogo": False}
     )
     if pack.not_reported:
-        st.caption("Belum melapor (tidak diperingkat): " + ", ".join(pack.not_reported) + ".")
+        st.caption("Belum melapor (tidak diperingkat): " + ", ".join(map(md_escape, pack.not_reported)) + ".")
 
 st.subheader("Isi slide")
 slides = plan(pack)

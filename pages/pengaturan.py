@@ -8,6 +8,7 @@ import streamlit as st
 from core import settings as settings_mod
 from core.months import BULAN
 from ui.auth import require_page
+from ui.safe import md_escape
 from ui.state import get_store
 
 user = require_page("pengaturan", "pengaturan")
@@ -15,7 +16,7 @@ store = get_store()
 cfg = settings_mod.load(store)
 st.title("Pengaturan")
 if "flash_pengaturan" in st.session_state:
-    st.success(st.session_state.pop("flash_pengaturan"), icon=":material/check_circle:")
+    st.success(md_escape(st.session_state.pop("flash_pengaturan")), icon=":material/check_circle:")
 
 with st.form("settings"):
     st.subheader("Daerah dan kop surat")

@@ -6,6 +6,7 @@ import streamlit as st
 from core.access import ROLES
 from core.auth import AuthError, add_unit_kerja, create_user, reset_password, role_label, update_account
 from ui.auth import require_page
+from ui.safe import md_escape
 from ui.state import get_store
 
 user = require_page("pengguna", "pengguna")
@@ -17,7 +18,7 @@ st.caption(
 )
 
 if "flash_pengguna" in st.session_state:
-    st.success(st.session_state.pop("flash_pengguna"), icon=":material/check_circle:")
+    st.success(md_escape(st.session_state.pop("flash_pengguna")), icon=":material/check_circle:")
 
 opds = {o.kode: o.nama for o in store.opds()}
 units = dict(store.unit_kerja())
@@ -102,7 +103,7 @@ with tab_new:
                     email=email,
                 )
             except AuthError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md_escape(str(exc)), icon=":material/error:")
             else:
                 st.session_state["flash_pengguna"] = f"Pengguna '{created.username}' dibuat."
                 st.rerun()
@@ -144,7 +145,7 @@ with tab_edit:
                         active=active,
                     )
                 except AuthError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["flash_pengguna"] = f"Perubahan pengguna '{chosen}' disimpan."
                     st.rerun()
@@ -155,7 +156,7 @@ with tab_edit:
                 try:
                     reset_password(store, user, chosen, temp)
                 except AuthError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["flash_pengguna"] = (
                         f"Kata sandi '{chosen}' diatur ulang; pengguna wajib menggantinya saat masuk."
@@ -165,7 +166,7 @@ with tab_edit:
 with tab_unit:
     st.caption("Unit kerja kecamatan (Kasi/Kasubbag) untuk pengguna berperan unit.")
     if units:
-        st.write(", ".join(units.values()))
+        st.markdown(", ".join(map(md_escape, units.values())))
     with st.form("new_unit", clear_on_submit=True):
         nama_unit = st.text_input("Nama unit kerja baru", placeholder="mis. Seksi Pemerintahan")
         if st.form_submit_button("Tambah unit kerja", icon=":material/add:"):
@@ -175,7 +176,7 @@ with tab_unit:
                 try:
                     add_unit_kerja(store, user, nama_unit)
                 except AuthError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
                     st.session_state["flash_pengguna"] = f"Unit kerja '{nama_unit.strip()}' ditambahkan."
                     st.rerun()

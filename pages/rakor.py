@@ -15,6 +15,7 @@ from core.months import BULAN
 from exports.table_xlsx import table_to_xlsx
 from ui.auth import require_page
 from ui.downloads import audited_download
+from ui.safe import md_escape
 from ui.state import current_period, get_store
 from ui.tindak_lanjut import followup_display, followup_export, report_cached, style_late
 
@@ -35,17 +36,17 @@ st.title("Rakor & Tindak Lanjut")
 st.caption(
     "Hasil Rapat Koordinasi Pengendalian Operasional Kegiatan (Rakor POK): keputusan per OPD dan tindak "
     "lanjutnya sampai selesai. Tindak lanjut yang melewati batas waktu ditandai merah."
-    + (f" Anda melihat tindak lanjut **{names.get(scope, scope)}** saja." if scope else "")
+    + (f" Anda melihat tindak lanjut **{md_escape(names.get(scope, scope))}** saja." if scope else "")
 )
 flash = st.session_state.pop("_rakor_flash", None)
 if flash:
-    st.success(flash, icon=":material/check_circle:")
+    st.success(md_escape(flash), icon=":material/check_circle:")
 
 
 def show_errors(exc: Exception) -> None:
     """A refused change: every reason on its own line."""
     for message in getattr(exc, "messages", [str(exc)]):
-        st.error(message, icon=":material/error:")
+        st.error(md_escape(message), icon=":material/error:")
 
 
 def done(message: str) -> None:
@@ -229,12 +230,12 @@ with tabs[1]:
         final = rakor["status"] == "final"
         st.markdown(
             f"**Rakor {tl.tanggal_panjang(rakor['tanggal'])}** — realisasi s.d. "
-            f"{period_label(rakor['tahun'], rakor['bulan'])} · {rakor['tempat'] or '-'} · dipimpin "
-            f"{rakor['pimpinan'] or '-'} · {RAKOR_STATUS[rakor['status']]}"
+            f"{period_label(rakor['tahun'], rakor['bulan'])} · {md_escape(rakor['tempat'] or '-')} · dipimpin "
+            f"{md_escape(rakor['pimpinan'] or '-')} · {RAKOR_STATUS[rakor['status']]}"
         )
-        st.caption("Peserta: " + (", ".join(names.get(k, k) for k in rakor["peserta"]) or "-"))
+        st.caption("Peserta: " + (", ".join(md_escape(names.get(k, k)) for k in rakor["peserta"]) or "-"))
         if rakor["catatan"]:
-            st.caption(f"Catatan: {rakor['catatan']}")
+            st.caption(f"Catatan: {md_escape(rakor['catatan'])}")
         if not scope:
             c1, c2 = st.columns(2)
             stamp = f"{rakor['tanggal']:%Y-%m-%d}"
@@ -299,7 +300,7 @@ with tabs[1]:
             )
             changes = tl.diff_decisions(original, edited, opds=names, rakor_tanggal=rakor["tanggal"], final=final)
             for message in changes.errors:
-                st.error(message, icon=":material/error:")
+                st.error(md_escape(message), icon=":material/error:")
             if st.button(
                 "Simpan perubahan keputusan",
                 type="primary",

@@ -11,6 +11,7 @@ from ui import cache
 from ui.auth import require_page
 from ui.charts import kurva_s_figure
 from ui.downloads import audited_download
+from ui.safe import md_escape
 from ui.state import current_period, get_store
 from ui.tables import level_export, with_lights
 from ui.tindak_lanjut import followup_display, style_late
@@ -60,7 +61,7 @@ try:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 except NoData as exc:
-    st.caption(str(exc))
+    st.caption(md_escape(str(exc)))
 light = dict(target_serapan=cfg.target_for(month), kuning=cfg.kuning_poin, merah=cfg.merah_poin)
 MONEY = {
     "Pagu (Rp)": RUPIAH,
@@ -76,7 +77,7 @@ def pick(table, code, name, label, key, title, extra=None):
     """Show a level as a selectable table with its Excel download; return the chosen row or None.
     ``extra``: (screen columns shown after the name, their short labels, a boolean ``late``
     series: in those rows these cells are set in bold red)."""
-    st.subheader(title)
+    st.subheader(md_escape(title))
     shown, config = cache.level_display(table, code, name, label), None
     if extra is not None:
         columns, labels, late = extra
@@ -118,7 +119,7 @@ late_opds = opds["opd"][(follow["terlambat"] > 0).to_numpy()].tolist()
 if late_opds:
     st.warning(
         f"**Tindak lanjut hasil Rakor melewati batas waktu** ({int(follow['terlambat'].sum())}): "
-        f"{', '.join(late_opds)}. Pilih OPD-nya untuk melihat daftarnya; perbarui di halaman Rakor & "
+        f"{', '.join(map(md_escape, late_opds))}. Pilih OPD-nya untuk melihat daftarnya; perbarui di halaman Rakor & "
         "Tindak Lanjut.",
         icon=":material/alarm:",
     )
@@ -144,7 +145,7 @@ if opd_row is not None:
     pending = open_followups(store, opd_kode=opd_row["opd_kode"])
     if not pending.empty:
         st.markdown(
-            f"**Tindak lanjut hasil Rakor yang belum selesai - {opd_row['opd']}** "
+            f"**Tindak lanjut hasil Rakor yang belum selesai - {md_escape(opd_row['opd'])}** "
             f"({len(pending)}, terlambat {int(pending['terlambat'].sum())})"
         )
         st.dataframe(
@@ -178,7 +179,8 @@ if opd_row is not None:
                 subject, curve_kode = sub_row["nama"], sub_row["kode"]
                 if isinstance(sub_row.get("permasalahan"), str) and sub_row["permasalahan"]:
                     st.info(
-                        f"**Permasalahan:** {sub_row['permasalahan']}  \n**Solusi:** {sub_row.get('solusi') or '-'}",
+                        f"**Permasalahan:** {md_escape(sub_row['permasalahan'])}  \n"
+                        f"**Solusi:** {md_escape(sub_row.get('solusi') or '-')}",
                         icon=":material/report:",
                     )
 

@@ -10,6 +10,7 @@ from ui import cache
 from ui.auth import require_page
 from ui.charts import serapan_figure
 from ui.downloads import audited_download
+from ui.safe import md_escape
 from ui.state import current_period, current_user, get_store, set_period
 from ui.tables import recap_export, with_lights
 
@@ -18,7 +19,7 @@ store = get_store()
 year, month = current_period()
 scope = user.opd_scope
 scope_name = next((o.nama for o in cache.opds(store) if o.kode == scope), scope) if scope else None
-st.title("Ringkasan Realisasi" + (f" - {scope_name}" if scope else ""))
+st.title("Ringkasan Realisasi" + (f" - {md_escape(scope_name)}" if scope else ""))
 st.caption(
     f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Angka kumulatif dari laporan OPD yang "
     "berlaku; OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi."
@@ -52,7 +53,7 @@ if cache.is_empty(store):
     st.stop()
 
 if "flash" in st.session_state:
-    st.success(st.session_state.pop("flash"), icon=":material/check_circle:")
+    st.success(md_escape(st.session_state.pop("flash")), icon=":material/check_circle:")
 
 recap = cache.recap_opd(store, year, month, scope)
 if recap.empty:
@@ -155,7 +156,8 @@ if not scope and tot["opd_reported"]:
 if 0 < tot["opd_reported"] < tot["opd_total"]:
     missing = recap.loc[~recap["reported"], "opd"].tolist()
     st.warning(
-        f"{len(missing)} OPD belum menyampaikan laporan {period_label(year, month)}: " + ", ".join(missing),
+        f"{len(missing)} OPD belum menyampaikan laporan {period_label(year, month)}: "
+        + ", ".join(map(md_escape, missing)),
         icon=":material/schedule:",
     )
 

@@ -9,6 +9,7 @@ from core.status import reminder_text, reporting_status, status_counts, whatsapp
 from ui import cache
 from ui.auth import require_page
 from ui.downloads import audited_download
+from ui.safe import md_escape
 from ui.state import current_period, get_store
 
 LABEL = {
@@ -79,7 +80,7 @@ else:
     )
     for row in chase.itertuples():
         name = row.opd if isinstance(row.opd, str) else row.opd_kode
-        with st.expander(f"{name} - {LABEL[row.status]}"):
+        with st.expander(f"{md_escape(name)} - {LABEL[row.status]}"):
             text = reminder_text(name, year, month, cfg)
             st.code(text, language=None, wrap_lines=True)
             st.link_button("Kirim lewat WhatsApp", whatsapp_link(text), icon=":material/chat:")

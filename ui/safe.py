@@ -32,3 +32,28 @@ def md_escape(value: object) -> str:
 def md_list(values, sep: str = ", ") -> str:
     """Several user-supplied values joined by ``sep``, each escaped."""
     return sep.join(md_escape(v) for v in values)
+
+
+def _cell(value: object) -> object:
+    return md_escape(value) if isinstance(value, str) else value
+
+
+def safe_table(data):
+    """``data`` (a DataFrame or a pandas Styler) for ``st.table``, whose cells and headers are
+    markdown: every text cell and column name escaped (the styling kept)."""
+    from pandas.io.formats.style import Styler
+
+    if isinstance(data, Styler):
+        data.format(_cell)
+        data.format_index(_cell, axis=1)
+        return data
+    out = data.map(_cell)
+    out.columns = [_cell(c) for c in out.columns]
+    return out
+
+
+def show_table(data, **kwargs) -> None:
+    """``st.table`` of :func:`safe_table` ``(data)``: every table of the pages goes through here."""
+    import streamlit as st
+
+    st.table(safe_table(data), **kwargs)
