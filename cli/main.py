@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         '"fields": {"kode": "B", "pagu": "D", "realisasi_keuangan": "E"}}',
     )
     ing.add_argument("--save-layout", metavar="NAMA", help="simpan pemetaan itu sebagai format untuk berkas berikutnya")
+    ing.add_argument(
+        "--last-wins",
+        action="store_true",
+        help="dua berkas untuk OPD dan bulan yang sama: muat yang terakhir (bawaan: keduanya ditolak)",
+    )
     ing.add_argument("files", nargs="+", metavar="FILE")
     lay = sub.add_parser("layouts", help="format kolom yang diingat: daftar, ekspor, impor")
     lay.add_argument("action", choices=["list", "export", "import"])
@@ -163,6 +168,7 @@ def cmd_ingest(args) -> int:
             unit=args.unit,
             mapping=mapping,
             save_layout=args.save_layout,
+            last_wins=args.last_wins,
         )
     if args.json:
         print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1, allow_nan=False))

@@ -79,10 +79,10 @@ class Master:
                 ],
             )
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.years = self.dpa_years if self.dpa_years is not None else {k[0] for k in self.sub_kegiatan}
         self._owners: dict[tuple[int, str], list[str]] | None = None
-        self._matcher = None
+        self._matcher: OpdMatcher | None = None
 
     @property
     def owners(self) -> dict[tuple[int, str], list[str]]:
@@ -104,14 +104,16 @@ class Master:
     def merged_with(self, rep: Report) -> Master:
         """This master plus the OPDs and sub kegiatan of a (not yet loaded) DPA report, so that
         reports uploaded in the same batch can be previewed against it."""
+        dpa, year = rep.dpa, rep.year
+        assert dpa is not None and year is not None  # an accepted DPA report (without errors) has both
         known = {o.kode for o in self.opds}
-        opds = list(self.opds) + [OpdRef(k, n, s) for k, (n, s) in rep.dpa.opds.items() if k not in known]
+        opds = list(self.opds) + [OpdRef(k, n, s) for k, (n, s) in dpa.opds.items() if k not in known]
         subs = dict(self.sub_kegiatan)
-        subs.update({(rep.year, s.opd_kode, s.kode): (s.jenis, s.jenis_source) for s in rep.dpa.sub_kegiatan.values()})
+        subs.update({(year, s.opd_kode, s.kode): (s.jenis, s.jenis_source) for s in dpa.sub_kegiatan.values()})
         names = {k: dict(v) for k, v in self.names.items()}
-        for s in rep.dpa.sub_kegiatan.values():
-            names.setdefault((rep.year, s.opd_kode), {})[norm(s.nama)] = s.kode
-        years = None if self.dpa_years is None else self.dpa_years | {rep.year}
+        for s in dpa.sub_kegiatan.values():
+            names.setdefault((year, s.opd_kode), {})[norm(s.nama)] = s.kode
+        years = None if self.dpa_years is None else self.dpa_years | {year}
         return Master(opds, subs, self.kinerja, names, years, self.layouts)
 
     def with_targets(self, rep: Report) -> Master:
@@ -166,8 +168,9 @@ class Report:
 
     @property
     def rows(self) -> int:
-        if self.targets is not None or self.kinerja is not None:
-            return len((self.targets or self.kinerja).rows)
+        table = self.targets if self.targets is not None else self.kinerja
+        if table is not None:
+            return len(table.rows)
         if self.kas is not None:
             return len(self.kas.rows)
         return len(self.dpa.sub_kegiatan) if self.dpa else len(self.leaves)
@@ -301,8 +304,8 @@ def _recognise(
         sheet = next((s for s in sheets if mapping.sheet in (None, s.name)), None)
         if sheet is None:
             raise reject("bad_mapping", f"Lembar '{mapping.sheet}' pada pemetaan kolom tidak ada di berkas '{name}'.")
-        header = header_from_mapping(sheet, mapping)
-        found.append((sheet, header, sheet_kind(header)))
+        mapped = header_from_mapping(sheet, mapping)
+        found.append((sheet, mapped, sheet_kind(mapped)))
     for sheet in sheets if mapping is None else []:
         hit = find_layout(sheet, master.layouts) if master.layouts else None
         header = hit[0] if hit else find_header(sheet)
@@ -498,6 +501,7 @@ def _flag_period_twice(reports: list[Report], owner, what: str) -> None:
     for rep in reports:
         key = (owner(rep), rep.year, rep.month)
         if None not in key and key in seen:
+            assert rep.month is not None  # a part of key
             rep.issues.append(
                 Issue(
                     ERROR,
@@ -776,8 +780,8 @@ def _check_realisasi_filled(rep: Report, name: str, sheet: Sheet) -> None:
 def sanity_flags(rep: Report) -> None:
     """Whole-file checks that catch a column taken for another: realisasi equal to the pagu on
     every row, realisasi above the pagu in total."""
-    leaves = [lf for lf in rep.leaves if lf.pagu and lf.realisasi_keuangan is not None]
-    if len(leaves) >= 3 and all(abs(lf.realisasi_keuangan - lf.pagu) < 0.5 for lf in leaves):
+    pairs = [(lf.pagu, lf.realisasi_keuangan) for lf in rep.leaves if lf.pagu and lf.realisasi_keuangan is not None]
+    if len(pairs) >= 3 and all(abs(real - pagu) < 0.5 for pagu, real in pairs):
         rep.issues.append(
             Issue(
                 WARNING,
@@ -1077,7 +1081,9 @@ def _match_names(rep: Report, master: Master) -> set[str]:
     """Rows reported by name without a code get the DPA's code when their normalised name is the
     DPA's exactly; a name that is only close is listed with its candidates and left unattached
     (a person decides; never attached by guess). Returns the keys of those unsure rows."""
-    names = master.names.get((rep.year, rep.opd.kode), {})
+    opd, year = rep.opd, rep.year
+    assert opd is not None and year is not None  # called only when the OPD's DPA of the year is known
+    names = master.names.get((year, opd.kode), {})
     nameless = [lf for lf in rep.leaves if lf.kode.startswith(("~", "baris-"))]
     if not names or not nameless:
         return set()
@@ -1096,7 +1102,7 @@ def _match_names(rep: Report, master: Master) -> set[str]:
             Issue(
                 WARNING,
                 "nama_tidak_di_dpa",
-                f"Sub kegiatan '{leaf.nama}' tidak ada dengan nama yang sama dalam DPA {rep.opd.nama} tahun "
+                f"Sub kegiatan '{leaf.nama}' tidak ada dengan nama yang sama dalam DPA {opd.nama} tahun "
                 f"{rep.year}.{hint} Baris dimuat tanpa dicocokkan; tulis kode sub kegiatannya atau samakan namanya "
                 "dengan DPA.",
                 sheet=rep.sheet,
@@ -1125,7 +1131,8 @@ def _apply_jenis(rep: Report, master: Master, kode_column: str | None = None) ->
     year, sub_kegiatan = rep.year, master.sub_kegiatan
     for leaf in rep.leaves:
         explicit = jenis_from_text(leaf.jenis_text) if leaf.jenis_text is not None else None
-        known = sub_kegiatan.get((year, opd_kode, leaf.kode))
+        # no key holds None: without a year or an OPD nothing is known
+        known = sub_kegiatan.get((year, opd_kode, leaf.kode)) if year is not None and opd_kode is not None else None
         # A manual decision of Adpem wins; then the OPD's own jenis column; then the DPA rule; then keywords.
         if known and known[1] == "manual":
             leaf.jenis, leaf.jenis_source = known
@@ -1136,8 +1143,9 @@ def _apply_jenis(rep: Report, master: Master, kode_column: str | None = None) ->
         else:
             leaf.jenis, leaf.jenis_source = jenis_from_name(leaf.nama or ""), "rule"
         if dpa_known and not known and leaf.kode not in unsure:
+            assert rep.opd is not None and year is not None  # dpa_known
             leaf.flags.append("kode_tidak_di_dpa")
-            owners = [master.by_kode(k) for k in master.owners.get((rep.year, leaf.kode), [])]
+            owners = [master.by_kode(k) for k in master.owners.get((year, leaf.kode), [])]
             extra = (" Menurut DPA kode ini milik " + ", ".join(o.nama for o in owners if o) + ".") if owners else ""
             rep.issues.append(
                 Issue(
@@ -1314,7 +1322,9 @@ def commit_many(
             _write_chunk(store, [analyses[i] for i in todo], user)
         for i in todo:
             out[i] = result_rows(analyses[i])
-    return out
+    done = [rows for rows in out if rows is not None]
+    assert len(done) == len(out)  # every file is rejected, a duplicate or written
+    return done
 
 
 def _own(store: Store, shas: set[str], scope: User | None) -> set[str]:
@@ -1373,7 +1383,9 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     if not reports:
         return
     ids = store.next_import_ids(len(reports))
-    imports, issues, audits, realisasi, realisasi_ids = [], [], [], [], []
+    imports, realisasi, realisasi_ids = [], [], []
+    issues: list[dict] = []
+    audits: list[tuple[str, str, str | None, str | None]] = []
     for import_id, (a, rep) in zip(ids, reports):
         rep_issues = a.issues + rep.issues
         flagged = any(i.severity == WARNING for i in rep_issues)
@@ -1415,17 +1427,21 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
             for i in rep_issues
         )
         detail = {"import_id": import_id, "tahun": rep.year, "bulan": rep.month, "baris": rep.rows}
+        # a file is written only without errors: a report then has its OPD (unit, year)
         if rep.kind == "realisasi":
+            assert rep.opd is not None
             detail["opd"] = rep.opd.kode
             realisasi.append((import_id, rep))
             realisasi_ids.append(import_id)
         elif rep.kind == "kinerja":
+            assert rep.unit is not None
             detail["unit"] = rep.unit.nama
         audits.append((user, f"import_{rep.kind}", a.name, json.dumps(detail, ensure_ascii=False)))
     store.insert_imports(imports)
     store.insert_issues(issues)
     for import_id, (a, rep) in zip(ids, reports):
         if rep.kind == "rak":
+            assert rep.opd is not None and rep.year is not None and rep.kas is not None  # written without errors
             store.replace_anggaran_kas(
                 import_id, rep.year, rep.opd.kode, rak_mod.frame(rep.kas, rep.year, rep.opd.kode)
             )
@@ -1494,10 +1510,11 @@ def _realisasi_table(reports: list[tuple[int, Report]]) -> pa.Table:
         n = len(leaves)
         if not n:
             continue
-        for column, values in zip(columns, zip(*map(_LEAF_VALUES, leaves))):
-            column.extend(values)
+        for column, cells in zip(columns, zip(*map(_LEAF_VALUES, leaves))):
+            column.extend(cells)
         tahun += [rep.year] * n
         bulan += [rep.month] * n
+        assert rep.opd is not None  # a written realisasi report has its OPD
         opd_kode += [rep.opd.kode] * n
         import_ids += [import_id] * n
         flagged.extend([bool(lf.flags) for lf in leaves])
@@ -1518,6 +1535,7 @@ def _realisasi_table(reports: list[tuple[int, Report]]) -> pa.Table:
 
 def _load_provisional(store: Store, rep: Report) -> None:
     """The OPD and sub kegiatan of a report loaded before the DPA of its year (marked provisional)."""
+    assert rep.opd is not None  # a written realisasi report has its OPD
     store.upsert_opds({rep.opd.kode: (rep.opd.nama, rep.opd.singkatan or default_singkatan(rep.opd.nama))})
     seen: set[str] = set()
     records = []
@@ -1566,6 +1584,7 @@ def _load_provisional(store: Store, rep: Report) -> None:
 
 def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
     table = rep.dpa
+    assert table is not None  # a DPA report
     store.upsert_opds(table.opds)
     subs = pd.DataFrame.from_records(
         [
@@ -1743,6 +1762,44 @@ def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress
     return out
 
 
+def batch_conflicts(analyses: list[FileAnalysis]) -> dict[tuple, list[int]]:
+    """Reports of the same OPD and month in two files of one batch: (opd, year, month) -> the
+    positions of those files, in input order. Only one of them can be in force; a person picks."""
+    seen: dict[tuple, list[int]] = {}
+    for pos, a in enumerate(analyses):
+        if a.rejected:
+            continue
+        for rep in a.reports:
+            if rep.kind == "realisasi" and rep.opd is not None:
+                files = seen.setdefault((rep.opd.kode, rep.year, rep.month), [])
+                if pos not in files:
+                    files.append(pos)
+    return {key: files for key, files in seen.items() if len(files) > 1}
+
+
+def refuse_conflicts(analyses: list[FileAnalysis], last_wins: bool = False) -> None:
+    """Refuse the files of an in-batch conflict (see :func:`batch_conflicts`), naming the others;
+    ``last_wins``: only the earlier ones are refused and the last file of the batch is loaded."""
+    for (opd_kode, year, month), files in batch_conflicts(analyses).items():
+        names = [analyses[i].name for i in files]
+        refused = files[:-1] if last_wins else files
+        for i in refused:
+            others = ", ".join(f"'{n}'" for n in names if n != analyses[i].name) or "berkas lain"
+            analyses[i].issues.append(
+                Issue(
+                    ERROR,
+                    "batch_conflict",
+                    f"Berkas '{analyses[i].name}' dan {others} sama-sama berisi laporan OPD {opd_kode} bulan "
+                    f"{month_name(month)} {year}. Unggah satu saja"
+                    + (
+                        " (berkas terakhir yang dimuat)."
+                        if last_wins
+                        else ", atau pakai --last-wins agar berkas terakhir yang dimuat."
+                    ),
+                )
+            )
+
+
 def enforce_scope(analyses: list[FileAnalysis], scope: User | None, master: Master) -> None:
     """Refuse, with a clear message, every report ``scope`` (the signed-in user) may not load:
     an OPD operator loads only its own OPD's reports and no DPA. ``None``: no limit (CLI, admin)."""
@@ -1787,6 +1844,7 @@ def commit_batch(
     max_bytes: int = MAX_FILE_BYTES,
     progress=None,
     scope: User | None = None,
+    last_wins: bool = False,
 ) -> list[list[dict]]:
     """Analyse and load many files, each all or nothing; DPA workbooks first so that the
     reports in the same batch are matched against the new OPD list. ``scope`` is the
@@ -1800,7 +1858,7 @@ def commit_batch(
     master = Master.from_store(store)
     analysed = _analyse_all(uploads, master, max_bytes, progress)
     enforce_scope(analysed, scope, master)
-    results = _commit_analysed(store, uploads, analysed, master, user, max_bytes, scope)
+    results = _commit_analysed(store, uploads, analysed, master, user, max_bytes, scope, last_wins)
     for upload, analysis, rows in zip(uploads, analysed, results):
         if upload.save_layout and upload.mapping and any(r["status"] in ("accepted", "flagged") for r in rows):
             remember_layout(store, analysis, upload.save_layout, user)
@@ -1825,9 +1883,12 @@ def _commit_analysed(
     user: str,
     max_bytes: int,
     scope: User | None,
+    last_wins: bool | None = False,
 ) -> list[list[dict]]:
     """Load analysed files: DPA and targets workbooks first, then the rest (re-analysed against
-    the new master list when one was loaded), in chunks (see :func:`commit_many`)."""
+    the new master list when one was loaded), in chunks (see :func:`commit_many`). Two files of
+    the batch for the same OPD and month are refused (:func:`refuse_conflicts`; ``last_wins``:
+    the last one is loaded; ``None``: not checked, the caller has settled them)."""
     out: dict[int, list[dict]] = {}
     dpa_loaded = False
     for i, analysis in enumerate(analysed):
@@ -1840,6 +1901,8 @@ def _commit_analysed(
         for i, a in zip(rest, _analyse_all([uploads[i] for i in rest], master, max_bytes)):
             analysed[i] = a
         enforce_scope([analysed[i] for i in rest], scope, master)
+    if last_wins is not None:
+        refuse_conflicts([analysed[i] for i in rest], last_wins)
     for i, res in zip(rest, commit_many(store, [analysed[i] for i in rest], user, scope)):
         out[i] = res
     return [out[i] for i in range(len(uploads))]
@@ -1856,6 +1919,7 @@ def ingest_paths(
     unit: str | None = None,
     mapping: Mapping | None = None,
     save_layout: str | None = None,
+    last_wins: bool = False,
 ) -> list[dict]:
     """Load files from disk (the CLI and batch jobs): :func:`commit_batch` over readable files.
     ``mapping`` / ``save_layout``: a confirmed column mapping for the files, and the name to
@@ -1893,7 +1957,7 @@ def ingest_paths(
                     ],
                 )
             )
-    loaded = commit_batch(store, uploads, user, max_bytes)
+    loaded = commit_batch(store, uploads, user, max_bytes, last_wins=last_wins)
     ordered: list[dict] = []
     unreadable = iter(results)
     for slot in slots:
