@@ -1766,9 +1766,11 @@ def batch_conflicts(analyses: list[FileAnalysis]) -> dict[tuple, list[int]]:
     """Reports of the same OPD and month in two files of one batch: (opd, year, month) -> the
     positions of those files, in input order. Only one of them can be in force; a person picks."""
     seen: dict[tuple, list[int]] = {}
+    shas: set[str] = set()
     for pos, a in enumerate(analyses):
-        if a.rejected:
+        if a.rejected or a.sha256 in shas:  # the same bytes twice: a duplicate, loaded once
             continue
+        shas.add(a.sha256)
         for rep in a.reports:
             if rep.kind == "realisasi" and rep.opd is not None:
                 files = seen.setdefault((rep.opd.kode, rep.year, rep.month), [])
@@ -1779,11 +1781,13 @@ def batch_conflicts(analyses: list[FileAnalysis]) -> dict[tuple, list[int]]:
 
 def refuse_conflicts(analyses: list[FileAnalysis], last_wins: bool = False) -> None:
     """Refuse the files of an in-batch conflict (see :func:`batch_conflicts`), naming the others;
-    ``last_wins``: only the earlier ones are refused and the last file of the batch is loaded."""
+    ``last_wins``: all are loaded in input order, so the last is in force and the earlier ones
+    stay in the history as superseded (the user said so)."""
+    if last_wins:
+        return
     for (opd_kode, year, month), files in batch_conflicts(analyses).items():
         names = [analyses[i].name for i in files]
-        refused = files[:-1] if last_wins else files
-        for i in refused:
+        for i in files:
             others = ", ".join(f"'{n}'" for n in names if n != analyses[i].name) or "berkas lain"
             analyses[i].issues.append(
                 Issue(

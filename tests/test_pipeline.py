@@ -804,7 +804,7 @@ def test_a_correction_in_the_same_batch_supersedes_the_first_report(dpa_store, t
     newer = tmp_path / "realisasi_dinkes_2026-03 (revisi).xlsx"
     wb.save(newer)
     other = FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"
-    results = ingest_paths(dpa_store, [FIXTURES / DINKES, other, newer])
+    results = ingest_paths(dpa_store, [FIXTURES / DINKES, other, newer], last_wins=True)  # CLI --last-wins
     assert all(r["status"] in ("accepted", "flagged") for r in results)
     hist = dpa_store.import_history().set_index("file_name")
     second = int(hist.loc[newer.name, "id"])
