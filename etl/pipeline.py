@@ -1560,26 +1560,27 @@ def _load_provisional(store: Store, rep: Report) -> None:
                 lf.jenis_source or "rule",
             )
         )
-    store.add_provisional_sub_kegiatan(
-        pd.DataFrame.from_records(
-            records,
-            columns=[
-                "tahun",
-                "kode",
-                "opd_kode",
-                "nama",
-                "program_kode",
-                "program_nama",
-                "kegiatan_kode",
-                "kegiatan_nama",
-                "pagu",
-                "sumber_dana",
-                "lokasi",
-                "jenis",
-                "jenis_source",
-            ],
-        )
-    )
+    store.add_provisional_sub_kegiatan(pd.DataFrame.from_records(records, columns=list(SUB_KEGIATAN_COLUMNS[:13])))
+
+
+# Columns of ``sub_kegiatan`` a DPA writes (a provisional list writes the first thirteen).
+SUB_KEGIATAN_COLUMNS = (
+    "tahun",
+    "kode",
+    "opd_kode",
+    "nama",
+    "program_kode",
+    "program_nama",
+    "kegiatan_kode",
+    "kegiatan_nama",
+    "pagu",
+    "sumber_dana",
+    "lokasi",
+    "jenis",
+    "jenis_source",
+    "jenis_rule",
+    "import_id",
+)
 
 
 def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
@@ -1607,23 +1608,7 @@ def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
             )
             for s in table.sub_kegiatan.values()
         ],
-        columns=[
-            "tahun",
-            "kode",
-            "opd_kode",
-            "nama",
-            "program_kode",
-            "program_nama",
-            "kegiatan_kode",
-            "kegiatan_nama",
-            "pagu",
-            "sumber_dana",
-            "lokasi",
-            "jenis",
-            "jenis_source",
-            "jenis_rule",
-            "import_id",
-        ],
+        columns=list(SUB_KEGIATAN_COLUMNS),
     )
     lines = pd.DataFrame.from_records(
         [

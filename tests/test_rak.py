@@ -6,25 +6,11 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from core.months import BULAN
 from core.recap import kurva_s, recap_opd, target_serapan
 from db.store import Store
 from etl.pipeline import ingest_paths
 from ui.tables import with_lights
-
-BULAN = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 
 def _rak(path, subs: list[tuple[str, str, float]]):
