@@ -68,7 +68,7 @@ except StoreBusy:
     _busy()
 if user is None:
     try:
-        st.navigation(login_pages(p["url_path"] for p in PAGES.values()), position="hidden").run()
+        st.navigation(login_pages({k: p["url_path"] for k, p in PAGES.items()}), position="hidden").run()
     except StoreBusy:
         _busy()
     st.stop()

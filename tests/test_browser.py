@@ -287,10 +287,19 @@ def sidebar(pg):
 
 
 def login(pg, url: str, acc: Account) -> None:
-    """Open ``url`` (a new Streamlit session), sign in through the login form as ``acc`` and
-    wait until the signed-in app has rendered."""
+    """Open ``url`` (a new Streamlit session) signed in as ``acc``: the browser's session cookie
+    may already sign it in (a page opened after signing in); otherwise (or as another user,
+    after Keluar) sign in through the login form. Waits until the signed-in app has rendered."""
     pg.goto(url)
     form = pg.locator("[data-testid=stForm]")
+    signed = sidebar(pg).get_by_text("Masuk sebagai")
+    form.get_by_role("button", name="Masuk").or_(signed).first.wait_for()
+    if signed.count():
+        if f"({acc.username})" in sidebar(pg).inner_text():
+            wait_idle(pg)
+            no_exception(pg)
+            return
+        sidebar(pg).get_by_role("button", name="Keluar").click()
     form.get_by_role("button", name="Masuk").wait_for()
     form.get_by_label("Nama pengguna", exact=True).fill(acc.username)
     form.get_by_label("Kata sandi", exact=True).fill(acc.password)

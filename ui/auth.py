@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -25,6 +25,7 @@ from core.access import User, can_open
 from core.auth import AuthError, authenticate, current_account, role_label, setup_first_admin
 from db.store import Store
 from ui import web
+from ui.safe import md_escape
 from ui.state import get_store
 
 AUTH_KEY = "auth"
@@ -130,9 +131,10 @@ _HAND_OVER_JS = r"""
 """
 
 
-def hand_over(store: Store, user: User) -> None:
+def hand_over(store: Store, user: User, page: str | None = None) -> None:
     """After a successful sign-in: record the session and let the browser exchange its one-time
-    code for the session cookie, then reload the page at the same address. Stops the run."""
+    code for the session cookie, then reload the page at the same address (``page``: the key of
+    the page asked for; one the user may not open gives way to the default page). Stops the run."""
     if st.context.headers and not web.active():
         st.error(
             "Pantau dijalankan tanpa layanan sesi masuk, sehingga tidak ada yang dapat masuk. "
@@ -141,25 +143,43 @@ def hand_over(store: Store, user: User) -> None:
         )
         st.stop()
     code = sessions.begin(store, user.username)
-    next_url = st.session_state.pop(_NEXT_KEY, None)
+    target = st.session_state.pop(_NEXT_KEY, None) or {"page": page, "address": None}
+    next_url = target["address"]
+    if target["page"]:
+        account = current_account(store, user.username)
+        if account is None or account[1] or not can_open(user, target["page"]):
+            next_url = "/" + _query()  # the default page (Akun Saya while a password must change)
     st.html(
         _HAND_OVER_JS % {"path": json.dumps(web.SESSION_PATH), "code": json.dumps(code), "next": json.dumps(next_url)},
         unsafe_allow_javascript=True,
     )
-    st.info(f"Masuk sebagai {user.nama} ...", icon=":material/login:")
+    st.info(f"Masuk sebagai {md_escape(user.nama)} ...", icon=":material/login:")
     st.stop()
 
 
-def login_pages(url_paths: Iterable[str]) -> list:
-    """The pages of the signed-out app: the login screen at every page address, so that a
-    bookmark or deep link keeps its address (and query) and opens that page after sign-in."""
+def login_pages(url_paths: Mapping[str, str]) -> list:
+    """The pages of the signed-out app (``url_paths``: page key -> address): the login screen at
+    every page address, so that a bookmark or deep link keeps its address (and query) and opens
+    that page after sign-in (the user's default page when the role may not open it)."""
     pages = [st.Page(login_page, title="Masuk", icon=":material/login:", url_path="masuk", default=True)]
     pages += [
-        st.Page(login_page, title="Masuk", icon=":material/login:", url_path=path)
-        for path in dict.fromkeys(url_paths)
+        st.Page(_login_at(key), title="Masuk", icon=":material/login:", url_path=path)
+        for key, path in url_paths.items()
         if path and path != "masuk"
     ]
     return pages
+
+
+def _login_at(page: str):
+    def login_here() -> None:
+        login_page(page)
+
+    return login_here
+
+
+def _query() -> str:
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    return f"?{urlencode(query, doseq=True)}" if query else ""
 
 
 def verified_username() -> str | None:
@@ -184,8 +204,7 @@ def require_page(url_path: str, page: str) -> User:
     if user is None or "period" not in st.session_state:
         st.session_state["_goto"] = url_path
         if user is None:  # after sign-in, the browser comes back to this address
-            query = {k: st.query_params.get_all(k) for k in st.query_params}
-            st.session_state[_NEXT_KEY] = f"/{url_path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+            st.session_state[_NEXT_KEY] = {"page": page, "address": f"/{url_path}{_query()}"}
         st.switch_page("app.py")
     if not can_open(user, page) or (page != "akun" and must_change_password()):
         st.error(
@@ -219,8 +238,9 @@ def _sso_configured() -> bool:
         return False
 
 
-def login_page() -> None:
-    """The sign-in screen (or the first-run setup when no account exists yet)."""
+def login_page(page: str | None = None) -> None:
+    """The sign-in screen (or the first-run setup when no account exists yet); ``page``: the key
+    of the page whose address it was opened at."""
     store = get_store()
     if store.count_users() == 0:
         setup_page(store)
@@ -240,7 +260,7 @@ def login_page() -> None:
         if submitted:
             result = authenticate(store, username, password)
             if result.user:
-                hand_over(store, result.user)
+                hand_over(store, result.user, page)
             st.error(result.message, icon=":material/lock:")
         if _sso_configured():
             st.button("Masuk dengan akun instansi (SSO)", on_click=st.login, icon=":material/badge:")
