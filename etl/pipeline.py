@@ -991,6 +991,11 @@ def _detect_opd(
     if candidates:
         rep.opd = next(iter(candidates.values()))[0]
         return
+    _opd_unknown(rep, name, sheet)
+
+
+def _opd_unknown(rep: Report, name: str, sheet: Sheet) -> None:
+    """The file names no OPD anywhere: the user is asked (CLI: --opd)."""
     rep.needs.append("opd")
     rep.issues.append(
         Issue(
@@ -1040,17 +1045,7 @@ def _provisional_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], mas
     org = _organisation_row(sheet, rep.header)
     text = hint or opd_in_title(lines) or opd_title_unlabelled(lines) or (org[1] if org else None)
     if not text:
-        rep.needs.append("opd")
-        rep.issues.append(
-            Issue(
-                ERROR,
-                "unknown_opd",
-                f"OPD tidak dapat dikenali dari judul, nama lembar, atau nama "
-                f"berkas '{name}'. Tulis pada judul, mis. 'OPD : DINAS KESEHATAN', atau pilih OPD "
-                "pada pratinjau impor (baris perintah: --opd KODE).",
-                sheet=sheet.name,
-            )
-        )
+        _opd_unknown(rep, name, sheet)
         return
     rep.opd_text = text
     known = master.matcher().exact(text) if master.opds else None
