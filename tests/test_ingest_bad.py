@@ -164,9 +164,8 @@ def test_accepted_with_warnings(dpa_store, name):
 
 def test_flagged_values(dpa_store):
     """What is kept of the flagged rows."""
-    ingest_paths(
-        dpa_store, [FIXTURES / "bad" / n for n in ("pagu_negatif.xlsx", "pagu_teks.xlsx", "fisik_140_persen.xlsx")]
-    )
+    for n in ("pagu_negatif.xlsx", "pagu_teks.xlsx", "fisik_140_persen.xlsx"):  # one OPD and month: one at a time
+        ingest_paths(dpa_store, [FIXTURES / "bad" / n])
     hist = dpa_store.import_history().set_index("file_name")
 
     def leaf(name, row):
