@@ -39,7 +39,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import pack_bench
+from bench import pack_bench, real_bench
 from scripts import synth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,6 +331,13 @@ def run(force: bool = False) -> dict:
         fig["pack"], fig["mismatches"]["e_pack"] = pack, pack["problems"]
     except Exception:
         fig["errors"]["e_pack"] = traceback.format_exc()
+    try:
+        real = real_bench.measure(WORK, REPEAT)
+        if real is not None:
+            fig["real_sipd"] = real
+            fig["seconds"]["f_real_sipd_25k"], fig["all_runs"]["f_real_sipd_25k"] = real["seconds"], real["all_runs"]
+    except Exception:
+        fig["errors"]["f_real_sipd_25k"] = traceback.format_exc()
     readers = (("a_pandas_openpyxl", time_pandas), ("b_calamine", time_calamine), ("b2_fastexcel", time_fastexcel))
     for key, fn in readers:  # information only
         try:
@@ -363,6 +370,7 @@ def _budgets(fig: dict) -> None:
         "ingest_40_reports_seconds": ("c_ingest_reports", BUDGET_SECONDS),
         "dpa_40k_lines_seconds": ("d_ingest_dpa_40000", BUDGET_SECONDS),
         "meeting_pack_seconds": ("e_pack", pack_bench.BUDGET_SECONDS),
+        "real_sipd_25k_lines_seconds": ("f_real_sipd_25k", real_bench.BUDGET_SECONDS),
     }
     for name, (key, limit) in limits.items():
         value = s.get(key)
@@ -384,6 +392,14 @@ def print_table(fig: dict) -> None:
     budget("ingest_40_reports_seconds", "c_ingest_reports", "(c)  40 reports analysed and saved", "Impor page")
     budget("dpa_40k_lines_seconds", "d_ingest_dpa_40000", "(d)  40,000-line DPA analysed and saved")
     budget("meeting_pack_seconds", "e_pack", "(e)  meeting pack 40 OPD, 2,000 sub keg.", "PPTX + XLSX")
+    if fig.get("real_sipd"):
+        r = fig["real_sipd"]
+        budget(
+            "real_sipd_25k_lines_seconds",
+            "f_real_sipd_25k",
+            "(f)  real SIPD export, 24,398 lines",
+            f"{r['ratio']:.1f}x calamine alone ({r['calamine_seconds']:.2f} s)",
+        )
     if fig.get("pack"):
         pk = fig["pack"]
         print(
