@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -51,3 +52,27 @@ def test_a_long_table_prints_one_page_wide_with_its_header_on_every_page():
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert setup.orientation == "landscape" and int(setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.print_title_rows == "$4:$4" and ws["A4"].value == "OPD"
+
+
+def test_table_export_keeps_numbers_dates_formats_and_missing_values():
+    """Numbers stay numbers with the column's format, dates stay dates, missing values (None,
+    NaN, NaT, NA) are empty cells; the header is bold, frozen and filtered."""
+    df = pd.DataFrame(
+        {
+            "OPD": ["Dinas A", None, "Dinas C"],
+            "Pagu (Rp)": [1500000.0, float("nan"), 2500000.0],
+            "Jumlah": pd.array([3, None, 5], dtype="Int64"),
+            "Diunggah": pd.to_datetime(["2026-03-01 08:30", None, "2026-03-02"], format="mixed"),
+            "Lapor": [True, False, True],
+        }
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(df, "Rekap", formats={"Pagu (Rp)": "#,##0"}))).active
+    assert ws["A1"].value == "Rekap" and ws["A1"].font.b
+    assert [c.value for c in ws[3]] == list(df.columns) and all(c.font.b for c in ws[3])
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:E6"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert rows[0][:3] == ["Dinas A", 1500000, 3] and rows[0][4] is True
+    assert rows[0][3] == dt.datetime(2026, 3, 1, 8, 30) and ws["D4"].is_date
+    assert rows[1] == [None, None, None, None, False]
+    assert ws["B4"].number_format == "#,##0" and ws["B6"].value == 2500000
+    assert ws.column_dimensions["A"].width >= 10
