@@ -243,8 +243,9 @@ def infer_agregasi(
     key, sat = normalise(nama), norm(satuan or "")
     if _STATE_SATUAN.match(sat) or _STATE_NAME.match(key):
         return "stok", "satuan/nama menunjukkan keadaan (persen, indeks, rata-rata, waktu)", True
-    if annual is not None and all(v is not None for v in tw):
-        is_sum, is_last = _close(sum(tw), annual), _close(tw[3], annual)
+    known = [v for v in tw if v is not None]
+    if annual is not None and len(known) == len(tw):
+        is_sum, is_last = _close(sum(known), annual), _close(known[3], annual)
         if is_sum and not is_last:
             return "alir", "target tahunan = jumlah target TW I-IV", True
         if is_last and not is_sum:
@@ -438,7 +439,8 @@ def parse_targets(sheet: Sheet, header: Header) -> tuple[TargetsTable, list[Issu
         seen[unit_ind] = r
         no_raw = _get(row, f.get("no"))
         try:
-            no = int(parse_number(no_raw)) if no_raw not in (None, "") else None
+            no_number = parse_number(no_raw) if no_raw not in (None, "") else None
+            no = int(no_number) if no_number is not None else None
         except (NotANumber, ValueError, TypeError):
             no = None
         if unit not in table.units:
@@ -757,6 +759,7 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
     notes) are skipped. Numbers may be written the Indonesian way."""
     f, s = header.fields, sheet.name
     real_idx = _realisasi_index(header)
+    assert real_idx is not None  # analyse_kinerja refuses a sheet without the column
     real_col = column_letter(sheet.col0 + real_idx)
     table, issues = KinerjaTable(), []
     for i in range(header.data_start, len(sheet.rows)):
@@ -801,7 +804,8 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
                 )
         no_raw = _get(row, f.get("no"))
         try:
-            no = int(parse_number(no_raw)) if no_raw not in (None, "") else None
+            no_number = parse_number(no_raw) if no_raw not in (None, "") else None
+            no = int(no_number) if no_number is not None else None
         except (NotANumber, ValueError, TypeError):
             no = None
         keterangan = cell_text(_get(row, f.get("keterangan"))) or None
@@ -883,7 +887,7 @@ def analyse_kinerja(
             )
         )
         return
-    by_id = {id(i): i for i in indicators}
+    by_id: dict[int | None, dict] = {id(i): i for i in indicators}  # keyed like Match and Candidate ids
     refs = [(id(i), i["nama"], i.get("satuan")) for i in indicators]
     matches = match_rows([(r.nama, r.satuan) for r in table.rows], refs)
     ind_col = _col_of(sheet, header, "indikator")
@@ -920,6 +924,7 @@ def analyse_kinerja(
 def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Header, ind_col: str | None) -> None:
     s = sheet.name
     m = r.match
+    assert m is not None  # set by the caller
     if ind is None:
         if r.realisasi is None:
             return  # a label or heading row without values
@@ -974,6 +979,8 @@ def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Heade
                 raw=r.nama,
             )
         )
+    real_idx = _realisasi_index(header)
+    assert real_idx is not None  # analyse_kinerja refuses a sheet without the column
     if r.realisasi is None:
         r.flags.append("realisasi_kosong")
         rep.issues.append(
@@ -985,11 +992,11 @@ def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Heade
                 "formulir.",
                 sheet=s,
                 row=r.row,
-                column=column_letter(sheet.col0 + _realisasi_index(header)),
+                column=column_letter(sheet.col0 + real_idx),
             )
         )
         return
-    real_col = column_letter(sheet.col0 + _realisasi_index(header))
+    real_col = column_letter(sheet.col0 + real_idx)
     if r.realisasi < 0:
         r.flags.append("negative_value")
         rep.issues.append(
