@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 from test_pages import FIXTURES, MIME, PASSWORD, download_bytes, new_app, open_impor, run, save, save_button
 
+from ui.safe import md_escape
+
 PK = FIXTURES / "master" / "perjanjian_kinerja_2026.xlsx"
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))["files"]
 KINERJA = {k: v for k, v in EXPECTED.items() if v["kind"] == "kinerja"}
@@ -158,7 +160,7 @@ def test_full_review_flow_three_users(kinerja):
     # 3. the unit sees the note, corrects and resubmits
     run(unit)
     warning = _texts(unit.warning)
-    assert note in warning and "sekcam" in warning
+    assert md_escape(note) in warning and "sekcam" in warning  # shown escaped: never markdown
     unit.text_input(key=f"val_2026_3_{first}").set_value("4")
     click(unit, "Kirim ke Sekcam")
     assert review.status_of(store, unit_id, 2026, 3) == "submitted"
@@ -490,7 +492,7 @@ def test_admin_writes_the_analysis_and_edits_a_target_with_history(kinerja):
         assert "Analisis Seksi Ekonomi dan Pembangunan Maret 2026 tersimpan" in _texts(at.success)
     notes = store.analisis(2026, "B03", eko)
     assert notes["note"].tolist() == [text] and notes["versi"].tolist() == [2]
-    assert at.table[1].value["Analisis"].tolist() == [text]
+    assert at.table[1].value["Analisis"].tolist() == [md_escape(text)]  # st.table cells are markdown
     assert len(store.analisis_history(eko, 2026, "B03")) == 2
     assert "analysed" in store.review_events(2026, 3, eko)["step"].tolist()  # SOP step 5 recorded
     assert _audit("kinerja_analisis")[-1][:2] == ("admin", "Seksi Ekonomi dan Pembangunan")

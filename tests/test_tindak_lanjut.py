@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from core import tindak_lanjut as tl
+from ui.safe import md_escape
 
 APR14 = dt.date(2026, 4, 14)
 
@@ -467,11 +468,13 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     at.text_input(key="rakor_new_pimpinan").set_value("Sekretaris Daerah")
     at.multiselect(key="rakor_new_peserta").set_value([dinkes, distan])
     _click(at, "Simpan rakor")
-    assert [e.value for e in at.error] == ["Tempat wajib diisi."]
+    assert [e.value for e in at.error] == [md_escape("Tempat wajib diisi.")]
     assert tl.meetings(app_store).empty
     at.text_input(key="rakor_new_tempat").set_value("Ruang Rapat Setda")
     _click(at, "Simpan rakor")
-    assert any("Rakor tanggal 14-04-2026 dicatat" in s.value for s in at.success), [e.value for e in at.error]
+    assert any(md_escape("Rakor tanggal 14-04-2026 dicatat") in s.value for s in at.success), [
+        e.value for e in at.error
+    ]
     (rid,) = tl.meetings(app_store)["id"].tolist()
     assert tl.get_rakor(app_store, rid)["peserta"] == [dinkes, distan]
 
@@ -487,7 +490,7 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
         ],
     }
     run(at)
-    assert [e.value for e in at.error] == ["Baris 1, kolom PIC: wajib diisi."]
+    assert [e.value for e in at.error] == [md_escape("Baris 1, kolom PIC: wajib diisi.")]
     assert next(b for b in at.button if b.label == "Simpan perubahan keputusan").disabled
     at.session_state[f"tl_editor_{rid}_0"] = {
         "edited_rows": {},
@@ -511,7 +514,7 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     run(at)
     assert not at.error
     _click(at, "Simpan perubahan keputusan")
-    assert any("Keputusan disimpan: 2 ditambah" in s.value for s in at.success)
+    assert any(md_escape("Keputusan disimpan: 2 ditambah") in s.value for s in at.success)
     rows = tl.decisions(app_store, rid)
     assert rows["opd"].tolist() == ["Dinas Kesehatan", "Dinas Pertanian"]
     assert rows["batas_waktu"].iloc[0] == dt.date(2026, 4, 30) and pd.isna(rows["batas_waktu"].iloc[1])
@@ -532,7 +535,7 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     at.date_input(key="tl_new_date").set_value(dt.date(2026, 4, 20))
     at.text_area(key="tl_new_note").set_value("Dokumen lelang ulang sedang disusun")
     _click(at, "Simpan perkembangan")
-    assert any(f"Perkembangan tindak lanjut #{a} disimpan: Dalam proses." in s.value for s in at.success)
+    assert any(md_escape(f"Perkembangan tindak lanjut #{a} disimpan: Dalam proses.") in s.value for s in at.success)
     hist = tl.history(app_store, a)
     assert hist[["tanggal", "status", "note", "actor"]].values.tolist()[-1] == [
         dt.date(2026, 4, 20),
@@ -548,7 +551,7 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     # the meeting's data can be corrected (audited old -> new)
     at.text_input(key=f"rakor_edit_{rid}_tempat").set_value("Aula Bupati")
     _click(at, "Simpan data rakor")
-    assert any("Data rakor diperbarui." in s.value for s in at.success)
+    assert any(md_escape("Data rakor diperbarui.") in s.value for s in at.success)
     assert app_store.sql("SELECT detail FROM audit_log WHERE action = 'rakor_update'") == [
         ("tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'",)
     ]
