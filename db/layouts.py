@@ -19,7 +19,8 @@ class LayoutQueries(QueryMixin):
         self._wrote()
         self.con.execute("DELETE FROM layout WHERE name = ?", [name])
         self.con.execute(
-            "INSERT INTO layout (name, opd_kode, signature, height, paths_json, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO layout (id, name, opd_kode, signature, height, paths_json, created_by) "
+            "VALUES (nextval('seq_layout'), ?, ?, ?, ?, ?, ?)",
             [name, opd_kode, signature, height, json.dumps(paths, ensure_ascii=False), user],
         )
 

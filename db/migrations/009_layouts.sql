@@ -3,7 +3,7 @@
 -- header path of each field) reads that OPD's next files the same way without asking.
 CREATE SEQUENCE IF NOT EXISTS seq_layout START 1;
 CREATE TABLE layout (
-    id          BIGINT PRIMARY KEY DEFAULT nextval('seq_layout'),
+    id          BIGINT PRIMARY KEY,           -- nextval('seq_layout') on insert
     name        VARCHAR NOT NULL UNIQUE,
     opd_kode    VARCHAR,                  -- NULL: usable for every OPD
     signature   VARCHAR NOT NULL,
