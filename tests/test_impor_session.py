@@ -31,21 +31,21 @@ def spies(monkeypatch) -> dict[str, list]:
     calls: dict[str, list] = {"analyse": [], "commit": []}
     analyse, commit, commit_many = pipeline.analyse, pipeline.commit, pipeline.commit_many
 
-    def counting_analyse(name, data, master, **hints):
-        analysis = analyse(name, data, master, **hints)
+    def counting_analyse(name, data, master, *args, **hints):
+        analysis = analyse(name, data, master, *args, **hints)
         calls["analyse"].append((name, analysis))
         return analysis
 
     def record(analyses):  # once each: commit may call commit_many
         calls["commit"].extend(a for a in analyses if not any(a is c for c in calls["commit"]))
 
-    def recording_commit(store, analysis, user="admin"):
+    def recording_commit(store, analysis, *args, **kwargs):
         record([analysis])
-        return commit(store, analysis, user)
+        return commit(store, analysis, *args, **kwargs)
 
-    def recording_commit_many(store, analyses, user="admin"):
+    def recording_commit_many(store, analyses, *args, **kwargs):
         record(analyses)
-        return commit_many(store, analyses, user)
+        return commit_many(store, analyses, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "analyse", counting_analyse)
     monkeypatch.setattr(pipeline, "commit", recording_commit)
