@@ -61,8 +61,8 @@ def _busy() -> None:
     st.stop()
 
 
-store = get_store()
 try:
+    store = get_store()  # the first opening migrates the database: it may find it busy too
     user = gate(store)
 except StoreBusy:
     _busy()

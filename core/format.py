@@ -26,7 +26,8 @@ def format_decimal(value, format: str, locale: str = LOCALE) -> str:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """Nothing to show: None, NaN, and infinity too (never "∞" or a crash on a page or in an export)."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
 def rupiah(value, dash: str = "-") -> str:

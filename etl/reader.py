@@ -10,10 +10,14 @@ tens of gigabytes and abort the whole process (a cell at XFD1048576, a huge shar
 count, a damaged .xls sector table). So an .xlsx is checked here before calamine opens it,
 and the formats that cannot be checked cheaply (.xls, .xlsb, .ods) are parsed in a child
 process with a memory and time limit: a crash there rejects the file, never the server.
+Every zip member is first inflated as a stream and measured by its actual size, never by the
+size its headers state (:func:`_check_inflated`); HTML tables and CSV are bounded by the same
+sheet limits as workbooks (cells and rows) while they are read.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import html
 import io
@@ -21,8 +25,10 @@ import pickle
 import re
 import subprocess
 import sys
+import time
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -107,6 +113,8 @@ def start_read(name: str, data: bytes, sniffed: Sniffed, max_rows: int = MAX_DAT
     patches = {}
     if sniffed.format not in ("csv", "html", *ISOLATED_FORMATS):
         patches = _check_xlsx(name, data, max_rows, sniffed.archive)
+    elif sniffed.archive is not None:  # .xlsb, .ods: measured before the child process inflates them
+        _check_inflated(name, sniffed.archive)
     return Reading(name, data, sniffed, max_rows, patches)
 
 
@@ -338,6 +346,7 @@ def _check_xlsx(
     ``archive``: ``data`` already opened as a zip (by :func:`etl.sniff.sniff`)."""
     try:
         archive = archive or zipfile.ZipFile(io.BytesIO(data))
+        _check_inflated(name, archive)  # every member by its actual size, before anything reads it
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
             return {}
@@ -402,6 +411,47 @@ def _member(archive: zipfile.ZipFile, name: str, part: str) -> bytes:
             raw=part,
         )
     return out
+
+
+_CHUNK = 1024**2  # inflated bytes per step: what one step may allocate
+
+
+def _check_inflated(name: str, archive: zipfile.ZipFile) -> None:
+    """Inflate every member of the zip as a stream, 1 MB at a time and keeping nothing, and
+    measure it by what it actually inflates to, never by the size its headers state (a header may
+    say 17 KB for a member of 1 GB: zipfile stops there and calls it damaged, but other readers
+    inflate it all). The file is refused as soon as all members together pass
+    :data:`MAX_UNCOMPRESSED_BYTES`, before any parser gets it. A damaged or encrypted member is
+    measured as far as it inflates (its parser reports the damage)."""
+    left = MAX_UNCOMPRESSED_BYTES
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+            raise reject(
+                "corrupt_file",
+                f"Berkas '{name}' memakai cara pemadatan zip yang tidak dikenal (metode {info.compress_type}) "
+                f"pada bagian {info.filename}, sehingga tidak dibuka demi keamanan. Buka di Excel, simpan ulang "
+                "sebagai .xlsx, lalu unggah kembali.",
+                raw=info.filename,
+            )
+        probe = copy.copy(info)
+        probe.file_size = 1 << 62  # the stated size is not trusted: read until the data ends
+        try:
+            with archive.open(probe) as fh:
+                while chunk := fh.read(_CHUNK):
+                    left -= len(chunk)
+                    if left < 0:
+                        raise reject(
+                            "zip_bomb",
+                            f"Berkas '{name}' ditolak demi keamanan: isinya mengembang melebihi "
+                            f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB saat dibuka, padahal ukuran yang tertulis di "
+                            "dalam berkas jauh lebih kecil (berkas rusak atau sengaja dibuat begitu). Simpan ulang "
+                            "laporan dari Excel lalu unggah kembali.",
+                            raw=info.filename,
+                        )
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, NotImplementedError, zlib.error):
+            pass  # damaged (bad CRC, truncated) or encrypted: measured as far as it inflates
 
 
 def _check_range(name: str, sheet: str, xml: bytes, max_rows: int) -> None:
@@ -566,17 +616,68 @@ def _read_csv(name: str, text: str, max_rows: int = MAX_DATA_ROWS) -> Sheet:
     lines = text.count("\n")
     if lines > max_rows + 50:
         raise _too_many_rows(name, None, lines, max_rows)
+    cells = text.count(delimiter) + lines + 1  # at most this many cells
+    if cells > MAX_CELLS:
+        raise _too_many_cells(name, None, cells)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = _clean_rows(reader)
+    try:
+        rows = _clean_rows(reader)
+    except csv.Error as exc:
+        line = _thousands(reader.line_num)
+        if "field larger than field limit" in str(exc):
+            raise reject(
+                "cell_too_long",
+                f"Berkas '{name}' tidak dapat dibaca: sel pada baris {line} berisi lebih dari "
+                f"{_thousands(csv.field_size_limit())} karakter. Biasanya ada tanda petik pembuka yang "
+                "tidak ditutup, sehingga sisa berkas terbaca sebagai satu sel. Periksa baris itu, perbaiki atau "
+                "hapus tanda petiknya, simpan, lalu unggah kembali (atau simpan sebagai .xlsx).",
+                row=reader.line_num,
+                raw=str(exc),
+            ) from None
+        raise reject(
+            "corrupt_file",
+            f"Berkas '{name}' tidak dapat dibaca sebagai CSV (baris {line}: susunan tanda petik atau "
+            "pemisah kolom tidak sah). Buka di Excel, simpan ulang sebagai .xlsx atau CSV, lalu unggah kembali.",
+            row=reader.line_num,
+            raw=str(exc),
+        ) from None
     return Sheet(None, rows)
+
+
+def _too_many_cells(name: str, sheet: str | None, cells: int) -> Rejected:
+    where = f"Tabel '{sheet}' pada berkas '{name}'" if sheet else f"Berkas '{name}'"
+    return reject(
+        "used_range_too_large",
+        f"{where} ditolak: tabelnya memuat lebih dari {_thousands(MAX_CELLS)} sel (batas satu lembar; "
+        "mis. sel yang digabung ke ribuan kolom, atau baris berisi pemisah kolom saja), jauh lebih besar "
+        "dari tabel laporan. Buka berkas di Excel, hapus kolom dan baris kosong sesudah tabel, simpan "
+        "sebagai .xlsx, lalu unggah kembali.",
+        sheet=sheet,
+        raw=str(cells),
+    )
+
+
+class _TooLarge(Exception):
+    """Raised inside :class:`_TableParser` when the page asks for more cells or rows than a sheet may hold."""
+
+    def __init__(self, what: str, count: int):
+        super().__init__(what)
+        self.what, self.count = what, count
 
 
 class _TableParser(HTMLParser):
     """Tables of an HTML page as grids. Tolerates what browsers tolerate: ``</td>``, ``</th>``
-    and ``</tr>`` may be left out (they are optional in HTML) and an unclosed table ends the page."""
+    and ``</tr>`` may be left out (they are optional in HTML) and an unclosed table ends the page.
 
-    def __init__(self) -> None:
+    Bounded like a sheet while it reads: all tables together may hold ``max_cells`` cells (a
+    ``colspan``/``rowspan`` counts every cell it covers) and ``max_rows`` rows (a table counts as
+    one), so 20 bytes of ``<td colspan=1000>`` cannot ask for a thousand cells unchecked."""
+
+    def __init__(self, max_cells: int = MAX_CELLS, max_rows: int = MAX_DATA_ROWS + 50) -> None:
         super().__init__(convert_charrefs=True)
+        self._cells_left = max_cells
+        self._rows_left = max_rows
+        self._max_cells, self._max_rows = max_cells, max_rows
         self.tables: list[list[list]] = []
         self._row: list | None = None
         self._cell: list[str] | None = None
@@ -593,10 +694,12 @@ class _TableParser(HTMLParser):
         elif tag == "table":
             self._end_row()
             self._depth += 1
+            self._count_row()
             self.tables.append([])
             self._spans = {}
         elif tag == "tr" and self.tables:
             self._end_row()
+            self._count_row()
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._end_cell()
@@ -628,6 +731,7 @@ class _TableParser(HTMLParser):
         if self._cell is None or self._row is None:
             return
         start = len(self._row)
+        self._count_cells(self._colspan)
         self._row.append("".join(self._cell).strip())
         self._row.extend([""] * (self._colspan - 1))
         if self._rowspan > 1:
@@ -648,7 +752,18 @@ class _TableParser(HTMLParser):
         assert row is not None  # called only inside a row
         while self._spans.get(len(row), 0) > 0:
             self._spans[len(row)] -= 1
+            self._count_cells(1)
             row.append("")
+
+    def _count_cells(self, n: int) -> None:
+        self._cells_left -= n
+        if self._cells_left < 0:
+            raise _TooLarge("cells", self._max_cells)
+
+    def _count_row(self) -> None:
+        self._rows_left -= 1
+        if self._rows_left < 0:
+            raise _TooLarge("rows", self._max_rows)
 
     def handle_data(self, data):
         if self._cell is not None:
@@ -657,10 +772,42 @@ class _TableParser(HTMLParser):
             self.preamble.append(data.strip())
 
 
-def _read_html(name: str, text: str, max_rows: int = MAX_DATA_ROWS) -> list[Sheet]:
-    parser = _TableParser()
-    parser.feed(text)
+# CPU seconds the HTML parser may take (pure Python, about 50.000 cells a second): a real report
+# takes well under one; a page of millions of tiny cells is refused instead of holding the server.
+HTML_CPU_SECONDS = 6.0
+_HTML_STEP = 256 * 1024
+
+
+def _feed(name: str, parser: _TableParser, text: str) -> None:
+    """Feed ``text`` to ``parser`` in steps that end before a ``<`` (no text run is split), and
+    refuse the page once parsing has taken :data:`HTML_CPU_SECONDS` of this thread's CPU time."""
+    start = time.thread_time()
+    i, n = 0, len(text)
+    while i < n:
+        j = text.find("<", i + _HTML_STEP)
+        j = n if j < 0 else j
+        parser.feed(text[i:j])
+        i = j
+        if i < n and time.thread_time() - start > HTML_CPU_SECONDS:
+            raise reject(
+                "html_too_large",
+                f"Tabel HTML pada berkas '{name}' terlalu besar untuk dibaca (lebih dari "
+                f"{HTML_CPU_SECONDS:.0f} detik; sudah {_thousands(sum(map(len, parser.tables)))} baris "
+                "terbaca). Buka berkas di Excel, simpan sebagai .xlsx (jauh lebih cepat dibaca), lalu "
+                "unggah kembali.",
+                raw=f"{i} dari {n} karakter",
+            )
     parser.close()
+
+
+def _read_html(name: str, text: str, max_rows: int = MAX_DATA_ROWS) -> list[Sheet]:
+    parser = _TableParser(MAX_CELLS, max_rows + 50)
+    try:
+        _feed(name, parser, text)
+    except _TooLarge as exc:
+        if exc.what == "rows":
+            raise _too_many_rows(name, None, exc.count + 1, max_rows) from None
+        raise _too_many_cells(name, None, exc.count + 1) from None
     tables = [t for t in parser.tables if t]
     if not tables:
         raise reject(
