@@ -2,9 +2,8 @@
 never to a page or to the CLI's output, which show a clear message and a reference code.
 
 File: ``PANTAU_LOG``, else ``logs/pantau.log`` under the data folder (``PANTAU_DATA``, default
-``data/``). Where that cannot be written the detail goes to the server's console (the app) and
-nowhere else for the CLI, whose stderr is what the user sees. The app also copies the record
-to its console (the server's log).
+``data/``). A caller may also copy a record to the process's console (``console=True``), never
+where the CLI runs: its stderr is what the user sees.
 """
 
 from __future__ import annotations
@@ -50,10 +49,11 @@ def _logger(console: bool) -> logging.Logger:
     return log
 
 
-def log_failure(where: str, exc: BaseException, *, console: bool = True) -> str:
+def log_failure(where: str, exc: BaseException, *, console: bool = False) -> str:
     """Record ``exc`` with its traceback in the log; return a short reference code to quote in the
     message shown to the user (so an admin finds the entry). ``console``: let the record reach
-    the process's stderr as well (the app's server console; ``False`` for the CLI). Never raises."""
+    the process's stderr as well (only where stderr is the server's console, never in code the
+    CLI runs: there stderr is the user's screen). Never raises."""
     ref = secrets.token_hex(4)
     try:
         _logger(console).error("[%s] %s", ref, where, exc_info=(type(exc), exc, exc.__traceback__))

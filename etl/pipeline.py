@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from core.access import User, kinerja_upload_refusal, upload_refusal
+from core.logs import log_failure
 from core.metrics import weighted_fisik
 from core.months import month_name
 from db.store import Store, StoreBusy
@@ -270,18 +271,21 @@ def analyse(
 
 
 def _failed(analysis: FileAnalysis, exc: Exception) -> None:
-    """A refusal becomes the file's error; anything else too, never a traceback."""
+    """A refusal becomes the file's error; anything else too, never a traceback: the technical
+    detail (which may name server paths) goes to the server's log, the message quotes its code."""
     if isinstance(exc, Rejected):
         analysis.issues.append(exc.issue)
         return
+    ref = log_failure(f"analisis berkas '{analysis.name}'", exc)
     analysis.issues.append(
         Issue(
             ERROR,
             "internal_error",
             f"Berkas '{analysis.name}' tidak dapat diproses "
             "karena kesalahan tak terduga di Pantau. Simpan ulang sebagai .xlsx lalu coba "
-            "lagi; bila tetap gagal, kirim berkas ini ke admin. (Keterangan teknis untuk "
-            f"admin: {type(exc).__name__}: {exc})",
+            "lagi; bila tetap gagal, kirim berkas ini ke admin dengan kode rujukan "
+            f"{ref} (rinciannya tercatat di log server).",
+            raw=type(exc).__name__,
         )
     )
 

@@ -227,3 +227,23 @@ def test_cli_crash_in_a_subprocess_exits_1_without_traceback(tmp_path):
     assert "Traceback" not in proc.stderr and str(tmp_path) not in proc.stderr
     assert proc.stderr.startswith("Kesalahan:")
     assert (tmp_path / "logs" / "pantau.log").exists()
+
+
+def test_unexpected_analysis_failure_names_no_server_detail(monkeypatch, tmp_path):
+    """An unexpected failure while analysing a file: the message gives a reference code, the
+    technical detail (exception text with a server path) goes to the log only."""
+    from etl import pipeline
+
+    log = tmp_path / "pantau.log"
+    monkeypatch.setenv("PANTAU_LOG", str(log))
+
+    def boom(*a, **k):
+        raise OSError("/srv/rahasia/pantau/tmp/xyz: gagal")
+
+    monkeypatch.setattr(pipeline, "read_sheets", boom)
+    data = (FIXTURES / "realisasi" / "dinsos_2026-03.csv").read_bytes()
+    analysis = pipeline.analyse("dinsos_2026-03.csv", data, pipeline.Master([], {}))
+    (issue,) = analysis.errors
+    assert issue.code == "internal_error" and "kode rujukan" in issue.message
+    assert "/srv/rahasia" not in issue.message and "/srv/rahasia" not in (issue.raw or "")
+    assert "/srv/rahasia" in log.read_text(encoding="utf-8")
