@@ -1048,6 +1048,13 @@ def _provisional_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], mas
     report's rows become the OPD's provisional activity list (flagged once; DESIGN.md 4a)."""
     org = _organisation_row(sheet, rep.header)
     text = hint or opd_in_title(lines) or opd_title_unlabelled(lines) or (org[1] if org else None)
+    if not text and master.opds:
+        # an OPD already known (from the OPD list) named in the title lines or the file name
+        matcher = master.matcher()
+        found = {o.kode: o for line in lines for o in matcher.search(line)}
+        found.update({o.kode: o for o in matcher.search(Path(name).stem.replace("_", " "))[:1]})
+        if len(found) == 1:
+            text = next(iter(found.values())).nama
     if not text:
         _opd_unknown(rep, name, sheet)
         return
