@@ -305,8 +305,10 @@ def sidebar_account(store: Store, user: User) -> None:
         scope = ""
         if user.opd_scope:
             names = {o.kode: o.nama for o in store.opds()}
-            scope = f" · {names.get(user.opd_scope, user.opd_scope)}"
-        st.caption(f"Masuk sebagai **{user.nama}** ({user.username})  \n{role_label(user.role)}{scope}")
+            scope = f" · {md_escape(names.get(user.opd_scope, user.opd_scope))}"
+        st.caption(
+            f"Masuk sebagai **{md_escape(user.nama)}** ({md_escape(user.username)})  \n{role_label(user.role)}{scope}"
+        )
         if st.button("Keluar", icon=":material/logout:", key="logout"):
             sign_out(store, notice="Anda telah keluar.")
             st.rerun()
