@@ -118,6 +118,9 @@ FIELD_LABEL = {
     "no": "No",
 }
 
+# Columns of a header block that are read: a report table is far narrower (a sheet tens of
+# thousands of cells wide would otherwise be scanned again for every candidate header row).
+MAX_HEADER_WIDTH = 512
 # Fields whose wrong column would give a wrong number: two candidates are never settled by order.
 CRITICAL = ("pagu", "realisasi_keuangan", "realisasi_fisik", "target_fisik")
 
@@ -243,7 +246,7 @@ def _is_text_label(value) -> bool:
 
 def _is_number_row(row: list) -> bool:
     """A row of column numbers under a header (1 2 3 ..., also "6a", "(7)")."""
-    values = [v for v in row if v is not None]
+    values = [v for v in row[:MAX_HEADER_WIDTH] if v is not None]
     if len(values) < 3:
         return False
     nums = []
@@ -263,7 +266,7 @@ def _is_number_row(row: list) -> bool:
 def _is_label_row(row: list) -> bool:
     """A row that may belong to a header block: text labels, with at most a stray note or two
     beside them (a number typed right of the table), no codes."""
-    values = [v for v in row if v is not None]
+    values = [v for v in row[:MAX_HEADER_WIDTH] if v is not None]
     labels = sum(1 for v in values if _is_text_label(v))
     return labels >= 1 and len(values) - labels <= labels // 4
 
@@ -287,7 +290,7 @@ def block_paths(sheet: Sheet, top: int, bottom: int) -> dict[int, tuple[str, ...
     merge information, it spreads to the right over columns that have a label below it and
     share its own parents."""
     rows = sheet.rows[top : bottom + 1]
-    width = max((len(r) for r in rows), default=0)
+    width = min(max((len(r) for r in rows), default=0), MAX_HEADER_WIDTH)
     grid: list[list[str | None]] = []
     for k, row in enumerate(rows):
         line = []
@@ -354,7 +357,7 @@ def find_header(
     rows = sheet.rows
     best: tuple[int, int, int, dict] | None = None  # (score, first, last, paths)
     for i, row in enumerate(rows[:scan_rows]):
-        if sum(1 for v in row if _is_text_label(v)) < 2:
+        if sum(1 for v in row[:MAX_HEADER_WIDTH] if _is_text_label(v)) < 2:
             continue
         last = i
         while True:
