@@ -1,15 +1,37 @@
 """Impor Laporan: upload many files, preview what was recognised, confirm, see history."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
-from core.months import BULAN
-from etl.pipeline import Master, Upload, preview_master
+from core import layouts
+from core.format import percent, rupiah
+from core.months import month_name
+from etl.mapping import layout_from
+from etl.pipeline import Master, Upload, batch_conflicts, preview_master
 from ui.auth import require_page
 from ui.downloads import audited_download
+from ui.impor_detail import conflict_key, detail_report
 from ui.import_session import ImportSession
-from ui.kinerja import kinerja_history_frame, kinerja_summary_rows, match_frame, targets_frame
-from ui.preview import STATUS_LABEL, columns_text, history_frame, issues_frame, stored_issues_frame, summary_rows
+from ui.kinerja import kinerja_history_frame
+from ui.preview import (
+    CATATAN,
+    DITOLAK,
+    KONFIRMASI,
+    KONFLIK,
+    SIAP,
+    STATUS_COLOUR,
+    STATUS_LABEL,
+    STATUS_ORDER,
+    batch_frame,
+    file_status,
+    history_frame,
+    in_force,
+    issues_frame,
+    status_counts,
+    stored_issues_frame,
+)
 from ui.safe import md_escape
 from ui.state import current_period, current_user, get_store, set_period
 
@@ -76,11 +98,23 @@ if last:
             icon=":material/help:",
         )
 
+for name in st.session_state.pop("layouts_saved", None) or []:
+    st.success(f"Format kolom **{md_escape(name)}** diingat untuk laporan berikutnya.", icon=":material/bookmark:")
+if refused := st.session_state.pop("layout_refused", None):
+    st.warning(md_escape(refused), icon=":material/block:")
+
 if not files:
     session.clear()  # nothing uploaded (any more): nothing kept
+    st.session_state["mappings"] = {}
+    st.session_state["remember"] = {}
 else:
+    mappings: dict = st.session_state.setdefault("mappings", {})
+    remember: dict = st.session_state.setdefault("remember", {})
     bar = st.progress(0.0, text="Membaca berkas ...")
-    uploads = [Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {})) for f in files]
+    uploads = [
+        Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {}), mapping=mappings.get(f.file_id))
+        for f in files
+    ]
     results = session.analyses(
         uploads,
         master,
@@ -99,115 +133,58 @@ else:
     }
     year_now, month_now = current_period()
 
+    # conflicts of the batch: the user's pick (default none) is read before the Save button
+    conflicts = batch_conflicts(results)
+    batch_id = hashlib.sha256("|".join(u.sha256 for u in uploads).encode()).hexdigest()[:8]
+    picks = {key: st.session_state.get(conflict_key(key, batch_id)) for key in conflicts}
+    skip: set[int] = set()
+    for key, positions in conflicts.items():
+        skip |= {p for p in positions if p != picks[key]}
+    statuses = [KONFLIK if pos in skip else file_status(a) for pos, a in enumerate(results)]
+    skip |= {pos for pos, s in enumerate(statuses) if s in (KONFIRMASI, DITOLAK)}
+    confirmed = {pos: "pemetaan dikonfirmasi" for pos, f in enumerate(files) if f.file_id in mappings}
+    stored = in_force(store.import_history(limit=1_000_000, opd=scope)) if unit_scope is None else {}
+    table = batch_frame(results, statuses, stored, confirmed)
+    ready = [pos for pos, s in enumerate(statuses) if s in (SIAP, CATATAN)]
+
     st.subheader("Pratinjau")
-    ready = [a for _, a in analyses if not a.rejected]
-    st.write(f"**{len(ready)}** dari **{len(analyses)}** berkas siap disimpan.")
-    for f, a in analyses:
-        icon = (
-            ":material/cancel:"
-            if a.rejected
-            else (":material/warning:" if a.all_issues() else ":material/check_circle:")
+    st.write(f"**{len(ready)}** dari **{len(analyses)}** berkas siap disimpan ({status_counts(statuses)}).")
+    replacing = int((table["Menggantikan"] != "-").sum()) if not table.empty else 0
+    if replacing:
+        st.caption(
+            f"{replacing} laporan akan menggantikan laporan yang sudah tersimpan untuk OPD dan bulan yang sama "
+            "(kolom Menggantikan); laporan lama tetap ada di riwayat impor."
         )
-        with st.expander(
-            md_escape(a.name), expanded=len(analyses) <= 5 or a.rejected or any(r.needs for r in a.reports), icon=icon
-        ):
-            kinerja_file = a.kind in ("targets", "kinerja")
-            st.dataframe(kinerja_summary_rows(a) if kinerja_file else summary_rows(a), hide_index=True, width="stretch")
-            for rep in a.reports:
-                st.caption(
-                    f"Kolom dikenali{' (lembar ' + md_escape(rep.sheet) + ')' if rep.sheet else ''}: "
-                    f"{md_escape(columns_text(rep))}"
-                )
-                if rep.kinerja is not None and rep.kinerja.rows:
-                    st.caption(
-                        "Pencocokan nama indikator dengan Perjanjian Kinerja (yang ragu tidak dimuat sampai "
-                        "dikonfirmasi di halaman Data Kinerja):"
-                    )
-                    st.dataframe(match_frame(rep), hide_index=True, width="stretch")
-                if rep.targets is not None and rep.targets.rows:
-                    with st.expander(f"Indikator yang terbaca ({len(rep.targets.rows)})"):
-                        st.dataframe(targets_frame(rep), hide_index=True, width="stretch")
-            needs = sorted({n for r in a.reports for n in r.needs})
-            if needs:
-                st.warning(
-                    "Berkas ini tidak menyebutkan (atau tidak konsisten tentang) "
-                    + " dan ".join({"opd": "OPD", "period": "periode", "unit": "unit kerja"}[n] for n in needs)
-                    + ". Pilih yang benar di bawah ini.",
-                    icon=":material/help:",
-                )
-                hint = dict(st.session_state["hints"].get(f.file_id, {}))
-                cols = st.columns(3)
-                if "opd" in needs and opd_names:
-                    choice = cols[0].selectbox(
-                        "OPD",
-                        [""] + list(opd_names),
-                        key=f"opd_{f.file_id}",
-                        format_func=lambda k: opd_names.get(k, "- pilih OPD -"),
-                    )
-                    if choice:
-                        hint["opd"] = choice
-                if "unit" in needs and unit_names:
-                    choice = cols[0].selectbox(
-                        "Unit kerja",
-                        [""] + list(unit_names),
-                        key=f"unit_{f.file_id}",
-                        format_func=lambda k: unit_names.get(k, "- pilih unit kerja -"),
-                    )
-                    if choice:
-                        hint["unit"] = choice
-                if "period" in needs:
-                    year = cols[1].number_input("Tahun", 2000, 2100, value=year_now, key=f"year_{f.file_id}")
-                    month = cols[2].selectbox(
-                        "Bulan",
-                        list(range(1, 13)),
-                        key=f"month_{f.file_id}",
-                        format_func=lambda m: BULAN[m - 1],
-                        index=month_now - 1,
-                    )
-                    if st.checkbox("Pakai periode ini", key=f"useperiod_{f.file_id}"):
-                        hint["period"] = (int(year), int(month))
-                if hint != st.session_state["hints"].get(f.file_id, {}):
-                    st.session_state["hints"][f.file_id] = hint
-                    st.rerun()
-            for err in a.errors:  # the reason in full, not only in a narrow table cell
-                st.error(md_escape(err.message), icon=":material/block:")
-            issues = issues_frame(a)
-            if not issues.empty:
-                st.dataframe(
-                    issues.drop(columns=["Berkas"]),
-                    hide_index=True,
-                    width="stretch",
-                    column_config={"Pesan": st.column_config.TextColumn(width="large")},
-                )
-
-    all_issues = [issues_frame(a) for _, a in analyses]
-    errors = [df[df["Tingkat"] == "Galat"] for df in all_issues]
-    errors = [df for df in errors if not df.empty]
-    if errors:
-        st.subheader("Berkas yang ditolak")
-        st.caption("Perbaiki berkas sesuai pesan, lalu unggah kembali. Berkas lain tetap dapat disimpan.")
-        st.dataframe(
-            pd.concat(errors),
-            hide_index=True,
-            width="stretch",
-            column_config={"Pesan": st.column_config.TextColumn(width="large")},
-        )
-
     if st.button(
         f"Simpan {len(ready)} berkas ke basis data", type="primary", disabled=not ready, icon=":material/save:"
     ):
         bar = st.progress(0.0, text="Menyimpan ...")
-        results = session.save(
+        saved = session.save(
             store,
             current_user(),
             user,
             progress=lambda d, t, n: bar.progress(d / t, text=f"Menyimpan {d} dari {t}: {n}"),
+            skip=skip,
         )
-        st.session_state["last_results"] = [r for rs in results for r in rs]
+        st.session_state["last_results"] = [r for rs in saved for r in rs]
+        ids = {(f.name, hashlib.sha256(f.getvalue()).hexdigest()): f.file_id for f in files}
+        notes = []
+        for up, analysis, rows in session.saved:
+            wish = remember.get(ids.get((up.name, up.sha256), ""))
+            if not wish or not analysis.reports or not any(r["status"] in ("accepted", "flagged") for r in rows):
+                continue
+            rep = analysis.reports[0]
+            opd_kode = rep.opd.kode if rep.opd else None
+            layout = layout_from(rep.header, wish[0], opd_kode).to_json()
+            try:
+                notes.append(layouts.save(store, user, wish[0], layout, opd_kode, shared=wish[1]))
+            except layouts.LayoutRefused as exc:
+                st.session_state["layout_refused"] = str(exc)
+        st.session_state["layouts_saved"] = notes
         loaded = sorted(
             {
                 (r["year"], r["month"])
-                for rs in results
+                for rs in saved
                 for r in rs
                 if r["kind"] in ("realisasi", "kinerja") and r["status"] in ("accepted", "flagged")
             }
@@ -216,7 +193,114 @@ else:
             set_period(*loaded[-1])  # show what was just imported
         st.session_state["upload_round"] += 1
         st.session_state["hints"] = {}
+        st.session_state["mappings"] = {}
+        st.session_state["remember"] = {}
         st.rerun()
+
+    shown_status = st.pills(
+        "Tampilkan status",
+        [s for s in STATUS_ORDER if s in statuses],
+        selection_mode="multi",
+        key="status_filter",
+    )
+    visible = table[table["Status"].isin(shown_status)] if shown_status else table
+    st.dataframe(
+        visible.drop(columns=["_pos", "_rep"]).style.map(
+            lambda v: f"background-color: {STATUS_COLOUR.get(v, '')}; color: #1f2328", subset=["Status"]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Berkas": st.column_config.TextColumn(width="medium"),
+            "Menggantikan": st.column_config.TextColumn(width="medium"),
+        },
+    )
+
+    if conflicts:
+        st.subheader("Laporan ganda dalam unggahan ini")
+        st.caption(
+            "Dua berkas atau lebih berisi laporan OPD dan bulan yang sama. Hanya satu yang dapat berlaku: "
+            "pilih berkas yang disimpan. Bila tidak dipilih, tidak ada yang disimpan; berkas lain tetap disimpan."
+        )
+        for key, positions in conflicts.items():
+            opd_kode, year, month = key
+            who = master.by_kode(opd_kode) or preview.by_kode(opd_kode)
+            st.markdown(f"**{md_escape(who.nama if who else opd_kode)} - {month_name(month)} {year}**")
+            cols = st.columns(len(positions))
+            for col, pos in zip(cols, positions):
+                a = results[pos]
+                rep = next(r for r in a.reports if r.opd and (r.opd.kode, r.year, r.month) == key)
+                with col.container(border=True):
+                    st.markdown(f"**{md_escape(a.name)}**")
+                    st.dataframe(
+                        pd.DataFrame(
+                            {
+                                "Isian": ["Lembar", "Baris sub kegiatan", "Pagu", "Realisasi keuangan", "Fisik"],
+                                "Nilai": [
+                                    rep.sheet or "-",
+                                    str(rep.rows),
+                                    rupiah(rep.pagu),
+                                    rupiah(rep.realisasi_keuangan),
+                                    percent(rep.fisik_pct),
+                                ],
+                            }
+                        ),
+                        hide_index=True,
+                        width="stretch",
+                    )
+            st.radio(
+                "Berkas yang disimpan",
+                [None] + positions,
+                format_func=lambda p: "Belum dipilih (tidak disimpan)" if p is None else md_escape(results[p].name),
+                key=conflict_key(key, batch_id),
+                horizontal=True,
+            )
+
+    st.subheader("Rincian")
+    choices = list(zip(table["_pos"], table["_rep"]))
+    attention = [i for i, s in enumerate(table["Status"]) if s not in (SIAP, CATATAN)]
+    detail_labels = {
+        (int(p), int(r)): f"{row['Berkas']} - {row['Lembar']} - {row['OPD']} - {row['Periode']} ({row['Status']})"
+        for (p, r), row in zip(choices, table.to_dict("records"))
+    }
+    picked = st.selectbox(
+        "Pilih laporan untuk melihat rinciannya",
+        list(detail_labels),
+        index=attention[0] if attention else 0,
+        format_func=lambda k: detail_labels[k],
+        key=f"detail_{batch_id}",
+    )
+    pos, rep_i = picked if picked is not None else (0, 0)
+    f, a = analyses[pos]
+    detail_report(
+        f.file_id,
+        a,
+        rep_i,
+        statuses[pos],
+        stored,
+        master=preview,
+        opd_names=opd_names,
+        unit_names=unit_names,
+        period_now=(year_now, month_now),
+        user=user,
+        data=uploads[pos].data,
+    )
+
+    blocked = [pos for pos, s in enumerate(statuses) if s in (KONFIRMASI, DITOLAK)]
+    if blocked:
+        st.subheader("Berkas yang belum dapat disimpan")
+        st.caption(
+            "Berkas ditolak: perbaiki sesuai pesan lalu unggah kembali. Berkas yang perlu konfirmasi: pilih "
+            "laporannya di Rincian lalu lengkapi. Berkas lain tetap dapat disimpan."
+        )
+        frames = [issues_frame(results[pos]) for pos in blocked]
+        errors = pd.concat([df[df["Tingkat"] == "Galat"] for df in frames])
+        st.dataframe(
+            errors,
+            hide_index=True,
+            width="stretch",
+            column_config={"Pesan": st.column_config.TextColumn(width="large")},
+        )
 
 st.divider()
 st.subheader("Riwayat impor")

@@ -293,10 +293,10 @@ def test_impor_preview_save_history(app_env, media):
         assert row["Fisik"] == percent(exp["fisik_weighted_mean"]), row
         assert row["Status"] in ("Siap", "Ada catatan"), row
     assert rows[Path(DINKES_MAR).name]["Pagu"] == "Rp 48.270.950.000"
-    assert rows[Path(BAD).name]["Status"] == "Ditolak"
+    assert rows[Path(BAD).name]["Status"] == "Perlu konfirmasi"  # a required column not found: the user may map it
 
-    # the refused file: in the "Berkas yang ditolak" table, with a useful message
-    assert "Berkas yang ditolak" in [s.value for s in at.subheader]
+    # the file not saved: in the "Berkas yang belum dapat disimpan" table, with a useful message
+    assert "Berkas yang belum dapat disimpan" in [s.value for s in at.subheader]
     rejected = table_with(at, "Berkas", "Tingkat", "Pesan")[-1]
     assert set(rejected["Berkas"]) == {Path(BAD).name}
     assert set(rejected["Tingkat"]) == {"Galat"}
@@ -350,7 +350,7 @@ def test_file_without_opd_and_period_asks_and_loads(app_env):
     load_via_page(at, [DPA])
     upload(at, ["bad/export_sipd.xlsx"])
     rows = summary_tables(at)
-    assert rows["export_sipd.xlsx"]["Status"] == "Ditolak"
+    assert rows["export_sipd.xlsx"]["Status"] == "Perlu konfirmasi"
     assert any("tidak menyebutkan" in w.value and "OPD" in w.value and "periode" in w.value for w in at.warning), [
         w.value for w in at.warning
     ]
@@ -365,7 +365,7 @@ def test_file_without_opd_and_period_asks_and_loads(app_env):
     run(at)
     # OPD chosen, period not yet: still refused
     assert summary_tables(at)["export_sipd.xlsx"]["OPD"] == "Dinas Pertanian"
-    assert summary_tables(at)["export_sipd.xlsx"]["Status"] == "Ditolak"
+    assert summary_tables(at)["export_sipd.xlsx"]["Status"] == "Perlu konfirmasi"
 
     at.number_input(key=next(n.key for n in at.number_input if n.label == "Tahun")).set_value(2026)
     next(s for s in at.selectbox if s.label == "Bulan" and s.key.startswith("month_")).set_value(3)
@@ -374,7 +374,7 @@ def test_file_without_opd_and_period_asks_and_loads(app_env):
     row = summary_tables(at)["export_sipd.xlsx"]
     assert row["Periode"] == "Maret 2026", row
     assert row["OPD"] == "Dinas Pertanian", row
-    assert row["Status"] != "Ditolak", row
+    assert row["Status"] in ("Siap", "Ada catatan"), row
     assert row["Baris sub kegiatan"] == 15
     assert save_button(at).label == "Simpan 1 berkas ke basis data"
     assert not save_button(at).disabled

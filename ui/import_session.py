@@ -24,20 +24,36 @@ from collections.abc import Callable, Hashable
 from core.access import User
 from db.store import Store
 from etl import pipeline
+from etl.mapping import Mapping
 from etl.pipeline import FileAnalysis, Master, Upload
 
 Progress = Callable[[int, int, str], object]
 MASTER_KINDS = ("dpa", "targets")  # files that change the master list the other files are matched against
 
 
+def mapping_key(mapping: Mapping | None) -> tuple | None:
+    """A confirmed column mapping as a hashable value (``None``: none)."""
+    if mapping is None:
+        return None
+    return (mapping.sheet, tuple(mapping.header_rows), tuple(sorted(mapping.fields.items())))
+
+
 def upload_key(upload: Upload) -> tuple:
     """What an analysis depends on besides the master list: the bytes, the file name (it may
-    name the OPD and period) and the user's hints."""
-    return (upload.sha256, upload.name, upload.opd, upload.period, upload.unit)
+    name the OPD and period), the user's hints and the column mapping the user confirmed."""
+    return (upload.sha256, upload.name, upload.opd, upload.period, upload.unit, mapping_key(upload.mapping))
 
 
 def _analyse(upload: Upload, master: Master) -> FileAnalysis:
-    return pipeline.analyse(upload.name, upload.data, master, opd=upload.opd, period=upload.period, unit=upload.unit)
+    return pipeline.analyse(
+        upload.name,
+        upload.data,
+        master,
+        opd=upload.opd,
+        period=upload.period,
+        unit=upload.unit,
+        mapping=upload.mapping,
+    )
 
 
 def _changes_master(analysis: FileAnalysis) -> bool:
@@ -52,6 +68,8 @@ class ImportSession:
         self._plain: dict[tuple, FileAnalysis] = {}  # upload key -> analysis against the stored master
         self._merged: dict[tuple, FileAnalysis] = {}  # (upload key, master files' keys) -> analysis
         self._shown: list[tuple[Upload, FileAnalysis]] = []
+        # after :meth:`save`: (upload, the analysis committed, its result rows) per committed file
+        self.saved: list[tuple[Upload, FileAnalysis, list[dict]]] = []
 
     def analyses(
         self,
@@ -117,13 +135,22 @@ class ImportSession:
         self._merged.clear()
         self._shown = []
 
-    def save(self, store: Store, user: str, scope: User | None, progress: Progress | None = None) -> list[list[dict]]:
-        """Commit the files the last :meth:`analyses` showed as acceptable, then forget every
-        analysis. DPA and targets files are committed first; when one was loaded, the other
-        files are analysed again against the new stored master list. Returns
-        :func:`etl.pipeline.result_rows` per committed file, in the preview's order.
+    def save(
+        self,
+        store: Store,
+        user: str,
+        scope: User | None,
+        progress: Progress | None = None,
+        skip: set[int] | frozenset[int] = frozenset(),
+    ) -> list[list[dict]]:
+        """Commit the files the last :meth:`analyses` showed as acceptable, except the positions
+        (in that preview's order) in ``skip`` (a conflict the user did not settle for them, a
+        mapping not confirmed), then forget every analysis. DPA and targets files are committed
+        first; when one was loaded, the other files are analysed again against the new stored
+        master list. Returns :func:`etl.pipeline.result_rows` per committed file, in the
+        preview's order (also kept with its upload and analysis in :attr:`saved`).
         ``progress(done, total, name)`` after each file committed."""
-        shown = [(u, a) for u, a in self._shown if not a.rejected]
+        shown = [(u, a) for pos, (u, a) in enumerate(self._shown) if not a.rejected and pos not in skip]
         total = len(shown)
         out: dict[int, list[dict]] = {}
         first = [i for i, (_, a) in enumerate(shown) if a.kind in MASTER_KINDS]
@@ -137,9 +164,12 @@ class ImportSession:
             master = Master.from_store(store)
             analyses = [_analyse(shown[i][0], master) for i in rest]
             pipeline.enforce_scope(analyses, scope, master)
-        for i, res in zip(rest, pipeline.commit_many(store, analyses, user, scope)):
+        committed = {i: shown[i][1] for i in first}
+        for i, a, res in zip(rest, analyses, pipeline.commit_many(store, analyses, user, scope)):
             out[i] = res
+            committed[i] = a
             if progress:
                 progress(len(out), total, shown[i][1].name)
+        self.saved = [(shown[i][0], committed[i], out[i]) for i in range(total)]
         self.clear()  # only once saved: a save that failed (database busy) may be tried again
         return [out[i] for i in range(total)]
