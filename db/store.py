@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from db.connected import connected as _connected
 from db.finite import check_finite
+from db.install import InstallQueries
 from db.kinerja import KinerjaQueries
 from db.layouts import LayoutQueries
 from db.rakor import RakorQueries
@@ -205,7 +206,7 @@ def _wait_seconds() -> float:
         return 60.0
 
 
-class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, LayoutQueries):
+class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, LayoutQueries, InstallQueries):
     """Connection, schema migrations and every query of Pantau.
 
     DuckDB lets one process at a time write a database file, so a Store never keeps the file
@@ -1100,11 +1101,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                 SELECT * FROM import WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? AND superseded_by IS NULL
             ),
             versions AS (
-                SELECT opd_kode, count(*) AS versi, min(created_at) AS first_at FROM import
+                SELECT opd_kode, count(*) AS versi, min(coalesce(received_at, created_at)) AS first_at FROM import
                 WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? GROUP BY opd_kode
             )
             SELECT x.opd_kode, o.nama AS opd, o.singkatan, c.id AS import_id, c.file_name, c.created_at,
-                   c.created_by, c.rows_accepted, c.rows_flagged, v.versi, v.first_at
+                   coalesce(c.received_at, c.created_at) AS received_at, c.received_note, c.created_by,
+                   c.rows_accepted, c.rows_flagged, v.versi, v.first_at
             FROM opds x LEFT JOIN opd o ON o.kode = x.opd_kode
             LEFT JOIN cur c ON c.opd_kode = x.opd_kode
             LEFT JOIN versions v ON v.opd_kode = x.opd_kode

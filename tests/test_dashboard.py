@@ -106,8 +106,11 @@ def test_reporting_status_and_reminder(march):
     assert counts == {"belum": 6, "terlambat": 2}
     after = reporting_status(raw, 2026, 3, cfg, today=dt.date(2026, 4, 11))
     assert after["status"].value_counts().to_dict() == {"belum_lewat_batas": 6, "terlambat": 2}
-    text = reminder_text("Dinas Sosial", 2026, 3, cfg)
-    assert "Dinas Sosial" in text and "Maret 2026" in text and "10 April 2026" in text
+    text = reminder_text("Dinas Sosial", 2026, 3, cfg, today=dt.date(2026, 4, 5))
+    assert "Dinas Sosial" in text and "Maret 2026" in text and "paling lambat tanggal 10 April 2026" in text
+    # after the deadline: no past date, "segera" and the days overdue
+    late = reminder_text("Dinas Sosial", 2026, 3, cfg, today=dt.date(2026, 4, 17))
+    assert "segera" in late and "lewat 7 hari" in late and "10 April" not in late and "paling lambat" not in late
     assert whatsapp_link(text).startswith("https://wa.me/?text=Yth.%20Kepala%20Dinas%20Sosial")
 
 

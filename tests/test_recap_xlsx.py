@@ -14,11 +14,14 @@ import zipfile
 import openpyxl
 import pytest
 from conftest import DPA_FIXTURE, FIXTURES, ROOT, realisasi_fixtures
+from daerah_support import demo_daerah  # noqa: F401 (a fixture, used by pytestmark)
 
 from core.recap import kabupaten_totals, leaf_recap, recap_opd
 from core.settings import Settings, load, save
 from exports.recap_xlsx import DEVIASI, REKAP_SHEET, RINCIAN_SHEET, TITLE, NoData, recap_workbook, tanggal
 from exports.table_xlsx import PERCENT, RUPIAH
+
+pytestmark = pytest.mark.usefixtures("demo_daerah")  # a configured daerah (issue 17)
 
 DINKES = "1.02.0.00.0.00.01.0000"
 TODAY = dt.date(2026, 11, 23)

@@ -15,6 +15,7 @@ import docx
 import openpyxl
 import pytest
 from conftest import FIXTURES, load_expected
+from daerah_support import demo_daerah  # noqa: F401 (a fixture, used by pytestmark)
 from test_pages import download_bytes, new_app, run
 
 from core.recap import recap_opd
@@ -23,6 +24,8 @@ from etl.pipeline import Master, analyse, ingest_paths
 from etl.template import INPUT_FIELDS, KIND, read_marker
 from exports import request_template as rt
 from exports.request_letter import request_letter
+
+pytestmark = pytest.mark.usefixtures("demo_daerah")  # a configured daerah (issue 17)
 
 EXPECTED = load_expected()["files"]
 DINKES_MAR = "realisasi/realisasi_dinkes_2026-03.xlsx"

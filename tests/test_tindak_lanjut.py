@@ -8,9 +8,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from daerah_support import demo_daerah  # noqa: F401 (a fixture, used by pytestmark)
 
 from core import tindak_lanjut as tl
 from ui.safe import md_escape
+
+pytestmark = pytest.mark.usefixtures("demo_daerah")  # a configured daerah (issue 17)
 
 APR14 = dt.date(2026, 4, 14)
 
