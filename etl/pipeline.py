@@ -1776,6 +1776,7 @@ def refuse_conflicts(analyses: list[FileAnalysis], last_wins: bool = False) -> N
     stay in the history as superseded (the user said so)."""
     if last_wins:
         return
+    opd_names = {rep.opd.kode: rep.opd.nama for a in analyses for rep in a.reports if rep.opd is not None}
     for (opd_kode, year, month), files in batch_conflicts(analyses).items():
         names = [analyses[i].name for i in files]
         for i in files:
@@ -1784,13 +1785,9 @@ def refuse_conflicts(analyses: list[FileAnalysis], last_wins: bool = False) -> N
                 Issue(
                     ERROR,
                     "batch_conflict",
-                    f"Berkas '{analyses[i].name}' dan {others} sama-sama berisi laporan OPD {opd_kode} bulan "
-                    f"{month_name(month)} {year}. Unggah satu saja"
-                    + (
-                        " (berkas terakhir yang dimuat)."
-                        if last_wins
-                        else ", atau pakai --last-wins agar berkas terakhir yang dimuat."
-                    ),
+                    f"Berkas '{analyses[i].name}' dan {others} sama-sama berisi laporan {opd_names[opd_kode]} bulan "
+                    f"{month_name(month)} {year}. Unggah satu saja, atau pakai --last-wins agar berkas terakhir "
+                    "yang berlaku (yang lebih dulu tetap di riwayat).",
                 )
             )
 

@@ -308,7 +308,7 @@ def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
 def test_cli_json_for_every_corpus_file(tmp_path, generated_dir):
     keys = sorted(CORPUS)
     paths = [str(_path(k, generated_dir)) for k in keys]
-    proc = _cli(["--json", str(DPA_FIXTURE), *paths], tmp_path)
+    proc = _cli(["--json", "--last-wins", str(DPA_FIXTURE), *paths], tmp_path)  # many are one OPD-month
     assert "Traceback" not in proc.stderr and "panicked" not in proc.stderr, proc.stderr[-2000:]
     assert proc.returncode == 1, proc.stderr[-2000:]
     results = json.loads(proc.stdout)
@@ -331,7 +331,7 @@ def test_cli_json_for_every_corpus_file(tmp_path, generated_dir):
 
 def test_cli_exit_codes_and_text_output(tmp_path):
     accepted = [str(EXTRA / n) for n, e in sorted(EXTRA_EXPECTED.items()) if e["outcome"] != "reject"][:6]
-    proc = _cli(["--json", str(DPA_FIXTURE), *accepted], tmp_path)
+    proc = _cli(["--json", "--last-wins", str(DPA_FIXTURE), *accepted], tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert {r["status"] for r in json.loads(proc.stdout)} <= {"accepted", "flagged"}
     rejected = [
