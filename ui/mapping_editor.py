@@ -211,10 +211,11 @@ def mapping_editor(
     st.caption("Isian bertanda * wajib. Kode atau uraian sub kegiatan wajib salah satu.")
     start = initial_fields(analysis) if rep is not None and rep.sheet == sheet.name else {}
     options = [""] + list(by_letter)
+    unsure = set(rep.header.ambiguous) if rep is not None else set()  # the engine asked: the user answers
     fields: dict[str, str] = {}
     cols = st.columns(2)
     for n, f in enumerate(EDITOR_FIELDS):
-        label = FIELD_LABEL.get(f, f) + (" *" if f in REQUIRED else "")
+        label = FIELD_LABEL.get(f, f) + (" *" if f in REQUIRED or f in unsure else "")
         default = start.get(f, "")
         picked = cols[n % 2].selectbox(
             label,
@@ -228,7 +229,7 @@ def mapping_editor(
     draft = Mapping(fields, rows, sheet.name)
 
     st.markdown("**3. Pratinjau dengan pemetaan ini**")
-    missing = [FIELD_LABEL[f] for f in REQUIRED if f not in fields]
+    missing = [FIELD_LABEL.get(f, f) for f in (*REQUIRED, *sorted(unsure - set(REQUIRED))) if f not in fields]
     if "kode" not in fields and "nama" not in fields:
         missing.insert(0, "Kode atau Uraian")
     twice = sorted({x for x in fields.values() if list(fields.values()).count(x) > 1})
