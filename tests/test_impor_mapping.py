@@ -148,3 +148,61 @@ def test_conflict_in_batch_waits_for_a_pick_and_a_replacement_is_named(app_env):
     assert row["Menggantikan"].startswith("Ya, impor #") and second[0] in row["Menggantikan"], row
     old_new = next(df.value for df in at.dataframe if "Tersimpan (lama)" in df.value.columns)
     assert old_new.iloc[0]["Tersimpan (lama)"] == second[0]
+
+
+def test_layout_rights_are_decided_in_core(store):
+    from core import layouts
+    from core.access import User
+
+    admin = User("admin", "Admin", "admin")
+    dinkes = User("op", "Operator", "opd", opd_kode="1.02.0.00.0.00.01.0000")
+    shape = {"signature": "abc", "height": 2, "paths": {"pagu": "Pagu"}}
+    assert layouts.save(store, dinkes, " Dinkes  RFK ", shape, dinkes.opd_kode) == "Dinkes RFK"
+    with pytest.raises(layouts.LayoutRefused, match="OPD-nya sendiri"):
+        layouts.save(store, dinkes, "Lain", shape, "9.99.0.00.0.00.01.0000")
+    with pytest.raises(layouts.LayoutRefused, match="semua OPD hanya dapat disimpan oleh admin"):
+        layouts.save(store, dinkes, "Bersama", shape, dinkes.opd_kode, shared=True)
+    layouts.save(store, admin, "Bersama", shape, None, shared=True)
+    with pytest.raises(layouts.LayoutRefused, match="sudah dipakai"):
+        layouts.save(store, dinkes, "Bersama", shape, dinkes.opd_kode)  # never over a shared one
+    ids = {r["name"]: r["id"] for r in store.layouts()}
+    with pytest.raises(layouts.LayoutRefused, match="Hanya admin"):
+        layouts.rename(store, dinkes, ids["Dinkes RFK"], "X")
+    with pytest.raises(layouts.LayoutRefused, match="Hanya admin"):
+        layouts.delete(store, dinkes, ids["Dinkes RFK"])
+    layouts.rename(store, admin, ids["Dinkes RFK"], "Dinkes RFK 2026")
+    layouts.delete(store, admin, ids["Bersama"])
+    assert [(r["name"], r["opd_kode"]) for r in store.layouts()] == [("Dinkes RFK 2026", dinkes.opd_kode)]
+
+
+def test_pengaturan_lists_renames_and_deletes_layouts(app_env):
+    from core import layouts
+    from core.access import User
+
+    store = _store(app_env)
+    try:
+        layouts.save(
+            store,
+            User("admin", "Admin", "admin"),
+            "Format A",
+            {"signature": "s", "height": 1, "paths": {"pagu": "PAGU"}},
+            None,
+            shared=True,
+        )
+    finally:
+        store.close()
+    at = run(new_app())
+    at.switch_page("pages/pengaturan.py")
+    run(at)
+    listed = next(df.value for df in at.dataframe if "Nama format" in df.value.columns)
+    assert list(listed["Nama format"]) == ["Format A"] and list(listed["Berlaku untuk"]) == ["Semua OPD"]
+    next(t for t in at.text_input if t.label == "Nama baru").set_value("Format B")
+    next(b for b in at.button if b.label == "Ganti nama").click()
+    run(at)
+    listed = next(df.value for df in at.dataframe if "Nama format" in df.value.columns)
+    assert list(listed["Nama format"]) == ["Format B"]
+    next(c for c in at.checkbox if c.label.startswith("Ya, hapus format ini")).check()
+    run(at)
+    next(b for b in at.button if b.label == "Hapus format").click()
+    run(at)
+    assert any("Belum ada format kolom yang diingat" in c.value for c in at.caption)
