@@ -8,8 +8,11 @@ and contain UI only.
 import streamlit as st
 
 from core.access import pages_for
+from core.modules import visible_pages
 from db.store import StoreBusy
+from ui import cache
 from ui.auth import gate, login_pages, must_change_password, run_page, sidebar_account
+from ui.setup import setup_gate
 from ui.state import get_store, sidebar_period
 from ui.style import apply as apply_style
 
@@ -73,7 +76,8 @@ if user is None:
         _busy()
     st.stop()
 
-keys = ["akun"] if must_change_password() else pages_for(user)
+setup_gate(store, user)  # the first-run setup of the daerah (admin) until it is done
+keys = ["akun"] if must_change_password() else visible_pages(pages_for(user), cache.settings(store).modul)
 pages = [
     st.Page(
         PAGES[k]["page"],

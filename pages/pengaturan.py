@@ -1,11 +1,14 @@
-"""Pengaturan (admin): daerah, kop, signatory, thresholds, target absorption curve, deadline."""
+"""Pengaturan (admin): daerah, kop and logo, signatory, budget year, modules, thresholds, target
+absorption curve, deadline. Edits the install's own settings (also while the sample data is loaded)."""
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from core import settings as settings_mod
+from core.modules import MODULES
 from core.months import BULAN
 from ui.auth import require_page
 from ui.layouts_admin import layouts_section
@@ -14,8 +17,15 @@ from ui.state import get_store
 
 user = require_page("pengaturan", "pengaturan")
 store = get_store()
-cfg = settings_mod.load(store)
+cfg = settings_mod.load_own(store)
 st.title("Pengaturan")
+if settings_mod.demo_active(store):
+    st.info(
+        "Data contoh (fiktif) sedang dipakai: selama itu kop dan penandatangan unduhan memakai daerah fiktif data "
+        "contoh. Yang Anda ubah di sini adalah pengaturan daerah Anda sendiri, yang berlaku lagi setelah data "
+        "contoh dihapus (halaman Ringkasan).",
+        icon=":material/dataset:",
+    )
 if "flash_pengaturan" in st.session_state:
     st.success(md_escape(st.session_state.pop("flash_pengaturan")), icon=":material/check_circle:")
 
@@ -24,12 +34,29 @@ with st.form("settings"):
     nama_daerah = st.text_input("Nama daerah", cfg.nama_daerah)
     kop = [st.text_input(f"Kop baris {i}", getattr(cfg, f"kop_{i}")) for i in (1, 2, 3)]
     kop_alamat = st.text_input("Alamat (baris kop terakhir)", cfg.kop_alamat)
+    logo_now = settings_mod.logo_path(store, cfg)
+    c1, c2 = st.columns([1, 3])
+    if logo_now is not None:
+        c1.image(str(logo_now), width=72)
+        hapus_logo = c1.checkbox("Hapus logo", key="logo_remove")
+    else:
+        hapus_logo = False
+        c1.caption("Belum ada logo.")
+    logo = c2.file_uploader("Logo daerah untuk kop (PNG atau JPG, paling besar 1 MB)", ["png", "jpg"])
     st.subheader("Penandatangan")
     c1, c2 = st.columns(2)
     tempat = c1.text_input("Tempat penandatanganan", cfg.tempat)
     ttd_jabatan = c2.text_input("Jabatan", cfg.ttd_jabatan)
     ttd_nama = c1.text_input("Nama", cfg.ttd_nama)
     ttd_nip = c2.text_input("NIP", cfg.ttd_nip)
+    st.subheader("Tahun anggaran dan modul")
+    c1, c2, c3 = st.columns(3)
+    tahun = c1.number_input("Tahun anggaran", 2000, 2100, int(cfg.tahun_anggaran or dt.date.today().year))
+    modul = [
+        m
+        for (m, label), col in zip(MODULES.items(), (c2, c3))
+        if col.checkbox(f"Modul {label}", m in cfg.modul, key=f"modul_{m}")
+    ]
     st.subheader("Kecamatan (data kinerja)")
     c1, c2 = st.columns(2)
     kecamatan_nama = c1.text_input("Nama kecamatan", cfg.kecamatan_nama, placeholder="Kecamatan ...")
@@ -69,7 +96,10 @@ with st.form("settings"):
             tempat=tempat.strip(),
             ttd_jabatan=ttd_jabatan.strip(),
             ttd_nama=ttd_nama.strip(),
-            ttd_nip=ttd_nip.strip(),
+            ttd_nip=settings_mod.clean_nip(ttd_nip),
+            tahun_anggaran=int(tahun),
+            modul=modul,
+            logo="" if hapus_logo else cfg.logo,
             kuning_poin=float(kuning),
             merah_poin=float(merah),
             kritis_awal_poin=float(kritis_awal),
@@ -81,13 +111,17 @@ with st.form("settings"):
             kecamatan_alamat=kecamatan_alamat.strip(),
             camat_jabatan=camat_jabatan.strip(),
             camat_nama=camat_nama.strip(),
-            camat_nip=camat_nip.strip(),
+            camat_nip=settings_mod.clean_nip(camat_nip),
         )
-        problems = settings_mod.problems(new)
+        problems = settings_mod.problems(new, required=settings_mod.is_configured(cfg))
+        if logo is not None and settings_mod.logo_problem(logo.getvalue()):
+            problems.append(settings_mod.logo_problem(logo.getvalue()) or "")
         if problems:
             for p in problems:
                 st.error(p, icon=":material/error:")
         else:
+            if logo is not None:
+                new = dataclasses.replace(new, logo=settings_mod.save_logo(store, logo.getvalue()))
             settings_mod.save(store, new, user)
             st.session_state["flash_pengaturan"] = "Pengaturan disimpan."
             st.rerun()

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from core import settings as settings_mod
 from core.format import percent, period_label, points, rupiah, rupiah_compact
 from core.recap import kabupaten_totals
+from core.received import apply_demo_received
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH
 from ui import cache
@@ -33,17 +35,29 @@ if cache.is_empty(store):
             icon=":material/inbox:",
         )
         st.stop()
+    if "flash" in st.session_state:
+        st.success(md_escape(st.session_state.pop("flash")), icon=":material/check_circle:")
     st.info(
         "**Selamat datang di Pantau.** Basis data masih kosong. Mulai dengan mengimpor DPA dan laporan "
         "realisasi OPD pada halaman **Impor Laporan**, atau coba dulu dengan data contoh.",
         icon=":material/waving_hand:",
     )
     st.page_link("pages/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
-    if st.button("Muat data contoh (Kabupaten Tanjung Makmur, fiktif)", icon=":material/dataset:"):
+    st.caption(
+        "Data contoh memakai daerah fiktif (Kabupaten Tanjung Makmur): selama data contoh ada, kop dan "
+        "penandatangan pada unduhan memakai daerah fiktif itu. Pengaturan daerah Anda tetap tersimpan dan "
+        "berlaku lagi setelah data contoh dihapus."
+    )
+    agree = st.checkbox("Saya mengerti, muat data contoh yang fiktif", key="demo_agree")
+    if st.button("Muat data contoh (Kabupaten Tanjung Makmur, fiktif)", icon=":material/dataset:", disabled=not agree):
         bar = st.progress(0.0, text="Memuat data contoh ...")
+        before = store.import_ids()
         results = load_demo(
             store, current_user(), progress=lambda d, t, n: bar.progress(d / t, text=f"Memuat {d} dari {t}: {n}")
         )
+        demo = sorted(store.import_ids() - before)
+        settings_mod.begin_demo(store, user, demo)
+        apply_demo_received(store, user, demo, settings_mod.load(store))
         periods = store.periods()
         ok = sum(r["status"] in ("accepted", "flagged") for r in results)
         st.session_state["flash"] = f"Data contoh dimuat: {ok} laporan. Ini data fiktif, bukan data resmi."
@@ -54,6 +68,17 @@ if cache.is_empty(store):
 
 if "flash" in st.session_state:
     st.success(md_escape(st.session_state.pop("flash")), icon=":material/check_circle:")
+if user.is_admin and settings_mod.demo_active(store):
+    with st.expander("Data contoh (fiktif) sedang dipakai", icon=":material/dataset:"):
+        st.write(
+            "Kop dan penandatangan unduhan memakai daerah fiktif data contoh. Hapus data contoh untuk kembali "
+            "ke pengaturan daerah Anda dan mulai mengimpor data sendiri."
+        )
+        sure = st.checkbox("Ya, hapus semua data contoh", key="demo_remove_agree")
+        if st.button("Hapus data contoh", icon=":material/delete:", disabled=not sure):
+            n = settings_mod.remove_demo(store, user)
+            st.session_state["flash"] = f"Data contoh dihapus ({n} berkas impor). Pengaturan daerah Anda berlaku lagi."
+            st.rerun()
 
 recap = cache.recap_opd(store, year, month, scope)
 if recap.empty:

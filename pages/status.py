@@ -1,10 +1,15 @@
-"""Status pengumpulan: who has reported for the month (when, which file, flagged rows), who
-is late or missing, and a ready reminder per OPD to chase."""
+"""Status pengumpulan: who has reported for the month (when received, which file, flagged rows),
+who is late or missing (by the received date against the deadline), a ready reminder per OPD to
+chase, and (admin) the received date of a report that came on paper or by e-mail earlier."""
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
+from core.access import Forbidden
 from core.format import number, period_label
+from core.received import ReceivedError, set_received
 from core.status import reminder_text, reporting_status, status_counts, whatsapp_link
 from ui import cache
 from ui.auth import require_page
@@ -24,6 +29,8 @@ store = get_store()
 year, month = current_period()
 cfg = cache.settings(store)
 st.title("Status Pengumpulan Laporan")
+if "flash_status" in st.session_state:
+    st.success(md_escape(st.session_state.pop("flash_status")), icon=":material/check_circle:")
 raw = cache.reporting_status(store, year, month, user.opd_scope)
 if raw.empty:
     st.info(
@@ -35,7 +42,8 @@ deadline = cfg.deadline(year, month)
 done = status["status"].isin(["tepat_waktu", "terlambat"])
 st.caption(
     f"Laporan {period_label(year, month)} paling lambat **{deadline:%d-%m-%Y}** (tanggal {cfg.batas_hari} "
-    "bulan berikutnya; ubah di Pengaturan)."
+    "bulan berikutnya; ubah di Pengaturan). Keterlambatan dihitung dari tanggal laporan diterima: tanggal unggah, "
+    "atau tanggal yang dicatat admin untuk laporan yang lebih dahulu diterima dalam bentuk cetak atau lewat surel."
 )
 counts = status_counts(status)
 c = st.columns(3)
@@ -47,7 +55,11 @@ table = pd.DataFrame(
     {
         "OPD": status["opd"].fillna(status["opd_kode"]),
         "Status": status["status"].map(LABEL),
-        "Diterima": status["created_at"].dt.strftime("%d-%m-%Y %H:%M").fillna("-"),
+        "Diterima": status["received_at"].dt.strftime("%d-%m-%Y").fillna("-"),
+        "Terlambat (hari)": [
+            number(d) if s in ("terlambat", "belum_lewat_batas") else "-"
+            for s, d in zip(status["status"], status["hari_terlambat"])
+        ],
         "Berkas": status["file_name"].fillna("-"),
         "Oleh": status["created_by"].fillna("-"),
         "Baris": status["rows_accepted"].map(lambda v: number(v) if pd.notna(v) else "-"),
@@ -81,6 +93,33 @@ else:
     for row in chase.itertuples():
         name = row.opd if isinstance(row.opd, str) else row.opd_kode
         with st.expander(f"{md_escape(name)} - {LABEL[row.status]}"):
-            text = reminder_text(name, year, month, cfg)
+            text = reminder_text(name, year, month, cfg, today=dt.date.today())
             st.code(text, language=None, wrap_lines=True)
             st.link_button("Kirim lewat WhatsApp", whatsapp_link(text), icon=":material/chat:")
+
+reported = status[status["import_id"].notna()]
+if user.is_admin and not reported.empty:
+    st.subheader("Ubah tanggal diterima")
+    st.caption(
+        "Untuk laporan yang sudah diterima dalam bentuk cetak atau lewat surel sebelum diunggah. Tanggal tidak "
+        "boleh sesudah tanggal unggah; alasan wajib diisi dan perubahan dicatat di Log Audit."
+    )
+    names = {
+        int(r.import_id): f"{r.opd if isinstance(r.opd, str) else r.opd_kode} (diterima {r.received_at:%d-%m-%Y})"
+        for r in reported.itertuples()
+    }
+    with st.form("received_form"):
+        chosen = st.selectbox("Laporan", list(names), format_func=names.get, key="received_import")
+        c1, c2 = st.columns([1, 2])
+        when = c1.date_input("Tanggal diterima", dt.date.today(), format="DD-MM-YYYY", key="received_date")
+        reason = c2.text_input("Alasan", placeholder="mis. diterima dalam bentuk cetak di loket", key="received_reason")
+        if st.form_submit_button("Simpan tanggal diterima", icon=":material/event_available:"):
+            try:
+                set_received(store, user, int(chosen), when, reason)
+            except (ReceivedError, Forbidden) as e:
+                st.error(md_escape(str(e)), icon=":material/error:")
+            else:
+                st.session_state["flash_status"] = (
+                    f"Tanggal diterima laporan {names[int(chosen)].rsplit(' (', 1)[0]} menjadi {when:%d-%m-%Y}."
+                )
+                st.rerun()
