@@ -242,6 +242,15 @@ def batch_frame(
             (layouts or {}).get(pos) or (f"dikenal: {r.layout_name}" if r is not None and r.layout_name else "otomatis")
             for r in reps
         ]
+        for r_i, r in enumerate(reps):  # a figure read from a column the engine was unsure of is not shown
+            unsure = set(r.header.ambiguous) if r is not None else set()
+            for fld, col in (
+                ("pagu", "Pagu"),
+                ("realisasi_keuangan", "Realisasi keuangan"),
+                ("realisasi_fisik", "Fisik"),
+            ):
+                if fld in unsure:
+                    df.loc[r_i, col] = "belum pasti"
         df["_pos"] = pos
         df["_rep"] = list(range(len(reps)))
         if kinerja:
@@ -250,10 +259,11 @@ def batch_frame(
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
-    for col in ("Sumber",):
-        if col in out.columns:
-            out[col] = out[col].fillna("-")
-    return out
+    if "Sumber" in out.columns:
+        out["Sumber"] = out["Sumber"].fillna("-")
+    first = ["Status", "Berkas", "OPD", "Periode", "Baris sub kegiatan", "Pagu", "Realisasi keuangan", "Fisik"]
+    first += ["Menggantikan", "Galat", "Peringatan", "Format kolom"]  # what a reader needs, left to right
+    return out[[c for c in first if c in out.columns] + [c for c in out.columns if c not in first]]
 
 
 def status_counts(statuses: list[str]) -> str:
