@@ -152,6 +152,7 @@ class Report:
     col0: int = 0  # the sheet's first column (header columns are counted from it)
     kas: rak_mod.RakTable | None = None  # kind rak: planned cash per sub kegiatan and month
     layout_name: str | None = None  # the remembered layout the report was read with
+    org: tuple[str, str] | None = None  # (code, name) of the organisation row the rows stand under
     sample_rows: list[list] = field(default_factory=list, repr=False)  # first data rows (for candidates)
 
     def samples(self, col: int, n: int = 3) -> list:
@@ -377,7 +378,9 @@ def _recognise(
         )
     multi = len(real) > 1
     reports = [
-        _analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi, marker) for sheet, header in real
+        rep
+        for sheet, header in real
+        for rep in _analyse_realisasi(name, sheet, header, master, opd_hint, period_hint, multi, marker)
     ]
     reports = _drop_repeated_sheets(_drop_empty_sheets(reports, analysis))
     _attach_permasalahan(reports, [(s, h) for s, h, _ in found])
@@ -586,7 +589,9 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
 
 def _analyse_realisasi(
     name, sheet: Sheet, header: Header, master: Master, opd_hint, period_hint, multi: bool, marker: Marker | None = None
-) -> Report:
+) -> list[Report]:
+    """The report(s) of one sheet: one, or one per OPD where the sheet holds several organisations
+    (a SIPD recap of the whole pemda, each OPD under its own organisation row)."""
     rep = Report("realisasi", sheet.name, header, col0=sheet.col0)
     rep.sample_rows = sheet.rows[header.data_start : header.data_start + 10]
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
@@ -612,6 +617,47 @@ def _analyse_realisasi(
     rep.leaves = table.leaves
     rep.issues.extend(table.issues)
     _one_sub_kegiatan(rep, lines)
+    sections = _organisation_sections(sheet, rep.header)
+    if len(sections) < 2 or opd_hint:
+        rep.org = sections[0][1:] if sections else None
+        return [_finish_realisasi(rep, name, sheet, lines, master, opd_hint, template)]
+    parts = []
+    for k, (start, code, nama) in enumerate(sections):
+        end = sections[k + 1][0] if k + 1 < len(sections) else len(sheet.rows)
+        part = replace(rep, leaves=[lf for lf in rep.leaves if start <= lf.row - sheet.row0 - 1 < end])
+        part.issues, part.needs, part.org = list(rep.issues), list(rep.needs), (code, nama)
+        if part.leaves:
+            parts.append(_finish_realisasi(part, name, sheet, lines, master, opd_hint, template))
+    return parts
+
+
+def _organisation_sections(sheet: Sheet, header: Header) -> list[tuple[int, str, str]]:
+    """(grid row, code, name) where each organisation (an eight-segment SKPD code) starts, in order;
+    the name is the uraian of the row where its code first appears."""
+    inm = header.fields.get("nama")
+    out: list[tuple[int, str, str]] = []
+    seen: set[str] = set()
+    for i in range(header.data_start, len(sheet.rows)):
+        row = sheet.rows[i]
+        for v in row:
+            if not isinstance(v, str) or "." not in v:
+                continue
+            code, _ = split_code(v)
+            if code and code not in seen and code_kind(code) == ORGANISASI:
+                nama = row[inm] if inm is not None and inm < len(row) else None
+                if isinstance(nama, str) and nama.strip():
+                    seen.add(code)
+                    out.append((i, code, nama.strip()))
+                break
+    return out
+
+
+def _finish_realisasi(
+    rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, opd_hint, template: Marker | None
+) -> Report:
+    """OPD, checks and classification of a parsed realisation report."""
+    header = rep.header
+    where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     _detect_opd(rep, name, sheet, lines, master, opd_hint, template)
     if not rep.leaves:
         rep.issues.append(
@@ -973,6 +1019,24 @@ def _detect_opd(
         for line in lines:
             for hit in matcher.search(line):
                 candidates.setdefault(hit.kode, (hit, f"judul '{line}'"))
+    org = rep.org or _organisation_row(sheet, rep.header)
+    if org:
+        hit = master.by_kode(org[0]) or matcher.exact(org[1]) or next(iter(matcher.search(org[1])), None)
+        if hit is not None:
+            candidates.setdefault(hit.kode, (hit, f"baris organisasi '{org[1]}'"))
+        elif rep.org is not None:  # one of several OPDs of the sheet, not in the DPA: asked, never guessed
+            rep.opd_text = org[1]
+            rep.needs.append("opd")
+            rep.issues.append(
+                Issue(
+                    ERROR,
+                    "unknown_opd",
+                    f"OPD '{org[1]}' (kode {org[0]}) pada lembar '{sheet.name}' tidak ada dalam daftar OPD (DPA).",
+                    sheet=sheet.name,
+                    raw=org[1],
+                )
+            )
+            return
     marked = master.by_kode(template.opd_kode) if template and template.opd_kode else None
     if marked:
         candidates.setdefault(marked.kode, (marked, "penanda templat Pantau"))
@@ -1046,8 +1110,10 @@ def _provisional_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], mas
     """No DPA of the report's year is loaded: the OPD comes from what the user said, the title or
     the organisation row (an OPD already known by that name is reused, else it is created), and the
     report's rows become the OPD's provisional activity list (flagged once; DESIGN.md 4a)."""
-    org = _organisation_row(sheet, rep.header)
-    text = hint or opd_in_title(lines) or opd_title_unlabelled(lines) or (org[1] if org else None)
+    org = rep.org or _organisation_row(sheet, rep.header)
+    several = rep.org is not None and len(_organisation_sections(sheet, rep.header)) > 1
+    text = hint or (org[1] if several and org else None)
+    text = text or opd_in_title(lines) or opd_title_unlabelled(lines) or (org[1] if org else None)
     if not text and master.opds:
         # an OPD already known (from the OPD list) named in the title lines or the file name
         matcher = master.matcher()

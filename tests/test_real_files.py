@@ -198,3 +198,36 @@ def test_cli_json_names_source_fields_and_fisik(tmp_path):
     (rep,) = json.loads(out.stdout)
     assert rep["source"] == "form_rfk" and rep["fisik_pct"] == pytest.approx(53.9436, abs=0.01)
     assert rep["fields"]["pagu"] == "NILAI DPA › Rp"
+
+
+def test_a_pemda_wide_recap_gives_one_report_per_organisation(tmp_path):
+    """A SIPD recap of several OPDs in one sheet (each under its organisation row) is split by
+    organisation, never read as one OPD."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["REKAPITULASI BELANJA PER SUB KEGIATAN"])
+    ws.append(["TAHUN ANGGARAN 2026"])
+    ws.append(["Kode", None, None, "Uraian", "Kelompok Belanja", None])
+    ws.append([None, None, None, None, "Total", None])
+    ws.append([None, None, None, None, "Anggaran", "Realisasi SD JUNI"])
+    orgs = [
+        ("1.02.2.14.0.00.01.0000", "Dinas Kesehatan", "1.02.01.2.01"),
+        ("1.03.0.00.0.00.01.0000", "Dinas PUPR", "1.03.01.2.01"),
+    ]
+    for org, nama, keg in orgs:
+        ws.append(["1", org, None, nama, 300.0, 120.0])
+        ws.append(["1", org, keg + ".0001", "Sub kegiatan A", 100.0, 40.0])
+        ws.append(["1", org, keg + ".0002", "Sub kegiatan B", 200.0, 80.0])
+    wb.save(tmp_path / "lra_pemda_juni_2026.xlsx")
+    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    try:
+        results = ingest_paths(store, [tmp_path / "lra_pemda_juni_2026.xlsx"])
+        assert [(r["status"] in ("accepted", "flagged"), r["opd"], r["rows"], r["pagu"]) for r in results] == [
+            (True, "Dinas Kesehatan", 2, 300.0),
+            (True, "Dinas PUPR", 2, 300.0),
+        ], results[0]["issues"][:3]
+        assert {(r["year"], r["month"]) for r in results} == {(2026, 6)}
+    finally:
+        store.close()
