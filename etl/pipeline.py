@@ -30,7 +30,7 @@ from . import dpa as dpa_mod
 from . import kinerja as kinerja_mod
 from . import rak as rak_mod
 from .classify import jenis_from_name, jenis_from_text
-from .codes import ORGANISASI, code_kind, split_code
+from .codes import ORGANISASI, REKENING, code_kind, split_code
 from .columns import FIELD_LABEL, Header, find_header
 from .detect import PeriodHit, detect_year, file_name_periods, find_period, opd_in_title, period_in_title, title_lines
 from .issues import ERROR, INFO, WARNING, Issue, Rejected, column_letter, reject
@@ -750,9 +750,11 @@ def _one_sub_kegiatan(rep: Report, lines: list[str]) -> None:
     codes: they make one sub kegiatan, named in the title, with the sums of pagu and realisasi
     and the pagu-weighted fisik (the form's own weighted total)."""
     leaves = rep.leaves
-    if len(leaves) < 1 or any(not lf.kode.startswith(("~", "baris-")) for lf in leaves):
+    nameless = all(lf.kode.startswith(("~", "baris-")) for lf in leaves)
+    rekening = all(code_kind(lf.kode) == REKENING for lf in leaves)  # rekening codes in the code column
+    if not leaves or not (nameless or rekening):
         return
-    if not all(norm(lf.nama or "").startswith("belanja") for lf in leaves):
+    if nameless and not all(norm(lf.nama or "").startswith("belanja") for lf in leaves):
         return
     title = _kegiatan_in_title(lines)
     if not title:

@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from core.numbers import MAX_MAGNITUDE, MAX_PERCENT, NotANumber, NumberOutOfRange, parse_number, plain_numbers, within
 
-from .codes import split_code
+from .codes import KEGIATAN, PROGRAM, REKENING, SUB_KEGIATAN, code_kind, split_code
 from .columns import FIELD_LABEL, Header
 from .issues import INFO, WARNING, Issue, column_letter
 from .reader import Sheet
@@ -157,8 +157,10 @@ def _scan(grid: list[list], header: Header) -> _Rows:
     ik, inm = f.get("kode"), f.get("nama")
     start = header.data_start
     body = grid[start:]
+    codes: list[str | None]
     if ik is None:
-        raw = codes = [None] * len(body)
+        raw = [None] * len(body)
+        codes = [None] * len(body)
     else:
         raw = [r[ik] if ik < len(r) else None for r in body]
         match = CODE.match
@@ -177,6 +179,10 @@ def _scan(grid: list[list], header: Header) -> _Rows:
             keep = sorted(
                 set(keep) | {k for k in blanks if k < end and _name(body[k], inm) and _cell(body[k], ipagu) is not None}
             )
+        kinds = {code_kind(c) for k in keep if (c := codes[k])}
+        if REKENING in kinds and kinds & {SUB_KEGIATAN, KEGIATAN, PROGRAM}:
+            # rekening lines written in the code column under their sub kegiatan: details, not leaves
+            keep = [k for k in keep if not (c := codes[k]) or code_kind(c) != REKENING]
         irek = f.get("kode_rekening")
         if irek is not None and irek != ik:
             # rekening lines under a sub kegiatan (SIPD LRA): the sub kegiatan row carries their sum

@@ -137,3 +137,14 @@ def test_a_fisik_column_with_one_value_above_one_is_not_rescaled():
     table = parse_table(Sheet("R", rows), header)
     assert not table.fraction_scale
     assert table.leaves[-1].realisasi_fisik == 100.0 and table.leaves[0].realisasi_fisik == 0.35
+
+
+def test_rekening_lines_in_the_code_column_are_details_of_their_sub_kegiatan():
+    rows = [
+        ["Kode", "Uraian", "Pagu", "Realisasi Keuangan (Rp)", "Realisasi Fisik (%)"],
+        ["1.02.01.2.01.0001", "Sub kegiatan", 300.0, 100.0, 40.0],
+        ["5.1.02.01.01.0024", "Belanja ATK", 100.0, 50.0, 50.0],
+        ["5.1.02.01.01.0026", "Belanja Cetak", 200.0, 50.0, 35.0],
+    ]
+    header = find_header(Sheet("RFK", rows))
+    assert [lf.kode for lf in parse_table(Sheet("RFK", rows), header).leaves] == ["1.02.01.2.01.0001"]
