@@ -9,13 +9,14 @@ import math
 import sys
 from pathlib import Path
 
+from core.auth import UNSCOPED_ROLES
 from core.format import number, percent
 from core.kinerja import kinerja_recap, period
 from db.store import Store
 from etl.kinerja import UnitMatcher, UnitRef
 from exports.kinerja_xlsx import kinerja_workbook
 
-from .output import write_output
+from .output import actor, record_written, write_output
 
 JSON_COLUMNS = [
     "unit",
@@ -63,7 +64,10 @@ def run_kinerja(args) -> int:
     workbook cannot be written."""
     p = period(args.year, args.month, args.triwulan, args.annual)
     with Store(args.db) as store:
-        unit_id = None
+        who = actor(store, args, UNSCOPED_ROLES, "mengekspor rekap kinerja")
+        if who is None:
+            return 1
+        unit_id, unit_name = None, "semua unit"
         if args.unit:
             units = [UnitRef(i, n) for i, n in store.unit_kerja()]
             found = UnitMatcher(units).exact(args.unit)
@@ -71,7 +75,7 @@ def run_kinerja(args) -> int:
                 known = ", ".join(u.nama for u in units) or "belum ada; impor Perjanjian Kinerja dahulu"
                 print(f"Kesalahan: unit kerja '{args.unit}' tidak dikenal. Unit yang ada: {known}.", file=sys.stderr)
                 return 1
-            unit_id = found.id
+            unit_id, unit_name = found.id, found.nama
         df = kinerja_recap(
             store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual, unit_id=unit_id
         )
@@ -89,10 +93,11 @@ def run_kinerja(args) -> int:
             if args.out
             else None
         )
-    if data is not None:
-        out = Path(args.out)
-        if not write_output(out, data):
-            return 1
+        if data is not None:
+            out = Path(args.out)
+            if not write_output(out, data):
+                return 1
+            record_written(store, who, out, f"rekap kinerja {unit_name} {p.label}")
     if args.json:
         print(json.dumps(recap_rows(df), ensure_ascii=False, indent=1, allow_nan=False))
     else:

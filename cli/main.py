@@ -15,6 +15,11 @@ restores one into an install without data.
 ``kinerja [--db PATH] --year Y (--month M | --triwulan N | --annual) [--unit NAMA] [--json] [--out FILE.xlsx]``
 prints the kinerja recap (unit, indikator, satuan, target, realisasi, capaian, predikat) and
 optionally writes its print-ready workbook (:mod:`exports.kinerja_xlsx`).
+
+Every command that writes to the database or writes a file records who ran it in the audit log
+(:func:`core.auth.cli_actor`): ``cli:<account>`` when ``--user`` names an active account allowed to
+do it (refused, exit 1, otherwise), else ``cli:<OS user>``. Files written (export, pack, kinerja
+--out, backup) are audited as the page downloads are (action ``download``: file, what and period).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import re
 import sys
 from pathlib import Path
 
+from core.auth import UNSCOPED_ROLES, cli_actor
 from core.backup import BackupError, ForeignBackup, restore_backup, write_backup
 from core.format import number, percent, period_label, rupiah
 from core.logs import log_failure
@@ -42,7 +48,7 @@ from exports.pack_pptx import build_pptx, plan
 from exports.pack_xlsx import build_xlsx
 from exports.recap_xlsx import recap_workbook
 
-from .output import write_output
+from .output import actor, record_written, write_output
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,7 +74,6 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--opd", help="kode, nama, atau singkatan OPD bila berkas tidak menyebutkannya")
     ing.add_argument("--period", type=_period, help="periode TAHUN-BULAN bila berkas tidak menyebutkannya")
     ing.add_argument("--unit", help="unit kerja (nama) data kinerja bila berkas tidak menyebutkannya")
-    ing.add_argument("--user", default="admin", help="pengguna yang dicatat (bawaan: admin)")
     ing.add_argument("--json", action="store_true", help="keluaran JSON (satu larik)")
     ing.add_argument(
         "--mapping",
@@ -82,11 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="dua berkas untuk OPD dan bulan yang sama: muat yang terakhir (bawaan: keduanya ditolak)",
     )
+    _user_option(ing)
     ing.add_argument("files", nargs="+", metavar="FILE")
     lay = sub.add_parser("layouts", help="format kolom yang diingat: daftar, ekspor, impor")
     lay.add_argument("action", choices=["list", "export", "import"])
     lay.add_argument("--db")
     lay.add_argument("--file", metavar="FILE.json", help="berkas tujuan (export) atau sumber (import); bawaan: layar")
+    _user_option(lay)
     rec = sub.add_parser("recap", help="rekap per OPD untuk satu bulan")
     rec.add_argument("--db")
     rec.add_argument("--year", type=int, required=True)
@@ -99,11 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
     exp.add_argument("--out", required=True, metavar="FILE.xlsx")
     exp.add_argument("--opd", help="hanya satu OPD: kode, nama, atau singkatan")
+    _user_option(exp)
     pk = sub.add_parser("pack", help="tulis materi rakor POK (PPTX dan XLSX) untuk satu bulan")
     pk.add_argument("--db")
     pk.add_argument("--year", type=int, required=True)
     pk.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
     pk.add_argument("--out", required=True, metavar="DIR", help="folder tujuan (dibuat bila belum ada)")
+    _user_option(pk)
     kin = sub.add_parser("kinerja", help="rekap capaian kinerja per unit dan indikator")
     kin.add_argument("--db")
     kin.add_argument("--year", type=int, required=True)
@@ -114,9 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     kin.add_argument("--unit", help="hanya satu unit kerja (nama)")
     kin.add_argument("--json", action="store_true")
     kin.add_argument("--out", metavar="FILE.xlsx", help="tulis juga rekap Excel siap cetak")
+    _user_option(kin)
     bak = sub.add_parser("backup", help="buat cadangan (zip: basis data dan arsip berkas asli)")
     bak.add_argument("--db")
     bak.add_argument("--out", required=True, metavar="FILE.zip")
+    _user_option(bak)
     res = sub.add_parser("restore", help="pulihkan cadangan ke instalasi yang belum berisi data")
     res.add_argument("--db")
     res.add_argument(
@@ -131,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     res.add_argument("file", metavar="FILE.zip")
     return p
+
+
+def _user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        metavar="NAMA",
+        help="akun Pantau (aktif) yang menjalankan perintah, dicatat di log audit sebagai cli:NAMA "
+        "(bawaan: cli:<akun sistem operasi>)",
+    )
 
 
 def _clean_json(value):
@@ -159,12 +179,15 @@ def cmd_ingest(args) -> int:
         print("Kesalahan: --save-layout menyimpan pemetaan dari --mapping; berikan juga --mapping.", file=sys.stderr)
         return 1
     with Store(args.db) as store:
+        who = actor(store, args, {"admin"}, "mengimpor DPA, laporan, dan data kinerja")
+        if who is None:
+            return 1
         results = ingest_paths(
             store,
             [Path(f) for f in args.files],
             opd=args.opd,
             period=args.period,
-            user=args.user,
+            user=who,
             unit=args.unit,
             mapping=mapping,
             save_layout=args.save_layout,
@@ -203,6 +226,9 @@ def cmd_layouts(args) -> int:
     """``layouts list|export|import``: the column layouts people confirmed."""
     with Store(args.db) as store:
         if args.action == "import":
+            who = actor(store, args, {"admin"}, "mengimpor format kolom")
+            if who is None:
+                return 1
             try:
                 text = Path(args.file).read_text(encoding="utf-8") if args.file else sys.stdin.read()
                 items = [Layout.from_dict(d) for d in json.loads(text)]
@@ -211,7 +237,7 @@ def cmd_layouts(args) -> int:
                 return 1
             with store.transaction():
                 for item in items:
-                    store.save_layout(item.name, item.signature, item.height, item.paths, item.opd_kode, "cli")
+                    store.save_layout(item.name, item.signature, item.height, item.paths, item.opd_kode, who)
             print(f"{len(items)} format diimpor.")
             return 0
         rows = store.layouts()
@@ -293,6 +319,9 @@ def cmd_export(args) -> int:
     """``export recap``: the print-ready Excel recap of one month, written to ``--out``."""
     label = period_label(args.year, args.month)
     with Store(args.db) as store:
+        who = actor(store, args, UNSCOPED_ROLES, "mengekspor rekap")
+        if who is None:
+            return 1
         opd = None
         if args.opd:
             opd = _find_opd(store, args.opd)
@@ -317,9 +346,10 @@ def cmd_export(args) -> int:
             )
             return 1
         data = recap_workbook(store, args.year, args.month, opd)
-    out = Path(args.out)
-    if not write_output(out, data):
-        return 1
+        out = Path(args.out)
+        if not write_output(out, data):
+            return 1
+        record_written(store, who, out, f"rekap siap cetak {recap['opd'].iloc[0] if opd else 'semua OPD'} {label}")
     print(
         f"Rekap {label} ditulis ke {out}: {tot['opd_total']} OPD ({tot['opd_reported']} sudah lapor), "
         f"{tot['sub_kegiatan']} sub kegiatan, pagu {rupiah(tot['pagu'])}, realisasi "
@@ -332,20 +362,24 @@ def cmd_pack(args) -> int:
     """``pack``: the meeting slides and workbook of one month, written into ``--out``."""
     label = period_label(args.year, args.month)
     with Store(args.db) as store:
-        pack = pack_data(store, args.year, args.month, load_settings(store), dt.date.today())
-    if not pack.has_data or not pack.has_reports:
-        what = "DPA atau laporan" if not pack.has_data else "laporan realisasi OPD"
-        print(
-            f"Kesalahan: belum ada {what} untuk {label}; materi rakor tidak dibuat. Impor DPA dan laporan "
-            "realisasi terlebih dahulu, atau pilih periode lain.",
-            file=sys.stderr,
-        )
-        return 1
-    out = Path(args.out)
-    files = {out / f"{pack.file_stem}.pptx": build_pptx(pack), out / f"{pack.file_stem}.xlsx": build_xlsx(pack)}
-    for path, data in files.items():
-        if not write_output(path, data):
+        who = actor(store, args, UNSCOPED_ROLES, "menyusun materi rakor")
+        if who is None:
             return 1
+        pack = pack_data(store, args.year, args.month, load_settings(store), dt.date.today())
+        if not pack.has_data or not pack.has_reports:
+            what = "DPA atau laporan" if not pack.has_data else "laporan realisasi OPD"
+            print(
+                f"Kesalahan: belum ada {what} untuk {label}; materi rakor tidak dibuat. Impor DPA dan laporan "
+                "realisasi terlebih dahulu, atau pilih periode lain.",
+                file=sys.stderr,
+            )
+            return 1
+        out = Path(args.out)
+        files = {out / f"{pack.file_stem}.pptx": build_pptx(pack), out / f"{pack.file_stem}.xlsx": build_xlsx(pack)}
+        for path, data in files.items():
+            if not write_output(path, data):
+                return 1
+            record_written(store, who, path, f"materi rakor ({path.suffix[1:]}) {label}")
     t = pack.totals
     print(
         f"Materi rakor {label} ditulis ke {out}: {' dan '.join(p.name for p in files)} ({len(plan(pack))} slide); "
@@ -359,11 +393,15 @@ def cmd_pack(args) -> int:
 def cmd_backup(args) -> int:
     out = Path(args.out)
     with Store(args.db) as store:
+        who = actor(store, args, {"admin"}, "membuat cadangan")
+        if who is None:
+            return 1
         try:
-            write_backup(store, "cli", out)
+            write_backup(store, who, out)
         except OSError as exc:
             print(f"Kesalahan: berkas '{out}' tidak dapat ditulis: {exc.strerror}.", file=sys.stderr)
             return 1
+        record_written(store, who, out, "cadangan basis data")
     print(f"Cadangan ditulis ke {out} ({out.stat().st_size / 1024**2:.1f} MB).")
     return 0
 
@@ -378,7 +416,8 @@ def cmd_restore(args) -> int:
             return 1
     with Store(args.db) as store:
         try:
-            tables = restore_backup(store, Path(args.file), "cli", key=key, confirm_foreign=args.terima_cadangan_lain)
+            who = cli_actor(store, None, {"admin"}, "memulihkan cadangan")  # the install holds no account yet
+            tables = restore_backup(store, Path(args.file), who, key=key, confirm_foreign=args.terima_cadangan_lain)
         except ForeignBackup as exc:
             print(
                 f"Kesalahan: {exc} Di baris perintah: --kunci KUNCI atau --kunci PATH/backup.key, atau "

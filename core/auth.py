@@ -8,7 +8,9 @@ The rules are plain functions over a :class:`db.store.Store`; the Streamlit logi
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import math
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -183,6 +185,51 @@ def current_account(store: Store, username: str) -> tuple[User, bool] | None:
     if row is None or not row["active"]:
         return None
     return to_user(row), bool(row["must_change_password"])
+
+
+# ---------------------------------------------------------------------------- command line
+CLI_PREFIX = "cli:"  # audit names of the command line: cli:<account named by --user> or cli:<OS user>
+UNSCOPED_ROLES = frozenset({"admin", "reviewer", "approver", "viewer"})  # roles that see every OPD and unit
+
+
+def os_user() -> str:
+    """The operating-system account running this process (from the system's account table, not
+    from the USER variable anyone can set); its uid when the table has no name for it."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        try:
+            return getpass.getuser()
+        except (ImportError, KeyError, OSError):
+            return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "tidak-dikenal"
+
+
+def cli_actor(store: Store, username: str | None, roles: frozenset[str] | set[str], what: str) -> str:
+    """The name the audit log records for a command-line run doing ``what`` (Indonesian, e.g.
+    "mengimpor data"): ``cli:<username>`` when ``--user`` names an existing, active account whose
+    role is one of ``roles``, else :class:`AuthError` with the reason; ``cli:<OS user>`` when no
+    account is named. The command line applies no OPD or unit scope, so ``roles`` should only hold
+    roles without one."""
+    if username is None:
+        return CLI_PREFIX + os_user()[:MAX_AUDIT_NAME]
+    name = normalise_username(username)
+    row = store.get_user(name) if name else None
+    if row is None:
+        raise AuthError(
+            f"Pengguna '{username[:MAX_AUDIT_NAME]}' tidak ada di Pantau. --user harus menyebut akun yang "
+            "sudah dibuat di halaman Pengguna (nama penggunanya, mis. 'admin'); tanpa --user yang dicatat "
+            "adalah akun sistem operasi yang menjalankan perintah."
+        )
+    if not row["active"]:
+        raise AuthError(f"Akun '{name}' dinonaktifkan; akun nonaktif tidak dapat dipakai untuk --user.")
+    if row["role"] not in roles:
+        who = ", ".join(ROLES[r].split(" (")[0] for r in ROLES if r in roles)
+        raise AuthError(
+            f"Akun '{name}' (peran {row['role']}) tidak berwenang {what} lewat baris perintah; yang berwenang: {who}."
+        )
+    return CLI_PREFIX + name
 
 
 # ---------------------------------------------------------------------------- management

@@ -659,7 +659,7 @@ def test_concurrent_saves_and_cli_import(tmp_path, open_page):
                 str(db_path(tmp_path)),
                 "--json",
                 "--user",
-                "cli.batch",
+                ADMIN.username,
                 *map(str, cli_files),
             ],
             cwd=ROOT,
@@ -694,7 +694,7 @@ def test_concurrent_saves_and_cli_import(tmp_path, open_page):
     by_file = {r["file_name"]: r for r in rows}
     wanted = {
         "dpa_2026.xlsx": "test",
-        **{f.name: "cli.batch" for f in cli_files},
+        **{f.name: f"cli:{ADMIN.username}" for f in cli_files},  # --user names an account
         **{f.name: acc.username for acc, files in batches.items() for f in files},
     }
     assert len(rows) == len(by_file) == len(wanted) == 11, [r["file_name"] for r in rows]

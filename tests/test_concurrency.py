@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import DPA_FIXTURE, ROOT
 
+from core.auth import os_user
 from db.store import Store, StoreBusy
 from etl.pipeline import Upload, commit_batch, ingest_paths
 from scripts import synth
@@ -106,7 +107,8 @@ def test_app_sessions_and_cli_write_at_once(batch, tmp_path):
     assert _loaded_files(app_store) == {f.name for f in reports}
     _assert_every_file_whole(app_store)
     by_user = dict(app_store.sql("SELECT created_by, count(*) FROM import WHERE kind = 'realisasi' GROUP BY 1"))
-    assert by_user == {"sesi_a": len(session_a), "sesi_b": len(session_b), "admin": len(cli_files)}
+    # the CLI without --user records the OS account it ran under (core.auth.cli_actor)
+    assert by_user == {"sesi_a": len(session_a), "sesi_b": len(session_b), f"cli:{os_user()}": len(cli_files)}
 
 
 def test_a_writer_that_waits_too_long_is_told_to_try_again(tmp_path):

@@ -187,6 +187,9 @@ def test_cli_kinerja_json_is_the_recap(store, capsys, tmp_path):
     assert "Rekap capaian kinerja April 2026" in text and "Sekretariat" in text and "Sangat Tinggi" in text
     assert "Seksi Pemerintahan" not in text
     assert len(_rows(openpyxl.load_workbook(out)["Rekap Kinerja"])) == 3
+    actor, target, what = store.sql("SELECT actor, target, detail FROM audit_log WHERE action = 'download'")[-1]
+    assert actor.startswith("cli:") and target == "rekap.xlsx"
+    assert what.startswith("rekap kinerja Sekretariat April 2026;")
     assert cli.main(["kinerja", "--db", db, "--year", "2026", "--annual", "--unit", "Seksi Pariwisata"]) == 1
     assert "tidak dikenal" in capsys.readouterr().err
     assert cli.main(["kinerja", "--db", db, "--year", "2031", "--annual"]) == 1
