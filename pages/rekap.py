@@ -96,7 +96,7 @@ def pick(table, code, name, label, key, title, extra=None):
         key=key,
     )
     audited_download(
-        f"Unduh Excel ({title.lower()})",
+        f"Unduh Excel ({md_escape(title.lower())})",
         cache.xlsx(
             level_export(table, code, name, label),
             f"{title} - {period_label(year, month)}",

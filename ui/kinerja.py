@@ -285,7 +285,8 @@ def tracking_frame(durations: pd.DataFrame, units: pd.DataFrame, reviews: pd.Dat
     rows = []
     for unit_id, nama in zip(units["id"], units["nama"]):
         mine = durations[durations["unit_id"] == unit_id]
-        done = mine[mine["selesai_flag"]]
+        finished = mine["selesai_flag"].astype(bool)  # an empty frame's object column would select columns
+        done = mine[finished]
         row = {"Unit": nama, "Status": status_text(status.get(unit_id, "draft"))}
         for step, label in TRACK_STEPS:
             steps = done[done["step"].isin(("verified", "returned") if step == "verified" else (step,))]
@@ -297,7 +298,7 @@ def tracking_frame(durations: pd.DataFrame, units: pd.DataFrame, reviews: pd.Dat
                 if last["step"] == "returned":
                     cell = "↩️ dikembalikan " + cell
                 row[label] = cell
-        waiting = mine[~mine["selesai_flag"]]
+        waiting = mine[~finished]
         if waiting.empty:
             row["Menunggu"] = "Selesai" if status.get(unit_id) == "approved" else DASH
         else:
