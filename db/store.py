@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from db.connected import connected as _connected
 from db.finite import check_finite
+from db.held import HeldQueries
 from db.install import InstallQueries
 from db.kinerja import KinerjaQueries
 from db.layouts import LayoutQueries
@@ -206,7 +207,7 @@ def _wait_seconds() -> float:
         return 60.0
 
 
-class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, LayoutQueries, InstallQueries):
+class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, LayoutQueries, InstallQueries, HeldQueries):
     """Connection, schema migrations and every query of Pantau.
 
     DuckDB lets one process at a time write a database file, so a Store never keeps the file

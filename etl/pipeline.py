@@ -68,6 +68,8 @@ class Master:
             names: dict[tuple[int, str], dict[str, str]] = {}
             for tahun, opd_kode, kode, nama in store.sub_kegiatan_names():
                 names.setdefault((tahun, opd_kode), {})[norm(nama)] = kode
+            for tahun, opd_kode, nama_norm, kode in store.name_matches():  # names a person confirmed
+                names.setdefault((tahun, opd_kode), {})[nama_norm] = kode
             return cls(
                 [OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()],
                 store.sub_kegiatan_index(),
@@ -153,6 +155,9 @@ class Report:
     kas: rak_mod.RakTable | None = None  # kind rak: planned cash per sub kegiatan and month
     layout_name: str | None = None  # the remembered layout the report was read with
     org: tuple[str, str] | None = None  # (code, name) of the organisation row the rows stand under
+    # rows named without a code whose name is only close to the DPA's: held for a person, with the
+    # candidate sub kegiatan ((kode, nama), ...) - not loaded until confirmed
+    held: list[tuple[LeafRow, list[tuple[str, str]]]] = field(default_factory=list)
     sample_rows: list[list] = field(default_factory=list, repr=False)  # first data rows (for candidates)
 
     def samples(self, col: int, n: int = 3) -> list:
@@ -1171,19 +1176,30 @@ def _match_names(rep: Report, master: Master) -> set[str]:
         close = difflib.get_close_matches(norm(leaf.nama or ""), list(names), n=3, cutoff=0.85)
         unsure.add(leaf.kode)
         leaf.flags.append("nama_tidak_di_dpa")
-        hint = " Mungkin: " + "; ".join(f"{names[c]} ({c})" for c in close) + "." if close else ""
+        if close:
+            # unsure: held for a person to confirm the sub kegiatan (never attached by guess)
+            rep.held.append((leaf, [(names[c], c) for c in close]))
+            hint = " Kandidat: " + "; ".join(f"{names[c]} ({c})" for c in close) + "."
+            what = "Baris ditahan (tidak dimuat) sampai sub kegiatannya dikonfirmasi pada halaman Impor Laporan."
+        else:
+            hint, what = (
+                "",
+                "Baris dimuat tanpa dicocokkan; tulis kode sub kegiatannya atau samakan namanya dengan DPA.",
+            )
         rep.issues.append(
             Issue(
                 WARNING,
                 "nama_tidak_di_dpa",
                 f"Sub kegiatan '{leaf.nama}' tidak ada dengan nama yang sama dalam DPA {opd.nama} tahun "
-                f"{rep.year}.{hint} Baris dimuat tanpa dicocokkan; tulis kode sub kegiatannya atau samakan namanya "
-                "dengan DPA.",
+                f"{rep.year}.{hint} {what}",
                 sheet=rep.sheet,
                 row=leaf.row,
                 raw=leaf.nama,
             )
         )
+    if rep.held:
+        held = {id(lf) for lf, _ in rep.held}
+        rep.leaves = [lf for lf in rep.leaves if id(lf) not in held]
     if matched:
         rep.issues.append(
             Issue(
@@ -1341,6 +1357,8 @@ def _kinerja_counts(rep: Report) -> dict:
         return {"held": len(rep.kinerja.held)}
     if rep.targets is not None:
         return {"units": len(rep.targets.units)}
+    if rep.kind == "realisasi":
+        return {"held": len(rep.held)}
     return {}
 
 
@@ -1548,6 +1566,29 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     for _, rep in realisasi:
         if rep.provisional:
             _load_provisional(store, rep)
+    store.insert_held(
+        [
+            dict(
+                import_id=import_id,
+                tahun=rep.year,
+                bulan=rep.month,
+                opd_kode=rep.opd.kode,
+                source_row=lf.row,
+                nama=lf.nama,
+                pagu=lf.pagu,
+                target_fisik=lf.target_fisik,
+                realisasi_fisik=lf.realisasi_fisik,
+                realisasi_keuangan=lf.realisasi_keuangan,
+                target_keuangan=lf.target_keuangan,
+                permasalahan=lf.permasalahan,
+                solusi=lf.solusi,
+                candidates_json=json.dumps([[kode, nama] for kode, nama in cands], ensure_ascii=False),
+            )
+            for import_id, rep in realisasi
+            if rep.opd is not None
+            for lf, cands in rep.held
+        ]
+    )
     if realisasi:
         store.insert_realisasi(_realisasi_table(realisasi))
         for new_id, old in store.supersede_realisasi(realisasi_ids).items():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TypeVar
 
 from core.months import BULAN
+from core.text import norm  # noqa: F401 (the ingest's normalisation lives in core, used by both)
 
 T = TypeVar("T")
 
@@ -39,35 +37,6 @@ for _i, _name in enumerate(
 _MONTH_WORDS.update(
     {"pebruari": 2, "peb": 2, "agt": 8, "agu": 8, "okt": 10, "nop": 11, "des": 12, "sept": 9, "nopember": 11}
 )
-
-
-_NON_WORD = re.compile(r"[^a-z0-9%]+")
-_MULTI_SPACE = re.compile(r"\s+")
-
-
-def norm(value: object) -> str:
-    """Lower-case, accent-free, punctuation-free label with single spaces.
-
-    ``"Pagu Anggaran (Rp)"`` becomes ``"pagu anggaran rp"``; ``%`` is kept as a word
-    because it distinguishes "Keuangan (%)" from "Keuangan (Rp)".
-    """
-    try:
-        return _norm_cached(value)
-    except TypeError:  # a value that cannot be a cache key
-        return _norm(value)
-
-
-def _norm(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = text.lower().replace("%", " % ")
-    return _MULTI_SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
-
-
-_norm_cached = lru_cache(maxsize=8192, typed=True)(_norm)  # labels and titles repeat from file to file
 
 
 def month_from_word(word: str) -> int | None:

@@ -1,19 +1,28 @@
 """Rows reported by name without a code are matched to the DPA's sub kegiatan by normalised name:
-exactly the same name -> matched; only close -> listed with the candidates, never attached."""
+exactly the same name -> matched; only close -> held for a person with the candidates, never
+attached by guess; the confirmed name is remembered for the OPD (issue 14)."""
 
 from __future__ import annotations
 
 import openpyxl
+import pytest
 
+from core import held
+from core.access import Forbidden, User
+from core.recap import recap_opd
 from etl.pipeline import ingest_paths
 
+EXACT = "PENYUSUNAN  dokumen perencanaan perangkat daerah"  # case and spaces differ only
+CLOSE = "Evaluasi Kinerja Perangkat Daerahh"  # a typo: only close to 1.02.01.2.01.0003
+ADMIN = User("admin", "Admin", "admin")
 
-def _report(path, names: list[str]):
+
+def _report(path, names: list[str], month: str = "MARET"):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["LAPORAN REALISASI FISIK DAN KEUANGAN"])
     ws.append(["OPD : DINAS KESEHATAN"])
-    ws.append(["KEADAAN BULAN : MARET 2026"])
+    ws.append([f"KEADAAN BULAN : {month} 2026"])
     ws.append([])
     ws.append(["No", "Uraian Sub Kegiatan", "Pagu (Rp)", "Realisasi Keuangan (Rp)", "Realisasi Fisik (%)"])
     for i, name in enumerate(names, start=1):
@@ -22,16 +31,37 @@ def _report(path, names: list[str]):
     return path
 
 
-def test_names_without_codes_match_the_dpa_exactly_or_wait_for_a_person(dpa_store, tmp_path):
-    exact = "PENYUSUNAN  dokumen perencanaan perangkat daerah"  # case and spaces differ only
-    close = "Evaluasi Kinerja Perangkat Daerahh"  # a typo: only close
-    (rep,) = ingest_paths(dpa_store, [_report(tmp_path / "dinkes_maret_2026.xlsx", [exact, close])])
-    assert rep["status"] == "flagged", rep["issues"]
-    codes = {i["code"] for i in rep["issues"]}
-    assert "nama_cocok_dpa" in codes and "nama_tidak_di_dpa" in codes
+def test_an_unsure_name_is_held_until_a_person_confirms_it_and_then_remembered(dpa_store, tmp_path):
+    (rep,) = ingest_paths(dpa_store, [_report(tmp_path / "dinkes_maret_2026.xlsx", [EXACT, CLOSE])])
+    assert rep["status"] == "flagged" and rep["held"] == 1 and rep["rows"] == 1
+    assert rep["realisasi_keuangan"] == 500_000  # the held row is not loaded
     unsure = next(i for i in rep["issues"] if i["code"] == "nama_tidak_di_dpa")
-    assert "1.02.01.2.01.0003" in unsure["message"] and unsure["row"] == 7  # the candidate is named
-    leaves = dpa_store.report_leaves(int(dpa_store.import_history().query("kind == 'realisasi'").iloc[0]["id"]))
-    kodes = leaves.sort_values("source_row")["sub_kegiatan_kode"].tolist()
-    assert kodes[0] == "1.02.01.2.01.0001"
-    assert kodes[1].startswith("~")  # not attached to the candidate
+    assert "1.02.01.2.01.0003" in unsure["message"] and "ditahan" in unsure["message"] and unsure["row"] == 7
+    imp = int(dpa_store.import_history().query("kind == 'realisasi'").iloc[0]["id"])
+    assert dpa_store.report_leaves(imp)["sub_kegiatan_kode"].tolist() == ["1.02.01.2.01.0001"]
+
+    (row,) = held.waiting(dpa_store, ADMIN, 2026).itertuples()
+    with pytest.raises(Forbidden):
+        held.confirm(dpa_store, User("op", "Operator", "opd", opd_kode="1.03.0.00.0.00.01.0000"), row.id, "x")
+    with pytest.raises(ValueError, match="bukan salah satu kandidat"):
+        held.confirm(dpa_store, ADMIN, row.id, "1.02.01.2.01.0001")
+    held.confirm(dpa_store, ADMIN, row.id, "1.02.01.2.01.0003")
+    assert held.waiting(dpa_store, ADMIN, 2026).empty
+    leaves = dpa_store.report_leaves(imp).sort_values("source_row")
+    assert leaves["sub_kegiatan_kode"].tolist() == ["1.02.01.2.01.0001", "1.02.01.2.01.0003"]
+    row = recap_opd(dpa_store, 2026, 3).set_index("opd").loc["Dinas Kesehatan"]
+    assert row["realisasi_keuangan"] == pytest.approx(1_500_000)
+
+    # next month the same typo is matched without asking (the confirmed name is remembered)
+    (april,) = ingest_paths(dpa_store, [_report(tmp_path / "dinkes_april_2026.xlsx", [EXACT, CLOSE], "APRIL")])
+    assert april["held"] == 0 and april["rows"] == 2
+
+
+def test_a_held_row_can_be_left_out_with_a_reason(dpa_store, tmp_path):
+    ingest_paths(dpa_store, [_report(tmp_path / "dinkes_maret_2026.xlsx", [CLOSE])])
+    (row,) = held.waiting(dpa_store, ADMIN, 2026).itertuples()
+    with pytest.raises(ValueError, match="alasan"):
+        held.dismiss(dpa_store, ADMIN, row.id, "")
+    held.dismiss(dpa_store, ADMIN, row.id, "Salah ketik; sudah dilaporkan pada baris lain")
+    assert held.waiting(dpa_store, ADMIN, 2026).empty
+    assert len(dpa_store.audit_entries(action="held_dismiss")) == 1
