@@ -12,6 +12,7 @@ from etl.mapping import layout_from
 from etl.pipeline import Master, Upload, batch_conflicts, preview_master
 from ui.auth import require_page
 from ui.downloads import audited_download
+from ui.held_panel import held_panel
 from ui.impor_detail import conflict_key, detail_report
 from ui.import_session import ImportSession
 from ui.kinerja import kinerja_history_frame
@@ -301,6 +302,9 @@ else:
             width="stretch",
             column_config={"Pesan": st.column_config.TextColumn(width="large")},
         )
+
+if unit_scope is None:
+    held_panel(store, user, current_period()[0])
 
 st.divider()
 st.subheader("Riwayat impor")

@@ -65,3 +65,25 @@ def test_a_held_row_can_be_left_out_with_a_reason(dpa_store, tmp_path):
     held.dismiss(dpa_store, ADMIN, row.id, "Salah ketik; sudah dilaporkan pada baris lain")
     assert held.waiting(dpa_store, ADMIN, 2026).empty
     assert len(dpa_store.audit_entries(action="held_dismiss")) == 1
+
+
+def test_the_impor_page_lets_the_admin_confirm_a_held_row(app_env, tmp_path):
+    """AppTest: the held row is listed on Impor Laporan; confirming it loads it under the chosen
+    sub kegiatan."""
+    from test_pages import DPA, FIXTURES, new_app, open_impor, run
+
+    from db.store import Store
+
+    store = Store(app_env, data_dir=app_env.parent / "data")
+    ingest_paths(store, [FIXTURES / DPA])
+    ingest_paths(store, [_report(tmp_path / "dinkes_maret_2026.xlsx", [EXACT, CLOSE])])
+    at = run(new_app({"tahun": "2026", "bulan": "3"}))
+    open_impor(at)
+    assert "Baris menunggu konfirmasi sub kegiatan" in [s.value for s in at.subheader]
+    at.selectbox(key="held_kode").set_value("1.02.01.2.01.0003")
+    next(b for b in at.button if b.label == "Konfirmasi sub kegiatan").click()
+    run(at)
+    assert "Baris menunggu konfirmasi sub kegiatan" not in [s.value for s in at.subheader]
+    assert store.held_rows(2026).empty
+    imp = int(store.import_history().query("kind == 'realisasi'").iloc[0]["id"])
+    assert "1.02.01.2.01.0003" in store.report_leaves(imp)["sub_kegiatan_kode"].tolist()
