@@ -64,6 +64,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
         ("persen_keuangan", r"(keuangan|anggaran|serapan|realisasi|penyerapan).*%|persen.*keuangan|%.*keuangan"),
         ("realisasi_keuangan", r"realisasi.*(keuangan|rp|anggaran|belanja|spj|sp2d)|keuangan|penyerapan|serapan"),
         ("sumber_dana", r"sumber ?dana|sumber anggaran"),
+        # a pergeseran export shows the pagu before and after: the one after is the pagu in force
+        ("pagu_sebelum", r"(pagu|anggaran|nilai|apbd).*\b(sebelum|semula|murni)\b"),
         ("pagu", r"pagu|nilai dpa|\bdpa\b|anggaran|alokasi|\bapbd\b|nilai rincian"),
         ("lokasi", r"lokasi"),
         ("solusi", r"^(upaya|solusi|pemecahan|langkah)"),
@@ -470,6 +472,8 @@ def settle_layout(sheet: Sheet, header: Header) -> None:
     if header.ambiguous:
         _settle_duplicates(sheet, header)
     f = header.fields
+    if "pagu" not in f and "pagu_sebelum" in f:  # "PAGU MURNI" alone is the pagu of a DPA murni
+        f["pagu"] = f.pop("pagu_sebelum")
     prof = _code_profile(sheet, header)
     subs = {j: k.get(SUB_KEGIATAN, 0) for j, k in prof.items() if k.get(SUB_KEGIATAN)}
     kode = f.get("kode")

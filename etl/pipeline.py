@@ -566,6 +566,17 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
             sheet=sheet.name,
         )
     rep.source = dpa_source(header)
+    if "pagu" in header.ambiguous:  # two pagu columns nothing can tell apart: asked, never guessed
+        options = "; ".join(
+            f"kolom {column_letter(sheet.col0 + c)} ('{header.labels.get(c, '')}')" for c in header.ambiguous["pagu"]
+        )
+        raise reject(
+            "ambiguous_column",
+            f"Kolom pagu pada lembar '{sheet.name}' berkas '{name}' tidak dapat ditentukan dengan pasti: {options}. "
+            "Pilih kolomnya pada pratinjau impor (baris perintah: --mapping).",
+            sheet=sheet.name,
+            raw=options,
+        )
     years = dpa_mod.years_in(sheet, header)
     lines = title_lines(sheet.rows, header.first)
     if len(years) == 1 and not period_hint:
@@ -1085,7 +1096,9 @@ def _opd_unknown(rep: Report, name: str, sheet: Sheet) -> None:
 
 
 _OPD_WORD = re.compile(
-    r"^(dinas|badan|satuan polisi|sekretariat|inspektorat|kecamatan|kelurahan|bagian|biro|rumah sakit|rsud|kantor)\b"
+    r"^(dinas|badan|satuan polisi|sekretariat|inspektorat|kecamatan|kelurahan|bagian|biro|rumah sakit|rsud|kantor"
+    r"|bappeda|bapelitbang|bappelitbangda|bpkad|bpkpad|bkpsdm|bkd|bpbd|bpkd|bapenda|dprd|satpol|kesbangpol|setda"
+    r"|setwan|uptd|puskesmas|disdik|dinkes|dispupr|dpupr|dinsos|dishub|diskominfo|disdukcapil)\b"
 )
 
 

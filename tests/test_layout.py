@@ -148,3 +148,24 @@ def test_rekening_lines_in_the_code_column_are_details_of_their_sub_kegiatan():
     ]
     header = find_header(Sheet("RFK", rows))
     assert [lf.kode for lf in parse_table(Sheet("RFK", rows), header).leaves] == ["1.02.01.2.01.0001"]
+
+
+@pytest.mark.parametrize(
+    "labels, field",
+    [
+        (("PAGU SEBELUM PERGESERAN",), "pagu_sebelum"),
+        (("PAGU SESUDAH PERGESERAN",), "pagu"),
+        (("Anggaran Semula",), "pagu_sebelum"),
+    ],
+)
+def test_the_pagu_in_force_of_a_pergeseran_export(labels, field):
+    assert field_for_path(_path(*labels)) == field
+
+
+def test_pagu_murni_alone_is_the_pagu():
+    rows = [
+        ["KODE SKPD", "KODE SUB KEGIATAN", "NAMA SUB KEGIATAN", "PAGU MURNI"],
+        ["1.02.01", "1.02.01.2.01.0001", "A", 5.0],
+    ]
+    header = find_header(Sheet("S", rows))
+    assert header.fields["pagu"] == 3
