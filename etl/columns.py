@@ -188,6 +188,8 @@ def field_for_path(parts: tuple[str, ...]) -> str | None:
     pct = "%" in last or "persen" in last or last in ("kum", "kumulatif")
     if any(_SKIP.search(p) for p in parts):
         return "ignore"
+    if any(p in ("bulan ini", "pada bulan ini", "bln ini") for p in parts):
+        return "ignore"  # this month's flow; the report's figures are cumulative (s.d. bulan ini)
     month = _month_of(parts)
     if month and not any(_REAL.match(p) for p in parts) and not pct and not _NOT_MONEY.search(last):
         return f"kas_{month}"  # planned cash of one month (SIPD anggaran kas)

@@ -169,3 +169,8 @@ def test_pagu_murni_alone_is_the_pagu():
     ]
     header = find_header(Sheet("S", rows))
     assert header.fields["pagu"] == 3
+
+
+def test_this_months_flow_is_not_the_cumulative_realisasi():
+    assert field_for_path(_path("REALISASI", "BULAN INI", "Rp")) == "ignore"
+    assert field_for_path(_path("REALISASI", "S.D. BULAN INI", "Rp")) == "realisasi_keuangan"
