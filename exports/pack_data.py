@@ -16,8 +16,17 @@ import pandas as pd
 from core.breakdown import by_jenis, by_sumber_dana, masalah_per_opd
 from core.format import period_label
 from core.metrics import traffic_light
-from core.recap import kabupaten_totals, kritis_recap, leaf_recap, recap_opd, same_period_last_year
+from core.recap import (
+    kabupaten_totals,
+    kritis_recap,
+    kurva_s,
+    leaf_recap,
+    recap_opd,
+    same_period_last_year,
+    target_serapan,
+)
 from core.settings import Settings
+from core.status import reporting_status
 from core.tindak_lanjut import FOLLOWUP_COLUMNS as TINDAK_LANJUT_COLUMNS
 from core.tindak_lanjut import open_followups
 from db.store import Store
@@ -35,6 +44,8 @@ KRITIS_COLUMNS = [
     "deviasi",
     "permasalahan",
 ]
+KURVA_COLUMNS = ["bulan", "target_fisik_pct", "fisik_pct", "target_serapan_pct", "keuangan_pct"]
+BELUM_COLUMNS = ["opd_kode", "opd", "label", "status", "batas", "hari_terlambat"]
 
 
 @dataclass
@@ -44,7 +55,9 @@ class PackData:
     ``recap`` is :func:`core.recap.recap_opd` plus ``label`` (the OPD's short name on charts)
     and ``lampu`` (traffic light); ``totals`` and ``last_year`` are
     :func:`core.recap.kabupaten_totals` of this month and of the same month a year earlier
-    (``None`` when nobody reported then)."""
+    (``None`` when nobody reported then). ``kurva`` is the kurva S of the kabupaten from January
+    to the pack's month (:func:`_kurva`); ``belum`` the OPDs that have not reported for the month
+    with the days late (:func:`_belum`)."""
 
     year: int
     month: int
@@ -64,6 +77,8 @@ class PackData:
     kritis: pd.DataFrame
     masalah: pd.DataFrame
     tindak_lanjut: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TINDAK_LANJUT_COLUMNS))
+    kurva: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KURVA_COLUMNS))
+    belum: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BELUM_COLUMNS))
 
     @property
     def period(self) -> str:
@@ -118,6 +133,30 @@ def _tindak_lanjut(store: Store, today: dt.date) -> pd.DataFrame:
     return open_followups(store, as_of=today)
 
 
+def _kurva(curve: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """:func:`core.recap.kurva_s` with the month's target serapan (:func:`core.recap.target_serapan`
+    of the flat curve of Pengaturan: the anggaran kas where loaded), as the Rekap page draws it."""
+    if curve.empty:
+        return pd.DataFrame(columns=KURVA_COLUMNS)
+    flat = pd.Series([settings.target_for(int(m)) for m in curve["bulan"]], index=curve.index, dtype="float64")
+    return curve.assign(target_serapan_pct=target_serapan(curve, flat))[KURVA_COLUMNS].reset_index(drop=True)
+
+
+def _belum(
+    raw: pd.DataFrame, year: int, month: int, settings: Settings, today: dt.date, label_of: dict
+) -> pd.DataFrame:
+    """OPDs without a report for the month (:func:`core.status.reporting_status`: ``belum``, or
+    ``belum_lewat_batas`` with the days overdue on ``today``), the most overdue first, then by name."""
+    if raw.empty:
+        return pd.DataFrame(columns=BELUM_COLUMNS)
+    status = reporting_status(raw, year, month, settings, today=today)
+    rows = status[status["status"].isin(["belum", "belum_lewat_batas"])]
+    opd = rows["opd"].fillna(rows["opd_kode"])
+    rows = rows.assign(opd=opd, label=rows["opd_kode"].map(label_of).fillna(opd))
+    rows = rows.sort_values(["hari_terlambat", "opd"], ascending=[False, True], kind="stable")
+    return rows[BELUM_COLUMNS].reset_index(drop=True)
+
+
 def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt.date, lowest_n: int = 5) -> PackData:
     """Compute every figure of the meeting pack for (year, month).
 
@@ -125,9 +164,12 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
     rankings, lowest OPDs), :func:`~core.recap.same_period_last_year` (comparison),
     :mod:`core.breakdown` (fisik vs non fisik, sumber dana, and permasalahan of
     :func:`~core.recap.leaf_recap`) and :func:`~core.recap.kritis_recap` (thresholds from ``settings``),
-    :func:`core.metrics.traffic_light` against ``settings.target_for(month)``, and the open
-    tindak lanjut as of ``today``. ``lowest_n``: how many OPDs the "lowest" part lists (by
-    realisasi keuangan %, among OPDs that reported).
+    :func:`core.metrics.traffic_light` against ``settings.target_for(month)``, the open
+    tindak lanjut as of ``today``, :func:`~core.recap.kurva_s` up to ``month`` with
+    :func:`~core.recap.target_serapan`, and the OPDs not yet reported by
+    :func:`core.status.reporting_status` (days late as of ``today``).
+    ``lowest_n``: how many OPDs the "lowest" part lists (by realisasi keuangan %, among OPDs
+    that reported).
     """
     with store.session():
         recap = recap_opd(store, year, month)
@@ -137,6 +179,8 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
         kritis = kritis_recap(store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin)
         last = same_period_last_year(store, year, month)
         followups = _tindak_lanjut(store, today)
+        curve = kurva_s(store, year, upto=month)
+        raw_status = store.reporting_status(year, month)
     target = settings.target_for(month)
     totals = kabupaten_totals(recap)
     if recap.empty:
@@ -178,4 +222,6 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
         tindak_lanjut=followups.assign(
             label=followups["opd_kode"].map(label_of).fillna(followups["opd"]).fillna(followups["opd_kode"])
         ),
+        kurva=_kurva(curve, settings),
+        belum=_belum(raw_status, year, month, settings, today, label_of),
     )

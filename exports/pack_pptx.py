@@ -24,7 +24,14 @@ import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
@@ -82,7 +89,7 @@ class Col:
 class Slide:
     """One slide of the plan: its kind, title, subtitle and what it shows."""
 
-    kind: str  # title | summary | ranking | table | split | sumber | empty
+    kind: str  # title | summary | kurva | ranking | table | split | sumber | empty
     title: str
     subtitle: str = ""
     data: dict = field(default_factory=dict)
@@ -378,6 +385,65 @@ def _summary(pack: PackData) -> Slide:
     return Slide("summary", "Ringkasan Realisasi Kabupaten", subtitle, dict(cards=cards, note=note))
 
 
+# the four lines of the kurva S (as on the Rekap page): column, name, colour, dashed, markers
+KURVA_LINES = [
+    ("target_fisik_pct", "Target fisik", COLOURS["target"], True, True),
+    ("fisik_pct", "Realisasi fisik", COLOURS["fisik"], False, True),
+    ("target_serapan_pct", "Target serapan", COLOURS["keuangan"], True, False),
+    ("keuangan_pct", "Realisasi keuangan", COLOURS["keuangan"], False, True),
+]
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _kurva_slide(pack: PackData) -> Slide:
+    title = "Kurva S: Target dan Realisasi"
+    subtitle = f"Kumulatif kabupaten per bulan, Januari s.d. {pack.period}"
+    if not pack.has_data or pack.kurva.empty:
+        return _empty(title, f"Belum ada DPA atau laporan untuk {pack.period}.", subtitle)
+    now = pack.kurva.iloc[-1]
+    if _missing(now["keuangan_pct"]):
+        note = f"Belum ada laporan realisasi OPD untuk {pack.period}."
+    else:
+        note = (
+            f"{pack.period}: realisasi fisik {percent(now['fisik_pct'])} (target {percent(now['target_fisik_pct'])}), "
+            f"realisasi keuangan {percent(now['keuangan_pct'])} (target serapan {percent(now['target_serapan_pct'])})."
+        )
+    note += " Target serapan: anggaran kas bila dimuat, selebihnya kurva target Pengaturan."
+    return Slide("kurva", title, subtitle, dict(curve=pack.kurva, note=note))
+
+
+def _belum_slides(pack: PackData) -> list[Slide]:
+    title = "OPD Belum Melapor"
+    deadline = pack.settings.deadline(pack.year, pack.month)
+    subtitle = (
+        f"Laporan {pack.period} paling lambat {_tanggal_panjang(deadline)}; "
+        f"keadaan {_tanggal_panjang(pack.today)}, menurut tanggal laporan diterima"
+    )
+    if not pack.has_data:
+        return [_empty(title, f"Belum ada DPA atau laporan untuk {pack.period}.", subtitle)]
+    if pack.belum.empty:
+        return [_empty(title, f"Semua OPD sudah menyampaikan laporan {pack.period}.", subtitle)]
+    cols = [
+        Col("No", 0.8, "c"),
+        Col("OPD", 6.33),
+        Col("Batas penyampaian", 2.4, "c"),
+        Col("Terlambat (hari)", 2.8, "r"),
+    ]
+    rows, fills = [], []
+    for i, r in enumerate(pack.belum.itertuples(index=False), start=1):
+        late = int(r.hari_terlambat)
+        rows.append([str(i), _clip(r.opd), _tanggal(r.batas), number(late) if late else "Belum lewat batas"])
+        fills.append([None] * 3 + [COLOURS["merah"] if late else None])
+    late_n = sum(1 for f in fills if f[-1])
+    note = f"{len(rows)} OPD belum menyampaikan laporan {pack.period}" + (
+        f", {late_n} melewati batas penyampaian (merah)." if late_n else "."
+    )
+    return _table_slides(title, subtitle, cols, rows, fills, note=note)
+
+
 def _rp(v) -> str:
     return rupiah_compact(v) if v is not None and not (isinstance(v, float) and math.isnan(v)) else "-"
 
@@ -546,6 +612,11 @@ def _tanggal(value) -> str:
     return f"{day.day} {BULAN[day.month - 1][:3]} {day.year}"
 
 
+def _tanggal_panjang(day: dt.date) -> str:
+    """``5 Mei 2026``."""
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
 def _tindak_lanjut_slides(pack: PackData) -> list[Slide]:
     title = "Tindak Lanjut Rakor Sebelumnya"
     tl = pack.tindak_lanjut
@@ -593,6 +664,8 @@ def plan(pack: PackData) -> list[Slide]:
         slides.append(_empty("Ringkasan Realisasi Kabupaten", f"Belum ada DPA atau laporan untuk {pack.period}."))
     else:
         slides.append(_summary(pack))
+    slides.append(_kurva_slide(pack))
+    slides += _belum_slides(pack)
     slides += _ranking_slides(pack, pack.ranking_keuangan, "realisasi keuangan", "Peringkat OPD: Realisasi Keuangan")
     slides += _ranking_slides(pack, pack.ranking_fisik, "realisasi fisik", "Peringkat OPD: Realisasi Fisik")
     slides += _lowest_slides(pack)
@@ -872,6 +945,65 @@ def _draw_ranking(slide, spec: Slide) -> None:
     _note(slide, spec.data["note"])
 
 
+def _draw_kurva(slide, spec: Slide) -> None:
+    """The kurva S as a native line chart: target and realisasi fisik, target serapan and
+    realisasi keuangan by month (months without reports left as gaps); the last value of the two
+    realisasi lines labelled in Indonesian form (fisik above its point, keuangan below)."""
+    curve: pd.DataFrame = spec.data["curve"]
+    cd = CategoryChartData(number_format="0.00")
+    cd.categories = [BULAN[int(m) - 1][:3] for m in curve["bulan"]]
+    for column, name, _, _, _ in KURVA_LINES:
+        cd.add_series(name, [None if _missing(v) else float(v) for v in curve[column]])
+    bottom = BODY_BOTTOM - (0.5 if spec.data["note"] else 0)
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.LINE_MARKERS,
+        Inches(MARGIN),
+        Inches(BODY_TOP),
+        Inches(SLIDE_W - 2 * MARGIN),
+        Inches(bottom - BODY_TOP),
+        cd,
+    )
+    chart = frame.chart
+    chart.has_title = False
+    _font(chart.font, 14)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    _font(chart.legend.font, 16)
+    cat, val = chart.category_axis, chart.value_axis
+    _font(cat.tick_labels.font, 16, INK, bold=True)
+    cat.format.line.color.rgb = _rgb(LINE)
+    values = [v for column, *_ in KURVA_LINES for v in curve[column] if not _missing(v)]
+    val.minimum_scale, val.maximum_scale = 0.0, _axis_max(values)
+    val.major_unit = 10.0 if val.maximum_scale <= 110 else 20.0
+    val.has_major_gridlines = True
+    val.major_gridlines.format.line.color.rgb = _rgb("E0E0E0")
+    val.tick_labels.number_format = '0" %"'
+    val.tick_labels.number_format_is_linked = False
+    _font(val.tick_labels.font, 14, GREY)
+    val.format.line.fill.background()
+    for series, (column, _, colour, dashed, markers) in zip(chart.plots[0].series, KURVA_LINES):
+        series.smooth = False
+        line = series.format.line
+        line.color.rgb = _rgb(colour)
+        line.width = Pt(2.5 if dashed else 3.5)
+        if dashed:
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        marker = series.marker
+        if markers:
+            marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 8
+            marker.format.fill.solid()
+            marker.format.fill.fore_color.rgb = _rgb(colour)
+            marker.format.line.color.rgb = _rgb(colour)
+        else:
+            marker.style = XL_MARKER_STYLE.NONE
+        known = [i for i, v in enumerate(curve[column]) if not _missing(v)]
+        if known and not dashed:  # the realisasi; the targets are in the note
+            position = XL_LABEL_POSITION.ABOVE if column == "fisik_pct" else XL_LABEL_POSITION.BELOW
+            _label(series.points[known[-1]], percent(curve[column].iloc[known[-1]]), 16, colour, position)
+    _note(slide, spec.data["note"])
+
+
 def _draw_table(slide, spec: Slide, x: float = MARGIN, y: float = BODY_TOP, last_bold: bool = False) -> float:
     """Draw the table of ``spec`` at (x, y) and its note; returns the table's bottom (inches).
 
@@ -1042,6 +1174,7 @@ def _draw_sumber(slide, spec: Slide) -> None:
 
 DRAW = {
     "summary": _draw_summary,
+    "kurva": _draw_kurva,
     "ranking": _draw_ranking,
     "table": _draw_table,
     "split": _draw_split,

@@ -15,7 +15,7 @@ import math
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -36,6 +36,8 @@ PAGU_COLOUR = "90A4AE"
 # sheet name -> title (one sheet per slide topic, in slide order)
 SHEETS = {
     "Ringkasan": "RINGKASAN REALISASI FISIK DAN KEUANGAN",
+    "Kurva S": "KURVA S: TARGET DAN REALISASI FISIK DAN KEUANGAN",
+    "Belum Melapor": "OPD YANG BELUM MENYAMPAIKAN LAPORAN",
     "Peringkat Keuangan": "PERINGKAT OPD MENURUT REALISASI KEUANGAN",
     "Peringkat Fisik": "PERINGKAT OPD MENURUT REALISASI FISIK",
     "OPD Terendah": "OPD DENGAN SERAPAN ANGGARAN TERENDAH",
@@ -52,6 +54,22 @@ RINGKASAN_COLS = [
     ("Satuan", 10, "center"),
     ("Tahun lalu", 22, "num"),
     ("Selisih", 16, "num"),
+]
+KURVA_COLS = [
+    ("Bulan", 14, "text"),
+    ("Target Fisik (%)", 13, "pct"),
+    ("Realisasi Fisik (%)", 13, "pct"),
+    ("Target Serapan (%)", 13, "pct"),
+    ("Realisasi Keuangan (%)", 13, "pct"),
+]
+KURVA_SERIES_COLOURS = [COLOURS[k].lstrip("#").upper() for k in ("target", "fisik", "keuangan", "keuangan")]
+BELUM_COLS = [
+    ("No", 5, "no"),
+    ("OPD", 44, "text"),
+    ("Singkatan", 16, "center"),
+    ("Batas Penyampaian", 14, "date"),
+    ("Terlambat (hari)", 12, "count"),
+    ("Keterangan", 24, "text"),
 ]
 RANKING_COLS = [
     ("Peringkat", 10, "no"),
@@ -148,7 +166,13 @@ def _empty_row(ws, row: int, ncols: int, text: str) -> None:
 
 
 def _finish(
-    ws, header: int, row: int, cols, notes: list[str], freeze_col: int = 3, chart: BarChart | None = None
+    ws,
+    header: int,
+    row: int,
+    cols,
+    notes: list[str],
+    freeze_col: int = 3,
+    chart: BarChart | LineChart | None = None,
 ) -> None:
     """Autofilter over the table, notes, the chart under them (inside the printed area, as wide
     as the table), print setup."""
@@ -266,6 +290,110 @@ def _ringkasan(wb: Workbook, pack: PackData) -> None:
     end = _signature(ws, last_row + 1, pack.settings, 2, 5, pack.today)
     _print_setup(ws, header, end, len(cols), 2)
     ws.page_setup.fitToHeight = 1  # the summary and its signature on one page
+
+
+def _kurva(wb: Workbook, pack: PackData) -> None:
+    """The kurva S from January to the pack's month (the PPTX slide's numbers) and a native line
+    chart of its four columns (target dashed, months without reports left as gaps)."""
+    cols = KURVA_COLS
+    ws, header = _sheet(wb, "Kurva S", pack, cols)
+    row = header + 1
+    curve = pack.kurva if pack.has_data else pack.kurva.iloc[0:0]
+    for r in curve.itertuples(index=False):
+        _write(
+            ws,
+            row,
+            cols,
+            [BULAN[int(r.bulan) - 1], r.target_fisik_pct, r.fisik_pct, r.target_serapan_pct, r.keuangan_pct],
+        )
+        row += 1
+    chart = None
+    if curve.empty:
+        _empty_row(ws, row, len(cols), f"Belum ada DPA atau laporan untuk {pack.period}.")
+        row += 1
+    else:
+        chart = LineChart()
+        chart.style = 12
+        chart.title = f"Kurva S {pack.year}: target dan realisasi kumulatif (%) s.d. {pack.period}"
+        chart.y_axis.title = "Persen (kumulatif)"
+        chart.y_axis.numFmt = "0"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        chart.add_data(Reference(ws, min_col=2, max_col=5, min_row=header, max_row=row - 1), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=row - 1))
+        chart.display_blanks = "gap"
+        chart.legend.position = "b"
+        for i, (series, colour) in enumerate(zip(chart.series, KURVA_SERIES_COLOURS)):
+            series.smooth = False
+            series.graphicalProperties.line.solidFill = colour
+            series.graphicalProperties.line.width = 28575  # 2.25 pt
+            if i in (0, 2):  # the targets
+                series.graphicalProperties.line.dashStyle = "dash"
+            series.marker.symbol = "none" if i == 2 else "circle"
+        chart.height = 9
+    _finish(
+        ws,
+        header,
+        row,
+        cols,
+        [
+            "Persen kumulatif dari pagu (0-100); fisik tertimbang pagu. Target serapan: anggaran kas bila dimuat, "
+            "selebihnya kurva target serapan Pengaturan. Bulan tanpa laporan dibiarkan kosong."
+        ],
+        freeze_col=2,
+        chart=chart,
+    )
+
+
+def _belum(wb: Workbook, pack: PackData) -> None:
+    """OPDs without a report for the month and the days past the deadline (core.status)."""
+    cols = BELUM_COLS
+    ws, header = _sheet(wb, "Belum Melapor", pack, cols)
+    row = header + 1
+    red = PatternFill("solid", fgColor=COLOURS["merah"].lstrip("#").upper())
+    belum = pack.belum if pack.has_data else pack.belum.iloc[0:0]
+    for i, r in enumerate(belum.itertuples(index=False), start=1):
+        late = int(r.hari_terlambat)
+        _write(
+            ws,
+            row,
+            cols,
+            [
+                i,
+                r.opd,
+                r.label if r.label != r.opd else None,
+                _date(r.batas),
+                late,
+                "Melewati batas penyampaian" if late else "Batas penyampaian belum lewat",
+            ],
+        )
+        if late:
+            cell = ws.cell(row=row, column=5)
+            cell.fill = red
+            cell.font = Font(name="Arial", size=10, bold=True, color="FFFFFF")
+        row += 1
+    if belum.empty:
+        _empty_row(
+            ws,
+            row,
+            len(cols),
+            f"Semua OPD sudah menyampaikan laporan {pack.period}."
+            if pack.has_data
+            else f"Belum ada DPA atau laporan untuk {pack.period}.",
+        )
+        row += 1
+    deadline = pack.settings.deadline(pack.year, pack.month)
+    _finish(
+        ws,
+        header,
+        row,
+        cols,
+        [
+            f"Laporan {pack.period} paling lambat {tanggal(deadline)}; keadaan {tanggal(pack.today)}. "
+            "Terlambat: hari sesudah batas penyampaian, menurut tanggal laporan diterima."
+        ],
+    )
 
 
 def _ranking(wb: Workbook, pack: PackData, name: str, ranking: pd.DataFrame, what: str) -> None:
@@ -515,6 +643,8 @@ def build_xlsx(pack: PackData) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     _ringkasan(wb, pack)
+    _kurva(wb, pack)
+    _belum(wb, pack)
     _ranking(wb, pack, "Peringkat Keuangan", pack.ranking_keuangan, "keuangan")
     _ranking(wb, pack, "Peringkat Fisik", pack.ranking_fisik, "fisik")
     _lowest(wb, pack)

@@ -11,20 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import zipfile
+from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
 import pytest
 from conftest import DPA_FIXTURE, FIXTURES, realisasi_fixtures
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 from recap_reference import jenis_split, rollup
 
 from core import tindak_lanjut as tl
 from core.access import User
 from core.format import number, percent, points, rupiah_compact
-from core.recap import kabupaten_totals, kontrak_kritis, leaf_recap, recap_opd
+from core.recap import kabupaten_totals, kontrak_kritis, kurva_s, leaf_recap, recap_opd, target_serapan
 from core.settings import Settings, load, save
+from core.status import reporting_status
 from exports.pack_data import pack_data
 from exports.pack_pptx import MAX_BARS, MAX_MASALAH, MAX_ROWS, build_pptx, plan
 from exports.pack_xlsx import SHEETS, build_xlsx
@@ -56,7 +60,7 @@ def loaded(tmp_path_factory):
     store = Store(tmp / "pantau.duckdb", data_dir=tmp)
     results = ingest_paths(store, [DPA_FIXTURE] + [FIXTURES / k for k in realisasi_fixtures()])
     assert all(r["status"] in ("accepted", "flagged") for r in results), results
-    master = synth.make_master(11, 3, 6, year=2025)
+    master = synth.make_master(11, 11, 6, year=2025)
     last = [tmp / "in" / "dpa_2025.xlsx"]
     last[0].parent.mkdir()
     synth.write_dpa_xlsx(master, last[0])
@@ -128,7 +132,29 @@ def truth(loaded) -> dict:
         kritis=kontrak_kritis(leaves, cfg.kritis_awal_poin, cfg.kritis_akhir_poin),
         split=jenis_split(leaves).set_index("jenis"),
         followups=tl.open_followups(loaded, as_of=TODAY),
+        kurva=_kurva_truth(loaded, YEAR, MONTH, cfg),
     )
+
+
+def _kurva_truth(store, year: int, month: int, cfg: Settings) -> pd.DataFrame:
+    """core.recap.kurva_s up to the month with core.recap.target_serapan of the flat curve."""
+    curve = kurva_s(store, year, upto=month)
+    flat = pd.Series([cfg.target_for(m) for m in curve["bulan"]], index=curve.index, dtype="float64")
+    return curve.assign(target_serapan_pct=target_serapan(curve, flat))
+
+
+def _belum_truth(store, year: int, month: int, cfg: Settings) -> pd.DataFrame:
+    """core.status.reporting_status rows of the OPDs without a report, most overdue then by name."""
+    status = reporting_status(store.reporting_status(year, month), year, month, cfg, today=TODAY)
+    rows = status[status["status"].isin(["belum", "belum_lewat_batas"])]
+    return rows.sort_values(["hari_terlambat", "opd"], ascending=[False, True], kind="stable")
+
+
+@pytest.fixture(scope="module")
+def late_pack(loaded):
+    """April 2025: 2 of the 11 OPDs of the small 2025 kabupaten reported; on TODAY the other nine
+    are a year late (two "belum melapor" slides)."""
+    return pack_data(loaded, YEAR - 1, MONTH, load(loaded), TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -412,6 +438,83 @@ def test_pptx_kritis_masalah_and_tindak_lanjut_tables(prs, pack, truth):
     assert rows[0][4] == "30 Apr 2026" and rows[1][4] == "-"
 
 
+def _kurva_lines(curve: pd.DataFrame) -> dict[str, list]:
+    """The four lines of the kurva S by name (None where no OPD reported that month)."""
+    columns = {
+        "Target fisik": "target_fisik_pct",
+        "Realisasi fisik": "fisik_pct",
+        "Target serapan": "target_serapan_pct",
+        "Realisasi keuangan": "keuangan_pct",
+    }
+    return {name: [None if pd.isna(v) else float(v) for v in curve[col]] for name, col in columns.items()}
+
+
+def test_pack_data_kurva_s_and_belum_melapor_come_from_core(pack, late_pack, truth, loaded):
+    assert _kurva_lines(pack.kurva) == _kurva_lines(truth["kurva"])
+    assert pack.kurva["bulan"].tolist() == [1, 2, 3, 4]
+    # March and April reported, January and February not: the targets only
+    assert _kurva_lines(pack.kurva)["Realisasi keuangan"][:2] == [None, None]
+    assert pack.kurva["target_serapan_pct"].tolist() == [truth["cfg"].target_for(m) for m in (1, 2, 3, 4)]
+    assert pack.belum.empty  # every OPD reported for April 2026
+    expect = _belum_truth(loaded, YEAR - 1, MONTH, load(loaded))
+    assert len(expect) == 9 and set(expect["status"]) == {"belum_lewat_batas"}
+    assert late_pack.belum["opd_kode"].tolist() == expect["opd_kode"].tolist()
+    assert late_pack.belum["hari_terlambat"].tolist() == expect["hari_terlambat"].tolist()
+    deadline = load(loaded).deadline(YEAR - 1, MONTH)
+    assert late_pack.belum["hari_terlambat"].tolist() == [(TODAY - deadline).days] * 9 == [360] * 9
+
+
+def test_pptx_kurva_s_is_a_native_line_chart_of_the_recap(prs, pack, truth):
+    pairs = _slides(prs, pack)
+    ((spec, slide),) = [(s, sl) for s, sl in pairs if s.title == "Kurva S: Target dan Realisasi"]
+    assert spec.kind == "kurva" and pairs.index((spec, slide)) == 2  # right after the summary
+    (chart,) = _charts(slide)
+    assert chart.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+    assert list(chart.plots[0].categories) == ["Jan", "Feb", "Mar", "Apr"]
+    expect = _kurva_lines(truth["kurva"])
+    series = chart.plots[0].series
+    assert [s.name for s in series] == list(expect)
+    for s in series:
+        got = list(s.values)
+        assert [v is None for v in got] == [v is None for v in expect[s.name]], s.name
+        assert all(_near(a, b) for a, b in zip(got, expect[s.name]) if b is not None), s.name
+        if s.name.startswith("Realisasi"):  # the last month of the realisasi carries its value written out
+            assert s.points[3].data_label.text_frame.text == percent(expect[s.name][3])
+        else:
+            assert not s.points[3].data_label.has_text_frame
+    april = truth["kurva"].iloc[-1]
+    note = " ".join(_shapes_text(slide))
+    assert (
+        f"April 2026: realisasi fisik {percent(april['fisik_pct'])} (target {percent(april['target_fisik_pct'])}), "
+        f"realisasi keuangan {percent(april['keuangan_pct'])} (target serapan "
+        f"{percent(april['target_serapan_pct'])})." in note
+    )
+
+
+def test_pptx_belum_melapor_lists_the_late_opds_with_days_late(prs, pack, late_pack, loaded):
+    pairs = _slides(prs, pack)
+    ((spec, slide),) = [(s, sl) for s, sl in pairs if s.title.startswith("OPD Belum Melapor")]
+    assert spec.kind == "empty" and pairs.index((spec, slide)) == 3
+    assert "Semua OPD sudah menyampaikan laporan April 2026." in _shapes_text(slide)
+    late = Presentation(io.BytesIO(build_pptx(late_pack)))
+    late_pairs = _slides(late, late_pack)
+    slides = [(s, sl) for s, sl in late_pairs if s.title.startswith("OPD Belum Melapor")]
+    assert [s.title for s, _ in slides] == ["OPD Belum Melapor 1/2", "OPD Belum Melapor (lanjutan) 2/2"]
+    assert [len(_table(sl)) - 1 for _, sl in slides] == [5, 4]
+    assert _table(slides[0][1])[0] == ["No", "OPD", "Batas penyampaian", "Terlambat (hari)"]
+    rows = _continued(late_pairs, "OPD Belum Melapor")
+    expect = _belum_truth(loaded, YEAR - 1, MONTH, load(loaded))
+    assert rows == [
+        [str(i), r.opd, "10 Mei 2025", number(r.hari_terlambat)]
+        for i, r in enumerate(expect.itertuples(index=False), start=1)
+    ]
+    assert [r[3] for r in rows] == ["360"] * 9
+    assert "Laporan April 2025 paling lambat 10 Mei 2025; keadaan 5 Mei 2026" in slides[0][0].subtitle
+    assert "9 OPD belum menyampaikan laporan April 2025, 9 melewati batas penyampaian (merah)." in " ".join(
+        _shapes_text(slides[-1][1])
+    )
+
+
 def test_pptx_and_xlsx_of_an_empty_period_say_so(loaded):
     cfg = load(loaded)
     for year, month, words in (
@@ -427,7 +530,12 @@ def test_pptx_and_xlsx_of_an_empty_period_say_so(loaded):
         # nothing to rank, no kritis or permasalahan without reports; only the DPA's pagu is charted
         assert kinds["Peringkat OPD: Realisasi Keuangan"] == kinds["Kontrak Kritis (Fisik Konstruksi)"] == "empty"
         charted = [spec.kind for spec, sl in zip(specs, prs.slides) if _charts(sl)]
-        assert charted == ([] if year == 2027 else ["split", "sumber"])
+        assert charted == ([] if year == 2027 else ["kurva", "split", "sumber"])
+        belum = [sl for spec, sl in zip(specs, prs.slides) if spec.title == "OPD Belum Melapor"]
+        assert len(belum) == 1
+        if year == 2026:  # September's reports are due 10 Oktober 2026: nobody is late on TODAY yet
+            assert "8 OPD belum menyampaikan laporan September 2026." in _shapes_text(belum[0])
+            assert [r[2:] for r in _table(belum[0])[1:]] == [["10 Okt 2026", "Belum lewat batas"]] * 8
         wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(empty)))
         assert list(wb.sheetnames) == list(SHEETS)
 
@@ -509,6 +617,101 @@ def test_xlsx_sheets_hold_the_same_numbers(wb, pack, truth):
     assert cell.value == "=SPJ belum lengkap" and cell.data_type == "s"
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape" and ws.freeze_panes
+
+
+def _sheet_charts(data: bytes, sheet: str) -> list[ElementTree.Element]:
+    """The charts drawn on ``sheet``, read from the package's parts (drawing and chart relations)."""
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    z = zipfile.ZipFile(io.BytesIO(data))
+
+    def rels(part: str) -> dict[str, str]:
+        folder, name = part.rsplit("/", 1)
+        path = f"{folder}/_rels/{name}.rels"
+        if path not in z.namelist():
+            return {}
+        out = {}
+        for rel in ElementTree.fromstring(z.read(path)).findall("p:Relationship", ns):
+            target = rel.get("Target")
+            out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+        return {k: "/".join(_resolve(v.split("/"))) for k, v in out.items()}
+
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rid = next(s.get(f"{{{ns['r']}}}id") for s in book.find("m:sheets", ns) if s.get("name") == sheet)
+    ws_part = rels("xl/workbook.xml")[rid]
+    charts = []
+    for drawing in (p for p in rels(ws_part).values() if "/drawings/" in p):
+        charts += [ElementTree.fromstring(z.read(p)) for p in rels(drawing).values() if "/charts/" in p]
+    return charts
+
+
+def _resolve(parts: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in parts:
+        if p == "..":
+            out.pop()
+        elif p not in (".", ""):
+            out.append(p)
+    return out
+
+
+def test_xlsx_kurva_s_and_belum_melapor_sheets(pack, late_pack, truth, loaded):
+    data = build_xlsx(pack)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[:3] == ["Ringkasan", "Kurva S", "Belum Melapor"]
+    ws = wb["Kurva S"]
+    header, rows = _rows(ws, "Bulan")
+    assert [c.value for c in ws[header]][:5] == [
+        "Bulan",
+        "Target Fisik (%)",
+        "Realisasi Fisik (%)",
+        "Target Serapan (%)",
+        "Realisasi Keuangan (%)",
+    ]
+    expect = _kurva_lines(truth["kurva"])
+    assert [r[0] for r in rows] == ["Januari", "Februari", "Maret", "April"]
+    for j, name in enumerate(expect, start=1):
+        got = [r[j] for r in rows]
+        assert [v is None for v in got] == [v is None for v in expect[name]], name
+        assert all(_near(a, b) for a, b in zip(got, expect[name]) if b is not None), name
+    assert ws.cell(row=header + 4, column=5).number_format == "0.00"
+    # one native line chart over the table: four series (B..E), the months as categories
+    (chart,) = _sheet_charts(data, "Kurva S")
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    (line,) = chart.iter(f"{c}lineChart")
+    series = line.findall(f"{c}ser")
+    refs = [[f.text for f in ser.iter(f"{c}f")] for ser in series]
+    first, last = header + 1, header + 4
+    assert refs == [
+        [f"'Kurva S'!{col}{header}", f"'Kurva S'!$A${first}:$A${last}", f"'Kurva S'!${col}${first}:${col}${last}"]
+        for col in "BCDE"
+    ]
+    # belum melapor: everyone reported for April 2026; nine OPDs late for April 2025
+    _, rows = _rows(wb["Belum Melapor"], "No")
+    assert rows[0][0] == "Semua OPD sudah menyampaikan laporan April 2026."
+    late = openpyxl.load_workbook(io.BytesIO(build_xlsx(late_pack)))["Belum Melapor"]
+    header, rows = _rows(late, "No")
+    expect = _belum_truth(loaded, YEAR - 1, MONTH, load(loaded))
+    assert [r[:6] for r in rows] == [
+        (
+            i,
+            r.opd,
+            r.singkatan.strip().upper() if isinstance(r.singkatan, str) and r.singkatan.strip() else None,
+            dt.datetime(2025, 5, 10),
+            r.hari_terlambat,
+            "Melewati batas penyampaian",
+        )
+        for i, r in enumerate(expect.itertuples(index=False), start=1)
+    ]
+    assert late.cell(row=header + 1, column=4).number_format == "dd-mm-yyyy"
+    assert any(
+        c.value == "Laporan April 2025 paling lambat 10 Mei 2025; keadaan 5 Mei 2026. Terlambat: hari sesudah "
+        "batas penyampaian, menurut tanggal laporan diterima."
+        for c in late["A"]
+    )
 
 
 # --------------------------------------------------------------------------- CLI
