@@ -1,22 +1,31 @@
 """Pantau: the Streamlit entry point and router.
 
 ``streamlit run app.py``. The login gate runs first; the menu is then built from the pages
-the signed-in user's role may open (:func:`core.access.pages_for`). Pages live in ``pages/``
-and contain UI only.
+the signed-in user's role may open (:func:`core.access.pages_for`) in the modules the office uses,
+grouped in sections (:func:`core.modules.menu_sections`: Rakor POK, Data Kinerja, Administrasi),
+below the period selector. Pages live in ``pages/`` and contain UI only.
 """
 
 import streamlit as st
 
 from core.access import pages_for
-from core.modules import visible_pages
+from core.modules import menu_sections, visible_pages
 from db.store import StoreBusy
 from ui import cache
 from ui.auth import gate, login_pages, must_change_password, run_page, sidebar_account
 from ui.setup import setup_gate
 from ui.state import get_store, sidebar_period
+from ui.style import SIDEBAR_TOP_KEY
 from ui.style import apply as apply_style
 
-st.set_page_config(page_title="Pantau - Pengendalian Realisasi", page_icon=":material/monitoring:", layout="wide")
+# initial_sidebar_state="auto": the sidebar starts closed on a small screen (and the menu closes
+# it after a page is chosen on a phone), open on a desktop.
+st.set_page_config(
+    page_title="Pantau - Pengendalian Realisasi",
+    page_icon=":material/monitoring:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
 apply_style()
 
 PAGES = {
@@ -78,22 +87,34 @@ if user is None:
 
 setup_gate(store, user)  # the first-run setup of the daerah (admin) until it is done
 keys = ["akun"] if must_change_password() else visible_pages(pages_for(user), cache.settings(store).modul)
-pages = [
-    st.Page(
-        PAGES[k]["page"],
-        title=PAGES[k]["title"],
-        icon=PAGES[k]["icon"],
-        url_path=PAGES[k]["url_path"] or None,
-        default=(i == 0),
-    )
-    for i, k in enumerate(keys)
-]
-nav = st.navigation(pages, expanded=True)  # every page listed (no "View more" fold)
-with st.sidebar:
+# The menu in sections (core.modules.menu_sections: one per module in use, then Administrasi);
+# the first page of the first section opens by default.
+grouped = menu_sections(keys)
+first = next(iter(grouped.values()))[0]
+sections = {
+    name: [
+        st.Page(
+            PAGES[k]["page"],
+            title=PAGES[k]["title"],
+            icon=PAGES[k]["icon"],
+            url_path=PAGES[k]["url_path"] or None,
+            default=(k == first),
+        )
+        for k in section_keys
+    ]
+    for name, section_keys in grouped.items()
+}
+pages = [page for section in sections.values() for page in section]
+nav = st.navigation(sections, expanded=True)  # every page listed (no "View more" fold)
+# The name and the period on top of the sidebar: Streamlit draws the menu before the sidebar's
+# content, so this block carries the key ui.style moves above the menu (SIDEBAR_TOP_KEY).
+top = st.sidebar.container(key=SIDEBAR_TOP_KEY)
+with top:
     st.markdown("## :material/monitoring: Pantau")
     st.caption("Pengendalian realisasi fisik dan keuangan")
 try:
-    sidebar_period(store)
+    with top:
+        sidebar_period(store)
     sidebar_account(store, user)
     goto = st.session_state.pop("_goto", None)
     if goto is not None and goto != nav.url_path:

@@ -37,3 +37,23 @@ def visible_pages(pages: Iterable[str], chosen: Iterable[str] | None) -> list[st
     """``pages`` (in their order) without the pages of the modules not ``chosen``."""
     used = set(clean_modules(chosen))
     return [p for p in pages if (m := module_of(p)) is None or m in used]
+
+
+# the menu section of the pages of no module (Impor, Pengaturan, Pengguna, Log Audit, Cadangan, Akun Saya)
+GENERAL_SECTION = "Administrasi"
+
+
+def section_of(page: str) -> str:
+    """The menu section of ``page``: its module's name, or :data:`GENERAL_SECTION`."""
+    module = module_of(page)
+    return MODULES[module] if module else GENERAL_SECTION
+
+
+def menu_sections(pages: Iterable[str]) -> dict[str, list[str]]:
+    """``pages`` grouped by menu section (:func:`section_of`): the modules in :data:`MODULES`
+    order, then :data:`GENERAL_SECTION`; the pages keep their order inside a section and a
+    section with no page is left out."""
+    pages = list(pages)
+    order = [*MODULES.values(), GENERAL_SECTION]
+    grouped = {name: [p for p in pages if section_of(p) == name] for name in order}
+    return {name: keys for name, keys in grouped.items() if keys}

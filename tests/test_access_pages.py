@@ -273,6 +273,53 @@ def test_menu_and_pages_per_role(loaded, role):
             assert not any("tidak tersedia untuk peran Anda" in e.value for e in at.error)
 
 
+_RAKOR_READ = ["Ringkasan", "Rekap OPD", "Fisik vs Non Fisik", "Status Pengumpulan"]
+# role -> the menu's sections (st.navigation) and their pages, in order
+SECTIONS = {
+    "admin": {
+        "Rakor POK": [*_RAKOR_READ, "Materi Rakor", "Rakor & Tindak Lanjut", "Permintaan Laporan"],
+        "Data Kinerja": ["Permintaan Data Kinerja", "Isi Data Kinerja", "Data Kinerja", "Review Kinerja"],
+        "Administrasi": ["Impor Laporan", "Pengaturan", "Pengguna", "Log Audit", "Cadangan", "Akun Saya"],
+    },
+    "opd": {"Rakor POK": [*_RAKOR_READ, "Rakor & Tindak Lanjut"], "Administrasi": ["Impor Laporan", "Akun Saya"]},
+    "unit": {"Data Kinerja": ["Isi Data Kinerja", "Data Kinerja"], "Administrasi": ["Impor Laporan", "Akun Saya"]},
+    "reviewer": {
+        "Rakor POK": [*_RAKOR_READ, "Materi Rakor", "Rakor & Tindak Lanjut"],
+        "Data Kinerja": ["Permintaan Data Kinerja", "Data Kinerja", "Review Kinerja"],
+        "Administrasi": ["Akun Saya"],
+    },
+    "viewer": {
+        "Rakor POK": [*_RAKOR_READ, "Materi Rakor", "Rakor & Tindak Lanjut"],
+        "Data Kinerja": ["Data Kinerja"],
+        "Administrasi": ["Akun Saya"],
+    },
+}
+SECTIONS["approver"] = SECTIONS["reviewer"]
+
+
+@pytest.mark.parametrize("role", sorted(ALLOWED))
+def test_menu_sections_per_role(loaded, role, monkeypatch):
+    """The menu is grouped in sections (one per module, then Administrasi) holding exactly the
+    role's pages; the first page of the first section opens by default."""
+    import streamlit as st
+
+    seen: list[dict[str, list[str]]] = []
+    navigation = st.navigation
+
+    def spy(pages, *args, **kwargs):
+        if isinstance(pages, dict):
+            seen.append({name: [p.title for p in section] for name, section in pages.items()})
+        return navigation(pages, *args, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", spy)
+    at = run(_sign(role, loaded))
+    assert seen and seen[-1] == SECTIONS[role], seen[-1:]
+    titles = [t for section in SECTIONS[role].values() for t in section]
+    assert len(titles) == len(ALLOWED[role])  # every page of the role, once
+    first = titles[0]
+    assert [t.value for t in at.title][0].startswith("Ringkasan Realisasi" if first == "Ringkasan" else first)
+
+
 @pytest.mark.parametrize("page", ["pengguna", "audit", "cadangan", "impor", "pengaturan"])
 def test_page_guard_stops_a_role_even_without_the_menu(loaded, page):
     """A page file run directly (as Streamlit's legacy pages/ mode can) still refuses the role."""

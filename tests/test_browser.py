@@ -11,7 +11,8 @@ through the sidebar menu (:func:`open_menu`).
 
 Screenshots go to ``tests/artifacts/`` (gitignored): setup.png, login.png, impor_preview.png,
 impor_done.png, ringkasan.png, opd_ringkasan.png, opd_refused.png, concurrent_a.png,
-concurrent_b.png, ringkasan_1024.png, and ``<test>_failure.png`` (``<test>_failure_2.png``
+concurrent_b.png, ringkasan_1024.png, sidebar_1366x768.png, sidebar_390x844.png,
+sidebar_390x844_after_menu.png, and ``<test>_failure.png`` (``<test>_failure_2.png``
 for a second browser session) when a step fails.
 
 Run only these: ``pytest -m browser``; skip them: ``pytest -m "not browser"``.
@@ -512,6 +513,74 @@ def test_deep_link_to_impor_on_fresh_server(admin_server, page):
     assert nav.get_by_text("Ringkasan", exact=True).count() == 1, nav.inner_text()
     assert sidebar(page).get_by_text("Periode laporan").count() == 1
     assert time.monotonic() - start < BUDGET_S
+
+
+# --------------------------------------------------------------------------- sidebar
+ADMIN_SECTIONS = ["Rakor POK", "Data Kinerja", "Administrasi"]
+# a phone's browser: Streamlit closes its sidebar after a menu choice on a mobile device
+PHONE = dict(
+    viewport={"width": 390, "height": 844},
+    is_mobile=True,
+    has_touch=True,
+    user_agent=(
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Mobile Safari/537.36"
+    ),
+    locale="id-ID",
+)
+
+
+def menu_sections(pg) -> list[str]:
+    """Headers of the sections of the sidebar menu, in order."""
+    headers = pg.locator("[data-testid=stNavSectionHeader]")
+    headers.first.wait_for()
+    return [h.inner_text().strip() for h in headers.all()]
+
+
+def top(locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box["y"]
+
+
+def test_sidebar_sections_period_on_top_phone_closes(admin_server, open_page):
+    """The menu comes in sections (Rakor POK, Data Kinerja, Administrasi) below the period
+    (1366x768); on a phone (390x844) the sidebar starts closed and closes again after a page is
+    chosen from the menu. Screenshots: sidebar_1366x768.png, sidebar_390x844.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    desk = open_page()
+    desk.set_viewport_size({"width": 1366, "height": 768})
+    login(desk, admin_server, ADMIN)
+    assert menu_sections(desk) == ADMIN_SECTIONS
+    assert menu(desk) == ADMIN_MENU
+    links = desk.locator("[data-testid=stSidebarNavLink]")
+    # the name and the period above the menu, the account below it
+    assert top(sidebar(desk).get_by_text("Periode laporan")) < top(links.first)
+    assert top(sidebar(desk).locator("[data-testid=stSelectbox]").nth(1)) < top(links.first)
+    assert top(sidebar(desk).get_by_text("Masuk sebagai")) > top(links.last)
+    desk.screenshot(path=str(ARTIFACTS / "sidebar_1366x768.png"))
+
+    browser = desk.context.browser
+    assert browser is not None
+    phone = browser.new_context(**PHONE).new_page()
+    phone.set_default_timeout(STEP_MS)
+    try:
+        login(phone, admin_server, ADMIN)
+        side = sidebar(phone)
+        expect(side).to_have_attribute("data-collapsed", "true")  # closed on a small screen
+        phone.locator("[data-testid=stExpandSidebarButton]").click()
+        expect(side).to_have_attribute("data-collapsed", "false")
+        assert menu_sections(phone) == ADMIN_SECTIONS
+        assert top(side.get_by_text("Periode laporan")) < top(phone.locator("[data-testid=stSidebarNavLink]").first)
+        phone.screenshot(path=str(ARTIFACTS / "sidebar_390x844.png"))
+        phone.locator("[data-testid=stSidebarNav]").get_by_text("Rekap OPD", exact=True).click()
+        phone.get_by_role("heading", name="Rekap OPD").first.wait_for()
+        wait_idle(phone)
+        no_exception(phone)
+        expect(side).to_have_attribute("data-collapsed", "true")  # the page, not the menu, is in sight
+        phone.screenshot(path=str(ARTIFACTS / "sidebar_390x844_after_menu.png"))
+    finally:
+        phone.context.close()
 
 
 # --------------------------------------------------------------------------- roles and scope

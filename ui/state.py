@@ -53,7 +53,8 @@ def set_period(year: int, month: int) -> None:
 
 
 def sidebar_period(store: Store) -> tuple[int, int]:
-    """Year and month selectors in the sidebar, kept in session state and the URL."""
+    """Year and month selectors, kept in session state and the URL. Drawn where the caller is
+    (app.py: the top block of the sidebar, shown above the menu by ui.style)."""
     if "period" not in st.session_state:
         qp = st.query_params
         try:
@@ -77,11 +78,10 @@ def sidebar_period(store: Store) -> tuple[int, int]:
             dt.date.today().year,
         }
     )
-    with st.sidebar:
-        st.markdown("### Periode laporan")
-        col1, col2 = st.columns([1, 1.4])
-        year = col1.selectbox("Tahun", years, key="_w_tahun")
-        month = col2.selectbox("Bulan", list(range(1, 13)), key="_w_bulan", format_func=lambda m: BULAN[m - 1])
+    st.markdown("### Periode laporan")
+    col1, col2 = st.columns([1, 1.4])
+    year = col1.selectbox("Tahun", years, key="_w_tahun")
+    month = col2.selectbox("Bulan", list(range(1, 13)), key="_w_bulan", format_func=lambda m: BULAN[m - 1])
     st.session_state["period"] = (int(year), int(month))
     st.query_params["tahun"], st.query_params["bulan"] = str(year), str(month)
     return int(year), int(month)
