@@ -675,7 +675,10 @@ def _finish_realisasi(
     header = rep.header
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
     _detect_opd(rep, name, sheet, lines, master, opd_hint, template)
-    if not rep.leaves:
+    akun = [] if rep.leaves or "kode" in header.fields else _rekening_codes(sheet, header)
+    if akun:
+        _refuse_akun(rep, where, akun[0], sheet)
+    elif not rep.leaves:
         rep.issues.append(
             Issue(
                 ERROR,
@@ -690,6 +693,8 @@ def _finish_realisasi(
     else:
         _refuse_ambiguous(rep, name, sheet, header)
         _check_realisasi_filled(rep, name, sheet)
+        if not rep.errors and all(code_kind(lf.kode) == REKENING for lf in rep.leaves):
+            _refuse_akun(rep, where, rep.leaves[0].kode, sheet)
         sanity_flags(rep)
     _apply_jenis(rep, master, _kode_column(header, sheet))
     if "target_fisik" not in header.fields and "realisasi_fisik" in header.fields:
@@ -735,6 +740,31 @@ def _analyse_rak(name: str, sheet: Sheet, header: Header, master: Master, opd_hi
         return rep
     _detect_opd(rep, name, sheet, lines, master, opd_hint)
     return rep
+
+
+def _rekening_codes(sheet: Sheet, header: Header) -> list[str]:
+    """The rekening codes in the kode rekening column under the header (none: not an akun table)."""
+    idx = header.fields.get("kode_rekening")
+    if idx is None:
+        return []
+    codes = (split_code(row[idx])[0] for row in sheet.rows[header.data_start :] if idx < len(row))
+    return [c for c in codes if c and code_kind(c) == REKENING]
+
+
+def _refuse_akun(rep: Report, where: str, example: str | None, sheet: Sheet) -> None:
+    """A table per akun or rekening belanja (an APBD by akun), not per sub kegiatan: refused
+    saying so."""
+    codes = f" (kode {example} dst.)" if example else ""
+    rep.issues.append(
+        Issue(
+            ERROR,
+            "apbd_per_akun",
+            f"Tabel pada {where} berisi anggaran/realisasi per akun atau rekening belanja{codes}, bukan per sub "
+            "kegiatan, dan judulnya tidak menyebut kegiatannya. Unggah laporan realisasi per sub kegiatan "
+            "(Form-RFK atau rekapitulasi belanja per sub kegiatan).",
+            sheet=sheet.name,
+        )
+    )
 
 
 def _header_period_lines(header: Header) -> list[str]:

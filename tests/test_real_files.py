@@ -231,3 +231,23 @@ def test_a_pemda_wide_recap_gives_one_report_per_organisation(tmp_path):
         assert {(r["year"], r["month"]) for r in results} == {(2026, 6)}
     finally:
         store.close()
+
+
+def test_an_apbd_by_akun_is_refused_saying_so(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["LAPORAN REALISASI ANGGARAN PEMERINTAH PROVINSI"])
+    ws.append(["SKPD : DINAS KESEHATAN"])
+    ws.append(["BULAN JUNI 2026"])
+    ws.append(["Kode Rekening", "Uraian", "Anggaran", "Realisasi Keuangan (Rp)"])
+    ws.append(["5.1.01.01.01.0001", "Belanja Gaji Pokok PNS", 100.0, 40.0])
+    ws.append(["5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 50.0, 20.0])
+    wb.save(tmp_path / "lra_akun.xlsx")
+    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    try:
+        (r,) = ingest_paths(store, [tmp_path / "lra_akun.xlsx"])
+        assert r["status"] == "rejected" and "apbd_per_akun" in {i["code"] for i in r["issues"]}
+    finally:
+        store.close()
