@@ -319,7 +319,8 @@ def menu(pg) -> list[str]:
 
 def open_menu(pg, title: str, heading: str | None = None) -> None:
     """Go to a page through the sidebar menu (keeps the Streamlit session, unlike goto)."""
-    pg.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()
+    # the link, not a section header of the same name (the page Data Kinerja in the section Data Kinerja)
+    pg.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True).click()
     pg.get_by_role("heading", name=heading or title).first.wait_for()
     wait_idle(pg)
     no_exception(pg)
@@ -573,7 +574,7 @@ def test_sidebar_sections_period_on_top_phone_closes(admin_server, open_page):
         assert menu_sections(phone) == ADMIN_SECTIONS
         assert top(side.get_by_text("Periode laporan")) < top(phone.locator("[data-testid=stSidebarNavLink]").first)
         phone.screenshot(path=str(ARTIFACTS / "sidebar_390x844.png"))
-        phone.locator("[data-testid=stSidebarNav]").get_by_text("Rekap OPD", exact=True).click()
+        phone.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Rekap OPD", exact=True).click()
         phone.get_by_role("heading", name="Rekap OPD").first.wait_for()
         wait_idle(phone)
         no_exception(phone)

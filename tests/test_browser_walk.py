@@ -66,7 +66,7 @@ def test_walk_every_page_with_demo_data(tmp_path, page):
         m = metrics(page)
         assert m["OPD sudah lapor"] == "7 / 10", m
         for n, title in enumerate(titles, start=1):
-            sidebar(page).locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()
+            sidebar(page).locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True).click()
             page.locator("[data-testid=stMain] h1").first.wait_for()
             settled(page)
             no_exception(page)
