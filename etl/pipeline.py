@@ -636,14 +636,14 @@ def _analyse_realisasi(
     sections = _organisation_sections(sheet, rep.header)
     if len(sections) < 2 or opd_hint:
         rep.org = sections[0][1:] if sections else None
-        return [_finish_realisasi(rep, name, sheet, lines, master, opd_hint, template)]
+        return [_finish_realisasi(rep, name, sheet, lines, master, opd_hint, template, split=False)]
     parts = []
     for k, (start, code, nama) in enumerate(sections):
         end = sections[k + 1][0] if k + 1 < len(sections) else len(sheet.rows)
         part = replace(rep, leaves=[lf for lf in rep.leaves if start <= lf.row - sheet.row0 - 1 < end])
         part.issues, part.needs, part.org = list(rep.issues), list(rep.needs), (code, nama)
         if part.leaves:
-            parts.append(_finish_realisasi(part, name, sheet, lines, master, opd_hint, template))
+            parts.append(_finish_realisasi(part, name, sheet, lines, master, opd_hint, template, split=True))
     return parts
 
 
@@ -669,12 +669,20 @@ def _organisation_sections(sheet: Sheet, header: Header) -> list[tuple[int, str,
 
 
 def _finish_realisasi(
-    rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, opd_hint, template: Marker | None
+    rep: Report,
+    name: str,
+    sheet: Sheet,
+    lines: list[str],
+    master: Master,
+    opd_hint,
+    template: Marker | None,
+    split: bool,
 ) -> Report:
-    """OPD, checks and classification of a parsed realisation report."""
+    """OPD, checks and classification of a parsed realisation report (``split``: one of the
+    organisations of a sheet that holds several)."""
     header = rep.header
     where = f"lembar '{sheet.name}' berkas '{name}'" if sheet.name else f"berkas '{name}'"
-    _detect_opd(rep, name, sheet, lines, master, opd_hint, template)
+    _detect_opd(rep, name, sheet, lines, master, opd_hint, template, split)
     akun = [] if rep.leaves or "kode" in header.fields else _rekening_codes(sheet, header)
     if akun:
         _refuse_akun(rep, where, akun[0], sheet)
@@ -738,6 +746,8 @@ def _analyse_rak(name: str, sheet: Sheet, header: Header, master: Master, opd_hi
             )
         )
         return rep
+    sections = _organisation_sections(sheet, header)
+    rep.org = sections[0][1:] if sections else None
     _detect_opd(rep, name, sheet, lines, master, opd_hint)
     return rep
 
@@ -1016,11 +1026,21 @@ def _detect_period(
 
 
 def _detect_opd(
-    rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint, template: Marker | None = None
+    rep: Report,
+    name: str,
+    sheet: Sheet,
+    lines: list[str],
+    master: Master,
+    hint,
+    template: Marker | None = None,
+    split: bool = False,
 ) -> None:
+    """The OPD of a report from what the user said, the title, the organisation row
+    (``rep.org``; ``split``: the sheet's rows stand under several), a template marker or the file
+    name; where they disagree or say nothing, the user is asked."""
     matcher = master.matcher()
     if rep.year is not None and rep.year not in master.years:
-        _provisional_opd(rep, name, sheet, lines, master, hint)
+        _provisional_opd(rep, name, sheet, lines, master, hint, split)
         return
     if not master.opds:
         rep.opd_text = opd_in_title(lines)
@@ -1067,12 +1087,12 @@ def _detect_opd(
         for line in lines:
             for hit in matcher.search(line):
                 candidates.setdefault(hit.kode, (hit, f"judul '{line}'"))
-    org = rep.org or _organisation_row(sheet, rep.header)
+    org = rep.org
     if org:
         hit = master.by_kode(org[0]) or matcher.exact(org[1]) or next(iter(matcher.search(org[1])), None)
         if hit is not None:
             candidates.setdefault(hit.kode, (hit, f"baris organisasi '{org[1]}'"))
-        elif rep.org is not None:  # one of several OPDs of the sheet, not in the DPA: asked, never guessed
+        elif split:  # one of several OPDs of the sheet, not in the DPA: asked, never guessed
             rep.opd_text = org[1]
             rep.needs.append("opd")
             rep.issues.append(
@@ -1142,27 +1162,12 @@ def opd_title_unlabelled(lines: list[str]) -> str | None:
     return None
 
 
-def _organisation_row(sheet: Sheet, header: Header) -> tuple[str, str] | None:
-    """(code, name) of the organisation row of a SIPD recap (an eight-segment SKPD code and the
-    OPD's name in the uraian column), when the rows carry one before the first program."""
-    inm = header.fields.get("nama")
-    for row in sheet.rows[header.data_start : header.data_start + 40]:
-        for v in row:
-            code, _ = split_code(v) if isinstance(v, str) else (None, None)
-            if code and code_kind(code) == ORGANISASI:
-                nama = row[inm] if inm is not None and inm < len(row) else None
-                if isinstance(nama, str) and nama.strip():
-                    return code, nama.strip()
-    return None
-
-
-def _provisional_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint) -> None:
+def _provisional_opd(rep: Report, name: str, sheet: Sheet, lines: list[str], master: Master, hint, split: bool) -> None:
     """No DPA of the report's year is loaded: the OPD comes from what the user said, the title or
     the organisation row (an OPD already known by that name is reused, else it is created), and the
     report's rows become the OPD's provisional activity list (flagged once; DESIGN.md 4a)."""
-    org = rep.org or _organisation_row(sheet, rep.header)
-    several = rep.org is not None and len(_organisation_sections(sheet, rep.header)) > 1
-    text = hint or (org[1] if several and org else None)
+    org = rep.org
+    text = hint or (org[1] if split and org else None)
     text = text or opd_in_title(lines) or opd_title_unlabelled(lines) or (org[1] if org else None)
     if not text and master.opds:
         # an OPD already known (from the OPD list) named in the title lines or the file name
@@ -1512,6 +1517,23 @@ def _store_failed(a: FileAnalysis) -> None:
     )
 
 
+def _issue_records(import_id: int, issues: list[Issue]) -> list[dict]:
+    """The ``import_issue`` rows of an import's issues."""
+    return [
+        dict(
+            import_id=import_id,
+            sheet=i.sheet,
+            row=i.row,
+            column=i.column,
+            severity=i.severity,
+            code=i.code,
+            message=i.message,
+            raw=i.raw,
+        )
+        for i in issues
+    ]
+
+
 def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     """Write validated files inside the caller's transaction, with as few statements as possible."""
     reports = [(a, rep) for a in analyses for rep in a.reports]
@@ -1548,19 +1570,7 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
                 status="flagged" if flagged else "accepted",
             )
         )
-        issues.extend(
-            dict(
-                import_id=import_id,
-                sheet=i.sheet,
-                row=i.row,
-                column=i.column,
-                severity=i.severity,
-                code=i.code,
-                message=i.message,
-                raw=i.raw,
-            )
-            for i in rep_issues
-        )
+        issues.extend(_issue_records(import_id, rep_issues))
         detail = {"import_id": import_id, "tahun": rep.year, "bulan": rep.month, "baris": rep.rows}
         # a file is written only without errors: a report then has its OPD (unit, year)
         if rep.kind == "realisasi":
@@ -1581,25 +1591,12 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
                 import_id, rep.year, rep.opd.kode, rak_mod.frame(rep.kas, rep.year, rep.opd.kode)
             )
             if rep.provisional:
-                store.upsert_opds({rep.opd.kode: (rep.opd.nama, rep.opd.singkatan or default_singkatan(rep.opd.nama))})
+                _upsert_opd(store, rep.opd)
         if rep.kind == "dpa":
             noted = len(rep.issues)
             _load_dpa(store, import_id, rep)
-            store.insert_issues(  # what loading it found: a revision, reports reconciled
-                [
-                    dict(
-                        import_id=import_id,
-                        sheet=i.sheet,
-                        row=i.row,
-                        column=i.column,
-                        severity=i.severity,
-                        code=i.code,
-                        message=i.message,
-                        raw=i.raw,
-                    )
-                    for i in rep.issues[noted:]
-                ]
-            )
+            # what loading it found: a revision, reports reconciled
+            store.insert_issues(_issue_records(import_id, rep.issues[noted:]))
         elif rep.kind == "targets":
             summary = kinerja_mod.load_targets(store, import_id, rep, user)
             audits.append((user, "targets_apply", a.name, json.dumps(dict(summary, import_id=import_id))))
@@ -1691,10 +1688,15 @@ def _realisasi_table(reports: list[tuple[int, Report]]) -> pa.Table:
     return pa.table(table)
 
 
+def _upsert_opd(store: Store, opd: OpdRef) -> None:
+    """Add an OPD a report named (before the DPA of its year), with a default abbreviation."""
+    store.upsert_opds({opd.kode: (opd.nama, opd.singkatan or default_singkatan(opd.nama))})
+
+
 def _load_provisional(store: Store, rep: Report) -> None:
     """The OPD and sub kegiatan of a report loaded before the DPA of its year (marked provisional)."""
     assert rep.opd is not None  # a written realisasi report has its OPD
-    store.upsert_opds({rep.opd.kode: (rep.opd.nama, rep.opd.singkatan or default_singkatan(rep.opd.nama))})
+    _upsert_opd(store, rep.opd)
     seen: set[str] = set()
     records = []
     for lf in rep.leaves:
