@@ -567,9 +567,7 @@ def _analyse_dpa(name: str, sheet: Sheet, header: Header, period_hint) -> Report
         )
     rep.source = dpa_source(header)
     if "pagu" in header.ambiguous:  # two pagu columns nothing can tell apart: asked, never guessed
-        options = "; ".join(
-            f"kolom {column_letter(sheet.col0 + c)} ('{header.labels.get(c, '')}')" for c in header.ambiguous["pagu"]
-        )
+        options = _columns_named(sheet, header, header.ambiguous["pagu"])
         raise reject(
             "ambiguous_column",
             f"Kolom pagu pada lembar '{sheet.name}' berkas '{name}' tidak dapat ditentukan dengan pasti: {options}. "
@@ -782,11 +780,16 @@ def _header_period_lines(header: Header) -> list[str]:
     return [label for label in header.labels.values() if re.search(r"\b(s\.?\s?d\.?|sampai dengan)\b", label, re.I)]
 
 
+def _columns_named(sheet: Sheet, header: Header, cols: list[int]) -> str:
+    """ "kolom E ('FISIK › REAL'); kolom F (...)": candidate columns for a message."""
+    return "; ".join(f"kolom {column_letter(sheet.col0 + c)} ('{header.labels.get(c, '')}')" for c in cols)
+
+
 def _refuse_ambiguous(rep: Report, name: str, sheet: Sheet, header: Header) -> None:
     """Two columns that could both be a number the recap uses: refused with the candidates
     named, never guessed (the user picks the column; CLI: --mapping)."""
     for fld, cols in header.ambiguous.items():
-        options = "; ".join(f"kolom {column_letter(sheet.col0 + c)} ('{header.labels.get(c, '')}')" for c in cols)
+        options = _columns_named(sheet, header, cols)
         rep.issues.append(
             Issue(
                 ERROR,
