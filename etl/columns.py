@@ -275,6 +275,15 @@ def _is_label_row(row: list) -> bool:
     return labels >= 1 and len(values) - labels <= labels // 4
 
 
+def data_start_after(rows: list[list], last: int) -> int:
+    """The first data row under a header block ending at grid row ``last``: a column-number row
+    and empty rows are skipped."""
+    start = last + 1
+    while start < len(rows) and (_is_number_row(rows[start]) or not any(v is not None for v in rows[start])):
+        start += 1
+    return start
+
+
 def _merged_value(sheet: Sheet, i: int, j: int) -> str | None:
     """The label of a merged range covering grid cell (i, j), from its top-left cell."""
     r, c = sheet.row0 + i, sheet.col0 + j
@@ -384,11 +393,7 @@ def find_header(
         return None
     _, first, last, paths = best
     found, ignored = map_paths(paths)
-    data_start = last + 1
-    while data_start < len(rows) and (
-        _is_number_row(rows[data_start]) or not any(v is not None for v in rows[data_start])
-    ):
-        data_start += 1
+    data_start = data_start_after(rows, last)
     labels = {idx: SEP.join(parts) for idx, parts in paths.items()}
     header = Header(first, last, {}, labels, ignored, data_start)
     for name, cols in found.items():

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .columns import SEP, Header, _is_number_row, block_paths
+from .columns import SEP, Header, block_paths, data_start_after
 from .issues import column_letter, reject
 from .reader import Sheet
 from .text import norm
@@ -103,12 +103,7 @@ def header_from_mapping(sheet: Sheet, mapping: Mapping) -> Header:
     outside = [f"{f} ({mapping.fields[f]})" for f, idx in fields.items() if idx < 0]
     if outside:
         raise reject("bad_mapping", f"Kolom di luar tabel: {', '.join(outside)}.", sheet=sheet.name)
-    data_start = last + 1
-    rows = sheet.rows
-    while data_start < len(rows) and (
-        _is_number_row(rows[data_start]) or not any(v is not None for v in rows[data_start])
-    ):
-        data_start += 1
+    data_start = data_start_after(sheet.rows, last)
     return Header(first, last, fields, labels, [], data_start, notes=["pemetaan kolom dikonfirmasi pengguna"])
 
 
@@ -171,13 +166,7 @@ def find_layout(sheet: Sheet, layouts: list[Layout], scan_rows: int = 40) -> tup
             probe = Header(first, last, {}, labels)
             if signature(probe) != layout.signature:
                 continue
-            data_start = last + 1
-            rows = sheet.rows
-            while data_start < len(rows) and (
-                _is_number_row(rows[data_start]) or not any(v is not None for v in rows[data_start])
-            ):
-                data_start += 1
-            probe.data_start = data_start
+            probe.data_start = data_start_after(sheet.rows, last)
             header = apply_layout(probe, layout, sheet)
             if header is not None:
                 return header, layout
