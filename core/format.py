@@ -1,7 +1,11 @@
-"""Indonesian number formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent."""
+"""Indonesian formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent, and the one
+date format of the screens, messages and exports: ``2 Desember 2026`` in prose and headings,
+``02-12-2026`` in tight tables, ``02-12-2026 13.45`` where the time matters (Indonesian practice
+writes the time with a dot)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from functools import cache
 
@@ -76,3 +80,66 @@ def points(value, dash: str = "-") -> str:
 def period_label(year: int, month: int) -> str:
     """``Maret 2026``."""
     return f"{BULAN[month - 1]} {year}"
+
+
+def _as_datetime(value) -> dt.datetime | dt.date | None:
+    """A date or datetime from a date, datetime, pandas Timestamp, ISO text or numpy datetime64;
+    ``None`` for None, NaT, NaN and empty text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("NaT", "<NA>"):
+        return None  # pandas NaT (a datetime subclass) and NA, numpy NaT
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        parsed = dt.datetime.fromisoformat(text)
+        return parsed.date() if len(text) <= 10 else parsed
+    if isinstance(value, dt.datetime):  # pandas Timestamp too (a subclass)
+        return value
+    if isinstance(value, dt.date):
+        return value
+    if type(value).__name__ == "datetime64":  # numpy
+        import pandas as pd
+
+        return _as_datetime(pd.Timestamp(value))
+    raise TypeError(f"not a date: {value!r}")
+
+
+def _day(value) -> dt.date | None:
+    moment = _as_datetime(value)
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def tanggal(value, dash: str = "-") -> str:
+    """``2 Desember 2026`` (prose, headings, letters); ``dash`` when missing."""
+    day = _day(value)
+    return dash if day is None else f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
+def tanggal_angka(value, dash: str = "-") -> str:
+    """``02-12-2026`` (tight tables); ``dash`` when missing."""
+    day = _day(value)
+    return dash if day is None else f"{day:%d-%m-%Y}"
+
+
+def waktu(value, dash: str = "-") -> str:
+    """``02-12-2026 13.45`` (date and time in tables); a plain date shows without time."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return dash
+    if not isinstance(moment, dt.datetime):
+        return tanggal_angka(moment)
+    return f"{moment:%d-%m-%Y %H.%M}"
+
+
+def waktu_panjang(value, dash: str = "-") -> str:
+    """``2 Desember 2026 pukul 13.45``."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return dash
+    if not isinstance(moment, dt.datetime):
+        return tanggal(moment)
+    return f"{tanggal(moment)} pukul {moment:%H.%M}"
+
+
+# The date format of st.date_input (Streamlit's pattern): the same order as tanggal_angka.
+DATE_INPUT_FORMAT = "DD-MM-YYYY"

@@ -1,0 +1,181 @@
+"""No English UI text and no raw values on any page (issue 17 item 6), in a real browser.
+
+One server holds the demo data set (scripts.make_demo), the Perjanjian Kinerja and the kinerja
+formats of the fixtures, a rakor with decisions, and one account per role of core/access.py
+(admin, an OPD operator, a unit kerja, the Sekcam, the Camat, a reader). One browser signs in as
+each role in turn and walks every page of its menu: on every page the visible text of the main
+area and the sidebar (every tab and expander opened), the cells of the data grids and the
+placeholder, aria and title texts of inputs are checked with :func:`tests.language_support.findings`.
+The failure lists page, role and the offending snippet of every finding, all pages at once.
+
+Screenshots of every page of every role at 1366x768 go to tests/artifacts/lang_<role>_<page>.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import pytest
+
+from tests.language_support import findings
+from tests.test_browser import (
+    FIXTURES,
+    Account,
+    expand,
+    login,
+    menu,
+    no_exception,
+    prepare_db,
+    shot,
+    sidebar,
+    streamlit_server,
+)
+from tests.test_browser_walk import _demo_files, _slug, settled
+
+pytestmark = [pytest.mark.browser]
+BUDGET_S = 600  # six roles, about fifty pages, on a slow 2-core runner
+
+ADMIN = Account("admin.adpem", "Admin Adpem", "admin", "Rahasia-2026")
+OPD = Account("dinkes.op", "Operator Dinkes", "opd", "Dinkes-Lapor-2026", opd="Dinas Kesehatan")
+VIEWER = Account("kabag.adpem", "Kabag Adpem", "viewer", "Baca-Saja-2026")
+REVIEWER = Account("sekcam", "Sekretaris Camat", "reviewer", "Periksa-Rekap-2026")
+APPROVER = Account("camat", "Camat Sukamaju Hilir", "approver", "Setujui-Rekap-2026")
+UNIT = Account("kasi.pem", "Kasi Pemerintahan", "unit", "Isi-Data-2026x")
+UNIT_NAME = "Seksi Pemerintahan"
+
+# Everything a user reads on the page: the text of main area and sidebar, the cells and headers
+# of the data grids (drawn on a canvas, mirrored in an accessible table), and the texts Streamlit
+# puts in the inputs (placeholder, aria-label, title).
+_COLLECT = """() => {
+    const out = [];
+    for (const sel of ['[data-testid=stMain]', '[data-testid=stSidebar]']) {
+        const root = document.querySelector(sel);
+        if (!root) continue;
+        out.push(['teks', root.innerText]);
+        const cells = [...root.querySelectorAll('[data-testid^=glide-cell], [role=columnheader]')];
+        out.push(['sel tabel', cells.map(c => c.textContent).join('\\n')]);
+        for (const e of root.querySelectorAll('input, textarea')) {
+            // a placeholder shows only in an empty box; BaseWeb's select shows it in a div (innerText)
+            if (e.getAttribute('placeholder') && !e.value) out.push(['placeholder', e.getAttribute('placeholder')]);
+            for (const a of ['aria-label', 'title'])
+                if (e.getAttribute(a)) out.push([a, e.getAttribute(a)]);
+        }
+    }
+    return out;
+}"""
+# Material icons are ligatures: their names ("upload_file") are text in the DOM, never read.
+_HIDE_ICONS = "[data-testid=stIconMaterial], [translate=no][aria-hidden=true] { display: none !important; }"
+
+
+def _prepare(tmp_path):
+    from core import tindak_lanjut as tl
+    from core.access import User
+    from core.auth import create_user
+
+    pk = FIXTURES / "master" / "perjanjian_kinerja_2026.xlsx"
+    kinerja = sorted((FIXTURES / "kinerja").glob("*.xlsx"))
+    store = prepare_db(
+        tmp_path,
+        paths=[*_demo_files(tmp_path), pk, *kinerja],
+        accounts=[ADMIN, OPD, VIEWER, REVIEWER, APPROVER],
+    )
+    unit_id = next(i for i, n in store.unit_kerja() if n == UNIT_NAME)
+    create_user(
+        store, "test", UNIT.username, UNIT.nama, UNIT.role, UNIT.password, unit_id=unit_id, must_change_password=False
+    )
+    # a rakor with decisions: one with a deadline, one without, one overdue and one done
+    admin = User(ADMIN.username, ADMIN.nama, "admin")
+    opds = {o.nama: o.kode for o in store.opds()}
+    day = dt.date(2026, 5, 12)
+    rid = tl.create_rakor(
+        store,
+        admin,
+        tanggal=day,
+        tahun=2026,
+        bulan=4,
+        tempat="Ruang Rapat Setda",
+        pimpinan="Sekretaris Daerah",
+        peserta=list(opds.values())[:4],
+        catatan="Percepat realisasi fisik.",
+    )
+    adds = [
+        dict(
+            opd_kode=opds["Dinas Kesehatan"],
+            masalah="Lelang gagal",
+            keputusan="Lelang ulang",
+            pic="PPK",
+            batas_waktu=dt.date(2026, 6, 30),
+        ),
+        dict(
+            opd_kode=list(opds.values())[1],
+            masalah="SPJ terlambat",
+            keputusan="Percepat SPJ",
+            pic="Bendahara",
+            batas_waktu=None,
+        ),
+    ]
+    tl.save_decisions(store, admin, rid, tl.DecisionChanges(adds=adds))
+    first = int(tl.decisions(store, rid)["id"].iloc[0])
+    tl.update_status(store, admin, first, "in_progress", "Dokumen lelang disiapkan.", tanggal=dt.date(2026, 5, 20))
+    return store
+
+
+def _texts_of_page(pg) -> list[list[str]]:
+    """(source, text) of the page, then with every tab in turn and every expander opened."""
+    pg.add_style_tag(content=_HIDE_ICONS)
+    texts = [*pg.evaluate(_COLLECT)]
+    main = pg.locator("[data-testid=stMain]")
+    for details in main.locator("details").all():
+        if details.is_visible() and details.get_attribute("open") is None:
+            expand(details)
+    tabs = main.locator("[data-baseweb=tab-list] [role=tab]")
+    n = tabs.count()
+    if n == 0:
+        texts.extend(pg.evaluate(_COLLECT))
+    for i in range(n):
+        tabs.nth(i).click()
+        pg.wait_for_timeout(300)
+        for details in main.locator("details").all():
+            if details.is_visible() and details.get_attribute("open") is None:
+                expand(details)
+        texts.extend(pg.evaluate(_COLLECT))
+    return texts
+
+
+def _walk(pg, server: str, acc: Account, found: list[str]) -> int:
+    """Sign in as ``acc`` and check every page of its menu; returns the number of pages."""
+    login(pg, server + "/?tahun=2026&bulan=4", acc)
+    titles = menu(pg)
+    for title in titles:
+        sidebar(pg).locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True).click()
+        pg.locator("[data-testid=stMain] h1").first.wait_for()
+        settled(pg)
+        no_exception(pg)
+        shot(pg, f"lang_{acc.role}_{_slug(title)}.png")
+        seen: set[tuple[str, str]] = set()
+        for source, text in _texts_of_page(pg):
+            for what, snippet in findings(text):
+                if (what, snippet) not in seen:
+                    seen.add((what, snippet))
+                    found.append(f"[{acc.role}] {title} ({source}): {what!r} in …{snippet}…")
+    sidebar(pg).get_by_role("button", name="Keluar").click()
+    pg.get_by_text("Anda telah keluar.").wait_for()
+    return len(titles)
+
+
+def test_no_english_or_raw_values_on_any_page(tmp_path, page):
+    start = time.monotonic()
+    _prepare(tmp_path)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    found: list[str] = []
+    pages = 0
+    with streamlit_server(tmp_path) as server:
+        roles = os.environ.get("PANTAU_LANG_ROLES")  # e.g. "admin,opd" while fixing one role's pages
+        for acc in (ADMIN, OPD, VIEWER, UNIT, REVIEWER, APPROVER):
+            if not roles or acc.role in roles.split(","):
+                pages += _walk(page, server, acc, found)
+    assert pages >= (40 if not roles else 1), pages
+    assert not found, f"{len(found)} English words or raw values on the pages:\n" + "\n".join(found)
+    assert time.monotonic() - start < BUDGET_S
