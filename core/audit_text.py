@@ -194,8 +194,10 @@ def _value(key: str, value, opd_names: Mapping[str, str]) -> str:
                 return f"{_value(key, value[old], opd_names)} → {_value(key, value[new], opd_names)}"
         return ", ".join(f"{field_label(str(k))} {_value(str(k), v, opd_names)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return " › ".join(_value(key, v, opd_names) for v in value) if key == "paths" else ", ".join(
-            _value(key, v, opd_names) for v in value
+        return (
+            " › ".join(_value(key, v, opd_names) for v in value)
+            if key == "paths"
+            else ", ".join(_value(key, v, opd_names) for v in value)
         )
     return str(value)
 

@@ -124,7 +124,7 @@ def _prepare(tmp_path):
 
 def _texts_of_page(pg) -> list[list[str]]:
     """(source, text) of the page, then with every tab in turn and every expander opened."""
-    pg.add_style_tag(content=_HIDE_ICONS)
+    hidden = pg.add_style_tag(content=_HIDE_ICONS)
     texts = [*pg.evaluate(_COLLECT)]
     main = pg.locator("[data-testid=stMain]")
     for details in main.locator("details").all():
@@ -141,6 +141,7 @@ def _texts_of_page(pg) -> list[list[str]]:
             if details.is_visible() and details.get_attribute("open") is None:
                 expand(details)
         texts.extend(pg.evaluate(_COLLECT))
+    hidden.evaluate("e => e.remove()")  # the icons show again in the next page's screenshot
     return texts
 
 
