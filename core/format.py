@@ -1,7 +1,6 @@
 """Indonesian formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent, and the one
 date format of the screens, messages and exports: ``2 Desember 2026`` in prose and headings,
-``02-12-2026`` in tight tables, ``02-12-2026 13.45`` where the time matters (Indonesian practice
-writes the time with a dot)."""
+``02-12-2026`` in tight tables, ``02-12-2026 13:45`` where the time matters."""
 
 from __future__ import annotations
 
@@ -122,23 +121,23 @@ def tanggal_angka(value, dash: str = "-") -> str:
 
 
 def waktu(value, dash: str = "-") -> str:
-    """``02-12-2026 13.45`` (date and time in tables); a plain date shows without time."""
+    """``02-12-2026 13:45`` (date and time in tables); a plain date shows without time."""
     moment = _as_datetime(value)
     if moment is None:
         return dash
     if not isinstance(moment, dt.datetime):
         return tanggal_angka(moment)
-    return f"{moment:%d-%m-%Y %H.%M}"
+    return f"{moment:%d-%m-%Y %H:%M}"
 
 
 def waktu_panjang(value, dash: str = "-") -> str:
-    """``2 Desember 2026 pukul 13.45``."""
+    """``2 Desember 2026 pukul 13:45``."""
     moment = _as_datetime(value)
     if moment is None:
         return dash
     if not isinstance(moment, dt.datetime):
         return tanggal(moment)
-    return f"{tanggal(moment)} pukul {moment:%H.%M}"
+    return f"{tanggal(moment)} pukul {moment:%H:%M}"
 
 
 # The date format of st.date_input (Streamlit's pattern): the same order as tanggal_angka.

@@ -122,8 +122,9 @@ def _prepare(tmp_path):
     return store
 
 
-def _texts_of_page(pg) -> list[list[str]]:
-    """(source, text) of the page, then with every tab in turn and every expander opened."""
+def _texts_of_page(pg, name: str) -> list[list[str]]:
+    """(source, text) of the page, then with every tab in turn and every expander opened (a
+    screenshot ``<name>_tabN.png`` of every further tab)."""
     hidden = pg.add_style_tag(content=_HIDE_ICONS)
     texts = [*pg.evaluate(_COLLECT)]
     main = pg.locator("[data-testid=stMain]")
@@ -141,6 +142,10 @@ def _texts_of_page(pg) -> list[list[str]]:
             if details.is_visible() and details.get_attribute("open") is None:
                 expand(details)
         texts.extend(pg.evaluate(_COLLECT))
+        if i:
+            hidden.evaluate("e => e.disabled = true")
+            shot(pg, f"{name}_tab{i + 1}.png")
+            hidden.evaluate("e => e.disabled = false")
     hidden.evaluate("e => e.remove()")  # the icons show again in the next page's screenshot
     return texts
 
@@ -154,9 +159,10 @@ def _walk(pg, server: str, acc: Account, found: list[str]) -> int:
         pg.locator("[data-testid=stMain] h1").first.wait_for()
         settled(pg)
         no_exception(pg)
-        shot(pg, f"lang_{acc.role}_{_slug(title)}.png")
+        name = f"lang_{acc.role}_{_slug(title)}"
+        shot(pg, f"{name}.png")
         seen: set[tuple[str, str]] = set()
-        for source, text in _texts_of_page(pg):
+        for source, text in _texts_of_page(pg, name):
             for what, snippet in findings(text):
                 if (what, snippet) not in seen:
                     seen.add((what, snippet))

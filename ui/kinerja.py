@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from babel.numbers import format_decimal
 
 from core.colors import COLOURS
-from core.format import LOCALE, percent
+from core.format import LOCALE, percent, waktu
 from core.kinerja import PREDIKAT, ROMAN, SANGAT_RENDAH, period
 from core.months import BULAN
 from core.review import STATUS_LABEL, STEP_LABEL, WORKDAY_END, WORKDAY_START
@@ -78,8 +78,8 @@ def status_text(status: str | None) -> str:
 
 
 def when_text(value) -> str:
-    """``23-11-2026 14:05`` (or ``-``)."""
-    return DASH if _missing(value) else f"{pd.Timestamp(value):%d-%m-%Y %H:%M}"
+    """``23-11-2026 14:05`` (:func:`core.format.waktu`; or ``-``)."""
+    return DASH if _missing(value) else waktu(pd.Timestamp(value))
 
 
 def short_when(value) -> str:
