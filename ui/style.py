@@ -5,8 +5,9 @@ Streamlit's own texts (issue 17): the one place that localises what Streamlit wr
 - ``st.file_uploader`` (1.67) takes only a label: its button "Upload", the hint "25MB per file •
   XLSX" and the drag overlay "Drag and drop files here" have no parameter or config option
   (streamlit/streamlit#13500 asks for one). The CSS below hides those English texts and shows
-  Indonesian ones in their place with ``::after`` (:data:`_UPLOADER_CSS`); the size limit shown is
+  Indonesian ones in their place with ``::after`` (:data:`_STREAMLIT_TEXT_CSS`); the size limit shown is
   the server's ``server.maxUploadSize``. A page names the accepted file types in its label or help.
+  The same for the "Stop" button of the running figure (top right) while a page works.
 - Select boxes and multiselects show "Choose an option" / "Choose options" when empty: pages pass
   ``placeholder=``; :data:`_PLACEHOLDER_JS` replaces the defaults that remain (a widget without
   one) and sets the page's language to Indonesian.
@@ -49,7 +50,7 @@ _CSS = """
 """
 
 
-_UPLOADER_CSS = """
+_STREAMLIT_TEXT_CSS = """
 <style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after { content: "Pilih berkas"; }
@@ -60,6 +61,9 @@ _UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span::after {
   content: "Lepaskan berkas di sini"; font-size: 0.875rem; }
+/* the button beside the running figure while a page works */
+[data-testid="stStatusWidget"] button { font-size: 0; }
+[data-testid="stStatusWidget"] button::after { content: "Hentikan"; font-size: 0.875rem; }
 </style>
 """
 
@@ -88,5 +92,5 @@ def apply() -> None:
     """Add Pantau's projector CSS and the Indonesian texts of Streamlit's widgets to the page (call
     once per run, from app.py)."""
     st.html(_CSS.replace("@TOP@", SIDEBAR_TOP_KEY))
-    st.html(_UPLOADER_CSS.replace("@MB@", number(st.get_option("server.maxUploadSize"))))
+    st.html(_STREAMLIT_TEXT_CSS.replace("@MB@", number(st.get_option("server.maxUploadSize"))))
     st.html(_PLACEHOLDER_JS, unsafe_allow_javascript=True)
