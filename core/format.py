@@ -142,3 +142,17 @@ def waktu_panjang(value, dash: str = "-") -> str:
 
 # The date format of st.date_input (Streamlit's pattern): the same order as tanggal_angka.
 DATE_INPUT_FORMAT = "DD-MM-YYYY"
+
+
+def cell_text(value, dash: str = "-") -> str:
+    """A value read from a cell as the screens show it: ``7.924.221.000``, ``25``, ``21,92``,
+    a date as ``02-12-2026``, text as it is; ``dash`` for nothing (never ``25.0`` or ``None``)."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        return dash
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int | float):
+        return format_decimal(value, format="#,##0.##")
+    if isinstance(value, dt.date):
+        return waktu(value) if isinstance(value, dt.datetime) and (value.hour or value.minute) else tanggal_angka(value)
+    return str(value)

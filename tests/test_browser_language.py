@@ -60,7 +60,10 @@ _COLLECT = """() => {
         out.push(['sel tabel', cells.map(c => c.textContent).join('\\n')]);
         for (const e of root.querySelectorAll('input, textarea')) {
             // what a box shows: a number input's "5.00", a date input's "02/12/2026"
-            if (e.value && !['hidden', 'file', 'checkbox', 'radio', 'password'].includes(e.type))
+            const style = getComputedStyle(e);
+            const shown = e.offsetWidth > 1 && e.offsetHeight > 1 && style.visibility !== 'hidden'
+                && style.opacity !== '0' && !e.closest('[aria-hidden=true]');
+            if (shown && e.value && !['hidden', 'file', 'checkbox', 'radio', 'password'].includes(e.type))
                 out.push(['isian', e.value]);
             // a placeholder shows only in an empty box; BaseWeb's select shows it in a div (innerText)
             if (e.getAttribute('placeholder') && !e.value) out.push(['placeholder', e.getAttribute('placeholder')]);

@@ -207,3 +207,22 @@ def test_checker_leaves_indonesian_alone(text):
 )
 def test_checker_finds_english_and_raw_values(text, what):
     assert what in [w for w, _ in findings(text)]
+
+
+def test_cell_values_as_the_screens_show_them():
+    from core.format import cell_text
+
+    assert [cell_text(v) for v in (7924221000.0, 25.0, 21.92, -3.08, 12, None, float("nan"), "", " Dinkes ")] == [
+        "7.924.221.000",
+        "25",
+        "21,92",
+        "-3,08",
+        "12",
+        "-",
+        "-",
+        "-",
+        " Dinkes ",
+    ]
+    assert cell_text(dt.date(2026, 12, 2)) == "02-12-2026"
+    assert cell_text(dt.datetime(2026, 12, 2, 13, 45)) == "02-12-2026 13:45"
+    assert cell_text(True) == "ya"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.format import percent, rupiah
+from core.format import cell_text, percent, rupiah
 from core.months import month_name
 from etl.columns import FIELD_LABEL
 from etl.issues import column_letter
@@ -283,7 +283,7 @@ def fields_frame(rep: Report) -> pd.DataFrame:
                 "Isian": FIELD_LABEL.get(f, f),
                 "Kolom": column_letter(rep.col0 + idx),
                 "Judul kolom": rep.header.labels.get(idx, ""),
-                "Contoh nilai": "; ".join(str(v) for v in rep.samples(idx)),
+                "Contoh nilai": "; ".join(cell_text(v) for v in rep.samples(idx)),
             }
         )
     return pd.DataFrame(rows, columns=["Isian", "Kolom", "Judul kolom", "Contoh nilai"])
