@@ -63,7 +63,7 @@ _COLLECT = """() => {
             const style = getComputedStyle(e);
             const shown = e.offsetWidth > 1 && e.offsetHeight > 1 && style.visibility !== 'hidden'
                 && style.opacity !== '0' && !e.closest('[aria-hidden=true]');
-            if (shown && e.value && !['hidden', 'file', 'checkbox', 'radio', 'password'].includes(e.type))
+            if (shown && e.value && !['hidden', 'file', 'checkbox', 'radio', 'password', 'date'].includes(e.type))
                 out.push(['isian', e.value]);
             // a placeholder shows only in an empty box; BaseWeb's select shows it in a div (innerText)
             if (e.getAttribute('placeholder') && !e.value) out.push(['placeholder', e.getAttribute('placeholder')]);
@@ -139,7 +139,7 @@ def _texts_of_page(pg, name: str) -> list[list[str]]:
     for details in main.locator("details").all():
         if details.is_visible() and details.get_attribute("open") is None:
             expand(details)
-    tabs = main.locator("[data-baseweb=tab-list] [role=tab]")
+    tabs = main.locator("[data-testid=stTabs] [role=tab]")
     n = tabs.count()
     if n == 0:
         texts.extend(pg.evaluate(_COLLECT))
