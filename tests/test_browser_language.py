@@ -4,7 +4,8 @@ One server holds the demo data set (scripts.make_demo), the Perjanjian Kinerja a
 formats of the fixtures, a rakor with decisions, and one account per role of core/access.py
 (admin, an OPD operator, a unit kerja, the Sekcam, the Camat, a reader). One browser signs in as
 each role in turn and walks every page of its menu: on every page the visible text of the main
-area and the sidebar (every tab and expander opened), the cells of the data grids, the values
+area and the sidebar (every tab and expander opened), the cells of the data grids, the texts of
+the charts, the values
 shown in input boxes and the placeholder, aria and title texts of inputs are checked with
 :func:`tests.language_support.findings`; for the admin also the preview of Impor Laporan with
 files chosen (:data:`UPLOADS`). The failure lists page, role, source and the offending snippet of
@@ -58,6 +59,8 @@ _COLLECT = """() => {
         out.push(['teks', root.innerText]);
         const cells = [...root.querySelectorAll('[data-testid^=glide-cell], [role=columnheader]')];
         out.push(['sel tabel', cells.map(c => c.textContent).join('\\n')]);
+        const svg = [...root.querySelectorAll('svg text')].map(t => t.textContent);
+        out.push(['grafik', svg.join('\\n')]);
         for (const e of root.querySelectorAll('input, textarea')) {
             // what a box shows: a number input's "5.00", a date input's "02/12/2026"
             const style = getComputedStyle(e);
