@@ -101,7 +101,7 @@ with st.form("settings"):
         hide_index=True,
         disabled=["Bulan"],
         key="curve_editor",
-        column_config={"Target (%)": st.column_config.TextColumn("Target (%)", required=False)},
+        column_config={"Target (%)": st.column_config.TextColumn("Target (%)", alignment="right")},
     )
     curve_values = [
         field_number(text, f"Target serapan {bulan}", 0, 100) for bulan, text in zip(BULAN, curve["Target (%)"])
