@@ -201,7 +201,13 @@ def decision_form(rid: int, rakor: dict, rows: pd.DataFrame, final: bool) -> Non
                 done(f"Keputusan No. {pick} dihapus." if counts["dihapus"] else "Tidak ada yang dihapus.")
 
 
-tabs = st.tabs(["Tindak lanjut", "Hasil rakor"] + (["Catat rakor baru"] if admin else []))
+# keyed, so the tab in use stays open after a save (a decision entered, the next one follows); a new
+# meeting opens its tab Hasil rakor, where its decisions are entered
+if (next_tab := st.session_state.pop("_rakor_tab_next", None)) is not None:
+    st.session_state["rakor_tab"] = next_tab
+tabs = st.tabs(
+    ["Tindak lanjut", "Hasil rakor"] + (["Catat rakor baru"] if admin else []), key="rakor_tab", on_change="rerun"
+)
 
 # ------------------------------------------------------------------------------------------ follow-ups
 with tabs[0]:
@@ -437,4 +443,5 @@ if admin:
                 show_errors(exc)
             else:
                 st.session_state["_rakor_pick_next"] = new_id
-                done(f"Rakor tanggal {tl.tgl(entered['tanggal'])} dicatat. Isi keputusannya pada tab Hasil rakor.")
+                st.session_state["_rakor_tab_next"] = "Hasil rakor"
+                done(f"Rakor tanggal {tl.tgl(entered['tanggal'])} dicatat. Isi keputusannya di bawah.")

@@ -27,6 +27,7 @@ from tests.test_browser import (
     FIXTURES,
     Account,
     expand,
+    expect,
     login,
     menu,
     no_exception,
@@ -228,3 +229,55 @@ def test_no_english_or_raw_values_on_any_page(tmp_path, page):
     assert pages >= (40 if not roles else 1), pages
     assert not found, f"{len(found)} English words or raw values on the pages:\n" + "\n".join(found)
     assert time.monotonic() - start < BUDGET_S
+
+
+def test_decision_deadline_is_typed_as_dd_mm_yyyy(tmp_path, page):
+    """The tindak lanjut decision form in a browser: the deadline is typed day, month, year
+    (30 06 2026) into the Indonesian date field and stored as 30 June 2026, shown as 30-06-2026
+    (issue 17: the old grid's mm/dd/yyyy editor would not take it)."""
+    from core import tindak_lanjut as tl
+    from core.access import User
+
+    start = time.monotonic()
+    store = prepare_db(tmp_path, paths=[FIXTURES / "master" / "dpa_2026.xlsx"], accounts=[ADMIN])
+    opds = {o.nama: o.kode for o in store.opds()}
+    admin = User(ADMIN.username, ADMIN.nama, "admin")
+    rid = tl.create_rakor(
+        store,
+        admin,
+        tanggal=dt.date(2026, 5, 12),
+        tahun=2026,
+        bulan=4,
+        tempat="Ruang Rapat Setda",
+        pimpinan="Sekretaris Daerah",
+        peserta=[opds["Dinas Kesehatan"]],
+    )
+    with streamlit_server(tmp_path) as server:
+        login(page, server + "/rakor?tahun=2026&bulan=4", ADMIN)
+        page.get_by_role("heading", name="Rakor & Tindak Lanjut").wait_for()
+        page.locator("[data-testid=stTabs] [role=tab]").filter(has_text="Hasil rakor").click()
+        form = page.locator("[data-testid=stForm]").filter(has_text="Keputusan baru")
+        form.wait_for()
+        form.get_by_role("combobox", name="OPD").click()
+        page.keyboard.type("Dinas Kesehatan")
+        page.keyboard.press("Enter")
+        form.get_by_label("Permasalahan").fill("Lelang gagal")
+        form.get_by_label("Keputusan / tindak lanjut").fill("Lelang ulang paling lambat akhir Juni")
+        form.get_by_label("Penanggung jawab").fill("PPK Dinkes")
+        form.locator("[data-testid=stDateInput] [data-type=day]").click()
+        page.keyboard.type("30062026")
+        expect(form.locator("[data-testid=stDateInput] [data-type=day]")).to_have_text("30")
+        expect(form.locator("[data-testid=stDateInput] [data-type=month]")).to_have_text("06")
+        form.get_by_role("button", name="Simpan keputusan").click()
+        page.get_by_text("Keputusan disimpan: 1 ditambah.").wait_for()
+        settled(page)
+        no_exception(page)
+        # the tab stays open with an empty form for the next decision
+        expect(form.get_by_label("Permasalahan")).to_have_value("")
+        shot(page, "lang_rakor_keputusan_tersimpan.png")
+        rows = tl.decisions(store, rid)
+        assert rows["batas_waktu"].tolist() == [dt.date(2026, 6, 30)], rows
+        assert rows["pic"].tolist() == ["PPK Dinkes"]
+        cells = page.locator("[data-testid=stMain] [data-testid^=glide-cell]")
+        cells.filter(has_text="30-06-2026").first.wait_for(state="attached")
+    assert time.monotonic() - start < 120

@@ -480,6 +480,7 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     ]
     (rid,) = tl.meetings(app_store)["id"].tolist()
     assert tl.get_rakor(app_store, rid)["peserta"] == [dinkes, distan]
+    assert at.session_state["rakor_tab"] == "Hasil rakor"  # the new meeting's tab opens for its decisions
 
     # two decisions entered one at a time through the form (issue 17: the deadline as dd-mm-yyyy)
     assert not at.data_editor
