@@ -155,6 +155,7 @@ _FIELD = re.compile(r"([a-z]+(?:_[a-z]+)*): (.*)", re.S)
 _ROLE_AFTER = re.compile(r"\bperan (\w+)")
 _STATUS_AFTER = re.compile(r"\bstatus (\w+)$")
 _OPD_AFTER = re.compile(r"\bOPD (\d[\d.]*\d)\b")
+_UNIT_AFTER = re.compile(r"\bunit (\d+)\b")
 
 
 def action_label(action: str) -> str:
@@ -217,42 +218,52 @@ def _json_text(data, opd_names: Mapping[str, str]) -> str:
     return _value("", data, opd_names)
 
 
-def _code(key: str, text: str, opd_names: Mapping[str, str]) -> str:
-    """A whole value that is a stored code (role, status, True/None, OPD kode) in words."""
+def _code(key: str, text: str, opd_names: Mapping[str, str], unit_names: Mapping[int, str]) -> str:
+    """A whole value that is a stored code (role, status, True/None, OPD kode, unit id) in words."""
     word = text.strip()
     if key in ("opd", "opd_kode") and word in opd_names:
         return opd_names[word]
+    if key == "unit_id" and word.isdigit() and int(word) in unit_names:
+        return unit_names[int(word)]
     return VALUE_LABEL.get(word, text)
 
 
-def _segment(text: str, opd_names: Mapping[str, str]) -> str:
+def _segment(text: str, opd_names: Mapping[str, str], unit_names: Mapping[int, str]) -> str:
     """One ``;``-separated part of a plain detail."""
     m = _FIELD.fullmatch(text)
     if m:  # "field: old -> new" or "field: value"
         key, rest = m.groups()
-        return f"{field_label(key)}: " + " → ".join(_code(key, side, opd_names) for side in _ARROW.split(rest))
+        return f"{field_label(key)}: " + " → ".join(
+            _code(key, side, opd_names, unit_names) for side in _ARROW.split(rest)
+        )
     if "->" in text:  # "Seksi X Maret 2026: submitted -> verified"
         sides = _ARROW.split(text)
         head, sep, last = sides[0].rpartition(": ")
-        sides[0] = head + sep + _code("", last, opd_names)
-        text = " → ".join([sides[0], *(_code("", side, opd_names) for side in sides[1:])])
+        sides[0] = head + sep + _code("", last, opd_names, unit_names)
+        text = " → ".join([sides[0], *(_code("", side, opd_names, unit_names) for side in sides[1:])])
     text = _STATUS_AFTER.sub(lambda m: "status " + VALUE_LABEL.get(m.group(1), m.group(1)), text)
     text = _ROLE_AFTER.sub(lambda m: "peran " + VALUE_LABEL.get(m.group(1), m.group(1)), text)
+    text = _UNIT_AFTER.sub(lambda m: "unit " + unit_names.get(int(m.group(1)), m.group(1)), text)
     return _OPD_AFTER.sub(lambda m: "OPD " + opd_names.get(m.group(1), m.group(1)), text)
 
 
-def _plain_text(action: str, text: str, opd_names: Mapping[str, str]) -> str:
+def _plain_text(action: str, text: str, opd_names: Mapping[str, str], unit_names: Mapping[int, str]) -> str:
     if action == "settings":  # the changed keys, comma separated
         return ", ".join(field_label(k.strip()) for k in text.split(",") if k.strip()) or "-"
-    return "; ".join(_segment(part, opd_names) for part in text.split("; "))
+    return "; ".join(_segment(part, opd_names, unit_names) for part in text.split("; "))
 
 
-def keterangan(action: str, detail: object, opd_names: Mapping[str, str] | None = None) -> str:
+def keterangan(
+    action: str,
+    detail: object,
+    opd_names: Mapping[str, str] | None = None,
+    unit_names: Mapping[int, str] | None = None,
+) -> str:
     """The Keterangan of an audit entry as Indonesian text: ``-`` when empty; a JSON object as
     ``nomor impor: 12; tahun: 2026; bulan: Maret``; a change as ``batas waktu: 30-04-2026 →
     15-05-2026``; stored codes (roles, statuses, field names, True/None) in words; OPD codes by
-    name when ``opd_names`` (kode -> nama) knows them."""
-    opd_names = opd_names or {}
+    name when ``opd_names`` (kode -> nama) knows them, unit kerja ids by name from ``unit_names``."""
+    opd_names, unit_names = opd_names or {}, unit_names or {}
     if not isinstance(detail, str) or not detail.strip():  # None, NaN of an empty cell
         return "-"
     text = str(detail).strip()
@@ -261,4 +272,4 @@ def keterangan(action: str, detail: object, opd_names: Mapping[str, str] | None 
             return _json_text(json.loads(text), opd_names)
         except ValueError:
             pass
-    return _plain_text(action, text, opd_names)
+    return _plain_text(action, text, opd_names, unit_names)

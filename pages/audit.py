@@ -36,6 +36,7 @@ if log.empty:
     st.info("Tidak ada catatan untuk penyaring ini.", icon=":material/filter_alt_off:")
     st.stop()
 opd_names = {o.kode: o.nama for o in store.opds()}
+unit_names = dict(store.unit_kerja())
 table = pd.DataFrame(
     {
         "No.": log["id"],
@@ -43,7 +44,7 @@ table = pd.DataFrame(
         "Pengguna": log["actor"],
         "Kegiatan": log["action"].map(action_label),
         "Objek": log["target"].map(lambda t: t if isinstance(t, str) and t else "-"),
-        "Keterangan": [keterangan(a, d, opd_names) for a, d in zip(log["action"], log["detail"])],
+        "Keterangan": [keterangan(a, d, opd_names, unit_names) for a, d in zip(log["action"], log["detail"])],
     }
 )
 st.caption(f"{len(table)} catatan, terbaru di atas.")

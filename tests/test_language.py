@@ -55,6 +55,8 @@ OPDS = {"1.02.01": "Dinas Kesehatan"}
             "peran: Operator OPD → Pembaca; aktif: ya → tidak; OPD: Dinas Kesehatan → -",
         ),
         ("user_create", "peran opd, OPD 1.02.01", "peran Operator OPD, OPD Dinas Kesehatan"),
+        ("user_create", "peran unit, unit 4", "peran Unit kerja / Kasi, unit Seksi Pemerintahan"),
+        ("user_update", "unit_id: None -> 4", "unit kerja: - → Seksi Pemerintahan"),
         (
             "tindak_lanjut_update",
             "keputusan: 'Lelang' -> 'Lelang ulang'; batas_waktu: 30-04-2026 -> 15-05-2026",
@@ -86,7 +88,7 @@ OPDS = {"1.02.01": "Dinas Kesehatan"}
     ],
 )
 def test_audit_detail_as_indonesian_text(action, detail, text):
-    out = keterangan(action, detail, OPDS)
+    out = keterangan(action, detail, OPDS, {4: "Seksi Pemerintahan"})
     assert out == text
     assert not [w for w, _ in findings(out)], out
 
