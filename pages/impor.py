@@ -35,6 +35,7 @@ from ui.preview import (
 )
 from ui.safe import md_escape
 from ui.state import current_period, current_user, get_store, set_period
+from ui.tables import history_screen
 
 user = require_page("impor", "impor")
 store = get_store()
@@ -317,7 +318,10 @@ else:
 if history.empty:
     st.caption("Belum ada impor.")
 else:
-    st.dataframe(shown, hide_index=True, width="stretch")
+    if unit_scope is None:
+        history_screen(shown, history).show()
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch")
     col1, col2 = st.columns([2, 1])
     options = history["id"].tolist()
     labels = dict(zip(history["id"], history["file_name"]))
