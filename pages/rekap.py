@@ -80,14 +80,18 @@ def pick(table, code, name, label, key, title, total=None, followups=None):
     ``followups``: (open, overdue) follow-ups per row, shown in their own column, the overdue
     in bold red. The OPD level is drawn as cards on a phone."""
     st.subheader(md_escape(title))
-    screen = cache.level_screen(table, code, name, label, total, counts=followups is None)
+    screen = cache.level_screen(table, code, name, label, total, counts=followups is None and code != "kode")
     if followups is not None:
         terbuka, terlambat = followups
         screen = with_followups(screen, terbuka, terlambat)
         late = pd.Series([t > 0 for t in terlambat] + [False] * (len(screen.frame) - len(terlambat)))
         screen = screen._replace(frame=style_late(screen.frame, late, [TL]))
     options = dict(on_select="rerun", selection_mode="single-row", key=key)
-    event = table_and_cards(screen, "rekap", label, **options) if code is None else screen.show(**options)
+    picked = None
+    if code is None:
+        event, picked = table_and_cards(screen, "rekap", label, choose=True, **options)
+    else:
+        event = screen.show(**options)
     audited_download(
         f"Unduh Excel ({md_escape(title.lower())})",
         cache.xlsx(
@@ -102,8 +106,9 @@ def pick(table, code, name, label, key, title, total=None, followups=None):
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     rows = [r for r in (event.selection.rows if event and event.selection else []) if r < len(table)]
-    if not rows:
+    if not rows and picked is None:
         return None
+    rows = rows or [picked]
     chosen = table.iloc[rows[0]]
     st.caption(f"**{md_escape(str(chosen[name]))}**: {full_values(chosen)}.")
     return chosen

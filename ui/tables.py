@@ -84,7 +84,10 @@ class Screen(NamedTuple):
     order: list[str] | None = None
 
     def show(self, **kwargs):
-        """``st.dataframe`` of this table (full width, no index); returns its event."""
+        """``st.dataframe`` of this table (full width, no index), tall enough for every row up to
+        :data:`FULL_ROWS` rows (a JUMLAH row last must not hide below the fold); returns its event."""
+        rows = len(self.frame.data) if hasattr(self.frame, "data") else len(self.frame)  # a Styler has .data
+        kwargs.setdefault("height", ROW_PX * (rows + 1) + 3 if rows <= FULL_ROWS else "auto")
         return st.dataframe(
             self.frame,
             hide_index=True,
@@ -95,9 +98,13 @@ class Screen(NamedTuple):
         )
 
 
+ROW_PX = 35  # a data grid row (and the header) in pixels
+FULL_ROWS = 25  # a table of at most this many rows is drawn whole, without a scroll bar of its own
+
+
 # Column widths in pixels (at 14 px type; the grid shares out what is left over). The sums stay
 # under ~880 px: what a 1366 px screen leaves for a table beside the open sidebar.
-W_NAME, W_LIGHT, W_MONEY, W_PCT, W_COUNT = 250, 104, 86, 70, 64
+W_NAME, W_LIGHT, W_MONEY, W_PCT, W_COUNT = 280, 104, 86, 70, 64
 MONEY_HELP = "Dibulatkan (jt = juta, M = miliar, T = triliun); nilai lengkap dalam rupiah ada di unduhan Excel."
 JUMLAH = "JUMLAH"
 NOT_REPORTED = "⚪ Belum lapor"
@@ -133,7 +140,7 @@ def totals(df: pd.DataFrame) -> dict:
 
 def _code_width(codes: pd.Series) -> int:
     longest = int(codes.astype(str).str.len().max()) if len(codes) else 4
-    return min(140, max(56, 7 * longest + 20))
+    return min(132, max(56, 7 * longest + 12))
 
 
 def level_screen(
@@ -149,7 +156,8 @@ def level_screen(
     and (``counts``) the number of sub kegiatan. With ``total`` (:func:`totals`) a JUMLAH row ends
     the table, its Lampu cell saying how many OPDs reported."""
     rows = df.reset_index(drop=True)
-    reported = rows["reported"] if "reported" in rows else pd.Series([None] * len(rows))
+    # "Belum lapor" is said of an OPD; a program or sub kegiatan without figures shows "-"
+    reported = rows["reported"] if "reported" in rows and not code else pd.Series([None] * len(rows))
     fis = "fisik_pct" if "fisik_pct" in rows else "realisasi_fisik"
     tgt = "target_fisik_pct" if "target_fisik_pct" in rows else "target_fisik"
     lights = rows["lampu"] if "lampu" in rows else pd.Series([None] * len(rows))
@@ -183,10 +191,10 @@ def level_screen(
             out[col].append(values[col])
     config = {
         "Kode": _text("Kode", _code_width(rows[code]) if code else 56),
-        name_label: _text(name_label, W_NAME if not code else 220),
+        name_label: _text(name_label, W_NAME if not code else 180),
         "Lampu": _text(
             "Lampu",
-            W_LIGHT,
+            W_LIGHT if not code else 90,
             "Lampu lalu lintas menurut deviasi fisik dan serapan terhadap target serapan bulan ini "
             "(hijau, kuning, merah).",
         ),
@@ -277,11 +285,10 @@ def cards_html(frame: pd.DataFrame, name_label: str) -> str:
     cards = []
     for row in frame.to_dict("records"):
         total = row[name_label] == JUMLAH
-        cells = "".join(
-            f"<div><span>{html.escape(f)}</span><b>{html.escape(str(row[f]))}</b></div>"
-            for f in CARD_FIELDS
-            if f in row
-        )
+        fields = [f for f in CARD_FIELDS if f in row]
+        if all(row[f] == "-" for f in fields[1:]):  # not reported: the pagu alone
+            fields = fields[:1]
+        cells = "".join(f"<div><span>{html.escape(f)}</span><b>{html.escape(str(row[f]))}</b></div>" for f in fields)
         cards.append(
             f'<div class="pantau-kartu{" pantau-kartu-jumlah" if total else ""}">'
             f'<div class="pantau-kartu-kepala"><b>{html.escape(str(row[name_label]))}</b>'
@@ -377,12 +384,12 @@ def history_screen(shown: pd.DataFrame, history: pd.DataFrame) -> Screen:
     config = {
         "ID": number_column("ID", "Nomor impor (dipakai pada pilihan di bawah tabel).", 48),
         "Waktu": _text("Waktu", 122),
-        "Berkas": _text("Berkas", 180),
+        "Berkas": _text("Berkas", 170),
         "Jenis": _text("Jenis", 90),
         "OPD": _text("OPD", 140),
         "Periode": _text("Periode", 104),
         "Baris": number_column("Baris", "Baris sub kegiatan yang diterima.", 56),
-        "Status": _text("Status", 120),
+        "Status": _text("Status", 116),
         "Oleh": _text("Oleh", 96),
     }
     return Screen(frame, config, order)
@@ -487,14 +494,27 @@ def users_screen(users: pd.DataFrame, role_label) -> Screen:
     return Screen(frame, config, order)
 
 
-def table_and_cards(screen: Screen, area: str, name_label: str = "OPD", **dataframe_kwargs):
+def table_and_cards(screen: Screen, area: str, name_label: str = "OPD", choose: bool = False, **dataframe_kwargs):
     """Draw ``screen`` as a table (shown on a wide screen) and as OPD cards (shown on a phone
     instead; CSS in :mod:`ui.style` picks one by the width of the window). At most
-    :data:`CARD_LIMIT` cards are drawn, with a search box when there are more. Returns the
-    table's selection event (with ``on_select`` in ``dataframe_kwargs``)."""
+    :data:`CARD_LIMIT` cards are drawn, with a search box when there are more. With ``choose``
+    the cards come with a picker of one row (the phone's way to choose, as a click on a row of the
+    table). Returns the table's selection event (with ``on_select`` in ``dataframe_kwargs``) and
+    the position of the row picked on the phone (or ``None``)."""
     with st.container(key=f"pantau_tabel_{area}"):
         event = screen.show(**dataframe_kwargs)
+    picked = None
     with st.container(key=f"pantau_kartu_{area}"):
+        if choose:
+            names = [n for n in screen.frame[name_label] if n != JUMLAH]
+            picked = st.selectbox(
+                f"Lihat rincian {name_label}",
+                range(len(names)),
+                index=None,
+                format_func=lambda i: names[i],
+                placeholder=f"Pilih {name_label}",
+                key=f"pilih_kartu_{area}",
+            )
         query = ""
         if int((screen.frame[name_label] != JUMLAH).sum()) > CARD_LIMIT:
             query = st.text_input(
@@ -506,7 +526,7 @@ def table_and_cards(screen: Screen, area: str, name_label: str = "OPD", **datafr
         elif not matched:
             st.caption(f"Tidak ada {name_label} yang cocok dengan \u201c{md_escape(query)}\u201d.")
         st.html(cards_html(rows, name_label))
-    return event
+    return event, picked
 
 
 TL = "TL terbuka"
@@ -525,8 +545,10 @@ def with_followups(screen: Screen, terbuka, terlambat) -> Screen:
         cells.append("-" if not o else (f"{number(o)} ({number(t)} terlambat)" if t else number(o)))
     frame = screen.frame.drop(columns=["Sub keg."], errors="ignore").assign(**{TL: cells})
     config = {k: v for k, v in screen.config.items() if k != "Sub keg."}
+    name = str(frame.columns[0])
+    config[name] = _text(name, 210)  # room for the column of follow-ups
     config[TL] = _text(
-        TL, 130, "Tindak lanjut hasil Rakor yang belum selesai (yang melewati batas waktu ditulis merah).", right=True
+        TL, 110, "Tindak lanjut hasil Rakor yang belum selesai (yang melewati batas waktu ditulis merah).", right=True
     )
     return Screen(frame, config, screen.order)
 
