@@ -132,7 +132,7 @@ opd_row = pick(
     "OPD",
     "rekap_opd",
     "Rekap per OPD",
-    total=totals(by_opd),
+    total=totals(by_opd) if len(by_opd) > 1 else None,
     followups=(
         (follow["terbuka"].astype(int).tolist(), follow["terlambat"].astype(int).tolist())
         if follow["terbuka"].sum()

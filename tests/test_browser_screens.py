@@ -6,7 +6,8 @@ Also asserts the fit (issue 17 item 5): at 1366 px, with the sidebar open, every
 pages with a main table (Ringkasan, Rekap OPD, Fisik, Status Pengumpulan, Impor Laporan,
 Pengguna) shows all its columns without a horizontal scroll bar (the data grid's scroller is no
 wider than its box), and Ringkasan and Rekap OPD show their OPD cards only on a phone: at 390 px
-the cards are in sight and the wide table is hidden, at 1366 px the other way round.
+the cards are in sight and the wide table is hidden, at 1366 px the other way round; on the
+phone an OPD picked above the cards opens its programs, with the OPD's full figures.
 
 One server, one sign-in per browser context (the phone context reuses the desktop's session
 cookie), both viewports in one test.
@@ -125,6 +126,13 @@ def test_screens_every_page_desktop_and_phone(tmp_path):
                     if shown != (True, False):
                         cards.append(f"{title} at 390 px: cards, table shown = {shown}")
                 shot(phone, f"screens/390_{n:02d}_{_slug(title)}.png")
+                if title == "Rekap OPD":  # the phone's way into the drill-down: a picker above the cards
+                    phone.get_by_text("Pilih OPD", exact=True).click()
+                    phone.get_by_role("option", name="Dinas Kesehatan", exact=True).click()
+                    phone.get_by_role("heading", name="Program - Dinas Kesehatan").wait_for()
+                    settled(phone)
+                    no_exception(phone)
+                    phone.get_by_text("Pagu Rp 12.340.442.000").first.wait_for()  # the full value
         finally:
             browser.close()
     assert not wide, "tables wider than the page at 1366x768:\n" + "\n".join(wide)

@@ -96,6 +96,8 @@ def test_recap_screen_key_columns_compact_money_and_jumlah():
     assert {c for c, cfg in screen.config.items() if cfg.get("alignment") == "right"} == set(t.columns[2:])
     assert "unduhan Excel" in screen.config["Pagu"]["help"]
     assert _width(screen) <= FIT_PX
+    # an operator's own OPD alone: no JUMLAH row repeating it
+    assert recap_screen(_recap().head(1), 20.0, 5.0, 10.0).frame["OPD"].tolist() == ["Dinas A"]
 
 
 def test_rekap_levels_fit_beside_the_sidebar():
@@ -246,3 +248,15 @@ def test_lampu_text_of_no_light(value):
     assert lampu_text(value, True) == "⚪ -"
     assert lampu_text(value, False) == "⚪ Belum lapor"
     assert lampu_text("hijau", True) == "🟢 Hijau"
+
+
+def test_styled_follow_ups_keep_their_data():
+    """Overdue follow-ups are set in red through a Styler; the cards and the height read its data."""
+    from ui.tables import Screen
+    from ui.tindak_lanjut import style_late
+
+    lit = with_lights(_recap(), 20.0, 5.0, 10.0)
+    screen = with_followups(level_screen(lit, None, "opd", "OPD", total=totals(lit), counts=False), [2, 0], [1, 0])
+    styled = Screen(style_late(screen.frame, pd.Series([True, False, False]), [TL]), screen.config)
+    assert styled.data is screen.frame and styled.data[TL].tolist() == ["2 (1 terlambat)", "-", "2 (1 terlambat)"]
+    assert card_rows(styled.data, "OPD")[1] == 2

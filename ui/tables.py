@@ -83,10 +83,15 @@ class Screen(NamedTuple):
     config: dict
     order: list[str] | None = None
 
+    @property
+    def data(self) -> pd.DataFrame:
+        """The table's frame (a Styler's data when the frame is styled)."""
+        return self.frame.data if hasattr(self.frame, "data") else self.frame  # a Styler has .data
+
     def show(self, **kwargs):
         """``st.dataframe`` of this table (full width, no index), tall enough for every row up to
         :data:`FULL_ROWS` rows (a JUMLAH row last must not hide below the fold); returns its event."""
-        rows = len(self.frame.data) if hasattr(self.frame, "data") else len(self.frame)  # a Styler has .data
+        rows = len(self.data)
         kwargs.setdefault("height", ROW_PX * (rows + 1) + 3 if rows <= FULL_ROWS else "auto")
         return st.dataframe(
             self.frame,
@@ -213,9 +218,10 @@ def level_screen(
 
 
 def recap_screen(recap: pd.DataFrame, target_serapan: float, kuning: float, merah: float) -> Screen:
-    """The Ringkasan's recap per OPD (:func:`core.recap.recap_opd`) with its lights and the JUMLAH row."""
+    """The Ringkasan's recap per OPD (:func:`core.recap.recap_opd`) with its lights and the JUMLAH
+    row (not for a single OPD: an operator's own)."""
     lit = with_lights(recap, target_serapan, kuning, merah)
-    return level_screen(lit, None, "opd", "OPD", total=totals(recap))
+    return level_screen(lit, None, "opd", "OPD", total=totals(recap) if len(recap) > 1 else None)
 
 
 RANK_LIMIT = 10  # the ranking shows the 10 best and the 10 worst OPDs when there are more than 20
@@ -384,12 +390,12 @@ def history_screen(shown: pd.DataFrame, history: pd.DataFrame) -> Screen:
     config = {
         "ID": number_column("ID", "Nomor impor (dipakai pada pilihan di bawah tabel).", 48),
         "Waktu": _text("Waktu", 122),
-        "Berkas": _text("Berkas", 170),
-        "Jenis": _text("Jenis", 90),
-        "OPD": _text("OPD", 140),
-        "Periode": _text("Periode", 104),
+        "Berkas": _text("Berkas", 160),
+        "Jenis": _text("Jenis", 84),
+        "OPD": _text("OPD", 130),
+        "Periode": _text("Periode", 100),
         "Baris": number_column("Baris", "Baris sub kegiatan yang diterima.", 56),
-        "Status": _text("Status", 116),
+        "Status": _text("Status", 150),
         "Oleh": _text("Oleh", 96),
     }
     return Screen(frame, config, order)
@@ -429,11 +435,11 @@ def status_screen(status: pd.DataFrame) -> Screen:
     frame = status_export(status).assign(Status=status["status"].map(STATUS_LABEL).to_numpy())
     order = ["OPD", "Status", "Diterima", "Terlambat (hari)", "Berkas", "Oleh", "Baris", "Versi"]
     config = {
-        "OPD": _text("OPD", 220),
-        "Status": _text("Status", 190),
+        "OPD": _text("OPD", 250),
+        "Status": _text("Status", 184),
         "Diterima": _text("Diterima", 92, "Tanggal laporan diterima."),
         "Terlambat (hari)": number_column("Terlambat", "Hari terlambat terhadap batas penyampaian.", 76),
-        "Berkas": _text("Berkas", 150),
+        "Berkas": _text("Berkas", 140),
         "Oleh": _text("Oleh", 90, "Pengguna yang mengunggah laporan."),
         "Baris": number_column("Baris", "Baris sub kegiatan yang diterima.", 56),
         "Versi": number_column("Versi", "Versi laporan bulan ini (laporan baru menggantikan yang lama).", 54),
@@ -506,7 +512,7 @@ def table_and_cards(screen: Screen, area: str, name_label: str = "OPD", choose: 
     picked = None
     with st.container(key=f"pantau_kartu_{area}"):
         if choose:
-            names = [n for n in screen.frame[name_label] if n != JUMLAH]
+            names = [n for n in screen.data[name_label] if n != JUMLAH]
             picked = st.selectbox(
                 f"Lihat rincian {name_label}",
                 range(len(names)),
@@ -516,11 +522,11 @@ def table_and_cards(screen: Screen, area: str, name_label: str = "OPD", choose: 
                 key=f"pilih_kartu_{area}",
             )
         query = ""
-        if int((screen.frame[name_label] != JUMLAH).sum()) > CARD_LIMIT:
+        if int((screen.data[name_label] != JUMLAH).sum()) > CARD_LIMIT:
             query = st.text_input(
                 f"Cari {name_label}", key=f"cari_kartu_{area}", placeholder="Ketik sebagian nama, lalu Enter"
             )
-        rows, matched = card_rows(screen.frame, name_label, query)
+        rows, matched = card_rows(screen.data, name_label, query)
         if matched > CARD_LIMIT:
             st.caption(f"Menampilkan {CARD_LIMIT} dari {number(matched)}; ketik sebagian nama untuk mencari yang lain.")
         elif not matched:
