@@ -127,7 +127,7 @@ def test_screens_every_page_desktop_and_phone(tmp_path):
                         cards.append(f"{title} at 390 px: cards, table shown = {shown}")
                 shot(phone, f"screens/390_{n:02d}_{_slug(title)}.png")
                 if title == "Rekap OPD":  # the phone's way into the drill-down: a picker above the cards
-                    phone.get_by_text("Pilih OPD", exact=True).click()
+                    phone.locator(".st-key-pilih_kartu_rekap [data-testid=stSelectbox]").click()
                     phone.get_by_role("option", name="Dinas Kesehatan", exact=True).click()
                     phone.get_by_role("heading", name="Program - Dinas Kesehatan").wait_for()
                     settled(phone)
