@@ -16,6 +16,7 @@ from ui.tables import (
     TL,
     card_rows,
     cards_html,
+    history_export,
     history_screen,
     level_screen,
     ranking_search,
@@ -192,6 +193,8 @@ def test_history_status_and_users_show_no_raw_values():
                                       "Diterima", "admin"]  # fmt: skip
     assert shown.iloc[1][["Jenis", "OPD", "Periode", "Oleh"]].tolist() == ["DPA", "-", "Tahun 2026", "-"]
     assert _width(screen) <= FIT_PX
+    export = history_export(history_frame(history), history)
+    assert export["Pagu (Rp)"].tolist()[1] == 2.05e11 and "Baris bercatatan" in export
 
     status = pd.DataFrame(
         {

@@ -383,7 +383,8 @@ HISTORY_KIND = {"dpa": "DPA", "realisasi": "Realisasi", "targets": "Target kiner
 
 def history_screen(shown: pd.DataFrame, history: pd.DataFrame) -> Screen:
     """The import history (``shown`` from :func:`ui.preview.history_frame` of ``history``) for the
-    screen: short kinds, the rows with notes and the pagu left to the Excel download."""
+    screen: short kinds, the rows with notes and the pagu left to the Excel download
+    (:func:`history_export`)."""
     frame = shown.assign(Jenis=history["kind"].map(lambda k: HISTORY_KIND.get(k, "-")).to_numpy())
     frame = frame.assign(Baris=frame["Baris"].map(number), Oleh=frame["Oleh"].fillna("-"))
     order = ["ID", "Waktu", "Berkas", "Jenis", "OPD", "Periode", "Baris", "Status", "Oleh"]
@@ -399,6 +400,12 @@ def history_screen(shown: pd.DataFrame, history: pd.DataFrame) -> Screen:
         "Oleh": _text("Oleh", 96),
     }
     return Screen(frame, config, order)
+
+
+def history_export(shown: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The import history for Excel: every column of ``shown`` (:func:`ui.preview.history_frame`),
+    the pagu as a number."""
+    return shown.drop(columns=["Pagu"]).assign(**{"Pagu (Rp)": history["pagu"].to_numpy()})
 
 
 STATUS_LABEL = {
