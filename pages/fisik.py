@@ -14,7 +14,7 @@ from ui.charts import split_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
 from ui.state import current_period, get_store
-from ui.tables import classification_screen, kritis_screen, split_screen
+from ui.tables import split_screen
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +91,7 @@ else:
             "Permasalahan": kritis["permasalahan"].fillna(""),
         }
     )
-    kritis_screen(table).show()
+    cache.screen("kritis_screen", table).show()
     audited_download(
         "Unduh Excel (kontrak kritis)",
         cache.xlsx(
@@ -137,7 +137,7 @@ table = pd.DataFrame(
         "Aturan / alasan": classes["jenis_rule"].fillna(""),
     }
 )
-classification_screen(table).show()
+cache.screen("classification_screen", table).show()
 audited_download(
     "Unduh Excel (klasifikasi)",
     cache.xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None, formats={"Pagu (Rp)": RUPIAH}),

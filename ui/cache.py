@@ -223,3 +223,19 @@ def _formatted(
         for column in columns:
             out[column] = out[column].map(formatter)
     return out
+
+
+def screen(name: str, table: pd.DataFrame):
+    """``ui.tables.<name>(table)`` (a screen shape such as :func:`ui.tables.kritis_screen`), built
+    once per table content (a province's kontrak kritis list has tens of thousands of rows); the
+    content is hashed in full, as in :func:`formatted`."""
+    content = int(pd.util.hash_pandas_object(table, index=False).sum()) if len(table) else 0
+    return _screen(table, content, tuple(table.columns), len(table), name)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _screen(_table: pd.DataFrame, content: int, columns: tuple, rows: int, name: str):
+    # content, columns and rows only key the cache
+    from ui import tables
+
+    return getattr(tables, name)(_table)

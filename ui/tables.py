@@ -104,7 +104,7 @@ class Screen(NamedTuple):
 
 
 ROW_PX = 35  # a data grid row (and the header) in pixels
-FULL_ROWS = 25  # a table of at most this many rows is drawn whole, without a scroll bar of its own
+FULL_ROWS = 60  # drawn whole up to this many rows (a kabupaten has 30-50 OPDs), no scroll bar of its own
 
 
 # Column widths in pixels (at 14 px type; the grid shares out what is left over). The sums stay
