@@ -209,11 +209,16 @@ class KinerjaQueries(QueryMixin):
     @connected
     def kinerja_values(self, tahun: int, unit_id: int | None = None) -> pd.DataFrame:
         """Values in force of a year: indikator_id, unit_id, bulan, realisasi, keterangan, source,
-        import_id, created_by, created_at, flagged."""
+        import_id, created_by, created_at, flagged, and ``teks``: for a value without a number, what
+        its file wrote in the realisasi cell (the ``realisasi_bukan_angka`` issue of that row)."""
         return self._df(
-            "SELECT id, indikator_id, unit_id, bulan, realisasi, keterangan, source, import_id, match_how, "
-            "created_by, created_at, flagged FROM kinerja WHERE active AND tahun = ? "
-            "AND (?::INTEGER IS NULL OR unit_id = ?) ORDER BY indikator_id, bulan",
+            "SELECT k.id, k.indikator_id, k.unit_id, k.bulan, k.realisasi, k.keterangan, k.source, k.import_id, "
+            "k.match_how, k.created_by, k.created_at, k.flagged, CASE WHEN k.realisasi IS NULL THEN "
+            "(SELECT min(ii.raw_value) FROM import_issue ii WHERE ii.import_id = k.import_id "
+            'AND ii.sheet IS NOT DISTINCT FROM k.sheet AND ii."row" = k.source_row '
+            "AND ii.code = 'realisasi_bukan_angka') END AS teks "
+            "FROM kinerja k WHERE k.active AND k.tahun = ? "
+            "AND (?::INTEGER IS NULL OR k.unit_id = ?) ORDER BY k.indikator_id, k.bulan",
             [tahun, unit_id, unit_id],
         )
 
