@@ -787,7 +787,7 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
                     )
                 )
             continue
-        realisasi, teks = _realisasi(raw_real)
+        realisasi, teks = realisasi_cell(raw_real)
         if teks is not None:
             issues.append(
                 Issue(
@@ -832,7 +832,7 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
     return table, issues
 
 
-def _realisasi(raw) -> tuple[float | None, str | None]:
+def realisasi_cell(raw) -> tuple[float | None, str | None]:
     """(number, None) of a realisasi cell; (None, the text) for a text in place of a number
     ("tercapai", "n/a", "-"); (None, None) for an empty cell."""
     try:

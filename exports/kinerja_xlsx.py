@@ -283,7 +283,7 @@ def kinerja_workbook(
         bold=True,
         fill=TOTAL_FILL,
     )
-    notes = [
+    explained = [
         "Capaian = realisasi / target x 100 (arah naik); (2 x target - realisasi) / target x 100 (arah turun). "
         "Predikat menurut Permendagri 86/2017: >= 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 rendah, "
         "<= 50 sangat rendah.",
@@ -293,13 +293,13 @@ def kinerja_workbook(
         "apa adanya. Median adalah nilai tengah capaian.",
     ]
     if p.month:
-        notes.append(f"Kolom Target: {month_target_heading(p.month).lower()}. {MONTH_TARGET_RULE}")
+        explained.append(f"Kolom Target: {month_target_heading(p.month).lower()}. {MONTH_TARGET_RULE}")
     if summary["tidak_dilaporkan"]:
-        notes.append(
+        explained.append(
             f"{summary['tidak_dilaporkan']} indikator tidak dilaporkan: realisasinya pada berkas unit berupa teks, "
             "bukan angka (lihat kolom Keterangan)."
         )
-    row = _notes(ws, row + 2, notes)
+    row = _notes(ws, row + 2, explained)
     signer = dataclasses.replace(
         settings,
         tempat=settings.kecamatan_tempat or settings.tempat,
