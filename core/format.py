@@ -78,7 +78,6 @@ def period_label(year: int, month: int) -> str:
     return f"{BULAN[month - 1]} {year}"
 
 
-
 def tanggal(day, dash: str = "-") -> str:
     """A date the Indonesian way: ``2 Desember 2026`` (a date, datetime or pandas Timestamp;
     ``dash`` when missing: None, NaT)."""

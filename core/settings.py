@@ -288,6 +288,8 @@ def remove_demo(store: Store, actor: User | str) -> int:
     actor = require_role(actor, {"admin"}, "menghapus data contoh")
     ids = sorted(store.import_ids() & set(demo_ids(store)))
     store.remove_imports(ids)  # all or nothing; then the record of the sample data goes
+    with store.transaction():  # the demo kecamatan's review states, notes and units (kinerja)
+        store.purge_units_without_indicators()
     store.save_settings({DEMO_KEY: "[]"}, actor, [])
     store.audit_many([(actor, "demo_remove", None, f"{len(ids)} impor data contoh dihapus")])
     return len(ids)

@@ -463,6 +463,26 @@ class KinerjaQueries(QueryMixin):
             [tahun, bulan, bulan, unit_id, unit_id],
         )
 
+    @connected
+    def purge_units_without_indicators(self) -> list[str]:
+        """After the sample data's imports are removed: units left without any indicator (of any
+        year) lose what hangs on them outside the imports - review states and events, analysis
+        notes, values entered by form, held rows - and go themselves unless an account is scoped
+        to them. Indicators are never deleted otherwise, so only the sample data's units qualify.
+        Returns the names of the units purged."""
+        self._wrote()
+        orphan = "SELECT id FROM unit_kerja u WHERE NOT EXISTS (SELECT 1 FROM indikator i WHERE i.unit_id = u.id)"
+        names = [r[0] for r in self.con.execute(f"SELECT nama FROM unit_kerja WHERE id IN ({orphan})").fetchall()]
+        if not names:
+            return []
+        for table in ("review", "review_event", "kinerja_analisis", "kinerja", "kinerja_pending"):
+            self.con.execute(f"DELETE FROM {table} WHERE unit_id IN ({orphan})")
+        self.con.execute(
+            f"DELETE FROM unit_kerja WHERE id IN ({orphan}) AND id NOT IN "
+            "(SELECT unit_id FROM app_user WHERE unit_id IS NOT NULL)"
+        )
+        return names
+
     # ------------------------------------------------------------------ analysis notes
     @connected
     def add_analisis(self, unit_id: int, tahun: int, periode: str, note: str, actor: str) -> int:
