@@ -137,7 +137,7 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
             dv.add(f"E{r}")
         ws.add_data_validation(dv)
     notes = [
-        f"Catatan: Target = {month_target_heading(month).lower()} menurut Perjanjian Kinerja {year}. "
+        f"Catatan: kolom Target berisi {month_target_heading(month)} menurut Perjanjian Kinerja {year}. "
         "Isi kolom Realisasi (angka saja) dan Keterangan bila perlu; kolom lain dikunci.",
         MONTH_TARGET_RULE,
         "Untuk indikator jumlah (dijumlahkan per bulan), isi realisasi bulan ini saja, bukan kumulatif. "
@@ -180,7 +180,7 @@ def _instructions(ws, unit: str, year: int, month: int, tw: str) -> None:
         "mis. 45,5.",
         "3. Indikator yang dijumlahkan per bulan (mis. jumlah surat): isi angka bulan ini saja.",
         "4. Indikator keadaan (mis. persentase, indeks, rata-rata waktu): isi keadaan pada akhir bulan.",
-        f"5. Kolom Target berisi {month_target_heading(month).lower()} menurut Perjanjian Kinerja, sebagai "
+        f"5. Kolom Target berisi {month_target_heading(month)} menurut Perjanjian Kinerja, sebagai "
         f"pembanding. {MONTH_TARGET_RULE}",
         "6. Kolom Keterangan untuk penjelasan singkat (kendala, sumber data).",
         "7. Jangan mengubah nama indikator, judul, atau nama lembar; simpan sebagai .xlsx dan kirim kembali "

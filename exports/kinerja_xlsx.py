@@ -293,7 +293,7 @@ def kinerja_workbook(
         "apa adanya. Median adalah nilai tengah capaian.",
     ]
     if p.month:
-        explained.append(f"Kolom Target: {month_target_heading(p.month).lower()}. {MONTH_TARGET_RULE}")
+        explained.append(f"Kolom Target: {month_target_heading(p.month)}. {MONTH_TARGET_RULE}")
     if summary["tidak_dilaporkan"]:
         explained.append(
             f"{summary['tidak_dilaporkan']} indikator tidak dilaporkan: realisasinya pada berkas unit berupa teks, "

@@ -16,7 +16,15 @@ import streamlit as st
 from core import review
 from core import settings as settings_mod
 from core.format import percent, period_label
-from core.kinerja import MONTH_TARGET_RULE, ROMAN, kinerja_monthly, kinerja_recap, month_target_heading, recap_summary
+from core.kinerja import (
+    MONTH_TARGET_RULE,
+    ROMAN,
+    kinerja_monthly,
+    kinerja_recap,
+    month_target_heading,
+    recap_summary,
+    target_text,
+)
 from core.kinerja_input import InputError, add_indikator, confirm_match, dismiss_match, update_indikator
 from exports.table_xlsx import PERCENT, table_to_xlsx
 from ui.auth import require_page
@@ -137,7 +145,7 @@ with tabs[0]:
             "terakhir yang terisi, indikator alir dijumlahkan."
         )
         if p.month:
-            st.caption(f"Kolom Target: **{month_target_heading(p.month).lower()}**. {MONTH_TARGET_RULE}")
+            st.caption(f"Kolom Target: **{month_target_heading(p.month)}**. {MONTH_TARGET_RULE}")
     show_table(
         style_recap(recap_display(recap, with_unit=unit_choice is None, with_months=p.month is None)), hide_index=True
     )
@@ -246,11 +254,14 @@ with tabs[1]:
             "Unit": inds["unit"],
             "No": inds["no"],
             "Indikator": inds["nama"],
-            "Satuan": inds["satuan"],
+            "Satuan": inds["satuan"].fillna(""),
             "Arah": inds["arah"].map(ARAH_LABEL),
             "Agregasi": inds["agregasi"].map(AGREGASI_LABEL),
-            "Target tahunan": inds["target_tahunan"].map(value_text),
-            **{f"TW {ROMAN[t]}": inds[f"target_tw{t}"].map(value_text) for t in range(1, 5)},
+            "Target tahunan": [target_text(v, sat) for v, sat in zip(inds["target_tahunan"], inds["satuan"])],
+            **{
+                f"TW {ROMAN[t]}": [target_text(v, sat) for v, sat in zip(inds[f"target_tw{t}"], inds["satuan"])]
+                for t in range(1, 5)
+            },
             "Sumber": inds["source"].map({"import": "Impor PK", "manual": "Diisi di aplikasi"}),
             "Aktif": inds["active"].map({True: "Ya", False: "Tidak"}),
         }

@@ -100,7 +100,7 @@ if state == "approved":
 
 mine = recap[recap["unit_id"] == unit_id]
 if mine["realisasi"].notna().any() or (mine["tidak_dilaporkan"] > 0).any():
-    st.caption(f"Kolom Target: **{month_target_heading(month).lower()}**. {MONTH_TARGET_RULE}")
+    st.caption(f"Kolom Target: **{month_target_heading(month)}**. {MONTH_TARGET_RULE}")
     missing = int((mine["tidak_dilaporkan"] > 0).sum())
     if missing:
         st.warning(

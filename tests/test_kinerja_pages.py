@@ -159,7 +159,7 @@ def test_full_review_flow_three_users(kinerja):
     shown = sek.table[1].value
     assert shown["Realisasi"].tolist()[1] == "80,18"
     assert shown["Target"].tolist() == targets  # the same targets the unit saw
-    assert "target bulan maret (bulanan, dari target triwulan i)" in _texts(sek.caption)
+    assert "Kolom Target: **Target bulan Maret (bulanan, dari target triwulan I)**" in _texts(sek.caption)
     click(sek, "Kembalikan ke unit")
     assert "Catatan wajib diisi" in _texts(sek.error)
     assert review.status_of(store, unit_id, 2026, 3) == "submitted"
@@ -593,3 +593,50 @@ def test_sidebar_offers_the_years_of_the_perjanjian_kinerja(app_env):
     )
     at = run(new_app())
     assert "2024" in at.selectbox(key="_w_tahun").options
+
+
+# --------------------------------------------------------------------------- summary figures (issue 17)
+def test_data_kinerja_summary_is_capped_mean_median_and_predikat(kinerja):
+    """The cards and the predikat table of the page are recap_summary's; raising the maximum on
+    Pengaturan (stored with the other settings) changes the mean, not the raw capaian of a row."""
+    import dataclasses
+
+    from core import settings as settings_mod
+    from core.format import percent
+    from core.kinerja import kinerja_recap, recap_summary
+
+    store = _store()
+    expected_recap = kinerja_recap(store, 2026, month=4)
+    want = recap_summary(expected_recap)
+    assert want["dibatasi"] > 0  # some April capaian are above 100 %: the cap matters
+    at = run(new_app({"tahun": "2026", "bulan": "4"}, user="kabag", role="viewer"))
+    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    m = {x.label: x.value for x in at.metric}
+    assert m["Rata-rata capaian"] == percent(want["rata_capaian"]) != percent(want["rata_mentah"])
+    assert m["Median capaian"] == percent(want["median_capaian"])
+    assert m["Rata-rata capaian"] == percent(expected_recap["capaian"].clip(upper=100).mean())
+    dist = next(t.value for t in at.table if "Predikat" in t.value.columns and "Jumlah indikator" in t.value.columns)
+    assert dict(zip([p.replace(NBSP, " ") for p in dist["Predikat"]], dist["Jumlah indikator"].astype(int))) == {
+        "Sangat Tinggi": want["predikat"]["Sangat Tinggi"],
+        "Tinggi": want["predikat"]["Tinggi"],
+        "Sedang": want["predikat"]["Sedang"],
+        "Rendah": want["predikat"]["Rendah"],
+        "Sangat Rendah": want["predikat"]["Sangat Rendah"],
+    }
+    assert sum(dist["Jumlah indikator"].astype(int)) == want["dengan_capaian"]
+    assert f"{want['dibatasi']} indikator di atas 100 %" in _texts(at.caption)
+    # the raw capaian stays on the rows
+    assert max(shown_number(t) or 0 for t in recap_table(at)["Capaian"]) == pytest.approx(
+        expected_recap["capaian"].max(), abs=0.005
+    )
+
+    cfg = settings_mod.load_own(store)
+    settings_mod.save(store, dataclasses.replace(cfg, kinerja_capaian_maks=150.0), "admin")
+    assert settings_mod.load(store).kinerja_capaian_maks == 150.0
+    at = run(at)
+    wider = recap_summary(expected_recap, 150.0)
+    assert {x.label: x.value for x in at.metric}["Rata-rata capaian"] == percent(wider["rata_capaian"])
+    assert percent(wider["rata_capaian"]) == percent(expected_recap["capaian"].clip(upper=150).mean())
+    assert settings_mod.problems(dataclasses.replace(cfg, kinerja_capaian_maks=90.0)) == [
+        "Batas capaian untuk rata-rata harus 100 % sampai 1.000 % (100 %: capaian di atas target dihitung 100 %)."
+    ]
