@@ -314,8 +314,8 @@ def target_for(ind: Mapping, p: Period) -> tuple[float | None, str | None]:
     :func:`month_target`, a triwulan's its TW target, the year's the annual target (whole for a
     counted satuan, :func:`whole_target`)."""
     if p.month:
-        t = month_target(ind, p.month)
-        return t.nilai, t.alasan
+        month = month_target(ind, p.month)
+        return month.nilai, month.alasan
     satuan = ind.get("satuan")
     if p.annual:
         t = _number(ind.get("target_tahunan"))

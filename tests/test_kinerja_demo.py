@@ -115,3 +115,30 @@ def test_removing_the_demo_leaves_no_kinerja_state(demo_dir, tmp_path):
         assert s.kinerja_values(2026).empty and s.indikator_frame(2026).empty
     finally:
         s.close()
+
+
+def test_april_workbook_carries_the_summary_and_the_flag(store):
+    import io
+
+    import openpyxl
+
+    from exports.kinerja_xlsx import kinerja_workbook
+
+    ws = openpyxl.load_workbook(io.BytesIO(kinerja_workbook(store, 2026, month=4)))["Rekap Kinerja"]
+    cells = {(r, c): ws.cell(row=r, column=c).value for r in range(1, ws.max_row + 1) for c in range(1, 11)}
+    row_of = {v: r for (r, c), v in cells.items() if c == 2 and isinstance(v, str)}
+    mean = row_of["RATA-RATA CAPAIAN (capaian di atas 100 % dihitung 100 %)"]
+    assert cells[(mean, 7)] == pytest.approx(79.829281) and cells[(mean, 8)] == "Tinggi"
+    assert cells[(mean, 10)] == "19 dari 23 indikator memiliki capaian; tanpa batas: 90,65 %"
+    assert cells[(row_of["MEDIAN CAPAIAN"], 7)] == pytest.approx(83.3)
+    assert cells[(row_of["SEBARAN PREDIKAT (jumlah indikator)"], 10)] == (
+        "Sangat Tinggi: 8; Tinggi: 3; Sedang: 3; Rendah: 3; Sangat Rendah: 2"
+    )
+    # the unit row of Seksi Ekonomi dan Pembangunan: capped mean (100 + 41,67 + 58,33 + 55) / 4
+    assert cells[(row_of["Seksi Ekonomi dan Pembangunan"], 7)] == pytest.approx(63.75)
+    beasiswa = row_of["Persentase rekomendasi beasiswa yang diproses tepat waktu"]
+    assert (cells[(beasiswa, 5)], cells[(beasiswa, 6)]) == (100, "tidak dilaporkan")
+    assert cells[(row_of["Jumlah penerima bantuan sosial yang diverifikasi"], 5)] == 167
+    notes = " ".join(v for v in cells.values() if isinstance(v, str))
+    assert "Kolom Target: Target bulan April (bulanan, dari target triwulan II)." in notes
+    assert "1 indikator tidak dilaporkan" in notes
