@@ -124,7 +124,8 @@ with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
             key=f"val_{year}_{month}_{ind_id}",
             label_visibility="collapsed",
             disabled=locked,
-            placeholder="realisasi",
+            # a file wrote text in place of the number: the value is stored as not reported
+            placeholder="tidak dilaporkan: isi angkanya" if ind_id in now and pd.isna(old[0]) else "realisasi",
         )
         ket = cols[5].text_input(
             f"Keterangan {md_escape(ind['nama'])}",

@@ -543,7 +543,9 @@ def match_frame(rep) -> pd.DataFrame:
                 "Nama di berkas": r.nama,
                 "Dicocokkan dengan": target,
                 "Cara": MATCH_LABEL.get(how, DASH),
-                "Realisasi": value_text(r.realisasi),
+                "Realisasi": (
+                    f"⚠️ tidak dilaporkan ('{r.teks}')" if r.realisasi is None and r.teks else value_text(r.realisasi)
+                ),
                 "Keterangan": r.keterangan or "",
             }
         )
