@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.kinerja import MONTH_TARGET_RULE, ROMAN, month_target, month_target_heading, triwulan_of
+from core.kinerja import MONTH_TARGET_RULE, month_target, month_target_heading
 from core.months import BULAN
 from core.settings import load
 from db.store import Store
@@ -72,7 +72,6 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
             f"Unit {unit} belum memiliki indikator Perjanjian Kinerja tahun {year}; impor Perjanjian "
             "Kinerja terlebih dahulu."
         )
-    tw = ROMAN[triwulan_of(month)]
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -162,7 +161,7 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     ws.protection.formatColumns = False  # widths may be changed
     ws.protection.formatRows = False
     fit_a4(ws)
-    _instructions(wb.create_sheet("Petunjuk"), unit, year, month, tw)
+    _instructions(wb.create_sheet("Petunjuk"), unit, year, month)
     wb.active = 0
     wb.properties.title = f"{TITLE.title()} {unit} {BULAN[month - 1]} {year}"
     wb.properties.creator = "Pantau"
@@ -171,7 +170,7 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     return buf.getvalue()
 
 
-def _instructions(ws, unit: str, year: int, month: int, tw: str) -> None:
+def _instructions(ws, unit: str, year: int, month: int) -> None:
     lines = [
         "PETUNJUK PENGISIAN FORMAT DATA KINERJA",
         "",
