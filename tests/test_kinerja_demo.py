@@ -142,3 +142,18 @@ def test_april_workbook_carries_the_summary_and_the_flag(store):
     notes = " ".join(v for v in cells.values() if isinstance(v, str))
     assert "Kolom Target: Target bulan April (bulanan, dari target triwulan II)." in notes
     assert "1 indikator tidak dilaporkan" in notes
+
+
+def test_cli_prints_the_same_summary(store, capsys):
+    from cli import main as cli
+
+    assert cli.main(["kinerja", "--db", str(store.path), "--year", "2026", "--month", "4"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Rata-rata capaian 79,83 % (capaian di atas 100 % dihitung 100 %); median 83,30 %; 19 dari 23 indikator "
+        "memiliki capaian." in out
+    )
+    assert "Sebaran predikat: Sangat Tinggi 8; Tinggi 3; Sedang 3; Rendah 3; Sangat Rendah 2." in out
+    kk = next(line for line in out.splitlines() if "Jumlah penerima bantuan sosial" in line)
+    assert " 167 " in kk and "166,67" not in kk
+    assert "tidak dilaporkan" in next(line for line in out.splitlines() if "rekomendasi beasiswa" in line)
