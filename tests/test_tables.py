@@ -263,3 +263,35 @@ def test_styled_follow_ups_keep_their_data():
     styled = Screen(style_late(screen.frame, pd.Series([True, False, False]), [TL]), screen.config)
     assert styled.data is screen.frame and styled.data[TL].tolist() == ["2 (1 terlambat)", "-", "2 (1 terlambat)"]
     assert card_rows(styled.data, "OPD")[1] == 2
+
+
+def test_ringkasan_of_a_small_province_cuts_the_ranking_and_finds_an_opd(app_env):
+    """24 OPDs (two kabupaten of bench/province.py): each ranking shows the 10 best and the 10
+    worst with a gap, the search box finds any OPD with its rank, the table ends with JUMLAH."""
+    import plotly.io as pio
+
+    from bench import province as gen
+    from core import settings as settings_mod
+    from core.recap import recap_opd
+    from db.store import Store
+    from tests.test_pages import new_app, run
+    from tests.test_ringkasan import values
+
+    gen.build(app_env, {**gen.PROVINCE, "n_kab": 2, "n_opd": 12})
+    store = Store(app_env, data_dir=app_env.parent / "data")
+    cfg = settings_mod.load(store)
+    lit = with_lights(recap_opd(store, 2025, 6), cfg.target_for(6), cfg.kuning_poin, cfg.merah_poin)
+    assert len(lit) == 24 and lit["keuangan_pct"].notna().all()
+    at = run(new_app({"tahun": "2025", "bulan": "6"}))
+    for chart in at.get("plotly_chart")[1:3]:
+        bars = pio.from_json(chart.proto.spec).data[0]
+        labels = values(bars.y)
+        assert len(labels) == 21 and labels[10] == GAP and labels[-1].startswith("1. ") and labels[0].startswith("24. ")
+    assert any("10 OPD teratas dan 10 terbawah dari 24 OPD" in c.value for c in at.caption)
+    # the 12th best OPD in serapan is in neither half of the chart: the search finds it
+    twelfth = ranking_rows(lit, "keuangan_pct").iloc[11]
+    at.text_input(key="cari_peringkat").set_value(twelfth["opd"]).run()
+    found = next(d.value for d in at.dataframe if "Peringkat serapan" in d.value.columns)
+    assert found["OPD"].tolist() == [twelfth["opd"]] and found["Peringkat serapan"].tolist() == ["12 dari 24"]
+    recap = next(d.value for d in at.dataframe if "Lampu" in d.value.columns and "Pagu" in d.value.columns)
+    assert len(recap) == 25 and recap["OPD"].iloc[-1] == JUMLAH and recap["Lampu"].iloc[-1] == "24 dari 24 OPD"
