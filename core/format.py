@@ -1,6 +1,6 @@
 """Indonesian formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent, and the one
 date format of the screens, messages and exports: ``2 Desember 2026`` in prose and headings,
-``02-12-2026`` in tight tables, ``02-12-2026 13:45`` where the time matters."""
+``02-12-2026`` in tight tables, ``02-12-2026 13.45`` where the time matters."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def period_label(year: int, month: int) -> str:
 
 def _as_datetime(value) -> dt.datetime | dt.date | None:
     """A date or datetime from a date, datetime, pandas Timestamp, ISO text or numpy datetime64;
-    ``None`` for None, NaT, NaN and empty text."""
+    ``None`` for None, NaT, NaN, empty text and anything that is not a date."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("NaT", "<NA>"):
         return None  # pandas NaT (a datetime subclass) and NA, numpy NaT
     if isinstance(value, str):
@@ -100,7 +100,7 @@ def _as_datetime(value) -> dt.datetime | dt.date | None:
         import pandas as pd
 
         return _as_datetime(pd.Timestamp(value))
-    raise TypeError(f"not a date: {value!r}")
+    return None  # not a date: shown as missing
 
 
 def _day(value) -> dt.date | None:
@@ -121,23 +121,24 @@ def tanggal_angka(value, dash: str = "-") -> str:
 
 
 def waktu(value, dash: str = "-") -> str:
-    """``02-12-2026 13:45`` (date and time in tables); a plain date shows without time."""
+    """``02-12-2026 13.45`` (date and time in tables; the time with a dot, as the Indonesian
+    spelling rules and :func:`waktu_panjang` write it); a plain date shows without time."""
     moment = _as_datetime(value)
     if moment is None:
         return dash
     if not isinstance(moment, dt.datetime):
         return tanggal_angka(moment)
-    return f"{moment:%d-%m-%Y %H:%M}"
+    return f"{moment:%d-%m-%Y %H.%M}"
 
 
 def waktu_panjang(value, dash: str = "-") -> str:
-    """``2 Desember 2026 pukul 13:45``."""
+    """``2 Desember 2026 pukul 13.45``."""
     moment = _as_datetime(value)
     if moment is None:
         return dash
     if not isinstance(moment, dt.datetime):
         return tanggal(moment)
-    return f"{tanggal(moment)} pukul {moment:%H:%M}"
+    return f"{tanggal(moment)} pukul {moment:%H.%M}"
 
 
 # The date format of st.date_input (Streamlit's pattern): the same order as tanggal_angka.

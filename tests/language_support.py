@@ -104,9 +104,9 @@ PATTERNS: dict[str, re.Pattern] = {
     "kode internal triwulan": re.compile(r"\b(?:tw|TW)[1-4]\b"),
     "kode internal (snake_case)": re.compile(r"(?<![\w.\-/])[a-z]+_[a-z_]+(?![\w.\-/])"),
 }
-# Indonesian practice writes the time with a dot (pukul 13.45, 02-12-2026 13.45, 08.00-16.00):
-# not a dot decimal.
-_TIME_BEFORE = re.compile(r"(?:pukul|jam|\d{2}-\d{2}-\d{4}|\d{2}\.\d{2}\s?-)\s*$")
+# Indonesian practice writes the time with a dot (pukul 13.45, 02-12-2026 13.45, 2 Desember 2026 13.45,
+# 08.00-16.00): not a dot decimal.
+_TIME_BEFORE = re.compile(r"(?:pukul|jam|\d{2}-\d{2}-\d{4}|\d{4},?|\d{2}\.\d{2}\s?-)\s*$")
 _TIME_AFTER = re.compile(r"^(?:\s?-\s?\d{2}\.\d{2}|\s?WIB)")
 _TIME_ITSELF = re.compile(r"0\d\.\d{2}|[01]\d\.[0-5]\d(?=\s?-)")
 

@@ -28,10 +28,10 @@ def test_one_date_format_from_every_kind_of_date(value):
 
 
 def test_time_and_missing_values_as_a_dash():
-    assert waktu(pd.Timestamp("2026-12-02 13:45:09")) == "02-12-2026 13:45"
-    assert waktu(np.datetime64("2026-01-05T08:05:00.000000000")) == "05-01-2026 08:05"
+    assert waktu(pd.Timestamp("2026-12-02 13:45:09")) == "02-12-2026 13.45"
+    assert waktu(np.datetime64("2026-01-05T08:05:00.000000000")) == "05-01-2026 08.05"
     assert waktu(dt.date(2026, 1, 5)) == "05-01-2026"
-    assert waktu_panjang(dt.datetime(2026, 3, 1, 9, 5)) == "1 Maret 2026 pukul 09:05"
+    assert waktu_panjang(dt.datetime(2026, 3, 1, 9, 5)) == "1 Maret 2026 pukul 09.05"
     for missing in (None, pd.NaT, float("nan"), pd.NA, np.datetime64("NaT"), ""):
         assert tanggal(missing) == tanggal_angka(missing) == waktu(missing) == "-", missing
     assert tl.tgl(dt.date(2026, 4, 14)) == "14-04-2026" and tl.tanggal_panjang(dt.date(2026, 5, 1)) == "1 Mei 2026"
@@ -226,5 +226,5 @@ def test_cell_values_as_the_screens_show_them():
         " Dinkes ",
     ]
     assert cell_text(dt.date(2026, 12, 2)) == "02-12-2026"
-    assert cell_text(dt.datetime(2026, 12, 2, 13, 45)) == "02-12-2026 13:45"
+    assert cell_text(dt.datetime(2026, 12, 2, 13, 45)) == "02-12-2026 13.45"
     assert cell_text(True) == "ya"
