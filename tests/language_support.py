@@ -100,13 +100,15 @@ PATTERNS: dict[str, re.Pattern] = {
     "JSON": re.compile(r"[{\[]\s*\"\w+\"\s*:"),
     "tanggal ISO": re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\w-])"),
     "tanggal bergaris miring": re.compile(r"(?<![\w/])\d{1,2}/\d{1,2}/\d{4}(?![\w/])"),
+    # one date format: "2 Desember 2026" or "02-12-2026", not "2 Des" or "2 Des 2026"
+    "tanggal dengan bulan disingkat": re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Agu|Agt|Sep|Okt|Nov|Des)\b"),
     "angka desimal bertitik": re.compile(r"(?<!\d\.)(?<![\w,])\d+\.\d{1,2}(?![\w,]|\.\d)"),
     "kode internal triwulan": re.compile(r"\b(?:tw|TW)[1-4]\b"),
     "kode internal (snake_case)": re.compile(r"(?<![\w.\-/])[a-z]+_[a-z_]+(?![\w.\-/])"),
 }
 # Indonesian practice writes the time with a dot (pukul 13.45, 02-12-2026 13.45, 2 Desember 2026 13.45,
 # 08.00-16.00): not a dot decimal.
-_TIME_BEFORE = re.compile(r"(?:pukul|jam|\d{2}-\d{2}-\d{4}|\d{4},?|\d{2}\.\d{2}\s?-)\s*$")
+_TIME_BEFORE = re.compile(r"(?:pukul|jam|\d{2}-\d{2}-\d{4}|\d{4},?|\d{1,2} [A-Z][a-z]{2,8}|\d{2}\.\d{2}\s?-)\s*$")
 _TIME_AFTER = re.compile(r"^(?:\s?-\s?\d{2}\.\d{2}|\s?WIB)")
 _TIME_ITSELF = re.compile(r"0\d\.\d{2}|[01]\d\.[0-5]\d(?=\s?-)")
 

@@ -181,7 +181,7 @@ def test_form_edits_a_decision_and_a_status_change_needs_a_note():
         "kode 1.03.02.2.01.0001 · Rp 1.250.000.000 · 45,5 %",
         "Senin-Jumat 08.00-16.00 · pukul 13.45 · 02-12-2026 13.45",
         "realisasi_dinkes_2026-03.xlsx",
-        "2 Desember 2026 · 02-12-2026 · TW I",
+        "2 Desember 2026 · 02-12-2026 · TW I · 2 Desember 2026 13.45 · Maret 2026 · 1 Juni",
     ],
 )
 def test_checker_leaves_indonesian_alone(text):
@@ -203,6 +203,7 @@ def test_checker_leaves_indonesian_alone(text):
         ("12/02/2026", "tanggal bergaris miring"),
         ("target 5.00", "angka desimal bertitik"),
         ("tw1", "kode internal triwulan"),
+        ("2 Des 22.48", "tanggal dengan bulan disingkat"),
         ("status submitted", "submitted"),
         ("jenis non_fisik", "kode internal (snake_case)"),
     ],
