@@ -24,12 +24,14 @@ CASE, coalesce, CAST); the leaf CTE it wraps is the Store's.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from db.connected import QueryMixin
+from db.connected import QueryMixin, connected
 
 # The key of a summary row; the sums follow in the order of ``_RECAP_SUMS`` (``Store._SUM_NAMES``).
 KEYS = ("tahun", "bulan", "opd_kode", "jenis", "sumber_dana")
@@ -73,6 +75,12 @@ class SummaryQueries(QueryMixin):
         _local: Any
 
         def _leaf_params(self, tahun: int, dari: int, sampai: int, opd: str | None) -> dict: ...
+
+        def transaction(self) -> AbstractContextManager[Any]: ...
+
+        def session(self) -> AbstractContextManager[Any]: ...
+
+        def audit_many(self, entries: list[tuple[str, str, str | None, str | None]]) -> None: ...
 
     # ------------------------------------------------------------------ upkeep
     def _in_transaction(self) -> bool:
@@ -147,10 +155,11 @@ class SummaryQueries(QueryMixin):
         for tahun in self._summary_years():
             self.con.execute(self._summary_insert("recap_summary"), self._leaf_params(tahun, 1, 12, None))
 
-    def rebuild_summary(self, tahun: int | None = None) -> list[dict]:
+    def rebuild_summary(self, tahun: int | None = None, actor: str | None = None) -> list[dict]:
         """Rebuild the summary rows of ``tahun`` (every year when ``None``) from the leaf rows, all
         or nothing, and say per year what differed: rows before and after, and each OPD-month whose
-        rows changed with the sums that changed (floats beyond 1e-9 relative)."""
+        rows changed with the sums that changed (floats beyond 1e-9 relative). Audited as
+        ``summary_rebuild`` when ``actor`` is given."""
         names = KEYS + self._SUM_NAMES + ("reported_at",)
         out = []
         with self.transaction():
@@ -171,26 +180,42 @@ class SummaryQueries(QueryMixin):
                     {"tahun": year, "rows_before": before, "rows_after": after, "opd_months_changed": len(changed)}
                     | {"changed": changed}
                 )
+            if actor:
+                detail = [{k: v for k, v in y.items() if k != "changed"} for y in out]
+                self.audit_many([(actor, "summary_rebuild", None, json.dumps(detail))])
         return out
 
     def _summary_differences(self, tahun: int) -> list[dict]:
         """Per OPD and month, the sums in which ``recap_summary`` and ``summary_fresh`` differ for
         ``tahun`` (both added up per OPD-month, so a regrouping alone is no difference)."""
+        names = self._SUM_NAMES + ("reported_at",)
         sums = ", ".join(_sum_of(n) for n in self._SUM_NAMES) + ", max(s.reported_at) AS reported_at"
         per = f"SELECT s.bulan, s.opd_kode, {sums} FROM {{}} s WHERE s.tahun = ? GROUP BY s.bulan, s.opd_kode"
-        old = self._df(per.format("recap_summary"), [tahun]).set_index(["opd_kode", "bulan"])
-        new = self._df(per.format("summary_fresh"), [tahun]).set_index(["opd_kode", "bulan"])
-        out = []
-        for key in sorted(set(old.index) | set(new.index)):
-            if key not in old.index or key not in new.index:
-                what = ["ditambah"] if key not in old.index else ["dihapus"]
-            else:
-                what = [c for c in old.columns if _differs(old.at[key, c], new.at[key, c])]
-            if what:
-                out.append({"opd_kode": key[0], "bulan": int(key[1]), "berbeda": what})
-        return out
+        flags = [f"CASE WHEN {_differs_sql(n)} THEN 1 ELSE 0 END AS {n}" for n in names]
+        any_flag = " OR ".join(f"({_differs_sql(n)})" for n in names)
+        rows = self._dicts(
+            f"""
+            WITH o AS ({per.format("recap_summary")}), n AS ({per.format("summary_fresh")})
+            SELECT coalesce(o.opd_kode, n.opd_kode) AS opd_kode, coalesce(o.bulan, n.bulan) AS bulan,
+                   CASE WHEN o.opd_kode IS NULL THEN 1 ELSE 0 END AS ditambah,
+                   CASE WHEN n.opd_kode IS NULL THEN 1 ELSE 0 END AS dihapus, {", ".join(flags)}
+            FROM o FULL JOIN n ON o.opd_kode = n.opd_kode AND o.bulan = n.bulan
+            WHERE o.opd_kode IS NULL OR n.opd_kode IS NULL OR {any_flag}
+            ORDER BY 1, 2
+            """,
+            [tahun, tahun],
+        )
+        return [
+            {
+                "opd_kode": r["opd_kode"],
+                "bulan": int(r["bulan"]),
+                "berbeda": [k for k in ("ditambah", "dihapus") if r[k]] or [n for n in names if r[n]],
+            }
+            for r in rows
+        ]
 
     # ------------------------------------------------------------------ reads
+    @connected
     def summary_sums_by_month(self, tahun: int, dari: int, sampai: int, opd: str | None = None) -> pd.DataFrame:
         """The rows of ``Store.recap_sums_by_month`` without a filter, added up from the summary."""
         sums = ", ".join(_sum_of(n) for n in self._SUM_NAMES)
@@ -205,6 +230,7 @@ class SummaryQueries(QueryMixin):
             [tahun, dari, sampai, opd, opd],
         )
 
+    @connected
     def summary_group_sums(self, tahun: int, bulan: int, by: str, opd: str | None = None) -> pd.DataFrame:
         """The rows of ``Store.group_sums`` by ``jenis`` or ``sumber_dana`` without a filter, added
         up from the summary."""
@@ -220,6 +246,7 @@ class SummaryQueries(QueryMixin):
             [tahun, bulan, opd, opd],
         )
 
+    @connected
     def summary_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
         """The distinct sumber dana texts of a period's sub kegiatan, from the summary."""
         return [
@@ -232,11 +259,12 @@ class SummaryQueries(QueryMixin):
         ]
 
 
-def _differs(a, b) -> bool:
-    """Whether two summed values differ (missing on one side only; floats beyond 1e-9 relative)."""
-    a_missing, b_missing = pd.isna(a), pd.isna(b)
-    if a_missing or b_missing:
-        return bool(a_missing != b_missing)
-    if isinstance(a, float) or isinstance(b, float):
-        return abs(float(a) - float(b)) > 1e-9 * max(abs(float(a)), abs(float(b)), 1.0)
-    return bool(a != b)
+def _differs_sql(name: str) -> str:
+    """Whether the sum ``name`` of the OPD-month differs between ``o`` and ``n`` (missing on one
+    side only; floats beyond 1e-9 relative)."""
+    if name in _COUNTS or name in ("reported", "reported_at"):
+        return f"o.{name} IS DISTINCT FROM n.{name}"
+    return (
+        f"(o.{name} IS NULL) <> (n.{name} IS NULL) "
+        f"OR abs(o.{name} - n.{name}) > 1e-9 * greatest(abs(o.{name}), abs(n.{name}), 1)"
+    )
