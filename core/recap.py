@@ -1,7 +1,9 @@
 """The recap of a period, the one implementation behind every screen, export, slide and CLI
 figure: the database makes the sums (``db.store._RECAP_SUMS``: pagu, realisasi and the numerators
 of the pagu-weighted fisik and target, per OPD, program, kegiatan, jenis, sumber dana or month) and
-:func:`figures` turns sums into percentages with the formulas of :mod:`core.metrics`.
+:func:`figures` turns sums into percentages with the formulas of :mod:`core.metrics`. Unfiltered,
+the per OPD-month sums come pre-added from ``recap_summary`` (db/summary.py); filtered ones and
+program / kegiatan sums from the leaf rows: the same sums either way.
 
 Per OPD: :func:`recap_opd` and :func:`opd_level`; kabupaten: :func:`kabupaten_totals`; program
 and kegiatan: :func:`level_recap`; fisik konstruksi vs non fisik: :func:`jenis_recap`; sumber

@@ -460,3 +460,19 @@ def test_cli_rebuild_summary(tmp_path):
     )
     assert json.loads(again.stdout)[0]["opd_months_changed"] == 0
     assert store.audit_entries(action="summary_rebuild").shape[0] == 2
+
+
+def test_the_summary_keeps_every_sum_of_the_recap():
+    """The summary's columns are the sums core.recap reads (``_RECAP_SUMS``, one formula)."""
+    from core.recap import SUMS
+
+    store = Store(":memory:")
+    columns = [
+        r[0]
+        for r in store.sql(
+            "SELECT column_name FROM information_schema.columns WHERE "
+            "table_name = 'recap_summary' ORDER BY ordinal_position"
+        )
+    ]
+    assert list(Store._SUM_NAMES) == SUMS
+    assert columns == ["tahun", "bulan", "opd_kode", "jenis", "sumber_dana", *SUMS, "reported_at"]
