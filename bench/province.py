@@ -15,12 +15,12 @@ file is involved. It looks like real ingested data:
   an older version (lower numbers) that the newer one supersedes (``superseded_by``), so a
   query that ignores supersession gets different sums; in December about 15 % of OPDs (and in
   November about 4 %) have not reported yet;
-- the recap summary (``recap_summary``, issue 18) rebuilt from those rows at the end, as the
-  Store keeps it on every write;
 - report rows: cumulative and monotone realisasi fisik and keuangan, target fisik on an S curve
   (fisik konstruksi) or a line (non fisik), pagu changed from July for about 2 % of sub kegiatan
   (pergeseran), about 1 % of sub kegiatan missing from a month's report, about 2 % of OPDs
   reporting one code that is not in the DPA, permasalahan/solusi where the work is behind.
+- the recap summary (``recap_summary``, issue 18) rebuilt from those rows at the end
+  (``Store.rebuild_summary``), as the Store keeps it on every write of its own.
 
 Deterministic for a given configuration (``hash`` of DuckDB; its version is part of the cache
 key). :func:`prepare` caches the built file under ``bench/work/`` keyed on the configuration,
