@@ -354,7 +354,7 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
     # the figures of every OPD-month at once (one pass over the rows, not one per month)
     recap = _recap_frame(by_month.drop(columns="bulan")).assign(bulan=by_month["bulan"].to_numpy())
     months = dict(tuple(recap.groupby("bulan", sort=False))) if len(recap) else {}
-    plans = by_month.groupby("bulan")[["plan_pagu", "plan_keu"]].sum() if len(by_month) else None
+    plans = by_month.groupby("bulan")[["plan_pagu", "plan_keu"]].sum()
     rows = []
     for month in range(1, upto + 1):
         tot = kabupaten_totals(months.get(month, recap.iloc[0:0]))
@@ -363,7 +363,7 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
         for key in ("keuangan_pct", "fisik_pct", "target_fisik_pct"):
             row[key] = tot[key] if reported else None
         # the planned cash to date (anggaran kas) as % of the pagu it covers, and the share covered
-        has_plan = plans is not None and month in plans.index
+        has_plan = month in plans.index
         plan_pagu = float(plans.at[month, "plan_pagu"]) if has_plan else 0.0
         plan_keu = float(plans.at[month, "plan_keu"]) if has_plan else 0.0
         row["target_keuangan_pct"] = plan_keu / plan_pagu * 100 if plan_pagu > 0 else None
