@@ -36,9 +36,11 @@ from db.connected import QueryMixin, connected
 # The key of a summary row; the sums follow in the order of ``_RECAP_SUMS`` (``Store._SUM_NAMES``).
 KEYS = ("tahun", "bulan", "opd_kode", "jenis", "sumber_dana")
 _COUNTS = ("sub_kegiatan", "n_target", "n_fisik")
-# One OPD's refresh reads that OPD's rows only; beyond this many OPDs of a year, one pass over the
-# year's rows is cheaper than one pass per OPD.
-_PER_OPD_LIMIT = 60
+# One OPD's refresh reads that OPD's rows only, but each pass has a fixed cost (measured: a pass
+# over the whole year costs about 9 single-OPD passes for a kabupaten of 40 OPDs, about 110 for a
+# province of 1,400): more OPDs than this (at least) or this share of the year's OPDs are
+# refreshed in one pass over the year.
+PER_OPD_MIN, PER_OPD_SHARE = 8, 12
 
 
 def _sum_of(name: str) -> str:
@@ -67,6 +69,8 @@ def atomic(method):
 
 class SummaryQueries(QueryMixin):
     """The ``recap_summary`` table: upkeep, rebuild and the sums read from it."""
+
+    per_opd_min = PER_OPD_MIN  # (a test sets 0 on a Store to take the one-pass path)
 
     if TYPE_CHECKING:
         _LEAF_SQL: str
@@ -114,7 +118,11 @@ class SummaryQueries(QueryMixin):
     def _refresh_summary(self, tahun: int, opd_kodes: list[str] | None) -> None:
         """Delete and recompute the summary rows of ``opd_kodes`` (every OPD when ``None``) for
         ``tahun`` from the leaf rows (inside the caller's transaction)."""
-        if opd_kodes is not None and len(opd_kodes) <= _PER_OPD_LIMIT:
+        if opd_kodes is not None and len(opd_kodes) > self.per_opd_min:
+            known = self._value("SELECT count(DISTINCT opd_kode) FROM recap_summary WHERE tahun = ?", [tahun])
+            if len(opd_kodes) > known // PER_OPD_SHARE:
+                opd_kodes = None
+        if opd_kodes is not None:
             for opd in opd_kodes:
                 self.con.execute("DELETE FROM recap_summary WHERE tahun = ? AND opd_kode = ?", [tahun, opd])
                 self.con.execute(self._summary_insert("recap_summary"), self._leaf_params(tahun, 1, 12, opd))

@@ -22,7 +22,7 @@ import pytest
 from conftest import FIXTURES
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from core.recap import jenis_recap, kurva_s, recap_opd, sumber_dana_recap
 from db.store import Store
@@ -79,13 +79,13 @@ def assert_summary_is_leaf_recap(store: Store) -> None:
     for year in [y for y in years if y is not None]:
         leaf = store.leaf_sums_by_month(year, 1, 12)
         _frames_equal(leaf, store.summary_sums_by_month(year, 1, 12), ["bulan", "opd_kode", "opd", "singkatan"])
-        for opd in OPDS[:2]:
+        for opd in OPDS[:1]:
             _frames_equal(
                 store.leaf_sums_by_month(year, 1, 12, opd),
                 store.recap_sums_by_month(year, 1, 12, opd),
                 ["bulan", "opd_kode"],
             )
-        for month in sorted(set(leaf["bulan"]))[:3] + [12]:
+        for month in sorted(set(leaf["bulan"]) & set(leaf.loc[leaf["reported"], "bulan"]))[:1] + [12]:
             for by in ("jenis", "sumber_dana"):
                 _frames_equal(store.leaf_group_sums(year, month, by), store.group_sums(year, month, by), [by])
             assert store.leaf_sumber_dana_rows(year, month) == store.leaf_sumber_dana(year, month)
@@ -273,6 +273,11 @@ class SummaryMachine(RuleBasedStateMachine):
     def teardown(self):
         self.store.close()
 
+    @initialize(one_pass=st.booleans())
+    def refresh_path(self, one_pass):
+        """Refresh touched OPDs one by one, or the whole year in one pass (a kabupaten DPA)."""
+        self.store.per_opd_min = 0 if one_pass else 8
+
     def _run(self, in_transaction: bool, fn, *args):
         if in_transaction:
             with self.store.transaction():
@@ -349,7 +354,7 @@ class SummaryMachine(RuleBasedStateMachine):
 
 TestSummaryMachine = SummaryMachine.TestCase
 TestSummaryMachine.settings = settings(
-    max_examples=int(os.environ.get("SUMMARY_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("SUMMARY_EXAMPLES", "12")),
     stateful_step_count=10,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
