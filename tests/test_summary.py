@@ -416,7 +416,7 @@ def march_store(dpa_store):
     return dpa_store
 
 
-def test_the_migration_fills_the_summary_for_existing_data(tmp_path, march_store):
+def test_the_migration_fills_the_summary_for_existing_data(tmp_path):
     """A database from before the summary (schema 11) gets it filled when a Store opens it."""
     db = tmp_path / "old.duckdb"
     con_store = Store(db, data_dir=tmp_path)
