@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.format import cell_text, percent, rupiah
+from core.format import cell_text, percent, rupiah, waktu
 from core.months import month_name
 from etl.columns import FIELD_LABEL
 from etl.issues import column_letter
@@ -138,7 +138,7 @@ def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "ID": history["id"],
-            "Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
+            "Waktu": history["created_at"].map(waktu),
             "Berkas": history["file_name"],
             "Jenis": history["kind"].map(lambda k: KIND_LABEL.get(k, k)),
             "OPD": history["opd"].fillna("-"),
