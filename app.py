@@ -3,7 +3,9 @@
 ``streamlit run app.py``. The login gate runs first; the menu is then built from the pages
 the signed-in user's role may open (:func:`core.access.pages_for`) in the modules the office uses,
 grouped in sections (:func:`core.modules.menu_sections`: Rakor POK, Data Kinerja, Administrasi),
-below the period selector. Pages live in ``pages/`` and contain UI only.
+below the period selector. Pages live in ``views/`` and contain UI only (a folder named
+``pages/`` would switch on Streamlit's old multipage mode, which answers a fresh server's first
+deep link with "Page not found" and can run a page file without this router).
 """
 
 import streamlit as st
@@ -29,41 +31,41 @@ st.set_page_config(
 apply_style()
 
 PAGES = {
-    "ringkasan": dict(page="pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path=""),
-    "rekap": dict(page="pages/rekap.py", title="Rekap OPD", icon=":material/table_chart:", url_path="rekap"),
-    "fisik": dict(page="pages/fisik.py", title="Fisik vs Non Fisik", icon=":material/construction:", url_path="fisik"),
-    "status": dict(page="pages/status.py", title="Status Pengumpulan", icon=":material/fact_check:", url_path="status"),
-    "materi": dict(page="pages/materi.py", title="Materi Rakor", icon=":material/slideshow:", url_path="materi"),
-    "rakor": dict(page="pages/rakor.py", title="Rakor & Tindak Lanjut", icon=":material/handshake:", url_path="rakor"),
+    "ringkasan": dict(page="views/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", url_path=""),
+    "rekap": dict(page="views/rekap.py", title="Rekap OPD", icon=":material/table_chart:", url_path="rekap"),
+    "fisik": dict(page="views/fisik.py", title="Fisik vs Non Fisik", icon=":material/construction:", url_path="fisik"),
+    "status": dict(page="views/status.py", title="Status Pengumpulan", icon=":material/fact_check:", url_path="status"),
+    "materi": dict(page="views/materi.py", title="Materi Rakor", icon=":material/slideshow:", url_path="materi"),
+    "rakor": dict(page="views/rakor.py", title="Rakor & Tindak Lanjut", icon=":material/handshake:", url_path="rakor"),
     "permintaan": dict(
-        page="pages/permintaan.py",
+        page="views/permintaan.py",
         title="Permintaan Laporan",
         icon=":material/forward_to_inbox:",
         url_path="permintaan",
     ),
     "kinerja_permintaan": dict(
-        page="pages/kinerja_permintaan.py",
+        page="views/kinerja_permintaan.py",
         title="Permintaan Data Kinerja",
         icon=":material/outgoing_mail:",
         url_path="permintaan-kinerja",
     ),
     "kinerja_isi": dict(
-        page="pages/kinerja_isi.py", title="Isi Data Kinerja", icon=":material/edit_note:", url_path="isi-kinerja"
+        page="views/kinerja_isi.py", title="Isi Data Kinerja", icon=":material/edit_note:", url_path="isi-kinerja"
     ),
     "kinerja_data": dict(
-        page="pages/kinerja_data.py", title="Data Kinerja", icon=":material/insights:", url_path="kinerja"
+        page="views/kinerja_data.py", title="Data Kinerja", icon=":material/insights:", url_path="kinerja"
     ),
     "kinerja_review": dict(
-        page="pages/kinerja_review.py", title="Review Kinerja", icon=":material/verified:", url_path="review-kinerja"
+        page="views/kinerja_review.py", title="Review Kinerja", icon=":material/verified:", url_path="review-kinerja"
     ),
-    "impor": dict(page="pages/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
+    "impor": dict(page="views/impor.py", title="Impor Laporan", icon=":material/upload_file:", url_path="impor"),
     "pengaturan": dict(
-        page="pages/pengaturan.py", title="Pengaturan", icon=":material/settings:", url_path="pengaturan"
+        page="views/pengaturan.py", title="Pengaturan", icon=":material/settings:", url_path="pengaturan"
     ),
-    "pengguna": dict(page="pages/pengguna.py", title="Pengguna", icon=":material/group:", url_path="pengguna"),
-    "audit": dict(page="pages/audit.py", title="Log Audit", icon=":material/history:", url_path="audit"),
-    "cadangan": dict(page="pages/cadangan.py", title="Cadangan", icon=":material/backup:", url_path="cadangan"),
-    "akun": dict(page="pages/akun.py", title="Akun Saya", icon=":material/account_circle:", url_path="akun"),
+    "pengguna": dict(page="views/pengguna.py", title="Pengguna", icon=":material/group:", url_path="pengguna"),
+    "audit": dict(page="views/audit.py", title="Log Audit", icon=":material/history:", url_path="audit"),
+    "cadangan": dict(page="views/cadangan.py", title="Cadangan", icon=":material/backup:", url_path="cadangan"),
+    "akun": dict(page="views/akun.py", title="Akun Saya", icon=":material/account_circle:", url_path="akun"),
 }
 
 

@@ -38,10 +38,10 @@ BUDGET_RATIO = 1.5
 BUDGET_PAGE_SECONDS = 1.0
 BUDGET_XLSX_SECONDS = 5.0
 PAGES = {
-    "ringkasan": "pages/ringkasan.py",
-    "rekap": "pages/rekap.py",
-    "fisik": "pages/fisik.py",
-    "status": "pages/status.py",
+    "ringkasan": "views/ringkasan.py",
+    "rekap": "views/rekap.py",
+    "fisik": "views/fisik.py",
+    "status": "views/status.py",
 }
 XLSX_CONFIG = {**province.PROVINCE, "n_kab": 1}
 

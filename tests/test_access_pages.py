@@ -30,23 +30,23 @@ from test_pages import (
 
 ROOT = APP.parent
 PAGE_FILES = {
-    "ringkasan": "pages/ringkasan.py",
-    "rekap": "pages/rekap.py",
-    "fisik": "pages/fisik.py",
-    "status": "pages/status.py",
-    "materi": "pages/materi.py",
-    "rakor": "pages/rakor.py",
-    "permintaan": "pages/permintaan.py",
-    "kinerja_permintaan": "pages/kinerja_permintaan.py",
-    "kinerja_isi": "pages/kinerja_isi.py",
-    "kinerja_data": "pages/kinerja_data.py",
-    "kinerja_review": "pages/kinerja_review.py",
-    "impor": "pages/impor.py",
-    "pengaturan": "pages/pengaturan.py",
-    "pengguna": "pages/pengguna.py",
-    "audit": "pages/audit.py",
-    "cadangan": "pages/cadangan.py",
-    "akun": "pages/akun.py",
+    "ringkasan": "views/ringkasan.py",
+    "rekap": "views/rekap.py",
+    "fisik": "views/fisik.py",
+    "status": "views/status.py",
+    "materi": "views/materi.py",
+    "rakor": "views/rakor.py",
+    "permintaan": "views/permintaan.py",
+    "kinerja_permintaan": "views/kinerja_permintaan.py",
+    "kinerja_isi": "views/kinerja_isi.py",
+    "kinerja_data": "views/kinerja_data.py",
+    "kinerja_review": "views/kinerja_review.py",
+    "impor": "views/impor.py",
+    "pengaturan": "views/pengaturan.py",
+    "pengguna": "views/pengguna.py",
+    "audit": "views/audit.py",
+    "cadangan": "views/cadangan.py",
+    "akun": "views/akun.py",
 }
 TITLES = {
     "impor": "Impor Laporan",
@@ -164,7 +164,7 @@ def test_first_run_shows_setup_and_creates_the_first_admin(app_env):
     at = run(new_app(user=None))
     assert [t.value for t in at.title] == [":material/monitoring: Selamat datang di Pantau"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/ringkasan.py")
+        at.switch_page("views/ringkasan.py")
     at.text_input(key="setup_nama").set_value("Admin Adpem")
     at.text_input(key="setup_username").set_value("admin.adpem")
     at.text_input(key="setup_pw1").set_value("pendek")
@@ -204,7 +204,7 @@ def test_login_form_wrong_then_right_password_then_logout(app_env):
     assert any("budi" in c.value for c in at.sidebar.caption)
     # (AppTest loses app.py's sidebar widgets after a rerun, so log out from the Akun Saya page;
     # the sidebar button is the same sign_out and is clicked in the browser test)
-    at.switch_page("pages/akun.py")
+    at.switch_page("views/akun.py")
     run(at)
     at.button(key="logout_akun").click()
     run(at)
@@ -252,7 +252,7 @@ def test_temporary_password_allows_only_the_account_page(app_env):
     assert [t.value for t in at.title] == ["Akun Saya"]
     assert any("kata sandi sementara" in w.value for w in at.warning)
     with pytest.raises(ValueError):
-        at.switch_page("pages/ringkasan.py")
+        at.switch_page("views/ringkasan.py")
 
 
 # --------------------------------------------------------------------------- menu and guard per role
@@ -322,7 +322,7 @@ def test_menu_sections_per_role(loaded, role, monkeypatch):
 
 @pytest.mark.parametrize("page", ["pengguna", "audit", "cadangan", "impor", "pengaturan"])
 def test_page_guard_stops_a_role_even_without_the_menu(loaded, page):
-    """A page file run directly (as Streamlit's legacy pages/ mode can) still refuses the role."""
+    """A page file run directly (as AppTest does) still refuses the role."""
     viewer = ensure_user("viewer1", "viewer")
     at = AppTest.from_file(str(ROOT / PAGE_FILES[page]), default_timeout=60)
     sign_in_test(at, viewer.username)
@@ -356,7 +356,7 @@ def test_ringkasan_download_is_scoped_and_audited(loaded, media, role, rows):
 
 def test_opd_user_history_and_original_download_only_own(loaded, media):
     at = run(_sign("opd", loaded))
-    at.switch_page("pages/impor.py")
+    at.switch_page("views/impor.py")
     run(at)
     history = [d.value for d in at.dataframe][-2 if len(at.dataframe) > 1 else -1]
     assert history["Berkas"].tolist() == [Path(DINKES_MAR).name]
@@ -371,7 +371,7 @@ def test_opd_user_history_and_original_download_only_own(loaded, media):
 
 def test_opd_user_upload_of_another_opd_is_refused_on_the_page(loaded):
     at = run(_sign("opd", loaded))
-    at.switch_page("pages/impor.py")
+    at.switch_page("views/impor.py")
     run(at)
     before = _store().table_checksums()
     path = FIXTURES / "realisasi" / "realisasi_distan_2026-04.xlsx"
@@ -388,7 +388,7 @@ def test_opd_user_upload_of_another_opd_is_refused_on_the_page(loaded):
 
 def test_admin_downloads_audit_log_and_backup(loaded, media):
     at = run(_sign("admin", loaded))
-    at.switch_page("pages/audit.py")
+    at.switch_page("views/audit.py")
     run(at)
     log = at.dataframe[0].value
     assert {"Impor laporan realisasi", "Impor DPA"} <= set(log["Kegiatan"])
@@ -400,7 +400,7 @@ def test_admin_downloads_audit_log_and_backup(loaded, media):
     actor, target, what = _audit("download")[-1]
     assert actor == "admin1" and target.startswith("log_audit_") and what == "log audit"
 
-    at.switch_page("pages/cadangan.py")
+    at.switch_page("views/cadangan.py")
     run(at)
     at.button[[b.label for b in at.button].index("Siapkan berkas cadangan")].click()
     run(at)
@@ -415,7 +415,7 @@ def test_admin_downloads_audit_log_and_backup(loaded, media):
 
 def test_admin_creates_an_opd_user_on_the_page(loaded):
     at = run(_sign("admin", loaded))
-    at.switch_page("pages/pengguna.py")
+    at.switch_page("views/pengguna.py")
     run(at)
     at.selectbox(key="new_role").set_value("opd")
     run(at)
@@ -435,10 +435,10 @@ def test_admin_creates_an_opd_user_on_the_page(loaded):
 @pytest.mark.parametrize(
     "page, label",
     [
-        ("pages/rekap.py", "Unduh Excel (rekap per opd)"),
-        ("pages/rekap.py", "Unduh rekap siap cetak"),
-        ("pages/status.py", "Unduh Excel"),
-        ("pages/fisik.py", "Unduh Excel (klasifikasi)"),
+        ("views/rekap.py", "Unduh Excel (rekap per opd)"),
+        ("views/rekap.py", "Unduh rekap siap cetak"),
+        ("views/status.py", "Unduh Excel"),
+        ("views/fisik.py", "Unduh Excel (klasifikasi)"),
     ],
 )
 def test_dashboard_downloads_of_an_opd_user_hold_only_its_opd(loaded, media, page, label):

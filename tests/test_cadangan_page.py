@@ -41,7 +41,7 @@ def test_restore_page_refuses_a_tampered_backup_and_restores_a_good_one(app_env,
     store = Store(app_env, data_dir=data_dir)
 
     at = run(new_app())
-    at.switch_page("pages/cadangan.py")
+    at.switch_page("views/cadangan.py")
     run(at)
     assert [t.value for t in at.title] == ["Cadangan dan Pemulihan"]
 

@@ -161,7 +161,7 @@ def test_rekap_page_shows_every_opd_with_light_and_kurva_s(app_march):
     from core.format import percent, points, rupiah_compact
     from core.recap import kabupaten_totals
 
-    at = _open("pages/rekap.py")
+    at = _open("views/rekap.py")
     table = at.dataframe[0].value
     recap = recap_opd(app_march, 2026, 3)
     # one row per OPD, then the JUMLAH row with the kabupaten totals (as the print-ready recap)
@@ -181,7 +181,7 @@ def test_rekap_page_shows_every_opd_with_light_and_kurva_s(app_march):
 
 
 def test_fisik_page_override_form(app_march):
-    at = _open("pages/fisik.py")
+    at = _open("views/fisik.py")
     assert at.get("plotly_chart")
     cls = app_march.classification(2026)
     row = cls[cls["jenis"] == "non_fisik"].iloc[0]
@@ -195,7 +195,7 @@ def test_fisik_page_override_form(app_march):
 
 
 def test_status_page_lists_missing_opds_with_reminders(app_march):
-    at = _open("pages/status.py")
+    at = _open("views/status.py")
     table = at.dataframe[0].value
     assert len(table) == 8
     assert (table["Berkas"] != "-").sum() == 2
@@ -205,7 +205,7 @@ def test_status_page_lists_missing_opds_with_reminders(app_march):
 
 
 def test_pengaturan_saves_and_refuses_bad_thresholds(app_march):
-    at = _open("pages/pengaturan.py")
+    at = _open("views/pengaturan.py")
     at.text_input[[t.label for t in at.text_input].index("Nama")].set_value("Drs. Ahmad Fauzi")
     at.button[0].click()
     at.run()
@@ -241,7 +241,7 @@ def test_fisik_page_downloads_split_and_override_history(app_march, media):
     app_march.override_jenis(
         2026, *app_march.classification(2026).iloc[0][["opd_kode", "kode"]], "fisik", "sesuai DPA perubahan", "admin"
     )
-    at = _open("pages/fisik.py")
+    at = _open("views/fisik.py")
     buttons = {b.proto.label: b for b in at.get("download_button")}
     assert {
         "Unduh Excel (fisik vs non fisik)",

@@ -72,7 +72,7 @@ def test_report_with_huge_values_previews_saves_and_shows_without_a_traceback(ap
     assert "terlalu besar" in shown and "∞" not in shown and "inf" not in shown.lower().split()
     save(at)
     assert store.count_rows("realisasi") > 0
-    at.switch_page("pages/ringkasan.py")
+    at.switch_page("views/ringkasan.py")
     run(at)
     page = _texts(at) + "\n".join(str(m.value) for m in at.metric)
     assert "∞" not in page and "nan" not in page.lower().split()

@@ -195,7 +195,7 @@ def test_pengaturan_lists_renames_and_deletes_layouts(app_env):
     finally:
         store.close()
     at = run(new_app())
-    at.switch_page("pages/pengaturan.py")
+    at.switch_page("views/pengaturan.py")
     run(at)
     listed = next(df.value for df in at.dataframe if "Nama format" in df.value.columns)
     assert list(listed["Nama format"]) == ["Format A"] and list(listed["Berlaku untuk"]) == ["Semua OPD"]

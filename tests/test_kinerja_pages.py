@@ -153,7 +153,7 @@ def test_full_review_flow_three_users(kinerja):
 
     # 2. the Sekcam opens the submitted recap of the unit; returning needs a note
     sek = run(new_app(Q, user="sekcam", role="reviewer"))
-    open_page(sek, "pages/kinerja_review.py", "Review Kinerja")
+    open_page(sek, "views/kinerja_review.py", "Review Kinerja")
     sek.selectbox(key="review_unit").set_value(unit_id)
     run(sek)
     shown = sek.table[1].value
@@ -186,7 +186,7 @@ def test_full_review_flow_three_users(kinerja):
 
     # 5. the Camat approves (the verified unit is shown first)
     camat = run(new_app(Q, user="camat", role="approver"))
-    open_page(camat, "pages/kinerja_review.py", "Review Kinerja")
+    open_page(camat, "views/kinerja_review.py", "Review Kinerja")
     assert camat.selectbox(key="review_unit").value == unit_id
     assert not [b for b in camat.button if b.label == "Verifikasi"]
     click(camat, "Setujui")
@@ -237,7 +237,7 @@ def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
     from core.kinerja import kinerja_recap
 
     at = run(new_app(Q, user="kabag", role="viewer"))
-    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    open_page(at, "views/kinerja_data.py", "Data Kinerja")
     at.radio(key="data_kind").set_value(kind)
     run(at)
     for key, value in extra.items():
@@ -312,7 +312,7 @@ def test_held_matches_are_confirmed_or_dismissed_by_a_person(kinerja, tmp_path):
     assert store.active_value(lppd, 2026, 3) is None and store.active_value(desa, 2026, 3) is None
 
     at = run(new_app(Q))
-    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    open_page(at, "views/kinerja_data.py", "Data Kinerja")
     assert any(t.label == "Konfirmasi indikator (2)" for t in at.tabs)
     text = _texts(at.markdown)
     assert "“LPPD desa disampaikan tepat waktu”" in text and "realisasi: **100**" in text
@@ -352,7 +352,7 @@ def test_permintaan_records_requests_and_tracks_steps(kinerja, media):
     store = _store()
     unit_id = kinerja["units"][UNIT]
     at = run(new_app(Q))
-    open_page(at, "pages/kinerja_permintaan.py", "Permintaan Data Kinerja")
+    open_page(at, "views/kinerja_permintaan.py", "Permintaan Data Kinerja")
     # only units that may still be asked (not yet submitted) are offered, all preselected
     chosen = at.multiselect(key="req_units")
     assert chosen.value == [unit_id]
@@ -418,8 +418,8 @@ def test_unit_user_sees_only_its_unit_and_cannot_review(kinerja):
     assert [t.value for t in at.title] == ["Isi Data Kinerja"]
     assert "isi_unit" not in [s.key for s in at.selectbox]  # no choice of unit: its own only
     with pytest.raises(ValueError):
-        at.switch_page("pages/kinerja_review.py")
-    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+        at.switch_page("views/kinerja_review.py")
+    open_page(at, "views/kinerja_data.py", "Data Kinerja")
     table = recap_table(at)
     assert "Unit" not in table.columns
     assert table["Indikator"].tolist() == list(ids_by_name(_store(), kinerja["units"][UNIT]))
@@ -484,7 +484,7 @@ def test_unit_user_uploads_only_its_own_format(kinerja, tmp_path):
     history = [df.value for df in at.dataframe if "Menunggu konfirmasi" in df.value.columns][-1]
     assert history["Unit"].tolist() == [UNIT] and history["Menunggu konfirmasi"].tolist() == [2]
     # the unit confirms its own held row on Data kinerja
-    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    open_page(at, "views/kinerja_data.py", "Data Kinerja")
     assert any(t.label == "Konfirmasi indikator (2)" for t in at.tabs)
 
 
@@ -495,7 +495,7 @@ def test_admin_writes_the_analysis_and_edits_a_target_with_history(kinerja):
     store = _store()
     eko = kinerja["units"]["Seksi Ekonomi dan Pembangunan"]
     at = run(new_app(Q))
-    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    open_page(at, "views/kinerja_data.py", "Data Kinerja")
     at.selectbox(key="data_unit").set_value(eko)
     run(at)
     key = f"analisis_text_{eko}_2026_B03"
@@ -545,7 +545,7 @@ def test_admin_fills_on_behalf_of_a_unit_and_camat_approves_all_verified(kinerja
     ids = ids_by_name(store, sek)
     anggaran = ids["Persentase realisasi anggaran"]
     at = run(new_app(Q))
-    open_page(at, "pages/kinerja_isi.py", "Isi Data Kinerja")
+    open_page(at, "views/kinerja_isi.py", "Isi Data Kinerja")
     at.selectbox(key="isi_unit").set_value(sek)
     run(at)
     # the form shows the values in force (from the unit's file), the Indonesian way
@@ -562,7 +562,7 @@ def test_admin_fills_on_behalf_of_a_unit_and_camat_approves_all_verified(kinerja
     for nama in ("Sekretariat", "Seksi Kesejahteraan Sosial"):
         review.transition(store, kinerja["units"][nama], 2026, 3, "verify", sekcam)
     camat = run(new_app(Q, user="camat", role="approver"))
-    open_page(camat, "pages/kinerja_review.py", "Review Kinerja")
+    open_page(camat, "views/kinerja_review.py", "Review Kinerja")
     click(camat, "Setujui semua rekap yang sudah diverifikasi (2 unit)")
     assert "2 rekap kinerja Maret 2026 disetujui dan terkunci" in _texts(camat.success)
     states = {n: review.status_of(store, i, 2026, 3) for n, i in kinerja["units"].items()}
@@ -610,7 +610,7 @@ def test_data_kinerja_summary_is_capped_mean_median_and_predikat(kinerja):
     want = recap_summary(expected_recap)
     assert want["dibatasi"] > 0  # some April capaian are above 100 %: the cap matters
     at = run(new_app({"tahun": "2026", "bulan": "4"}, user="kabag", role="viewer"))
-    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    open_page(at, "views/kinerja_data.py", "Data Kinerja")
     m = {x.label: x.value for x in at.metric}
     assert m["Rata-rata capaian"] == percent(want["rata_capaian"]) != percent(want["rata_mentah"])
     assert m["Median capaian"] == percent(want["median_capaian"])

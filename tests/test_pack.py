@@ -745,7 +745,7 @@ def test_materi_page_previews_and_downloads(app_env, media):
     store = Store(app_env, data_dir=app_env.parent / "data")
     ingest_paths(store, [DPA_FIXTURE] + [FIXTURES / k for k in realisasi_fixtures()])
     at = run(new_app(query={"tahun": "2026", "bulan": "4"}, user="kabag", role="viewer"))
-    at.switch_page("pages/materi.py")
+    at.switch_page("views/materi.py")
     run(at)
     assert [t.value for t in at.title] == ["Materi Rakor POK"]
     tot = kabupaten_totals(recap_opd(store, 2026, 4))
@@ -774,7 +774,7 @@ def test_materi_page_without_data_says_so(app_env):
     from test_pages import new_app, run
 
     at = run(new_app(query={"tahun": "2026", "bulan": "4"}))
-    at.switch_page("pages/materi.py")
+    at.switch_page("views/materi.py")
     run(at)
     assert any("Belum ada DPA atau laporan untuk April 2026" in i.value for i in at.info)
     assert not at.get("download_button")

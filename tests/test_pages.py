@@ -136,7 +136,7 @@ def upload_item(rel: str, name: str | None = None) -> tuple[str, bytes, str]:
 
 
 def open_impor(at: AppTest) -> AppTest:
-    at.switch_page("pages/impor.py")
+    at.switch_page("views/impor.py")
     run(at)
     assert [t.value for t in at.title] == ["Impor Laporan"]
     return at
@@ -424,7 +424,7 @@ def test_ringkasan_after_march_reports(app_env, media):
     exp = expected_totals(MARCH_REPORTS)
     at = run(new_app({"tahun": "2026", "bulan": "3"}))
     load_via_page(at, [DPA, *MARCH_REPORTS])
-    at.switch_page("pages/ringkasan.py")
+    at.switch_page("views/ringkasan.py")
     run(at)
     assert at.session_state["period"] == (2026, 3)
     assert any("Maret 2026" in c.value for c in at.caption)

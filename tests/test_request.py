@@ -510,7 +510,7 @@ def test_permintaan_page_downloads_are_audited(app_env, media):
 
     store = Store(app_env, data_dir=app_env.parent / "data")
     at = run(new_app({"tahun": "2026", "bulan": "4"}))
-    at.switch_page("pages/permintaan.py")
+    at.switch_page("views/permintaan.py")
     run(at)
     assert [t.value for t in at.title] == ["Permintaan Laporan"]
     assert "Impor DPA terlebih dahulu" in at.info[0].value and not at.get("download_button")
@@ -565,4 +565,4 @@ def test_permintaan_page_is_for_admins_only(app_env, role):
     assert not can_open(User("u", "U", role, "1" if role == "opd" else None), "permintaan")
     at = run(new_app(user=f"{role}1", role=role, opd_kode="1.02.0.00.0.00.01.0000" if role == "opd" else None))
     with pytest.raises(ValueError):
-        at.switch_page("pages/permintaan.py")
+        at.switch_page("views/permintaan.py")

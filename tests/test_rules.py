@@ -42,7 +42,7 @@ def test_pages_call_no_store_method_that_writes():
     """Pages read through the store; every write goes through a core function."""
     calls = {
         (page.name, name)
-        for page in sorted((ROOT / "pages").glob("*.py"))
+        for page in sorted((ROOT / "views").glob("*.py"))
         for name in re.findall(r"\bstore\.(\w+)\(", page.read_text(encoding="utf-8"))
     }
     writes = sorted((p, n) for p, n in calls if _WRITES.search(inspect.getsource(getattr(Store, n))))

@@ -47,23 +47,23 @@ FIELDS = {
     "user": "Admin Ujicoba",
 }
 PAGES = [
-    "pages/ringkasan.py",
-    "pages/rekap.py",
-    "pages/fisik.py",
-    "pages/status.py",
-    "pages/materi.py",
-    "pages/rakor.py",
-    "pages/permintaan.py",
-    "pages/kinerja_permintaan.py",
-    "pages/kinerja_isi.py",
-    "pages/kinerja_data.py",
-    "pages/kinerja_review.py",
-    "pages/impor.py",
-    "pages/pengaturan.py",
-    "pages/pengguna.py",
-    "pages/audit.py",
-    "pages/cadangan.py",
-    "pages/akun.py",
+    "views/ringkasan.py",
+    "views/rekap.py",
+    "views/fisik.py",
+    "views/status.py",
+    "views/materi.py",
+    "views/rakor.py",
+    "views/permintaan.py",
+    "views/kinerja_permintaan.py",
+    "views/kinerja_isi.py",
+    "views/kinerja_data.py",
+    "views/kinerja_review.py",
+    "views/impor.py",
+    "views/pengaturan.py",
+    "views/pengguna.py",
+    "views/audit.py",
+    "views/cadangan.py",
+    "views/akun.py",
 ]
 # proto messages whose text is shown as it is (code, plain text, the app's own HTML, JSON)
 PLAIN = {"Code", "Text", "Html", "Json", "Exception", "Arrow", "DataFrame", "Skeleton", "Empty", "IFrame", "Image"}
@@ -219,7 +219,7 @@ def test_no_page_renders_a_payload_as_markdown(poisoned):
             if bad:
                 problems.append(f"{page}: {', '.join(bad)} in {text[:200]!r}")
     # Rekap OPD drilled down to the poisoned sub kegiatan: its permasalahan and solusi
-    at.switch_page("pages/rekap.py")
+    at.switch_page("views/rekap.py")
     run(at)
     for key, tag in (
         ("rekap_opd", FIELDS["opd"]),
@@ -229,7 +229,7 @@ def test_no_page_renders_a_payload_as_markdown(poisoned):
     ):
         _select(at, key, tag)
     texts, everything = _page_texts(at)
-    seen["pages/rekap.py (rincian)"] = everything
+    seen["views/rekap.py (rincian)"] = everything
     for text in texts:
         bad = _injected(text, md.render(text))
         if bad:

@@ -1,5 +1,5 @@
 """User-supplied text is never read as markdown or HTML (issue 15, item 4): the escape helper,
-and a scan of pages/ and ui/ for text arguments that interpolate data without it."""
+and a scan of views/ and ui/ for text arguments that interpolate data without it."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def _unsafe_parts_value(expr: ast.AST) -> list[str]:
 
 def test_no_page_interpolates_unescaped_data_into_markdown():
     found = []
-    for path in sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]):
+    for path in sorted([*ROOT.glob("views/*.py"), *ROOT.glob("ui/*.py")]):
         if path.name == "auth.py":  # the sign-in module is another helper's; its one caption is listed below
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -131,7 +131,7 @@ def test_no_page_calls_st_table_directly():
     """``st.table`` cells are markdown: pages show tables through ui.safe.show_table."""
     offenders = [
         f"{p.relative_to(ROOT)}:{i}"
-        for p in sorted(ROOT.glob("pages/*.py"))
+        for p in sorted(ROOT.glob("views/*.py"))
         for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
         if "st.table(" in line
     ]

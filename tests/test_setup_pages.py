@@ -85,7 +85,7 @@ def test_kecamatan_setup_signs_the_kinerja_recap_and_uses_only_data_kinerja(fres
     )
     # the menu has no Rakor POK page: the default page is a kinerja page
     assert "Ringkasan Realisasi" not in [t.value for t in at.title]
-    at.switch_page("pages/kinerja_data.py")
+    at.switch_page("views/kinerja_data.py")
     run(at)
     assert not at.exception
 
@@ -101,7 +101,7 @@ def march(app_env):
 
 def test_status_page_sets_the_received_date(march):
     at = run(new_app(query={"tahun": "2026", "bulan": "3"}))
-    at.switch_page("pages/status.py")
+    at.switch_page("views/status.py")
     run(at)
     table = at.dataframe[0].value
     assert "Terlambat (hari)" in table.columns and (table["Status"] == "🟡 Terlambat").sum() == 1
@@ -120,7 +120,7 @@ def test_status_page_sets_the_received_date(march):
 
 def test_status_page_refuses_a_received_date_without_reason(march):
     at = run(new_app(query={"tahun": "2026", "bulan": "3"}))
-    at.switch_page("pages/status.py")
+    at.switch_page("views/status.py")
     run(at)
     at.date_input(key="received_date").set_value(dt.date(2026, 4, 9))
     next(b for b in at.button if b.label == "Simpan tanggal diterima").click()
@@ -132,6 +132,6 @@ def test_status_page_refuses_a_received_date_without_reason(march):
 def test_opd_operator_cannot_change_received_dates(march):
     kode = march.reporting_status(2026, 3).dropna(subset=["import_id"]).iloc[0]["opd_kode"]
     at = run(new_app(query={"tahun": "2026", "bulan": "3"}, user="operator.opd", role="opd", opd_kode=kode))
-    at.switch_page("pages/status.py")
+    at.switch_page("views/status.py")
     run(at)
     assert not any(b.label == "Simpan tanggal diterima" for b in at.button)

@@ -402,7 +402,7 @@ def _page(user: str, role: str, opd_kode: str | None = None):
     from test_pages import new_app, run
 
     at = run(new_app(query={"tahun": "2026", "bulan": "3"}, user=user, role=role, opd_kode=opd_kode))
-    at.switch_page("pages/rakor.py")
+    at.switch_page("views/rakor.py")
     return run(at)
 
 
@@ -837,7 +837,7 @@ def test_rekap_page_counts_open_follow_ups_and_lists_them_for_the_opd(app_store)
     opds = {o.nama: o.kode for o in app_store.opds()}
     _, a, _ = _recorded_meeting(app_store, opds)
     at = run(new_app(query={"tahun": "2026", "bulan": "3"}))
-    at.switch_page("pages/rekap.py")
+    at.switch_page("views/rekap.py")
     run(at)
     table = at.dataframe[0].value.set_index("OPD")
     assert table.loc["Dinas Kesehatan", "TL terbuka"] == "1 (1 terlambat)"

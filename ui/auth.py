@@ -192,9 +192,8 @@ def verified_username() -> str | None:
 def require_page(url_path: str, page: str) -> User:
     """Call first on every page; returns the signed-in user.
 
-    The login gate runs here as well as in app.py: Streamlit can run a file of pages/
-    without app.py (its legacy pages/ mode on a fresh server's deep link, and AppTest
-    reruns), so expiry, a disabled account and the role are checked on every run of every
+    The login gate runs here as well as in app.py: a page file can run without app.py
+    (AppTest runs one directly), so expiry, a disabled account and the role are checked on every run of every
     page. Without a valid session, or before app.py set up the session, hand over to app.py,
     which signs the user in and then opens the requested page. A role that may not open
     ``page`` (a key of :data:`core.access.PAGE_ROLES`) is stopped with a message."""

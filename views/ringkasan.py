@@ -44,7 +44,7 @@ if cache.is_empty(store):
         "realisasi OPD pada halaman **Impor Laporan**, atau coba dulu dengan data contoh.",
         icon=":material/waving_hand:",
     )
-    st.page_link("pages/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
+    st.page_link("views/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
     st.caption(
         "Data contoh memakai daerah fiktif (Kabupaten Tanjung Makmur): selama data contoh ada, kop dan "
         "penandatangan pada unduhan memakai daerah fiktif itu. Pengaturan daerah Anda tetap tersimpan dan "

@@ -33,7 +33,7 @@ if plan.empty:
         "pada halaman Impor Laporan, lalu kembali ke halaman ini.",
         icon=":material/inbox:",
     )
-    st.page_link("pages/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
+    st.page_link("views/impor.py", label="Buka halaman Impor Laporan", icon=":material/upload_file:")
     st.stop()
 
 names = dict(zip(plan["opd_kode"], plan["opd"]))
