@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from kinerja_support import ADMIN, build_template, copy_store, indikator_id
+from pg_support import use_both_engines
 
 from core.kinerja import (
     aggregate,
@@ -20,6 +21,8 @@ from core.kinerja import (
     triwulan_of,
 )
 from core.kinerja_input import submit_values
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 
 # ---------------------------------------------------------------------------- formulas
