@@ -102,8 +102,8 @@ class PgResult:
 
     def to_arrow_table(self) -> pa.Table:
         names = [d.name for d in self.description]
-        columns = list(zip(*self._rows)) if self._rows else [[] for _ in names]
-        return pa.table({n: _column(list(c), d.type_code) for n, c, d in zip(names, columns, self.description)})
+        columns: list[list] = [list(c) for c in zip(*self._rows)] if self._rows else [[] for _ in names]
+        return pa.table({n: _column(c, d.type_code) for n, c, d in zip(names, columns, self.description)})
 
     def df(self) -> pd.DataFrame:
         """A DataFrame with the dtypes DuckDB's ``.df()`` gives: numpy ints and bools where no

@@ -11,6 +11,8 @@ under ``archive/``. The schema is created and migrated by the numbered SQL files
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import re
 import threading
@@ -23,6 +25,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import psycopg
 import pyarrow as pa
 
 from db.connected import connected as _connected
@@ -39,6 +42,8 @@ from db.sessions import SessionQueries
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATIONS_PG = Path(__file__).resolve().parent / "migrations_pg"
+# What either engine raises when it refuses a statement (e.g. a snapshot that does not fit the schema).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (duckdb.Error, psycopg.Error)
 # Advisory lock keys (PostgreSQL): the schema migration, and the class of "OPD-month import" locks.
 _MIGRATE_LOCK = 7_146_100
 _IMPORT_LOCK_CLASS = 7_146_101
@@ -483,7 +488,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             return
         self.con.execute("SELECT set_config('application_name', ?, true)", [f"pantau:{actor}"[:63]])
         got = self._value(
-            "SELECT pg_try_advisory_xact_lock(?::INTEGER, hashtext(?) # ?::INTEGER)", [_IMPORT_LOCK_CLASS, opd_kode, tahun * 100 + bulan]
+            "SELECT pg_try_advisory_xact_lock(?::INTEGER, hashtext(?) # ?::INTEGER)",
+            [_IMPORT_LOCK_CLASS, opd_kode, tahun * 100 + bulan],
         )
         if got:
             return
@@ -547,9 +553,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         cols = columns or ", ".join(data.column_names if isinstance(data, pa.Table) else data.columns)
         self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {select or cols} FROM _append_source")
 
-    def _append_pg(
-        self, table: str, data: pa.Table | pd.DataFrame, columns: str | None, select: str | None
-    ) -> None:
+    def _append_pg(self, table: str, data: pa.Table | pd.DataFrame, columns: str | None, select: str | None) -> None:
         """:meth:`_append` on PostgreSQL: ``COPY`` straight into the table, or (with ``select``)
         into a temporary table read by an ``INSERT ... SELECT``."""
         con: PgConnection = self.con
@@ -663,7 +667,9 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
     @_connected
     def next_import_ids(self, n: int) -> list[int]:
         """``n`` fresh import ids."""
-        return [r[0] for r in self.con.execute("SELECT nextval('seq_import') FROM generate_series(1, ?)", [n]).fetchall()]
+        return [
+            r[0] for r in self.con.execute("SELECT nextval('seq_import') FROM generate_series(1, ?)", [n]).fetchall()
+        ]
 
     @_connected
     def insert_imports(self, records: list[dict]) -> None:
@@ -944,6 +950,23 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                 row = self._one(f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {quoted} t")
             assert row is not None  # an aggregate without GROUP BY returns one row
             out[name] = (int(row[0]), int(row[1]))
+        return out
+
+    @_connected
+    def content_checksums(self) -> dict[str, tuple[int, str]]:
+        """(row count, sha256-based order-independent checksum of the rows' values) of every table,
+        the same on DuckDB and PostgreSQL for the same content (columns by name; values in their
+        Python form): what ``python -m etl migrate`` compares between the two databases."""
+        out = {}
+        for name in self._tables():
+            table = self.con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+            names = sorted(table.column_names)
+            columns = [table.column(n).to_pylist() for n in names]
+            total = 0
+            for row in zip(*columns):
+                text = json.dumps([None if isinstance(v, float) and v != v else v for v in row], default=str)
+                total += int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+            out[name] = (table.num_rows, f"{total % 2**64:016x}")
         return out
 
     @_connected
