@@ -176,11 +176,16 @@ LEAF_COLUMNS = (
 # konstruksi; 'non_fisik': everything else) and one sub kegiatan code $kode.
 _LEAF_FILTER = """
     ($dana::VARCHAR[] IS NULL
-     OR EXISTS (SELECT 1 FROM unnest($dana::VARCHAR[]) AS d(f) WHERE strpos(coalesce(l.sumber_dana, ''), f) > 0))
+     OR len(list_filter($dana::VARCHAR[], lambda f: contains(coalesce(l.sumber_dana, ''), f))) > 0)
     AND ($jenis::VARCHAR IS NULL
          OR CASE WHEN $jenis = 'fisik' THEN l.jenis = 'fisik' ELSE l.jenis IS DISTINCT FROM 'fisik' END)
     AND ($kode::VARCHAR IS NULL OR l.kode = $kode)
 """
+# The same filter in PostgreSQL's dialect (no lambdas: the sumber dana test is a subquery).
+_LEAF_FILTER_PG = _LEAF_FILTER.replace(
+    "len(list_filter($dana::VARCHAR[], lambda f: contains(coalesce(l.sumber_dana, ''), f))) > 0",
+    "EXISTS (SELECT 1 FROM unnest($dana::VARCHAR[]) AS d(f) WHERE strpos(coalesce(l.sumber_dana, ''), f) > 0)",
+)
 # The sums of every recap (OPD, program, kegiatan, jenis, sumber dana, kabupaten, kurva S), the raw
 # material of core.recap: pagu (0 where missing), realisasi keuangan, and the numerators of the
 # pagu-weighted fisik and target fisik (DESIGN section 5; a sub kegiatan without a value counts as
@@ -302,6 +307,10 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
     def pg(self) -> bool:
         """Is this store on PostgreSQL?"""
         return self.engine == "postgres"
+
+    @property
+    def _leaf_filter(self) -> str:
+        return _LEAF_FILTER_PG if self.pg else _LEAF_FILTER
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
@@ -1259,7 +1268,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                    (SELECT max(a.created_at) FROM active a WHERE a.opd_kode = l.opd_kode AND a.bulan = l.bulan)
                        AS reported_at
             FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
-            WHERE {_LEAF_FILTER}
+            WHERE {self._leaf_filter}
             GROUP BY l.bulan, l.opd_kode, o.nama, o.singkatan
             ORDER BY l.bulan, o.nama, l.opd_kode
             """,
@@ -1286,7 +1295,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             + f"""
             SELECT {", ".join(keys)}, {_RECAP_SUMS}
             FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
-            WHERE {_LEAF_FILTER}
+            WHERE {self._leaf_filter}
             GROUP BY {", ".join(k.split(" AS ")[0] for k in keys)}
             ORDER BY {", ".join(str(i + 1) for i in range(len(keys)))}
             """,
@@ -1330,7 +1339,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             _LEAF_CTE
             + f"""
             SELECT {select}, o.nama AS opd FROM leaf l LEFT JOIN opd o ON o.kode = l.opd_kode
-            WHERE {_LEAF_FILTER}
+            WHERE {self._leaf_filter}
               AND ($behind::DOUBLE IS NULL OR l.realisasi_fisik - l.target_fisik < -$behind)
             ORDER BY o.nama, l.kode
             """,
