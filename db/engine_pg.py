@@ -12,9 +12,11 @@ rows by ``COPY ... FROM STDIN`` into a temporary table (:meth:`PgConnection.stag
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -206,7 +208,7 @@ def _configure(conn) -> None:
 
 
 class PgPool:
-    """A psycopg connection pool of one database URL (``PANTAU_DB_POOL`` connections at most)."""
+    """A psycopg connection pool of one database URL (``max_size`` connections at most)."""
 
     def __init__(self, url: str, max_size: int = 10):
         from psycopg_pool import ConnectionPool
@@ -223,9 +225,8 @@ class PgPool:
         )
 
     @contextmanager
-    def connection(self, application: str | None = None) -> Iterator[PgConnection]:
-        """A connection for one session of the store, given back (rolled back if a transaction
-        is still open) at the end."""
+    def connection(self) -> Iterator[PgConnection]:
+        """A connection for one session of the store, given back to the pool at the end."""
         conn = self.pool.getconn()
         try:
             yield PgConnection(conn)
@@ -234,3 +235,39 @@ class PgPool:
 
     def close(self) -> None:
         self.pool.close()
+
+
+# One pool per database URL in a process, shared by every Store of that URL (the app opens a Store
+# in more than one place) and closed when the last of them closes, or at exit.
+_POOLS: dict[str, tuple[PgPool, int]] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def acquire_pool(url: str, max_size: int) -> PgPool:
+    """The process's pool of ``url`` (made on first use); give it back with :func:`release_pool`."""
+    with _POOLS_LOCK:
+        pool, users = _POOLS.get(url) or (PgPool(url, max_size), 0)
+        _POOLS[url] = (pool, users + 1)
+        return pool
+
+
+def release_pool(url: str) -> None:
+    """One user fewer of ``url``'s pool; the last one closes it."""
+    with _POOLS_LOCK:
+        if url not in _POOLS:
+            return
+        pool, users = _POOLS[url]
+        if users > 1:
+            _POOLS[url] = (pool, users - 1)
+            return
+        del _POOLS[url]
+    pool.close()
+
+
+@atexit.register
+def _close_pools() -> None:
+    with _POOLS_LOCK:
+        pools = [pool for pool, _ in _POOLS.values()]
+        _POOLS.clear()
+    for pool in pools:
+        pool.close()

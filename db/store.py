@@ -29,7 +29,7 @@ import psycopg
 import pyarrow as pa
 
 from db.connected import connected as _connected
-from db.engine_pg import PgConnection, PgPool, arrow_rows, is_url
+from db.engine_pg import PgConnection, PgPool, acquire_pool, arrow_rows, is_url, release_pool
 from db.finite import check_finite
 from db.held import HeldQueries
 from db.install import InstallQueries
@@ -293,7 +293,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         self._mem_lock = threading.RLock()
         self._pool: PgPool | None = None
         if self.engine == "postgres":
-            self._pool = PgPool(str(self.path), max_size=int(os.environ.get("PANTAU_DB_POOL", "10")))
+            self._pg_pool()
         elif self._memory:
             self._mem_con = duckdb.connect(":memory:")
         else:
@@ -302,6 +302,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         self.version_path = Path(str(self.path) + ".version")
         with self.session():
             self._migrate()
+
+    def _pg_pool(self) -> PgPool:
+        """The connection pool (PostgreSQL), taken again when the store is used after :meth:`close`."""
+        if self._pool is None:
+            self._pool = acquire_pool(str(self.path), max_size=int(os.environ.get("PANTAU_DB_POOL", "10")))
+        return self._pool
 
     @property
     def pg(self) -> bool:
@@ -319,7 +325,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         if self._memory:
             self._mem_con.close()
         if self._pool is not None:
-            self._pool.close()
+            self._pool = None
+            release_pool(str(self.path))
 
     def __enter__(self):
         return self
@@ -353,8 +360,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                 finally:
                     self._leave()
             return
-        if self._pool is not None:
-            with self._pool.connection() as pg_con:
+        if self.pg:
+            with self._pg_pool().connection() as pg_con:
                 self._enter(pg_con)
                 try:
                     yield self
@@ -429,8 +436,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         cache key for read results (``st.cache_data``) that needs no database access."""
         if self._memory:
             return id(self)
-        if self._pool is not None:
-            with self._pool.connection() as pg_con:
+        if self.pg:
+            with self._pg_pool().connection() as pg_con:
                 row = pg_con.execute(
                     "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM pantau_data_version"
                 ).fetchone()

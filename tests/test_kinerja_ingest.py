@@ -20,6 +20,7 @@ from kinerja_support import (
     indikator_id,
     unit_id,
 )
+from pg_support import use_both_engines
 
 from cli import main as cli
 from core.access import User
@@ -29,6 +30,8 @@ from core.review import Locked, ReviewError, transition
 from db.store import Store
 from etl.indikator_match import match_indikator, match_rows, normalise
 from etl.pipeline import Master, Upload, analyse, analyse_batch, commit_batch, ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 SEKR_MAR = FIXTURES / "kinerja" / "kinerja_sekretariat_2026-03.xlsx"
 

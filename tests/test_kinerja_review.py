@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from kinerja_support import ADMIN, CAMAT, SEKCAM, build_template, copy_store, indikator_id, unit_id
+from pg_support import use_both_engines
 
 from core.access import User
 from core.kinerja_input import submit_values
@@ -26,6 +27,8 @@ from core.review import (
     transition,
     working_hours,
 )
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 VIEWER = User("kabag", "Kabag", "viewer")
 
