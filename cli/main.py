@@ -44,7 +44,7 @@ from core.logs import log_failure
 from core.migrate import MigrateError, migrate
 from core.recap import kabupaten_totals, recap_opd
 from core.settings import load as load_settings
-from db.store import Store, StoreBusy
+from db.store import Store, StoreBusy, Unreachable
 from etl.issues import Rejected
 from etl.mapping import Layout, Mapping
 from etl.pipeline import ingest_paths
@@ -488,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except StoreBusy as exc:
+    except (StoreBusy, Unreachable) as exc:
         print(f"Kesalahan: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from db.engine_pg import public_url
 from db.store import Store
 
 # The schema version table is the target's own (its migrations wrote it).
@@ -90,8 +91,8 @@ def migrate(source: Store, target: Store, actor: str) -> dict:
         }
     ok = all(t["cocok"] for t in report_tables.values()) and not missing
     report = {
-        "asal": {"mesin": source.engine, "basis_data": _public(source.path)},
-        "tujuan": {"mesin": target.engine, "basis_data": _public(target.path)},
+        "asal": {"mesin": source.engine, "basis_data": public_url(str(source.path))},
+        "tujuan": {"mesin": target.engine, "basis_data": public_url(str(target.path))},
         "tabel": report_tables,
         "arsip": {"berkas": len(files), "tidak_sampai": missing},
         "ok": ok,
@@ -105,15 +106,6 @@ def migrate(source: Store, target: Store, actor: str) -> dict:
             + (f"{len(missing)} berkas asli tidak sampai utuh" if missing else "")
             + ". Kosongkan basis data tujuan, periksa ruang disk dan hak akses, lalu ulangi."
         )
-    target.audit_many([(actor, "migrate", _public(source.path), f"{len(tables)} tabel, {len(files)} berkas asli")])
+    detail = f"{len(tables)} tabel, {len(files)} berkas asli"
+    target.audit_many([(actor, "migrate", public_url(str(source.path)), detail)])
     return report
-
-
-def _public(path: Path | str) -> str:
-    """A database name for reports and the audit log, without a password in a URL."""
-    text = str(path)
-    if "://" in text and "@" in text:
-        scheme, rest = text.split("://", 1)
-        user, host = rest.rsplit("@", 1)
-        return f"{scheme}://{user.split(':', 1)[0]}@{host}"
-    return text

@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import functools
+import logging
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,9 @@ import pandas as pd
 import pyarrow as pa
 
 URL_PREFIXES = ("postgresql://", "postgres://")
+# The pool's own connection warnings go to the application's log handlers only, never straight to
+# a terminal: a server that cannot be reached is said once, in Indonesian (Unreachable).
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
 
 
 def is_url(target: object) -> bool:
@@ -207,11 +211,36 @@ def _configure(conn) -> None:
     conn.adapters.register_dumper(int, Int8BinaryDumper)
 
 
-class PgPool:
-    """A psycopg connection pool of one database URL (``max_size`` connections at most)."""
+class Unreachable(RuntimeError):
+    """The PostgreSQL server of ``PANTAU_DB`` cannot be reached (or refuses the login)."""
 
-    def __init__(self, url: str, max_size: int = 10):
-        from psycopg_pool import ConnectionPool
+    def __init__(self, where: str):
+        super().__init__(
+            f"Basis data PostgreSQL ({where}) tidak dapat dihubungi. Periksa bahwa server PostgreSQL "
+            "berjalan, alamat, nama pengguna dan kata sandi pada PANTAU_DB benar, dan jaringan ke server "
+            "terbuka; lalu coba lagi."
+        )
+
+
+class PoolBusy(RuntimeError):
+    """Every connection of the pool stayed in use for longer than the wait allowed."""
+
+
+def public_url(url: str) -> str:
+    """``url`` without its password (for messages and logs)."""
+    if "://" in url and "@" in url:
+        scheme, rest = url.split("://", 1)
+        user, host = rest.rsplit("@", 1)
+        return f"{scheme}://{user.split(':', 1)[0]}@{host}"
+    return url
+
+
+class PgPool:
+    """A psycopg connection pool of one database URL (``max_size`` connections at most); raises
+    :class:`Unreachable` when no connection can be made within ``connect_timeout`` seconds."""
+
+    def __init__(self, url: str, max_size: int = 10, connect_timeout: float = 15.0):
+        from psycopg_pool import ConnectionPool, PoolTimeout
 
         self.url = url
         self.pool = ConnectionPool(
@@ -223,11 +252,22 @@ class PgPool:
             configure=_configure,
             name="pantau",
         )
+        try:
+            self.pool.wait(timeout=connect_timeout)
+        except PoolTimeout:
+            self.pool.close()
+            raise Unreachable(public_url(url)) from None
 
     @contextmanager
-    def connection(self) -> Iterator[PgConnection]:
-        """A connection for one session of the store, given back to the pool at the end."""
-        conn = self.pool.getconn()
+    def connection(self, timeout: float | None = None) -> Iterator[PgConnection]:
+        """A connection for one session of the store, given back to the pool at the end
+        (:class:`PoolBusy` after ``timeout`` seconds without a free one)."""
+        from psycopg_pool import PoolTimeout
+
+        try:
+            conn = self.pool.getconn(timeout=timeout)
+        except PoolTimeout:
+            raise PoolBusy() from None
         try:
             yield PgConnection(conn)
         finally:

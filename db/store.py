@@ -29,7 +29,8 @@ import psycopg
 import pyarrow as pa
 
 from db.connected import connected as _connected
-from db.engine_pg import PgConnection, PgPool, acquire_pool, arrow_rows, is_url, release_pool
+from db.engine_pg import PgConnection, PgPool, PoolBusy, acquire_pool, arrow_rows, is_url, release_pool
+from db.engine_pg import Unreachable as Unreachable  # re-exported: PANTAU_DB's server cannot be reached
 from db.finite import check_finite
 from db.held import HeldQueries
 from db.install import InstallQueries
@@ -361,7 +362,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                     self._leave()
             return
         if self.pg:
-            with self._pg_pool().connection() as pg_con:
+            try:
+                connection = self._pg_pool().connection(timeout=self.wait)
+                pg_con = connection.__enter__()
+            except PoolBusy:
+                raise StoreBusy("semua koneksi ke PostgreSQL sedang terpakai") from None
+            try:
                 self._enter(pg_con)
                 try:
                     yield self
@@ -370,6 +376,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                     self._leave()
                     if wrote:
                         pg_con.execute("SELECT nextval('pantau_data_version')")
+            finally:
+                connection.__exit__(None, None, None)
             return
         deadline = time.monotonic() + self.wait
         lock_fd = self._lock(deadline)
