@@ -189,9 +189,9 @@ class PgConnection:
 
 
 def arrow_rows(table: pa.Table) -> Iterator[tuple]:
-    columns = [c.to_pylist() for c in table.columns]
-    for row in zip(*columns):
-        yield tuple(_python(v) for v in row)
+    """The rows of an Arrow table as tuples of Python values (a null is ``None``; a table made from
+    a DataFrame has its NaN as nulls already)."""
+    return zip(*(c.to_pylist() for c in table.columns))
 
 
 def _params(params: Sequence | dict | None) -> Sequence | dict | None:
