@@ -236,9 +236,10 @@ class ImportInProgress(RuntimeError):
 
     def __init__(self, opd_kode: str, tahun: int, bulan: int, holder: str | None):
         who = holder or "pengguna lain"
+        what = f"DPA tahun {tahun}" if bulan == 0 else f"Laporan OPD {opd_kode} bulan {bulan}/{tahun}"
         super().__init__(
-            f"Laporan OPD {opd_kode} bulan {bulan}/{tahun} sedang diimpor oleh {who}, coba lagi "
-            "setelah impor itu selesai (biasanya beberapa detik). Tidak ada data yang berubah."
+            f"{what} sedang diimpor oleh {who}, coba lagi setelah impor itu selesai (biasanya beberapa "
+            "detik). Tidak ada data yang berubah."
         )
         self.opd_kode, self.tahun, self.bulan, self.holder = opd_kode, tahun, bulan, holder
 
@@ -506,7 +507,8 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
     def claim_period(self, opd_kode: str, tahun: int, bulan: int, actor: str) -> None:
         """Inside an import's transaction: hold the OPD and month until the transaction ends, or
         raise :class:`ImportInProgress` (naming who holds it) when another import of the same OPD
-        and month is under way. PostgreSQL only (DuckDB's lock file lets one writer in at a time)."""
+        and month is under way (``bulan`` 0: the DPA of the year, every OPD). PostgreSQL only
+        (DuckDB's lock file lets one writer in at a time)."""
         if not self.pg:
             return
         self.con.execute("SELECT set_config('application_name', ?, true)", [f"pantau:{actor}"[:63]])

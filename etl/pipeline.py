@@ -1547,6 +1547,7 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
         return
     # one import of an OPD and month at a time (PostgreSQL: concurrent writers; DuckDB: a no-op)
     periods = {(rep.opd.kode, rep.year, rep.month) for _, rep in reports if rep.kind == "realisasi" and rep.opd}
+    periods |= {("", rep.year, 0) for _, rep in reports if rep.kind == "dpa" and rep.year}  # a DPA: its year
     for opd_kode, year, month in sorted(periods):
         assert year is not None and month is not None  # a report is written only with its period
         store.claim_period(opd_kode, year, month, user)

@@ -172,3 +172,18 @@ def test_two_processes_with_the_same_opd_month_at_once_one_wins(pg_store, batch)
     recap = recap_opd(pg_store, 2026, 3).set_index("opd_kode")
     for k in batch["by_opd"]:
         assert recap.loc[k, "realisasi_keuangan"] == batch["truth"][(k, 3)].sum_realisasi_keuangan
+
+
+def test_a_dpa_import_under_way_refuses_a_second_dpa_of_its_year(pg_cluster, batch, tmp_path):
+    store = Store(pg_cluster.new_database("dpa"), data_dir=tmp_path)
+    try:
+        with store.transaction():  # an admin's DPA of 2026 being written elsewhere
+            store.claim_period("", 2026, 0, "admin_a")
+            code, results, _ = _finish(_cli(store, [batch["dpa"]], "op"))
+        assert code == 1 and results[0]["status"] == "rejected"
+        assert "DPA tahun 2026 sedang diimpor oleh admin_a, coba lagi" in results[0]["issues"][0]["message"]
+        assert store.count_rows("sub_kegiatan") == 0 and store.is_empty()
+        code, results, _ = _finish(_cli(store, [batch["dpa"]], "op"))
+        assert code == 0 and store.count_rows("sub_kegiatan") == N_OPD * SUBS
+    finally:
+        store.close()
