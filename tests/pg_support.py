@@ -66,7 +66,7 @@ class PgCluster:
         else:
             self.user = pwd.getpwuid(os.geteuid()).pw_name
         self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c max_connections=200"
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c max_connections=400"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-o", options, "-w", "start")
         self.url = f"postgresql://{self.user}@127.0.0.1:{self.port}"
 
