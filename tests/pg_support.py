@@ -112,3 +112,33 @@ def use_both_engines(namespace: dict) -> None:
 
     namespace["store"] = store
     namespace["dpa_store"] = dpa_store
+
+
+_TEMPLATES: dict[tuple[int, str], str] = {}
+
+
+def pg_copy_of(cluster: PgCluster, folder: Path, tmp_path: Path, db_name: str = "pantau.duckdb"):
+    """A PostgreSQL twin of the DuckDB store in ``folder`` (a module's template, with its archive):
+    the template is copied once into a PostgreSQL template database (the backup snapshot: every
+    table, sequences continued), then each call clones that database and the archive."""
+    from db.store import Store
+
+    key = (id(cluster), str(folder))
+    if key not in _TEMPLATES:
+        duck = Store(folder / db_name, data_dir=folder)
+        url = cluster.new_database("tpl")
+        server = Store(url, data_dir=folder)
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                snapshot = duck.export_snapshot(Path(tmp))
+                tables = {k: v for k, v in snapshot["tables"].items() if k != "schema_version"}
+                server.restore_snapshot(Path(tmp), {**snapshot, "tables": tables})
+        finally:
+            duck.close()
+            server.close()
+        _TEMPLATES[key] = url.rsplit("/", 1)[1]
+    data = tmp_path / f"data_{folder.name}"
+    if (folder / "archive").is_dir():
+        shutil.copytree(folder / "archive", data / "archive")
+    data.mkdir(parents=True, exist_ok=True)
+    return Store(cluster.new_database("copy", template=_TEMPLATES[key]), data_dir=data)

@@ -198,8 +198,8 @@ def template(tmp_path_factory):
 
 
 @pytest.fixture
-def store(template, tmp_path):
-    s = copy_store(template, tmp_path)
+def store(template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(template, tmp_path, request)
     yield s
     s.close()
 

@@ -58,15 +58,15 @@ def pk_template(tmp_path_factory):
 
 
 @pytest.fixture
-def store(template, tmp_path):
-    s = copy_store(template[0], tmp_path)
+def store(template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(template[0], tmp_path, request)
     yield s
     s.close()
 
 
 @pytest.fixture
-def pk_store(pk_template, tmp_path):
-    s = copy_store(pk_template, tmp_path)
+def pk_store(pk_template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(pk_template, tmp_path, request)
     yield s
     s.close()
 
