@@ -1,7 +1,10 @@
-"""Indonesian number formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent."""
+"""Indonesian formatting (Babel, locale ``id_ID``): Rupiah, compact Rupiah, percent, and the one
+date format of the screens, messages and exports: ``2 Desember 2026`` in prose and headings,
+``02-12-2026`` in tight tables, ``02-12-2026 13.45`` where the time matters."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from functools import cache
 
@@ -78,11 +81,79 @@ def period_label(year: int, month: int) -> str:
     return f"{BULAN[month - 1]} {year}"
 
 
-def tanggal(day, dash: str = "-") -> str:
-    """A date the Indonesian way: ``2 Desember 2026`` (a date, datetime or pandas Timestamp;
-    ``dash`` when missing: None, NaT)."""
-    try:
-        d, m, y = int(day.day), int(day.month), int(day.year)
-    except (AttributeError, TypeError, ValueError):
+def _as_datetime(value) -> dt.datetime | dt.date | None:
+    """A date or datetime from a date, datetime, pandas Timestamp, ISO text or numpy datetime64;
+    ``None`` for None, NaT, NaN, empty text and anything that is not a date."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("NaT", "<NA>"):
+        return None  # pandas NaT (a datetime subclass) and NA, numpy NaT
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        parsed = dt.datetime.fromisoformat(text)
+        return parsed.date() if len(text) <= 10 else parsed
+    if isinstance(value, dt.datetime):  # pandas Timestamp too (a subclass)
+        return value
+    if isinstance(value, dt.date):
+        return value
+    if type(value).__name__ == "datetime64":  # numpy
+        import pandas as pd
+
+        return _as_datetime(pd.Timestamp(value))
+    return None  # not a date: shown as missing
+
+
+def _day(value) -> dt.date | None:
+    moment = _as_datetime(value)
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def tanggal(value, dash: str = "-") -> str:
+    """``2 Desember 2026`` (prose, headings, letters); ``dash`` when missing."""
+    day = _day(value)
+    return dash if day is None else f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
+def tanggal_angka(value, dash: str = "-") -> str:
+    """``02-12-2026`` (tight tables); ``dash`` when missing."""
+    day = _day(value)
+    return dash if day is None else f"{day:%d-%m-%Y}"
+
+
+def waktu(value, dash: str = "-") -> str:
+    """``02-12-2026 13.45`` (date and time in tables; the time with a dot, as the Indonesian
+    spelling rules and :func:`waktu_panjang` write it); a plain date shows without time."""
+    moment = _as_datetime(value)
+    if moment is None:
         return dash
-    return f"{d} {BULAN[m - 1]} {y}"
+    if not isinstance(moment, dt.datetime):
+        return tanggal_angka(moment)
+    return f"{moment:%d-%m-%Y %H.%M}"
+
+
+def waktu_panjang(value, dash: str = "-") -> str:
+    """``2 Desember 2026 pukul 13.45``."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return dash
+    if not isinstance(moment, dt.datetime):
+        return tanggal(moment)
+    return f"{tanggal(moment)} pukul {moment:%H.%M}"
+
+
+# The date format of st.date_input (Streamlit's pattern): the same order as tanggal_angka.
+DATE_INPUT_FORMAT = "DD-MM-YYYY"
+
+
+def cell_text(value, dash: str = "-") -> str:
+    """A value read from a cell as the screens show it: ``7.924.221.000``, ``25``, ``21,92``,
+    a date as ``02-12-2026``, text as it is; ``dash`` for nothing (never ``25.0`` or ``None``)."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        return dash
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int | float):
+        return format_decimal(value, format="#,##0.##")
+    if isinstance(value, dt.date):
+        return waktu(value) if isinstance(value, dt.datetime) and (value.hour or value.minute) else tanggal_angka(value)
+    return str(value)

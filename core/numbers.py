@@ -151,3 +151,19 @@ def _parse_text(value: object) -> float | None:
     except ValueError as exc:  # pragma: no cover - guarded by the regexes above
         raise NotANumber(str(value)) from exc
     return sign * number
+
+
+def field_number(text: object, label: str, lo: float, hi: float) -> tuple[float | None, str | None]:
+    """A number typed into a form field the Indonesian way (``5,5``, ``12``, ``7,25 %``):
+    ``(value, None)``, or ``(None, message)`` naming the field ``label`` when it is empty, not a
+    number or outside ``lo``..``hi`` (the screens never show or ask for ``5.50``)."""
+    shown = f"{lo:g}".replace(".", ",") + " sampai " + f"{hi:g}".replace(".", ",")
+    try:
+        value = parse_number(text.strip() if isinstance(text, str) else text)
+    except NotANumber:
+        return None, f"{label}: '{text}' bukan angka. Tulis angka dengan koma desimal, mis. 5,5."
+    if value is None:
+        return None, f"{label}: wajib diisi (angka {shown})."
+    if not lo <= value <= hi:
+        return None, f"{label}: {str(text).strip()} di luar rentang {shown}."
+    return value, None

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from core.access import User
+from core.format import tanggal, tanggal_angka
 from core.months import BULAN
 from db.store import Store
 
@@ -62,14 +63,19 @@ class RakorError(ValueError):
 
 
 def tgl(day) -> str:
-    """``14-04-2026`` (the date format of the screens and messages), ``-`` when missing."""
-    day = _date(day)
-    return "-" if day is None else f"{day:%d-%m-%Y}"
+    """``14-04-2026`` (:func:`core.format.tanggal_angka`, the date of tables and messages), ``-``
+    when missing."""
+    return tanggal_angka(_date(day))
 
 
 def tanggal_panjang(day: dt.date) -> str:
-    """``14 April 2026``."""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+    """``14 April 2026`` (:func:`core.format.tanggal`)."""
+    return tanggal(day)
+
+
+def to_date(value) -> dt.date | None:
+    """A date from a date, datetime, Timestamp or ISO text; ``None`` for missing (None, NaT, NaN)."""
+    return _date(value)
 
 
 def _date(value) -> dt.date | None:
@@ -551,6 +557,56 @@ def _row_values(row: pd.Series) -> dict:
     return {k: row.get(EDITOR_LABELS[k]) for k in EDITABLE}
 
 
+def _clean_decision(values: dict, at) -> tuple[dict[str, Any], list[str]]:
+    """The entered values of one decision trimmed (empty text -> ``None``), with the errors of a
+    batas waktu that is not a date; ``at(field)`` names the place in messages."""
+    clean: dict[str, Any] = {
+        k: _text(values.get(k)) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")
+    }
+    clean["dibatalkan"] = False if _missing(values.get("dibatalkan")) else bool(values.get("dibatalkan"))
+    errors = []
+    try:
+        clean["batas_waktu"] = _date(values.get("batas_waktu"))
+    except (TypeError, ValueError):
+        clean["batas_waktu"] = None
+        errors.append(
+            f"{at('batas_waktu')}: '{values.get('batas_waktu')}' bukan tanggal yang sah. Pilih tanggal dari kalender."
+        )
+    return clean, errors
+
+
+def _decision_errors(
+    clean: dict, at, *, is_new: bool, old_due, opds: dict[str, str], rakor_tanggal: dt.date, new_hint: str
+) -> list[str]:
+    """What is wrong with one decision (:func:`_clean_decision`): required fields, OPD from the
+    list, lengths, batas waktu not before the meeting (unless unchanged), a cancellation with its
+    reason. ``at(field)`` names the place (a row and column of the table, or a field of the form)."""
+    errors = []
+    for k in _REQUIRED:
+        if not clean[k]:
+            errors.append(f"{at(k)}: wajib diisi.")
+    if clean["opd_kode"] and clean["opd_kode"] not in opds:
+        errors.append(f"{at('opd_kode')}: '{clean['opd_kode']}' tidak ada dalam daftar OPD. Pilih OPD dari daftar.")
+    for k in ("masalah", "keputusan", "pic", "alasan_batal"):
+        if clean[k] and len(clean[k]) > MAX_TEXT:
+            errors.append(f"{at(k)}: terlalu panjang ({len(clean[k])} karakter, paling banyak {MAX_TEXT}).")
+    if clean["batas_waktu"] and clean["batas_waktu"] < rakor_tanggal and clean["batas_waktu"] != old_due:
+        errors.append(
+            f"{at('batas_waktu')}: {tgl(clean['batas_waktu'])} lebih awal dari tanggal rakor {tgl(rakor_tanggal)}. "
+            "Isi batas waktu pada atau setelah tanggal rakor."
+        )
+    if is_new and clean["dibatalkan"]:
+        errors.append(f"{at('dibatalkan')}: keputusan baru tidak dapat langsung dibatalkan. {new_hint}")
+    elif clean["dibatalkan"] and not clean["alasan_batal"]:
+        errors.append(f"{at('alasan_batal')}: tuliskan alasan pembatalan keputusan ini.")
+    elif clean["alasan_batal"] and not clean["dibatalkan"]:
+        errors.append(
+            f"{at('alasan_batal')}: diisi, tetapi {EDITOR_LABELS['dibatalkan']} tidak dicentang. Centang "
+            "Dibatalkan atau kosongkan alasannya."
+        )
+    return errors
+
+
 def diff_decisions(
     original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[str, str], rakor_tanggal: dt.date, final: bool
 ) -> DecisionChanges:
@@ -571,19 +627,7 @@ def diff_decisions(
         is_new = raw_id is None or pd.isna(raw_id)
         where = f"Baris {pos}" if is_new else f"Baris {pos} (ID {int(raw_id)})"
         values = _row_values(row)
-        clean: dict[str, Any] = {
-            k: _text(values[k]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")
-        }
-        clean["dibatalkan"] = False if _missing(values["dibatalkan"]) else bool(values["dibatalkan"])
-        errors = []
-        try:
-            clean["batas_waktu"] = _date(values["batas_waktu"])
-        except (TypeError, ValueError):
-            clean["batas_waktu"] = None
-            errors.append(
-                f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: '{values['batas_waktu']}' bukan tanggal "
-                "yang sah. Pilih tanggal dari kalender."
-            )
+        clean, errors = _clean_decision(values, lambda k, where=where: f"{where}, kolom {EDITOR_LABELS[k]}")
         if is_new and not any(v for k, v in clean.items()) and not errors:
             continue  # an empty new row: nothing was entered
         if not is_new:
@@ -598,38 +642,17 @@ def diff_decisions(
                 out.errors.append(f"{where}: ID {tl_id} muncul lebih dari sekali. Muat ulang halaman lalu ulangi.")
                 continue
             seen.add(tl_id)
-        for k in _REQUIRED:
-            if not clean[k]:
-                errors.append(f"{where}, kolom {EDITOR_LABELS[k]}: wajib diisi.")
-        if clean["opd_kode"] and clean["opd_kode"] not in opds:
-            errors.append(
-                f"{where}, kolom OPD: '{clean['opd_kode']}' tidak ada dalam daftar OPD. Pilih OPD dari daftar."
-            )
-        for k in ("masalah", "keputusan", "pic", "alasan_batal"):
-            if clean[k] and len(clean[k]) > MAX_TEXT:
-                errors.append(
-                    f"{where}, kolom {EDITOR_LABELS[k]}: terlalu panjang ({len(clean[k])} karakter, paling "
-                    f"banyak {MAX_TEXT})."
-                )
         old = None if is_new else by_id[int(raw_id)]
         old_due = None if old is None else _date(old["Batas waktu"])
-        if clean["batas_waktu"] and clean["batas_waktu"] < rakor_tanggal and clean["batas_waktu"] != old_due:
-            errors.append(
-                f"{where}, kolom {EDITOR_LABELS['batas_waktu']}: {tgl(clean['batas_waktu'])} lebih awal dari "
-                f"tanggal rakor {tgl(rakor_tanggal)}. Isi batas waktu pada atau setelah tanggal rakor."
-            )
-        if is_new and clean["dibatalkan"]:
-            errors.append(
-                f"{where}, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. "
-                "Hapus centangnya atau hapus baris ini."
-            )
-        elif clean["dibatalkan"] and not clean["alasan_batal"]:
-            errors.append(f"{where}, kolom Alasan batal: tuliskan alasan pembatalan keputusan ini.")
-        elif clean["alasan_batal"] and not clean["dibatalkan"]:
-            errors.append(
-                f"{where}, kolom Alasan batal: diisi, tetapi kolom Dibatalkan tidak dicentang. Centang "
-                "Dibatalkan atau kosongkan alasannya."
-            )
+        errors += _decision_errors(
+            clean,
+            lambda k, where=where: f"{where}, kolom {EDITOR_LABELS[k]}",
+            is_new=is_new,
+            old_due=old_due,
+            opds=opds,
+            rakor_tanggal=rakor_tanggal,
+            new_hint="Hapus centangnya atau hapus baris ini.",
+        )
         if errors:
             out.errors.extend(errors)
             continue
@@ -657,6 +680,126 @@ def diff_decisions(
         else:
             out.deletes.append(tl_id)
     return out
+
+
+# ---------------------------------------------------------------------------------- the decision form
+# Field of the form (one decision at a time, page Rakor & Tindak Lanjut) -> its label on screen.
+FORM_LABELS = {
+    "opd_kode": "OPD",
+    "masalah": "Permasalahan",
+    "keputusan": "Keputusan / tindak lanjut",
+    "pic": "Penanggung jawab",
+    "batas_waktu": "Batas waktu (tenggat)",
+    "status": "Status",
+    "catatan": "Catatan perkembangan",
+    "dibatalkan": "Dibatalkan",
+    "alasan_batal": "Alasan batal",
+}
+
+
+@dataclass
+class DecisionForm:
+    """One decision as entered in the form: the table change it makes (:class:`DecisionChanges`,
+    ``errors`` naming the form's fields) and, for an existing decision, a new status with its
+    note (saved through :func:`update_status`, so the history keeps it dated)."""
+
+    changes: DecisionChanges
+    tl_id: int | None = None
+    status: str | None = None
+    note: str | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        return self.changes.errors
+
+    @property
+    def empty(self) -> bool:
+        return self.changes.empty and self.status is None
+
+
+def form_decision(
+    rows: pd.DataFrame,
+    tl_id: int | None,
+    values: dict,
+    *,
+    opds: dict[str, str],
+    rakor_tanggal: dt.date,
+) -> DecisionForm:
+    """Validate one decision entered in the form: a new one (``tl_id`` None) or an existing one of
+    ``rows`` (the meeting's :func:`decisions`). ``values``: opd_kode, masalah, keputusan, pic,
+    batas_waktu (a date or None) and, for an existing decision, status, catatan, dibatalkan,
+    alasan_batal. The rules are those of the table (:func:`diff_decisions`): OPD from ``opds``,
+    Permasalahan, Keputusan and Penanggung jawab required, the tenggat not before the meeting, a
+    cancellation with its reason; a new decision starts *Belum ditindaklanjuti*; a changed status
+    needs a catatan and cannot go with a cancellation. Messages name the form's fields."""
+
+    def at(k: str) -> str:
+        return FORM_LABELS[k]
+
+    out = DecisionForm(DecisionChanges(), tl_id=tl_id)
+    clean, errors = _clean_decision(values, at)
+    old = None
+    if tl_id is not None:
+        match = rows[rows["id"] == tl_id]
+        if match.empty:
+            out.changes.errors.append(f"Keputusan nomor {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
+            return out
+        old = match.iloc[0]
+    old_due = None if old is None else _date(old["batas_waktu"])
+    errors += _decision_errors(
+        clean,
+        at,
+        is_new=old is None,
+        old_due=old_due,
+        opds=opds,
+        rakor_tanggal=rakor_tanggal,
+        new_hint="Simpan dahulu keputusannya; pembatalan hanya untuk keputusan yang sudah tercatat.",
+    )
+    status, note = values.get("status"), _text(values.get("catatan"))
+    if old is not None and status is not None and status != old["status"]:
+        if status not in STATUS:
+            errors.append(f"{at('status')}: '{status}' tidak dikenal. Pilih: {', '.join(STATUS_LABEL.values())}.")
+        elif clean["dibatalkan"]:
+            errors.append(
+                f"{at('status')}: keputusan yang dibatalkan tidak diubah statusnya. Batalkan saja, atau ubah "
+                "statusnya tanpa membatalkan."
+            )
+        elif not note:
+            errors.append(f"{at('catatan')}: wajib diisi bila status diubah; tuliskan perkembangan tindak lanjutnya.")
+        elif len(note) > MAX_TEXT:
+            errors.append(f"{at('catatan')}: terlalu panjang ({len(note)} karakter, paling banyak {MAX_TEXT}).")
+        else:
+            out.status, out.note = status, note
+    if errors:
+        out.changes.errors.extend(errors)
+        return out
+    if old is None:
+        out.changes.adds.append({k: clean[k] for k in ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu")})
+        return out
+    before: dict[str, Any] = {k: _text(old[k]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")}
+    before["batas_waktu"], before["dibatalkan"] = old_due, bool(old["dibatalkan"])
+    changed = {k: clean[k] for k in EDITABLE if clean[k] != before[k]}
+    if changed:
+        assert tl_id is not None
+        out.changes.updates.append((tl_id, changed))
+    return out
+
+
+def save_decision_form(
+    store: Store, user: User, rakor_id: int, form: DecisionForm, *, today: dt.date | None = None
+) -> str:
+    """Save a decision of :func:`form_decision` (audited as by :func:`save_decisions`) and its new
+    status (:func:`update_status`, dated ``today``); returns what was done, in Indonesian."""
+    if form.errors:
+        raise RakorError(form.errors)
+    done = []
+    if not form.changes.empty:
+        counts = save_decisions(store, user, rakor_id, form.changes)
+        done += [f"{v} {k}" for k, v in counts.items() if v]
+    if form.status is not None and form.tl_id is not None:
+        update_status(store, user, form.tl_id, form.status, form.note or "", today=today)
+        done.append(f"status menjadi {STATUS_LABEL[form.status]}")
+    return "Keputusan disimpan: " + ", ".join(done) + "." if done else "Tidak ada perubahan pada keputusan."
 
 
 _FIELDS_TEXT = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "status")

@@ -21,6 +21,7 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from core.format import tanggal as format_tanggal
 from core.months import BULAN
 from core.settings import Settings
 
@@ -43,8 +44,8 @@ KEGIATAN_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
 def tanggal(day: dt.date) -> str:
-    """A date the Indonesian way: ``23 November 2026``."""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+    """A date the Indonesian way: ``23 November 2026`` (:func:`core.format.tanggal`)."""
+    return format_tanggal(day)
 
 
 def _num(value):

@@ -15,6 +15,7 @@ from core.backup import (
     restore_backup,
     server_backups,
 )
+from core.format import waktu_panjang
 from ui.auth import require_page, sign_out
 from ui.downloads import audited_download
 from ui.safe import md_escape
@@ -113,7 +114,7 @@ except BackupError as exc:
 manifest = info.manifest
 rows = manifest["tables"]
 st.markdown(
-    f"Cadangan dibuat **{md_escape(manifest.get('created_at', '-'))}** oleh "
+    f"Cadangan dibuat **{md_escape(waktu_panjang(manifest.get('created_at')))}** oleh "
     f"**{md_escape(manifest.get('created_by', '-'))}**: "
     f"{int(rows.get('import', 0))} impor, {int(rows.get('realisasi', 0))} baris realisasi, "
     f"{int(rows.get('app_user', 0))} pengguna, "

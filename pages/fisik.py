@@ -4,7 +4,7 @@ rule and a manual override (reason required; history and audit log), kontrak kri
 import pandas as pd
 import streamlit as st
 
-from core.format import period_label, rupiah, rupiah_compact
+from core.format import period_label, rupiah, rupiah_compact, waktu
 from core.klasifikasi import KlasifikasiError, override_jenis
 from core.recap import JENIS_LABEL as JENIS
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
@@ -175,7 +175,7 @@ if user.is_admin:
         st.caption("Riwayat perubahan manual")
         changes = pd.DataFrame(
             {
-                "Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
+                "Waktu": history["created_at"].map(waktu),
                 "Oleh": history["created_by"],
                 "OPD": history["opd"],
                 "Kode": history["sub_kegiatan_kode"],

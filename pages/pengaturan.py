@@ -10,7 +10,9 @@ import streamlit as st
 from core import settings as settings_mod
 from core.modules import MODULES
 from core.months import BULAN
+from core.numbers import field_number
 from ui.auth import require_page
+from ui.inputs import decimal_input, decimal_text
 from ui.layouts_admin import layouts_section
 from ui.safe import md_escape
 from ui.state import get_store
@@ -78,23 +80,42 @@ with st.form("settings"):
     )
     st.subheader("Ambang dan batas waktu")
     c1, c2, c3 = st.columns(3)
-    kuning = c1.number_input("Kuning bila tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kuning_poin), 0.5)
-    merah = c2.number_input("Merah bila tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.merah_poin), 0.5)
+    kuning, kuning_problem = decimal_input(
+        c1, "Kuning bila tertinggal lebih dari (poin)", cfg.kuning_poin, lo=0, hi=100, key="cfg_kuning"
+    )
+    merah, merah_problem = decimal_input(
+        c2, "Merah bila tertinggal lebih dari (poin)", cfg.merah_poin, lo=0, hi=100, key="cfg_merah"
+    )
     batas = c3.number_input("Batas laporan: tanggal ... bulan berikutnya", 1, 28, int(cfg.batas_hari))
     c1, c2 = st.columns(2)
-    kritis_awal = c1.number_input(
-        "Kontrak kritis, rencana 0-70 %: tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kritis_awal_poin), 0.5
+    kritis_awal, kritis_awal_problem = decimal_input(
+        c1,
+        "Kontrak kritis, rencana 0-70 %: tertinggal lebih dari (poin)",
+        cfg.kritis_awal_poin,
+        lo=0,
+        hi=100,
+        key="cfg_kritis_awal",
     )
-    kritis_akhir = c2.number_input(
-        "Kontrak kritis, rencana 70-100 %: tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kritis_akhir_poin), 0.5
+    kritis_akhir, kritis_akhir_problem = decimal_input(
+        c2,
+        "Kontrak kritis, rencana 70-100 %: tertinggal lebih dari (poin)",
+        cfg.kritis_akhir_poin,
+        lo=0,
+        hi=100,
+        key="cfg_kritis_akhir",
     )
     st.subheader("Target serapan anggaran kumulatif (%)")
+    st.caption("Angka dengan koma desimal, mis. 7,5.")
     curve = st.data_editor(
-        pd.DataFrame({"Bulan": BULAN, "Target (%)": cfg.target_serapan}),
+        pd.DataFrame({"Bulan": BULAN, "Target (%)": [decimal_text(v) for v in cfg.target_serapan]}),
         hide_index=True,
         disabled=["Bulan"],
         key="curve_editor",
+        column_config={"Target (%)": st.column_config.TextColumn("Target (%)", alignment="right")},
     )
+    curve_values = [
+        field_number(text, f"Target serapan {bulan}", 0, 100) for bulan, text in zip(BULAN, curve["Target (%)"])
+    ]
     if st.form_submit_button("Simpan pengaturan", type="primary", icon=":material/save:"):
         new = dataclasses.replace(
             cfg,
@@ -110,12 +131,12 @@ with st.form("settings"):
             tahun_anggaran=int(tahun),
             modul=modul,
             logo="" if hapus_logo else cfg.logo,
-            kuning_poin=float(kuning),
-            merah_poin=float(merah),
-            kritis_awal_poin=float(kritis_awal),
-            kritis_akhir_poin=float(kritis_akhir),
+            kuning_poin=cfg.kuning_poin if kuning is None else kuning,
+            merah_poin=cfg.merah_poin if merah is None else merah,
+            kritis_awal_poin=cfg.kritis_awal_poin if kritis_awal is None else kritis_awal,
+            kritis_akhir_poin=cfg.kritis_akhir_poin if kritis_akhir is None else kritis_akhir,
             batas_hari=int(batas),
-            target_serapan=[float(v) for v in curve["Target (%)"].fillna(-1)],
+            target_serapan=[-1.0 if v is None else v for v, _ in curve_values],
             kecamatan_nama=kecamatan_nama.strip(),
             kecamatan_tempat=kecamatan_tempat.strip(),
             kecamatan_alamat=kecamatan_alamat.strip(),
@@ -124,7 +145,9 @@ with st.form("settings"):
             camat_nip=settings_mod.clean_nip(camat_nip),
             kinerja_capaian_maks=float(capaian_maks),
         )
-        problems = settings_mod.problems(new, required=settings_mod.is_configured(cfg))
+        typed = [kuning_problem, merah_problem, kritis_awal_problem, kritis_akhir_problem]
+        typed += [problem for _, problem in curve_values]
+        problems = [p for p in typed if p] or settings_mod.problems(new, required=settings_mod.is_configured(cfg))
         if logo is not None and settings_mod.logo_problem(logo.getvalue()):
             problems.append(settings_mod.logo_problem(logo.getvalue()) or "")
         if problems:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import settings as settings_mod
-from core.format import number, period_label, rupiah
+from core.format import DATE_INPUT_FORMAT, number, period_label, rupiah
 from exports.recap_xlsx import tanggal
 from exports.request_letter import DOCX_MIME, default_perihal, default_tembusan
 from exports.request_template import default_contact, plan_of, request_rows
@@ -53,7 +53,7 @@ nomor = c1.text_input(
     placeholder="mis. 027/123/Adpem/2026 (kosongkan bila diisi saat penandatanganan)",
     key="permintaan_nomor",
 )
-tanggal_surat = c2.date_input("Tanggal surat", dt.date.today(), format="DD/MM/YYYY", key="permintaan_tanggal")
+tanggal_surat = c2.date_input("Tanggal surat", dt.date.today(), format=DATE_INPUT_FORMAT, key="permintaan_tanggal")
 with st.expander("Isi surat lainnya (sifat, lampiran, hal, narahubung, tembusan)"):
     c1, c2 = st.columns(2)
     sifat = c1.text_input("Sifat", "Penting", key="permintaan_sifat")

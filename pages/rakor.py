@@ -9,8 +9,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from core import format as fmt
 from core import tindak_lanjut as tl
-from core.format import number, period_label
+from core.format import DATE_INPUT_FORMAT, number, period_label, tanggal_angka
 from core.months import BULAN
 from exports.table_xlsx import table_to_xlsx
 from ui.auth import require_page
@@ -59,7 +60,7 @@ def meeting_form(key: str, values: dict, submit: str):
     with st.form(key, border=True):
         c1, c2, c3 = st.columns([1.2, 1, 1])
         tanggal = c1.date_input(
-            "Tanggal rakor", values["tanggal"], max_value=today, format="DD/MM/YYYY", key=f"{key}_tanggal"
+            "Tanggal rakor", values["tanggal"], max_value=today, format=DATE_INPUT_FORMAT, key=f"{key}_tanggal"
         )
         bulan = c2.selectbox(
             "Realisasi s.d. bulan",
@@ -98,7 +99,115 @@ def meeting_form(key: str, values: dict, submit: str):
     return None
 
 
-tabs = st.tabs(["Tindak lanjut", "Hasil rakor"] + (["Catat rakor baru"] if admin else []))
+def decision_form(rid: int, rakor: dict, rows: pd.DataFrame, final: bool) -> None:
+    """One decision at a time (a new one, or one chosen from the list): OPD, permasalahan,
+    keputusan, penanggung jawab, tenggat (dd-mm-yyyy), status; the rules in core.tindak_lanjut."""
+    labels = {r.id: f"No. {r.id} · {r.opd} · {r.keputusan[:60]}" for r in rows.itertuples()}
+    pick = st.selectbox(
+        "Keputusan yang diisi",
+        [None, *labels],
+        format_func=lambda i: "Keputusan baru" if i is None else labels[i],
+        key=f"tl_form_pick_{rid}",
+        placeholder="Pilih keputusan",
+    )
+    old = None if pick is None else rows[rows["id"] == pick].iloc[0]
+    n = st.session_state.get("_tl_form_n", 0)  # a fresh form after every save
+    k = f"{rid}_{pick}_{n}"  # widget keys of this decision and save: the values entered start fresh
+    with st.form(f"tl_form_{k}", border=True):
+        st.markdown("**Keputusan baru**" if old is None else f"**Ubah keputusan No. {pick}**")
+        opd_list = list(names)
+        opd = st.selectbox(
+            tl.FORM_LABELS["opd_kode"],
+            opd_list,
+            index=None if old is None else opd_list.index(old["opd_kode"]),
+            format_func=names.get,
+            placeholder="Pilih OPD",
+            key=f"tl_f_opd_{k}",
+        )
+        masalah = st.text_area(
+            tl.FORM_LABELS["masalah"], "" if old is None else old["masalah"] or "", height=80, key=f"tl_f_masalah_{k}"
+        )
+        keputusan = st.text_area(
+            tl.FORM_LABELS["keputusan"],
+            "" if old is None else old["keputusan"] or "",
+            height=80,
+            key=f"tl_f_keputusan_{k}",
+        )
+        c1, c2, c3 = st.columns(3)
+        pic = c1.text_input(
+            tl.FORM_LABELS["pic"],
+            "" if old is None else old["pic"] or "",
+            placeholder="mis. Kepala Bidang Bina Marga",
+            key=f"tl_f_pic_{k}",
+        )
+        due = None if old is None else tl.to_date(old["batas_waktu"])
+        batas = c2.date_input(
+            tl.FORM_LABELS["batas_waktu"],
+            value=due,
+            min_value=min(filter(None, [due, rakor["tanggal"]])),
+            format=DATE_INPUT_FORMAT,
+            help="Tanggal hari-bulan-tahun (mis. 30-06-2026); kosongkan bila tidak ada tenggat.",
+            key=f"tl_f_batas_{k}",
+        )
+        values: dict = dict(opd_kode=opd, masalah=masalah, keputusan=keputusan, pic=pic, batas_waktu=batas)
+        if old is None:
+            c3.text_input(tl.FORM_LABELS["status"], tl.STATUS_LABEL["open"], disabled=True, key=f"tl_f_status0_{k}")
+        else:
+            values["status"] = c3.selectbox(
+                tl.FORM_LABELS["status"],
+                list(tl.STATUS),
+                index=list(tl.STATUS).index(old["status"]),
+                format_func=tl.STATUS_LABEL.get,
+                key=f"tl_f_status_{k}",
+            )
+            values["catatan"] = st.text_input(
+                tl.FORM_LABELS["catatan"],
+                placeholder="Wajib diisi bila status diubah: apa yang sudah dilakukan",
+                key=f"tl_f_catatan_{k}",
+            )
+            if final or bool(old["dibatalkan"]):
+                c4, c5 = st.columns([1, 3])
+                values["dibatalkan"] = c4.checkbox(
+                    tl.FORM_LABELS["dibatalkan"], bool(old["dibatalkan"]), key=f"tl_f_batal_{k}"
+                )
+                values["alasan_batal"] = c5.text_input(
+                    tl.FORM_LABELS["alasan_batal"],
+                    old["alasan_batal"] if isinstance(old["alasan_batal"], str) else "",
+                    key=f"tl_f_alasan_{k}",
+                )
+        submitted = st.form_submit_button("Simpan keputusan", type="primary", icon=":material/save:")
+    if submitted:
+        form = tl.form_decision(rows, pick, values, opds=names, rakor_tanggal=rakor["tanggal"])
+        if form.errors:
+            show_errors(tl.RakorError(form.errors))
+        elif form.empty:
+            st.info("Tidak ada perubahan pada keputusan ini.", icon=":material/info:")
+        else:
+            try:
+                message = tl.save_decision_form(store, user, rid, form, today=today)
+            except (tl.RakorError, PermissionError) as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_tl_form_n"] = n + 1
+                done(message)
+    if old is not None and not final:
+        if st.button(f"Hapus keputusan No. {pick}", icon=":material/delete:", key=f"tl_delete_{pick}"):
+            try:
+                counts = tl.save_decisions(store, user, rid, tl.DecisionChanges(deletes=[int(pick)]))
+            except (tl.RakorError, PermissionError) as exc:
+                show_errors(exc)
+            else:
+                st.session_state.pop(f"tl_form_pick_{rid}", None)
+                done(f"Keputusan No. {pick} dihapus." if counts["dihapus"] else "Tidak ada yang dihapus.")
+
+
+# keyed, so the tab in use stays open after a save (a decision entered, the next one follows); a new
+# meeting opens its tab Hasil rakor, where its decisions are entered
+if (next_tab := st.session_state.pop("_rakor_tab_next", None)) is not None:
+    st.session_state["rakor_tab"] = next_tab
+tabs = st.tabs(
+    ["Tindak lanjut", "Hasil rakor"] + (["Catat rakor baru"] if admin else []), key="rakor_tab", on_change="rerun"
+)
 
 # ------------------------------------------------------------------------------------------ follow-ups
 with tabs[0]:
@@ -173,7 +282,7 @@ with tabs[0]:
                     key="tl_new_status",
                 )
                 tanggal = c2.date_input(
-                    "Tanggal perkembangan", today, max_value=today, format="DD/MM/YYYY", key="tl_new_date"
+                    "Tanggal perkembangan", today, max_value=today, format=DATE_INPUT_FORMAT, key="tl_new_date"
                 )
                 note = st.text_area(
                     "Catatan perkembangan",
@@ -229,7 +338,7 @@ with tabs[1]:
         rakor = tl.get_rakor(store, int(rid))
         final = rakor["status"] == "final"
         st.markdown(
-            f"**Rakor {tl.tanggal_panjang(rakor['tanggal'])}** — realisasi s.d. "
+            f"**Rakor {fmt.tanggal(rakor['tanggal'])}** — realisasi s.d. "
             f"{period_label(rakor['tahun'], rakor['bulan'])} · {md_escape(rakor['tempat'] or '-')} · dipimpin "
             f"{md_escape(rakor['pimpinan'] or '-')} · {RAKOR_STATUS[rakor['status']]}"
         )
@@ -262,59 +371,39 @@ with tabs[1]:
         rows = tl.decisions(store, int(rid), as_of=today)
         if scope:
             rows = rows[rows["opd_kode"] == scope]
+        if rows.empty:
+            st.caption("Belum ada keputusan" + (" untuk OPD Anda" if scope else "") + " pada rakor ini.")
+        else:
+            table = pd.DataFrame(
+                {
+                    "No.": rows["id"],
+                    "OPD": rows["opd"],
+                    "Permasalahan": rows["masalah"],
+                    "Keputusan / tindak lanjut": rows["keputusan"],
+                    "Penanggung jawab": rows["pic"].fillna("-"),
+                    "Batas waktu": rows["batas_waktu"].map(tanggal_angka),
+                    "Status": rows["status_label"],
+                }
+            ).reset_index(drop=True)
+            st.dataframe(
+                style_late(table, rows["terlambat"].reset_index(drop=True)),
+                hide_index=True,
+                width="stretch",
+                key="rakor_decisions",
+                column_config={"No.": st.column_config.NumberColumn(format="%d", width="small")},
+            )
         if admin:
             st.caption(
-                "Satu baris per keputusan. Tambah baris di bawah tabel; pilih OPD dari daftar. "
+                "Isi atau ubah satu keputusan sekaligus lewat formulir di bawah. "
                 + (
                     "Hasil rakor sudah ditetapkan: keputusan tidak dapat dihapus; centang **Dibatalkan** dan "
                     "isi alasannya bila keputusan tidak berlaku lagi."
                     if final
-                    else "Selama rakor masih dicatat, baris dapat dihapus. Setelah ditetapkan, keputusan hanya dapat "
-                    "dibatalkan dengan alasan."
+                    else "Selama rakor masih dicatat, keputusan dapat dihapus. Setelah ditetapkan, keputusan hanya "
+                    "dapat dibatalkan dengan alasan."
                 )
-                + " Status diperbarui pada tab Tindak lanjut."
             )
-            original = tl.editor_frame(rows)
-            editor_key = f"tl_editor_{rid}_{st.session_state.get('_tl_editor_n', 0)}"
-            edited = st.data_editor(
-                original,
-                key=editor_key,
-                hide_index=True,
-                width="stretch",
-                num_rows="add" if final else "dynamic",
-                disabled=["ID", "Status"],
-                column_config={
-                    "ID": st.column_config.NumberColumn("ID", width="small"),
-                    "OPD": st.column_config.SelectboxColumn(
-                        "OPD", options=list(names), format_func=names.get, required=True, width="medium"
-                    ),
-                    "Permasalahan": st.column_config.TextColumn("Permasalahan", max_chars=tl.MAX_TEXT, width="medium"),
-                    "Keputusan / tindak lanjut": st.column_config.TextColumn(
-                        "Keputusan / tindak lanjut", max_chars=tl.MAX_TEXT, width="medium"
-                    ),
-                    "PIC": st.column_config.TextColumn("PIC", max_chars=200),
-                    "Batas waktu": st.column_config.DateColumn("Batas waktu", format="DD-MM-YYYY"),
-                    "Dibatalkan": st.column_config.CheckboxColumn("Dibatalkan"),
-                    "Alasan batal": st.column_config.TextColumn("Alasan batal", max_chars=tl.MAX_TEXT),
-                },
-            )
-            changes = tl.diff_decisions(original, edited, opds=names, rakor_tanggal=rakor["tanggal"], final=final)
-            for message in changes.errors:
-                st.error(md_escape(message), icon=":material/error:")
-            if st.button(
-                "Simpan perubahan keputusan",
-                type="primary",
-                icon=":material/save:",
-                key="tl_save",
-                disabled=changes.empty or bool(changes.errors),
-            ):
-                try:
-                    counts = tl.save_decisions(store, user, int(rid), changes)
-                except (tl.RakorError, PermissionError) as exc:
-                    show_errors(exc)
-                else:
-                    st.session_state["_tl_editor_n"] = st.session_state.get("_tl_editor_n", 0) + 1
-                    done("Keputusan disimpan: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v) + ".")
+            decision_form(int(rid), rakor, rows, final)
             if not final:
                 with st.expander("Tetapkan hasil rakor"):
                     st.write(
@@ -337,25 +426,6 @@ with tabs[1]:
                         show_errors(exc)
                     else:
                         done("Data rakor diperbarui." if changed else "Tidak ada perubahan pada data rakor.")
-        elif rows.empty:
-            st.caption("Belum ada keputusan" + (" untuk OPD Anda" if scope else "") + " pada rakor ini.")
-        else:
-            table = pd.DataFrame(
-                {
-                    "OPD": rows["opd"],
-                    "Permasalahan": rows["masalah"],
-                    "Keputusan / tindak lanjut": rows["keputusan"],
-                    "PIC": rows["pic"].fillna("-"),
-                    "Batas waktu": rows["batas_waktu"].map(tl.tgl),
-                    "Status": rows["status_label"],
-                }
-            ).reset_index(drop=True)
-            st.dataframe(
-                style_late(table, rows["terlambat"].reset_index(drop=True)),
-                hide_index=True,
-                width="stretch",
-                key="rakor_decisions",
-            )
 
 # ------------------------------------------------------------------------------------------ new meeting
 if admin:
@@ -373,4 +443,5 @@ if admin:
                 show_errors(exc)
             else:
                 st.session_state["_rakor_pick_next"] = new_id
-                done(f"Rakor tanggal {tl.tgl(entered['tanggal'])} dicatat. Isi keputusannya pada tab Hasil rakor.")
+                st.session_state["_rakor_tab_next"] = "Hasil rakor"
+                done(f"Rakor tanggal {tl.tgl(entered['tanggal'])} dicatat. Isi keputusannya di bawah.")

@@ -214,12 +214,23 @@ def test_pengaturan_saves_and_refuses_bad_thresholds(app_march):
     at.run()
     assert any("Pengaturan disimpan" in s.value for s in at.success)
     assert settings_mod.load(app_march).ttd_nama == "Drs. Ahmad Fauzi"
-    labels = [n.label for n in at.number_input]
-    at.number_input[labels.index("Kuning bila tertinggal lebih dari (poin)")].set_value(20.0)
+    # the thresholds are typed the Indonesian way (5,5), never shown as 5.00
+    assert at.text_input(key="cfg_kuning").value == "5"
+    at.text_input(key="cfg_kuning").set_value("20")
     at.button[0].click()
     at.run()
     assert any("Ambang kuning harus lebih kecil" in e.value for e in at.error)
     assert settings_mod.load(app_march).kuning_poin == 5.0
+    at.text_input(key="cfg_kuning").set_value("lima")
+    at.button[0].click()
+    at.run()
+    assert [e.value for e in at.error] == [
+        "Kuning bila tertinggal lebih dari (poin): 'lima' bukan angka. Tulis angka dengan koma desimal, mis. 5,5."
+    ]
+    at.text_input(key="cfg_kuning").set_value("4,5")
+    at.button[0].click()
+    at.run()
+    assert settings_mod.load(app_march).kuning_poin == 4.5
 
 
 def test_fisik_page_downloads_split_and_override_history(app_march, media):

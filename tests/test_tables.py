@@ -189,7 +189,7 @@ def test_history_status_and_users_show_no_raw_values():
 
     screen = history_screen(history_frame(history), history)
     shown = screen.frame[screen.order]
-    assert shown.iloc[0].tolist() == [2, "02-12-2026 14:30", "lap.xlsx", "Realisasi", "Dinas A", "April 2026", "1.234",
+    assert shown.iloc[0].tolist() == [2, "02-12-2026 14.30", "lap.xlsx", "Realisasi", "Dinas A", "April 2026", "1.234",
                                       "Diterima", "admin"]  # fmt: skip
     assert shown.iloc[1][["Jenis", "OPD", "Periode", "Oleh"]].tolist() == ["DPA", "-", "Tahun 2026", "-"]
     assert _width(screen) <= FIT_PX

@@ -483,44 +483,41 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
     ]
     (rid,) = tl.meetings(app_store)["id"].tolist()
     assert tl.get_rakor(app_store, rid)["peserta"] == [dinkes, distan]
+    assert at.session_state["rakor_tab"] == "Hasil rakor"  # the new meeting's tab opens for its decisions
 
-    # two decisions typed into the table (AppTest seeds the editor's edit state)
-    editor = at.data_editor(key=f"tl_editor_{rid}_0")
-    assert editor.editing_mode == "dynamic" and editor.value.empty
-    # an incomplete row: the message names row and column, nothing can be saved
-    at.session_state[f"tl_editor_{rid}_0"] = {
-        "edited_rows": {},
-        "deleted_rows": [],
-        "added_rows": [
-            {"OPD": dinkes, "Permasalahan": "Serapan rendah", "Keputusan / tindak lanjut": "Percepat lelang"}
-        ],
-    }
-    run(at)
-    assert [e.value for e in at.error] == [md_escape("Baris 1, kolom PIC: wajib diisi.")]
-    assert next(b for b in at.button if b.label == "Simpan perubahan keputusan").disabled
-    at.session_state[f"tl_editor_{rid}_0"] = {
-        "edited_rows": {},
-        "deleted_rows": [],
-        "added_rows": [
-            {
-                "OPD": dinkes,
-                "Permasalahan": "Serapan belanja modal rendah",
-                "Keputusan / tindak lanjut": "Lelang ulang alat kesehatan",
-                "PIC": "Kadinkes",
-                "Batas waktu": "2026-04-30",
-            },
-            {
-                "OPD": distan,
-                "Permasalahan": "Kontrak irigasi terlambat",
-                "Keputusan / tindak lanjut": "Teguran tertulis kepada penyedia",
-                "PIC": "PPK Distan",
-            },
-        ],
-    }
-    run(at)
-    assert not at.error
-    _click(at, "Simpan perubahan keputusan")
-    assert any(md_escape("Keputusan disimpan: 2 ditambah") in s.value for s in at.success)
+    # two decisions entered one at a time through the form (issue 17: the deadline as dd-mm-yyyy)
+    assert not at.data_editor
+    assert at.selectbox(key=f"tl_form_pick_{rid}").value is None  # a new decision
+    batas = at.date_input(key=f"tl_f_batas_{rid}_None_0")
+    assert batas.value is None  # no deadline unless one is entered
+    assert batas.proto.format == "DD-MM-YYYY"
+    # an incomplete decision: the message names the form's field, nothing is saved
+    at.selectbox(key=f"tl_f_opd_{rid}_None_0").set_value(dinkes)
+    at.text_area(key=f"tl_f_masalah_{rid}_None_0").set_value("Serapan rendah")
+    at.text_area(key=f"tl_f_keputusan_{rid}_None_0").set_value("Percepat lelang")
+    _click(at, "Simpan keputusan")
+    assert [e.value for e in at.error] == [md_escape("Penanggung jawab: wajib diisi.")]
+    assert tl.decisions(app_store, rid).empty
+    # the calendar offers no day before the meeting (form_decision refuses one too, tested below)
+    at.text_input(key=f"tl_f_pic_{rid}_None_0").set_value("Kadinkes")
+    assert at.date_input(key=f"tl_f_batas_{rid}_None_0").min == APR14
+    at.text_area(key=f"tl_f_masalah_{rid}_None_0").set_value("Serapan belanja modal rendah")
+    at.text_area(key=f"tl_f_keputusan_{rid}_None_0").set_value("Lelang ulang alat kesehatan")
+    at.date_input(key=f"tl_f_batas_{rid}_None_0").set_value(dt.date(2026, 4, 30))
+    _click(at, "Simpan keputusan")
+    assert any(md_escape("Keputusan disimpan: 1 ditambah.") in s.value for s in at.success), [e.value for e in at.error]
+    # the form starts empty again for the next decision (no deadline this time)
+    assert at.selectbox(key=f"tl_f_opd_{rid}_None_1").value is None
+    at.selectbox(key=f"tl_f_opd_{rid}_None_1").set_value(distan)
+    at.text_area(key=f"tl_f_masalah_{rid}_None_1").set_value("Kontrak irigasi terlambat")
+    at.text_area(key=f"tl_f_keputusan_{rid}_None_1").set_value("Teguran tertulis kepada penyedia")
+    at.text_input(key=f"tl_f_pic_{rid}_None_1").set_value("PPK Distan")
+    _click(at, "Simpan keputusan")
+    assert any(md_escape("Keputusan disimpan: 1 ditambah.") in s.value for s in at.success)
+    # the meeting's decisions, dates formatted the one way
+    decided = _table(at, "Penanggung jawab")
+    assert decided["Batas waktu"].tolist() == ["30-04-2026", "-"]
+    assert decided["Status"].tolist() == ["Belum ditindaklanjuti"] * 2
     rows = tl.decisions(app_store, rid)
     assert rows["opd"].tolist() == ["Dinas Kesehatan", "Dinas Pertanian"]
     assert rows["batas_waktu"].iloc[0] == dt.date(2026, 4, 30) and pd.isna(rows["batas_waktu"].iloc[1])
@@ -562,10 +559,40 @@ def test_page_admin_records_a_meeting_with_two_decisions_and_updates_a_status(ap
         ("tempat: 'Ruang Rapat Setda' -> 'Aula Bupati'",)
     ]
 
-    # fix the result: the table then only adds rows (deleting is no longer offered)
+    # an existing decision edited through the same form: a later deadline and a new status with a note
+    b = int(rows["id"].iloc[1])
+    at.selectbox(key=f"tl_form_pick_{rid}").set_value(b)
+    run(at)
+    k = f"{rid}_{b}_2"
+    assert at.text_area(key=f"tl_f_keputusan_{k}").value == "Teguran tertulis kepada penyedia"
+    assert at.button(key=f"tl_delete_{b}").label == f"Hapus keputusan No. {b}"  # still a draft
+    at.date_input(key=f"tl_f_batas_{k}").set_value(dt.date(2026, 5, 15))
+    at.selectbox(key=f"tl_f_status_{k}").set_value("done")
+    _click(at, "Simpan keputusan")
+    assert [e.value for e in at.error] == [
+        md_escape("Catatan perkembangan: wajib diisi bila status diubah; tuliskan perkembangan tindak lanjutnya.")
+    ]
+    at.text_input(key=f"tl_f_catatan_{k}").set_value("Teguran dikirim")
+    _click(at, "Simpan keputusan")
+    assert any(md_escape("Keputusan disimpan: 1 diubah, status menjadi Selesai.") in s.value for s in at.success)
+    after = tl.decisions(app_store, rid).set_index("id")
+    assert after.loc[b, "batas_waktu"] == dt.date(2026, 5, 15) and after.loc[b, "status"] == "done"
+    assert app_store.sql(
+        "SELECT detail FROM audit_log WHERE action = 'tindak_lanjut_update' ORDER BY id DESC LIMIT 1"
+    ) == [("batas_waktu: - -> 15-05-2026",)]
+
+    # fix the result: decisions are then cancelled with a reason, never deleted
     _click(at, "Tetapkan hasil rakor")
     assert tl.get_rakor(app_store, rid)["status"] == "final"
-    assert at.data_editor(key=f"tl_editor_{rid}_1").editing_mode == "add"
+    assert not [x for x in at.button if x.label.startswith("Hapus keputusan")]
+    k = f"{rid}_{b}_3"
+    at.checkbox(key=f"tl_f_batal_{k}").check()
+    _click(at, "Simpan keputusan")
+    assert [e.value for e in at.error] == [md_escape("Alasan batal: tuliskan alasan pembatalan keputusan ini.")]
+    at.text_input(key=f"tl_f_alasan_{k}").set_value("Kontrak diputus")
+    _click(at, "Simpan keputusan")
+    assert any(md_escape("Keputusan disimpan: 1 dibatalkan.") in s.value for s in at.success)
+    assert tl.decisions(app_store, rid).set_index("id").loc[b, "dibatalkan"]
 
 
 def test_page_opd_user_sees_and_updates_only_its_own_follow_ups(app_store):
@@ -574,6 +601,7 @@ def test_page_opd_user_sees_and_updates_only_its_own_follow_ups(app_store):
     at = _page("dinkes1", "opd", opds["Dinas Kesehatan"])
     assert [t.label for t in at.tabs] == ["Tindak lanjut", "Hasil rakor"]
     assert not at.data_editor  # decisions are read-only
+    assert not [b for b in at.button if b.label == "Simpan keputusan"]
     assert [d.label for d in at.get("download_button")] == ["Unduh Excel (tindak lanjut)"]  # no full report
     table = _table(at, "Terlambat")
     assert table["Keputusan / tindak lanjut"].tolist() == ["Percepat lelang"] and "OPD" not in table.columns
@@ -599,7 +627,7 @@ def test_page_viewer_reads_without_forms(app_store, media):
     assert not [
         b
         for b in at.button
-        if b.label in ("Simpan perkembangan", "Simpan perubahan keputusan", "Simpan rakor", "Tetapkan hasil rakor")
+        if b.label in ("Simpan perkembangan", "Simpan keputusan", "Simpan rakor", "Tetapkan hasil rakor")
     ]
     assert any("hanya dapat membaca" in c.value for c in at.caption)
     table = _table(at, "Terlambat")

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from babel.numbers import format_decimal
 
 from core.colors import COLOURS
-from core.format import LOCALE, percent, tanggal
+from core.format import LOCALE, percent, tanggal, waktu
 from core.kinerja import DEFAULT_CAPAIAN_MAKS, PREDIKAT, ROMAN, SANGAT_RENDAH, capped_mean, period, target_text
 from core.months import BULAN
 from core.review import STATUS_LABEL, STEP_LABEL, WORKDAY_END, WORKDAY_START
@@ -86,11 +86,8 @@ def when_text(value) -> str:
 
 
 def short_when(value) -> str:
-    """``23 Nov 14.05`` (the year is the period's; or ``-``)."""
-    if _missing(value):
-        return DASH
-    t = pd.Timestamp(value)
-    return f"{t.day} {BULAN[t.month - 1][:3]} {t:%H.%M}"
+    """``23-11-2026 14.05`` (:func:`core.format.waktu`, the one date format of the tables; or ``-``)."""
+    return DASH if _missing(value) else waktu(pd.Timestamp(value))
 
 
 def duration_text(hours) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core import layouts
 from core.access import User
+from core.format import waktu
 from db.store import Store
 from etl.columns import FIELD_LABEL
 from ui.safe import md_escape
@@ -22,7 +23,7 @@ def layouts_frame(rows: list[dict], opd_names: dict[str, str]) -> pd.DataFrame:
                 "Berlaku untuk": opd_names.get(r["opd_kode"], r["opd_kode"]) if r["opd_kode"] else "Semua OPD",
                 "Kolom": "; ".join(f"{FIELD_LABEL.get(f, f)} ← {p}" for f, p in r["paths"].items()),
                 "Disimpan oleh": r["created_by"],
-                "Waktu": r["created_at"].strftime("%d-%m-%Y %H:%M") if r["created_at"] is not None else "",
+                "Waktu": waktu(r["created_at"]),
             }
             for r in rows
         ],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.format import percent, rupiah
+from core.format import cell_text, percent, rupiah
 from etl import pipeline
 from etl.columns import FIELD_LABEL
 from etl.issues import Rejected, column_letter
@@ -85,10 +85,7 @@ def column_choices(sheet: Sheet, header_rows: list[int]) -> list[dict]:
 
 
 def _short(value: object, width: int = 24) -> str:
-    if isinstance(value, float):
-        text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".").removesuffix(",00")
-    else:
-        text = " ".join(str(value).split())
+    text = " ".join(cell_text(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

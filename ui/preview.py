@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.format import percent, rupiah
+from core.format import cell_text, percent, rupiah, waktu
 from core.months import month_name
 from etl.columns import FIELD_LABEL
 from etl.issues import column_letter
@@ -138,7 +138,7 @@ def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "ID": history["id"],
-            "Waktu": history["created_at"].dt.strftime("%d-%m-%Y %H:%M"),
+            "Waktu": history["created_at"].map(waktu),
             "Berkas": history["file_name"],
             "Jenis": history["kind"].map(lambda k: KIND_LABEL.get(k, k)),
             "OPD": history["opd"].fillna("-"),
@@ -283,7 +283,7 @@ def fields_frame(rep: Report) -> pd.DataFrame:
                 "Isian": FIELD_LABEL.get(f, f),
                 "Kolom": column_letter(rep.col0 + idx),
                 "Judul kolom": rep.header.labels.get(idx, ""),
-                "Contoh nilai": "; ".join(str(v) for v in rep.samples(idx)),
+                "Contoh nilai": "; ".join(cell_text(v) for v in rep.samples(idx)),
             }
         )
     return pd.DataFrame(rows, columns=["Isian", "Kolom", "Judul kolom", "Contoh nilai"])

@@ -1,6 +1,22 @@
-"""Page-wide CSS that keeps the screens readable on an office projector, and the sidebar's order."""
+"""Page-wide CSS that keeps the screens readable on an office projector, the sidebar's order, and
+Streamlit's own widget texts in Indonesian.
+
+Streamlit's own texts (issue 17): the one place that localises what Streamlit writes itself.
+- ``st.file_uploader`` (1.67) takes only a label: its button "Upload", the hint "25MB per file •
+  XLSX" and the drag overlay "Drag and drop files here" have no parameter or config option
+  (streamlit/streamlit#13500 asks for one). The CSS below hides those English texts and shows
+  Indonesian ones in their place with ``::after`` (:data:`_STREAMLIT_TEXT_CSS`); the size limit shown is
+  the server's ``server.maxUploadSize``. A page names the accepted file types in its label or help.
+  The same for the "Stop" button of the running figure (top right) while a page works.
+- Select boxes and multiselects show "Choose an option" / "Choose options" when empty: pages pass
+  ``placeholder=``; :data:`_PLACEHOLDER_JS` replaces the defaults that remain (a widget without
+  one) and sets the page's language to Indonesian.
+- Dates: ``st.date_input(format=core.format.DATE_INPUT_FORMAT)`` (DD-MM-YYYY) everywhere.
+"""
 
 import streamlit as st
+
+from core.format import number
 
 # key of the sidebar block (the app's name and the period) shown above the menu
 SIDEBAR_TOP_KEY = "pantau_sidebar_atas"
@@ -54,6 +70,47 @@ _CSS = """
 """
 
 
+_STREAMLIT_TEXT_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after { content: "Pilih berkas"; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "atau seret berkas ke sini · paling besar @MB@ MB per berkas";
+  font-size: 0.875rem; opacity: 0.7; white-space: normal; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span::after {
+  content: "Lepaskan berkas di sini"; font-size: 0.875rem; }
+/* the button beside the running figure while a page works */
+[data-testid="stStatusWidget"] button { font-size: 0; }
+[data-testid="stStatusWidget"] button::after { content: "Hentikan"; font-size: 0.875rem; }
+</style>
+"""
+
+_PLACEHOLDER_JS = """
+<script>
+(() => {
+  if (window.__pantauPlaceholders) return;
+  window.__pantauPlaceholders = true;
+  const texts = {"Choose an option": "Pilih salah satu", "Choose options": "Pilih satu atau lebih"};
+  const fix = () => {
+    document.documentElement.lang = "id";
+    for (const e of document.querySelectorAll("input[placeholder]")) {
+      const t = texts[e.getAttribute("placeholder")];
+      if (t) e.setAttribute("placeholder", t);
+    }
+  };
+  fix();
+  new MutationObserver(fix).observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                    attributeFilter: ["placeholder"]});
+})();
+</script>
+"""
+
+
 def apply() -> None:
-    """Add Pantau's projector CSS to the page (call once per run, from app.py)."""
+    """Add Pantau's projector CSS and the Indonesian texts of Streamlit's widgets to the page (call
+    once per run, from app.py)."""
     st.html(_CSS.replace("@TOP@", SIDEBAR_TOP_KEY))
+    st.html(_STREAMLIT_TEXT_CSS.replace("@MB@", number(st.get_option("server.maxUploadSize"))))
+    st.html(_PLACEHOLDER_JS, unsafe_allow_javascript=True)
