@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.access import pages_for
 from core.modules import menu_sections, visible_pages
-from db.store import StoreBusy
+from db.store import StoreBusy, Unreachable
 from ui import cache
 from ui.auth import gate, login_pages, must_change_password, run_page, sidebar_account
 from ui.setup import setup_gate
@@ -80,6 +80,10 @@ try:
     user = gate(store)
 except StoreBusy:
     _busy()
+except Unreachable as exc:  # PANTAU_DB names a PostgreSQL server that does not answer
+    st.error(str(exc), icon=":material/cloud_off:")
+    st.button("Coba lagi", icon=":material/refresh:", key="_unreachable_retry")
+    st.stop()
 if user is None:
     try:
         st.navigation(login_pages({k: p["url_path"] for k, p in PAGES.items()}), position="hidden").run()

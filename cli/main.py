@@ -17,6 +17,11 @@ prints, per year, what differed (JSON).
 ``kinerja [--db PATH] --year Y (--month M | --triwulan N | --annual) [--unit NAMA] [--json] [--out FILE.xlsx]``
 prints the kinerja recap (unit, indikator, satuan, target, realisasi, capaian, predikat) and
 optionally writes its print-ready workbook (:mod:`exports.kinerja_xlsx`).
+``migrate --from DB --to DB [--from-data DIR] [--to-data DIR]`` copies every table and the
+archive of originals into an empty database (e.g. a DuckDB file into PostgreSQL) and verifies
+counts and checksums (:mod:`core.migrate`); prints JSON; exit 1 when refused or not verified.
+
+``--db`` (and ``PANTAU_DB``) is a DuckDB file or a ``postgresql://user@host:port/db`` URL.
 
 Every command that writes to the database or writes a file records who ran it in the audit log
 (:func:`core.auth.cli_actor`): ``cli:<account>`` when ``--user`` names an active account allowed to
@@ -38,9 +43,10 @@ from core.auth import UNSCOPED_ROLES, cli_actor
 from core.backup import BackupError, ForeignBackup, restore_backup, write_backup
 from core.format import number, percent, period_label, rupiah
 from core.logs import log_failure
+from core.migrate import MigrateError, migrate
 from core.recap import kabupaten_totals, recap_opd
 from core.settings import load as load_settings
-from db.store import Store, StoreBusy
+from db.store import Store, StoreBusy, Unreachable
 from etl.issues import Rejected
 from etl.mapping import Layout, Mapping
 from etl.pipeline import ingest_paths
@@ -72,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m cli", description="Pantau: impor laporan dan rekap dari baris perintah.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ing = sub.add_parser("ingest", help="impor DPA dan laporan realisasi OPD")
-    ing.add_argument("--db", help="berkas DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
+    ing.add_argument("--db", help="berkas DuckDB atau URL postgresql://... (bawaan: PANTAU_DB atau data/pantau.duckdb)")
     ing.add_argument("--opd", help="kode, nama, atau singkatan OPD bila berkas tidak menyebutkannya")
     ing.add_argument("--period", type=_period, help="periode TAHUN-BULAN bila berkas tidak menyebutkannya")
     ing.add_argument("--unit", help="unit kerja (nama) data kinerja bila berkas tidak menyebutkannya")
@@ -143,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="pulihkan cadangan instalasi lain tanpa kuncinya (Anda yakin berkas ini asli)",
     )
     res.add_argument("file", metavar="FILE.zip")
+    mig = sub.add_parser("migrate", help="pindahkan seluruh data ke basis data lain (mis. DuckDB ke PostgreSQL)")
+    mig.add_argument("--from", dest="source", required=True, metavar="DB", help="basis data asal (berkas atau URL)")
+    mig.add_argument("--to", dest="target", required=True, metavar="DB", help="basis data tujuan yang masih kosong")
+    mig.add_argument("--from-data", metavar="DIR", help="folder data asal (arsip berkas asli; bawaan: PANTAU_DATA)")
+    mig.add_argument("--to-data", metavar="DIR", help="folder data tujuan (bawaan: sama dengan asal)")
+    _user_option(mig)
     reb = sub.add_parser("rebuild-summary", help="hitung ulang ringkasan rekap (recap_summary) dari baris sub kegiatan")
     reb.add_argument("--db")
     reb.add_argument("--tahun", "--year", dest="tahun", type=int, help="hanya satu tahun anggaran (bawaan: semua)")
@@ -460,6 +472,22 @@ def cmd_kinerja(args) -> int:
     return run_kinerja(args)
 
 
+def cmd_migrate(args) -> int:
+    source_data = Path(args.from_data) if args.from_data else None
+    target_data = Path(args.to_data) if args.to_data else source_data
+    with Store(args.source, data_dir=source_data) as source, Store(args.target, data_dir=target_data) as target:
+        who = actor(source, args, {"admin"}, "memindahkan data")
+        if who is None:
+            return 1
+        try:
+            report = migrate(source, target, who)
+        except MigrateError as exc:
+            print(f"Kesalahan: {exc}", file=sys.stderr)
+            return 1
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "layouts": cmd_layouts,
@@ -469,6 +497,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "kinerja": cmd_kinerja,
+    "migrate": cmd_migrate,
     "rebuild-summary": cmd_rebuild_summary,
 }
 
@@ -478,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except StoreBusy as exc:
+    except (StoreBusy, Unreachable) as exc:
         print(f"Kesalahan: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

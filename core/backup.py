@@ -35,10 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-import duckdb
-
 from core.access import User, require_role
-from db.store import Store
+from db.store import DATABASE_ERRORS, Store
 
 FORMAT = "pantau-backup"
 FORMAT_VERSION = 2  # 2: signed (manifest.sig) and the install id in the manifest
@@ -392,7 +390,7 @@ def restore_backup(
             try:
                 tables = {k: v for k, v in manifest["tables"].items() if not _local(k)}
                 store.restore_snapshot(staging / "db", {**manifest, "tables": tables})
-            except duckdb.Error as exc:
+            except DATABASE_ERRORS as exc:
                 log.warning("restore refused by the database: %s", exc)
                 _take_back(moved)
                 raise BackupError(

@@ -73,7 +73,7 @@ class InstallQueries(QueryMixin):
                 r[0]
                 for r in self.con.execute(
                     "SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = 'import_id' "
-                    "AND table_schema = 'main' AND table_name <> 'import' ORDER BY 1"
+                    "AND table_schema = current_schema() AND table_name <> 'import' ORDER BY 1"
                 ).fetchall()
             ]
             # the OPDs and years whose recap summary changes: those of the imports and of every row they loaded
@@ -99,7 +99,7 @@ class InstallQueries(QueryMixin):
                 r[0]
                 for r in self.con.execute(
                     "SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = 'opd_kode' "
-                    "AND table_schema = 'main' AND table_name <> 'opd' ORDER BY 1"
+                    "AND table_schema = current_schema() AND table_name <> 'opd' ORDER BY 1"
                 ).fetchall()
             ]
             named = " UNION ".join(f'SELECT opd_kode FROM "{name}" WHERE opd_kode IS NOT NULL' for name in users)

@@ -498,8 +498,9 @@ class KinerjaQueries(QueryMixin):
     def analisis(self, tahun: int, periode: str, unit_id: int | None = None) -> pd.DataFrame:
         """The analysis note in force per unit for a period (unit_id, unit, note, created_by, created_at)."""
         return self._df(
-            "SELECT a.unit_id, u.nama AS unit, arg_max(a.note, a.id) AS note, arg_max(a.created_by, a.id) AS "
-            "created_by, max(a.created_at) AS created_at, count(*) AS versi FROM kinerja_analisis a "
+            "SELECT a.unit_id, u.nama AS unit, (array_agg(a.note ORDER BY a.id DESC))[1] AS note, "
+            "(array_agg(a.created_by ORDER BY a.id DESC))[1] AS created_by, max(a.created_at) AS created_at, "
+            "count(*) AS versi FROM kinerja_analisis a "
             "JOIN unit_kerja u ON u.id = a.unit_id WHERE a.tahun = ? AND a.periode = ? "
             "AND (?::INTEGER IS NULL OR a.unit_id = ?) GROUP BY a.unit_id, u.nama ORDER BY u.nama",
             [tahun, periode, unit_id, unit_id],

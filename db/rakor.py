@@ -18,8 +18,9 @@ _TL_SELECT = """
            r.status AS rakor_status, t.opd_kode, coalesce(o.nama, t.opd_kode) AS opd, t.masalah, t.keputusan,
            t.pic, t.batas_waktu, t.status, t.dibatalkan, t.alasan_batal, t.created_by, t.created_at,
            t.updated_by, t.updated_at,
-           (SELECT arg_max(n.note, n.id) FILTER (WHERE n.note IS NOT NULL AND trim(n.note) <> '')
-            FROM tindak_lanjut_note n WHERE n.tindak_lanjut_id = t.id) AS catatan_terakhir,
+           (SELECT n.note FROM tindak_lanjut_note n
+            WHERE n.tindak_lanjut_id = t.id AND n.note IS NOT NULL AND trim(n.note) <> ''
+            ORDER BY n.id DESC LIMIT 1) AS catatan_terakhir,
            (SELECT max(n.tanggal) FROM tindak_lanjut_note n WHERE n.tindak_lanjut_id = t.id) AS tanggal_catatan
     FROM tindak_lanjut t JOIN rakor r ON r.id = t.rakor_id LEFT JOIN opd o ON o.kode = t.opd_kode
 """

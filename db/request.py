@@ -27,19 +27,22 @@ class RequestQueries(QueryMixin):
                 WHERE kind = 'realisasi' AND tahun = ? AND bulan = ? AND superseded_by IS NULL
             ),
             last AS (
-                SELECT r.opd_kode, r.sub_kegiatan_kode AS kode, r.target_fisik, r.realisasi_fisik,
-                       r.realisasi_keuangan, r.permasalahan, r.solusi
-                FROM realisasi r JOIN prev p ON r.import_id = p.id
-                QUALIFY row_number() OVER (PARTITION BY r.opd_kode, r.sub_kegiatan_kode ORDER BY r.source_row) = 1
+                SELECT opd_kode, kode, target_fisik, realisasi_fisik, realisasi_keuangan, permasalahan, solusi
+                FROM (
+                    SELECT r.opd_kode, r.sub_kegiatan_kode AS kode, r.target_fisik, r.realisasi_fisik,
+                           r.realisasi_keuangan, r.permasalahan, r.solusi,
+                           row_number() OVER (PARTITION BY r.opd_kode, r.sub_kegiatan_kode ORDER BY r.source_row) AS n
+                    FROM realisasi r JOIN prev p ON r.import_id = p.id
+                ) x WHERE n = 1
             ),
             named AS (
-                SELECT opd_kode, kode, arg_max(nama, import_id) AS nama FROM (
+                SELECT opd_kode, kode, (array_agg(nama ORDER BY import_id DESC))[1] AS nama FROM (
                     SELECT opd_kode, program_kode AS kode, program_nama AS nama, import_id FROM realisasi
                     WHERE tahun = ? AND program_kode IS NOT NULL AND program_nama IS NOT NULL
                     UNION ALL
                     SELECT opd_kode, kegiatan_kode, kegiatan_nama, import_id FROM realisasi
                     WHERE tahun = ? AND kegiatan_kode IS NOT NULL AND kegiatan_nama IS NOT NULL
-                ) GROUP BY opd_kode, kode
+                ) x GROUP BY opd_kode, kode
             )
             SELECT sk.opd_kode, o.nama AS opd, o.singkatan, sk.kode, sk.nama, sk.program_kode,
                    coalesce(sk.program_nama, pn.nama) AS program_nama, sk.kegiatan_kode,

@@ -24,7 +24,7 @@ from core.access import User, kinerja_upload_refusal, upload_refusal
 from core.logs import log_failure
 from core.metrics import weighted_fisik
 from core.months import month_name
-from db.store import Store, StoreBusy
+from db.store import ImportInProgress, Store, StoreBusy
 
 from . import dpa as dpa_mod
 from . import kinerja as kinerja_mod
@@ -1494,9 +1494,9 @@ def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
         return
     except StoreBusy:
         raise
-    except Exception:
+    except Exception as exc:
         if len(analyses) == 1:
-            _store_failed(analyses[0])
+            _store_failed(analyses[0], exc)
             return
     for a in analyses:
         try:
@@ -1505,11 +1505,14 @@ def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
                 _write(store, [a], user)
         except StoreBusy:
             raise
-        except Exception:  # reported per file, never a traceback
-            _store_failed(a)
+        except Exception as exc:  # reported per file, never a traceback
+            _store_failed(a, exc)
 
 
-def _store_failed(a: FileAnalysis) -> None:
+def _store_failed(a: FileAnalysis, exc: Exception | None = None) -> None:
+    if isinstance(exc, ImportInProgress):  # the same OPD and month being imported elsewhere (PostgreSQL)
+        a.issues.append(Issue(ERROR, "import_in_progress", f"Berkas '{a.name}' tidak disimpan: {exc}"))
+        return
     a.issues.append(
         Issue(
             ERROR,
@@ -1542,6 +1545,12 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
     reports = [(a, rep) for a in analyses for rep in a.reports]
     if not reports:
         return
+    # one import of an OPD and month at a time (PostgreSQL: concurrent writers; DuckDB: a no-op)
+    periods = {(rep.opd.kode, rep.year, rep.month) for _, rep in reports if rep.kind == "realisasi" and rep.opd}
+    periods |= {("", rep.year, 0) for _, rep in reports if rep.kind == "dpa" and rep.year}  # a DPA: its year
+    for opd_kode, year, month in sorted(periods):
+        assert year is not None and month is not None  # a report is written only with its period
+        store.claim_period(opd_kode, year, month, user)
     ids = store.next_import_ids(len(reports))
     imports, realisasi, realisasi_ids = [], [], []
     issues: list[dict] = []

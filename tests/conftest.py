@@ -102,6 +102,96 @@ def dpa_store(tmp_path, dpa_template):
         s.close()
 
 
+# --------------------------------------------------------------------------- both engines (issue 19)
+ENGINES = ("duckdb", "postgres")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the session (tests/pg_support.py); skips the test when
+    PostgreSQL is not installed."""
+    from tests.pg_support import SKIP_REASON, PgCluster, pg_bin
+
+    if pg_bin() is None:
+        pytest.skip(SKIP_REASON)
+    cluster = PgCluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    """The engine of the test's store: each test that asks runs once on DuckDB, once on PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture
+def db_target(engine, tmp_path, request) -> str:
+    """A fresh, empty database of ``engine``: a DuckDB file in ``tmp_path`` or a new database
+    of :func:`pg_cluster` (its URL)."""
+    if engine == "duckdb":
+        return str(tmp_path / "pantau.duckdb")
+    return request.getfixturevalue("pg_cluster").new_database()
+
+
+@pytest.fixture
+def both_store(db_target, tmp_path):
+    """A fresh store on each engine (see :func:`engine`), archive in ``tmp_path``. A test module
+    runs on both engines with ``use_both_engines(globals())`` (tests/pg_support.py)."""
+    from db.store import Store
+
+    s = Store(db_target, data_dir=tmp_path)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture(scope="session")
+def pg_dpa_template(pg_cluster, tmp_path_factory) -> tuple[str, Path]:
+    """A PostgreSQL database with the fixture DPA loaded (the twin of :func:`dpa_template`): its
+    name and the archive folder beside it."""
+    from db.store import Store
+    from etl.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp("pg_dpa_template")
+    url = pg_cluster.new_database("dpa_template")
+    store = Store(url, data_dir=folder)
+    try:
+        results = ingest_paths(store, [DPA_FIXTURE])
+        assert [r["status"] for r in results] == ["accepted"], results
+    finally:
+        store.close()
+    return url.rsplit("/", 1)[1], folder
+
+
+@pytest.fixture
+def both_dpa_store(engine, tmp_path, request):
+    """:func:`dpa_store` on each engine (PostgreSQL: a copy of :func:`pg_dpa_template`)."""
+    from db.store import Store
+
+    if engine == "duckdb":
+        template_db = request.getfixturevalue("dpa_template")
+        copy_store(template_db, template_db.parent, tmp_path / "pantau.duckdb", tmp_path)
+        duck = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+        try:
+            yield duck
+        finally:
+            duck.close()
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    template, folder = request.getfixturevalue("pg_dpa_template")
+    url = cluster.new_database("dpa_copy", template=template)
+    shutil.copytree(folder / "archive", tmp_path / "archive", dirs_exist_ok=True)
+    s = Store(url, data_dir=tmp_path)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
 @pytest.fixture
 def app_env(tmp_path, monkeypatch) -> Path:
     """A fresh DB path and archive folder for the app under test; returns the DB path."""

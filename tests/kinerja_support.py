@@ -30,7 +30,13 @@ def build_template(folder: Path) -> list[dict]:
         store.close()
 
 
-def copy_store(template: Path, tmp_path: Path) -> Store:
+def copy_store(template: Path, tmp_path: Path, request=None) -> Store:
+    """A copy of the store in ``template`` (made by :func:`build_template`): on DuckDB, or on
+    PostgreSQL when the test runs with ``engine`` "postgres" (``request``: the test's)."""
+    if request is not None and request.getfixturevalue("engine") == "postgres":
+        from pg_support import pg_copy_of
+
+        return pg_copy_of(request.getfixturevalue("pg_cluster"), template, tmp_path)
     folder = tmp_path / f"data_{template.name}"
     shutil.copytree(template, folder, ignore=shutil.ignore_patterns("*.lock"))
     return Store(folder / "pantau.duckdb", data_dir=folder)

@@ -6,12 +6,15 @@ import datetime as dt
 
 import pytest
 from conftest import FIXTURES, load_expected
+from pg_support import use_both_engines
 
 from core import auth
 from core.access import PAGE_ROLES, ROLES, User, can_open, pages_for
 from core.auth import AuthError
 from core.recap import recap_opd
 from etl.pipeline import Master, Upload, analyse_batch, commit_batch, ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 EXPECTED = load_expected()["files"]
 DINKES = "realisasi/realisasi_dinkes_2026-03.xlsx"

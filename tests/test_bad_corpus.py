@@ -23,11 +23,14 @@ import pytest
 from conftest import DPA_FIXTURE, FIXTURES, ROOT, load_bad_expected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pg_support import use_both_engines
 
 from db.store import Store
 from etl.columns import find_header
 from etl.pipeline import Master, analyse, ingest_paths
 from etl.reader import Sheet
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 EXTRA = FIXTURES / "bad_extra"
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import DPA_FIXTURE, FIXTURES, load_expected
+from pg_support import use_both_engines
 
 from etl.classify import FISIK, NON_FISIK, classify, jenis_from_belanja, jenis_from_name, jenis_from_text
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 EXPECTED = load_expected()["files"]
 

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pg_support import use_both_engines
 
 from core import received as received_mod
 from core import settings as settings_mod
 from core.access import Forbidden, User
 from core.modules import MODULE_PAGES, clean_modules, module_of, visible_pages
 from core.status import reminder_text, reporting_status
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = User("admin1", "Admin", "admin")

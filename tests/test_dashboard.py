@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from conftest import FIXTURES, load_expected
+from pg_support import use_both_engines
 from recap_reference import rollup
 
 from core import settings as settings_mod
@@ -15,6 +16,8 @@ from core.metrics import is_kritis, traffic_light
 from core.recap import kabupaten_totals, kurva_s, leaf_recap, level_recap, recap_opd
 from core.status import reminder_text, reporting_status, whatsapp_link
 from etl.pipeline import ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 EXPECTED = load_expected()["files"]
 MARCH = ["realisasi/realisasi_dinkes_2026-03.xlsx", "realisasi/distan_2026-03.csv"]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from conftest import DPA_FIXTURE, FIXTURES
+from pg_support import use_both_engines
 
 from core.recap import recap_opd
 from etl.pipeline import ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 DINKES_REPORT = FIXTURES / "realisasi" / "realisasi_dinkes_2026-03.xlsx"
 

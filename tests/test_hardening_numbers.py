@@ -14,12 +14,15 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from conftest import FIXTURES, ROOT
+from pg_support import use_both_engines
 
 from cli import main as cli
 from core.numbers import MAX_MAGNITUDE, NotANumber, NumberOutOfRange, parse_number, plain_numbers
 from core.recap import recap_opd
 from db.finite import NotFinite
 from etl.pipeline import ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 HUGE_TEXTS = ["1" + "0" * 400, "1" + "0" * 30, "1.000.000.000.000.000", "Rp 9.999.999.999.999.999,00", "-1" + "0" * 20]
 

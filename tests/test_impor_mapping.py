@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
+from pg_support import use_both_engines
 from test_mapping import SUBS, _report
 from test_pages import (
     DINKES_MAR,
@@ -24,6 +25,8 @@ from test_pages import (
 from test_pages import (
     DPA as DPA_REL,
 )
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 
 def _item(path: Path) -> tuple[str, bytes, str]:

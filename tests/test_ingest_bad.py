@@ -7,8 +7,11 @@ import re
 
 import pytest
 from conftest import FIXTURES, load_bad_expected
+from pg_support import use_both_engines
 
 from etl.pipeline import Master, analyse, commit, ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 BAD = load_bad_expected()["files"]
 TABLES = ("opd", "import", "import_issue", "sub_kegiatan", "belanja", "realisasi", "audit_log")
@@ -36,7 +39,7 @@ def _snapshot(store) -> dict:
     counts = {t: store.count_rows(t) for t in TABLES}
     archive = store.data_dir / "archive"
     counts["archive_files"] = sorted(p.name for p in archive.rglob("*") if p.is_file()) if archive.exists() else []
-    counts["checksum"] = store.sql("SELECT coalesce(sum(hash(id, sha256, status, superseded_by)), 0) FROM import")[0][0]
+    counts["checksum"] = store.table_checksums()["import"]  # every column of every import row
     return counts
 
 

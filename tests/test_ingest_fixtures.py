@@ -1,10 +1,12 @@
-"""Every public fixture, ingested through the real pipeline into a fresh DuckDB, against EXPECTED.json."""
+"""Every public fixture, ingested through the real pipeline into a fresh store (DuckDB and PostgreSQL),
+against EXPECTED.json."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 from conftest import DPA_FIXTURE, FIXTURES, load_expected, realisasi_fixtures
+from pg_support import use_both_engines
 
 from core.metrics import weighted_fisik
 from core.recap import kabupaten_totals, recap_opd
@@ -13,6 +15,7 @@ from etl.pipeline import ingest_paths
 EXPECTED = load_expected()["files"]
 DPA = EXPECTED["master/dpa_2026.xlsx"]
 ABBR_TO_NAME = {v["opd"]: v["opd_name"] for v in EXPECTED.values() if v["kind"] == "realisasi"}
+use_both_engines(globals())
 
 
 def _only_report(store, file_name: str):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from kinerja_support import ADMIN, build_template, copy_store, indikator_id
+from pg_support import use_both_engines
 
 from core.kinerja import (
     aggregate,
@@ -27,6 +28,8 @@ from core.kinerja import (
     whole_target,
 )
 from core.kinerja_input import submit_values
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 
 # ---------------------------------------------------------------------------- formulas
@@ -195,8 +198,8 @@ def template(tmp_path_factory):
 
 
 @pytest.fixture
-def store(template, tmp_path):
-    s = copy_store(template, tmp_path)
+def store(template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(template, tmp_path, request)
     yield s
     s.close()
 

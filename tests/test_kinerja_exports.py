@@ -12,6 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 from kinerja_support import CAMAT, SEKCAM, build_template, copy_store, unit_id
+from pg_support import use_both_engines
 
 from cli import main as cli
 from core import settings as settings_mod
@@ -20,6 +21,8 @@ from core.review import transition
 from etl.pipeline import Upload, commit_batch
 from exports.kinerja_format import format_filename, format_workbook, formats_zip
 from exports.kinerja_xlsx import NoData, kinerja_workbook
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +33,8 @@ def template(tmp_path_factory):
 
 
 @pytest.fixture
-def store(template, tmp_path):
-    s = copy_store(template, tmp_path)
+def store(template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(template, tmp_path, request)
     yield s
     s.close()
 

@@ -21,6 +21,7 @@ from kinerja_support import (
     indikator_id,
     unit_id,
 )
+from pg_support import use_both_engines
 
 from cli import main as cli
 from core.access import User
@@ -32,6 +33,8 @@ from etl.indikator_match import match_indikator, match_rows, normalise
 from etl.kinerja import realisasi_cell
 from etl.pipeline import Master, Upload, analyse, analyse_batch, commit_batch, ingest_paths
 from ui.kinerja import recap_display
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 SEKR_MAR = FIXTURES / "kinerja" / "kinerja_sekretariat_2026-03.xlsx"
 
@@ -55,15 +58,15 @@ def pk_template(tmp_path_factory):
 
 
 @pytest.fixture
-def store(template, tmp_path):
-    s = copy_store(template[0], tmp_path)
+def store(template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(template[0], tmp_path, request)
     yield s
     s.close()
 
 
 @pytest.fixture
-def pk_store(pk_template, tmp_path):
-    s = copy_store(pk_template, tmp_path)
+def pk_store(pk_template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(pk_template, tmp_path, request)
     yield s
     s.close()
 

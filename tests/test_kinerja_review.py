@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from kinerja_support import ADMIN, CAMAT, SEKCAM, build_template, copy_store, indikator_id, unit_id
+from pg_support import use_both_engines
 
 from core.access import User
 from core.kinerja_input import submit_values
@@ -27,6 +28,8 @@ from core.review import (
     working_hours,
 )
 
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
+
 VIEWER = User("kabag", "Kabag", "viewer")
 
 
@@ -38,8 +41,8 @@ def template(tmp_path_factory):
 
 
 @pytest.fixture
-def store(template, tmp_path):
-    s = copy_store(template, tmp_path)
+def store(template, tmp_path, engine, request):  # DuckDB and PostgreSQL
+    s = copy_store(template, tmp_path, request)
     yield s
     s.close()
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pg_support import use_both_engines
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = [

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from pg_support import use_both_engines
 
 from core import held
 from core.access import Forbidden, User
 from core.recap import recap_opd
 from etl.pipeline import ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 EXACT = "PENYUSUNAN  dokumen perencanaan perangkat daerah"  # case and spaces differ only
 CLOSE = "Evaluasi Kinerja Perangkat Daerahh"  # a typo: only close to 1.02.01.2.01.0003

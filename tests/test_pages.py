@@ -50,15 +50,22 @@ def download_bytes(storages: list, button) -> bytes:
 PASSWORD = "Rahasia-2026"
 
 
-def ensure_user(username: str = "admin", role: str = "admin", opd_kode: str | None = None):
-    """Create the account in the test DB (``PANTAU_DB``) unless it exists; returns the User."""
+def app_store():
+    """The store of the app under test (``PANTAU_DB``: a DuckDB file or a PostgreSQL URL)."""
     import os
 
-    from core.auth import create_user, to_user
     from db.store import Store
 
-    db = Path(os.environ["PANTAU_DB"])
-    store = Store(db, data_dir=db.parent / "data")
+    db = os.environ["PANTAU_DB"]
+    return Store(db, data_dir=os.environ.get("PANTAU_DATA") or Path(db).parent / "data")
+
+
+def ensure_user(username: str = "admin", role: str = "admin", opd_kode: str | None = None):
+    """Create the account in the test DB (``PANTAU_DB``) unless it exists; returns the User."""
+
+    from core.auth import create_user, to_user
+
+    store = app_store()
     row = store.get_user(username)
     if row:
         return to_user(row)
@@ -82,13 +89,10 @@ def new_app(
 
 def session_token(username: str) -> str:
     """A real sign-in session of ``username`` in the test DB: the token a browser's cookie would carry."""
-    import os
 
     from core import sessions
-    from db.store import Store
 
-    db = Path(os.environ["PANTAU_DB"])
-    store = Store(db, data_dir=db.parent / "data")
+    store = app_store()
     token = sessions.redeem(store, sessions.begin(store, username))
     assert token
     return token
@@ -98,16 +102,14 @@ def complete_sign_in(at: AppTest) -> AppTest:
     """Do what the browser does after a successful sign-in form: post the one-time code of the
     page's hand-over script to the cookie route (here: :func:`core.sessions.redeem`) and load the
     page again with the cookie's token."""
-    import os
 
     from core import sessions
-    from db.store import Store
     from ui.auth import TEST_TOKEN_KEY
 
     codes = [m.group(1) for h in at.html for m in [re.search(r"kode: (\"[^\"]+\")", h.proto.body)] if m]
     assert len(codes) == 1, [h.proto.body for h in at.html]
-    db = Path(os.environ["PANTAU_DB"])
-    token = sessions.redeem(Store(db, data_dir=db.parent / "data"), json.loads(codes[0]))
+    store = app_store()
+    token = sessions.redeem(store, json.loads(codes[0]))
     assert token, "the one-time code was not redeemable"
     at.session_state[TEST_TOKEN_KEY] = token
     return run(at)

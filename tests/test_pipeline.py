@@ -16,10 +16,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import DPA_FIXTURE, FIXTURES, ROOT, load_expected, realisasi_fixtures
+from pg_support import use_both_engines
 
 from cli import main as cli
 from core.recap import recap_opd
 from etl.pipeline import Master, analyse, commit, ingest_paths
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 EXPECTED = load_expected()["files"]
 DINKES = "realisasi/realisasi_dinkes_2026-03.xlsx"

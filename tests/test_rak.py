@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from pg_support import use_both_engines
 
 from core.months import BULAN
 from core.recap import kurva_s, recap_opd, target_serapan
 from db.store import Store
 from etl.pipeline import ingest_paths
 from ui.tables import with_lights
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 
 def _rak(path, subs: list[tuple[str, str, float]]):

@@ -30,8 +30,8 @@ def _period(exp: dict) -> tuple[int, int] | None:
     return (int(hint[:4]), int(hint[5:7])) if hint else None
 
 
-def _ingest(tmp_path: Path, key: str) -> tuple[Store, list[dict]]:
-    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+def _ingest(tmp_path: Path, key: str, db: str | None = None) -> tuple[Store, list[dict]]:
+    store = Store(db or tmp_path / "pantau.duckdb", data_dir=tmp_path)
     return store, ingest_paths(store, [REAL / key], period=_period(EXPECTED[key]))
 
 
@@ -40,9 +40,10 @@ def _good(results: list[dict]) -> list[dict]:
 
 
 @pytest.mark.parametrize("key", ACCEPT)
-def test_real_file_gives_its_expected_figures(tmp_path, key):
+def test_real_file_gives_its_expected_figures(tmp_path, key, db_target):
+    """On DuckDB and on PostgreSQL (``db_target``)."""
     exp = EXPECTED[key]
-    store, results = _ingest(tmp_path, key)
+    store, results = _ingest(tmp_path, key, db_target)
     try:
         good = _good(results)
         assert good and len(good) == len(results), [i["message"] for r in results for i in r["issues"]][:3]
@@ -152,9 +153,9 @@ def test_sipd_rincian_keeps_every_sumber_dana_and_warns_blank_pagu(tmp_path):
         store.close()
 
 
-def test_all_real_files_as_one_batch(tmp_path):
+def test_all_real_files_as_one_batch(tmp_path, db_target):
     """Accept files of different years together: each keeps its own figures."""
-    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    store = Store(db_target, data_dir=tmp_path)  # DuckDB and PostgreSQL
     try:
         keys = [k for k in ACCEPT if not EXPECTED[k].get("hints")]
         results = ingest_paths(store, [REAL / k for k in keys])
@@ -200,7 +201,7 @@ def test_cli_json_names_source_fields_and_fisik(tmp_path):
     assert rep["fields"]["pagu"] == "NILAI DPA › Rp"
 
 
-def test_a_pemda_wide_recap_gives_one_report_per_organisation(tmp_path):
+def test_a_pemda_wide_recap_gives_one_report_per_organisation(tmp_path, db_target):
     """A SIPD recap of several OPDs in one sheet (each under its organisation row) is split by
     organisation, never read as one OPD."""
     import openpyxl
@@ -221,7 +222,7 @@ def test_a_pemda_wide_recap_gives_one_report_per_organisation(tmp_path):
         ws.append(["1", org, keg + ".0001", "Sub kegiatan A", 100.0, 40.0])
         ws.append(["1", org, keg + ".0002", "Sub kegiatan B", 200.0, 80.0])
     wb.save(tmp_path / "lra_pemda_juni_2026.xlsx")
-    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    store = Store(db_target, data_dir=tmp_path)
     try:
         results = ingest_paths(store, [tmp_path / "lra_pemda_juni_2026.xlsx"])
         assert [(r["status"] in ("accepted", "flagged"), r["opd"], r["rows"], r["pagu"]) for r in results] == [

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import FIXTURES
+from pg_support import use_both_engines
 from recap_reference import filter_leaves, jenis_split, rollup
 
 from core.recap import (
@@ -29,9 +30,17 @@ from core.recap import (
 )
 from etl.pipeline import ingest_paths
 
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
+
 ROOT = Path(__file__).resolve().parent.parent
 MARCH = ["realisasi/realisasi_dinkes_2026-03.xlsx", "realisasi/distan_2026-03.csv"]
 NUMBERS = ["sub_kegiatan", "pagu", "realisasi_keuangan", "keuangan_pct", "fisik_pct", "target_fisik_pct", "deviasi"]
+
+
+# The fixture reports on both engines; the synthetic province (written by bench/province.py) on DuckDB.
+DATA = pytest.mark.parametrize(
+    ("data", "engine"), [("march", "duckdb"), ("march", "postgres"), ("province", "duckdb")], indirect=["engine"]
+)
 
 
 @pytest.fixture
@@ -83,11 +92,11 @@ def _periods(store):
     )
 
 
-@pytest.mark.parametrize("data", ["march", "province"])
+@DATA
 @pytest.mark.parametrize(
     "dana, jenis", [(None, None), (["DAU"], None), (None, "fisik"), (None, "non_fisik"), (["DAK", "PAD"], "non_fisik")]
 )
-def test_opd_level_is_the_rollup_of_the_filtered_leaves(request, data, dana, jenis):
+def test_opd_level_is_the_rollup_of_the_filtered_leaves(request, data, engine, dana, jenis):
     store = request.getfixturevalue(data)
     for year, month in _periods(store):
         leaves = leaf_recap(store, year, month)
@@ -108,8 +117,8 @@ def test_opd_level_is_the_rollup_of_the_filtered_leaves(request, data, dana, jen
             _same(got, expected)
 
 
-@pytest.mark.parametrize("data", ["march", "province"])
-def test_jenis_kritis_and_sumber_dana_without_every_leaf(request, data):
+@DATA
+def test_jenis_kritis_and_sumber_dana_without_every_leaf(request, data, engine):
     store = request.getfixturevalue(data)
     for year, month in _periods(store):
         leaves = leaf_recap(store, year, month)
@@ -143,8 +152,8 @@ def test_jenis_kritis_and_sumber_dana_without_every_leaf(request, data):
         )
 
 
-@pytest.mark.parametrize("data", ["march", "province"])
-def test_kurva_s_in_one_query_is_recap_opd_month_by_month(request, data):
+@DATA
+def test_kurva_s_in_one_query_is_recap_opd_month_by_month(request, data, engine):
     store = request.getfixturevalue(data)
     year = _periods(store)[0][0]
     opd = store.sql("SELECT min(opd_kode) FROM sub_kegiatan")[0][0]

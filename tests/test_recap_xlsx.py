@@ -15,11 +15,14 @@ import openpyxl
 import pytest
 from conftest import DPA_FIXTURE, FIXTURES, ROOT, realisasi_fixtures
 from daerah_support import demo_daerah  # noqa: F401 (a fixture, used by pytestmark)
+from pg_support import use_both_engines
 
 from core.recap import kabupaten_totals, leaf_recap, recap_opd
 from core.settings import Settings, load, save
 from exports.recap_xlsx import DEVIASI, REKAP_SHEET, RINCIAN_SHEET, TITLE, NoData, recap_workbook, tanggal
 from exports.table_xlsx import PERCENT, RUPIAH
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 pytestmark = pytest.mark.usefixtures("demo_daerah")  # a configured daerah (issue 17)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pg_support import use_both_engines
 
 from core import review
 from core import settings as settings_mod
@@ -22,6 +23,8 @@ from core.kinerja_input import add_indikator
 from core.klasifikasi import KlasifikasiError, override_jenis
 from core.status import reporting_status, status_counts
 from db.store import Store
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = User("admin1", "Admin", "admin")

@@ -10,11 +10,21 @@ import json
 from http.cookies import SimpleCookie
 
 import pytest
+from pg_support import use_both_engines
 
 from core import auth, sessions
 
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
+
 T0 = dt.datetime(2026, 4, 6, 8, 0, 0)
 PW = "Rahasia-2026"
+
+
+@pytest.fixture(autouse=True)
+def _forget_unknown_names():
+    """The failures of unknown names are counted per process (core.auth): each test (and each
+    engine's run of it) starts from none."""
+    auth._unknown_failures.clear()
 
 
 @pytest.fixture

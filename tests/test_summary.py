@@ -23,10 +23,13 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from pg_support import use_both_engines
 
 from core.recap import jenis_recap, kurva_s, recap_opd, sumber_dana_recap
 from db.store import Store
 from etl.pipeline import SUB_KEGIATAN_COLUMNS, ingest_paths
+
+use_both_engines(globals())  # dpa_store: DuckDB and PostgreSQL
 
 ROOT = Path(__file__).resolve().parent.parent
 OPDS = ["1.02.0.00.0.00.01.0000", "2.09.0.00.0.00.01.0000", "7.01.0.00.0.00.01.0000"]

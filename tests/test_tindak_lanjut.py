@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from daerah_support import demo_daerah  # noqa: F401 (a fixture, used by pytestmark)
+from pg_support import use_both_engines
 
 from core import tindak_lanjut as tl
 from ui.safe import md_escape
@@ -86,6 +87,8 @@ def test_followups_filters_open_followups_and_last_rakor(dpa_store, opds):
 
 # --------------------------------------------------------------------------- recording a meeting
 from core.access import User  # noqa: E402
+
+use_both_engines(globals())  # store / dpa_store: DuckDB and PostgreSQL
 
 ADMIN = User("admin1", "Admin Adpem", "admin")
 VIEWER = User("viewer1", "Kabag", "viewer")
