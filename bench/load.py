@@ -49,6 +49,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench import province
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "work" / "load"
 CHROMIUM = os.environ.get("PANTAU_CHROMIUM", "/usr/bin/chromium")
@@ -105,21 +107,10 @@ def _kabupaten_base() -> Path:
     refused = [r["file"] for r in results if r["status"] not in ("accepted", "flagged", "duplicate")]
     if refused:
         raise RuntimeError(f"demo files refused: {refused}")
-    _configure(store)
+    province.configure_daerah(store)
     store.close()
     stamp.write_text(key)
     return base
-
-
-def _configure(store) -> None:
-    """Name the daerah (the sample data's kop) so the first-run setup does not stop the pages."""
-    import dataclasses
-
-    from core import settings as settings_mod
-
-    own = settings_mod.load_own(store)
-    if not settings_mod.is_configured(own):
-        settings_mod.save(store, dataclasses.replace(own, **settings_mod.DEMO_DAERAH), "bench")
 
 
 def _may_reports(out: Path) -> list[Path]:
@@ -154,7 +145,6 @@ def prepare_run(db: str, sessions: int) -> tuple[Path, list[Path]]:
         batch = _may_reports(run / "batch")
     elif db == "province":
         from bench import bench as ingest_bench
-        from bench import province
 
         src, _ = province.prepare(ROOT / "bench" / "work", "province_35kab", province.PROVINCE)
         shutil.copy2(src, run / "pantau.duckdb")
@@ -163,7 +153,7 @@ def prepare_run(db: str, sessions: int) -> tuple[Path, list[Path]]:
     else:
         raise ValueError(f"unknown database {db!r}: kabupaten or province")
     store = Store(run / "pantau.duckdb", data_dir=run / "data")
-    _configure(store)
+    province.configure_daerah(store)
     existing = {u for (u,) in store.sql("SELECT username FROM app_user")}
     if ADMIN not in existing:
         create_user(store, "bench", ADMIN, "Admin Uji Beban", "admin", PASSWORD, must_change_password=False)
