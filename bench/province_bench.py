@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import os
 import statistics
 import time
@@ -52,6 +53,8 @@ FIRST_REPEAT = 5  # first renders (cold caches) per page
 XLSX_REPEAT = 5
 BUDGET_RATIO = 1.5
 BUDGET_PAGE_SECONDS = 1.0
+PAGE_SLOW_SECONDS = 20.0  # a first render slower than this is not repeated
+PAGE_CAP_SECONDS = 240  # a page's worker (first renders and reruns) is stopped after this
 BUDGET_XLSX_SECONDS = 2.0
 BUDGET_KURVA_SECONDS = 0.5
 BUDGET_KURVA_RATIO = 0.5
@@ -387,32 +390,32 @@ def _timed_run(at, counter) -> tuple[float, int]:
     return seconds, counter.n
 
 
-def measure_pages(fig: dict, db: Path) -> None:
-    """(p2): AppTest of app.py signed in as admin, for each page: FIRST_REPEAT first renders with
-    cold caches (each followed by one cold run of the raw recap query), then REPEAT reruns of the
-    last session (median)."""
+def page_figures(db: Path, key: str, first_repeat: int = FIRST_REPEAT, repeat: int = REPEAT) -> dict:
+    """(p2) of one page, in this process: ``first_repeat`` first renders with cold caches (each
+    followed by one cold run of the raw recap query), then ``repeat`` reruns of the last session.
+    A first render beyond PAGE_SLOW_SECONDS is not repeated (the median of one run)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from core import sessions
     from core.auth import to_user
     from db.store import Store
+    from ui.auth import TEST_TOKEN_KEY
 
     os.environ["PANTAU_DB"], os.environ["PANTAU_DATA"] = str(db), str(db.parent / "data")
     store = Store(db)
     province.configure_daerah(store)
     account = to_user(store.get_user(province.ADMIN[0]))
-    from core import sessions
-    from ui.auth import TEST_TOKEN_KEY
-
     token = sessions.redeem(store, sessions.begin(store, account.username))
     version = store.data_version()
     raw = _raw_cold(db, RAW_RECAP, dict(y=YEAR, m1=MONTH, m2=MONTH, opd=None, dana=None))
+    page = PAGES[key]
 
     def cold() -> None:
         st.cache_data.clear()
         st.cache_resource.clear()
 
-    def first_render(key: str, page: str, counter) -> tuple:
+    def first_render(counter) -> tuple:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
         at.query_params["tahun"], at.query_params["bulan"] = str(YEAR), str(MONTH)
         at.session_state[TEST_TOKEN_KEY] = token  # a real session (AppTest has no cookies)
@@ -427,45 +430,72 @@ def measure_pages(fig: dict, db: Path) -> None:
             raise RuntimeError(f"{page} did not render its page: titles {titles[:2]}")
         return at, timed
 
-    out = fig["pages"] = {}
+    row: dict = {"page": page}
     with _SessionCounter() as counter:
-        for key, page in PAGES.items():
-            try:
-                row = out[key] = {"page": page}
-                firsts, raws = [], []
-                for _ in range(FIRST_REPEAT):
-                    at, (seconds, row["first_sessions"]) = first_render(key, page, counter)
-                    firsts.append(seconds)
-                    start = time.perf_counter()
-                    raw()
-                    raws.append(time.perf_counter() - start)
-                row["first_runs"], row["first"] = firsts, statistics.median(firsts)
-                row["raw_recap_runs"], row["raw_recap"] = raws, statistics.median(raws)
-                runs = [_timed_run(at, counter) for _ in range(REPEAT)]
-                row["second_runs"] = [r[0] for r in runs]
-                row["second"] = statistics.median(row["second_runs"])
-                row["second_sessions"] = runs[-1][1]
-                row["elements"] = {
-                    "dataframes": len(at.dataframe),
-                    "charts": len(at.get("plotly_chart")),
-                    "downloads": len(at.get("download_button")),
-                    "expanders": len(at.expander),
-                    "titles": [t.value for t in at.title][:2],
-                }
-                fig["budgets"][f"province_first_render_{key}"] = {
-                    "value": row["first"],
-                    "limit": f"< {BUDGET_PAGE_SECONDS} s",
-                    "pass": row["first"] < BUDGET_PAGE_SECONDS,
-                }
-                fig["budgets"][f"p2_{key}"] = {
-                    "value": row["second"],
-                    "limit": f"< {BUDGET_PAGE_SECONDS} s",
-                    "pass": row["second"] < BUDGET_PAGE_SECONDS,
-                }
-            except Exception:
-                fig["errors"][f"p2_{key}"] = traceback.format_exc()
+        firsts, raws = [], []
+        for _ in range(first_repeat):
+            at, (seconds, row["first_sessions"]) = first_render(counter)
+            firsts.append(seconds)
+            start = time.perf_counter()
+            raw()
+            raws.append(time.perf_counter() - start)
+            if seconds > PAGE_SLOW_SECONDS:
+                break
+        row["first_runs"], row["first"] = firsts, statistics.median(firsts)
+        row["raw_recap_runs"], row["raw_recap"] = raws, statistics.median(raws)
+        runs = [_timed_run(at, counter) for _ in range(repeat)]
+        row["second_runs"] = [r[0] for r in runs]
+        row["second"] = statistics.median(row["second_runs"])
+        row["second_sessions"] = runs[-1][1]
+    row["elements"] = {
+        "dataframes": len(at.dataframe),
+        "charts": len(at.get("plotly_chart")),
+        "downloads": len(at.get("download_button")),
+        "expanders": len(at.expander),
+        "titles": [t.value for t in at.title][:2],
+    }
     if store.data_version() != version:
-        fig["errors"]["p2_data_version"] = f"a page run changed the data ({version} -> {store.data_version()})"
+        raise RuntimeError(f"a page run changed the data ({version} -> {store.data_version()})")
+    return row
+
+
+def measure_pages(fig: dict, db: Path) -> None:
+    """(p2): each page in its own worker process (``python -m bench.province_bench --page KEY``,
+    :func:`page_figures`), stopped after PAGE_CAP_SECONDS: a page that takes longer is reported
+    with the cap as a lower bound of its first render (and fails)."""
+    import subprocess
+    import sys
+
+    out = fig["pages"] = {}
+    for key, page in PAGES.items():
+        try:
+            cmd = [sys.executable, "-m", "bench.province_bench", "--page", key, "--db", str(db)]
+            try:
+                done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=PAGE_CAP_SECONDS)
+            except subprocess.TimeoutExpired:
+                row = out[key] = {"page": page, "timed_out": PAGE_CAP_SECONDS}
+                fig["budgets"][f"province_first_render_{key}"] = {
+                    "value": float(PAGE_CAP_SECONDS),
+                    "limit": f"< {BUDGET_PAGE_SECONDS} s",
+                    "pass": False,
+                    "note": f"not done after {PAGE_CAP_SECONDS} s (a lower bound; the worker was stopped)",
+                }
+                continue
+            if done.returncode:
+                raise RuntimeError(done.stderr[-3000:])
+            row = out[key] = json.loads(done.stdout.strip().splitlines()[-1])
+            fig["budgets"][f"province_first_render_{key}"] = {
+                "value": row["first"],
+                "limit": f"< {BUDGET_PAGE_SECONDS} s",
+                "pass": row["first"] < BUDGET_PAGE_SECONDS,
+            }
+            fig["budgets"][f"p2_{key}"] = {
+                "value": row["second"],
+                "limit": f"< {BUDGET_PAGE_SECONDS} s",
+                "pass": row["second"] < BUDGET_PAGE_SECONDS,
+            }
+        except Exception:
+            fig["errors"][f"p2_{key}"] = traceback.format_exc()
 
 
 # --------------------------------------------------------------------------- (p3) workbook
@@ -625,6 +655,12 @@ def print_table(fig: dict) -> None:
         )
         print("-" * 100)
         for key, p in fig["pages"].items():
+            if p.get("timed_out"):
+                print(
+                    f"{p['page']:<28} {'>' + str(p['timed_out']):>8} {'':>6} FAIL  <<<<<<<<<<  (not done after "
+                    f"{p['timed_out']} s; the worker was stopped)"
+                )
+                continue
             if "second" not in p:
                 continue
             print(
@@ -661,3 +697,16 @@ def print_table(fig: dict) -> None:
             else "not evaluated"
         )
     )
+
+
+if __name__ == "__main__":  # the worker of measure_pages: one page's figures as one JSON line
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="(p2) figures of one page (worker of measure_pages)")
+    parser.add_argument("--page", required=True, choices=list(PAGES))
+    parser.add_argument("--db", required=True, type=Path)
+    args = parser.parse_args()
+    os.environ.setdefault("PANTAU_DB_WAIT", "600")
+    figures = page_figures(args.db, args.page)
+    sys.stdout.write("\n" + json.dumps(figures, default=str) + "\n")
