@@ -54,6 +54,8 @@ class Settings:
     tahun_anggaran: int = 0  # the budget year in use (0: not set, the current year)
     modul: list = field(default_factory=lambda: list(MODULES))  # the modules the office uses
     target_serapan: list = field(default_factory=lambda: list(DEFAULT_TARGET_CURVE))  # 12 cumulative % values
+    # the kop logo's file on disk, resolved by :func:`load_own` from :attr:`logo` (not stored)
+    logo_file: str = field(default="", metadata={"stored": False})
 
     def __post_init__(self):
         if self.target_serapan is None:
@@ -95,10 +97,15 @@ LOGO_DIR = "logo"
 JENIS_DAERAH = ("Kabupaten", "Kota", "Provinsi")
 
 
+def stored_fields() -> list:
+    """The fields of :class:`Settings` kept in the ``setting`` table (not the derived ones)."""
+    return [f for f in fields(Settings) if f.metadata.get("stored", True)]
+
+
 def _parse(raw: dict[str, str]) -> Settings:
     values: dict = {}
     defaults = Settings()
-    for f in fields(Settings):
+    for f in stored_fields():
         if f.name not in raw:
             continue
         text = raw[f.name]
@@ -117,7 +124,9 @@ def _parse(raw: dict[str, str]) -> Settings:
 def load_own(store: Store) -> Settings:
     """The install's own settings (defaults where nothing is stored), whether or not the sample
     data is loaded: what Pengaturan edits and the first-run setup checks."""
-    return _parse(store.settings())
+    s = _parse(store.settings())
+    logo = logo_path(store, s)
+    return replace(s, logo_file=str(logo) if logo else "")
 
 
 def demo_ids(store: Store) -> list[int]:
@@ -139,7 +148,7 @@ def load(store: Store) -> Settings:
     """The settings in force: the install's own (:func:`load_own`), with the daerah, kop and
     signatories of the sample data (:data:`DEMO_DAERAH`) while the sample data is loaded."""
     own = load_own(store)
-    return replace(own, **DEMO_DAERAH) if demo_active(store) else own
+    return replace(own, **DEMO_DAERAH, logo_file="") if demo_active(store) else own
 
 
 def is_configured(s: Settings) -> bool:
@@ -225,9 +234,9 @@ def save(store: Store, s: Settings, actor: User | str) -> None:
     before = load_own(store)
     values = {
         f.name: (json.dumps(getattr(s, f.name)) if isinstance(getattr(s, f.name), list) else str(getattr(s, f.name)))
-        for f in fields(Settings)
+        for f in stored_fields()
     }
-    changed = [f.name for f in fields(Settings) if getattr(before, f.name) != getattr(s, f.name)]
+    changed = [f.name for f in stored_fields() if getattr(before, f.name) != getattr(s, f.name)]
     store.save_settings(values, actor, changed)
 
 

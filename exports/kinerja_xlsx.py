@@ -24,7 +24,18 @@ from core.review import STATUS_LABEL
 from core.settings import Settings, load
 from db.store import Store
 
-from .sheet_layout import BOX, HEADER_FILL, TOTAL_FILL, _header, _merged_line, _notes, _print_setup, _signature, tanggal
+from .sheet_layout import (
+    BOX,
+    HEADER_FILL,
+    TOTAL_FILL,
+    _header,
+    _merged_line,
+    _notes,
+    _print_setup,
+    _signature,
+    add_logo,
+    tanggal,
+)
 from .table_xlsx import fit_a4, put
 
 SHEET = "Rekap Kinerja"
@@ -154,6 +165,7 @@ def kinerja_workbook(
     ws.title = SHEET
     ncols = len(COLUMNS)
     row = 1
+    add_logo(ws, settings)
     kop = [(settings.kop_1, 14), ((settings.kecamatan_nama or "").upper(), 13)]
     for text, size in kop:
         if text and text.strip():

@@ -789,6 +789,10 @@ def _draw_title(slide, pack: PackData, spec: Slide) -> None:
     _rect(slide, 0.35, 0, 0.08, SLIDE_H, COLOURS["keuangan"])
     kop = [k.strip() for k in spec.data["kop"] if k and k.strip()]
     y = 0.6
+    if pack.settings.logo_file:
+        logo = slide.shapes.add_picture(pack.settings.logo_file, 0, Inches(0.3), height=Inches(0.9))
+        logo.left = int((Inches(SLIDE_W) - logo.width) / 2)
+        y = 1.3
     for i, line in enumerate(kop):
         _box(
             slide,

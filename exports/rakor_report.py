@@ -369,6 +369,9 @@ def rakor_docx(store: Store, rakor_id: int, settings: Settings | None = None, to
     normal.font.size = Pt(11)
 
     center = WD_ALIGN_PARAGRAPH.CENTER
+    if s.logo_file:
+        logo = _para(doc, "", align=center, space_after=0)
+        logo.add_run().add_picture(s.logo_file, height=Cm(2.0))
     kop = [(s.kop_1, 14), (s.kop_2, 13), (s.kop_3, 12)]
     last = None
     for text, size in kop:

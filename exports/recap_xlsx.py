@@ -37,6 +37,7 @@ from .sheet_layout import (
     _code_key,
     _lines,
     _num,
+    logo_scale,
     signature_lines,
     signature_rows_needed,
     tanggal,
@@ -147,6 +148,9 @@ class _Sheet:
         if settings.kop_alamat and settings.kop_alamat.strip():
             kop.append((settings.kop_alamat.strip(), {"font_size": 9, "italic": True}, None))
         centred = {"align": "center", "valign": "vcenter", "text_wrap": True}
+        if settings.logo_file:
+            scale = logo_scale(settings.logo_file)
+            self.ws.insert_image(0, 0, settings.logo_file, {"x_scale": scale, "y_scale": scale})
         row = 1
         for i, (text, font, height) in enumerate(kop):
             rule = {"bottom": DOUBLE} if i == len(kop) - 1 else {}

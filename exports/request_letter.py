@@ -134,16 +134,33 @@ def _rule(paragraph) -> None:
 
 
 def _kop(doc, settings: Settings) -> None:
+    """The kop: the logo (when set) left of the centred lines, a double rule under them."""
     lines = [(settings.kop_1, 14), (settings.kop_2, 15), (settings.kop_3, 13)]
-    lines = [(t.strip(), s) for t, s in lines if t and t.strip()]
-    last = None
-    for text, size in lines:
-        last = _paragraph(doc, text.upper(), bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
+    lines = [(t.strip().upper(), s, True) for t, s in lines if t and t.strip()]
     if settings.kop_alamat and settings.kop_alamat.strip():
-        last = _paragraph(doc, settings.kop_alamat.strip(), size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
-    if last is not None:
-        last.paragraph_format.space_after = Pt(2)
-        _rule(last)
+        lines.append((settings.kop_alamat.strip(), 10, False))
+    if not lines:
+        _paragraph(doc, "", after=4)
+        return
+    container = doc
+    if settings.logo_file:
+        table = doc.add_table(rows=1, cols=2)
+        _no_borders(table)
+        _widths(table, (Cm(2.8), Cm(13.8)))
+        logo_cell, container = table.rows[0].cells
+        logo_cell.paragraphs[0].add_run().add_picture(settings.logo_file, height=Cm(2.4))
+        logo_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, (text, size, bold) in enumerate(lines):
+        if i == 0 and container is not doc:
+            p = container.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = p.add_run(text)
+            run.bold, run.font.size = bold, Pt(size)
+        else:
+            _paragraph(container, text, bold=bold, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
+    last = _paragraph(doc, "", size=4) if container is not doc else doc.paragraphs[-1]
+    last.paragraph_format.space_after = Pt(2)
+    _rule(last)
     _paragraph(doc, "", after=4)
 
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -101,8 +102,31 @@ def _merged_line(ws, row: int, text: str, ncols: int, font: Font, height: float 
         ws.row_dimensions[row].height = height
 
 
+LOGO_HEIGHT_PX = 72  # the kop logo's height on a sheet: about the three kop lines
+
+
+def logo_scale(path: str, height_px: int = LOGO_HEIGHT_PX) -> float:
+    """The factor that brings the picture at ``path`` to ``height_px`` pixels high."""
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return height_px / max(1, img.height)
+
+
+def add_logo(ws, settings: Settings) -> None:
+    """The kop logo (when one is set) in the sheet's top-left corner, beside the kop lines."""
+    if not settings.logo_file:
+        return
+    img = SheetImage(settings.logo_file)
+    scale = logo_scale(settings.logo_file)
+    img.width, img.height = round(img.width * scale), round(img.height * scale)
+    ws.add_image(img, "A1")
+
+
 def _heading(ws, settings: Settings, title: str, scope: str, year: int, month: int, ncols: int) -> int:
-    """Kop (with a double rule under it), title, scope and period; returns the header row number."""
+    """Kop (with the logo and a double rule under it), title, scope and period; returns the header
+    row number."""
+    add_logo(ws, settings)
     row = 1
     kop = [(settings.kop_1, 14), (settings.kop_2, 13), (settings.kop_3, 12)]
     for text, size in kop:
