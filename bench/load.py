@@ -422,6 +422,16 @@ def _server_times(timing: Path, since: float) -> dict:
         return out
     secs, cpu = [x["seconds"] for x in lines], [x["cpu_seconds"] for x in lines]
     out.update(p50=_pct(secs, 0.5), p95=_pct(secs, 0.95), cpu_p50=_pct(cpu, 0.5), cpu_p95=_pct(cpu, 0.95))
+    waits = [x.get("db_lock_wait_seconds", 0.0) for x in lines]
+    opens = [x.get("db_open_seconds", 0.0) for x in lines]
+    out.update(
+        db_lock_wait_p50=_pct(waits, 0.5),
+        db_lock_wait_p95=_pct(waits, 0.95),
+        db_open_p50=_pct(opens, 0.5),
+        db_sessions_p50=_pct([x.get("db_sessions", 0) for x in lines], 0.5),
+        share_lock_wait=sum(waits) / max(sum(secs), 1e-9),
+        share_cpu=sum(cpu) / max(sum(secs), 1e-9),
+    )
     out["outcomes"] = {k: sum(1 for x in lines if x["outcome"] == k) for k in sorted({x["outcome"] for x in lines})}
     pages: dict = {}
     for x in lines:
@@ -506,6 +516,11 @@ def print_table(fig: dict) -> None:
         print(
             f"server's own time per script run ({s['runs']} runs): p50 {s['p50']:.3f} s, p95 {s['p95']:.3f} s; "
             f"CPU p50 {s['cpu_p50']:.3f} s, p95 {s['cpu_p95']:.3f} s; {s['outcomes']}"
+        )
+        print(
+            f"   of the server's run time: {s['share_cpu']:.0%} CPU of the script thread, {s['share_lock_wait']:.0%} "
+            f"waiting for the Store's lock file (p50 {s['db_lock_wait_p50']:.3f} s, p95 {s['db_lock_wait_p95']:.3f} s "
+            f"per run; {s['db_sessions_p50']:.0f} Store sessions a run, opening the file p50 {s['db_open_p50']:.3f} s)"
         )
         for page, x in s["pages"].items():
             print(f"   {page:<30} {x['runs']:>5} runs  p50 {x['p50']:.3f}  p95 {x['p95']:.3f}")

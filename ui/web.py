@@ -134,9 +134,12 @@ def install_timing_log() -> bool:
     """When ``PANTAU_TIMING_LOG`` names a file, append to it one JSON line per script run of
     this server: ``t`` (epoch seconds at the end), ``seconds`` (wall clock of the run),
     ``cpu_seconds`` (CPU time of the script thread), ``page`` (file name of the page that ran, e.g. ``rekap``),
-    ``session`` (Streamlit session id) and ``outcome`` (``ok``, ``rerun``, ``stop`` or
-    ``exception``). Off (and free) when the variable is unset. Wraps the function through
-    which Streamlit's ScriptRunner executes the script; returns whether the log is on."""
+    ``session`` (Streamlit session id), ``outcome`` (``ok``, ``rerun``, ``stop`` or
+    ``exception``), and of the database: ``db_sessions`` (Store sessions opened), the seconds
+    spent waiting for the Store's lock file (``db_lock_wait_seconds``) and opening the file
+    (``db_open_seconds``). Off (and free) when the variable is unset. Wraps the function through
+    which Streamlit's ScriptRunner executes the script, and the Store's lock and open; returns
+    whether the log is on."""
     path = os.environ.get(TIMING_ENV)
     if not path:
         return False
@@ -146,8 +149,11 @@ def install_timing_log() -> bool:
     if getattr(original, "_pantau_timed", False):
         return True
     lock = threading.Lock()
+    spent = _time_store_waits()
 
     def timed(func, ctx):
+        spent.lock = spent.open = 0.0
+        spent.sessions = 0
         start, cpu = time.perf_counter(), time.thread_time()
         result = original(func, ctx)
         seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
@@ -165,6 +171,9 @@ def install_timing_log() -> bool:
                 "seconds": round(seconds, 4),
                 "cpu_seconds": round(cpu, 4),
                 "page": page,
+                "db_sessions": spent.sessions,
+                "db_lock_wait_seconds": round(spent.lock, 4),
+                "db_open_seconds": round(spent.open, 4),
                 "session": ctx.session_id,
                 "outcome": outcome,
             }
@@ -176,3 +185,29 @@ def install_timing_log() -> bool:
     timed._pantau_timed = True  # type: ignore[attr-defined]
     script_runner.exec_func_with_error_handling = timed
     return True
+
+
+def _time_store_waits() -> threading.local:
+    """Wrap :meth:`Store._lock` and :meth:`Store._connect` so that each thread adds up how long it
+    waited for the lock file and opened the database (read by :func:`install_timing_log`)."""
+    spent = threading.local()
+    take, connect = Store._lock, Store._connect
+
+    def timed_lock(store, deadline):
+        start = time.perf_counter()
+        try:
+            return take(store, deadline)
+        finally:
+            spent.lock = getattr(spent, "lock", 0.0) + time.perf_counter() - start
+            spent.sessions = getattr(spent, "sessions", 0) + 1
+
+    def timed_connect(store, deadline):
+        start = time.perf_counter()
+        try:
+            return connect(store, deadline)
+        finally:
+            spent.open = getattr(spent, "open", 0.0) + time.perf_counter() - start
+
+    Store._lock = timed_lock  # type: ignore[method-assign]
+    Store._connect = timed_connect  # type: ignore[method-assign]
+    return spent
