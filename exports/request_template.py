@@ -439,11 +439,27 @@ def _write_rows(ws, formats: _Formats, rows: pd.DataFrame) -> tuple[int, list[in
     return row, leaves
 
 
+def _put(ws, r: int, j: int, value, fmt) -> None:
+    """Write a template value (``None``, text, a whole or finite number, as :func:`_text` and
+    :func:`_value` give them) at 0-based (``r``, ``j``) with XlsxWriter's own cell writers,
+    without the argument conversion of the public ``write_*`` (a fifth of the time of 200,000
+    cells); anything else goes through :func:`write_value`. Text is always written as text."""
+    kind = type(value)
+    if value is None:
+        ws._write_blank(r, j, None, fmt)
+    elif kind is str:
+        ws._write_string(r, j, value, fmt)
+    elif kind is int or (kind is float and math.isfinite(value)):
+        ws._write_number(r, j, value, fmt)
+    else:
+        write_value(ws, r, j, value, fmt)
+
+
 def _parent(ws, cells, row: int, no: str, kode: str, nama: str | None, level: str) -> None:
     values = {"no": no, "kode": kode, "nama": nama}
     r = row - 1
     for j, (fmt, field, _) in enumerate(cells):
-        write_value(ws, r, j, values.get(field), fmt)
+        _put(ws, r, j, values.get(field), fmt)
     lines = _lines(nama, WIDTHS[2], level == "program", 1 if level == "kegiatan" else 0)
     height = 12.75 * lines + 2 if lines > 1 else None
     ws.set_row(r, height, None, {"level": 1} if level == "kegiatan" else None)
@@ -468,7 +484,7 @@ def _leaf(ws, cells, row: int, n: int, leaf) -> None:
             value = _text(value) if prev in ("permasalahan", "solusi") else _value(value)
         else:
             value = values[field]
-        write_value(ws, r, j, value, fmt)
+        _put(ws, r, j, value, fmt)
     lines = max(_lines(nama, WIDTHS[2], False, 2), _lines(masalah, WIDTHS[14]), _lines(solusi, WIDTHS[15]))
     ws.set_row(r, 12.75 * lines + 2 if lines > 1 else None, None, {"level": 2})
 
