@@ -1,6 +1,8 @@
 """``python -m cli kinerja``: the kinerja recap of a month, triwulan or year on the command line
 (the rows of :func:`core.kinerja.kinerja_recap`, the same as the Data kinerja page and the Excel
-export), as a readable table or JSON, optionally also written as the print-ready workbook."""
+export), as a readable table or JSON, optionally also written as the print-ready workbook. The
+table ends with the summary of :func:`core.kinerja.recap_summary` (mean with the capaian maximum
+of the settings, median, predikat distribution), as on the page and in the workbook."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from pathlib import Path
 
 from core.auth import UNSCOPED_ROLES
 from core.format import number, percent
-from core.kinerja import kinerja_recap, period
+from core.kinerja import PREDIKAT, SANGAT_RENDAH, kinerja_recap, period, recap_summary, target_text
+from core.settings import load as load_settings
 from db.store import Store
 from etl.kinerja import UnitMatcher, UnitRef
 from exports.kinerja_xlsx import kinerja_workbook
@@ -30,6 +33,7 @@ JSON_COLUMNS = [
     "predikat",
     "catatan",
     "bulan_terisi",
+    "tidak_dilaporkan",
     "status",
     "unit_id",
     "indikator_id",
@@ -79,6 +83,7 @@ def run_kinerja(args) -> int:
         df = kinerja_recap(
             store, args.year, month=args.month, triwulan=args.triwulan, annual=args.annual, unit_id=unit_id
         )
+        summary = recap_summary(df, load_settings(store).kinerja_capaian_maks)
         if df.empty:
             print(
                 f"Kesalahan: belum ada indikator Perjanjian Kinerja tahun {args.year}; impor Perjanjian Kinerja "
@@ -107,8 +112,8 @@ def run_kinerja(args) -> int:
                 r.unit,
                 r.indikator if len(r.indikator) <= 60 else r.indikator[:57] + "...",
                 r.satuan or "-",
-                _value(r.target),
-                _value(r.realisasi),
+                target_text(r.target, r.satuan, "-"),
+                "tidak dilaporkan" if r.tidak_dilaporkan and r.realisasi != r.realisasi else _value(r.realisasi),
                 percent(r.capaian),
                 r.predikat or (r.catatan or "-"),
             ]
@@ -122,6 +127,14 @@ def run_kinerja(args) -> int:
                     str(x).rjust(w) if i in (3, 4, 5) else str(x).ljust(w) for i, (x, w) in enumerate(zip(row, widths))
                 )
             )
+        maks = percent(summary["maks"], 0)
+        print(
+            f"Rata-rata capaian {percent(summary['rata_capaian'])} (capaian di atas {maks} dihitung {maks}); "
+            f"median {percent(summary['median_capaian'])}; {summary['dengan_capaian']} dari "
+            f"{summary['indikator']} indikator memiliki capaian."
+        )
+        labels = [label for _, label in PREDIKAT] + [SANGAT_RENDAH]
+        print("Sebaran predikat: " + "; ".join(f"{label} {summary['predikat'][label]}" for label in labels) + ".")
     if data is not None:
         print(f"Rekap Excel ditulis ke {args.out}.", file=sys.stderr if args.json else sys.stdout)
     return 0

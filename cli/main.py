@@ -12,6 +12,8 @@ no DPA or no report.
 exit 1 when the period has no DPA or no report.
 ``backup [--db PATH] --out FILE.zip`` writes a backup; ``restore [--db PATH] FILE.zip``
 restores one into an install without data.
+``rebuild-summary [--db PATH] [--tahun Y]`` recomputes the recap summary from the leaf rows and
+prints, per year, what differed (JSON).
 ``kinerja [--db PATH] --year Y (--month M | --triwulan N | --annual) [--unit NAMA] [--json] [--out FILE.xlsx]``
 prints the kinerja recap (unit, indikator, satuan, target, realisasi, capaian, predikat) and
 optionally writes its print-ready workbook (:mod:`exports.kinerja_xlsx`).
@@ -141,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="pulihkan cadangan instalasi lain tanpa kuncinya (Anda yakin berkas ini asli)",
     )
     res.add_argument("file", metavar="FILE.zip")
+    reb = sub.add_parser("rebuild-summary", help="hitung ulang ringkasan rekap (recap_summary) dari baris sub kegiatan")
+    reb.add_argument("--db")
+    reb.add_argument("--tahun", "--year", dest="tahun", type=int, help="hanya satu tahun anggaran (bawaan: semua)")
+    _user_option(reb)
     return p
 
 
@@ -435,6 +441,18 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_rebuild_summary(args) -> int:
+    """``rebuild-summary``: the recap summary recomputed from the leaf rows (all or nothing); prints
+    per year the rows before and after and every OPD-month that differed, as JSON."""
+    with Store(args.db) as store:
+        who = actor(store, args, {"admin"}, "menghitung ulang ringkasan rekap")
+        if who is None:
+            return 1
+        years = store.rebuild_summary(args.tahun, actor=who)
+    print(json.dumps(years, ensure_ascii=False, indent=1, allow_nan=False))
+    return 0
+
+
 def cmd_kinerja(args) -> int:
     """``kinerja``: the recap of :func:`core.kinerja.kinerja_recap` as a table or JSON."""
     from .kinerja import run_kinerja
@@ -451,6 +469,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "kinerja": cmd_kinerja,
+    "rebuild-summary": cmd_rebuild_summary,
 }
 
 

@@ -76,3 +76,13 @@ def points(value, dash: str = "-") -> str:
 def period_label(year: int, month: int) -> str:
     """``Maret 2026``."""
     return f"{BULAN[month - 1]} {year}"
+
+
+def tanggal(day, dash: str = "-") -> str:
+    """A date the Indonesian way: ``2 Desember 2026`` (a date, datetime or pandas Timestamp;
+    ``dash`` when missing: None, NaT)."""
+    try:
+        d, m, y = int(day.day), int(day.month), int(day.year)
+    except (AttributeError, TypeError, ValueError):
+        return dash
+    return f"{d} {BULAN[m - 1]} {y}"

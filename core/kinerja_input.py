@@ -180,7 +180,8 @@ def confirm_match(store, import_id: int, row: int, indikator_id: int, actor: Use
         if current is not None and current["created_at"] > p["import_at"]:
             raise ReviewError(
                 f"Indikator '{ind['nama']}' sudah mendapat nilai yang lebih baru "
-                f"({current['realisasi']:g}, oleh {current['created_by']}) setelah berkas ini diimpor; "
+                f"({'tidak dilaporkan' if current['realisasi'] is None else format(current['realisasi'], 'g')}, "
+                f"oleh {current['created_by']}) setelah berkas ini diimpor; "
                 "nilai lama tidak menimpanya. Tutup baris ini dengan 'abaikan'."
             )
         written = store.write_kinerja(

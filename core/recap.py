@@ -1,7 +1,9 @@
 """The recap of a period, the one implementation behind every screen, export, slide and CLI
 figure: the database makes the sums (``db.store._RECAP_SUMS``: pagu, realisasi and the numerators
 of the pagu-weighted fisik and target, per OPD, program, kegiatan, jenis, sumber dana or month) and
-:func:`figures` turns sums into percentages with the formulas of :mod:`core.metrics`.
+:func:`figures` turns sums into percentages with the formulas of :mod:`core.metrics`. Unfiltered,
+the per OPD-month sums come pre-added from ``recap_summary`` (db/summary.py); filtered ones and
+program / kegiatan sums from the leaf rows: the same sums either way.
 
 Per OPD: :func:`recap_opd` and :func:`opd_level`; kabupaten: :func:`kabupaten_totals`; program
 and kegiatan: :func:`level_recap`; fisik konstruksi vs non fisik: :func:`jenis_recap`; sumber
@@ -349,17 +351,22 @@ def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = 
     if kode is not None and opd is None:
         raise ValueError("kurva_s: a sub kegiatan is chosen within an OPD (kode needs opd)")
     by_month = store.recap_sums_by_month(year, 1, upto, opd, kode=kode)
+    # the figures of every OPD-month at once (one pass over the rows, not one per month)
+    recap = _recap_frame(by_month.drop(columns="bulan")).assign(bulan=by_month["bulan"].to_numpy())
+    months = dict(tuple(recap.groupby("bulan", sort=False))) if len(recap) else {}
+    plans = by_month.groupby("bulan")[["plan_pagu", "plan_keu"]].sum()
     rows = []
     for month in range(1, upto + 1):
-        sums = by_month[by_month["bulan"] == month].drop(columns="bulan").reset_index(drop=True)
-        tot = kabupaten_totals(_recap_frame(sums))
+        tot = kabupaten_totals(months.get(month, recap.iloc[0:0]))
         row = dict(bulan=month, pagu=tot["pagu"] if tot["opd_total"] else None)
         reported = tot["opd_reported"] > 0
         for key in ("keuangan_pct", "fisik_pct", "target_fisik_pct"):
             row[key] = tot[key] if reported else None
         # the planned cash to date (anggaran kas) as % of the pagu it covers, and the share covered
-        plan_pagu = float(sums["plan_pagu"].sum()) if len(sums) else 0.0
-        row["target_keuangan_pct"] = float(sums["plan_keu"].sum()) / plan_pagu * 100 if plan_pagu > 0 else None
+        has_plan = month in plans.index
+        plan_pagu = float(plans.at[month, "plan_pagu"]) if has_plan else 0.0
+        plan_keu = float(plans.at[month, "plan_keu"]) if has_plan else 0.0
+        row["target_keuangan_pct"] = plan_keu / plan_pagu * 100 if plan_pagu > 0 else None
         row["plan_share"] = plan_pagu / tot["pagu"] if tot["pagu"] else 0.0
         rows.append(row)
     return pd.DataFrame(rows)

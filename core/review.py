@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.access import User
+from core.format import tanggal
 from core.months import BULAN
 
 STATUS_LABEL = {
@@ -119,7 +120,8 @@ def _unit_name(store, unit_id: int) -> str:
 
 def lock_message(unit: str, year: int, month: int, approved_by: str | None = None, approved_at=None) -> str:
     """Why values of an approved unit-month are refused, and what to do."""
-    when = f" pada {pd.Timestamp(approved_at):%d-%m-%Y %H:%M}" if approved_at is not None else ""
+    stamp = pd.Timestamp(approved_at) if approved_at is not None else None
+    when = f" pada {tanggal(stamp)} pukul {stamp:%H.%M}" if stamp is not None else ""
     who = f" oleh {approved_by}" if approved_by else ""
     return (
         f"Rekap kinerja {unit} bulan {_period(year, month)} sudah disetujui Camat{who}{when} sehingga terkunci; "

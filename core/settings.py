@@ -46,6 +46,7 @@ class Settings:
     camat_jabatan: str = "Camat"  # signatory of the kinerja recap (SOP step 7)
     camat_nama: str = ""
     camat_nip: str = ""
+    kinerja_capaian_maks: float = 100.0  # a capaian above this counts as this in a mean (core.kinerja)
     kuning_poin: float = 5.0  # deviasi / absorption gap (points) from which an OPD is yellow
     merah_poin: float = 10.0  # ... and red
     kritis_awal_poin: float = 10.0  # kontrak kritis: plan 0-70 % and more than this behind
@@ -214,6 +215,10 @@ def problems(s: Settings, required: bool = False) -> list[str]:
         out.append("Target serapan harus 12 angka kumulatif yang tidak menurun (Januari sampai Desember).")
     if any(not 0 <= v <= 100 for v in s.target_serapan):
         out.append("Target serapan harus di antara 0 dan 100 persen.")
+    if not 100 <= float(s.kinerja_capaian_maks) <= 1000:
+        out.append(
+            "Batas capaian untuk rata-rata harus 100 % sampai 1.000 % (100 %: capaian di atas target dihitung 100 %)."
+        )
     if not 1 <= int(s.batas_hari) <= 28:
         out.append("Batas pelaporan harus tanggal 1 sampai 28 bulan berikutnya.")
     if int(s.tahun_anggaran) != 0 and not 2000 <= int(s.tahun_anggaran) <= 2100:
@@ -292,6 +297,8 @@ def remove_demo(store: Store, actor: User | str) -> int:
     actor = require_role(actor, {"admin"}, "menghapus data contoh")
     ids = sorted(store.import_ids() & set(demo_ids(store)))
     store.remove_imports(ids)  # all or nothing; then the record of the sample data goes
+    with store.transaction():  # the demo kecamatan's review states, notes and units (kinerja)
+        store.purge_units_without_indicators()
     store.save_settings({DEMO_KEY: "[]"}, actor, [])
     store.audit_many([(actor, "demo_remove", None, f"{len(ids)} impor data contoh dihapus")])
     return len(ids)

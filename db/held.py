@@ -4,17 +4,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from db.connected import QueryMixin
 from db.connected import connected as _connected
+from db.summary import atomic
 
 _VALUES = ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan", "target_keuangan")
 
 
 class HeldQueries(QueryMixin):
     """Held rows and remembered name matches."""
+
+    if TYPE_CHECKING:
+
+        def _touch(self, pairs: Iterable[tuple[Any, Any]]) -> None: ...
 
     @_connected
     def insert_held(self, rows: list[dict]) -> None:
@@ -51,7 +58,7 @@ class HeldQueries(QueryMixin):
             row["candidates"] = json.loads(row["candidates_json"])
         return row
 
-    @_connected
+    @atomic
     def confirm_held(self, held_id: int, kode: str, nama_norm: str, user: str) -> None:
         """Load a held row under the sub kegiatan ``kode`` (into its import, as a flagged leaf) and
         remember its name for that OPD and year."""
@@ -59,6 +66,7 @@ class HeldQueries(QueryMixin):
         h = self._dict("SELECT * FROM realisasi_held WHERE id = ?", [held_id])
         if h is None:
             return
+        self._touch([(h["tahun"], h["opd_kode"])])
         sub = self._dict(
             "SELECT nama, jenis, jenis_source, sumber_dana FROM sub_kegiatan WHERE tahun = ? AND opd_kode = ? "
             "AND kode = ?",

@@ -8,7 +8,7 @@ when the demo is in use) live in :mod:`core.received` and :mod:`core.settings`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,10 @@ class InstallQueries(QueryMixin):
         def transaction(self) -> AbstractContextManager[Any]: ...
 
         def audit_many(self, entries: list[tuple[str, str, str | None, str | None]]) -> None: ...
+
+        def _touch(self, pairs: Iterable[tuple[Any, Any]]) -> None: ...
+
+        def _flush_summary(self) -> None: ...
 
     @connected
     def import_ids(self) -> set[int]:
@@ -72,11 +76,25 @@ class InstallQueries(QueryMixin):
                     "AND table_schema = 'main' AND table_name <> 'import' ORDER BY 1"
                 ).fetchall()
             ]
+            # the OPDs and years whose recap summary changes: those of the imports and of every row they loaded
+            touched = " UNION ".join(
+                f'SELECT tahun, opd_kode FROM "{name}" WHERE list_contains(?, import_id)'
+                for name in ("realisasi", "sub_kegiatan", "anggaran_kas")
+                if name in tables
+            )
+            self._touch(
+                self.con.execute(
+                    "SELECT tahun, opd_kode FROM import WHERE list_contains(?, id) "
+                    + (f"UNION {touched}" if touched else ""),
+                    [ids] * (1 + touched.count("?")),
+                ).fetchall()
+            )
             for name in tables:
                 quoted = '"' + name.replace('"', '""') + '"'
                 self.con.execute(f"DELETE FROM {quoted} WHERE list_contains(?, import_id)", [ids])
             self.con.execute("UPDATE import SET superseded_by = NULL WHERE list_contains(?, superseded_by)", [ids])
             self.con.execute("DELETE FROM import WHERE list_contains(?, id)", [ids])
+            self._flush_summary()  # before the OPDs no row names any more go (the summary names OPDs too)
             users = [
                 r[0]
                 for r in self.con.execute(

@@ -209,11 +209,16 @@ class KinerjaQueries(QueryMixin):
     @connected
     def kinerja_values(self, tahun: int, unit_id: int | None = None) -> pd.DataFrame:
         """Values in force of a year: indikator_id, unit_id, bulan, realisasi, keterangan, source,
-        import_id, created_by, created_at, flagged."""
+        import_id, created_by, created_at, flagged, and ``teks``: for a value without a number, what
+        its file wrote in the realisasi cell (the ``realisasi_bukan_angka`` issue of that row)."""
         return self._df(
-            "SELECT id, indikator_id, unit_id, bulan, realisasi, keterangan, source, import_id, match_how, "
-            "created_by, created_at, flagged FROM kinerja WHERE active AND tahun = ? "
-            "AND (?::INTEGER IS NULL OR unit_id = ?) ORDER BY indikator_id, bulan",
+            "SELECT k.id, k.indikator_id, k.unit_id, k.bulan, k.realisasi, k.keterangan, k.source, k.import_id, "
+            "k.match_how, k.created_by, k.created_at, k.flagged, CASE WHEN k.realisasi IS NULL THEN "
+            "(SELECT min(ii.raw_value) FROM import_issue ii WHERE ii.import_id = k.import_id "
+            'AND ii.sheet IS NOT DISTINCT FROM k.sheet AND ii."row" = k.source_row '
+            "AND ii.code = 'realisasi_bukan_angka') END AS teks "
+            "FROM kinerja k WHERE k.active AND k.tahun = ? "
+            "AND (?::INTEGER IS NULL OR k.unit_id = ?) ORDER BY k.indikator_id, k.bulan",
             [tahun, unit_id, unit_id],
         )
 
@@ -457,6 +462,26 @@ class KinerjaQueries(QueryMixin):
             "ORDER BY e.created_at, e.id",
             [tahun, bulan, bulan, unit_id, unit_id],
         )
+
+    @connected
+    def purge_units_without_indicators(self) -> list[str]:
+        """After the sample data's imports are removed: units left without any indicator (of any
+        year) lose what hangs on them outside the imports - review states and events, analysis
+        notes, values entered by form, held rows - and go themselves unless an account is scoped
+        to them. Indicators are never deleted otherwise, so only the sample data's units qualify.
+        Returns the names of the units purged."""
+        self._wrote()
+        orphan = "SELECT id FROM unit_kerja u WHERE NOT EXISTS (SELECT 1 FROM indikator i WHERE i.unit_id = u.id)"
+        names = [r[0] for r in self.con.execute(f"SELECT nama FROM unit_kerja WHERE id IN ({orphan})").fetchall()]
+        if not names:
+            return []
+        for table in ("review", "review_event", "kinerja_analisis", "kinerja", "kinerja_pending"):
+            self.con.execute(f"DELETE FROM {table} WHERE unit_id IN ({orphan})")
+        self.con.execute(
+            f"DELETE FROM unit_kerja WHERE id IN ({orphan}) AND id NOT IN "
+            "(SELECT unit_id FROM app_user WHERE unit_id IS NOT NULL)"
+        )
+        return names
 
     # ------------------------------------------------------------------ analysis notes
     @connected

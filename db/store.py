@@ -31,9 +31,11 @@ from db.layouts import LayoutQueries
 from db.rakor import RakorQueries
 from db.request import RequestQueries
 from db.sessions import SessionQueries
+from db.summary import SummaryQueries, atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SUMMARY_VERSION = 12  # the migration that adds recap_summary (db/summary.py)
 
 
 def default_db_path() -> Path:
@@ -207,7 +209,16 @@ def _wait_seconds() -> float:
         return 60.0
 
 
-class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, LayoutQueries, InstallQueries, HeldQueries):
+class Store(
+    RakorQueries,
+    RequestQueries,
+    KinerjaQueries,
+    SessionQueries,
+    LayoutQueries,
+    InstallQueries,
+    HeldQueries,
+    SummaryQueries,
+):
     """Connection, schema migrations and every query of Pantau.
 
     DuckDB lets one process at a time write a database file, so a Store never keeps the file
@@ -217,6 +228,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
     caller that has waited ``PANTAU_DB_WAIT`` seconds (default 60) gets :class:`StoreBusy`
     with a message to try again. ``":memory:"`` keeps one connection (tests).
     """
+
+    # the leaf recap, for the summary kept beside it (db/summary.py)
+    _LEAF_SQL = _LEAF_CTE
+    _SUMS_SQL = _RECAP_SUMS
+    _SUM_NAMES = tuple(re.findall(r"\bAS (\w+)\s*(?:,|$)", _RECAP_SUMS))
+    _leaf_params = staticmethod(_leaf_params)
 
     def __init__(
         self,
@@ -296,6 +313,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
 
     def _enter(self, con) -> None:
         self._local.con, self._local.depth, self._local.wrote = con, 1, False
+        self._local.dirty = None  # inside transaction(): the (year, OPD) pairs whose summary is stale
 
     def _leave(self) -> None:
         self._local.con, self._local.depth = None, 0
@@ -353,14 +371,16 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             "name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
         )
         done = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
-        for file in sorted(MIGRATIONS.glob("*.sql")):
+        pending = [f for f in sorted(MIGRATIONS.glob("*.sql")) if int(f.name.split("_", 1)[0]) not in done]
+        for file in pending:
             version = int(file.name.split("_", 1)[0])
-            if version in done:
-                continue
             self.con.execute("BEGIN TRANSACTION")
             try:
                 self.con.execute(file.read_text(encoding="utf-8"))
                 self.con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, file.name])
+                if file == pending[-1] and version >= SUMMARY_VERSION:
+                    # the summary (derived data) recomputed with the schema complete, in the last one's transaction
+                    self._fill_summary()
                 self.con.execute("COMMIT")
             except Exception:
                 self.con.execute("ROLLBACK")
@@ -377,12 +397,16 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         """All-or-nothing block inside a session: commits on success, rolls back on any exception."""
         with self.session():
             self.con.execute("BEGIN TRANSACTION")
+            self._local.dirty = set()
             try:
                 yield self
+                self._flush_summary()  # the summary of what changed, in this transaction
             except BaseException:
+                self._local.dirty = None
                 self.con.execute("ROLLBACK")
                 raise
             else:
+                self._local.dirty = None
                 self.con.execute("COMMIT")
                 self._wrote()
 
@@ -511,12 +535,13 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         """``n`` fresh import ids."""
         return [r[0] for r in self.con.execute("SELECT nextval('seq_import') FROM range(?)", [n]).fetchall()]
 
-    @_connected
+    @atomic
     def insert_imports(self, records: list[dict]) -> None:
         """Insert rows into ``import`` (dict keys are column names)."""
         if not records:
             return
         self._wrote()
+        self._touch((r.get("tahun"), r.get("opd_kode")) for r in records if r.get("kind") == "realisasi")
         # column by column: a tenth of the work of Table.from_pylist inferring a schema from dicts
         self._append("import", pa.table({name: [r[name] for r in records] for name in records[0]}))
 
@@ -548,7 +573,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             'nextval(\'seq_issue\'), import_id, sheet, "row", "column", severity, code, message, raw',
         )
 
-    @_connected
+    @atomic
     def supersede_realisasi(self, new_ids: list[int]) -> dict[int, list[int]]:
         """For each OPD and month among the new reports, the newest import stays in force and
         every older one is marked superseded by it. Returns {new id: [superseded ids]}."""
@@ -560,22 +585,24 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                   WHERE kind = 'realisasi' AND list_contains(?, id) GROUP BY ALL) n
             WHERE import.kind = 'realisasi' AND import.opd_kode = n.opd_kode AND import.tahun = n.tahun
               AND import.bulan = n.bulan AND import.superseded_by IS NULL AND import.id <> n.new_id
-            RETURNING import.id, import.superseded_by
+            RETURNING import.id, import.superseded_by, import.tahun, import.opd_kode
             """,
             [list(new_ids)],
         ).fetchall()
+        self._touch((r[2], r[3]) for r in rows)
         out: dict[int, list[int]] = {}
-        for old, new in rows:
+        for old, new, _, _ in rows:
             out.setdefault(new, []).append(old)
         return out
 
-    @_connected
+    @atomic
     def insert_realisasi(self, table: pa.Table) -> None:
         """Bulk insert leaf rows: an Arrow table whose columns are named as in ``realisasi``."""
         self._wrote()
         self._append("realisasi", table)
+        self._touch(zip(table.column("tahun").to_pylist(), table.column("opd_kode").to_pylist()))
 
-    @_connected
+    @atomic
     def add_provisional_sub_kegiatan(self, subs: pd.DataFrame) -> int:
         """Sub kegiatan taken from a report while no DPA of its year is loaded (marked
         provisional); one already listed for that year and OPD is kept as it is. Returns how many
@@ -586,6 +613,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         self._wrote()
         _new = subs  # noqa: F841 (read by DuckDB by name)
         before = self._value("SELECT count(*) FROM sub_kegiatan")
+        self._touch(zip(subs["tahun"], subs["opd_kode"]))
         cols = ", ".join(subs.columns)
         self.con.execute(
             f"INSERT INTO sub_kegiatan ({cols}, provisional) SELECT {cols}, true FROM _new n "
@@ -605,13 +633,14 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             [tahun],
         )
 
-    @_connected
+    @atomic
     def reconcile_provisional(self, tahun: int, old_opd: str, new_opd: str, codes: dict[str, str]) -> None:
         """Move the reports of a provisional OPD (``old_opd``) onto the DPA's OPD ``new_opd`` and
         their rows onto the DPA's sub kegiatan (``codes``: provisional kode -> DPA kode); the
         provisional list of ``old_opd`` is dropped. Rows without a match keep their kode (they show
         as not in the DPA)."""
         self._wrote()
+        self._touch([(tahun, old_opd), (tahun, new_opd)])
         for old, new in codes.items():
             self.con.execute(
                 "UPDATE realisasi SET sub_kegiatan_kode = ? WHERE tahun = ? AND opd_kode = ? AND sub_kegiatan_kode = ?",
@@ -630,11 +659,12 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             [tahun, old_opd],
         )
 
-    @_connected
+    @atomic
     def replace_anggaran_kas(self, import_id: int, tahun: int, opd_kode: str, rows: pd.DataFrame) -> None:
         """The anggaran kas of one OPD and year (rows: tahun, opd_kode, sub_kegiatan_kode, bulan,
         nilai), replacing an earlier one; the earlier import is marked superseded."""
         self._wrote()
+        self._touch([(tahun, opd_kode)] + list(zip(rows["tahun"], rows["opd_kode"])))
         self.con.execute(
             "UPDATE import SET superseded_by = ? WHERE kind = 'rak' AND tahun = ? AND opd_kode = ? AND id <> ? "
             "AND superseded_by IS NULL",
@@ -654,7 +684,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
             [tahun],
         )
 
-    @_connected
+    @atomic
     def replace_dpa(self, import_id: int, tahun: int, subs: pd.DataFrame, lines: pd.DataFrame) -> list[int]:
         """Replace the DPA sub kegiatan of the OPDs in ``subs`` for ``tahun``; keep manual overrides.
 
@@ -663,6 +693,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         """
         self._wrote()
         opd_list = sorted(subs["opd_kode"].unique().tolist())
+        self._touch((tahun, opd) for opd in opd_list)
         # A revision (pergeseran / perubahan): what each OPD had before, for the history and pagu murni.
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE dpa_before AS SELECT opd_kode, kode, nama, pagu, pagu_murni "
@@ -965,6 +996,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                     "nextval('seq_audit'), created_at, actor, action, target, detail FROM own_audit ORDER BY id"
                 )
             self.con.execute("DROP TABLE own_audit")
+            self._fill_summary()  # derived data: from the restored rows, whatever the backup held
 
     # ------------------------------------------------------------------ recap
     @_connected
@@ -1002,7 +1034,25 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
         kode: str | None = None,
     ) -> pd.DataFrame:
         """:meth:`recap_sums` of every month ``dari``..``sampai`` in one query (column ``bulan``;
-        a month with neither DPA nor report has no rows; only sub kegiatan ``kode`` when given)."""
+        a month with neither DPA nor report has no rows; only sub kegiatan ``kode`` when given).
+        Without a filter the sums come from the summary (``recap_summary``), else from the leaf rows."""
+        if not dana and jenis is None and kode is None:
+            return self.summary_sums_by_month(tahun, dari, sampai, opd)
+        return self.leaf_sums_by_month(tahun, dari, sampai, opd, dana=dana, jenis=jenis, kode=kode)
+
+    @_connected
+    def leaf_sums_by_month(
+        self,
+        tahun: int,
+        dari: int,
+        sampai: int,
+        opd: str | None = None,
+        *,
+        dana: list[str] | None = None,
+        jenis: str | None = None,
+        kode: str | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`recap_sums_by_month` computed from the leaf rows (what the summary holds)."""
         return self._df(
             _LEAF_CTE
             + f"""
@@ -1030,7 +1080,24 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
     ) -> pd.DataFrame:
         """The sums of :meth:`recap_sums` per program, kegiatan (with their OPD), jenis (``fisik``
         or ``non_fisik``: anything not ``fisik``) or sumber dana text (``by``, a key of
-        :data:`GROUPS`), ordered by the key columns (missing last)."""
+        :data:`GROUPS`), ordered by the key columns (missing last). Without a filter, the sums by
+        jenis and by sumber dana come from the summary (``recap_summary``)."""
+        if by in ("jenis", "sumber_dana") and not dana and jenis is None:
+            return self.summary_group_sums(tahun, bulan, by, opd)
+        return self.leaf_group_sums(tahun, bulan, by, opd, dana=dana, jenis=jenis)
+
+    @_connected
+    def leaf_group_sums(
+        self,
+        tahun: int,
+        bulan: int,
+        by: str,
+        opd: str | None = None,
+        *,
+        dana: list[str] | None = None,
+        jenis: str | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`group_sums` computed from the leaf rows."""
         keys = GROUPS[by]
         return self._df(
             _LEAF_CTE
@@ -1046,7 +1113,13 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
 
     @_connected
     def leaf_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
-        """The distinct sumber dana texts of a period's sub kegiatan (as written, e.g. "DAU, PAD")."""
+        """The distinct sumber dana texts of a period's sub kegiatan (as written, e.g. "DAU, PAD"): the
+        summary keeps every one."""
+        return self.summary_sumber_dana(tahun, bulan, opd)
+
+    @_connected
+    def leaf_sumber_dana_rows(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
+        """:meth:`leaf_sumber_dana` read from the leaf rows."""
         return [
             r[0]
             for r in self.con.execute(
@@ -1147,6 +1220,7 @@ class Store(RakorQueries, RequestQueries, KinerjaQueries, SessionQueries, Layout
                 "WHERE tahun = ? AND opd_kode = ? AND kode = ?",
                 [jenis, reason, tahun, opd_kode, kode],
             )
+            self._touch([(tahun, opd_kode)])
             self.audit_many(
                 [(actor, "jenis_override", f"{opd_kode} {kode}", f"{before[0]} ({before[1]}) -> {jenis}: {reason}")]
             )

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.kinerja import format_target
+from core.kinerja import month_target, target_text, tw_target
 from core.months import month_name
 from core.numbers import NotANumber, parse_number
 from core.review import lock_message
@@ -630,6 +630,7 @@ class KinerjaRow:
     keterangan: str | None
     match: Match | None = None
     flags: list[str] = field(default_factory=list)
+    teks: str | None = None  # text written in place of a number ("tercapai", "n/a", "-"): not reported
 
 
 @dataclass
@@ -638,7 +639,11 @@ class KinerjaTable:
 
     @property
     def attached(self) -> list[KinerjaRow]:
-        return [r for r in self.rows if r.match and r.match.attached and r.realisasi is not None]
+        """Rows loaded: a number, or a text in place of it (stored without a number, flagged
+        ``tidak_dilaporkan``), of an indicator matched with certainty."""
+        return [
+            r for r in self.rows if r.match and r.match.attached and (r.realisasi is not None or r.teks is not None)
+        ]
 
     @property
     def held(self) -> list[KinerjaRow]:
@@ -782,8 +787,21 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
                     )
                 )
             continue
-        fix = "Tulis angka saja, mis. 45,5 (tanpa teks lain)."
-        realisasi = _num(raw_real, issues, s, r, real_col, f"Realisasi indikator '{nama}':", fix)
+        realisasi, teks = realisasi_cell(raw_real)
+        if teks is not None:
+            issues.append(
+                Issue(
+                    WARNING,
+                    "realisasi_bukan_angka",
+                    f"Realisasi indikator '{nama}' tertulis '{teks}', bukan angka; baris ini dimuat sebagai "
+                    "TIDAK DILAPORKAN (tanpa nilai) dan ditandai untuk Sekcam. Tulis angkanya, mis. 45,5, "
+                    "lalu unggah ulang atau isi melalui formulir.",
+                    sheet=s,
+                    row=r,
+                    column=real_col,
+                    raw=teks,
+                )
+            )
         target = None
         raw_target = _get(row, f.get("target"))
         if raw_target not in (None, ""):
@@ -810,8 +828,20 @@ def parse_kinerja(sheet: Sheet, header: Header) -> tuple[KinerjaTable, list[Issu
             no = None
         keterangan = cell_text(_get(row, f.get("keterangan"))) or None
         satuan = cell_text(_get(row, f.get("satuan"))) or None
-        table.rows.append(KinerjaRow(r, no, nama, satuan, target, realisasi, keterangan))
+        table.rows.append(KinerjaRow(r, no, nama, satuan, target, realisasi, keterangan, teks=teks))
     return table, issues
+
+
+def realisasi_cell(raw) -> tuple[float | None, str | None]:
+    """(number, None) of a realisasi cell; (None, the text) for a text in place of a number
+    ("tercapai", "n/a", "-"); (None, None) for an empty cell."""
+    try:
+        value = parse_number(raw)
+    except NotANumber:
+        return None, cell_text(raw) or str(raw)
+    if value is None and isinstance(raw, str) and raw.strip():
+        return None, raw.strip()
+    return value, None
 
 
 def _is_percent(satuan: str | None) -> bool:
@@ -981,6 +1011,9 @@ def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Heade
         )
     real_idx = _realisasi_index(header)
     assert real_idx is not None  # analyse_kinerja refuses a sheet without the column
+    if r.realisasi is None and r.teks is not None:
+        r.flags.append("tidak_dilaporkan")  # the warning was given when the row was read
+        return
     if r.realisasi is None:
         r.flags.append("realisasi_kosong")
         rep.issues.append(
@@ -1012,7 +1045,7 @@ def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Heade
         )
     satuan = ind.get("satuan") or r.satuan
     if _is_percent(satuan):
-        expected = format_target(ind, rep.month)
+        expected = tw_target(ind, rep.month)
         if r.realisasi > 100:
             r.flags.append("persen_di_luar_rentang")
             rep.issues.append(
@@ -1061,15 +1094,18 @@ def _check_row(rep, r: KinerjaRow, ind: dict | None, sheet: Sheet, header: Heade
                 raw=r.satuan,
             )
         )
-    expected = format_target(ind, rep.month)
-    if r.target is not None and expected is not None and abs(r.target - expected) > 1e-9:
+    # the file may carry the month's target (the request format) or its triwulan's (older formats)
+    monthly, quarterly = month_target(ind, rep.month).nilai, tw_target(ind, rep.month)
+    known = [t for t in (monthly, quarterly) if t is not None]
+    if r.target is not None and known and all(abs(r.target - t) > 1e-9 for t in known):
+        satuan = ind.get("satuan")
         rep.issues.append(
             Issue(
                 WARNING,
                 "target_berbeda",
-                f"Target '{ind['nama']}' pada berkas ({r.target:g}) berbeda "
-                f"dengan target triwulan di Perjanjian Kinerja ({expected:g}); capaian dihitung dengan "
-                "target Perjanjian Kinerja.",
+                f"Target '{ind['nama']}' pada berkas ({r.target:g}) berbeda dengan target Perjanjian Kinerja "
+                f"(bulan {month_name(rep.month)}: {target_text(monthly, satuan)}; triwulan: "
+                f"{target_text(quarterly, satuan)}); capaian dihitung dengan target bulanan Perjanjian Kinerja.",
                 sheet=s,
                 row=r.row,
                 column=_col_of(sheet, header, "target"),

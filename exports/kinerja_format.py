@@ -1,12 +1,12 @@
 """The data-request format of the kinerja cycle (SOP "Mekanisme Pengumpulan Data Kinerja",
 steps 1-3): one pre-filled workbook per unit for a month, and all of them as one zip.
 
-A format lists the unit's indicators with satuan and the target of the month's triwulan
-(Perjanjian Kinerja; :func:`core.kinerja.format_target`), and leaves Realisasi and Keterangan
-empty. The sheet is protected: only those two columns can be typed into, and Realisasi accepts
-only numbers (0-100 for a percentage). Its title ("Unit Kerja : ...", "Bulan : ...") and file
-name (``kinerja_<unit>_<yyyy-mm>.xlsx``) are what the ingest recognises, so a returned format
-loads with its unit, month and indicators matched exactly.
+A format lists the unit's indicators with satuan and the month's target (the monthly target of
+:func:`core.kinerja.month_target`, the same as the form, the review and the recap show), and
+leaves Realisasi and Keterangan empty. The sheet is protected: only those two columns can be
+typed into, and Realisasi accepts only numbers (0-100 for a percentage). Its title ("Unit Kerja :
+...", "Bulan : ...") and file name (``kinerja_<unit>_<yyyy-mm>.xlsx``) are what the ingest
+recognises, so a returned format loads with its unit, month and indicators matched exactly.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.kinerja import ROMAN, format_target, triwulan_of
+from core.kinerja import MONTH_TARGET_RULE, month_target, month_target_heading
 from core.months import BULAN
 from core.settings import load
 from db.store import Store
@@ -72,7 +72,6 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
             f"Unit {unit} belum memiliki indikator Perjanjian Kinerja tahun {year}; impor Perjanjian "
             "Kinerja terlebih dahulu."
         )
-    tw = ROMAN[triwulan_of(month)]
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -97,7 +96,7 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     row = first
     pct_rows, num_rows = [], []
     for i, ind in enumerate(inds.to_dict("records"), start=1):
-        target = format_target(ind, month)
+        target = month_target(ind, month).nilai
         no = ind.get("no")
         values = [i if no is None or pd.isna(no) else int(no), ind["nama"], ind.get("satuan"), target, None, None]
         for j, value in enumerate(values, start=1):
@@ -137,8 +136,9 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
             dv.add(f"E{r}")
         ws.add_data_validation(dv)
     notes = [
-        f"Catatan: Target = target Triwulan {tw} {year} menurut Perjanjian Kinerja. Isi kolom Realisasi "
-        "(angka saja) dan Keterangan bila perlu; kolom lain dikunci.",
+        f"Catatan: kolom Target berisi {month_target_heading(month)} menurut Perjanjian Kinerja {year}. "
+        "Isi kolom Realisasi (angka saja) dan Keterangan bila perlu; kolom lain dikunci.",
+        MONTH_TARGET_RULE,
         "Untuk indikator jumlah (dijumlahkan per bulan), isi realisasi bulan ini saja, bukan kumulatif. "
         "Jangan mengubah nama indikator, urutan kolom, atau judul lembar.",
     ]
@@ -161,7 +161,7 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     ws.protection.formatColumns = False  # widths may be changed
     ws.protection.formatRows = False
     fit_a4(ws)
-    _instructions(wb.create_sheet("Petunjuk"), unit, year, month, tw)
+    _instructions(wb.create_sheet("Petunjuk"), unit, year, month)
     wb.active = 0
     wb.properties.title = f"{TITLE.title()} {unit} {BULAN[month - 1]} {year}"
     wb.properties.creator = "Pantau"
@@ -170,7 +170,7 @@ def format_workbook(store: Store, unit_id: int, year: int, month: int) -> bytes:
     return buf.getvalue()
 
 
-def _instructions(ws, unit: str, year: int, month: int, tw: str) -> None:
+def _instructions(ws, unit: str, year: int, month: int) -> None:
     lines = [
         "PETUNJUK PENGISIAN FORMAT DATA KINERJA",
         "",
@@ -179,7 +179,8 @@ def _instructions(ws, unit: str, year: int, month: int, tw: str) -> None:
         "mis. 45,5.",
         "3. Indikator yang dijumlahkan per bulan (mis. jumlah surat): isi angka bulan ini saja.",
         "4. Indikator keadaan (mis. persentase, indeks, rata-rata waktu): isi keadaan pada akhir bulan.",
-        f"5. Kolom Target berisi target Triwulan {tw} menurut Perjanjian Kinerja, sebagai pembanding.",
+        f"5. Kolom Target berisi {month_target_heading(month)} menurut Perjanjian Kinerja, sebagai "
+        f"pembanding. {MONTH_TARGET_RULE}",
         "6. Kolom Keterangan untuk penjelasan singkat (kendala, sumber data).",
         "7. Jangan mengubah nama indikator, judul, atau nama lembar; simpan sebagai .xlsx dan kirim kembali "
         "kepada Subbag Program dan Keuangan dalam 2 hari kerja (SOP Pengumpulan Data Kinerja).",

@@ -1,7 +1,11 @@
 """The print-ready Excel recap of data kinerja for a month, a triwulan or the year (DESIGN §6):
 kop of the kecamatan, title, period, approval status and date, one block per unit with its
-indicators (target, realisasi, capaian, predikat), the Kasubbag's analysis notes, and the
-Camat's signature block (settings ``camat_*``).
+indicators (target, realisasi, capaian, predikat), the summary (mean capaian with capaian above
+the setting ``kinerja_capaian_maks`` counted as that maximum, median, predikat distribution:
+:func:`core.kinerja.recap_summary`), the Kasubbag's analysis notes, and the Camat's signature
+block (settings ``camat_*``). A month's target is :func:`core.kinerja.month_target` (bulanan,
+from the triwulan target by the stok/alir rule), as on every page; an indicator whose realisasi
+a file gave as text reads "tidak dilaporkan".
 
 Every number comes from :func:`core.kinerja.kinerja_recap` (the same rows as the Data kinerja
 page and ``python -m etl kinerja``) and is written as a number; every cell goes through
@@ -19,7 +23,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from core.kinerja import kinerja_recap, period, period_status, predikat
+from core.format import percent
+from core.kinerja import (
+    MONTH_TARGET_RULE,
+    PREDIKAT,
+    SANGAT_RENDAH,
+    capped_mean,
+    kinerja_recap,
+    month_target_heading,
+    period,
+    period_status,
+    predikat,
+    recap_summary,
+)
 from core.review import STATUS_LABEL
 from core.settings import Settings, load
 from db.store import Store
@@ -129,7 +145,7 @@ def approval_summary(store: Store, year: int, months: list[int], unit_ids: list[
 def _status_text(info: dict) -> str:
     text = STATUS_LABEL.get(info["status"], info["status"])
     if info["approved_at"] is not None:
-        text += f" {pd.Timestamp(info['approved_at']):%d-%m-%Y}"
+        text += f" {tanggal(pd.Timestamp(info['approved_at']))}"
         if info["approved_by"]:
             text += f" ({info['approved_by']})"
     return text
@@ -197,8 +213,7 @@ def kinerja_workbook(
     row = header + 1
     for u in units:
         block = recap[recap["unit_id"] == u]
-        caps = block["capaian"].dropna()
-        mean = float(caps.mean()) if len(caps) else None
+        mean = capped_mean(block["capaian"], settings.kinerja_capaian_maks)
         _write_row(
             ws,
             row,
@@ -231,7 +246,7 @@ def kinerja_workbook(
                     r.satuan,
                     ARAH.get(r.arah, r.arah),
                     r.target,
-                    r.realisasi,
+                    "tidak dilaporkan" if pd.isna(r.realisasi) and r.tidak_dilaporkan else r.realisasi,
                     r.capaian,
                     r.predikat,
                     f"{r.bulan_terisi}/{r.bulan_periode}",
@@ -240,14 +255,15 @@ def kinerja_workbook(
             )
             row += 1
     ws.auto_filter.ref = f"A{header}:{get_column_letter(ncols)}{row - 1}"
-    caps = recap["capaian"].dropna()
-    overall = float(caps.mean()) if len(caps) else None
+    summary = recap_summary(recap, settings.kinerja_capaian_maks)
+    overall = summary["rata_capaian"]
+    maks = percent(summary["maks"], 0)
     _write_row(
         ws,
         row,
         [
             None,
-            "RATA-RATA CAPAIAN",
+            f"RATA-RATA CAPAIAN (capaian di atas {maks} dihitung {maks})",
             None,
             None,
             None,
@@ -255,22 +271,47 @@ def kinerja_workbook(
             overall,
             predikat(overall),
             None,
-            f"{len(caps)} dari {len(recap)} indikator memiliki capaian",
+            f"{summary['dengan_capaian']} dari {summary['indikator']} indikator memiliki capaian"
+            + (f"; tanpa batas: {percent(summary['rata_mentah'])}" if summary["dibatasi"] else ""),
         ],
         bold=True,
         fill=TOTAL_FILL,
     )
-    row = _notes(
+    row += 1
+    _write_row(
         ws,
-        row + 2,
-        [
-            "Capaian = realisasi / target x 100 (arah naik); (2 x target - realisasi) / target x 100 (arah turun). "
-            "Predikat menurut Permendagri 86/2017: >= 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 rendah, "
-            "<= 50 sangat rendah.",
-            "Triwulan dan tahun: indikator keadaan (stok) memakai bulan terakhir yang dilaporkan, indikator jumlah "
-            "(alir) menjumlahkan bulan-bulannya. Target bulanan indikator jumlah = target triwulan / 3.",
-        ],
+        row,
+        [None, "MEDIAN CAPAIAN", None, None, None, None, summary["median_capaian"], None, None, None],
+        bold=True,
+        fill=TOTAL_FILL,
     )
+    row += 1
+    labels = [label for _, label in PREDIKAT] + [SANGAT_RENDAH]
+    distribution = "; ".join(f"{label}: {summary['predikat'][label]}" for label in labels)
+    _write_row(
+        ws,
+        row,
+        [None, "SEBARAN PREDIKAT (jumlah indikator)", None, None, None, None, None, None, None, distribution],
+        bold=True,
+        fill=TOTAL_FILL,
+    )
+    explained = [
+        "Capaian = realisasi / target x 100 (arah naik); (2 x target - realisasi) / target x 100 (arah turun). "
+        "Predikat menurut Permendagri 86/2017: >= 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 rendah, "
+        "<= 50 sangat rendah.",
+        "Triwulan dan tahun: indikator keadaan (stok) memakai bulan terakhir yang dilaporkan, indikator jumlah "
+        "(alir) menjumlahkan bulan-bulannya.",
+        f"Rata-rata capaian menghitung capaian di atas {maks} sebagai {maks}; capaian setiap indikator ditulis "
+        "apa adanya. Median adalah nilai tengah capaian.",
+    ]
+    if p.month:
+        explained.append(f"Kolom Target: {month_target_heading(p.month)}. {MONTH_TARGET_RULE}")
+    if summary["tidak_dilaporkan"]:
+        explained.append(
+            f"{summary['tidak_dilaporkan']} indikator tidak dilaporkan: realisasinya pada berkas unit berupa teks, "
+            "bukan angka (lihat kolom Keterangan)."
+        )
+    row = _notes(ws, row + 2, explained)
     signer = dataclasses.replace(
         settings,
         tempat=settings.kecamatan_tempat or settings.tempat,

@@ -4,7 +4,7 @@ rule and a manual override (reason required; history and audit log), kontrak kri
 import pandas as pd
 import streamlit as st
 
-from core.format import percent, period_label, rupiah, rupiah_compact
+from core.format import period_label, rupiah, rupiah_compact
 from core.klasifikasi import KlasifikasiError, override_jenis
 from core.recap import JENIS_LABEL as JENIS
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
@@ -14,6 +14,7 @@ from ui.charts import split_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
 from ui.state import current_period, get_store
+from ui.tables import split_screen
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +40,7 @@ for col, row in zip(cols, split.itertuples()):
         border=True,
         help=f"{rupiah(row.pagu)}; realisasi {rupiah(row.realisasi_keuangan)}",
     )
-left, right = st.columns([1.2, 1])
+left, right = st.columns([1, 1])
 left.plotly_chart(
     split_figure(split, f"Pagu dan realisasi s.d. {period_label(year, month)}"), config={"displaylogo": False}
 )
@@ -52,16 +53,8 @@ split_table = pd.DataFrame(
         "Serapan (%)": split["keuangan_pct"],
     }
 )
-right.dataframe(
-    split_table.assign(
-        **{
-            "Pagu (Rp)": split_table["Pagu (Rp)"].map(rupiah),
-            "Realisasi Keuangan (Rp)": split_table["Realisasi Keuangan (Rp)"].map(rupiah),
-            "Serapan (%)": split_table["Serapan (%)"].map(percent),
-        }
-    ),
-    hide_index=True,
-)
+with right:
+    split_screen(split).show()
 with right:
     audited_download(
         "Unduh Excel (fisik vs non fisik)",
@@ -98,16 +91,7 @@ else:
             "Permasalahan": kritis["permasalahan"].fillna(""),
         }
     )
-    st.dataframe(
-        cache.formatted(
-            table,
-            rupiah=("Pagu (Rp)",),
-            percent=("Target Fisik (%)", "Realisasi Fisik (%)"),
-            points=("Deviasi (poin)",),
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    cache.screen("kritis_screen", table).show()
     audited_download(
         "Unduh Excel (kontrak kritis)",
         cache.xlsx(
@@ -153,7 +137,7 @@ table = pd.DataFrame(
         "Aturan / alasan": classes["jenis_rule"].fillna(""),
     }
 )
-st.dataframe(cache.formatted(table, rupiah=("Pagu (Rp)",)), hide_index=True, width="stretch")
+cache.screen("classification_screen", table).show()
 audited_download(
     "Unduh Excel (klasifikasi)",
     cache.xlsx(table, f"Klasifikasi Sub Kegiatan {year}", None, formats={"Pagu (Rp)": RUPIAH}),

@@ -10,7 +10,9 @@ from core.format import percent, rupiah
 from core.months import month_name
 from etl.mapping import layout_from
 from etl.pipeline import Master, Upload, batch_conflicts, preview_master
+from exports.table_xlsx import RUPIAH
 from ui.auth import require_page
+from ui.cache import table_xlsx
 from ui.downloads import audited_download
 from ui.held_panel import held_panel
 from ui.impor_detail import conflict_key, detail_report
@@ -35,6 +37,7 @@ from ui.preview import (
 )
 from ui.safe import md_escape
 from ui.state import current_period, current_user, get_store, set_period
+from ui.tables import history_export, history_screen
 
 user = require_page("impor", "impor")
 store = get_store()
@@ -317,7 +320,18 @@ else:
 if history.empty:
     st.caption("Belum ada impor.")
 else:
-    st.dataframe(shown, hide_index=True, width="stretch")
+    if unit_scope is None:
+        history_screen(shown, history).show()
+        audited_download(
+            "Unduh Excel (riwayat impor)",
+            table_xlsx(history_export(shown, history), "Riwayat Impor", None, formats={"Pagu (Rp)": RUPIAH}),
+            "riwayat_impor.xlsx",
+            what="riwayat impor",
+            key="dl_history",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch")
     col1, col2 = st.columns([2, 1])
     options = history["id"].tolist()
     labels = dict(zip(history["id"], history["file_name"]))

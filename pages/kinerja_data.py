@@ -2,7 +2,13 @@
 realisasi, capaian, predikat), the trend of each indicator across months, the Kasubbag's
 analysis note per unit and period, the targets of the Perjanjian Kinerja (edited by the admin,
 with history) and the rows of imported files that wait for a confirmed indicator match.
-A ``unit`` user sees only its own unit."""
+A ``unit`` user sees only its own unit.
+
+A month's target is :func:`core.kinerja.month_target` (bulanan, from the triwulan target by the
+indicator's stok/alir rule), as on the unit's form and the Sekcam's review. The summary
+(:func:`core.kinerja.recap_summary`, also in the Excel recap) gives the predikat distribution,
+the median capaian and the mean with capaian above the maximum of Pengaturan counted as that
+maximum; the raw capaian stays on every row."""
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +16,15 @@ import streamlit as st
 from core import review
 from core import settings as settings_mod
 from core.format import percent, period_label
-from core.kinerja import ROMAN, kinerja_monthly, kinerja_recap, recap_summary
+from core.kinerja import (
+    MONTH_TARGET_RULE,
+    ROMAN,
+    kinerja_monthly,
+    kinerja_recap,
+    month_target_heading,
+    recap_summary,
+    target_text,
+)
 from core.kinerja_input import InputError, add_indikator, confirm_match, dismiss_match, update_indikator
 from exports.table_xlsx import PERCENT, table_to_xlsx
 from ui.auth import require_page
@@ -21,10 +35,12 @@ from ui.kinerja import (
     candidate_label,
     candidates,
     period_of,
-    predikat_counts,
+    predikat_css,
+    predikat_frame,
     recap_display,
     recap_export,
     style_recap,
+    summary_caption,
     trend_figure,
     value_text,
     when_text,
@@ -97,21 +113,39 @@ with tabs[0]:
     p = period_of(year, kind, month, tw)
     args = dict(month=p.month, triwulan=p.triwulan, annual=p.annual)
     recap = kinerja_recap(store, year, unit_id=unit_choice, **args)
-    summary = recap_summary(recap)
-    counts = predikat_counts(recap)
+    cfg = settings_mod.load(store)
+    summary = recap_summary(recap, cfg.kinerja_capaian_maks)
 
     st.subheader(f"Rekap capaian kinerja - {p.label}")
     m = st.columns(4)
-    m[0].metric("Indikator terisi", f"{summary['terisi']} / {summary['indikator']}", border=True)
-    m[1].metric("Rata-rata capaian", percent(summary["rata_capaian"]), border=True)
-    m[2].metric("Sangat tinggi / tinggi", counts["Sangat Tinggi"] + counts["Tinggi"], border=True)
-    m[3].metric("Rendah / sangat rendah", counts["Rendah"] + counts["Sangat Rendah"], border=True)
-    st.caption(
-        "Capaian = realisasi / target × 100 (arah naik) atau (2 × target − realisasi) / target × 100 (arah "
-        "turun). Predikat menurut Permendagri 86/2017: ≥ 91 sangat tinggi, 76-90 tinggi, 66-75 sedang, 51-65 "
-        "rendah, ≤ 50 sangat rendah. Triwulan/tahun: indikator stok memakai bulan terakhir yang terisi, "
-        "indikator alir dijumlahkan; target bulanan indikator alir = target triwulan ÷ 3."
+    m[0].metric(
+        "Indikator terisi",
+        f"{summary['terisi']} / {summary['indikator']}",
+        border=True,
+        help="Indikator yang realisasinya berupa angka pada periode ini.",
     )
+    m[1].metric(
+        "Rata-rata capaian",
+        percent(summary["rata_capaian"], dash="–"),
+        border=True,
+        help=f"Capaian di atas {percent(summary['maks'], 0)} dihitung {percent(summary['maks'], 0)}.",
+    )
+    m[2].metric("Median capaian", percent(summary["median_capaian"], dash="–"), border=True)
+    m[3].metric("Indikator dengan capaian", summary["dengan_capaian"], border=True)
+    left, right = st.columns([1, 1.6])
+    with left:
+        show_table(
+            predikat_frame(summary).style.map(predikat_css, subset=["Predikat"]).hide(axis="index"), hide_index=True
+        )
+    with right:
+        st.caption(summary_caption(summary))
+        st.caption(
+            "Capaian = realisasi / target × 100 (arah naik) atau (2 × target − realisasi) / target × 100 (arah "
+            "turun). Predikat menurut Permendagri 86/2017. Triwulan/tahun: indikator stok memakai bulan "
+            "terakhir yang terisi, indikator alir dijumlahkan."
+        )
+        if p.month:
+            st.caption(f"Kolom Target: **{month_target_heading(p.month)}**. {MONTH_TARGET_RULE}")
     show_table(
         style_recap(recap_display(recap, with_unit=unit_choice is None, with_months=p.month is None)), hide_index=True
     )
@@ -220,11 +254,14 @@ with tabs[1]:
             "Unit": inds["unit"],
             "No": inds["no"],
             "Indikator": inds["nama"],
-            "Satuan": inds["satuan"],
+            "Satuan": inds["satuan"].fillna(""),
             "Arah": inds["arah"].map(ARAH_LABEL),
             "Agregasi": inds["agregasi"].map(AGREGASI_LABEL),
-            "Target tahunan": inds["target_tahunan"].map(value_text),
-            **{f"TW {ROMAN[t]}": inds[f"target_tw{t}"].map(value_text) for t in range(1, 5)},
+            "Target tahunan": [target_text(v, sat) for v, sat in zip(inds["target_tahunan"], inds["satuan"])],
+            **{
+                f"TW {ROMAN[t]}": [target_text(v, sat) for v, sat in zip(inds[f"target_tw{t}"], inds["satuan"])]
+                for t in range(1, 5)
+            },
             "Sumber": inds["source"].map({"import": "Impor PK", "manual": "Diisi di aplikasi"}),
             "Aktif": inds["active"].map({True: "Ya", False: "Tidak"}),
         }

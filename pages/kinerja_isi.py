@@ -1,16 +1,20 @@
 """Isi Data Kinerja: a unit (Kasi/Kasubbag) fills the realisasi of its indicators for the month
 and sends them to the Sekcam (SOP "Mekanisme Pengumpulan Data Kinerja", step 3); the admin
-(Kasubbag Program dan Keuangan) may fill on behalf of a unit. Locked once the Camat approved."""
+(Kasubbag Program dan Keuangan) may fill on behalf of a unit. Locked once the Camat approved.
+
+The target shown is the month's target of :func:`core.kinerja.month_target` (bulanan, derived
+from the triwulan target by the indicator's stok/alir rule): the same number the Sekcam sees on
+Review Kinerja and the recap and its Excel export show."""
 
 import pandas as pd
 import streamlit as st
 
 from core import review
 from core.format import period_label
-from core.kinerja import ROMAN, format_target, triwulan_of
+from core.kinerja import MONTH_TARGET_RULE, month_target, month_target_heading, target_text
 from core.kinerja_input import InputError, submit_values
 from ui.auth import require_page
-from ui.kinerja import history_frame, last_return, person, status_text, value_text, when_text
+from ui.kinerja import DASH, history_frame, last_return, person, status_text, value_text, when_text
 from ui.safe import md_escape, show_table
 from ui.state import current_period, get_store
 
@@ -95,11 +99,11 @@ now = {
     for i, b, r, k in zip(values["indikator_id"], values["bulan"], values["realisasi"], values["keterangan"])
     if int(b) == month
 }
-tw = ROMAN[triwulan_of(month)]
-WIDTHS = [0.4, 3.2, 1, 1, 1.3, 2]
+WIDTHS = [0.4, 3.2, 1, 1.2, 1.3, 2]
+st.caption(f"**{month_target_heading(month)}.** {MONTH_TARGET_RULE}")
 with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
     head = st.columns(WIDTHS, vertical_alignment="bottom")
-    for col, label in zip(head, ["No", "Indikator", "Satuan", f"Target TW {tw}", "Realisasi", "Keterangan"]):
+    for col, label in zip(head, ["No", "Indikator", "Satuan", "Target bulan ini", "Realisasi", "Keterangan"]):
         col.markdown(f"**{label}**")
     entered = {}
     for ind in inds.to_dict("records"):
@@ -109,14 +113,19 @@ with st.form(f"isi_{unit_id}_{year}_{month}", border=True):
         cols[0].write(str(int(ind["no"])) if pd.notna(ind["no"]) else "")
         cols[1].markdown(md_escape(ind["nama"]))
         cols[2].markdown(md_escape(ind["satuan"] or "–"))
-        cols[3].write(value_text(format_target(ind, month)))
+        target = month_target(ind, month)
+        cols[3].markdown(
+            target_text(target.nilai, ind["satuan"], DASH),
+            help=(target.dasar or target.alasan or None),
+        )
         val = cols[4].text_input(
             f"Realisasi {md_escape(ind['nama'])}",
             value=value_text(old[0], dash=""),
             key=f"val_{year}_{month}_{ind_id}",
             label_visibility="collapsed",
             disabled=locked,
-            placeholder="realisasi",
+            # a file wrote text in place of the number: the value is stored as not reported
+            placeholder="tidak dilaporkan: isi angkanya" if ind_id in now and pd.isna(old[0]) else "realisasi",
         )
         ket = cols[5].text_input(
             f"Keterangan {md_escape(ind['nama'])}",

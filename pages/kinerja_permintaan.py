@@ -13,7 +13,7 @@ from core.format import period_label
 from exports.table_xlsx import table_to_xlsx
 from ui.auth import require_page
 from ui.downloads import audited_download
-from ui.kinerja import late_css, steps_frame, tracking_frame
+from ui.kinerja import late_css, steps_frame, tracking_frame, when_text
 from ui.kinerja_downloads import formats_zip_cached
 from ui.safe import md_escape, show_table
 from ui.state import current_period, get_store
@@ -122,7 +122,7 @@ c[2].metric("Disetujui 🔒", counts["approved"], border=True)
 c[3].metric("Unit melebihi waktu SOP", counts["late"], border=True)
 st.caption(
     "Tiap sel: tanggal dan jam selesai · oleh · lama langkah itu (jam kerja). ⚠️ = lebih lama dari waktu "
-    f"SOP; baris merah: ada langkah yang terlambat. Keadaan per {now:%d-%m-%Y %H:%M}."
+    f"SOP; baris merah: ada langkah yang terlambat. Keadaan per {when_text(now)}."
 )
 show_table(track.style.apply(late_css, axis=1).hide(axis="index"), hide_index=True)
 audited_download(
@@ -130,7 +130,7 @@ audited_download(
     table_to_xlsx(
         track.assign(Status=[s.split(" ", 1)[-1] for s in track["Status"]]),
         f"Pelacakan Pengumpulan Data Kinerja - {label}",
-        f"Keadaan per {now:%d-%m-%Y %H:%M}; lama dalam jam kerja (Senin-Jumat 08.00-16.00)",
+        f"Keadaan per {when_text(now)}; lama dalam jam kerja (Senin-Jumat 08.00-16.00)",
     ),
     f"pelacakan_kinerja_{year}-{month:02d}.xlsx",
     what="pelacakan data kinerja",

@@ -1,13 +1,18 @@
 """Review Kinerja: the Sekcam verifies a unit's monthly recap or returns it with a note
 (SOP step 6), the Camat approves verified recaps (step 7); approved recaps are locked and
 only an explicit reopen with a reason (Camat or admin) unlocks them. Every step is recorded
-(review history) and audited by :func:`core.review.transition`."""
+(review history) and audited by :func:`core.review.transition`.
+
+Targets are the month's targets of :func:`core.kinerja.month_target` (bulanan, from the triwulan
+target by the indicator's stok/alir rule), the same the unit saw on its form; the mean capaian of
+a unit counts each capaian above the maximum of Pengaturan as that maximum."""
 
 import streamlit as st
 
 from core import review
+from core import settings as settings_mod
 from core.format import period_label
-from core.kinerja import kinerja_recap, period
+from core.kinerja import MONTH_TARGET_RULE, kinerja_recap, month_target_heading, period
 from ui.auth import require_page
 from ui.kinerja import history_frame, person, recap_display, review_overview, status_text, style_recap, when_text
 from ui.safe import md_escape, show_table
@@ -58,7 +63,8 @@ c[0].metric("Menunggu verifikasi", counts["submitted"], border=True)
 c[1].metric("Menunggu persetujuan", counts["verified"], border=True)
 c[2].metric("Dikembalikan", counts["returned"], border=True)
 c[3].metric("Disetujui 🔒", f"{counts['approved']} / {counts['total']}", border=True)
-show_table(review_overview(units, reviews, recap, people), hide_index=True)
+maks = settings_mod.load(store).kinerja_capaian_maks
+show_table(review_overview(units, reviews, recap, people, maks), hide_index=True)
 
 verified = [int(u) for u in units["id"] if status.get(int(u), "draft") == "verified"]
 if user.role == "approver" and verified:
@@ -93,7 +99,15 @@ if state == "approved":
     )
 
 mine = recap[recap["unit_id"] == unit_id]
-if mine["realisasi"].notna().any():
+if mine["realisasi"].notna().any() or (mine["tidak_dilaporkan"] > 0).any():
+    st.caption(f"Kolom Target: **{month_target_heading(month)}**. {MONTH_TARGET_RULE}")
+    missing = int((mine["tidak_dilaporkan"] > 0).sum())
+    if missing:
+        st.warning(
+            f"{missing} indikator **tidak dilaporkan**: realisasinya pada berkas unit tertulis teks, bukan angka "
+            "(lihat kolom Catatan). Kembalikan ke unit bila angkanya diperlukan.",
+            icon=":material/warning:",
+        )
     show_table(style_recap(recap_display(mine, with_unit=False, with_months=False, with_status=False)), hide_index=True)
 else:
     st.info(f"{md_escape(names[unit_id])} belum menyampaikan data bulan {label}.", icon=":material/hourglass_empty:")

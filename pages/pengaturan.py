@@ -66,6 +66,16 @@ with st.form("settings"):
     camat_jabatan = c1.text_input("Jabatan penandatangan rekap kinerja", cfg.camat_jabatan)
     camat_nama = c2.text_input("Nama Camat", cfg.camat_nama)
     camat_nip = c3.text_input("NIP Camat", cfg.camat_nip)
+    capaian_maks = st.number_input(
+        "Batas capaian dalam rata-rata (%)",
+        100,
+        1000,
+        int(round(cfg.kinerja_capaian_maks)),
+        5,
+        help="Capaian indikator di atas batas ini dihitung sebesar batas saat merata-ratakan (100: capaian 300 % "
+        "dihitung 100 %), agar satu indikator yang jauh melampaui target tidak menutupi indikator lain yang "
+        "rendah. Capaian setiap indikator tetap ditampilkan apa adanya.",
+    )
     st.subheader("Ambang dan batas waktu")
     c1, c2, c3 = st.columns(3)
     kuning = c1.number_input("Kuning bila tertinggal lebih dari (poin)", 0.0, 100.0, float(cfg.kuning_poin), 0.5)
@@ -112,6 +122,7 @@ with st.form("settings"):
             camat_jabatan=camat_jabatan.strip(),
             camat_nama=camat_nama.strip(),
             camat_nip=settings_mod.clean_nip(camat_nip),
+            kinerja_capaian_maks=float(capaian_maks),
         )
         problems = settings_mod.problems(new, required=settings_mod.is_configured(cfg))
         if logo is not None and settings_mod.logo_problem(logo.getvalue()):

@@ -8,6 +8,7 @@ from core.auth import AuthError, add_unit_kerja, create_user, reset_password, ro
 from ui.auth import require_page
 from ui.safe import md_escape
 from ui.state import get_store
+from ui.tables import users_screen
 
 user = require_page("pengguna", "pengguna")
 store = get_store()
@@ -23,27 +24,7 @@ if "flash_pengguna" in st.session_state:
 opds = {o.kode: o.nama for o in store.opds()}
 units = dict(store.unit_kerja())
 users = store.users()
-table = users.assign(
-    role=users["role"].map(role_label),
-    cakupan=users["opd"].fillna(users["unit"]).fillna("semua"),
-    status=users["active"].map({True: "aktif", False: "nonaktif"}),
-)
-st.dataframe(
-    table[["username", "nama", "role", "cakupan", "email", "status", "last_login", "locked_until"]].rename(
-        columns={
-            "username": "Nama pengguna",
-            "nama": "Nama",
-            "role": "Peran",
-            "cakupan": "Cakupan",
-            "email": "E-mail (SSO)",
-            "status": "Status",
-            "last_login": "Terakhir masuk",
-            "locked_until": "Terkunci sampai",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+users_screen(users, role_label).show()
 
 
 def scope_inputs(prefix: str, role: str, opd_kode=None, unit_id=None):

@@ -1,6 +1,7 @@
 """Rekap OPD: one row per OPD with traffic light, drill-down program -> kegiatan -> sub
 kegiatan, kurva S, filters by sumber dana and jenis."""
 
+import pandas as pd
 import streamlit as st
 
 from core.format import period_label
@@ -13,7 +14,7 @@ from ui.charts import kurva_s_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
 from ui.state import current_period, get_store
-from ui.tables import level_export, with_lights
+from ui.tables import TL, full_values, level_export, table_and_cards, totals, with_followups, with_lights
 from ui.tindak_lanjut import followup_display, style_late
 
 user = require_page("rekap", "rekap")
@@ -73,28 +74,24 @@ MONEY = {
 }
 
 
-def pick(table, code, name, label, key, title, extra=None):
-    """Show a level as a selectable table with its Excel download; return the chosen row or None.
-    ``extra``: (screen columns shown after the name, their short labels, a boolean ``late``
-    series: in those rows these cells are set in bold red)."""
+def pick(table, code, name, label, key, title, total=None, followups=None):
+    """Show a level as a selectable table with its Excel download; return the chosen row or None
+    (also when the JUMLAH row is chosen). ``total``: the JUMLAH row (:func:`ui.tables.totals`);
+    ``followups``: (open, overdue) follow-ups per row, shown in their own column, the overdue
+    in bold red. The OPD level is drawn as cards on a phone."""
     st.subheader(md_escape(title))
-    shown, config = cache.level_display(table, code, name, label), None
-    if extra is not None:
-        columns, labels, late = extra
-        at = list(shown.columns).index(label) + 1
-        for i, (col, values) in enumerate(columns.items()):
-            shown.insert(at + i, col, values)
-        shown = style_late(shown, late, list(columns))
-        config = {col: st.column_config.NumberColumn(short, help=col) for col, short in labels.items()}
-    event = st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config=config,
-        on_select="rerun",
-        selection_mode="single-row",
-        key=key,
-    )
+    screen = cache.level_screen(table, code, name, label, total, counts=followups is None and code != "kode")
+    if followups is not None:
+        terbuka, terlambat = followups
+        screen = with_followups(screen, terbuka, terlambat)
+        late = pd.Series([t > 0 for t in terlambat] + [False] * (len(screen.frame) - len(terlambat)))
+        screen = screen._replace(frame=style_late(screen.frame, late, [TL]))
+    options = dict(on_select="rerun", selection_mode="single-row", key=key)
+    picked = None
+    if code is None:
+        event, picked = table_and_cards(screen, "rekap", label, choose=True, **options)
+    else:
+        event = screen.show(**options)
     audited_download(
         f"Unduh Excel ({md_escape(title.lower())})",
         cache.xlsx(
@@ -108,8 +105,13 @@ def pick(table, code, name, label, key, title, extra=None):
         key=f"dl_{key}",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    rows = event.selection.rows if event and event.selection else []
-    return table.iloc[rows[0]] if rows else None
+    rows = [r for r in (event.selection.rows if event and event.selection else []) if r < len(table)]
+    if not rows and picked is None:
+        return None
+    rows = rows or [picked]
+    chosen = table.iloc[rows[0]]
+    st.caption(f"**{md_escape(str(chosen[name]))}**: {full_values(chosen)}.")
+    return chosen
 
 
 opds = with_lights(by_opd, **light)
@@ -130,16 +132,14 @@ opd_row = pick(
     "OPD",
     "rekap_opd",
     "Rekap per OPD",
-    extra=(
-        {
-            "Tindak lanjut terbuka": follow["terbuka"].astype(int).tolist(),
-            "Tindak lanjut terlambat": follow["terlambat"].astype(int).tolist(),
-        },
-        {"Tindak lanjut terbuka": "TL terbuka", "Tindak lanjut terlambat": "TL terlambat"},
-        (follow["terlambat"] > 0).reset_index(drop=True),
+    total=totals(by_opd) if len(by_opd) > 1 else None,
+    followups=(
+        (follow["terbuka"].astype(int).tolist(), follow["terlambat"].astype(int).tolist())
+        if follow["terbuka"].sum()
+        else None
     ),
 )
-subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah, scope, None
+subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah or "semua OPD", scope, None
 if opd_row is not None:
     subject, curve_opd = opd_row["opd"], opd_row["opd_kode"]
     pending = open_followups(store, opd_kode=opd_row["opd_kode"])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import settings as settings_mod
-from core.format import percent, period_label, points, rupiah, rupiah_compact
+from core.format import number, percent, period_label, points, rupiah, rupiah_compact
 from core.recap import kabupaten_totals
 from core.received import apply_demo_received
 from etl.demo import load_demo
@@ -14,7 +14,9 @@ from ui.charts import serapan_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
 from ui.state import current_period, current_user, get_store, set_period
-from ui.tables import recap_export, with_lights
+from ui.tables import RANK_LIMIT, ranking_search, recap_export, table_and_cards, with_lights
+
+MISSING_NAMED = 15  # OPDs named in the "belum melapor" warning (a province has hundreds)
 
 user = require_page("", "ringkasan")
 store = get_store()
@@ -168,26 +170,49 @@ if not scope and tot["opd_reported"]:
     lit = with_lights(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin)
     left, right = st.columns(2)
     left.plotly_chart(
-        cache.ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"]), config={"displaylogo": False}
+        cache.ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"], RANK_LIMIT),
+        config={"displaylogo": False},
     )
     right.plotly_chart(
-        cache.ranking_figure(lit, "fisik_pct", "Realisasi fisik (%)", lit["lampu"]), config={"displaylogo": False}
+        cache.ranking_figure(lit, "fisik_pct", "Realisasi fisik (%)", lit["lampu"], RANK_LIMIT),
+        config={"displaylogo": False},
     )
+    ranked = int(lit["keuangan_pct"].notna().sum())
     st.caption(
         "Warna batang: lampu lalu lintas OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan "
-        "terhadap target bulan ini; abu-abu bila OPD belum melapor."
+        "terhadap target bulan ini. OPD yang belum melapor tidak diperingkat."
+        + (
+            f" Ditampilkan {RANK_LIMIT} OPD teratas dan {RANK_LIMIT} terbawah dari {number(ranked)} OPD; "
+            "cari OPD lain di bawah."
+            if ranked > 2 * RANK_LIMIT
+            else ""
+        )
     )
+    if ranked > 2 * RANK_LIMIT:
+        query = st.text_input(
+            "Cari peringkat OPD", placeholder="Ketik sebagian nama OPD, lalu Enter", key="cari_peringkat"
+        )
+        if query.strip():
+            found = ranking_search(lit, query)
+            if found.frame.empty:
+                st.caption(f"Tidak ada OPD yang cocok dengan \u201c{md_escape(query)}\u201d.")
+            else:
+                found.show()
 
 if 0 < tot["opd_reported"] < tot["opd_total"]:
     missing = recap.loc[~recap["reported"], "opd"].tolist()
+    named = ", ".join(map(md_escape, missing[:MISSING_NAMED]))
+    more = len(missing) - MISSING_NAMED
     st.warning(
-        f"{len(missing)} OPD belum menyampaikan laporan {period_label(year, month)}: "
-        + ", ".join(map(md_escape, missing)),
+        f"{number(len(missing))} OPD belum menyampaikan laporan {period_label(year, month)}: {named}"
+        + (f", dan {number(more)} OPD lainnya (lihat Status Pengumpulan)." if more > 0 else ""),
         icon=":material/schedule:",
     )
 
 st.subheader("Rekap per OPD")
-st.dataframe(cache.recap_display(recap), hide_index=True, width="stretch")
+table_and_cards(
+    cache.recap_screen(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin), "ringkasan", key="tabel_rekap"
+)
 audited_download(
     "Unduh Excel",
     cache.xlsx(

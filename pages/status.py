@@ -4,7 +4,6 @@ chase, and (admin) the received date of a report that came on paper or by e-mail
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from core.access import Forbidden
@@ -16,13 +15,10 @@ from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.safe import md_escape
 from ui.state import current_period, get_store
+from ui.tables import STATUS_LABEL as LABEL
+from ui.tables import status_export, status_screen
 
-LABEL = {
-    "tepat_waktu": "🟢 Tepat waktu",
-    "terlambat": "🟡 Terlambat",
-    "belum": "⚪ Belum lapor",
-    "belum_lewat_batas": "🔴 Belum lapor (lewat batas)",
-}
+REMINDERS_LISTED = 30  # above this many OPDs to chase, the reminder of one chosen OPD
 
 user = require_page("status", "status")
 store = get_store()
@@ -51,27 +47,11 @@ c[0].metric("Sudah lapor", f"{counts['reported']} / {counts['total']}", border=T
 c[1].metric("Terlambat", number(counts["late"]), border=True)
 c[2].metric("Belum lapor", number(counts["missing"]), border=True)
 
-table = pd.DataFrame(
-    {
-        "OPD": status["opd"].fillna(status["opd_kode"]),
-        "Status": status["status"].map(LABEL),
-        "Diterima": status["received_at"].dt.strftime("%d-%m-%Y").fillna("-"),
-        "Terlambat (hari)": [
-            number(d) if s in ("terlambat", "belum_lewat_batas") else "-"
-            for s, d in zip(status["status"], status["hari_terlambat"])
-        ],
-        "Berkas": status["file_name"].fillna("-"),
-        "Oleh": status["created_by"].fillna("-"),
-        "Baris": status["rows_accepted"].map(lambda v: number(v) if pd.notna(v) else "-"),
-        "Baris bercatatan": status["rows_flagged"].map(lambda v: number(v) if pd.notna(v) else "-"),
-        "Versi": status["versi"].map(lambda v: number(v) if pd.notna(v) else "-"),
-    }
-)
-st.dataframe(table, hide_index=True, width="stretch")
+status_screen(status).show()
 audited_download(
     "Unduh Excel",
     cache.xlsx(
-        table.assign(Status=status["status"].map(lambda s: LABEL[s].split(" ", 1)[1])),
+        status_export(status),
         f"Status Pengumpulan Laporan - {period_label(year, month)}",
         f"Batas penyampaian {deadline:%d-%m-%Y}",
     ),
@@ -90,9 +70,19 @@ else:
         "Salin pesan (tombol salin di pojok kotak) atau buka WhatsApp dengan pesan terisi; pilih penerimanya "
         "di WhatsApp. Pantau tidak mengirim apa pun sendiri."
     )
-    for row in chase.itertuples():
+    rows = list(chase.itertuples())
+    if len(rows) > REMINDERS_LISTED:  # a province: one OPD at a time, not hundreds of boxes
+        names = {i: (r.opd if isinstance(r.opd, str) else r.opd_kode) for i, r in enumerate(rows)}
+        chosen = st.selectbox(
+            f"OPD ({number(len(rows))} perlu diingatkan)",
+            list(names),
+            format_func=lambda i: f"{names[i]} - {LABEL[rows[i].status].split(' ', 1)[1]}",
+            key="status_ingatkan",
+        )
+        rows = [rows[chosen]]
+    for row in rows:
         name = row.opd if isinstance(row.opd, str) else row.opd_kode
-        with st.expander(f"{md_escape(name)} - {LABEL[row.status]}"):
+        with st.expander(f"{md_escape(name)} - {LABEL[row.status]}", expanded=len(rows) == 1):
             text = reminder_text(name, year, month, cfg, today=dt.date.today())
             st.code(text, language=None, wrap_lines=True)
             st.link_button("Kirim lewat WhatsApp", whatsapp_link(text), icon=":material/chat:")

@@ -7,8 +7,10 @@ Usage::
 Writes ``master/dpa_2026.xlsx`` (10 OPDs, 15 sub kegiatan each), the previous year's DPA
 and a 12-month workbook per OPD for 2025 (the "same period last year"), OPD realisation
 reports for January-April 2026 in varied layouts under ``realisasi/`` (some OPDs
-have not reported some months, so "belum lapor" shows), ``EXPECTED.json`` with the
-ground truth of every file, and a README.txt in Indonesian. Deterministic and
+have not reported some months, so "belum lapor" shows), the data kinerja of a fictional
+Kecamatan Sukamaju under ``kinerja/`` (:mod:`scripts.demo_kinerja`: 7 units, their Perjanjian
+Kinerja, February-April submissions and the review state of each unit-month),
+``EXPECTED.json`` with the ground truth of every file, and a README.txt in Indonesian. Deterministic and
 idempotent: the ``master/`` and ``realisasi/`` folders are rewritten on every run and
 the files are byte-identical from run to run.
 """
@@ -23,6 +25,7 @@ import time
 from pathlib import Path
 
 from scripts import synth
+from scripts.demo_kinerja import write_kinerja
 
 SEED = 7
 YEAR = 2026
@@ -79,6 +82,15 @@ realisasi/
     OPD yang BELUM LAPOR (sengaja, agar status pengumpulan terlihat):
 {belum}
 
+kinerja/
+    Data kinerja Kecamatan Sukamaju (fiktif): Perjanjian Kinerja 2026 tujuh unit
+    (Kasubbag dan Kasi) dan data kinerja bulanan Februari s.d. April 2026 dari
+    setiap unit. Saat dimuat dari halaman Ringkasan, rekap setiap unit dan bulan
+    diberi status review yang berbeda-beda (disampaikan, terverifikasi,
+    dikembalikan dengan catatan, disetujui; satu unit belum menyampaikan data
+    April) sesuai kinerja/review.json. Satu isian April berupa teks ("tercapai")
+    dan tampil sebagai "tidak dilaporkan".
+
 EXPECTED.json
     Angka kunci setiap file (jumlah sub kegiatan, total pagu, total realisasi
     keuangan, rata-rata fisik tertimbang pagu) untuk memeriksa hasil impor.
@@ -88,6 +100,8 @@ Cara memakai
 1. Impor master/dpa_2026.xlsx lebih dahulu (halaman Impor).
 2. Unggah file-file di folder realisasi/ (boleh sekaligus).
 3. Buka Ringkasan, Rekap OPD dan Status pengumpulan untuk bulan April 2026.
+4. Data kinerja: impor kinerja/perjanjian_kinerja_2026.xlsx lalu berkas-berkas di
+   kinerja/2026-MM/, dan buka Data Kinerja serta Review Kinerja.
 
 Membuat ulang data ini: python -m scripts.make_demo --out data/demo
 """
@@ -141,13 +155,14 @@ def make_demo(out: Path) -> dict:
     """Build the whole demo set in ``out`` and return its manifest (the current year's files,
     and the previous year's under ``previous_year``)."""
     master = synth.make_master(SEED, N_OPD, SUBKEG_PER_OPD, year=YEAR, kabupaten=KABUPATEN)
-    for sub in ("master", "realisasi"):
+    for sub in ("master", "realisasi", "kinerja"):
         shutil.rmtree(out / sub, ignore_errors=True)
         (out / sub).mkdir(parents=True)
     dpa = synth.write_dpa_xlsx(master, out / "master" / f"dpa_{YEAR}.xlsx")
     truths = write_reports(master, out / "realisasi")
     data = synth.manifest(master, dpa, truths, out)
     data["previous_year"] = write_previous_year(out)
+    data["kinerja"] = write_kinerja(out)
     (out / "EXPECTED.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     readme = README.format(
         n_opd=dpa["opd"],

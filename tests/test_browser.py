@@ -461,11 +461,13 @@ def test_import_then_ringkasan(admin_server, page):
     assert m["Pagu"] == rupiah_compact(dpa["sum_pagu"]) == "Rp 205,13 M", m
     assert m["Realisasi keuangan"] == rupiah_compact(dinkes["sum_realisasi_keuangan"]), m
     assert m["OPD sudah lapor"] == f"1 / {len(dpa['sum_pagu_per_opd'])}", m
-    # the recap table: one row per OPD, in Indonesian format (never "None")
+    # the recap table: one row per OPD, in Indonesian format (never "None"), money compact
     cells = page.locator("[data-testid^=glide-cell]")
     cells.filter(has_text="Dinas Kesehatan").first.wait_for(state="attached")
     texts = [c.text_content() for c in cells.all()]
-    assert rupiah(dinkes["sum_pagu"]) in texts and rupiah(dinkes["sum_realisasi_keuangan"]) in texts, texts[:40]
+    assert rupiah_compact(dinkes["sum_pagu"]) in texts, texts[:40]
+    assert rupiah_compact(dinkes["sum_realisasi_keuangan"]) in texts, texts[:40]
+    assert "JUMLAH" in texts and rupiah_compact(dpa["sum_pagu"]) in texts, texts[-20:]
     assert "None" not in texts, texts[:40]
     assert all(name in texts for name in ("Dinas Kesehatan", "Dinas Sosial", "Dinas Pertanian")), texts[:40]
     page.get_by_role("button", name="Unduh Excel").wait_for()
@@ -669,7 +671,8 @@ def test_opd_user_sees_only_own_opd(tmp_path, open_page):
         viewer.get_by_role("heading", name="Ringkasan Realisasi", exact=True).wait_for()
         assert menu(viewer) == VIEWER_MENU
         rows = grid_rows(viewer.locator("[data-testid=stDataFrame]").first)
-        assert sorted(r[0] for r in rows) == sorted(o.nama for o in store.opds()), rows
+        assert rows[-1][0] == "JUMLAH", rows  # the kabupaten totals close the table
+        assert sorted(r[0] for r in rows[:-1]) == sorted(o.nama for o in store.opds()), rows
         assert metrics(viewer)["OPD sudah lapor"] == f"3 / {len(store.opds())}", metrics(viewer)
 
     # the database: the own report landed, nothing of the other OPD's report did

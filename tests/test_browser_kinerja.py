@@ -182,3 +182,58 @@ def test_kinerja_cycle_request_submit_verify_approve(tmp_path, open_page):
         assert kasi.get_by_role("button", name="Kirim ke Sekcam").is_disabled()
         shot(kasi, "kinerja_7_terkunci.png")
     assert time.monotonic() - start < BUDGET_S
+
+
+# --------------------------------------------------------------------------- the demo's kinerja pages (issue 17)
+KINERJA_PAGES = {
+    "kinerja": "Data Kinerja",
+    "review-kinerja": "Review Kinerja",
+    "isi-kinerja": "Isi Data Kinerja",
+    "permintaan-kinerja": "Permintaan Data Kinerja",
+}
+# English UI words and raw values that must not show on a kinerja page (whole words).
+FORBIDDEN = ["None", "NaN", "nan", "NaT", "null", "True", "False", "Upload", "Browse files", "Select", "Submit"]
+RAW = [
+    re.compile(r"\b\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2})?"),  # ISO date or timestamp
+    re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.])"),  # "5.00", "45.5": an English decimal
+]
+
+
+def _leaks(text: str) -> list[str]:
+    text = re.sub(r"(?<![\d.,])([01]\d|2[0-3])\.[0-5]\d(?![\d.,])", "", text)  # a time: 14.05, 08.00
+    words = [w for w in FORBIDDEN if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    return words + [m.group(0) for pattern in RAW for m in pattern.finditer(text)]
+
+
+def test_demo_kinerja_pages_show_data_in_indonesian(tmp_path, page):
+    """The demo loaded as from Ringkasan (every review state in April): each kinerja page shows
+    the demo kecamatan's data, the month target heading, the capped mean and median, the not
+    reported flag, and no English word or raw value, at 1366x768 and on a phone (390x844)."""
+    import subprocess
+    import sys
+
+    from etl.demo import load_demo
+    from tests.test_browser import ROOT
+
+    demo = tmp_path / "demo"
+    subprocess.run([sys.executable, "-m", "scripts.make_demo", "--out", str(demo)], cwd=ROOT, check=True)
+    store = prepare_db(tmp_path, accounts=[KASUBBAG])
+    load_demo(store, KASUBBAG.username, directory=demo)
+    with streamlit_server(tmp_path) as server:
+        login(page, f"{server}/?tahun=2026&bulan=4", KASUBBAG)  # then each page by its link, signed in
+        for width, height, tag in ((1366, 768, "1366"), (390, 844, "390")):
+            page.set_viewport_size({"width": width, "height": height})
+            for path, title in KINERJA_PAGES.items():
+                login(page, f"{server}/{path}?tahun=2026&bulan=4", KASUBBAG)
+                page.get_by_role("heading", name=title).first.wait_for()
+                wait_idle(page)
+                no_exception(page)
+                main = page.locator("[data-testid=stMain]").inner_text()
+                assert not _leaks(main), (title, tag, _leaks(main))
+                if path == "kinerja":
+                    assert "Median capaian" in main and "di atas 100 % sebagai 100 %" in main, main[:2000]
+                    assert "Target bulan April (bulanan, dari target triwulan II)" in main
+                    assert "tidak dilaporkan" in main and "Seksi Ekonomi dan Pembangunan" in main
+                if path == "review-kinerja":
+                    assert "Dikembalikan" in main and "Disetujui" in main and "Terverifikasi" in main
+                shot(page, f"kinerja_demo_{tag}_{path}.png")

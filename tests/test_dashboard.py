@@ -158,14 +158,23 @@ def _open(page: str):
 
 
 def test_rekap_page_shows_every_opd_with_light_and_kurva_s(app_march):
-    from core.format import rupiah
+    from core.format import percent, points, rupiah_compact
+    from core.recap import kabupaten_totals
 
     at = _open("pages/rekap.py")
     table = at.dataframe[0].value
     recap = recap_opd(app_march, 2026, 3)
-    assert sorted(table["OPD"]) == sorted(recap["opd"])
-    assert set(table["Pagu"]) == {rupiah(v) for v in recap["pagu"]}
-    assert table["Status"].str.contains("Hijau|Kuning|Merah|-").all()
+    # one row per OPD, then the JUMLAH row with the kabupaten totals (as the print-ready recap)
+    body, jumlah = table.iloc[:-1], table.iloc[-1]
+    assert sorted(body["OPD"]) == sorted(recap["opd"])
+    assert set(body["Pagu"]) == {rupiah_compact(v) for v in recap["pagu"]}
+    assert body["Lampu"].str.contains("Hijau|Kuning|Merah|Belum lapor|-").all()
+    tot = kabupaten_totals(recap)
+    assert jumlah["OPD"] == "JUMLAH" and jumlah["Pagu"] == rupiah_compact(tot["pagu"]) == "Rp 205,13 M"
+    assert jumlah["Serapan"] == percent(tot["keuangan_pct"]) and jumlah["Deviasi"] == points(tot["deviasi"])
+    assert jumlah["Lampu"] == f"{tot['opd_reported']} dari {tot['opd_total']} OPD"
+    # the key columns first, and no more than fit beside the sidebar at 1366 px
+    assert list(table.columns[:8]) == ["OPD", "Lampu", "Pagu", "Realisasi", "Serapan", "Target", "Fisik", "Deviasi"]
     assert at.get("plotly_chart"), "kurva S expected"
     labels = [b.label for b in at.get("download_button")]
     assert labels[0].startswith("Unduh rekap siap cetak") and labels[1:] == ["Unduh Excel (rekap per opd)"]

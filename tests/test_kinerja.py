@@ -4,20 +4,27 @@ and the year (naik and turun, stok and alir)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from kinerja_support import ADMIN, build_template, copy_store, indikator_id
 
 from core.kinerja import (
     aggregate,
     capaian,
+    capped_mean,
     kinerja_monthly,
     kinerja_recap,
+    month_target,
+    month_target_heading,
     period,
     period_from_key,
     predikat,
     recap_summary,
+    satuan_kind,
     target_for,
+    target_text,
     triwulan_of,
+    whole_target,
 )
 from core.kinerja_input import submit_values
 
@@ -88,6 +95,84 @@ def test_periods_and_targets():
     stok = dict(ind, agregasi="stok", target_tw2=45)
     assert target_for(stok, period(2026, month=5)) == (45, None)  # stok: the triwulan's target
     assert target_for(dict(stok, target_tw2=None), period(2026, month=5))[1] == "Target triwulan II belum ditetapkan."
+
+
+def test_month_target_is_one_rule_for_every_screen():
+    kk = dict(agregasi="alir", satuan="KK", target_tahunan=2400, target_tw1=900, target_tw2=500)
+    t = month_target(kk, 4)
+    assert (t.nilai, t.alasan, t.dasar) == (167, None, "target TW II ÷ 3, dibulatkan ke atas")  # 166,67 KK
+    assert month_target(kk, 2).nilai == 300 and month_target(kk, 2).dasar == "target TW I ÷ 3"
+    pct = dict(agregasi="stok", satuan="%", target_tw2=45.5)
+    assert (month_target(pct, 6).nilai, month_target(pct, 6).dasar) == (45.5, "target TW II")
+    menit = dict(agregasi="alir", satuan="menit", target_tw3=100)
+    assert month_target(menit, 8).nilai == pytest.approx(33.333333)  # a measure keeps its decimals
+    assert month_target(dict(kk, target_tw3=None), 7).alasan == "Target triwulan III belum ditetapkan."
+    # the recap's month target is the same number
+    assert target_for(kk, period(2026, month=4)) == (167, None)
+    assert target_for(kk, period(2026, triwulan=2)) == (500, None)
+    assert month_target_heading(4) == "Target bulan April (bulanan, dari target triwulan II)"
+
+
+@pytest.mark.parametrize(
+    "value, satuan, text",
+    [
+        (166.6666667, "KK", "167"),
+        (500 / 3, "orang", "167"),
+        (200.0000001, "surat", "200"),  # a float error of a division does not round up
+        (2.1, "dokumen", "3"),
+        (1500, "unit usaha", "1.500"),
+        (166.6666667, "%", "166,67"),
+        (1250000.5, "Rp", "1.250.000,5"),
+        (33.333333, "menit", "33,33"),
+        (82.25, "indeks", "82,25"),
+        (7.5, None, "7,5"),
+        (None, "KK", "–"),
+    ],
+)
+def test_targets_of_counted_things_are_whole(value, satuan, text):
+    assert target_text(value, satuan) == text
+
+
+def test_satuan_kind():
+    kinds = {s: satuan_kind(s) for s in ["KK", "orang", "Dokumen", "kegiatan", "SPPT", "unit usaha", "desa"]}
+    assert set(kinds.values()) == {"cacah"}
+    assert [satuan_kind(s) for s in ["%", "persen", "Rp", "rupiah", "menit", "indeks", "km", "", None]] == [
+        "persen",
+        "persen",
+        "rupiah",
+        "rupiah",
+        "lain",
+        "lain",
+        "lain",
+        "lain",
+        "lain",
+    ]
+    assert (
+        whole_target(166.67, "KK") == 167 and whole_target(166.67, "%") == 166.67 and whole_target(None, "KK") is None
+    )
+
+
+def test_summary_caps_the_mean_and_gives_median_and_predikat():
+    """The issue's case: one 300 % lifts a mean of indicators mostly Rendah or Sangat rendah."""
+    recap = pd.DataFrame(
+        {
+            "capaian": [300.0, 60.0, 52.0, 45.0, 44.25, float("nan")],
+            "predikat": ["Sangat Tinggi", "Rendah", "Rendah", "Sangat Rendah", "Sangat Rendah", None],
+            "realisasi": [3.0, 6.0, 5.2, 4.5, 4.425, float("nan")],
+            "tidak_dilaporkan": [0, 0, 0, 0, 0, 1],
+        }
+    )
+    s = recap_summary(recap)
+    assert s["rata_capaian"] == pytest.approx(60.25)  # (100 + 60 + 52 + 45 + 44,25) / 5
+    assert s["rata_mentah"] == pytest.approx(100.25)  # (300 + 60 + 52 + 45 + 44,25) / 5
+    assert s["median_capaian"] == 52.0 and s["dibatasi"] == 1 and s["maks"] == 100.0
+    assert s["predikat"] == {"Sangat Tinggi": 1, "Tinggi": 0, "Sedang": 0, "Rendah": 2, "Sangat Rendah": 2}
+    assert (s["indikator"], s["terisi"], s["dengan_capaian"], s["tidak_dilaporkan"]) == (6, 5, 5, 1)
+    wider = recap_summary(recap, 120.0)
+    assert wider["rata_capaian"] == pytest.approx((120 + 60 + 52 + 45 + 44.25) / 5) and wider["dibatasi"] == 1
+    assert capped_mean([]) is None and capped_mean([float("nan"), 80.0]) == 80.0
+    empty = recap_summary(recap.iloc[5:])
+    assert empty["rata_capaian"] is None and empty["median_capaian"] is None and empty["dibatasi"] == 0
 
 
 def test_aggregate_stok_takes_the_last_month_alir_the_sum():
@@ -190,5 +275,5 @@ def test_monthly_series_for_the_trend_chart(store):
     assert df["bulan"].tolist() == list(range(1, 13))
     assert df.loc[df["bulan"] == 3, "realisasi"].item() == 367 and df.loc[df["bulan"] == 4, "realisasi"].item() == 192
     assert df.loc[df["bulan"] == 3, "target"].item() == pytest.approx(300)  # TW I 900 / 3
-    assert df.loc[df["bulan"] == 4, "target"].item() == pytest.approx(500 / 3)
+    assert df.loc[df["bulan"] == 4, "target"].item() == 167  # TW II 500 KK / 3 = 166,67: counted, rounded up
     assert df.loc[df["bulan"] == 1, "realisasi"].isna().all()

@@ -15,7 +15,7 @@ from kinerja_support import CAMAT, SEKCAM, build_template, copy_store, unit_id
 
 from cli import main as cli
 from core import settings as settings_mod
-from core.kinerja import format_target, kinerja_recap
+from core.kinerja import kinerja_recap, month_target
 from core.review import transition
 from etl.pipeline import Upload, commit_batch
 from exports.kinerja_format import format_filename, format_workbook, formats_zip
@@ -45,9 +45,12 @@ def test_format_structure(store):
     assert ws["A2"].value == "Unit Kerja : Seksi Kesejahteraan Sosial" and ws["A3"].value == "Bulan : Mei 2026"
     assert [c.value for c in ws[5]] == ["No", "Indikator Kinerja", "Satuan", "Target", "Realisasi", "Keterangan"]
     inds = store.indikator_frame(2026, u)
+    # the month's target, as the form and the review show: alir a third of TW II (500 KK / 3 -> 167,
+    # counted things rounded up), stok TW II as is (100 %, 40 menit)
+    assert [ws.cell(row=r, column=4).value for r in range(6, 6 + len(inds))] == [50, 167, 2, 100, 40]
     for r, ind in enumerate(inds.to_dict("records"), start=6):
         assert ws.cell(row=r, column=2).value == ind["nama"]
-        assert ws.cell(row=r, column=4).value == format_target(ind, 5)  # TW II target
+        assert ws.cell(row=r, column=4).value == month_target(ind, 5).nilai
         assert ws.cell(row=r, column=5).value is None
         assert not ws.cell(row=r, column=5).protection.locked and not ws.cell(row=r, column=6).protection.locked
         assert ws.cell(row=r, column=2).protection.locked
@@ -123,8 +126,16 @@ def test_workbook_numbers_are_the_recap(store, when):
             assert (value is None and want != want) or value == pytest.approx(want)
         assert got[4] == (exp.predikat if isinstance(exp.predikat, str) else None)
     texts = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)]
-    total = texts.index("RATA-RATA CAPAIAN") + 1
-    assert ws.cell(row=total, column=7).value == pytest.approx(recap["capaian"].mean())
+    total = next(i for i, t in enumerate(texts, start=1) if isinstance(t, str) and t.startswith("RATA-RATA CAPAIAN"))
+    assert texts[total - 1] == "RATA-RATA CAPAIAN (capaian di atas 100 % dihitung 100 %)"
+    # the mean counts each capaian above 100 % as 100 %; the median is of the raw capaian
+    assert ws.cell(row=total, column=7).value == pytest.approx(recap["capaian"].clip(upper=100).mean())
+    assert texts[total] == "MEDIAN CAPAIAN"
+    assert ws.cell(row=total + 1, column=7).value == pytest.approx(recap["capaian"].median())
+    counts = {p: int((recap["predikat"] == p).sum()) for p in ("Sangat Tinggi", "Tinggi", "Sedang", "Rendah")}
+    assert ws.cell(row=total + 2, column=10).value.startswith(
+        f"Sangat Tinggi: {counts['Sangat Tinggi']}; Tinggi: {counts['Tinggi']}; Sedang: {counts['Sedang']}; "
+    )
     assert sum(
         ws.cell(row=r, column=6).value or 0
         for r in range(1, ws.max_row + 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from conftest import FIXTURES
 from kinerja_support import (
@@ -23,12 +24,14 @@ from kinerja_support import (
 
 from cli import main as cli
 from core.access import User
-from core.kinerja import format_target, kinerja_recap
+from core.kinerja import kinerja_recap, recap_summary, tw_target
 from core.kinerja_input import InputError, confirm_match, dismiss_match, submit_values
 from core.review import Locked, ReviewError, transition
 from db.store import Store
 from etl.indikator_match import match_indikator, match_rows, normalise
+from etl.kinerja import realisasi_cell
 from etl.pipeline import Master, Upload, analyse, analyse_batch, commit_batch, ingest_paths
+from ui.kinerja import recap_display
 
 SEKR_MAR = FIXTURES / "kinerja" / "kinerja_sekretariat_2026-03.xlsx"
 
@@ -145,7 +148,7 @@ def test_every_submission_loads_exactly(template, expected):
             assert row["target_file"] == pytest.approx(ind["target"]) and row["match_how"] == "exact"
             pk = inds[(inds["unit"] == exp["unit"]) & (inds["nama"] == ind["indikator"])].iloc[0]
             # EXPECTED convention: Target = target of the current triwulan
-            assert format_target(pk.to_dict(), exp["month"]) == pytest.approx(ind["target"])
+            assert tw_target(pk.to_dict(), exp["month"]) == pytest.approx(ind["target"])
             assert (pk["satuan"], pk["arah"]) == (ind["satuan"], ind["arah"])
     reviews = store.review_rows(2026)
     assert len(reviews) == 14 and set(reviews["status"]) == {"submitted"}
@@ -257,14 +260,62 @@ def test_dismissed_row_and_unknown_indicator(pk_store):
 
 # ---------------------------------------------------------------------------- refused files
 def test_a_bad_file_changes_nothing(store):
-    data = edit_workbook(SEKR_MAR, {(7, 5): "dua ratus"})
+    data = edit_workbook(SEKR_MAR, {(2, 1): "Unit Kerja : Seksi Antah Berantah"})
     before, archived = store.table_checksums(), _archive(store)
     res = _ingest(store, SEKR_MAR.name, data)[0]
-    assert res["status"] == "rejected" and res["unit"] == "Sekretariat"
+    assert res["status"] == "rejected"
     err = next(i for i in res["issues"] if i["severity"] == "error")
-    assert (err["code"], err["sheet"], err["row"], err["column"]) == ("non_numeric_value", "Data Kinerja", 7, "E")
-    assert "dua ratus" in err["message"] and "bukan angka" in err["message"]
+    assert err["code"] == "unknown_unit" and "Seksi Antah Berantah" in err["message"]
     assert store.table_checksums() == before and _archive(store) == archived
+
+
+def test_text_in_a_realisasi_cell_is_loaded_as_not_reported(store):
+    """'tercapai' and 'n/a' in place of numbers: the file is accepted, those rows are stored without a
+    number and flagged 'tidak dilaporkan' (superseding the numbers in force), the other row loads."""
+    data = edit_workbook(SEKR_MAR, {(7, 5): "tercapai", (8, 5): "n/a", (6, 5): 21.5})
+    res = _ingest(store, "kinerja_sekretariat_2026-03_revisi.xlsx", data)[0]
+    assert res["status"] == "flagged" and res["unit"] == "Sekretariat" and res["month"] == 3
+    text = [(i["row"], i["column"], i["severity"]) for i in res["issues"] if i["code"] == "realisasi_bukan_angka"]
+    assert text == [(7, "E", "warning"), (8, "E", "warning")]
+    msg = next(i["message"] for i in res["issues"] if i["code"] == "realisasi_bukan_angka")
+    assert "'tercapai'" in msg and "TIDAK DILAPORKAN" in msg
+    recap = kinerja_recap(store, 2026, month=3, unit_id=unit_id(store, "Sekretariat"))
+    by = recap.set_index("indikator")
+    surat = by.loc["Jumlah surat masuk dan keluar yang diadministrasikan"]
+    assert pd.isna(surat["realisasi"]) and pd.isna(surat["capaian"]) and surat["tidak_dilaporkan"] == 1
+    assert surat["catatan"].startswith("Tidak dilaporkan: realisasi pada berkas tertulis 'tercapai'")
+    ikm = by.loc["Indeks Kepuasan Masyarakat (IKM) pelayanan kecamatan"]
+    assert pd.isna(ikm["realisasi"]) and "'n/a'" in ikm["catatan"]
+    anggaran = by.loc["Persentase realisasi anggaran"]
+    assert (anggaran["realisasi"], anggaran["tidak_dilaporkan"]) == (21.5, 0)
+    assert anggaran["capaian"] == pytest.approx(21.5 / 20 * 100)
+    assert recap_summary(recap)["tidak_dilaporkan"] == 2 and recap_summary(recap)["terisi"] == 1
+    # the number 237 of the first file is history now; the month's state is submitted again
+    hist = store.kinerja_value_history(2026, 3, indikator_id=indikator_id(store, "Sekretariat", surat.name))
+    assert pd.isna(hist["realisasi"].iloc[0]) and hist["realisasi"].iloc[1] == 237
+    assert hist["flagged"].iloc[0] and not hist["active"].iloc[1]
+    # a triwulan says which month was not reported
+    tw1 = kinerja_recap(store, 2026, triwulan=1, unit_id=unit_id(store, "Sekretariat")).set_index("indikator")
+    assert tw1.loc[surat.name, "catatan"] == "Tidak dilaporkan 1 bulan (realisasi bukan angka): Maret ('tercapai')."
+    # the Sekcam's table shows the flag in the Realisasi column
+    shown = recap_display(recap, with_unit=False).set_index("Indikator")
+    assert shown.loc[surat.name, "Realisasi"] == "⚠️\u00a0tidak dilaporkan"
+    assert shown.loc["Persentase realisasi anggaran", "Realisasi"] == "21,5"
+
+
+@pytest.mark.parametrize(
+    "raw, parsed",
+    [
+        ("tercapai", (None, "tercapai")),
+        (" n/a ", (None, "n/a")),
+        ("-", (None, "-")),
+        ("45,5", (45.5, None)),
+        (None, (None, None)),
+        ("", (None, None)),
+    ],
+)
+def test_realisasi_cell_text_or_number(raw, parsed):
+    assert realisasi_cell(raw) == parsed
 
 
 def test_approved_month_is_locked_until_reopened(store):

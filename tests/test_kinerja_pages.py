@@ -95,6 +95,11 @@ def unit_app() -> object:
     return new_app(Q, user="kasi.pem")
 
 
+def recap_table(at) -> pd.DataFrame:
+    """The recap table of Data Kinerja (the one with an Indikator column; the predikat table is beside it)."""
+    return next(t.value for t in at.table if "Indikator" in t.value.columns)
+
+
 def open_page(at, path: str, title: str):
     at.switch_page(path)
     run(at)
@@ -129,6 +134,10 @@ def test_full_review_flow_three_users(kinerja):
     unit = run(unit_app())
     assert [t.value for t in unit.title] == ["Isi Data Kinerja"]
     assert "Belum disampaikan" in _texts(unit.markdown)
+    # the month's target (bulanan, from TW I): stok as is, alir a third (PBB-P2 3.000 SPPT / 3)
+    assert "Target bulan Maret (bulanan, dari target triwulan I)" in _texts(unit.caption)
+    targets = ["12", "85", "1.000", "100"]
+    assert [m.value for m in unit.markdown if m.value in targets] == targets
     first = next(iter(values))
     fill_form(unit, {i: str(v).replace(".", ",") for i, v in values.items()})
     unit.text_input(key=f"val_2026_3_{first}").set_value("dua belas")
@@ -149,6 +158,8 @@ def test_full_review_flow_three_users(kinerja):
     run(sek)
     shown = sek.table[1].value
     assert shown["Realisasi"].tolist()[1] == "80,18"
+    assert shown["Target"].tolist() == targets  # the same targets the unit saw
+    assert "Kolom Target: **Target bulan Maret (bulanan, dari target triwulan I)**" in _texts(sek.caption)
     click(sek, "Kembalikan ke unit")
     assert "Catatan wajib diisi" in _texts(sek.error)
     assert review.status_of(store, unit_id, 2026, 3) == "submitted"
@@ -233,7 +244,7 @@ def test_data_kinerja_recap_equals_core(kinerja, media, kind, extra, args):
         at.selectbox(key=key).set_value(value)
         run(at)
     expected = kinerja_recap(_store(), 2026, **args)
-    table = at.table[0].value
+    table = recap_table(at)
     assert table["Indikator"].tolist() == expected["indikator"].tolist()
     # the numbers on screen, read back, are the backend's (to the 2 decimals shown)
     for column, key in (("Target", "target"), ("Realisasi", "realisasi"), ("Capaian", "capaian")):
@@ -409,7 +420,7 @@ def test_unit_user_sees_only_its_unit_and_cannot_review(kinerja):
     with pytest.raises(ValueError):
         at.switch_page("pages/kinerja_review.py")
     open_page(at, "pages/kinerja_data.py", "Data Kinerja")
-    table = at.table[0].value
+    table = recap_table(at)
     assert "Unit" not in table.columns
     assert table["Indikator"].tolist() == list(ids_by_name(_store(), kinerja["units"][UNIT]))
 
@@ -497,7 +508,8 @@ def test_admin_writes_the_analysis_and_edits_a_target_with_history(kinerja):
         assert "Analisis Seksi Ekonomi dan Pembangunan Maret 2026 tersimpan" in _texts(at.success)
     notes = store.analisis(2026, "B03", eko)
     assert notes["note"].tolist() == [text] and notes["versi"].tolist() == [2]
-    assert at.table[1].value["Analisis"].tolist() == [md_escape(text)]  # st.table cells are markdown
+    analysis = next(t.value for t in at.table if "Analisis" in t.value.columns)
+    assert analysis["Analisis"].tolist() == [md_escape(text)]  # st.table cells are markdown
     assert len(store.analisis_history(eko, 2026, "B03")) == 2
     assert "analysed" in store.review_events(2026, 3, eko)["step"].tolist()  # SOP step 5 recorded
     assert _audit("kinerja_analisis")[-1][:2] == ("admin", "Seksi Ekonomi dan Pembangunan")
@@ -581,3 +593,50 @@ def test_sidebar_offers_the_years_of_the_perjanjian_kinerja(app_env):
     )
     at = run(new_app())
     assert "2024" in at.selectbox(key="_w_tahun").options
+
+
+# --------------------------------------------------------------------------- summary figures (issue 17)
+def test_data_kinerja_summary_is_capped_mean_median_and_predikat(kinerja):
+    """The cards and the predikat table of the page are recap_summary's; raising the maximum on
+    Pengaturan (stored with the other settings) changes the mean, not the raw capaian of a row."""
+    import dataclasses
+
+    from core import settings as settings_mod
+    from core.format import percent
+    from core.kinerja import kinerja_recap, recap_summary
+
+    store = _store()
+    expected_recap = kinerja_recap(store, 2026, month=4)
+    want = recap_summary(expected_recap)
+    assert want["dibatasi"] > 0  # some April capaian are above 100 %: the cap matters
+    at = run(new_app({"tahun": "2026", "bulan": "4"}, user="kabag", role="viewer"))
+    open_page(at, "pages/kinerja_data.py", "Data Kinerja")
+    m = {x.label: x.value for x in at.metric}
+    assert m["Rata-rata capaian"] == percent(want["rata_capaian"]) != percent(want["rata_mentah"])
+    assert m["Median capaian"] == percent(want["median_capaian"])
+    assert m["Rata-rata capaian"] == percent(expected_recap["capaian"].clip(upper=100).mean())
+    dist = next(t.value for t in at.table if "Predikat" in t.value.columns and "Jumlah indikator" in t.value.columns)
+    assert dict(zip([p.replace(NBSP, " ") for p in dist["Predikat"]], dist["Jumlah indikator"].astype(int))) == {
+        "Sangat Tinggi": want["predikat"]["Sangat Tinggi"],
+        "Tinggi": want["predikat"]["Tinggi"],
+        "Sedang": want["predikat"]["Sedang"],
+        "Rendah": want["predikat"]["Rendah"],
+        "Sangat Rendah": want["predikat"]["Sangat Rendah"],
+    }
+    assert sum(dist["Jumlah indikator"].astype(int)) == want["dengan_capaian"]
+    assert f"{want['dibatasi']} indikator di atas 100 %" in _texts(at.caption)
+    # the raw capaian stays on the rows
+    assert max(shown_number(t) or 0 for t in recap_table(at)["Capaian"]) == pytest.approx(
+        expected_recap["capaian"].max(), abs=0.005
+    )
+
+    cfg = settings_mod.load_own(store)
+    settings_mod.save(store, dataclasses.replace(cfg, kinerja_capaian_maks=150.0), "admin")
+    assert settings_mod.load(store).kinerja_capaian_maks == 150.0
+    at = run(at)
+    wider = recap_summary(expected_recap, 150.0)
+    assert {x.label: x.value for x in at.metric}["Rata-rata capaian"] == percent(wider["rata_capaian"])
+    assert percent(wider["rata_capaian"]) == percent(expected_recap["capaian"].clip(upper=150).mean())
+    assert settings_mod.problems(dataclasses.replace(cfg, kinerja_capaian_maks=90.0)) == [
+        "Batas capaian untuk rata-rata harus 100 % sampai 1.000 % (100 %: capaian di atas target dihitung 100 %)."
+    ]

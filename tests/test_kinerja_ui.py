@@ -141,7 +141,7 @@ def test_candidates_and_history_labels():
     )
     frame = ui.history_frame(events, {"sekcam": "Drs. Sekretaris Camat"})
     assert frame.iloc[0].tolist() == [
-        "02-04-2026 09:05",
+        "2 April 2026 09.05",
         "Dikembalikan untuk diperbaiki",
         "Drs. Sekretaris Camat",
         "Disampaikan → Dikembalikan",

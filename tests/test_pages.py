@@ -321,7 +321,7 @@ def test_impor_preview_save_history(app_env, media):
     assert by_file.loc["dpa_2026.xlsx", "Pagu"] == rupiah(EXPECTED[DPA]["sum_pagu"])
     assert by_file.loc["realisasi_dinkes_2026-03.xlsx", "Periode"] == "Maret 2026"
     assert by_file.loc["realisasi_dinkes_2026-03.xlsx", "OPD"] == "Dinas Kesehatan"
-    assert by_file.loc["distan_2026-03.csv", "Baris"] == EXPECTED[DISTAN_MAR]["leaf_rows"]
+    assert by_file.loc["distan_2026-03.csv", "Baris"] == str(EXPECTED[DISTAN_MAR]["leaf_rows"])
 
     # the archived original can be downloaded, byte for byte
     buttons = [b for b in at.get("download_button") if b.label == "Unduh berkas asli"]
@@ -441,15 +441,20 @@ def test_ringkasan_after_march_reports(app_env, media):
         w.value for w in at.warning
     ]
 
-    recap = table_with(at, "OPD", "Pagu", "Realisasi keuangan")[0]
-    assert len(recap) == N_OPD and recap["OPD"].is_unique
+    # the recap on screen: money compact (the full value in the Excel below), a JUMLAH row last
+    recap = table_with(at, "OPD", "Lampu", "Pagu", "Realisasi")[0]
+    assert len(recap) == N_OPD + 1 and recap["OPD"].is_unique
+    assert recap.iloc[-1]["OPD"] == "JUMLAH" and recap.iloc[-1]["Pagu"] == rupiah_compact(exp["pagu"])
+    assert recap.iloc[-1]["Lampu"] == f"{N_OPD - 1} dari {N_OPD} OPD"
     names = {v["opd_name"]: v["opd"] for v in EXPECTED.values() if v.get("opd_name")}
     by_name = recap.set_index("OPD")
     for name, kode in names.items():
-        assert by_name.loc[name, "Pagu"] == rupiah(exp["pagu_opd"][kode]), name
-        assert by_name.loc[name, "Status"] == ("Sudah lapor" if kode in exp["reported"] else "Belum lapor")
-        if kode not in exp["reported"]:
-            assert by_name.loc[name, "Realisasi keuangan"] == "-", name  # never "None" on screen
+        assert by_name.loc[name, "Pagu"] == rupiah_compact(exp["pagu_opd"][kode]), name
+        if kode in exp["reported"]:
+            assert re.fullmatch("(🟢 Hijau|🟡 Kuning|🔴 Merah)", by_name.loc[name, "Lampu"]), name
+        else:
+            assert by_name.loc[name, "Lampu"] == "⚪ Belum lapor", name
+            assert by_name.loc[name, "Realisasi"] == "-", name  # never "None" on screen
 
     # Excel download: the same numbers
     dl = [b for b in at.get("download_button") if b.label == "Unduh Excel"]

@@ -101,7 +101,9 @@ def test_ringkasan_shows_comparison_curve_ranking_and_kritis(demo_store):
     recap = recap_opd(demo_store, 2026, 4)
     best = recap.sort_values("keuangan_pct", na_position="first").iloc[-1]
     assert values(ranking.x)[-1] == pytest.approx(best["keuangan_pct"])  # best on top
-    assert len(values(ranking.y)) == len(recap)
+    # the OPDs that reported, each named with its rank (those that did not are not ranked)
+    assert len(values(ranking.y)) == recap["keuangan_pct"].notna().sum() == 7 < len(recap)
+    assert values(ranking.y)[-1] == f"1. {best['singkatan']}"
 
 
 def test_ringkasan_without_last_year_says_so(dpa_store, app_env):

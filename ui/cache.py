@@ -168,29 +168,38 @@ def recap_workbook_data(store: Store, year: int, month: int, opd: str | None, cf
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def level_display(table: pd.DataFrame, code: str | None, name: str, name_label: str) -> pd.DataFrame:
-    """:func:`ui.tables.level_display`, formatted once per table content (1,400 OPDs of a
+def level_screen(
+    table: pd.DataFrame,
+    code: str | None,
+    name: str,
+    name_label: str,
+    total: dict | None = None,
+    counts: bool = True,
+):
+    """:func:`ui.tables.level_screen`, formatted once per table content (1,400 OPDs of a
     province are some 9,000 numbers to format)."""
-    from ui.tables import level_display as display
+    from ui.tables import level_screen as screen
 
-    return display(table, code, name, name_label)
+    return screen(table, code, name, name_label, total, counts)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def recap_display(recap: pd.DataFrame) -> pd.DataFrame:
-    """:func:`ui.tables.recap_display`, formatted once per recap."""
-    from ui.tables import recap_display as display
+def recap_screen(recap: pd.DataFrame, target_serapan: float, kuning: float, merah: float):
+    """:func:`ui.tables.recap_screen`, formatted once per recap and thresholds."""
+    from ui.tables import recap_screen as screen
 
-    return display(recap)
+    return screen(recap, target_serapan, kuning, merah)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def ranking_figure(recap: pd.DataFrame, column: str, title: str, lights: pd.Series | None = None):
+def ranking_figure(
+    recap: pd.DataFrame, column: str, title: str, lights: pd.Series | None = None, limit: int | None = None
+):
     """:func:`ui.charts.ranking_figure`, built once per recap: one figure object shared by
     every run and session (a copy would be validated bar by bar again), so do not change it."""
     from ui.charts import ranking_figure as figure
 
-    return figure(recap, column, title, lights)
+    return figure(recap, column, title, lights, limit)
 
 
 def formatted(table: pd.DataFrame, rupiah: tuple = (), percent: tuple = (), points: tuple = ()) -> pd.DataFrame:
@@ -214,3 +223,19 @@ def _formatted(
         for column in columns:
             out[column] = out[column].map(formatter)
     return out
+
+
+def screen(name: str, table: pd.DataFrame):
+    """``ui.tables.<name>(table)`` (a screen shape such as :func:`ui.tables.kritis_screen`), built
+    once per table content (a province's kontrak kritis list has tens of thousands of rows); the
+    content is hashed in full, as in :func:`formatted`."""
+    content = int(pd.util.hash_pandas_object(table, index=False).sum()) if len(table) else 0
+    return _screen(table, content, tuple(table.columns), len(table), name)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _screen(_table: pd.DataFrame, content: int, columns: tuple, rows: int, name: str):
+    # content, columns and rows only key the cache
+    from ui import tables
+
+    return getattr(tables, name)(_table)

@@ -65,29 +65,58 @@ def kurva_s_figure(curve: pd.DataFrame, target_serapan: list[float], title: str)
     return fig
 
 
-def ranking_figure(recap: pd.DataFrame, column: str, title: str, lights: pd.Series | None = None) -> go.Figure:
-    """Horizontal bar chart of OPDs by a percentage column, best on top."""
-    df = recap.assign(_v=recap[column]).sort_values("_v", ascending=True, na_position="first")
+GAP = "· · ·"  # the empty category between the top and the bottom of a cut ranking
+
+
+def ranking_rows(recap: pd.DataFrame, column: str, limit: int | None = None) -> pd.DataFrame:
+    """The rows with a value in ``column``, best first, with their ``peringkat`` (1 = best, among
+    those rows); with ``limit`` and more than twice as many rows, only the ``limit`` best and the
+    ``limit`` worst (a province has 1,400 OPDs: 1,400 bars are unreadable and slow)."""
+    ranked = recap[recap[column].notna()].sort_values(column, ascending=False, kind="stable")
+    ranked = ranked.assign(peringkat=range(1, len(ranked) + 1))
+    if limit and len(ranked) > 2 * limit:
+        ranked = pd.concat([ranked.head(limit), ranked.tail(limit)])
+    return ranked
+
+
+def ranking_figure(
+    recap: pd.DataFrame, column: str, title: str, lights: pd.Series | None = None, limit: int | None = None
+) -> go.Figure:
+    """Horizontal bar chart of OPDs by a percentage column, best on top, each bar named with its
+    rank; OPDs without a value are left out. With ``limit`` (see :func:`ranking_rows`) a long
+    ranking shows its top and bottom ``limit`` with a gap between them."""
+    ranked = ranking_rows(recap, column, limit)
+    cut = limit is not None and int(ranked["peringkat"].max() if len(ranked) else 0) > len(ranked)
+    labels = [f"{p}. {n}" for p, n in zip(ranked["peringkat"], ranked["singkatan"].fillna(ranked["opd"]))]
+    values = ranked[column].tolist()
+    names = ranked["opd"].tolist()
     colours = [
         COLOURS.get(x, COLOURS["non_fisik"] if lights is not None else COLOURS["fisik"])
-        for x in (lights.loc[df.index] if lights is not None else [None] * len(df))
+        for x in (lights.loc[ranked.index] if lights is not None else [None] * len(ranked))
     ]
+    if cut:  # the gap between the best and the worst
+        half = int(limit or 0)
+        labels.insert(half, GAP)
+        values.insert(half, None)
+        names.insert(half, "")
+        colours.insert(half, COLOURS["non_fisik"])
     fig = go.Figure(
         go.Bar(
-            x=df["_v"],
-            y=df["singkatan"].fillna(df["opd"]),
+            x=values[::-1],
+            y=labels[::-1],
             orientation="h",
-            marker_color=colours,
-            text=[percent(v) for v in df["_v"]],
+            marker_color=colours[::-1],
+            text=[percent(v, dash="") for v in values[::-1]],
             textposition="outside",
-            hovertext=df["opd"],
+            hovertext=names[::-1],
             hovertemplate="%{hovertext}: %{x:.2f} %<extra></extra>",
         )
     )
     fig.update_layout(
         title=title,
         xaxis=dict(range=[0, 105], ticksuffix=" %", gridcolor="#e0e0e0"),
-        height=max(320, 34 * len(df) + 90),
+        yaxis=dict(type="category"),
+        height=max(320, 34 * len(labels) + 90),
         **_LAYOUT,
     )
     return fig

@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from babel.numbers import format_decimal
 
 from core.colors import COLOURS
-from core.format import LOCALE, percent
-from core.kinerja import PREDIKAT, ROMAN, SANGAT_RENDAH, period
+from core.format import LOCALE, percent, tanggal
+from core.kinerja import DEFAULT_CAPAIAN_MAKS, PREDIKAT, ROMAN, SANGAT_RENDAH, capped_mean, period, target_text
 from core.months import BULAN
 from core.review import STATUS_LABEL, STEP_LABEL, WORKDAY_END, WORKDAY_START
 
@@ -78,13 +78,19 @@ def status_text(status: str | None) -> str:
 
 
 def when_text(value) -> str:
-    """``23-11-2026 14:05`` (or ``-``)."""
-    return DASH if _missing(value) else f"{pd.Timestamp(value):%d-%m-%Y %H:%M}"
+    """``23 November 2026 14.05`` (or ``-``)."""
+    if _missing(value):
+        return DASH
+    t = pd.Timestamp(value)
+    return f"{tanggal(t)} {t:%H.%M}"
 
 
 def short_when(value) -> str:
-    """``23-11 14:05`` (the year is the period's; or ``-``)."""
-    return DASH if _missing(value) else f"{pd.Timestamp(value):%d-%m %H:%M}"
+    """``23 Nov 14.05`` (the year is the period's; or ``-``)."""
+    if _missing(value):
+        return DASH
+    t = pd.Timestamp(value)
+    return f"{t.day} {BULAN[t.month - 1][:3]} {t:%H.%M}"
 
 
 def duration_text(hours) -> str:
@@ -130,6 +136,7 @@ def recap_export(recap: pd.DataFrame) -> pd.DataFrame:
             "Agregasi": recap["agregasi"].map(lambda a: AGREGASI_LABEL.get(a, a)),
             "Target": recap["target"],
             "Realisasi": recap["realisasi"],
+            "Tidak dilaporkan (bulan)": recap["tidak_dilaporkan"],
             "Capaian (%)": recap["capaian"].round(2),
             "Predikat": recap["predikat"],
             "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
@@ -158,8 +165,11 @@ def recap_display(
             "No": recap["no"].map(lambda v: "" if _missing(v) else str(int(v))),
             "Indikator": recap["indikator"],
             "Satuan": recap["satuan"].fillna(""),
-            "Target": recap["target"].map(value_text),
-            "Realisasi": recap["realisasi"].map(value_text),
+            "Target": [target_text(t, sat, DASH) for t, sat in zip(recap["target"], recap["satuan"])],
+            "Realisasi": [
+                realisasi_text(v, n, k)
+                for v, n, k in zip(recap["realisasi"], recap["tidak_dilaporkan"], recap["satuan"])
+            ],
             "Capaian": recap["capaian"].map(capaian_text),
             "Predikat": recap["predikat"].map(lambda p: p.replace(" ", NBSP) if isinstance(p, str) else DASH),
             "Bulan terisi": [f"{a}/{b}" for a, b in zip(recap["bulan_terisi"], recap["bulan_periode"])],
@@ -179,6 +189,15 @@ def recap_display(
     return df.drop(columns=drop)
 
 
+def realisasi_text(value, not_reported: int = 0, satuan: str | None = None) -> str:
+    """A realisasi on screen: the number (``value_text``), or ``⚠️ tidak dilaporkan`` when a file
+    wrote text in place of it (``not_reported`` months) and there is no number; a number with
+    some months not reported gets the ⚠️ too (the Catatan column says which)."""
+    if _missing(value):
+        return "⚠️" + NBSP + "tidak dilaporkan" if not_reported else DASH
+    return ("⚠️ " if not_reported else "") + value_text(value)
+
+
 def predikat_css(value) -> str:
     """CSS of a Predikat cell (Styler.map)."""
     style = PREDIKAT_STYLE.get(value.replace(NBSP, " ") if isinstance(value, str) else value)
@@ -193,6 +212,36 @@ def style_recap(df: pd.DataFrame):
 def predikat_counts(recap: pd.DataFrame) -> dict[str, int]:
     """Indicators per predikat, best first (indicators without capaian are not counted)."""
     return {label: int((recap["predikat"] == label).sum()) for label in PREDIKAT_ORDER}
+
+
+def predikat_frame(summary: dict) -> pd.DataFrame:
+    """The predikat distribution of :func:`core.kinerja.recap_summary` as a small table:
+    Predikat, Rentang capaian, Jumlah indikator (best first)."""
+    ranges = ["≥ 91 %", "76 - 90 %", "66 - 75 %", "51 - 65 %", "≤ 50 %"]
+    return pd.DataFrame(
+        {
+            "Predikat": PREDIKAT_ORDER,
+            "Rentang capaian": ranges,
+            "Jumlah indikator": [summary["predikat"][label] for label in PREDIKAT_ORDER],
+        }
+    )
+
+
+def summary_caption(summary: dict) -> str:
+    """How the mean was computed, in words (under the summary cards)."""
+    maks = percent(summary["maks"], 0)
+    text = (
+        f"Rata-rata capaian dihitung dengan capaian di atas {maks} sebagai {maks} (batas di Pengaturan); "
+        "capaian setiap indikator di tabel tetap apa adanya. Median: nilai tengah capaian."
+    )
+    if summary["dibatasi"]:
+        text += (
+            f" {summary['dibatasi']} indikator di atas {maks}; tanpa batas rata-ratanya "
+            f"{percent(summary['rata_mentah'])}."
+        )
+    if summary.get("tidak_dilaporkan"):
+        text += f" {summary['tidak_dilaporkan']} indikator ditandai ⚠️ tidak dilaporkan (realisasi bukan angka)."
+    return text
 
 
 # ---------------------------------------------------------------------------- trend chart
@@ -343,11 +392,16 @@ def late_css(row: pd.Series) -> list[str]:
 
 
 def review_overview(
-    units: pd.DataFrame, reviews: pd.DataFrame, recap: pd.DataFrame, names: dict[str, str] | None = None
+    units: pd.DataFrame,
+    reviews: pd.DataFrame,
+    recap: pd.DataFrame,
+    names: dict[str, str] | None = None,
+    maks: float = DEFAULT_CAPAIAN_MAKS,
 ) -> pd.DataFrame:
     """One row per unit of a month for the Review page: status (🔒 when approved), indicators
-    filled, mean capaian, who (by name, with ``names``) submitted / verified / approved and when,
-    and the last note."""
+    filled (``⚠️`` with how many were not reported), mean capaian (each capaian above ``maks``
+    counted as ``maks``: :func:`core.kinerja.capped_mean`), who (by name, with ``names``)
+    submitted / verified / approved and when, and the last note."""
     rev = {int(r["unit_id"]): r for r in reviews.to_dict("records")} if not reviews.empty else {}
     rows = []
     for unit_id, nama in zip(units["id"], units["nama"]):
@@ -365,8 +419,11 @@ def review_overview(
             {
                 "Unit": nama,
                 "Status": status_text(r.get("status", "draft")),
-                "Terisi": f"{int(mine['realisasi'].notna().sum())}/{len(mine)}",
-                "Rata-rata capaian": capaian_text(caps.mean()) if len(caps) else DASH,
+                "Terisi": f"{int(mine['realisasi'].notna().sum())}/{len(mine)}"
+                + (
+                    f" (⚠️ {missing} tidak dilaporkan)" if (missing := int((mine["tidak_dilaporkan"] > 0).sum())) else ""
+                ),
+                "Rata-rata capaian": capaian_text(capped_mean(caps, maks)) if len(caps) else DASH,
                 "Disampaikan": who("submitted"),
                 "Diverifikasi": who("verified"),
                 "Disetujui": who("approved"),
@@ -486,7 +543,9 @@ def match_frame(rep) -> pd.DataFrame:
                 "Nama di berkas": r.nama,
                 "Dicocokkan dengan": target,
                 "Cara": MATCH_LABEL.get(how, DASH),
-                "Realisasi": value_text(r.realisasi),
+                "Realisasi": (
+                    f"⚠️ tidak dilaporkan ('{r.teks}')" if r.realisasi is None and r.teks else value_text(r.realisasi)
+                ),
                 "Keterangan": r.keterangan or "",
             }
         )

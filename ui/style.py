@@ -30,6 +30,26 @@ _CSS = """
 [data-testid="stSidebarUserContent"] > div > [data-testid="stVerticalBlock"] > * { order: 3; }
 [data-testid="stSidebarUserContent"] > div > [data-testid="stVerticalBlock"] > .st-key-@TOP@,
 [data-testid="stSidebarUserContent"] > div > [data-testid="stVerticalBlock"] > :has(.st-key-@TOP@) { order: 1; }
+/* Tables (issue 17): an office laptop (1366 px) with the sidebar open keeps ~900 px for the page
+   with Streamlit's wide margins (5rem a side); narrower margins give the tables room. */
+@media (min-width: 641px) and (max-width: 1599px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 2.5rem; padding-right: 2.5rem; }
+}
+/* A page draws an OPD table (container keyed pantau_tabel_*) and OPD cards (pantau_kartu_*):
+   the cards on a phone, the table elsewhere. */
+[class*="st-key-pantau_kartu_"] { display: none; }
+@media (max-width: 640px) {
+  [class*="st-key-pantau_kartu_"] { display: flex; }
+  [class*="st-key-pantau_tabel_"] { display: none; }
+}
+.pantau-kartu-daftar { display: flex; flex-direction: column; gap: 0.6rem; }
+.pantau-kartu { border: 1px solid #d5dbe3; border-radius: 0.5rem; padding: 0.6rem 0.75rem; background: #fff; }
+.pantau-kartu-jumlah { background: #eef3f9; border-color: #9fb6d1; }
+.pantau-kartu-kepala { display: flex; justify-content: space-between; gap: 0.5rem; margin-bottom: 0.4rem; }
+.pantau-kartu-kepala span { white-space: nowrap; }
+.pantau-kartu-isi { display: grid; grid-template-columns: 1fr 1fr; gap: 0.3rem 0.75rem; }
+.pantau-kartu-isi div { display: flex; flex-direction: column; }
+.pantau-kartu-isi span { font-size: 0.8rem; color: #5f6b7a; }
 </style>
 """
 
