@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 PORT    ?= 8501
 
-.PHONY: run test lint bench bench-province demo slides clean
+.PHONY: run test lint bench bench-province bench-load demo slides clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,13 +34,20 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/python -m pytest -q
 
-## bench: performance figures against baselines, written to bench/results.json
+## bench: performance figures against baselines, written to bench/results.json (ingest, province,
+## and a 10-session, 30-second load run on the kabupaten demo DB)
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.bench
 
 ## bench-province: only the province-scale figures (35 kabupaten, 8.6 M realisasi rows; built once in bench/work)
 bench-province: $(VENV)/.installed-test
 	$(BIN)/python -m bench.bench --only province
+
+## bench-load: 30 browser sessions for 2 minutes on the kabupaten demo DB, then on the province DB,
+## while a CLI batch import runs (one headless /usr/bin/chromium; figures in bench/work/load/results.json)
+bench-load: $(VENV)/.installed-test
+	$(BIN)/python -m bench.load --db kabupaten --db province --sessions 30 --seconds 120 \
+		--json bench/work/load/results.json
 
 ## slides: the meeting pack of the demo data rendered to one PNG per slide in tests/artifacts/slides
 ## (LibreOffice headless with Impress - Debian package libreoffice-impress-nogui - and pdftoppm)

@@ -11,6 +11,8 @@ figure 3 times and keeps the best:
 (d)  ``etl.pipeline.ingest_paths`` of the 40,000-line DPA into a fresh DuckDB file
 (e)  the Rakor POK meeting pack (pack_data + PPTX + XLSX) of 40 OPDs and 2,000 sub kegiatan
      (``bench/pack_bench.py``; its database is built once under ``bench/work/pack``)
+(g)  the per-OPD request templates zip of the 40-OPD DPA, 12,000 sub kegiatan
+     (``bench/request_bench.py``; median of 5 runs alternating with a plain XlsxWriter baseline)
 
 and, for information only, reading the 40 reports with other tools:
 
@@ -20,10 +22,16 @@ and, for information only, reading the 40 reports with other tools:
 
 Budgets, in what a user waits for (``budgets`` in results.json, each value, limit and pass):
 ``ingest_40_reports_seconds`` (c) < 3 s, ``dpa_40k_lines_seconds`` (d) < 3 s,
-``meeting_pack_seconds`` (e) < 3 s. Every ingest result is checked against the generator's
-ground truth (status, leaf rows, pagu, realisasi keuangan); mismatches are printed loudly.
-Figures go to ``bench/results.json``. The exit code is 0 even when a budget fails: this is a report.
-The province section (``--only province``, ``make bench-province``) is bench/province_bench.py.
+``meeting_pack_seconds`` (e) < 3 s, ``request_templates_12k_seconds`` (g) < 5 s. Every ingest result
+is checked against the generator's ground truth (status, leaf rows, pagu, realisasi keuangan);
+mismatches are printed loudly. Figures go to ``bench/results.json``. The exit code is 0 even when a
+budget fails: this is a report.
+
+The province section (``--only province``, ``make bench-province``) is bench/province_bench.py;
+the load section (``--only load``) is a short run of bench/load.py: 10 sessions for 30 seconds on
+the kabupaten demo DB (``make bench-load`` runs the long one). Issue 18's named budgets of those
+sections (``province_first_render_*``, ``province_kurva_s_*``, ``print_recap_20k_seconds``,
+``load_p95_kabupaten_seconds``, ``load_errors``) are copied into the top-level ``budgets`` too.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import pack_bench, real_bench
+from bench import pack_bench, real_bench, request_bench
 from scripts import synth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -332,6 +340,12 @@ def run(force: bool = False) -> dict:
     except Exception:
         fig["errors"]["e_pack"] = traceback.format_exc()
     try:
+        req = request_bench.measure(WORK, manifest)
+        fig["request"], fig["mismatches"]["g_request"] = req, req["problems"]
+        fig["seconds"]["g_request_templates"], fig["all_runs"]["g_request_templates"] = req["seconds"], req["all_runs"]
+    except Exception:
+        fig["errors"]["g_request_templates"] = traceback.format_exc()
+    try:
         real = real_bench.measure(WORK, REPEAT)
         if real is not None:
             fig["real_sipd"] = real
@@ -371,6 +385,7 @@ def _budgets(fig: dict) -> None:
         "dpa_40k_lines_seconds": ("d_ingest_dpa_40000", BUDGET_SECONDS),
         "meeting_pack_seconds": ("e_pack", pack_bench.BUDGET_SECONDS),
         "real_sipd_25k_lines_seconds": ("f_real_sipd_25k", real_bench.BUDGET_SECONDS),
+        "request_templates_12k_seconds": ("g_request_templates", request_bench.BUDGET_SECONDS),
     }
     for name, (key, limit) in limits.items():
         value = s.get(key)
@@ -399,6 +414,18 @@ def print_table(fig: dict) -> None:
             "f_real_sipd_25k",
             "(f)  real SIPD export, 24,398 lines",
             f"{r['ratio']:.1f}x calamine alone ({r['calamine_seconds']:.2f} s)",
+        )
+    if fig.get("request"):
+        rq = fig["request"]
+        budget(
+            "request_templates_12k_seconds",
+            "g_request_templates",
+            "(g)  request templates zip, 12,000 sub keg.",
+            f"{rq['opd']} files, median of {len(rq['all_runs'])}",
+        )
+        print(
+            f"     (g) CPU {rq['cpu_seconds']:.2f} s; plain XlsxWriter baseline (same values, no formats) "
+            f"{rq['baseline_seconds']:.2f} s; zip {rq['zip_bytes'] / 1e6:.1f} MB"
         )
     if fig.get("pack"):
         pk = fig["pack"]
@@ -436,31 +463,93 @@ def print_table(fig: dict) -> None:
     print("\nBUDGETS: " + (f"FAIL ({', '.join(failed)})" if failed else "ALL PASS"))
 
 
+NAMED = (  # issue 18's budgets of the province and load sections, copied into the top-level budgets
+    "province_first_render_ringkasan",
+    "province_first_render_rekap",
+    "province_first_render_fisik",
+    "province_first_render_status",
+    "province_first_render_materi",
+    "province_kurva_s_seconds",
+    "province_kurva_s_over_raw",
+    "print_recap_20k_seconds",
+)
+LOAD_SHORT = {"db": "kabupaten", "sessions": 10, "seconds": 30}
+
+
+def load_budgets(load: dict) -> dict:
+    """The named budgets of the short load run."""
+    p95 = load.get("p95")
+    return {
+        "load_p95_kabupaten_seconds": {
+            "value": p95,
+            "limit": f"< {load.get('budget_p95')} s",
+            "pass": p95 is not None and p95 < load["budget_p95"] and not load.get("task_errors"),
+        },
+        "load_errors": {"value": load.get("errors"), "limit": "== 0", "pass": load.get("errors") == 0},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; always exits 0 (the output is a report). ``--only`` runs one
-    section (``ingest``: the figures above; ``province``: bench/province_bench.py) and keeps
-    the other section's last figures in results.json."""
+    section (``ingest``: the figures above; ``province``: bench/province_bench.py; ``load``: the
+    short run of bench/load.py) and keeps the other sections' last figures in results.json."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--regenerate", action="store_true", help="rebuild bench/work/inputs first")
-    parser.add_argument("--only", choices=["ingest", "province"], help="run one section only")
+    parser.add_argument("--only", choices=["ingest", "province", "load"], help="run one section only")
     args = parser.parse_args(argv)
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    if args.only == "province":
-        fig = {k: v for k, v in old.items() if k != "province"}
-    else:
+    sections = {"ingest", "province", "load"} if args.only is None else {args.only}
+    if "ingest" in sections:
         fig = run(force=args.regenerate)
         print_table(fig)
-    if args.only == "ingest":
-        if "province" in old:
-            fig["province"] = old["province"]
     else:
+        fig = {k: v for k, v in old.items() if k not in ("province", "load")}
+        fig.setdefault("budgets", {})
+    for key in ("province", "load"):
+        if key not in sections and key in old:
+            fig[key] = old[key]
+    if "province" in sections:
         from bench import province_bench
 
         fig["province"] = province_bench.run(force=args.regenerate)
         province_bench.print_table(fig["province"])
+    if "load" in sections:
+        from bench import load
+
+        try:
+            fig["load"] = load.run(**LOAD_SHORT)
+            load.print_table(fig["load"])
+        except Exception:
+            fig["load"] = {"error": traceback.format_exc(), "errors": None, "p95": None, "budget_p95": None}
+            _loud(fig["load"]["error"].strip().splitlines()[-12:], "ERROR in the load run")
+    for name in NAMED:
+        if name in fig.get("province", {}).get("budgets", {}):
+            fig["budgets"][name] = fig["province"]["budgets"][name]
+    if "load" in fig:
+        fig["budgets"].update(load_budgets(fig["load"]))
+    fig["load_average_end"] = os.getloadavg()
+    print_budgets(fig)
     RESULTS.write_text(json.dumps(fig, indent=1, default=str) + "\n")
     print(f"\nfigures written to {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def print_budgets(fig: dict) -> None:
+    """Every top-level budget, one line each, failures marked."""
+    print(f"\n{'budget (bench/results.json)':<36} {'value':>10}  {'limit':<22} result")
+    print("-" * 80)
+    for name, b in fig["budgets"].items():
+        value = b.get("value")
+        shown = "-" if value is None else f"{value:10.3f}" if isinstance(value, float) else str(value)
+        verdict = "PASS" if b.get("pass") else ("NOT MEASURED" if value is None else "FAIL  <<<<<<<<<<")
+        limit = b.get("limit")
+        limit = f"< {limit} s" if isinstance(limit, (int, float)) else str(limit)
+        print(f"{name:<36} {shown:>10}  {limit:<22} {verdict}")
+    la = os.getloadavg()
+    print(
+        f"(load average now {la[0]:.1f} / {la[1]:.1f} / {la[2]:.1f} on {os.cpu_count()} cores: the machine is "
+        "shared, so absolute times are noisy; baselines are measured alternately in the same run)"
+    )
 
 
 if __name__ == "__main__":

@@ -381,6 +381,18 @@ def build(path: Path, cfg: dict) -> dict:
     return counts
 
 
+def configure_daerah(store) -> None:
+    """Name the daerah (the sample data's kop) when the database names none, so that the
+    first-run setup (issue 17) does not stand in front of the pages."""
+    import dataclasses
+
+    from core import settings as settings_mod
+
+    own = settings_mod.load_own(store)
+    if not settings_mod.is_configured(own):
+        settings_mod.save(store, dataclasses.replace(own, **settings_mod.DEMO_DAERAH), "bench")
+
+
 def prepare(work: Path, name: str, cfg: dict, force: bool = False) -> tuple[Path, dict]:
     """The database for ``cfg`` under ``work/name/`` (built when missing or out of date)."""
     folder = work / name

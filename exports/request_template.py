@@ -24,14 +24,9 @@ import re
 import zipfile
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.packaging.custom import IntProperty, StringProperty
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import Outline
+import xlsxwriter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from xlsxwriter.worksheet import Worksheet
 
 from core.months import BULAN
 from core.settings import Settings
@@ -40,7 +35,7 @@ from etl.detect import find_period, opd_in_title, period_in_title
 from etl.template import COLUMNS, INPUT_FIELDS, KIND, VERSION, Marker
 
 from .sheet_layout import _code_key, _lines, tanggal
-from .table_xlsx import PERCENT, RUPIAH, fit_a4, put
+from .table_xlsx import A4, PERCENT, RUPIAH, XLSXWRITER_OPTIONS, write_value
 
 SHEET = "Laporan Realisasi"
 GUIDE_SHEET = "Petunjuk"
@@ -51,17 +46,18 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JENIS = {"fisik": "Fisik", "non_fisik": "Non Fisik"}
 
 FONT = "Arial"
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill: light yellow
-REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")  # last month, for reference
-PROGRAM_FILL = PatternFill("solid", fgColor="DDEBF7")
-KEGIATAN_FILL = PatternFill("solid", fgColor="F2F2F2")
-TOTAL_FILL = PatternFill("solid", fgColor="D9D9D9")
-RED_FILL = PatternFill("solid", fgColor="F8CBAD")
-ORANGE_FILL = PatternFill("solid", fgColor="FFE699")
-UNLOCKED = Protection(locked=False)
+GREY = "#808080"  # thin cell borders
+BOX = {"border": 1, "border_color": GREY}  # a thin grey box round a table cell
+# the JUMLAH row: thin grey sides, double rules (automatic colour) above and below
+TOTAL_BOX = {"left": 1, "right": 1, "left_color": GREY, "right_color": GREY, "top": 6, "bottom": 6}
+HEADER_FILL = "#D9D9D9"
+INPUT_FILL = "#FFF2CC"  # the cells to fill: light yellow
+REFERENCE_FILL = "#EDEDED"  # last month, for reference
+PROGRAM_FILL = "#DDEBF7"
+KEGIATAN_FILL = "#F2F2F2"
+TOTAL_FILL = "#D9D9D9"
+RED_FILL = "#F8CBAD"
+ORANGE_FILL = "#FFE699"
 
 # Column letter of every field of the template (A = No ... P = last month's solusi).
 COL = {field: get_column_letter(i) for i, (field, _) in enumerate(COLUMNS, start=1) if field}
@@ -226,33 +222,79 @@ def _text(v) -> str | None:
 
 
 # ---------------------------------------------------------------------------- workbook
-def _font(bold: bool = False, size: float = 10, **kw) -> Font:
-    return Font(name=FONT, size=size, bold=bold, **kw)
+class _Sheet(Worksheet):
+    """An XlsxWriter worksheet that writes a data validation's operator and error style even when
+    they are the schema's defaults (``between``, ``stop``), as openpyxl and Excel do; some
+    readers take a missing attribute for none."""
+
+    def _xml_start_tag(self, tag, attributes=None) -> None:
+        super()._xml_start_tag(tag, _explicit(attributes) if tag == "dataValidation" else attributes or [])
+
+    def _xml_empty_tag(self, tag, attributes=None) -> None:
+        super()._xml_empty_tag(tag, _explicit(attributes) if tag == "dataValidation" else attributes or [])
 
 
-class _Styler:
-    """Cell styles as named styles of the workbook, one per distinct look: built once per key by
-    ``build`` (which sets font, border, fill, ... on the style), then given to each cell by name
-    (assigning the style objects to every cell costs several times more, as openpyxl hashes each
-    of them; and the fewer named styles, the faster openpyxl finds one by name)."""
+def _explicit(attributes: list) -> list:
+    names = {name for name, _ in attributes}
+    extra = [("errorStyle", "stop")] if "errorStyle" not in names else []
+    if "operator" not in names and dict(attributes).get("type") not in (None, "list", "custom", "any"):
+        extra.append(("operator", "between"))
+    return [*attributes, *extra]
 
-    def __init__(self, wb: Workbook):
+
+class _Book(xlsxwriter.Workbook):
+    """An XlsxWriter workbook whose structure is protected without a password (sheets cannot be
+    added, removed or renamed; Review > Protect Workbook lifts it): XlsxWriter has no call for
+    the ``workbookProtection`` element, so it is written after ``workbookPr``, where the schema
+    puts it."""
+
+    worksheet_class = _Sheet
+
+    def _write_workbook_pr(self) -> None:
+        super()._write_workbook_pr()
+        self._xml_empty_tag("workbookProtection", [("lockStructure", "1")])
+
+
+class _Formats:
+    """The workbook's cell formats, each made once per key (Arial, thin grey box unless told)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
         self.wb = wb
-        self.names: dict[tuple, str] = {}  # key -> style name
-        self.looks: dict[tuple, str] = {}  # look -> style name
+        self.made: dict[tuple, object] = {}
 
-    def apply(self, cell, key: tuple, build) -> None:
-        name = self.names.get(key)
-        if name is None:
-            style = NamedStyle(name=f"Pantau {len(self.looks) + 1}")
-            build(style)
-            look = (style.font, style.border, style.fill, style.number_format, style.alignment, style.protection)
-            name = self.looks.get(look)
-            if name is None:
-                name = self.looks[look] = style.name
-                self.wb.add_named_style(style)
-            self.names[key] = name
-        cell.style = name
+    def get(self, key: tuple, **props):
+        fmt = self.made.get(key)
+        if fmt is None:
+            fmt = self.made[key] = self.wb.add_format({"font_name": FONT, "font_size": 10, **props})
+        return fmt
+
+    def cell(
+        self,
+        key: tuple,
+        *,
+        fmt: str | None = None,
+        fill: str | None = None,
+        bold: bool = False,
+        unlocked: bool = False,
+        wrap: bool = False,
+        align: str | None = None,
+        indent: int = 0,
+        box: dict = BOX,
+    ):
+        """A table cell: bold or not, boxed (``box``), shaded with ``fill``, number format ``fmt`` (then
+        right-aligned unless ``align``), top-aligned, wrapped, indented, unlocked (input)."""
+        props: dict = {"bold": bold, **box, "align": align or ("right" if fmt else "left"), "valign": "top"}
+        if fill:
+            props.update(bg_color=fill, pattern=1)
+        if fmt:
+            props["num_format"] = fmt
+        if wrap:
+            props["text_wrap"] = True
+        if indent:
+            props["indent"] = indent
+        if unlocked:
+            props["locked"] = False
+        return self.get(key, **props)
 
 
 def _title_lines(settings: Settings, opd: str, year: int, month: int) -> list[tuple[str, float, bool]]:
@@ -276,133 +318,38 @@ def _title_lines(settings: Settings, opd: str, year: int, month: int) -> list[tu
     return lines
 
 
-def _number_style(cell) -> None:
-    cell.font = _font(size=8, italic=True)
-    cell.border = BOX
-    cell.alignment = Alignment(horizontal="center")
-
-
-def _header(ws, styler: _Styler) -> None:
-    for j, ((field, label), width) in enumerate(zip(COLUMNS, WIDTHS), start=1):
-        cell = ws.cell(row=HEADER_ROW, column=j)
-        put(cell, label)
+def _header(ws, formats: _Formats) -> None:
+    """The column header (input columns yellow, last month's grey), the row of column numbers
+    and the column widths."""
+    number = formats.get(("number",), font_size=8, italic=True, **BOX, align="center")
+    for j, ((field, label), width) in enumerate(zip(COLUMNS, WIDTHS)):
         kind = "input" if field in INPUT_FIELDS else ("prev" if field is None else "plain")
-
-        def build(cell, kind=kind):
-            cell.font = _font(True, 9)
-            cell.fill = {"input": INPUT_FILL, "prev": REFERENCE_FILL}.get(kind, HEADER_FILL)
-            cell.border = BOX
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-        styler.apply(cell, ("head", kind), build)
-        styler.apply(ws.cell(row=HEADER_ROW + 1, column=j, value=j), ("number",), _number_style)
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 54
-
-
-def _cell(
-    ws,
-    styler: _Styler,
-    row: int,
-    col: int,
-    value,
-    key: tuple,
-    *,
-    fmt: str | None = None,
-    fill: PatternFill | None = None,
-    bold: bool = False,
-    unlocked: bool = False,
-    wrap: bool = False,
-    align: str | None = None,
-    indent: int = 0,
-) -> None:
-    cell = ws.cell(row=row, column=col)
-    put(cell, value)
-
-    def build(cell):
-        cell.font = _font(bold)
-        cell.border = BOX
-        if fill is not None:
-            cell.fill = fill
-        if fmt:
-            cell.number_format = fmt
-        cell.alignment = Alignment(
-            horizontal=align or ("right" if fmt else "left"), vertical="top", wrap_text=wrap, indent=indent
+        fill = {"input": INPUT_FILL, "prev": REFERENCE_FILL}.get(kind, HEADER_FILL)
+        head = formats.get(
+            ("head", kind),
+            bold=True,
+            font_size=9,
+            bg_color=fill,
+            pattern=1,
+            **BOX,
+            align="center",
+            valign="vcenter",
+            text_wrap=True,
         )
-        if unlocked:
-            cell.protection = UNLOCKED
-
-    styler.apply(cell, key, build)
+        ws.write_string(HEADER_ROW - 1, j, label, head)
+        ws.write_number(HEADER_ROW, j, j + 1, number)
+        ws.set_column(j, j, width)
+    ws.set_row(HEADER_ROW - 1, 54)
 
 
 def _subtotal(col: str, first: int, last: int) -> str:
     return f"=SUBTOTAL(9,{col}{first}:{col}{last})"
 
 
-def _write_rows(ws, styler: _Styler, rows: pd.DataFrame) -> tuple[int, list[int]]:
-    """Program, kegiatan and sub kegiatan rows from :data:`DATA_ROW`; returns the JUMLAH row and
-    the rows of the sub kegiatan."""
-    row = DATA_ROW
-    leaves: list[int] = []
-    parents: list[tuple[int, int, int, str]] = []  # (row, first, last, level) to fill in afterwards
-    groups: dict = {}
-    for r in rows.itertuples(index=False):
-        groups.setdefault(r.program_kode, {}).setdefault(r.kegiatan_kode, []).append(r)
-    names_p = {r.program_kode: _text(r.program_nama) for r in rows.itertuples(index=False)}
-    names_k = {r.kegiatan_kode: _text(r.kegiatan_nama) for r in rows.itertuples(index=False)}
-    for p_no, program in enumerate(sorted(groups, key=lambda k: (k is None, _code_key(k))), start=1):
-        p_row = None
-        if program is not None:
-            p_row = row
-            _parent(ws, styler, row, _roman(p_no), program, names_p.get(program), "program")
-            row += 1
-        for k_no, kegiatan in enumerate(sorted(groups[program], key=lambda k: (k is None, _code_key(k))), start=1):
-            k_row = None
-            if kegiatan is not None:
-                k_row = row
-                _parent(ws, styler, row, _letters(k_no), kegiatan, names_k.get(kegiatan), "kegiatan")
-                row += 1
-            for n, leaf in enumerate(groups[program][kegiatan], start=1):
-                _leaf(ws, styler, row, n, leaf)
-                leaves.append(row)
-                row += 1
-            if k_row is not None:
-                parents.append((k_row, k_row + 1, row - 1, "kegiatan"))
-        if p_row is not None:
-            parents.append((p_row, p_row + 1, row - 1, "program"))
-    for p_row, first, last, _ in parents:
-        for field in ("pagu", "realisasi_keuangan"):
-            ws[f"{COL[field]}{p_row}"] = _subtotal(COL[field], first, last)
-        ws[f"{PREV['realisasi_keuangan']}{p_row}"] = _subtotal(PREV["realisasi_keuangan"], first, last)
-    return row, leaves
-
-
-def _parent(ws, styler: _Styler, row: int, no: str, kode: str, nama: str | None, level: str) -> None:
-    fill = PROGRAM_FILL if level == "program" else KEGIATAN_FILL
-    bold = level == "program"
-    values = {"no": no, "kode": kode, "nama": nama}
-    for j, (field, _) in enumerate(COLUMNS, start=1):
-        prev = PREV_KINDS.get(_prev_field(j))
-        fmt = KINDS.get(field) or prev
-        align = "center" if field == "no" else None
-        _cell(
-            ws,
-            styler,
-            row,
-            j,
-            values.get(field),
-            (level, j),
-            fmt=fmt,
-            fill=fill,
-            bold=bold,
-            wrap=field == "nama",
-            align=align,
-            indent=1 if field == "nama" and level == "kegiatan" else 0,
-        )
-    lines = _lines(nama, WIDTHS[2], bold, 1 if level == "kegiatan" else 0)
-    if lines > 1:
-        ws.row_dimensions[row].height = 12.75 * lines + 2
-    ws.row_dimensions[row].outline_level = 1 if level == "kegiatan" else 0
+def _formula(ws, cell: str, formula: str, fmt) -> None:
+    """A formula without a saved result (``<v></v>``): the ingest skips it rather than
+    cross-checking a result nobody calculated, and a spreadsheet program calculates it."""
+    ws.write_formula(cell, formula, fmt, "")
 
 
 def _prev_field(col: int) -> str | None:
@@ -410,89 +357,148 @@ def _prev_field(col: int) -> str | None:
     return _PREV_AT.get(col)
 
 
-def _leaf(ws, styler: _Styler, row: int, n: int, leaf) -> None:
+# Per column (0-based) of a row kind: (format key, field, last month's field, format options).
+def _row_cells(level: str) -> list[tuple[tuple, str | None, str | None, dict]]:
+    out = []
+    for j, (field, _) in enumerate(COLUMNS):
+        prev = _prev_field(j + 1)
+        if level in ("program", "kegiatan"):
+            fill = PROGRAM_FILL if level == "program" else KEGIATAN_FILL
+            opts = dict(
+                fmt=KINDS.get(field) or PREV_KINDS.get(prev),
+                fill=fill,
+                bold=level == "program",
+                wrap=field == "nama",
+                align="center" if field == "no" else None,
+                indent=1 if field == "nama" and level == "kegiatan" else 0,
+            )
+        elif level == "total":
+            opts = dict(
+                fmt=KINDS.get(field) or PREV_KINDS.get(prev),
+                fill=TOTAL_FILL,
+                bold=True,
+                align="center" if j == 0 else None,
+            )
+        elif field in INPUT_FIELDS:
+            opts = dict(fmt=KINDS.get(field), fill=INPUT_FILL, unlocked=True, wrap=field in ("permasalahan", "solusi"))
+        elif field is None:
+            opts = dict(fmt=PREV_KINDS.get(prev), fill=REFERENCE_FILL, wrap=prev in ("permasalahan", "solusi"))
+        else:
+            opts = dict(
+                fmt=KINDS.get(field),
+                wrap=field == "nama",
+                align="center" if field in ("no", "jenis", "sumber_dana") else None,
+                indent=2 if field == "nama" else 0,
+            )
+        out.append(((level, j), field, prev, opts))
+    return out
+
+
+_ROW_CELLS = {level: _row_cells(level) for level in ("program", "kegiatan", "leaf", "total")}
+
+
+def _write_rows(ws, formats: _Formats, rows: pd.DataFrame) -> tuple[int, list[int]]:
+    """Program, kegiatan and sub kegiatan rows from :data:`DATA_ROW`; returns the JUMLAH row and
+    the rows of the sub kegiatan (1-based)."""
+    row = DATA_ROW
+    leaves: list[int] = []
+    parents: list[tuple[int, int, int, str]] = []  # (row, first, last, level) to fill in afterwards
+    groups: dict = {}
+    records = list(rows.itertuples(index=False))
+    for r in records:
+        groups.setdefault(r.program_kode, {}).setdefault(r.kegiatan_kode, []).append(r)
+    names_p = {r.program_kode: _text(r.program_nama) for r in records}
+    names_k = {r.kegiatan_kode: _text(r.kegiatan_nama) for r in records}
+    cells = {
+        level: [(formats.cell(key, **opts), f, p) for key, f, p, opts in spec] for level, spec in _ROW_CELLS.items()
+    }
+    for p_no, program in enumerate(sorted(groups, key=lambda k: (k is None, _code_key(k))), start=1):
+        p_row = None
+        if program is not None:
+            p_row = row
+            _parent(ws, cells["program"], row, _roman(p_no), program, names_p.get(program), "program")
+            row += 1
+        for k_no, kegiatan in enumerate(sorted(groups[program], key=lambda k: (k is None, _code_key(k))), start=1):
+            k_row = None
+            if kegiatan is not None:
+                k_row = row
+                _parent(ws, cells["kegiatan"], row, _letters(k_no), kegiatan, names_k.get(kegiatan), "kegiatan")
+                row += 1
+            for n, leaf in enumerate(groups[program][kegiatan], start=1):
+                _leaf(ws, cells["leaf"], row, n, leaf)
+                leaves.append(row)
+                row += 1
+            if k_row is not None:
+                parents.append((k_row, k_row + 1, row - 1, "kegiatan"))
+        if p_row is not None:
+            parents.append((p_row, p_row + 1, row - 1, "program"))
+    for p_row, first, last, level in parents:
+        for col in (COL["pagu"], COL["realisasi_keuangan"], PREV["realisasi_keuangan"]):
+            fmt = cells[level][column_index_from_string(col) - 1][0]
+            _formula(ws, f"{col}{p_row}", _subtotal(col, first, last), fmt)
+    return row, leaves
+
+
+def _put(ws, r: int, j: int, value, fmt) -> None:
+    """Write a template value (``None``, text, a whole or finite number, as :func:`_text` and
+    :func:`_value` give them) at 0-based (``r``, ``j``) with XlsxWriter's own cell writers,
+    without the argument conversion of the public ``write_*`` (a fifth of the time of 200,000
+    cells); anything else goes through :func:`write_value`. Text is always written as text."""
+    kind = type(value)
+    if value is None:
+        ws._write_blank(r, j, None, fmt)
+    elif kind is str:
+        ws._write_string(r, j, value, fmt)
+    elif kind is int or (kind is float and math.isfinite(value)):
+        ws._write_number(r, j, value, fmt)
+    else:
+        write_value(ws, r, j, value, fmt)
+
+
+def _parent(ws, cells, row: int, no: str, kode: str, nama: str | None, level: str) -> None:
+    values = {"no": no, "kode": kode, "nama": nama}
+    r = row - 1
+    for j, (fmt, field, _) in enumerate(cells):
+        _put(ws, r, j, values.get(field), fmt)
+    lines = _lines(nama, WIDTHS[2], level == "program", 1 if level == "kegiatan" else 0)
+    height = 12.75 * lines + 2 if lines > 1 else None
+    ws.set_row(r, height, None, {"level": 1} if level == "kegiatan" else None)
+
+
+def _leaf(ws, cells, row: int, n: int, leaf) -> None:
+    nama, masalah, solusi = _text(leaf.nama), _text(leaf.permasalahan), _text(leaf.solusi)
     values = {
         "no": n,
         "kode": leaf.kode,
-        "nama": _text(leaf.nama),
+        "nama": nama,
         "sumber_dana": _text(leaf.sumber_dana),
         "jenis": JENIS.get(leaf.jenis, _text(leaf.jenis)),
         "pagu": _value(leaf.pagu),
     }
-    for j, (field, _) in enumerate(COLUMNS, start=1):
+    r = row - 1
+    for j, (fmt, field, prev) in enumerate(cells):
         if field in INPUT_FIELDS:
-            _cell(
-                ws,
-                styler,
-                row,
-                j,
-                None,
-                ("input", j),
-                fmt=KINDS.get(field),
-                fill=INPUT_FILL,
-                unlocked=True,
-                wrap=field in ("permasalahan", "solusi"),
-            )
+            value = None
         elif field is None:
-            prev = _prev_field(j)
             value = getattr(leaf, prev)
             value = _text(value) if prev in ("permasalahan", "solusi") else _value(value)
-            _cell(
-                ws,
-                styler,
-                row,
-                j,
-                value,
-                ("prev", j),
-                fmt=PREV_KINDS.get(prev),
-                fill=REFERENCE_FILL,
-                wrap=prev in ("permasalahan", "solusi"),
-            )
         else:
-            align = "center" if field in ("no", "jenis", "sumber_dana") else None
-            _cell(
-                ws,
-                styler,
-                row,
-                j,
-                values[field],
-                ("leaf", j),
-                fmt=KINDS.get(field),
-                wrap=field == "nama",
-                align=align,
-                indent=2 if field == "nama" else 0,
-            )
-    lines = max(
-        _lines(values["nama"], WIDTHS[2], False, 2),
-        _lines(_text(leaf.permasalahan), WIDTHS[14]),
-        _lines(_text(leaf.solusi), WIDTHS[15]),
-    )
-    if lines > 1:
-        ws.row_dimensions[row].height = 12.75 * lines + 2
-    ws.row_dimensions[row].outline_level = 2
+            value = values[field]
+        _put(ws, r, j, value, fmt)
+    lines = max(_lines(nama, WIDTHS[2], False, 2), _lines(masalah, WIDTHS[14]), _lines(solusi, WIDTHS[15]))
+    ws.set_row(r, 12.75 * lines + 2 if lines > 1 else None, None, {"level": 2})
 
 
-def _total(ws, styler: _Styler, row: int) -> None:
-    for j in range(1, NCOLS + 1):
-        prev = _prev_field(j)
-        field = COLUMNS[j - 1][0]
-        _cell(
-            ws,
-            styler,
-            row,
-            j,
-            None,
-            ("total", j),
-            fmt=KINDS.get(field) or PREV_KINDS.get(prev),
-            fill=TOTAL_FILL,
-            bold=True,
-            align="center" if j == 1 else None,
-        )
-    put(ws.cell(row=row, column=1), "JUMLAH")
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-    double = Side(style="double")
-    for j in range(1, NCOLS + 1):
-        ws.cell(row=row, column=j).border = Border(left=THIN, right=THIN, top=double, bottom=double)
+def _total(ws, formats: _Formats, row: int) -> None:
+    """The JUMLAH row: label merged over A:E, double rules above and below, SUBTOTAL formulas."""
+    r = row - 1
+    fmts = [formats.cell(key + ("total",), **opts, box=TOTAL_BOX) for key, _, _, opts in _ROW_CELLS["total"]]
+    ws.merge_range(r, 0, r, 4, "", fmts[0])
+    ws.write_string(r, 0, "JUMLAH", fmts[0])
+    for j in range(5, NCOLS):
+        ws.write_blank(r, j, None, fmts[j])
+    for col in (COL["pagu"], COL["realisasi_keuangan"], PREV["realisasi_keuangan"]):
+        _formula(ws, f"{col}{row}", _subtotal(col, DATA_ROW, row - 1), fmts[column_index_from_string(col) - 1])
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -508,58 +514,62 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 def _validations(ws, leaves: list[int], period: str) -> None:
     """Data validation of the input cells, with Indonesian prompts and error messages."""
-    fisik = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        allow_blank=True,
-        showErrorMessage=True,
-        showInputMessage=True,
-        errorStyle="stop",
-        errorTitle="Persen fisik tidak valid",
-        error="Isi persen 0 sampai 100 tanpa tanda %, mis. 45,5. Nilai di luar 0-100 atau teks tidak diterima.",
-        promptTitle="Fisik (%) kumulatif",
-        prompt=f"Persen fisik kumulatif s.d. akhir {period}: angka 0-100 tanpa tanda %, boleh desimal (45,5).",
+    if not leaves:
+        return
+    fisik = dict(
+        validate="decimal",
+        criteria="between",
+        minimum=0,
+        maximum=100,
+        ignore_blank=True,
+        show_error=True,
+        show_input=True,
+        error_type="stop",
+        error_title="Persen fisik tidak valid",
+        error_message="Isi persen 0 sampai 100 tanpa tanda %, mis. 45,5. Nilai di luar 0-100 atau teks tidak diterima.",
+        input_title="Fisik (%) kumulatif",
+        input_message=f"Persen fisik kumulatif s.d. akhir {period}: angka 0-100 tanpa tanda %, boleh desimal (45,5).",
     )
-    keuangan = DataValidation(
-        type="whole",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        showInputMessage=True,
-        errorStyle="stop",
-        errorTitle="Realisasi keuangan tidak valid",
-        error="Isi rupiah bulat tidak negatif tanpa 'Rp', titik atau koma, mis. 125000000. Teks, angka "
+    keuangan = dict(
+        validate="integer",
+        criteria=">=",
+        value=0,
+        ignore_blank=True,
+        show_error=True,
+        show_input=True,
+        error_type="stop",
+        error_title="Realisasi keuangan tidak valid",
+        error_message="Isi rupiah bulat tidak negatif tanpa 'Rp', titik atau koma, mis. 125000000. Teks, angka "
         "negatif dan pecahan tidak diterima.",
-        promptTitle="Realisasi keuangan (Rp)",
-        prompt=f"Belanja (SP2D) kumulatif s.d. akhir {period} dalam rupiah bulat, tanpa 'Rp' dan titik; "
+        input_title="Realisasi keuangan (Rp)",
+        input_message=f"Belanja (SP2D) kumulatif s.d. akhir {period} dalam rupiah bulat, tanpa 'Rp' dan titik; "
         "tidak melebihi pagu.",
     )
-    teks = DataValidation(
-        type="textLength",
-        operator="lessThanOrEqual",
-        formula1="1000",
-        allow_blank=True,
-        showErrorMessage=True,
-        showInputMessage=True,
-        errorStyle="stop",
-        errorTitle="Teks terlalu panjang",
-        error="Tulis paling banyak 1.000 karakter; ringkas permasalahan atau solusinya.",
-        promptTitle="Permasalahan / solusi",
-        prompt="Isi singkat untuk sub kegiatan yang terlambat atau bermasalah; kosongkan bila tidak ada.",
+    teks = dict(
+        validate="length",
+        criteria="<=",
+        value=1000,
+        ignore_blank=True,
+        show_error=True,
+        show_input=True,
+        error_type="stop",
+        error_title="Teks terlalu panjang",
+        error_message="Tulis paling banyak 1.000 karakter; ringkas permasalahan atau solusinya.",
+        input_title="Permasalahan / solusi",
+        input_message="Isi singkat untuk sub kegiatan yang terlambat atau bermasalah; kosongkan bila tidak ada.",
     )
-    for first, last in _runs(leaves):
-        fisik.add(f"{COL['target_fisik']}{first}:{COL['realisasi_fisik']}{last}")
-        keuangan.add(f"{COL['realisasi_keuangan']}{first}:{COL['realisasi_keuangan']}{last}")
-        teks.add(f"{COL['permasalahan']}{first}:{COL['solusi']}{last}")
-    for dv in (fisik, keuangan, teks):
-        if dv.sqref:
-            ws.add_data_validation(dv)
+    runs = _runs(leaves)
+    for options, first_col, last_col in (
+        (fisik, COL["target_fisik"], COL["realisasi_fisik"]),
+        (keuangan, COL["realisasi_keuangan"], COL["realisasi_keuangan"]),
+        (teks, COL["permasalahan"], COL["solusi"]),
+    ):
+        ranges = " ".join(f"{first_col}{first}:{last_col}{last}" for first, last in runs)
+        (first, _), c1, c2 = runs[0], column_index_from_string(first_col) - 1, column_index_from_string(last_col) - 1
+        ws.data_validation(first - 1, c1, runs[0][1] - 1, c2, {**options, "multi_range": ranges})
 
 
-def _highlights(ws, leaves: list[int]) -> None:
+def _highlights(ws, formats: _Formats, leaves: list[int]) -> None:
     """Conditional formats of the sub kegiatan input cells: realisasi above pagu in red; a
     cumulative value below last month's in orange (the import checks the values again)."""
     if not leaves:
@@ -568,30 +578,26 @@ def _highlights(ws, leaves: list[int]) -> None:
     p_keu, p_fisik = PREV["realisasi_keuangan"], PREV["realisasi_fisik"]
     runs = _runs(leaves)
     top = runs[0][0]  # relative references of a rule follow the first cell of its ranges
+    red = formats.wb.add_format({"bg_color": RED_FILL, "pattern": 1})
+    orange = formats.wb.add_format({"bg_color": ORANGE_FILL, "pattern": 1})
 
-    def ranges(col: str) -> str:
-        return " ".join(f"{col}{first}:{col}{last}" for first, last in runs)
+    def add(col: str, formula: str, fmt) -> None:
+        ranges = " ".join(f"{col}{first}:{col}{last}" for first, last in runs)
+        c = column_index_from_string(col) - 1
+        ws.conditional_format(
+            runs[0][0] - 1,
+            c,
+            runs[0][1] - 1,
+            c,
+            {"type": "formula", "criteria": formula, "format": fmt, "multi_range": ranges},
+        )
 
-    ws.conditional_formatting.add(
-        ranges(keu),
-        FormulaRule(formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({pagu}{top}),{keu}{top}>{pagu}{top})"], fill=RED_FILL),
-    )
-    ws.conditional_formatting.add(
-        ranges(keu),
-        FormulaRule(
-            formula=[f"AND(ISNUMBER({keu}{top}),ISNUMBER({p_keu}{top}),{keu}{top}<{p_keu}{top})"], fill=ORANGE_FILL
-        ),
-    )
-    ws.conditional_formatting.add(
-        ranges(fisik),
-        FormulaRule(
-            formula=[f"AND(ISNUMBER({fisik}{top}),ISNUMBER({p_fisik}{top}),{fisik}{top}<{p_fisik}{top})"],
-            fill=ORANGE_FILL,
-        ),
-    )
+    add(keu, f"AND(ISNUMBER({keu}{top}),ISNUMBER({pagu}{top}),{keu}{top}>{pagu}{top})", red)
+    add(keu, f"AND(ISNUMBER({keu}{top}),ISNUMBER({p_keu}{top}),{keu}{top}<{p_keu}{top})", orange)
+    add(fisik, f"AND(ISNUMBER({fisik}{top}),ISNUMBER({p_fisik}{top}),{fisik}{top}<{p_fisik}{top})", orange)
 
 
-def _signature(ws, row: int, settings: Settings, opd: str, year: int) -> int:
+def _signature(ws, formats: _Formats, row: int, settings: Settings, opd: str, year: int) -> int:
     """The OPD's signature lines under the table (place and date, jabatan, name, NIP), unlocked."""
     lines = [
         (f"{settings.tempat}, ......................... {year}", False, False),
@@ -607,38 +613,39 @@ def _signature(ws, row: int, settings: Settings, opd: str, year: int) -> int:
         if line is None:
             continue
         text, bold, _ = line
-        cell = ws.cell(row=row + i, column=first)
-        put(cell, text)
-        cell.font = _font(bold, underline="single" if bold else None)
-        cell.alignment = Alignment(horizontal="center")
-        cell.protection = UNLOCKED
-        ws.merge_cells(start_row=row + i, start_column=first, end_row=row + i, end_column=last)
+        fmt = formats.get(("signature", bold), bold=bold, underline=1 if bold else 0, align="center", locked=False)
+        ws.merge_range(row + i - 1, first - 1, row + i - 1, last - 1, "", fmt)
+        ws.write_string(row + i - 1, first - 1, text, fmt)
     return row + len(lines) - 1
 
 
 def _print_setup(ws, last_row: int) -> None:
-    ws.freeze_panes = f"D{DATA_ROW}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
-    ws.print_area = f"A1:{get_column_letter(LAST_INPUT_COL)}{last_row}"
-    fit_a4(ws)
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "Halaman &P dari &N"
-    ws.oddFooter.center.size = 8
+    ws.freeze_panes(DATA_ROW - 1, 3)  # D9: the header and the code columns stay in view
+    ws.repeat_rows(HEADER_ROW - 1, HEADER_ROW)
+    ws.print_area(0, 0, last_row - 1, LAST_INPUT_COL - 1)
+    ws.set_paper(A4)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_header("", {"margin": 0.5})
+    ws.set_footer("&C&8Halaman &P dari &N", {"margin": 0.5})
 
 
 def _protect(ws) -> None:
     """Sheet protection without a password: cells stay selectable, columns and rows resizable."""
-    p = ws.protection
-    p.sheet = True
-    p.formatColumns = False
-    p.formatRows = False
-    p.selectLockedCells = False
-    p.selectUnlockedCells = False
+    ws.protect("", {"format_columns": True, "format_rows": True})
 
 
 def _guide(
-    ws, settings: Settings, opd: str, year: int, month: int, n_leaves: int, has_prev: bool, contact: str
+    ws,
+    formats: _Formats,
+    settings: Settings,
+    opd: str,
+    year: int,
+    month: int,
+    n_leaves: int,
+    has_prev: bool,
+    contact: str,
 ) -> None:
     """The "Petunjuk" sheet: what to fill, the units, the deadline, whom to contact."""
     period = f"{BULAN[month - 1]} {year}"
@@ -650,8 +657,8 @@ def _guide(
         prev_text = f"kosong karena laporan {prev} OPD ini belum diterima."
     else:
         prev_text = "kosong: Januari adalah bulan pertama tahun anggaran."
-    ws.column_dimensions["A"].width = 5
-    ws.column_dimensions["B"].width = 110
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 110)
     rows: list[tuple[str | None, str, bool]] = [
         (None, "PETUNJUK PENGISIAN LAPORAN REALISASI FISIK DAN KEUANGAN", True),
         (None, f"OPD: {opd}", True),
@@ -724,20 +731,21 @@ def _guide(
         (None, "", False),
         (None, f"Narahubung: {contact}", True),
     ]
-    for i, (no, text, bold) in enumerate(rows, start=1):
+    number = formats.get(("guide_no",), valign="top")
+    for i, (no, text, bold) in enumerate(rows):
         if no:
-            put(ws.cell(row=i, column=1), no)
-            ws.cell(row=i, column=1).alignment = Alignment(vertical="top")
-            ws.cell(row=i, column=1).font = _font()
-        cell = ws.cell(row=i, column=2)
-        put(cell, text)
-        cell.font = _font(bold, 12 if i == 1 else 10)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.write_string(i, 0, no, number)
+        size = 12 if i == 0 else 10
+        fmt = formats.get(("guide", bold, size), bold=bold, font_size=size, text_wrap=True, valign="top")
+        write_value(ws, i, 1, text or None, fmt)
         lines = _lines(text, 110)
         if lines > 1:
-            ws.row_dimensions[i].height = 12.75 * lines + 2
-    fit_a4(ws, "portrait")
-    ws.protection.sheet = True
+            ws.set_row(i, 12.75 * lines + 2)
+    ws.set_paper(A4)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)  # openpyxl's defaults, as before
+    ws.protect()
 
 
 def template_workbook(
@@ -749,29 +757,35 @@ def template_workbook(
     if rows["opd_kode"].nunique() != 1:
         raise ValueError("template_workbook: rows of exactly one OPD expected")
     period = f"{BULAN[month - 1]} {year}"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    styler = _Styler(wb)
-    for i, (text, size, bold) in enumerate(_title_lines(settings, opd, year, month), start=1):
-        cell = ws.cell(row=i, column=1)
-        put(cell, text)
-        cell.font = _font(bold, size, italic=not bold)
-        cell.alignment = Alignment(horizontal="left" if not bold else "center", vertical="center")
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=LAST_INPUT_COL)
-    _header(ws, styler)
-    total_row, leaves = _write_rows(ws, styler, rows)
-    _total(ws, styler, total_row)
-    for col in (COL["pagu"], COL["realisasi_keuangan"], PREV["realisasi_keuangan"]):
-        ws[f"{col}{total_row}"] = _subtotal(col, DATA_ROW, total_row - 1)
-    last = _signature(ws, total_row + 2, settings, opd, year)
+    buf = io.BytesIO()
+    # in memory: a template is small, and temporary files cost more than they save here; rows
+    # are filled in out of order (the subtotals of a program after its sub kegiatan)
+    wb = _Book(buf, {**XLSXWRITER_OPTIONS, "constant_memory": False, "in_memory": True})
+    formats = _Formats(wb)
+    ws = wb.add_worksheet(SHEET)
+    for i, (text, size, bold) in enumerate(_title_lines(settings, opd, year, month)):
+        fmt = formats.get(
+            ("title", size, bold),
+            bold=bold,
+            italic=not bold,
+            font_size=size,
+            align="center" if bold else "left",
+            valign="vcenter",
+        )
+        ws.merge_range(i, 0, i, LAST_INPUT_COL - 1, "", fmt)
+        ws.write_string(i, 0, text, fmt)
+    _header(ws, formats)
+    total_row, leaves = _write_rows(ws, formats, rows)
+    _total(ws, formats, total_row)
+    last = _signature(ws, formats, total_row + 2, settings, opd, year)
     _validations(ws, leaves, period)
-    _highlights(ws, leaves)
-    ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=True)
+    _highlights(ws, formats, leaves)
+    ws.outline_settings(True, False, True, False)  # summary rows above the details
     _print_setup(ws, last)
     _protect(ws)
     _guide(
-        wb.create_sheet(GUIDE_SHEET),
+        wb.add_worksheet(GUIDE_SHEET),
+        formats,
         settings,
         opd,
         year,
@@ -780,17 +794,17 @@ def template_workbook(
         bool(rows["prev_import_id"].notna().any()),
         contact or default_contact(settings),
     )
-    wb.active = 0
-    wb.security = WorkbookProtection(lockStructure=True)
     marker = Marker(KIND, VERSION, opd_kode, year, month, SHEET, HEADER_ROW)
     for name, value in marker.properties().items():
-        prop = IntProperty if isinstance(value, int) else StringProperty
-        wb.custom_doc_props.append(prop(name=name, value=value))
-    wb.properties.title = f"{TITLE.title()} {opd} {period}"
-    wb.properties.subject = "Templat permintaan laporan realisasi (Pantau)"
-    wb.properties.creator = "Pantau"
-    buf = io.BytesIO()
-    wb.save(buf)
+        wb.set_custom_property(name, value)
+    wb.set_properties(
+        {
+            "title": f"{TITLE.title()} {opd} {period}",
+            "subject": "Templat permintaan laporan realisasi (Pantau)",
+            "author": "Pantau",
+        }
+    )
+    wb.close()
     return buf.getvalue()
 
 

@@ -9,7 +9,7 @@ import pytest
 from test_pages import DPA, MARCH_REPORTS, N_OPD, expected_totals, load_via_page, metrics, new_app, run
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_every_page_runs_on_postgres_with_the_duckdb_figures(pg_app_env):
     exp = expected_totals(MARCH_REPORTS)
     at = run(new_app({"tahun": "2026", "bulan": "3"}))
     load_via_page(at, [DPA, *MARCH_REPORTS])
-    at.switch_page("pages/ringkasan.py")
+    at.switch_page("views/ringkasan.py")
     run(at)
     m = metrics(at)
     assert m["Pagu"] == rupiah_compact(exp["pagu"]) == "Rp 205,13 M", m

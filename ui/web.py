@@ -7,11 +7,18 @@ cookie, so a successful sign-in (``ui/auth.py``) records the session in the data
 the browser a one-time code; the browser posts it to :data:`SESSION_PATH`, which redeems it
 (:func:`core.sessions.redeem`) and answers with the cookie; the page then reloads and every
 script run reads the cookie (``st.context.cookies``) and checks it against the database.
+
+:func:`install_timing_log` (off unless ``PANTAU_TIMING_LOG`` names a file) records the server's own
+time of every script run, one JSON line each, for ``bench/load.py``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import threading
+import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +31,7 @@ from core import sessions
 from core.auth import MAX_SESSION
 from db.store import Store, StoreBusy, default_data_dir, default_db_path
 
+TIMING_ENV = "PANTAU_TIMING_LOG"  # file that receives one JSON line per script run (unset: off)
 SESSION_PATH = "/pantau/sesi"  # POST kode=<one-time code> -> 204 with the session cookie
 GUARDED = ("/media/", "/_stcore/upload_file/")  # need a valid session cookie
 DENIED = "Akses ditolak: masuk ke Pantau terlebih dahulu, lalu unduh dari halaman aplikasi."
@@ -120,3 +128,86 @@ class SessionGuard:
 def middleware() -> list[Middleware]:
     """The middleware ``st.App`` runs before Streamlit's own."""
     return [Middleware(SessionGuard)]
+
+
+def install_timing_log() -> bool:
+    """When ``PANTAU_TIMING_LOG`` names a file, append to it one JSON line per script run of
+    this server: ``t`` (epoch seconds at the end), ``seconds`` (wall clock of the run),
+    ``cpu_seconds`` (CPU time of the script thread), ``page`` (file name of the page that ran, e.g. ``rekap``),
+    ``session`` (Streamlit session id), ``outcome`` (``ok``, ``rerun``, ``stop`` or
+    ``exception``), and of the database: ``db_sessions`` (Store sessions opened), the seconds
+    spent waiting for the Store's lock file (``db_lock_wait_seconds``) and opening the file
+    (``db_open_seconds``). Off (and free) when the variable is unset. Wraps the function through
+    which Streamlit's ScriptRunner executes the script, and the Store's lock and open; returns
+    whether the log is on."""
+    path = os.environ.get(TIMING_ENV)
+    if not path:
+        return False
+    from streamlit.runtime.scriptrunner import script_runner
+
+    original = script_runner.exec_func_with_error_handling
+    if getattr(original, "_pantau_timed", False):
+        return True
+    lock = threading.Lock()
+    spent = _time_store_waits()
+
+    def timed(func, ctx):
+        spent.lock = spent.open = 0.0
+        spent.sessions = 0
+        start, cpu = time.perf_counter(), time.thread_time()
+        result = original(func, ctx)
+        seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+        _, ok, rerun, stopped, uncaught = result
+        outcome = "exception" if uncaught else "rerun" if rerun else "stop" if stopped else "ok" if ok else "error"
+        try:
+            info = ctx.pages_manager.get_pages().get(ctx.pages_manager.current_page_script_hash, {})
+            script = os.path.basename(str(info.get("script_path") or ""))
+            page = os.path.splitext(script)[0] or info.get("page_name", "")
+        except Exception:  # noqa: BLE001 - the page name is a nicety; the timing is what counts
+            page = ""
+        line = json.dumps(
+            {
+                "t": round(time.time(), 3),
+                "seconds": round(seconds, 4),
+                "cpu_seconds": round(cpu, 4),
+                "page": page,
+                "db_sessions": spent.sessions,
+                "db_lock_wait_seconds": round(spent.lock, 4),
+                "db_open_seconds": round(spent.open, 4),
+                "session": ctx.session_id,
+                "outcome": outcome,
+            }
+        )
+        with lock, open(path, "a", encoding="utf-8") as log:
+            log.write(line + "\n")
+        return result
+
+    timed._pantau_timed = True  # type: ignore[attr-defined]
+    script_runner.exec_func_with_error_handling = timed
+    return True
+
+
+def _time_store_waits() -> threading.local:
+    """Wrap :meth:`Store._lock` and :meth:`Store._connect` so that each thread adds up how long it
+    waited for the lock file and opened the database (read by :func:`install_timing_log`)."""
+    spent = threading.local()
+    take, connect = Store._lock, Store._connect
+
+    def timed_lock(store, deadline):
+        start = time.perf_counter()
+        try:
+            return take(store, deadline)
+        finally:
+            spent.lock = getattr(spent, "lock", 0.0) + time.perf_counter() - start
+            spent.sessions = getattr(spent, "sessions", 0) + 1
+
+    def timed_connect(store, deadline):
+        start = time.perf_counter()
+        try:
+            return connect(store, deadline)
+        finally:
+            spent.open = getattr(spent, "open", 0.0) + time.perf_counter() - start
+
+    Store._lock = timed_lock  # type: ignore[method-assign]
+    Store._connect = timed_connect  # type: ignore[method-assign]
+    return spent

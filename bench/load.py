@@ -1,0 +1,574 @@
+"""Many users at once (issue 18): ``make bench-load`` (30 sessions, 2 minutes, kabupaten demo DB,
+then the province DB) and, shorter, part of ``make bench`` (10 sessions, 30 seconds).
+
+``python -m bench.load [--db kabupaten|province] [--sessions N] [--seconds S] [--json FILE]``
+
+What it does, all on loopback and bounded in time:
+
+1. A copy of the database for this run under ``bench/work/load/``: the **kabupaten** demo DB (the
+   sample data of ``etl.demo``: 10 OPDs, January-April 2026, built once and cached) or the
+   **province** DB of ``bench/province.py`` (1,400 OPDs, 8.6 M realisasi rows). The daerah is
+   configured (the sample data's kop) and N viewer accounts ``beban01``... plus one admin for the
+   command line are created through the Store (``core.auth.create_user``).
+2. ``streamlit run serve.py`` on a free port with ``PANTAU_TIMING_LOG`` set, so the server logs its
+   own time of every script run (``ui.web.install_timing_log``).
+3. ONE headless Debian chromium (``/usr/bin/chromium`` through Playwright's async API) with N
+   browser contexts, i.e. N Streamlit sessions with their own cookies. Each signs in through the
+   login form as its own user (at most 4 sign-ins at a time; not counted in the figures), then
+   loops until the time is up: Ringkasan -> Rekap OPD -> drill-down (a click on one OPD's row of
+   the Rekap table until "Program - <OPD>" shows) -> Materi Rakor, through the sidebar menu.
+4. While they run, a batch import through the command line into the same database file:
+   ``python -m cli ingest --db ... --user admin.beban --json FILES`` (kabupaten: the demo OPDs'
+   May 2026 reports, 10 files in the demo's layouts; province: the 40-OPD DPA and 40 reports of
+   ``bench/work/inputs``). Pantau's Store takes a lock file around every operation, so the app's
+   sessions and the CLI take turns (a session waits up to ``PANTAU_DB_WAIT`` seconds, then shows
+   "sedang dipakai"); the CLI's exit code, time and statuses are reported.
+
+Per navigation, the time to a rendered page: from the click until the page's heading is present
+and Streamlit's running indicator (``stStatusWidget``) is gone (checked again 200 ms later, so a
+page that is still running is not taken as done; the 200 ms are not counted). An error is an
+exception box on the page (``stException``), the "database busy" notice, or a navigation that
+timed out (60 s); after an error the session reloads the app and continues. Reported: p50 and p95
+per page and over all, navigations, errors by kind, the server's own time per script run (p50,
+p95, CPU) from its log, the CLI's result and the load average. **The browser shares the 2 cores
+with the server** (and, on the development machine, with other work): the figures say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import province
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench" / "work" / "load"
+CHROMIUM = os.environ.get("PANTAU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "Beban-Uji-2026"
+ADMIN = "admin.beban"
+STEP_TIMEOUT_MS = 60_000
+LOGIN_PARALLEL = 4
+BUDGET_P95 = {"kabupaten": 3.0, "province": 5.0}
+SHARED_NOTE = "browser (chromium, N contexts) and server share the same 2 cores"
+# (key, menu link, heading of the page once rendered)
+MENU_STEPS = {
+    "ringkasan": ("Ringkasan", "Ringkasan Realisasi"),
+    "rekap": ("Rekap OPD", "Rekap OPD"),
+    "materi": ("Materi Rakor", "Materi Rakor POK"),
+}
+STEPS = ("ringkasan", "rekap", "drilldown", "materi")
+IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+# ----------------------------------------------------------------------------- databases
+def _fingerprint(*paths: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for p in paths:
+        for f in sorted(p.rglob("*.py") if p.is_dir() else [p]) + sorted(p.glob("*.sql") if p.is_dir() else []):
+            digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _kabupaten_base() -> Path:
+    """The demo database (sample data loaded, daerah configured), built once under WORK."""
+    from db.store import Store
+    from etl.demo import load_demo
+
+    base = WORK / "kabupaten_base"
+    key = _fingerprint(ROOT / "scripts" / "make_demo.py", ROOT / "scripts" / "synth.py", ROOT / "db" / "migrations")
+    stamp = base / "fingerprint.txt"
+    if stamp.exists() and stamp.read_text() == key and (base / "pantau.duckdb").exists():
+        return base
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    store = Store(base / "pantau.duckdb", data_dir=base / "data")
+    results = load_demo(store, user="bench")
+    refused = [r["file"] for r in results if r["status"] not in ("accepted", "flagged", "duplicate")]
+    if refused:
+        raise RuntimeError(f"demo files refused: {refused}")
+    province.configure_daerah(store)
+    store.close()
+    stamp.write_text(key)
+    return base
+
+
+def _may_reports(out: Path) -> list[Path]:
+    """The demo OPDs' May 2026 reports (the next month of the sample data), for the CLI batch."""
+    from scripts import make_demo, synth
+
+    out.mkdir(parents=True, exist_ok=True)
+    master = synth.make_master(
+        make_demo.SEED, make_demo.N_OPD, make_demo.SUBKEG_PER_OPD, year=make_demo.YEAR, kabupaten=make_demo.KABUPATEN
+    )
+    files = []
+    for singkatan, (layout, _) in make_demo.PLAN.items():
+        layout = "V1" if layout in ("multi_month", "html_xls") else layout
+        files.append(Path(synth.write_report(master, singkatan, make_demo.YEAR, 5, layout, out).path))
+    return files
+
+
+def prepare_run(db: str, sessions: int) -> tuple[Path, list[Path]]:
+    """A fresh copy of the database for this run with its accounts; returns the run folder and
+    the files of the CLI batch."""
+    from core.auth import create_user
+    from db.store import Store
+
+    run = WORK / f"run_{db}"
+    shutil.rmtree(run, ignore_errors=True)
+    run.mkdir(parents=True)
+    if db == "kabupaten":
+        base = _kabupaten_base()
+        shutil.copy2(base / "pantau.duckdb", run / "pantau.duckdb")
+        if (base / "data").exists():
+            shutil.copytree(base / "data", run / "data")
+        batch = _may_reports(run / "batch")
+    elif db == "province":
+        from bench import bench as ingest_bench
+
+        src, _ = province.prepare(ROOT / "bench" / "work", "province_35kab", province.PROVINCE)
+        shutil.copy2(src, run / "pantau.duckdb")
+        manifest = ingest_bench.prepare_inputs(ingest_bench.WORK)
+        batch = [Path(manifest["dpa"]["path"]), *(Path(r["path"]) for r in manifest["reports"])]
+    else:
+        raise ValueError(f"unknown database {db!r}: kabupaten or province")
+    store = Store(run / "pantau.duckdb", data_dir=run / "data")
+    province.configure_daerah(store)
+    existing = {u for (u,) in store.sql("SELECT username FROM app_user")}
+    if ADMIN not in existing:
+        create_user(store, "bench", ADMIN, "Admin Uji Beban", "admin", PASSWORD, must_change_password=False)
+    for i in range(1, sessions + 1):
+        name = f"beban{i:02d}"
+        if name not in existing:
+            create_user(store, "bench", name, f"Pengguna Beban {i}", "viewer", PASSWORD, must_change_password=False)
+    store.close()
+    return run, batch
+
+
+# ----------------------------------------------------------------------------- server
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(run: Path):
+    """``streamlit run serve.py`` on a free loopback port with the run's database and the timing
+    log; yields (base URL, timing log path); always stopped."""
+    port, timing = _free_port(), run / "timing.jsonl"
+    env = dict(
+        os.environ,
+        PANTAU_DB=str(run / "pantau.duckdb"),
+        PANTAU_DATA=str(run / "data"),
+        PANTAU_TIMING_LOG=str(timing),
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    env.pop("PANTAU_SKIP_SETUP", None)
+    log_path = run / "streamlit.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "serve.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 90
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                        if r.read().strip() == b"ok":
+                            break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not answer in 90 s: {log_path.read_text()[-2000:]}")
+                time.sleep(0.25)
+            yield base, timing
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
+
+
+# ----------------------------------------------------------------------------- sessions
+class Record:
+    """What all sessions measured."""
+
+    def __init__(self):
+        self.nav: list[dict] = []  # {"step", "seconds", "t", "session"}
+        self.errors: list[dict] = []  # {"step", "kind", "detail", "t", "session"}
+        self.logins: list[float] = []
+        self.login_errors: list[str] = []
+
+
+async def _rendered(page, heading: str, start: float) -> float:
+    """Seconds from ``start`` until ``heading`` is there and the run has finished (confirmed
+    200 ms later, not counted)."""
+    heading_loc = page.get_by_role("heading", name=heading).first
+    while True:
+        await heading_loc.wait_for(timeout=STEP_TIMEOUT_MS)
+        await page.wait_for_function(IDLE_JS, timeout=STEP_TIMEOUT_MS)
+        done = time.perf_counter() - start
+        await page.wait_for_timeout(200)
+        if await page.evaluate(IDLE_JS) and await heading_loc.count():
+            return done
+
+
+async def _problem(page) -> tuple[str, str] | None:
+    """An exception box or the busy notice on the page, else None."""
+    exc = page.locator("[data-testid=stException]")
+    if await exc.count():
+        return "exception", (await exc.first.inner_text())[:300]
+    busy = page.get_by_text("sedang dipakai", exact=False)
+    if await busy.count():
+        return "busy", (await busy.first.inner_text())[:300]
+    return None
+
+
+async def _login(page, base: str, username: str) -> None:
+    await page.goto(base + "/")
+    form = page.locator("[data-testid=stForm]")
+    await form.get_by_role("button", name="Masuk").wait_for(timeout=STEP_TIMEOUT_MS)
+    await form.get_by_label("Nama pengguna", exact=True).fill(username)
+    await form.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
+    await form.get_by_role("button", name="Masuk").click()
+    await page.locator("[data-testid=stSidebar]").get_by_text("Masuk sebagai").wait_for(timeout=STEP_TIMEOUT_MS)
+    await page.wait_for_function(IDLE_JS, timeout=STEP_TIMEOUT_MS)
+
+
+async def _step(page, step: str, n: int) -> float:
+    """Do one navigation; returns its seconds."""
+    if step in MENU_STEPS:
+        link, heading = MENU_STEPS[step]
+        start = time.perf_counter()
+        await page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=link, exact=True).click()
+        return await _rendered(page, heading, start)
+    # drill-down: select one OPD's row of the Rekap per OPD table (the row marker of row n)
+    grid = page.locator(".st-key-rekap_opd [data-testid=stDataFrameResizable]").first
+    await grid.wait_for(timeout=STEP_TIMEOUT_MS)
+    box = await grid.bounding_box()
+    if box is None:
+        raise RuntimeError("the Rekap per OPD table has no size")
+    rows = max(1, min(8, int((box["height"] - 40) // 35)))
+    start = time.perf_counter()
+    await page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 * (n % rows) + 17)
+    return await _rendered(page, "Program - ", start)
+
+
+async def _session(i: int, browser, base: str, deadline: float, rec: Record, gate: asyncio.Semaphore) -> None:
+    """One user: sign in, then the page loop until ``deadline`` (perf_counter)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="id-ID")
+    page = await context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    name = f"beban{i:02d}"
+    try:
+        async with gate:
+            start = time.perf_counter()
+            try:
+                await _login(page, base, name)
+                rec.logins.append(time.perf_counter() - start)
+            except PlaywrightError as exc:
+                rec.login_errors.append(f"{name}: {str(exc).splitlines()[0]}")
+                return
+        n = i
+        while time.perf_counter() < deadline:
+            for step in STEPS:
+                if time.perf_counter() >= deadline:
+                    break
+                t = time.time()
+                try:
+                    seconds = await _step(page, step, n)
+                    problem = await _problem(page)
+                except PlaywrightError as exc:
+                    kind = "timeout" if "Timeout" in type(exc).__name__ or "Timeout" in str(exc) else "browser"
+                    rec.errors.append(
+                        dict(step=step, kind=kind, detail=str(exc).splitlines()[0][:300], t=t, session=name)
+                    )
+                    with contextlib.suppress(PlaywrightError):  # start again from a fresh page load
+                        await page.goto(base + "/")
+                        await page.wait_for_function(IDLE_JS, timeout=STEP_TIMEOUT_MS)
+                    break
+                if problem:
+                    rec.errors.append(dict(step=step, kind=problem[0], detail=problem[1], t=t, session=name))
+                    break
+                rec.nav.append(dict(step=step, seconds=seconds, t=t, session=name))
+            n += 1
+    finally:
+        with contextlib.suppress(Exception):
+            await context.close()
+
+
+async def _cli_import(run: Path, files: list[Path], delay: float) -> dict:
+    """The batch import through the command line, started ``delay`` seconds into the run."""
+    await asyncio.sleep(delay)
+    env = dict(os.environ, PANTAU_DATA=str(run / "data"))
+    cmd = [sys.executable, "-m", "cli", "ingest", "--db", str(run / "pantau.duckdb"), "--user", ADMIN, "--json"]
+    start, t = time.perf_counter(), time.time()
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, *map(str, files), cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await proc.communicate()
+    result: dict = dict(
+        command=" ".join(cmd[1:]) + f" <{len(files)} files>",
+        files=len(files),
+        exit_code=proc.returncode,
+        seconds=time.perf_counter() - start,
+        started=t,
+    )
+    try:
+        rows = json.loads(out.decode())
+        statuses: dict[str, int] = {}
+        for r in rows:
+            statuses[r.get("status")] = statuses.get(r.get("status"), 0) + 1
+        result["statuses"] = statuses
+        result["rows"] = sum(int(r.get("rows") or 0) for r in rows)
+    except ValueError:
+        result["stdout_tail"] = out.decode(errors="replace")[-1000:]
+    if proc.returncode:
+        result["stderr_tail"] = err.decode(errors="replace")[-1500:]
+    return result
+
+
+async def _drive(base: str, run: Path, batch: list[Path], sessions: int, seconds: float, rec: Record) -> dict:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            gate = asyncio.Semaphore(LOGIN_PARALLEL)
+            # the loop's clock starts once every session has had its turn to sign in (bounded)
+            login_bound = 20 + 3 * sessions
+            start = time.perf_counter()
+            deadline = start + min(login_bound, 120) + seconds
+            tasks = [
+                asyncio.create_task(_session(i, browser, base, deadline, rec, gate)) for i in range(1, sessions + 1)
+            ]
+            cli = asyncio.create_task(_cli_import(run, batch, delay=min(login_bound, 120) + min(5.0, seconds / 6)))
+            # bounded: what is not done 3 minutes after the deadline is stopped and counted
+            _, pending = await asyncio.wait([*tasks, cli], timeout=deadline - start + 3 * 60)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            errors = [repr(t.exception()) for t in tasks if t not in pending and t.exception()]
+            unfinished = sum(1 for t in tasks if t in pending)
+            if cli in pending:
+                cli_result: dict = {"error": "the CLI import had not finished within the bound; stopped"}
+            else:
+                cli_result = cli.result() if cli.exception() is None else {"error": repr(cli.exception())}
+            return dict(
+                cli=cli_result, task_errors=errors, unfinished=unfinished, wall_seconds=time.perf_counter() - start
+            )
+        finally:
+            await browser.close()
+
+
+# ----------------------------------------------------------------------------- figures
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def _server_times(timing: Path, since: float) -> dict:
+    """p50/p95 of the server's own script-run time (and CPU) from its timing log, per page."""
+    lines = []
+    if timing.exists():
+        for line in timing.read_text().splitlines():
+            with contextlib.suppress(ValueError):
+                lines.append(json.loads(line))
+    lines = [x for x in lines if x["t"] >= since]
+    out: dict = {"runs": len(lines)}
+    if not lines:
+        return out
+    secs, cpu = [x["seconds"] for x in lines], [x["cpu_seconds"] for x in lines]
+    out.update(p50=_pct(secs, 0.5), p95=_pct(secs, 0.95), cpu_p50=_pct(cpu, 0.5), cpu_p95=_pct(cpu, 0.95))
+    waits = [x.get("db_lock_wait_seconds", 0.0) for x in lines]
+    opens = [x.get("db_open_seconds", 0.0) for x in lines]
+    out.update(
+        db_lock_wait_p50=_pct(waits, 0.5),
+        db_lock_wait_p95=_pct(waits, 0.95),
+        db_open_p50=_pct(opens, 0.5),
+        db_sessions_p50=_pct([x.get("db_sessions", 0) for x in lines], 0.5),
+        share_lock_wait=sum(waits) / max(sum(secs), 1e-9),
+        share_cpu=sum(cpu) / max(sum(secs), 1e-9),
+    )
+    out["outcomes"] = {k: sum(1 for x in lines if x["outcome"] == k) for k in sorted({x["outcome"] for x in lines})}
+    pages: dict = {}
+    for x in lines:
+        pages.setdefault(x["page"] or "(none)", []).append(x["seconds"])
+    out["pages"] = {k: dict(runs=len(v), p50=_pct(v, 0.5), p95=_pct(v, 0.95)) for k, v in sorted(pages.items())}
+    return out
+
+
+def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120) -> dict:
+    """Prepare, serve, drive, and return the figures of one load run."""
+    started = time.perf_counter()
+    run_dir, batch = prepare_run(db, sessions)
+    rec = Record()
+    with server(run_dir) as (base, timing):
+        load_before = os.getloadavg()
+        since = time.time()
+        result = asyncio.run(_drive(base, run_dir, batch, sessions, seconds, rec))
+        load_after = os.getloadavg()
+        time.sleep(0.5)  # the last timing lines
+    secs = [x["seconds"] for x in rec.nav]
+    fig: dict = dict(
+        db=db,
+        sessions=sessions,
+        seconds=seconds,
+        note=SHARED_NOTE,
+        cpu_count=os.cpu_count(),
+        load_average_before=load_before,
+        load_average_after=load_after,
+        navigations=len(rec.nav),
+        p50=_pct(secs, 0.5),
+        p95=_pct(secs, 0.95),
+        max=max(secs) if secs else None,
+        per_step={
+            s: dict(
+                n=len(v := [x["seconds"] for x in rec.nav if x["step"] == s]),
+                p50=_pct(v, 0.5),
+                p95=_pct(v, 0.95),
+            )
+            for s in STEPS
+        },
+        errors=len(rec.errors) + len(rec.login_errors) + result["unfinished"],
+        errors_by_kind={k: sum(e["kind"] == k for e in rec.errors) for k in sorted({e["kind"] for e in rec.errors})},
+        error_samples=rec.errors[:10],
+        logins=len(rec.logins),
+        login_p50=_pct(rec.logins, 0.5),
+        login_errors=rec.login_errors[:10],
+        server=_server_times(timing, since),
+        total_seconds=time.perf_counter() - started,
+        **result,
+    )
+    fig["budget_p95"] = BUDGET_P95.get(db)
+    fig["pass"] = bool(
+        fig["p95"] is not None and fig["p95"] < fig["budget_p95"] and fig["errors"] == 0 and not fig["task_errors"]
+    )
+    shutil.rmtree(run_dir / "batch", ignore_errors=True)
+    return fig
+
+
+def print_table(fig: dict) -> None:
+    """The human-readable summary of one load run."""
+    f = lambda x: "   -  " if x is None else f"{x:6.2f}"  # noqa: E731
+    print(
+        f"\nload ({fig['db']} DB): {fig['sessions']} sessions x {fig['seconds']:.0f} s, one headless chromium; "
+        f"{fig['note']} (cpu_count {fig['cpu_count']}, load average {fig['load_average_before'][0]:.1f} before, "
+        f"{fig['load_average_after'][0]:.1f} after)"
+    )
+    print(f"{'page (time to rendered page, s)':<34} {'n':>5} {'p50':>7} {'p95':>7}")
+    for step, s in fig["per_step"].items():
+        print(f"{step:<34} {s['n']:>5} {f(s['p50'])} {f(s['p95'])}")
+    verdict = "PASS" if fig["pass"] else "FAIL  <<<<<<<<<<"
+    print(
+        f"{'all navigations':<34} {fig['navigations']:>5} {f(fig['p50'])} {f(fig['p95'])}   budget p95 < "
+        f"{fig['budget_p95']} s, 0 errors: {verdict}"
+    )
+    print(
+        f"errors: {fig['errors']} {fig['errors_by_kind']}, sign-in errors {len(fig['login_errors'])}, sessions stopped "
+        f"unfinished at the bound {fig['unfinished']}; sign-ins {fig['logins']} (p50 {f(fig['login_p50'])} s)"
+    )
+    for e in fig["error_samples"][:5]:
+        print(f"   {e['session']} {e['step']} {e['kind']}: {e['detail'][:160]}")
+    for e in fig["login_errors"][:5]:
+        print(f"   sign-in: {e[:160]}")
+    s = fig["server"]
+    if s.get("runs"):
+        print(
+            f"server's own time per script run ({s['runs']} runs): p50 {s['p50']:.3f} s, p95 {s['p95']:.3f} s; "
+            f"CPU p50 {s['cpu_p50']:.3f} s, p95 {s['cpu_p95']:.3f} s; {s['outcomes']}"
+        )
+        print(
+            f"   of the server's run time: {s['share_cpu']:.0%} CPU of the script thread, {s['share_lock_wait']:.0%} "
+            f"waiting for the Store's lock file (p50 {s['db_lock_wait_p50']:.3f} s, p95 {s['db_lock_wait_p95']:.3f} s "
+            f"per run; {s['db_sessions_p50']:.0f} Store sessions a run, opening the file p50 {s['db_open_p50']:.3f} s)"
+        )
+        for page, x in s["pages"].items():
+            print(f"   {page:<30} {x['runs']:>5} runs  p50 {x['p50']:.3f}  p95 {x['p95']:.3f}")
+    c = fig["cli"]
+    print(
+        f"CLI batch import during the run: exit {c.get('exit_code')}, {c.get('seconds', 0):.1f} s, "
+        f"{c.get('files')} files, statuses {c.get('statuses')}, {c.get('rows')} rows"
+        + (f"\n   stderr: {c['stderr_tail'][-400:]}" if c.get("stderr_tail") else "")
+        + (f"\n   error: {c['error']}" if c.get("error") else "")
+    )
+    if fig["task_errors"]:
+        print(f"!!!! session tasks failed: {fig['task_errors'][:3]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["kabupaten", "province"], action="append", help="repeatable")
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PANTAU_DB_WAIT", "60")
+    figs: dict = {}
+    for db in args.db or ["kabupaten"]:
+        try:
+            figs[db] = run(db, args.sessions, args.seconds)
+            print_table(figs[db])
+        except Exception as exc:  # noqa: BLE001 - the other database's figures still count
+            figs[db] = {"error": repr(exc)}
+            print(f"\n!!!! load run on the {db} DB failed: {exc!r}")
+        if args.json:  # after each database, so a later failure keeps the earlier figures
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(figs, indent=1, default=str) + "\n")
+    if args.json:
+        print(f"\nfigures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
