@@ -195,16 +195,14 @@ class _Sheet:
                 )
                 for j, (_, width, kind) in enumerate(self.columns)
             ]
-        # The common cases go to XlsxWriter's own cell writers, without the argument conversion
-        # of the public write_* (rows and columns are numbers here) and the checks of write_value.
         for j, ((width, text, cell_indent, fmt), value) in enumerate(zip(cells, values)):
             if not text:
                 if type(value) is float and math.isfinite(value):
-                    ws._write_number(r, j, value, fmt)
+                    ws.write_number(r, j, value, fmt)
                 else:
                     write_value(ws, r, j, _num(value), fmt)
             elif type(value) is str:
-                ws._write_string(r, j, value, fmt)
+                ws.write_string(r, j, value, fmt)
                 lines = max(lines, _lines(value, width, bold, cell_indent))
             else:
                 write_value(ws, r, j, value, fmt)

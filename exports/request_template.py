@@ -26,7 +26,6 @@ import zipfile
 import pandas as pd
 import xlsxwriter
 from openpyxl.utils import column_index_from_string, get_column_letter
-from xlsxwriter.worksheet import Worksheet
 
 from core.months import BULAN
 from core.settings import Settings
@@ -222,37 +221,23 @@ def _text(v) -> str | None:
 
 
 # ---------------------------------------------------------------------------- workbook
-class _Sheet(Worksheet):
-    """An XlsxWriter worksheet that writes a data validation's operator and error style even when
-    they are the schema's defaults (``between``, ``stop``), as openpyxl and Excel do; some
-    readers take a missing attribute for none."""
-
-    def _xml_start_tag(self, tag, attributes=None) -> None:
-        super()._xml_start_tag(tag, _explicit(attributes) if tag == "dataValidation" else attributes or [])
-
-    def _xml_empty_tag(self, tag, attributes=None) -> None:
-        super()._xml_empty_tag(tag, _explicit(attributes) if tag == "dataValidation" else attributes or [])
-
-
-def _explicit(attributes: list) -> list:
-    names = {name for name, _ in attributes}
-    extra = [("errorStyle", "stop")] if "errorStyle" not in names else []
-    if "operator" not in names and dict(attributes).get("type") not in (None, "list", "custom", "any"):
-        extra.append(("operator", "between"))
-    return [*attributes, *extra]
-
-
-class _Book(xlsxwriter.Workbook):
-    """An XlsxWriter workbook whose structure is protected without a password (sheets cannot be
-    added, removed or renamed; Review > Protect Workbook lifts it): XlsxWriter has no call for
-    the ``workbookProtection`` element, so it is written after ``workbookPr``, where the schema
-    puts it."""
-
-    worksheet_class = _Sheet
-
-    def _write_workbook_pr(self) -> None:
-        super()._write_workbook_pr()
-        self._xml_empty_tag("workbookProtection", [("lockStructure", "1")])
+def _lock_structure(xlsx: bytes) -> bytes:
+    """The workbook ``xlsx`` with its structure protected without a password (sheets cannot be
+    added, removed or renamed; Review > Protect Workbook lifts it). XlsxWriter has no call for
+    the ``workbookProtection`` element, so it is put into the finished file's ``xl/workbook.xml``
+    right after ``workbookPr``, where the schema (ECMA-376 Part 1, 18.2.27) wants it."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                text = data.decode("utf-8")
+                at = text.index("<workbookPr")
+                at = text.index("/>", at) + 2
+                data = (text[:at] + '<workbookProtection lockStructure="1"/>' + text[at:]).encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 class _Formats:
@@ -441,16 +426,15 @@ def _write_rows(ws, formats: _Formats, rows: pd.DataFrame) -> tuple[int, list[in
 
 def _put(ws, r: int, j: int, value, fmt) -> None:
     """Write a template value (``None``, text, a whole or finite number, as :func:`_text` and
-    :func:`_value` give them) at 0-based (``r``, ``j``) with XlsxWriter's own cell writers,
-    without the argument conversion of the public ``write_*`` (a fifth of the time of 200,000
-    cells); anything else goes through :func:`write_value`. Text is always written as text."""
+    :func:`_value` give them) at 0-based (``r``, ``j``); anything else goes through
+    :func:`write_value`. Text is always written as text."""
     kind = type(value)
     if value is None:
-        ws._write_blank(r, j, None, fmt)
+        ws.write_blank(r, j, None, fmt)
     elif kind is str:
-        ws._write_string(r, j, value, fmt)
+        ws.write_string(r, j, value, fmt)
     elif kind is int or (kind is float and math.isfinite(value)):
-        ws._write_number(r, j, value, fmt)
+        ws.write_number(r, j, value, fmt)
     else:
         write_value(ws, r, j, value, fmt)
 
@@ -760,7 +744,7 @@ def template_workbook(
     buf = io.BytesIO()
     # in memory: a template is small, and temporary files cost more than they save here; rows
     # are filled in out of order (the subtotals of a program after its sub kegiatan)
-    wb = _Book(buf, {**XLSXWRITER_OPTIONS, "constant_memory": False, "in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {**XLSXWRITER_OPTIONS, "constant_memory": False, "in_memory": True})
     formats = _Formats(wb)
     ws = wb.add_worksheet(SHEET)
     for i, (text, size, bold) in enumerate(_title_lines(settings, opd, year, month)):
@@ -805,7 +789,7 @@ def template_workbook(
         }
     )
     wb.close()
-    return buf.getvalue()
+    return _lock_structure(buf.getvalue())
 
 
 def templates_zip(

@@ -173,7 +173,9 @@ def test_template_protection_validation_guide_and_marker(req_store):
 
     fisik, keu, teks = by_type["decimal"], by_type["whole"], by_type["textLength"]
     assert cells(fisik) == {(COLS[f], r) for r in rows for f in ("target_fisik", "realisasi_fisik")}
-    assert (fisik.operator, fisik.formula1, fisik.formula2, fisik.errorStyle) == ("between", "0", "100", "stop")
+    # a missing operator / errorStyle is the schema's default (ECMA-376 18.3.1.32): between, stop
+    operator, style = fisik.operator or "between", fisik.errorStyle or "stop"
+    assert (operator, fisik.formula1, fisik.formula2, style) == ("between", "0", "100", "stop")
     assert cells(keu) == {(COLS["realisasi_keuangan"], r) for r in rows}
     assert (keu.operator, keu.formula1) == ("greaterThanOrEqual", "0")
     assert cells(teks) == {(COLS[f], r) for r in rows for f in ("permasalahan", "solusi")}
