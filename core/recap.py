@@ -344,6 +344,19 @@ def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: flo
     return kontrak_kritis(_leaf_figures(leaves) if not leaves.empty else leaves, awal, akhir)
 
 
+def kritis_count(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> int:
+    """How many rows :func:`kritis_recap` has (the same rows and test), reading only the columns
+    the test needs: the count the Materi Rakor page shows before it builds the pack."""
+    leaves = store.leaf_rows(
+        year, month, opd, jenis="fisik", behind=min(awal, akhir), columns=["jenis", "target_fisik", "realisasi_fisik"]
+    )
+    if leaves.empty:
+        return 0
+    fisik = leaves[leaves["jenis"] == "fisik"]
+    dev = deviasi(fisik["realisasi_fisik"], fisik["target_fisik"])
+    return int(pd.Series(is_kritis(fisik["target_fisik"], dev, awal, akhir), dtype=bool).sum())
+
+
 def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None, upto: int = 12) -> pd.DataFrame:
     """Month by month (1..``upto``): pagu, realisasi keuangan %, fisik % and target fisik % of the
     kabupaten or one OPD (:func:`kabupaten_totals` of :func:`recap_opd`, the Ringkasan numbers),

@@ -24,6 +24,7 @@ from db.store import Store
 # Cumulative target absorption (realisasi keuangan %) at the end of each month: a common
 # pattern of regional budgets (slow first quarter, most spending in the second half).
 DEFAULT_TARGET_CURVE = [3.0, 8.0, 15.0, 22.0, 30.0, 40.0, 48.0, 57.0, 66.0, 76.0, 87.0, 100.0]
+MATERI_BARIS_MIN, MATERI_BARIS_MAX = 5, 200  # bounds of Settings.materi_baris_slide
 
 
 @dataclass
@@ -52,6 +53,11 @@ class Settings:
     kritis_awal_poin: float = 10.0  # kontrak kritis: plan 0-70 % and more than this behind
     kritis_akhir_poin: float = 5.0  # ... plan 70-100 % and more than this behind
     batas_hari: int = 10  # reports are due on this day of the following month
+    # Materi Rakor: at most this many rows per list on the slides (kontrak kritis, belum melapor,
+    # permasalahan, tindak lanjut: 4 slides of 8 rows at most) and rankings of more than twice this
+    # many OPDs show the top and bottom this many (a kabupaten of up to 50 OPDs is ranked whole);
+    # the workbook has every row
+    materi_baris_slide: int = 25
     tahun_anggaran: int = 0  # the budget year in use (0: not set, the current year)
     modul: list = field(default_factory=lambda: list(MODULES))  # the modules the office uses
     target_serapan: list = field(default_factory=lambda: list(DEFAULT_TARGET_CURVE))  # 12 cumulative % values
@@ -218,6 +224,11 @@ def problems(s: Settings, required: bool = False) -> list[str]:
     if not 100 <= float(s.kinerja_capaian_maks) <= 1000:
         out.append(
             "Batas capaian untuk rata-rata harus 100 % sampai 1.000 % (100 %: capaian di atas target dihitung 100 %)."
+        )
+    if not MATERI_BARIS_MIN <= int(s.materi_baris_slide) <= MATERI_BARIS_MAX:
+        out.append(
+            f"Baris per daftar pada slide materi rakor harus {MATERI_BARIS_MIN} sampai {MATERI_BARIS_MAX} "
+            "(daftar lengkap selalu ada di lampiran Excel)."
         )
     if not 1 <= int(s.batas_hari) <= 28:
         out.append("Batas pelaporan harus tanggal 1 sampai 28 bulan berikutnya.")

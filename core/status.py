@@ -25,18 +25,19 @@ def reporting_status(
     deadline = settings.deadline(year, month)
     out = raw.copy()
 
-    def received(row) -> dt.date:
-        when = row["first_at"] if pd.notna(row["first_at"]) else row.get("received_at", row.get("created_at"))
-        return when.date() if isinstance(when, dt.datetime) else when
+    other = next((c for c in ("received_at", "created_at") if c in out.columns), None)
+    fallback = out[other].tolist() if other else [None] * len(out)
 
-    def status(row) -> tuple[str, int]:
-        if pd.isna(row["import_id"]):
+    def status(import_id, first_at, later) -> tuple[str, int]:
+        if pd.isna(import_id):
             late = days_late(today, deadline)
             return ("belum_lewat_batas" if late else "belum"), late
-        late = days_late(received(row), deadline)
+        when = first_at if pd.notna(first_at) else later
+        late = days_late(when.date() if isinstance(when, dt.datetime) else when, deadline)
         return ("terlambat" if late else "tepat_waktu"), late
 
-    pairs = [status(r) for _, r in out.iterrows()]
+    # plain lists, not iterrows: a province has 1,400 OPDs (a Series per row costs 0.2 s)
+    pairs = [status(*r) for r in zip(out["import_id"].tolist(), out["first_at"].tolist(), fallback)]
     out["status"] = [p[0] for p in pairs]
     out["hari_terlambat"] = [p[1] for p in pairs]
     out["batas"] = deadline

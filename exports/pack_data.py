@@ -18,6 +18,7 @@ from core.format import period_label
 from core.metrics import traffic_light
 from core.recap import (
     kabupaten_totals,
+    kritis_count,
     kritis_recap,
     kurva_s,
     leaf_recap,
@@ -48,36 +49,31 @@ KURVA_COLUMNS = ["bulan", "target_fisik_pct", "fisik_pct", "target_serapan_pct",
 BELUM_COLUMNS = ["opd_kode", "opd", "label", "status", "batas", "hari_terlambat"]
 
 
-@dataclass
-class PackData:
-    """The figures of one month's meeting pack (see :func:`pack_data` for their sources).
+@dataclass(kw_only=True)
+class PackPreview:
+    """What the Materi Rakor page shows before the pack is built (:func:`pack_preview`): the
+    figures that come from the recap summary and a few small queries, and the counts of the lists.
 
     ``recap`` is :func:`core.recap.recap_opd` plus ``label`` (the OPD's short name on charts)
     and ``lampu`` (traffic light); ``totals`` and ``last_year`` are
     :func:`core.recap.kabupaten_totals` of this month and of the same month a year earlier
-    (``None`` when nobody reported then). ``kurva`` is the kurva S of the kabupaten from January
-    to the pack's month (:func:`_kurva`); ``belum`` the OPDs that have not reported for the month
-    with the days late (:func:`_belum`)."""
+    (``None`` when nobody reported then); ``belum`` the OPDs that have not reported for the month
+    with the days late (:func:`_belum`); ``kritis_total`` how many kontrak kritis the month has.
+    ``top_n``: at most this many rows of each list on the slides (the workbook has them all)."""
 
     year: int
     month: int
     today: dt.date
     settings: Settings
     lowest_n: int
+    top_n: int
     recap: pd.DataFrame
     totals: dict
     last_year: dict | None
     target_serapan: float
-    ranking_keuangan: pd.DataFrame
-    ranking_fisik: pd.DataFrame
-    lowest: pd.DataFrame
     not_reported: list[str]
-    jenis: pd.DataFrame
-    sumber_dana: pd.DataFrame
-    kritis: pd.DataFrame
-    masalah: pd.DataFrame
+    kritis_total: int
     tindak_lanjut: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TINDAK_LANJUT_COLUMNS))
-    kurva: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KURVA_COLUMNS))
     belum: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BELUM_COLUMNS))
 
     @property
@@ -99,6 +95,28 @@ class PackData:
     def file_stem(self) -> str:
         """``Materi_Rakor_2026-03`` (the PPTX and XLSX file names without extension)."""
         return f"Materi_Rakor_{self.year}-{self.month:02d}"
+
+    @property
+    def ranked(self) -> int:
+        """OPDs in the rankings (reported, with a realisasi keuangan %)."""
+        return int((self.recap["reported"].astype(bool) & self.recap["keuangan_pct"].notna()).sum())
+
+
+@dataclass(kw_only=True)
+class PackData(PackPreview):
+    """The figures of one month's meeting pack (see :func:`pack_data` for their sources): those
+    of :class:`PackPreview` and the full lists. ``kurva`` is the kurva S of the kabupaten from
+    January to the pack's month (:func:`_kurva`); ``kritis`` every kontrak kritis, most behind
+    first (``kritis_total`` rows); ``masalah`` every permasalahan per OPD."""
+
+    ranking_keuangan: pd.DataFrame
+    ranking_fisik: pd.DataFrame
+    lowest: pd.DataFrame
+    jenis: pd.DataFrame
+    sumber_dana: pd.DataFrame
+    kritis: pd.DataFrame
+    masalah: pd.DataFrame
+    kurva: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KURVA_COLUMNS))
 
 
 def _labels(recap: pd.DataFrame) -> pd.Series:
@@ -157,30 +175,15 @@ def _belum(
     return rows[BELUM_COLUMNS].reset_index(drop=True)
 
 
-def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt.date, lowest_n: int = 5) -> PackData:
-    """Compute every figure of the meeting pack for (year, month).
-
-    Sources: :func:`core.recap.recap_opd` and :func:`~core.recap.kabupaten_totals` (summary,
-    rankings, lowest OPDs), :func:`~core.recap.same_period_last_year` (comparison),
-    :mod:`core.breakdown` (fisik vs non fisik, sumber dana, and permasalahan of
-    :func:`~core.recap.leaf_recap`) and :func:`~core.recap.kritis_recap` (thresholds from ``settings``),
-    :func:`core.metrics.traffic_light` against ``settings.target_for(month)``, the open
-    tindak lanjut as of ``today``, :func:`~core.recap.kurva_s` up to ``month`` with
-    :func:`~core.recap.target_serapan`, and the OPDs not yet reported by
-    :func:`core.status.reporting_status` (days late as of ``today``).
-    ``lowest_n``: how many OPDs the "lowest" part lists (by realisasi keuangan %, among OPDs
-    that reported).
-    """
-    with store.session():
-        recap = recap_opd(store, year, month)
-        leaves = leaf_recap(store, year, month)
-        jenis = by_jenis(store, year, month)
-        sumber_dana = by_sumber_dana(store, year, month)
-        kritis = kritis_recap(store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin)
-        last = same_period_last_year(store, year, month)
-        followups = _tindak_lanjut(store, today)
-        curve = kurva_s(store, year, upto=month)
-        raw_status = store.reporting_status(year, month)
+def _preview(
+    store: Store, year: int, month: int, settings: Settings, today: dt.date, lowest_n: int, top_n: int | None
+) -> dict:
+    """The fields of :class:`PackPreview` (inside the caller's store session), with ``kritis_total``
+    left out (:func:`pack_data` counts the rows it loads; :func:`pack_preview` counts in SQL)."""
+    recap = recap_opd(store, year, month)
+    last = same_period_last_year(store, year, month)
+    followups = _tindak_lanjut(store, today)
+    raw_status = store.reporting_status(year, month)
     target = settings.target_for(month)
     totals = kabupaten_totals(recap)
     if recap.empty:
@@ -193,6 +196,76 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
                 for d, k, rep in zip(recap["deviasi"], recap["keuangan_pct"], recap["reported"])
             ],
         )
+    label_of = dict(zip(recap["opd_kode"], recap["label"]))
+    return dict(
+        year=year,
+        month=month,
+        today=today,
+        settings=settings,
+        lowest_n=int(lowest_n),
+        top_n=int(settings.materi_baris_slide if top_n is None else top_n),
+        recap=recap,
+        totals=totals,
+        last_year=last,
+        target_serapan=target,
+        not_reported=recap.loc[~recap["reported"].astype(bool), "opd"].tolist(),
+        tindak_lanjut=followups.assign(
+            label=followups["opd_kode"].map(label_of).fillna(followups["opd"]).fillna(followups["opd_kode"])
+        ),
+        belum=_belum(raw_status, year, month, settings, today, label_of),
+    )
+
+
+def pack_preview(
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    today: dt.date,
+    lowest_n: int = 5,
+    top_n: int | None = None,
+) -> PackPreview:
+    """What the pack of (year, month) will hold, without reading its leaf rows: the recap per OPD
+    (from the recap summary), the comparison, the open tindak lanjut, the OPDs not yet reported and
+    the number of kontrak kritis (:func:`core.recap.kritis_count`). A province's preview takes a
+    fraction of a second where :func:`pack_data` reads hundreds of thousands of rows."""
+    with store.session():
+        parts = _preview(store, year, month, settings, today, lowest_n, top_n)
+        kritis_total = kritis_count(store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin)
+    return PackPreview(**parts, kritis_total=kritis_total)
+
+
+def pack_data(
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    today: dt.date,
+    lowest_n: int = 5,
+    top_n: int | None = None,
+) -> PackData:
+    """Compute every figure of the meeting pack for (year, month).
+
+    Sources: :func:`core.recap.recap_opd` and :func:`~core.recap.kabupaten_totals` (summary,
+    rankings, lowest OPDs), :func:`~core.recap.same_period_last_year` (comparison),
+    :mod:`core.breakdown` (fisik vs non fisik, sumber dana, and permasalahan of
+    :func:`~core.recap.leaf_recap`) and :func:`~core.recap.kritis_recap` (thresholds from ``settings``),
+    :func:`core.metrics.traffic_light` against ``settings.target_for(month)``, the open
+    tindak lanjut as of ``today``, :func:`~core.recap.kurva_s` up to ``month`` with
+    :func:`~core.recap.target_serapan`, and the OPDs not yet reported by
+    :func:`core.status.reporting_status` (days late as of ``today``).
+    ``lowest_n``: how many OPDs the "lowest" part lists (by realisasi keuangan %, among OPDs
+    that reported). ``top_n``: rows per list on the slides (default: the setting
+    ``materi_baris_slide``); every list is complete in the pack itself and in the workbook.
+    """
+    with store.session():
+        parts = _preview(store, year, month, settings, today, lowest_n, top_n)
+        leaves = leaf_recap(store, year, month)
+        jenis = by_jenis(store, year, month)
+        sumber_dana = by_sumber_dana(store, year, month)
+        kritis = kritis_recap(store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin)
+        curve = kurva_s(store, year, upto=month)
+    recap = parts["recap"]
     reported = recap[recap["reported"].astype(bool)]
     lowest = reported.sort_values(["keuangan_pct", "fisik_pct", "label"], kind="stable").head(max(0, int(lowest_n)))
     label_of = dict(zip(recap["opd_kode"], recap["label"]))
@@ -202,26 +275,14 @@ def pack_data(store: Store, year: int, month: int, settings: Settings, today: dt
         kritis = kritis.assign(opd=kritis["opd"].fillna(kritis["opd_kode"]), label=kritis["opd_kode"].map(label_of))
         kritis = kritis[KRITIS_COLUMNS].reset_index(drop=True)
     return PackData(
-        year=year,
-        month=month,
-        today=today,
-        settings=settings,
-        lowest_n=int(lowest_n),
-        recap=recap,
-        totals=totals,
-        last_year=last,
-        target_serapan=target,
+        **parts,
+        kritis_total=len(kritis),
         ranking_keuangan=_ranking(recap, "keuangan_pct"),
         ranking_fisik=_ranking(recap, "fisik_pct"),
         lowest=lowest.reset_index(drop=True),
-        not_reported=recap.loc[~recap["reported"].astype(bool), "opd"].tolist(),
         jenis=jenis,
         sumber_dana=sumber_dana,
         kritis=kritis,
         masalah=masalah_per_opd(leaves).assign(label=lambda d: d["opd_kode"].map(label_of)),
-        tindak_lanjut=followups.assign(
-            label=followups["opd_kode"].map(label_of).fillna(followups["opd"]).fillna(followups["opd_kode"])
-        ),
         kurva=_kurva(curve, settings),
-        belum=_belum(raw_status, year, month, settings, today, label_of),
     )

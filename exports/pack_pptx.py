@@ -2,7 +2,11 @@
 
 16:9, made to be read from the back of a meeting room: titles 28 pt, table text 14 pt or more,
 at most :data:`MAX_ROWS` rows per table slide (fewer when the texts wrap) and at most
-:data:`MAX_BARS` OPDs per ranking chart; longer parts continue on "(lanjutan)" slides. Charts
+:data:`MAX_BARS` OPDs per ranking chart; longer parts continue on "(lanjutan)" slides. A list
+longer than the pack's ``top_n`` (the setting ``materi_baris_slide``) shows its first ``top_n``
+rows (the most behind, the most overdue; a ranking its top and bottom ``top_n``) and says on its
+last slide how many more there are and that the workbook has them all: a province has tens of
+thousands of kontrak kritis, and nobody projects thousands of slides. Charts
 are native PowerPoint charts (editable, their data in the embedded workbook); their labels are
 written out in Indonesian form (``45,50 %``, ``Rp 1,23 M``) so they read the same on any
 computer, whatever its language setting.
@@ -38,14 +42,15 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Inches, Pt
 
 from core.colors import COLOURS
-from core.format import number, percent, points, rupiah_compact
+from core.format import number, percent, points, rupiah_compact, tanggal
 from core.months import BULAN
 
-from .pack_data import PackData
+from .pack_data import PackData, PackPreview
 
 MAX_ROWS = 8  # table rows per slide (the brief of the meeting room: "at most ~8")
 MAX_BARS = 15  # OPDs per ranking chart (bar labels stay 14 pt or more)
 MAX_MASALAH = 3  # permasalahan per OPD on the slides (the workbook lists them all)
+NAMED = 5  # OPDs named in a slide's note ("Belum melapor: A, B, ... dan 216 OPD lainnya")
 FONT = "Calibri"
 TITLE_PT = 28
 TABLE_PT = 16
@@ -314,7 +319,36 @@ def _empty(title: str, message: str, subtitle: str = "") -> Slide:
     return Slide("empty", title, subtitle, dict(message=message))
 
 
-def _ranking_slides(pack: PackData, ranking: pd.DataFrame, what: str, title: str) -> list[Slide]:
+def on_slides(total: int, top_n: int) -> int:
+    """How many of a list of ``total`` rows the slides show (at most ``top_n``)."""
+    return min(int(total), max(0, int(top_n)))
+
+
+def ranking_cut(total: int, top_n: int) -> bool:
+    """Does a ranking of ``total`` OPDs show only its top and bottom ``top_n``?"""
+    return int(total) > 2 * max(1, int(top_n))
+
+
+def _rest(rest: int, what: str, sheet: str, detail: str = "") -> str:
+    """The closing line of a list cut on the slides: ``... dan 59.610 sub kegiatan kritis lainnya
+    (dari 59.630): lihat lembar Kontrak Kritis pada lampiran Excel.`` (empty when nothing is left out)."""
+    if rest <= 0:
+        return ""
+    return (
+        f"... dan {number(rest)} {what} lainnya{f' ({detail})' if detail else ''}: lihat lembar {sheet} "
+        "pada lampiran Excel."
+    )
+
+
+def _names(names: list[str], limit: int = NAMED) -> str:
+    """``A, B, C`` (up to ``limit`` names), else ``221 OPD (lihat slide OPD Belum Melapor)``: a
+    note has room for a few names."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{number(len(names))} OPD (lihat slide OPD Belum Melapor)"
+
+
+def _ranking_slides(pack: PackData, ranking: pd.DataFrame, what: str, title: str, sheet: str) -> list[Slide]:
     subtitle = f"Keadaan s.d. akhir {pack.period}; OPD yang sudah melapor, urut dari yang tertinggi"
     if ranking.empty:
         return [
@@ -328,15 +362,30 @@ def _ranking_slides(pack: PackData, ranking: pd.DataFrame, what: str, title: str
         "Warna batang: lampu OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan terhadap target "
         f"serapan s.d. {pack.period} ({percent(pack.target_serapan)})."
     )
-    if pack.not_reported:
-        note += " Belum melapor: " + ", ".join(pack.not_reported) + "."
-    chunks = _chunks(len(ranking), MAX_BARS)
+    top_n = max(1, int(pack.top_n))
+    if ranking_cut(len(ranking), top_n):  # the top and the bottom; the middle in the workbook
+        first, last = top_n + 1, len(ranking) - top_n
+        subtitle = (
+            f"Keadaan s.d. akhir {pack.period}; {top_n} OPD teratas dan {top_n} terbawah dari "
+            f"{number(len(ranking))} OPD yang sudah melapor"
+        )
+        note = (
+            _rest(last - first + 1, "OPD", sheet, f"peringkat {number(first)}-{number(last)}")
+            + " Warna batang: lampu OPD menurut deviasi fisik dan serapan."
+        )
+        if pack.not_reported:
+            note += f" {number(len(pack.not_reported))} OPD belum melapor (tidak diperingkat)."
+        parts = [ranking.iloc[:top_n], ranking.iloc[-top_n:]]
+    else:
+        parts = [ranking]
+        if pack.not_reported:
+            note += " Belum melapor: " + _names(pack.not_reported) + "."
+    pieces = [part.iloc[c.start : c.stop] for part in parts for c in _chunks(len(part), MAX_BARS)]
     out = []
-    for n, part in enumerate(chunks):
-        rows = ranking.iloc[part.start : part.stop]
+    for n, rows in enumerate(pieces):
         label = title if n == 0 else f"{title} (lanjutan)"
-        if len(chunks) > 1:
-            label += f" - peringkat {part.start + 1}-{part.stop}"
+        if len(pieces) > 1:
+            label += f" - peringkat {number(rows['peringkat'].iloc[0])}-{number(rows['peringkat'].iloc[-1])}"
         out.append(Slide("ranking", label, subtitle, dict(rows=rows, what=what, note=note)))
     return out
 
@@ -419,8 +468,8 @@ def _belum_slides(pack: PackData) -> list[Slide]:
     title = "OPD Belum Melapor"
     deadline = pack.settings.deadline(pack.year, pack.month)
     subtitle = (
-        f"Laporan {pack.period} paling lambat {_tanggal_panjang(deadline)}; "
-        f"keadaan {_tanggal_panjang(pack.today)}, menurut tanggal laporan diterima"
+        f"Laporan {pack.period} paling lambat {tanggal(deadline)}; "
+        f"keadaan {tanggal(pack.today)}, menurut tanggal laporan diterima"
     )
     if not pack.has_data:
         return [_empty(title, f"Belum ada DPA atau laporan untuk {pack.period}.", subtitle)]
@@ -433,14 +482,19 @@ def _belum_slides(pack: PackData) -> list[Slide]:
         Col("Terlambat (hari)", 2.8, "r"),
     ]
     rows, fills = [], []
-    for i, r in enumerate(pack.belum.itertuples(index=False), start=1):
+    shown = pack.belum.head(on_slides(len(pack.belum), pack.top_n))  # the most overdue first
+    for i, r in enumerate(shown.itertuples(index=False), start=1):
         late = int(r.hari_terlambat)
-        rows.append([str(i), _clip(r.opd), _tanggal(r.batas), number(late) if late else "Belum lewat batas"])
+        rows.append([str(i), _clip(r.opd), tanggal(r.batas), number(late) if late else "Belum lewat batas"])
         fills.append([None] * 3 + [COLOURS["merah"] if late else None])
-    late_n = sum(1 for f in fills if f[-1])
-    note = f"{len(rows)} OPD belum menyampaikan laporan {pack.period}" + (
-        f", {late_n} melewati batas penyampaian (merah)." if late_n else "."
+    late_n = int((pack.belum["hari_terlambat"].astype(int) > 0).sum())
+    note = f"{number(len(pack.belum))} OPD belum menyampaikan laporan {pack.period}" + (
+        f", {number(late_n)} melewati batas penyampaian (merah)." if late_n else "."
     )
+    if len(shown) < len(pack.belum):
+        note = _rest(len(pack.belum) - len(shown), "OPD", "Belum Melapor", f"dari {number(len(pack.belum))}") + (
+            f" Merah: {number(late_n)} OPD melewati batas penyampaian." if late_n else ""
+        )
     return _table_slides(title, subtitle, cols, rows, fills, note=note)
 
 
@@ -480,7 +534,7 @@ def _lowest_slides(pack: PackData) -> list[Slide]:
         fills.append([None] * 7 + [COLOURS.get(r.lampu)])
     note = f"Target serapan s.d. {pack.period}: {percent(pack.target_serapan)}."
     if pack.not_reported:
-        note += f" Belum melapor (tidak dinilai): {', '.join(pack.not_reported)}."
+        note += f" Belum melapor (tidak dinilai): {_names(pack.not_reported)}."
     return _table_slides(title, subtitle, cols, rows, fills, note=note)
 
 
@@ -556,6 +610,7 @@ def _kritis_slides(pack: PackData) -> list[Slide]:
         Col("Realisasi fisik", 1.33, "r"),
         Col("Deviasi (poin)", 1.3, "r"),
     ]
+    shown = pack.kritis.head(on_slides(len(pack.kritis), pack.top_n))  # the most behind first
     rows = [
         [
             str(i),
@@ -566,12 +621,16 @@ def _kritis_slides(pack: PackData) -> list[Slide]:
             percent(r.realisasi_fisik),
             points(r.deviasi),
         ]
-        for i, r in enumerate(pack.kritis.itertuples(index=False), start=1)
+        for i, r in enumerate(shown.itertuples(index=False), start=1)
     ]
     fills = [[None] * 6 + [COLOURS["merah"]] for _ in rows]
-    return _table_slides(
-        title, subtitle, cols, rows, fills, note=f"{len(rows)} sub kegiatan kritis; paling tertinggal di atas."
+    rest = len(pack.kritis) - len(shown)
+    note = (
+        _rest(rest, "sub kegiatan kritis", "Kontrak Kritis", f"dari {number(len(pack.kritis))}")
+        if rest
+        else f"{number(len(rows))} sub kegiatan kritis; paling tertinggal di atas."
     )
+    return _table_slides(title, subtitle, cols, rows, fills, note=note)
 
 
 def _masalah_slides(pack: PackData) -> list[Slide]:
@@ -592,29 +651,27 @@ def _masalah_slides(pack: PackData) -> list[Slide]:
         Col("Pagu", 1.33, "r"),
     ]
     shown = pack.masalah.groupby("opd_kode", sort=False).head(MAX_MASALAH)  # the most frequent first
+    cut = len(shown) > pack.top_n
+    if cut:  # those of the most sub kegiatan (then pagu), kept in the list's order
+        keep = shown.sort_values(["sub_kegiatan", "pagu"], ascending=False, kind="stable").head(pack.top_n).index
+        shown = shown.loc[shown.index.isin(keep)]
     rows = [
         [_clip(r.label), _clip(r.permasalahan), _clip(r.solusi) or "-", number(r.sub_kegiatan), _rp(r.pagu)]
         for r in shown.itertuples(index=False)
     ]
     note = "Sub keg. dan pagu: sub kegiatan yang melaporkan permasalahan itu."
     if len(shown) < len(pack.masalah):
-        note = (
-            f"Per OPD {MAX_MASALAH} permasalahan yang paling banyak dilaporkan; daftar lengkap "
-            f"({len(pack.masalah)}) di lembar Permasalahan buku kerja Excel. " + note
+        picked = (
+            f"{number(len(shown))} permasalahan yang mengenai sub kegiatan terbanyak "
+            f"(paling banyak {MAX_MASALAH} per OPD)"
+            if cut
+            else f"Per OPD {MAX_MASALAH} permasalahan yang paling banyak dilaporkan"
         )
+        rest = _rest(
+            len(pack.masalah) - len(shown), "permasalahan", "Permasalahan", f"dari {number(len(pack.masalah))}"
+        )
+        note = f"{picked}. {rest}"
     return _table_slides(title, subtitle, cols, rows, note=note)
-
-
-def _tanggal(value) -> str:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    day = pd.Timestamp(value).date()
-    return f"{day.day} {BULAN[day.month - 1][:3]} {day.year}"
-
-
-def _tanggal_panjang(day: dt.date) -> str:
-    """``5 Mei 2026``."""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 def _tindak_lanjut_slides(pack: PackData) -> list[Slide]:
@@ -623,12 +680,12 @@ def _tindak_lanjut_slides(pack: PackData) -> list[Slide]:
     if tl.empty:
         return [
             _empty(
-                title, "Belum ada tindak lanjut rakor sebelumnya yang masih terbuka.", f"Keadaan {_tanggal(pack.today)}"
+                title, "Belum ada tindak lanjut rakor sebelumnya yang masih terbuka.", f"Keadaan {tanggal(pack.today)}"
             )
         ]
-    dates = [_tanggal(d) for d in sorted({pd.Timestamp(d) for d in tl["rakor_tanggal"] if not pd.isna(d)})]
+    dates = [tanggal(d) for d in sorted({pd.Timestamp(d) for d in tl["rakor_tanggal"] if not pd.isna(d)})]
     held = ", ".join(dates) if len(dates) <= 3 else f"{dates[0]} s.d. {dates[-1]} ({len(dates)} rakor)"
-    subtitle = f"Keputusan rakor {held} yang belum selesai, keadaan {_tanggal(pack.today)}"
+    subtitle = f"Keputusan rakor {held} yang belum selesai, keadaan {tanggal(pack.today)}"
     cols = [
         Col("OPD", 1.6),
         Col("Masalah", 2.95),
@@ -638,22 +695,77 @@ def _tindak_lanjut_slides(pack: PackData) -> list[Slide]:
         Col("Status", 2.08, "c"),
     ]
     rows, fills = [], []
-    for r in tl.itertuples(index=False):
-        late = bool(r.terlambat) if r.terlambat is not None and not pd.isna(r.terlambat) else False
+    overdue = [bool(t) if t is not None and not pd.isna(t) else False for t in tl["terlambat"]]
+    for r, late in zip(tl.head(on_slides(len(tl), pack.top_n)).itertuples(index=False), overdue):
         status = (r.status_label or r.status or "-") + (" (terlambat)" if late else "")
         rows.append(
-            [_clip(r.label), _clip(r.masalah), _clip(r.keputusan), _clip(r.pic) or "-", _tanggal(r.batas_waktu), status]
+            [_clip(r.label), _clip(r.masalah), _clip(r.keputusan), _clip(r.pic) or "-", tanggal(r.batas_waktu), status]
         )
         fills.append([None] * 4 + ([COLOURS["merah"]] * 2 if late else [None, None]))
-    late = int(sum(bool(f[-1]) for f in fills))
-    return _table_slides(
-        title,
-        subtitle,
-        cols,
-        rows,
-        fills,
-        note=f"{len(rows)} tindak lanjut terbuka" + (f", {late} melewati batas waktu (merah)." if late else "."),
+    late_n = sum(overdue)
+    note = f"{number(len(tl))} tindak lanjut terbuka" + (
+        f", {number(late_n)} melewati batas waktu (merah)." if late_n else "."
     )
+    if len(rows) < len(tl):
+        note = _rest(len(tl) - len(rows), "tindak lanjut terbuka", "Tindak Lanjut", f"dari {number(len(tl))}") + (
+            f" Merah: {number(late_n)} melewati batas waktu." if late_n else ""
+        )
+    return _table_slides(title, subtitle, cols, rows, fills, note=note)
+
+
+OUTLINE_COLUMNS = ["Bagian", "Jumlah", "Di slide", "Di lampiran Excel"]
+
+
+def outline(preview: PackPreview) -> pd.DataFrame:
+    """What the pack of ``preview`` will show, part by part, before it is built (the Materi Rakor
+    page): how many rows each list has, how many of them the slides show (``top_n``) and that the
+    workbook has them all. Permasalahan are counted only when the pack is built (leaf rows)."""
+    n = int(preview.top_n)
+    rows = [("Ringkasan dan kurva S", "-", "2 slide", "lembar Ringkasan dan Kurva S")]
+
+    def listed(what: str, total: int, unit: str, first: str, sheet: str) -> tuple:
+        shown = on_slides(total, n)
+        on = (
+            "tidak ada" if not total else (f"semua ({number(total)})" if shown == total else f"{number(shown)} {first}")
+        )
+        return (what, f"{number(total)} {unit}", on, f"semua, lembar {sheet}")
+
+    rows.append(listed("OPD belum melapor", len(preview.belum), "OPD", "paling lama terlambat", "Belum Melapor"))
+    reported = preview.recap[preview.recap["reported"].astype(bool)]
+    for what, column, sheet in (
+        ("Peringkat realisasi keuangan", "keuangan_pct", "Peringkat Keuangan"),
+        ("Peringkat realisasi fisik", "fisik_pct", "Peringkat Fisik"),
+    ):
+        total = int(reported[column].notna().sum())
+        on = (
+            f"{number(n)} teratas dan {number(n)} terbawah"
+            if ranking_cut(total, n)
+            else (f"semua ({number(total)})" if total else "tidak ada")
+        )
+        rows.append((what, f"{number(total)} OPD", on, f"semua, lembar {sheet}"))
+    lowest = min(int(preview.lowest_n), len(reported))
+    rows.append(("OPD serapan terendah", f"{number(lowest)} OPD", f"semua ({number(lowest)})", "lembar OPD Terendah"))
+    rows.append(
+        (
+            "Fisik konstruksi dan non fisik, sumber dana",
+            "-",
+            "1 slide atau lebih",
+            "lembar Fisik Non Fisik, Sumber Dana",
+        )
+    )
+    rows.append(listed("Kontrak kritis", preview.kritis_total, "sub kegiatan", "paling tertinggal", "Kontrak Kritis"))
+    rows.append(
+        (
+            "Permasalahan dan solusi",
+            "dihitung saat disusun",
+            f"paling banyak {number(n)} ({MAX_MASALAH} per OPD)",
+            "semua, lembar Permasalahan",
+        )
+    )
+    rows.append(
+        listed("Tindak lanjut rakor sebelumnya", len(preview.tindak_lanjut), "terbuka", "pertama", "Tindak Lanjut")
+    )
+    return pd.DataFrame(rows, columns=OUTLINE_COLUMNS)
 
 
 def plan(pack: PackData) -> list[Slide]:
@@ -666,8 +778,12 @@ def plan(pack: PackData) -> list[Slide]:
         slides.append(_summary(pack))
     slides.append(_kurva_slide(pack))
     slides += _belum_slides(pack)
-    slides += _ranking_slides(pack, pack.ranking_keuangan, "realisasi keuangan", "Peringkat OPD: Realisasi Keuangan")
-    slides += _ranking_slides(pack, pack.ranking_fisik, "realisasi fisik", "Peringkat OPD: Realisasi Fisik")
+    slides += _ranking_slides(
+        pack, pack.ranking_keuangan, "realisasi keuangan", "Peringkat OPD: Realisasi Keuangan", "Peringkat Keuangan"
+    )
+    slides += _ranking_slides(
+        pack, pack.ranking_fisik, "realisasi fisik", "Peringkat OPD: Realisasi Fisik", "Peringkat Fisik"
+    )
     slides += _lowest_slides(pack)
     slides.append(_split_slide(pack))
     slides += _sumber_slides(pack)
@@ -841,7 +957,7 @@ def _draw_title(slide, pack: PackData, spec: Slide) -> None:
         6.3,
         SLIDE_W - 2.0,
         0.5,
-        f"{s.tempat}, {pack.today.day} {BULAN[pack.today.month - 1]} {pack.today.year}",
+        f"{s.tempat}, {tanggal(pack.today)}",
         18,
         colour=GREY,
         align=PP_ALIGN.CENTER,

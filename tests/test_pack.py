@@ -26,7 +26,16 @@ from recap_reference import jenis_split, rollup
 from core import tindak_lanjut as tl
 from core.access import User
 from core.format import number, percent, points, rupiah_compact
-from core.recap import kabupaten_totals, kontrak_kritis, kurva_s, leaf_recap, recap_opd, target_serapan
+from core.recap import (
+    kabupaten_totals,
+    kontrak_kritis,
+    kritis_count,
+    kritis_recap,
+    kurva_s,
+    leaf_recap,
+    recap_opd,
+    target_serapan,
+)
 from core.settings import Settings, load, save
 from core.status import reporting_status
 from exports.pack_data import pack_data
@@ -435,7 +444,7 @@ def test_pptx_kritis_masalah_and_tindak_lanjut_tables(prs, pack, truth):
     late = dict(zip(fu["masalah"], fu["terlambat"]))
     for row in rows:
         assert row[-1].startswith("Belum ditindaklanjuti") and row[-1].endswith("(terlambat)") == bool(late[row[1]])
-    assert rows[0][4] == "30 Apr 2026" and rows[1][4] == "-"
+    assert rows[0][4] == "30 April 2026" and rows[1][4] == "-"
 
 
 def _kurva_lines(curve: pd.DataFrame) -> dict[str, list]:
@@ -535,7 +544,7 @@ def test_pptx_and_xlsx_of_an_empty_period_say_so(loaded):
         assert len(belum) == 1
         if year == 2026:  # September's reports are due 10 Oktober 2026: nobody is late on TODAY yet
             assert "8 OPD belum menyampaikan laporan September 2026." in _shapes_text(belum[0])
-            assert [r[2:] for r in _table(belum[0])[1:]] == [["10 Okt 2026", "Belum lewat batas"]] * 8
+            assert [r[2:] for r in _table(belum[0])[1:]] == [["10 Oktober 2026", "Belum lewat batas"]] * 8
         wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(empty)))
         assert list(wb.sheetnames) == list(SHEETS)
 
@@ -752,8 +761,14 @@ def test_materi_page_previews_and_downloads(app_env, media):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Serapan anggaran"] == percent(tot["keuangan_pct"])
     assert metrics["OPD sudah melapor"] == "8 / 8"
+    assert metrics["Kontrak kritis"] == number(
+        len(kritis_recap(store, 2026, 4, None, load(store).kritis_awal_poin, load(store).kritis_akhir_poin))
+    )
     assert len(at.get("plotly_chart")) == 2
-    slides = at.dataframe[0].value
+    parts = at.dataframe[0].value.set_index("Bagian")  # what the pack will hold, before it is built
+    assert parts.loc["Kontrak kritis", "Jumlah"] == f"{metrics['Kontrak kritis']} sub kegiatan"
+    assert parts.loc["OPD belum melapor", "Jumlah"] == "0 OPD"
+    slides = at.dataframe[1].value
     pack = pack_data(store, 2026, 4, load(store), dt.date.today())
     assert slides["Judul"].tolist() == [s.title for s in plan(pack)]
     buttons = {b.label: b for b in at.get("download_button")}
@@ -778,3 +793,174 @@ def test_materi_page_without_data_says_so(app_env):
     run(at)
     assert any("Belum ada DPA atau laporan untuk April 2026" in i.value for i in at.info)
     assert not at.get("download_button")
+
+
+# --------------------------------------------------------------------------- long lists (issue 18)
+def _note_of(pairs, prefix: str) -> str:
+    """The note (last text box) of the last slide titled ``prefix``: the line that closes the list."""
+    return _shapes_text([sl for s, sl in pairs if s.title.startswith(prefix)][-1])[-1]
+
+
+def test_slides_show_top_n_of_each_list_and_state_how_many_more(loaded, truth):
+    """Lists longer than top_n: exactly top_n rows on the slides (the most behind first), the
+    closing line states the true count of the rest, and the workbook has every row."""
+    n = 5
+    pack = pack_data(loaded, YEAR, MONTH, load(loaded), TODAY, top_n=n)
+    kritis = truth["kritis"]
+    assert len(kritis) == 11 > n and pack.kritis_total == len(pack.kritis) == len(kritis)
+    prs = Presentation(io.BytesIO(build_pptx(pack)))
+    pairs = _slides(prs, pack)
+    rows = _continued(pairs, "Kontrak Kritis")
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
+    assert [r[2] for r in rows] == [" ".join(x.split()) for x in kritis["nama"].head(n)]
+    assert [r[6] for r in rows] == [points(d) for d in kritis["deviasi"].head(n)]
+    assert max(kritis["deviasi"].head(n)) <= min(kritis["deviasi"].iloc[n:])  # the most behind are shown
+    assert _note_of(pairs, "Kontrak Kritis") == (
+        "... dan 6 sub kegiatan kritis lainnya (dari 11): lihat lembar Kontrak Kritis pada lampiran Excel."
+    )
+    masalah = _continued(pairs, "Permasalahan dan Solusi")
+    per_opd = pack.masalah.groupby("opd_kode", sort=False).head(MAX_MASALAH)
+    assert len(masalah) == n < len(per_opd)
+    assert sorted(int(r[3]) for r in masalah) == sorted(per_opd["sub_kegiatan"].nlargest(n).tolist())
+    rest = len(pack.masalah) - n
+    assert (
+        f"... dan {number(rest)} permasalahan lainnya (dari {number(len(pack.masalah))}): lihat lembar "
+        "Permasalahan pada lampiran Excel." in _note_of(pairs, "Permasalahan dan Solusi")
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(pack)))
+    _, rows = _rows(wb["Kontrak Kritis"], "No")
+    assert [r[2] for r in rows] == kritis["kode"].tolist()
+    _, rows = _rows(wb["Permasalahan"], "No")
+    assert len(rows) == len(pack.masalah) and sum(r[4] for r in rows) == pack.masalah["sub_kegiatan"].sum()
+
+
+def test_rankings_show_top_and_bottom_n_and_the_workbook_all(loaded, truth):
+    pack = pack_data(loaded, YEAR, MONTH, load(loaded), TODAY, top_n=3)  # 8 OPDs ranked: 1-3 and 6-8
+    prs = Presentation(io.BytesIO(build_pptx(pack)))
+    pairs = _slides(prs, pack)
+    for title, ranking, sheet in (
+        ("Peringkat OPD: Realisasi Keuangan", pack.ranking_keuangan, "Peringkat Keuangan"),
+        ("Peringkat OPD: Realisasi Fisik", pack.ranking_fisik, "Peringkat Fisik"),
+    ):
+        slides = [(s, sl) for s, sl in pairs if s.title.startswith(title)]
+        assert [s.title for s, _ in slides] == [f"{title} - peringkat 1-3", f"{title} (lanjutan) - peringkat 6-8"]
+        shown = [c for _, sl in slides for c in _charts(sl)[0].plots[0].categories]
+        assert len(ranking) == 8 and shown == ranking["label"].iloc[[0, 1, 2, 5, 6, 7]].tolist()
+        assert "3 OPD teratas dan 3 terbawah dari 8 OPD" in slides[0][0].subtitle
+        assert f"... dan 2 OPD lainnya (peringkat 4-5): lihat lembar {sheet} pada lampiran Excel." in " ".join(
+            _shapes_text(slides[-1][1])
+        )
+    wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(pack)))
+    _, rows = _rows(wb["Peringkat Keuangan"], "Peringkat")
+    assert [r[0] for r in rows] == list(range(1, 9))
+
+
+def test_belum_melapor_and_tindak_lanjut_are_capped_with_the_rest_stated(loaded, late_pack):
+    late = pack_data(loaded, YEAR - 1, MONTH, load(loaded), TODAY, top_n=5)
+    assert len(late.belum) == 9
+    pairs = _slides(Presentation(io.BytesIO(build_pptx(late))), late)
+    rows = _continued(pairs, "OPD Belum Melapor")
+    assert [r[1] for r in rows] == late_pack.belum["opd"].head(5).tolist()
+    assert _note_of(pairs, "OPD Belum Melapor") == (
+        "... dan 4 OPD lainnya (dari 9): lihat lembar Belum Melapor pada lampiran Excel. Merah: 9 OPD melewati "
+        "batas penyampaian."
+    )
+    one = pack_data(loaded, YEAR, MONTH, load(loaded), TODAY, top_n=1)
+    pairs = _slides(Presentation(io.BytesIO(build_pptx(one))), one)
+    rows = _continued(pairs, "Tindak Lanjut Rakor")
+    assert [r[1] for r in rows] == ["Serapan rendah"] and len(one.tindak_lanjut) == 2
+    assert _note_of(pairs, "Tindak Lanjut Rakor") == (
+        "... dan 1 tindak lanjut terbuka lainnya (dari 2): lihat lembar Tindak Lanjut pada lampiran Excel. Merah: "
+        "1 melewati batas waktu."
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(one)))
+    _, rows = _rows(wb["Tindak Lanjut"], "No")
+    assert len(rows) == 2
+
+
+def test_a_short_pack_is_whole_and_says_nothing_is_left_out(prs, pack):
+    assert pack.top_n == Settings().materi_baris_slide == 25
+    text = " ".join(t for sl in prs.slides for t in _shapes_text(sl))
+    for what in ("sub kegiatan kritis lainnya", "OPD lainnya", "tindak lanjut terbuka lainnya"):
+        assert what not in text
+    # permasalahan: 3 per OPD on the slides (24 of 8 OPDs), the others counted
+    assert len(pack.masalah) == 39 and pack.masalah.groupby("opd_kode").size().clip(upper=MAX_MASALAH).sum() == 24
+    assert (
+        "Per OPD 3 permasalahan yang paling banyak dilaporkan. ... dan 15 permasalahan lainnya (dari 39): lihat "
+        "lembar Permasalahan pada lampiran Excel." in text
+    )
+
+
+def test_pack_dates_are_written_in_full(prs, pack, late_pack):
+    """One date format in the pack (core.format.tanggal: ``30 April 2026``), never ``30 Apr 2026``."""
+    import re
+
+    short = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4}\b")
+    for deck in (prs, Presentation(io.BytesIO(build_pptx(late_pack)))):
+        texts = [t for sl in deck.slides for t in _shapes_text(sl)]
+        texts += [c.text for sl in deck.slides for s in sl.shapes if s.has_table for r in s.table.rows for c in r.cells]
+        assert not [t for t in texts if short.search(t)]
+    assert "Kota Contoh, 5 Mei 2026" in _shapes_text(prs.slides[0])
+
+
+def test_preview_counts_equal_the_built_pack(loaded, pack, late_pack):
+    from exports.pack_data import pack_preview
+    from exports.pack_pptx import outline
+
+    cfg = load(loaded)
+    for year, built in ((YEAR, pack), (YEAR - 1, late_pack)):
+        preview = pack_preview(loaded, year, MONTH, cfg, TODAY)
+        assert preview.totals == built.totals and preview.kritis_total == len(built.kritis)
+        assert preview.not_reported == built.not_reported and preview.belum.equals(built.belum)
+        assert preview.tindak_lanjut["id"].tolist() == built.tindak_lanjut["id"].tolist()
+    for awal, akhir in ((5.0, 3.0), (10.0, 5.0), (0.0, 0.0), (30.0, 1.0)):
+        assert kritis_count(loaded, YEAR, MONTH, None, awal, akhir) == len(
+            kritis_recap(loaded, YEAR, MONTH, None, awal, akhir)
+        )
+    rows = outline(pack_preview(loaded, YEAR, MONTH, cfg, TODAY, top_n=5)).set_index("Bagian")
+    assert rows.loc["Kontrak kritis"].tolist() == [
+        "11 sub kegiatan",
+        "5 paling tertinggal",
+        "semua, lembar Kontrak Kritis",
+    ]
+    assert rows.loc["Peringkat realisasi keuangan", "Di slide"] == "semua (8)"
+    assert (
+        outline(pack_preview(loaded, YEAR, MONTH, cfg, TODAY, top_n=3))
+        .set_index("Bagian")
+        .loc["Peringkat realisasi fisik", "Di slide"]
+        == "3 teratas dan 3 terbawah"
+    )
+
+
+def test_materi_page_of_a_large_database_builds_the_pack_when_asked(app_env, media, monkeypatch):
+    """Above EAGER_PACK_SUB_KEGIATAN sub kegiatan the first run shows the preview only; the button
+    builds the pack, whose slides are then listed and downloadable."""
+    from test_pages import download_bytes, new_app, run
+
+    import ui.pack
+    from db.store import Store
+    from etl.pipeline import ingest_paths
+
+    monkeypatch.setattr(ui.pack, "EAGER_PACK_SUB_KEGIATAN", 10)
+    store = Store(app_env, data_dir=app_env.parent / "data")
+    ingest_paths(store, [DPA_FIXTURE] + [FIXTURES / k for k in realisasi_fixtures()])
+    at = run(new_app(query={"tahun": "2026", "bulan": "4"}, user="kabag", role="viewer"))
+    at.switch_page("views/materi.py")
+    run(at)
+    cfg = load(store)
+    kritis = len(kritis_recap(store, 2026, 4, None, cfg.kritis_awal_poin, cfg.kritis_akhir_poin))
+    assert {m.label: m.value for m in at.metric}["Kontrak kritis"] == number(kritis)
+    assert not at.get("download_button") and len(at.dataframe) == 1
+    assert any("disusun bila diminta" in i.value for i in at.info)
+    (button,) = [b for b in at.button if b.label == "Susun materi rakor"]
+    button.click()
+    run(at)
+    buttons = {b.label: b for b in at.get("download_button")}
+    pack = pack_data(store, 2026, 4, cfg, dt.date.today())
+    slides = plan(pack)
+    assert f"Unduh slide (PowerPoint, {len(slides)} slide)" in buttons
+    assert at.dataframe[1].value["Judul"].tolist() == [s.title for s in slides]
+    pptx = download_bytes(media, buttons[f"Unduh slide (PowerPoint, {len(slides)} slide)"])
+    assert len(Presentation(io.BytesIO(pptx)).slides) == len(slides)
+    run(at)  # a rerun keeps the built pack
+    assert len(at.get("download_button")) == 2

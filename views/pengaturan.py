@@ -104,6 +104,16 @@ with st.form("settings"):
         hi=100,
         key="cfg_kritis_akhir",
     )
+    baris_slide = st.number_input(
+        "Materi rakor: baris paling banyak per daftar pada slide",
+        settings_mod.MATERI_BARIS_MIN,
+        settings_mod.MATERI_BARIS_MAX,
+        int(cfg.materi_baris_slide),
+        5,
+        help="Kontrak kritis (yang paling tertinggal lebih dulu), OPD belum melapor, permasalahan dan tindak lanjut "
+        "pada slide dibatasi sebanyak ini; peringkat OPD menampilkan sebanyak ini teratas dan terbawah. Slide "
+        "menyebut berapa yang tidak ditampilkan; daftar lengkap selalu ada di lampiran Excel.",
+    )
     st.subheader("Target serapan anggaran kumulatif (%)")
     st.caption("Angka dengan koma desimal, mis. 7,5.")
     curve = st.data_editor(
@@ -136,6 +146,7 @@ with st.form("settings"):
             kritis_awal_poin=cfg.kritis_awal_poin if kritis_awal is None else kritis_awal,
             kritis_akhir_poin=cfg.kritis_akhir_poin if kritis_akhir is None else kritis_akhir,
             batas_hari=int(batas),
+            materi_baris_slide=int(baris_slide),
             target_serapan=[-1.0 if v is None else v for v, _ in curve_values],
             kecamatan_nama=kecamatan_nama.strip(),
             kecamatan_tempat=kecamatan_tempat.strip(),
