@@ -7,7 +7,7 @@ and OPD realisation reports; exit 0 when nothing was rejected, 1 otherwise.
 ``export recap [--db PATH] --year Y --month M --out FILE.xlsx [--opd KODE]`` writes the
 print-ready Excel recap (the workbook of :mod:`exports.recap_xlsx`); exit 1 when the period has
 no DPA or no report.
-``pack [--db PATH] --year Y --month M --out DIR`` writes the Rakor POK meeting pack
+``pack [--db PATH] --year Y --month M --out DIR [--baris-slide N]`` writes the Rakor POK meeting pack
 (``Materi_Rakor_Y-MM.pptx`` and ``.xlsx``, :mod:`exports.pack_pptx` / :mod:`exports.pack_xlsx`);
 exit 1 when the period has no DPA or no report.
 ``backup [--db PATH] --out FILE.zip`` writes a backup; ``restore [--db PATH] FILE.zip``
@@ -45,6 +45,7 @@ from core.format import number, percent, period_label, rupiah
 from core.logs import log_failure
 from core.migrate import MigrateError, migrate
 from core.recap import kabupaten_totals, recap_opd
+from core.settings import MATERI_BARIS_MAX, MATERI_BARIS_MIN
 from core.settings import load as load_settings
 from db.store import Store, StoreBusy, Unreachable
 from etl.issues import Rejected
@@ -120,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     pk.add_argument("--year", type=int, required=True)
     pk.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="MONTH")
     pk.add_argument("--out", required=True, metavar="DIR", help="folder tujuan (dibuat bila belum ada)")
+    pk.add_argument(
+        "--baris-slide",
+        type=int,
+        choices=range(MATERI_BARIS_MIN, MATERI_BARIS_MAX + 1),
+        metavar=f"{MATERI_BARIS_MIN}-{MATERI_BARIS_MAX}",
+        help="baris paling banyak per daftar pada slide (bawaan: Pengaturan); lampiran Excel memuat semuanya",
+    )
     _user_option(pk)
     kin = sub.add_parser("kinerja", help="rekap capaian kinerja per unit dan indikator")
     kin.add_argument("--db")
@@ -383,7 +391,7 @@ def cmd_pack(args) -> int:
         who = actor(store, args, UNSCOPED_ROLES, "menyusun materi rakor")
         if who is None:
             return 1
-        pack = pack_data(store, args.year, args.month, load_settings(store), dt.date.today())
+        pack = pack_data(store, args.year, args.month, load_settings(store), dt.date.today(), top_n=args.baris_slide)
         if not pack.has_data or not pack.has_reports:
             what = "DPA atau laporan" if not pack.has_data else "laporan realisasi OPD"
             print(
@@ -402,8 +410,8 @@ def cmd_pack(args) -> int:
     print(
         f"Materi rakor {label} ditulis ke {out}: {' dan '.join(p.name for p in files)} ({len(plan(pack))} slide); "
         f"{t['opd_reported']} dari {t['opd_total']} OPD sudah lapor, serapan {percent(t['keuangan_pct'])}, fisik "
-        f"{percent(t['fisik_pct'])}, {len(pack.kritis)} kontrak kritis, {len(pack.tindak_lanjut)} tindak lanjut "
-        "terbuka."
+        f"{percent(t['fisik_pct'])}, {number(len(pack.kritis))} kontrak kritis, {len(pack.tindak_lanjut)} tindak "
+        f"lanjut terbuka. Slide memuat paling banyak {pack.top_n} baris per daftar; buku kerja memuat semuanya."
     )
     return 0
 

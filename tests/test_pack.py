@@ -964,3 +964,19 @@ def test_materi_page_of_a_large_database_builds_the_pack_when_asked(app_env, med
     assert len(Presentation(io.BytesIO(pptx)).slides) == len(slides)
     run(at)  # a rerun keeps the built pack
     assert len(at.get("download_button")) == 2
+
+
+def test_cli_pack_takes_the_rows_per_list(loaded, truth, tmp_path, capsys):
+    from cli.main import main
+
+    out = tmp_path / "materi5"
+    args = ["pack", "--db", str(loaded.path), "--year", "2026", "--month", "4", "--out", str(out)]
+    assert main([*args, "--baris-slide", "5"]) == 0
+    assert "11 kontrak kritis" in capsys.readouterr().out
+    pack = pack_data(loaded, YEAR, MONTH, load(loaded), dt.date.today(), top_n=5)
+    pairs = _slides(Presentation(out / "Materi_Rakor_2026-04.pptx"), pack)
+    assert len(_continued(pairs, "Kontrak Kritis")) == 5
+    _, rows = _rows(openpyxl.load_workbook(out / "Materi_Rakor_2026-04.xlsx")["Kontrak Kritis"], "No")
+    assert len(rows) == len(truth["kritis"]) == 11
+    with pytest.raises(SystemExit):  # outside the setting's bounds: refused by the parser
+        main([*args, "--baris-slide", "2"])
