@@ -12,7 +12,6 @@ from core.months import month_name
 from core.received import days_late
 from core.settings import Settings
 
-
 REMINDERS_LISTED = 30  # above this many OPDs to chase, the page shows the reminder of one chosen OPD
 
 
