@@ -634,7 +634,7 @@ def form_decision(
     if tl_id is not None:
         match = rows[rows["id"] == tl_id]
         if match.empty:
-            out.changes.errors.append(f"Keputusan nomor {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
+            out.changes.errors.append(f"Keputusan No. {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
             return out
         old = match.iloc[0]
     old_due = None if old is None else _date(old["batas_waktu"])
@@ -814,7 +814,7 @@ def _write_status(
     """:func:`update_status` inside the caller's transaction."""
     old = store.tindak_lanjut_get(tl_id)
     if old is None:
-        raise RakorError(f"Tindak lanjut ID {tl_id} tidak ditemukan.")
+        raise RakorError(f"Keputusan No. {tl_id} tidak ditemukan. Muat ulang halaman.")
     names = _opd_names(store)
     if not can_update_status(user, old["opd_kode"]):
         if user.role == "opd":
