@@ -203,7 +203,7 @@ def _preview(
         today=today,
         settings=settings,
         lowest_n=int(lowest_n),
-        top_n=int(settings.materi_baris_slide if top_n is None else top_n),
+        top_n=max(1, int(settings.materi_baris_slide if top_n is None else top_n)),
         recap=recap,
         totals=totals,
         last_year=last,

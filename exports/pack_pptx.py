@@ -50,7 +50,7 @@ from .pack_data import PackData, PackPreview
 MAX_ROWS = 8  # table rows per slide (the brief of the meeting room: "at most ~8")
 MAX_BARS = 15  # OPDs per ranking chart (bar labels stay 14 pt or more)
 MAX_MASALAH = 3  # permasalahan per OPD on the slides (the workbook lists them all)
-NAMED = 5  # OPDs named in a slide's note ("Belum melapor: A, B, ... dan 216 OPD lainnya")
+NAMED = 5  # OPDs named in a slide's note ("Belum melapor: A, B, C"); more are counted
 FONT = "Calibri"
 TITLE_PT = 28
 TABLE_PT = 16
