@@ -25,7 +25,7 @@ BUILT = "materi_built"  # session key: the pack the user asked to build (data ve
 user = require_page("materi", "materi")
 store = get_store()
 year, month = current_period()
-cfg = settings_mod.load(store)
+cfg = cache.settings(store)
 st.title("Materi Rakor POK")
 st.caption(
     f"Bahan Rapat Koordinasi Pengendalian Operasional Kegiatan untuk keadaan s.d. akhir bulan "
