@@ -980,3 +980,19 @@ def test_cli_pack_takes_the_rows_per_list(loaded, truth, tmp_path, capsys):
     assert len(rows) == len(truth["kritis"]) == 11
     with pytest.raises(SystemExit):  # outside the setting's bounds: refused by the parser
         main([*args, "--baris-slide", "2"])
+
+
+def test_rows_per_list_is_a_setting_with_bounds(tmp_path):
+    from core.settings import problems
+    from db.store import Store
+
+    assert any(
+        "Baris per daftar pada slide materi rakor harus 5 sampai 200" in p
+        for p in problems(Settings(materi_baris_slide=2))
+    )
+    assert not problems(Settings(materi_baris_slide=40))
+    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    save(store, Settings(materi_baris_slide=40), "test")
+    assert load(store).materi_baris_slide == 40
+    assert pack_data(store, YEAR, MONTH, load(store), TODAY).top_n == 40
+    store.close()
