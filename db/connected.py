@@ -52,3 +52,15 @@ def connected(method):
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+def reading(method):
+    """Run a Store method that only reads inside a reading session (shared with the other
+    readers of the process; reusing the caller's session when there is one)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.session(write=False):
+            return method(self, *args, **kwargs)
+
+    return wrapper

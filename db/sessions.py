@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db.connected import QueryMixin, connected
+from db.connected import QueryMixin, connected, reading
 
 
 class SessionQueries(QueryMixin):
@@ -38,7 +38,7 @@ class SessionQueries(QueryMixin):
         )
         return row[0] if row else None
 
-    @connected
+    @reading
     def login_session(self, token_hash: str) -> dict | None:
         """The session of a cookie token (ended ones too), or ``None``."""
         return self._dict(

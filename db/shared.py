@@ -1,0 +1,284 @@
+"""One DuckDB file held open by this process for every :class:`~db.store.Store` of it, and handed
+in turns to other processes (the app's server and a CLI import beside it).
+
+DuckDB lets one process at a time have a database file open for writing. Opening the file for
+every operation (as Pantau did before) costs 10-200 ms each time and made every browser session
+wait behind every other one. Now a process keeps the file open while it has work and nobody
+else asks for it:
+
+* **Between processes.** The process that has the file open holds ``<db>.lock`` exclusively
+  (``flock``). A process that wants the file and finds the lock taken holds ``<db>.want``
+  shared while it waits. The holder's watcher thread notices the waiter (a non-blocking
+  exclusive try on ``<db>.want`` fails), admits no new session, lets the running ones finish,
+  closes the file (DuckDB checkpoints it) and releases the lock. A process that has just given
+  the file up lets the waiters take it before it asks again, so a CLI import and the app take
+  turns session by session and neither starves. Locks die with their process (``kill -9``).
+* **Within the process.** A reading session (:meth:`SharedFile.acquire` with ``write=False``)
+  shares the open database with the other readers, each on its own DuckDB cursor; a writing
+  session has it alone. Writers waiting go before new readers. After a writing session the
+  file is checkpointed, so the database file alone is complete after every write, as it was
+  when every operation closed it.
+
+A caller waits until its deadline, then gets :class:`StoreBusy`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import os
+import threading
+import time
+
+import duckdb
+
+# Per thread: Store sessions opened, seconds waited for the database (other sessions of this
+# process, or another process) and seconds spent opening the file. Read and reset by the timing
+# log of the app (ui.web.install_timing_log).
+STATS = threading.local()
+
+_WATCH_SECONDS = 0.02  # how often the holder looks for a process waiting for the file
+
+
+class StoreBusy(RuntimeError):
+    """The database stayed locked by another process for longer than the wait allowed."""
+
+    MESSAGE = (
+        "Basis data sedang dipakai oleh proses lain (misalnya impor lewat baris perintah atau "
+        "pengguna lain yang sedang menyimpan). Tunggu sebentar, lalu coba lagi."
+    )
+
+    def __init__(self, detail: str = ""):
+        super().__init__(self.MESSAGE + (f" ({detail})" if detail else ""))
+
+
+def _add(name: str, value: float) -> None:
+    setattr(STATS, name, getattr(STATS, name, 0) + value)
+
+
+def _try_flock(fd: int, mode: int) -> bool:
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+class SharedFile:
+    """The open database file of one path in this process (get it with :func:`shared_file`)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.lock_path = path + ".lock"
+        self.want_path = path + ".want"
+        self._cond = threading.Condition()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock_fd: int | None = None
+        self._probe_fd: int | None = None
+        self._readers = 0
+        self._writer = False
+        self._writers_waiting = 0
+        self._opening = False
+        self._leaving = False  # another process waits: admit no one, close once idle
+        self._gave_up = False  # just handed the file over: let the waiters take it first
+        self._stores = 0  # open Stores of this path in this process
+        self._watcher: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ Stores of the path
+    def attach(self) -> None:
+        """A Store of this path is in use."""
+        with self._cond:
+            self._stores += 1
+
+    def detach(self) -> None:
+        """A Store of this path was closed; the file is closed once no Store uses it."""
+        with self._cond:
+            self._stores -= 1
+            if self._stores <= 0 and self._idle():
+                self._close_locked(handed_over=False)
+
+    # ------------------------------------------------------------------ sessions
+    def acquire(self, write: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+        """A cursor on the open database for one session (:meth:`release` it): shared with other
+        readers, or alone (``write``); waits until ``deadline`` (``time.monotonic``), then
+        raises :class:`StoreBusy`."""
+        start = time.perf_counter()
+        opened = 0.0
+        with self._cond:
+            if write:
+                self._writers_waiting += 1
+            try:
+                while True:
+                    free = not self._leaving and not self._writer
+                    admissible = free and (self._readers == 0 if write else self._writers_waiting == 0)
+                    if admissible and self._con is not None:
+                        break
+                    if admissible and not self._opening:
+                        self._opening = True
+                        self._cond.release()
+                        t = time.perf_counter()
+                        try:
+                            self._take_file(deadline)
+                        finally:
+                            opened += time.perf_counter() - t
+                            self._cond.acquire()
+                            self._opening = False
+                            self._cond.notify_all()
+                        continue
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise StoreBusy()
+                    self._cond.wait(min(remaining, 0.5))
+                if write:
+                    self._writer = True
+                else:
+                    self._readers += 1
+                try:
+                    cursor = self._con.cursor()
+                except BaseException:
+                    self._end_locked(write)
+                    raise
+            finally:
+                if write:
+                    self._writers_waiting -= 1
+        _add("sessions", 1)
+        _add("open", opened)
+        _add("wait", time.perf_counter() - start - opened)
+        return cursor
+
+    def release(self, cursor: duckdb.DuckDBPyConnection, write: bool) -> None:
+        """End a session of :meth:`acquire`."""
+        try:
+            cursor.close()
+        finally:
+            with self._cond:
+                self._end_locked(write)
+
+    def _end_locked(self, write: bool) -> None:
+        if write:
+            self._writer = False
+        else:
+            self._readers -= 1
+        if self._idle() and (self._leaving or self._stores <= 0):
+            self._close_locked(handed_over=self._leaving)
+        self._cond.notify_all()
+
+    def _idle(self) -> bool:
+        return self._readers == 0 and not self._writer
+
+    # ------------------------------------------------------------------ the file
+    def _take_file(self, deadline: float) -> None:
+        """Take ``<db>.lock`` and open the file (called by one thread at a time, without the
+        condition held)."""
+        if self._gave_up:
+            self._gave_up = False
+            # the processes that asked for the file take it (and leave <db>.want) before we ask again
+            while self._someone_waits() and time.monotonic() < deadline:
+                time.sleep(0.005)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if not _try_flock(fd, fcntl.LOCK_EX):
+                self._wait_for_lock(fd, deadline)
+            con = self._connect(deadline)
+        except BaseException:
+            os.close(fd)
+            raise
+        with self._cond:
+            self._con, self._lock_fd = con, fd
+            self._cond.notify_all()
+            if self._watcher is None:
+                self._watcher = threading.Thread(target=self._watch, name=f"pantau-db-watch:{self.path}", daemon=True)
+                self._watcher.start()
+
+    def _wait_for_lock(self, fd: int, deadline: float) -> None:
+        """Say (``<db>.want``) that this process waits, and wait for the lock file."""
+        want = os.open(self.want_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            # blocking: others hold it exclusively only for a non-blocking try (microseconds)
+            fcntl.flock(want, fcntl.LOCK_SH)
+            delay = 0.005
+            while not _try_flock(fd, fcntl.LOCK_EX):
+                if time.monotonic() >= deadline:
+                    raise StoreBusy()
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+        finally:
+            os.close(want)  # releases the shared lock
+
+    def _connect(self, deadline: float) -> duckdb.DuckDBPyConnection:
+        """Open the file; retry while a process outside Pantau's lock (e.g. the duckdb shell) holds it."""
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(self.path)
+            except duckdb.IOException as exc:
+                locked = "lock" in str(exc).lower()
+                if not locked or time.monotonic() >= deadline:
+                    raise (StoreBusy(str(exc).splitlines()[0]) if locked else exc) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def _someone_waits(self) -> bool:
+        """Does another process wait for the file (holds ``<db>.want``)?"""
+        if self._probe_fd is None:
+            self._probe_fd = os.open(self.want_path, os.O_RDWR | os.O_CREAT, 0o644)
+        if _try_flock(self._probe_fd, fcntl.LOCK_EX):
+            fcntl.flock(self._probe_fd, fcntl.LOCK_UN)
+            return False
+        return True
+
+    def _close_locked(self, handed_over: bool) -> None:
+        """Close the file (DuckDB checkpoints it) and release the lock file (condition held)."""
+        if self._con is None:
+            return
+        con, fd = self._con, self._lock_fd
+        self._con = self._lock_fd = None
+        self._leaving = False
+        self._gave_up = handed_over
+        try:
+            con.close()
+        finally:
+            if fd is not None:
+                os.close(fd)
+            self._cond.notify_all()
+
+    def _watch(self) -> None:
+        """While the file is open: hand it over when another process waits for it (one thread
+        per file, for the life of the process)."""
+        while True:
+            with self._cond:
+                while self._con is None:
+                    self._cond.wait()
+                if not self._leaving and self._someone_waits():
+                    self._leaving = True
+                if self._leaving and self._idle():
+                    self._close_locked(handed_over=True)
+            time.sleep(_WATCH_SECONDS)
+
+    def close(self) -> None:
+        """Close the file now if no session runs (at exit)."""
+        with self._cond:
+            if self._idle():
+                self._close_locked(handed_over=False)
+
+
+_FILES: dict[str, SharedFile] = {}
+_FILES_LOCK = threading.Lock()
+
+
+def shared_file(path: str | os.PathLike) -> SharedFile:
+    """The :class:`SharedFile` of a database path in this process (one per file)."""
+    key = os.path.abspath(os.fspath(path))
+    with _FILES_LOCK:
+        shared = _FILES.get(key)
+        if shared is None:
+            shared = _FILES[key] = SharedFile(os.fspath(path))
+        return shared
+
+
+@atexit.register
+def _close_all() -> None:
+    for shared in list(_FILES.values()):
+        with contextlib.suppress(Exception):
+            shared.close()
