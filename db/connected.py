@@ -44,11 +44,12 @@ class QueryMixin:
 
 
 def connected(method):
-    """Run a Store method inside a session (reusing the caller's session when there is one)."""
+    """Run a Store method that may change data inside a session that has the database alone
+    (reusing the caller's session when there is one, which then stops sharing it)."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self.session():
+        with self.session(write=True):
             return method(self, *args, **kwargs)
 
     return wrapper

@@ -13,11 +13,13 @@ else asks for it:
   closes the file (DuckDB checkpoints it) and releases the lock. A process that has just given
   the file up lets the waiters take it before it asks again, so a CLI import and the app take
   turns session by session and neither starves. Locks die with their process (``kill -9``).
-* **Within the process.** A reading session (:meth:`SharedFile.acquire` with ``write=False``)
-  shares the open database with the other readers, each on its own DuckDB cursor; a writing
-  session has it alone. Writers waiting go before new readers. After a writing session the
-  file is checkpointed, so the database file alone is complete after every write, as it was
-  when every operation closed it.
+* **Within the process** (:meth:`SharedFile.acquire`). Reading sessions share the open
+  database, each on its own DuckDB cursor. An update session (a block of reads that may end
+  in writes) reads beside them, one at a time; when it writes it waits for the readers to
+  finish and becomes a writing session, which has the database alone. Writers waiting go
+  before new readers and update sessions. The Store checkpoints the file after a session that
+  wrote, so the database file alone is complete after every write, as it was when every
+  operation closed it.
 
 A caller waits until its deadline, then gets :class:`StoreBusy`.
 """
@@ -77,8 +79,9 @@ class SharedFile:
         self._lock_fd: int | None = None
         self._probe_fd: int | None = None
         self._readers = 0
+        self._updater = False
         self._writer = False
-        self._writers_waiting = 0
+        self._writers_waiting = 0  # writers waiting, and an update session waiting to write
         self._opening = False
         self._leaving = False  # another process waits: admit no one, close once idle
         self._gave_up = False  # just handed the file over: let the waiters take it first
@@ -99,19 +102,26 @@ class SharedFile:
                 self._close_locked(handed_over=False)
 
     # ------------------------------------------------------------------ sessions
-    def acquire(self, write: bool, deadline: float) -> duckdb.DuckDBPyConnection:
-        """A cursor on the open database for one session (:meth:`release` it): shared with other
-        readers, or alone (``write``); waits until ``deadline`` (``time.monotonic``), then
-        raises :class:`StoreBusy`."""
+    def acquire(self, mode: str, deadline: float) -> duckdb.DuckDBPyConnection:
+        """A cursor on the open database for one session (:meth:`release` it). ``mode``:
+        ``"read"`` (shared with the other readers and with one ``"update"`` session),
+        ``"update"`` (reads beside the readers, may :meth:`upgrade` to writing; one at a time)
+        or ``"write"`` (alone). Waits until ``deadline`` (``time.monotonic``), then raises
+        :class:`StoreBusy`."""
         start = time.perf_counter()
         opened = 0.0
         with self._cond:
-            if write:
+            if mode == "write":
                 self._writers_waiting += 1
             try:
                 while True:
                     free = not self._leaving and not self._writer
-                    admissible = free and (self._readers == 0 if write else self._writers_waiting == 0)
+                    if mode == "read":
+                        admissible = free and self._writers_waiting == 0
+                    elif mode == "update":
+                        admissible = free and not self._updater and self._writers_waiting == 0
+                    else:
+                        admissible = free and not self._updater and self._readers == 0
                     if admissible and self._con is not None:
                         break
                     if admissible and not self._opening:
@@ -126,46 +136,70 @@ class SharedFile:
                             self._opening = False
                             self._cond.notify_all()
                         continue
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise StoreBusy()
-                    self._cond.wait(min(remaining, 0.5))
-                if write:
-                    self._writer = True
-                else:
-                    self._readers += 1
+                    self._wait(deadline)
+                self._begin_locked(mode)
                 try:
                     cursor = self._con.cursor()
                 except BaseException:
-                    self._end_locked(write)
+                    self._end_locked(mode)
                     raise
             finally:
-                if write:
+                if mode == "write":
                     self._writers_waiting -= 1
         _add("sessions", 1)
         _add("open", opened)
         _add("wait", time.perf_counter() - start - opened)
         return cursor
 
-    def release(self, cursor: duckdb.DuckDBPyConnection, write: bool) -> None:
-        """End a session of :meth:`acquire`."""
+    def upgrade(self, deadline: float) -> None:
+        """Turn this thread's ``"update"`` session into a ``"write"`` one: wait until the readers
+        have finished (new ones wait meanwhile; no other writer can come in between)."""
+        start = time.perf_counter()
+        with self._cond:
+            self._writers_waiting += 1
+            try:
+                while self._readers:
+                    self._wait(deadline)
+                self._updater, self._writer = False, True
+            finally:
+                self._writers_waiting -= 1
+        _add("wait", time.perf_counter() - start)
+
+    def release(self, cursor: duckdb.DuckDBPyConnection, mode: str) -> None:
+        """End a session of :meth:`acquire` (``mode``: the one it has now)."""
         try:
             cursor.close()
         finally:
             with self._cond:
-                self._end_locked(write)
+                self._end_locked(mode)
 
-    def _end_locked(self, write: bool) -> None:
-        if write:
-            self._writer = False
+    def _wait(self, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise StoreBusy()
+        self._cond.wait(min(remaining, 0.5))
+
+    def _begin_locked(self, mode: str) -> None:
+        if mode == "read":
+            self._readers += 1
+        elif mode == "update":
+            self._updater = True
         else:
+            self._writer = True
+
+    def _end_locked(self, mode: str) -> None:
+        if mode == "read":
             self._readers -= 1
+        elif mode == "update":
+            self._updater = False
+        else:
+            self._writer = False
         if self._idle() and (self._leaving or self._stores <= 0):
             self._close_locked(handed_over=self._leaving)
         self._cond.notify_all()
 
     def _idle(self) -> bool:
-        return self._readers == 0 and not self._writer
+        return self._readers == 0 and not self._updater and not self._writer
 
     # ------------------------------------------------------------------ the file
     def _take_file(self, deadline: float) -> None:

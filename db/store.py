@@ -312,7 +312,7 @@ class Store(
         self._attached = False
         self.lock_path = Path(str(self.path) + ".lock")
         self.version_path = Path(str(self.path) + ".version")
-        with self.session():
+        with self.session(write=True):
             self._migrate()
 
     def _pg_pool(self) -> PgPool:
@@ -358,13 +358,17 @@ class Store(
         return con
 
     @contextmanager
-    def session(self, write: bool = True) -> Iterator[Store]:
-        """Hold the database for a block of operations (re-entrant within a thread). On a
-        DuckDB file, ``write=False`` shares it with the other reading sessions of this process
-        (nothing in the block may change data); otherwise the block has it alone."""
+    def session(self, write: bool | None = None) -> Iterator[Store]:
+        """Hold the database for a block of operations (re-entrant within a thread).
+
+        On a DuckDB file: ``write=False`` reads only, side by side with the other readers of the
+        process; ``write=True`` has the database alone; the default reads beside the readers and,
+        at its first write, waits for them to finish and has the database alone from then on (no
+        other writer comes in between, so what it read still holds). A reading block cannot write."""
+        mode = "read" if write is False else "write" if write else "update"
         if getattr(self._local, "depth", 0):
-            if write and not self._local.write:
-                raise RuntimeError("a reading session (write=False) cannot open a writing one")
+            if write and self._local.mode != "write":
+                self._upgrade()
             self._local.depth += 1
             try:
                 yield self
@@ -373,7 +377,7 @@ class Store(
             return
         if self._memory:
             with self._mem_lock:
-                self._enter(self._mem_con, write)
+                self._enter(self._mem_con, mode)
                 try:
                     yield self
                 finally:
@@ -386,7 +390,7 @@ class Store(
             except PoolBusy:
                 raise StoreBusy("semua koneksi ke PostgreSQL sedang terpakai") from None
             try:
-                self._enter(pg_con, write)
+                self._enter(pg_con, mode)
                 try:
                     yield self
                 finally:
@@ -402,14 +406,14 @@ class Store(
         if not self._attached:
             self._attached = True
             shared.attach()
-        cursor = shared.acquire(write, time.monotonic() + self.wait)
+        cursor = shared.acquire(mode, time.monotonic() + self.wait)
         wrote = False
         try:
-            self._enter(cursor, write)
+            self._enter(cursor, mode)
             try:
                 yield self
             finally:
-                wrote = self._local.wrote
+                wrote, mode = self._local.wrote, self._local.mode
                 self._leave()
         finally:
             try:
@@ -420,10 +424,20 @@ class Store(
                         cursor.execute("CHECKPOINT")
                     self._bump_version()
             finally:
-                shared.release(cursor, write)
+                shared.release(cursor, mode)
 
-    def _enter(self, con, write: bool) -> None:
-        self._local.con, self._local.depth, self._local.wrote, self._local.write = con, 1, False, write
+    def _upgrade(self) -> None:
+        """The current session is about to write: a reading one may not; an update session
+        waits for the readers and has the database alone from now on."""
+        if self._local.mode == "read":
+            raise RuntimeError("a reading session (session(write=False)) cannot write")
+        if self._local.mode == "update":
+            if self._shared is not None:
+                self._shared.upgrade(time.monotonic() + self.wait)
+            self._local.mode = "write"
+
+    def _enter(self, con, mode: str) -> None:
+        self._local.con, self._local.depth, self._local.wrote, self._local.mode = con, 1, False, mode
         self._local.dirty = None  # inside transaction(): the (year, OPD) pairs whose summary is stale
 
     def _leave(self) -> None:
@@ -431,8 +445,8 @@ class Store(
 
     def _wrote(self) -> None:
         """Mark the current session as having changed data (see :meth:`data_version`)."""
-        if not self._local.write:
-            raise RuntimeError("data changed in a reading session (write=False)")
+        if self._local.mode != "write":
+            self._upgrade()
         self._local.wrote = True
 
     def _bump_version(self) -> None:
@@ -540,7 +554,7 @@ class Store(
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """All-or-nothing block inside a session: commits on success, rolls back on any exception."""
-        with self.session():
+        with self.session(write=True):
             self.con.execute("BEGIN TRANSACTION")
             self._local.dirty = set()
             try:

@@ -58,7 +58,7 @@ def atomic(method):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self.session():
+        with self.session(write=True):
             if self._in_transaction():
                 return method(self, *args, **kwargs)
             with self.transaction():
