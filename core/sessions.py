@@ -84,7 +84,7 @@ def begin(store: Store, username: str, now: dt.datetime | None = None) -> str:
     force are forgotten on the way."""
     now = now or _now()
     code = secrets.token_urlsafe(32)
-    with store.session():
+    with store.session(write=True):
         store.purge_login_sessions(now - MAX_SESSION - dt.timedelta(days=1), now)
         store.insert_login_session(secrets.token_hex(8), username, digest(code), now + CODE_TTL, now)
     return code
@@ -112,7 +112,7 @@ def check(store: Store, token: str | None, now: dt.datetime | None = None) -> Se
         result = _check(store, token, now, write=False)
     if result is not None:
         return result
-    with store.session():
+    with store.session(write=True):
         result = _check(store, token, now, write=True)
     assert result is not None
     return result
