@@ -417,11 +417,12 @@ class Store(
                 self._leave()
         finally:
             try:
-                if wrote:
-                    # the file alone complete after every write, as when each operation closed it
-                    # (what was committed is safe in the write-ahead log either way)
+                if mode == "write":
+                    # the file alone complete after every write (sign-ins and the audit log too), as
+                    # when each operation closed it; what was committed is in the write-ahead log anyway
                     with contextlib.suppress(duckdb.Error):
                         cursor.execute("CHECKPOINT")
+                if wrote:
                     self._bump_version()
             finally:
                 shared.release(cursor, mode)
