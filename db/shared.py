@@ -13,6 +13,7 @@ else asks for it:
   closes the file (DuckDB checkpoints it) and releases the lock. A process that has just given
   the file up lets the waiters take it before it asks again, so a CLI import and the app take
   turns session by session and neither starves. Locks die with their process (``kill -9``).
+  A file no session used for a few seconds is closed as well.
 * **Within the process** (:meth:`SharedFile.acquire`). Reading sessions share the open
   database, each on its own DuckDB cursor. An update session (a block of reads that may end
   in writes) reads beside them, one at a time; when it writes it waits for the readers to
@@ -41,6 +42,7 @@ import duckdb
 STATS = threading.local()
 
 _WATCH_SECONDS = 0.02  # how often the holder looks for a process waiting for the file
+IDLE_CLOSE_SECONDS = 5.0  # a file no session used for this long is closed (reopened when needed)
 
 
 class StoreBusy(RuntimeError):
@@ -86,7 +88,8 @@ class SharedFile:
         self._leaving = False  # another process waits: admit no one, close once idle
         self._gave_up = False  # just handed the file over: let the waiters take it first
         self._stores = 0  # open Stores of this path in this process
-        self._watcher: threading.Thread | None = None
+        self._watching = False  # a watcher thread runs (while the file is open)
+        self._last_used = time.monotonic()
 
     # ------------------------------------------------------------------ Stores of the path
     def attach(self) -> None:
@@ -188,6 +191,7 @@ class SharedFile:
             self._writer = True
 
     def _end_locked(self, mode: str) -> None:
+        self._last_used = time.monotonic()
         if mode == "read":
             self._readers -= 1
         elif mode == "update":
@@ -220,10 +224,11 @@ class SharedFile:
             raise
         with self._cond:
             self._con, self._lock_fd = con, fd
+            self._last_used = time.monotonic()
             self._cond.notify_all()
-            if self._watcher is None:
-                self._watcher = threading.Thread(target=self._watch, name=f"pantau-db-watch:{self.path}", daemon=True)
-                self._watcher.start()
+            if not self._watching:
+                self._watching = True
+                threading.Thread(target=self._watch, name=f"pantau-db-watch:{self.path}", daemon=True).start()
 
     def _wait_for_lock(self, fd: int, deadline: float) -> None:
         """Say (``<db>.want``) that this process waits, and wait for the lock file."""
@@ -278,16 +283,17 @@ class SharedFile:
             self._cond.notify_all()
 
     def _watch(self) -> None:
-        """While the file is open: hand it over when another process waits for it (one thread
-        per file, for the life of the process)."""
+        """While the file is open: hand it over when another process waits for it, and close it
+        when no session has used it for :data:`IDLE_CLOSE_SECONDS`."""
         while True:
             with self._cond:
-                while self._con is None:
-                    self._cond.wait()
+                if self._con is None:
+                    self._watching = False
+                    return
                 if not self._leaving and self._someone_waits():
                     self._leaving = True
-                if self._leaving and self._idle():
-                    self._close_locked(handed_over=True)
+                if self._idle() and (self._leaving or time.monotonic() - self._last_used > IDLE_CLOSE_SECONDS):
+                    self._close_locked(handed_over=self._leaving)
             time.sleep(_WATCH_SECONDS)
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -309,7 +310,7 @@ class Store(
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._shared = None if self.pg or self._memory else shared_file(self.path)
-        self._attached = False
+        self._attached: weakref.finalize | None = None  # this Store's share of the open file
         self.lock_path = Path(str(self.path) + ".lock")
         self.version_path = Path(str(self.path) + ".version")
         with self.session(write=True):
@@ -334,9 +335,9 @@ class Store(
     def close(self) -> None:
         """Release the in-memory connection, the connection pool, or this Store's share of the
         open database file (closed once no Store of this process uses it)."""
-        if self._attached and self._shared is not None:
-            self._attached = False
-            self._shared.detach()
+        if self._attached is not None:
+            self._attached()  # detaches once
+            self._attached = None
         if self._memory:
             self._mem_con.close()
         if self._pool is not None:
@@ -403,9 +404,10 @@ class Store(
             return
         shared = self._shared
         assert shared is not None
-        if not self._attached:
-            self._attached = True
+        if self._attached is None:
             shared.attach()
+            # a Store dropped without close() gives up its share when it is collected
+            self._attached = weakref.finalize(self, shared.detach)
         cursor = shared.acquire(mode, time.monotonic() + self.wait)
         wrote = False
         try:

@@ -148,15 +148,14 @@ def test_another_process_gets_the_file_while_this_one_keeps_reading(tmp_path):
         t.start()
     try:
         time.sleep(0.3)
-        started = time.monotonic()
         other = _other_process(
             db,
             "from core.auth import create_user\n"
             "create_user(store, 'cli', 'eko', 'Eko', 'viewer', 'Sandi-Uji-2026', must_change_password=False)\n"
             "print(store.count_users())",
         )
-        out, err = other.communicate(timeout=60)
-        took = time.monotonic() - started
+        out, err = other.communicate(timeout=120)
+        # it waits at most PANTAU_DB_WAIT (20 s) for the file, else it fails with StoreBusy
         assert other.returncode == 0, err
         assert out.strip() == "1"
         before = reads[0]
@@ -166,7 +165,6 @@ def test_another_process_gets_the_file_while_this_one_keeps_reading(tmp_path):
         stop.set()
         for t in readers:
             t.join(10)
-    assert took < 15, took  # not starved by the readers (the bound is for a loaded machine)
     assert _users(store) == ["eko"]  # this process sees the other's write
 
 
