@@ -214,3 +214,27 @@ def test_timing_counters_say_sessions_waits_and_opens(tmp_path):
     store.count_users()
     assert shared.STATS.sessions == 2
     assert shared.STATS.open > 0 and shared.STATS.wait >= 0
+
+
+def test_a_file_nobody_uses_is_closed_and_opened_again_when_needed(tmp_path, monkeypatch):
+    monkeypatch.setattr(shared, "IDLE_CLOSE_SECONDS", 0.2)
+    db = tmp_path / "pantau.duckdb"
+    store = Store(db, data_dir=tmp_path)
+    _add_user(store, "hana")
+    deadline = time.monotonic() + 10
+    while shared.shared_file(db)._con is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert shared.shared_file(db)._con is None
+    assert _users(store) == ["hana"]  # opened again
+
+
+def test_a_store_dropped_without_close_gives_up_its_share(tmp_path):
+    import gc
+
+    db = tmp_path / "pantau.duckdb"
+    store = Store(db, data_dir=tmp_path)
+    store.count_users()
+    assert shared.shared_file(db)._con is not None
+    del store
+    gc.collect()
+    assert shared.shared_file(db)._con is None
