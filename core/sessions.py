@@ -84,7 +84,7 @@ def begin(store: Store, username: str, now: dt.datetime | None = None) -> str:
     force are forgotten on the way."""
     now = now or _now()
     code = secrets.token_urlsafe(32)
-    with store.session(write=True):
+    with store.bookkeeping():  # beside the pages that read
         store.purge_login_sessions(now - MAX_SESSION - dt.timedelta(days=1), now)
         store.insert_login_session(secrets.token_hex(8), username, digest(code), now + CODE_TTL, now)
     return code
@@ -106,8 +106,9 @@ def check(store: Store, token: str | None, now: dt.datetime | None = None) -> Se
     if not _usable(token):
         return SessionCheck(None)
     now = now or _now()
-    # Most checks change nothing: read in a session shared with the other readers, and only
-    # when something must be written, check again in a session that has the database alone.
+    # Most checks change nothing but the session's last activity (bookkeeping, written beside
+    # the readers): read in a session shared with the other readers, and only when the session
+    # must end, check again in a session that has the database alone.
     with store.session(write=False):
         result = _check(store, token, now, write=False)
     if result is not None:
@@ -139,9 +140,7 @@ def _check(store: Store, token: str | None, now: dt.datetime, write: bool) -> Se
         store.end_login_session(row["id"], ENDED_ACCOUNT, now)
         return SessionCheck(None, ended=ENDED_ACCOUNT, session_id=row["id"])
     if now - row["last_seen"] >= TOUCH_EVERY:
-        if not write:
-            return None
-        store.touch_login_session(row["id"], now)
+        store.touch_login_session(row["id"], now)  # bookkeeping: allowed beside the readers
     user, must_change = account
     return SessionCheck(user, must_change, session_id=row["id"])
 

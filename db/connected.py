@@ -65,3 +65,15 @@ def reading(method):
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+def bookkeeping(method):
+    """Run a Store method that writes only sign-in bookkeeping (no figure depends on it) inside a
+    bookkeeping session (:meth:`db.store.Store.bookkeeping`: beside the readers)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.bookkeeping():
+            return method(self, *args, **kwargs)
+
+    return wrapper

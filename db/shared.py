@@ -85,6 +85,8 @@ class SharedFile:
         self._writer = False
         self._writers_waiting = 0  # writers waiting, and an update session waiting to write
         self._opening = False
+        # held by the one bookkeeping write at a time (DuckDB refuses two transactions writing one row)
+        self.log_lock = threading.RLock()
         self._leaving = False  # another process waits: admit no one, close once idle
         self._gave_up = False  # just handed the file over: let the waiters take it first
         self._stores = 0  # open Stores of this path in this process
@@ -108,10 +110,25 @@ class SharedFile:
     def acquire(self, mode: str, deadline: float) -> duckdb.DuckDBPyConnection:
         """A cursor on the open database for one session (:meth:`release` it). ``mode``:
         ``"read"`` (shared with the other readers and with one ``"update"`` session),
-        ``"update"`` (reads beside the readers, may :meth:`upgrade` to writing; one at a time)
-        or ``"write"`` (alone). Waits until ``deadline`` (``time.monotonic``), then raises
-        :class:`StoreBusy`."""
+        ``"update"`` (reads beside the readers, may :meth:`upgrade` to writing; one at a time),
+        ``"write"`` (alone) or ``"log"`` (a reader that writes bookkeeping rows no other session
+        depends on, such as a sign-in's last activity: one at a time, holding :attr:`log_lock`).
+        Waits until ``deadline`` (``time.monotonic``), then raises :class:`StoreBusy`."""
         start = time.perf_counter()
+        if mode == "log" and not self.log_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise StoreBusy()
+        try:
+            cursor, opened = self._acquire(mode, deadline)
+        except BaseException:
+            if mode == "log":
+                self.log_lock.release()
+            raise
+        _add("sessions", 1)
+        _add("open", opened)
+        _add("wait", time.perf_counter() - start - opened)
+        return cursor
+
+    def _acquire(self, mode: str, deadline: float) -> tuple[duckdb.DuckDBPyConnection, float]:
         opened = 0.0
         with self._cond:
             if mode == "write":
@@ -119,7 +136,7 @@ class SharedFile:
             try:
                 while True:
                     free = not self._leaving and not self._writer
-                    if mode == "read":
+                    if mode in ("read", "log"):
                         admissible = free and self._writers_waiting == 0
                     elif mode == "update":
                         admissible = free and not self._updater and self._writers_waiting == 0
@@ -149,10 +166,7 @@ class SharedFile:
             finally:
                 if mode == "write":
                     self._writers_waiting -= 1
-        _add("sessions", 1)
-        _add("open", opened)
-        _add("wait", time.perf_counter() - start - opened)
-        return cursor
+        return cursor, opened
 
     def upgrade(self, deadline: float) -> None:
         """Turn this thread's ``"update"`` session into a ``"write"`` one: wait until the readers
@@ -175,6 +189,8 @@ class SharedFile:
         finally:
             with self._cond:
                 self._end_locked(mode)
+            if mode == "log":
+                self.log_lock.release()
 
     def _wait(self, deadline: float) -> None:
         remaining = deadline - time.monotonic()
@@ -183,7 +199,7 @@ class SharedFile:
         self._cond.wait(min(remaining, 0.5))
 
     def _begin_locked(self, mode: str) -> None:
-        if mode == "read":
+        if mode in ("read", "log"):
             self._readers += 1
         elif mode == "update":
             self._updater = True
@@ -192,7 +208,7 @@ class SharedFile:
 
     def _end_locked(self, mode: str) -> None:
         self._last_used = time.monotonic()
-        if mode == "read":
+        if mode in ("read", "log"):
             self._readers -= 1
         elif mode == "update":
             self._updater = False

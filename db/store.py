@@ -366,15 +366,33 @@ class Store(
         process; ``write=True`` has the database alone; the default reads beside the readers and,
         at its first write, waits for them to finish and has the database alone from then on (no
         other writer comes in between, so what it read still holds). A reading block cannot write."""
-        mode = "read" if write is False else "write" if write else "update"
+        with self._session("read" if write is False else "write" if write else "update"):
+            yield self
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[Store]:
+        """A session for writes that only keep track of sign-ins (a session's last activity,
+        one-time codes): beside the readers (DuckDB gives each reader a whole view of the data),
+        one bookkeeping write at a time in the process; no data changes in it."""
+        with self._session("log"):
+            yield self
+
+    @contextmanager
+    def _session(self, mode: str) -> Iterator[Store]:
         if getattr(self._local, "depth", 0):
-            if write and self._local.mode != "write":
+            if mode == "write" and self._local.mode != "write":
                 self._upgrade()
+            # bookkeeping inside a session that others read beside: still one at a time
+            lock = self._shared.log_lock if self._shared and mode == "log" and self._local.mode != "write" else None
+            if lock is not None and not lock.acquire(timeout=self.wait):
+                raise StoreBusy()
             self._local.depth += 1
             try:
                 yield self
             finally:
                 self._local.depth -= 1
+                if lock is not None:
+                    lock.release()
             return
         if self._memory:
             with self._mem_lock:
@@ -432,8 +450,8 @@ class Store(
     def _upgrade(self) -> None:
         """The current session is about to write: a reading one may not; an update session
         waits for the readers and has the database alone from now on."""
-        if self._local.mode == "read":
-            raise RuntimeError("a reading session (session(write=False)) cannot write")
+        if self._local.mode in ("read", "log"):
+            raise RuntimeError(f"a {self._local.mode} session cannot change data")
         if self._local.mode == "update":
             if self._shared is not None:
                 self._shared.upgrade(time.monotonic() + self.wait)

@@ -117,7 +117,7 @@ def test_a_block_that_reads_then_writes_has_no_writer_in_between(tmp_path):
 def test_a_reading_session_cannot_write(tmp_path):
     store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
     with store.session(write=False):
-        with pytest.raises(RuntimeError, match="reading session"):
+        with pytest.raises(RuntimeError, match="read session cannot change data"):
             _add_user(store, "dewi")
     assert _users(store) == []
 
@@ -238,3 +238,43 @@ def test_a_store_dropped_without_close_gives_up_its_share(tmp_path):
     del store
     gc.collect()
     assert shared.shared_file(db)._con is None
+
+
+def test_sign_in_bookkeeping_runs_beside_readers_one_at_a_time(tmp_path):
+    import datetime as dt
+
+    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    now = dt.datetime(2026, 5, 1, 8, 0)
+    store.insert_login_session("s1", "budi", "kode", now + dt.timedelta(minutes=5), now)
+    reader_in, let_go = threading.Event(), threading.Event()
+
+    def long_reader() -> None:
+        with store.session(write=False):
+            reader_in.set()
+            let_go.wait(10)
+
+    t = threading.Thread(target=long_reader)
+    t.start()
+    assert reader_in.wait(10)
+    errors: list[BaseException] = []
+
+    def touch(i: int) -> None:
+        try:
+            for k in range(20):  # the same row from four threads: never a transaction conflict
+                store.touch_login_session("s1", now + dt.timedelta(seconds=i * 100 + k))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    touchers = [threading.Thread(target=touch, args=(i,)) for i in range(4)]
+    for x in touchers:
+        x.start()
+    for x in touchers:
+        x.join(30)
+    assert not any(x.is_alive() for x in touchers)  # done while the reader still reads
+    let_go.set()
+    t.join(10)
+    assert not errors, errors
+    assert store.sql("SELECT count(*) FROM login_session") == [(1,)]
+    with store.bookkeeping():
+        with pytest.raises(RuntimeError, match="log session cannot change data"):
+            _add_user(store, "budi")
