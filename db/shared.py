@@ -115,14 +115,12 @@ class SharedFile:
         depends on, such as a sign-in's last activity: one at a time, holding :attr:`log_lock`).
         Waits until ``deadline`` (``time.monotonic``), then raises :class:`StoreBusy`."""
         start = time.perf_counter()
+        cursor, opened = self._acquire(mode, deadline)
+        # the place first, then the bookkeeping lock: the order of a bookkeeping write nested in a
+        # reading session too (the other order waits forever for a reader that waits for the lock)
         if mode == "log" and not self.log_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            self._release_place(cursor, "read")
             raise StoreBusy()
-        try:
-            cursor, opened = self._acquire(mode, deadline)
-        except BaseException:
-            if mode == "log":
-                self.log_lock.release()
-            raise
         _add("sessions", 1)
         _add("open", opened)
         _add("wait", time.perf_counter() - start - opened)
@@ -184,13 +182,16 @@ class SharedFile:
 
     def release(self, cursor: duckdb.DuckDBPyConnection, mode: str) -> None:
         """End a session of :meth:`acquire` (``mode``: the one it has now)."""
+        if mode == "log":
+            self.log_lock.release()
+        self._release_place(cursor, mode)
+
+    def _release_place(self, cursor: duckdb.DuckDBPyConnection, mode: str) -> None:
         try:
             cursor.close()
         finally:
             with self._cond:
                 self._end_locked(mode)
-            if mode == "log":
-                self.log_lock.release()
 
     def _wait(self, deadline: float) -> None:
         remaining = deadline - time.monotonic()

@@ -278,3 +278,49 @@ def test_sign_in_bookkeeping_runs_beside_readers_one_at_a_time(tmp_path):
     with store.bookkeeping():
         with pytest.raises(RuntimeError, match="log session cannot change data"):
             _add_user(store, "budi")
+
+
+def test_bookkeeping_inside_a_read_while_others_wait_does_not_lock_up(tmp_path):
+    import datetime as dt
+
+    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path, wait=10)
+    now = dt.datetime(2026, 5, 1, 8, 0)
+    store.insert_login_session("s1", "budi", "kode", now + dt.timedelta(minutes=5), now)
+    reading, go_on = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def page() -> None:  # a page run: reads, then records the session's activity inside its read
+        try:
+            with store.session(write=False):
+                reading.set()
+                go_on.wait(10)
+                store.touch_login_session("s1", now + dt.timedelta(seconds=1))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def writer() -> None:
+        try:
+            _add_user(store, "citra")
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    def other_touch() -> None:  # waits for a place behind the writer
+        try:
+            store.touch_login_session("s1", now + dt.timedelta(seconds=2))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=page)]
+    threads[0].start()
+    assert reading.wait(10)
+    for target in (writer, other_touch):
+        threads.append(threading.Thread(target=target))
+        threads[-1].start()
+        time.sleep(0.2)
+    started = time.monotonic()
+    go_on.set()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert time.monotonic() - started < 5
+    assert _users(store) == ["citra"]
