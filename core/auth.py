@@ -93,10 +93,16 @@ def authenticate(store: Store, username: str, password: str, now: dt.datetime | 
     names cannot be enumerated. A disabled account says so only after its right password."""
     now = now or _now()
     username = normalise_username(username)
-    with store.session():
+    # The password is checked before the database is held (hashing takes a good part of a
+    # second of CPU; the database is shared by every session of the app); it is checked again
+    # inside only if the account's hash changed in between.
+    before = store.get_user(username) if username else None
+    hashed = before["password_hash"] if before is not None else None
+    verified = _verify(hashed or _DUMMY_HASH, password)
+    rehashed = hash_password(password) if verified and hashed and _HASHER.check_needs_rehash(hashed) else None
+    with store.session(write=True):
         row = store.get_user(username) if username else None
         if row is None or not row["password_hash"]:
-            _verify(_DUMMY_HASH, password)
             name = username[:MAX_AUDIT_NAME]
             with _unknown_lock:
                 failed, locked_until = _unknown_failures.pop(name, (0, None))
@@ -111,10 +117,14 @@ def authenticate(store: Store, username: str, password: str, now: dt.datetime | 
                     _unknown_failures.popitem(last=False)
             store.audit_many([(name or "-", "login_failed", name or None, "pengguna tidak dikenal")])
             return result
+        if row["password_hash"] != hashed:  # changed since it was read: check against the new one
+            hashed = row["password_hash"]
+            verified = _verify(hashed, password)
+            rehashed = hash_password(password) if verified and _HASHER.check_needs_rehash(hashed) else None
         if row["locked_until"] and row["locked_until"] > now:
             store.audit_many([(username, "login_failed", username, "akun terkunci")])
             return LoginResult(None, _locked_message(row["locked_until"], now))
-        if not _verify(row["password_hash"], password):
+        if not verified:
             failed, locked = _count_failure(int(row["failed_attempts"] or 0), now)
             store.update_user(username, failed_attempts=failed, locked_until=locked)
             store.audit_many(
@@ -132,8 +142,8 @@ def authenticate(store: Store, username: str, password: str, now: dt.datetime | 
             store.audit_many([(username, "login_failed", username, "akun nonaktif")])
             return LoginResult(None, "Akun ini dinonaktifkan. Hubungi admin Pantau untuk mengaktifkannya kembali.")
         fields: dict[str, object] = dict(failed_attempts=0, locked_until=None, last_login=now)
-        if _HASHER.check_needs_rehash(row["password_hash"]):
-            fields["password_hash"] = hash_password(password)
+        if rehashed:
+            fields["password_hash"] = rehashed
         store.update_user(username, **fields)
         store.audit_many([(username, "login", username, None)])
         return LoginResult(to_user(row))

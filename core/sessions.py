@@ -84,7 +84,7 @@ def begin(store: Store, username: str, now: dt.datetime | None = None) -> str:
     force are forgotten on the way."""
     now = now or _now()
     code = secrets.token_urlsafe(32)
-    with store.session():
+    with store.bookkeeping():  # beside the pages that read
         store.purge_login_sessions(now - MAX_SESSION - dt.timedelta(days=1), now)
         store.insert_login_session(secrets.token_hex(8), username, digest(code), now + CODE_TTL, now)
     return code
@@ -106,25 +106,43 @@ def check(store: Store, token: str | None, now: dt.datetime | None = None) -> Se
     if not _usable(token):
         return SessionCheck(None)
     now = now or _now()
-    with store.session():
-        row = store.login_session(digest(token or ""))
-        if row is None:
-            return SessionCheck(None)
-        if row["ended"]:
-            return SessionCheck(None, ended=row["ended"], session_id=row["id"])
-        if session_expired(row["started"], row["last_seen"], now):
-            reason = ENDED_MAX if now - row["started"] > MAX_SESSION else ENDED_IDLE
-            store.end_login_session(row["id"], reason, now)
-            store.audit_many([(row["username"], "session_expired", row["username"], None)])
-            return SessionCheck(None, ended=reason, session_id=row["id"])
-        account = current_account(store, row["username"])
-        if account is None:
-            store.end_login_session(row["id"], ENDED_ACCOUNT, now)
-            return SessionCheck(None, ended=ENDED_ACCOUNT, session_id=row["id"])
-        if now - row["last_seen"] >= TOUCH_EVERY:
-            store.touch_login_session(row["id"], now)
-        user, must_change = account
-        return SessionCheck(user, must_change, session_id=row["id"])
+    # Most checks change nothing but the session's last activity (bookkeeping, written beside
+    # the readers): read in a session shared with the other readers, and only when the session
+    # must end, check again in a session that has the database alone.
+    with store.session(write=False):
+        result = _check(store, token, now, write=False)
+    if result is not None:
+        return result
+    with store.session(write=True):
+        result = _check(store, token, now, write=True)
+    assert result is not None
+    return result
+
+
+def _check(store: Store, token: str | None, now: dt.datetime, write: bool) -> SessionCheck | None:
+    """:func:`check` inside a session; ``None`` when it must write and ``write`` is false."""
+    row = store.login_session(digest(token or ""))
+    if row is None:
+        return SessionCheck(None)
+    if row["ended"]:
+        return SessionCheck(None, ended=row["ended"], session_id=row["id"])
+    if session_expired(row["started"], row["last_seen"], now):
+        if not write:
+            return None
+        reason = ENDED_MAX if now - row["started"] > MAX_SESSION else ENDED_IDLE
+        store.end_login_session(row["id"], reason, now)
+        store.audit_many([(row["username"], "session_expired", row["username"], None)])
+        return SessionCheck(None, ended=reason, session_id=row["id"])
+    account = current_account(store, row["username"])
+    if account is None:
+        if not write:
+            return None
+        store.end_login_session(row["id"], ENDED_ACCOUNT, now)
+        return SessionCheck(None, ended=ENDED_ACCOUNT, session_id=row["id"])
+    if now - row["last_seen"] >= TOUCH_EVERY:
+        store.touch_login_session(row["id"], now)  # bookkeeping: allowed beside the readers
+    user, must_change = account
+    return SessionCheck(user, must_change, session_id=row["id"])
 
 
 def end(store: Store, token: str | None, reason: str = ENDED_LOGOUT, now: dt.datetime | None = None) -> str | None:

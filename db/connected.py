@@ -44,11 +44,36 @@ class QueryMixin:
 
 
 def connected(method):
-    """Run a Store method inside a session (reusing the caller's session when there is one)."""
+    """Run a Store method that may change data inside a session that has the database alone
+    (reusing the caller's session when there is one, which then stops sharing it)."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self.session():
+        with self.session(write=True):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def reading(method):
+    """Run a Store method that only reads inside a reading session (shared with the other
+    readers of the process; reusing the caller's session when there is one)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.session(write=False):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def bookkeeping(method):
+    """Run a Store method that writes only sign-in bookkeeping (no figure depends on it) inside a
+    bookkeeping session (:meth:`db.store.Store.bookkeeping`: beside the readers)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.bookkeeping():
             return method(self, *args, **kwargs)
 
     return wrapper

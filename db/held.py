@@ -11,6 +11,7 @@ import pandas as pd
 
 from db.connected import QueryMixin
 from db.connected import connected as _connected
+from db.connected import reading as _reading
 from db.summary import atomic
 
 _VALUES = ("pagu", "target_fisik", "realisasi_fisik", "realisasi_keuangan", "target_keuangan")
@@ -37,7 +38,7 @@ class HeldQueries(QueryMixin):
                 [r[c] for c in cols],
             )
 
-    @_connected
+    @_reading
     def held_rows(
         self, tahun: int | None = None, opd_kode: str | None = None, status: str = "menunggu"
     ) -> pd.DataFrame:
@@ -50,7 +51,7 @@ class HeldQueries(QueryMixin):
             [status, tahun, tahun, opd_kode, opd_kode],
         )
 
-    @_connected
+    @_reading
     def held_row(self, held_id: int) -> dict | None:
         """One held row as a dict (``candidates``: [[kode, nama], ...])."""
         row = self._dict("SELECT * FROM realisasi_held WHERE id = ?", [held_id])
@@ -109,7 +110,7 @@ class HeldQueries(QueryMixin):
             [user, reason, held_id],
         )
 
-    @_connected
+    @_reading
     def name_matches(self) -> list[tuple[int, str, str, str]]:
         """(tahun, opd_kode, normalised name, kode) of every name a person confirmed."""
         return self.con.execute("SELECT tahun, opd_kode, nama_norm, kode FROM name_match").fetchall()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from db.connected import QueryMixin, connected
+from db.connected import QueryMixin, connected, reading
 
 
 class InstallQueries(QueryMixin):
@@ -28,12 +28,12 @@ class InstallQueries(QueryMixin):
 
         def _flush_summary(self) -> None: ...
 
-    @connected
+    @reading
     def import_ids(self) -> set[int]:
         """Every import id (of any kind, superseded or not)."""
         return {int(r[0]) for r in self.con.execute("SELECT id FROM import").fetchall()}
 
-    @connected
+    @reading
     def import_record(self, import_id: int) -> dict | None:
         """One import's period, OPD, kind, upload time and received date (``None``: unknown id)."""
         return self._dict(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from db.connected import QueryMixin, connected
+from db.connected import QueryMixin, connected, reading
 
 _IND_COLS = (
     "unit_id",
@@ -88,7 +88,7 @@ class KinerjaQueries(QueryMixin):
     """Store methods of the kinerja cycle."""
 
     # ------------------------------------------------------------------ units and indicators
-    @connected
+    @reading
     def kinerja_units(self, tahun: int | None = None) -> pd.DataFrame:
         """Units (id, nama, indikator = active indicators of ``tahun``), in the order of the
         Perjanjian Kinerja (first indicator loaded), units without indicators last by name."""
@@ -99,12 +99,12 @@ class KinerjaQueries(QueryMixin):
             [tahun, tahun],
         ).drop(columns="first_ind")
 
-    @connected
+    @reading
     def indikator_years(self) -> list[int]:
         """Years that have indicators."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT tahun FROM indikator ORDER BY 1").fetchall()]
 
-    @connected
+    @reading
     def indikator_frame(self, tahun: int, unit_id: int | None = None, include_inactive: bool = False) -> pd.DataFrame:
         """Indicators of a year with their unit's name, in PK order (unit, then number)."""
         return self._df(
@@ -116,7 +116,7 @@ class KinerjaQueries(QueryMixin):
             [tahun, tahun, unit_id, unit_id, include_inactive],
         )
 
-    @connected
+    @reading
     def indikator_get(self, indikator_id: int) -> dict | None:
         """One indicator (every column plus ``unit``), or ``None``."""
         return self._dict(
@@ -163,7 +163,7 @@ class KinerjaQueries(QueryMixin):
             [*fields.values(), actor, indikator_id],
         )
 
-    @connected
+    @reading
     def indikator_history(self, indikator_id: int) -> pd.DataFrame:
         """Earlier states of an indicator, newest first."""
         return self._df(
@@ -188,7 +188,7 @@ class KinerjaQueries(QueryMixin):
             self.con.execute("UPDATE import SET superseded_by = ? WHERE list_contains(?, id)", [import_id, old])
         return old
 
-    @connected
+    @reading
     def kinerja_master_rows(self) -> tuple[list[tuple], list[dict], list[tuple]]:
         """What the ingest needs: units (id, nama); active indicators of every year (dicts);
         approved (locked) unit-months (unit_id, tahun, bulan, approved_by, approved_at)."""
@@ -206,7 +206,7 @@ class KinerjaQueries(QueryMixin):
         return units, inds, locked
 
     # ------------------------------------------------------------------ values
-    @connected
+    @reading
     def kinerja_values(self, tahun: int, unit_id: int | None = None) -> pd.DataFrame:
         """Values in force of a year: indikator_id, unit_id, bulan, realisasi, keterangan, source,
         import_id, created_by, created_at, flagged, and ``teks``: for a value without a number, what
@@ -222,7 +222,7 @@ class KinerjaQueries(QueryMixin):
             [tahun, unit_id, unit_id],
         )
 
-    @connected
+    @reading
     def kinerja_value_history(
         self, tahun: int, bulan: int | None = None, unit_id: int | None = None, indikator_id: int | None = None
     ) -> pd.DataFrame:
@@ -261,7 +261,7 @@ class KinerjaQueries(QueryMixin):
             out[new_id] = old[0] if old else None
         return out
 
-    @connected
+    @reading
     def active_value(self, indikator_id: int, tahun: int, bulan: int) -> dict | None:
         """The value in force of an indicator for a month (every column), or ``None``."""
         return self._dict(
@@ -319,7 +319,7 @@ class KinerjaQueries(QueryMixin):
             for r in rows
         ]
 
-    @connected
+    @reading
     def pending_matches(
         self,
         status: str | None = "pending",
@@ -338,7 +338,7 @@ class KinerjaQueries(QueryMixin):
             [status, status, import_id, import_id, unit_id, unit_id, tahun, tahun, bulan, bulan],
         )
 
-    @connected
+    @reading
     def pending_get(self, import_id: int, row: int) -> dict | None:
         """The held row of an import at a sheet row (with the import's created_at), or ``None``."""
         return self._dict(
@@ -377,7 +377,7 @@ class KinerjaQueries(QueryMixin):
             [import_id, import_id, import_id],
         )
 
-    @connected
+    @reading
     def kinerja_imports(
         self, tahun: int | None = None, unit_id: int | None = None, bulan: int | None = None, limit: int = 500
     ) -> pd.DataFrame:
@@ -393,12 +393,12 @@ class KinerjaQueries(QueryMixin):
         )
 
     # ------------------------------------------------------------------ review
-    @connected
+    @reading
     def review_get(self, unit_id: int, tahun: int, bulan: int) -> dict | None:
         """The review row of a unit-month, or ``None`` (no step yet)."""
         return self._dict("SELECT * FROM review WHERE unit_id = ? AND tahun = ? AND bulan = ?", [unit_id, tahun, bulan])
 
-    @connected
+    @reading
     def review_rows(self, tahun: int, bulan: int | None = None, unit_id: int | None = None) -> pd.DataFrame:
         """Review rows of a year (or month), with the unit name."""
         return self._df(
@@ -453,7 +453,7 @@ class KinerjaQueries(QueryMixin):
                 ],
             )
 
-    @connected
+    @reading
     def review_events(self, tahun: int, bulan: int | None = None, unit_id: int | None = None) -> pd.DataFrame:
         """Review events in order (oldest first), with the unit name."""
         return self._df(
@@ -494,7 +494,7 @@ class KinerjaQueries(QueryMixin):
             [unit_id, tahun, periode, note, actor],
         )
 
-    @connected
+    @reading
     def analisis(self, tahun: int, periode: str, unit_id: int | None = None) -> pd.DataFrame:
         """The analysis note in force per unit for a period (unit_id, unit, note, created_by, created_at)."""
         return self._df(
@@ -506,7 +506,7 @@ class KinerjaQueries(QueryMixin):
             [tahun, periode, unit_id, unit_id],
         )
 
-    @connected
+    @reading
     def analisis_history(self, unit_id: int, tahun: int, periode: str) -> pd.DataFrame:
         """Every analysis note of a unit and period, newest first."""
         return self._df(

@@ -6,6 +6,7 @@ import json
 
 from db.connected import QueryMixin
 from db.connected import connected as _connected
+from db.connected import reading as _reading
 
 
 class LayoutQueries(QueryMixin):
@@ -24,7 +25,7 @@ class LayoutQueries(QueryMixin):
             [name, opd_kode, signature, height, json.dumps(paths, ensure_ascii=False), user],
         )
 
-    @_connected
+    @_reading
     def layouts(self, opd_kode: str | None = None) -> list[dict]:
         """Every layout (or those usable for ``opd_kode``: its own and the shared ones), newest first:
         id, name, opd_kode, signature, height, paths, created_by, created_at."""

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from db.connected import QueryMixin, connected
+from db.connected import QueryMixin, connected, reading
 
 # Every decision with its meeting, OPD name and latest note; parameters: see tindak_lanjut_rows.
 _TL_SELECT = """
@@ -30,7 +30,7 @@ class RakorQueries(QueryMixin):
     """Meetings (``rakor``), attendees, decisions (``tindak_lanjut``) and their notes."""
 
     # ------------------------------------------------------------------ meetings
-    @connected
+    @reading
     def rakor_list(self) -> pd.DataFrame:
         """Every meeting, newest first, with the number of attendees and of decisions."""
         return self._df(
@@ -41,7 +41,7 @@ class RakorQueries(QueryMixin):
             "FROM rakor r ORDER BY r.tanggal DESC, r.id DESC"
         )
 
-    @connected
+    @reading
     def rakor_get(self, rakor_id: int) -> dict | None:
         """One meeting as a dict (with ``peserta``: the attendees' OPD codes), or ``None``."""
         out = self._dict("SELECT * FROM rakor WHERE id = ?", [rakor_id])
@@ -50,7 +50,7 @@ class RakorQueries(QueryMixin):
         out["peserta"] = self.rakor_peserta(rakor_id)
         return out
 
-    @connected
+    @reading
     def rakor_latest_id(self, before: dt.date | None = None) -> int | None:
         """Id of the latest meeting (held before ``before`` when given), or ``None``."""
         row = self._one(
@@ -59,7 +59,7 @@ class RakorQueries(QueryMixin):
         )
         return row[0] if row else None
 
-    @connected
+    @reading
     def rakor_peserta(self, rakor_id: int) -> list[str]:
         """OPD codes of the attendees of a meeting (by OPD name)."""
         return [
@@ -115,7 +115,7 @@ class RakorQueries(QueryMixin):
             self.con.execute("INSERT INTO rakor_peserta (rakor_id, opd_kode) VALUES (?, ?)", [rakor_id, kode])
 
     # ------------------------------------------------------------------ decisions (tindak lanjut)
-    @connected
+    @reading
     def tindak_lanjut_rows(
         self,
         *,
@@ -142,7 +142,7 @@ class RakorQueries(QueryMixin):
             [opd_kode, opd_kode, statuses, statuses, rakor_id, rakor_id, ids, ids, include_batal],
         )
 
-    @connected
+    @reading
     def tindak_lanjut_get(self, tl_id: int) -> dict | None:
         """One decision as a dict (columns of ``tindak_lanjut``), or ``None``."""
         return self._dict("SELECT * FROM tindak_lanjut WHERE id = ?", [tl_id])
@@ -200,7 +200,7 @@ class RakorQueries(QueryMixin):
             [tl_id, tanggal, status, note, actor],
         )
 
-    @connected
+    @reading
     def tindak_lanjut_notes(self, tl_id: int) -> pd.DataFrame:
         """The history of a decision, oldest first: date, status, note, who, when recorded."""
         return self._df(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from db.connected import QueryMixin, connected
+from db.connected import QueryMixin, reading
 
 
 class RequestQueries(QueryMixin):
     """Mixin of :class:`db.store.Store`: the DPA rows of a year with last month's reported values."""
 
-    @connected
+    @reading
     def request_rows(self, tahun: int, bulan: int) -> pd.DataFrame:
         """Every DPA sub kegiatan of ``tahun`` (all OPDs) with its OPD, program and kegiatan, pagu,
         sumber dana and jenis, and the values of the OPD's active report for the month before

@@ -4,18 +4,19 @@ stored; the rules (expiry, revocation, what a check returns) live in ``core/sess
 
 A mixin of :class:`db.store.Store` (see ``db/connected.py``). These writes do not mark the data
 as changed (``_wrote``): a sign-in or a page view changes no figure, so it must not throw away
-every cached read.
+every cached read. They run as bookkeeping (:meth:`db.store.Store.bookkeeping`): beside the
+pages that read, one at a time, so recording a session's activity does not hold up every page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from db.connected import QueryMixin, connected
+from db.connected import QueryMixin, bookkeeping, reading
 
 
 class SessionQueries(QueryMixin):
-    @connected
+    @bookkeeping
     def insert_login_session(
         self, session_id: str, username: str, code_hash: str, code_expires: dt.datetime, now: dt.datetime
     ) -> None:
@@ -26,7 +27,7 @@ class SessionQueries(QueryMixin):
             [session_id, username, code_hash, code_expires, now, now],
         )
 
-    @connected
+    @bookkeeping
     def redeem_login_code(self, code_hash: str, token_hash: str, now: dt.datetime) -> str | None:
         """Turn an unexpired, unused one-time code into the session's token (once); the username,
         or ``None`` when no such code is waiting."""
@@ -38,7 +39,7 @@ class SessionQueries(QueryMixin):
         )
         return row[0] if row else None
 
-    @connected
+    @reading
     def login_session(self, token_hash: str) -> dict | None:
         """The session of a cookie token (ended ones too), or ``None``."""
         return self._dict(
@@ -46,12 +47,12 @@ class SessionQueries(QueryMixin):
             [token_hash],
         )
 
-    @connected
+    @bookkeeping
     def touch_login_session(self, session_id: str, now: dt.datetime) -> None:
         """Record activity (the idle timeout counts from here)."""
         self.con.execute("UPDATE login_session SET last_seen = ? WHERE id = ?", [now, session_id])
 
-    @connected
+    @bookkeeping
     def end_login_session(self, session_id: str, reason: str, now: dt.datetime) -> None:
         """Revoke one session (its token stops working at once, in every tab)."""
         self.con.execute(
@@ -59,7 +60,7 @@ class SessionQueries(QueryMixin):
             [reason, now, session_id],
         )
 
-    @connected
+    @bookkeeping
     def end_login_sessions(self, username: str, reason: str, now: dt.datetime) -> int:
         """Revoke every session of an account; how many were in force."""
         rows = self.con.execute(
@@ -68,7 +69,7 @@ class SessionQueries(QueryMixin):
         ).fetchall()
         return len(rows)
 
-    @connected
+    @bookkeeping
     def purge_login_sessions(self, started_before: dt.datetime, now: dt.datetime) -> None:
         """Forget sessions that can no longer be in force (started before ``started_before``) and
         one-time codes never redeemed."""

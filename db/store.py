@@ -10,12 +10,13 @@ under ``archive/``. The schema is created and migrated by the numbered SQL files
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import hashlib
 import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import psycopg
 import pyarrow as pa
 
 from db.connected import connected as _connected
+from db.connected import reading as _reading
 from db.engine_pg import PgConnection, PgPool, PoolBusy, acquire_pool, arrow_rows, is_url, release_pool
 from db.engine_pg import Unreachable as Unreachable  # re-exported: PANTAU_DB's server cannot be reached
 from db.finite import check_finite
@@ -38,6 +40,8 @@ from db.layouts import LayoutQueries
 from db.rakor import RakorQueries
 from db.request import RequestQueries
 from db.sessions import SessionQueries
+from db.shared import StoreBusy as StoreBusy  # re-exported: the database stayed busy too long
+from db.shared import shared_file
 from db.summary import SummaryQueries, atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,18 +250,6 @@ class ImportInProgress(RuntimeError):
         self.opd_kode, self.tahun, self.bulan, self.holder = opd_kode, tahun, bulan, holder
 
 
-class StoreBusy(RuntimeError):
-    """The database stayed locked by another process for longer than the wait allowed."""
-
-    MESSAGE = (
-        "Basis data sedang dipakai oleh proses lain (misalnya impor lewat baris perintah atau "
-        "pengguna lain yang sedang menyimpan). Tunggu sebentar, lalu coba lagi."
-    )
-
-    def __init__(self, detail: str = ""):
-        super().__init__(self.MESSAGE + (f" ({detail})" if detail else ""))
-
-
 def _wait_seconds() -> float:
     try:
         return float(os.environ.get("PANTAU_DB_WAIT", "60"))
@@ -281,12 +273,13 @@ class Store(
     ``"postgres"``). On PostgreSQL a session borrows a connection of a pool and there is no lock
     file: transactions and advisory locks (:meth:`claim_period`) keep concurrent writers apart.
 
-    DuckDB lets one process at a time write a database file, so a Store never keeps the file
-    open between operations: each operation (or a block under :meth:`session`) takes an
-    exclusive lock file beside the database, opens the file, works, closes it and releases
-    the lock. The app's browser sessions and a CLI import beside it therefore take turns; a
-    caller that has waited ``PANTAU_DB_WAIT`` seconds (default 60) gets :class:`StoreBusy`
-    with a message to try again. ``":memory:"`` keeps one connection (tests).
+    DuckDB lets one process at a time have a database file open for writing. The Stores of one
+    process share the open file (:mod:`db.shared`): reading sessions (``session(write=False)``,
+    the query methods marked ``@reading``) run side by side, each on its own cursor; any other
+    session has the database alone. Another process (a CLI import beside the app) that wants the
+    file gets it as soon as the sessions running here end, and hands it back the same way. A
+    caller that has waited ``PANTAU_DB_WAIT`` seconds (default 60) gets :class:`StoreBusy` with
+    a message to try again. ``":memory:"`` keeps one connection (tests).
     """
 
     # the leaf recap, for the summary kept beside it (db/summary.py)
@@ -316,9 +309,11 @@ class Store(
             self._mem_con = duckdb.connect(":memory:")
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._shared = None if self.pg or self._memory else shared_file(self.path)
+        self._attached: weakref.finalize | None = None  # this Store's share of the open file
         self.lock_path = Path(str(self.path) + ".lock")
         self.version_path = Path(str(self.path) + ".version")
-        with self.session():
+        with self.session(write=True):
             self._migrate()
 
     def _pg_pool(self) -> PgPool:
@@ -338,8 +333,11 @@ class Store(
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
-        """Release the in-memory connection or the connection pool (file databases hold nothing
-        between operations)."""
+        """Release the in-memory connection, the connection pool, or this Store's share of the
+        open database file (closed once no Store of this process uses it)."""
+        if self._attached is not None:
+            self._attached()  # detaches once
+            self._attached = None
         if self._memory:
             self._mem_con.close()
         if self._pool is not None:
@@ -361,18 +359,44 @@ class Store(
         return con
 
     @contextmanager
-    def session(self) -> Iterator[Store]:
-        """Hold the database for a block of operations (re-entrant within a thread)."""
+    def session(self, write: bool | None = None) -> Iterator[Store]:
+        """Hold the database for a block of operations (re-entrant within a thread).
+
+        On a DuckDB file: ``write=False`` reads only, side by side with the other readers of the
+        process; ``write=True`` has the database alone; the default reads beside the readers and,
+        at its first write, waits for them to finish and has the database alone from then on (no
+        other writer comes in between, so what it read still holds). A reading block cannot write."""
+        with self._session("read" if write is False else "write" if write else "update"):
+            yield self
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[Store]:
+        """A session for writes that only keep track of sign-ins (a session's last activity,
+        one-time codes): beside the readers (DuckDB gives each reader a whole view of the data),
+        one bookkeeping write at a time in the process; no data changes in it."""
+        with self._session("log"):
+            yield self
+
+    @contextmanager
+    def _session(self, mode: str) -> Iterator[Store]:
         if getattr(self._local, "depth", 0):
+            if mode == "write" and self._local.mode != "write":
+                self._upgrade()
+            # bookkeeping inside a session that others read beside: still one at a time
+            lock = self._shared.log_lock if self._shared and mode == "log" and self._local.mode != "write" else None
+            if lock is not None and not lock.acquire(timeout=self.wait):
+                raise StoreBusy()
             self._local.depth += 1
             try:
                 yield self
             finally:
                 self._local.depth -= 1
+                if lock is not None:
+                    lock.release()
             return
         if self._memory:
             with self._mem_lock:
-                self._enter(self._mem_con)
+                self._enter(self._mem_con, mode)
                 try:
                     yield self
                 finally:
@@ -385,7 +409,7 @@ class Store(
             except PoolBusy:
                 raise StoreBusy("semua koneksi ke PostgreSQL sedang terpakai") from None
             try:
-                self._enter(pg_con)
+                self._enter(pg_con, mode)
                 try:
                     yield self
                 finally:
@@ -396,59 +420,54 @@ class Store(
             finally:
                 connection.__exit__(None, None, None)
             return
-        deadline = time.monotonic() + self.wait
-        lock_fd = self._lock(deadline)
+        shared = self._shared
+        assert shared is not None
+        if self._attached is None:
+            shared.attach()
+            # a Store dropped without close() gives up its share when it is collected
+            self._attached = weakref.finalize(self, shared.detach)
+        cursor = shared.acquire(mode, time.monotonic() + self.wait)
+        wrote = False
         try:
-            con = self._connect(deadline)
-            self._enter(con)
+            self._enter(cursor, mode)
             try:
                 yield self
             finally:
-                wrote = self._local.wrote
+                wrote, mode = self._local.wrote, self._local.mode
                 self._leave()
-                con.close()
+        finally:
+            try:
+                if mode == "write":
+                    # the file alone complete after every write (sign-ins and the audit log too), as
+                    # when each operation closed it; what was committed is in the write-ahead log anyway
+                    with contextlib.suppress(duckdb.Error):
+                        cursor.execute("CHECKPOINT")
                 if wrote:
                     self._bump_version()
-        finally:
-            fcntl.flock(lock_fd, fcntl.LOCK_UN)
-            os.close(lock_fd)
+            finally:
+                shared.release(cursor, mode)
 
-    def _enter(self, con) -> None:
-        self._local.con, self._local.depth, self._local.wrote = con, 1, False
+    def _upgrade(self) -> None:
+        """The current session is about to write: a reading one may not; an update session
+        waits for the readers and has the database alone from now on."""
+        if self._local.mode in ("read", "log"):
+            raise RuntimeError(f"a {self._local.mode} session cannot change data")
+        if self._local.mode == "update":
+            if self._shared is not None:
+                self._shared.upgrade(time.monotonic() + self.wait)
+            self._local.mode = "write"
+
+    def _enter(self, con, mode: str) -> None:
+        self._local.con, self._local.depth, self._local.wrote, self._local.mode = con, 1, False, mode
         self._local.dirty = None  # inside transaction(): the (year, OPD) pairs whose summary is stale
 
     def _leave(self) -> None:
         self._local.con, self._local.depth = None, 0
 
-    def _lock(self, deadline: float) -> int:
-        """Take the lock file (between threads and processes alike: one descriptor each)."""
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        delay = 0.01
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return fd
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise StoreBusy() from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.2)
-
-    def _connect(self, deadline: float) -> duckdb.DuckDBPyConnection:
-        """Open the file; retry while a process outside Pantau's lock (e.g. the duckdb shell) holds it."""
-        delay = 0.05
-        while True:
-            try:
-                return duckdb.connect(str(self.path))
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                    raise (StoreBusy(str(exc).splitlines()[0]) if "lock" in str(exc).lower() else exc) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-
     def _wrote(self) -> None:
         """Mark the current session as having changed data (see :meth:`data_version`)."""
+        if self._local.mode != "write":
+            self._upgrade()
         self._local.wrote = True
 
     def _bump_version(self) -> None:
@@ -548,7 +567,7 @@ class Store(
         name = holder[0] if holder and holder[0] else None
         raise ImportInProgress(opd_kode, tahun, bulan, name.split(":", 1)[1] if name and ":" in name else name)
 
-    @_connected
+    @_reading
     def schema_version(self) -> int:
         """Highest applied migration number."""
         return self._value("SELECT max(version) FROM schema_version") or 0
@@ -556,7 +575,7 @@ class Store(
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """All-or-nothing block inside a session: commits on success, rolls back on any exception."""
-        with self.session():
+        with self.session(write=True):
             self.con.execute("BEGIN TRANSACTION")
             self._local.dirty = set()
             try:
@@ -647,7 +666,7 @@ class Store(
             os.replace(tmp, path)
         return path
 
-    @_connected
+    @_reading
     def read_archived(self, import_id: int, opd: str | None = None) -> tuple[str, bytes] | None:
         """Original file name and bytes of an import, or ``None`` when missing (or, with
         ``opd``, when the import is not that OPD's)."""
@@ -661,13 +680,13 @@ class Store(
         return (row[0], path.read_bytes()) if path.exists() else None
 
     # ------------------------------------------------------------------ master data
-    @_connected
+    @_reading
     def opds(self) -> list[OpdRow]:
         """The OPD master list, by name."""
         rows = self.con.execute("SELECT kode, nama, singkatan FROM opd ORDER BY nama").fetchall()
         return [OpdRow(*r) for r in rows]
 
-    @_connected
+    @_reading
     def sub_kegiatan_index(self) -> dict[tuple[int, str, str], tuple[str, str]]:
         """(tahun, opd_kode, kode) -> (jenis, jenis_source) of every DPA sub kegiatan."""
         # column by column (a third of the work of one tuple per row): the index is read for every import
@@ -675,7 +694,7 @@ class Store(
         tahun, opd, kode, jenis, source = (column.to_pylist() for column in table.columns)
         return dict(zip(zip(tahun, opd, kode), zip(jenis, source)))
 
-    @_connected
+    @_reading
     def dpa_years(self) -> list[int]:
         """Years for which a DPA is loaded (a provisional list taken from reports is not a DPA)."""
         return [
@@ -685,7 +704,7 @@ class Store(
             ).fetchall()
         ]
 
-    @_connected
+    @_reading
     def sub_kegiatan_names(self) -> list[tuple[int, str, str, str]]:
         """(tahun, opd_kode, kode, nama) of every DPA sub kegiatan (for rows reported by name)."""
         return self.con.execute(
@@ -704,7 +723,7 @@ class Store(
             )
 
     # ------------------------------------------------------------------ imports
-    @_connected
+    @_reading
     def loaded_shas(self, shas: list[str]) -> set[str]:
         """Which of these sha256 values were loaded before (idempotency check)."""
         if not shas:
@@ -809,7 +828,7 @@ class Store(
         )
         return self._value("SELECT count(*) FROM sub_kegiatan") - before
 
-    @_connected
+    @_reading
     def provisional_lists(self, tahun: int) -> pd.DataFrame:
         """The provisional sub kegiatan of ``tahun`` (taken from reports before the DPA came):
         OPD kode and name, sub kegiatan kode and name."""
@@ -860,7 +879,7 @@ class Store(
         self.con.execute("DELETE FROM anggaran_kas WHERE tahun = ? AND opd_kode = ?", [tahun, opd_kode])
         self._append("anggaran_kas", rows.assign(import_id=import_id))
 
-    @_connected
+    @_reading
     def dpa_changes(self, tahun: int) -> pd.DataFrame:
         """The history of DPA revisions of ``tahun``: per import, each sub kegiatan added, removed
         or re-budgeted (pagu before and after), oldest first."""
@@ -957,7 +976,7 @@ class Store(
             "nextval('seq_audit'), actor, action, target, detail",
         )
 
-    @_connected
+    @_reading
     def import_history(self, limit: int = 500, opd: str | None = None) -> pd.DataFrame:
         """Latest imports with OPD name and whether they are still in force (only ``opd``'s when given)."""
         return self._df(
@@ -968,7 +987,7 @@ class Store(
             [opd, opd, limit],
         )
 
-    @_connected
+    @_reading
     def import_issues(self, import_id: int, opd: str | None = None) -> pd.DataFrame:
         """Warnings stored for one import (with ``opd``: only if the import is that OPD's)."""
         return self._df(
@@ -978,7 +997,7 @@ class Store(
             [import_id, opd, opd],
         )
 
-    @_connected
+    @_reading
     def count_rows(self, table: str) -> int:
         """Row count of one of Pantau's tables (for tests and status)."""
         allowed = {"opd", "import", "import_issue", "sub_kegiatan", "belanja", "realisasi", "audit_log", "app_user"}
@@ -991,7 +1010,7 @@ class Store(
         """Run a read query and return all rows: for tests and diagnostics, not for the app."""
         return self.con.execute(query, params or []).fetchall()
 
-    @_connected
+    @_reading
     def table_checksums(self) -> dict[str, tuple[int, int]]:
         """(row count, order-independent hash of all rows) of every table: proves that a
         rejected file left the database unchanged."""
@@ -1009,7 +1028,7 @@ class Store(
             out[name] = (int(row[0]), int(row[1]))
         return out
 
-    @_connected
+    @_reading
     def content_checksums(self) -> dict[str, tuple[int, str]]:
         """(row count, order-independent checksum of the rows' values: the sum of a 64-bit BLAKE2 hash
         of each row's Python repr) of every table,
@@ -1026,12 +1045,12 @@ class Store(
             out[name] = (table.num_rows, f"{total % 2**64:016x}")
         return out
 
-    @_connected
+    @_reading
     def is_empty(self) -> bool:
         """True before any DPA or report has been loaded (first run)."""
         return self._value("SELECT count(*) FROM import") == 0
 
-    @_connected
+    @_reading
     def periods(self) -> list[tuple[int, int]]:
         """(tahun, bulan) pairs that have at least one active realisation report, newest first."""
         return [
@@ -1057,23 +1076,23 @@ class Store(
         "last_login",
     )
 
-    @_connected
+    @_reading
     def count_users(self) -> int:
         """Number of user accounts (0 on a fresh install: the setup screen shows)."""
         return self._value("SELECT count(*) FROM app_user")
 
-    @_connected
+    @_reading
     def get_user(self, username: str) -> dict | None:
         """One account with every column (including the password hash), or ``None``."""
         return self._dict("SELECT * FROM app_user WHERE username = ?", [username])
 
-    @_connected
+    @_reading
     def user_by_email(self, email: str) -> dict | None:
         """The active account with this e-mail address (single sign-on), or ``None``."""
         row = self._one("SELECT username FROM app_user WHERE lower(email) = lower(?) AND active", [email])
         return self.get_user(row[0]) if row else None
 
-    @_connected
+    @_reading
     def users(self) -> pd.DataFrame:
         """Every account without password hashes, with the OPD and unit names."""
         return self._df(
@@ -1119,7 +1138,7 @@ class Store(
             [*fields.values(), username],
         )
 
-    @_connected
+    @_reading
     def unit_kerja(self) -> list[tuple[int, str]]:
         """(id, nama) of every unit kerja, by name."""
         return [tuple(r) for r in self.con.execute("SELECT id, nama FROM unit_kerja ORDER BY nama").fetchall()]
@@ -1136,7 +1155,7 @@ class Store(
         return new_id
 
     # ------------------------------------------------------------------ audit log
-    @_connected
+    @_reading
     def audit_entries(
         self, since=None, until=None, actor: str | None = None, action: str | None = None, limit: int = 5000
     ) -> pd.DataFrame:
@@ -1150,7 +1169,7 @@ class Store(
             [since, since, until, until, actor, actor, action, action, limit],
         )
 
-    @_connected
+    @_reading
     def audit_actions(self) -> list[str]:
         """Distinct actions in the audit log (for filters)."""
         return [r[0] for r in self.con.execute("SELECT DISTINCT action FROM audit_log ORDER BY 1").fetchall()]
@@ -1275,7 +1294,7 @@ class Store(
             self._fill_summary()  # derived data: from the restored rows, whatever the backup held
 
     # ------------------------------------------------------------------ recap
-    @_connected
+    @_reading
     def recap_sums(
         self,
         tahun: int,
@@ -1297,7 +1316,7 @@ class Store(
         sums = self.recap_sums_by_month(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=kode)
         return sums.drop(columns="bulan")
 
-    @_connected
+    @_reading
     def recap_sums_by_month(
         self,
         tahun: int,
@@ -1316,7 +1335,7 @@ class Store(
             return self.summary_sums_by_month(tahun, dari, sampai, opd)
         return self.leaf_sums_by_month(tahun, dari, sampai, opd, dana=dana, jenis=jenis, kode=kode)
 
-    @_connected
+    @_reading
     def leaf_sums_by_month(
         self,
         tahun: int,
@@ -1343,7 +1362,7 @@ class Store(
             _leaf_params(tahun, dari, sampai, opd, dana=dana, jenis=jenis, kode=kode),
         )
 
-    @_connected
+    @_reading
     def group_sums(
         self,
         tahun: int,
@@ -1362,7 +1381,7 @@ class Store(
             return self.summary_group_sums(tahun, bulan, by, opd)
         return self.leaf_group_sums(tahun, bulan, by, opd, dana=dana, jenis=jenis)
 
-    @_connected
+    @_reading
     def leaf_group_sums(
         self,
         tahun: int,
@@ -1387,13 +1406,13 @@ class Store(
             _leaf_params(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=None),
         )
 
-    @_connected
+    @_reading
     def leaf_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
         """The distinct sumber dana texts of a period's sub kegiatan (as written, e.g. "DAU, PAD"): the
         summary keeps every one."""
         return self.summary_sumber_dana(tahun, bulan, opd)
 
-    @_connected
+    @_reading
     def leaf_sumber_dana_rows(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
         """:meth:`leaf_sumber_dana` read from the leaf rows."""
         return [
@@ -1404,7 +1423,7 @@ class Store(
             ).fetchall()
         ]
 
-    @_connected
+    @_reading
     def leaf_rows(
         self,
         tahun: int,
@@ -1437,7 +1456,7 @@ class Store(
             _leaf_params(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=None, behind=behind),
         )
 
-    @_connected
+    @_reading
     def reporting_status(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
         """Per OPD of the year's DPA (or with a report): the report in force for the month, if
         any (import id, file, when, by whom, rows and flagged rows) and how many versions came in."""
@@ -1466,7 +1485,7 @@ class Store(
             [tahun, tahun, bulan, tahun, bulan, tahun, bulan, opd, opd],
         )
 
-    @_connected
+    @_reading
     def classification(self, tahun: int, opd: str | None = None) -> pd.DataFrame:
         """The DPA sub kegiatan of a year with their jenis, the rule that decided it and pagu."""
         return self._df(
@@ -1501,7 +1520,7 @@ class Store(
                 [(actor, "jenis_override", f"{opd_kode} {kode}", f"{before[0]} ({before[1]}) -> {jenis}: {reason}")]
             )
 
-    @_connected
+    @_reading
     def jenis_overrides(self, tahun: int) -> pd.DataFrame:
         """History of manual classifications of a year, newest first."""
         return self._df(
@@ -1512,7 +1531,7 @@ class Store(
         )
 
     # ------------------------------------------------------------------ settings
-    @_connected
+    @_reading
     def settings(self) -> dict[str, str]:
         """Every stored setting (key -> text)."""
         return dict(self.con.execute("SELECT key, value FROM setting").fetchall())
@@ -1530,7 +1549,7 @@ class Store(
             if changed:
                 self.audit_many([(actor, "settings", None, ", ".join(changed))])
 
-    @_connected
+    @_reading
     def report_leaves(self, import_id: int) -> pd.DataFrame:
         """Leaf rows loaded by one import."""
         return self._df("SELECT * FROM realisasi WHERE import_id = ? ORDER BY source_row", [import_id])

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from db.connected import QueryMixin, connected
+from db.connected import QueryMixin, reading
 
 # The key of a summary row; the sums follow in the order of ``_RECAP_SUMS`` (``Store._SUM_NAMES``).
 KEYS = ("tahun", "bulan", "opd_kode", "jenis", "sumber_dana")
@@ -58,7 +58,7 @@ def atomic(method):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self.session():
+        with self.session(write=True):
             if self._in_transaction():
                 return method(self, *args, **kwargs)
             with self.transaction():
@@ -223,7 +223,7 @@ class SummaryQueries(QueryMixin):
         ]
 
     # ------------------------------------------------------------------ reads
-    @connected
+    @reading
     def summary_sums_by_month(self, tahun: int, dari: int, sampai: int, opd: str | None = None) -> pd.DataFrame:
         """The rows of ``Store.recap_sums_by_month`` without a filter, added up from the summary."""
         sums = ", ".join(_sum_of(n) for n in self._SUM_NAMES)
@@ -238,7 +238,7 @@ class SummaryQueries(QueryMixin):
             [tahun, dari, sampai, opd, opd],
         )
 
-    @connected
+    @reading
     def summary_group_sums(self, tahun: int, bulan: int, by: str, opd: str | None = None) -> pd.DataFrame:
         """The rows of ``Store.group_sums`` by ``jenis`` or ``sumber_dana`` without a filter, added
         up from the summary."""
@@ -254,7 +254,7 @@ class SummaryQueries(QueryMixin):
             [tahun, bulan, opd, opd],
         )
 
-    @connected
+    @reading
     def summary_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
         """The distinct sumber dana texts of a period's sub kegiatan, from the summary."""
         return [

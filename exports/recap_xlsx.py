@@ -447,7 +447,7 @@ def recap_workbook(
 
     Raises :class:`NoData` when the period has neither a DPA nor a report.
     """
-    with store.session():
+    with store.session(write=False):  # reads only, beside the other readers
         settings = settings or load(store)
         recap = recap_opd(store, year, month, opd)
         leaves = leaf_recap(store, year, month, opd)

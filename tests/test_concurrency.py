@@ -1,8 +1,9 @@
 """Several writers on one DuckDB file, and a CLI import killed halfway.
 
-DuckDB lets one process write a file at a time; Pantau's Store takes a lock file per
-operation (see db/store.py), so browser sessions (threads of the app process) and CLI
-imports (other processes) take turns. These tests prove that every import lands, that a
+DuckDB lets one process write a file at a time; the process that has it open hands it to a
+process waiting for it between sessions (db/shared.py), and within the app process writing
+sessions have it alone, so browser sessions (threads of the app process) and CLI imports
+(other processes) take turns. These tests prove that every import lands, that a
 writer that waits too long gets a clear Indonesian message, and that a SIGKILL leaves every
 file fully in or fully out, with a re-run completing the batch.
 """
@@ -118,7 +119,7 @@ def test_a_writer_that_waits_too_long_is_told_to_try_again(tmp_path):
     held, release = threading.Event(), threading.Event()
 
     def hold():
-        with holder.session():
+        with holder.session(write=True):  # a writer: it has the database alone
             held.set()
             release.wait(30)
 

@@ -21,7 +21,7 @@ def _held(db: Path):
     held, release = threading.Event(), threading.Event()
 
     def hold():
-        with holder.session():
+        with holder.session(write=True):  # a writing session: the database alone
             held.set()
             release.wait(60)
 

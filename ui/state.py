@@ -20,7 +20,7 @@ def _store_for(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """The process-wide store for ``PANTAU_DB`` (it opens the file per operation; see Store)."""
+    """The process-wide store for ``PANTAU_DB`` (the file is shared by the sessions; see :mod:`db.shared`)."""
     return _store_for(str(default_db_path()))
 
 

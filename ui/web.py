@@ -29,6 +29,7 @@ from starlette.routing import Route
 
 from core import sessions
 from core.auth import MAX_SESSION
+from db import shared
 from db.store import Store, StoreBusy, default_data_dir, default_db_path
 
 TIMING_ENV = "PANTAU_TIMING_LOG"  # file that receives one JSON line per script run (unset: off)
@@ -135,11 +136,12 @@ def install_timing_log() -> bool:
     this server: ``t`` (epoch seconds at the end), ``seconds`` (wall clock of the run),
     ``cpu_seconds`` (CPU time of the script thread), ``page`` (file name of the page that ran, e.g. ``rekap``),
     ``session`` (Streamlit session id), ``outcome`` (``ok``, ``rerun``, ``stop`` or
-    ``exception``), and of the database: ``db_sessions`` (Store sessions opened), the seconds
-    spent waiting for the Store's lock file (``db_lock_wait_seconds``) and opening the file
-    (``db_open_seconds``). Off (and free) when the variable is unset. Wraps the function through
-    which Streamlit's ScriptRunner executes the script, and the Store's lock and open; returns
-    whether the log is on."""
+    ``exception``), and of the database (:data:`db.shared.STATS`): ``db_sessions`` (Store
+    sessions opened), the seconds spent waiting for the database (``db_lock_wait_seconds``:
+    for a writing session of this process, or for another process that had the file) and
+    opening the file (``db_open_seconds``). Off (and free) when the variable is unset. Wraps the
+    function through which Streamlit's ScriptRunner executes the script; returns whether the log
+    is on."""
     path = os.environ.get(TIMING_ENV)
     if not path:
         return False
@@ -149,10 +151,10 @@ def install_timing_log() -> bool:
     if getattr(original, "_pantau_timed", False):
         return True
     lock = threading.Lock()
-    spent = _time_store_waits()
+    spent = shared.STATS
 
     def timed(func, ctx):
-        spent.lock = spent.open = 0.0
+        spent.wait = spent.open = 0.0
         spent.sessions = 0
         start, cpu = time.perf_counter(), time.thread_time()
         result = original(func, ctx)
@@ -172,7 +174,7 @@ def install_timing_log() -> bool:
                 "cpu_seconds": round(cpu, 4),
                 "page": page,
                 "db_sessions": spent.sessions,
-                "db_lock_wait_seconds": round(spent.lock, 4),
+                "db_lock_wait_seconds": round(spent.wait, 4),
                 "db_open_seconds": round(spent.open, 4),
                 "session": ctx.session_id,
                 "outcome": outcome,
@@ -185,29 +187,3 @@ def install_timing_log() -> bool:
     timed._pantau_timed = True  # type: ignore[attr-defined]
     script_runner.exec_func_with_error_handling = timed
     return True
-
-
-def _time_store_waits() -> threading.local:
-    """Wrap :meth:`Store._lock` and :meth:`Store._connect` so that each thread adds up how long it
-    waited for the lock file and opened the database (read by :func:`install_timing_log`)."""
-    spent = threading.local()
-    take, connect = Store._lock, Store._connect
-
-    def timed_lock(store, deadline):
-        start = time.perf_counter()
-        try:
-            return take(store, deadline)
-        finally:
-            spent.lock = getattr(spent, "lock", 0.0) + time.perf_counter() - start
-            spent.sessions = getattr(spent, "sessions", 0) + 1
-
-    def timed_connect(store, deadline):
-        start = time.perf_counter()
-        try:
-            return connect(store, deadline)
-        finally:
-            spent.open = getattr(spent, "open", 0.0) + time.perf_counter() - start
-
-    Store._lock = timed_lock  # type: ignore[method-assign]
-    Store._connect = timed_connect  # type: ignore[method-assign]
-    return spent
