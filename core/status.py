@@ -12,6 +12,8 @@ from core.months import month_name
 from core.received import days_late
 from core.settings import Settings
 
+REMINDERS_LISTED = 30  # above this many OPDs to chase, the page shows the reminder of one chosen OPD
+
 
 def reporting_status(
     raw: pd.DataFrame, year: int, month: int, settings: Settings, today: dt.date | None = None

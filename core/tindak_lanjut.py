@@ -500,190 +500,9 @@ def finalize_rakor(store: Store, user: User, rakor_id: int) -> None:
         )
 
 
-# ---------------------------------------------------------------------------------- the decisions table
-# Editor column (label shown on screen and named in messages) of each field.
-EDITOR_LABELS = {
-    "id": "ID",
-    "opd_kode": "OPD",
-    "masalah": "Permasalahan",
-    "keputusan": "Keputusan / tindak lanjut",
-    "pic": "PIC",
-    "batas_waktu": "Batas waktu",
-    "status_label": "Status",
-    "dibatalkan": "Dibatalkan",
-    "alasan_batal": "Alasan batal",
-}
-EDITABLE = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "dibatalkan", "alasan_batal")
-_REQUIRED = ("opd_kode", "masalah", "keputusan", "pic")
-
-
-def editor_frame(rows: pd.DataFrame | None) -> pd.DataFrame:
-    """The decisions of a meeting (:func:`decisions`) as the editable table: one column per
-    :data:`EDITOR_LABELS` entry, labelled in Indonesian; an empty table keeps the columns."""
-    rows = rows if rows is not None else pd.DataFrame(columns=list(EDITOR_LABELS))
-    n = len(rows)
-    out = pd.DataFrame(
-        {
-            "ID": pd.array(rows["id"].tolist() if n else [], dtype="Int64"),
-            "OPD": pd.Series(rows["opd_kode"].tolist() if n else [], dtype=object),
-            "Permasalahan": pd.Series(rows["masalah"].tolist() if n else [], dtype=object),
-            "Keputusan / tindak lanjut": pd.Series(rows["keputusan"].tolist() if n else [], dtype=object),
-            "PIC": pd.Series(rows["pic"].tolist() if n else [], dtype=object),
-            "Batas waktu": pd.Series([_date(v) for v in rows["batas_waktu"]] if n else [], dtype=object),
-            "Status": pd.Series(rows["status_label"].tolist() if n else [], dtype=object),
-            "Dibatalkan": pd.Series([bool(v) for v in rows["dibatalkan"]] if n else [], dtype=bool),
-            "Alasan batal": pd.Series([_text(v) for v in rows["alasan_batal"]] if n else [], dtype=object),
-        }
-    )
-    return out
-
-
-@dataclass
-class DecisionChanges:
-    """What an edit of the decisions table asks for: new rows, changed fields per id, ids to
-    delete; ``errors`` (Indonesian, naming row and column) when it cannot be saved."""
-
-    adds: list[dict] = field(default_factory=list)
-    updates: list[tuple[int, dict]] = field(default_factory=list)
-    deletes: list[int] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.adds or self.updates or self.deletes)
-
-
-def _row_values(row: pd.Series) -> dict:
-    return {k: row.get(EDITOR_LABELS[k]) for k in EDITABLE}
-
-
-def _clean_decision(values: dict, at) -> tuple[dict[str, Any], list[str]]:
-    """The entered values of one decision trimmed (empty text -> ``None``), with the errors of a
-    batas waktu that is not a date; ``at(field)`` names the place in messages."""
-    clean: dict[str, Any] = {
-        k: _text(values.get(k)) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")
-    }
-    clean["dibatalkan"] = False if _missing(values.get("dibatalkan")) else bool(values.get("dibatalkan"))
-    errors = []
-    try:
-        clean["batas_waktu"] = _date(values.get("batas_waktu"))
-    except (TypeError, ValueError):
-        clean["batas_waktu"] = None
-        errors.append(
-            f"{at('batas_waktu')}: '{values.get('batas_waktu')}' bukan tanggal yang sah. Pilih tanggal dari kalender."
-        )
-    return clean, errors
-
-
-def _decision_errors(
-    clean: dict, at, *, is_new: bool, old_due, opds: dict[str, str], rakor_tanggal: dt.date, new_hint: str
-) -> list[str]:
-    """What is wrong with one decision (:func:`_clean_decision`): required fields, OPD from the
-    list, lengths, batas waktu not before the meeting (unless unchanged), a cancellation with its
-    reason. ``at(field)`` names the place (a row and column of the table, or a field of the form)."""
-    errors = []
-    for k in _REQUIRED:
-        if not clean[k]:
-            errors.append(f"{at(k)}: wajib diisi.")
-    if clean["opd_kode"] and clean["opd_kode"] not in opds:
-        errors.append(f"{at('opd_kode')}: '{clean['opd_kode']}' tidak ada dalam daftar OPD. Pilih OPD dari daftar.")
-    for k in ("masalah", "keputusan", "pic", "alasan_batal"):
-        if clean[k] and len(clean[k]) > MAX_TEXT:
-            errors.append(f"{at(k)}: terlalu panjang ({len(clean[k])} karakter, paling banyak {MAX_TEXT}).")
-    if clean["batas_waktu"] and clean["batas_waktu"] < rakor_tanggal and clean["batas_waktu"] != old_due:
-        errors.append(
-            f"{at('batas_waktu')}: {tgl(clean['batas_waktu'])} lebih awal dari tanggal rakor {tgl(rakor_tanggal)}. "
-            "Isi batas waktu pada atau setelah tanggal rakor."
-        )
-    if is_new and clean["dibatalkan"]:
-        errors.append(f"{at('dibatalkan')}: keputusan baru tidak dapat langsung dibatalkan. {new_hint}")
-    elif clean["dibatalkan"] and not clean["alasan_batal"]:
-        errors.append(f"{at('alasan_batal')}: tuliskan alasan pembatalan keputusan ini.")
-    elif clean["alasan_batal"] and not clean["dibatalkan"]:
-        errors.append(
-            f"{at('alasan_batal')}: diisi, tetapi {EDITOR_LABELS['dibatalkan']} tidak dicentang. Centang "
-            "Dibatalkan atau kosongkan alasannya."
-        )
-    return errors
-
-
-def diff_decisions(
-    original: pd.DataFrame, edited: pd.DataFrame, *, opds: dict[str, str], rakor_tanggal: dt.date, final: bool
-) -> DecisionChanges:
-    """Compare the decisions table as shown (``original``, from :func:`editor_frame`) with the
-    table as the user left it (``edited``, what ``st.data_editor`` returns) and validate it.
-
-    New rows (no ID) become ``adds`` (an entirely empty new row is ignored: nothing was
-    entered); changed cells of existing rows become ``updates``; rows that disappeared become
-    ``deletes``, allowed only while the meeting is being recorded (``final`` False) - after
-    that a decision is marked Dibatalkan with a reason instead. Required: OPD (from
-    ``opds``, kode -> nama), Permasalahan, Keputusan, PIC; Batas waktu not before the
-    meeting. Messages name the row (as numbered on screen) and the column."""
-    out = DecisionChanges()
-    by_id = {int(r["ID"]): r for _, r in original.iterrows() if pd.notna(r["ID"])}
-    seen: set[int] = set()
-    for pos, (_, row) in enumerate(edited.reset_index(drop=True).iterrows(), start=1):
-        raw_id = row.get("ID")
-        is_new = raw_id is None or pd.isna(raw_id)
-        where = f"Baris {pos}" if is_new else f"Baris {pos} (ID {int(raw_id)})"
-        values = _row_values(row)
-        clean, errors = _clean_decision(values, lambda k, where=where: f"{where}, kolom {EDITOR_LABELS[k]}")
-        if is_new and not any(v for k, v in clean.items()) and not errors:
-            continue  # an empty new row: nothing was entered
-        if not is_new:
-            tl_id = int(raw_id)
-            if tl_id not in by_id:
-                out.errors.append(
-                    f"{where}: keputusan dengan ID {tl_id} tidak ada pada rakor ini. Muat ulang "
-                    "halaman lalu ulangi perubahan."
-                )
-                continue
-            if tl_id in seen:
-                out.errors.append(f"{where}: ID {tl_id} muncul lebih dari sekali. Muat ulang halaman lalu ulangi.")
-                continue
-            seen.add(tl_id)
-        old = None if is_new else by_id[int(raw_id)]
-        old_due = None if old is None else _date(old["Batas waktu"])
-        errors += _decision_errors(
-            clean,
-            lambda k, where=where: f"{where}, kolom {EDITOR_LABELS[k]}",
-            is_new=is_new,
-            old_due=old_due,
-            opds=opds,
-            rakor_tanggal=rakor_tanggal,
-            new_hint="Hapus centangnya atau hapus baris ini.",
-        )
-        if errors:
-            out.errors.extend(errors)
-            continue
-        if is_new:
-            out.adds.append({k: clean[k] for k in ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu")})
-            continue
-        assert old is not None  # an edited row of an existing decision
-        before: dict[str, Any] = {
-            k: _text(old[EDITOR_LABELS[k]]) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")
-        }
-        before["batas_waktu"], before["dibatalkan"] = old_due, bool(old["Dibatalkan"])
-        changed = {k: clean[k] for k in EDITABLE if clean[k] != before[k]}
-        if changed:
-            out.updates.append((int(raw_id), changed))
-    for tl_id, row in by_id.items():
-        if tl_id in seen:
-            continue
-        if final:
-            name, text = opds.get(row["OPD"], row["OPD"]), _text(row["Keputusan / tindak lanjut"])
-            out.errors.append(
-                f"Keputusan ID {tl_id} ({name}: '{text}') "
-                "tidak dapat dihapus karena hasil rakor sudah ditetapkan. Kembalikan barisnya (muat ulang halaman), "
-                "lalu centang Dibatalkan dan isi Alasan batal."
-            )
-        else:
-            out.deletes.append(tl_id)
-    return out
-
-
 # ---------------------------------------------------------------------------------- the decision form
-# Field of the form (one decision at a time, page Rakor & Tindak Lanjut) -> its label on screen.
+# Field of the form (one decision at a time, page Rakor & Tindak Lanjut) -> its label on screen,
+# which messages name.
 FORM_LABELS = {
     "opd_kode": "OPD",
     "masalah": "Permasalahan",
@@ -695,13 +514,85 @@ FORM_LABELS = {
     "dibatalkan": "Dibatalkan",
     "alasan_batal": "Alasan batal",
 }
+EDITABLE = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "dibatalkan", "alasan_batal")
+_REQUIRED = ("opd_kode", "masalah", "keputusan", "pic")
+
+
+@dataclass
+class DecisionChanges:
+    """What a save of a meeting's decisions asks for (:func:`save_decisions`): new decisions,
+    changed fields per id, ids to delete; ``errors`` (Indonesian, naming the field) when it
+    cannot be saved."""
+
+    adds: list[dict] = field(default_factory=list)
+    updates: list[tuple[int, dict]] = field(default_factory=list)
+    deletes: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.adds or self.updates or self.deletes)
+
+
+def _clean_decision(values: dict) -> tuple[dict[str, Any], list[str]]:
+    """The entered values of one decision trimmed (empty text -> ``None``), with the error of a
+    batas waktu that is not a date."""
+    clean: dict[str, Any] = {
+        k: _text(values.get(k)) for k in ("opd_kode", "masalah", "keputusan", "pic", "alasan_batal")
+    }
+    clean["dibatalkan"] = False if _missing(values.get("dibatalkan")) else bool(values.get("dibatalkan"))
+    errors = []
+    try:
+        clean["batas_waktu"] = _date(values.get("batas_waktu"))
+    except (TypeError, ValueError):
+        clean["batas_waktu"] = None
+        errors.append(
+            f"{FORM_LABELS['batas_waktu']}: '{values.get('batas_waktu')}' bukan tanggal yang sah. Pilih tanggal "
+            "dari kalender."
+        )
+    return clean, errors
+
+
+def _decision_errors(clean: dict, *, is_new: bool, old_due, opds: dict[str, str], rakor_tanggal: dt.date) -> list[str]:
+    """What is wrong with one decision (:func:`_clean_decision`): required fields, OPD from the
+    list, lengths, batas waktu not before the meeting (unless unchanged), a cancellation with its
+    reason and only of a recorded decision. Messages name the form's fields."""
+    at = FORM_LABELS
+    errors = []
+    for k in _REQUIRED:
+        if not clean[k]:
+            errors.append(f"{at[k]}: wajib diisi.")
+    if clean["opd_kode"] and clean["opd_kode"] not in opds:
+        errors.append(f"{at['opd_kode']}: '{clean['opd_kode']}' tidak ada dalam daftar OPD. Pilih OPD dari daftar.")
+    for k in ("masalah", "keputusan", "pic", "alasan_batal"):
+        if clean[k] and len(clean[k]) > MAX_TEXT:
+            errors.append(f"{at[k]}: terlalu panjang ({len(clean[k])} karakter, paling banyak {MAX_TEXT}).")
+    if clean["batas_waktu"] and clean["batas_waktu"] < rakor_tanggal and clean["batas_waktu"] != old_due:
+        errors.append(
+            f"{at['batas_waktu']}: {tgl(clean['batas_waktu'])} lebih awal dari tanggal rakor {tgl(rakor_tanggal)}. "
+            "Isi batas waktu pada atau setelah tanggal rakor."
+        )
+    if is_new and clean["dibatalkan"]:
+        errors.append(
+            f"{at['dibatalkan']}: keputusan baru tidak dapat langsung dibatalkan. Simpan dahulu keputusannya; "
+            "pembatalan hanya untuk keputusan yang sudah tercatat."
+        )
+    elif clean["dibatalkan"] and not clean["alasan_batal"]:
+        errors.append(f"{at['alasan_batal']}: tuliskan alasan pembatalan keputusan ini.")
+    elif clean["alasan_batal"] and not clean["dibatalkan"]:
+        errors.append(
+            f"{at['alasan_batal']}: diisi, tetapi {at['dibatalkan']} tidak dicentang. Centang "
+            "Dibatalkan atau kosongkan alasannya."
+        )
+    return errors
 
 
 @dataclass
 class DecisionForm:
-    """One decision as entered in the form: the table change it makes (:class:`DecisionChanges`,
-    ``errors`` naming the form's fields) and, for an existing decision, a new status with its
-    note (saved through :func:`update_status`, so the history keeps it dated)."""
+    """One decision as entered in the form: the change of the meeting's decisions it makes
+    (:class:`DecisionChanges`, ``errors`` naming the form's fields) and, for an existing decision,
+    a new status with its note (recorded as by :func:`update_status`, so the history keeps it
+    dated)."""
 
     changes: DecisionChanges
     tl_id: int | None = None
@@ -728,46 +619,39 @@ def form_decision(
     """Validate one decision entered in the form: a new one (``tl_id`` None) or an existing one of
     ``rows`` (the meeting's :func:`decisions`). ``values``: opd_kode, masalah, keputusan, pic,
     batas_waktu (a date or None) and, for an existing decision, status, catatan, dibatalkan,
-    alasan_batal. The rules are those of the table (:func:`diff_decisions`): OPD from ``opds``,
-    Permasalahan, Keputusan and Penanggung jawab required, the tenggat not before the meeting, a
-    cancellation with its reason; a new decision starts *Belum ditindaklanjuti*; a changed status
-    needs a catatan and cannot go with a cancellation. Messages name the form's fields."""
+    alasan_batal.
 
-    def at(k: str) -> str:
-        return FORM_LABELS[k]
-
+    Rules: OPD from ``opds`` (kode -> nama); Permasalahan, Keputusan and Penanggung jawab
+    required; the tenggat not before the meeting (an existing tenggat left unchanged is kept);
+    a cancellation needs its reason and is only for a recorded decision (a reason without the
+    cancellation is refused too); a new decision starts *Belum ditindaklanjuti*; a changed status
+    needs a catatan and cannot go with a cancellation. Only the fields that differ from ``rows``
+    become an update. Messages name the form's fields (:data:`FORM_LABELS`)."""
+    at = FORM_LABELS
     out = DecisionForm(DecisionChanges(), tl_id=tl_id)
-    clean, errors = _clean_decision(values, at)
+    clean, errors = _clean_decision(values)
     old = None
     if tl_id is not None:
         match = rows[rows["id"] == tl_id]
         if match.empty:
-            out.changes.errors.append(f"Keputusan nomor {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
+            out.changes.errors.append(f"Keputusan No. {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
             return out
         old = match.iloc[0]
     old_due = None if old is None else _date(old["batas_waktu"])
-    errors += _decision_errors(
-        clean,
-        at,
-        is_new=old is None,
-        old_due=old_due,
-        opds=opds,
-        rakor_tanggal=rakor_tanggal,
-        new_hint="Simpan dahulu keputusannya; pembatalan hanya untuk keputusan yang sudah tercatat.",
-    )
+    errors += _decision_errors(clean, is_new=old is None, old_due=old_due, opds=opds, rakor_tanggal=rakor_tanggal)
     status, note = values.get("status"), _text(values.get("catatan"))
     if old is not None and status is not None and status != old["status"]:
         if status not in STATUS:
-            errors.append(f"{at('status')}: '{status}' tidak dikenal. Pilih: {', '.join(STATUS_LABEL.values())}.")
+            errors.append(f"{at['status']}: '{status}' tidak dikenal. Pilih: {', '.join(STATUS_LABEL.values())}.")
         elif clean["dibatalkan"]:
             errors.append(
-                f"{at('status')}: keputusan yang dibatalkan tidak diubah statusnya. Batalkan saja, atau ubah "
+                f"{at['status']}: keputusan yang dibatalkan tidak diubah statusnya. Batalkan saja, atau ubah "
                 "statusnya tanpa membatalkan."
             )
         elif not note:
-            errors.append(f"{at('catatan')}: wajib diisi bila status diubah; tuliskan perkembangan tindak lanjutnya.")
+            errors.append(f"{at['catatan']}: wajib diisi bila status diubah; tuliskan perkembangan tindak lanjutnya.")
         elif len(note) > MAX_TEXT:
-            errors.append(f"{at('catatan')}: terlalu panjang ({len(note)} karakter, paling banyak {MAX_TEXT}).")
+            errors.append(f"{at['catatan']}: terlalu panjang ({len(note)} karakter, paling banyak {MAX_TEXT}).")
         else:
             out.status, out.note = status, note
     if errors:
@@ -789,20 +673,22 @@ def save_decision_form(
     store: Store, user: User, rakor_id: int, form: DecisionForm, *, today: dt.date | None = None
 ) -> str:
     """Save a decision of :func:`form_decision` (audited as by :func:`save_decisions`) and its new
-    status (:func:`update_status`, dated ``today``); returns what was done, in Indonesian."""
+    status (as by :func:`update_status`, dated ``today``) all or nothing: when the status cannot
+    be recorded, the changed fields are not saved either. Returns what was done, in Indonesian.
+    Raises :class:`RakorError` (the form's errors, or a refusal) or PermissionError."""
     if form.errors:
         raise RakorError(form.errors)
+    _require_admin(user)
+    today = today or dt.date.today()
     done = []
-    if not form.changes.empty:
-        counts = save_decisions(store, user, rakor_id, form.changes)
-        done += [f"{v} {k}" for k, v in counts.items() if v]
-    if form.status is not None and form.tl_id is not None:
-        update_status(store, user, form.tl_id, form.status, form.note or "", today=today)
-        done.append(f"status menjadi {STATUS_LABEL[form.status]}")
+    with store.transaction():
+        if not form.changes.empty:
+            counts = _write_decisions(store, user, rakor_id, form.changes)
+            done += [f"{v} {k}" for k, v in counts.items() if v]
+        if form.status is not None and form.tl_id is not None:
+            _write_status(store, user, form.tl_id, form.status, form.note or "", day=today, today=today)
+            done.append(f"status menjadi {STATUS_LABEL[form.status]}")
     return "Keputusan disimpan: " + ", ".join(done) + "." if done else "Tidak ada perubahan pada keputusan."
-
-
-_FIELDS_TEXT = ("opd_kode", "masalah", "keputusan", "pic", "batas_waktu", "status")
 
 
 def _decision_text(d: dict, names: dict[str, str]) -> str:
@@ -814,75 +700,90 @@ def _decision_text(d: dict, names: dict[str, str]) -> str:
 
 
 def save_decisions(store: Store, user: User, rakor_id: int, changes: DecisionChanges) -> dict[str, int]:
-    """Write the changes of :func:`diff_decisions` all or nothing, each audited (a new
-    decision with its content, a change old -> new, a deletion with the full old content, a
-    cancellation with its reason). A new decision starts ``open`` with a first dated entry
-    in its history (the meeting date). Returns counts: ditambah, diubah, dibatalkan, dihapus."""
+    """Write ``changes`` (the decisions of :func:`form_decision`, or the deletion of one decision
+    while the meeting is being recorded) all or nothing, each audited (a new decision with its
+    content, a change old -> new, a deletion with the full old content, a cancellation with its
+    reason). A new decision starts ``open`` with a first dated entry in its history (the meeting
+    date). Once the meeting is ``final`` no decision is deleted. Returns counts: ditambah,
+    diubah, dibatalkan, dihapus."""
     _require_admin(user)
     if changes.errors:
         raise RakorError(changes.errors)
-    counts = dict(ditambah=0, diubah=0, dibatalkan=0, dihapus=0)
     with store.transaction():
-        rakor = get_rakor(store, rakor_id)
-        if rakor is None:
-            raise RakorError(f"Rakor nomor {rakor_id} tidak ditemukan.")
-        if changes.deletes and rakor["status"] == "final":
-            raise RakorError(
-                "Hasil rakor ini sudah ditetapkan: keputusan tidak dapat dihapus. Centang Dibatalkan dan isi alasannya."
-            )
-        names = _opd_names(store)
-        entries = []
-        for add in changes.adds:
-            new_id = store.insert_tindak_lanjut(
-                rakor_id,
-                add["opd_kode"],
-                add["masalah"],
-                add["keputusan"],
-                add["pic"],
-                add["batas_waktu"],
-                user.username,
-            )
-            store.insert_tindak_lanjut_note(new_id, rakor["tanggal"], "open", None, user.username)
-            entries.append(
-                (
-                    user.username,
-                    "tindak_lanjut_add",
-                    f"tindak lanjut {new_id} (rakor {rakor_id})",
-                    _decision_text(add, names),
-                )
-            )
-            counts["ditambah"] += 1
-        for tl_id, fields_ in changes.updates:
-            old = store.tindak_lanjut_get(tl_id)
-            if old is None or old["rakor_id"] != rakor_id:
-                raise RakorError(f"Keputusan ID {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
-            old["batas_waktu"] = _date(old["batas_waktu"])
-            store.update_tindak_lanjut(tl_id, user.username, **fields_)
-            action = "tindak_lanjut_update"
-            if fields_.get("dibatalkan") is True:
-                action, counts["dibatalkan"] = "tindak_lanjut_batal", counts["dibatalkan"] + 1
-            else:
-                counts["diubah"] += 1
-            entries.append(
-                (user.username, action, f"tindak lanjut {tl_id} (rakor {rakor_id})", _changes_text(old, fields_))
-            )
+        return _write_decisions(store, user, rakor_id, changes)
+
+
+def _write_decisions(store: Store, user: User, rakor_id: int, changes: DecisionChanges) -> dict[str, int]:
+    """:func:`save_decisions` inside the caller's transaction."""
+    counts = dict(ditambah=0, diubah=0, dibatalkan=0, dihapus=0)
+    rakor = get_rakor(store, rakor_id)
+    if rakor is None:
+        raise RakorError(f"Rakor nomor {rakor_id} tidak ditemukan.")
+    names = _opd_names(store)
+    if changes.deletes and rakor["status"] == "final":
+        problems = []
         for tl_id in changes.deletes:
             old = store.tindak_lanjut_get(tl_id)
-            if old is None or old["rakor_id"] != rakor_id:
-                raise RakorError(f"Keputusan ID {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
-            notes = store.tindak_lanjut_notes(tl_id)
-            store.delete_tindak_lanjut(tl_id)
-            extra = [f"{tgl(_date(n.tanggal))} {n.status}: {n.note}" for n in notes.itertuples() if _text(n.note)]
-            entries.append(
-                (
-                    user.username,
-                    "tindak_lanjut_delete",
-                    f"tindak lanjut {tl_id} (rakor {rakor_id})",
-                    _decision_text(old, names) + (f"; catatan: {' | '.join(extra)}" if extra else ""),
-                )
+            what = f"Keputusan No. {tl_id}"
+            if old is not None and old["rakor_id"] == rakor_id:
+                what += f" ({names.get(old['opd_kode'], old['opd_kode'])}: '{_text(old['keputusan'])}')"
+            problems.append(
+                f"{what} tidak dapat dihapus karena hasil rakor sudah ditetapkan. Bila keputusan tidak berlaku "
+                "lagi, centang Dibatalkan dan isi Alasan batal."
             )
-            counts["dihapus"] += 1
-        store.audit_many(entries)
+        raise RakorError(problems)
+    entries = []
+    for add in changes.adds:
+        new_id = store.insert_tindak_lanjut(
+            rakor_id,
+            add["opd_kode"],
+            add["masalah"],
+            add["keputusan"],
+            add["pic"],
+            add["batas_waktu"],
+            user.username,
+        )
+        store.insert_tindak_lanjut_note(new_id, rakor["tanggal"], "open", None, user.username)
+        entries.append(
+            (
+                user.username,
+                "tindak_lanjut_add",
+                f"tindak lanjut {new_id} (rakor {rakor_id})",
+                _decision_text(add, names),
+            )
+        )
+        counts["ditambah"] += 1
+    for tl_id, fields_ in changes.updates:
+        old = store.tindak_lanjut_get(tl_id)
+        if old is None or old["rakor_id"] != rakor_id:
+            raise RakorError(f"Keputusan No. {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
+        old["batas_waktu"] = _date(old["batas_waktu"])
+        store.update_tindak_lanjut(tl_id, user.username, **fields_)
+        action = "tindak_lanjut_update"
+        if fields_.get("dibatalkan") is True:
+            action, counts["dibatalkan"] = "tindak_lanjut_batal", counts["dibatalkan"] + 1
+        else:
+            counts["diubah"] += 1
+        entries.append(
+            (user.username, action, f"tindak lanjut {tl_id} (rakor {rakor_id})", _changes_text(old, fields_))
+        )
+    for tl_id in changes.deletes:
+        old = store.tindak_lanjut_get(tl_id)
+        if old is None or old["rakor_id"] != rakor_id:
+            raise RakorError(f"Keputusan No. {tl_id} tidak ada pada rakor ini. Muat ulang halaman.")
+        notes = store.tindak_lanjut_notes(tl_id)
+        store.delete_tindak_lanjut(tl_id)
+        extra = [f"{tgl(_date(n.tanggal))} {n.status}: {n.note}" for n in notes.itertuples() if _text(n.note)]
+        entries.append(
+            (
+                user.username,
+                "tindak_lanjut_delete",
+                f"tindak lanjut {tl_id} (rakor {rakor_id})",
+                _decision_text(old, names) + (f"; catatan: {' | '.join(extra)}" if extra else ""),
+            )
+        )
+        counts["dihapus"] += 1
+    store.audit_many(entries)
     return counts
 
 
@@ -904,52 +805,58 @@ def update_status(
     today = today or dt.date.today()
     day = _date(tanggal) or today
     with store.transaction():
-        old = store.tindak_lanjut_get(tl_id)
-        if old is None:
-            raise RakorError(f"Tindak lanjut ID {tl_id} tidak ditemukan.")
-        names = _opd_names(store)
-        if not can_update_status(user, old["opd_kode"]):
-            if user.role == "opd":
-                raise PermissionError(
-                    f"Tindak lanjut ini milik {names.get(old['opd_kode'], old['opd_kode'])}; akun Anda hanya dapat "
-                    f"memperbarui tindak lanjut {names.get(user.opd_kode or '', user.opd_kode)}."
-                )
-            raise PermissionError("Akun Anda hanya dapat melihat tindak lanjut, tidak memperbaruinya.")
-        problems = []
-        if old["dibatalkan"]:
-            problems.append("Keputusan ini sudah dibatalkan; statusnya tidak dapat diperbarui.")
-        if status not in STATUS:
-            problems.append(f"Status '{status}' tidak dikenal. Pilih: {', '.join(STATUS_LABEL.values())}.")
-        text = _text(note)
-        if not text:
-            problems.append("Catatan wajib diisi: tuliskan perkembangan tindak lanjut (apa yang sudah dilakukan).")
-        elif len(text) > MAX_TEXT:
-            problems.append(f"Catatan terlalu panjang ({len(text)} karakter, paling banyak {MAX_TEXT}).")
-        rakor = store.rakor_get(old["rakor_id"])
-        notes = store.tindak_lanjut_notes(tl_id)
-        last_day = _date(notes["tanggal"].max()) if not notes.empty else None
-        if day > today:
-            problems.append(f"Tanggal catatan {tgl(day)} belum terjadi (hari ini {tgl(today)}).")
-        elif (held := _date(rakor["tanggal"])) is not None and day < held:
-            problems.append(f"Tanggal catatan {tgl(day)} lebih awal dari tanggal rakor {tgl(_date(rakor['tanggal']))}.")
-        elif last_day and day < last_day:
-            problems.append(
-                f"Tanggal catatan {tgl(day)} lebih awal dari catatan terakhir ({tgl(last_day)}). Isi "
-                "tanggal yang sama atau sesudahnya."
+        _write_status(store, user, tl_id, status, note, day=day, today=today)
+
+
+def _write_status(
+    store: Store, user: User, tl_id: int, status: str, note: str, *, day: dt.date, today: dt.date
+) -> None:
+    """:func:`update_status` inside the caller's transaction."""
+    old = store.tindak_lanjut_get(tl_id)
+    if old is None:
+        raise RakorError(f"Keputusan No. {tl_id} tidak ditemukan. Muat ulang halaman.")
+    names = _opd_names(store)
+    if not can_update_status(user, old["opd_kode"]):
+        if user.role == "opd":
+            raise PermissionError(
+                f"Tindak lanjut ini milik {names.get(old['opd_kode'], old['opd_kode'])}; akun Anda hanya dapat "
+                f"memperbarui tindak lanjut {names.get(user.opd_kode or '', user.opd_kode)}."
             )
-        if problems:
-            raise RakorError(problems)
-        store.insert_tindak_lanjut_note(tl_id, day, status, text, user.username)
-        if status != old["status"]:
-            store.update_tindak_lanjut(tl_id, user.username, status=status)
-        store.audit_many(
-            [
-                (
-                    user.username,
-                    "tindak_lanjut_status",
-                    f"tindak lanjut {tl_id} ({old['opd_kode']})",
-                    f"{STATUS_LABEL.get(old['status'], old['status'])} -> {STATUS_LABEL[status]} per "
-                    f"{tgl(day)}: {text}",
-                )
-            ]
+        raise PermissionError("Akun Anda hanya dapat melihat tindak lanjut, tidak memperbaruinya.")
+    problems = []
+    if old["dibatalkan"]:
+        problems.append("Keputusan ini sudah dibatalkan; statusnya tidak dapat diperbarui.")
+    if status not in STATUS:
+        problems.append(f"Status '{status}' tidak dikenal. Pilih: {', '.join(STATUS_LABEL.values())}.")
+    text = _text(note)
+    if not text:
+        problems.append("Catatan wajib diisi: tuliskan perkembangan tindak lanjut (apa yang sudah dilakukan).")
+    elif len(text) > MAX_TEXT:
+        problems.append(f"Catatan terlalu panjang ({len(text)} karakter, paling banyak {MAX_TEXT}).")
+    rakor = store.rakor_get(old["rakor_id"])
+    notes = store.tindak_lanjut_notes(tl_id)
+    last_day = _date(notes["tanggal"].max()) if not notes.empty else None
+    if day > today:
+        problems.append(f"Tanggal catatan {tgl(day)} belum terjadi (hari ini {tgl(today)}).")
+    elif (held := _date(rakor["tanggal"])) is not None and day < held:
+        problems.append(f"Tanggal catatan {tgl(day)} lebih awal dari tanggal rakor {tgl(_date(rakor['tanggal']))}.")
+    elif last_day and day < last_day:
+        problems.append(
+            f"Tanggal catatan {tgl(day)} lebih awal dari catatan terakhir ({tgl(last_day)}). Isi "
+            "tanggal yang sama atau sesudahnya."
         )
+    if problems:
+        raise RakorError(problems)
+    store.insert_tindak_lanjut_note(tl_id, day, status, text, user.username)
+    if status != old["status"]:
+        store.update_tindak_lanjut(tl_id, user.username, status=status)
+    store.audit_many(
+        [
+            (
+                user.username,
+                "tindak_lanjut_status",
+                f"tindak lanjut {tl_id} ({old['opd_kode']})",
+                f"{STATUS_LABEL.get(old['status'], old['status'])} -> {STATUS_LABEL[status]} per {tgl(day)}: {text}",
+            )
+        ]
+    )

@@ -207,6 +207,28 @@ def test_status_page_lists_missing_opds_with_reminders(app_march):
     assert len(at.get("link_button")) == 6
 
 
+def test_status_page_many_to_chase_picks_one_and_survives_reruns(app_march, monkeypatch):
+    """Above REMINDERS_LISTED OPDs to chase the page shows one chosen OPD's reminder; its picker
+    and the admin's received-date picker are separate widgets (a rerun once replayed the first
+    with the second's labels: KeyError 0)."""
+    import core.status
+
+    monkeypatch.setattr(core.status, "REMINDERS_LISTED", 3)
+    at = _open("views/status.py")
+    pick = at.selectbox(key="status_ingatkan")
+    assert len(pick.options) == 6 and len(at.expander) == 1
+    assert all(" - " in o for o in pick.options)
+    pick.set_value(2)
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="status_ingatkan").value == 2
+    chosen = at.selectbox(key="status_ingatkan").options[2].split(" - ")[0]
+    assert chosen in at.expander[0].label
+    assert len(at.selectbox(key="received_import").options) == 2
+    at.run()
+    assert not at.exception
+
+
 def test_pengaturan_saves_and_refuses_bad_thresholds(app_march):
     at = _open("views/pengaturan.py")
     at.text_input[[t.label for t in at.text_input].index("Nama")].set_value("Drs. Ahmad Fauzi")

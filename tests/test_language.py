@@ -169,7 +169,7 @@ def test_form_edits_a_decision_and_a_status_change_needs_a_note():
     refused = tl.form_decision(_rows(), 7, cancel | dict(alasan_batal="Diputus"), opds=FORM_OPDS, rakor_tanggal=MEETING)
     assert refused.errors[0].startswith("Status: keputusan yang dibatalkan tidak diubah statusnya")
     gone = tl.form_decision(_rows(), 8, base, opds=FORM_OPDS, rakor_tanggal=MEETING)
-    assert gone.errors == ["Keputusan nomor 8 tidak ada pada rakor ini. Muat ulang halaman."]
+    assert gone.errors == ["Keputusan No. 8 tidak ada pada rakor ini. Muat ulang halaman."]
 
 
 # --------------------------------------------------------------------------- the checker of the browser walk

@@ -19,6 +19,7 @@ from ui.tables import (
     history_export,
     history_screen,
     level_screen,
+    matching_rows,
     ranking_search,
     recap_screen,
     status_screen,
@@ -295,3 +296,54 @@ def test_ringkasan_of_a_small_province_cuts_the_ranking_and_finds_an_opd(app_env
     assert found["OPD"].tolist() == [twelfth["opd"]] and found["Peringkat serapan"].tolist() == ["12 dari 24"]
     recap = next(d.value for d in at.dataframe if "Lampu" in d.value.columns and "Pagu" in d.value.columns)
     assert len(recap) == 25 and recap["OPD"].iloc[-1] == JUMLAH and recap["Lampu"].iloc[-1] == "24 dari 24 OPD"
+
+
+def test_matching_rows_any_text_column_any_case():
+    table = pd.DataFrame({"OPD": ["Dinas PUPR", "Dinas Kesehatan", None], "Kode": ["1.03.01", "1.02.01", "2.01"]})
+    assert matching_rows(table, "  pupr ", ["OPD", "Kode"])["Kode"].tolist() == ["1.03.01"]
+    assert matching_rows(table, "1.0", ["OPD", "Kode"])["OPD"].tolist() == ["Dinas PUPR", "Dinas Kesehatan"]
+    assert matching_rows(table, "[", ["OPD", "Kode"]).empty  # typed text, not a pattern
+    assert len(matching_rows(table, " ", ["OPD"])) == 3
+
+
+def test_fisik_of_a_small_province_shows_the_most_behind_kritis_and_finds_the_others(app_env, monkeypatch, media):
+    """More kontrak kritis than KRITIS_SHOWN: the screen shows that many, most behind first, with
+    the count of all; the search finds one that is not shown; the Excel download has them all."""
+    import io
+
+    import openpyxl
+
+    from bench import province as gen
+    from core import settings as settings_mod
+    from core.recap import kritis_recap
+    from db.store import Store
+    from tests.test_pages import download_bytes, new_app, run
+    from ui import tables
+
+    gen.build(app_env, {**gen.PROVINCE, "n_kab": 2, "n_opd": 12})
+    store = Store(app_env, data_dir=app_env.parent / "data")
+    cfg = settings_mod.load(store)
+    kritis = kritis_recap(store, 2025, 6, None, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
+    assert len(kritis) > 10, len(kritis)
+    monkeypatch.setattr(tables, "KRITIS_SHOWN", 10)
+    at = new_app({"tahun": "2025", "bulan": "6"})
+    run(at)
+    at.switch_page("views/fisik.py")
+    run(at)
+
+    def shown():
+        return next(d.value for d in at.dataframe if "Permasalahan" in d.value.columns)
+
+    assert shown()["Kode"].tolist() == kritis["kode"].head(10).tolist()
+    total = f"{len(kritis):,}".replace(",", ".")
+    assert any(f"Ditampilkan 10 kontrak kritis yang paling tertinggal dari {total}" in c.value for c in at.caption)
+    last = kritis.iloc[-1]
+    at.text_input(key="kritis_cari").set_value(last["kode"]).run()
+    assert last["kode"] in shown()["Kode"].tolist()
+    assert any("kontrak kritis cocok dengan pencarian" in c.value for c in at.caption)
+    at.text_input(key="kritis_cari").set_value("tidak ada yang seperti ini").run()
+    assert any("Tidak ada kontrak kritis yang cocok" in i.value for i in at.info)
+    button = next(b for b in at.get("download_button") if "kontrak kritis" in b.proto.label)
+    ws = openpyxl.load_workbook(io.BytesIO(download_bytes(media, button))).active
+    codes = {r[1] for r in ws.iter_rows(values_only=True) if r and r[1] in set(kritis["kode"])}
+    assert codes == set(kritis["kode"])

@@ -114,10 +114,49 @@ def _meeting(store, opds, **kw) -> int:
     return tl.create_rakor(store, ADMIN, **args)
 
 
-def _edited(original: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
-    """The decisions table after the user added ``rows`` (labels as on screen)."""
-    new = pd.DataFrame([{**{c: None for c in original.columns}, "Dibatalkan": False, **r} for r in rows])
-    return pd.concat([original, new], ignore_index=True) if not original.empty else new
+def _decision(opd_kode, masalah, keputusan, pic, batas_waktu=None) -> dict:
+    """The fields of a new decision as the form returns them (a blank text box is "")."""
+    return dict(opd_kode=opd_kode, masalah=masalah, keputusan=keputusan, pic=pic, batas_waktu=batas_waktu)
+
+
+def _shown(store, rid: int, tl_id: int) -> dict:
+    """The form of an existing decision as the page fills it: its fields, its status, an empty
+    catatan and, once the meeting is final (or the decision cancelled), Dibatalkan and its reason."""
+    row = tl.decisions(store, rid).set_index("id").loc[tl_id]
+    values = dict(
+        opd_kode=row["opd_kode"],
+        masalah=row["masalah"] or "",
+        keputusan=row["keputusan"] or "",
+        pic=row["pic"] or "",
+        batas_waktu=tl.to_date(row["batas_waktu"]),
+        status=row["status"],
+        catatan="",
+    )
+    if tl.get_rakor(store, rid)["status"] == "final" or row["dibatalkan"]:
+        values |= dict(
+            dibatalkan=bool(row["dibatalkan"]),
+            alasan_batal=row["alasan_batal"] if isinstance(row["alasan_batal"], str) else "",
+        )
+    return values
+
+
+def _form(store, rid: int, tl_id: int | None, values: dict, rows: pd.DataFrame | None = None) -> tl.DecisionForm:
+    """``form_decision`` as the page calls it (the meeting's decisions as shown, the OPD list)."""
+    rakor = tl.get_rakor(store, rid)
+    return tl.form_decision(
+        tl.decisions(store, rid) if rows is None else rows,
+        tl_id,
+        values,
+        opds=tl._opd_names(store),
+        rakor_tanggal=rakor["tanggal"],
+    )
+
+
+def _enter(store, rid: int, tl_id: int | None, values: dict, today: dt.date = TODAY) -> str:
+    """One decision entered through the form and saved, as the page does; the page's message."""
+    form = _form(store, rid, tl_id, values)
+    assert not form.errors, form.errors
+    return tl.save_decision_form(store, ADMIN, rid, form, today=today)
 
 
 def test_create_rakor_validates_and_audits(dpa_store, opds):
@@ -172,37 +211,34 @@ def test_create_rakor_validates_and_audits(dpa_store, opds):
     assert tl.get_rakor(dpa_store, rid)["peserta"] == [opds["Dinas Kesehatan"]]
 
 
-def test_decisions_table_add_edit_delete_while_recording(dpa_store, opds):
+def test_decisions_form_add_edit_delete_while_recording(dpa_store, opds):
     rid = _meeting(dpa_store, opds)
     dinkes, distan = opds["Dinas Kesehatan"], opds["Dinas Pertanian"]
-    original = tl.editor_frame(tl.decisions(dpa_store, rid))
-    assert list(original.columns) == list(tl.EDITOR_LABELS.values()) and original.empty
-    edited = _edited(
-        original,
-        [
-            {
-                "OPD": dinkes,
-                "Permasalahan": "Serapan rendah",
-                "Keputusan / tindak lanjut": "Percepat lelang",
-                "PIC": "Kadinkes",
-                "Batas waktu": dt.date(2026, 4, 30),
-            },
-            {},  # an empty new row: ignored
-            {
-                "OPD": distan,
-                "Permasalahan": "Kontrak terlambat",
-                "Keputusan / tindak lanjut": "Teguran tertulis",
-                "PIC": "PPK",
-                "Batas waktu": None,
-            },
-        ],
-    )
-    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
-    assert not changes.errors and len(changes.adds) == 2 and not changes.updates and not changes.deletes
-    assert tl.save_decisions(dpa_store, ADMIN, rid, changes) == dict(ditambah=2, diubah=0, dibatalkan=0, dihapus=0)
+    assert tl.decisions(dpa_store, rid).empty
+    first = _decision(dinkes, "Serapan rendah", "Percepat lelang", "Kadinkes", dt.date(2026, 4, 30))
+    form = _form(dpa_store, rid, None, first)
+    assert not form.errors and form.tl_id is None and form.status is None
+    assert form.changes.adds == [first] and not form.changes.updates and not form.changes.deletes
+    with pytest.raises(PermissionError):  # only the admin records decisions
+        tl.save_decision_form(dpa_store, VIEWER, rid, form, today=TODAY)
+    assert tl.decisions(dpa_store, rid).empty
+    assert tl.save_decision_form(dpa_store, ADMIN, rid, form, today=TODAY) == "Keputusan disimpan: 1 ditambah."
+    # an empty form is not a decision: each required field is named, nothing is stored
+    empty = _form(dpa_store, rid, None, _decision(None, "", " ", ""))
+    assert empty.errors == [
+        "OPD: wajib diisi.",
+        "Permasalahan: wajib diisi.",
+        "Keputusan / tindak lanjut: wajib diisi.",
+        "Penanggung jawab: wajib diisi.",
+    ]
+    with pytest.raises(tl.RakorError):
+        tl.save_decision_form(dpa_store, ADMIN, rid, empty, today=TODAY)
+    second = _decision(distan, "Kontrak terlambat", "Teguran tertulis", "PPK")
+    assert _enter(dpa_store, rid, None, second) == "Keputusan disimpan: 1 ditambah."
     rows = tl.decisions(dpa_store, rid, as_of=TODAY)
     assert rows["keputusan"].tolist() == ["Percepat lelang", "Teguran tertulis"]
     assert rows["status"].tolist() == ["open", "open"] and rows["terlambat"].tolist() == [True, False]
+    assert rows["batas_waktu"].iloc[0] == dt.date(2026, 4, 30) and pd.isna(rows["batas_waktu"].iloc[1])
     a, b = rows["id"].tolist()
     assert [r[1] for r in _audit(dpa_store, "tindak_lanjut_add")] == [
         f"tindak lanjut {a} (rakor {rid})",
@@ -215,16 +251,23 @@ def test_decisions_table_add_edit_delete_while_recording(dpa_store, opds):
     # every decision starts its history on the meeting day
     assert tl.history(dpa_store, a)[["tanggal", "status"]].values.tolist() == [[APR14, "open"]]
 
-    # change a due date and delete the other row (allowed while the meeting is being recorded)
-    original = tl.editor_frame(tl.decisions(dpa_store, rid))
-    edited = original[original["ID"] == a].copy()
-    edited.loc[edited.index[0], "Batas waktu"] = dt.date(2026, 5, 15)
-    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
-    assert changes.updates == [(a, {"batas_waktu": dt.date(2026, 5, 15)})] and changes.deletes == [b]
-    tl.save_decisions(dpa_store, ADMIN, rid, changes)
+    # the form of a decision left as shown changes nothing
+    same = _form(dpa_store, rid, a, _shown(dpa_store, rid, a))
+    assert same.empty and not same.errors
+    before = dpa_store.table_checksums()
+    assert tl.save_decision_form(dpa_store, ADMIN, rid, same, today=TODAY) == "Tidak ada perubahan pada keputusan."
+    assert dpa_store.table_checksums() == before
+    # change a due date: only the changed field is written, audited old -> new
+    later = _form(dpa_store, rid, a, _shown(dpa_store, rid, a) | dict(batas_waktu=dt.date(2026, 5, 15)))
+    assert later.changes.updates == [(a, {"batas_waktu": dt.date(2026, 5, 15)})] and later.status is None
+    assert tl.save_decision_form(dpa_store, ADMIN, rid, later, today=TODAY) == "Keputusan disimpan: 1 diubah."
     assert _audit(dpa_store, "tindak_lanjut_update") == [
         ("admin1", f"tindak lanjut {a} (rakor {rid})", "batas_waktu: 30-04-2026 -> 15-05-2026")
     ]
+    # delete the other one, as the page's Hapus button does (allowed while the meeting is being recorded)
+    assert tl.save_decisions(dpa_store, ADMIN, rid, tl.DecisionChanges(deletes=[b])) == dict(
+        ditambah=0, diubah=0, dibatalkan=0, dihapus=1
+    )
     deleted = _audit(dpa_store, "tindak_lanjut_delete")
     assert (
         len(deleted) == 1
@@ -234,79 +277,82 @@ def test_decisions_table_add_edit_delete_while_recording(dpa_store, opds):
     assert not tl.followups(dpa_store, as_of=TODAY)["terlambat"].any()  # now due 15 May
 
 
-def test_decisions_validation_names_row_and_column(dpa_store, opds):
+def test_decision_form_validation_names_the_field(dpa_store, opds):
     rid = _meeting(dpa_store, opds)
-    original = tl.editor_frame(tl.decisions(dpa_store, rid))
-    edited = _edited(
-        original,
-        [
-            {
-                "OPD": opds["Dinas Kesehatan"],
-                "Permasalahan": "Serapan rendah",
-                "Keputusan / tindak lanjut": "",
-                "PIC": "Kadinkes",
-                "Batas waktu": dt.date(2026, 4, 1),
-            },
-            {"OPD": "9.99", "Permasalahan": "x", "Keputusan / tindak lanjut": "y", "PIC": "z", "Dibatalkan": True},
-        ],
-    )
-    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False)
-    assert changes.errors == [
-        "Baris 1, kolom Keputusan / tindak lanjut: wajib diisi.",
-        "Baris 1, kolom Batas waktu: 01-04-2026 lebih awal dari tanggal rakor 14-04-2026. Isi batas waktu pada atau "
+    names = tl._opd_names(dpa_store)
+    no_decision = _decision(opds["Dinas Kesehatan"], "Serapan rendah", "", "Kadinkes", dt.date(2026, 4, 1))
+    form = _form(dpa_store, rid, None, no_decision)
+    assert form.errors == [
+        "Keputusan / tindak lanjut: wajib diisi.",
+        "Batas waktu (tenggat): 01-04-2026 lebih awal dari tanggal rakor 14-04-2026. Isi batas waktu pada atau "
         "setelah tanggal rakor.",
-        "Baris 2, kolom OPD: '9.99' tidak ada dalam daftar OPD. Pilih OPD dari daftar.",
-        "Baris 2, kolom Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. Hapus centangnya atau hapus baris "
-        "ini.",
     ]
+    unknown = _form(dpa_store, rid, None, _decision("9.99", "x", "y", "z") | dict(dibatalkan=True))
+    assert unknown.errors == [
+        "OPD: '9.99' tidak ada dalam daftar OPD. Pilih OPD dari daftar.",
+        "Dibatalkan: keputusan baru tidak dapat langsung dibatalkan. Simpan dahulu keputusannya; pembatalan hanya "
+        "untuk keputusan yang sudah tercatat.",
+    ]
+    long = _form(dpa_store, rid, None, _decision(opds["Dinas Kesehatan"], "a" * 2001, "y", "z"))
+    assert long.errors == ["Permasalahan: terlalu panjang (2001 karakter, paling banyak 2000)."]
     before = dpa_store.table_checksums()
-    with pytest.raises(tl.RakorError):
-        tl.save_decisions(dpa_store, ADMIN, rid, changes)
+    for refused in (form, unknown, long):
+        assert refused.changes.empty
+        with pytest.raises(tl.RakorError) as err:
+            tl.save_decision_form(dpa_store, ADMIN, rid, refused, today=TODAY)
+        assert err.value.messages == refused.errors
+        with pytest.raises(tl.RakorError):
+            tl.save_decisions(dpa_store, ADMIN, rid, refused.changes)
     assert dpa_store.table_checksums() == before
+
+    # an existing decision: a reason without the cancellation is refused; a tenggat before the
+    # meeting is kept while unchanged (the meeting's date corrected later), refused when changed
+    _enter(dpa_store, rid, None, _decision(opds["Dinas Kesehatan"], "x", "y", "z", dt.date(2026, 4, 16)))
+    (a,) = tl.decisions(dpa_store, rid)["id"].tolist()
+    assert _form(dpa_store, rid, a, _shown(dpa_store, rid, a) | dict(alasan_batal="Tidak jadi")).errors == [
+        "Alasan batal: diisi, tetapi Dibatalkan tidak dicentang. Centang Dibatalkan atau kosongkan alasannya."
+    ]
+    moved = dict(tahun=2026, bulan=3, tempat="Ruang Rapat Setda", pimpinan="Sekretaris Daerah", today=TODAY)
+    tl.update_rakor(dpa_store, ADMIN, rid, tanggal=dt.date(2026, 4, 20), peserta=list(names)[:1], **moved)
+    kept = _form(dpa_store, rid, a, _shown(dpa_store, rid, a) | dict(pic="Kadinkes"))
+    assert not kept.errors and kept.changes.updates == [(a, {"pic": "Kadinkes"})]
+    assert _form(dpa_store, rid, a, _shown(dpa_store, rid, a) | dict(batas_waktu=dt.date(2026, 4, 18))).errors == [
+        "Batas waktu (tenggat): 18-04-2026 lebih awal dari tanggal rakor 20-04-2026. Isi batas waktu pada atau "
+        "setelah tanggal rakor."
+    ]
 
 
 def test_final_meeting_refuses_deletion_and_cancels_with_reason(dpa_store, opds):
     rid = _meeting(dpa_store, opds)
-    original = tl.editor_frame(tl.decisions(dpa_store, rid))
-    edited = _edited(
-        original,
-        [
-            {
-                "OPD": opds["Dinas Kesehatan"],
-                "Permasalahan": "Serapan rendah",
-                "Keputusan / tindak lanjut": "Percepat lelang",
-                "PIC": "Kadinkes",
-            }
-        ],
-    )
-    tl.save_decisions(
-        dpa_store,
-        ADMIN,
-        rid,
-        tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=False),
-    )
+    _enter(dpa_store, rid, None, _decision(opds["Dinas Kesehatan"], "Serapan rendah", "Percepat lelang", "Kadinkes"))
     tl.finalize_rakor(dpa_store, ADMIN, rid)
     assert tl.get_rakor(dpa_store, rid)["status"] == "final"
     assert _audit(dpa_store, "rakor_final") == [
         ("admin1", f"rakor {rid}", "hasil rakor tanggal 14-04-2026 ditetapkan: 1 keputusan")
     ]
-    original = tl.editor_frame(tl.decisions(dpa_store, rid))
-    (tl_id,) = original["ID"].tolist()
-    refused = tl.diff_decisions(
-        original, original.iloc[0:0], opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True
-    )
-    assert not refused.deletes and len(refused.errors) == 1
-    assert f"Keputusan ID {tl_id} (Dinas Kesehatan: 'Percepat lelang') tidak dapat dihapus" in refused.errors[0]
-    with pytest.raises(tl.RakorError, match="tidak dapat dihapus"):  # even bypassing the diff
+    (tl_id,) = tl.decisions(dpa_store, rid)["id"].tolist()
+    # the page offers no Hapus button once final; a delete from a page opened before is refused, naming it
+    before = dpa_store.table_checksums()
+    with pytest.raises(tl.RakorError) as err:
         tl.save_decisions(dpa_store, ADMIN, rid, tl.DecisionChanges(deletes=[tl_id]))
-    edited = original.copy()
-    edited.loc[0, "Dibatalkan"] = True
-    assert tl.diff_decisions(
-        original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True
-    ).errors == [f"Baris 1 (ID {tl_id}), kolom Alasan batal: tuliskan alasan pembatalan keputusan ini."]
-    edited.loc[0, "Alasan batal"] = "Sudah tertampung di APBD Perubahan"
-    changes = tl.diff_decisions(original, edited, opds=tl._opd_names(dpa_store), rakor_tanggal=APR14, final=True)
-    assert tl.save_decisions(dpa_store, ADMIN, rid, changes)["dibatalkan"] == 1
+    assert err.value.messages == [
+        f"Keputusan No. {tl_id} (Dinas Kesehatan: 'Percepat lelang') tidak dapat dihapus karena hasil rakor sudah "
+        "ditetapkan. Bila keputusan tidak berlaku lagi, centang Dibatalkan dan isi Alasan batal."
+    ]
+    assert dpa_store.table_checksums() == before and not _audit(dpa_store, "tindak_lanjut_delete")
+    shown = _shown(dpa_store, rid, tl_id)
+    assert (shown["dibatalkan"], shown["alasan_batal"]) == (False, "")  # the final form offers the cancellation
+    assert _form(dpa_store, rid, tl_id, shown | dict(dibatalkan=True)).errors == [
+        "Alasan batal: tuliskan alasan pembatalan keputusan ini."
+    ]
+    cancel = shown | dict(dibatalkan=True, alasan_batal="Sudah tertampung di APBD Perubahan")
+    assert _form(dpa_store, rid, tl_id, cancel | dict(status="done", catatan="Selesai")).errors == [
+        "Status: keputusan yang dibatalkan tidak diubah statusnya. Batalkan saja, atau ubah statusnya tanpa "
+        "membatalkan."
+    ]
+    form = _form(dpa_store, rid, tl_id, cancel)
+    assert form.changes.updates == [(tl_id, {"dibatalkan": True, "alasan_batal": "Sudah tertampung di APBD Perubahan"})]
+    assert tl.save_decision_form(dpa_store, ADMIN, rid, form, today=TODAY) == "Keputusan disimpan: 1 dibatalkan."
     assert _audit(dpa_store, "tindak_lanjut_batal") == [
         (
             "admin1",
@@ -319,6 +365,61 @@ def test_final_meeting_refuses_deletion_and_cancels_with_reason(dpa_store, opds)
     assert kept["status_label"].tolist() == ["Dibatalkan"] and kept["dibatalkan"].tolist() == [True]
     with pytest.raises(tl.RakorError, match="sudah dibatalkan"):
         tl.update_status(dpa_store, ADMIN, tl_id, "done", "selesai", today=TODAY)
+
+
+def test_decision_form_saves_fields_and_status_all_or_nothing(dpa_store, opds):
+    rid = _meeting(dpa_store, opds)
+    dinkes, distan = opds["Dinas Kesehatan"], opds["Dinas Pertanian"]
+    _enter(dpa_store, rid, None, _decision(dinkes, "Serapan rendah", "Percepat lelang", "Kadinkes"))
+    _enter(dpa_store, rid, None, _decision(distan, "Kontrak terlambat", "Teguran tertulis", "PPK"))
+    a, b = tl.decisions(dpa_store, rid)["id"].tolist()
+    tl.finalize_rakor(dpa_store, ADMIN, rid)
+    # a changed decision with a new status: both saved together, each audited, the status dated
+    values = _shown(dpa_store, rid, b) | dict(pic="PPK Distan", status="in_progress", catatan="Teguran disusun")
+    form = _form(dpa_store, rid, b, values)
+    assert form.changes.updates == [(b, {"pic": "PPK Distan"})] and (form.status, form.note) == (
+        "in_progress",
+        "Teguran disusun",
+    )
+    message = tl.save_decision_form(dpa_store, ADMIN, rid, form, today=TODAY)
+    assert message == "Keputusan disimpan: 1 diubah, status menjadi Dalam proses."
+    row = tl.decisions(dpa_store, rid).set_index("id").loc[b]
+    assert (row["pic"], row["status"], row["catatan_terakhir"]) == ("PPK Distan", "in_progress", "Teguran disusun")
+    assert tl.history(dpa_store, b)[["tanggal", "status", "note", "actor"]].values.tolist()[-1] == [
+        TODAY,
+        "in_progress",
+        "Teguran disusun",
+        "admin1",
+    ]
+    assert _audit(dpa_store, "tindak_lanjut_update") == [
+        ("admin1", f"tindak lanjut {b} (rakor {rid})", "pic: 'PPK' -> 'PPK Distan'")
+    ]
+    assert _audit(dpa_store, "tindak_lanjut_status") == [
+        (
+            "admin1",
+            f"tindak lanjut {b} ({distan})",
+            "Belum ditindaklanjuti -> Dalam proses per 10-05-2026: Teguran disusun",
+        )
+    ]
+    # a form opened before another admin cancelled the decision: its status cannot be recorded,
+    # so its changed Keputusan is not saved either
+    shown = tl.decisions(dpa_store, rid)
+    stale = _form(
+        dpa_store,
+        rid,
+        a,
+        _shown(dpa_store, rid, a) | dict(keputusan="Lelang ulang", status="done", catatan="Kontrak ditandatangani"),
+        rows=shown,
+    )
+    assert not stale.errors
+    _enter(dpa_store, rid, a, _shown(dpa_store, rid, a) | dict(dibatalkan=True, alasan_batal="Ditangani provinsi"))
+    before = dpa_store.table_checksums()
+    with pytest.raises(tl.RakorError) as err:
+        tl.save_decision_form(dpa_store, ADMIN, rid, stale, today=TODAY)
+    assert err.value.messages == ["Keputusan ini sudah dibatalkan; statusnya tidak dapat diperbarui."]
+    assert dpa_store.table_checksums() == before
+    assert tl.decisions(dpa_store, rid).set_index("id").loc[a, "keputusan"] == "Percepat lelang"
+    assert len(_audit(dpa_store, "tindak_lanjut_update")) == 1
 
 
 # --------------------------------------------------------------------------- status updates
@@ -431,32 +532,12 @@ def _click(at, label: str):
 def _recorded_meeting(store, opds) -> tuple[int, int, int]:
     """A meeting with a Dinkes decision overdue by today and a Distan decision, via the API."""
     rid = _meeting(store, opds, today=dt.date.today())
-    original = tl.editor_frame(tl.decisions(store, rid))
-    edited = _edited(
-        original,
-        [
-            {
-                "OPD": opds["Dinas Kesehatan"],
-                "Permasalahan": "Serapan rendah",
-                "Keputusan / tindak lanjut": "Percepat lelang",
-                "PIC": "Kadinkes",
-                "Batas waktu": dt.date(2026, 4, 30),
-            },
-            {
-                "OPD": opds["Dinas Pertanian"],
-                "Permasalahan": "Kontrak terlambat",
-                "Keputusan / tindak lanjut": "Teguran tertulis",
-                "PIC": "PPK",
-                "Batas waktu": dt.date.today() + dt.timedelta(days=30),
-            },
-        ],
-    )
-    tl.save_decisions(
-        store,
-        ADMIN,
-        rid,
-        tl.diff_decisions(original, edited, opds=tl._opd_names(store), rakor_tanggal=APR14, final=False),
-    )
+    due = dt.date.today() + dt.timedelta(days=30)
+    for values in (
+        _decision(opds["Dinas Kesehatan"], "Serapan rendah", "Percepat lelang", "Kadinkes", dt.date(2026, 4, 30)),
+        _decision(opds["Dinas Pertanian"], "Kontrak terlambat", "Teguran tertulis", "PPK", due),
+    ):
+        _enter(store, rid, None, values, today=dt.date.today())
     a, b = tl.decisions(store, rid)["id"].tolist()
     return rid, a, b
 
@@ -664,44 +745,28 @@ def _report_meeting(store, opds) -> int:
     cfg.ttd_nama, cfg.ttd_nip = "Drs. Ahmad Fauzi, M.Si", "19700101 199503 1 001"
     settings_mod.save(store, cfg, "admin1")
     rid = _meeting(store, opds, catatan="Percepat penyerapan anggaran triwulan II.")
-    original = tl.editor_frame(tl.decisions(store, rid))
-    edited = _edited(
-        original,
-        [
-            {
-                "OPD": opds["Dinas Kesehatan"],
-                "Permasalahan": "Serapan belanja modal rendah",
-                "Keputusan / tindak lanjut": "Lelang ulang alat kesehatan",
-                "PIC": "Kadinkes",
-                "Batas waktu": dt.date(2026, 4, 30),
-            },
-            {
-                "OPD": opds["Dinas Pertanian"],
-                "Permasalahan": "Kontrak irigasi terlambat",
-                "Keputusan / tindak lanjut": "Teguran tertulis kepada penyedia",
-                "PIC": "PPK Distan",
-                "Batas waktu": dt.date(2026, 5, 31),
-            },
-            {
-                "OPD": opds["Dinas Pertanian"],
-                "Permasalahan": "Pupuk bersubsidi terlambat",
-                "Keputusan / tindak lanjut": "Koordinasi dengan distributor",
-                "PIC": "Kabid PSP",
-            },
-        ],
-    )
-    names = tl._opd_names(store)
-    tl.save_decisions(
-        store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14, final=False)
-    )
+    for values in (
+        _decision(
+            opds["Dinas Kesehatan"],
+            "Serapan belanja modal rendah",
+            "Lelang ulang alat kesehatan",
+            "Kadinkes",
+            dt.date(2026, 4, 30),
+        ),
+        _decision(
+            opds["Dinas Pertanian"],
+            "Kontrak irigasi terlambat",
+            "Teguran tertulis kepada penyedia",
+            "PPK Distan",
+            dt.date(2026, 5, 31),
+        ),
+        _decision(opds["Dinas Pertanian"], "Pupuk bersubsidi terlambat", "Koordinasi dengan distributor", "Kabid PSP"),
+    ):
+        _enter(store, rid, None, values)
     tl.finalize_rakor(store, ADMIN, rid)
     ids = tl.decisions(store, rid)["id"].tolist()
-    original = tl.editor_frame(tl.decisions(store, rid))
-    edited = original.copy()
-    edited.loc[edited["ID"] == ids[2], ["Dibatalkan", "Alasan batal"]] = [True, "Ditangani dinas provinsi"]
-    tl.save_decisions(
-        store, ADMIN, rid, tl.diff_decisions(original, edited, opds=names, rakor_tanggal=APR14, final=True)
-    )
+    cancel = dict(dibatalkan=True, alasan_batal="Ditangani dinas provinsi")
+    assert _enter(store, rid, ids[2], _shown(store, rid, ids[2]) | cancel) == "Keputusan disimpan: 1 dibatalkan."
     tl.update_status(store, ADMIN, ids[1], "done", "Teguran dikirim", tanggal=dt.date(2026, 5, 2), today=TODAY)
     return rid
 

@@ -270,6 +270,21 @@ def ranking_search(lit: pd.DataFrame, query: str) -> Screen:
     return Screen(frame, config)
 
 
+KRITIS_SHOWN = 100  # kontrak kritis drawn on screen at most (a province has thousands); search and Excel for the rest
+
+
+def matching_rows(table: pd.DataFrame, query: str, columns: list[str]) -> pd.DataFrame:
+    """The rows of ``table`` where any of the text ``columns`` contains ``query`` (any case, as
+    typed, no pattern); every row when the query is blank."""
+    q = query.strip()
+    if not q:
+        return table
+    found = pd.Series(False, index=table.index)
+    for column in columns:
+        found |= table[column].fillna("").astype(str).str.contains(q, case=False, regex=False)
+    return table[found]
+
+
 # ---------------------------------------------------------------------------- OPD cards for a phone
 CARD_LIMIT = 40  # cards drawn at most (a province has 1,400 OPDs); a search finds the others
 CARD_FIELDS = ("Pagu", "Realisasi", "Serapan", "Fisik", "Target", "Deviasi")

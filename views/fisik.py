@@ -4,7 +4,7 @@ rule and a manual override (reason required; history and audit log), kontrak kri
 import pandas as pd
 import streamlit as st
 
-from core.format import period_label, rupiah, rupiah_compact, waktu
+from core.format import number, period_label, rupiah, rupiah_compact, waktu
 from core.klasifikasi import KlasifikasiError, override_jenis
 from core.recap import JENIS_LABEL as JENIS
 from exports.table_xlsx import PERCENT, RUPIAH, table_to_xlsx
@@ -14,7 +14,7 @@ from ui.charts import split_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
 from ui.state import current_period, get_store
-from ui.tables import split_screen
+from ui.tables import KRITIS_SHOWN, matching_rows, split_screen
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +91,29 @@ else:
             "Permasalahan": kritis["permasalahan"].fillna(""),
         }
     )
-    cache.screen("kritis_screen", table).show()
+    shown = table
+    if len(table) > KRITIS_SHOWN:  # a province: the most behind first, a search for any other
+        query = st.text_input(
+            "Cari kontrak kritis",
+            placeholder="nama OPD, kode, atau nama sub kegiatan",
+            key="kritis_cari",
+        )
+        found = matching_rows(table, query, ["OPD", "Kode", "Sub kegiatan"])
+        shown = found.head(KRITIS_SHOWN)
+        if query.strip():
+            st.caption(
+                f"{number(len(found))} dari {number(len(table))} kontrak kritis cocok dengan pencarian"
+                + (f"; ditampilkan {number(len(shown))} yang paling tertinggal." if len(found) > len(shown) else ".")
+            )
+        else:
+            st.caption(
+                f"Ditampilkan {number(len(shown))} kontrak kritis yang paling tertinggal dari {number(len(table))}. "
+                "Daftar lengkap ada pada unduhan Excel di bawah; cari untuk menampilkan kontrak lain."
+            )
+    if shown.empty:
+        st.info("Tidak ada kontrak kritis yang cocok dengan pencarian.", icon=":material/search_off:")
+    else:
+        cache.screen("kritis_screen", shown).show()
     audited_download(
         "Unduh Excel (kontrak kritis)",
         cache.xlsx(

@@ -9,7 +9,7 @@ import streamlit as st
 from core.access import Forbidden
 from core.format import number, period_label
 from core.received import ReceivedError, set_received
-from core.status import reminder_text, reporting_status, status_counts, whatsapp_link
+from core.status import REMINDERS_LISTED, reminder_text, reporting_status, status_counts, whatsapp_link
 from ui import cache
 from ui.auth import require_page
 from ui.downloads import audited_download
@@ -17,8 +17,6 @@ from ui.safe import md_escape
 from ui.state import current_period, get_store
 from ui.tables import STATUS_LABEL as LABEL
 from ui.tables import status_export, status_screen
-
-REMINDERS_LISTED = 30  # above this many OPDs to chase, the reminder of one chosen OPD
 
 user = require_page("status", "status")
 store = get_store()
@@ -72,11 +70,14 @@ else:
     )
     rows = list(chase.itertuples())
     if len(rows) > REMINDERS_LISTED:  # a province: one OPD at a time, not hundreds of boxes
-        names = {i: (r.opd if isinstance(r.opd, str) else r.opd_kode) for i, r in enumerate(rows)}
+        chase_labels = {
+            i: f"{r.opd if isinstance(r.opd, str) else r.opd_kode} - {LABEL[r.status].split(' ', 1)[1]}"
+            for i, r in enumerate(rows)
+        }
         chosen = st.selectbox(
             f"OPD ({number(len(rows))} perlu diingatkan)",
-            list(names),
-            format_func=lambda i: f"{names[i]} - {LABEL[rows[i].status].split(' ', 1)[1]}",
+            list(chase_labels),
+            format_func=chase_labels.get,
             key="status_ingatkan",
         )
         rows = [rows[chosen]]
