@@ -35,7 +35,8 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 ## bench: performance figures against baselines, written to bench/results.json (ingest, province,
-## and a 10-session, 30-second load run on the kabupaten demo DB)
+## a 10-session, 30-second load run on the kabupaten demo DB - one process on DuckDB, then two
+## replicas on PostgreSQL - and the province recap queries on both engines)
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.bench
 
@@ -43,11 +44,15 @@ bench: $(VENV)/.installed-test
 bench-province: $(VENV)/.installed-test
 	$(BIN)/python -m bench.bench --only province
 
-## bench-load: 30 browser sessions for 2 minutes on the kabupaten demo DB, then on the province DB,
-## while a CLI batch import runs (one headless /usr/bin/chromium; figures in bench/work/load/results.json)
+## bench-load: 30 browser sessions for 2 minutes while a CLI batch import runs (one headless
+## /usr/bin/chromium): the kabupaten demo DB on one process over DuckDB and on two replicas over a
+## throwaway PostgreSQL cluster side by side, then the province DB on DuckDB
+## (figures in bench/work/load/*.json and in bench/results.json under load_full)
 bench-load: $(VENV)/.installed-test
-	$(BIN)/python -m bench.load --db kabupaten --db province --sessions 30 --seconds 120 \
-		--json bench/work/load/results.json
+	$(BIN)/python -m bench.load --db kabupaten --engine duckdb --engine postgres --sessions 30 --seconds 120 \
+		--json bench/work/load/results.json --results bench/results.json
+	$(BIN)/python -m bench.load --db province --sessions 30 --seconds 120 \
+		--json bench/work/load/results_province.json --results bench/results.json
 
 ## slides: the meeting pack of the demo data rendered to one PNG per slide in tests/artifacts/slides
 ## (LibreOffice headless with Impress - Debian package libreoffice-impress-nogui - and pdftoppm)

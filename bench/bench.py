@@ -29,9 +29,13 @@ budget fails: this is a report.
 
 The province section (``--only province``, ``make bench-province``) is bench/province_bench.py;
 the load section (``--only load``) is a short run of bench/load.py: 10 sessions for 30 seconds on
-the kabupaten demo DB (``make bench-load`` runs the long one). Issue 18's named budgets of those
-sections (``province_first_render_*``, ``province_kurva_s_*``, ``print_recap_20k_seconds``,
-``load_p95_kabupaten_seconds``, ``load_errors``) are copied into the top-level ``budgets`` too.
+the kabupaten demo DB, once on one process over the DuckDB file (``load``) and once on two replicas
+over PostgreSQL (``load_pg``, issue 19; ``make bench-load`` runs the long ones). The PostgreSQL
+section (``--only pg``) is bench/pg_bench.py: the province recap queries on both engines
+(``pg_recap``). Issue 18's named budgets of those sections (``province_first_render_*``,
+``province_kurva_s_*``, ``print_recap_20k_seconds``, ``load_p95_kabupaten_seconds``,
+``load_errors``) are copied into the top-level ``budgets`` too, and the same two of the PostgreSQL
+run (``load_pg_p95_kabupaten_seconds``, ``load_pg_errors``).
 """
 
 from __future__ import annotations
@@ -474,19 +478,53 @@ NAMED = (  # issue 18's budgets of the province and load sections, copied into t
     "print_recap_20k_seconds",
 )
 LOAD_SHORT = {"db": "kabupaten", "sessions": 10, "seconds": 30}
+# kept from the last results.json when not run (load_full: written by ``make bench-load`` only)
+SECTIONS = ("province", "load", "load_pg", "pg_recap", "load_full")
 
 
-def load_budgets(load: dict) -> dict:
-    """The named budgets of the short load run."""
+def load_budgets(load: dict, prefix: str = "load") -> dict:
+    """The named budgets of a short load run (``load_pg`` for the PostgreSQL one)."""
     p95 = load.get("p95")
     return {
-        "load_p95_kabupaten_seconds": {
+        f"{prefix}_p95_kabupaten_seconds": {
             "value": p95,
             "limit": f"< {load.get('budget_p95')} s",
             "pass": p95 is not None and p95 < load["budget_p95"] and not load.get("task_errors"),
         },
-        "load_errors": {"value": load.get("errors"), "limit": "== 0", "pass": load.get("errors") == 0},
+        f"{prefix}_errors": {"value": load.get("errors"), "limit": "== 0", "pass": load.get("errors") == 0},
     }
+
+
+def _load_section(engine: str) -> dict:
+    """The short load run on one engine; a failure is kept as its traceback (the other figures
+    still count)."""
+    from bench import load
+
+    try:
+        fig = load.run(**LOAD_SHORT, engine=engine)
+        load.print_table(fig)
+        return fig
+    except Exception:
+        fig = {"error": traceback.format_exc(), "errors": None, "p95": None, "budget_p95": None, "engine": engine}
+        _loud(fig["error"].strip().splitlines()[-12:], f"ERROR in the load run ({engine})")
+        return fig
+
+
+def print_pg_recap(pg: dict) -> None:
+    """The province recap queries on both engines (bench/pg_bench.py)."""
+    if pg.get("error"):
+        _loud(pg["error"].strip().splitlines()[-12:], "ERROR in the PostgreSQL recap section")
+        return
+    size = pg["province"]
+    print(
+        f"\nprovince recap queries on both engines ({size['n_kab']} kabupaten x {size['n_opd']} OPD x "
+        f"{size['n_sub']} sub kegiatan x {size['months']} months, {pg['realisasi_rows']:,} realisasi rows; "
+        f"migrate {pg['migrate_seconds']} s, verified {pg['migrate_verified']}; {pg['note']})"
+    )
+    print(f"{'query':<22} {'rows':>6} {'DuckDB s':>9} {'PostgreSQL s':>13}  same numbers")
+    for name, q in pg["queries"].items():
+        same = "yes" if q["same_numbers"] else "NO  <<<<<<<<<<"
+        print(f"{name:<22} {q['rows'] or 0:>6} {q['duckdb_s']:>9.3f} {q['postgres_s']:>13.3f}  {same}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -495,18 +533,19 @@ def main(argv: list[str] | None = None) -> int:
     short run of bench/load.py) and keeps the other sections' last figures in results.json."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--regenerate", action="store_true", help="rebuild bench/work/inputs first")
-    parser.add_argument("--only", choices=["ingest", "province", "load"], help="run one section only")
+    parser.add_argument("--only", choices=["ingest", "province", "load", "pg"], help="run one section only")
     args = parser.parse_args(argv)
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    sections = {"ingest", "province", "load"} if args.only is None else {args.only}
+    sections = {"ingest", "province", "load", "pg"} if args.only is None else {args.only}
     if "ingest" in sections:
         fig = run(force=args.regenerate)
         print_table(fig)
     else:
-        fig = {k: v for k, v in old.items() if k not in ("province", "load")}
+        fig = {k: v for k, v in old.items() if k not in SECTIONS}
         fig.setdefault("budgets", {})
-    for key in ("province", "load"):
-        if key not in sections and key in old:
+    ran = set(sections) | ({"load_pg"} if "load" in sections else set()) | ({"pg_recap"} if "pg" in sections else set())
+    for key in SECTIONS:
+        if key not in ran and key in old:
             fig[key] = old[key]
     if "province" in sections:
         from bench import province_bench
@@ -516,17 +555,24 @@ def main(argv: list[str] | None = None) -> int:
     if "load" in sections:
         from bench import load
 
+        fig["load"] = _load_section("duckdb")
+        fig["load_pg"] = _load_section("postgres")
+        load.print_side_by_side({"kabupaten": fig["load"], "kabupaten_pg": fig["load_pg"]})
+    if "pg" in sections:
+        from bench import pg_bench
+
         try:
-            fig["load"] = load.run(**LOAD_SHORT)
-            load.print_table(fig["load"])
+            fig["pg_recap"] = pg_bench.measure()
         except Exception:
-            fig["load"] = {"error": traceback.format_exc(), "errors": None, "p95": None, "budget_p95": None}
-            _loud(fig["load"]["error"].strip().splitlines()[-12:], "ERROR in the load run")
+            fig["pg_recap"] = {"error": traceback.format_exc()}
+        print_pg_recap(fig["pg_recap"])
     for name in NAMED:
         if name in fig.get("province", {}).get("budgets", {}):
             fig["budgets"][name] = fig["province"]["budgets"][name]
     if "load" in fig:
         fig["budgets"].update(load_budgets(fig["load"]))
+    if "load_pg" in fig:
+        fig["budgets"].update(load_budgets(fig["load_pg"], "load_pg"))
     fig["load_average_end"] = os.getloadavg()
     print_budgets(fig)
     RESULTS.write_text(json.dumps(fig, indent=1, default=str) + "\n")

@@ -1,7 +1,9 @@
-"""Many users at once (issue 18): ``make bench-load`` (30 sessions, 2 minutes, kabupaten demo DB,
-then the province DB) and, shorter, part of ``make bench`` (10 sessions, 30 seconds).
+"""Many users at once (issues 18 and 19): ``make bench-load`` (30 sessions, 2 minutes: the kabupaten
+demo DB on one process over DuckDB and on two replicas over PostgreSQL, then the province DB on
+DuckDB) and, shorter, part of ``make bench`` (10 sessions, 30 seconds, kabupaten, both engines).
 
-``python -m bench.load [--db kabupaten|province] [--sessions N] [--seconds S] [--json FILE]``
+``python -m bench.load [--db kabupaten|province] [--engine duckdb|postgres] [--sessions N]
+[--seconds S] [--json FILE]`` (``--db`` and ``--engine`` repeatable: every database on every engine)
 
 What it does, all on loopback and bounded in time:
 
@@ -14,23 +16,40 @@ What it does, all on loopback and bounded in time:
    own time of every script run (``ui.web.install_timing_log``).
 3. ONE headless Debian chromium (``/usr/bin/chromium`` through Playwright's async API) with N
    browser contexts, i.e. N Streamlit sessions with their own cookies. Each signs in through the
-   login form as its own user (at most 4 sign-ins at a time; not counted in the figures), then
-   loops until the time is up: Ringkasan -> Rekap OPD -> drill-down (a click on one OPD's row of
-   the Rekap table until "Program - <OPD>" shows) -> Materi Rakor, through the sidebar menu.
-4. While they run, a batch import through the command line into the same database file:
+   login form as its own user (at most 4 sign-ins at a time; not counted in the figures). The
+   measured window of S seconds starts once all N have signed in (bounded: after
+   ``min(60 + 10 N, 600)`` s it starts with those that have), so all N are at work for the whole
+   window; each loops until it closes: Ringkasan -> Rekap OPD -> drill-down (a click on one OPD's
+   row of the Rekap table until "Program - <OPD>" shows) -> Materi Rakor, through the sidebar menu.
+4. While they run (5 s into the window), a batch import through the command line into the same
+   database:
    ``python -m cli ingest --db ... --user admin.beban --json FILES`` (kabupaten: the demo OPDs'
    May 2026 reports, 10 files in the demo's layouts; province: the 40-OPD DPA and 40 reports of
-   ``bench/work/inputs``). Pantau's Store takes a lock file around every operation, so the app's
-   sessions and the CLI take turns (a session waits up to ``PANTAU_DB_WAIT`` seconds, then shows
+   ``bench/work/inputs``). On DuckDB, the app's process keeps the file open (reading
+   sessions side by side, writers alone) and hands it to the CLI between sessions, so they take turns (a session waits up to ``PANTAU_DB_WAIT`` seconds, then shows
    "sedang dipakai"); the CLI's exit code, time and statuses are reported.
+
+**PostgreSQL mode** (``--engine postgres``, issue 19): the same copy of the database (accounts
+included) is moved into a throwaway PostgreSQL cluster (``tests/pg_support.py``: Debian's
+``initdb``/``pg_ctl`` on a free loopback port, run as the ``postgres`` user when this runs as root)
+with ``python -m etl migrate --from <copy> --to <url> --from-data ... --to-data <shared>`` (verified:
+counts and checksums), then ANALYZEd. **Two** ``streamlit run serve.py`` replicas start on two
+ports with the same ``PANTAU_DB`` URL and the same ``PANTAU_DATA`` folder (the README's "Satu server
+untuk banyak kantor", each with its own timing log). Sticky sessions as nginx ``ip_hash`` gives
+them: browser context *i* talks to replica ``(i - 1) mod 2`` for the whole run (round-robin, no
+proxy in between: the contexts all come from 127.0.0.1, and a proxy would take CPU from the same 2
+cores). The CLI batch import goes into the same PostgreSQL database (``--db <url>``). The cluster
+and the servers are stopped at the end of the run, also when it fails (``finally``; an ``atexit``
+hook and a SIGTERM handler as a backstop; the servers also get SIGTERM if this process dies).
 
 Per navigation, the time to a rendered page: from the click until the page's heading is present
 and Streamlit's running indicator (``stStatusWidget``) is gone (checked again 200 ms later, so a
 page that is still running is not taken as done; the 200 ms are not counted). An error is an
 exception box on the page (``stException``), the "database busy" notice, or a navigation that
 timed out (60 s); after an error the session reloads the app and continues. Reported: p50 and p95
-per page and over all, navigations, errors by kind, the server's own time per script run (p50,
-p95, CPU) from its log, the CLI's result and the load average. **The browser shares the 2 cores
+per page and over all (and per replica), navigations, errors by kind, the server's own time per
+script run (p50, p95, CPU) from its log (all replicas together and each), the CLI's result and the
+load average. **The browser shares the 2 cores
 with the server** (and, on the development machine, with other work): the figures say so.
 """
 
@@ -38,10 +57,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -69,6 +90,13 @@ STEP_TIMEOUT_MS = 60_000
 LOGIN_PARALLEL = 4
 BUDGET_P95 = {"kabupaten": 3.0, "province": 5.0}
 SHARED_NOTE = "browser (chromium, N contexts) and server share the same 2 cores"
+SHARED_NOTE_PG = "browser (chromium, N contexts), both app replicas and the PostgreSQL server share the same 2 cores"
+ENGINES = ("duckdb", "postgres")
+REPLICAS = {"duckdb": 1, "postgres": 2}
+STICKY = (
+    "sticky per session as nginx ip_hash: browser context i always talks to replica (i - 1) mod 2 "
+    "(round-robin assignment, no proxy in between)"
+)
 # (key, menu link, heading of the page once rendered)
 MENU_STEPS = {
     "ringkasan": ("Ringkasan", "Ringkasan Realisasi"),
@@ -128,13 +156,14 @@ def _may_reports(out: Path) -> list[Path]:
     return files
 
 
-def prepare_run(db: str, sessions: int) -> tuple[Path, list[Path]]:
-    """A fresh copy of the database for this run with its accounts; returns the run folder and
-    the files of the CLI batch."""
+def prepare_run(db: str, sessions: int, engine: str = "duckdb") -> tuple[Path, list[Path]]:
+    """A fresh copy of the database for this run with its accounts (a DuckDB file; the PostgreSQL
+    mode migrates it afterwards, :func:`pg_database`); returns the run folder and the files of the
+    CLI batch."""
     from core.auth import create_user
     from db.store import Store
 
-    run = WORK / f"run_{db}"
+    run = WORK / (f"run_{db}" if engine == "duckdb" else f"run_{db}_{engine}")
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir(parents=True)
     if db == "kabupaten":
@@ -165,6 +194,105 @@ def prepare_run(db: str, sessions: int) -> tuple[Path, list[Path]]:
     return run, batch
 
 
+# ----------------------------------------------------------------------------- cleanup
+_CLEANUPS: dict[int, object] = {}  # what must be stopped even when a run dies: id -> callable
+
+
+def _register(stop) -> int:
+    """Remember ``stop()`` until :func:`_unregister`; run by the atexit hook if still there."""
+    _CLEANUPS[id(stop)] = stop
+    return id(stop)
+
+
+def _unregister(key: int) -> None:
+    _CLEANUPS.pop(key, None)
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    for stop in list(_CLEANUPS.values())[::-1]:
+        with contextlib.suppress(Exception):
+            stop()  # type: ignore[operator]
+    _CLEANUPS.clear()
+
+
+def _sigterm_exits() -> None:
+    """Turn SIGTERM into SystemExit, so that ``finally`` blocks stop servers and the cluster."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _die_with_parent() -> None:
+    """In the child (``preexec_fn``): get SIGTERM when this process dies (Linux prctl)."""
+    import ctypes
+
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+# ----------------------------------------------------------------------------- databases on PostgreSQL
+@contextlib.contextmanager
+def pg_database(run: Path):
+    """The run's DuckDB copy moved into a throwaway PostgreSQL cluster with ``python -m etl migrate``
+    (archive into ``run/shared_data``, the folder every replica mounts); yields (URL, shared data
+    folder, migration figures). The cluster is always stopped and removed."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.pg_support import PgCluster
+
+    start = time.perf_counter()
+    cluster = PgCluster()
+    key = _register(cluster.stop)
+    try:
+        url = cluster.new_database("pantau")
+        shared = run / "shared_data"
+        cmd = [
+            sys.executable,
+            "-m",
+            "etl",
+            "migrate",
+            "--from",
+            str(run / "pantau.duckdb"),
+            "--to",
+            url,
+            "--from-data",
+            str(run / "data"),
+            "--to-data",
+            str(shared),
+            "--user",
+            ADMIN,
+        ]
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        migrate_seconds = time.perf_counter() - t0
+        if done.returncode:
+            raise RuntimeError(f"migrate failed (exit {done.returncode}): {done.stderr[-1500:]}")
+        report = json.loads(done.stdout)
+        if not report.get("ok"):
+            raise RuntimeError(f"migrate not verified: {done.stdout[-1500:]}")
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute("ANALYZE")
+            version = con.execute("SHOW server_version").fetchone()
+        info = dict(
+            migrate_seconds=round(migrate_seconds, 2),
+            migrate_verified=True,
+            tables=len(report.get("tabel", {})),
+            archive_files=report.get("arsip", {}).get("berkas"),
+            postgres_version=version[0] if version else None,
+            cluster_seconds=round(time.perf_counter() - start, 2),
+            command="python -m etl migrate --from <run copy>.duckdb --to postgresql://... --from-data ... "
+            "--to-data <shared> --user " + ADMIN,
+        )
+        yield url, shared, info
+    finally:
+        _unregister(key)
+        cluster.stop()
+
+
 # ----------------------------------------------------------------------------- server
 def _free_port() -> int:
     with socket.socket() as s:
@@ -172,47 +300,66 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
+
 @contextlib.contextmanager
-def server(run: Path):
-    """``streamlit run serve.py`` on a free loopback port with the run's database and the timing
-    log; yields (base URL, timing log path); always stopped."""
-    port, timing = _free_port(), run / "timing.jsonl"
-    env = dict(
-        os.environ,
-        PANTAU_DB=str(run / "pantau.duckdb"),
-        PANTAU_DATA=str(run / "data"),
-        PANTAU_TIMING_LOG=str(timing),
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-    )
-    env.pop("PANTAU_SKIP_SETUP", None)
-    log_path = run / "streamlit.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "serve.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 90
+def servers(run: Path, db: str, data: Path, count: int = 1):
+    """``count`` replicas of ``streamlit run serve.py``, each on a free loopback port with the same
+    ``PANTAU_DB`` (``db``: file or URL) and ``PANTAU_DATA`` (``data``) and its own timing log;
+    started together, yields [(base URL, timing log path)]; always stopped."""
+    procs: list[tuple[subprocess.Popen, str, Path, Path]] = []
+    keys: list[int] = []
+    try:
+        for k in range(1, count + 1):
+            port = _free_port()
+            suffix = "" if count == 1 else f"_{k}"
+            timing, log_path = run / f"timing{suffix}.jsonl", run / f"streamlit{suffix}.log"
+            env = dict(
+                os.environ,
+                PANTAU_DB=db,
+                PANTAU_DATA=str(data),
+                PANTAU_TIMING_LOG=str(timing),
+                STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+            )
+            env.pop("PANTAU_SKIP_SETUP", None)
+            with open(log_path, "wb") as log:
+                proc = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "streamlit",
+                        "run",
+                        "serve.py",
+                        "--server.headless",
+                        "true",
+                        "--server.address",
+                        "127.0.0.1",
+                        "--server.port",
+                        str(port),
+                        "--browser.gatherUsageStats",
+                        "false",
+                        "--server.fileWatcherType",
+                        "none",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent,  # only prctl: safe in the child
+                )
+            keys.append(_register(lambda proc=proc: _stop_process(proc)))
+            procs.append((proc, f"http://127.0.0.1:{port}", timing, log_path))
+        deadline = time.monotonic() + 90
+        for proc, base, _, log_path in procs:
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"streamlit exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
@@ -223,14 +370,19 @@ def server(run: Path):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not answer in 90 s: {log_path.read_text()[-2000:]}")
                 time.sleep(0.25)
-            yield base, timing
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+        yield [(base, timing) for _, base, timing, _ in procs]
+    finally:
+        for proc, *_ in procs:
+            _stop_process(proc)
+        for key in keys:
+            _unregister(key)
+
+
+@contextlib.contextmanager
+def server(run: Path):
+    """One replica on the run's DuckDB file: yields (base URL, timing log path)."""
+    with servers(run, str(run / "pantau.duckdb"), run / "data") as found:
+        yield found[0]
 
 
 # ----------------------------------------------------------------------------- sessions
@@ -298,8 +450,35 @@ async def _step(page, step: str, n: int) -> float:
     return await _rendered(page, "Program - ", start)
 
 
-async def _session(i: int, browser, base: str, deadline: float, rec: Record, gate: asyncio.Semaphore) -> None:
-    """One user: sign in, then the page loop until ``deadline`` (perf_counter)."""
+class Clock:
+    """The measured window: it starts once every session has signed in (or the sign-in bound has
+    passed), so that all N sessions are at work together for the whole window."""
+
+    def __init__(self, sessions: int):
+        self.waiting = sessions
+        self.all_in = asyncio.Event()  # every session is through its sign-in
+        self.ready = asyncio.Event()  # the window has started: ``deadline`` is set
+        self.deadline = float("inf")  # perf_counter
+
+    def signed_in(self) -> None:
+        """One session is through its sign-in (or failed it)."""
+        self.waiting -= 1
+        if self.waiting <= 0:
+            self.all_in.set()
+
+    def start(self, seconds: float) -> float:
+        """Open the window of ``seconds``; returns its start (perf_counter)."""
+        now = time.perf_counter()
+        self.deadline = now + seconds
+        self.ready.set()
+        return now
+
+
+async def _session(
+    i: int, browser, base: str, replica: int, clock: Clock, rec: Record, gate: asyncio.Semaphore
+) -> None:
+    """One user: sign in (on its replica ``base``), wait until every session has, then the page
+    loop until the window closes (``clock.deadline``)."""
     from playwright.async_api import Error as PlaywrightError
 
     context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="id-ID")
@@ -315,6 +494,10 @@ async def _session(i: int, browser, base: str, deadline: float, rec: Record, gat
             except PlaywrightError as exc:
                 rec.login_errors.append(f"{name}: {str(exc).splitlines()[0]}")
                 return
+            finally:
+                clock.signed_in()
+        await clock.ready.wait()
+        deadline = clock.deadline
         n = i
         while time.perf_counter() < deadline:
             for step in STEPS:
@@ -327,34 +510,45 @@ async def _session(i: int, browser, base: str, deadline: float, rec: Record, gat
                 except PlaywrightError as exc:
                     kind = "timeout" if "Timeout" in type(exc).__name__ or "Timeout" in str(exc) else "browser"
                     rec.errors.append(
-                        dict(step=step, kind=kind, detail=str(exc).splitlines()[0][:300], t=t, session=name)
+                        dict(
+                            step=step,
+                            kind=kind,
+                            detail=str(exc).splitlines()[0][:300],
+                            t=t,
+                            session=name,
+                            replica=replica,
+                        )
                     )
                     with contextlib.suppress(PlaywrightError):  # start again from a fresh page load
                         await page.goto(base + "/")
                         await page.wait_for_function(IDLE_JS, timeout=STEP_TIMEOUT_MS)
                     break
                 if problem:
-                    rec.errors.append(dict(step=step, kind=problem[0], detail=problem[1], t=t, session=name))
+                    rec.errors.append(
+                        dict(step=step, kind=problem[0], detail=problem[1], t=t, session=name, replica=replica)
+                    )
                     break
-                rec.nav.append(dict(step=step, seconds=seconds, t=t, session=name))
+                rec.nav.append(dict(step=step, seconds=seconds, t=t, session=name, replica=replica))
             n += 1
     finally:
         with contextlib.suppress(Exception):
             await context.close()
 
 
-async def _cli_import(run: Path, files: list[Path], delay: float) -> dict:
-    """The batch import through the command line, started ``delay`` seconds into the run."""
+async def _cli_import(db: str, data: Path, files: list[Path], delay: float) -> dict:
+    """The batch import through the command line into ``db`` (file or URL) with the archive in
+    ``data``, started ``delay`` seconds into the run."""
     await asyncio.sleep(delay)
-    env = dict(os.environ, PANTAU_DATA=str(run / "data"))
-    cmd = [sys.executable, "-m", "cli", "ingest", "--db", str(run / "pantau.duckdb"), "--user", ADMIN, "--json"]
+    env = dict(os.environ, PANTAU_DATA=str(data))
+    cmd = [sys.executable, "-m", "cli", "ingest", "--db", db, "--user", ADMIN, "--json"]
     start, t = time.perf_counter(), time.time()
     proc = await asyncio.create_subprocess_exec(
         *cmd, *map(str, files), cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
     out, err = await proc.communicate()
+    shown = [("<postgresql url>" if c == db and "://" in db else c) for c in cmd[1:]]
     result: dict = dict(
-        command=" ".join(cmd[1:]) + f" <{len(files)} files>",
+        command=" ".join(shown) + f" <{len(files)} files>",
         files=len(files),
         exit_code=proc.returncode,
         seconds=time.perf_counter() - start,
@@ -374,23 +568,34 @@ async def _cli_import(run: Path, files: list[Path], delay: float) -> dict:
     return result
 
 
-async def _drive(base: str, run: Path, batch: list[Path], sessions: int, seconds: float, rec: Record) -> dict:
+async def _drive(
+    bases: list[str], db: str, data: Path, batch: list[Path], sessions: int, seconds: float, rec: Record
+) -> dict:
+    """All sessions (session i on replica ``(i - 1) mod len(bases)``, sticky) and the CLI import."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             gate = asyncio.Semaphore(LOGIN_PARALLEL)
-            # the loop's clock starts once every session has had its turn to sign in (bounded)
-            login_bound = 20 + 3 * sessions
+            clock = Clock(sessions)
+            # the window starts once every session has signed in; bounded (a busy machine signs in
+            # slowly: 25 s each, 4 at a time, was seen), then it starts with whoever is in
+            login_bound = min(60 + 10 * sessions, 600)
             start = time.perf_counter()
-            deadline = start + min(login_bound, 120) + seconds
             tasks = [
-                asyncio.create_task(_session(i, browser, base, deadline, rec, gate)) for i in range(1, sessions + 1)
+                asyncio.create_task(
+                    _session(i, browser, bases[(i - 1) % len(bases)], (i - 1) % len(bases) + 1, clock, rec, gate)
+                )
+                for i in range(1, sessions + 1)
             ]
-            cli = asyncio.create_task(_cli_import(run, batch, delay=min(login_bound, 120) + min(5.0, seconds / 6)))
-            # bounded: what is not done 3 minutes after the deadline is stopped and counted
-            _, pending = await asyncio.wait([*tasks, cli], timeout=deadline - start + 3 * 60)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(clock.all_in.wait(), timeout=login_bound)
+            window = clock.start(seconds)
+            signed_in_at_start = len(rec.logins)
+            cli = asyncio.create_task(_cli_import(db, data, batch, delay=min(5.0, seconds / 6)))
+            # bounded: what is not done 3 minutes after the window closes is stopped and counted
+            _, pending = await asyncio.wait([*tasks, cli], timeout=seconds + 3 * 60)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
@@ -401,7 +606,12 @@ async def _drive(base: str, run: Path, batch: list[Path], sessions: int, seconds
             else:
                 cli_result = cli.result() if cli.exception() is None else {"error": repr(cli.exception())}
             return dict(
-                cli=cli_result, task_errors=errors, unfinished=unfinished, wall_seconds=time.perf_counter() - start
+                cli=cli_result,
+                task_errors=errors,
+                unfinished=unfinished,
+                sign_in_seconds=window - start,
+                signed_in_at_start=signed_in_at_start,
+                wall_seconds=time.perf_counter() - start,
             )
         finally:
             await browser.close()
@@ -417,14 +627,18 @@ def _pct(values: list[float], q: float) -> float | None:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def _server_times(timing: Path, since: float) -> dict:
-    """p50/p95 of the server's own script-run time (and CPU) from its timing log, per page."""
-    lines = []
-    if timing.exists():
-        for line in timing.read_text().splitlines():
-            with contextlib.suppress(ValueError):
-                lines.append(json.loads(line))
-    lines = [x for x in lines if x["t"] >= since]
+def _server_times(timings: list[Path], since: float) -> dict:
+    """p50/p95 of the servers' own script-run time (and CPU) from their timing logs, all replicas
+    together, per page and (with more than one) per replica."""
+    per_file: list[list[dict]] = []
+    for timing in timings:
+        lines = []
+        if timing.exists():
+            for line in timing.read_text().splitlines():
+                with contextlib.suppress(ValueError):
+                    lines.append(json.loads(line))
+        per_file.append([x for x in lines if x["t"] >= since])
+    lines = [x for rows in per_file for x in rows]
     out: dict = {"runs": len(lines)}
     if not lines:
         return out
@@ -445,26 +659,44 @@ def _server_times(timing: Path, since: float) -> dict:
     for x in lines:
         pages.setdefault(x["page"] or "(none)", []).append(x["seconds"])
     out["pages"] = {k: dict(runs=len(v), p50=_pct(v, 0.5), p95=_pct(v, 0.95)) for k, v in sorted(pages.items())}
+    if len(per_file) > 1:
+        out["replicas"] = {
+            str(k): dict(runs=len(rows), p50=_pct(v := [x["seconds"] for x in rows], 0.5), p95=_pct(v, 0.95))
+            for k, rows in enumerate(per_file, start=1)
+        }
     return out
 
 
-def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120) -> dict:
-    """Prepare, serve, drive, and return the figures of one load run."""
+def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120, engine: str = "duckdb") -> dict:
+    """Prepare, serve, drive, and return the figures of one load run: ``engine`` ``duckdb`` (one
+    server process on the DuckDB file) or ``postgres`` (the same data migrated into a throwaway
+    cluster, two replicas). Servers and cluster are stopped before this returns or raises."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: duckdb or postgres")
+    _sigterm_exits()
     started = time.perf_counter()
-    run_dir, batch = prepare_run(db, sessions)
+    run_dir, batch = prepare_run(db, sessions, engine)
     rec = Record()
-    with server(run_dir) as (base, timing):
+    pg_info: dict = {}
+    with contextlib.ExitStack() as stack:
+        if engine == "postgres":
+            target, data, pg_info = stack.enter_context(pg_database(run_dir))
+        else:
+            target, data = str(run_dir / "pantau.duckdb"), run_dir / "data"
+        replicas = stack.enter_context(servers(run_dir, target, data, REPLICAS[engine]))
         load_before = os.getloadavg()
         since = time.time()
-        result = asyncio.run(_drive(base, run_dir, batch, sessions, seconds, rec))
+        result = asyncio.run(_drive([b for b, _ in replicas], target, data, batch, sessions, seconds, rec))
         load_after = os.getloadavg()
         time.sleep(0.5)  # the last timing lines
     secs = [x["seconds"] for x in rec.nav]
     fig: dict = dict(
         db=db,
+        engine=engine,
+        replicas=len(replicas),
         sessions=sessions,
         seconds=seconds,
-        note=SHARED_NOTE,
+        note=SHARED_NOTE if engine == "duckdb" else SHARED_NOTE_PG,
         cpu_count=os.cpu_count(),
         load_average_before=load_before,
         load_average_after=load_after,
@@ -484,12 +716,26 @@ def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120) -> dict
         errors_by_kind={k: sum(e["kind"] == k for e in rec.errors) for k in sorted({e["kind"] for e in rec.errors})},
         error_samples=rec.errors[:10],
         logins=len(rec.logins),
+        sessions_with_navigations=len({x["session"] for x in rec.nav}),
         login_p50=_pct(rec.logins, 0.5),
         login_errors=rec.login_errors[:10],
-        server=_server_times(timing, since),
+        server=_server_times([t for _, t in replicas], since),
         total_seconds=time.perf_counter() - started,
         **result,
     )
+    if engine == "postgres":
+        fig["sticky"] = STICKY
+        fig["postgres"] = pg_info
+        fig["per_replica"] = {
+            str(k): dict(
+                sessions=len({x["session"] for x in rec.nav if x["replica"] == k}),
+                n=len(v := [x["seconds"] for x in rec.nav if x["replica"] == k]),
+                p50=_pct(v, 0.5),
+                p95=_pct(v, 0.95),
+                errors=sum(1 for e in rec.errors if e.get("replica") == k),
+            )
+            for k in range(1, len(replicas) + 1)
+        }
     fig["budget_p95"] = BUDGET_P95.get(db)
     fig["pass"] = bool(
         fig["p95"] is not None and fig["p95"] < fig["budget_p95"] and fig["errors"] == 0 and not fig["task_errors"]
@@ -501,8 +747,11 @@ def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120) -> dict
 def print_table(fig: dict) -> None:
     """The human-readable summary of one load run."""
     f = lambda x: "   -  " if x is None else f"{x:6.2f}"  # noqa: E731
+    engine = fig.get("engine", "duckdb")
+    where = "one process, DuckDB file" if engine == "duckdb" else f"{fig['replicas']} replicas, PostgreSQL"
     print(
-        f"\nload ({fig['db']} DB): {fig['sessions']} sessions x {fig['seconds']:.0f} s, one headless chromium; "
+        f"\nload ({fig['db']} DB, {where}): {fig['sessions']} sessions x {fig['seconds']:.0f} s, "
+        "one headless chromium; "
         f"{fig['note']} (cpu_count {fig['cpu_count']}, load average {fig['load_average_before'][0]:.1f} before, "
         f"{fig['load_average_after'][0]:.1f} after)"
     )
@@ -516,7 +765,9 @@ def print_table(fig: dict) -> None:
     )
     print(
         f"errors: {fig['errors']} {fig['errors_by_kind']}, sign-in errors {len(fig['login_errors'])}, sessions stopped "
-        f"unfinished at the bound {fig['unfinished']}; sign-ins {fig['logins']} (p50 {f(fig['login_p50'])} s)"
+        f"unfinished at the bound {fig['unfinished']}; sign-ins {fig['logins']} (p50 {f(fig['login_p50'])} s; "
+        f"all took {fig.get('sign_in_seconds', 0):.0f} s, {fig.get('signed_in_at_start')} in when the window "
+        f"started); sessions with navigations {fig.get('sessions_with_navigations')}"
     )
     for e in fig["error_samples"][:5]:
         print(f"   {e['session']} {e['step']} {e['kind']}: {e['detail'][:160]}")
@@ -528,11 +779,17 @@ def print_table(fig: dict) -> None:
             f"server's own time per script run ({s['runs']} runs): p50 {s['p50']:.3f} s, p95 {s['p95']:.3f} s; "
             f"CPU p50 {s['cpu_p50']:.3f} s, p95 {s['cpu_p95']:.3f} s; {s['outcomes']}"
         )
-        print(
-            f"   of the server's run time: {s['share_cpu']:.0%} CPU of the script thread, {s['share_lock_wait']:.0%} "
-            f"waiting for the Store's lock file (p50 {s['db_lock_wait_p50']:.3f} s, p95 {s['db_lock_wait_p95']:.3f} s "
-            f"per run; {s['db_sessions_p50']:.0f} Store sessions a run, opening the file p50 {s['db_open_p50']:.3f} s)"
-        )
+        if engine == "duckdb":
+            print(
+                f"   of the server's run time: {s['share_cpu']:.0%} CPU of the script thread, "
+                f"{s['share_lock_wait']:.0%} waiting for the database (a writing session or another process) (p50 {s['db_lock_wait_p50']:.3f} s, "
+                f"p95 {s['db_lock_wait_p95']:.3f} s per run; {s['db_sessions_p50']:.0f} Store sessions a run, "
+                f"opening the file p50 {s['db_open_p50']:.3f} s)"
+            )
+        else:
+            print(f"   of the servers' run time: {s['share_cpu']:.0%} CPU of the script thread (no lock file)")
+            for k, x in s.get("replicas", {}).items():
+                print(f"   replica {k}: {x['runs']} runs, p50 {f(x['p50'])} s, p95 {f(x['p95'])} s")
         for page, x in s["pages"].items():
             print(f"   {page:<30} {x['runs']:>5} runs  p50 {x['p50']:.3f}  p95 {x['p95']:.3f}")
     c = fig["cli"]
@@ -542,31 +799,97 @@ def print_table(fig: dict) -> None:
         + (f"\n   stderr: {c['stderr_tail'][-400:]}" if c.get("stderr_tail") else "")
         + (f"\n   error: {c['error']}" if c.get("error") else "")
     )
+    if fig.get("per_replica"):
+        print(f"sessions {fig['sticky']}:")
+        for k, x in fig["per_replica"].items():
+            print(
+                f"   replica {k}: {x['sessions']} sessions, {x['n']} navigations, p50 {f(x['p50'])} s, "
+                f"p95 {f(x['p95'])} s, errors {x['errors']}"
+            )
+    if fig.get("postgres"):
+        pg = fig["postgres"]
+        print(
+            f"PostgreSQL {pg.get('postgres_version')} (throwaway cluster): migrate {pg.get('migrate_seconds')} s, "
+            f"verified {pg.get('migrate_verified')}, {pg.get('tables')} tables"
+        )
     if fig["task_errors"]:
         print(f"!!!! session tasks failed: {fig['task_errors'][:3]}")
+
+
+def print_side_by_side(figs: dict) -> None:
+    """DuckDB (one process) next to PostgreSQL (replicas) for each database run on both."""
+    f = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
+    for db, duck in figs.items():
+        pg = figs.get(f"{db}_pg")
+        if "_pg" in db or not pg or "p95" not in duck or "p95" not in pg:
+            continue
+        print(f"\n{db} DB, {duck['sessions']} sessions x {duck['seconds']:.0f} s: DuckDB vs PostgreSQL side by side")
+        rows = [
+            ("servers", "1 process", f"{pg['replicas']} replicas"),
+            ("navigations", duck["navigations"], pg["navigations"]),
+            ("p50 to rendered page (s)", f(duck["p50"]), f(pg["p50"])),
+            ("p95 to rendered page (s)", f(duck["p95"]), f(pg["p95"])),
+            ("errors", duck["errors"], pg["errors"]),
+            ("server time per run p50 (s)", f(duck["server"].get("p50")), f(pg["server"].get("p50"))),
+            ("server time per run p95 (s)", f(duck["server"].get("p95")), f(pg["server"].get("p95"))),
+            (
+                "CLI import (exit, s)",
+                f"{duck['cli'].get('exit_code')}, {f(duck['cli'].get('seconds'))}",
+                f"{pg['cli'].get('exit_code')}, {f(pg['cli'].get('seconds'))}",
+            ),
+        ]
+        print(f"{'':<30} {'DuckDB':>14} {'PostgreSQL':>14}")
+        for label, a, b in rows:
+            print(f"{label:<30} {a!s:>14} {b!s:>14}")
+
+
+def _merge_results(path: Path, key: str, fig: dict) -> None:
+    """Put one run's figures into ``path``'s ``load_full`` section (created when missing)."""
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results.setdefault("load_full", {})[key] = fig
+    path.write_text(json.dumps(results, indent=1, default=str) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["kabupaten", "province"], action="append", help="repeatable")
+    parser.add_argument(
+        "--engine",
+        choices=list(ENGINES),
+        action="append",
+        help="repeatable (default duckdb): duckdb = one process on the file; postgres = the same data "
+        "migrated into a throwaway PostgreSQL cluster, two replicas",
+    )
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        help="also merge them into this results file (bench/results.json) under 'load_full', one key per "
+        "run (kabupaten, kabupaten_pg, province), the other keys kept",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("PANTAU_DB_WAIT", "60")
     figs: dict = {}
     for db in args.db or ["kabupaten"]:
-        try:
-            figs[db] = run(db, args.sessions, args.seconds)
-            print_table(figs[db])
-        except Exception as exc:  # noqa: BLE001 - the other database's figures still count
-            figs[db] = {"error": repr(exc)}
-            print(f"\n!!!! load run on the {db} DB failed: {exc!r}")
-        if args.json:  # after each database, so a later failure keeps the earlier figures
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(figs, indent=1, default=str) + "\n")
-    if args.json:
-        print(f"\nfigures written to {args.json}")
+        for engine in args.engine or ["duckdb"]:
+            key = db if engine == "duckdb" else f"{db}_pg"
+            try:
+                figs[key] = run(db, args.sessions, args.seconds, engine)
+                print_table(figs[key])
+            except Exception as exc:  # noqa: BLE001 - the other runs' figures still count
+                figs[key] = {"error": repr(exc), "engine": engine}
+                print(f"\n!!!! load run on the {db} DB ({engine}) failed: {exc!r}")
+            if args.json:  # after each run, so a later failure keeps the earlier figures
+                args.json.parent.mkdir(parents=True, exist_ok=True)
+                args.json.write_text(json.dumps(figs, indent=1, default=str) + "\n")
+            if args.results:
+                _merge_results(args.results, key, figs[key])
+    print_side_by_side(figs)
+    for path in (args.json, args.results):
+        if path:
+            print(f"\nfigures written to {path}")
     return 0
 
 

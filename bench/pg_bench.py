@@ -59,30 +59,26 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     return True
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.pg_bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kab", type=int, default=4)
-    parser.add_argument("--opd", type=int, default=40)
-    parser.add_argument("--pg", help="an empty PostgreSQL database (default: a throwaway cluster)")
-    parser.add_argument("--out", help="also write the JSON here")
-    args = parser.parse_args(argv)
-
+def measure(kab: int = 4, opd: int = 40, pg: str | None = None) -> dict:
+    """The figures (see the module's docstring): province size, migration, per query the median
+    seconds on each engine and whether the numbers are the same. Without ``pg`` a throwaway cluster
+    is started and always stopped."""
     from core.migrate import migrate
     from core.recap import jenis_recap, kritis_recap, kurva_s, leaf_recap, recap_opd
     from db.store import Store
 
-    cfg = {**gen.PROVINCE, "n_kab": args.kab, "n_opd": args.opd}
-    db, manifest = gen.prepare(WORK, f"pg_bench_{args.kab}x{args.opd}", cfg)
+    cfg = {**gen.PROVINCE, "n_kab": kab, "n_opd": opd}
+    db, manifest = gen.prepare(WORK, f"pg_bench_{kab}x{opd}", cfg)
     cluster = None
-    url = args.pg
-    if url is None:
-        sys.path.insert(0, str(ROOT))
-        from tests.pg_support import PgCluster
-
-        cluster = PgCluster()
-        url = cluster.new_database("province")
+    url = pg
     data = Path(tempfile.mkdtemp(prefix="pantau-pg-bench-"))
     try:
+        if url is None:
+            sys.path.insert(0, str(ROOT))
+            from tests.pg_support import PgCluster
+
+            cluster = PgCluster()
+            url = cluster.new_database("province")
         duck = Store(db, data_dir=db.parent / "data")
         server = Store(url, data_dir=data)
         start = time.perf_counter()
@@ -124,6 +120,17 @@ def main(argv: list[str] | None = None) -> int:
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(data, ignore_errors=True)
+    return fig
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.pg_bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kab", type=int, default=4)
+    parser.add_argument("--opd", type=int, default=40)
+    parser.add_argument("--pg", help="an empty PostgreSQL database (default: a throwaway cluster)")
+    parser.add_argument("--out", help="also write the JSON here")
+    args = parser.parse_args(argv)
+    fig = measure(args.kab, args.opd, args.pg)
     text = json.dumps(fig, indent=1)
     print(text)
     if args.out:

@@ -9,6 +9,13 @@ transaction on the target; the archive of original uploads is copied to the targ
 when it is another folder. Then every table is compared: row counts and an engine-independent
 checksum of the rows (:meth:`db.store.Store.content_checksums`), and every archived original is
 checked by its sha256. The target must hold no data yet: nothing is ever overwritten.
+
+The recap summary (``recap_summary``) is derived data: the restore recomputes it on the target from
+the copied rows. Its sums of products (pagu x fisik, pagu x target) may then differ from the
+source's in the last bits of a float (another order of addition), so its checksum is not compared;
+instead its row count must match and, per year, OPD and month, every sum must agree to 1e-9
+relative (``summary_sums_by_month`` on both sides). A source whose summary disagrees with its own
+rows beyond that is reported (run ``rebuild-summary`` on the source first).
 """
 
 from __future__ import annotations
@@ -18,15 +25,48 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from db.engine_pg import public_url
 from db.store import Store
 
 # The schema version table is the target's own (its migrations wrote it).
 _NOT_COPIED = {"schema_version"}
+# Recomputed on the target from the copied rows (restore_snapshot): compared by its sums, not by checksum.
+_DERIVED = {"recap_summary"}
+_REL_TOL = 1e-9
 
 
 class MigrateError(ValueError):
     """A migration refused or failed, with the Indonesian message for the user."""
+
+
+def _same_sums(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """The same OPD-month rows with the same numbers (floats to 1e-9 relative), whatever the
+    dtypes each engine gives."""
+    if a.shape != b.shape or list(a.columns) != list(b.columns):
+        return False
+    for name in a.columns:
+        x, y = a[name].reset_index(drop=True), b[name].reset_index(drop=True)
+        if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
+            fx, fy = x.astype("float64"), y.astype("float64")
+            close = (fx - fy).abs() <= _REL_TOL * pd.concat([fx.abs(), fy.abs()], axis=1).max(axis=1).clip(lower=1.0)
+            if not ((fx.isna() & fy.isna()) | close).all():
+                return False
+        elif not x.astype(str).equals(y.astype(str)):
+            return False
+    return True
+
+
+def _summary_agrees(source: Store, target: Store) -> bool:
+    """Per year, OPD and month, the recap summary's sums agree on both sides (1e-9 relative)."""
+    years = sorted({int(t) for t, _ in source.periods()} | set(source.dpa_years()) | set(target.dpa_years()))
+    for tahun in years:
+        a, b = source.summary_sums_by_month(tahun, 1, 12), target.summary_sums_by_month(tahun, 1, 12)
+        keys = ["bulan", "opd_kode"]
+        if not _same_sums(a.sort_values(keys).reset_index(drop=True), b.sort_values(keys).reset_index(drop=True)):
+            return False
+    return True
 
 
 def _archive_files(root: Path) -> dict[str, str]:
@@ -81,13 +121,14 @@ def migrate(source: Store, target: Store, actor: str) -> dict:
         if name == "audit_log" and dst is not None and target_audit_before:
             # the target's own entries (written before the copy) follow the copied log
             dst = (dst[0] - target_audit_before, "(tidak dibandingkan: tujuan sudah punya log sendiri)")
+        same = src is not None and dst is not None and src[0] == dst[0] and (src[1] == dst[1] or name == "audit_log")
+        if name in _DERIVED and src is not None and dst is not None and src[0] == dst[0] and src[1] != dst[1]:
+            same = _summary_agrees(source, target)
+            dst = (dst[0], "(dihitung ulang di tujuan; jumlah per OPD-bulan sama s.d. 1e-9)" if same else dst[1])
         report_tables[name] = {
             "asal": {"baris": src[0], "checksum": src[1]} if src else None,
             "tujuan": {"baris": dst[0], "checksum": dst[1]} if dst else None,
-            "cocok": src is not None
-            and dst is not None
-            and src[0] == dst[0]
-            and (src[1] == dst[1] or name == "audit_log"),
+            "cocok": same,
         }
     ok = all(t["cocok"] for t in report_tables.values()) and not missing
     report = {
@@ -102,6 +143,12 @@ def migrate(source: Store, target: Store, actor: str) -> dict:
         raise MigrateError(
             "Verifikasi migrasi gagal: "
             + (f"tabel {', '.join(bad)} berbeda jumlah baris atau checksum-nya" if bad else "")
+            + (
+                " (ringkasan rekap di asal tidak sesuai dengan baris sub kegiatannya: jalankan "
+                "'python -m etl rebuild-summary --db <asal>' lalu ulangi)"
+                if _DERIVED & set(bad)
+                else ""
+            )
             + ("; " if bad and missing else "")
             + (f"{len(missing)} berkas asli tidak sampai utuh" if missing else "")
             + ". Kosongkan basis data tujuan, periksa ruang disk dan hak akses, lalu ulangi."
