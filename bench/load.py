@@ -26,8 +26,8 @@ What it does, all on loopback and bounded in time:
    ``python -m cli ingest --db ... --user admin.beban --json FILES`` (kabupaten: the demo OPDs'
    May 2026 reports, 10 files in the demo's layouts; province: the 40-OPD DPA and 40 reports of
    ``bench/work/inputs``). On DuckDB, the app's process keeps the file open (reading
-   sessions side by side, writers alone) and hands it to the CLI between sessions, so they take turns (a session waits up to ``PANTAU_DB_WAIT`` seconds, then shows
-   "sedang dipakai"); the CLI's exit code, time and statuses are reported.
+   sessions side by side, writers alone) and hands it to the CLI between sessions,
+   so they take turns (a session waits up to ``PANTAU_DB_WAIT`` seconds, then shows "sedang dipakai"); the CLI's exit code, time and statuses are reported.
 
 **PostgreSQL mode** (``--engine postgres``, issue 19): the same copy of the database (accounts
 included) is moved into a throwaway PostgreSQL cluster (``tests/pg_support.py``: Debian's
@@ -782,7 +782,7 @@ def print_table(fig: dict) -> None:
         if engine == "duckdb":
             print(
                 f"   of the server's run time: {s['share_cpu']:.0%} CPU of the script thread, "
-                f"{s['share_lock_wait']:.0%} waiting for the database (a writing session or another process) (p50 {s['db_lock_wait_p50']:.3f} s, "
+                f"{s['share_lock_wait']:.0%} waiting for the database (p50 {s['db_lock_wait_p50']:.3f} s, "
                 f"p95 {s['db_lock_wait_p95']:.3f} s per run; {s['db_sessions_p50']:.0f} Store sessions a run, "
                 f"opening the file p50 {s['db_open_p50']:.3f} s)"
             )
