@@ -27,7 +27,8 @@ What it does, all on loopback and bounded in time:
    May 2026 reports, 10 files in the demo's layouts; province: the 40-OPD DPA and 40 reports of
    ``bench/work/inputs``). On DuckDB, the app's process keeps the file open (reading
    sessions side by side, writers alone) and hands it to the CLI between sessions,
-   so they take turns (a session waits up to ``PANTAU_DB_WAIT`` seconds, then shows "sedang dipakai"); the CLI's exit code, time and statuses are reported.
+   so they take turns (a session waits up to ``PANTAU_DB_WAIT`` seconds, then shows "sedang dipakai");
+   the CLI's exit code, time and statuses are reported.
 
 **PostgreSQL mode** (``--engine postgres``, issue 19): the same copy of the database (accounts
 included) is moved into a throwaway PostgreSQL cluster (``tests/pg_support.py``: Debian's
