@@ -393,7 +393,8 @@ def _ranking_slides(pack: PackData, ranking: pd.DataFrame, what: str, title: str
 def _summary(pack: PackData) -> Slide:
     t, last = pack.totals, pack.last_year
     ly = pack.year - 1
-    subtitle = f"{pack.settings.nama_daerah}, keadaan s.d. akhir {pack.period}"
+    daerah = (pack.settings.nama_daerah or "").strip()
+    subtitle = f"{daerah + ', k' if daerah else 'K'}eadaan s.d. akhir {pack.period}"
 
     def versus(key: str) -> str:
         if last is None or last.get(key) is None or t.get(key) is None:
