@@ -90,6 +90,10 @@ ADMIN = "admin.beban"
 STEP_TIMEOUT_MS = 60_000
 LOGIN_PARALLEL = 4
 BUDGET_P95 = {"kabupaten": 3.0, "province": 5.0}
+THINK_NOTE = (
+    "each session reads a rendered page before its next click, for a pause drawn uniformly between half and "
+    "one and a half times think_seconds (the same pauses in every run); the pauses are not in the figures"
+)
 SHARED_NOTE = "browser (chromium, N contexts) and server share the same 2 cores"
 SHARED_NOTE_PG = "browser (chromium, N contexts), both app replicas and the PostgreSQL server share the same 2 cores"
 ENGINES = ("duckdb", "postgres")
@@ -106,6 +110,9 @@ MENU_STEPS = {
 }
 STEPS = ("ringkasan", "rekap", "drilldown", "materi")
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# Check for the end of a run every 50 ms, not on every animation frame (Playwright's default):
+# a check on every frame keeps all N pages painting while they wait, CPU the app never asked for.
+POLL_MS = 50
 
 
 # ----------------------------------------------------------------------------- databases
@@ -403,7 +410,7 @@ async def _rendered(page, heading: str, start: float) -> float:
     heading_loc = page.get_by_role("heading", name=heading).first
     while True:
         await heading_loc.wait_for(timeout=STEP_TIMEOUT_MS)
-        await page.wait_for_function(IDLE_JS, timeout=STEP_TIMEOUT_MS)
+        await page.wait_for_function(IDLE_JS, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
         done = time.perf_counter() - start
         await page.wait_for_timeout(200)
         if await page.evaluate(IDLE_JS) and await heading_loc.count():
@@ -429,7 +436,7 @@ async def _login(page, base: str, username: str) -> None:
     await form.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
     await form.get_by_role("button", name="Masuk").click()
     await page.locator("[data-testid=stSidebar]").get_by_text("Masuk sebagai").wait_for(timeout=STEP_TIMEOUT_MS)
-    await page.wait_for_function(IDLE_JS, timeout=STEP_TIMEOUT_MS)
+    await page.wait_for_function(IDLE_JS, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
 
 
 async def _step(page, step: str, n: int) -> float:
@@ -449,6 +456,12 @@ async def _step(page, step: str, n: int) -> float:
     start = time.perf_counter()
     await page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 * (n % rows) + 17)
     return await _rendered(page, "Program - ", start)
+
+
+def pause(think: float, rng) -> float:
+    """The time a user reads a rendered page before the next click: uniform between half and
+    one and a half times ``think`` seconds (0: none)."""
+    return rng.uniform(0.5 * think, 1.5 * think) if think > 0 else 0.0
 
 
 class Clock:
@@ -476,11 +489,23 @@ class Clock:
 
 
 async def _session(
-    i: int, browser, base: str, replica: int, clock: Clock, rec: Record, gate: asyncio.Semaphore
+    i: int,
+    browser,
+    base: str,
+    replica: int,
+    clock: Clock,
+    rec: Record,
+    gate: asyncio.Semaphore,
+    think: float = 0.0,
 ) -> None:
     """One user: sign in (on its replica ``base``), wait until every session has, then the page
-    loop until the window closes (``clock.deadline``)."""
+    loop until the window closes (``clock.deadline``), reading each rendered page for a pause
+    drawn from ``think`` (:func:`pause`; 0: the next click at once)."""
+    import random
+
     from playwright.async_api import Error as PlaywrightError
+
+    rng = random.Random(i)  # the same pauses in every run
 
     context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="id-ID")
     page = await context.new_page()
@@ -522,7 +547,7 @@ async def _session(
                     )
                     with contextlib.suppress(PlaywrightError):  # start again from a fresh page load
                         await page.goto(base + "/")
-                        await page.wait_for_function(IDLE_JS, timeout=STEP_TIMEOUT_MS)
+                        await page.wait_for_function(IDLE_JS, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
                     break
                 if problem:
                     rec.errors.append(
@@ -530,6 +555,7 @@ async def _session(
                     )
                     break
                 rec.nav.append(dict(step=step, seconds=seconds, t=t, session=name, replica=replica))
+                await asyncio.sleep(min(pause(think, rng), max(0.0, deadline - time.perf_counter())))
             n += 1
     finally:
         with contextlib.suppress(Exception):
@@ -570,7 +596,14 @@ async def _cli_import(db: str, data: Path, files: list[Path], delay: float) -> d
 
 
 async def _drive(
-    bases: list[str], db: str, data: Path, batch: list[Path], sessions: int, seconds: float, rec: Record
+    bases: list[str],
+    db: str,
+    data: Path,
+    batch: list[Path],
+    sessions: int,
+    seconds: float,
+    rec: Record,
+    think: float = 0.0,
 ) -> dict:
     """All sessions (session i on replica ``(i - 1) mod len(bases)``, sticky) and the CLI import."""
     from playwright.async_api import async_playwright
@@ -586,7 +619,7 @@ async def _drive(
             start = time.perf_counter()
             tasks = [
                 asyncio.create_task(
-                    _session(i, browser, bases[(i - 1) % len(bases)], (i - 1) % len(bases) + 1, clock, rec, gate)
+                    _session(i, browser, bases[(i - 1) % len(bases)], (i - 1) % len(bases) + 1, clock, rec, gate, think)
                 )
                 for i in range(1, sessions + 1)
             ]
@@ -668,10 +701,13 @@ def _server_times(timings: list[Path], since: float) -> dict:
     return out
 
 
-def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120, engine: str = "duckdb") -> dict:
+def run(
+    db: str = "kabupaten", sessions: int = 30, seconds: float = 120, engine: str = "duckdb", think: float = 0.0
+) -> dict:
     """Prepare, serve, drive, and return the figures of one load run: ``engine`` ``duckdb`` (one
     server process on the DuckDB file) or ``postgres`` (the same data migrated into a throwaway
-    cluster, two replicas). Servers and cluster are stopped before this returns or raises."""
+    cluster, two replicas); ``think``: the mean pause in which a user reads a rendered page
+    (:func:`pause`). Servers and cluster are stopped before this returns or raises."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: duckdb or postgres")
     _sigterm_exits()
@@ -687,7 +723,7 @@ def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120, engine:
         replicas = stack.enter_context(servers(run_dir, target, data, REPLICAS[engine]))
         load_before = os.getloadavg()
         since = time.time()
-        result = asyncio.run(_drive([b for b, _ in replicas], target, data, batch, sessions, seconds, rec))
+        result = asyncio.run(_drive([b for b, _ in replicas], target, data, batch, sessions, seconds, rec, think))
         load_after = os.getloadavg()
         time.sleep(0.5)  # the last timing lines
     secs = [x["seconds"] for x in rec.nav]
@@ -697,6 +733,8 @@ def run(db: str = "kabupaten", sessions: int = 30, seconds: float = 120, engine:
         replicas=len(replicas),
         sessions=sessions,
         seconds=seconds,
+        think_seconds=think,
+        think=THINK_NOTE if think else "none: each session clicks the next page as soon as one has rendered",
         note=SHARED_NOTE if engine == "duckdb" else SHARED_NOTE_PG,
         cpu_count=os.cpu_count(),
         load_average_before=load_before,
@@ -752,7 +790,8 @@ def print_table(fig: dict) -> None:
     where = "one process, DuckDB file" if engine == "duckdb" else f"{fig['replicas']} replicas, PostgreSQL"
     print(
         f"\nload ({fig['db']} DB, {where}): {fig['sessions']} sessions x {fig['seconds']:.0f} s, "
-        "one headless chromium; "
+        + (f"reading each page {fig['think_seconds']:g} s on average, " if fig.get("think_seconds") else "no pauses, ")
+        + "one headless chromium; "
         f"{fig['note']} (cpu_count {fig['cpu_count']}, load average {fig['load_average_before'][0]:.1f} before, "
         f"{fig['load_average_after'][0]:.1f} after)"
     )
@@ -863,6 +902,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a user reads a rendered page before the next click (each pause uniform between "
+        "half and one and a half times this); 0 (default): the next click at once",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
         "--results",
@@ -877,7 +923,7 @@ def main(argv: list[str] | None = None) -> int:
         for engine in args.engine or ["duckdb"]:
             key = db if engine == "duckdb" else f"{db}_pg"
             try:
-                figs[key] = run(db, args.sessions, args.seconds, engine)
+                figs[key] = run(db, args.sessions, args.seconds, engine, args.think)
                 print_table(figs[key])
             except Exception as exc:  # noqa: BLE001 - the other runs' figures still count
                 figs[key] = {"error": repr(exc), "engine": engine}

@@ -51,3 +51,16 @@ def test_named_budgets_of_the_postgres_load_run():
     }
     failed = bench.load_budgets({**fig, "p95": 12.6, "errors": 2}, "load_pg")
     assert not failed["load_pg_p95_kabupaten_seconds"]["pass"] and not failed["load_pg_errors"]["pass"]
+
+
+def test_reading_pauses_lie_around_the_mean_and_repeat_from_run_to_run():
+    import random
+
+    first, again = random.Random(3), random.Random(3)
+    # a session's pauses are the same in every run
+    assert [load.pause(10.0, first) for _ in range(5)] == [load.pause(10.0, again) for _ in range(5)]
+    rng = random.Random(7)
+    many = [load.pause(10.0, rng) for _ in range(2000)]
+    assert min(many) >= 5.0 and max(many) <= 15.0
+    assert 9.5 < sum(many) / len(many) < 10.5
+    assert load.pause(0.0, rng) == 0.0  # no pauses: the next click at once

@@ -9,6 +9,7 @@ gets. Keep arguments hashable (tuples, not lists).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
@@ -16,6 +17,7 @@ import streamlit as st
 
 from core import recap as _recap
 from core import settings as _settings
+from core import tindak_lanjut as _tindak_lanjut
 from core.settings import Settings
 from db.store import Store
 from exports.table_xlsx import table_to_xlsx
@@ -41,6 +43,11 @@ _FUNCTIONS: dict[str, Callable] = {
     "reporting_status": Store.reporting_status,
     "classification": Store.classification,
     "jenis_overrides": Store.jenis_overrides,
+    "periods": Store.periods,
+    "dpa_years": Store.dpa_years,
+    "indikator_years": Store.indikator_years,
+    "open_counts": _tindak_lanjut.open_counts,
+    "open_followups": _tindak_lanjut.open_followups,
 }
 
 
@@ -139,6 +146,32 @@ def classification(store: Store, year: int, opd: str | None = None) -> pd.DataFr
 def jenis_overrides(store: Store, year: int) -> pd.DataFrame:
     """:meth:`db.store.Store.jenis_overrides`."""
     return _get(store, "jenis_overrides", year)
+
+
+def periods(store: Store) -> list[tuple[int, int]]:
+    """:meth:`db.store.Store.periods`."""
+    return _get(store, "periods")
+
+
+def dpa_years(store: Store) -> list[int]:
+    """:meth:`db.store.Store.dpa_years`."""
+    return _get(store, "dpa_years")
+
+
+def indikator_years(store: Store) -> list[int]:
+    """:meth:`db.store.Store.indikator_years`."""
+    return _get(store, "indikator_years")
+
+
+def open_counts(store: Store, *, opd_kode: str | None = None) -> pd.DataFrame:
+    """:func:`core.tindak_lanjut.open_counts` as of today (the date is part of the key: a
+    follow-up becomes overdue at midnight without any change of the data)."""
+    return _get(store, "open_counts", as_of=dt.date.today(), opd_kode=opd_kode)
+
+
+def open_followups(store: Store, *, opd_kode: str | None = None) -> pd.DataFrame:
+    """:func:`core.tindak_lanjut.open_followups` as of today (see :func:`open_counts`)."""
+    return _get(store, "open_followups", as_of=dt.date.today(), opd_kode=opd_kode)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

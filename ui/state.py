@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.months import BULAN
 from db.store import Store, default_db_path
+from ui import cache
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,9 +72,9 @@ def sidebar_period(store: Store) -> tuple[int, int]:
         st.session_state["_w_tahun"], st.session_state["_w_bulan"] = pending or st.session_state["period"]
     years = sorted(
         {
-            *store.dpa_years(),
-            *(p[0] for p in store.periods()),
-            *store.indikator_years(),
+            *cache.dpa_years(store),
+            *(p[0] for p in cache.periods(store)),
+            *cache.indikator_years(store),
             st.session_state["_w_tahun"],
             dt.date.today().year,
         }

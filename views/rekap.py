@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from core.format import period_label
-from core.tindak_lanjut import open_counts, open_followups
 from exports.recap_xlsx import NoData
 from exports.table_xlsx import PERCENT, RUPIAH
 from ui import cache
@@ -116,7 +115,7 @@ def pick(table, code, name, label, key, title, total=None, followups=None):
 
 opds = with_lights(by_opd, **light)
 # Open follow-ups of the Rakor decisions per OPD (SOP step 14); overdue ones in bold red.
-follow = opds[["opd_kode"]].merge(open_counts(store, opd_kode=scope), on="opd_kode", how="left").fillna(0)
+follow = opds[["opd_kode"]].merge(cache.open_counts(store, opd_kode=scope), on="opd_kode", how="left").fillna(0)
 late_opds = opds["opd"][(follow["terlambat"] > 0).to_numpy()].tolist()
 if late_opds:
     st.warning(
@@ -142,7 +141,7 @@ opd_row = pick(
 subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah or "semua OPD", scope, None
 if opd_row is not None:
     subject, curve_opd = opd_row["opd"], opd_row["opd_kode"]
-    pending = open_followups(store, opd_kode=opd_row["opd_kode"])
+    pending = cache.open_followups(store, opd_kode=opd_row["opd_kode"])
     if not pending.empty:
         st.markdown(
             f"**Tindak lanjut hasil Rakor yang belum selesai - {md_escape(opd_row['opd'])}** "
