@@ -39,6 +39,7 @@ import io
 import json
 import os
 import statistics
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -359,25 +360,28 @@ def measure_queries(fig: dict, store, db: Path) -> None:
 
 # --------------------------------------------------------------------------- (p2) pages
 class _SessionCounter:
-    """Counts the database openings of the Store (one per session) while active."""
+    """Counts the Store sessions (outermost ``Store._session`` blocks, any thread) while active."""
 
     def __init__(self):
         from db.store import Store
 
-        self.n, self._store_cls, self._orig = 0, Store, Store._connect
+        self.n, self._store_cls, self._orig = 0, Store, Store._session
+        self._lock = threading.Lock()
 
     def __enter__(self):
         counter = self
 
-        def counting(store, deadline):
-            counter.n += 1
-            return counter._orig(store, deadline)
+        def counting(store, mode):
+            if not getattr(store._local, "depth", 0):
+                with counter._lock:
+                    counter.n += 1
+            return counter._orig(store, mode)
 
-        self._store_cls._connect = counting
+        self._store_cls._session = counting
         return self
 
     def __exit__(self, *exc):
-        self._store_cls._connect = self._orig
+        self._store_cls._session = self._orig
 
 
 def _timed_run(at, counter) -> tuple[float, int]:
