@@ -43,6 +43,12 @@ cores). The CLI batch import goes into the same PostgreSQL database (``--db <url
 and the servers are stopped at the end of the run, also when it fails (``finally``; an ``atexit``
 hook and a SIGTERM handler as a backstop; the servers also get SIGTERM if this process dies).
 
+``--think D``: each session reads a rendered page for a pause drawn uniformly between D/2 and 3D/2
+seconds (the same pauses in every run) before its next click; without it (``make bench``,
+``make bench-load``) the next click comes at once, so N sessions on 2 cores mostly measure how fast
+the one chromium renders (about 0.56 s of its CPU a navigation against the server's 0.08 s, measured
+on a quiet machine; README "Ke mana CPU-nya pergi").
+
 Per navigation, the time to a rendered page: from the click until the page's heading is present
 and Streamlit's running indicator (``stStatusWidget``) is gone (checked again 200 ms later, so a
 page that is still running is not taken as done; the 200 ms are not counted). An error is an
