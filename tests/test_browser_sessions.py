@@ -124,6 +124,9 @@ def test_the_streamlit_session_id_alone_grants_nothing(base, open_page):
         pg.set_input_files("input[type=file]", [str(FIXTURES / "realisasi" / "distan_2026-03.csv")])
     sid = UPLOAD.search(upload.value.url).group(1)
     wait_idle(pg)
+    # The signed-in tab goes away first: open, it would reconnect to its session and take it
+    # back from the intruder while the intruder's page runs (a race that failed once in CI).
+    pg.close()
 
     intruder = open_page()  # another browser: no cookies, only the session id
     intruder.context.add_init_script(HIJACK)
@@ -145,6 +148,7 @@ def test_the_streamlit_session_id_alone_grants_nothing(base, open_page):
     put = intruder.context.request.put(f"{base}/_stcore/upload_file/{sid}/x", multipart={"file": "isi"})
     assert put.status == 403
 
-    # the signed-in browser still works
-    pg.reload()
+    # the signed-in browser still works (a new tab with its cookie)
+    pg = pg.context.new_page()
+    pg.goto(base)
     _signed_in(pg)
