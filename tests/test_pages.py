@@ -518,3 +518,29 @@ def test_invalid_period_in_url_falls_back(app_env, april_db):
     assert at.session_state["period"] == (2026, 4)  # newest reported month
     at = run(new_app({"tahun": "abc", "bulan": "3"}))
     assert at.session_state["period"] == (2026, 4)
+
+
+def test_sidebar_years_follow_new_data_in_a_running_session(app_env, april_db, tmp_path):
+    """The sidebar's years are cached per data version (ui.cache): a DPA of another year loaded
+    while a user has the app open appears in the year list on the next run, without a restart."""
+    from db.store import Store
+    from etl.pipeline import ingest_paths
+    from scripts import synth
+
+    at = run(new_app({"tahun": "2026", "bulan": "4"}))
+    assert "2025" not in at.sidebar.selectbox(key="_w_tahun").options
+
+    master = synth.make_master(5, 2, 3, year=2025, kabupaten="Tanjung Makmur")
+    dpa = tmp_path / "dpa_2025.xlsx"
+    synth.write_dpa_xlsx(master, dpa)
+    store = Store(app_env, data_dir=app_env.parent / "data")
+    try:
+        res = ingest_paths(store, [dpa])
+        assert all(r["status"] in ("accepted", "flagged") for r in res), res
+    finally:
+        store.close()
+
+    run(at)
+    assert at.sidebar.selectbox(key="_w_tahun").value == 2026  # the chosen year stays
+    years = at.sidebar.selectbox(key="_w_tahun").options
+    assert "2025" in years and "2026" in years
