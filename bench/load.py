@@ -833,7 +833,12 @@ def print_table(fig: dict) -> None:
                 f"opening the file p50 {s['db_open_p50']:.3f} s)"
             )
         else:
-            print(f"   of the servers' run time: {s['share_cpu']:.0%} CPU of the script thread (no lock file)")
+            print(
+                f"   of the servers' run time: {s['share_cpu']:.0%} CPU of the script thread, "
+                f"{s['share_lock_wait']:.0%} waiting for a free connection of the pool (p50 "
+                f"{s['db_lock_wait_p50']:.3f} s, p95 {s['db_lock_wait_p95']:.3f} s per run; "
+                f"{s['db_sessions_p50']:.0f} Store sessions a run)"
+            )
             for k, x in s.get("replicas", {}).items():
                 print(f"   replica {k}: {x['runs']} runs, p50 {f(x['p50'])} s, p95 {f(x['p95'])} s")
         for page, x in s["pages"].items():

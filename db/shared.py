@@ -61,6 +61,13 @@ def _add(name: str, value: float) -> None:
     setattr(STATS, name, getattr(STATS, name, 0) + value)
 
 
+def record_session(waited: float) -> None:
+    """Count a Store session of this thread that did not go through :class:`SharedFile` (one on
+    PostgreSQL) and the seconds it waited for its connection (a free one of the pool)."""
+    _add("sessions", 1)
+    _add("wait", waited)
+
+
 def _try_flock(fd: int, mode: int) -> bool:
     try:
         fcntl.flock(fd, mode | fcntl.LOCK_NB)

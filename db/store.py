@@ -41,7 +41,7 @@ from db.rakor import RakorQueries
 from db.request import RequestQueries
 from db.sessions import SessionQueries
 from db.shared import StoreBusy as StoreBusy  # re-exported: the database stayed busy too long
-from db.shared import shared_file
+from db.shared import record_session, shared_file
 from db.summary import SummaryQueries, atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -403,11 +403,13 @@ class Store(
                     self._leave()
             return
         if self.pg:
+            start = time.perf_counter()
             try:
                 connection = self._pg_pool().connection(timeout=self.wait)
                 pg_con = connection.__enter__()
             except PoolBusy:
                 raise StoreBusy("semua koneksi ke PostgreSQL sedang terpakai") from None
+            record_session(time.perf_counter() - start)  # for the timing log (ui.web)
             try:
                 self._enter(pg_con, mode)
                 try:

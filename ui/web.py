@@ -138,7 +138,8 @@ def install_timing_log() -> bool:
     ``session`` (Streamlit session id), ``outcome`` (``ok``, ``rerun``, ``stop`` or
     ``exception``), and of the database (:data:`db.shared.STATS`): ``db_sessions`` (Store
     sessions opened), the seconds spent waiting for the database (``db_lock_wait_seconds``:
-    for a writing session of this process, or for another process that had the file) and
+    on a DuckDB file for a writing session of this process or for another process that had the
+    file; on PostgreSQL for a free connection of the pool) and
     opening the file (``db_open_seconds``). Off (and free) when the variable is unset. Wraps the
     function through which Streamlit's ScriptRunner executes the script; returns whether the log
     is on."""
