@@ -825,22 +825,16 @@ def print_table(fig: dict) -> None:
             f"server's own time per script run ({s['runs']} runs): p50 {s['p50']:.3f} s, p95 {s['p95']:.3f} s; "
             f"CPU p50 {s['cpu_p50']:.3f} s, p95 {s['cpu_p95']:.3f} s; {s['outcomes']}"
         )
-        if engine == "duckdb":
-            print(
-                f"   of the server's run time: {s['share_cpu']:.0%} CPU of the script thread, "
-                f"{s['share_lock_wait']:.0%} waiting for the database (p50 {s['db_lock_wait_p50']:.3f} s, "
-                f"p95 {s['db_lock_wait_p95']:.3f} s per run; {s['db_sessions_p50']:.0f} Store sessions a run, "
-                f"opening the file p50 {s['db_open_p50']:.3f} s)"
-            )
-        else:
-            print(
-                f"   of the servers' run time: {s['share_cpu']:.0%} CPU of the script thread, "
-                f"{s['share_lock_wait']:.0%} waiting for a free connection of the pool (p50 "
-                f"{s['db_lock_wait_p50']:.3f} s, p95 {s['db_lock_wait_p95']:.3f} s per run; "
-                f"{s['db_sessions_p50']:.0f} Store sessions a run)"
-            )
-            for k, x in s.get("replicas", {}).items():
-                print(f"   replica {k}: {x['runs']} runs, p50 {f(x['p50'])} s, p95 {f(x['p95'])} s")
+        duck = engine == "duckdb"
+        whose, waiting_for = ("server's", "the database") if duck else ("servers'", "a free connection of the pool")
+        opening = f", opening the file p50 {s['db_open_p50']:.3f} s" if duck else ""
+        print(
+            f"   of the {whose} run time: {s['share_cpu']:.0%} CPU of the script thread, "
+            f"{s['share_lock_wait']:.0%} waiting for {waiting_for} (p50 {s['db_lock_wait_p50']:.3f} s, "
+            f"p95 {s['db_lock_wait_p95']:.3f} s per run; {s['db_sessions_p50']:.0f} Store sessions a run{opening})"
+        )
+        for k, x in s.get("replicas", {}).items():  # only with more than one replica
+            print(f"   replica {k}: {x['runs']} runs, p50 {f(x['p50'])} s, p95 {f(x['p95'])} s")
         for page, x in s["pages"].items():
             print(f"   {page:<30} {x['runs']:>5} runs  p50 {x['p50']:.3f}  p95 {x['p95']:.3f}")
     c = fig["cli"]
