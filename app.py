@@ -16,7 +16,7 @@ from db.store import StoreBusy, Unreachable
 from ui import cache
 from ui.auth import gate, login_pages, must_change_password, run_page, sidebar_account
 from ui.setup import setup_gate
-from ui.state import get_store, sidebar_period
+from ui.state import get_store, sidebar_period, sidebar_wilayah
 from ui.style import SIDEBAR_TOP_KEY
 from ui.style import apply as apply_style
 
@@ -121,6 +121,7 @@ with top:
 try:
     with top:
         sidebar_period(store)
+        sidebar_wilayah(store, user.opd_scope)
     sidebar_account(store, user)
     goto = st.session_state.pop("_goto", None)
     if goto is not None and goto != nav.url_path:

@@ -3,7 +3,8 @@
 A province of ``n_kab`` kabupaten, each with ``n_opd`` OPDs of ``n_sub`` sub kegiatan, reporting
 every month: 35 x 40 x 500 x 12 = about 8.4 M realisasi rows. Pantau's schema is per kabupaten,
 so the province is modelled as 1,400 OPDs whose kode and nama carry their kabupaten
-(``3201/1.02.0.00.0.00.01.0000``, ``Kab. Batu Jaya - Dinas Kesehatan``).
+(``3201/1.02.0.00.0.00.01.0000``, ``Kab. Batu Jaya - Dinas Kesehatan``) and which name it as
+their kabupaten/kota (``opd.wilayah``: ``Kabupaten Batu Jaya``).
 
 The database is created through :class:`db.store.Store` (so the migrations run) and filled with
 DuckDB SQL (``range``, ``hash``-based pseudo-random values) inside one Store session; no Excel
@@ -43,7 +44,7 @@ import pandas as pd
 from scripts import synth  # names of OPDs, programs, problems
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: OPDs name their kabupaten (opd.wilayah)
 PROVINCE = {"seed": 35, "year": 2025, "n_kab": 35, "n_opd": 40, "n_sub": 500, "months": 12}
 # 10 programs x 5 kegiatan x 10 sub kegiatan = 500 sub kegiatan per OPD
 PROGRAMS, KEGIATAN, SUBS = 10, 5, 10
@@ -348,7 +349,10 @@ def build(path: Path, cfg: dict) -> dict:
         con.execute("CREATE TEMP TABLE g_opd AS SELECT * FROM _opds")
         con.unregister("_template")
         con.unregister("_opds")
-        con.execute("INSERT INTO opd (kode, nama, singkatan) SELECT kode, nama, singkatan FROM g_opd ORDER BY kode")
+        con.execute(
+            "INSERT INTO opd (kode, nama, singkatan, wilayah) "
+            "SELECT kode, nama, singkatan, 'Kabupaten ' || kab_nama FROM g_opd ORDER BY kode"
+        )
         con.execute(_SUBS)
         con.execute(_REPORTS)
         con.execute(_IMPORTS)

@@ -12,6 +12,9 @@ no DPA or no report.
 exit 1 when the period has no DPA or no report.
 ``backup [--db PATH] --out FILE.zip`` writes a backup; ``restore [--db PATH] FILE.zip``
 restores one into an install without data.
+``wilayah list|set NAMA|clear [--opd KODE]... [--kode-awal AWALAN]`` lists or sets the
+kabupaten/kota of OPDs (a province install); ``recap``, ``export`` and ``pack`` take
+``--wilayah NAMA`` for the OPDs of one kabupaten/kota.
 ``rebuild-summary [--db PATH] [--tahun Y]`` recomputes the recap summary from the leaf rows and
 prints, per year, what differed (JSON).
 ``kinerja [--db PATH] --year Y (--month M | --triwulan N | --annual) [--unit NAMA] [--json] [--out FILE.xlsx]``
@@ -47,6 +50,7 @@ from core.migrate import MigrateError, migrate
 from core.recap import kabupaten_totals, recap_opd
 from core.settings import MATERI_BARIS_MAX, MATERI_BARIS_MIN
 from core.settings import load as load_settings
+from core.wilayah import WilayahError, select_opds
 from db.store import Store, StoreBusy, Unreachable
 from etl.issues import Rejected
 from etl.mapping import Layout, Mapping
@@ -163,6 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
     mig.add_argument("--from-data", metavar="DIR", help="folder data asal (arsip berkas asli; bawaan: PANTAU_DATA)")
     mig.add_argument("--to-data", metavar="DIR", help="folder data tujuan (bawaan: sama dengan asal)")
     _user_option(mig)
+    wil = sub.add_parser("wilayah", help="kabupaten/kota tiap OPD (instalasi pemerintah provinsi)")
+    wil.add_argument("action", choices=["list", "set", "clear"], help="list: daftar; set: tetapkan; clear: kosongkan")
+    wil.add_argument("nama", nargs="?", help='nama kabupaten/kota untuk set, mis. "Kabupaten Tanjung Makmur"')
+    wil.add_argument("--db")
+    wil.add_argument("--opd", action="append", default=[], metavar="KODE", help="kode, singkatan, atau nama OPD")
+    wil.add_argument("--kode-awal", metavar="AWALAN", help="semua OPD yang kodenya diawali ini, mis. 3201/")
+    _user_option(wil)
+    for cmd in (rec, exp, pk):
+        cmd.add_argument("--wilayah", metavar="NAMA", help="hanya OPD satu kabupaten/kota (instalasi provinsi)")
     reb = sub.add_parser("rebuild-summary", help="hitung ulang ringkasan rekap (recap_summary) dari baris sub kegiatan")
     reb.add_argument("--db")
     reb.add_argument("--tahun", "--year", dest="tahun", type=int, help="hanya satu tahun anggaran (bawaan: semua)")
@@ -286,9 +299,53 @@ def cmd_layouts(args) -> int:
     return 0
 
 
+def _wilayah_known(store: Store, name: str | None) -> bool:
+    """Whether ``--wilayah`` names a kabupaten/kota of the OPDs (or is not given); says which
+    there are when not."""
+    if not name or name in store.wilayah_list():
+        return True
+    known = ", ".join(store.wilayah_list()) or "belum ada; tetapkan dengan: python -m cli wilayah set"
+    print(f"Kesalahan: kabupaten/kota '{name}' tidak dikenal. Yang ada: {known}.", file=sys.stderr)
+    return False
+
+
+def cmd_wilayah(args) -> int:
+    """``wilayah``: list the kabupaten/kota with their OPD counts, or set/clear that of OPDs."""
+    with Store(args.db) as store:
+        opds = store.opds()
+        if args.action == "list":
+            counts: dict[str, int] = {}
+            for o in opds:
+                label = o.wilayah or "(tanpa kabupaten/kota)"
+                counts[label] = counts.get(label, 0) + 1
+            for label, n in sorted(counts.items(), key=lambda kv: (kv[0].startswith("("), kv[0])):
+                print(f"{label}: {n} OPD")
+            return 0
+        if args.action == "set" and not (args.nama or "").strip():
+            print(
+                'Kesalahan: sebutkan nama kabupaten/kota, mis. wilayah set "Kabupaten Tanjung Makmur".', file=sys.stderr
+            )
+            return 2
+        who = actor(store, args, {"admin"}, "menetapkan kabupaten/kota OPD")
+        if who is None:
+            return 1
+        try:
+            kodes = select_opds(opds, args.opd, args.kode_awal)
+        except WilayahError as exc:
+            print(f"Kesalahan: {exc}", file=sys.stderr)
+            return 1
+        name: str | None = args.nama.strip() if args.action == "set" else None
+        changed = store.set_wilayah({k: name for k in kodes}, who)
+    what = f"ditetapkan ke {name}" if name else "dikosongkan"
+    print(f"Kabupaten/kota {len(kodes)} OPD {what} ({changed} berubah).")
+    return 0
+
+
 def cmd_recap(args) -> int:
     with Store(args.db) as store:
-        df = recap_opd(store, args.year, args.month)
+        if not _wilayah_known(store, args.wilayah):
+            return 1
+        df = recap_opd(store, args.year, args.month, wilayah=args.wilayah)
     cols = [
         "opd",
         "sub_kegiatan",
@@ -346,7 +403,7 @@ def cmd_export(args) -> int:
     label = period_label(args.year, args.month)
     with Store(args.db) as store:
         who = actor(store, args, UNSCOPED_ROLES, "mengekspor rekap")
-        if who is None:
+        if who is None or not _wilayah_known(store, args.wilayah):
             return 1
         opd = None
         if args.opd:
@@ -355,7 +412,7 @@ def cmd_export(args) -> int:
                 known = ", ".join(o.singkatan or o.kode for o in store.opds()) or "belum ada; impor DPA dahulu"
                 print(f"Kesalahan: OPD '{args.opd}' tidak dikenal. OPD yang ada: {known}.", file=sys.stderr)
                 return 1
-        recap = recap_opd(store, args.year, args.month, opd)
+        recap = recap_opd(store, args.year, args.month, opd, wilayah=args.wilayah)
         if recap.empty:
             print(
                 f"Kesalahan: belum ada DPA atau laporan untuk {label}; rekap tidak dibuat. Impor DPA dan "
@@ -371,11 +428,12 @@ def cmd_export(args) -> int:
                 file=sys.stderr,
             )
             return 1
-        data = recap_workbook(store, args.year, args.month, opd)
+        data = recap_workbook(store, args.year, args.month, opd, wilayah=args.wilayah)
         out = Path(args.out)
         if not write_output(out, data):
             return 1
-        record_written(store, who, out, f"rekap siap cetak {recap['opd'].iloc[0] if opd else 'semua OPD'} {label}")
+        scope = recap["opd"].iloc[0] if opd else args.wilayah or "semua OPD"
+        record_written(store, who, out, f"rekap siap cetak {scope} {label}")
     print(
         f"Rekap {label} ditulis ke {out}: {tot['opd_total']} OPD ({tot['opd_reported']} sudah lapor), "
         f"{tot['sub_kegiatan']} sub kegiatan, pagu {rupiah(tot['pagu'])}, realisasi "
@@ -389,9 +447,17 @@ def cmd_pack(args) -> int:
     label = period_label(args.year, args.month)
     with Store(args.db) as store:
         who = actor(store, args, UNSCOPED_ROLES, "menyusun materi rakor")
-        if who is None:
+        if who is None or not _wilayah_known(store, args.wilayah):
             return 1
-        pack = pack_data(store, args.year, args.month, load_settings(store), dt.date.today(), top_n=args.baris_slide)
+        pack = pack_data(
+            store,
+            args.year,
+            args.month,
+            load_settings(store),
+            dt.date.today(),
+            top_n=args.baris_slide,
+            wilayah=args.wilayah,
+        )
         if not pack.has_data or not pack.has_reports:
             what = "DPA atau laporan" if not pack.has_data else "laporan realisasi OPD"
             print(
@@ -507,6 +573,7 @@ COMMANDS = {
     "kinerja": cmd_kinerja,
     "migrate": cmd_migrate,
     "rebuild-summary": cmd_rebuild_summary,
+    "wilayah": cmd_wilayah,
 }
 
 

@@ -26,15 +26,19 @@ GROUP_COLUMNS = [
 MASALAH_COLUMNS = ["opd_kode", "opd", "permasalahan", "solusi", "sub_kegiatan", "pagu"]
 
 
-def by_jenis(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def by_jenis(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> pd.DataFrame:
     """:func:`core.recap.jenis_recap` keyed ``fisik`` / ``non_fisik`` (fisik first)."""
-    return jenis_recap(store, year, month, opd).rename(columns={"jenis": "key"})[GROUP_COLUMNS]
+    return jenis_recap(store, year, month, opd, wilayah=wilayah).rename(columns={"jenis": "key"})[GROUP_COLUMNS]
 
 
-def by_sumber_dana(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def by_sumber_dana(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> pd.DataFrame:
     """:func:`core.recap.sumber_dana_recap`: one row per sumber dana, largest pagu first, sub
     kegiatan without one last ("Tidak disebutkan")."""
-    return sumber_dana_recap(store, year, month, opd)[GROUP_COLUMNS]
+    return sumber_dana_recap(store, year, month, opd, wilayah=wilayah)[GROUP_COLUMNS]
 
 
 def masalah_per_opd(leaves: pd.DataFrame) -> pd.DataFrame:

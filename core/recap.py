@@ -109,17 +109,19 @@ def recap_opd(
     month: int,
     opd: str | None = None,
     *,
+    wilayah: str | None = None,
     dana: list[str] | None = None,
     jenis: str | None = None,
 ) -> pd.DataFrame:
     """One row per OPD (only ``opd`` when given), by name: pagu, realisasi keuangan Rp and %, fisik %
     (pagu-weighted), deviasi, pagu of fisik konstruksi and non fisik, and whether the OPD has
-    reported for the month. ``dana`` / ``jenis`` count only the sub kegiatan of those sumber dana
+    reported for the month; only the OPDs of kabupaten/kota ``wilayah`` when given (a province
+    install). ``dana`` / ``jenis`` count only the sub kegiatan of those sumber dana
     / that jenis (see :func:`leaf_recap`).
 
     OPDs that have not reported keep their DPA pagu and show no realisation (NaN).
     """
-    return _recap_frame(store.recap_sums(year, month, opd, dana=dana, jenis=jenis))
+    return _recap_frame(store.recap_sums(year, month, opd, wilayah=wilayah, dana=dana, jenis=jenis))
 
 
 def _recap_frame(sums: pd.DataFrame) -> pd.DataFrame:
@@ -179,10 +181,12 @@ def kabupaten_totals(recap: pd.DataFrame) -> dict:
     )
 
 
-def same_period_last_year(store: Store, year: int, month: int, opd: str | None = None) -> dict | None:
+def same_period_last_year(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> dict | None:
     """:func:`kabupaten_totals` of the same month one year earlier, or ``None`` when no OPD
     reported then (Ringkasan and the meeting pack compare with it)."""
-    tot = kabupaten_totals(recap_opd(store, year - 1, month, opd))
+    tot = kabupaten_totals(recap_opd(store, year - 1, month, opd, wilayah=wilayah))
     return tot if tot["opd_reported"] else None
 
 
@@ -200,11 +204,12 @@ def opd_level(
     month: int,
     opd: str | None = None,
     *,
+    wilayah: str | None = None,
     dana: list[str] | None = None,
     jenis: str | None = None,
 ) -> pd.DataFrame:
     """The Rekap OPD table: :func:`recap_opd` by OPD code with the columns of :func:`level_recap`."""
-    recap = recap_opd(store, year, month, opd, dana=dana, jenis=jenis)
+    recap = recap_opd(store, year, month, opd, wilayah=wilayah, dana=dana, jenis=jenis)
     return recap.sort_values("opd_kode", kind="stable")[LEVELS["opd"] + FIGURES].reset_index(drop=True)
 
 
@@ -215,6 +220,7 @@ def level_recap(
     level: str,
     opd: str | None = None,
     *,
+    wilayah: str | None = None,
     dana: list[str] | None = None,
     jenis: str | None = None,
 ) -> pd.DataFrame:
@@ -222,17 +228,20 @@ def level_recap(
     :data:`FIGURES`, by code; only ``opd``'s and only the sub kegiatan of ``dana`` / ``jenis``
     when given (see :func:`leaf_recap`). The figures of an OPD are those of :func:`recap_opd`."""
     if level == "opd":
-        return opd_level(store, year, month, opd, dana=dana, jenis=jenis)
-    sums = store.group_sums(year, month, level, opd, dana=dana, jenis=jenis)
+        return opd_level(store, year, month, opd, wilayah=wilayah, dana=dana, jenis=jenis)
+    sums = store.group_sums(year, month, level, opd, wilayah=wilayah, dana=dana, jenis=jenis)
     if sums.empty:
         return pd.DataFrame(columns=LEVELS[level] + FIGURES)
     return figures(sums)[LEVELS[level] + FIGURES]
 
 
-def sumber_dana_list(store: Store, year: int, month: int, opd: str | None = None) -> list[str]:
+def sumber_dana_list(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> list[str]:
     """Every single sumber dana named by the period's sub kegiatan ("DAU, PAD" names two), sorted:
     the choices of the sumber dana filter."""
-    return sorted({f.strip() for v in store.leaf_sumber_dana(year, month, opd) for f in str(v).split(",") if f.strip()})
+    texts = store.leaf_sumber_dana(year, month, opd, wilayah=wilayah)
+    return sorted({f.strip() for v in texts for f in str(v).split(",") if f.strip()})
 
 
 def leaf_recap(
@@ -241,6 +250,7 @@ def leaf_recap(
     month: int,
     opd: str | None = None,
     *,
+    wilayah: str | None = None,
     dana: list[str] | None = None,
     jenis: str | None = None,
     behind: float | None = None,
@@ -250,7 +260,7 @@ def leaf_recap(
     those whose sumber dana text contains one of ``dana``, only ``jenis`` (``fisik``;
     ``non_fisik`` is everything else) and only those more than ``behind`` points behind their
     target fisik when given (selected in the database)."""
-    df = store.leaf_rows(year, month, opd, dana=dana, jenis=jenis, behind=behind)
+    df = store.leaf_rows(year, month, opd, wilayah=wilayah, dana=dana, jenis=jenis, behind=behind)
     return _leaf_figures(df) if not df.empty else df
 
 
@@ -266,10 +276,12 @@ JENIS_LABEL = {"fisik": "Fisik konstruksi", "non_fisik": "Non fisik"}
 JENIS_COLUMNS = ["jenis", "label"] + FIGURES
 
 
-def jenis_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def jenis_recap(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> pd.DataFrame:
     """Fisik konstruksi, then non fisik (anything not classified fisik), those that occur, with
     :data:`FIGURES`; realisasi keuangan is 0 (not missing) where nobody reported."""
-    sums = store.group_sums(year, month, "jenis", opd)
+    sums = store.group_sums(year, month, "jenis", opd, wilayah=wilayah)
     if sums.empty:
         return pd.DataFrame(columns=JENIS_COLUMNS)
     out = figures(sums)
@@ -288,12 +300,14 @@ def _spelled(value) -> str | None:
     return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
 
 
-def sumber_dana_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def sumber_dana_recap(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> pd.DataFrame:
     """One row per sumber dana (DAU, DAK Fisik, Bankeu, ... as the DPA or the report names it;
     spellings that differ only in case or spaces are one source, ``key`` upper case, labelled by
     the most common spelling) with :data:`FIGURES`, largest pagu first; sub kegiatan without one
     last, key ``""``, labelled "Tidak disebutkan"."""
-    sums = store.group_sums(year, month, "sumber_dana", opd)
+    sums = store.group_sums(year, month, "sumber_dana", opd, wilayah=wilayah)
     if sums.empty:
         return pd.DataFrame(columns=SUMBER_COLUMNS)
     text = sums["sumber_dana"].map(_spelled)
@@ -335,20 +349,46 @@ def kontrak_kritis(leaves: pd.DataFrame, awal: float, akhir: float) -> pd.DataFr
     return fisik[is_kritis(fisik["target_fisik"], fisik["deviasi"], awal, akhir)].sort_values("deviasi", kind="stable")
 
 
-def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> pd.DataFrame:
+def kritis_recap(
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None,
+    awal: float,
+    akhir: float,
+    *,
+    wilayah: str | None = None,
+) -> pd.DataFrame:
     """:func:`kontrak_kritis` of the period (only ``opd``'s when given) with the columns
     :data:`KRITIS_COLUMNS`, ``opd``, ``keuangan_pct`` and ``deviasi``: the kontrak kritis of the
     Ringkasan KPI, the Fisik page and the meeting pack. Reads only the fisik konstruksi rows
     behind by more than the smaller threshold (a kritis row always is)."""
-    leaves = store.leaf_rows(year, month, opd, jenis="fisik", behind=min(awal, akhir), columns=KRITIS_COLUMNS)
+    leaves = store.leaf_rows(
+        year, month, opd, wilayah=wilayah, jenis="fisik", behind=min(awal, akhir), columns=KRITIS_COLUMNS
+    )
     return kontrak_kritis(_leaf_figures(leaves) if not leaves.empty else leaves, awal, akhir)
 
 
-def kritis_count(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> int:
+def kritis_count(
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None,
+    awal: float,
+    akhir: float,
+    *,
+    wilayah: str | None = None,
+) -> int:
     """How many rows :func:`kritis_recap` has (the same rows and test), reading only the columns
     the test needs: the count the Materi Rakor page shows before it builds the pack."""
     leaves = store.leaf_rows(
-        year, month, opd, jenis="fisik", behind=min(awal, akhir), columns=["jenis", "target_fisik", "realisasi_fisik"]
+        year,
+        month,
+        opd,
+        wilayah=wilayah,
+        jenis="fisik",
+        behind=min(awal, akhir),
+        columns=["jenis", "target_fisik", "realisasi_fisik"],
     )
     if leaves.empty:
         return 0
@@ -357,13 +397,21 @@ def kritis_count(store: Store, year: int, month: int, opd: str | None, awal: flo
     return int(pd.Series(is_kritis(fisik["target_fisik"], dev, awal, akhir), dtype=bool).sum())
 
 
-def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None, upto: int = 12) -> pd.DataFrame:
+def kurva_s(
+    store: Store,
+    year: int,
+    opd: str | None = None,
+    kode: str | None = None,
+    upto: int = 12,
+    *,
+    wilayah: str | None = None,
+) -> pd.DataFrame:
     """Month by month (1..``upto``): pagu, realisasi keuangan %, fisik % and target fisik % of the
     kabupaten or one OPD (:func:`kabupaten_totals` of :func:`recap_opd`, the Ringkasan numbers),
     or of one sub kegiatan ``kode`` of the OPD ``opd`` (cumulative values as reported each month)."""
     if kode is not None and opd is None:
         raise ValueError("kurva_s: a sub kegiatan is chosen within an OPD (kode needs opd)")
-    by_month = store.recap_sums_by_month(year, 1, upto, opd, kode=kode)
+    by_month = store.recap_sums_by_month(year, 1, upto, opd, wilayah=wilayah, kode=kode)
     # the figures of every OPD-month at once (one pass over the rows, not one per month)
     recap = _recap_frame(by_month.drop(columns="bulan")).assign(bulan=by_month["bulan"].to_numpy())
     months = dict(tuple(recap.groupby("bulan", sort=False))) if len(recap) else {}

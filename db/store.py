@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import threading
@@ -76,10 +77,12 @@ class OpdRow:
     kode: str
     nama: str
     singkatan: str | None
+    wilayah: str | None = None  # the kabupaten/kota of a province install (None: the own daerah)
 
 
 # The leaf rows (sub kegiatan) of the months $bulan_dari..$bulan_sampai of $tahun (only OPD $opd's
-# when not NULL; the filter sits inside so one OPD's rows cost one OPD's scan): an OPD's DPA sub
+# when not NULL, only the OPDs of kabupaten/kota $wilayah when not NULL; the filters sit inside so
+# one OPD's rows cost one OPD's scan): an OPD's DPA sub
 # kegiatan for the year plus any reported code missing from the DPA, once per month, in one
 # FULL JOIN of the rows of the reports in force with the DPA. Reported values where the OPD's
 # active report of the month has the row (pagu: the reported one), else the DPA pagu with no
@@ -92,17 +95,20 @@ _LEAF_CTE = """
         SELECT id, opd_kode, bulan, created_at FROM import
         WHERE kind = 'realisasi' AND tahun = $tahun AND bulan BETWEEN $bulan_dari AND $bulan_sampai
           AND superseded_by IS NULL AND ($opd::VARCHAR IS NULL OR opd_kode = $opd)
+          AND ($wilayah::VARCHAR IS NULL OR opd_kode IN (SELECT kode FROM opd WHERE wilayah = $wilayah))
     ),
     r AS (SELECT x.* FROM realisasi x JOIN active a ON x.import_id = a.id),  -- x.bulan = a.bulan
     kas AS (
         SELECT opd_kode, sub_kegiatan_kode, bulan,
                sum(nilai) OVER (PARTITION BY opd_kode, sub_kegiatan_kode ORDER BY bulan) AS kas_kum
         FROM anggaran_kas WHERE tahun = $tahun AND ($opd::VARCHAR IS NULL OR opd_kode = $opd)
+          AND ($wilayah::VARCHAR IS NULL OR opd_kode IN (SELECT kode FROM opd WHERE wilayah = $wilayah))
     ),
     sk AS (
         SELECT m.bulan, s.* FROM sub_kegiatan s
         CROSS JOIN (SELECT g::INTEGER AS bulan FROM generate_series($bulan_dari, $bulan_sampai) AS t(g)) m
         WHERE s.tahun = $tahun AND ($opd::VARCHAR IS NULL OR s.opd_kode = $opd)
+          AND ($wilayah::VARCHAR IS NULL OR s.opd_kode IN (SELECT kode FROM opd WHERE wilayah = $wilayah))
     ),
     leaf0 AS (
         SELECT coalesce(r.bulan, sk.bulan) AS bulan, coalesce(r.opd_kode, sk.opd_kode) AS opd_kode,
@@ -214,11 +220,11 @@ _RECAP_SUMS = """
 """
 
 
-def _leaf_params(tahun: int, dari: int, sampai: int, opd: str | None, **more) -> dict:
+def _leaf_params(tahun: int, dari: int, sampai: int, opd: str | None, wilayah: str | None = None, **more) -> dict:
     """Named parameters of ``_LEAF_CTE`` (``more``: those of the query, e.g. ``_LEAF_FILTER``'s)."""
     if "dana" in more:
         more["dana"] = list(more["dana"]) if more["dana"] else None
-    return dict(tahun=tahun, bulan_dari=dari, bulan_sampai=sampai, opd=opd, **more)
+    return dict(tahun=tahun, bulan_dari=dari, bulan_sampai=sampai, opd=opd, wilayah=wilayah, **more)
 
 
 # Groupings of :meth:`Store.group_sums`: the key columns of each.
@@ -685,8 +691,44 @@ class Store(
     @_reading
     def opds(self) -> list[OpdRow]:
         """The OPD master list, by name."""
-        rows = self.con.execute("SELECT kode, nama, singkatan FROM opd ORDER BY nama").fetchall()
+        rows = self.con.execute("SELECT kode, nama, singkatan, wilayah FROM opd ORDER BY nama").fetchall()
         return [OpdRow(*r) for r in rows]
+
+    @_reading
+    def wilayah_list(self) -> list[str]:
+        """The kabupaten/kota the OPDs belong to (a province install), by name; empty when no
+        OPD names one (a kabupaten/kota install)."""
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT wilayah FROM opd WHERE wilayah IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ]
+
+    @_connected
+    def set_wilayah(self, assign: dict[str, str | None], actor: str) -> int:
+        """Set the kabupaten/kota of OPDs (kode -> nama kabupaten/kota; ``None`` or blank: the
+        install's own daerah), all or nothing, audited as ``opd_wilayah`` per changed OPD. Every
+        kode must be an OPD of the master list. Returns how many OPDs changed."""
+        known = {o.kode: o.wilayah for o in self.opds()}
+        unknown = sorted(set(assign) - set(known))
+        if unknown:
+            raise ValueError("OPD tidak dikenal: " + ", ".join(unknown[:10]))
+        wanted = {k: (" ".join(v.split()) or None) if isinstance(v, str) else None for k, v in assign.items()}
+        changed = {k: v for k, v in wanted.items() if v != known[k]}
+        if not changed:
+            return 0
+        with self.transaction():
+            self._wrote()
+            for kode, wilayah in changed.items():
+                self.con.execute("UPDATE opd SET wilayah = ? WHERE kode = ?", [wilayah, kode])
+            self.audit_many(
+                [
+                    (actor, "opd_wilayah", kode, json.dumps({"dari": known[kode], "menjadi": wilayah}))
+                    for kode, wilayah in changed.items()
+                ]
+            )
+        return len(changed)
 
     @_reading
     def sub_kegiatan_index(self) -> dict[tuple[int, str, str], tuple[str, str]]:
@@ -1303,11 +1345,13 @@ class Store(
         bulan: int,
         opd: str | None = None,
         *,
+        wilayah: str | None = None,
         dana: list[str] | None = None,
         jenis: str | None = None,
         kode: str | None = None,
     ) -> pd.DataFrame:
-        """Per OPD sums for a period (only ``opd`` when given): the raw material of
+        """Per OPD sums for a period (only ``opd`` when given, only the OPDs of kabupaten/kota
+        ``wilayah`` when given): the raw material of
         :func:`core.recap.recap_opd`. ``dana`` / ``jenis`` keep only the sub kegiatan of those
         sumber dana / that jenis (see ``_LEAF_FILTER``).
 
@@ -1315,7 +1359,7 @@ class Store(
         missing from the DPA. Pagu is the reported pagu where reported, else the DPA pagu;
         a sub kegiatan an OPD left out of its report counts with no realisation.
         """
-        sums = self.recap_sums_by_month(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=kode)
+        sums = self.recap_sums_by_month(tahun, bulan, bulan, opd, wilayah=wilayah, dana=dana, jenis=jenis, kode=kode)
         return sums.drop(columns="bulan")
 
     @_reading
@@ -1326,6 +1370,7 @@ class Store(
         sampai: int,
         opd: str | None = None,
         *,
+        wilayah: str | None = None,
         dana: list[str] | None = None,
         jenis: str | None = None,
         kode: str | None = None,
@@ -1334,8 +1379,8 @@ class Store(
         a month with neither DPA nor report has no rows; only sub kegiatan ``kode`` when given).
         Without a filter the sums come from the summary (``recap_summary``), else from the leaf rows."""
         if not dana and jenis is None and kode is None:
-            return self.summary_sums_by_month(tahun, dari, sampai, opd)
-        return self.leaf_sums_by_month(tahun, dari, sampai, opd, dana=dana, jenis=jenis, kode=kode)
+            return self.summary_sums_by_month(tahun, dari, sampai, opd, wilayah=wilayah)
+        return self.leaf_sums_by_month(tahun, dari, sampai, opd, wilayah=wilayah, dana=dana, jenis=jenis, kode=kode)
 
     @_reading
     def leaf_sums_by_month(
@@ -1345,6 +1390,7 @@ class Store(
         sampai: int,
         opd: str | None = None,
         *,
+        wilayah: str | None = None,
         dana: list[str] | None = None,
         jenis: str | None = None,
         kode: str | None = None,
@@ -1361,7 +1407,7 @@ class Store(
             GROUP BY l.bulan, l.opd_kode, o.nama, o.singkatan
             ORDER BY l.bulan, o.nama, l.opd_kode
             """,
-            _leaf_params(tahun, dari, sampai, opd, dana=dana, jenis=jenis, kode=kode),
+            _leaf_params(tahun, dari, sampai, opd, wilayah, dana=dana, jenis=jenis, kode=kode),
         )
 
     @_reading
@@ -1372,6 +1418,7 @@ class Store(
         by: str,
         opd: str | None = None,
         *,
+        wilayah: str | None = None,
         dana: list[str] | None = None,
         jenis: str | None = None,
     ) -> pd.DataFrame:
@@ -1380,8 +1427,8 @@ class Store(
         :data:`GROUPS`), ordered by the key columns (missing last). Without a filter, the sums by
         jenis and by sumber dana come from the summary (``recap_summary``)."""
         if by in ("jenis", "sumber_dana") and not dana and jenis is None:
-            return self.summary_group_sums(tahun, bulan, by, opd)
-        return self.leaf_group_sums(tahun, bulan, by, opd, dana=dana, jenis=jenis)
+            return self.summary_group_sums(tahun, bulan, by, opd, wilayah=wilayah)
+        return self.leaf_group_sums(tahun, bulan, by, opd, wilayah=wilayah, dana=dana, jenis=jenis)
 
     @_reading
     def leaf_group_sums(
@@ -1391,6 +1438,7 @@ class Store(
         by: str,
         opd: str | None = None,
         *,
+        wilayah: str | None = None,
         dana: list[str] | None = None,
         jenis: str | None = None,
     ) -> pd.DataFrame:
@@ -1405,14 +1453,16 @@ class Store(
             GROUP BY {", ".join(k.split(" AS ")[0] for k in keys)}
             ORDER BY {", ".join(str(i + 1) for i in range(len(keys)))}
             """,
-            _leaf_params(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=None),
+            _leaf_params(tahun, bulan, bulan, opd, wilayah, dana=dana, jenis=jenis, kode=None),
         )
 
     @_reading
-    def leaf_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
+    def leaf_sumber_dana(
+        self, tahun: int, bulan: int, opd: str | None = None, *, wilayah: str | None = None
+    ) -> list[str]:
         """The distinct sumber dana texts of a period's sub kegiatan (as written, e.g. "DAU, PAD"): the
         summary keeps every one."""
-        return self.summary_sumber_dana(tahun, bulan, opd)
+        return self.summary_sumber_dana(tahun, bulan, opd, wilayah=wilayah)
 
     @_reading
     def leaf_sumber_dana_rows(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
@@ -1432,6 +1482,7 @@ class Store(
         bulan: int,
         opd: str | None = None,
         *,
+        wilayah: str | None = None,
         dana: list[str] | None = None,
         jenis: str | None = None,
         behind: float | None = None,
@@ -1455,11 +1506,13 @@ class Store(
               AND ($behind::DOUBLE IS NULL OR l.realisasi_fisik - l.target_fisik < -$behind)
             ORDER BY o.nama, l.kode
             """,
-            _leaf_params(tahun, bulan, bulan, opd, dana=dana, jenis=jenis, kode=None, behind=behind),
+            _leaf_params(tahun, bulan, bulan, opd, wilayah, dana=dana, jenis=jenis, kode=None, behind=behind),
         )
 
     @_reading
-    def reporting_status(self, tahun: int, bulan: int, opd: str | None = None) -> pd.DataFrame:
+    def reporting_status(
+        self, tahun: int, bulan: int, opd: str | None = None, *, wilayah: str | None = None
+    ) -> pd.DataFrame:
         """Per OPD of the year's DPA (or with a report): the report in force for the month, if
         any (import id, file, when, by whom, rows and flagged rows) and how many versions came in."""
         return self._df(
@@ -1481,20 +1534,22 @@ class Store(
             FROM opds x LEFT JOIN opd o ON o.kode = x.opd_kode
             LEFT JOIN cur c ON c.opd_kode = x.opd_kode
             LEFT JOIN versions v ON v.opd_kode = x.opd_kode
-            WHERE ?::VARCHAR IS NULL OR x.opd_kode = ?
+            WHERE (?::VARCHAR IS NULL OR x.opd_kode = ?) AND (?::VARCHAR IS NULL OR o.wilayah = ?)
             ORDER BY o.nama
             """,
-            [tahun, tahun, bulan, tahun, bulan, tahun, bulan, opd, opd],
+            [tahun, tahun, bulan, tahun, bulan, tahun, bulan, opd, opd, wilayah, wilayah],
         )
 
     @_reading
-    def classification(self, tahun: int, opd: str | None = None) -> pd.DataFrame:
-        """The DPA sub kegiatan of a year with their jenis, the rule that decided it and pagu."""
+    def classification(self, tahun: int, opd: str | None = None, *, wilayah: str | None = None) -> pd.DataFrame:
+        """The DPA sub kegiatan of a year with their jenis, the rule that decided it and pagu (only
+        ``opd``'s, only those of the OPDs of kabupaten/kota ``wilayah`` when given)."""
         return self._df(
             "SELECT sk.opd_kode, o.nama AS opd, sk.kode, sk.nama, sk.pagu, sk.sumber_dana, sk.jenis, "
             "sk.jenis_source, sk.jenis_rule FROM sub_kegiatan sk LEFT JOIN opd o ON o.kode = sk.opd_kode "
-            "WHERE sk.tahun = ? AND (?::VARCHAR IS NULL OR sk.opd_kode = ?) ORDER BY o.nama, sk.kode",
-            [tahun, opd, opd],
+            "WHERE sk.tahun = ? AND (?::VARCHAR IS NULL OR sk.opd_kode = ?) "
+            "AND (?::VARCHAR IS NULL OR o.wilayah = ?) ORDER BY o.nama, sk.kode",
+            [tahun, opd, opd, wilayah, wilayah],
         )
 
     @_connected

@@ -78,7 +78,9 @@ class SummaryQueries(QueryMixin):
         _SUM_NAMES: tuple[str, ...]
         _local: Any
 
-        def _leaf_params(self, tahun: int, dari: int, sampai: int, opd: str | None) -> dict: ...
+        def _leaf_params(
+            self, tahun: int, dari: int, sampai: int, opd: str | None, wilayah: str | None = None
+        ) -> dict: ...
 
         def transaction(self) -> AbstractContextManager[Any]: ...
 
@@ -224,7 +226,9 @@ class SummaryQueries(QueryMixin):
 
     # ------------------------------------------------------------------ reads
     @reading
-    def summary_sums_by_month(self, tahun: int, dari: int, sampai: int, opd: str | None = None) -> pd.DataFrame:
+    def summary_sums_by_month(
+        self, tahun: int, dari: int, sampai: int, opd: str | None = None, *, wilayah: str | None = None
+    ) -> pd.DataFrame:
         """The rows of ``Store.recap_sums_by_month`` without a filter, added up from the summary."""
         sums = ", ".join(_sum_of(n) for n in self._SUM_NAMES)
         return self._df(
@@ -232,14 +236,17 @@ class SummaryQueries(QueryMixin):
             SELECT s.bulan, s.opd_kode, o.nama AS opd, o.singkatan, {sums}, max(s.reported_at) AS reported_at
             FROM recap_summary s LEFT JOIN opd o ON o.kode = s.opd_kode
             WHERE s.tahun = ? AND s.bulan BETWEEN ? AND ? AND (CAST(? AS VARCHAR) IS NULL OR s.opd_kode = ?)
+              AND (CAST(? AS VARCHAR) IS NULL OR o.wilayah = ?)
             GROUP BY s.bulan, s.opd_kode, o.nama, o.singkatan
             ORDER BY s.bulan, o.nama, s.opd_kode
             """,
-            [tahun, dari, sampai, opd, opd],
+            [tahun, dari, sampai, opd, opd, wilayah, wilayah],
         )
 
     @reading
-    def summary_group_sums(self, tahun: int, bulan: int, by: str, opd: str | None = None) -> pd.DataFrame:
+    def summary_group_sums(
+        self, tahun: int, bulan: int, by: str, opd: str | None = None, *, wilayah: str | None = None
+    ) -> pd.DataFrame:
         """The rows of ``Store.group_sums`` by ``jenis`` or ``sumber_dana`` without a filter, added
         up from the summary."""
         if by not in ("jenis", "sumber_dana"):
@@ -249,20 +256,24 @@ class SummaryQueries(QueryMixin):
             f"""
             SELECT s.{by}, {sums} FROM recap_summary s
             WHERE s.tahun = ? AND s.bulan = ? AND (CAST(? AS VARCHAR) IS NULL OR s.opd_kode = ?)
+              AND (CAST(? AS VARCHAR) IS NULL OR s.opd_kode IN (SELECT kode FROM opd WHERE wilayah = ?))
             GROUP BY s.{by} ORDER BY 1
             """,
-            [tahun, bulan, opd, opd],
+            [tahun, bulan, opd, opd, wilayah, wilayah],
         )
 
     @reading
-    def summary_sumber_dana(self, tahun: int, bulan: int, opd: str | None = None) -> list[str]:
+    def summary_sumber_dana(
+        self, tahun: int, bulan: int, opd: str | None = None, *, wilayah: str | None = None
+    ) -> list[str]:
         """The distinct sumber dana texts of a period's sub kegiatan, from the summary."""
         return [
             r[0]
             for r in self.con.execute(
                 "SELECT DISTINCT sumber_dana FROM recap_summary WHERE tahun = ? AND bulan = ? "
-                "AND (CAST(? AS VARCHAR) IS NULL OR opd_kode = ?) AND sumber_dana IS NOT NULL ORDER BY 1",
-                [tahun, bulan, opd, opd],
+                "AND (CAST(? AS VARCHAR) IS NULL OR opd_kode = ?) AND sumber_dana IS NOT NULL "
+                "AND (CAST(? AS VARCHAR) IS NULL OR opd_kode IN (SELECT kode FROM opd WHERE wilayah = ?)) ORDER BY 1",
+                [tahun, bulan, opd, opd, wilayah, wilayah],
             ).fetchall()
         ]
 

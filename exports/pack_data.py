@@ -9,7 +9,7 @@ its own, so the numbers in the room are the numbers on screen and in the recap.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -176,14 +176,26 @@ def _belum(
 
 
 def _preview(
-    store: Store, year: int, month: int, settings: Settings, today: dt.date, lowest_n: int, top_n: int | None
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    today: dt.date,
+    lowest_n: int,
+    top_n: int | None,
+    wilayah: str | None = None,
 ) -> dict:
     """The fields of :class:`PackPreview` (inside the caller's store session), with ``kritis_total``
     left out (:func:`pack_data` counts the rows it loads; :func:`pack_preview` counts in SQL)."""
-    recap = recap_opd(store, year, month)
-    last = same_period_last_year(store, year, month)
+    recap = recap_opd(store, year, month, wilayah=wilayah)
+    last = same_period_last_year(store, year, month, wilayah=wilayah)
     followups = _tindak_lanjut(store, today)
-    raw_status = store.reporting_status(year, month)
+    if wilayah:
+        followups = followups[followups["opd_kode"].isin(recap["opd_kode"])].reset_index(drop=True)
+        # the pack is about the kabupaten/kota: its name where the pack names the daerah (the
+        # summary slide, the workbook's headings); the kop stays the province's
+        settings = replace(settings, nama_daerah=wilayah)
+    raw_status = store.reporting_status(year, month, wilayah=wilayah)
     target = settings.target_for(month)
     totals = kabupaten_totals(recap)
     if recap.empty:
@@ -224,14 +236,19 @@ def pack_preview(
     today: dt.date,
     lowest_n: int = 5,
     top_n: int | None = None,
+    *,
+    wilayah: str | None = None,
 ) -> PackPreview:
     """What the pack of (year, month) will hold, without reading its leaf rows: the recap per OPD
     (from the recap summary), the comparison, the open tindak lanjut, the OPDs not yet reported and
     the number of kontrak kritis (:func:`core.recap.kritis_count`). A province's preview takes a
-    fraction of a second where :func:`pack_data` reads hundreds of thousands of rows."""
+    fraction of a second where :func:`pack_data` reads hundreds of thousands of rows. ``wilayah``:
+    only the OPDs of that kabupaten/kota (a province install)."""
     with store.session():
-        parts = _preview(store, year, month, settings, today, lowest_n, top_n)
-        kritis_total = kritis_count(store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin)
+        parts = _preview(store, year, month, settings, today, lowest_n, top_n, wilayah)
+        kritis_total = kritis_count(
+            store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin, wilayah=wilayah
+        )
     return PackPreview(**parts, kritis_total=kritis_total)
 
 
@@ -243,6 +260,8 @@ def pack_data(
     today: dt.date,
     lowest_n: int = 5,
     top_n: int | None = None,
+    *,
+    wilayah: str | None = None,
 ) -> PackData:
     """Compute every figure of the meeting pack for (year, month).
 
@@ -257,14 +276,17 @@ def pack_data(
     ``lowest_n``: how many OPDs the "lowest" part lists (by realisasi keuangan %, among OPDs
     that reported). ``top_n``: rows per list on the slides (default: the setting
     ``materi_baris_slide``); every list is complete in the pack itself and in the workbook.
+    ``wilayah``: only the OPDs of that kabupaten/kota (a province install), named as the daerah.
     """
     with store.session():
-        parts = _preview(store, year, month, settings, today, lowest_n, top_n)
-        leaves = leaf_recap(store, year, month)
-        jenis = by_jenis(store, year, month)
-        sumber_dana = by_sumber_dana(store, year, month)
-        kritis = kritis_recap(store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin)
-        curve = kurva_s(store, year, upto=month)
+        parts = _preview(store, year, month, settings, today, lowest_n, top_n, wilayah)
+        leaves = leaf_recap(store, year, month, wilayah=wilayah)
+        jenis = by_jenis(store, year, month, wilayah=wilayah)
+        sumber_dana = by_sumber_dana(store, year, month, wilayah=wilayah)
+        kritis = kritis_recap(
+            store, year, month, None, settings.kritis_awal_poin, settings.kritis_akhir_poin, wilayah=wilayah
+        )
+        curve = kurva_s(store, year, upto=month, wilayah=wilayah)
     recap = parts["recap"]
     reported = recap[recap["reported"].astype(bool)]
     lowest = reported.sort_values(["keuangan_pct", "fisik_pct", "label"], kind="stable").head(max(0, int(lowest_n)))

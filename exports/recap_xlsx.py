@@ -440,22 +440,27 @@ def recap_workbook(
     opd: str | None = None,
     settings: Settings | None = None,
     today: dt.date | None = None,
+    *,
+    wilayah: str | None = None,
 ) -> bytes:
     """Workbook bytes of the recap for (year, month): sheets "Rekap OPD" and "Rincian", only
-    ``opd``'s rows when given. ``settings`` default to the install's (kop, signatory);
+    ``opd``'s rows when given, only the OPDs of kabupaten/kota ``wilayah`` when given (a province
+    install; the title names it under the province's kop). ``settings`` default to the install's (kop, signatory);
     ``today`` (default: today) dates the signature block.
 
     Raises :class:`NoData` when the period has neither a DPA nor a report.
     """
     with store.session(write=False):  # reads only, beside the other readers
         settings = settings or load(store)
-        recap = recap_opd(store, year, month, opd)
-        leaves = leaf_recap(store, year, month, opd)
-        levels = {level: level_recap(store, year, month, level, opd) for level in ("program", "kegiatan")}
+        recap = recap_opd(store, year, month, opd, wilayah=wilayah)
+        leaves = leaf_recap(store, year, month, opd, wilayah=wilayah)
+        levels = {
+            level: level_recap(store, year, month, level, opd, wilayah=wilayah) for level in ("program", "kegiatan")
+        }
     if recap.empty:
         raise NoData(f"Belum ada DPA atau laporan untuk {BULAN[month - 1]} {year}; rekap tidak dapat dibuat.")
     tot = kabupaten_totals(recap)
-    scope = str(recap["opd"].iloc[0]) if opd else settings.nama_daerah
+    scope = str(recap["opd"].iloc[0]) if opd else wilayah or settings.nama_daerah
     today = today or dt.date.today()
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, XLSXWRITER_OPTIONS)

@@ -430,7 +430,7 @@ def test_the_migration_fills_the_summary_for_existing_data(tmp_path):
         con_store.con.execute("DROP TABLE recap_summary")
         con_store.con.execute("DELETE FROM schema_version WHERE version = 12")
     reopened = Store(db, data_dir=tmp_path)
-    assert reopened.schema_version() == 12
+    assert 12 in {r[0] for r in reopened.sql("SELECT version FROM schema_version")}
     _frames_equal(expected, reopened.summary_sums_by_month(2026, 1, 12), ["bulan", "opd_kode"])
     assert reopened.sql("SELECT count(*) FROM recap_summary")[0][0] > 0
 

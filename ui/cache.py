@@ -40,6 +40,7 @@ _FUNCTIONS: dict[str, Callable] = {
     "settings": _settings.load,
     "is_empty": Store.is_empty,
     "opds": Store.opds,
+    "wilayah_list": Store.wilayah_list,
     "reporting_status": Store.reporting_status,
     "classification": Store.classification,
     "jenis_overrides": Store.jenis_overrides,
@@ -66,56 +67,108 @@ def _tuple(values) -> tuple | None:
 
 
 def recap_opd(
-    store: Store, year: int, month: int, opd: str | None = None, *, dana=None, jenis: str | None = None
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None = None,
+    *,
+    wilayah: str | None = None,
+    dana=None,
+    jenis: str | None = None,
 ) -> pd.DataFrame:
     """:func:`core.recap.recap_opd`."""
-    return _get(store, "recap_opd", year, month, opd, dana=_tuple(dana), jenis=jenis)
+    return _get(store, "recap_opd", year, month, opd, wilayah=wilayah, dana=_tuple(dana), jenis=jenis)
 
 
-def same_period_last_year(store: Store, year: int, month: int, opd: str | None = None) -> dict | None:
+def same_period_last_year(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> dict | None:
     """:func:`core.recap.same_period_last_year`."""
-    return _get(store, "same_period_last_year", year, month, opd)
+    return _get(store, "same_period_last_year", year, month, opd, wilayah=wilayah)
 
 
-def kurva_s(store: Store, year: int, opd: str | None = None, kode: str | None = None, upto: int = 12) -> pd.DataFrame:
+def kurva_s(
+    store: Store,
+    year: int,
+    opd: str | None = None,
+    kode: str | None = None,
+    upto: int = 12,
+    *,
+    wilayah: str | None = None,
+) -> pd.DataFrame:
     """:func:`core.recap.kurva_s`."""
-    return _get(store, "kurva_s", year, opd, kode, upto)
+    return _get(store, "kurva_s", year, opd, kode, upto, wilayah=wilayah)
 
 
 def leaf_recap(
-    store: Store, year: int, month: int, opd: str | None = None, *, dana=None, jenis: str | None = None
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None = None,
+    *,
+    wilayah: str | None = None,
+    dana=None,
+    jenis: str | None = None,
 ) -> pd.DataFrame:
     """:func:`core.recap.leaf_recap` (meant for one OPD: every leaf of a province is large)."""
-    return _get(store, "leaf_recap", year, month, opd, dana=_tuple(dana), jenis=jenis)
+    return _get(store, "leaf_recap", year, month, opd, wilayah=wilayah, dana=_tuple(dana), jenis=jenis)
 
 
 def opd_level(
-    store: Store, year: int, month: int, opd: str | None = None, *, dana=None, jenis: str | None = None
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None = None,
+    *,
+    wilayah: str | None = None,
+    dana=None,
+    jenis: str | None = None,
 ) -> pd.DataFrame:
     """:func:`core.recap.opd_level`."""
-    return _get(store, "opd_level", year, month, opd, dana=_tuple(dana), jenis=jenis)
+    return _get(store, "opd_level", year, month, opd, wilayah=wilayah, dana=_tuple(dana), jenis=jenis)
 
 
 def level_recap(
-    store: Store, year: int, month: int, level: str, opd: str | None = None, *, dana=None, jenis: str | None = None
+    store: Store,
+    year: int,
+    month: int,
+    level: str,
+    opd: str | None = None,
+    *,
+    wilayah: str | None = None,
+    dana=None,
+    jenis: str | None = None,
 ) -> pd.DataFrame:
     """:func:`core.recap.level_recap`."""
-    return _get(store, "level_recap", year, month, level, opd, dana=_tuple(dana), jenis=jenis)
+    return _get(store, "level_recap", year, month, level, opd, wilayah=wilayah, dana=_tuple(dana), jenis=jenis)
 
 
-def jenis_recap(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def jenis_recap(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> pd.DataFrame:
     """:func:`core.recap.jenis_recap`."""
-    return _get(store, "jenis_recap", year, month, opd)
+    return _get(store, "jenis_recap", year, month, opd, wilayah=wilayah)
 
 
-def kritis_recap(store: Store, year: int, month: int, opd: str | None, awal: float, akhir: float) -> pd.DataFrame:
+def kritis_recap(
+    store: Store,
+    year: int,
+    month: int,
+    opd: str | None,
+    awal: float,
+    akhir: float,
+    *,
+    wilayah: str | None = None,
+) -> pd.DataFrame:
     """:func:`core.recap.kritis_recap`."""
-    return _get(store, "kritis_recap", year, month, opd, float(awal), float(akhir))
+    return _get(store, "kritis_recap", year, month, opd, float(awal), float(akhir), wilayah=wilayah)
 
 
-def sumber_dana_list(store: Store, year: int, month: int, opd: str | None = None) -> list[str]:
+def sumber_dana_list(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> list[str]:
     """:func:`core.recap.sumber_dana_list`."""
-    return _get(store, "sumber_dana_list", year, month, opd)
+    return _get(store, "sumber_dana_list", year, month, opd, wilayah=wilayah)
 
 
 def settings(store: Store) -> Settings:
@@ -133,14 +186,21 @@ def opds(store: Store) -> list:
     return _get(store, "opds")
 
 
-def reporting_status(store: Store, year: int, month: int, opd: str | None = None) -> pd.DataFrame:
+def reporting_status(
+    store: Store, year: int, month: int, opd: str | None = None, *, wilayah: str | None = None
+) -> pd.DataFrame:
     """:meth:`db.store.Store.reporting_status`."""
-    return _get(store, "reporting_status", year, month, opd)
+    return _get(store, "reporting_status", year, month, opd, wilayah=wilayah)
 
 
-def classification(store: Store, year: int, opd: str | None = None) -> pd.DataFrame:
+def wilayah_list(store: Store) -> list[str]:
+    """:meth:`db.store.Store.wilayah_list`."""
+    return _get(store, "wilayah_list")
+
+
+def classification(store: Store, year: int, opd: str | None = None, *, wilayah: str | None = None) -> pd.DataFrame:
     """:meth:`db.store.Store.classification`."""
-    return _get(store, "classification", year, opd)
+    return _get(store, "classification", year, opd, wilayah=wilayah)
 
 
 def jenis_overrides(store: Store, year: int) -> pd.DataFrame:
@@ -189,15 +249,17 @@ def xlsx(table: pd.DataFrame, title: str, subtitle: str | None = None, formats: 
     return lambda: table_to_xlsx(table, title, subtitle, formats=formats)
 
 
-def recap_workbook_data(store: Store, year: int, month: int, opd: str | None, cfg: Settings, rows: int):
+def recap_workbook_data(
+    store: Store, year: int, month: int, opd: str | None, cfg: Settings, rows: int, wilayah: str | None = None
+):
     """The print-ready recap for a download button: its bytes (cached per state of the data) when
     the period has at most :data:`EAGER_WORKBOOK_ROWS` sub kegiatan (``rows``), else a function
     that builds them when the button is clicked (Streamlit's deferred download)."""
     from ui.downloads import recap_workbook_cached
 
     if rows <= EAGER_WORKBOOK_ROWS:
-        return recap_workbook_cached(store, year, month, opd, cfg)
-    return lambda: recap_workbook_cached(store, year, month, opd, cfg)
+        return recap_workbook_cached(store, year, month, opd, cfg, wilayah)
+    return lambda: recap_workbook_cached(store, year, month, opd, cfg, wilayah)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

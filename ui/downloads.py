@@ -41,18 +41,30 @@ def _record(what: str, file_name: str) -> None:
         get_store().audit_many([(user, "download", file_name, what)])
 
 
-def recap_workbook_cached(store: Store, year: int, month: int, opd: str | None, settings: Settings) -> bytes:
+def recap_workbook_cached(
+    store: Store, year: int, month: int, opd: str | None, settings: Settings, wilayah: str | None = None
+) -> bytes:
     """The print-ready recap (about a third of a second to build), built once per state of the
     data and settings rather than on every rerun of the page."""
-    return _recap_workbook(store, str(store.path), store.data_version(), year, month, opd, settings, dt.date.today())
+    return _recap_workbook(
+        store, str(store.path), store.data_version(), year, month, opd, settings, dt.date.today(), wilayah
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _recap_workbook(
-    _store: Store, path: str, version: int, year: int, month: int, opd: str | None, settings: Settings, today: dt.date
+    _store: Store,
+    path: str,
+    version: int,
+    year: int,
+    month: int,
+    opd: str | None,
+    settings: Settings,
+    today: dt.date,
+    wilayah: str | None,
 ) -> bytes:
     # path, version and today only key the cache: another database, changed data, the date signed
-    return recap_workbook(_store, year, month, opd, settings, today)
+    return recap_workbook(_store, year, month, opd, settings, today, wilayah=wilayah)
 
 
 def request_zip_cached(rows: pd.DataFrame, year: int, month: int, settings: Settings, contact: str | None) -> bytes:

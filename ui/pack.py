@@ -22,26 +22,48 @@ EAGER_PACK_SUB_KEGIATAN = 25_000
 
 
 def preview_cached(
-    store: Store, year: int, month: int, settings: Settings, lowest_n: int = 5, top_n: int | None = None
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    lowest_n: int = 5,
+    top_n: int | None = None,
+    wilayah: str | None = None,
 ) -> PackPreview:
     """:func:`exports.pack_data.pack_preview` for today."""
     return _preview(
-        store, str(store.path), store.data_version(), year, month, settings, dt.date.today(), lowest_n, top_n
+        store, str(store.path), store.data_version(), year, month, settings, dt.date.today(), lowest_n, top_n, wilayah
     )
 
 
 def pack_cached(
-    store: Store, year: int, month: int, settings: Settings, lowest_n: int = 5, top_n: int | None = None
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    lowest_n: int = 5,
+    top_n: int | None = None,
+    wilayah: str | None = None,
 ) -> PackData:
     """:func:`exports.pack_data.pack_data` for today (open tindak lanjut are judged late against today)."""
-    return _pack(store, str(store.path), store.data_version(), year, month, settings, dt.date.today(), lowest_n, top_n)
+    return _pack(
+        store, str(store.path), store.data_version(), year, month, settings, dt.date.today(), lowest_n, top_n, wilayah
+    )
 
 
 def pack_files_cached(
-    store: Store, year: int, month: int, settings: Settings, lowest_n: int = 5, top_n: int | None = None
+    store: Store,
+    year: int,
+    month: int,
+    settings: Settings,
+    lowest_n: int = 5,
+    top_n: int | None = None,
+    wilayah: str | None = None,
 ) -> tuple[bytes, bytes]:
     """(PPTX bytes, XLSX bytes) of the pack (about a second for 40 OPDs; built once)."""
-    return _files(store, str(store.path), store.data_version(), year, month, settings, dt.date.today(), lowest_n, top_n)
+    return _files(
+        store, str(store.path), store.data_version(), year, month, settings, dt.date.today(), lowest_n, top_n, wilayah
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -55,9 +77,10 @@ def _preview(
     today: dt.date,
     lowest_n: int,
     top_n: int | None,
+    wilayah: str | None,
 ) -> PackPreview:
     # path, version and today only key the cache: another database, changed data, another day
-    return pack_preview(_store, year, month, settings, today, lowest_n, top_n)
+    return pack_preview(_store, year, month, settings, today, lowest_n, top_n, wilayah=wilayah)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -71,8 +94,9 @@ def _pack(
     today: dt.date,
     lowest_n: int,
     top_n: int | None,
+    wilayah: str | None,
 ) -> PackData:
-    return pack_data(_store, year, month, settings, today, lowest_n, top_n)
+    return pack_data(_store, year, month, settings, today, lowest_n, top_n, wilayah=wilayah)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -86,6 +110,7 @@ def _files(
     today: dt.date,
     lowest_n: int,
     top_n: int | None,
+    wilayah: str | None,
 ) -> tuple[bytes, bytes]:
-    pack = _pack(_store, path, version, year, month, settings, today, lowest_n, top_n)
+    pack = _pack(_store, path, version, year, month, settings, today, lowest_n, top_n, wilayah)
     return build_pptx(pack), build_xlsx(pack)

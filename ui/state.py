@@ -1,7 +1,8 @@
-"""Session-wide state of the Streamlit app: the store and the chosen period.
+"""Session-wide state of the Streamlit app: the store, the chosen period and (a province
+install) the chosen kabupaten/kota.
 
-The period (tahun, bulan) lives in ``st.session_state`` and in the URL query
-(``?tahun=2026&bulan=3``) so it survives page changes and can be bookmarked.
+The period (tahun, bulan) and the kabupaten/kota live in ``st.session_state`` and in the URL
+query (``?tahun=2026&bulan=3&wilayah=...``) so they survive page changes and can be bookmarked.
 """
 
 from __future__ import annotations
@@ -86,3 +87,41 @@ def sidebar_period(store: Store) -> tuple[int, int]:
     st.session_state["period"] = (int(year), int(month))
     st.query_params["tahun"], st.query_params["bulan"] = str(year), str(month)
     return int(year), int(month)
+
+
+ALL_WILAYAH = "Semua kabupaten/kota"
+
+
+def current_wilayah() -> str | None:
+    """The kabupaten/kota chosen in the sidebar (a province install), ``None`` for all of them
+    (and always for an install whose OPDs name none)."""
+    return st.session_state.get("wilayah")
+
+
+def sidebar_wilayah(store: Store, opd_scope: str | None) -> str | None:
+    """The kabupaten/kota selector of a province install (its OPDs name their kabupaten/kota),
+    below the period; nothing for a kabupaten/kota install or an OPD operator (who sees only
+    their own OPD). Kept in session state and the URL like the period."""
+    names = cache.wilayah_list(store)
+    if opd_scope or not names:
+        st.session_state["wilayah"] = None
+        st.query_params.pop("wilayah", None)
+        return None
+    if "_w_wilayah" not in st.session_state:
+        wanted = st.query_params.get("wilayah") or st.session_state.get("wilayah")
+        st.session_state["_w_wilayah"] = wanted if wanted in names else ALL_WILAYAH
+    elif st.session_state["_w_wilayah"] not in (ALL_WILAYAH, *names):  # renamed or cleared meanwhile
+        st.session_state["_w_wilayah"] = ALL_WILAYAH
+    chosen = st.selectbox(
+        "Kabupaten/Kota",
+        [ALL_WILAYAH, *names],
+        key="_w_wilayah",
+        help="Pilih kabupaten/kota untuk melihat OPD-nya; semua halaman rekap mengikuti pilihan ini.",
+    )
+    wilayah = None if chosen == ALL_WILAYAH else chosen
+    st.session_state["wilayah"] = wilayah
+    if wilayah:
+        st.query_params["wilayah"] = wilayah
+    else:
+        st.query_params.pop("wilayah", None)
+    return wilayah

@@ -21,11 +21,19 @@ from .charts import LIGHT_DOT, LIGHT_LABEL, ranking_rows
 from .safe import md_escape
 
 
-def recap_export(recap: pd.DataFrame) -> pd.DataFrame:
-    """Recap with Indonesian headers and numeric values (for Excel)."""
+def recap_export(recap: pd.DataFrame, name: str = "opd", label: str = "OPD") -> pd.DataFrame:
+    """Recap with Indonesian headers and numeric values (for Excel): per OPD (:func:`core.recap.recap_opd`)
+    or per kabupaten/kota (:func:`core.wilayah.wilayah_recap`: ``name="wilayah"``, with the
+    count of OPDs that reported)."""
+    counts = (
+        {"OPD Melapor": recap["opd_reported"].astype(int), "Jumlah OPD": recap["opd_total"].astype(int)}
+        if "opd_total" in recap
+        else {}
+    )
     return pd.DataFrame(
         {
-            "OPD": recap["opd"],
+            label: recap[name],
+            **counts,
             "Jumlah Sub Kegiatan": recap["sub_kegiatan"].astype(int),
             "Pagu (Rp)": recap["pagu"],
             "Realisasi Keuangan (Rp)": recap["realisasi_keuangan"],
@@ -222,6 +230,21 @@ def recap_screen(recap: pd.DataFrame, target_serapan: float, kuning: float, mera
     row (not for a single OPD: an operator's own)."""
     lit = with_lights(recap, target_serapan, kuning, merah)
     return level_screen(lit, None, "opd", "OPD", total=totals(recap) if len(recap) > 1 else None)
+
+
+def wilayah_screen(rows: pd.DataFrame, recap: pd.DataFrame, target_serapan: float, kuning: float, merah: float):
+    """The province overview: one row per kabupaten/kota (:func:`core.wilayah.wilayah_recap`)
+    with its lights, how many of its OPDs reported, and the JUMLAH of every OPD of ``recap``."""
+    lit = with_lights(rows, target_serapan, kuning, merah)
+    tot = totals(recap)
+    screen = level_screen(lit, None, "wilayah", "Kabupaten/Kota", total=tot)
+    reported = [f"{number(r)} / {number(t)}" for r, t in zip(rows["opd_reported"], rows["opd_total"])]
+    frame = screen.data.copy()
+    frame.insert(2, "OPD lapor", reported + [f"{number(tot['opd_reported'])} / {number(tot['opd_total'])}"])
+    frame.loc[frame.index[-1], "Lampu"] = ""
+    config = dict(screen.config)
+    config["OPD lapor"] = number_column("OPD lapor", "OPD yang sudah melapor dari seluruh OPD kabupaten/kota.", W_COUNT)
+    return Screen(frame, config)
 
 
 RANK_LIMIT = 10  # the ranking shows the 10 best and the 10 worst OPDs when there are more than 20

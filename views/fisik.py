@@ -13,7 +13,7 @@ from ui.auth import require_page
 from ui.charts import split_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
-from ui.state import current_period, get_store
+from ui.state import current_period, current_wilayah, get_store
 from ui.tables import KRITIS_SHOWN, matching_rows, split_screen
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
@@ -26,8 +26,9 @@ store = get_store()
 year, month = current_period()
 cfg = cache.settings(store)
 scope = user.opd_scope
-st.title("Fisik Konstruksi dan Non Fisik")
-split = cache.jenis_recap(store, year, month, scope)
+wilayah = current_wilayah()
+st.title("Fisik Konstruksi dan Non Fisik" + (f" - {md_escape(wilayah)}" if wilayah else ""))
+split = cache.jenis_recap(store, year, month, scope, wilayah=wilayah)
 if split.empty:
     st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}.", icon=":material/inbox:")
     st.stop()
@@ -75,7 +76,7 @@ st.caption(
     f"Kritis: rencana 0-70 % dan tertinggal lebih dari {cfg.kritis_awal_poin:g} poin, atau rencana "
     f"70-100 % dan tertinggal lebih dari {cfg.kritis_akhir_poin:g} poin."
 )
-kritis = cache.kritis_recap(store, year, month, scope, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
+kritis = cache.kritis_recap(store, year, month, scope, cfg.kritis_awal_poin, cfg.kritis_akhir_poin, wilayah=wilayah)
 if kritis.empty:
     st.success("Tidak ada kontrak fisik konstruksi yang kritis pada periode ini.", icon=":material/check_circle:")
 else:
@@ -136,7 +137,7 @@ else:
 st.subheader("Klasifikasi sub kegiatan")
 class_opd = scope
 if not scope and split["sub_kegiatan"].sum() > CLASSIFICATION_ROWS:
-    names = {o.kode: o.nama for o in cache.opds(store)}
+    names = {o.kode: o.nama for o in cache.opds(store) if not wilayah or o.wilayah == wilayah}
     class_opd = st.selectbox(
         "OPD",
         list(names),
@@ -144,7 +145,7 @@ if not scope and split["sub_kegiatan"].sum() > CLASSIFICATION_ROWS:
         key="klasifikasi_opd",
         help="Sub kegiatan sebanyak ini ditampilkan per OPD.",
     )
-classes = cache.classification(store, year, class_opd)
+classes = cache.classification(store, year, class_opd, wilayah=wilayah)
 if classes.empty:
     st.caption("Klasifikasi berasal dari DPA; DPA tahun ini belum dimuat.")
     st.stop()

@@ -16,7 +16,7 @@ from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.pack import EAGER_PACK_SUB_KEGIATAN, pack_cached, pack_files_cached, preview_cached
 from ui.safe import md_escape
-from ui.state import current_period, get_store
+from ui.state import current_period, current_wilayah, get_store
 from ui.tables import RANK_LIMIT, ranking_search
 
 MISSING_NAMED = 15  # OPDs named in the "belum melapor" caption (a province has hundreds)
@@ -26,7 +26,8 @@ user = require_page("materi", "materi")
 store = get_store()
 year, month = current_period()
 cfg = cache.settings(store)
-st.title("Materi Rakor POK")
+wilayah = current_wilayah()
+st.title("Materi Rakor POK" + (f" - {md_escape(wilayah)}" if wilayah else ""))
 st.caption(
     f"Bahan Rapat Koordinasi Pengendalian Operasional Kegiatan untuk keadaan s.d. akhir bulan "
     f"**{period_label(year, month)}** (pilih periode di samping): slide PowerPoint dengan grafik yang dapat "
@@ -49,7 +50,7 @@ top_n = opt2.number_input(
     "Pengaturan.",
 )
 lowest_n, top_n = int(lowest_n), int(top_n)
-preview = preview_cached(store, year, month, cfg, lowest_n, top_n)
+preview = preview_cached(store, year, month, cfg, lowest_n, top_n, wilayah)
 if not preview.has_data:
     st.info(
         f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping, atau impor "
@@ -111,7 +112,7 @@ st.caption(
 
 # A kabupaten's pack is built on the first run (about a second); a province's (hundreds of
 # thousands of sub kegiatan) when the user asks, once per state of the data and options.
-wanted = (str(store.path), store.data_version(), year, month, lowest_n, top_n, dt.date.today().isoformat())
+wanted = (str(store.path), store.data_version(), year, month, lowest_n, top_n, dt.date.today().isoformat(), wilayah)
 eager = int(t["sub_kegiatan"] or 0) <= EAGER_PACK_SUB_KEGIATAN
 if not eager and st.session_state.get(BUILT) != wanted:
     st.info(
@@ -123,8 +124,8 @@ if not eager and st.session_state.get(BUILT) != wanted:
         st.session_state[BUILT] = wanted
 if eager or st.session_state.get(BUILT) == wanted:
     with st.spinner("Menyusun materi rakor ..."):
-        pack = pack_cached(store, year, month, cfg, lowest_n, top_n)
-        pptx, xlsx = pack_files_cached(store, year, month, cfg, lowest_n, top_n)
+        pack = pack_cached(store, year, month, cfg, lowest_n, top_n, wilayah)
+        pptx, xlsx = pack_files_cached(store, year, month, cfg, lowest_n, top_n, wilayah)
     slides = plan(pack)
     c1, c2 = st.columns(2)
     with c1:

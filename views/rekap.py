@@ -12,7 +12,7 @@ from ui.auth import require_page
 from ui.charts import kurva_s_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
-from ui.state import current_period, get_store
+from ui.state import current_period, current_wilayah, get_store
 from ui.tables import TL, full_values, level_export, table_and_cards, totals, with_followups, with_lights
 from ui.tindak_lanjut import followup_display, style_late
 
@@ -21,7 +21,8 @@ store = get_store()
 year, month = current_period()
 cfg = cache.settings(store)
 scope = user.opd_scope
-st.title("Rekap OPD")
+wilayah = current_wilayah()
+st.title("Rekap OPD" + (f" - {md_escape(wilayah)}" if wilayah else ""))
 st.caption(
     f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Pilih satu baris untuk melihat rinciannya: "
     "OPD → program → kegiatan → sub kegiatan. Lampu: deviasi fisik dan serapan terhadap target serapan "
@@ -29,7 +30,7 @@ st.caption(
     f"merah lebih dari {cfg.merah_poin:g} poin."
 )
 
-recap = cache.recap_opd(store, year, month, scope)
+recap = cache.recap_opd(store, year, month, scope, wilayah=wilayah)
 if recap.empty:
     st.info(
         f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping atau "
@@ -38,14 +39,14 @@ if recap.empty:
     )
     st.stop()
 
-funds = cache.sumber_dana_list(store, year, month, scope)
+funds = cache.sumber_dana_list(store, year, month, scope, wilayah=wilayah)
 c1, c2 = st.columns([2, 1])
 chosen_funds = c1.multiselect("Sumber dana", funds, placeholder="Semua sumber dana")
 jenis = c2.segmented_control("Jenis", ["Semua", "Fisik konstruksi", "Non fisik"], default="Semua")
 jenis = {"Fisik konstruksi": "fisik", "Non fisik": "non_fisik"}.get(jenis)
 # Sums per OPD in the database (a province has hundreds of thousands of sub kegiatan); the
 # sub kegiatan of one OPD are read when it is chosen.
-by_opd = cache.opd_level(store, year, month, scope, dana=chosen_funds, jenis=jenis)
+by_opd = cache.opd_level(store, year, month, scope, wilayah=wilayah, dana=chosen_funds, jenis=jenis)
 if by_opd.empty:
     st.warning("Tidak ada sub kegiatan yang cocok dengan penyaring ini.", icon=":material/filter_alt_off:")
     st.stop()
@@ -53,7 +54,7 @@ if by_opd.empty:
 try:
     audited_download(
         "Unduh rekap siap cetak (Excel: kop, rincian program/kegiatan, tanda tangan)",
-        cache.recap_workbook_data(store, year, month, scope, cfg, int(recap["sub_kegiatan"].sum())),
+        cache.recap_workbook_data(store, year, month, scope, cfg, int(recap["sub_kegiatan"].sum()), wilayah),
         f"rekap_realisasi_{year}-{month:02d}.xlsx",
         what="rekap siap cetak",
         key="dl_rekap_cetak",
@@ -138,7 +139,8 @@ opd_row = pick(
         else None
     ),
 )
-subject, curve_opd, curve_kode = (scope and opds.iloc[0]["opd"]) or cfg.nama_daerah or "semua OPD", scope, None
+subject = (scope and opds.iloc[0]["opd"]) or wilayah or cfg.nama_daerah or "semua OPD"
+curve_opd, curve_kode = scope, None
 if opd_row is not None:
     subject, curve_opd = opd_row["opd"], opd_row["opd_kode"]
     pending = cache.open_followups(store, opd_kode=opd_row["opd_kode"])
@@ -184,7 +186,7 @@ if opd_row is not None:
                     )
 
 st.subheader("Kurva S")
-curve = cache.kurva_s(store, year, curve_opd, curve_kode, upto=12)
+curve = cache.kurva_s(store, year, curve_opd, curve_kode, upto=12, wilayah=None if curve_opd else wilayah)
 if curve["fisik_pct"].notna().any() or curve["keuangan_pct"].notna().any():
     st.plotly_chart(
         kurva_s_figure(curve, cfg.target_serapan, f"Kurva S {year} - {subject}"), config={"displaylogo": False}

@@ -6,6 +6,7 @@ from core import settings as settings_mod
 from core.format import number, percent, period_label, points, rupiah, rupiah_compact
 from core.recap import kabupaten_totals
 from core.received import apply_demo_received
+from core.wilayah import opd_wilayah, wilayah_recap
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH
 from ui import cache
@@ -13,8 +14,8 @@ from ui.auth import require_page
 from ui.charts import serapan_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
-from ui.state import current_period, current_user, get_store, set_period
-from ui.tables import RANK_LIMIT, ranking_search, recap_export, table_and_cards, with_lights
+from ui.state import current_period, current_user, current_wilayah, get_store, set_period
+from ui.tables import RANK_LIMIT, ranking_search, recap_export, table_and_cards, wilayah_screen, with_lights
 
 MISSING_NAMED = 15  # OPDs named in the "belum melapor" warning (a province has hundreds)
 
@@ -23,7 +24,10 @@ store = get_store()
 year, month = current_period()
 scope = user.opd_scope
 scope_name = next((o.nama for o in cache.opds(store) if o.kode == scope), scope) if scope else None
-st.title("Ringkasan Realisasi" + (f" - {md_escape(scope_name)}" if scope else ""))
+wilayah = current_wilayah()
+# a province install over all its kabupaten/kota: one row per kabupaten/kota, not 1,400 OPDs
+by_wilayah = not scope and not wilayah and bool(cache.wilayah_list(store))
+st.title("Ringkasan Realisasi" + (f" - {md_escape(scope_name or wilayah)}" if scope or wilayah else ""))
 st.caption(
     f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Angka kumulatif dari laporan OPD yang "
     "berlaku; OPD yang belum melapor dihitung dengan pagu DPA tanpa realisasi."
@@ -82,7 +86,7 @@ if user.is_admin and settings_mod.demo_active(store):
             st.session_state["flash"] = f"Data contoh dihapus ({n} berkas impor). Pengaturan daerah Anda berlaku lagi."
             st.rerun()
 
-recap = cache.recap_opd(store, year, month, scope)
+recap = cache.recap_opd(store, year, month, scope, wilayah=wilayah)
 if recap.empty:
     st.warning(
         f"Belum ada DPA atau laporan untuk {period_label(year, month)}. Pilih periode lain di samping, "
@@ -100,9 +104,9 @@ if tot["opd_reported"] == 0:
     )
 
 cfg = cache.settings(store)
-last = cache.same_period_last_year(store, year, month, scope)
+last = cache.same_period_last_year(store, year, month, scope, wilayah=wilayah)
 last_label = period_label(year - 1, month)
-kritis = cache.kritis_recap(store, year, month, scope, cfg.kritis_awal_poin, cfg.kritis_akhir_poin)
+kritis = cache.kritis_recap(store, year, month, scope, cfg.kritis_awal_poin, cfg.kritis_akhir_poin, wilayah=wilayah)
 
 
 def versus(key: str, unit: str) -> str | None:
@@ -152,8 +156,8 @@ if last is None:
     st.caption(f"Pembanding {last_label}: belum ada laporan pada periode itu di Pantau.")
 
 st.subheader("Serapan anggaran terhadap target")
-curve = cache.kurva_s(store, year, scope, upto=month)
-last_curve = cache.kurva_s(store, year - 1, scope, upto=12) if last is not None else None
+curve = cache.kurva_s(store, year, scope, upto=month, wilayah=wilayah)
+last_curve = cache.kurva_s(store, year - 1, scope, upto=12, wilayah=wilayah) if last is not None else None
 st.plotly_chart(
     serapan_figure(
         curve,
@@ -165,9 +169,16 @@ st.plotly_chart(
     config={"displaylogo": False},
 )
 
+# the rows ranked and tabled: the OPDs, or (a whole province) its kabupaten/kota
+unit = "kabupaten/kota" if by_wilayah else "OPD"
+rows = (
+    wilayah_recap(recap, opd_wilayah(cache.opds(store))).assign(opd=lambda d: d["wilayah"], singkatan=None)
+    if by_wilayah
+    else recap
+)
 if not scope and tot["opd_reported"]:
-    st.subheader("Peringkat OPD")
-    lit = with_lights(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin)
+    st.subheader("Peringkat Kabupaten/Kota" if by_wilayah else "Peringkat OPD")
+    lit = with_lights(rows, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin)
     left, right = st.columns(2)
     left.plotly_chart(
         cache.ranking_figure(lit, "keuangan_pct", "Realisasi keuangan (%)", lit["lampu"], RANK_LIMIT),
@@ -179,23 +190,23 @@ if not scope and tot["opd_reported"]:
     )
     ranked = int(lit["keuangan_pct"].notna().sum())
     st.caption(
-        "Warna batang: lampu lalu lintas OPD (hijau, kuning, merah) menurut deviasi fisik dan serapan "
-        "terhadap target bulan ini. OPD yang belum melapor tidak diperingkat."
+        f"Warna batang: lampu lalu lintas {unit} (hijau, kuning, merah) menurut deviasi fisik dan serapan "
+        f"terhadap target bulan ini. {unit[0].upper() + unit[1:]} yang belum melapor tidak diperingkat."
         + (
-            f" Ditampilkan {RANK_LIMIT} OPD teratas dan {RANK_LIMIT} terbawah dari {number(ranked)} OPD; "
-            "cari OPD lain di bawah."
+            f" Ditampilkan {RANK_LIMIT} {unit} teratas dan {RANK_LIMIT} terbawah dari {number(ranked)} {unit}; "
+            f"cari {unit} lain di bawah."
             if ranked > 2 * RANK_LIMIT
             else ""
         )
     )
     if ranked > 2 * RANK_LIMIT:
         query = st.text_input(
-            "Cari peringkat OPD", placeholder="Ketik sebagian nama OPD, lalu Enter", key="cari_peringkat"
+            f"Cari peringkat {unit}", placeholder=f"Ketik sebagian nama {unit}, lalu Enter", key="cari_peringkat"
         )
         if query.strip():
             found = ranking_search(lit, query)
             if found.frame.empty:
-                st.caption(f"Tidak ada OPD yang cocok dengan \u201c{md_escape(query)}\u201d.")
+                st.caption(f"Tidak ada {unit} yang cocok dengan \u201c{md_escape(query)}\u201d.")
             else:
                 found.show()
 
@@ -209,15 +220,28 @@ if 0 < tot["opd_reported"] < tot["opd_total"]:
         icon=":material/schedule:",
     )
 
-st.subheader("Rekap per OPD")
-table_and_cards(
-    cache.recap_screen(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin), "ringkasan", key="tabel_rekap"
-)
+if by_wilayah:
+    st.subheader("Rekap per Kabupaten/Kota")
+    st.caption("Pilih kabupaten/kota di samping (di bawah periode) untuk melihat rekap OPD-nya.")
+    table_and_cards(
+        wilayah_screen(rows, recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin),
+        "ringkasan",
+        name_label="Kabupaten/Kota",
+        key="tabel_rekap",
+    )
+else:
+    st.subheader("Rekap per OPD")
+    table_and_cards(
+        cache.recap_screen(recap, cfg.target_for(month), cfg.kuning_poin, cfg.merah_poin),
+        "ringkasan",
+        key="tabel_rekap",
+    )
+where = f" - {wilayah}" if wilayah else ""
 audited_download(
     "Unduh Excel",
     cache.xlsx(
-        recap_export(recap),
-        f"Rekap Realisasi per OPD - {period_label(year, month)}",
+        recap_export(rows, "wilayah", "Kabupaten/Kota") if by_wilayah else recap_export(recap),
+        f"Rekap Realisasi per {'Kabupaten/Kota' if by_wilayah else 'OPD'}{where} - {period_label(year, month)}",
         "Keadaan s.d. akhir bulan; persen dalam poin (0-100).",
         formats={
             "Pagu (Rp)": RUPIAH,
@@ -230,8 +254,8 @@ audited_download(
             "Pagu Non Fisik (Rp)": RUPIAH,
         },
     ),
-    file_name=f"rekap_opd_{year}-{month:02d}.xlsx",
-    what="rekap per OPD",
+    file_name=f"rekap_{'kabupaten_kota' if by_wilayah else 'opd'}_{year}-{month:02d}.xlsx",
+    what="rekap per kabupaten/kota" if by_wilayah else "rekap per OPD",
     key="download_recap",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
