@@ -90,3 +90,33 @@ def test_no_picker_for_a_kabupaten_install_or_an_opd_operator(app_env, province_
     at = run(new_app({"tahun": "2026", "bulan": "4"}))
     assert not [s for s in at.sidebar.selectbox if s.key == "_w_wilayah"]
     assert "Rekap per OPD" in [s.value for s in at.subheader]
+
+
+def test_pengaturan_edits_the_kabupaten_of_opds(app_env, province_db):
+    from db.store import OpdRow
+    from ui.wilayah_admin import KODE, WILAYAH, wilayah_changes, wilayah_frame
+
+    at = run(new_app())
+    at.switch_page("views/pengaturan.py")
+    run(at)
+    assert "Kabupaten/Kota per OPD" in [s.value for s in at.subheader]
+    save = next(b for b in at.button if b.key == "wilayah_save")
+    assert save.label == "Simpan kabupaten/kota (0 OPD berubah)" and save.disabled
+
+    frame = wilayah_frame([OpdRow("2", "Dua", None, A), OpdRow("1", "Satu", None, None), OpdRow("3", "Tiga", None, B)])
+    assert frame[KODE].tolist() == ["1", "2", "3"] and frame[WILAYAH].tolist() == ["", A, B]
+    edited = frame.copy()
+    edited[WILAYAH] = ["  Kota   Baru ", "", B]
+    assert wilayah_changes(frame, edited) == {"1": "Kota Baru", "2": None}
+
+
+def test_pengaturan_of_a_kabupaten_install_has_no_kabupaten_table(app_env, province_db):
+    from tests.test_pages import app_store
+
+    store = app_store()
+    store.set_wilayah({o.kode: None for o in store.opds()}, "admin")
+    store.close()
+    at = run(new_app())
+    at.switch_page("views/pengaturan.py")
+    run(at)
+    assert "Kabupaten/Kota per OPD" not in [s.value for s in at.subheader]

@@ -243,7 +243,7 @@ def wilayah_screen(rows: pd.DataFrame, recap: pd.DataFrame, target_serapan: floa
     frame.insert(2, "OPD lapor", reported + [f"{number(tot['opd_reported'])} / {number(tot['opd_total'])}"])
     frame.loc[frame.index[-1], "Lampu"] = ""
     config = dict(screen.config)
-    config["OPD lapor"] = number_column("OPD lapor", "OPD yang sudah melapor dari seluruh OPD kabupaten/kota.", W_COUNT)
+    config["OPD lapor"] = number_column("OPD lapor", "OPD yang sudah melapor dari seluruh OPD kabupaten/kota.", 84)
     return Screen(frame, config)
 
 

@@ -16,6 +16,7 @@ from ui.inputs import decimal_input, decimal_text
 from ui.layouts_admin import layouts_section
 from ui.safe import md_escape
 from ui.state import get_store
+from ui.wilayah_admin import wilayah_section
 
 user = require_page("pengaturan", "pengaturan")
 store = get_store()
@@ -171,5 +172,6 @@ with st.form("settings"):
             st.session_state["flash_pengaturan"] = "Pengaturan disimpan."
             st.rerun()
 
+wilayah_section(store, user, cfg.nama_daerah)
 st.divider()
 layouts_section(store, user)

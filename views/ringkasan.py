@@ -210,7 +210,15 @@ if not scope and tot["opd_reported"]:
             else:
                 found.show()
 
-if 0 < tot["opd_reported"] < tot["opd_total"]:
+if by_wilayah and 0 < tot["opd_reported"] < tot["opd_total"]:
+    late = rows[rows["opd_reported"] < rows["opd_total"]]
+    st.warning(
+        f"{number(tot['opd_total'] - tot['opd_reported'])} OPD di {number(len(late))} kabupaten/kota belum "
+        f"menyampaikan laporan {period_label(year, month)}: jumlahnya per kabupaten/kota ada pada kolom "
+        "**OPD lapor** di bawah, nama OPD-nya di halaman Status Pengumpulan.",
+        icon=":material/schedule:",
+    )
+elif 0 < tot["opd_reported"] < tot["opd_total"]:
     missing = recap.loc[~recap["reported"], "opd"].tolist()
     named = ", ".join(map(md_escape, missing[:MISSING_NAMED]))
     more = len(missing) - MISSING_NAMED
