@@ -9,6 +9,7 @@ its own, so the numbers in the room are the numbers on screen and in the recap.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -75,6 +76,7 @@ class PackPreview:
     kritis_total: int
     tindak_lanjut: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TINDAK_LANJUT_COLUMNS))
     belum: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BELUM_COLUMNS))
+    wilayah: str | None = None  # the kabupaten/kota of a province's pack (None: the whole install)
 
     @property
     def period(self) -> str:
@@ -93,8 +95,10 @@ class PackPreview:
 
     @property
     def file_stem(self) -> str:
-        """``Materi_Rakor_2026-03`` (the PPTX and XLSX file names without extension)."""
-        return f"Materi_Rakor_{self.year}-{self.month:02d}"
+        """``Materi_Rakor_2026-03`` (the PPTX and XLSX file names without extension), with the
+        kabupaten/kota of a province's pack (``Materi_Rakor_2026-03_Kabupaten_Batu_Jaya``)."""
+        where = "_" + re.sub(r"[^0-9A-Za-z]+", "_", self.wilayah).strip("_") if self.wilayah else ""
+        return f"Materi_Rakor_{self.year}-{self.month:02d}{where}"
 
     @property
     def ranked(self) -> int:
@@ -225,6 +229,7 @@ def _preview(
             label=followups["opd_kode"].map(label_of).fillna(followups["opd"]).fillna(followups["opd_kode"])
         ),
         belum=_belum(raw_status, year, month, settings, today, label_of),
+        wilayah=wilayah,
     )
 
 

@@ -158,6 +158,7 @@ def test_the_meeting_pack_and_the_print_recap_of_a_kabupaten(province):
     assert set(pack.recap["opd_kode"]) == groups[A]
     assert pack.totals == kabupaten_totals(part)
     assert pack.settings.nama_daerah == A and pack.settings.kop_1 == settings.kop_1
+    assert pack.file_stem == "Materi_Rakor_2026-04_Kabupaten_Tanjung_Makmur"
     assert set(pack.kritis["opd_kode"]) <= groups[A]
     assert pack.jenis["pagu"].sum() == pytest.approx(pack.totals["pagu"])
     assert pack.kurva.iloc[3]["keuangan_pct"] == pytest.approx(pack.totals["keuangan_pct"])
