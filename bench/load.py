@@ -21,6 +21,9 @@ What it does, all on loopback and bounded in time:
    ``min(60 + 10 N, 600)`` s it starts with those that have), so all N are at work for the whole
    window; each loops until it closes: Ringkasan -> Rekap OPD -> drill-down (a click on one OPD's
    row of the Rekap table until "Program - <OPD>" shows) -> Materi Rakor, through the sidebar menu.
+   On the province DB a session first picks a kabupaten/kota (as a province user does: the
+   sidebar's choice, here ``?wilayah=`` in the URL; session *i* the *i*-th of the 35, round robin),
+   so its pages show that kabupaten/kota's 40 OPDs; the pick is part of the sign-in, not counted.
 4. While they run (5 s into the window), a batch import through the command line into the same
    database:
    ``python -m cli ingest --db ... --user admin.beban --json FILES`` (kabupaten: the demo OPDs'
@@ -74,6 +77,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -197,6 +201,7 @@ def prepare_run(db: str, sessions: int, engine: str = "duckdb") -> tuple[Path, l
         raise ValueError(f"unknown database {db!r}: kabupaten or province")
     store = Store(run / "pantau.duckdb", data_dir=run / "data")
     province.configure_daerah(store)
+    (run / "wilayah.json").write_text(json.dumps(store.wilayah_list()))
     existing = {u for (u,) in store.sql("SELECT username FROM app_user")}
     if ADMIN not in existing:
         create_user(store, "bench", ADMIN, "Admin Uji Beban", "admin", PASSWORD, must_change_password=False)
@@ -494,6 +499,12 @@ class Clock:
         return now
 
 
+def kabupaten_for(i: int, names: list[str]) -> str | None:
+    """The kabupaten/kota session ``i`` (from 1) picks first on a province DB (``names``: the
+    kabupaten/kota its OPDs name), round robin; ``None`` on a kabupaten DB (no names)."""
+    return names[(i - 1) % len(names)] if names else None
+
+
 async def _session(
     i: int,
     browser,
@@ -503,10 +514,12 @@ async def _session(
     rec: Record,
     gate: asyncio.Semaphore,
     think: float = 0.0,
+    wilayah: str | None = None,
 ) -> None:
-    """One user: sign in (on its replica ``base``), wait until every session has, then the page
-    loop until the window closes (``clock.deadline``), reading each rendered page for a pause
-    drawn from ``think`` (:func:`pause`; 0: the next click at once)."""
+    """One user: sign in (on its replica ``base``), pick the kabupaten/kota ``wilayah`` when
+    given (a province user does so first: the sidebar choice, here through the URL), wait until
+    every session has, then the page loop until the window closes (``clock.deadline``), reading
+    each rendered page for a pause drawn from ``think`` (:func:`pause`; 0: the next click at once)."""
     import random
 
     from playwright.async_api import Error as PlaywrightError
@@ -522,6 +535,12 @@ async def _session(
             start = time.perf_counter()
             try:
                 await _login(page, base, name)
+                if wilayah:
+                    await page.goto(base + "/?" + urllib.parse.urlencode({"wilayah": wilayah}))
+                    await page.get_by_role("heading", name=f"Ringkasan Realisasi - {wilayah}").wait_for(
+                        timeout=STEP_TIMEOUT_MS
+                    )
+                    await page.wait_for_function(IDLE_JS, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
                 rec.logins.append(time.perf_counter() - start)
             except PlaywrightError as exc:
                 rec.login_errors.append(f"{name}: {str(exc).splitlines()[0]}")
@@ -610,8 +629,10 @@ async def _drive(
     seconds: float,
     rec: Record,
     think: float = 0.0,
+    kabupaten: list[str] | None = None,
 ) -> dict:
-    """All sessions (session i on replica ``(i - 1) mod len(bases)``, sticky) and the CLI import."""
+    """All sessions (session i on replica ``(i - 1) mod len(bases)``, sticky; on a province DB
+    each first picks a kabupaten/kota of ``kabupaten``, :func:`kabupaten_for`) and the CLI import."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -625,7 +646,17 @@ async def _drive(
             start = time.perf_counter()
             tasks = [
                 asyncio.create_task(
-                    _session(i, browser, bases[(i - 1) % len(bases)], (i - 1) % len(bases) + 1, clock, rec, gate, think)
+                    _session(
+                        i,
+                        browser,
+                        bases[(i - 1) % len(bases)],
+                        (i - 1) % len(bases) + 1,
+                        clock,
+                        rec,
+                        gate,
+                        think,
+                        kabupaten_for(i, kabupaten or []),
+                    )
                 )
                 for i in range(1, sessions + 1)
             ]
@@ -729,7 +760,10 @@ def run(
         replicas = stack.enter_context(servers(run_dir, target, data, REPLICAS[engine]))
         load_before = os.getloadavg()
         since = time.time()
-        result = asyncio.run(_drive([b for b, _ in replicas], target, data, batch, sessions, seconds, rec, think))
+        kabupaten = json.loads((run_dir / "wilayah.json").read_text())
+        result = asyncio.run(
+            _drive([b for b, _ in replicas], target, data, batch, sessions, seconds, rec, think, kabupaten)
+        )
         load_after = os.getloadavg()
         time.sleep(0.5)  # the last timing lines
     secs = [x["seconds"] for x in rec.nav]
@@ -740,6 +774,7 @@ def run(
         sessions=sessions,
         seconds=seconds,
         think_seconds=think,
+        kabupaten_picked=len(kabupaten),
         think=THINK_NOTE if think else "none: each session clicks the next page as soon as one has rendered",
         note=SHARED_NOTE if engine == "duckdb" else SHARED_NOTE_PG,
         cpu_count=os.cpu_count(),

@@ -64,3 +64,9 @@ def test_reading_pauses_lie_around_the_mean_and_repeat_from_run_to_run():
     assert min(many) >= 5.0 and max(many) <= 15.0
     assert 9.5 < sum(many) / len(many) < 10.5
     assert load.pause(0.0, rng) == 0.0  # no pauses: the next click at once
+
+
+def test_province_sessions_pick_the_kabupaten_round_robin():
+    names = ["Kabupaten A", "Kabupaten B", "Kabupaten C"]
+    assert [load.kabupaten_for(i, names) for i in range(1, 6)] == names + names[:2]
+    assert load.kabupaten_for(1, []) is None  # a kabupaten DB: nothing to pick
