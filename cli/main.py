@@ -14,7 +14,8 @@ exit 1 when the period has no DPA or no report.
 restores one into an install without data.
 ``wilayah list|set NAMA|clear [--opd KODE]... [--kode-awal AWALAN]`` lists or sets the
 kabupaten/kota of OPDs (a province install); ``recap``, ``export`` and ``pack`` take
-``--wilayah NAMA`` for the OPDs of one kabupaten/kota.
+``--wilayah NAMA`` for the OPDs of one kabupaten/kota, ``ingest --wilayah NAMA`` says which one
+the files are from (:mod:`etl.wilayah`).
 ``rebuild-summary [--db PATH] [--tahun Y]`` recomputes the recap summary from the leaf rows and
 prints, per year, what differed (JSON).
 ``kinerja [--db PATH] --year Y (--month M | --triwulan N | --annual) [--unit NAMA] [--json] [--out FILE.xlsx]``
@@ -176,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     _user_option(wil)
     for cmd in (rec, exp, pk):
         cmd.add_argument("--wilayah", metavar="NAMA", help="hanya OPD satu kabupaten/kota (instalasi provinsi)")
+    ing.add_argument(
+        "--wilayah",
+        metavar="NAMA",
+        help="kabupaten/kota asal berkas (instalasi provinsi): OPD berkas harus milik kabupaten/kota itu; "
+        "OPD baru ikut kabupaten/kota ini",
+    )
     reb = sub.add_parser("rebuild-summary", help="hitung ulang ringkasan rekap (recap_summary) dari baris sub kegiatan")
     reb.add_argument("--db")
     reb.add_argument("--tahun", "--year", dest="tahun", type=int, help="hanya satu tahun anggaran (bawaan: semua)")
@@ -231,6 +238,7 @@ def cmd_ingest(args) -> int:
             mapping=mapping,
             save_layout=args.save_layout,
             last_wins=args.last_wins,
+            wilayah=args.wilayah,
         )
     if args.json:
         print(json.dumps(_clean_json(results), ensure_ascii=False, indent=1, allow_nan=False))

@@ -756,14 +756,17 @@ class Store(
         ).fetchall()
 
     @_connected
-    def upsert_opds(self, opds: dict[str, tuple[str, str]]) -> None:
-        """Add or rename OPDs (kode -> (nama, singkatan)); an existing singkatan is kept."""
+    def upsert_opds(self, opds: dict[str, tuple[str, str]], wilayah: str | None = None) -> None:
+        """Add or rename OPDs (kode -> (nama, singkatan)); an existing singkatan is kept. A new OPD
+        (or one that names none) takes the kabupaten/kota ``wilayah`` of the file it comes from;
+        an OPD keeps the one it names (the ingest refuses a file of another: etl.wilayah)."""
         self._wrote()
         for kode, (nama, singkatan) in opds.items():
             self.con.execute(
-                "INSERT INTO opd (kode, nama, singkatan) VALUES (?, ?, ?) ON CONFLICT (kode) DO UPDATE "
-                "SET nama = excluded.nama, singkatan = coalesce(opd.singkatan, excluded.singkatan)",
-                [kode, nama, singkatan],
+                "INSERT INTO opd (kode, nama, singkatan, wilayah) VALUES (?, ?, ?, ?) ON CONFLICT (kode) DO UPDATE "
+                "SET nama = excluded.nama, singkatan = coalesce(opd.singkatan, excluded.singkatan), "
+                "wilayah = coalesce(opd.wilayah, excluded.wilayah)",
+                [kode, nama, singkatan, wilayah],
             )
 
     # ------------------------------------------------------------------ imports

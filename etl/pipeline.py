@@ -42,6 +42,7 @@ from .sniff import MAX_FILE_BYTES, sniff
 from .source import dpa_source, is_nomenclature, realisasi_source, sheet_kind
 from .template import LAYOUT, Marker, layout_matches, read_marker
 from .text import norm
+from .wilayah import check_wilayah
 
 # Realisasi fisik may be absent (a keuangan-only LRA): stored as missing, never 0.
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan")
@@ -60,18 +61,21 @@ class Master:
     names: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
     dpa_years: set[int] | None = None  # years with a DPA (None: every year of ``sub_kegiatan``)
     layouts: list[Layout] = field(default_factory=list)  # remembered column layouts (issue 16)
+    # kode -> kabupaten/kota of every stored OPD (a province install; None: the own daerah)
+    opd_wilayah: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Store) -> Master:
         """Load the master list from the store."""
         with store.session():  # one opening of the database for both reads
+            opds = store.opds()
             names: dict[tuple[int, str], dict[str, str]] = {}
             for tahun, opd_kode, kode, nama in store.sub_kegiatan_names():
                 names.setdefault((tahun, opd_kode), {})[norm(nama)] = kode
             for tahun, opd_kode, nama_norm, kode in store.name_matches():  # names a person confirmed
                 names.setdefault((tahun, opd_kode), {})[nama_norm] = kode
             return cls(
-                [OpdRef(o.kode, o.nama, o.singkatan) for o in store.opds()],
+                [OpdRef(o.kode, o.nama, o.singkatan) for o in opds],
                 store.sub_kegiatan_index(),
                 kinerja_mod.KinerjaMaster.from_store(store),
                 names,
@@ -80,6 +84,7 @@ class Master:
                     Layout(r["name"], r["signature"], r["paths"], r["height"], r["opd_kode"], r["id"])
                     for r in store.layouts()
                 ],
+                {o.kode: o.wilayah for o in opds},
             )
 
     def __post_init__(self) -> None:
@@ -117,12 +122,18 @@ class Master:
         for s in dpa.sub_kegiatan.values():
             names.setdefault((year, s.opd_kode), {})[norm(s.nama)] = s.kode
         years = None if self.dpa_years is None else self.dpa_years | {year}
-        return Master(opds, subs, self.kinerja, names, years, self.layouts)
+        return Master(opds, subs, self.kinerja, names, years, self.layouts, self.opd_wilayah)
 
     def with_targets(self, rep: Report) -> Master:
         """This master plus the units and indicators of a (not yet loaded) targets workbook."""
         return Master(
-            self.opds, self.sub_kegiatan, self.kinerja.merged_with(rep), self.names, self.dpa_years, self.layouts
+            self.opds,
+            self.sub_kegiatan,
+            self.kinerja.merged_with(rep),
+            self.names,
+            self.dpa_years,
+            self.layouts,
+            self.opd_wilayah,
         )
 
     def by_kode(self, kode: str) -> OpdRef | None:
@@ -159,6 +170,7 @@ class Report:
     # candidate sub kegiatan ((kode, nama), ...) - not loaded until confirmed
     held: list[tuple[LeafRow, list[tuple[str, str]]]] = field(default_factory=list)
     sample_rows: list[list] = field(default_factory=list, repr=False)  # first data rows (for candidates)
+    wilayah: str | None = None  # the kabupaten/kota the file is from (etl.wilayah; new OPDs take it)
 
     def samples(self, col: int, n: int = 3) -> list:
         """The first non-empty values of grid column ``col`` under the header."""
@@ -251,6 +263,7 @@ def analyse(
     max_bytes: int = MAX_FILE_BYTES,
     unit: str | None = None,
     mapping: Mapping | None = None,
+    wilayah: str | None = None,
 ) -> FileAnalysis:
     """Sniff, read, recognise and validate one file. Never raises for bad input.
 
@@ -259,7 +272,8 @@ def analyse(
 
     ``opd`` (a kode, name or abbreviation) and ``period`` ((year, month)) are what the user
     said; they decide where the file is silent and, when the file disagrees, win with a warning.
-    ``unit`` (an id or name) does the same for the unit kerja of a kinerja file.
+    ``unit`` (an id or name) does the same for the unit kerja of a kinerja file. ``wilayah``: the
+    kabupaten/kota the file is from (a province install, :func:`etl.wilayah.check_wilayah`).
     """
     upload = Upload(name, data, opd, period, unit)
     analysis = FileAnalysis(name=name, sha256=upload.sha256, size=len(data), data=data, unit_hint=unit)
@@ -271,6 +285,7 @@ def analyse(
         marker = read_marker(data, sniffed.format, sniffed.archive)
         # stages 3-6: header block, layout, leaf rows, validation (per sheet, in _recognise)
         _recognise(analysis, sheets, master, opd, period, marker, mapping)
+        check_wilayah(analysis, wilayah, master.opd_wilayah)  # stage 7: a province's kabupaten/kota
     except Exception as exc:
         _failed(analysis, exc)
     return analysis
@@ -1603,7 +1618,7 @@ def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
                 import_id, rep.year, rep.opd.kode, rak_mod.frame(rep.kas, rep.year, rep.opd.kode)
             )
             if rep.provisional:
-                _upsert_opd(store, rep.opd)
+                _upsert_opd(store, rep.opd, rep.wilayah)
         if rep.kind == "dpa":
             noted = len(rep.issues)
             _load_dpa(store, import_id, rep)
@@ -1700,15 +1715,16 @@ def _realisasi_table(reports: list[tuple[int, Report]]) -> pa.Table:
     return pa.table(table)
 
 
-def _upsert_opd(store: Store, opd: OpdRef) -> None:
-    """Add an OPD a report named (before the DPA of its year), with a default abbreviation."""
-    store.upsert_opds({opd.kode: (opd.nama, opd.singkatan or default_singkatan(opd.nama))})
+def _upsert_opd(store: Store, opd: OpdRef, wilayah: str | None = None) -> None:
+    """Add an OPD a report named (before the DPA of its year), with a default abbreviation (and
+    the kabupaten/kota of the file, a new OPD of a province install)."""
+    store.upsert_opds({opd.kode: (opd.nama, opd.singkatan or default_singkatan(opd.nama))}, wilayah=wilayah)
 
 
 def _load_provisional(store: Store, rep: Report) -> None:
     """The OPD and sub kegiatan of a report loaded before the DPA of its year (marked provisional)."""
     assert rep.opd is not None  # a written realisasi report has its OPD
-    _upsert_opd(store, rep.opd)
+    _upsert_opd(store, rep.opd, rep.wilayah)
     seen: set[str] = set()
     records = []
     for lf in rep.leaves:
@@ -1758,7 +1774,7 @@ SUB_KEGIATAN_COLUMNS = (
 def _load_dpa(store: Store, import_id: int, rep: Report) -> None:
     table = rep.dpa
     assert table is not None  # a DPA report
-    store.upsert_opds(table.opds)
+    store.upsert_opds(table.opds, wilayah=rep.wilayah)
     subs = pd.DataFrame.from_records(
         [
             (
@@ -1881,6 +1897,7 @@ class Upload:
     unit: str | None = None  # kinerja files: the unit kerja (id or name) where the file is silent
     mapping: Mapping | None = None  # a column mapping a person confirmed for this file
     save_layout: str | None = None  # remember that mapping under this name once the file is loaded
+    wilayah: str | None = None  # the kabupaten/kota the file is from (a province install)
 
     @cached_property
     def sha256(self) -> str:
@@ -1912,6 +1929,7 @@ def _analyse_all(uploads: list[Upload], master: Master, max_bytes: int, progress
                 max_bytes=max_bytes,
                 unit=upload.unit,
                 mapping=upload.mapping,
+                wilayah=upload.wilayah,
             )
         )
         if progress:
@@ -2078,16 +2096,17 @@ def ingest_paths(
     mapping: Mapping | None = None,
     save_layout: str | None = None,
     last_wins: bool = False,
+    wilayah: str | None = None,
 ) -> list[dict]:
     """Load files from disk (the CLI and batch jobs): :func:`commit_batch` over readable files.
     ``mapping`` / ``save_layout``: a confirmed column mapping for the files, and the name to
-    remember it under."""
+    remember it under; ``wilayah``: the kabupaten/kota the files are from (a province install)."""
     results: list[dict] = []
     uploads: list[Upload] = []
     slots: list[int | None] = []
     for path in map(Path, paths):
         try:
-            uploads.append(Upload(path.name, path.read_bytes(), opd, period, unit, mapping, save_layout))
+            uploads.append(Upload(path.name, path.read_bytes(), opd, period, unit, mapping, save_layout, wilayah))
             slots.append(len(uploads) - 1)
         except OSError as exc:
             slots.append(None)

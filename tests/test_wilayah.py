@@ -208,3 +208,89 @@ def test_cli_sets_lists_and_reports_by_kabupaten(tmp_path, capsys):
     assert "4 OPD" in capsys.readouterr().out and out.exists()
     assert main(["wilayah", "clear", "--db", db, "--opd", "dinkes"]) == 0
     assert "1 OPD dikosongkan (1 berubah)" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- the ingest stage
+def _analysis(kind: str, codes: list[str]):
+    from types import SimpleNamespace
+
+    if kind == "dpa":
+        rep = SimpleNamespace(
+            kind="dpa",
+            sheet="DPA",
+            issues=[],
+            wilayah=None,
+            dpa=SimpleNamespace(opds={c: (f"OPD {c}", None) for c in codes}),
+        )
+    else:
+        rep = SimpleNamespace(
+            kind=kind, sheet="S", issues=[], wilayah=None, opd=SimpleNamespace(kode=codes[0], nama="X")
+        )
+    return SimpleNamespace(name="f.xlsx", reports=[rep])
+
+
+def test_check_wilayah_refuses_an_opd_of_another_kabupaten():
+    from etl.wilayah import check_wilayah
+
+    known = {"1.02": A, "1.03": A, "1.04": B, "5.01": None}
+    ok = _analysis("realisasi", ["1.02"])
+    check_wilayah(ok, f"  {A} ", known)
+    assert ok.reports[0].issues == [] and ok.reports[0].wilayah == A
+    other = _analysis("realisasi", ["1.02"])
+    check_wilayah(other, B, known)
+    (issue,) = other.reports[0].issues
+    assert issue.code == "wilayah_lain" and issue.severity == "error" and issue.sheet == "S"
+    assert f"terdaftar untuk {A}, bukan {B}" in issue.message and "3201/1.02" in issue.message
+    unsaid = _analysis("realisasi", ["1.04"])
+    check_wilayah(unsaid, None, known)
+    assert f'--wilayah "{B}"' in unsaid.reports[0].issues[0].message
+    own = _analysis("realisasi", ["5.01"])  # the province's own OPD: no kabupaten/kota said, none named
+    check_wilayah(own, None, known)
+    assert own.reports[0].issues == []
+    check_wilayah(own, A, known)
+    assert "tanpa kabupaten/kota" in own.reports[0].issues[0].message
+    # a DPA: the OPDs grouped per kabupaten/kota they belong to, new ones pass
+    dpa = _analysis("dpa", ["1.02", "1.03", "1.04", "9.99"])
+    check_wilayah(dpa, B, known)
+    (issue,) = dpa.reports[0].issues
+    assert "OPD 1.02 (OPD 1.02), 1.03 (OPD 1.03) terdaftar untuk" in issue.message
+    # a kabupaten install (no OPD names one): nothing to check
+    plain = _analysis("dpa", ["1.02"])
+    check_wilayah(plain, None, {"1.02": None})
+    assert plain.reports[0].issues == []
+
+
+def test_a_province_ingests_each_kabupaten_into_its_own_opds(dpa_store):
+    store = dpa_store
+    opds = store.opds()
+    store.set_wilayah({o.kode: A for o in opds}, "admin")
+    dinkes = next(k for k in APRIL if "DINKES" in k)
+    # not said which kabupaten/kota: refused, naming the one the OPD belongs to
+    (res,) = ingest_paths(store, [FIXTURES / dinkes])
+    assert res["status"] == "rejected"
+    assert any(i["code"] == "wilayah_lain" and f'--wilayah "{A}"' in i["message"] for i in res["issues"])
+    # said, but another: refused; the right one: loaded
+    (res,) = ingest_paths(store, [FIXTURES / dinkes], wilayah=B)
+    assert res["status"] == "rejected" and any(f"terdaftar untuk {A}, bukan {B}" in i["message"] for i in res["issues"])
+    (res,) = ingest_paths(store, [FIXTURES / dinkes], wilayah=A)
+    assert res["status"] in ("accepted", "flagged"), res
+    # another kabupaten's DPA with the same SIPD OPD codes is refused, not taken as a revision
+    (res,) = ingest_paths(store, [FIXTURES / "master" / "dpa_2026.xlsx"], wilayah=B)
+    assert res["status"] == "rejected"
+    assert any("dan 3 OPD lain terdaftar untuk" in i["message"] for i in res["issues"])
+    assert store.wilayah_list() == [A]
+
+
+def test_new_opds_take_the_kabupaten_of_their_file(tmp_path):
+    from db.store import Store
+
+    store = Store(tmp_path / "p.duckdb", data_dir=tmp_path)
+    try:
+        (res,) = ingest_paths(store, [FIXTURES / "master" / "dpa_2026.xlsx"], wilayah=B)
+        assert res["status"] == "accepted"
+        assert {o.wilayah for o in store.opds()} == {B}
+        # the same DPA again from B: a revision of B's own OPDs, accepted
+        (res,) = ingest_paths(store, [FIXTURES / "master" / "dpa_2026.xlsx"], wilayah=B, last_wins=True)
+        assert res["status"] in ("accepted", "duplicate", "flagged"), res
+    finally:
+        store.close()

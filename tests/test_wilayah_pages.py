@@ -120,3 +120,16 @@ def test_pengaturan_of_a_kabupaten_install_has_no_kabupaten_table(app_env, provi
     at.switch_page("views/pengaturan.py")
     run(at)
     assert "Kabupaten/Kota per OPD" not in [s.value for s in at.subheader]
+
+
+def test_impor_of_a_province_takes_the_kabupaten_chosen_in_the_sidebar(app_env, province_db):
+    from tests.test_pages import open_impor, save_button, upload
+
+    dinkes = next(k for k in EXPECTED if "DINKES April" in k)
+    at = run(new_app({"tahun": "2026", "bulan": "4"}))
+    open_impor(at)
+    assert any("Pilih kabupaten/kota asal berkas" in i.value for i in at.info)
+    upload(at, [dinkes])
+    assert save_button(at).label == "Simpan 0 berkas ke basis data"  # Dinas Kesehatan is an OPD of A or B
+    shown = " ".join(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
+    assert "terdaftar untuk" in shown or any("terdaftar untuk" in e.value for e in at.error)

@@ -40,8 +40,17 @@ def mapping_key(mapping: Mapping | None) -> tuple | None:
 
 def upload_key(upload: Upload) -> tuple:
     """What an analysis depends on besides the master list: the bytes, the file name (it may
-    name the OPD and period), the user's hints and the column mapping the user confirmed."""
-    return (upload.sha256, upload.name, upload.opd, upload.period, upload.unit, mapping_key(upload.mapping))
+    name the OPD and period), the user's hints, the column mapping the user confirmed and the
+    kabupaten/kota the file is said to be from (a province install)."""
+    return (
+        upload.sha256,
+        upload.name,
+        upload.opd,
+        upload.period,
+        upload.unit,
+        mapping_key(upload.mapping),
+        upload.wilayah,
+    )
 
 
 def _analyse(upload: Upload, master: Master) -> FileAnalysis:
@@ -53,6 +62,7 @@ def _analyse(upload: Upload, master: Master) -> FileAnalysis:
         period=upload.period,
         unit=upload.unit,
         mapping=upload.mapping,
+        wilayah=upload.wilayah,
     )
 
 

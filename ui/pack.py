@@ -16,9 +16,10 @@ from exports.pack_data import PackData, PackPreview, pack_data, pack_preview
 from exports.pack_pptx import build_pptx
 from exports.pack_xlsx import build_xlsx
 
-# Up to this many sub kegiatan (a kabupaten) the page builds the pack on its first run, as it
-# always did (about a second for 40 OPDs); above it (a province: 700,000) only when asked.
-EAGER_PACK_SUB_KEGIATAN = 25_000
+# Up to this many sub kegiatan (a kabupaten: 1,500-4,000, DESIGN.md) the page builds the pack on its
+# first run, as it always did (about a second for 40 OPDs); above it (a province: 700,000; one of its
+# kabupaten/kota in the bench: 20,000, seconds each for every user opening another) only when asked.
+EAGER_PACK_SUB_KEGIATAN = 5_000
 
 
 def preview_cached(

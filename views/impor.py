@@ -36,7 +36,7 @@ from ui.preview import (
     stored_issues_frame,
 )
 from ui.safe import md_escape
-from ui.state import current_period, current_user, get_store, set_period
+from ui.state import current_period, current_user, current_wilayah, get_store, set_period
 from ui.tables import history_export, history_screen
 
 user = require_page("impor", "impor")
@@ -71,6 +71,24 @@ elif not master.opds:
         "Daftar OPD masih kosong. Unggah **DPA** terlebih dahulu (boleh bersamaan dengan laporan OPD).",
         icon=":material/info:",
     )
+
+# A province install: the files are from the kabupaten/kota chosen in the sidebar (an OPD operator's:
+# that of its OPD); their OPDs must belong to it (etl.wilayah), new OPDs take it.
+wilayah = master.opd_wilayah.get(scope) if scope else current_wilayah()
+if not scope and unit_scope is None and any(master.opd_wilayah.values()):
+    if wilayah:
+        st.info(
+            f"Berkas yang diunggah dicatat sebagai berkas **{md_escape(wilayah)}** (pilihan Kabupaten/Kota di "
+            f"samping): OPD-nya harus OPD {md_escape(wilayah)}, dan OPD baru ikut {md_escape(wilayah)}.",
+            icon=":material/location_city:",
+        )
+    else:
+        st.info(
+            "Pantau ini menghimpun beberapa kabupaten/kota. Pilih kabupaten/kota asal berkas pada pilihan "
+            "**Kabupaten/Kota** di samping sebelum mengunggah; tanpa pilihan, berkas dimuat untuk OPD pemerintah "
+            "provinsi sendiri.",
+            icon=":material/location_city:",
+        )
 
 if "upload_round" not in st.session_state:
     st.session_state["upload_round"] = 0
@@ -116,7 +134,13 @@ else:
     remember: dict = st.session_state.setdefault("remember", {})
     bar = st.progress(0.0, text="Membaca berkas ...")
     uploads = [
-        Upload(f.name, f.getvalue(), **st.session_state["hints"].get(f.file_id, {}), mapping=mappings.get(f.file_id))
+        Upload(
+            f.name,
+            f.getvalue(),
+            **st.session_state["hints"].get(f.file_id, {}),
+            mapping=mappings.get(f.file_id),
+            wilayah=wilayah,
+        )
         for f in files
     ]
     results = session.analyses(
