@@ -1251,10 +1251,14 @@ class Store(
             target = str(directory / f"{name}.parquet").replace("'", "''")
             self.con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT parquet)")
             tables[name] = self._value(f'SELECT count(*) FROM "{name}"')
+        # the last value handed out; a sequence created with START n and not used yet has none
+        # (NULL): n - 1, or a restore would hand out ids already taken (a migrated database's
+        # first import failed on import_pkey)
         sequences = {
             r[0]: r[1]
             for r in self.con.execute(
-                "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = current_database()"
+                "SELECT sequence_name, coalesce(last_value, start_value - 1) FROM duckdb_sequences() "
+                "WHERE database_name = current_database()"
             ).fetchall()
         }
         return {"schema_version": self.schema_version(), "tables": tables, "sequences": sequences}

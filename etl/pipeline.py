@@ -1528,12 +1528,16 @@ def _store_failed(a: FileAnalysis, exc: Exception | None = None) -> None:
     if isinstance(exc, ImportInProgress):  # the same OPD and month being imported elsewhere (PostgreSQL)
         a.issues.append(Issue(ERROR, "import_in_progress", f"Berkas '{a.name}' tidak disimpan: {exc}"))
         return
+    # the technical detail (it may name tables or server paths) goes to the log, the message quotes its code
+    ref = log_failure(f"penyimpanan berkas '{a.name}'", exc) if exc is not None else None
     a.issues.append(
         Issue(
             ERROR,
             "store_failed",
             f"Berkas '{a.name}' gagal disimpan ke basis data; tidak ada "
-            "data yang berubah. Coba lagi; bila tetap gagal, hubungi admin.",
+            "data yang berubah. Coba lagi; bila tetap gagal, hubungi admin"
+            + (f" dengan kode rujukan {ref} (rinciannya tercatat di log server)." if ref else "."),
+            raw=type(exc).__name__ if exc is not None else None,
         )
     )
 

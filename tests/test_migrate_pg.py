@@ -162,3 +162,22 @@ def test_migrate_refuses_a_source_whose_summary_disagrees_with_its_rows(office, 
             migrate(office, target, "test")
     finally:
         target.close()
+
+
+def test_a_sequence_started_ahead_and_not_used_yet_migrates_past_the_ids_taken(dpa_store, pg_cluster, tmp_path):
+    """A DuckDB sequence created with START n and not used yet has no last value (a database
+    filled by SQL, as the province bench's): the snapshot must say n - 1, or the migrated
+    database hands out an id already taken and the first import fails on import_pkey."""
+    last = dpa_store.sql("SELECT max(id) FROM import")[0][0]
+    with dpa_store.session():
+        dpa_store.con.execute("DROP SEQUENCE seq_import")
+        dpa_store.con.execute(f"CREATE SEQUENCE seq_import START {int(last) + 1}")
+    assert dpa_store.export_snapshot(tmp_path / "snap")["sequences"]["seq_import"] == last
+    target = Store(pg_cluster.new_database("seq"), data_dir=tmp_path / "pg_data")
+    try:
+        assert migrate(dpa_store, target, "test")["ok"]
+        (res,) = ingest_paths(target, [FIXTURES / "realisasi" / "realisasi_dinkes_2026-03.xlsx"])
+        assert res["status"] in ("accepted", "flagged"), res
+        assert target.sql("SELECT max(id) FROM import")[0][0] == last + 1
+    finally:
+        target.close()

@@ -321,11 +321,15 @@ def test_database_failure_mid_file_rolls_back(dpa_store, tmp_path, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(dpa_store, "insert_realisasi", failing_insert)
+    monkeypatch.setenv("PANTAU_LOG", str(tmp_path / "pantau.log"))
     results = commit(dpa_store, analysis)
     assert [r["status"] for r in results] == ["rejected"]
-    assert any(
-        i["code"] == "store_failed" and "tidak ada data yang berubah" in i["message"] for i in results[0]["issues"]
-    )
+    (failed,) = [i for i in results[0]["issues"] if i["code"] == "store_failed"]
+    assert "tidak ada data yang berubah" in failed["message"] and "disk full" not in failed["message"]
+    # the detail is in the server's log under the reference code the message quotes
+    ref = re.search(r"kode rujukan ([0-9a-f]{8})", failed["message"]).group(1)
+    log = (tmp_path / "pantau.log").read_text(encoding="utf-8")
+    assert f"[{ref}]" in log and "RuntimeError: disk full" in log
     assert sum(calls) >= 36
     assert _counts(dpa_store) == before
 
