@@ -51,7 +51,6 @@ from core.migrate import MigrateError, migrate
 from core.recap import kabupaten_totals, recap_opd
 from core.settings import MATERI_BARIS_MAX, MATERI_BARIS_MIN
 from core.settings import load as load_settings
-from core.wilayah import WilayahError, select_opds
 from db.store import Store, StoreBusy, Unreachable
 from etl.issues import Rejected
 from etl.mapping import Layout, Mapping
@@ -310,9 +309,10 @@ def cmd_layouts(args) -> int:
 def _wilayah_known(store: Store, name: str | None) -> bool:
     """Whether ``--wilayah`` names a kabupaten/kota of the OPDs (or is not given); says which
     there are when not."""
-    if not name or name in store.wilayah_list():
+    names = store.wilayah_list()
+    if not name or name in names:
         return True
-    known = ", ".join(store.wilayah_list()) or "belum ada; tetapkan dengan: python -m cli wilayah set"
+    known = ", ".join(names) or "belum ada; tetapkan dengan: python -m cli wilayah set"
     print(f"Kesalahan: kabupaten/kota '{name}' tidak dikenal. Yang ada: {known}.", file=sys.stderr)
     return False
 
@@ -337,10 +337,9 @@ def cmd_wilayah(args) -> int:
         who = actor(store, args, {"admin"}, "menetapkan kabupaten/kota OPD")
         if who is None:
             return 1
-        try:
-            kodes = select_opds(opds, args.opd, args.kode_awal)
-        except WilayahError as exc:
-            print(f"Kesalahan: {exc}", file=sys.stderr)
+        kodes, refusal = _chosen_opds(opds, args.opd, args.kode_awal)
+        if refusal:
+            print(f"Kesalahan: {refusal}", file=sys.stderr)
             return 1
         name: str | None = args.nama.strip() if args.action == "set" else None
         changed = store.set_wilayah({k: name for k in kodes}, who)
@@ -397,13 +396,41 @@ def cmd_recap(args) -> int:
     return 0
 
 
-def _find_opd(store: Store, text: str) -> str | None:
-    """Kode of the OPD named by its kode, singkatan or nama (case-insensitive), else ``None``."""
+def _opd_named(opds: list, text: str) -> str | None:
+    """Kode of the OPD of ``opds`` (rows of ``Store.opds``) named by its kode, singkatan or nama
+    (case-insensitive), else ``None``."""
     key = norm(text)
-    for o in store.opds():
+    for o in opds:
         if text.strip() == o.kode or (key and key in (norm(o.singkatan), norm(o.nama))):
             return o.kode
     return None
+
+
+def _find_opd(store: Store, text: str) -> str | None:
+    """:func:`_opd_named` among the OPDs of ``store``."""
+    return _opd_named(store.opds(), text)
+
+
+def _chosen_opds(opds: list, texts: list[str], prefix: str | None) -> tuple[list[str], str | None]:
+    """The kode of the OPDs ``wilayah set|clear`` is about: those named by ``texts`` (``--opd``,
+    :func:`_opd_named`) and those whose kode starts with ``prefix`` (``--kode-awal``, a province's
+    convention: ``3201/1.02.0.00.0.00.01.0000``), and ``None``; or no OPD and why not."""
+    found = {text: _opd_named(opds, text) for text in texts}
+    unknown = [text for text, kode in found.items() if kode is None]
+    if unknown:
+        return [], (
+            f"OPD tidak dikenal: {', '.join(unknown)}. Tulis kode, singkatan, atau nama OPD sebagaimana "
+            "tercantum di DPA yang dimuat."
+        )
+    chosen = list(dict.fromkeys(k for k in found.values() if k is not None))
+    if prefix:
+        by_prefix = [o.kode for o in opds if o.kode.startswith(prefix)]
+        if not by_prefix:
+            return [], f"Tidak ada OPD yang kodenya diawali '{prefix}'."
+        chosen += [k for k in by_prefix if k not in chosen]
+    if not chosen:
+        return [], "Sebutkan OPD-nya: --opd KODE (boleh berulang) atau --kode-awal AWALAN."
+    return chosen, None
 
 
 def cmd_export(args) -> int:
