@@ -11,7 +11,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .recap import kabupaten_totals
+from db.store import Store
+
+from .recap import kabupaten_totals, recap_opd
 
 NO_WILAYAH = "Tanpa kabupaten/kota"  # OPDs that name none (e.g. the province's own OPDs)
 WILAYAH_COLUMNS = [
@@ -82,3 +84,9 @@ def wilayah_recap(recap: pd.DataFrame, wilayah_of: dict[str, str]) -> pd.DataFra
     for column in ("keuangan_pct", "fisik_pct", "target_fisik_pct", "deviasi", "realisasi_keuangan"):
         out[column] = out[column].astype("float64")
     return out.reset_index(drop=True)
+
+
+def province_overview(store: Store, year: int, month: int) -> pd.DataFrame:
+    """:func:`wilayah_recap` of the period's recap of every OPD (:func:`core.recap.recap_opd`):
+    the Ringkasan of a province over all its kabupaten/kota."""
+    return wilayah_recap(recap_opd(store, year, month), opd_wilayah(store.opds()))

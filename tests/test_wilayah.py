@@ -12,7 +12,7 @@ import pytest
 from core import recap as recap_mod
 from core.breakdown import by_jenis, by_sumber_dana
 from core.recap import kabupaten_totals
-from core.wilayah import NO_WILAYAH, opd_wilayah, wilayah_recap
+from core.wilayah import NO_WILAYAH, opd_wilayah, province_overview, wilayah_recap
 from etl.pipeline import ingest_paths
 from tests.conftest import FIXTURES
 from tests.pg_support import use_both_engines
@@ -95,6 +95,7 @@ def test_province_overview_adds_the_opds_up_per_kabupaten(province):
     whole = recap_mod.recap_opd(store, 2026, 4)
     rows = wilayah_recap(whole, opd_wilayah(store.opds()))
     assert rows["wilayah"].tolist() == [A, B, NO_WILAYAH]
+    pd.testing.assert_frame_equal(province_overview(store, 2026, 4), rows)  # what the Ringkasan caches
     for _, row in rows.iterrows():
         if row["wilayah"] == NO_WILAYAH:
             part = whole[~whole["opd_kode"].isin(groups[A] | groups[B])]

@@ -6,7 +6,6 @@ from core import settings as settings_mod
 from core.format import number, percent, period_label, points, rupiah, rupiah_compact
 from core.recap import kabupaten_totals
 from core.received import apply_demo_received
-from core.wilayah import opd_wilayah, wilayah_recap
 from etl.demo import load_demo
 from exports.table_xlsx import PERCENT, RUPIAH
 from ui import cache
@@ -172,7 +171,7 @@ st.plotly_chart(
 # the rows ranked and tabled: the OPDs, or (a whole province) its kabupaten/kota
 unit = "kabupaten/kota" if by_wilayah else "OPD"
 rows = (
-    wilayah_recap(recap, opd_wilayah(cache.opds(store))).assign(opd=lambda d: d["wilayah"], singkatan=None)
+    cache.province_overview(store, year, month).assign(opd=lambda d: d["wilayah"], singkatan=None)
     if by_wilayah
     else recap
 )
