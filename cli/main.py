@@ -309,8 +309,10 @@ def cmd_layouts(args) -> int:
 def _wilayah_known(store: Store, name: str | None) -> bool:
     """Whether ``--wilayah`` names a kabupaten/kota of the OPDs (or is not given); says which
     there are when not."""
+    if not name:
+        return True
     names = store.wilayah_list()
-    if not name or name in names:
+    if name in names:
         return True
     known = ", ".join(names) or "belum ada; tetapkan dengan: python -m cli wilayah set"
     print(f"Kesalahan: kabupaten/kota '{name}' tidak dikenal. Yang ada: {known}.", file=sys.stderr)
