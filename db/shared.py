@@ -92,6 +92,7 @@ class SharedFile:
         self._writer = False
         self._writers_waiting = 0  # writers waiting, and an update session waiting to write
         self._opening = False
+        self._blocked = 0  # sessions of this process waiting for their turn
         # held by the one bookkeeping write at a time (DuckDB refuses two transactions writing one row)
         self.log_lock = threading.RLock()
         self._leaving = False  # another process waits: admit no one, close once idle
@@ -161,7 +162,11 @@ class SharedFile:
                             self._opening = False
                             self._cond.notify_all()
                         continue
-                    self._wait(deadline)
+                    self._blocked += 1
+                    try:
+                        self._wait(deadline)
+                    finally:
+                        self._blocked -= 1
                 self._begin_locked(mode)
                 try:
                     cursor = self._con.cursor()
@@ -186,6 +191,12 @@ class SharedFile:
             finally:
                 self._writers_waiting -= 1
         _add("wait", time.perf_counter() - start)
+
+    def wanted(self) -> bool:
+        """Does a session wait for its turn: one of this process, or another process that asked
+        for the file (noticed by the watcher)? A long batch of writes then ends its hold early."""
+        with self._cond:
+            return self._leaving or self._blocked > 0
 
     def release(self, cursor: duckdb.DuckDBPyConnection, mode: str) -> None:
         """End a session of :meth:`acquire` (``mode``: the one it has now)."""

@@ -455,6 +455,13 @@ class Store(
             finally:
                 shared.release(cursor, mode)
 
+    def others_waiting(self) -> bool:
+        """Does another session wait for the database while this one holds it (a DuckDB file:
+        sessions of this process, or another process that asked for the file)? A long batch of
+        writes then ends its session between two files so that the others get their turn. On
+        PostgreSQL readers never wait for a writer: always ``False``."""
+        return self._shared is not None and self._shared.wanted()
+
     def _upgrade(self) -> None:
         """The current session is about to write: a reading one may not; an update session
         waits for the readers and has the database alone from now on."""
@@ -731,12 +738,15 @@ class Store(
         return len(changed)
 
     @_reading
-    def sub_kegiatan_index(self) -> dict[tuple[int, str, str], tuple[str, str]]:
-        """(tahun, opd_kode, kode) -> (jenis, jenis_source) of every DPA sub kegiatan."""
-        # column by column (a third of the work of one tuple per row): the index is read for every import
-        table = self.con.sql("SELECT tahun, opd_kode, kode, jenis, jenis_source FROM sub_kegiatan").to_arrow_table()
-        tahun, opd, kode, jenis, source = (column.to_pylist() for column in table.columns)
-        return dict(zip(zip(tahun, opd, kode), zip(jenis, source)))
+    def sub_kegiatan_table(self) -> pa.Table:
+        """Every DPA sub kegiatan as one Arrow table (tahun, opd_kode, kode, nama, jenis,
+        jenis_source, provisional), read for every import. Fetched column by column inside the
+        session and turned into Python objects by the caller after it: a province's 700,000 rows
+        take a second as Python tuples, which another process waiting for the file need not wait for."""
+        return self.con.sql(
+            "SELECT tahun, opd_kode, kode, nama, jenis, jenis_source, coalesce(provisional, false) AS provisional "
+            "FROM sub_kegiatan"
+        ).to_arrow_table()
 
     @_reading
     def dpa_years(self) -> list[int]:
@@ -747,13 +757,6 @@ class Store(
                 "SELECT DISTINCT tahun FROM sub_kegiatan WHERE NOT coalesce(provisional, false) ORDER BY 1"
             ).fetchall()
         ]
-
-    @_reading
-    def sub_kegiatan_names(self) -> list[tuple[int, str, str, str]]:
-        """(tahun, opd_kode, kode, nama) of every DPA sub kegiatan (for rows reported by name)."""
-        return self.con.execute(
-            "SELECT tahun, opd_kode, kode, nama FROM sub_kegiatan WHERE NOT coalesce(provisional, false)"
-        ).fetchall()
 
     @_connected
     def upsert_opds(self, opds: dict[str, tuple[str, str]], wilayah: str | None = None) -> None:

@@ -46,7 +46,7 @@ from .wilayah import check_wilayah
 
 # Realisasi fisik may be absent (a keuangan-only LRA): stored as missing, never 0.
 REQUIRED_REALISASI = ("pagu", "realisasi_keuangan")
-# Files written per transaction (and per hold of the database lock) by commit_many.
+# Files written per hold of the database (one session) by commit_many, each in its own transaction.
 COMMIT_CHUNK = 50
 
 
@@ -66,26 +66,31 @@ class Master:
 
     @classmethod
     def from_store(cls, store: Store) -> Master:
-        """Load the master list from the store."""
-        with store.session():  # one opening of the database for both reads
+        """Load the master list from the store (in one reading session: one state of the data;
+        the Python objects are built after it)."""
+        with store.session(write=False):
             opds = store.opds()
-            names: dict[tuple[int, str], dict[str, str]] = {}
-            for tahun, opd_kode, kode, nama in store.sub_kegiatan_names():
-                names.setdefault((tahun, opd_kode), {})[norm(nama)] = kode
-            for tahun, opd_kode, nama_norm, kode in store.name_matches():  # names a person confirmed
-                names.setdefault((tahun, opd_kode), {})[nama_norm] = kode
-            return cls(
-                [OpdRef(o.kode, o.nama, o.singkatan) for o in opds],
-                store.sub_kegiatan_index(),
-                kinerja_mod.KinerjaMaster.from_store(store),
-                names,
-                set(store.dpa_years()),
-                [
-                    Layout(r["name"], r["signature"], r["paths"], r["height"], r["opd_kode"], r["id"])
-                    for r in store.layouts()
-                ],
-                {o.kode: o.wilayah for o in opds},
-            )
+            table = store.sub_kegiatan_table()
+            confirmed = store.name_matches()  # names a person confirmed
+            kinerja = kinerja_mod.KinerjaMaster.from_store(store)
+            dpa_years = set(store.dpa_years())
+            layouts = store.layouts()
+        tahun, opd, kode, nama, jenis, source, provisional = (column.to_pylist() for column in table.columns)
+        names: dict[tuple[int, str], dict[str, str]] = {}
+        for t, o, k, n, p in zip(tahun, opd, kode, nama, provisional):
+            if not p:  # rows reported by name are matched against the DPA, not a provisional list
+                names.setdefault((t, o), {})[norm(n)] = k
+        for t, o, nama_norm, k in confirmed:
+            names.setdefault((t, o), {})[nama_norm] = k
+        return cls(
+            [OpdRef(o.kode, o.nama, o.singkatan) for o in opds],
+            dict(zip(zip(tahun, opd, kode), zip(jenis, source))),
+            kinerja,
+            names,
+            dpa_years,
+            [Layout(r["name"], r["signature"], r["paths"], r["height"], r["opd_kode"], r["id"]) for r in layouts],
+            {o.kode: o.wilayah for o in opds},
+        )
 
     def __post_init__(self) -> None:
         self.years = self.dpa_years if self.dpa_years is not None else {k[0] for k in self.sub_kegiatan}
@@ -1450,36 +1455,37 @@ def commit_many(
     imports count as already loaded: the same bytes loaded by another OPD are not reported
     (an OPD must not learn what another OPD uploaded).
 
-    Every file is all or nothing. Files are written in chunks of :data:`COMMIT_CHUNK`, each
-    chunk in one transaction under one hold of the database, so another process (the app
-    beside a CLI batch) waits seconds, not minutes; a crash leaves each file fully in or
-    fully out and re-running the batch loads the rest. Should a chunk fail, each of its files
-    is retried in a transaction of its own, so one file never takes another down with it.
+    Every file is all or nothing: each is written in a transaction of its own. A hold of the
+    database (a session) spans up to :data:`COMMIT_CHUNK` files and ends after the file being
+    written as soon as another session waits for the database (on a DuckDB file: the app's
+    readers beside a CLI batch, or the CLI beside the app), which gets its turn before the rest
+    are written; so a batch never keeps the others waiting longer than one file takes. A crash
+    leaves each file fully in or fully out and re-running the batch loads the rest.
     Returns :func:`result_rows` per file.
     """
     out: list[list[dict] | None] = [None] * len(analyses)
-    pending = []
+    queue = []
     for i, a in enumerate(analyses):
         if a.rejected:
             out[i] = result_rows(a)
         else:
-            pending.append(i)
-    seen: set[str] = set()
-    for start in range(0, len(pending), COMMIT_CHUNK):
-        chunk = pending[start : start + COMMIT_CHUNK]
+            queue.append(i)
+    seen: set[str] = set()  # files of this batch written (or found loaded) so far: a second copy is a duplicate
+    while queue:
+        chunk, queue = queue[:COMMIT_CHUNK], queue[COMMIT_CHUNK:]
         with store.session():
-            known = _own(store, store.loaded_shas([analyses[i].sha256 for i in chunk]), scope) | seen
-            todo = []
-            for i in chunk:
-                if analyses[i].sha256 in known:
+            loaded = _own(store, store.loaded_shas([analyses[i].sha256 for i in chunk]), scope)
+            for n, i in enumerate(chunk):
+                sha = analyses[i].sha256
+                if sha in loaded or sha in seen:
                     out[i] = result_rows(analyses[i], status="duplicate")
-                else:
-                    known.add(analyses[i].sha256)
-                    todo.append(i)
-            seen |= known
-            _write_chunk(store, [analyses[i] for i in todo], user)
-        for i in todo:
-            out[i] = result_rows(analyses[i])
+                    continue
+                seen.add(sha)
+                _write_file(store, analyses[i], user)
+                out[i] = result_rows(analyses[i])
+                if n + 1 < len(chunk) and store.others_waiting():
+                    queue = chunk[n + 1 :] + queue  # their turn; the rest in the next session
+                    break
     done = [rows for rows in out if rows is not None]
     assert len(done) == len(out)  # every file is rejected, a duplicate or written
     return done
@@ -1493,35 +1499,17 @@ def _own(store: Store, shas: set[str], scope: User | None) -> set[str]:
     return shas & set(own["sha256"])
 
 
-def _archive(store: Store, analyses: list[FileAnalysis]) -> None:
-    """Keep the original bytes of files about to be written (by sha256, once)."""
-    for a in analyses:
-        store.archive(a.sha256, a.name, a.data)
-
-
-def _write_chunk(store: Store, analyses: list[FileAnalysis], user: str) -> None:
-    """Archive the originals and write the files in one transaction; should that fail, each file
-    is tried again alone, so that one file never takes another down with it."""
+def _write_file(store: Store, a: FileAnalysis, user: str) -> None:
+    """Archive the original and write the file in one transaction; a failure is reported on the
+    file (nothing of it is written), never a traceback."""
     try:
-        _archive(store, analyses)
+        store.archive(a.sha256, a.name, a.data)
         with store.transaction():
-            _write(store, analyses, user)
-        return
+            _write(store, a, user)
     except StoreBusy:
         raise
     except Exception as exc:
-        if len(analyses) == 1:
-            _store_failed(analyses[0], exc)
-            return
-    for a in analyses:
-        try:
-            _archive(store, [a])
-            with store.transaction():
-                _write(store, [a], user)
-        except StoreBusy:
-            raise
-        except Exception as exc:  # reported per file, never a traceback
-            _store_failed(a, exc)
+        _store_failed(a, exc)
 
 
 def _store_failed(a: FileAnalysis, exc: Exception | None = None) -> None:
@@ -1559,9 +1547,10 @@ def _issue_records(import_id: int, issues: list[Issue]) -> list[dict]:
     ]
 
 
-def _write(store: Store, analyses: list[FileAnalysis], user: str) -> None:
-    """Write validated files inside the caller's transaction, with as few statements as possible."""
-    reports = [(a, rep) for a in analyses for rep in a.reports]
+def _write(store: Store, a: FileAnalysis, user: str) -> None:
+    """Write a validated file (all its reports) inside the caller's transaction, with as few
+    statements as possible."""
+    reports = [(a, rep) for rep in a.reports]
     if not reports:
         return
     # one import of an OPD and month at a time (PostgreSQL: concurrent writers; DuckDB: a no-op)

@@ -179,3 +179,42 @@ def test_sigkill_midway_leaves_whole_files_and_rerun_completes(batch, tmp_path):
     assert _loaded_files(store) == {f.name for f in reports}
     _assert_every_file_whole(store)
     assert store.sql("SELECT count(*) FROM import WHERE kind = 'realisasi'") == [(len(reports),)]
+
+
+def test_a_batch_hands_the_database_over_between_files_when_a_reader_waits(batch, tmp_path, monkeypatch):
+    """A batch of reports holds the database for many files only while nobody else asks for it:
+    a reader that asks while the first file is written reads before the second one is written
+    (not after the whole batch), and every file still lands."""
+    from etl import pipeline
+
+    store = Store(tmp_path / "pantau.duckdb", data_dir=tmp_path)
+    assert ingest_paths(store, [batch["dpa"]])[0]["status"] == "accepted"
+    files = batch["reports"][:4]
+    events: list[str] = []
+    real_write = pipeline._write
+
+    def read():
+        with store.session(write=False):
+            store.con.execute("SELECT count(*) FROM realisasi").fetchall()
+        events.append("read")
+
+    reader = threading.Thread(target=read)
+
+    def watched_write(s, analysis, user):
+        events.append(f"write {analysis.name}")
+        if len(events) == 1:  # the first file: a reader comes and waits for its turn
+            reader.start()
+            deadline = time.monotonic() + 10
+            while not s.others_waiting() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            assert s.others_waiting()
+        real_write(s, analysis, user)
+
+    monkeypatch.setattr(pipeline, "_write", watched_write)
+    results = ingest_paths(store, files)
+    reader.join(10)
+    assert [r["status"] for r in results] == ["accepted"] * len(files)
+    assert events[:3] == [f"write {files[0].name}", "read", f"write {files[1].name}"], events
+    assert _loaded_files(store) == {f.name for f in files}
+    assert not store.others_waiting()
+    store.close()

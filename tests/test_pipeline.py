@@ -11,6 +11,7 @@ import re
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -767,33 +768,36 @@ def test_dpa_in_the_middle_of_a_batch_is_loaded_before_the_reports(store, tmp_pa
     assert sorted(map(key, mixed)) == sorted(map(key, in_order))
 
 
-def test_a_failed_batch_write_is_retried_file_by_file_and_leaves_nothing_half_written(dpa_store, monkeypatch):
-    """Should the write of a batch fail inside its transaction, it is rolled back and each file is
-    loaded in a transaction of its own: each file once, nothing half written."""
+def test_a_failed_file_write_is_rolled_back_alone_and_the_batch_goes_on(dpa_store, monkeypatch):
+    """Each file of a batch is written in a transaction of its own: should one fail midway, its
+    rows are rolled back, it is reported with a reference code, and the next file is written."""
     import duckdb
 
     from etl import pipeline
 
     real_write, calls = pipeline._write, []
 
-    def flaky(store, analyses, user):
-        calls.append(len(analyses))
+    def flaky(store, analysis, user):
+        calls.append(analysis.name)
+        real_write(store, analysis, user)  # rows really land in the transaction
         if len(calls) == 1:
-            real_write(store, analyses, user)  # rows really land in the transaction, then it fails
-            raise duckdb.IOException("disk hiccup")
-        return real_write(store, analyses, user)
+            raise duckdb.IOException("disk hiccup")  # then it fails
 
     monkeypatch.setattr(pipeline, "_write", flaky)
-    paths = [FIXTURES / DINKES, FIXTURES / "realisasi/Lap Realisasi DINKES April 2026.xlsx"]
-    results = ingest_paths(dpa_store, paths)
-    assert all(r["status"] in ("accepted", "flagged") for r in results)
-    assert calls == [2, 1, 1]  # the batch, then each file on its own
-    real = [row for row in _loaded(dpa_store) if row[1] == "realisasi"]
-    assert len(real) == 2
+    april = "realisasi/Lap Realisasi DINKES April 2026.xlsx"
+    results = ingest_paths(dpa_store, [FIXTURES / DINKES, FIXTURES / april])
+    assert calls == [Path(DINKES).name, Path(april).name]
+    assert results[0]["status"] == "rejected"
+    assert [i["code"] for i in results[0]["issues"]] == ["store_failed"]
+    assert "kode rujukan" in results[0]["issues"][0]["message"]
+    assert results[1]["status"] in ("accepted", "flagged")
+    assert [row[0] for row in _loaded(dpa_store) if row[1] == "realisasi"] == [Path(april).name]
     with dpa_store.session():
         n = dpa_store.con.execute("SELECT count(*) FROM realisasi").fetchall()[0][0]
-    exp = load_expected()["files"]
-    assert n == exp[DINKES]["leaf_rows"] + exp["realisasi/Lap Realisasi DINKES April 2026.xlsx"]["leaf_rows"]
+    assert n == load_expected()["files"][april]["leaf_rows"]
+    # the failed file goes in on its own once the disk is well again
+    monkeypatch.setattr(pipeline, "_write", real_write)
+    assert ingest_paths(dpa_store, [FIXTURES / DINKES])[0]["status"] in ("accepted", "flagged")
 
 
 def test_the_same_file_twice_in_one_batch_is_loaded_once(dpa_store):
