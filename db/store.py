@@ -256,6 +256,12 @@ class ImportInProgress(RuntimeError):
         self.opd_kode, self.tahun, self.bulan, self.holder = opd_kode, tahun, bulan, holder
 
 
+def wilayah_name(value: object) -> str | None:
+    """A kabupaten/kota name as stored: its words joined by one space; blank (or not text): none
+    (the install's own daerah). One rule for the Store, the ingest and the Pengaturan table."""
+    return (" ".join(value.split()) or None) if isinstance(value, str) else None
+
+
 def _wait_seconds() -> float:
     try:
         return float(os.environ.get("PANTAU_DB_WAIT", "60"))
@@ -721,7 +727,7 @@ class Store(
         unknown = sorted(set(assign) - set(known))
         if unknown:
             raise ValueError("OPD tidak dikenal: " + ", ".join(unknown[:10]))
-        wanted = {k: (" ".join(v.split()) or None) if isinstance(v, str) else None for k, v in assign.items()}
+        wanted = {k: wilayah_name(v) for k, v in assign.items()}
         changed = {k: v for k, v in wanted.items() if v != known[k]}
         if not changed:
             return 0

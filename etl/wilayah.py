@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from db.store import wilayah_name
+
 from .issues import ERROR, Issue
 
 CHECKED_KINDS = ("dpa", "realisasi", "rak")  # the files that carry OPDs (kinerja files carry units)
@@ -59,7 +61,7 @@ def check_wilayah(analysis: Any, wilayah: str | None, opd_wilayah: dict[str, str
     one the person said; ``None``: not said, which is refused only for OPDs that name one), and
     mark the others with ``wilayah`` so that new OPDs take it when loaded. ``opd_wilayah``: kode
     -> kabupaten/kota of every stored OPD (``etl.pipeline.Master.opd_wilayah``)."""
-    wilayah = " ".join(wilayah.split()) if isinstance(wilayah, str) and wilayah.strip() else None
+    wilayah = wilayah_name(wilayah)
     for rep in analysis.reports:
         if rep.kind not in CHECKED_KINDS:
             continue

@@ -9,7 +9,7 @@ import streamlit as st
 from core import settings as settings_mod
 from core.access import User
 from core.format import number
-from db.store import Store
+from db.store import Store, wilayah_name
 
 KODE, OPD, WILAYAH = "Kode", "OPD", "Kabupaten/Kota"
 
@@ -27,7 +27,7 @@ def wilayah_changes(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str 
     changed (spaces tidied; the kode column is not editable)."""
 
     def tidy(v) -> str:
-        return " ".join(str(v).split()) if isinstance(v, str) else ""
+        return wilayah_name(v) or ""
 
     old = dict(zip(before[KODE], before[WILAYAH].map(tidy)))
     return {k: (tidy(v) or None) for k, v in zip(after[KODE], after[WILAYAH]) if tidy(v) != old.get(k, "")}
