@@ -1550,12 +1550,12 @@ def _issue_records(import_id: int, issues: list[Issue]) -> list[dict]:
 def _write(store: Store, a: FileAnalysis, user: str) -> None:
     """Write a validated file (all its reports) inside the caller's transaction, with as few
     statements as possible."""
-    reports = [(a, rep) for rep in a.reports]
+    reports = a.reports
     if not reports:
         return
     # one import of an OPD and month at a time (PostgreSQL: concurrent writers; DuckDB: a no-op)
-    periods = {(rep.opd.kode, rep.year, rep.month) for _, rep in reports if rep.kind == "realisasi" and rep.opd}
-    periods |= {("", rep.year, 0) for _, rep in reports if rep.kind == "dpa" and rep.year}  # a DPA: its year
+    periods = {(rep.opd.kode, rep.year, rep.month) for rep in reports if rep.kind == "realisasi" and rep.opd}
+    periods |= {("", rep.year, 0) for rep in reports if rep.kind == "dpa" and rep.year}  # a DPA: its year
     for opd_kode, year, month in sorted(periods):
         assert year is not None and month is not None  # a report is written only with its period
         store.claim_period(opd_kode, year, month, user)
@@ -1563,7 +1563,7 @@ def _write(store: Store, a: FileAnalysis, user: str) -> None:
     imports, realisasi, realisasi_ids = [], [], []
     issues: list[dict] = []
     audits: list[tuple[str, str, str | None, str | None]] = []
-    for import_id, (a, rep) in zip(ids, reports):
+    for import_id, rep in zip(ids, reports):
         rep_issues = a.issues + rep.issues
         flagged = any(i.severity == WARNING for i in rep_issues)
         imports.append(
@@ -1604,7 +1604,7 @@ def _write(store: Store, a: FileAnalysis, user: str) -> None:
         audits.append((user, f"import_{rep.kind}", a.name, json.dumps(detail, ensure_ascii=False)))
     store.insert_imports(imports)
     store.insert_issues(issues)
-    for import_id, (a, rep) in zip(ids, reports):
+    for import_id, rep in zip(ids, reports):
         if rep.kind == "rak":
             assert rep.opd is not None and rep.year is not None and rep.kas is not None  # written without errors
             store.replace_anggaran_kas(
