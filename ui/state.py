@@ -14,6 +14,7 @@ import streamlit as st
 from core.months import BULAN
 from db.store import Store, default_db_path
 from ui import cache
+from ui.safe import md_escape
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,6 +97,12 @@ def current_wilayah() -> str | None:
     """The kabupaten/kota chosen in the sidebar (a province install), ``None`` for all of them
     (and always for an install whose OPDs name none)."""
     return st.session_state.get("wilayah")
+
+
+def with_wilayah(title: str) -> str:
+    """A page's title followed by the kabupaten/kota chosen in the sidebar, when one is."""
+    wilayah = current_wilayah()
+    return f"{title} - {md_escape(wilayah)}" if wilayah else title
 
 
 def sidebar_wilayah(store: Store, opd_scope: str | None) -> str | None:

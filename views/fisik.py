@@ -13,7 +13,7 @@ from ui.auth import require_page
 from ui.charts import split_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
-from ui.state import current_period, current_wilayah, get_store
+from ui.state import current_period, current_wilayah, get_store, with_wilayah
 from ui.tables import KRITIS_SHOWN, matching_rows, split_screen
 
 SOURCE = {"manual": "Manual", "file": "Kolom jenis pada laporan", "rule": "Aturan otomatis", None: "-"}
@@ -27,7 +27,7 @@ year, month = current_period()
 cfg = cache.settings(store)
 scope = user.opd_scope
 wilayah = current_wilayah()
-st.title("Fisik Konstruksi dan Non Fisik" + (f" - {md_escape(wilayah)}" if wilayah else ""))
+st.title(with_wilayah("Fisik Konstruksi dan Non Fisik"))
 split = cache.jenis_recap(store, year, month, scope, wilayah=wilayah)
 if split.empty:
     st.info(f"Belum ada DPA atau laporan untuk {period_label(year, month)}.", icon=":material/inbox:")

@@ -16,7 +16,7 @@ from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.pack import EAGER_PACK_SUB_KEGIATAN, pack_cached, pack_files_cached, preview_cached
 from ui.safe import md_escape
-from ui.state import current_period, current_wilayah, get_store
+from ui.state import current_period, current_wilayah, get_store, with_wilayah
 from ui.tables import RANK_LIMIT, ranking_search
 
 MISSING_NAMED = 15  # OPDs named in the "belum melapor" caption (a province has hundreds)
@@ -27,7 +27,7 @@ store = get_store()
 year, month = current_period()
 cfg = cache.settings(store)
 wilayah = current_wilayah()
-st.title("Materi Rakor POK" + (f" - {md_escape(wilayah)}" if wilayah else ""))
+st.title(with_wilayah("Materi Rakor POK"))
 st.caption(
     f"Bahan Rapat Koordinasi Pengendalian Operasional Kegiatan untuk keadaan s.d. akhir bulan "
     f"**{period_label(year, month)}** (pilih periode di samping): slide PowerPoint dengan grafik yang dapat "

@@ -12,7 +12,7 @@ from ui.auth import require_page
 from ui.charts import kurva_s_figure
 from ui.downloads import audited_download
 from ui.safe import md_escape
-from ui.state import current_period, current_wilayah, get_store
+from ui.state import current_period, current_wilayah, get_store, with_wilayah
 from ui.tables import TL, full_values, level_export, table_and_cards, totals, with_followups, with_lights
 from ui.tindak_lanjut import followup_display, style_late
 
@@ -22,7 +22,7 @@ year, month = current_period()
 cfg = cache.settings(store)
 scope = user.opd_scope
 wilayah = current_wilayah()
-st.title("Rekap OPD" + (f" - {md_escape(wilayah)}" if wilayah else ""))
+st.title(with_wilayah("Rekap OPD"))
 st.caption(
     f"Keadaan s.d. akhir bulan **{period_label(year, month)}**. Pilih satu baris untuk melihat rinciannya: "
     "OPD → program → kegiatan → sub kegiatan. Lampu: deviasi fisik dan serapan terhadap target serapan "

@@ -14,7 +14,7 @@ from ui import cache
 from ui.auth import require_page
 from ui.downloads import audited_download
 from ui.safe import md_escape
-from ui.state import current_period, current_wilayah, get_store
+from ui.state import current_period, current_wilayah, get_store, with_wilayah
 from ui.tables import STATUS_LABEL as LABEL
 from ui.tables import status_export, status_screen
 
@@ -23,7 +23,7 @@ store = get_store()
 year, month = current_period()
 cfg = cache.settings(store)
 wilayah = current_wilayah()
-st.title("Status Pengumpulan Laporan" + (f" - {md_escape(wilayah)}" if wilayah else ""))
+st.title(with_wilayah("Status Pengumpulan Laporan"))
 if "flash_status" in st.session_state:
     st.success(md_escape(st.session_state.pop("flash_status")), icon=":material/check_circle:")
 raw = cache.reporting_status(store, year, month, user.opd_scope, wilayah=wilayah)
